@@ -1,0 +1,571 @@
+//! Catalog use cases: the category tree, listings, product pages, search, sitemap data.
+
+use crate::{App, AppError, AppResult};
+use chrono::{DateTime, Duration, Utc};
+use jangteo_core::catalog::{DisplayState, Price, ProductSort, is_sold_out};
+use jangteo_core::ids::{CategoryId, ProductId};
+use jangteo_core::paging::{PageRequest, Paged};
+use jangteo_core::search::SearchQuery;
+use jangteo_db::catalog::{self as repo, CategoryRow, ProductCardRow, ProductFilter, products};
+use jangteo_db::content::BannerRow;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Products created this recently carry a "NEW" badge.
+const NEW_FOR_DAYS: i64 = 14;
+/// Products per home section.
+const HOME_SECTION_SIZE: u32 = 8;
+/// Related products on a product page.
+const RELATED_SIZE: u32 = 8;
+/// Products per listing page.
+pub const LISTING_PAGE_SIZE: u32 = 24;
+
+/// A category in the cached tree.
+#[derive(Debug, Clone)]
+pub struct CategoryNode {
+    /// Id.
+    pub id: CategoryId,
+    /// Parent.
+    pub parent_id: Option<CategoryId>,
+    /// URL slug.
+    pub slug: String,
+    /// Name.
+    pub name: String,
+    /// Children, in order.
+    pub children: Vec<CategoryId>,
+    /// Last change.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The visible category tree.
+#[derive(Debug, Clone, Default)]
+pub struct CategoryTree {
+    nodes: Vec<CategoryNode>,
+    by_id: HashMap<CategoryId, usize>,
+    by_slug: HashMap<String, usize>,
+    roots: Vec<CategoryId>,
+}
+
+impl CategoryTree {
+    /// Builds the tree from rows ordered by position; invisible categories and their subtrees
+    /// are left out.
+    pub fn from_rows(rows: Vec<CategoryRow>) -> Self {
+        let visible: HashMap<i64, &CategoryRow> = rows.iter().map(|r| (r.id, r)).collect();
+        let is_shown = |row: &CategoryRow| {
+            let mut current = Some(row);
+            let mut depth = 0;
+            while let Some(r) = current {
+                if !r.is_visible || depth > 16 {
+                    return false;
+                }
+                current = r.parent_id.and_then(|p| visible.get(&p).copied());
+                depth += 1;
+            }
+            true
+        };
+        let mut tree = CategoryTree::default();
+        for row in rows.iter().filter(|r| is_shown(r)) {
+            let idx = tree.nodes.len();
+            tree.by_id.insert(CategoryId(row.id), idx);
+            tree.by_slug.insert(row.slug.clone(), idx);
+            tree.nodes.push(CategoryNode {
+                id: CategoryId(row.id),
+                parent_id: row.parent_id.map(CategoryId),
+                slug: row.slug.clone(),
+                name: row.name.clone(),
+                children: Vec::new(),
+                updated_at: row.updated_at,
+            });
+        }
+        for i in 0..tree.nodes.len() {
+            let (id, parent) = (tree.nodes[i].id, tree.nodes[i].parent_id);
+            match parent.and_then(|p| tree.by_id.get(&p).copied()) {
+                Some(p) => tree.nodes[p].children.push(id),
+                None => tree.roots.push(id),
+            }
+        }
+        tree
+    }
+
+    /// A category by id.
+    pub fn get(&self, id: CategoryId) -> Option<&CategoryNode> {
+        self.by_id.get(&id).map(|&i| &self.nodes[i])
+    }
+
+    /// A category by slug.
+    pub fn by_slug(&self, slug: &str) -> Option<&CategoryNode> {
+        self.by_slug.get(slug).map(|&i| &self.nodes[i])
+    }
+
+    /// Top-level categories in order.
+    pub fn roots(&self) -> impl Iterator<Item = &CategoryNode> {
+        self.roots.iter().filter_map(|id| self.get(*id))
+    }
+
+    /// Children of a category in order.
+    pub fn children(&self, id: CategoryId) -> impl Iterator<Item = &CategoryNode> {
+        self.get(id)
+            .into_iter()
+            .flat_map(|n| n.children.iter())
+            .filter_map(|c| self.get(*c))
+    }
+
+    /// The path from the root down to `id` (inclusive).
+    pub fn path(&self, id: CategoryId) -> Vec<&CategoryNode> {
+        let mut path = Vec::new();
+        let mut current = self.get(id);
+        while let Some(node) = current {
+            path.push(node);
+            if path.len() > 16 {
+                break;
+            }
+            current = node.parent_id.and_then(|p| self.get(p));
+        }
+        path.reverse();
+        path
+    }
+
+    /// `id` and every category below it.
+    pub fn subtree_ids(&self, id: CategoryId) -> Vec<CategoryId> {
+        let mut out = Vec::new();
+        let mut stack = vec![id];
+        while let Some(current) = stack.pop() {
+            if let Some(node) = self.get(current) {
+                out.push(current);
+                stack.extend(node.children.iter().rev());
+            }
+        }
+        out
+    }
+
+    /// Every visible category.
+    pub fn all(&self) -> &[CategoryNode] {
+        &self.nodes
+    }
+}
+
+/// A product as lists show it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProductSummary {
+    /// Id.
+    pub id: ProductId,
+    /// URL slug.
+    pub slug: String,
+    /// Name.
+    pub name: String,
+    /// Brand.
+    pub brand: Option<String>,
+    /// Prices.
+    pub price: Price,
+    /// Whether it cannot be bought now.
+    pub is_sold_out: bool,
+    /// Added in the last two weeks.
+    pub is_new: bool,
+    /// First image.
+    pub image_hash: Option<String>,
+}
+
+impl ProductSummary {
+    fn from_row(row: ProductCardRow, now: DateTime<Utc>) -> AppResult<Self> {
+        let state = row.state()?;
+        Ok(Self {
+            id: ProductId(row.id),
+            price: row.price(),
+            is_sold_out: is_sold_out(state, i64::from(row.has_stock)),
+            is_new: now - row.created_at < Duration::days(NEW_FOR_DAYS),
+            slug: row.slug,
+            name: row.name,
+            brand: row.brand,
+            image_hash: row.image_hash,
+        })
+    }
+}
+
+fn summaries(rows: Vec<ProductCardRow>, now: DateTime<Utc>) -> AppResult<Vec<ProductSummary>> {
+    rows.into_iter()
+        .map(|r| ProductSummary::from_row(r, now))
+        .collect()
+}
+
+fn paged_summaries(
+    page: Paged<ProductCardRow>,
+    now: DateTime<Utc>,
+) -> AppResult<Paged<ProductSummary>> {
+    let Paged {
+        items,
+        total,
+        page,
+        size,
+    } = page;
+    Ok(Paged {
+        items: summaries(items, now)?,
+        total,
+        page,
+        size,
+    })
+}
+
+/// The home page's sections.
+#[derive(Debug, Clone)]
+pub struct HomeSections {
+    /// Active banners.
+    pub banners: Vec<BannerRow>,
+    /// Newest products.
+    pub new: Vec<ProductSummary>,
+    /// Featured products.
+    pub featured: Vec<ProductSummary>,
+    /// Best sellers.
+    pub best: Vec<ProductSummary>,
+}
+
+/// Cache key of a category listing page.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ListingKey {
+    /// Category.
+    pub category: CategoryId,
+    /// Sort order.
+    pub sort: ProductSort,
+    /// Page number.
+    pub page: u32,
+}
+
+/// A category page's data.
+#[derive(Debug, Clone)]
+pub struct CategoryListing {
+    /// The category.
+    pub category: CategoryNode,
+    /// Root-to-category path.
+    pub path: Vec<CategoryNode>,
+    /// Children of the top-level ancestor (the sub-navigation).
+    pub siblings: Vec<CategoryNode>,
+    /// The page of products.
+    pub products: Arc<Paged<ProductSummary>>,
+}
+
+/// One option group with its values.
+#[derive(Debug, Clone)]
+pub struct OptionGroup {
+    /// Id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// `(value id, value)` in order.
+    pub values: Vec<(i64, String)>,
+}
+
+/// A purchasable SKU.
+#[derive(Debug, Clone)]
+pub struct Sku {
+    /// Id.
+    pub id: i64,
+    /// Code.
+    pub code: String,
+    /// "블랙 / M".
+    pub label: String,
+    /// Its option values, one per group in group order.
+    pub option_value_ids: Vec<i64>,
+    /// Prices.
+    pub price: Price,
+    /// Units in stock.
+    pub stock: i64,
+    /// Whether it cannot be bought now.
+    pub is_sold_out: bool,
+}
+
+/// A product image.
+#[derive(Debug, Clone)]
+pub struct ProductImage {
+    /// Content hash.
+    pub hash: String,
+    /// Alt text.
+    pub alt: String,
+    /// Original width.
+    pub width: i64,
+    /// Original height.
+    pub height: i64,
+}
+
+/// Everything the product page shows.
+#[derive(Debug, Clone)]
+pub struct ProductDetail {
+    /// The product as lists show it.
+    pub summary: ProductSummary,
+    /// One-line selling point.
+    pub tagline: String,
+    /// Sanitised description.
+    pub description_html: String,
+    /// Root-to-category path.
+    pub category_path: Vec<CategoryNode>,
+    /// Gallery.
+    pub images: Vec<ProductImage>,
+    /// Option groups.
+    pub option_groups: Vec<OptionGroup>,
+    /// SKUs.
+    pub skus: Vec<Sku>,
+    /// Same-category products.
+    pub related: Vec<ProductSummary>,
+    /// Last change.
+    pub updated_at: DateTime<Utc>,
+}
+
+impl App {
+    /// The visible category tree (cached).
+    pub async fn category_tree(&self) -> AppResult<Arc<CategoryTree>> {
+        let db = self.db.clone();
+        self.caches
+            .tree
+            .try_get_with((), async move {
+                let rows = repo::categories::list_all(&db).await?;
+                Ok::<_, AppError>(Arc::new(CategoryTree::from_rows(rows)))
+            })
+            .await
+            .map_err(AppError::from)
+    }
+
+    /// The home page sections (cached).
+    pub async fn home(&self) -> AppResult<Arc<HomeSections>> {
+        let db = self.db.clone();
+        self.caches
+            .home
+            .try_get_with((), async move {
+                let now = Utc::now();
+                let all = ProductFilter::default();
+                let featured = ProductFilter {
+                    featured_only: true,
+                    ..Default::default()
+                };
+                Ok::<_, AppError>(Arc::new(HomeSections {
+                    banners: jangteo_db::content::active_banners(&db, now).await?,
+                    new: summaries(
+                        products::top_cards(&db, &all, ProductSort::New, HOME_SECTION_SIZE).await?,
+                        now,
+                    )?,
+                    featured: summaries(
+                        products::top_cards(
+                            &db,
+                            &featured,
+                            ProductSort::Popular,
+                            HOME_SECTION_SIZE,
+                        )
+                        .await?,
+                        now,
+                    )?,
+                    best: summaries(
+                        products::top_cards(&db, &all, ProductSort::Popular, HOME_SECTION_SIZE)
+                            .await?,
+                        now,
+                    )?,
+                }))
+            })
+            .await
+            .map_err(AppError::from)
+    }
+
+    /// A category page, or `None` when the category does not exist or is hidden.
+    pub async fn category_listing(
+        &self,
+        slug: &str,
+        sort: ProductSort,
+        page: u32,
+    ) -> AppResult<Option<CategoryListing>> {
+        let tree = self.category_tree().await?;
+        let Some(category) = tree.by_slug(slug) else {
+            return Ok(None);
+        };
+        let page = PageRequest::new(page, LISTING_PAGE_SIZE);
+        let key = ListingKey {
+            category: category.id,
+            sort,
+            page: page.number,
+        };
+        let ids = tree.subtree_ids(category.id);
+        let db = self.db.clone();
+        let products = self
+            .caches
+            .listings
+            .try_get_with(key, async move {
+                let filter = ProductFilter {
+                    category_ids: Some(ids),
+                    featured_only: false,
+                };
+                let rows = products::list_cards(&db, &filter, sort, page).await?;
+                Ok::<_, AppError>(Arc::new(paged_summaries(rows, Utc::now())?))
+            })
+            .await?;
+        let path: Vec<CategoryNode> = tree.path(category.id).into_iter().cloned().collect();
+        let siblings = path
+            .first()
+            .map(|root| tree.children(root.id).cloned().collect())
+            .unwrap_or_default();
+        Ok(Some(CategoryListing {
+            category: category.clone(),
+            path,
+            siblings,
+            products,
+        }))
+    }
+
+    /// A product page, or `None` when it does not exist, is hidden, or its category is hidden.
+    pub async fn product_detail(&self, slug: &str) -> AppResult<Option<Arc<ProductDetail>>> {
+        if let Some(hit) = self.caches.products.get(slug).await {
+            return Ok(Some(hit));
+        }
+        let Some(detail) = self.load_product_detail(slug).await? else {
+            return Ok(None);
+        };
+        let detail = Arc::new(detail);
+        self.caches
+            .products
+            .insert(slug.to_owned(), detail.clone())
+            .await;
+        Ok(Some(detail))
+    }
+
+    async fn load_product_detail(&self, slug: &str) -> AppResult<Option<ProductDetail>> {
+        let Some(row) = products::find_by_slug(&self.db, slug).await? else {
+            return Ok(None);
+        };
+        let state = row.state()?;
+        let tree = self.category_tree().await?;
+        let category_id = CategoryId(row.category_id);
+        if state == DisplayState::Hidden || tree.get(category_id).is_none() {
+            return Ok(None);
+        }
+        let id = ProductId(row.id);
+        let groups = products::option_groups(&self.db, id).await?;
+        let values = products::option_values(&self.db, id).await?;
+        let sku_rows = products::skus(&self.db, id).await?;
+        let links = products::sku_options(&self.db, id).await?;
+        let images = products::images(&self.db, id).await?;
+
+        let option_groups: Vec<OptionGroup> = groups
+            .iter()
+            .map(|g| OptionGroup {
+                id: g.id,
+                name: g.name.clone(),
+                values: values
+                    .iter()
+                    .filter(|v| v.group_id == g.id)
+                    .map(|v| (v.id, v.value.clone()))
+                    .collect(),
+            })
+            .collect();
+        let value_of: HashMap<i64, (usize, &str)> = option_groups
+            .iter()
+            .enumerate()
+            .flat_map(|(gi, g)| g.values.iter().map(move |(id, v)| (*id, (gi, v.as_str()))))
+            .collect();
+        let skus: Vec<Sku> = sku_rows
+            .iter()
+            .map(|s| {
+                let mut picked: Vec<(usize, i64, &str)> = links
+                    .iter()
+                    .filter(|l| l.sku_id == s.id)
+                    .filter_map(|l| {
+                        value_of
+                            .get(&l.option_value_id)
+                            .map(|(gi, v)| (*gi, l.option_value_id, *v))
+                    })
+                    .collect();
+                picked.sort_by_key(|(gi, _, _)| *gi);
+                Sku {
+                    id: s.id,
+                    code: s.code.clone(),
+                    label: picked
+                        .iter()
+                        .map(|(_, _, v)| *v)
+                        .collect::<Vec<_>>()
+                        .join(" / "),
+                    option_value_ids: picked.iter().map(|(_, id, _)| *id).collect(),
+                    price: s.price(),
+                    stock: s.stock,
+                    is_sold_out: is_sold_out(state, s.stock),
+                }
+            })
+            .collect();
+        let total_stock: i64 = skus.iter().map(|s| s.stock).sum();
+        let now = Utc::now();
+        let related_filter = ProductFilter {
+            category_ids: Some(vec![category_id]),
+            featured_only: false,
+        };
+        let related = products::top_cards(
+            &self.db,
+            &related_filter,
+            ProductSort::Popular,
+            RELATED_SIZE + 1,
+        )
+        .await?
+        .into_iter()
+        .filter(|r| r.id != row.id)
+        .take(RELATED_SIZE as usize)
+        .collect();
+
+        Ok(Some(ProductDetail {
+            summary: ProductSummary {
+                id,
+                slug: row.slug.clone(),
+                name: row.name.clone(),
+                brand: row.brand.clone(),
+                price: row.price(),
+                is_sold_out: is_sold_out(state, total_stock),
+                is_new: now - row.created_at < Duration::days(NEW_FOR_DAYS),
+                image_hash: images.first().map(|i| i.content_hash.clone()),
+            },
+            tagline: row.summary.clone(),
+            description_html: row.description_html.clone(),
+            category_path: tree.path(category_id).into_iter().cloned().collect(),
+            images: images
+                .into_iter()
+                .map(|i| ProductImage {
+                    hash: i.content_hash,
+                    alt: i.alt,
+                    width: i.width,
+                    height: i.height,
+                })
+                .collect(),
+            option_groups,
+            skus,
+            related: summaries(related, now)?,
+            updated_at: row.updated_at,
+        }))
+    }
+
+    /// Search results, best matches first (not cached: queries are too varied to pay off).
+    pub async fn search(&self, raw_query: &str, page: u32) -> AppResult<Paged<ProductSummary>> {
+        let query = SearchQuery::parse(raw_query);
+        let rows =
+            products::search_cards(&self.db, &query, PageRequest::new(page, LISTING_PAGE_SIZE))
+                .await?;
+        paged_summaries(rows, Utc::now())
+    }
+
+    /// Changes a product's prices and refreshes the caches.
+    pub async fn update_product_price(&self, id: ProductId, price: Price) -> AppResult<()> {
+        let mut tx = self.db.begin().await?;
+        if !products::update_price(&mut tx, id, price, Utc::now()).await? {
+            return Err(AppError::Invalid(format!(
+                "상품 {id}을(를) 찾을 수 없습니다"
+            )));
+        }
+        tx.commit().await?;
+        self.invalidate_catalog();
+        Ok(())
+    }
+
+    /// Number of listed products (sizes the sitemap).
+    pub async fn listed_product_count(&self) -> AppResult<u64> {
+        Ok(products::count_listed(&self.db).await?)
+    }
+
+    /// A slice of listed products for the sitemap.
+    pub async fn sitemap_products(
+        &self,
+        offset: u64,
+        limit: u64,
+    ) -> AppResult<Vec<jangteo_db::catalog::SitemapRow>> {
+        let offset = i64::try_from(offset).map_err(|_| AppError::Invalid("offset".into()))?;
+        let limit = i64::try_from(limit).map_err(|_| AppError::Invalid("limit".into()))?;
+        Ok(products::sitemap_slice(&self.db, offset, limit).await?)
+    }
+}

@@ -1,0 +1,204 @@
+//! Configuration: defaults, then `jangteo.toml`, then `JANGTEO_*` environment variables, then
+//! command-line flags (the binary does the layering; this is the typed result).
+
+use serde::Deserialize;
+use std::path::PathBuf;
+
+/// The whole configuration.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Address to listen on.
+    pub listen: String,
+    /// Directory for the SQLite file and local media.
+    pub data_dir: PathBuf,
+    /// `postgres://…` or `sqlite:PATH`; default: SQLite file `jangteo.db` in `data_dir`.
+    pub database_url: Option<String>,
+    /// Public URL of the shop (canonical links, sitemap); default `http://{listen}`.
+    pub base_url: Option<String>,
+    /// Directory whose `templates/`, `static/` and `locales/` files override the built-in ones.
+    pub theme_dir: Option<PathBuf>,
+    /// Media storage and URLs.
+    pub media: MediaConfig,
+    /// Request size limits.
+    pub limits: LimitsConfig,
+    /// The shop's identity and policies.
+    pub shop: ShopConfig,
+    /// Logging.
+    pub log: LogConfig,
+    /// Seconds catalog data may be served from the in-process cache before re-reading it even
+    /// without an invalidation (a safety net for changes made by other instances).
+    pub cache_ttl_seconds: u64,
+    /// Seconds in-flight requests get to finish on shutdown.
+    pub shutdown_grace_seconds: u64,
+    /// Demo mode (set by `jangteo demo`): shows demo-only pages.
+    pub demo_mode: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            listen: "127.0.0.1:8080".into(),
+            data_dir: PathBuf::from("./data"),
+            database_url: None,
+            base_url: None,
+            theme_dir: None,
+            media: MediaConfig::default(),
+            limits: LimitsConfig::default(),
+            shop: ShopConfig::default(),
+            log: LogConfig::default(),
+            cache_ttl_seconds: 60,
+            shutdown_grace_seconds: 30,
+            demo_mode: false,
+        }
+    }
+}
+
+impl Config {
+    /// The database URL in effect.
+    pub fn database_url(&self) -> String {
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| format!("sqlite:{}", self.data_dir.join("jangteo.db").display()))
+    }
+
+    /// Directory of local media storage.
+    pub fn media_dir(&self) -> PathBuf {
+        self.media
+            .dir
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("media"))
+    }
+
+    /// Public base URL without a trailing slash.
+    pub fn base_url(&self) -> String {
+        self.base_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", self.listen))
+            .trim_end_matches('/')
+            .to_owned()
+    }
+
+    /// Public URL prefix of media files without a trailing slash (a CDN in production).
+    pub fn media_url(&self) -> String {
+        self.media
+            .public_url
+            .clone()
+            .unwrap_or_else(|| "/media".into())
+            .trim_end_matches('/')
+            .to_owned()
+    }
+}
+
+/// Media settings.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MediaConfig {
+    /// Local storage directory (default `{data_dir}/media`).
+    pub dir: Option<PathBuf>,
+    /// Public URL prefix of image URLs, e.g. `https://cdn.example.com/media` (default `/media`).
+    pub public_url: Option<String>,
+}
+
+/// Request body limits.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LimitsConfig {
+    /// Largest `multipart/form-data` (upload) body in bytes.
+    pub upload_bytes: u64,
+    /// Largest body of any other request in bytes.
+    pub body_bytes: u64,
+}
+
+impl Default for LimitsConfig {
+    fn default() -> Self {
+        Self {
+            upload_bytes: 20 * 1024 * 1024,
+            body_bytes: 1024 * 1024,
+        }
+    }
+}
+
+/// Log settings.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LogConfig {
+    /// `text` (default) or `json`.
+    pub format: String,
+    /// `tracing` filter, e.g. `info,jangteo_web=debug` (`RUST_LOG` wins when set).
+    pub filter: String,
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        Self {
+            format: "text".into(),
+            filter: "info".into(),
+        }
+    }
+}
+
+/// The shop's identity and policies.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ShopConfig {
+    /// Shop name.
+    pub name: String,
+    /// Short slogan.
+    pub tagline: String,
+    /// Orders at or above this amount (won) ship free.
+    pub free_shipping_threshold: i64,
+    /// Base shipping fee (won).
+    pub shipping_fee: i64,
+    /// Seller information Korean law requires on every page (전자상거래법 10조).
+    pub business: BusinessInfo,
+}
+
+impl Default for ShopConfig {
+    fn default() -> Self {
+        Self {
+            name: "장터 데모샵".into(),
+            tagline: "매일 쓰는 좋은 물건, 장터".into(),
+            free_shipping_threshold: 50_000,
+            shipping_fee: 3_000,
+            business: BusinessInfo::default(),
+        }
+    }
+}
+
+/// Seller information shown in the footer.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BusinessInfo {
+    /// 상호.
+    pub company: String,
+    /// 대표자.
+    pub ceo: String,
+    /// 사업자등록번호.
+    pub registration_no: String,
+    /// 통신판매업 신고번호.
+    pub mail_order_no: String,
+    /// 사업장 주소.
+    pub address: String,
+    /// 고객센터 전화.
+    pub phone: String,
+    /// 고객센터 e-mail.
+    pub email: String,
+    /// 고객센터 운영시간.
+    pub hours: String,
+}
+
+impl Default for BusinessInfo {
+    fn default() -> Self {
+        Self {
+            company: "(주)장터데모".into(),
+            ceo: "김장터".into(),
+            registration_no: "000-00-00000".into(),
+            mail_order_no: "제2026-서울강남-00000호".into(),
+            address: "서울특별시 강남구 테헤란로 000, 0층 (데모 주소)".into(),
+            phone: "1588-0000".into(),
+            email: "help@jangteo.example".into(),
+            hours: "평일 10:00–17:00 (점심 12:00–13:00, 주말·공휴일 휴무)".into(),
+        }
+    }
+}

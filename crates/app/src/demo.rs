@@ -1,0 +1,526 @@
+//! The demo shop: a realistic Korean catalog with locally drawn pictures, banners, pages and a
+//! staff login. Loading is idempotent: a marker setting records that the catalog is in place.
+
+use crate::{App, AppError, AppResult};
+use bytes::Bytes;
+use chrono::{Duration, Utc};
+use jangteo_core::Won;
+use jangteo_core::catalog::{DisplayState, Price, is_valid_slug};
+use jangteo_core::ids::CategoryId;
+use jangteo_core::search::SearchKeys;
+use jangteo_db::catalog::{NewCategory, NewOptionGroup, NewProduct, NewSku, categories, products};
+use jangteo_db::{content, settings, staff};
+use jangteo_media::{Motif, demo_banner, demo_image, parse_hex_color};
+use serde::Deserialize;
+use std::collections::HashMap;
+
+/// The demo catalog, embedded in the binary.
+const CATALOG_JSON: &str = include_str!("../demo/catalog.json");
+/// Setting that marks the demo catalog as loaded (its value is the catalog version).
+const CATALOG_MARKER: &str = "demo.catalog_version";
+const CATALOG_VERSION: &str = "1";
+/// Setting that counts the synthetic benchmark products added so far.
+const BULK_MARKER: &str = "demo.bulk_products";
+/// E-mail of the demo staff login.
+pub const DEMO_STAFF_EMAIL: &str = "owner@jangteo.example";
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Catalog {
+    categories: Vec<CategoryData>,
+    products: Vec<ProductData>,
+    banners: Vec<BannerData>,
+    pages: Vec<PageData>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CategoryData {
+    slug: String,
+    name: String,
+    #[serde(default)]
+    children: Vec<CategoryData>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProductData {
+    slug: String,
+    category: String,
+    name: String,
+    brand: Option<String>,
+    summary: String,
+    description: String,
+    price: i64,
+    sale_price: Option<i64>,
+    state: DisplayState,
+    featured: bool,
+    popularity: i64,
+    days_ago: i64,
+    color: String,
+    motif: String,
+    stock: i64,
+    options: Vec<OptionData>,
+    extra_prices: HashMap<String, i64>,
+    sold_out: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OptionData {
+    name: String,
+    values: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BannerData {
+    title: String,
+    subtitle: String,
+    link: String,
+    color: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PageData {
+    slug: String,
+    title: String,
+    body: String,
+}
+
+/// What loading the demo did.
+#[derive(Debug, Clone)]
+pub struct DemoReport {
+    /// Whether the catalog was loaded now (false: it was already there).
+    pub catalog_loaded: bool,
+    /// Synthetic products added now.
+    pub bulk_added: u64,
+    /// Listed products in the shop.
+    pub listed_products: u64,
+    /// The staff login e-mail.
+    pub staff_email: String,
+    /// The staff password, newly set on every run (only its hash is stored).
+    pub staff_password: String,
+}
+
+/// Options of a demo load.
+#[derive(Debug, Clone, Default)]
+pub struct DemoOptions {
+    /// Add synthetic products until at least this many products exist (benchmarks).
+    pub bulk_products: u64,
+}
+
+/// Every SKU of a product: the cartesian product of its option values.
+fn sku_combinations(options: &[OptionData]) -> Vec<Vec<usize>> {
+    options.iter().fold(vec![Vec::new()], |acc, group| {
+        acc.into_iter()
+            .flat_map(|prefix| {
+                (0..group.values.len()).map(move |i| {
+                    let mut next = prefix.clone();
+                    next.push(i);
+                    next
+                })
+            })
+            .collect()
+    })
+}
+
+fn build_skus(p: &ProductData, code_prefix: &str) -> Vec<NewSku> {
+    sku_combinations(&p.options)
+        .into_iter()
+        .enumerate()
+        .map(|(n, idx)| {
+            let values: Vec<&str> = idx
+                .iter()
+                .enumerate()
+                .map(|(g, v)| p.options[g].values[*v].as_str())
+                .collect();
+            let extra: i64 = values.iter().filter_map(|v| p.extra_prices.get(*v)).sum();
+            let combo = values.join("/");
+            let stock = if p.sold_out.contains(&combo) {
+                0
+            } else {
+                p.stock
+            };
+            NewSku {
+                code: format!("{}-{:02}", code_prefix.to_ascii_uppercase(), n + 1),
+                value_indexes: idx,
+                price: Price::new(Won(p.price + extra), p.sale_price.map(|s| Won(s + extra))),
+                stock,
+            }
+        })
+        .collect()
+}
+
+/// Random password for the demo staff login, without look-alike characters.
+fn random_password() -> AppResult<String> {
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut raw = [0u8; 16];
+    getrandom::fill(&mut raw).map_err(|e| AppError::Other(format!("random source: {e}")))?;
+    Ok(raw
+        .iter()
+        .map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char)
+        .collect())
+}
+
+/// Argon2id hash of a password in PHC format (on a blocking thread: it is deliberately slow).
+pub async fn hash_password(password: String) -> AppResult<String> {
+    tokio::task::spawn_blocking(move || {
+        use argon2::password_hash::PasswordHasher;
+        let hash: argon2::password_hash::phc::PasswordHash = argon2::Argon2::default()
+            .hash_password(password.as_bytes())
+            .map_err(|e| AppError::Other(format!("hashing password: {e}")))?;
+        Ok(hash.to_string())
+    })
+    .await
+    .map_err(|e| AppError::Task(e.to_string()))?
+}
+
+struct PreparedImage {
+    stored: crate::media::StoredOriginal,
+}
+
+impl App {
+    /// Loads the demo shop (idempotent) and resets the demo staff password.
+    pub async fn load_demo(&self, options: &DemoOptions) -> AppResult<DemoReport> {
+        let catalog: Catalog = serde_json::from_str(CATALOG_JSON)
+            .map_err(|e| AppError::Other(format!("embedded demo catalog is invalid: {e}")))?;
+        let catalog_loaded = if settings::get(&self.db, CATALOG_MARKER).await?.is_none() {
+            self.load_catalog(&catalog).await?;
+            true
+        } else {
+            false
+        };
+        let bulk_added = self.load_bulk(&catalog, options.bulk_products).await?;
+
+        let password = random_password()?;
+        let hash = hash_password(password.clone()).await?;
+        let mut tx = self.db.begin().await?;
+        staff::upsert(
+            &mut tx,
+            DEMO_STAFF_EMAIL,
+            "데모 관리자",
+            &hash,
+            "owner",
+            Utc::now(),
+        )
+        .await?;
+        tx.commit().await?;
+
+        self.invalidate_catalog();
+        Ok(DemoReport {
+            catalog_loaded,
+            bulk_added,
+            listed_products: self.listed_product_count().await?,
+            staff_email: DEMO_STAFF_EMAIL.into(),
+            staff_password: password,
+        })
+    }
+
+    async fn demo_product_images(
+        &self,
+        index: usize,
+        p: &ProductData,
+    ) -> AppResult<Vec<PreparedImage>> {
+        let color = parse_hex_color(&p.color);
+        let motif = Motif::from_name(&p.motif);
+        let count = if index % 3 == 0 { 3 } else { 2 };
+        let jpegs = tokio::task::spawn_blocking(move || {
+            (0..count)
+                .map(|variant| demo_image(index as u64, color, motif, variant))
+                .collect::<Vec<_>>()
+        })
+        .await
+        .map_err(|e| AppError::Task(e.to_string()))?;
+        let mut out = Vec::with_capacity(jpegs.len());
+        for jpeg in jpegs {
+            out.push(PreparedImage {
+                stored: self.store_original(Bytes::from(jpeg)).await?,
+            });
+        }
+        Ok(out)
+    }
+
+    async fn load_catalog(&self, catalog: &Catalog) -> AppResult<()> {
+        // Pictures are drawn and stored before the transaction: storage is content-addressed,
+        // so a failed load leaves only files a retry reuses.
+        let mut product_images = Vec::with_capacity(catalog.products.len());
+        for (i, p) in catalog.products.iter().enumerate() {
+            product_images.push(self.demo_product_images(i, p).await?);
+        }
+        let mut banner_images = Vec::with_capacity(catalog.banners.len());
+        for (i, b) in catalog.banners.iter().enumerate() {
+            let color = parse_hex_color(&b.color);
+            let variant = u32::try_from(i).unwrap_or(0);
+            let jpeg = tokio::task::spawn_blocking(move || demo_banner(color, variant))
+                .await
+                .map_err(|e| AppError::Task(e.to_string()))?;
+            banner_images.push(self.store_original(Bytes::from(jpeg)).await?);
+        }
+
+        let now = Utc::now();
+        let mut tx = self.db.begin().await?;
+        let mut category_ids: HashMap<&str, (CategoryId, Vec<String>)> = HashMap::new();
+        for (ci, top) in catalog.categories.iter().enumerate() {
+            let top_id = categories::upsert(
+                &mut tx,
+                &NewCategory {
+                    parent_id: None,
+                    slug: &top.slug,
+                    name: &top.name,
+                    position: ci as i64,
+                },
+                now,
+            )
+            .await?;
+            category_ids.insert(&top.slug, (top_id, vec![top.name.clone()]));
+            for (si, child) in top.children.iter().enumerate() {
+                let id = categories::upsert(
+                    &mut tx,
+                    &NewCategory {
+                        parent_id: Some(top_id),
+                        slug: &child.slug,
+                        name: &child.name,
+                        position: si as i64,
+                    },
+                    now,
+                )
+                .await?;
+                category_ids.insert(
+                    &child.slug,
+                    (id, vec![top.name.clone(), child.name.clone()]),
+                );
+            }
+        }
+
+        for (p, images) in catalog.products.iter().zip(&product_images) {
+            if !is_valid_slug(&p.slug) {
+                return Err(AppError::Invalid(format!(
+                    "demo product slug {:?} is invalid",
+                    p.slug
+                )));
+            }
+            let (category_id, category_names) =
+                category_ids.get(p.category.as_str()).ok_or_else(|| {
+                    AppError::Invalid(format!(
+                        "demo product {} has unknown category {}",
+                        p.slug, p.category
+                    ))
+                })?;
+            let mut others: Vec<&str> = category_names.iter().map(String::as_str).collect();
+            others.extend(p.brand.as_deref());
+            others.push(&p.summary);
+            let groups: Vec<NewOptionGroup> = p
+                .options
+                .iter()
+                .map(|o| NewOptionGroup {
+                    name: &o.name,
+                    values: o.values.iter().map(String::as_str).collect(),
+                })
+                .collect();
+            let product_id = products::insert(
+                &mut tx,
+                &NewProduct {
+                    category_id: *category_id,
+                    slug: &p.slug,
+                    name: &p.name,
+                    brand: p.brand.as_deref(),
+                    summary: &p.summary,
+                    description_html: &p.description,
+                    price: Price::new(Won(p.price), p.sale_price.map(Won)),
+                    state: p.state,
+                    is_featured: p.featured,
+                    popularity: p.popularity,
+                    search: SearchKeys::for_product(&p.name, others),
+                    created_at: now
+                        - Duration::days(p.days_ago)
+                        - Duration::minutes(p.popularity % 600),
+                },
+                &groups,
+                &build_skus(p, &p.slug),
+            )
+            .await?;
+            for (position, image) in images.iter().enumerate() {
+                let media_id = self.record_original(&mut tx, &image.stored).await?;
+                products::add_image(&mut tx, product_id, media_id, position as i64, &p.name)
+                    .await?;
+            }
+        }
+
+        for (i, (b, stored)) in catalog.banners.iter().zip(&banner_images).enumerate() {
+            let media_id = self.record_original(&mut tx, stored).await?;
+            content::insert_banner(
+                &mut tx,
+                &content::NewBanner {
+                    title: &b.title,
+                    subtitle: &b.subtitle,
+                    link_url: &b.link,
+                    media_id: Some(media_id),
+                    position: i as i64,
+                },
+                now,
+            )
+            .await?;
+        }
+        for page in &catalog.pages {
+            content::upsert_page(&mut tx, &page.slug, &page.title, &page.body, now).await?;
+        }
+        settings::set(&mut tx, CATALOG_MARKER, CATALOG_VERSION, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Adds synthetic copies of demo products (reusing their pictures) until `target` products
+    /// exist; used to load-test with a realistic catalog size.
+    async fn load_bulk(&self, catalog: &Catalog, target: u64) -> AppResult<u64> {
+        let existing = self.listed_product_count().await?;
+        if target <= existing {
+            return Ok(0);
+        }
+        let done: u64 = settings::get(&self.db, BULK_MARKER)
+            .await?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        let to_add = target - existing;
+        let templates: Vec<&ProductData> = catalog
+            .products
+            .iter()
+            .filter(|p| p.state != DisplayState::Hidden)
+            .collect();
+        let tree = self.category_tree().await?;
+        let now = Utc::now();
+        let mut added = 0;
+        // One transaction per chunk keeps each write short (the SQLite writer is shared).
+        while added < to_add {
+            let mut tx = self.db.begin().await?;
+            let chunk = (to_add - added).min(200);
+            for _ in 0..chunk {
+                let n = done + added + 1;
+                let template = templates[(n as usize) % templates.len()];
+                let Some(category) = tree.by_slug(&template.category) else {
+                    return Err(AppError::Invalid(format!(
+                        "category {} missing",
+                        template.category
+                    )));
+                };
+                let slug = format!("bulk-{n}-{}", template.slug);
+                let name = format!("{} {}호", template.name, n);
+                let mut data = template.clone();
+                data.popularity = (template.popularity * 7 + n as i64 * 13) % 5000;
+                let others = [category.name.as_str(), template.summary.as_str()];
+                let groups: Vec<NewOptionGroup> = data
+                    .options
+                    .iter()
+                    .map(|o| NewOptionGroup {
+                        name: &o.name,
+                        values: o.values.iter().map(String::as_str).collect(),
+                    })
+                    .collect();
+                let product_id = products::insert(
+                    &mut tx,
+                    &NewProduct {
+                        category_id: category.id,
+                        slug: &slug,
+                        name: &name,
+                        brand: data.brand.as_deref(),
+                        summary: &data.summary,
+                        description_html: &data.description,
+                        price: Price::new(Won(data.price), data.sale_price.map(Won)),
+                        state: data.state,
+                        is_featured: false,
+                        popularity: data.popularity,
+                        search: SearchKeys::for_product(&name, others),
+                        created_at: now - Duration::days(30 + (n as i64 % 300)),
+                    },
+                    &groups,
+                    &build_skus(&data, &slug),
+                )
+                .await?;
+                if let Some(first) = products::find_by_slug(&self.db, &template.slug).await? {
+                    let images =
+                        products::images(&self.db, jangteo_core::ids::ProductId(first.id)).await?;
+                    for (position, image) in images.iter().enumerate() {
+                        if let Some(media) =
+                            jangteo_db::media::find_by_hash(&self.db, &image.content_hash).await?
+                        {
+                            products::add_image(
+                                &mut tx,
+                                product_id,
+                                jangteo_core::ids::MediaId(media.id),
+                                position as i64,
+                                &name,
+                            )
+                            .await?;
+                        }
+                    }
+                }
+            }
+            added += chunk;
+            settings::set(&mut tx, BULK_MARKER, &(done + added).to_string(), now).await?;
+            tx.commit().await?;
+        }
+        Ok(added)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_catalog_is_complete() {
+        let c: Catalog = serde_json::from_str(CATALOG_JSON).unwrap();
+        assert!(c.categories.len() >= 8);
+        assert!(c.categories.iter().all(|t| !t.children.is_empty()));
+        assert!(c.products.len() >= 60);
+        assert!(c.products.iter().filter(|p| !p.options.is_empty()).count() >= 30);
+        for p in &c.products {
+            assert!(is_valid_slug(&p.slug), "{}", p.slug);
+            for combo in &p.sold_out {
+                let skus = build_skus(p, &p.slug);
+                assert_eq!(skus.len(), sku_combinations(&p.options).len());
+                assert!(!combo.is_empty());
+            }
+        }
+    }
+
+    #[test]
+    fn skus_cover_every_combination_with_extras() {
+        let p = ProductData {
+            slug: "t".into(),
+            category: "c".into(),
+            name: "티".into(),
+            brand: None,
+            summary: String::new(),
+            description: String::new(),
+            price: 10_000,
+            sale_price: Some(9_000),
+            state: DisplayState::OnSale,
+            featured: false,
+            popularity: 0,
+            days_ago: 0,
+            color: "#000000".into(),
+            motif: "shirt".into(),
+            stock: 5,
+            options: vec![
+                OptionData {
+                    name: "색상".into(),
+                    values: vec!["블랙".into(), "화이트".into()],
+                },
+                OptionData {
+                    name: "사이즈".into(),
+                    values: vec!["M".into(), "XL".into()],
+                },
+            ],
+            extra_prices: HashMap::from([("XL".into(), 2_000)]),
+            sold_out: vec!["화이트/XL".into()],
+        };
+        let skus = build_skus(&p, "t");
+        assert_eq!(skus.len(), 4);
+        assert_eq!(skus[1].price, Price::new(Won(12_000), Some(Won(11_000))));
+        assert_eq!(skus[3].stock, 0);
+        assert_eq!(skus[0].stock, 5);
+        assert_eq!(skus[0].code, "T-01");
+    }
+}

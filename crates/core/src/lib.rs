@@ -1,0 +1,10 @@
+//! Jangteo's domain core: types, rules and state machines, with no I/O, no async and no SQL.
+
+pub mod catalog;
+pub mod ids;
+pub mod money;
+pub mod paging;
+pub mod search;
+pub mod time;
+
+pub use money::Won;

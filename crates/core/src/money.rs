@@ -1,0 +1,108 @@
+//! Money in Korean won: integers only, VAT included.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::ops::{Add, Sub};
+
+/// An amount in Korean won. KRW has no minor unit, so an `i64` is exact.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(transparent)]
+pub struct Won(pub i64);
+
+impl Won {
+    /// Zero won.
+    pub const ZERO: Won = Won(0);
+
+    /// The raw number of won.
+    pub fn get(self) -> i64 {
+        self.0
+    }
+
+    /// `self × qty`, or `None` on overflow.
+    pub fn checked_mul(self, qty: i64) -> Option<Won> {
+        self.0.checked_mul(qty).map(Won)
+    }
+
+    /// `self + other`, or `None` on overflow.
+    pub fn checked_add(self, other: Won) -> Option<Won> {
+        self.0.checked_add(other.0).map(Won)
+    }
+
+    /// The discount of `sale` against `list` in whole percent, rounded down, when `sale` is lower.
+    pub fn discount_percent(list: Won, sale: Won) -> Option<u8> {
+        if list.0 <= 0 || sale.0 >= list.0 || sale.0 < 0 {
+            return None;
+        }
+        let pct = (list.0 - sale.0) * 100 / list.0;
+        u8::try_from(pct).ok().filter(|p| *p > 0)
+    }
+
+    /// Digits grouped by thousands: `12900` → `"12,900"`.
+    pub fn grouped(self) -> String {
+        group_thousands(self.0)
+    }
+}
+
+/// Formats an integer with thousands separators: `-1234567` → `"-1,234,567"`.
+pub fn group_thousands(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if n < 0 {
+        out.push('-');
+    }
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+impl fmt::Display for Won {
+    /// Korean notation: `12,900원`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}원", self.grouped())
+    }
+}
+
+impl Add for Won {
+    type Output = Won;
+    fn add(self, rhs: Won) -> Won {
+        Won(self.0 + rhs.0)
+    }
+}
+
+impl Sub for Won {
+    type Output = Won;
+    fn sub(self, rhs: Won) -> Won {
+        Won(self.0 - rhs.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn groups_thousands() {
+        assert_eq!(Won(0).to_string(), "0원");
+        assert_eq!(Won(900).to_string(), "900원");
+        assert_eq!(Won(12_900).to_string(), "12,900원");
+        assert_eq!(Won(1_234_567).to_string(), "1,234,567원");
+        assert_eq!(group_thousands(-1_000), "-1,000");
+        assert_eq!(group_thousands(i64::MIN), "-9,223,372,036,854,775,808");
+    }
+
+    #[test]
+    fn discount_is_floored_and_only_for_real_discounts() {
+        assert_eq!(Won::discount_percent(Won(29_000), Won(19_900)), Some(31));
+        assert_eq!(Won::discount_percent(Won(10_000), Won(10_000)), None);
+        assert_eq!(Won::discount_percent(Won(10_000), Won(12_000)), None);
+        assert_eq!(Won::discount_percent(Won(0), Won(0)), None);
+        // 0.5% rounds down to nothing: no "0%" badge.
+        assert_eq!(Won::discount_percent(Won(20_000), Won(19_900)), None);
+    }
+}

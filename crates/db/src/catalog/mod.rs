@@ -1,0 +1,11 @@
+//! Catalog persistence: categories, products, options, SKUs and product images.
+
+pub mod categories;
+pub mod products;
+mod search;
+
+pub use categories::{CategoryRow, NewCategory};
+pub use products::{
+    ImageRow, NewOptionGroup, NewProduct, NewSku, OptionGroupRow, OptionValueRow, ProductCardRow,
+    ProductFilter, ProductRow, SitemapRow, SkuOptionRow, SkuRow,
+};

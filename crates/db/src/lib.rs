@@ -1,0 +1,25 @@
+//! Persistence for Jangteo: one codebase over SQLite (embedded default) and PostgreSQL.
+//!
+//! Static SQL is written once with `$N` placeholders, which both drivers accept; the small macros
+//! in `macros` run a statement on whichever backend is configured. Row structs derive
+//! `sqlx::FromRow` once. Every repository function is tested on both backends.
+
+#[macro_use]
+mod macros;
+#[macro_use]
+mod dynamic;
+
+pub mod catalog;
+pub mod content;
+mod error;
+pub mod media;
+mod pool;
+pub mod settings;
+pub mod staff;
+
+pub use dynamic::{Bind, SqlBuilder};
+pub use error::DbError;
+pub use pool::{Backend, Db, MigrationStatus, SqlitePools, Tx, redact_url};
+
+/// Result type of this crate.
+pub type DbResult<T> = Result<T, DbError>;

@@ -1,0 +1,64 @@
+//! Run one SQL statement on whichever backend is configured.
+//!
+//! Each macro expands to a `match` with one arm per backend; the statement text and the binds are
+//! written once. Reads go to the SQLite read pool; writes go through a [`crate::Tx`].
+
+/// `fetch_all` of `$row` rows on the read side of `$db` (a `&Db`).
+macro_rules! read_all {
+    ($db:expr, $row:ty, $sql:expr $(, $bind:expr)* $(,)?) => {
+        match $db {
+            $crate::Db::Sqlite(s) => sqlx::query_as::<_, $row>($sql)$(.bind($bind))*.fetch_all(&s.read).await,
+            $crate::Db::Postgres(p) => sqlx::query_as::<_, $row>($sql)$(.bind($bind))*.fetch_all(p).await,
+        }
+    };
+}
+
+/// `fetch_optional` of a `$row` on the read side of `$db`.
+macro_rules! read_optional {
+    ($db:expr, $row:ty, $sql:expr $(, $bind:expr)* $(,)?) => {
+        match $db {
+            $crate::Db::Sqlite(s) => sqlx::query_as::<_, $row>($sql)$(.bind($bind))*.fetch_optional(&s.read).await,
+            $crate::Db::Postgres(p) => sqlx::query_as::<_, $row>($sql)$(.bind($bind))*.fetch_optional(p).await,
+        }
+    };
+}
+
+/// `fetch_one` of a scalar `$ty` on the read side of `$db`.
+macro_rules! read_scalar {
+    ($db:expr, $ty:ty, $sql:expr $(, $bind:expr)* $(,)?) => {
+        match $db {
+            $crate::Db::Sqlite(s) => sqlx::query_scalar::<_, $ty>($sql)$(.bind($bind))*.fetch_one(&s.read).await,
+            $crate::Db::Postgres(p) => sqlx::query_scalar::<_, $ty>($sql)$(.bind($bind))*.fetch_one(p).await,
+        }
+    };
+}
+
+/// Executes a statement inside `$tx` (a `&mut Tx`), returning the affected row count.
+macro_rules! tx_execute {
+    ($tx:expr, $sql:expr $(, $bind:expr)* $(,)?) => {
+        match $tx {
+            $crate::Tx::Sqlite(t) => sqlx::query($sql)$(.bind($bind))*.execute(&mut **t).await.map(|r| r.rows_affected()),
+            $crate::Tx::Postgres(t) => sqlx::query($sql)$(.bind($bind))*.execute(&mut **t).await.map(|r| r.rows_affected()),
+        }
+    };
+}
+
+/// `fetch_one` of a scalar `$ty` inside `$tx` (e.g. `INSERT … RETURNING id`).
+macro_rules! tx_scalar {
+    ($tx:expr, $ty:ty, $sql:expr $(, $bind:expr)* $(,)?) => {
+        match $tx {
+            $crate::Tx::Sqlite(t) => sqlx::query_scalar::<_, $ty>($sql)$(.bind($bind))*.fetch_one(&mut **t).await,
+            $crate::Tx::Postgres(t) => sqlx::query_scalar::<_, $ty>($sql)$(.bind($bind))*.fetch_one(&mut **t).await,
+        }
+    };
+}
+
+/// `fetch_optional` of a scalar `$ty` inside `$tx`.
+macro_rules! tx_scalar_optional {
+    ($tx:expr, $ty:ty, $sql:expr $(, $bind:expr)* $(,)?) => {
+        match $tx {
+            $crate::Tx::Sqlite(t) => sqlx::query_scalar::<_, $ty>($sql)$(.bind($bind))*.fetch_optional(&mut **t).await,
+            $crate::Tx::Postgres(t) => sqlx::query_scalar::<_, $ty>($sql)$(.bind($bind))*.fetch_optional(&mut **t).await,
+        }
+    };
+}

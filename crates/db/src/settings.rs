@@ -1,0 +1,42 @@
+//! Small key/value settings the shop keeps in its database.
+
+use crate::error::Context;
+use crate::{Db, DbResult, Tx};
+use chrono::{DateTime, Utc};
+
+/// Reads a setting.
+pub async fn get(db: &Db, key: &str) -> DbResult<Option<String>> {
+    read_optional!(
+        db,
+        (String,),
+        "SELECT value FROM app_settings WHERE key = $1",
+        key
+    )
+    .context("reading setting")
+    .map(|row| row.map(|(v,)| v))
+}
+
+/// Reads a setting inside a transaction.
+pub async fn get_in(tx: &mut Tx, key: &str) -> DbResult<Option<String>> {
+    tx_scalar_optional!(
+        tx,
+        String,
+        "SELECT value FROM app_settings WHERE key = $1",
+        key
+    )
+    .context("reading setting")
+}
+
+/// Writes a setting.
+pub async fn set(tx: &mut Tx, key: &str, value: &str, now: DateTime<Utc>) -> DbResult<()> {
+    tx_execute!(
+        tx,
+        "INSERT INTO app_settings (key, value, updated_at) VALUES ($1, $2, $3)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+        key,
+        value,
+        now
+    )
+    .context("writing setting")
+    .map(|_| ())
+}

@@ -1,0 +1,123 @@
+//! Command line and configuration layering: defaults → `jangteo.toml` → `JANGTEO_*` → flags.
+
+use anyhow::{Context, Result};
+use clap::{Args, Parser, Subcommand};
+use jangteo_app::Config;
+use std::path::PathBuf;
+
+/// Jangteo (장터): a self-hosted online shop in one binary.
+#[derive(Debug, Parser)]
+#[command(name = "jangteo", version, about, long_about = None)]
+pub struct Cli {
+    /// Configuration file (default: ./jangteo.toml when it exists).
+    #[arg(long, global = true, env = "JANGTEO_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// What to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Apply database migrations, then serve the shop.
+    Serve(ServeArgs),
+    /// Apply database migrations and exit.
+    Migrate(CommonArgs),
+    /// Load the demo shop (idempotent), print a staff login and serve it.
+    Demo(DemoArgs),
+}
+
+/// Options every command takes.
+#[derive(Debug, Args, Clone, Default)]
+pub struct CommonArgs {
+    /// Directory for the SQLite database and local media [default: ./data].
+    #[arg(long, env = "JANGTEO_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Database URL: postgres://… selects PostgreSQL [default: sqlite:DATA_DIR/jangteo.db].
+    #[arg(
+        long,
+        env = "JANGTEO_DATABASE_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    pub database_url: Option<String>,
+}
+
+/// Options of `serve`.
+#[derive(Debug, Args, Clone, Default)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// Address to listen on [default: 127.0.0.1:8080].
+    #[arg(long, env = "JANGTEO_LISTEN", value_name = "ADDR:PORT")]
+    pub listen: Option<String>,
+}
+
+/// Options of `demo`.
+#[derive(Debug, Args, Clone, Default)]
+pub struct DemoArgs {
+    #[command(flatten)]
+    pub serve: ServeArgs,
+    /// Add synthetic products until at least this many exist (for load tests).
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub bulk_products: u64,
+    /// Load the demo data and exit without serving.
+    #[arg(long)]
+    pub no_serve: bool,
+}
+
+impl Command {
+    fn common(&self) -> &CommonArgs {
+        match self {
+            Command::Serve(a) => &a.common,
+            Command::Migrate(a) => a,
+            Command::Demo(a) => &a.serve.common,
+        }
+    }
+
+    fn listen(&self) -> Option<&str> {
+        match self {
+            Command::Serve(a) => a.listen.as_deref(),
+            Command::Demo(a) => a.serve.listen.as_deref(),
+            Command::Migrate(_) => None,
+        }
+    }
+}
+
+/// Builds the configuration. Environment variables reach the config file's keys as
+/// `JANGTEO_KEY` and nested ones as `JANGTEO_SECTION__KEY` (e.g. `JANGTEO_SHOP__NAME`).
+pub fn load_config(cli: &Cli) -> Result<Config> {
+    let mut builder = config::Config::builder();
+    match &cli.config {
+        Some(path) => {
+            builder = builder.add_source(config::File::from(path.as_path()).required(true));
+        }
+        None => {
+            builder = builder.add_source(config::File::with_name("jangteo.toml").required(false));
+        }
+    }
+    // The three flag-backed settings are read by clap (flag > env); the rest come from here.
+    builder = builder.add_source(
+        config::Environment::with_prefix("JANGTEO")
+            .prefix_separator("_")
+            .separator("__")
+            .try_parsing(true)
+            .ignore_empty(true),
+    );
+    let raw = builder.build().context("reading configuration")?;
+    let mut settings: Config = raw
+        .try_deserialize()
+        .context("invalid configuration (jangteo.toml or JANGTEO_* variables)")?;
+    let common = cli.command.common();
+    if let Some(dir) = &common.data_dir {
+        settings.data_dir = dir.clone();
+    }
+    if let Some(url) = &common.database_url {
+        settings.database_url = Some(url.clone());
+    }
+    if let Some(listen) = cli.command.listen() {
+        settings.listen = listen.to_owned();
+    }
+    Ok(settings)
+}

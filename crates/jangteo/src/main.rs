@@ -1,0 +1,133 @@
+//! `jangteo`: the whole shop in one binary.
+
+mod cli;
+
+use anyhow::{Context, Result};
+use clap::Parser;
+use cli::{Cli, Command};
+use jangteo_app::demo::DemoOptions;
+use jangteo_app::{App, Config};
+use jangteo_db::{Db, redact_url};
+use jangteo_web::{AppState, WebOptions, router, serve, shutdown_signal};
+use std::time::{Duration, Instant};
+
+fn init_logging(config: &Config) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env()
+        .or_else(|_| EnvFilter::try_new(&config.log.filter))
+        .unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false);
+    if config.log.format == "json" {
+        builder.json().flatten_event(true).init();
+    } else {
+        builder.init();
+    }
+}
+
+async fn open_database(config: &Config) -> Result<Db> {
+    let url = config.database_url();
+    tracing::info!(db.url = %redact_url(&url), "opening database");
+    let db = Db::connect(&url)
+        .await
+        .with_context(|| format!("opening database {}", redact_url(&url)))?;
+    let status = db.migrate().await.context("migrating the database")?;
+    tracing::info!(
+        schema.version = status.applied,
+        "database schema is current"
+    );
+    Ok(db)
+}
+
+async fn run_server(app: App, started: Instant) -> Result<()> {
+    let config = app.config.clone();
+    let state = AppState::new(app.clone(), WebOptions::default())
+        .map_err(|e| anyhow::anyhow!(e))
+        .context("loading templates")?;
+    let listener = tokio::net::TcpListener::bind(&config.listen)
+        .await
+        .with_context(|| format!("listening on {}", config.listen))?;
+    let addr = listener.local_addr()?;
+    tracing::info!(
+        http.addr = %addr,
+        startup_ms = started.elapsed().as_millis() as u64,
+        "Jangteo is serving: http://{addr}/"
+    );
+    serve(
+        listener,
+        router(state),
+        shutdown_signal(),
+        Duration::from_secs(config.shutdown_grace_seconds),
+    )
+    .await
+    .context("serving HTTP")?;
+    app.db.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    let started = Instant::now();
+    let cli = Cli::parse();
+    let mut config = cli::load_config(&cli)?;
+    if matches!(cli.command, Command::Demo(_)) {
+        config.demo_mode = true;
+    }
+    init_logging(&config);
+
+    match &cli.command {
+        Command::Migrate(_) => {
+            let db = open_database(&config).await?;
+            let status = db.migration_status().await?;
+            println!(
+                "Database schema is at version {} (this jangteo knows up to {}).",
+                status.applied, status.known
+            );
+            db.close().await;
+            Ok(())
+        }
+        Command::Serve(_) => {
+            let db = open_database(&config).await?;
+            let app = App::new(db, config)?;
+            run_server(app, started).await
+        }
+        Command::Demo(demo) => {
+            let db = open_database(&config).await?;
+            let app = App::new(db, config)?;
+            println!("데모 상점을 준비하고 있습니다… (preparing the demo shop)");
+            let report = app
+                .load_demo(&DemoOptions {
+                    bulk_products: demo.bulk_products,
+                })
+                .await
+                .context("loading the demo shop")?;
+            let base = app.config.base_url();
+            println!();
+            println!("  장터 데모샵 / Jangteo demo shop");
+            println!("  ─────────────────────────────────────────────");
+            println!("  상점 주소 (shop)        {base}/");
+            println!(
+                "  상품 (products)         {} {}",
+                report.listed_products,
+                if report.catalog_loaded {
+                    "(새로 불러옴 / loaded now)"
+                } else {
+                    "(이미 있음 / already loaded)"
+                }
+            );
+            println!("  관리자 (staff login)    {}", report.staff_email);
+            println!("  비밀번호 (password)     {}", report.staff_password);
+            println!(
+                "  (비밀번호는 실행할 때마다 새로 정해집니다 / a new password is set on every run)"
+            );
+            println!();
+            if demo.no_serve {
+                app.db.close().await;
+                return Ok(());
+            }
+            run_server(app, started).await
+        }
+    }
+}

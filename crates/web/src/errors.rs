@@ -1,0 +1,159 @@
+//! One error type for handlers, and the middleware that turns every error response (ours, the
+//! router's 404/405, the body limit's 413, CSRF's 403, a caught panic) into a page in the shop's
+//! look, or a JSON envelope for API clients.
+
+use crate::context::{PageMeta, Req, render_error};
+use crate::router::AppState;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use jangteo_app::AppError;
+
+/// Marks a response whose body the error renderer should replace.
+#[derive(Debug, Clone, Copy)]
+pub struct ErrorPage;
+
+/// What a handler can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum WebError {
+    /// The thing asked for does not exist (or must not be seen).
+    #[error("not found")]
+    NotFound,
+    /// A failure of ours: logged with its cause chain, shown as a generic 500.
+    #[error(transparent)]
+    Internal(#[from] AppError),
+    /// A template failed to render.
+    #[error("rendering {template}: {source}")]
+    Template {
+        /// Template name.
+        template: String,
+        /// The minijinja error.
+        #[source]
+        source: minijinja::Error,
+    },
+}
+
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+/// An empty response with `status` that the renderer will fill.
+pub fn marked(status: StatusCode) -> Response {
+    let mut response = status.into_response();
+    response.extensions_mut().insert(ErrorPage);
+    response
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        match &self {
+            WebError::NotFound => marked(StatusCode::NOT_FOUND),
+            WebError::Internal(_) | WebError::Template { .. } => {
+                tracing::error!(error = %error_chain(&self), "request failed");
+                marked(StatusCode::INTERNAL_SERVER_ERROR)
+            }
+        }
+    }
+}
+
+/// The fallback route.
+pub async fn not_found() -> WebError {
+    WebError::NotFound
+}
+
+/// Response of [`tower_http::catch_panic::CatchPanicLayer`].
+pub fn panic_response(_panic: Box<dyn std::any::Any + Send + 'static>) -> Response<Body> {
+    tracing::error!("handler panicked");
+    marked(StatusCode::INTERNAL_SERVER_ERROR)
+}
+
+fn is_bare(response: &Response) -> bool {
+    match response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+    {
+        None => true,
+        Some(ct) => ct.starts_with("text/plain"),
+    }
+}
+
+/// Message key prefix for a status.
+fn message_key(status: StatusCode) -> &'static str {
+    match status.as_u16() {
+        404 | 405 => "error.404",
+        413 => "error.413",
+        s if s >= 500 => "error.500",
+        _ => "error.400",
+    }
+}
+
+/// Replaces the body of error responses with a page (or JSON for API clients).
+pub async fn render_error_pages(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let req = Req::from_request(&request);
+    let wants_json = request.uri().path().starts_with("/api/")
+        || request
+            .headers()
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|a| a.contains("application/json") && !a.contains("text/html"));
+    let head_only = request.method() == axum::http::Method::HEAD;
+    let response = next.run(request).await;
+    let status = response.status();
+    let is_error = status.is_client_error() || status.is_server_error();
+    if !is_error || !(response.extensions().get::<ErrorPage>().is_some() || is_bare(&response)) {
+        return response;
+    }
+    let (mut parts, _) = response.into_parts();
+    let key = message_key(status);
+    let messages = &state.inner.messages;
+    let title = messages.get(req.locale, &format!("{key}.title")).to_owned();
+    let message = messages
+        .get(req.locale, &format!("{key}.message"))
+        .to_owned();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts
+        .headers
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    let body = if wants_json {
+        parts.headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        let code = key.trim_start_matches("error.");
+        serde_json::json!({ "error": { "code": code, "message": message, "request_id": req.request_id } })
+            .to_string()
+    } else {
+        parts.headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=utf-8"),
+        );
+        let meta = PageMeta::titled(format!("{title} - {}", state.app.config.shop.name));
+        match render_error(&state, &req, meta, status, &title, &message).await {
+            Ok(html) => html,
+            Err(e) => {
+                tracing::error!(error = %error_chain(&e), "error page failed to render");
+                format!(
+                    "<!doctype html><meta charset=utf-8><title>{status}</title><h1>{title}</h1><p>{message}</p>"
+                )
+            }
+        }
+    };
+    if head_only {
+        return Response::from_parts(parts, Body::empty());
+    }
+    Response::from_parts(parts, Body::from(body))
+}

@@ -1,0 +1,19 @@
+//! The HTTP face of Jangteo: storefront pages, SEO files, media and static files, health checks,
+//! and the middleware every request passes (request ids, logs, limits, CSRF, error pages).
+
+mod assets;
+mod context;
+mod errors;
+mod i18n;
+mod limits;
+mod media;
+mod ops;
+mod router;
+mod seo;
+mod server;
+mod shop;
+mod templates;
+mod views;
+
+pub use router::{AppState, WebOptions, router};
+pub use server::{serve, shutdown_signal};
