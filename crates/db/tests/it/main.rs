@@ -1,0 +1,5 @@
+//! Repository tests, each on SQLite and on PostgreSQL.
+
+mod catalog;
+mod migrations;
+mod search;

@@ -1,0 +1,174 @@
+//! The real application on a random port.
+
+use crate::db::{Backend, TestDb};
+use jangteo_app::{App, Config};
+use jangteo_web::{AppState, WebOptions, router};
+use std::sync::OnceLock;
+use std::time::Duration;
+use tokio::net::TcpListener;
+
+/// A running app with its own database.
+pub struct TestApp {
+    /// `http://127.0.0.1:PORT`.
+    pub base_url: String,
+    /// The use-case context the server runs on (for setting up data).
+    pub app: App,
+    /// An HTTP client that does not follow redirects.
+    pub client: reqwest::Client,
+    /// The database (dropped with the app).
+    pub db: TestDb,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+/// Options for [`TestApp::spawn_with`].
+#[derive(Debug, Clone, Default)]
+pub struct TestOptions {
+    /// Overrides the web options (e.g. a small sitemap limit).
+    pub web: WebOptions,
+    /// Adjusts the configuration before start.
+    pub configure: Option<fn(&mut Config)>,
+}
+
+/// An HTTP client for tests: no redirects followed, no proxies, short timeouts.
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .no_proxy()
+        .timeout(Duration::from_secs(60))
+        .build()
+        .expect("building the HTTP client")
+}
+
+/// The configuration of a test app rooted in `dir`.
+pub fn test_config(dir: &std::path::Path, listen: &str, database_url: &str) -> Config {
+    Config {
+        listen: listen.to_owned(),
+        data_dir: dir.to_path_buf(),
+        database_url: Some(database_url.to_owned()),
+        base_url: Some(format!("http://{listen}")),
+        ..Config::default()
+    }
+}
+
+impl TestApp {
+    /// Spawns the app on `backend` with an empty, migrated database; `None` if the backend is
+    /// unavailable outside CI.
+    pub async fn spawn(backend: Backend) -> Option<TestApp> {
+        Self::spawn_with(backend, TestOptions::default()).await
+    }
+
+    /// Like [`TestApp::spawn`] with options.
+    pub async fn spawn_with(backend: Backend, options: TestOptions) -> Option<TestApp> {
+        let db = TestDb::migrated(backend).await?;
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("binding a port");
+        let addr = listener.local_addr().expect("local address");
+        let mut config = test_config(db.dir.path(), &addr.to_string(), &db.url);
+        if let Some(configure) = options.configure {
+            configure(&mut config);
+        }
+        let app = App::new(db.db.clone(), config).expect("building the app");
+        let state = AppState::new(app.clone(), options.web).expect("loading templates");
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(jangteo_web::serve(
+            listener,
+            router(state),
+            async move {
+                let _ = rx.await;
+            },
+            Duration::from_secs(5),
+        ));
+        Some(TestApp {
+            base_url: format!("http://{addr}"),
+            app,
+            client: client(),
+            db,
+            shutdown: Some(tx),
+        })
+    }
+
+    /// Absolute URL of a path.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
+    }
+
+    /// GET a path and return status and body.
+    pub async fn get(&self, path: &str) -> (reqwest::StatusCode, String) {
+        get_text(&self.client, &self.url(path)).await
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// GET a URL and return status and body.
+pub async fn get_text(client: &reqwest::Client, url: &str) -> (reqwest::StatusCode, String) {
+    let response = client
+        .get(url)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("GET {url}: {e}"));
+    let status = response.status();
+    (status, response.text().await.unwrap_or_default())
+}
+
+/// A demo shop served for the whole test binary from its own thread (read-only tests share it,
+/// so the demo catalog is loaded once per backend).
+pub struct SharedServer {
+    /// `http://127.0.0.1:PORT`.
+    pub base_url: String,
+}
+
+impl SharedServer {
+    /// Absolute URL of a path.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
+    }
+}
+
+static SHARED_SQLITE: OnceLock<Option<SharedServer>> = OnceLock::new();
+static SHARED_POSTGRES: OnceLock<Option<SharedServer>> = OnceLock::new();
+
+/// The shared demo server of `backend` (`None` when the backend is unavailable outside CI).
+pub fn shared_demo(backend: Backend) -> Option<&'static SharedServer> {
+    let cell = match backend {
+        Backend::Sqlite => &SHARED_SQLITE,
+        Backend::Postgres => &SHARED_POSTGRES,
+    };
+    cell.get_or_init(|| {
+        let (tx, rx) = std::sync::mpsc::channel::<Option<String>>();
+        std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .expect("building a runtime");
+            rt.block_on(async move {
+                let Some(test_app) = TestApp::spawn(backend).await else {
+                    let _ = tx.send(None);
+                    return;
+                };
+                test_app
+                    .app
+                    .load_demo(&jangteo_app::demo::DemoOptions::default())
+                    .await
+                    .expect("loading the demo shop");
+                let _ = tx.send(Some(test_app.base_url.clone()));
+                // Serve until the test binary exits.
+                std::future::pending::<()>().await;
+                drop(test_app);
+            });
+        });
+        rx.recv()
+            .ok()
+            .flatten()
+            .map(|base_url| SharedServer { base_url })
+    })
+    .as_ref()
+}
