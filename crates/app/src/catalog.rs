@@ -2,6 +2,7 @@
 
 use crate::{App, AppError, AppResult};
 use chrono::{DateTime, Duration, Utc};
+use jangteo_core::Won;
 use jangteo_core::catalog::{DisplayState, Price, ProductSort, is_sold_out};
 use jangteo_core::ids::{CategoryId, ProductId};
 use jangteo_core::paging::{PageRequest, Paged};
@@ -477,7 +478,7 @@ impl App {
                         .collect::<Vec<_>>()
                         .join(" / "),
                     option_value_ids: picked.iter().map(|(_, id, _)| *id).collect(),
-                    price: s.price(),
+                    price: row.price().plus_extra(Won(s.extra_price)),
                     stock: s.stock,
                     is_sold_out: is_sold_out(state, s.stock),
                 }

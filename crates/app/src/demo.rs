@@ -146,7 +146,7 @@ fn build_skus(p: &ProductData, code_prefix: &str) -> Vec<NewSku> {
             NewSku {
                 code: format!("{}-{:02}", code_prefix.to_ascii_uppercase(), n + 1),
                 value_indexes: idx,
-                price: Price::new(Won(p.price + extra), p.sale_price.map(|s| Won(s + extra))),
+                extra: Won(extra),
                 stock,
             }
         })
@@ -477,11 +477,10 @@ mod tests {
         assert!(c.products.iter().filter(|p| !p.options.is_empty()).count() >= 30);
         for p in &c.products {
             assert!(is_valid_slug(&p.slug), "{}", p.slug);
-            for combo in &p.sold_out {
-                let skus = build_skus(p, &p.slug);
-                assert_eq!(skus.len(), sku_combinations(&p.options).len());
-                assert!(!combo.is_empty());
-            }
+            let skus = build_skus(p, &p.slug);
+            let sold_out = skus.iter().filter(|s| s.stock == 0).count();
+            // Every listed sold-out combination names a real SKU.
+            assert!(p.stock == 0 || sold_out == p.sold_out.len(), "{}", p.slug);
         }
     }
 
@@ -518,7 +517,8 @@ mod tests {
         };
         let skus = build_skus(&p, "t");
         assert_eq!(skus.len(), 4);
-        assert_eq!(skus[1].price, Price::new(Won(12_000), Some(Won(11_000))));
+        assert_eq!(skus[1].extra, Won(2_000));
+        assert_eq!(skus[0].extra, Won(0));
         assert_eq!(skus[3].stock, 0);
         assert_eq!(skus[0].stock, 5);
         assert_eq!(skus[0].code, "T-01");

@@ -74,6 +74,13 @@ impl Price {
         }
     }
 
+    /// The price of an option combination that costs `extra` more (옵션 추가금액, may be
+    /// negative); neither price goes below zero.
+    pub fn plus_extra(self, extra: Won) -> Price {
+        let add = |w: Won| Won(w.get().saturating_add(extra.get()).max(0));
+        Price::new(add(self.list), self.sale.map(add))
+    }
+
     /// What the shopper pays per unit.
     pub fn effective(self) -> Won {
         self.sale.unwrap_or(self.list)
@@ -157,6 +164,23 @@ mod tests {
         let p = Price::new(Won(29_000), Some(Won(19_900)));
         assert_eq!(p.effective(), Won(19_900));
         assert_eq!(p.discount_percent(), Some(31));
+    }
+
+    #[test]
+    fn option_extras_shift_both_prices_and_never_go_negative() {
+        let p = Price::new(Won(19_000), Some(Won(15_000)));
+        assert_eq!(
+            p.plus_extra(Won(2_000)),
+            Price::new(Won(21_000), Some(Won(17_000)))
+        );
+        assert_eq!(p.plus_extra(Won(-1_000)).effective(), Won(14_000));
+        assert_eq!(p.plus_extra(Won(-50_000)).effective(), Won(0));
+        assert_eq!(
+            Price::new(Won(10_000), None)
+                .plus_extra(Won(500))
+                .effective(),
+            Won(10_500)
+        );
     }
 
     #[test]

@@ -175,7 +175,7 @@ pub async fn catalog(app: &App) -> Catalog {
             let sku = |code: &str, c: usize, s: usize, stock: i64| NewSku {
                 code: code.into(),
                 value_indexes: vec![c, s],
-                price: Price::new(Won(item.price + if s == 1 { 2_000 } else { 0 }), None),
+                extra: Won(if s == 1 { 2_000 } else { 0 }),
                 stock,
             };
             (
@@ -198,7 +198,7 @@ pub async fn catalog(app: &App) -> Catalog {
                 vec![NewSku {
                     code: item.slug.to_ascii_uppercase(),
                     value_indexes: vec![],
-                    price,
+                    extra: Won(0),
                     stock,
                 }],
             )

@@ -5,7 +5,9 @@ use crate::assets::Theme;
 use crate::i18n::{Locale, Messages, format_won};
 use chrono::{DateTime, Utc};
 use minijinja::value::Kwargs;
-use minijinja::{Environment, Error, ErrorKind, State, Value};
+use minijinja::{
+    AutoEscape, Environment, Error, ErrorKind, Output, State, Value, escape_formatter,
+};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -33,6 +35,34 @@ fn parse_instant(value: &Value) -> Result<DateTime<Utc>, Error> {
         })
 }
 
+/// HTML-escapes text: `& < > " '` (minijinja's default also escapes `/`, which bloats every URL
+/// to `http:&#x2f;&#x2f;…` without adding safety inside quoted attributes or text).
+fn write_html_escaped(out: &mut Output, text: &str) -> std::fmt::Result {
+    let mut last = 0;
+    for (i, b) in text.bytes().enumerate() {
+        let replacement = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.write_str(&text[last..i])?;
+        out.write_str(replacement)?;
+        last = i + 1;
+    }
+    out.write_str(&text[last..])
+}
+
+fn html_formatter(out: &mut Output, state: &mut State, value: &Value) -> Result<(), Error> {
+    match (state.auto_escape(), value.as_str()) {
+        (AutoEscape::Html, Some(text)) if !value.is_safe() => write_html_escaped(out, text)
+            .map_err(|e| Error::new(ErrorKind::WriteFailure, e.to_string())),
+        _ => escape_formatter(out, state, value),
+    }
+}
+
 /// Builds the environment.
 pub fn environment(
     theme: Theme,
@@ -41,6 +71,7 @@ pub fn environment(
 ) -> Environment<'static> {
     let mut env = Environment::new();
     env.set_fuel(Some(TEMPLATE_FUEL));
+    env.set_formatter(html_formatter);
     env.set_loader(move |name| Ok(theme.template(name)));
 
     let t_messages = messages.clone();
@@ -76,4 +107,29 @@ pub fn environment(
         Ok(jangteo_core::time::business_date(parse_instant(&value)?).to_string())
     });
     env
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup_but_not_slashes() {
+        let mut env = Environment::new();
+        env.set_formatter(html_formatter);
+        env.add_template(
+            "t.html",
+            "<a href=\"{{ url }}\">{{ text }}</a>{{ raw|safe }}",
+        )
+        .unwrap();
+        let html = env
+            .get_template("t.html")
+            .unwrap()
+            .render(minijinja::context! { url => "http://x/a?b=1&c=2", text => "<script>\"'", raw => "<b>ok</b>" })
+            .unwrap();
+        assert_eq!(
+            html,
+            "<a href=\"http://x/a?b=1&amp;c=2\">&lt;script&gt;&quot;&#39;</a><b>ok</b>"
+        );
+    }
 }

@@ -87,8 +87,8 @@ CREATE TABLE skus (
     id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     product_id BIGINT NOT NULL REFERENCES products (id) ON DELETE CASCADE,
     code TEXT NOT NULL,
-    price BIGINT NOT NULL CHECK (price >= 0),
-    sale_price BIGINT CHECK (sale_price >= 0),
+    -- Added to the product's list and sale price (옵션 추가금액); may be negative.
+    extra_price BIGINT NOT NULL DEFAULT 0,
     stock BIGINT NOT NULL DEFAULT 0 CHECK (stock >= 0),
     is_active BOOLEAN NOT NULL DEFAULT TRUE,
     position BIGINT NOT NULL DEFAULT 0,

@@ -87,8 +87,8 @@ CREATE TABLE skus (
     id INTEGER PRIMARY KEY,
     product_id INTEGER NOT NULL REFERENCES products (id) ON DELETE CASCADE,
     code TEXT NOT NULL,
-    price INTEGER NOT NULL CHECK (price >= 0),
-    sale_price INTEGER CHECK (sale_price >= 0),
+    -- Added to the product's list and sale price (옵션 추가금액); may be negative.
+    extra_price INTEGER NOT NULL DEFAULT 0,
     stock INTEGER NOT NULL DEFAULT 0 CHECK (stock >= 0),
     is_active INTEGER NOT NULL DEFAULT 1,
     position INTEGER NOT NULL DEFAULT 0,

@@ -138,19 +138,10 @@ pub struct SkuRow {
     pub id: i64,
     /// Unique SKU code.
     pub code: String,
-    /// List price.
-    pub price: i64,
-    /// Sale price.
-    pub sale_price: Option<i64>,
+    /// Amount added to the product's prices for this combination.
+    pub extra_price: i64,
     /// Units in stock.
     pub stock: i64,
-}
-
-impl SkuRow {
-    /// The price pair.
-    pub fn price(&self) -> Price {
-        Price::new(Won(self.price), self.sale_price.map(Won))
-    }
 }
 
 /// Which option value a SKU has.
@@ -229,8 +220,8 @@ pub struct NewSku {
     pub code: String,
     /// For each option group (by index), the index of this SKU's value.
     pub value_indexes: Vec<usize>,
-    /// Price pair.
-    pub price: Price,
+    /// Amount added to the product's prices (옵션 추가금액).
+    pub extra: Won,
     /// Units in stock.
     pub stock: i64,
 }
@@ -309,12 +300,11 @@ pub async fn insert(
         let sku_id = tx_scalar!(
             tx,
             i64,
-            "INSERT INTO skus (product_id, code, price, sale_price, stock, is_active, position, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, TRUE, $6, $7, $7) RETURNING id",
+            "INSERT INTO skus (product_id, code, extra_price, stock, is_active, position, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, TRUE, $5, $6, $6) RETURNING id",
             id,
             &sku.code,
-            sku.price.list.get(),
-            sku.price.sale.map(Won::get),
+            sku.extra.get(),
             sku.stock,
             si as i64,
             product.created_at
@@ -531,7 +521,7 @@ pub async fn skus(db: &Db, id: ProductId) -> DbResult<Vec<SkuRow>> {
     read_all!(
         db,
         SkuRow,
-        "SELECT id, code, price, sale_price, stock FROM skus
+        "SELECT id, code, extra_price, stock FROM skus
          WHERE product_id = $1 AND is_active ORDER BY position, id",
         id.get()
     )

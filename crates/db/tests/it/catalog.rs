@@ -172,13 +172,13 @@ async fn loads_a_product_with_options_skus_and_images(backend: Backend) {
     let skus = products::skus(db, c.short_sleeve).await.unwrap();
     assert_eq!(
         skus.iter()
-            .map(|s| (s.code.as_str(), s.price, s.stock))
+            .map(|s| (s.code.as_str(), s.extra_price, s.stock))
             .collect::<Vec<_>>(),
         [
-            ("SS-BK-M", 19_000, 5),
-            ("SS-BK-L", 21_000, 3),
-            ("SS-WH-M", 19_000, 0),
-            ("SS-WH-L", 21_000, 7)
+            ("SS-BK-M", 0, 5),
+            ("SS-BK-L", 2_000, 3),
+            ("SS-WH-M", 0, 0),
+            ("SS-WH-L", 2_000, 7)
         ]
     );
     let links = products::sku_options(db, c.short_sleeve).await.unwrap();

@@ -1,0 +1,178 @@
+//! Journeys in headless Chromium: home → category → product → pick options → that SKU's price.
+
+use jangteo_testkit::browser::Browser;
+use jangteo_testkit::{Backend, shared_demo};
+use std::time::Duration;
+use thirtyfour::components::SelectElement;
+use thirtyfour::prelude::*;
+
+fn won(n: i64) -> String {
+    format!("{}원", jangteo_core::money::group_thousands(n))
+}
+
+async fn browse_and_pick_an_option(width: u32, height: u32, mobile: bool, name: &str) {
+    let Some(demo) = shared_demo(Backend::Sqlite) else {
+        return;
+    };
+    let Some(browser) = Browser::start(width, height, mobile).await else {
+        return;
+    };
+    let d = &browser.driver;
+    d.set_implicit_wait_timeout(Duration::from_secs(10))
+        .await
+        .unwrap();
+
+    d.goto(demo.url("/")).await.unwrap();
+    assert!(d.title().await.unwrap().contains("장터 데모샵"));
+    browser.screenshot(&format!("{name}-home")).await;
+
+    // Go to the first category from the shortcuts (shown on desktop and mobile).
+    let shortcut = d.find(By::Css(".category-shortcuts a")).await.unwrap();
+    assert!(shortcut.is_displayed().await.unwrap());
+    // The shortcut shows an initial badge above the name: the name is the last line.
+    let category_name = shortcut
+        .text()
+        .await
+        .unwrap()
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .to_owned();
+    shortcut.click().await.unwrap();
+    d.find(By::Css("a.product-card")).await.unwrap();
+    assert!(
+        d.current_url()
+            .await
+            .unwrap()
+            .path()
+            .starts_with("/categories/")
+    );
+    assert!(d.source().await.unwrap().contains(category_name.trim()));
+    browser.screenshot(&format!("{name}-category")).await;
+
+    // Open products in turn until one with options is found.
+    let hrefs: Vec<String> = {
+        let mut v = Vec::new();
+        for card in d.find_all(By::Css("a.product-card")).await.unwrap() {
+            v.push(card.attr("href").await.unwrap().unwrap());
+        }
+        v
+    };
+    let mut found = false;
+    for href in hrefs {
+        let card = d
+            .find(By::Css(&format!("a.product-card[href='{href}']")))
+            .await
+            .unwrap();
+        card.scroll_into_view().await.unwrap();
+        card.click().await.unwrap();
+        d.find(By::Css("#selected-price")).await.unwrap();
+        let selects = d.find_all(By::Css("select.option-select")).await.unwrap();
+        if selects.len() < 2 {
+            d.back().await.unwrap();
+            d.find(By::Css("a.product-card")).await.unwrap();
+            continue;
+        }
+        // Pick the last value of every group (often the size with a surcharge).
+        let mut chosen = Vec::new();
+        for select in &selects {
+            let options = select.find_all(By::Css("option")).await.unwrap();
+            let last = options.last().unwrap();
+            chosen.push(last.value().await.unwrap().unwrap().parse::<i64>().unwrap());
+            select.scroll_into_view().await.unwrap();
+            SelectElement::new(select)
+                .await
+                .unwrap()
+                .select_by_index(u32::try_from(options.len() - 1).unwrap())
+                .await
+                .unwrap();
+        }
+        // The SKU that has exactly these values, read from the page's own data.
+        let data = d
+            .find(By::Id("sku-data"))
+            .await
+            .unwrap()
+            .inner_html()
+            .await
+            .unwrap();
+        let skus: Vec<serde_json::Value> = serde_json::from_str(data.trim()).unwrap();
+        let sku = skus
+            .iter()
+            .find(|s| {
+                let mut ids: Vec<i64> = s["option_value_ids"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|v| v.as_i64().unwrap())
+                    .collect();
+                ids.sort_unstable();
+                let mut want = chosen.clone();
+                want.sort_unstable();
+                ids == want
+            })
+            .expect("a SKU for the chosen options");
+        let price = d.find(By::Id("selected-price")).await.unwrap();
+        let expected = won(sku["final_price"].as_i64().unwrap());
+        // The script updates on change; wait briefly for it.
+        let mut shown = String::new();
+        for _ in 0..50 {
+            shown = price.text().await.unwrap();
+            if shown.contains(&expected) {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert!(
+            shown.contains(&expected),
+            "selected price {shown:?}, expected {expected}"
+        );
+        let sku_id = d
+            .find(By::Id("selected-sku"))
+            .await
+            .unwrap()
+            .value()
+            .await
+            .unwrap()
+            .unwrap_or_default();
+        assert_eq!(sku_id, sku["id"].as_i64().unwrap().to_string());
+        let stock = d
+            .find(By::Id("selected-stock"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        if sku["stock"].as_i64().unwrap() == 0 {
+            assert!(stock.contains("품절"), "{stock}");
+        } else {
+            assert!(
+                stock.contains(&sku["stock"].as_i64().unwrap().to_string()),
+                "{stock}"
+            );
+        }
+        d.find(By::Id("selected-price"))
+            .await
+            .unwrap()
+            .scroll_into_view()
+            .await
+            .unwrap();
+        browser.screenshot(&format!("{name}-product")).await;
+        found = true;
+        break;
+    }
+    assert!(
+        found,
+        "no product with two option groups in the first category"
+    );
+    browser.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn desktop_journey_picks_an_option_and_sees_its_price() {
+    browse_and_pick_an_option(1366, 900, false, "desktop").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mobile_journey_picks_an_option_and_sees_its_price() {
+    browse_and_pick_an_option(390, 844, true, "mobile").await;
+}

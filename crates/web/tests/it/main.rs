@@ -1,0 +1,54 @@
+//! HTTP tests through the real router on a real port, against SQLite and PostgreSQL, and
+//! browser journeys in headless Chromium.
+
+mod browser;
+mod cache;
+mod limits;
+mod media;
+mod pages;
+mod seo;
+
+use jangteo_testkit::{Backend, TestApp, fixtures};
+
+/// An app with the fixture catalog and two CMS pages.
+pub async fn fixture_app(backend: Backend) -> Option<(TestApp, fixtures::Catalog)> {
+    let t = TestApp::spawn(backend).await?;
+    let catalog = fixtures::catalog(&t.app).await;
+    let mut tx = t.app.db.begin().await.unwrap();
+    let now = chrono::Utc::now();
+    jangteo_db::content::upsert_page(
+        &mut tx,
+        "terms",
+        "이용약관",
+        "<h3>제1조</h3><p>약관 본문</p>",
+        now,
+    )
+    .await
+    .unwrap();
+    jangteo_db::content::upsert_page(&mut tx, "privacy", "개인정보처리방침", "<p>방침</p>", now)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    t.app.invalidate_catalog();
+    Some((t, catalog))
+}
+
+/// The value of `attr` in the first tag that contains `marker` (a crude but dependency-free probe).
+pub fn attr_after(html: &str, marker: &str, attr: &str) -> Option<String> {
+    let start = html.find(marker)?;
+    let tag_start = html[..start].rfind('<')?;
+    let tag_end = start + html[start..].find('>')?;
+    let tag = &html[tag_start..tag_end];
+    let key = format!("{attr}=\"");
+    let at = tag.find(&key)? + key.len();
+    Some(tag[at..at + tag[at..].find('"')?].replace("&amp;", "&"))
+}
+
+/// Every `<script type="application/ld+json">` body.
+pub fn json_ld(html: &str) -> Vec<serde_json::Value> {
+    html.split("<script type=\"application/ld+json\">")
+        .skip(1)
+        .filter_map(|rest| rest.split("</script>").next())
+        .map(|body| serde_json::from_str(body.trim()).expect("JSON-LD parses"))
+        .collect()
+}
