@@ -225,7 +225,7 @@ impl App {
     ) -> AppResult<Vec<PreparedImage>> {
         let color = parse_hex_color(&p.color);
         let motif = Motif::from_name(&p.motif);
-        let count = if index % 3 == 0 { 3 } else { 2 };
+        let count = if index.is_multiple_of(3) { 3 } else { 2 };
         let jpegs = tokio::task::spawn_blocking(move || {
             (0..count)
                 .map(|variant| demo_image(index as u64, color, motif, variant))

@@ -97,13 +97,17 @@ pub fn load_config(cli: &Cli) -> Result<Config> {
             builder = builder.add_source(config::File::with_name("jangteo.toml").required(false));
         }
     }
-    // The three flag-backed settings are read by clap (flag > env); the rest come from here.
+    // JANGTEO_CONFIG names the file itself (read by clap), so it is not a setting.
+    let settings_env: std::collections::HashMap<String, String> = std::env::vars()
+        .filter(|(key, _)| key.starts_with("JANGTEO_") && key != "JANGTEO_CONFIG")
+        .collect();
     builder = builder.add_source(
         config::Environment::with_prefix("JANGTEO")
             .prefix_separator("_")
             .separator("__")
             .try_parsing(true)
-            .ignore_empty(true),
+            .ignore_empty(true)
+            .source(Some(settings_env)),
     );
     let raw = builder.build().context("reading configuration")?;
     let mut settings: Config = raw

@@ -61,7 +61,7 @@ async fn browse_and_pick_an_option(width: u32, height: u32, mobile: bool, name: 
     let mut found = false;
     for href in hrefs {
         let card = d
-            .find(By::Css(&format!("a.product-card[href='{href}']")))
+            .find(By::Css(format!("a.product-card[href='{href}']")))
             .await
             .unwrap();
         card.scroll_into_view().await.unwrap();
