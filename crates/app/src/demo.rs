@@ -395,8 +395,8 @@ impl App {
         while added < to_add {
             let mut tx = self.db.begin().await?;
             let chunk = (to_add - added).min(200);
-            for _ in 0..chunk {
-                let n = done + added + 1;
+            for i in 0..chunk {
+                let n = done + added + i + 1;
                 let template = templates[(n as usize) % templates.len()];
                 let Some(category) = tree.by_slug(&template.category) else {
                     return Err(AppError::Invalid(format!(

@@ -225,6 +225,23 @@ fn demo_is_idempotent_and_the_server_shuts_down_gracefully() {
         "running the demo twice duplicates nothing"
     );
 
+    // Synthetic products for load tests top the catalog up to a listed count, once.
+    let bulk = run(&mut jangteo(
+        root,
+        &["demo", "--no-serve", "--bulk-products", "300"],
+    ));
+    assert!(bulk.status.success(), "{}", text(&bulk));
+    assert!(text(&bulk).contains("300"), "{}", text(&bulk));
+    let after_bulk = counts(root);
+    let bulk_products = after_bulk.iter().find(|(t, _)| *t == "products").unwrap().1;
+    assert!(bulk_products > products + 200, "{bulk_products}");
+    let again = run(&mut jangteo(
+        root,
+        &["demo", "--no-serve", "--bulk-products", "300"],
+    ));
+    assert!(again.status.success());
+    assert_eq!(counts(root), after_bulk, "bulk loading is idempotent too");
+
     // Serve, answer, then stop on SIGTERM while a slow request (a first zoom thumbnail) runs.
     let port = free_port();
     let mut child = jangteo(root, &["serve", "--listen", &format!("127.0.0.1:{port}")])

@@ -87,9 +87,22 @@ fn is_bare(response: &Response) -> bool {
     }
 }
 
+/// `20MB`, `1MB`, `512KB`: limits as people read them.
+fn human_size(bytes: u64) -> String {
+    const MB: u64 = 1024 * 1024;
+    if bytes >= MB && bytes.is_multiple_of(MB) {
+        format!("{}MB", bytes / MB)
+    } else if bytes >= MB {
+        format!("{:.1}MB", bytes as f64 / MB as f64)
+    } else {
+        format!("{}KB", bytes.div_ceil(1024))
+    }
+}
+
 /// Message key prefix for a status.
 fn message_key(status: StatusCode) -> &'static str {
     match status.as_u16() {
+        403 => "error.403",
         404 | 405 => "error.404",
         413 => "error.413",
         s if s >= 500 => "error.500",
@@ -121,9 +134,15 @@ pub async fn render_error_pages(
     let key = message_key(status);
     let messages = &state.inner.messages;
     let title = messages.get(req.locale, &format!("{key}.title")).to_owned();
-    let message = messages
-        .get(req.locale, &format!("{key}.message"))
-        .to_owned();
+    let limits = &state.app.config.limits;
+    let message = messages.format(
+        req.locale,
+        &format!("{key}.message"),
+        &[
+            ("upload_limit", human_size(limits.upload_bytes)),
+            ("body_limit", human_size(limits.body_bytes)),
+        ],
+    );
     parts.headers.remove(header::CONTENT_LENGTH);
     parts
         .headers
@@ -156,4 +175,26 @@ pub async fn render_error_pages(
         return Response::from_parts(parts, Body::empty());
     }
     Response::from_parts(parts, Body::from(body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_read_like_people_write_them() {
+        assert_eq!(human_size(20 * 1024 * 1024), "20MB");
+        assert_eq!(human_size(1024 * 1024), "1MB");
+        assert_eq!(human_size(1536 * 1024), "1.5MB");
+        assert_eq!(human_size(1000), "1KB");
+    }
+
+    #[test]
+    fn statuses_map_to_messages() {
+        assert_eq!(message_key(StatusCode::FORBIDDEN), "error.403");
+        assert_eq!(message_key(StatusCode::METHOD_NOT_ALLOWED), "error.404");
+        assert_eq!(message_key(StatusCode::PAYLOAD_TOO_LARGE), "error.413");
+        assert_eq!(message_key(StatusCode::BAD_GATEWAY), "error.500");
+        assert_eq!(message_key(StatusCode::UNPROCESSABLE_ENTITY), "error.400");
+    }
 }
