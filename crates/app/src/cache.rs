@@ -14,6 +14,8 @@ use std::time::Duration;
 
 /// Thumbnail bytes kept in memory (the rest are read back from storage).
 const THUMBNAIL_CACHE_BYTES: u64 = 64 * 1024 * 1024;
+/// Rendered pages kept in memory.
+const PAGE_CACHE_BYTES: u64 = 64 * 1024 * 1024;
 
 pub(crate) struct Caches {
     pub tree: Cache<(), Arc<CategoryTree>>,
@@ -22,6 +24,7 @@ pub(crate) struct Caches {
     pub products: Cache<String, Arc<ProductDetail>>,
     pub pages: Cache<(), Arc<Vec<PageRow>>>,
     pub thumbnails: Cache<(String, ThumbSize), Bytes>,
+    pub rendered: Cache<String, Bytes>,
 }
 
 impl Caches {
@@ -45,6 +48,13 @@ impl Caches {
                 })
                 .max_capacity(THUMBNAIL_CACHE_BYTES)
                 .build(),
+            rendered: Cache::builder()
+                .weigher(|k: &String, v: &Bytes| {
+                    u32::try_from(k.len() + v.len()).unwrap_or(u32::MAX)
+                })
+                .max_capacity(PAGE_CACHE_BYTES)
+                .time_to_live(ttl)
+                .build(),
         }
     }
 
@@ -54,5 +64,6 @@ impl Caches {
         self.listings.invalidate_all();
         self.products.invalidate_all();
         self.pages.invalidate_all();
+        self.rendered.invalidate_all();
     }
 }

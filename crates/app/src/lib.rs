@@ -45,8 +45,19 @@ impl App {
         })
     }
 
-    /// Drops every cached catalog entry (call after any catalog or content change).
+    /// Drops every cached catalog entry and rendered page (call after any catalog or content
+    /// change).
     pub fn invalidate_catalog(&self) {
         self.caches.invalidate_catalog();
+    }
+
+    /// A rendered page kept by [`App::keep_rendered_page`], if still current.
+    pub async fn rendered_page(&self, key: &str) -> Option<bytes::Bytes> {
+        self.caches.rendered.get(key).await
+    }
+
+    /// Keeps a rendered page until the catalog changes or the cache TTL passes.
+    pub async fn keep_rendered_page(&self, key: String, body: bytes::Bytes) {
+        self.caches.rendered.insert(key, body).await;
     }
 }

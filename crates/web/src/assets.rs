@@ -151,7 +151,21 @@ mod tests {
         );
         assert!(theme.static_file("js/shop.js").is_some());
         assert!(theme.static_file("../Cargo.toml").is_none());
-        assert!(theme.template("base.html").is_some());
+        assert!(
+            theme.template("base.html").unwrap().contains("<html"),
+            "built-in template"
+        );
+        std::fs::create_dir_all(dir.join("templates/errors")).unwrap();
+        std::fs::write(
+            dir.join("templates/errors/error.html"),
+            "themed {{ status }}",
+        )
+        .unwrap();
+        assert_eq!(
+            theme.template("errors/error.html").unwrap(),
+            "themed {{ status }}"
+        );
+        assert!(theme.template("../../etc/passwd").is_none());
         assert_eq!(
             theme.static_hashes().get("css/shop.css").unwrap(),
             &short_hash(b"body{}")

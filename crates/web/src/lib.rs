@@ -8,6 +8,7 @@ mod i18n;
 mod limits;
 mod media;
 mod ops;
+mod page_cache;
 mod router;
 mod seo;
 mod server;

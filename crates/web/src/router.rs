@@ -2,7 +2,7 @@
 
 use crate::assets::Theme;
 use crate::i18n::Messages;
-use crate::{errors, limits, media, ops, seo, shop};
+use crate::{errors, limits, media, ops, page_cache, seo, shop};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, Request};
@@ -85,12 +85,18 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 /// Every route and the middleware stack, outermost first: request id → trace → compression →
 /// error pages → body limits → panic catcher → CSRF → routes.
 pub fn router(state: AppState) -> Router {
-    let routes = Router::new()
+    let cached_pages = Router::new()
         .route("/", get(shop::show_home))
         .route("/categories/{slug}", get(shop::list_category))
         .route("/products/{slug}", get(shop::show_product))
-        .route("/search", get(shop::search_products))
         .route("/pages/{slug}", get(shop::show_page))
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            page_cache::serve_cached_pages,
+        ));
+    let routes = Router::new()
+        .merge(cached_pages)
+        .route("/search", get(shop::search_products))
         .route("/lang/{code}", get(shop::switch_locale))
         .route("/media/{hash}/{file}", get(media::show_thumbnail))
         .route("/static/{*path}", get(media::show_static))
