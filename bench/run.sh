@@ -113,6 +113,6 @@ out.append("")
 out.append(f"- Peak resident memory (VmHWM) of the shop after all runs: **{int(rss_shop)/1024:.1f} MiB** (bare route: {int(rss_bare)/1024:.1f} MiB).")
 out.append(f"- Time from process start to the first answered request (`/healthz`, schema check included): median **{statistics.median(st)} ms** (runs: {', '.join(map(str, st))} ms).")
 print("\n".join(out))
-open("bench/RESULTS.md.new", "w").write("\n".join(out) + "\n")
+open("bench/RESULTS.latest.md", "w").write("\n".join(out) + "\n")
 PY
-echo "== numbers written to bench/RESULTS.md.new (merge them into bench/RESULTS.md with the analysis)"
+echo "== numbers written to bench/RESULTS.latest.md (merge them into bench/RESULTS.md with the analysis)"

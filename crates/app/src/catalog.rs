@@ -550,7 +550,7 @@ impl App {
             )));
         }
         tx.commit().await?;
-        self.invalidate_catalog();
+        self.catalog_changed().await;
         Ok(())
     }
 

@@ -208,7 +208,7 @@ impl App {
         .await?;
         tx.commit().await?;
 
-        self.invalidate_catalog();
+        self.catalog_changed().await;
         Ok(DemoReport {
             catalog_loaded,
             bulk_added,

@@ -17,6 +17,15 @@ use jangteo_db::Db;
 use jangteo_providers::storage::Storage;
 use std::sync::Arc;
 
+/// A random id for this process (no two instances share one).
+fn instance_id() -> String {
+    let mut raw = [0u8; 8];
+    if getrandom::fill(&mut raw).is_err() {
+        return format!("pid-{}", std::process::id());
+    }
+    raw.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// Result type of the use cases.
 pub type AppResult<T> = Result<T, AppError>;
 
@@ -31,6 +40,8 @@ pub struct App {
     /// Loaded configuration.
     pub config: Arc<Config>,
     caches: Arc<Caches>,
+    /// Identifies this instance in cross-instance cache notices.
+    instance_id: Arc<str>,
 }
 
 impl App {
@@ -42,6 +53,7 @@ impl App {
             storage,
             caches: Arc::new(Caches::new(&config)),
             config: Arc::new(config),
+            instance_id: instance_id().into(),
         })
     }
 
@@ -49,6 +61,49 @@ impl App {
     /// change).
     pub fn invalidate_catalog(&self) {
         self.caches.invalidate_catalog();
+    }
+
+    /// Drops this instance's cached catalog and tells the other instances to do the same
+    /// (PostgreSQL `NOTIFY`). Call after every catalog or content change.
+    pub async fn catalog_changed(&self) {
+        self.invalidate_catalog();
+        if let Err(e) = jangteo_db::notify::announce_cache_change(&self.db, &self.instance_id).await
+        {
+            tracing::warn!(error = %e, "other instances keep their caches until the TTL passes");
+        }
+    }
+
+    /// Listens for other instances' catalog changes and drops the caches they invalidate
+    /// (PostgreSQL only: a SQLite database has one instance). Runs until the process ends.
+    pub fn spawn_cache_listener(&self) -> Option<tokio::task::JoinHandle<()>> {
+        if self.db.backend() != jangteo_db::Backend::Postgres {
+            return None;
+        }
+        let app = self.clone();
+        Some(tokio::spawn(async move {
+            loop {
+                match jangteo_db::notify::CacheChanges::subscribe(&app.db).await {
+                    Ok(Some(mut changes)) => {
+                        // Anything may have changed while we were not listening.
+                        app.invalidate_catalog();
+                        loop {
+                            match changes.next().await {
+                                Ok(origin) if origin == *app.instance_id => {}
+                                Ok(_) => app.invalidate_catalog(),
+                                Err(e) => {
+                                    tracing::warn!(error = %e, "cache listener interrupted");
+                                    app.invalidate_catalog();
+                                    break;
+                                }
+                            }
+                        }
+                    }
+                    Ok(None) => return,
+                    Err(e) => tracing::warn!(error = %e, "cache listener cannot connect"),
+                }
+                tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+            }
+        }))
     }
 
     /// A rendered page kept by [`App::keep_rendered_page`], if still current.

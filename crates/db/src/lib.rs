@@ -13,6 +13,7 @@ pub mod catalog;
 pub mod content;
 mod error;
 pub mod media;
+pub mod notify;
 mod pool;
 pub mod settings;
 pub mod staff;

@@ -42,6 +42,8 @@ async fn open_database(config: &Config) -> Result<Db> {
 
 async fn run_server(app: App, started: Instant) -> Result<()> {
     let config = app.config.clone();
+    // With PostgreSQL, several instances may serve one shop: hear each other's catalog changes.
+    let _listener = app.spawn_cache_listener();
     let state = AppState::new(app.clone(), WebOptions::default())
         .map_err(|e| anyhow::anyhow!(e))
         .context("loading templates")?;

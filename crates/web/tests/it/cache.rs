@@ -34,3 +34,45 @@ async fn price_changes_show_at_once(backend: Backend) {
 }
 
 on_both_backends!(price_changes_show_at_once);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn other_instances_drop_their_caches_at_once_on_postgres() {
+    let Some((t, c)) = fixture_app(Backend::Postgres).await else {
+        return;
+    };
+    // A second instance of the shop on the same database, with a long cache TTL.
+    let mut config = (*t.app.config).clone();
+    config.cache_ttl_seconds = 3_600;
+    let other = jangteo_app::App::new(t.app.db.clone(), config).unwrap();
+    let _listening = other
+        .spawn_cache_listener()
+        .expect("PostgreSQL instances listen");
+    let cached = other.product_detail("jeans").await.unwrap().unwrap();
+    assert_eq!(cached.summary.price.effective(), Won(59_000));
+    // Give the listener a moment to subscribe, then change the price on the first instance.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    t.app
+        .update_product_price(c.jeans, Price::new(Won(70_000), None))
+        .await
+        .unwrap();
+    let mut seen = Won(0);
+    for _ in 0..50 {
+        seen = other
+            .product_detail("jeans")
+            .await
+            .unwrap()
+            .unwrap()
+            .summary
+            .price
+            .effective();
+        if seen == Won(70_000) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        seen,
+        Won(70_000),
+        "the second instance saw the change well before its TTL"
+    );
+}

@@ -284,7 +284,12 @@ async fn english_locale_is_remembered_by_cookie() {
             && cookie.contains("HttpOnly")
     );
     // The Korean page is rendered (and kept) first: the English visitor must not get it.
-    assert!(t.get("/products/tangerines").await.1.contains("<html lang=\"ko\""));
+    assert!(
+        t.get("/products/tangerines")
+            .await
+            .1
+            .contains("<html lang=\"ko\"")
+    );
     let html = t
         .client
         .get(t.url("/products/tangerines"))
