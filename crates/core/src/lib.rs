@@ -3,6 +3,7 @@
 pub mod catalog;
 pub mod ids;
 pub mod money;
+pub mod order;
 pub mod paging;
 pub mod search;
 pub mod time;

@@ -358,3 +358,29 @@ async fn health_endpoints_and_static_files() {
     assert_eq!(t.get("/readyz").await.0, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(t.get("/healthz").await.0, StatusCode::OK);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn failures_show_a_500_page_in_the_shops_look() {
+    let Some(t) = jangteo_testkit::TestApp::spawn(Backend::Sqlite).await else {
+        return;
+    };
+    // Nothing is cached yet; with the database gone the home page cannot be built.
+    t.app.db.close().await;
+    let r = t.client.get(t.url("/")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    let request_id = r.headers()["x-request-id"].to_str().unwrap().to_owned();
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("장터 데모샵"),
+        "the shop's header still renders"
+    );
+    assert!(html.contains("일시적인 오류"), "a Korean explanation");
+    assert!(
+        html.contains(&request_id),
+        "the request id to quote to support"
+    );
+    assert!(
+        !html.contains("sqlx") && !html.contains("pool"),
+        "no internals leak"
+    );
+}
