@@ -5,6 +5,7 @@ pub mod ids;
 pub mod money;
 pub mod order;
 pub mod paging;
+pub mod pricing;
 pub mod search;
 pub mod time;
 

@@ -1,0 +1,430 @@
+//! Pricing rules by example, and their invariants over generated carts.
+
+use chrono::{Duration, TimeZone, Utc};
+use jangteo_core::Won;
+use jangteo_core::ids::{CategoryId, ProductId, SkuId};
+use jangteo_core::pricing::*;
+use proptest::prelude::*;
+
+fn now() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 23, 3, 0, 0).unwrap()
+}
+
+fn line(sku: i64, product: i64, category: i64, unit: i64, qty: u32) -> PricingLine {
+    PricingLine {
+        sku_id: SkuId(sku),
+        product_id: ProductId(product),
+        category_ids: vec![CategoryId(category), CategoryId(1)],
+        unit_price: Won(unit),
+        quantity: qty,
+        shipping: LineShipping::Standard,
+    }
+}
+
+fn shipping() -> ShippingPolicy {
+    ShippingPolicy {
+        base_fee: Won(3_000),
+        free_threshold: Some(Won(50_000)),
+        remote_areas: vec![
+            RemoteArea {
+                from: 63000,
+                to: 63644,
+                surcharge: Won(3_000),
+            }, // 제주
+            RemoteArea {
+                from: 23100,
+                to: 23116,
+                surcharge: Won(5_000),
+            }, // 옹진 islands
+        ],
+    }
+}
+
+fn points_policy() -> PointsPolicy {
+    PointsPolicy {
+        min_balance: Won(1_000),
+        min_use: Won(1_000),
+        max_share: Rate(5_000),
+        step: Won(10),
+    }
+}
+
+fn input<'a>(lines: &'a [PricingLine], policy: &'a ShippingPolicy) -> PricingInput<'a> {
+    PricingInput {
+        lines,
+        grade: None,
+        coupon: None,
+        points_requested: Won::ZERO,
+        points_balance: Won::ZERO,
+        points_policy: points_policy(),
+        shipping: policy,
+        postcode: None,
+        gift_rules: &[],
+        now: now(),
+    }
+}
+
+fn coupon(value: CouponValue, min_order: i64, scope: CouponScope) -> Coupon {
+    Coupon {
+        value,
+        min_order: Won(min_order),
+        scope,
+        valid_from: now() - Duration::days(1),
+        valid_until: now() + Duration::days(1),
+        uses_left: 1,
+    }
+}
+
+#[test]
+fn a_plain_cart_pays_items_plus_the_base_fee_below_the_threshold() {
+    let policy = shipping();
+    let lines = [line(1, 10, 2, 19_900, 2)];
+    let b = price(&input(&lines, &policy)).unwrap();
+    assert_eq!(
+        (b.items_subtotal, b.shipping_fee, b.total),
+        (Won(39_800), Won(3_000), Won(42_800))
+    );
+    let lines = [line(1, 10, 2, 25_000, 2)];
+    assert_eq!(
+        price(&input(&lines, &policy)).unwrap().shipping_fee,
+        Won::ZERO,
+        "50,000 ships free"
+    );
+}
+
+#[test]
+fn grade_discount_is_floored_per_line_and_points_are_earned_on_what_is_paid() {
+    let policy = shipping();
+    let lines = [line(1, 10, 2, 19_990, 1), line(2, 11, 2, 33_333, 1)];
+    let mut i = input(&lines, &policy);
+    i.grade = Some(GradeBenefits {
+        discount: Rate(300),
+        point_rate: Rate(100),
+    });
+    let b = price(&i).unwrap();
+    // 3 % of 19,990 = 599.7 → 599; of 33,333 = 999.99 → 999.
+    assert_eq!(b.lines[0].grade_discount, Won(599));
+    assert_eq!(b.lines[1].grade_discount, Won(999));
+    assert_eq!(b.grade_discount, Won(1_598));
+    assert_eq!(b.points_to_earn, Won((19_990 + 33_333 - 1_598) / 100));
+}
+
+#[test]
+fn coupons_respect_scope_minimum_cap_period_and_uses() {
+    let policy = shipping();
+    let lines = [line(1, 10, 2, 30_000, 1), line(2, 11, 3, 20_000, 1)];
+    let mut i = input(&lines, &policy);
+
+    let only_category_2 = coupon(
+        CouponValue::Percent {
+            rate: Rate(1_000),
+            cap: Some(Won(2_500)),
+        },
+        10_000,
+        CouponScope::Categories(vec![CategoryId(2)]),
+    );
+    i.coupon = Some(&only_category_2);
+    let b = price(&i).unwrap();
+    assert_eq!(
+        (b.lines[0].coupon_discount, b.lines[1].coupon_discount),
+        (Won(2_500), Won::ZERO),
+        "10 % of 30,000 capped at 2,500"
+    );
+
+    let fixed = coupon(CouponValue::Fixed(Won(5_000)), 0, CouponScope::All);
+    i.coupon = Some(&fixed);
+    let b = price(&i).unwrap();
+    assert_eq!(b.coupon_discount, Won(5_000));
+    assert_eq!(
+        b.lines[0].coupon_discount + b.lines[1].coupon_discount,
+        Won(5_000)
+    );
+    assert_eq!(
+        b.lines[0].coupon_discount,
+        Won(3_000),
+        "allocated in proportion"
+    );
+
+    let too_big_minimum = coupon(CouponValue::Fixed(Won(5_000)), 60_000, CouponScope::All);
+    i.coupon = Some(&too_big_minimum);
+    let b = price(&i).unwrap();
+    assert_eq!(
+        (b.coupon_discount, b.notices.as_slice()),
+        (Won::ZERO, [Notice::CouponBelowMinimum].as_slice())
+    );
+
+    let mut expired = fixed.clone();
+    expired.valid_until = now();
+    i.coupon = Some(&expired);
+    assert_eq!(price(&i).unwrap().notices, [Notice::CouponExpired]);
+    let mut used = fixed.clone();
+    used.uses_left = 0;
+    i.coupon = Some(&used);
+    assert_eq!(price(&i).unwrap().notices, [Notice::CouponUsedUp]);
+    let elsewhere = coupon(
+        CouponValue::Fixed(Won(1_000)),
+        0,
+        CouponScope::Products(vec![ProductId(99)]),
+    );
+    i.coupon = Some(&elsewhere);
+    assert_eq!(price(&i).unwrap().notices, [Notice::CouponNotApplicable]);
+
+    let huge = coupon(CouponValue::Fixed(Won(1_000_000)), 0, CouponScope::All);
+    i.coupon = Some(&huge);
+    let b = price(&i).unwrap();
+    assert_eq!(
+        b.coupon_discount,
+        Won(50_000),
+        "never more than the eligible amount"
+    );
+    assert_eq!(
+        b.total,
+        Won(3_000),
+        "the discount drops the order below the free-shipping threshold"
+    );
+}
+
+#[test]
+fn points_obey_balance_share_step_and_minimum() {
+    let policy = shipping();
+    let lines = [line(1, 10, 2, 40_000, 1)];
+    let mut i = input(&lines, &policy);
+    i.points_balance = Won(30_000);
+    i.points_requested = Won(30_000);
+    let b = price(&i).unwrap();
+    assert_eq!(b.points_used, Won(20_000), "at most 50 % of the items");
+    assert_eq!(b.notices, [Notice::PointsReduced]);
+    assert_eq!(b.total, Won(40_000 - 20_000 + 3_000));
+
+    i.points_requested = Won(1_555);
+    assert_eq!(
+        price(&i).unwrap().points_used,
+        Won(1_550),
+        "rounded down to the step"
+    );
+    i.points_requested = Won(900);
+    let b = price(&i).unwrap();
+    assert_eq!(
+        (b.points_used, b.notices.as_slice()),
+        (Won::ZERO, [Notice::PointsBelowMinimum].as_slice())
+    );
+    i.points_balance = Won(999);
+    i.points_requested = Won(999);
+    assert_eq!(price(&i).unwrap().notices, [Notice::PointsBalanceTooLow]);
+}
+
+#[test]
+fn shipping_policies_per_product_and_remote_areas() {
+    let policy = shipping();
+    let mut free = line(1, 10, 2, 10_000, 1);
+    free.shipping = LineShipping::Free;
+    let mut separate = line(2, 11, 2, 10_000, 1);
+    separate.shipping = LineShipping::Separate(Won(5_000));
+    let lines = [free.clone()];
+    let mut i = input(&lines, &policy);
+    i.postcode = Some("63100");
+    let b = price(&i).unwrap();
+    assert_eq!(
+        (b.shipping_fee, b.remote_surcharge),
+        (Won::ZERO, Won::ZERO),
+        "free products ship free, even to Jeju"
+    );
+
+    let lines = [free, separate, line(3, 12, 2, 10_000, 1)];
+    let mut i = input(&lines, &policy);
+    i.postcode = Some("63100");
+    let b = price(&i).unwrap();
+    assert_eq!(
+        b.shipping_fee,
+        Won(3_000 + 5_000),
+        "the standard parcel and the separate one"
+    );
+    assert_eq!(b.remote_surcharge, Won(3_000), "제주");
+    i.postcode = Some("23105");
+    assert_eq!(price(&i).unwrap().remote_surcharge, Won(5_000));
+    i.postcode = Some("06236");
+    assert_eq!(price(&i).unwrap().remote_surcharge, Won::ZERO);
+    i.postcode = Some("6310");
+    assert_eq!(
+        price(&i).unwrap().remote_surcharge,
+        Won::ZERO,
+        "not a postcode"
+    );
+}
+
+#[test]
+fn gifts_while_stock_lasts() {
+    let policy = shipping();
+    let lines = [line(1, 10, 2, 30_000, 2)];
+    let rules = [
+        GiftRule {
+            id: 1,
+            gift_sku: SkuId(900),
+            gift_stock: 5,
+            condition: GiftCondition::MinSpend(Won(50_000)),
+        },
+        GiftRule {
+            id: 2,
+            gift_sku: SkuId(901),
+            gift_stock: 0,
+            condition: GiftCondition::MinSpend(Won(1)),
+        },
+        GiftRule {
+            id: 3,
+            gift_sku: SkuId(902),
+            gift_stock: 9,
+            condition: GiftCondition::BuysProduct(ProductId(10)),
+        },
+        GiftRule {
+            id: 4,
+            gift_sku: SkuId(903),
+            gift_stock: 9,
+            condition: GiftCondition::BuysProduct(ProductId(77)),
+        },
+    ];
+    let mut i = input(&lines, &policy);
+    i.gift_rules = &rules;
+    let ids: Vec<i64> = price(&i).unwrap().gifts.iter().map(|g| g.rule_id).collect();
+    assert_eq!(ids, [1, 3]);
+}
+
+#[test]
+fn bad_carts_are_refused() {
+    let policy = shipping();
+    assert_eq!(price(&input(&[], &policy)), Err(PricingError::EmptyCart));
+    let lines = [line(1, 10, 2, 1_000, 0)];
+    assert_eq!(
+        price(&input(&lines, &policy)),
+        Err(PricingError::InvalidLine(SkuId(1)))
+    );
+    let lines = [line(1, 10, 2, i64::MAX / 2, 3)];
+    assert_eq!(price(&input(&lines, &policy)), Err(PricingError::Overflow));
+}
+
+#[test]
+fn allocation_is_exact_and_bounded() {
+    assert_eq!(
+        allocate(Won(100), &[Won(1), Won(1), Won(1)]),
+        [Won(1), Won(1), Won(1)]
+    );
+    assert_eq!(allocate(Won(10), &[Won(30), Won(10)]), [Won(8), Won(2)]);
+    assert_eq!(
+        allocate(Won(1), &[Won(5), Won(5)])
+            .iter()
+            .map(|w| w.get())
+            .sum::<i64>(),
+        1
+    );
+    assert_eq!(allocate(Won(5), &[Won(0), Won(0)]), [Won::ZERO, Won::ZERO]);
+}
+
+fn arb_line() -> impl Strategy<Value = PricingLine> {
+    (
+        1i64..50,
+        0i64..500_000,
+        1u32..20,
+        0u8..3,
+        0i64..8_000,
+        2i64..5,
+    )
+        .prop_map(|(sku, unit, qty, ship, fee, category)| PricingLine {
+            sku_id: SkuId(sku),
+            product_id: ProductId(sku % 7),
+            category_ids: vec![CategoryId(category), CategoryId(1)],
+            unit_price: Won(unit),
+            quantity: qty,
+            shipping: match ship {
+                0 => LineShipping::Standard,
+                1 => LineShipping::Free,
+                _ => LineShipping::Separate(Won(fee)),
+            },
+        })
+}
+
+fn arb_coupon() -> impl Strategy<Value = Option<Coupon>> {
+    proptest::option::of(
+        (
+            0u8..2,
+            0i64..200_000,
+            0u32..12_000,
+            proptest::option::of(0i64..50_000),
+            0i64..100_000,
+            0u8..3,
+        )
+            .prop_map(|(kind, amount, rate, cap, min, scope)| {
+                let value = if kind == 0 {
+                    CouponValue::Fixed(Won(amount))
+                } else {
+                    CouponValue::Percent {
+                        rate: Rate(rate),
+                        cap: cap.map(Won),
+                    }
+                };
+                let scope = match scope {
+                    0 => CouponScope::All,
+                    1 => CouponScope::Products(vec![ProductId(1), ProductId(3)]),
+                    _ => CouponScope::Categories(vec![CategoryId(2)]),
+                };
+                coupon(value, min, scope)
+            }),
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn invariants_hold_for_any_cart(
+        lines in proptest::collection::vec(arb_line(), 1..8),
+        grade in proptest::option::of((0u32..3_000, 0u32..1_000)),
+        coupon in arb_coupon(),
+        requested in 0i64..300_000,
+        balance in 0i64..300_000,
+        postcode in proptest::option::of(prop_oneof![Just("63100"), Just("06236"), Just("23110")]),
+    ) {
+        let policy = shipping();
+        let mut i = input(&lines, &policy);
+        i.grade = grade.map(|(d, p)| GradeBenefits { discount: Rate(d), point_rate: Rate(p) });
+        i.coupon = coupon.as_ref();
+        i.points_requested = Won(requested);
+        i.points_balance = Won(balance);
+        i.postcode = postcode;
+        let b = price(&i).unwrap();
+
+        // No total below zero; no discount above its base.
+        prop_assert!(b.total >= Won::ZERO);
+        for (l, t) in lines.iter().zip(&b.lines) {
+            prop_assert!(t.total >= Won::ZERO);
+            prop_assert!(t.grade_discount <= t.subtotal);
+            prop_assert!(t.coupon_discount <= t.subtotal - t.grade_discount);
+            prop_assert!(t.points <= t.subtotal - t.grade_discount - t.coupon_discount);
+            // Won rounding: the grade discount is the floored rate of the line, exactly.
+            let rate = i.grade.map_or(0, |g| i64::from(g.discount.0));
+            prop_assert_eq!(t.grade_discount.get(), t.subtotal.get() * rate / 10_000);
+            prop_assert_eq!(t.subtotal, Won(l.unit_price.get() * i64::from(l.quantity)));
+        }
+        prop_assert!(b.points_used <= Won(balance) && b.points_used <= Won(requested));
+
+        // Totals equal the sum of their lines.
+        let s = |f: fn(&LineTotal) -> Won| Won(b.lines.iter().map(|l| f(l).get()).sum());
+        prop_assert_eq!(b.items_subtotal, s(|l| l.subtotal));
+        prop_assert_eq!(b.grade_discount, s(|l| l.grade_discount));
+        prop_assert_eq!(b.coupon_discount, s(|l| l.coupon_discount));
+        prop_assert_eq!(b.points_used, s(|l| l.points));
+        prop_assert_eq!(b.total, s(|l| l.total) + b.shipping_fee + b.remote_surcharge);
+        prop_assert_eq!(
+            s(|l| l.total),
+            b.items_subtotal - b.grade_discount - b.coupon_discount - b.points_used
+        );
+        // The coupon never exceeds its own cap or fixed amount.
+        if let Some(c) = &coupon {
+            match c.value {
+                CouponValue::Fixed(a) => prop_assert!(b.coupon_discount <= a),
+                CouponValue::Percent { cap: Some(cap), .. } => prop_assert!(b.coupon_discount <= cap),
+                CouponValue::Percent { .. } => {}
+            }
+        }
+        // Same input, same output.
+        prop_assert_eq!(price(&i).unwrap(), b);
+    }
+}
