@@ -12,6 +12,7 @@ mod dynamic;
 pub mod catalog;
 pub mod content;
 mod error;
+pub mod jobs;
 pub mod media;
 pub mod notify;
 mod pool;

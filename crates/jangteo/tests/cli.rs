@@ -109,7 +109,11 @@ fn configuration_layers_file_then_environment_then_flags() {
         "flags beat the environment"
     );
     assert!(!root.join("from-env2").exists());
-    assert!(text(&out).contains("version 1"));
+    assert!(
+        text(&out).contains("Database schema is at version"),
+        "{}",
+        text(&out)
+    );
 
     std::fs::write(root.join("jangteo.toml"), "data_dri = \"typo\"\n").unwrap();
     let out = run(&mut jangteo(root, &["migrate"]));

@@ -1,0 +1,25 @@
+-- Durable job queue (jangteo-jobs). At-least-once: a job is claimed with a lease, and returns to
+-- `ready` when its worker dies. `dedupe_key` makes enqueueing idempotent (NULLs never clash).
+
+CREATE TABLE jobs (
+    id INTEGER PRIMARY KEY,
+    queue TEXT NOT NULL DEFAULT 'default',
+    kind TEXT NOT NULL,
+    payload TEXT NOT NULL DEFAULT '{}',
+    state TEXT NOT NULL CHECK (state IN ('ready', 'running', 'done', 'dead')),
+    priority INTEGER NOT NULL DEFAULT 0,
+    run_at TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    max_attempts INTEGER NOT NULL DEFAULT 5,
+    last_error TEXT,
+    locked_by TEXT,
+    locked_until TEXT,
+    dedupe_key TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    finished_at TEXT
+);
+CREATE UNIQUE INDEX jobs_dedupe_key ON jobs (dedupe_key);
+CREATE INDEX jobs_claim_idx ON jobs (queue, state, priority, run_at);
+CREATE INDEX jobs_lease_idx ON jobs (state, locked_until);
+CREATE INDEX jobs_finished_idx ON jobs (state, finished_at);
