@@ -33,6 +33,10 @@ pub struct Config {
     pub shutdown_grace_seconds: u64,
     /// Demo mode (set by `jangteo demo`): shows demo-only pages.
     pub demo_mode: bool,
+    /// Cron expressions (Asia/Seoul) replacing a chore's default time, by schedule name.
+    pub schedules: std::collections::BTreeMap<String, String>,
+    /// Jobs a worker runs at once.
+    pub worker_concurrency: usize,
 }
 
 impl Default for Config {
@@ -50,6 +54,8 @@ impl Default for Config {
             cache_ttl_seconds: 60,
             shutdown_grace_seconds: 30,
             demo_mode: false,
+            schedules: std::collections::BTreeMap::new(),
+            worker_concurrency: 4,
         }
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod cache;
 pub mod catalog;
+pub mod chores;
 pub mod config;
 pub mod content;
 pub mod demo;

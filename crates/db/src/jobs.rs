@@ -286,3 +286,74 @@ pub async fn count_by_state(db: &Db) -> DbResult<Vec<(String, i64)>> {
     )
     .context("counting jobs")
 }
+
+/// A scheduler entry as staff see it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ScheduleRow {
+    /// Entry name.
+    pub name: String,
+    /// Cron expression (Asia/Seoul).
+    pub cron: String,
+    /// The last tick that fired.
+    pub last_fire_at: Option<DateTime<Utc>>,
+    /// The next tick.
+    pub next_fire_at: Option<DateTime<Utc>>,
+}
+
+/// Registers a scheduler entry; an existing one keeps its last fire time (its expression and
+/// next tick are refreshed).
+pub async fn register_schedule(
+    tx: &mut Tx,
+    name: &str,
+    cron: &str,
+    last_fire_at: DateTime<Utc>,
+    next_fire_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
+    tx_execute!(
+        tx,
+        "INSERT INTO schedules (name, cron, last_fire_at, next_fire_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (name) DO UPDATE SET cron = excluded.cron, next_fire_at = excluded.next_fire_at,
+             updated_at = excluded.updated_at",
+        name,
+        cron,
+        last_fire_at,
+        next_fire_at,
+        now
+    )
+    .context("registering a schedule")
+    .map(|_| ())
+}
+
+/// Moves an entry's last fire time forward to `fire_at`, only if it is behind it. Returns false
+/// when another worker already fired this (or a later) tick.
+pub async fn advance_schedule(
+    tx: &mut Tx,
+    name: &str,
+    fire_at: DateTime<Utc>,
+    next_fire_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> DbResult<bool> {
+    tx_execute!(
+        tx,
+        "UPDATE schedules SET last_fire_at = $1, next_fire_at = $2, updated_at = $3
+         WHERE name = $4 AND (last_fire_at IS NULL OR last_fire_at < $1)",
+        fire_at,
+        next_fire_at,
+        now,
+        name
+    )
+    .context("advancing a schedule")
+    .map(|n| n == 1)
+}
+
+/// Every scheduler entry.
+pub async fn list_schedules(db: &Db) -> DbResult<Vec<ScheduleRow>> {
+    read_all!(
+        db,
+        ScheduleRow,
+        "SELECT name, cron, last_fire_at, next_fire_at FROM schedules ORDER BY name"
+    )
+    .context("listing schedules")
+}

@@ -22,9 +22,11 @@ pub struct Cli {
 pub enum Command {
     /// Apply database migrations, then serve the shop.
     Serve(ServeArgs),
+    /// Run the job worker and scheduler only (scale-out beside `serve` instances).
+    Worker(CommonArgs),
     /// Apply database migrations and exit.
     Migrate(CommonArgs),
-    /// Load the demo shop (idempotent), print a staff login and serve it.
+    /// Load the demo shop (idempotent), print a staff login and serve it with the worker.
     Demo(DemoArgs),
 }
 
@@ -52,6 +54,9 @@ pub struct ServeArgs {
     /// Address to listen on [default: 127.0.0.1:8080].
     #[arg(long, env = "JANGTEO_LISTEN", value_name = "ADDR:PORT")]
     pub listen: Option<String>,
+    /// Also run the job worker and scheduler in this process (the usual single-machine setup).
+    #[arg(long)]
+    pub with_worker: bool,
 }
 
 /// Options of `demo`.
@@ -71,7 +76,7 @@ impl Command {
     fn common(&self) -> &CommonArgs {
         match self {
             Command::Serve(a) => &a.common,
-            Command::Migrate(a) => a,
+            Command::Worker(a) | Command::Migrate(a) => a,
             Command::Demo(a) => &a.serve.common,
         }
     }
@@ -80,7 +85,7 @@ impl Command {
         match self {
             Command::Serve(a) => a.listen.as_deref(),
             Command::Demo(a) => a.serve.listen.as_deref(),
-            Command::Migrate(_) => None,
+            Command::Worker(_) | Command::Migrate(_) => None,
         }
     }
 }

@@ -40,8 +40,40 @@ async fn open_database(config: &Config) -> Result<Db> {
     Ok(db)
 }
 
-async fn run_server(app: App, started: Instant) -> Result<()> {
+/// Starts the worker and scheduler when asked; returns the switch that stops them and their tasks.
+fn start_worker(
+    app: &App,
+    enabled: bool,
+) -> Result<(
+    tokio::sync::watch::Sender<bool>,
+    Vec<tokio::task::JoinHandle<()>>,
+)> {
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let tasks = if enabled {
+        let tasks = app
+            .start_background_work(stop_rx)
+            .map_err(|e| anyhow::anyhow!(e))?;
+        tracing::info!("job worker and scheduler running");
+        tasks
+    } else {
+        Vec::new()
+    };
+    Ok((stop_tx, tasks))
+}
+
+async fn stop_worker(
+    stop: tokio::sync::watch::Sender<bool>,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+) {
+    let _ = stop.send(true);
+    for task in tasks {
+        let _ = task.await;
+    }
+}
+
+async fn run_server(app: App, started: Instant, with_worker: bool) -> Result<()> {
     let config = app.config.clone();
+    let (stop, tasks) = start_worker(&app, with_worker)?;
     // With PostgreSQL, several instances may serve one shop: hear each other's catalog changes.
     let _listener = app.spawn_cache_listener();
     let state = AppState::new(app.clone(), WebOptions::default())
@@ -64,6 +96,7 @@ async fn run_server(app: App, started: Instant) -> Result<()> {
     )
     .await
     .context("serving HTTP")?;
+    stop_worker(stop, tasks).await;
     app.db.close().await;
     tracing::info!("stopped");
     Ok(())
@@ -90,10 +123,21 @@ async fn main() -> Result<()> {
             db.close().await;
             Ok(())
         }
-        Command::Serve(_) => {
+        Command::Serve(args) => {
             let db = open_database(&config).await?;
             let app = App::new(db, config)?;
-            run_server(app, started).await
+            run_server(app, started, args.with_worker).await
+        }
+        Command::Worker(_) => {
+            let db = open_database(&config).await?;
+            let app = App::new(db, config)?;
+            let (stop, tasks) = start_worker(&app, true)?;
+            let _listener = app.spawn_cache_listener();
+            shutdown_signal().await;
+            stop_worker(stop, tasks).await;
+            app.db.close().await;
+            tracing::info!("stopped");
+            Ok(())
         }
         Command::Demo(demo) => {
             let db = open_database(&config).await?;
@@ -129,7 +173,7 @@ async fn main() -> Result<()> {
                 app.db.close().await;
                 return Ok(());
             }
-            run_server(app, started).await
+            run_server(app, started, true).await
         }
     }
 }

@@ -59,11 +59,12 @@ fn help_lists_exactly_the_working_commands() {
         .lines()
         .filter_map(|l| l.split_whitespace().next())
         .collect();
-    assert_eq!(commands, ["serve", "migrate", "demo", "help"]);
+    assert_eq!(commands, ["serve", "worker", "migrate", "demo", "help"]);
     let serve = text(&run(
         jangteo(dir.path(), &["serve", "--help"]).stdout(Stdio::piped())
     ));
     for flag in [
+        "--with-worker",
         "--listen",
         "--data-dir",
         "--database-url",
@@ -248,11 +249,19 @@ fn demo_is_idempotent_and_the_server_shuts_down_gracefully() {
 
     // Serve, answer, then stop on SIGTERM while a slow request (a first zoom thumbnail) runs.
     let port = free_port();
-    let mut child = jangteo(root, &["serve", "--listen", &format!("127.0.0.1:{port}")])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = jangteo(
+        root,
+        &[
+            "serve",
+            "--with-worker",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+        ],
+    )
+    .stdout(Stdio::null())
+    .stderr(Stdio::null())
+    .spawn()
+    .unwrap();
     let ready_in = wait_healthy(port, &mut child);
     eprintln!("first answer after {ready_in:?}");
     let page = raw_http::blocking_get(port, "/products/overfit-cotton-tshirt");
@@ -364,4 +373,66 @@ async fn refuses_to_serve_a_newer_schema() {
         "{}",
         text(&out)
     );
+}
+
+#[test]
+fn the_worker_registers_its_chores_and_stops_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let mut child = jangteo(root, &["worker"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let schedules = loop {
+        let found = rt.block_on(async {
+            let path = root.join("data/jangteo.db");
+            if !path.exists() {
+                return Vec::new();
+            }
+            let Ok(db) = jangteo_db::Db::connect(&format!("sqlite:{}", path.display())).await
+            else {
+                return Vec::new();
+            };
+            let rows = jangteo_db::jobs::list_schedules(&db)
+                .await
+                .unwrap_or_default();
+            db.close().await;
+            rows
+        });
+        if !found.is_empty() {
+            break found;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the worker did not register its schedules"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(
+        schedules
+            .iter()
+            .any(|s| s.name == "prune-finished-jobs" && s.next_fire_at.is_some())
+    );
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "the worker did not stop");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(status.success(), "{status}");
 }

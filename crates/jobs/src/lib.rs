@@ -4,9 +4,11 @@
 //! at least once: handlers must be idempotent. Job handlers live with the use cases (`app`).
 
 mod backoff;
+mod scheduler;
 mod worker;
 
 pub use backoff::backoff;
+pub use scheduler::{Fired, InvalidSchedule, Schedule, Scheduler};
 pub use worker::{Handler, Handlers, Job, Worker, WorkerConfig};
 
 use chrono::{DateTime, Utc};

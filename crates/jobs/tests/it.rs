@@ -1,8 +1,9 @@
 //! Queue semantics on SQLite and PostgreSQL.
 
+use chrono::TimeZone;
 use chrono::{Duration as ChronoDuration, Utc};
 use jangteo_db::{Db, jobs, settings};
-use jangteo_jobs::{Handlers, JobSpec, Worker, WorkerConfig, enqueue};
+use jangteo_jobs::{Handlers, JobSpec, Schedule, Scheduler, Worker, WorkerConfig, enqueue};
 use jangteo_testkit::{Backend, TestDb, on_both_backends};
 use serde_json::json;
 use std::collections::HashMap;
@@ -333,6 +334,161 @@ async fn shutdown_returns_unfinished_jobs_and_old_ones_are_pruned(backend: Backe
     );
     assert!(jobs::find(&t.db, quick).await.unwrap().is_none());
 }
+
+fn nightly(db: &Db) -> Scheduler {
+    Scheduler::new(
+        db.clone(),
+        vec![Schedule {
+            name: "nightly".into(),
+            cron: "0 0 * * *".into(),
+            job: JobSpec::new("report", json!({})),
+        }],
+    )
+    .unwrap()
+}
+
+/// A UTC instant written as Korean wall time.
+fn kst(y: i32, m: u32, d: u32, h: u32, min: u32, s: u32) -> chrono::DateTime<Utc> {
+    chrono_tz::Asia::Seoul
+        .with_ymd_and_hms(y, m, d, h, min, s)
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+async fn schedules_fire_once_per_tick_in_korean_time(backend: Backend) {
+    let Some(t) = TestDb::migrated(backend).await else {
+        return;
+    };
+    let scheduler = nightly(&t.db);
+    scheduler
+        .register(kst(2026, 11, 22, 19, 0, 0))
+        .await
+        .unwrap();
+    assert!(
+        scheduler
+            .tick(kst(2026, 11, 22, 23, 59, 59))
+            .await
+            .unwrap()
+            .is_empty(),
+        "not yet midnight in Seoul"
+    );
+    let fired = scheduler.tick(kst(2026, 11, 23, 0, 0, 30)).await.unwrap();
+    assert_eq!(fired.len(), 1);
+    // Midnight KST is 15:00 UTC the day before.
+    assert_eq!(
+        fired[0].tick,
+        Utc.with_ymd_and_hms(2026, 11, 22, 15, 0, 0).unwrap()
+    );
+    let job = jobs::find(&t.db, fired[0].job_id.unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        job.dedupe_key.as_deref(),
+        Some("cron:nightly:2026-11-22T15:00:00+00:00")
+    );
+    assert!(job.payload.contains("scheduled_for"));
+    assert!(
+        scheduler
+            .tick(kst(2026, 11, 23, 0, 5, 0))
+            .await
+            .unwrap()
+            .is_empty(),
+        "each tick once"
+    );
+
+    let rows = jobs::list_schedules(&t.db).await.unwrap();
+    assert_eq!(rows[0].last_fire_at, Some(kst(2026, 11, 23, 0, 0, 0)));
+    assert_eq!(
+        rows[0].next_fire_at,
+        Some(kst(2026, 11, 24, 0, 0, 0)),
+        "staff see the next run"
+    );
+}
+
+async fn racing_schedulers_fire_a_tick_once(backend: Backend) {
+    let Some(t) = TestDb::migrated(backend).await else {
+        return;
+    };
+    let a = nightly(&t.db);
+    let b = nightly(&t.db);
+    a.register(kst(2026, 11, 22, 19, 0, 0)).await.unwrap();
+    b.register(kst(2026, 11, 22, 19, 0, 0)).await.unwrap();
+    // Two workers, clocks a few seconds apart, both past midnight.
+    let (fa, fb) = tokio::join!(
+        a.tick(kst(2026, 11, 23, 0, 0, 30)),
+        b.tick(kst(2026, 11, 23, 0, 0, 2))
+    );
+    assert_eq!(fa.unwrap().len() + fb.unwrap().len(), 1);
+    assert_eq!(
+        jobs::count_by_state(&t.db).await.unwrap(),
+        [("ready".to_owned(), 1)]
+    );
+}
+
+async fn missed_ticks_run_once_after_downtime(backend: Backend) {
+    let Some(t) = TestDb::migrated(backend).await else {
+        return;
+    };
+    let scheduler = nightly(&t.db);
+    scheduler
+        .register(kst(2026, 11, 18, 12, 0, 0))
+        .await
+        .unwrap();
+    // Down for five nights; back at 10:00 on the 23rd.
+    let fired = scheduler.tick(kst(2026, 11, 23, 10, 0, 0)).await.unwrap();
+    assert_eq!(fired.len(), 1, "one catch-up run, not five");
+    assert_eq!(fired[0].tick, kst(2026, 11, 23, 0, 0, 0));
+    assert!(
+        scheduler
+            .tick(kst(2026, 11, 23, 10, 1, 0))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // Registering again (a restart) keeps the history.
+    scheduler
+        .register(kst(2026, 11, 23, 11, 0, 0))
+        .await
+        .unwrap();
+    assert!(
+        scheduler
+            .tick(kst(2026, 11, 23, 11, 0, 0))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[test]
+fn invalid_cron_expressions_are_named() {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let Some(t) = TestDb::migrated(Backend::Sqlite).await else {
+            return;
+        };
+        let err = Scheduler::new(
+            t.db.clone(),
+            vec![Schedule {
+                name: "broken".into(),
+                cron: "every night".into(),
+                job: JobSpec::new("x", json!({})),
+            }],
+        )
+        .err()
+        .expect("an invalid expression is refused");
+        assert!(err.to_string().contains("broken"));
+    });
+}
+
+on_both_backends!(
+    schedules_fire_once_per_tick_in_korean_time,
+    racing_schedulers_fire_a_tick_once,
+    missed_ticks_run_once_after_downtime,
+);
 
 on_both_backends!(
     enqueues_in_transactions_and_deduplicates,

@@ -23,3 +23,13 @@ CREATE UNIQUE INDEX jobs_dedupe_key ON jobs (dedupe_key);
 CREATE INDEX jobs_claim_idx ON jobs (queue, state, priority, run_at);
 CREATE INDEX jobs_lease_idx ON jobs (state, locked_until);
 CREATE INDEX jobs_finished_idx ON jobs (state, finished_at);
+
+-- Scheduler state: one row per cron entry. Advancing `last_fire_at` with a conditional update in
+-- the same transaction as the enqueue makes each tick fire once, whatever the number of workers.
+CREATE TABLE schedules (
+    name TEXT PRIMARY KEY NOT NULL,
+    cron TEXT NOT NULL,
+    last_fire_at TIMESTAMPTZ,
+    next_fire_at TIMESTAMPTZ,
+    updated_at TIMESTAMPTZ NOT NULL
+);

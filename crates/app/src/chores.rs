@@ -1,0 +1,82 @@
+//! Routine chores: job handlers and the schedule that runs them, started by `serve --with-worker`
+//! and `worker`. Each chore is idempotent (the queue delivers at least once).
+
+use crate::App;
+use chrono::{Duration, Utc};
+use jangteo_jobs::{Handlers, JobSpec, Schedule, Scheduler, Worker, WorkerConfig};
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+/// Deletes finished jobs past their retention so the table never bloats.
+pub const PRUNE_JOBS: &str = "jobs.prune";
+/// Done jobs are kept this many days (for the staff jobs page).
+const DONE_RETENTION_DAYS: i64 = 7;
+/// Dead jobs are kept this many days (someone should look at them).
+const DEAD_RETENTION_DAYS: i64 = 90;
+
+/// Default cron expressions (Asia/Seoul) by schedule name; `schedules.NAME` in the configuration
+/// overrides them.
+const DEFAULT_SCHEDULES: [(&str, &str, &str); 1] =
+    [("prune-finished-jobs", "30 4 * * *", PRUNE_JOBS)];
+
+impl App {
+    /// The handlers of every chore.
+    pub fn job_handlers(&self) -> Handlers {
+        let mut handlers = Handlers::new();
+        let db = self.db.clone();
+        handlers.register(PRUNE_JOBS, move |_job| {
+            let db = db.clone();
+            async move {
+                let now = Utc::now();
+                let removed = jangteo_db::jobs::prune(
+                    &db,
+                    now - Duration::days(DONE_RETENTION_DAYS),
+                    now - Duration::days(DEAD_RETENTION_DAYS),
+                )
+                .await
+                .map_err(|e| e.to_string())?;
+                tracing::info!(jobs.removed = removed, "pruned finished jobs");
+                Ok(())
+            }
+        });
+        handlers
+    }
+
+    /// The scheduled chores, with configured times applied.
+    pub fn schedules(&self) -> Vec<Schedule> {
+        DEFAULT_SCHEDULES
+            .iter()
+            .map(|(name, cron, kind)| Schedule {
+                name: (*name).to_owned(),
+                cron: self
+                    .config
+                    .schedules
+                    .get(*name)
+                    .cloned()
+                    .unwrap_or_else(|| (*cron).to_owned()),
+                job: JobSpec::new(*kind, serde_json::json!({})).max_attempts(3),
+            })
+            .collect()
+    }
+
+    /// Starts the job worker and the scheduler; they stop (finishing or releasing running jobs)
+    /// when `stop` turns true.
+    pub fn start_background_work(
+        &self,
+        stop: watch::Receiver<bool>,
+    ) -> Result<Vec<JoinHandle<()>>, String> {
+        let scheduler =
+            Scheduler::new(self.db.clone(), self.schedules()).map_err(|e| e.to_string())?;
+        let mut config = WorkerConfig::new("default");
+        config.concurrency = self.config.worker_concurrency.max(1);
+        let worker = Worker::new(self.db.clone(), self.job_handlers(), config);
+        let grace = std::time::Duration::from_secs(self.config.shutdown_grace_seconds);
+        let stopped = |mut rx: watch::Receiver<bool>| async move {
+            let _ = rx.wait_for(|s| *s).await;
+        };
+        Ok(vec![
+            tokio::spawn(worker.run(stopped(stop.clone()), grace)),
+            tokio::spawn(scheduler.run(stopped(stop))),
+        ])
+    }
+}
