@@ -200,3 +200,78 @@ async fn slack_webhook_posts_text_and_blocks() {
         "the URL is a secret"
     );
 }
+
+#[tokio::test]
+async fn smtp_delivers_inlined_html_and_plain_text_to_a_local_sink() {
+    use jangteo_testkit::smtp_sink::{SmtpSink, decoded_parts};
+    let sink = SmtpSink::start().await;
+    let smtp = Smtp::new(&SmtpConfig {
+        host: sink.host.clone(),
+        port: sink.port,
+        username: None,
+        password: None,
+        security: SmtpSecurity::None,
+    })
+    .unwrap();
+    let html = inline_css(
+        "<html><head><style>.total { color: #e11d48; font-weight: 700; }</style></head>\
+         <body><p>주문해 주셔서 감사합니다.</p><p class=\"total\">결제금액 42,800원</p></body></html>",
+    )
+    .unwrap();
+    let mail = Email {
+        from: "장터 데모샵 <shop@jangteo.example>".into(),
+        to: "구매자 <buyer@example.com>".into(),
+        subject: "[장터] 주문이 접수되었습니다".into(),
+        html,
+        text: "주문해 주셔서 감사합니다.\n결제금액 42,800원".into(),
+    };
+    smtp.send(&mail).await.unwrap();
+    let mails = sink.mails();
+    assert_eq!(mails.len(), 1);
+    assert_eq!(mails[0].from, "shop@jangteo.example");
+    assert_eq!(mails[0].to, ["buyer@example.com"]);
+    assert!(mails[0].data.contains("multipart/alternative"));
+    let parts = decoded_parts(&mails[0].data);
+    let html = &parts
+        .iter()
+        .find(|(ct, _)| ct == "text/html")
+        .expect("an HTML part")
+        .1;
+    let text = &parts
+        .iter()
+        .find(|(ct, _)| ct == "text/plain")
+        .expect("a plain-text part")
+        .1;
+    assert!(
+        html.contains("color: #e11d48") && html.contains("font-weight: 700"),
+        "styles inlined: {html}"
+    );
+    assert!(!html.contains("<style"), "CSS inlined, style block gone");
+    assert!(html.contains("결제금액 42,800원"));
+    assert!(text.contains("결제금액 42,800원"));
+
+    let bad = Email {
+        to: "not an address".into(),
+        ..mail
+    };
+    assert!(!smtp.send(&bad).await.unwrap_err().is_retryable());
+    let closed = Smtp::new(&SmtpConfig {
+        host: "127.0.0.1".into(),
+        port: 1,
+        username: None,
+        password: None,
+        security: SmtpSecurity::None,
+    })
+    .unwrap();
+    assert!(
+        closed
+            .send(&Email {
+                to: "buyer@example.com".into(),
+                ..bad
+            })
+            .await
+            .unwrap_err()
+            .is_retryable(),
+        "no server: try later"
+    );
+}

@@ -8,6 +8,7 @@ pub mod db;
 pub mod fakes;
 pub mod fixtures;
 pub mod server;
+pub mod smtp_sink;
 
 pub use db::{Backend, TestDb};
 pub use server::{SharedServer, TestApp, shared_demo};

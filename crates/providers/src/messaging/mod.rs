@@ -5,11 +5,13 @@
 mod aligo;
 mod mailgun;
 mod slack;
+mod smtp;
 mod solapi;
 
 pub use aligo::{Aligo, AligoConfig};
 pub use mailgun::{Mailgun, MailgunConfig};
 pub use slack::SlackWebhook;
+pub use smtp::{Smtp, SmtpConfig, SmtpSecurity, inline_css};
 pub use solapi::{Solapi, SolapiConfig};
 
 use serde::Serialize;
