@@ -39,6 +39,16 @@ impl App {
                 Ok(())
             }
         });
+        let app = self.clone();
+        handlers.register(crate::notify::SEND_MESSAGE, move |job| {
+            let app = app.clone();
+            async move {
+                let id = job.payload["message_id"]
+                    .as_i64()
+                    .ok_or("payload without message_id")?;
+                app.deliver_message(id).await
+            }
+        });
         handlers
     }
 

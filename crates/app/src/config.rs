@@ -37,6 +37,8 @@ pub struct Config {
     pub schedules: std::collections::BTreeMap<String, String>,
     /// Jobs a worker runs at once.
     pub worker_concurrency: usize,
+    /// Where messages go.
+    pub notifications: NotificationsConfig,
 }
 
 impl Default for Config {
@@ -56,6 +58,7 @@ impl Default for Config {
             demo_mode: false,
             schedules: std::collections::BTreeMap::new(),
             worker_concurrency: 4,
+            notifications: NotificationsConfig::default(),
         }
     }
 }
@@ -205,6 +208,88 @@ impl Default for BusinessInfo {
             phone: "1588-0000".into(),
             email: "help@jangteo.example".into(),
             hours: "평일 10:00–17:00 (점심 12:00–13:00, 주말·공휴일 휴무)".into(),
+        }
+    }
+}
+
+/// A secret string: `Debug` never shows it.
+#[derive(Clone, Deserialize, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct Secret(pub String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("***")
+    }
+}
+
+/// Which adapter carries a channel: `test` records the message in the outbox and sends nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum ProviderChoice {
+    /// The outbox only.
+    #[default]
+    Test,
+    /// SMTP (e-mail).
+    Smtp,
+    /// Mailgun (e-mail).
+    Mailgun,
+    /// Aligo (SMS).
+    Aligo,
+    /// Solapi (SMS, AlimTalk).
+    Solapi,
+    /// Slack incoming webhook.
+    Webhook,
+}
+
+/// Notification channels and their providers.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct NotificationsConfig {
+    /// E-mail: `test`, `smtp` or `mailgun`.
+    pub email: ProviderChoice,
+    /// SMS: `test`, `aligo` or `solapi`.
+    pub sms: ProviderChoice,
+    /// KakaoTalk AlimTalk: `test` or `solapi` (falls back to SMS when KakaoTalk cannot deliver).
+    pub alimtalk: ProviderChoice,
+    /// Staff alerts: `test` or `webhook`.
+    pub slack: ProviderChoice,
+    /// Sender of e-mail.
+    pub from_email: String,
+    /// Registered sender number of SMS/AlimTalk.
+    pub sms_sender: String,
+    /// KakaoTalk channel id (pfId).
+    pub kakao_channel_id: String,
+    /// Approved AlimTalk template id by event name.
+    pub alimtalk_templates: std::collections::BTreeMap<String, String>,
+    /// SMTP server.
+    pub smtp: Option<jangteo_providers::messaging::SmtpConfig>,
+    /// Mailgun account.
+    pub mailgun: Option<jangteo_providers::messaging::MailgunConfig>,
+    /// Aligo account.
+    pub aligo: Option<jangteo_providers::messaging::AligoConfig>,
+    /// Solapi account.
+    pub solapi: Option<jangteo_providers::messaging::SolapiConfig>,
+    /// Slack incoming-webhook URL.
+    pub slack_webhook_url: Option<Secret>,
+}
+
+impl Default for NotificationsConfig {
+    fn default() -> Self {
+        Self {
+            email: ProviderChoice::Test,
+            sms: ProviderChoice::Test,
+            alimtalk: ProviderChoice::Test,
+            slack: ProviderChoice::Test,
+            from_email: "장터 데모샵 <no-reply@jangteo.example>".into(),
+            sms_sender: "15880000".into(),
+            kakao_channel_id: String::new(),
+            alimtalk_templates: std::collections::BTreeMap::new(),
+            smtp: None,
+            mailgun: None,
+            aligo: None,
+            solapi: None,
+            slack_webhook_url: None,
         }
     }
 }

@@ -9,6 +9,7 @@ pub mod content;
 pub mod demo;
 mod error;
 pub mod media;
+pub mod notify;
 
 pub use config::Config;
 pub use error::AppError;
@@ -43,18 +44,21 @@ pub struct App {
     caches: Arc<Caches>,
     /// Identifies this instance in cross-instance cache notices.
     instance_id: Arc<str>,
+    messenger: notify::SharedMessenger,
 }
 
 impl App {
     /// Builds the context from an opened database.
     pub fn new(db: Db, config: Config) -> AppResult<Self> {
         let storage = Storage::local(&config.media_dir())?;
+        let messenger = Arc::new(notify::Messenger::new(&config.notifications)?);
         Ok(Self {
             db,
             storage,
             caches: Arc::new(Caches::new(&config)),
             config: Arc::new(config),
             instance_id: instance_id().into(),
+            messenger,
         })
     }
 

@@ -3,6 +3,7 @@
 pub mod catalog;
 pub mod ids;
 pub mod money;
+pub mod notify;
 pub mod order;
 pub mod paging;
 pub mod pricing;

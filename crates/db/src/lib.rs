@@ -14,6 +14,7 @@ pub mod content;
 mod error;
 pub mod jobs;
 pub mod media;
+pub mod messages;
 pub mod notify;
 mod pool;
 pub mod settings;

@@ -1,0 +1,386 @@
+//! Notifications: render a message from its event template, record it in the message log, and
+//! send it through a job with the configured provider (the `test` adapter only records it).
+//! Advertising SMS/AlimTalk wait for the morning (정보통신망법 50조: not 21:00–08:00 KST).
+
+use crate::config::ProviderChoice;
+use crate::{App, AppError, AppResult};
+use chrono::{DateTime, Utc};
+use jangteo_core::notify::advertising_send_time;
+use jangteo_db::{Tx, messages};
+use jangteo_jobs::JobSpec;
+use jangteo_providers::messaging::{
+    Accepted, Aligo, AlimTalk, Email, Mailgun, SendError, SlackWebhook, Sms, Smtp, Solapi,
+    http_client, inline_css,
+};
+use minijinja::{Environment, Value, context};
+use std::sync::Arc;
+
+/// The job that delivers one recorded message.
+pub const SEND_MESSAGE: &str = "message.send";
+
+#[derive(rust_embed::Embed)]
+#[folder = "notifications/"]
+struct Templates;
+
+/// How a message reaches its recipient.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Channel {
+    /// E-mail (HTML + text).
+    Email,
+    /// SMS/LMS.
+    Sms,
+    /// KakaoTalk AlimTalk (SMS fallback).
+    AlimTalk,
+    /// Staff Slack channel.
+    Slack,
+}
+
+impl Channel {
+    /// Stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Email => "email",
+            Channel::Sms => "sms",
+            Channel::AlimTalk => "alimtalk",
+            Channel::Slack => "slack",
+        }
+    }
+}
+
+/// A message to send.
+#[derive(Debug, Clone)]
+pub struct Notification {
+    /// Event (template name): `order_placed`, `welcome`, …
+    pub event: String,
+    /// Channel.
+    pub channel: Channel,
+    /// E-mail address, mobile number, or a label for Slack.
+    pub to: String,
+    /// The recipient's name (may be empty).
+    pub recipient_name: String,
+    /// Template variables for the event.
+    pub context: serde_json::Value,
+    /// Advertising: quiet hours apply (consent is the caller's check).
+    pub advertising: bool,
+    /// At most one message per key (e.g. `order_placed:20261122-8F3K2Q:email`).
+    pub dedupe_key: Option<String>,
+}
+
+/// The rendering environment and the configured adapters.
+pub(crate) struct Messenger {
+    env: Environment<'static>,
+    smtp: Option<Smtp>,
+    mailgun: Option<Mailgun>,
+    aligo: Option<Aligo>,
+    solapi: Option<Solapi>,
+    slack: Option<SlackWebhook>,
+}
+
+fn environment() -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_loader(|name| {
+        Ok(Templates::get(name).and_then(|f| String::from_utf8(f.data.into_owned()).ok()))
+    });
+    env.add_filter("won", |v: i64| jangteo_core::Won(v).to_string());
+    env.add_filter("number", |v: i64| jangteo_core::money::group_thousands(v));
+    let instant = |v: &str| {
+        DateTime::parse_from_rfc3339(v)
+            .map(|d| d.with_timezone(&Utc))
+            .map_err(|e| {
+                minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, e.to_string())
+            })
+    };
+    env.add_filter("kst", move |v: &str| {
+        instant(v).map(jangteo_core::time::format_kst)
+    });
+    env.add_filter("kst_date", move |v: &str| {
+        instant(v).map(|t| jangteo_core::time::business_date(t).to_string())
+    });
+    env
+}
+
+impl Messenger {
+    pub fn new(config: &crate::config::NotificationsConfig) -> AppResult<Self> {
+        let missing = |what: &str| {
+            AppError::Invalid(format!(
+                "notifications: {what} is selected but not configured"
+            ))
+        };
+        let client = http_client();
+        let smtp = match (config.email, &config.smtp) {
+            (ProviderChoice::Smtp, Some(c)) => {
+                Some(Smtp::new(c).map_err(|e| AppError::Invalid(e.to_string()))?)
+            }
+            (ProviderChoice::Smtp, None) => return Err(missing("smtp")),
+            _ => None,
+        };
+        let uses =
+            |choice: ProviderChoice| [config.email, config.sms, config.alimtalk].contains(&choice);
+        let mailgun = match (uses(ProviderChoice::Mailgun), &config.mailgun) {
+            (true, Some(c)) => Some(Mailgun::new(client.clone(), c.clone())),
+            (true, None) => return Err(missing("mailgun")),
+            _ => None,
+        };
+        let aligo = match (uses(ProviderChoice::Aligo), &config.aligo) {
+            (true, Some(c)) => Some(Aligo::new(client.clone(), c.clone())),
+            (true, None) => return Err(missing("aligo")),
+            _ => None,
+        };
+        let solapi = match (uses(ProviderChoice::Solapi), &config.solapi) {
+            (true, Some(c)) => Some(Solapi::new(client.clone(), c.clone())),
+            (true, None) => return Err(missing("solapi")),
+            _ => None,
+        };
+        let slack = match (config.slack, &config.slack_webhook_url) {
+            (ProviderChoice::Webhook, Some(url)) => Some(SlackWebhook::new(client, url.0.clone())),
+            (ProviderChoice::Webhook, None) => return Err(missing("slack_webhook_url")),
+            _ => None,
+        };
+        Ok(Self {
+            env: environment(),
+            smtp,
+            mailgun,
+            aligo,
+            solapi,
+            slack,
+        })
+    }
+}
+
+/// The rendered parts of a message.
+struct Rendered {
+    subject: String,
+    html: String,
+    text: String,
+}
+
+impl App {
+    fn render(&self, n: &Notification) -> AppResult<Rendered> {
+        let env = &self.messenger.env;
+        let shop = &self.config.shop;
+        let shop_value = context! {
+            name => &shop.name,
+            base_url => self.config.base_url(),
+            phone => &shop.business.phone,
+            email => &shop.business.email,
+            hours => &shop.business.hours,
+        };
+        let ctx = context! {
+            shop => shop_value.clone(),
+            recipient => context! { name => &n.recipient_name },
+            ..Value::from(minijinja::value::Serde(n.context.clone()))
+        };
+        let template = env
+            .get_template(&format!("{}.jinja", n.event))
+            .map_err(|e| AppError::Invalid(format!("no template for event {}: {e}", n.event)))?;
+        let block = |name: &str| -> AppResult<String> {
+            template
+                .render_captured(ctx.clone())
+                .and_then(|mut captured| captured.with_state_mut(|state| state.render_block(name)))
+                .map(|s| s.trim().to_owned())
+                .map_err(|e| AppError::Other(format!("rendering {}/{name}: {e:#}", n.event)))
+        };
+        Ok(match n.channel {
+            Channel::Email => {
+                let content = block("html")?;
+                let page = env
+                    .get_template("_layout.html")
+                    .and_then(|t| t.render(context! { shop => shop_value, content => content }))
+                    .map_err(|e| AppError::Other(format!("rendering the mail layout: {e:#}")))?;
+                Rendered {
+                    subject: block("subject")?,
+                    html: inline_css(&page).map_err(AppError::Other)?,
+                    text: block("text")?,
+                }
+            }
+            Channel::Sms | Channel::AlimTalk => Rendered {
+                subject: String::new(),
+                html: String::new(),
+                text: block("sms")?,
+            },
+            Channel::Slack => Rendered {
+                subject: String::new(),
+                html: String::new(),
+                text: block("slack")?,
+            },
+        })
+    }
+
+    /// Renders `n`, records it and enqueues its delivery inside `tx` (so nothing is sent for a
+    /// change that does not commit). Returns the message id, or `None` for a duplicate.
+    pub async fn notify(&self, tx: &mut Tx, n: &Notification) -> AppResult<Option<i64>> {
+        self.notify_at(tx, n, Utc::now()).await
+    }
+
+    /// [`App::notify`] at a given time (tests use it to be at night).
+    pub async fn notify_at(
+        &self,
+        tx: &mut Tx,
+        n: &Notification,
+        now: DateTime<Utc>,
+    ) -> AppResult<Option<i64>> {
+        let rendered = self.render(n)?;
+        let text_channel = matches!(n.channel, Channel::Sms | Channel::AlimTalk);
+        let send_after = if n.advertising && text_channel {
+            advertising_send_time(now)
+        } else {
+            now
+        };
+        let Some(id) = messages::insert(
+            tx,
+            &messages::NewMessage {
+                event: &n.event,
+                channel: n.channel.as_str(),
+                recipient: &n.to,
+                subject: &rendered.subject,
+                body_html: &rendered.html,
+                body_text: &rendered.text,
+                is_advertising: n.advertising,
+                dedupe_key: n.dedupe_key.as_deref(),
+                send_after,
+            },
+            now,
+        )
+        .await?
+        else {
+            return Ok(None);
+        };
+        let job = JobSpec::new(SEND_MESSAGE, serde_json::json!({ "message_id": id }))
+            .at(send_after)
+            .max_attempts(8)
+            .dedupe(format!("message:{id}"));
+        jangteo_jobs::enqueue(tx, &job).await?;
+        Ok(Some(id))
+    }
+
+    async fn dispatch(
+        &self,
+        m: &messages::MessageRow,
+    ) -> (&'static str, Result<Accepted, SendError>) {
+        let config = &self.config.notifications;
+        let messenger = &self.messenger;
+        let sms = || Sms {
+            from: config.sms_sender.clone(),
+            to: m.recipient.clone(),
+            title: None,
+            text: m.body_text.clone(),
+        };
+        let recorded = || {
+            Ok(Accepted {
+                provider: "test",
+                provider_id: None,
+                raw: "recorded in the outbox".into(),
+            })
+        };
+        match m.channel.as_str() {
+            "email" => {
+                let email = Email {
+                    from: config.from_email.clone(),
+                    to: m.recipient.clone(),
+                    subject: m.subject.clone(),
+                    html: m.body_html.clone(),
+                    text: m.body_text.clone(),
+                };
+                match (&messenger.smtp, &messenger.mailgun, config.email) {
+                    (Some(smtp), _, ProviderChoice::Smtp) => ("smtp", smtp.send(&email).await),
+                    (_, Some(mailgun), ProviderChoice::Mailgun) => {
+                        ("mailgun", mailgun.send(&email).await)
+                    }
+                    _ => ("test", recorded()),
+                }
+            }
+            "sms" => self.send_sms(&sms(), config.sms).await,
+            "alimtalk" => match (
+                &messenger.solapi,
+                config.alimtalk,
+                config.alimtalk_templates.get(&m.event),
+            ) {
+                (Some(solapi), ProviderChoice::Solapi, Some(template)) => {
+                    let message = AlimTalk {
+                        from: config.sms_sender.clone(),
+                        to: m.recipient.clone(),
+                        channel_id: config.kakao_channel_id.clone(),
+                        template_id: template.clone(),
+                        variables: Vec::new(),
+                        text: m.body_text.clone(),
+                    };
+                    ("solapi", solapi.send_alimtalk(&message, true).await)
+                }
+                // No approved template for this event (or AlimTalk off): the same text by SMS.
+                (_, ProviderChoice::Solapi, None) => self.send_sms(&sms(), config.sms).await,
+                _ => ("test", recorded()),
+            },
+            "slack" => match (&messenger.slack, config.slack) {
+                (Some(slack), ProviderChoice::Webhook) => {
+                    ("slack", slack.post(&m.body_text, None).await)
+                }
+                _ => ("test", recorded()),
+            },
+            other => (
+                "none",
+                Err(SendError::Rejected {
+                    provider: "none",
+                    code: "channel".into(),
+                    message: format!("unknown channel {other}"),
+                }),
+            ),
+        }
+    }
+
+    async fn send_sms(
+        &self,
+        sms: &Sms,
+        choice: ProviderChoice,
+    ) -> (&'static str, Result<Accepted, SendError>) {
+        match (choice, &self.messenger.aligo, &self.messenger.solapi) {
+            (ProviderChoice::Aligo, Some(aligo), _) => ("aligo", aligo.send(sms).await),
+            (ProviderChoice::Solapi, _, Some(solapi)) => ("solapi", solapi.send_sms(sms).await),
+            _ => (
+                "test",
+                Ok(Accepted {
+                    provider: "test",
+                    provider_id: None,
+                    raw: "recorded in the outbox".into(),
+                }),
+            ),
+        }
+    }
+
+    /// Delivers a recorded message (the `message.send` job). A refusal is final; unavailability
+    /// is returned as an error so the job retries with backoff.
+    pub async fn deliver_message(&self, id: i64) -> Result<(), String> {
+        let Some(message) = messages::find(&self.db, id)
+            .await
+            .map_err(|e| e.to_string())?
+        else {
+            return Ok(());
+        };
+        if message.state != "queued" {
+            return Ok(()); // Already delivered or given up: a replayed job changes nothing.
+        }
+        let (provider, result) = self.dispatch(&message).await;
+        let now = Utc::now();
+        match result {
+            Ok(accepted) => messages::mark_sent(
+                &self.db,
+                id,
+                accepted.provider,
+                accepted.provider_id.as_deref(),
+                &accepted.raw,
+                now,
+            )
+            .await
+            .map_err(|e| e.to_string()),
+            Err(e) => {
+                let retry = e.is_retryable();
+                messages::mark_attempt_failed(&self.db, id, provider, &e.to_string(), !retry, now)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                if retry { Err(e.to_string()) } else { Ok(()) }
+            }
+        }
+    }
+}
+
+/// Shared handle type used by [`App`].
+pub(crate) type SharedMessenger = Arc<Messenger>;

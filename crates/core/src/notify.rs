@@ -1,0 +1,66 @@
+//! Rules for sending messages to people.
+
+use chrono::{DateTime, Duration, NaiveTime, TimeZone, Timelike, Utc};
+use chrono_tz::Asia::Seoul;
+
+/// Advertising by SMS/KakaoTalk is not sent from this hour (21:00 KST) …
+pub const AD_QUIET_FROM_HOUR: u32 = 21;
+/// … until this hour (08:00 KST) (정보통신망법 50조③).
+pub const AD_QUIET_UNTIL_HOUR: u32 = 8;
+
+/// When an advertising text message may be sent: `now` when outside the quiet hours, otherwise
+/// the next 08:00 in Korea.
+pub fn advertising_send_time(now: DateTime<Utc>) -> DateTime<Utc> {
+    let local = now.with_timezone(&Seoul);
+    let hour = local.hour();
+    if (AD_QUIET_UNTIL_HOUR..AD_QUIET_FROM_HOUR).contains(&hour) {
+        return now;
+    }
+    let day = if hour >= AD_QUIET_FROM_HOUR {
+        local.date_naive() + Duration::days(1)
+    } else {
+        local.date_naive()
+    };
+    let morning = day.and_time(
+        NaiveTime::from_hms_opt(AD_QUIET_UNTIL_HOUR, 0, 0).expect("08:00 is a valid time"),
+    );
+    Seoul
+        .from_local_datetime(&morning)
+        .single()
+        .map_or(now, |t| t.with_timezone(&Utc))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kst(h: u32, m: u32) -> DateTime<Utc> {
+        Seoul
+            .with_ymd_and_hms(2026, 11, 23, h, m, 0)
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    #[test]
+    fn advertising_waits_for_the_morning() {
+        assert_eq!(advertising_send_time(kst(10, 0)), kst(10, 0));
+        assert_eq!(advertising_send_time(kst(20, 59)), kst(20, 59));
+        assert_eq!(
+            advertising_send_time(kst(21, 0)),
+            Seoul
+                .with_ymd_and_hms(2026, 11, 24, 8, 0, 0)
+                .unwrap()
+                .with_timezone(&Utc)
+        );
+        assert_eq!(
+            advertising_send_time(kst(23, 30)),
+            Seoul
+                .with_ymd_and_hms(2026, 11, 24, 8, 0, 0)
+                .unwrap()
+                .with_timezone(&Utc)
+        );
+        assert_eq!(advertising_send_time(kst(0, 10)), kst(8, 0));
+        assert_eq!(advertising_send_time(kst(7, 59)), kst(8, 0));
+        assert_eq!(advertising_send_time(kst(8, 0)), kst(8, 0));
+    }
+}
