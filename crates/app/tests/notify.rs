@@ -317,3 +317,110 @@ on_both_backends!(
     advertising_sms_waits_for_the_morning,
     alimtalk_and_slack_use_their_providers_and_retry,
 );
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_event_template_renders_on_its_channels() {
+    let Some(t) = TestDb::migrated(Backend::Sqlite).await else {
+        return;
+    };
+    let app = app_with(&t, |_| {});
+    let mut context = order_context();
+    let extra = json!({
+        "member": {"name": "김구매", "email": "buyer@example.com"},
+        "login_url": "http://127.0.0.1/login", "reset_url": "http://127.0.0.1/reset/abc", "expires_minutes": 30,
+        "shipment": {"carrier_name": "CJ대한통운", "waybill": "123456789012", "tracking_url": "http://127.0.0.1/track"},
+        "review_url": "http://127.0.0.1/review", "confirm_days": 7,
+        "refund": {"amount": 42_800, "method": "가상계좌 환불", "expected": "영업일 기준 1~2일"},
+        "inquiry": {"title": "배송 문의", "answer_excerpt": "내일 출고됩니다.", "url": "http://127.0.0.1/inquiries/1"},
+        "grade": {"old": "실버", "new": "골드", "discount_percent": 3, "point_percent": 2},
+        "dormant_on": "2026-12-23T00:00:00Z", "consent": {"given_on": "2024-11-23T00:00:00Z"},
+        "manage_url": "http://127.0.0.1/account/consents", "cart_url": "http://127.0.0.1/cart",
+        "unsubscribe_url": "http://127.0.0.1/u/x", "items": [{"name": "제주 감귤 5kg", "price": 15_900}],
+        "report": {"date": "2026-11-22", "sales": 1_234_000, "orders": 31, "average_order_value": 39_806,
+            "sales_prev_day": 1_000_000, "sales_same_weekday_last_week": 1_500_000, "orders_prev_day": 25,
+            "top_products": [{"name": "제주 감귤 5kg", "quantity": 12, "sales": 190_800}]}
+    });
+    context
+        .as_object_mut()
+        .unwrap()
+        .extend(extra.as_object().unwrap().clone());
+    let events = [
+        "welcome",
+        "password_reset",
+        "order_placed",
+        "payment_completed",
+        "deposit_reminder",
+        "shipped",
+        "delivered",
+        "cancelled",
+        "inquiry_answered",
+        "grade_changed",
+        "dormancy_notice",
+        "marketing_reconfirm",
+        "abandoned_cart",
+        "review_request",
+    ];
+    let mut tx = app.db.begin().await.unwrap();
+    for event in events {
+        for channel in [Channel::Email, Channel::Sms] {
+            let n = Notification {
+                event: event.into(),
+                channel,
+                to: "buyer@example.com".into(),
+                recipient_name: "김구매".into(),
+                context: context.clone(),
+                advertising: event == "abandoned_cart",
+                dedupe_key: None,
+            };
+            let id = app
+                .notify(&mut tx, &n)
+                .await
+                .unwrap_or_else(|e| panic!("{event}/{}: {e}", channel.as_str()))
+                .unwrap();
+            let _ = id;
+        }
+    }
+    let report = Notification {
+        event: "daily_report".into(),
+        channel: Channel::Slack,
+        to: "#sales".into(),
+        recipient_name: String::new(),
+        context: context.clone(),
+        advertising: false,
+        dedupe_key: None,
+    };
+    app.notify(&mut tx, &report).await.unwrap();
+    tx.commit().await.unwrap();
+    let all = messages::recent(&t.db, 100).await.unwrap();
+    assert_eq!(all.len(), events.len() * 2 + 1);
+    for m in &all {
+        assert!(
+            !m.body_text.is_empty(),
+            "{} {} has text",
+            m.event,
+            m.channel
+        );
+        assert!(!m.body_text.contains('\u{FFFD}'));
+        if m.channel == "email" {
+            assert!(
+                m.subject.contains("장터 데모샵"),
+                "{}: {}",
+                m.event,
+                m.subject
+            );
+            assert!(
+                m.body_html.contains("<html") && !m.body_html.contains("<style"),
+                "{}",
+                m.event
+            );
+        }
+        if m.channel == "sms" {
+            assert!(
+                m.body_text.contains("장터 데모샵"),
+                "{}: {}",
+                m.event,
+                m.body_text
+            );
+        }
+    }
+}
