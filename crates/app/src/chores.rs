@@ -46,7 +46,7 @@ impl App {
                 let id = job.payload["message_id"]
                     .as_i64()
                     .ok_or("payload without message_id")?;
-                app.deliver_message(id).await
+                app.deliver_message(id, job.is_last_attempt()).await
             }
         });
         handlers

@@ -347,8 +347,9 @@ impl App {
     }
 
     /// Delivers a recorded message (the `message.send` job). A refusal is final; unavailability
-    /// is returned as an error so the job retries with backoff.
-    pub async fn deliver_message(&self, id: i64) -> Result<(), String> {
+    /// is returned as an error so the job retries with backoff, unless `last_attempt`, when the
+    /// message is marked failed too.
+    pub async fn deliver_message(&self, id: i64, last_attempt: bool) -> Result<(), String> {
         let Some(message) = messages::find(&self.db, id)
             .await
             .map_err(|e| e.to_string())?
@@ -373,9 +374,16 @@ impl App {
             .map_err(|e| e.to_string()),
             Err(e) => {
                 let retry = e.is_retryable();
-                messages::mark_attempt_failed(&self.db, id, provider, &e.to_string(), !retry, now)
-                    .await
-                    .map_err(|e| e.to_string())?;
+                messages::mark_attempt_failed(
+                    &self.db,
+                    id,
+                    provider,
+                    &e.to_string(),
+                    !retry || last_attempt,
+                    now,
+                )
+                .await
+                .map_err(|e| e.to_string())?;
                 if retry { Err(e.to_string()) } else { Ok(()) }
             }
         }

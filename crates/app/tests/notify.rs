@@ -201,7 +201,7 @@ async fn advertising_sms_waits_for_the_morning(backend: Backend) {
     .await
     .unwrap();
     assert_eq!(claimed.len(), 1);
-    app.deliver_message(id).await.unwrap();
+    app.deliver_message(id, false).await.unwrap();
     assert_eq!(fake.received().len(), 1);
     assert_eq!(
         messages::find(&t.db, id)
@@ -271,7 +271,7 @@ async fn alimtalk_and_slack_use_their_providers_and_retry(backend: Backend) {
     assert_eq!(m.state, "queued", "Slack was down: the job retries later");
     assert!(m.last_error.unwrap().contains("503"));
     // Retry now (test-only time travel), and it goes through.
-    app.deliver_message(slack_message).await.unwrap();
+    app.deliver_message(slack_message, false).await.unwrap();
     assert_eq!(
         messages::find(&t.db, slack_message)
             .await
@@ -287,12 +287,24 @@ async fn alimtalk_and_slack_use_their_providers_and_retry(backend: Backend) {
             .contains("1,234,000원")
     );
 
+    // Slack down on the last attempt: the message is given up as failed (the job is dead).
+    let mut last = report.clone();
+    last.dedupe_key = Some("daily_report:2026-11-21".into());
+    let doomed = notify(&app, &last).await.unwrap();
+    slack.fail_next(1);
+    assert!(
+        app.deliver_message(doomed, true).await.is_err(),
+        "the job still records the failure"
+    );
+    let m = messages::find(&t.db, doomed).await.unwrap().unwrap();
+    assert_eq!(m.state, "failed");
+
     // An event without an approved AlimTalk template goes as SMS with the same text.
     let mut shipped = order_placed(Channel::AlimTalk, "01099998888");
     shipped.dedupe_key = Some("fallback".into());
     shipped.event = "payment_completed".into();
     let id = notify(&app, &shipped).await.unwrap();
-    app.deliver_message(id).await.unwrap();
+    app.deliver_message(id, false).await.unwrap();
     assert_eq!(
         solapi.received().last().unwrap().json()["message"]["type"]
             .as_str()
@@ -304,7 +316,7 @@ async fn alimtalk_and_slack_use_their_providers_and_retry(backend: Backend) {
     let mut wrong = order_placed(Channel::AlimTalk, "");
     wrong.dedupe_key = None;
     let id = notify(&app, &wrong).await.unwrap();
-    app.deliver_message(id).await.unwrap();
+    app.deliver_message(id, false).await.unwrap();
     assert_eq!(
         messages::find(&t.db, id).await.unwrap().unwrap().state,
         "failed"

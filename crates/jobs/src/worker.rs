@@ -22,6 +22,15 @@ pub struct Job {
     pub payload: serde_json::Value,
     /// This attempt's number (1 for the first run).
     pub attempt: i64,
+    /// Attempts allowed: when `attempt == max_attempts`, a failure buries the job.
+    pub max_attempts: i64,
+}
+
+impl Job {
+    /// Whether a failure now is final (no retry follows).
+    pub fn is_last_attempt(&self) -> bool {
+        self.attempt >= self.max_attempts
+    }
 }
 
 /// A job handler: `Ok` completes the job, `Err(reason)` schedules a retry (or buries it).
@@ -156,6 +165,7 @@ impl Worker {
                     kind: claimed.kind.clone(),
                     payload,
                     attempt: claimed.attempts,
+                    max_attempts: claimed.max_attempts,
                 };
                 // A panicking handler is a failed attempt, not a dead worker.
                 match tokio::spawn(handler(job)).await {
