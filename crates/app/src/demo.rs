@@ -153,6 +153,17 @@ fn build_skus(p: &ProductData, code_prefix: &str) -> Vec<NewSku> {
         .collect()
 }
 
+/// The option groups of a demo product, as the repository takes them.
+fn option_groups(p: &ProductData) -> Vec<NewOptionGroup<'_>> {
+    p.options
+        .iter()
+        .map(|o| NewOptionGroup {
+            name: &o.name,
+            values: o.values.iter().map(String::as_str).collect(),
+        })
+        .collect()
+}
+
 /// Random password for the demo staff login, without look-alike characters.
 fn random_password() -> AppResult<String> {
     const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
@@ -311,14 +322,7 @@ impl App {
             let mut others: Vec<&str> = category_names.iter().map(String::as_str).collect();
             others.extend(p.brand.as_deref());
             others.push(&p.summary);
-            let groups: Vec<NewOptionGroup> = p
-                .options
-                .iter()
-                .map(|o| NewOptionGroup {
-                    name: &o.name,
-                    values: o.values.iter().map(String::as_str).collect(),
-                })
-                .collect();
+            let groups: Vec<NewOptionGroup> = option_groups(p);
             let product_id = products::insert(
                 &mut tx,
                 &NewProduct {
@@ -409,14 +413,7 @@ impl App {
                 let mut data = template.clone();
                 data.popularity = (template.popularity * 7 + n as i64 * 13) % 5000;
                 let others = [category.name.as_str(), template.summary.as_str()];
-                let groups: Vec<NewOptionGroup> = data
-                    .options
-                    .iter()
-                    .map(|o| NewOptionGroup {
-                        name: &o.name,
-                        values: o.values.iter().map(String::as_str).collect(),
-                    })
-                    .collect();
+                let groups: Vec<NewOptionGroup> = option_groups(&data);
                 let product_id = products::insert(
                     &mut tx,
                     &NewProduct {

@@ -154,6 +154,15 @@ struct Rendered {
     text: String,
 }
 
+/// What the `test` adapter answers: the message log is its outbox.
+fn recorded_in_outbox() -> Result<Accepted, SendError> {
+    Ok(Accepted {
+        provider: "test",
+        provider_id: None,
+        raw: "recorded in the outbox".into(),
+    })
+}
+
 impl App {
     fn render(&self, n: &Notification) -> AppResult<Rendered> {
         let env = &self.messenger.env;
@@ -265,13 +274,6 @@ impl App {
             title: None,
             text: m.body_text.clone(),
         };
-        let recorded = || {
-            Ok(Accepted {
-                provider: "test",
-                provider_id: None,
-                raw: "recorded in the outbox".into(),
-            })
-        };
         match m.channel.as_str() {
             "email" => {
                 let email = Email {
@@ -286,7 +288,7 @@ impl App {
                     (_, Some(mailgun), ProviderChoice::Mailgun) => {
                         ("mailgun", mailgun.send(&email).await)
                     }
-                    _ => ("test", recorded()),
+                    _ => ("test", recorded_in_outbox()),
                 }
             }
             "sms" => self.send_sms(&sms(), config.sms).await,
@@ -308,13 +310,13 @@ impl App {
                 }
                 // No approved template for this event (or AlimTalk off): the same text by SMS.
                 (_, ProviderChoice::Solapi, None) => self.send_sms(&sms(), config.sms).await,
-                _ => ("test", recorded()),
+                _ => ("test", recorded_in_outbox()),
             },
             "slack" => match (&messenger.slack, config.slack) {
                 (Some(slack), ProviderChoice::Webhook) => {
                     ("slack", slack.post(&m.body_text, None).await)
                 }
-                _ => ("test", recorded()),
+                _ => ("test", recorded_in_outbox()),
             },
             other => (
                 "none",
@@ -335,14 +337,7 @@ impl App {
         match (choice, &self.messenger.aligo, &self.messenger.solapi) {
             (ProviderChoice::Aligo, Some(aligo), _) => ("aligo", aligo.send(sms).await),
             (ProviderChoice::Solapi, _, Some(solapi)) => ("solapi", solapi.send_sms(sms).await),
-            _ => (
-                "test",
-                Ok(Accepted {
-                    provider: "test",
-                    provider_id: None,
-                    raw: "recorded in the outbox".into(),
-                }),
-            ),
+            _ => ("test", recorded_in_outbox()),
         }
     }
 
