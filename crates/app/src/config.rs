@@ -39,6 +39,10 @@ pub struct Config {
     pub worker_concurrency: usize,
     /// Where messages go.
     pub notifications: NotificationsConfig,
+    /// Checkout, payments, points and remote-area shipping.
+    pub checkout: CheckoutConfig,
+    /// Member accounts: sessions, login throttling, password resets.
+    pub members: MembersConfig,
 }
 
 impl Default for Config {
@@ -59,6 +63,8 @@ impl Default for Config {
             schedules: std::collections::BTreeMap::new(),
             worker_concurrency: 4,
             notifications: NotificationsConfig::default(),
+            checkout: CheckoutConfig::default(),
+            members: MembersConfig::default(),
         }
     }
 }
@@ -290,6 +296,131 @@ impl Default for NotificationsConfig {
             aligo: None,
             solapi: None,
             slack_webhook_url: None,
+        }
+    }
+}
+
+/// A remote-area surcharge for a postcode range (제주/도서산간).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RemoteAreaConfig {
+    /// First postcode.
+    pub from: u32,
+    /// Last postcode (inclusive).
+    pub to: u32,
+    /// Extra fee in won.
+    pub surcharge: i64,
+}
+
+/// The shop's bank account for 무통장입금.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BankAccountConfig {
+    /// Bank name.
+    pub bank: String,
+    /// Account number.
+    pub account: String,
+    /// Holder.
+    pub holder: String,
+}
+
+impl Default for BankAccountConfig {
+    fn default() -> Self {
+        Self {
+            bank: "국민은행".into(),
+            account: "123456-01-234567".into(),
+            holder: "(주)장터".into(),
+        }
+    }
+}
+
+/// Checkout and payment settings.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CheckoutConfig {
+    /// Payment gateway: `test` (built in; approves in a demo payment window).
+    pub gateway: String,
+    /// Secret the test gateway signs its payment keys with (default: random per process).
+    pub test_gateway_secret: Option<Secret>,
+    /// Hours a virtual account or bank deposit stays open.
+    pub deposit_hours: i64,
+    /// The shop's account for bank deposits.
+    pub bank_account: BankAccountConfig,
+    /// Remote-area surcharges (default: 제주 3,000원, 제주 도서 5,000원, other islands 5,000원).
+    pub remote_areas: Vec<RemoteAreaConfig>,
+    /// Points usable only once the balance reaches this.
+    pub points_min_balance: i64,
+    /// Smallest points use.
+    pub points_min_use: i64,
+    /// Largest share of the items paid with points, in percent.
+    pub points_max_percent: u32,
+    /// Points uses are rounded down to a multiple of this.
+    pub points_step: i64,
+    /// Days after delivery when a purchase is confirmed automatically.
+    pub auto_confirm_days: i64,
+}
+
+impl Default for CheckoutConfig {
+    fn default() -> Self {
+        let area = |from, to, surcharge| RemoteAreaConfig {
+            from,
+            to,
+            surcharge,
+        };
+        Self {
+            gateway: "test".into(),
+            test_gateway_secret: None,
+            deposit_hours: 72,
+            bank_account: BankAccountConfig::default(),
+            // 제주 63000–63644; 제주 부속 도서 63645–63999; 울릉 40200–40240; 옹진 23100–23116;
+            // a few other island ranges (carriers' tables differ: shops adjust them).
+            remote_areas: vec![
+                area(63000, 63644, 3_000),
+                area(63645, 63999, 5_000),
+                area(40200, 40240, 5_000),
+                area(23100, 23116, 5_000),
+                area(52570, 52571, 5_000),
+                area(59102, 59103, 5_000),
+            ],
+            points_min_balance: 1_000,
+            points_min_use: 1_000,
+            points_max_percent: 50,
+            points_step: 10,
+            auto_confirm_days: 7,
+        }
+    }
+}
+
+/// Member account settings.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MembersConfig {
+    /// Failed logins per account within the window before it is locked for the window.
+    pub max_failures_per_account: i64,
+    /// Failed logins per IP address within the window.
+    pub max_failures_per_ip: i64,
+    /// The throttling window in minutes.
+    pub throttle_minutes: i64,
+    /// Minutes a password-reset link stays valid.
+    pub reset_minutes: i64,
+    /// Days a session lives without activity.
+    pub session_days: i64,
+    /// Proxies in front of the shop whose `X-Forwarded-For` is trusted (0: use the peer address).
+    pub trusted_proxies: usize,
+    /// Points granted on sign-up.
+    pub signup_points: i64,
+}
+
+impl Default for MembersConfig {
+    fn default() -> Self {
+        Self {
+            max_failures_per_account: 5,
+            max_failures_per_ip: 30,
+            throttle_minutes: 15,
+            reset_minutes: 30,
+            session_days: 14,
+            trusted_proxies: 0,
+            signup_points: 2_000,
         }
     }
 }

@@ -22,6 +22,18 @@ pub enum AppError {
     /// A background task panicked or was cancelled.
     #[error("background task failed: {0}")]
     Task(String),
+    /// Form input refused, field by field (`field`, message code).
+    #[error("invalid input: {0:?}")]
+    Form(Vec<(&'static str, &'static str)>),
+    /// Too many failed attempts; try again later.
+    #[error("too many attempts")]
+    Throttled,
+    /// The thing does not exist or is not the caller's.
+    #[error("not found")]
+    NotFound,
+    /// The request conflicts with the current state (message code for the user).
+    #[error("conflict: {0}")]
+    Conflict(&'static str),
     /// Anything else, with context.
     #[error("{0}")]
     Other(String),
@@ -31,5 +43,12 @@ impl From<std::sync::Arc<AppError>> for AppError {
     fn from(e: std::sync::Arc<AppError>) -> Self {
         // moka shares one initialisation error between waiters; keep its message.
         AppError::Other(e.to_string())
+    }
+}
+
+impl AppError {
+    /// One form error.
+    pub fn field(field: &'static str, code: &'static str) -> Self {
+        AppError::Form(vec![(field, code)])
     }
 }

@@ -2,20 +2,27 @@
 //! webhooks, Slack and jobs alike. Holds the application context ([`App`]) and its caches.
 
 pub mod cache;
+pub mod cart;
 pub mod catalog;
+pub mod checkout;
 pub mod chores;
 pub mod config;
 pub mod content;
 pub mod demo;
 mod error;
 pub mod media;
+pub mod members;
 pub mod notify;
+pub mod orders;
+pub mod payments;
+pub mod sessions;
 
 pub use config::Config;
 pub use error::AppError;
 
 use cache::Caches;
 use jangteo_db::Db;
+use jangteo_providers::payments::{PaymentGateway, TestGateway};
 use jangteo_providers::storage::Storage;
 use std::sync::Arc;
 
@@ -26,6 +33,23 @@ fn instance_id() -> String {
         return format!("pid-{}", std::process::id());
     }
     raw.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The configured payment gateway.
+fn payment_gateway(config: &Config) -> AppResult<(Arc<dyn PaymentGateway>, Option<TestGateway>)> {
+    match config.checkout.gateway.as_str() {
+        "test" => {
+            let secret = match &config.checkout.test_gateway_secret {
+                Some(s) => s.0.clone(),
+                None => members::random_token()?,
+            };
+            let gateway = TestGateway::new(secret.as_bytes(), &config.checkout.bank_account.holder);
+            Ok((Arc::new(gateway.clone()), Some(gateway)))
+        }
+        other => Err(AppError::Invalid(format!(
+            "checkout.gateway = \"{other}\" is not available (built in: test)"
+        ))),
+    }
 }
 
 /// Result type of the use cases.
@@ -45,6 +69,10 @@ pub struct App {
     /// Identifies this instance in cross-instance cache notices.
     instance_id: Arc<str>,
     messenger: notify::SharedMessenger,
+    /// The payment gateway in use.
+    pub gateway: Arc<dyn PaymentGateway>,
+    /// The built-in test gateway, when it is the one in use (demo pages drive it).
+    pub test_gateway: Option<TestGateway>,
 }
 
 impl App {
@@ -52,7 +80,10 @@ impl App {
     pub fn new(db: Db, config: Config) -> AppResult<Self> {
         let storage = Storage::local(&config.media_dir())?;
         let messenger = Arc::new(notify::Messenger::new(&config.notifications)?);
+        let (gateway, test_gateway) = payment_gateway(&config)?;
         Ok(Self {
+            gateway,
+            test_gateway,
             db,
             storage,
             caches: Arc::new(Caches::new(&config)),

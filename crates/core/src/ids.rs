@@ -56,6 +56,14 @@ id_type!(
     PageId
 );
 id_type!(
+    /// A shop member (customer account).
+    MemberId
+);
+id_type!(
+    /// An order (internal key; shoppers see the order number).
+    OrderId
+);
+id_type!(
     /// A staff (back-office) account.
     StaffId
 );

@@ -1,7 +1,9 @@
 //! Jangteo's domain core: types, rules and state machines, with no I/O, no async and no SQL.
 
+pub mod carrier;
 pub mod catalog;
 pub mod ids;
+pub mod member;
 pub mod money;
 pub mod notify;
 pub mod order;

@@ -237,6 +237,8 @@ pub enum PaymentEvent {
     DepositExpired,
     /// The gateway declined it, or the buyer gave up.
     Declined,
+    /// Given up before any money moved (an unpaid virtual account or bank deposit cancelled).
+    Voided,
     /// A refund of `remaining_after` won left of the captured amount (0: fully cancelled).
     Refunded {
         /// Amount still captured after this refund.
@@ -252,6 +254,7 @@ impl PaymentEvent {
             PaymentEvent::Deposited => "deposited",
             PaymentEvent::DepositExpired => "deposit_expired",
             PaymentEvent::Declined => "declined",
+            PaymentEvent::Voided => "voided",
             PaymentEvent::Refunded { .. } => "refunded",
         }
     }
@@ -292,6 +295,7 @@ impl PaymentStatus {
             (S::Ready, E::Declined) => S::Failed,
             (S::WaitingForDeposit, E::Deposited) => S::Done,
             (S::WaitingForDeposit, E::DepositExpired) => S::Expired,
+            (S::Ready | S::WaitingForDeposit, E::Voided) => S::Cancelled,
             (S::Done | S::PartiallyCancelled, E::Refunded { remaining_after })
                 if remaining_after > 0 =>
             {

@@ -9,14 +9,20 @@ mod macros;
 #[macro_use]
 mod dynamic;
 
+pub mod carts;
 pub mod catalog;
 pub mod content;
 mod error;
 pub mod jobs;
 pub mod media;
+pub mod members;
 pub mod messages;
 pub mod notify;
+pub mod orders;
+pub mod payments;
 mod pool;
+pub mod promotions;
+pub mod sessions;
 pub mod settings;
 pub mod staff;
 

@@ -62,3 +62,35 @@ macro_rules! tx_scalar_optional {
         }
     };
 }
+
+/// `fetch_optional` of a `$row` inside `$tx` (reads that must see the transaction's writes or
+/// lock rows).
+macro_rules! tx_optional {
+    ($tx:expr, $row:ty, $sql:expr $(, $bind:expr)* $(,)?) => {
+        match $tx {
+            $crate::Tx::Sqlite(t) => sqlx::query_as::<_, $row>($sql)$(.bind($bind))*.fetch_optional(&mut **t).await,
+            $crate::Tx::Postgres(t) => sqlx::query_as::<_, $row>($sql)$(.bind($bind))*.fetch_optional(&mut **t).await,
+        }
+    };
+}
+
+/// `fetch_all` of `$row` rows inside `$tx`.
+macro_rules! tx_all {
+    ($tx:expr, $row:ty, $sql:expr $(, $bind:expr)* $(,)?) => {
+        match $tx {
+            $crate::Tx::Sqlite(t) => sqlx::query_as::<_, $row>($sql)$(.bind($bind))*.fetch_all(&mut **t).await,
+            $crate::Tx::Postgres(t) => sqlx::query_as::<_, $row>($sql)$(.bind($bind))*.fetch_all(&mut **t).await,
+        }
+    };
+}
+
+/// Executes a statement on the write side of `$db` outside any explicit transaction (single
+/// statements that need no atomicity with others), returning the affected row count.
+macro_rules! db_execute {
+    ($db:expr, $sql:expr $(, $bind:expr)* $(,)?) => {
+        match $db {
+            $crate::Db::Sqlite(s) => sqlx::query($sql)$(.bind($bind))*.execute(&s.write).await.map(|r| r.rows_affected()),
+            $crate::Db::Postgres(p) => sqlx::query($sql)$(.bind($bind))*.execute(p).await.map(|r| r.rows_affected()),
+        }
+    };
+}

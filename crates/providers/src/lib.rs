@@ -3,4 +3,5 @@
 //! adapter for development and configurable base URLs so tests can point real adapters at fakes.
 
 pub mod messaging;
+pub mod payments;
 pub mod storage;

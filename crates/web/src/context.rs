@@ -24,10 +24,33 @@ pub struct Req {
     pub query: Option<String>,
     /// The `x-request-id` assigned by the middleware.
     pub request_id: Option<String>,
+    /// Who is visiting (set by the viewer middleware on session-aware routes).
+    pub viewer: ViewerInfo,
+}
+
+/// The visitor as pages show them: logged in or not, cart size, pending notices.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ViewerInfo {
+    /// A member is logged in.
+    pub is_member: bool,
+    /// The member's name.
+    pub name: String,
+    /// Lines in the cart.
+    pub cart_count: i64,
+    /// The member's id.
+    #[serde(skip)]
+    pub member_id: Option<i64>,
+    /// One-time notices (kind, message key).
+    #[serde(skip)]
+    pub flash: Vec<crate::session::Flash>,
 }
 
 impl Req {
-    fn from_parts_ref(headers: &axum::http::HeaderMap, uri: &axum::http::Uri) -> Self {
+    fn from_parts_ref(
+        headers: &axum::http::HeaderMap,
+        uri: &axum::http::Uri,
+        extensions: &axum::http::Extensions,
+    ) -> Self {
         Self {
             locale: Locale::from_cookie_header(
                 headers.get(header::COOKIE).and_then(|v| v.to_str().ok()),
@@ -38,12 +61,13 @@ impl Req {
                 .get("x-request-id")
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_owned),
+            viewer: extensions.get::<ViewerInfo>().cloned().unwrap_or_default(),
         }
     }
 
     /// Reads the facts off a full request (middleware).
     pub fn from_request<B>(request: &Request<B>) -> Self {
-        Self::from_parts_ref(request.headers(), request.uri())
+        Self::from_parts_ref(request.headers(), request.uri(), request.extensions())
     }
 
     /// Path plus query, to come back to this page.
@@ -59,7 +83,11 @@ impl<S: Send + Sync> FromRequestParts<S> for Req {
     type Rejection = Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        Ok(Self::from_parts_ref(&parts.headers, &parts.uri))
+        Ok(Self::from_parts_ref(
+            &parts.headers,
+            &parts.uri,
+            &parts.extensions,
+        ))
     }
 }
 
@@ -144,6 +172,12 @@ async fn base_context(
         Err(_) => Vec::new(),
     };
     let back = encode_component(&req.path_and_query());
+    let flash: Vec<Value> = req
+        .viewer
+        .flash
+        .iter()
+        .map(|f| context! { kind => &f.kind, message => state.inner.messages.get(req.locale, &f.key) })
+        .collect();
     context! {
         shop => val(ShopView {
             name: &config.shop.name,
@@ -158,6 +192,9 @@ async fn base_context(
         lang_urls => context! { ko => format!("/lang/ko?next={back}"), en => format!("/lang/en?next={back}") },
         search_query => search_query,
         page => val(page),
+        viewer => val(&req.viewer),
+        flash => flash,
+        demo_outbox => state.app.outbox_visible(),
     }
 }
 

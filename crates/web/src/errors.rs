@@ -56,7 +56,14 @@ pub fn marked(status: StatusCode) -> Response {
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         match &self {
-            WebError::NotFound => marked(StatusCode::NOT_FOUND),
+            WebError::NotFound | WebError::Internal(AppError::NotFound) => {
+                marked(StatusCode::NOT_FOUND)
+            }
+            WebError::Internal(AppError::Throttled) => marked(StatusCode::TOO_MANY_REQUESTS),
+            WebError::Internal(AppError::Conflict(_)) => marked(StatusCode::CONFLICT),
+            WebError::Internal(AppError::Form(_) | AppError::Invalid(_)) => {
+                marked(StatusCode::UNPROCESSABLE_ENTITY)
+            }
             WebError::Internal(_) | WebError::Template { .. } => {
                 tracing::error!(error = %error_chain(&self), "request failed");
                 marked(StatusCode::INTERNAL_SERVER_ERROR)

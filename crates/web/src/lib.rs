@@ -1,17 +1,25 @@
 //! The HTTP face of Jangteo: storefront pages, SEO files, media and static files, health checks,
 //! and the middleware every request passes (request ids, logs, limits, CSRF, error pages).
 
+mod account;
 mod assets;
+mod auth;
+mod cart_pages;
+mod checkout;
 mod context;
 mod errors;
+mod forms;
 mod i18n;
 mod limits;
 mod media;
 mod ops;
+mod order_views;
+mod orders;
 mod page_cache;
 mod router;
 mod seo;
 mod server;
+mod session;
 mod shop;
 mod templates;
 mod views;

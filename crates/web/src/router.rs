@@ -1,13 +1,23 @@
 //! The application state and the router with its middleware stack.
 
 use crate::assets::Theme;
+use crate::auth::{AuthSession, MemberBackend};
+use crate::context::ViewerInfo;
 use crate::i18n::Messages;
-use crate::{errors, limits, media, ops, page_cache, seo, shop};
+use crate::session::DbSessionStore;
+use crate::{
+    account, cart_pages, checkout, errors, limits, media, ops, orders, page_cache, seo, shop,
+};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use axum::extract::State;
 use axum::http::{HeaderName, Request};
 use axum::middleware;
+use axum::middleware::Next;
+use axum::response::Response;
 use axum::routing::get;
+use axum::routing::post;
+use axum_login::AuthManagerLayerBuilder;
 use jangteo_app::App;
 use minijinja::Environment;
 use std::sync::Arc;
@@ -17,6 +27,8 @@ use tower_http::compression::CompressionLayer;
 use tower_http::csrf::CsrfLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, Session, SessionManagerLayer};
 
 /// Knobs of the web layer that are not shop configuration.
 #[derive(Debug, Clone)]
@@ -64,6 +76,24 @@ impl AppState {
             "shop/search.html",
             "shop/page.html",
             "errors/error.html",
+            "account/signup.html",
+            "account/login.html",
+            "account/reset_request.html",
+            "account/reset_form.html",
+            "account/home.html",
+            "account/orders.html",
+            "account/points.html",
+            "account/addresses.html",
+            "account/profile.html",
+            "account/password.html",
+            "account/withdraw.html",
+            "cart/cart.html",
+            "checkout/checkout.html",
+            "checkout/complete.html",
+            "orders/detail.html",
+            "orders/lookup.html",
+            "payments/test_gateway.html",
+            "dev/outbox.html",
         ] {
             env.get_template(name)
                 .map_err(|e| format!("template {name}: {e}"))?;
@@ -94,18 +124,113 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             page_cache::serve_cached_pages,
         ));
-    let routes = Router::new()
+    let session_days = state.app.config.members.session_days.max(1);
+    let sessions = SessionManagerLayer::new(DbSessionStore::new(state.app.clone()))
+        .with_name("jt_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(state.app.config.base_url().starts_with("https://"))
+        .with_expiry(Expiry::OnInactivity(time::Duration::days(session_days)));
+    let auth =
+        AuthManagerLayerBuilder::new(MemberBackend::new(state.app.clone()), sessions).build();
+    let pages = Router::new()
         .merge(cached_pages)
         .route("/search", get(shop::search_products))
+        .route(
+            "/account/signup",
+            get(account::new_signup).post(account::create_signup),
+        )
+        .route(
+            "/account/login",
+            get(account::new_login).post(account::create_login),
+        )
+        .route("/account/logout", post(account::logout))
+        .route(
+            "/account/password-reset",
+            get(account::new_reset).post(account::create_reset),
+        )
+        .route(
+            "/account/password-reset/{token}",
+            get(account::edit_reset).post(account::update_reset),
+        )
+        .route("/account", get(account::show_account))
+        .route("/account/orders", get(account::list_orders))
+        .route("/account/points", get(account::list_points))
+        .route(
+            "/account/profile",
+            get(account::edit_profile).post(account::update_profile),
+        )
+        .route(
+            "/account/password",
+            get(account::edit_password).post(account::update_password),
+        )
+        .route(
+            "/account/withdraw",
+            get(account::new_withdraw).post(account::create_withdraw),
+        )
+        .route(
+            "/account/addresses",
+            get(account::list_addresses).post(account::create_address),
+        )
+        .route(
+            "/account/addresses/{id}/delete",
+            post(account::delete_address),
+        )
+        .route(
+            "/account/addresses/{id}/default",
+            post(account::set_default_address),
+        )
+        .route("/cart", get(cart_pages::show_cart))
+        .route("/cart/items", post(cart_pages::add_item))
+        .route("/cart/items/{sku_id}", post(cart_pages::update_item))
+        .route("/cart/items/{sku_id}/delete", post(cart_pages::delete_item))
+        .route(
+            "/checkout",
+            get(checkout::show_checkout).post(checkout::place_order),
+        )
+        .route("/checkout/pay/{number}", get(checkout::pay_order))
+        .route("/checkout/success", get(checkout::payment_success))
+        .route("/checkout/fail", get(checkout::payment_fail))
+        .route(
+            "/orders/lookup",
+            get(orders::new_lookup).post(orders::create_lookup),
+        )
+        .route("/orders/{number}", get(orders::show_order))
+        .route("/orders/{number}/complete", get(checkout::show_complete))
+        .route("/orders/{number}/cancel", post(orders::cancel_order))
+        .route("/orders/{number}/confirm", post(orders::confirm_order))
+        .route(
+            "/payments/test/deposit/{number}",
+            post(orders::simulate_deposit),
+        )
+        .route("/payments/test/{attempt}", get(checkout::show_test_gateway))
+        .route(
+            "/payments/test/{attempt}/approve",
+            post(checkout::approve_test_payment),
+        )
+        .route(
+            "/payments/test/{attempt}/decline",
+            post(checkout::decline_test_payment),
+        )
+        .route("/dev/outbox", get(orders::show_outbox))
         .route("/lang/{code}", get(shop::switch_locale))
+        .fallback(errors::not_found)
+        .layer(middleware::from_fn_with_state(state.clone(), load_viewer))
+        .layer(auth);
+    let routes = Router::new()
+        .merge(pages)
+        .route("/webhooks/{provider}", post(orders::payment_webhook))
+        .route(
+            "/api/v1/staff/orders/{number}/{action}",
+            post(orders::staff_order_action),
+        )
         .route("/media/{hash}/{file}", get(media::show_thumbnail))
         .route("/static/{*path}", get(media::show_static))
         .route("/sitemap.xml", get(seo::show_sitemap))
         .route("/sitemaps/{file}", get(seo::show_sitemap_part))
         .route("/robots.txt", get(seo::show_robots))
         .route("/healthz", get(ops::healthz))
-        .route("/readyz", get(ops::readyz))
-        .fallback(errors::not_found);
+        .route("/readyz", get(ops::readyz));
 
     routes
         .layer(
@@ -126,8 +251,38 @@ pub fn router(state: AppState) -> Router {
                 .layer(DefaultBodyLimit::disable())
                 .layer(CatchPanicLayer::custom(errors::panic_response))
                 // Header-based CSRF check (Sec-Fetch-Site / Origin) on every state-changing
-                // request; gateway callbacks will be exempted explicitly when they arrive.
-                .layer(CsrfLayer::new()),
+                // request. Gateway webhooks are server to server and verified by the app
+                // (shared secret + lookup at the gateway), so only they are exempt.
+                .layer(CsrfLayer::new().with_insecure_bypass(|method, uri| {
+                    method == axum::http::Method::POST && uri.path().starts_with("/webhooks/")
+                })),
         )
         .with_state(state)
+}
+
+/// Puts who is visiting (member, cart size, notices) where pages find it.
+async fn load_viewer(
+    State(state): State<AppState>,
+    auth: AuthSession,
+    session: Session,
+    mut request: axum::extract::Request,
+    next: Next,
+) -> Response {
+    let mut viewer = ViewerInfo::default();
+    if let Some(member) = &auth.user {
+        viewer.is_member = true;
+        viewer.name = member.name.clone();
+        viewer.member_id = Some(member.id);
+        viewer.cart_count = state.app.member_cart_count(member.id).await.unwrap_or(0);
+    } else if request.headers().contains_key(axum::http::header::COOKIE) {
+        viewer.cart_count =
+            i64::try_from(crate::session::guest_cart(&session).await.len()).unwrap_or(0);
+    }
+    if request.method() == axum::http::Method::GET
+        && request.headers().contains_key(axum::http::header::COOKIE)
+    {
+        viewer.flash = crate::session::take_flash(&session).await;
+    }
+    request.extensions_mut().insert(viewer);
+    next.run(request).await
 }

@@ -3,6 +3,7 @@
 pub mod categories;
 pub mod products;
 mod search;
+pub mod stock;
 
 pub use categories::{CategoryRow, NewCategory};
 pub use products::{

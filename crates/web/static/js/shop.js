@@ -8,6 +8,8 @@
  *   - mobile drawer niceties (Escape, focus, close on navigation)
  *   - banner slider dots / arrows / gentle autoplay
  *   - "이전 페이지" on error pages
+ *   - buy buttons follow the chosen SKU; address search (Daum postcode, loaded on first click);
+ *     checkout niceties (address book, "전액 사용", 무통장입금 box, one-click lock); "전체 동의"
  * No libraries, no build step.
  */
 (function () {
@@ -204,8 +206,8 @@
       if (e.persisted) update();
     });
 
-    // The form has no action until the cart exists: stop Enter in the quantity field from
-    // reloading the page. As soon as a submit button is rendered (buy_actions), this steps aside.
+    // A theme that empties the buy_actions block leaves the form without a submit button: stop
+    // Enter in the quantity field from submitting it then. With the buttons, this steps aside.
     var form = box.querySelector("[data-buy-form]");
     if (form) {
       form.addEventListener("submit", function (e) {
@@ -579,12 +581,319 @@
     });
   }
 
+  /* ------------------------------------------------------------ buy buttons (product page) */
+
+  // Keeps #add-to-cart / #buy-now in step with the chosen SKU, and stops a submit before every
+  // option is chosen (the server would refuse it anyway; this just says so without a round trip).
+  function initBuyActions() {
+    var form = doc.querySelector("[data-buy-form]");
+    if (!form) return;
+    var box = form.closest("[data-buy-box]") || form;
+    var buttons = toArray(form.querySelectorAll("#add-to-cart, #buy-now"));
+    var initiallyDisabled = buttons.map(function (b) { return b.disabled; });
+    var skuInput = doc.getElementById("selected-sku");
+    var stockEl = doc.getElementById("selected-stock");
+
+    box.addEventListener("jangteo:sku-change", function (e) {
+      var sku = e.detail && e.detail.sku;
+      var soldOut = !!(sku && sku.is_sold_out === true);
+      buttons.forEach(function (b, i) {
+        b.disabled = initiallyDisabled[i] || soldOut;
+      });
+    });
+
+    form.addEventListener("submit", function (e) {
+      if (!skuInput || skuInput.value) return;
+      var selects = toArray(form.querySelectorAll("select.option-select"));
+      if (!selects.length) return;
+      e.preventDefault();
+      var empty = selects.filter(function (s) { return !s.value; })[0] || selects[0];
+      if (stockEl) {
+        stockEl.textContent = form.getAttribute("data-msg-need-options") || FALLBACK[lang].choose;
+        stockEl.classList.add("is-unavailable");
+      }
+      empty.focus();
+    });
+  }
+
+  /* ------------------------------------------------------------ Korean address search */
+
+  var POSTCODE_SRC = "https://t1.daumcdn.net/mapjsapi/bundle/postcode/prod/postcode.v2.js";
+  var postcodeLoading = null;
+
+  // Loads the Daum (Kakao) postcode script once, on first use.
+  function loadPostcode() {
+    if (window.daum && window.daum.Postcode) return Promise.resolve();
+    if (postcodeLoading) return postcodeLoading;
+    postcodeLoading = new Promise(function (resolve, reject) {
+      var s = doc.createElement("script");
+      var timer = window.setTimeout(function () { fail(new Error("timeout")); }, 10000);
+      function fail(err) {
+        window.clearTimeout(timer);
+        postcodeLoading = null; // let the next click try again
+        if (s.parentNode) s.parentNode.removeChild(s);
+        reject(err);
+      }
+      s.src = POSTCODE_SRC;
+      s.async = true;
+      s.onload = function () {
+        window.clearTimeout(timer);
+        if (window.daum && window.daum.Postcode) resolve();
+        else fail(new Error("no daum.Postcode"));
+      };
+      s.onerror = function () { fail(new Error("load failed")); };
+      doc.head.appendChild(s);
+    });
+    return postcodeLoading;
+  }
+
+  function initPostcode() {
+    toArray(doc.querySelectorAll("[data-postcode]")).forEach(function (scope) {
+      var button = scope.querySelector("[data-postcode-search]");
+      var note = scope.querySelector("[data-postcode-note]");
+      var field = function (name) { return scope.querySelector('[data-postcode-field="' + name + '"]'); };
+      if (!button) return;
+      var layer = null;
+      var opener = null;
+
+      function closeLayer() {
+        if (!layer) return;
+        layer.parentNode.removeChild(layer);
+        layer = null;
+        doc.removeEventListener("keydown", onKey);
+        if (opener) opener.focus({ preventScroll: true });
+      }
+
+      function onKey(e) {
+        if (e.key === "Escape") {
+          e.preventDefault();
+          closeLayer();
+        }
+      }
+
+      function showFailure() {
+        if (note) {
+          note.textContent = scope.getAttribute("data-msg-failed") || "";
+          note.hidden = false;
+        }
+        var pc = field("postcode");
+        if (pc) pc.focus();
+      }
+
+      function fill(data) {
+        var address = data.userSelectedType === "J" ? data.jibunAddress || data.address : data.roadAddress || data.address;
+        if (data.userSelectedType !== "J") {
+          // 도로명 주소 뒤에 (법정동, 건물명)을 붙이는 관례
+          var extra = [];
+          if (data.bname && /[동로가]$/.test(data.bname)) extra.push(data.bname);
+          if (data.buildingName && data.apartment === "Y") extra.push(data.buildingName);
+          if (extra.length) address += " (" + extra.join(", ") + ")";
+        }
+        var pc = field("postcode");
+        var a1 = field("address1");
+        var a2 = field("address2");
+        if (pc) pc.value = data.zonecode || "";
+        if (a1) a1.value = address || "";
+        [pc, a1].forEach(function (el) {
+          if (el) el.dispatchEvent(new Event("change", { bubbles: true }));
+        });
+        if (note) note.hidden = true;
+        closeLayer();
+        if (a2) a2.focus();
+      }
+
+      function openLayer() {
+        layer = doc.createElement("div");
+        layer.className = "postcode-layer";
+        layer.setAttribute("role", "dialog");
+        layer.setAttribute("aria-modal", "true");
+        layer.setAttribute("aria-label", scope.getAttribute("data-msg-title") || "");
+        layer.innerHTML =
+          '<div class="postcode-layer__backdrop"></div>' +
+          '<div class="postcode-layer__panel">' +
+          '<div class="postcode-layer__head"><strong class="postcode-layer__title"></strong>' +
+          '<button type="button" class="icon-btn postcode-layer__close">' +
+          '<svg aria-hidden="true" width="22" height="22" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round"><path d="M6 6l12 12M18 6 6 18"/></svg>' +
+          '<span class="visually-hidden"></span></button></div>' +
+          '<div class="postcode-layer__body"></div></div>';
+        layer.querySelector(".postcode-layer__title").textContent = scope.getAttribute("data-msg-title") || "";
+        layer.querySelector(".postcode-layer__close .visually-hidden").textContent =
+          scope.getAttribute("data-msg-close") || FALLBACK[lang].close;
+        layer.querySelector(".postcode-layer__close").addEventListener("click", closeLayer);
+        layer.querySelector(".postcode-layer__backdrop").addEventListener("click", closeLayer);
+        doc.body.appendChild(layer);
+        doc.addEventListener("keydown", onKey);
+        try {
+          new window.daum.Postcode({
+            oncomplete: fill,
+            width: "100%",
+            height: "100%"
+          }).embed(layer.querySelector(".postcode-layer__body"), { autoClose: false });
+        } catch (err) {
+          closeLayer();
+          showFailure();
+          return;
+        }
+        layer.querySelector(".postcode-layer__close").focus();
+      }
+
+      button.addEventListener("click", function () {
+        opener = button;
+        button.setAttribute("aria-busy", "true");
+        loadPostcode().then(
+          function () {
+            button.removeAttribute("aria-busy");
+            openLayer();
+          },
+          function () {
+            button.removeAttribute("aria-busy");
+            showFailure();
+          }
+        );
+      });
+    });
+  }
+
+  /* ------------------------------------------------------------ checkout */
+
+  function initCheckout() {
+    var form = doc.querySelector("[data-checkout]");
+    if (!form) return;
+    var el = function (name) { return form.elements.namedItem(name); };
+
+    // Address book: choosing a saved address fills the fields; editing them afterwards turns the
+    // choice back into "새 배송지" so what is on screen is what gets ordered.
+    var book = form.querySelector("[data-address-book]");
+    var addressNames = ["recipient_name", "recipient_mobile", "postcode", "address1", "address2"];
+    var dataKeys = ["recipient", "mobile", "postcode", "address1", "address2"];
+    if (book) {
+      var filling = false;
+      var applyBook = function (onlyIfEmpty) {
+        var opt = book.options[book.selectedIndex];
+        if (!opt) return;
+        if (onlyIfEmpty && addressNames.some(function (n) { return el(n) && el(n).value; })) return;
+        filling = true;
+        addressNames.forEach(function (n, i) {
+          var input = el(n);
+          if (!input) return;
+          input.value = opt.value ? opt.getAttribute("data-" + dataKeys[i]) || "" : onlyIfEmpty ? input.value : "";
+        });
+        filling = false;
+      };
+      book.addEventListener("change", function () {
+        applyBook(false);
+        if (!book.value && el("recipient_name")) el("recipient_name").focus();
+      });
+      addressNames.forEach(function (n) {
+        var input = el(n);
+        if (!input) return;
+        var onEdit = function () {
+          if (filling || !book.value) return;
+          book.value = "";
+        };
+        input.addEventListener("input", onEdit);
+        input.addEventListener("change", onEdit);
+      });
+      if (book.value) applyBook(true);
+    }
+
+    // "주문자 정보와 동일"
+    var copy = form.querySelector("[data-copy-orderer]");
+    if (copy) {
+      copy.hidden = false;
+      copy.addEventListener("click", function () {
+        [["orderer_name", "recipient_name"], ["orderer_mobile", "recipient_mobile"]].forEach(function (pair) {
+          var from = el(pair[0]);
+          var to = el(pair[1]);
+          if (from && to) {
+            to.value = from.value;
+            to.dispatchEvent(new Event("input", { bubbles: true }));
+          }
+        });
+      });
+    }
+
+    // "전액 사용": the whole balance, capped by the amount to pay, rounded down to the step.
+    var all = form.querySelector("[data-points-all]");
+    var pointsInput = form.querySelector("[data-points-input]");
+    if (all && pointsInput) {
+      all.hidden = false;
+      all.addEventListener("click", function () {
+        var balance = parseInt(all.getAttribute("data-balance"), 10) || 0;
+        var payable = parseInt(all.getAttribute("data-payable"), 10);
+        var step = parseInt(all.getAttribute("data-step"), 10) || 1;
+        var use = isNaN(payable) ? balance : Math.min(balance, payable);
+        use = Math.max(0, Math.floor(use / step) * step);
+        pointsInput.value = String(use);
+        pointsInput.dispatchEvent(new Event("change", { bubbles: true }));
+        pointsInput.focus();
+      });
+    }
+
+    // The shop's account and the depositor field only matter for 무통장입금.
+    var bankBox = form.querySelector("[data-bank-deposit]");
+    var radios = toArray(form.querySelectorAll("[data-payment-method]"));
+    if (bankBox && radios.length) {
+      var syncBank = function () {
+        var chosen = radios.filter(function (r) { return r.checked; })[0];
+        bankBox.hidden = !(chosen && chosen.value === "bank_deposit");
+      };
+      radios.forEach(function (r) { r.addEventListener("change", syncBank); });
+      syncBank();
+      window.addEventListener("pageshow", syncBank);
+    }
+
+    // One click, one order: lock the pay button once the order is on its way.
+    var pay = doc.getElementById("place-order");
+    if (pay) {
+      form.addEventListener("submit", function (e) {
+        if (e.defaultPrevented) return;
+        var submitter = e.submitter || null;
+        if (submitter && submitter !== pay) return;
+        window.setTimeout(function () {
+          pay.disabled = true;
+          pay.setAttribute("aria-busy", "true");
+        }, 0);
+      });
+      window.addEventListener("pageshow", function () {
+        pay.disabled = false;
+        pay.removeAttribute("aria-busy");
+      });
+    }
+  }
+
+  /* ------------------------------------------------------------ signup "전체 동의" */
+
+  function initAgreeAll() {
+    toArray(doc.querySelectorAll("[data-agree-all]")).forEach(function (all) {
+      var form = all.form || doc;
+      var boxes = toArray(form.querySelectorAll("input[type=checkbox][data-agree]"));
+      if (!boxes.length) return;
+      var wrap = all.closest("[data-agree-all-wrap]");
+      if (wrap) wrap.hidden = false;
+      function sync() {
+        all.checked = boxes.every(function (b) { return b.checked; });
+        all.indeterminate = !all.checked && boxes.some(function (b) { return b.checked; });
+      }
+      all.addEventListener("change", function () {
+        boxes.forEach(function (b) { b.checked = all.checked; });
+        all.indeterminate = false;
+      });
+      boxes.forEach(function (b) { b.addEventListener("change", sync); });
+      sync();
+    });
+  }
+
   function init() {
     initDrawer();
+    initBuyActions(); // listens for the SKU events initBuyBox fires right away
     initBuyBox();
     initGallery();
     initSliders();
     initHistoryBack();
+    initPostcode();
+    initCheckout();
+    initAgreeAll();
   }
 
   if (doc.readyState === "loading") doc.addEventListener("DOMContentLoaded", init);

@@ -1,0 +1,271 @@
+//! Checkout: price the cart with the member's grade, a coupon and points (the pure
+//! `core::pricing::price`), then place the order in one transaction that reserves stock with
+//! conditional updates, snapshots the lines, redeems the coupon and spends the points.
+
+use crate::cart::{CartLine, CartLineView};
+use crate::{App, AppError, AppResult};
+use chrono::{DateTime, Duration, Utc};
+use jangteo_core::Won;
+use jangteo_core::ids::{CategoryId, ProductId, SkuId};
+use jangteo_core::pricing::{
+    self, Breakdown, Coupon, CouponScope, CouponValue, GiftCondition, GiftRule, GradeBenefits,
+    LineShipping, PointsPolicy, PricingInput, PricingLine, Rate, RemoteArea, ShippingPolicy,
+};
+use jangteo_db::members::{GradeRow, MemberRow};
+use jangteo_db::promotions::{self, CouponRow};
+
+/// What the shopper chose for discounts.
+#[derive(Debug, Clone, Default)]
+pub struct DiscountChoice {
+    /// An issued coupon.
+    pub coupon_id: Option<i64>,
+    /// A typed coupon code (wins over `coupon_id` when both are given).
+    pub coupon_code: Option<String>,
+    /// Points to use.
+    pub points: i64,
+}
+
+/// A priced cart.
+#[derive(Debug, Clone)]
+pub struct Quote {
+    /// Every line with its problems (unorderable ones included, for display).
+    pub lines: Vec<CartLineView>,
+    /// The breakdown of the orderable lines (`None`: nothing orderable).
+    pub breakdown: Option<Breakdown>,
+    /// The coupon applied, if any.
+    pub coupon: Option<CouponRow>,
+    /// A typed code that matched no coupon.
+    pub coupon_code_unknown: bool,
+    /// Gift lines: (rule id, SKU id, product name, option label).
+    pub gifts: Vec<(i64, i64, String, String)>,
+    /// The member's grade.
+    pub grade: Option<GradeRow>,
+    /// Points balance.
+    pub points_balance: i64,
+}
+
+/// Converts a stored coupon for pricing.
+pub(crate) fn coupon_for_pricing(c: &CouponRow, uses: i64) -> Coupon {
+    let ids: Vec<i64> = c
+        .scope_ids
+        .split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect();
+    Coupon {
+        value: if c.kind == "percent" {
+            CouponValue::Percent {
+                rate: Rate(u32::try_from(c.rate_bp).unwrap_or(0)),
+                cap: c.max_discount.map(Won),
+            }
+        } else {
+            CouponValue::Fixed(Won(c.amount))
+        },
+        min_order: Won(c.min_order),
+        scope: match c.scope.as_str() {
+            "products" => CouponScope::Products(ids.into_iter().map(ProductId).collect()),
+            "categories" => CouponScope::Categories(ids.into_iter().map(CategoryId).collect()),
+            _ => CouponScope::All,
+        },
+        valid_from: c.valid_from,
+        valid_until: c.valid_until,
+        uses_left: u32::try_from((c.per_member_limit - uses).max(0)).unwrap_or(0),
+    }
+}
+
+impl App {
+    /// The shop's shipping policy.
+    pub fn shipping_policy(&self) -> ShippingPolicy {
+        let shop = &self.config.shop;
+        ShippingPolicy {
+            base_fee: Won(shop.shipping_fee),
+            free_threshold: (shop.free_shipping_threshold > 0)
+                .then_some(Won(shop.free_shipping_threshold)),
+            remote_areas: self
+                .config
+                .checkout
+                .remote_areas
+                .iter()
+                .map(|a| RemoteArea {
+                    from: a.from,
+                    to: a.to,
+                    surcharge: Won(a.surcharge),
+                })
+                .collect(),
+        }
+    }
+
+    /// The shop's points rules.
+    pub fn points_policy(&self) -> PointsPolicy {
+        let c = &self.config.checkout;
+        PointsPolicy {
+            min_balance: Won(c.points_min_balance),
+            min_use: Won(c.points_min_use),
+            max_share: Rate(c.points_max_percent.min(100) * 100),
+            step: Won(c.points_step),
+        }
+    }
+
+    /// The member's grade.
+    pub async fn grade_of(&self, member: &MemberRow) -> AppResult<Option<GradeRow>> {
+        Ok(jangteo_db::members::grades(&self.db)
+            .await?
+            .into_iter()
+            .find(|g| g.id == member.grade_id))
+    }
+
+    /// Coupons issued to the member that pricing could apply now (validity and uses checked).
+    pub async fn usable_coupons(&self, member_id: i64) -> AppResult<Vec<CouponRow>> {
+        let now = Utc::now();
+        let mut out = Vec::new();
+        for c in promotions::issued_to(&self.db, member_id).await? {
+            let uses = promotions::uses(&self.db, c.id, member_id).await?;
+            if c.valid_from <= now && now < c.valid_until && uses < c.per_member_limit {
+                out.push(c);
+            }
+        }
+        Ok(out)
+    }
+
+    async fn resolve_coupon(
+        &self,
+        member: Option<&MemberRow>,
+        choice: &DiscountChoice,
+    ) -> AppResult<(Option<CouponRow>, bool)> {
+        let Some(member) = member else {
+            return Ok((None, false));
+        };
+        if let Some(code) = choice
+            .coupon_code
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+        {
+            let found = promotions::by_code(&self.db, &code.to_uppercase()).await?;
+            let unknown = found.is_none();
+            return Ok((found, unknown));
+        }
+        if let Some(id) = choice.coupon_id {
+            let issued = promotions::issued_to(&self.db, member.id).await?;
+            return Ok((issued.into_iter().find(|c| c.id == id), false));
+        }
+        Ok((None, false))
+    }
+
+    /// Prices the cart for checkout.
+    pub async fn quote(
+        &self,
+        member: Option<&MemberRow>,
+        lines: &[CartLine],
+        choice: &DiscountChoice,
+        postcode: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> AppResult<Quote> {
+        let views = self.view_cart_lines(lines).await?;
+        let tree = self.category_tree().await?;
+        let grade = match member {
+            Some(m) => self.grade_of(m).await?,
+            None => None,
+        };
+        let (coupon, coupon_code_unknown) = self.resolve_coupon(member, choice).await?;
+        let core_coupon = match (&coupon, member) {
+            (Some(c), Some(m)) => Some(coupon_for_pricing(
+                c,
+                promotions::uses(&self.db, c.id, m.id).await?,
+            )),
+            _ => None,
+        };
+        let pricing_lines: Vec<PricingLine> = views
+            .iter()
+            .filter(|v| v.orderable && v.order_quantity > 0)
+            .map(|v| PricingLine {
+                sku_id: SkuId(v.sku_id),
+                product_id: ProductId(v.product_id),
+                category_ids: tree
+                    .path(CategoryId(v.category_id))
+                    .iter()
+                    .map(|n| n.id)
+                    .collect(),
+                unit_price: Won(v.unit_price),
+                quantity: u32::try_from(v.order_quantity).unwrap_or(u32::MAX),
+                shipping: match v.shipping_policy.as_str() {
+                    "free" => LineShipping::Free,
+                    "separate" => LineShipping::Separate(Won(v.shipping_fee)),
+                    _ => LineShipping::Standard,
+                },
+            })
+            .collect();
+        let rules = promotions::gift_rules(&self.db).await?;
+        let gift_rules: Vec<GiftRule> = rules
+            .iter()
+            .filter_map(|r| {
+                let condition = match (r.min_spend, r.buy_product_id) {
+                    (Some(min), _) => GiftCondition::MinSpend(Won(min)),
+                    (None, Some(p)) => GiftCondition::BuysProduct(ProductId(p)),
+                    (None, None) => return None,
+                };
+                Some(GiftRule {
+                    id: r.id,
+                    gift_sku: SkuId(r.gift_sku_id),
+                    gift_stock: r.gift_stock,
+                    condition,
+                })
+            })
+            .collect();
+        let shipping = self.shipping_policy();
+        let points_balance = member.map_or(0, |m| m.points_balance);
+        let breakdown = if pricing_lines.is_empty() {
+            None
+        } else {
+            let input = PricingInput {
+                lines: &pricing_lines,
+                grade: grade.as_ref().map(|g| GradeBenefits {
+                    discount: Rate(u32::try_from(g.discount_bp).unwrap_or(0)),
+                    point_rate: Rate(u32::try_from(g.point_bp).unwrap_or(0)),
+                }),
+                coupon: core_coupon.as_ref(),
+                points_requested: Won(if member.is_some() {
+                    choice.points.max(0)
+                } else {
+                    0
+                }),
+                points_balance: Won(points_balance),
+                points_policy: self.points_policy(),
+                shipping: &shipping,
+                postcode,
+                gift_rules: &gift_rules,
+                now,
+            };
+            Some(pricing::price(&input).map_err(|e| AppError::Invalid(e.to_string()))?)
+        };
+        let mut gifts = Vec::new();
+        if let Some(b) = &breakdown {
+            let ids: Vec<i64> = b.gifts.iter().map(|g| g.gift_sku.get()).collect();
+            let snaps = jangteo_db::catalog::stock::snapshots(&self.db, &ids).await?;
+            let labels = crate::cart::sku_labels(self, &ids).await?;
+            for g in &b.gifts {
+                if let Some(s) = snaps.iter().find(|s| s.sku_id == g.gift_sku.get()) {
+                    gifts.push((
+                        g.rule_id,
+                        s.sku_id,
+                        s.name.clone(),
+                        labels.get(&s.sku_id).cloned().unwrap_or_default(),
+                    ));
+                }
+            }
+        }
+        Ok(Quote {
+            lines: views,
+            breakdown,
+            coupon: if core_coupon.is_some() { coupon } else { None },
+            coupon_code_unknown,
+            gifts,
+            grade,
+            points_balance,
+        })
+    }
+
+    /// When a deposit placed now must arrive.
+    pub fn deposit_deadline(&self, now: DateTime<Utc>) -> DateTime<Utc> {
+        now + Duration::hours(self.config.checkout.deposit_hours.max(1))
+    }
+}

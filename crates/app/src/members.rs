@@ -1,0 +1,466 @@
+//! Member accounts: sign-up with consents, login with throttling, password reset by e-mailed
+//! token, profile and password changes, address book, withdrawal.
+
+use crate::notify::{Channel, Notification};
+use crate::{App, AppError, AppResult};
+use chrono::{Duration, Utc};
+use jangteo_core::member::{Email, InputError, MobileKr, Password, Postcode, required_text};
+use jangteo_db::members::{self, AddressRow, MemberRow, NewAddress, NewMember};
+use sha2::{Digest, Sha256};
+
+/// What the sign-up form sends.
+#[derive(Debug, Clone, Default)]
+pub struct SignupInput {
+    /// E-mail.
+    pub email: String,
+    /// Password.
+    pub password: String,
+    /// Password again.
+    pub password_confirm: String,
+    /// Name.
+    pub name: String,
+    /// Mobile.
+    pub mobile: String,
+    /// Terms agreed (required).
+    pub agree_terms: bool,
+    /// Privacy policy agreed (required).
+    pub agree_privacy: bool,
+    /// Marketing agreed (optional).
+    pub agree_marketing: bool,
+}
+
+/// An address-book entry as typed.
+#[derive(Debug, Clone, Default)]
+pub struct AddressInput {
+    /// Label.
+    pub label: String,
+    /// Recipient.
+    pub recipient: String,
+    /// Mobile.
+    pub mobile: String,
+    /// Postcode.
+    pub postcode: String,
+    /// Road address.
+    pub address1: String,
+    /// Detail.
+    pub address2: String,
+    /// Make it the default.
+    pub is_default: bool,
+}
+
+/// Collects field errors while parsing a form.
+#[derive(Debug, Default)]
+pub struct FieldErrors(Vec<(&'static str, &'static str)>);
+
+impl FieldErrors {
+    /// Keeps the value or records the field's error.
+    pub fn check<T>(&mut self, field: &'static str, r: Result<T, InputError>) -> Option<T> {
+        match r {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.0.push((field, e.code()));
+                None
+            }
+        }
+    }
+
+    /// Records an error.
+    pub fn add(&mut self, field: &'static str, code: &'static str) {
+        self.0.push((field, code));
+    }
+
+    /// `Err(AppError::Form)` when anything was recorded.
+    pub fn finish(self) -> AppResult<()> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::Form(self.0))
+        }
+    }
+}
+
+/// SHA-256 hex of a token (only hashes of reset tokens are stored).
+fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// A random URL-safe token of 32 bytes.
+pub fn random_token() -> AppResult<String> {
+    let mut raw = [0u8; 32];
+    getrandom::fill(&mut raw).map_err(|e| AppError::Other(format!("random token: {e}")))?;
+    Ok(hex::encode(raw))
+}
+
+/// Verifies a password against a PHC hash off the async threads (argon2 is deliberately slow).
+pub async fn verify_password(password: String, hash: String) -> AppResult<bool> {
+    tokio::task::spawn_blocking(move || {
+        use argon2::password_hash::PasswordVerifier;
+        let Ok(parsed) = argon2::password_hash::phc::PasswordHash::new(&hash) else {
+            return false;
+        };
+        argon2::Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+    })
+    .await
+    .map_err(|e| AppError::Task(e.to_string()))
+}
+
+/// A hash of a random password: verifying against it costs what a real check costs, so a login
+/// for an unknown e-mail takes as long as one for a known e-mail.
+async fn dummy_hash() -> AppResult<String> {
+    static DUMMY: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+    DUMMY
+        .get_or_try_init(|| async { crate::demo::hash_password(random_token()?).await })
+        .await
+        .cloned()
+}
+
+impl App {
+    /// Creates an account; returns the member.
+    pub async fn sign_up(&self, input: SignupInput) -> AppResult<MemberRow> {
+        let mut errors = FieldErrors::default();
+        let email = errors.check("email", Email::parse(&input.email));
+        let password = errors.check("password", Password::parse(&input.password));
+        if password.is_some() && input.password != input.password_confirm {
+            errors.add("password_confirm", "password_mismatch");
+        }
+        let name = errors.check("name", required_text(&input.name, 40));
+        let mobile = errors.check("mobile", MobileKr::parse(&input.mobile));
+        if !input.agree_terms {
+            errors.add("agree_terms", "consent_required");
+        }
+        if !input.agree_privacy {
+            errors.add("agree_privacy", "consent_required");
+        }
+        errors.finish()?;
+        let (Some(email), Some(password), Some(name), Some(mobile)) =
+            (email, password, name, mobile)
+        else {
+            return Err(AppError::Other(
+                "validated sign-up input went missing".into(),
+            ));
+        };
+        if members::find_by_email(&self.db, email.as_str())
+            .await?
+            .is_some()
+        {
+            return Err(AppError::field("email", "email_taken"));
+        }
+        let hash = crate::demo::hash_password(password.expose().to_owned()).await?;
+        let now = Utc::now();
+        let mut tx = self.db.begin().await?;
+        let Some(id) = members::insert(
+            &mut tx,
+            &NewMember {
+                email: email.as_str(),
+                password_hash: &hash,
+                name: &name,
+                mobile: mobile.digits(),
+                marketing: input.agree_marketing,
+            },
+            now,
+        )
+        .await?
+        else {
+            return Err(AppError::field("email", "email_taken"));
+        };
+        let bonus = self.config.members.signup_points;
+        if bonus > 0 {
+            jangteo_db::promotions::add_points(&mut tx, id, bonus, "signup", None, None, now)
+                .await?;
+        }
+        self.notify(
+            &mut tx,
+            &Notification {
+                event: "welcome".into(),
+                channel: Channel::Email,
+                to: email.as_str().to_owned(),
+                recipient_name: name.clone(),
+                context: serde_json::json!({
+                    "member": {"name": name, "email": email.as_str()},
+                    "login_url": format!("{}/account/login", self.config.base_url()),
+                }),
+                advertising: false,
+                dedupe_key: Some(format!("welcome:{id}")),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        members::find(&self.db, id).await?.ok_or(AppError::NotFound)
+    }
+
+    /// Checks e-mail and password, counting failures per account and per IP; `Throttled` once
+    /// either is over its limit (even for the right password, so guessing stays slow).
+    pub async fn log_in(&self, email: &str, password: &str, ip: &str) -> AppResult<MemberRow> {
+        let cfg = &self.config.members;
+        let now = Utc::now();
+        let since = now - Duration::minutes(cfg.throttle_minutes);
+        let email_norm = email.trim().to_lowercase();
+        let account_scope = format!("email:{email_norm}");
+        let ip_scope = format!("ip:{ip}");
+        let account_failures = members::recent_failures(&self.db, &account_scope, since).await?;
+        let ip_failures = members::recent_failures(&self.db, &ip_scope, since).await?;
+        if account_failures >= cfg.max_failures_per_account
+            || ip_failures >= cfg.max_failures_per_ip
+        {
+            tracing::warn!(login.ip = %ip, "login throttled");
+            return Err(AppError::Throttled);
+        }
+        let member = members::find_by_email(&self.db, &email_norm).await?;
+        let hash = match &member {
+            Some(m) => m.password_hash.clone(),
+            None => dummy_hash().await?,
+        };
+        let ok = verify_password(password.to_owned(), hash).await? && member.is_some();
+        match member {
+            Some(m) if ok => {
+                // Only the account records successes: a success must not reset the IP's count.
+                members::record_login_attempt(&self.db, &[&account_scope], true, now).await?;
+                members::touch_login(&self.db, m.id, now).await?;
+                Ok(m)
+            }
+            _ => {
+                members::record_login_attempt(&self.db, &[&account_scope, &ip_scope], false, now)
+                    .await?;
+                Err(AppError::field("_form", "login_failed"))
+            }
+        }
+    }
+
+    /// E-mails a reset link when the address belongs to a member; says nothing either way.
+    pub async fn request_password_reset(&self, email: &str) -> AppResult<()> {
+        let Ok(email) = Email::parse(email) else {
+            return Err(AppError::field("email", "invalid_email"));
+        };
+        let Some(member) = members::find_by_email(&self.db, email.as_str()).await? else {
+            return Ok(());
+        };
+        let token = random_token()?;
+        let now = Utc::now();
+        let minutes = self.config.members.reset_minutes;
+        let mut tx = self.db.begin().await?;
+        members::insert_reset(
+            &mut tx,
+            member.id,
+            &token_hash(&token),
+            now + Duration::minutes(minutes),
+            now,
+        )
+        .await?;
+        self.notify(
+            &mut tx,
+            &Notification {
+                event: "password_reset".into(),
+                channel: Channel::Email,
+                to: email.as_str().to_owned(),
+                recipient_name: member.name.clone(),
+                context: serde_json::json!({
+                    "reset_url": format!("{}/account/password-reset/{token}", self.config.base_url()),
+                    "expires_minutes": minutes,
+                }),
+                advertising: false,
+                dedupe_key: None,
+            },
+        )
+        .await?;
+        tx.commit().await.map_err(AppError::from)
+    }
+
+    /// Whether a reset token can still be used.
+    pub async fn reset_token_valid(&self, token: &str) -> AppResult<bool> {
+        Ok(
+            members::reset_member(&self.db, &token_hash(token), Utc::now())
+                .await?
+                .is_some(),
+        )
+    }
+
+    /// Sets a new password with a reset token (once).
+    pub async fn reset_password(
+        &self,
+        token: &str,
+        password: &str,
+        confirm: &str,
+    ) -> AppResult<i64> {
+        let mut errors = FieldErrors::default();
+        let password = errors.check("password", Password::parse(password));
+        if password.is_some() && password.as_ref().map(Password::expose) != Some(confirm) {
+            errors.add("password_confirm", "password_mismatch");
+        }
+        errors.finish()?;
+        let password = password.ok_or(AppError::NotFound)?;
+        let hash = crate::demo::hash_password(password.expose().to_owned()).await?;
+        let now = Utc::now();
+        let mut tx = self.db.begin().await?;
+        let Some(member) = members::consume_reset(&mut tx, &token_hash(token), now).await? else {
+            return Err(AppError::Conflict("reset_invalid"));
+        };
+        members::set_password(&mut tx, member, &hash, now).await?;
+        tx.commit().await?;
+        Ok(member)
+    }
+
+    /// Changes the password after checking the current one.
+    pub async fn change_password(
+        &self,
+        member_id: i64,
+        current: &str,
+        password: &str,
+        confirm: &str,
+    ) -> AppResult<()> {
+        let member = self.active_member(member_id).await?;
+        if !verify_password(current.to_owned(), member.password_hash.clone()).await? {
+            return Err(AppError::field("current_password", "wrong_password"));
+        }
+        let mut errors = FieldErrors::default();
+        let new = errors.check("password", Password::parse(password));
+        if new.is_some() && password != confirm {
+            errors.add("password_confirm", "password_mismatch");
+        }
+        errors.finish()?;
+        let hash = crate::demo::hash_password(password.to_owned()).await?;
+        let mut tx = self.db.begin().await?;
+        members::set_password(&mut tx, member_id, &hash, Utc::now()).await?;
+        tx.commit().await.map_err(AppError::from)
+    }
+
+    /// Changes name, mobile and marketing consent.
+    pub async fn update_profile(
+        &self,
+        member_id: i64,
+        name: &str,
+        mobile: &str,
+        marketing: bool,
+    ) -> AppResult<()> {
+        let mut errors = FieldErrors::default();
+        let name = errors.check("name", required_text(name, 40));
+        let mobile = errors.check("mobile", MobileKr::parse(mobile));
+        errors.finish()?;
+        let (Some(name), Some(mobile)) = (name, mobile) else {
+            return Err(AppError::Other("validated profile went missing".into()));
+        };
+        let mut tx = self.db.begin().await?;
+        members::update_profile(
+            &mut tx,
+            member_id,
+            &name,
+            mobile.digits(),
+            marketing,
+            Utc::now(),
+        )
+        .await?;
+        tx.commit().await.map_err(AppError::from)
+    }
+
+    /// Withdraws the member after checking the password: personal data erased, orders kept (with
+    /// their own delivery snapshots) for the statutory retention period.
+    pub async fn withdraw(&self, member_id: i64, password: &str) -> AppResult<()> {
+        let member = self.active_member(member_id).await?;
+        if !verify_password(password.to_owned(), member.password_hash.clone()).await? {
+            return Err(AppError::field("password", "wrong_password"));
+        }
+        let mut tx = self.db.begin().await?;
+        members::anonymise(&mut tx, member_id, Utc::now()).await?;
+        tx.commit().await?;
+        tracing::info!(member.id = member_id, "member withdrew");
+        Ok(())
+    }
+
+    /// An active member, or `NotFound`.
+    pub async fn active_member(&self, member_id: i64) -> AppResult<MemberRow> {
+        match members::find(&self.db, member_id).await? {
+            Some(m) if m.status == "active" => Ok(m),
+            _ => Err(AppError::NotFound),
+        }
+    }
+
+    /// The member's address book.
+    pub async fn addresses(&self, member_id: i64) -> AppResult<Vec<AddressRow>> {
+        Ok(members::addresses(&self.db, member_id).await?)
+    }
+
+    /// Adds an address after checking it.
+    pub async fn add_address(&self, member_id: i64, a: &AddressInput) -> AppResult<i64> {
+        let mut errors = FieldErrors::default();
+        let recipient = errors.check("recipient", required_text(&a.recipient, 40));
+        let mobile = errors.check("mobile", MobileKr::parse(&a.mobile));
+        let postcode = errors.check("postcode", Postcode::parse(&a.postcode));
+        let address1 = errors.check("address1", required_text(&a.address1, 200));
+        if a.address2.chars().count() > 200 {
+            errors.add("address2", "too_long");
+        }
+        if a.label.chars().count() > 20 {
+            errors.add("label", "too_long");
+        }
+        errors.finish()?;
+        let (Some(recipient), Some(mobile), Some(postcode), Some(address1)) =
+            (recipient, mobile, postcode, address1)
+        else {
+            return Err(AppError::Other("validated address went missing".into()));
+        };
+        let mut tx = self.db.begin().await?;
+        let id = members::add_address(
+            &mut tx,
+            member_id,
+            &NewAddress {
+                label: a.label.trim(),
+                recipient: &recipient,
+                mobile: mobile.digits(),
+                postcode: postcode.as_str(),
+                address1: &address1,
+                address2: a.address2.trim(),
+                is_default: a.is_default,
+            },
+            Utc::now(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Deletes one of the member's addresses.
+    pub async fn delete_address(&self, member_id: i64, id: i64) -> AppResult<()> {
+        let mut tx = self.db.begin().await?;
+        if !members::delete_address(&mut tx, member_id, id).await? {
+            return Err(AppError::NotFound);
+        }
+        tx.commit().await.map_err(AppError::from)
+    }
+
+    /// Makes one of the member's addresses the default.
+    pub async fn set_default_address(&self, member_id: i64, id: i64) -> AppResult<()> {
+        let mut tx = self.db.begin().await?;
+        if !members::set_default_address(&mut tx, member_id, id).await? {
+            return Err(AppError::NotFound);
+        }
+        tx.commit().await.map_err(AppError::from)
+    }
+
+    /// Assigns a membership grade by code (staff action; the monthly evaluation comes with jobs).
+    pub async fn assign_grade(&self, member_id: i64, grade_code: &str) -> AppResult<()> {
+        let mut tx = self.db.begin().await?;
+        if !members::set_grade(&mut tx, member_id, grade_code, Utc::now()).await? {
+            return Err(AppError::NotFound);
+        }
+        tx.commit().await.map_err(AppError::from)
+    }
+}
+
+impl App {
+    /// A staff account by e-mail and password (for the staff API), `None` when wrong or inactive.
+    pub async fn authenticate_staff(
+        &self,
+        email: &str,
+        password: &str,
+    ) -> AppResult<Option<jangteo_db::staff::StaffRow>> {
+        let email = email.trim().to_lowercase();
+        let staff = jangteo_db::staff::find_by_email(&self.db, &email).await?;
+        let hash = match &staff {
+            Some(s) => s.password_hash.clone(),
+            None => dummy_hash().await?,
+        };
+        let ok = verify_password(password.to_owned(), hash).await?;
+        Ok(staff.filter(|s| ok && s.is_active))
+    }
+}

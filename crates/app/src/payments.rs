@@ -1,0 +1,599 @@
+//! Payment flows over the gateway trait: start (redirect or virtual account), the browser's
+//! return (amount checked against the order before and after confirm), failures, verified deposit
+//! notices, staff-confirmed bank deposits and deposit deadlines. Every gateway message is stored
+//! with its idempotency key before it changes state; a replay changes nothing.
+
+use crate::orders::{Actor, NextStep, Placed, record_event};
+use crate::{App, AppError, AppResult};
+use chrono::Utc;
+use jangteo_core::Won;
+use jangteo_core::order::{OrderEvent, OrderStatus, PaymentEvent, PaymentStatus};
+use jangteo_db::orders::{self, OrderRow};
+use jangteo_db::payments::{self, PaymentRow, PaymentUpdate};
+use jangteo_providers::payments::{
+    CancelRequest, GatewayStatus, PayMethod, PaymentError, PaymentRequest, PaymentStart,
+    secrets_match,
+};
+
+fn pay_method(code: &str) -> PayMethod {
+    match code {
+        "transfer" => PayMethod::Transfer,
+        "easy_pay" => PayMethod::EasyPay,
+        "virtual_account" => PayMethod::VirtualAccount,
+        _ => PayMethod::Card,
+    }
+}
+
+fn parse_status(s: &str) -> AppResult<PaymentStatus> {
+    s.parse().map_err(|e| AppError::Other(format!("{e}")))
+}
+
+impl App {
+    async fn order_and_payment(&self, number: &str) -> AppResult<(OrderRow, PaymentRow)> {
+        let order = orders::find_by_number(&self.db, number)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let payment = payments::latest_for_order(&self.db, order.id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        Ok((order, payment))
+    }
+
+    /// Starts (or restarts, after a reload) the payment of a `pending_payment` order.
+    pub async fn start_payment(&self, number: &str) -> AppResult<Placed> {
+        let (order, payment) = self.order_and_payment(number).await?;
+        if order.status != OrderStatus::PendingPayment.as_str()
+            || payment.status != PaymentStatus::Ready.as_str()
+        {
+            return Ok(Placed {
+                number: order.number,
+                next: NextStep::Complete,
+            });
+        }
+        let lines = orders::lines(&self.db, order.id).await?;
+        let first = lines.first().map_or("", |l| l.product_name.as_str());
+        let paid_lines = lines.iter().filter(|l| !l.is_gift).count();
+        let order_name = if paid_lines > 1 {
+            format!("{first} 외 {}건", paid_lines - 1)
+        } else {
+            first.to_owned()
+        };
+        let base = self.config.base_url();
+        let request = PaymentRequest {
+            attempt_id: payment.attempt_id.clone(),
+            order_name,
+            amount: Won(payment.amount),
+            method: pay_method(&payment.method),
+            customer_name: order.orderer_name.clone(),
+            customer_email: order.orderer_email.clone(),
+            customer_mobile: order.orderer_mobile.clone(),
+            success_url: format!("{base}/checkout/success"),
+            fail_url: format!("{base}/checkout/fail"),
+            deposit_deadline: self.deposit_deadline(Utc::now()),
+        };
+        match self.gateway.start(&request).await {
+            Ok(PaymentStart::Redirect { url }) => Ok(Placed {
+                number: order.number,
+                next: NextStep::Pay(url),
+            }),
+            Ok(PaymentStart::Widget { .. }) => Err(AppError::Other(
+                "widget gateways need the widget page".into(),
+            )),
+            Ok(PaymentStart::VirtualAccount {
+                payment_key,
+                account,
+                webhook_secret,
+                raw,
+            }) => {
+                let now = Utc::now();
+                let mut tx = self.db.begin().await?;
+                payments::record_event(
+                    &mut tx,
+                    self.gateway.name(),
+                    &format!("issue:{}", payment.attempt_id),
+                    Some(payment.id),
+                    "virtual_account_issued",
+                    &raw,
+                    now,
+                )
+                .await?;
+                let next = parse_status(&payment.status)?
+                    .apply(PaymentEvent::VirtualAccountIssued)
+                    .map_err(|e| AppError::Other(e.to_string()))?;
+                payments::update(
+                    &mut tx,
+                    payment.id,
+                    &payment.status,
+                    &PaymentUpdate {
+                        status: next.as_str(),
+                        payment_key: Some(&payment_key),
+                        virtual_account: Some((
+                            &account.bank,
+                            &account.account,
+                            &account.holder,
+                            account.deadline,
+                        )),
+                        ..Default::default()
+                    },
+                    now,
+                )
+                .await?;
+                payments::set_webhook_secret(&mut tx, payment.id, webhook_secret.as_deref())
+                    .await?;
+                let status = OrderStatus::PendingPayment;
+                let to = status
+                    .apply(&OrderEvent::DepositRequested)
+                    .map_err(|e| AppError::Other(e.to_string()))?;
+                if !orders::transition(&mut tx, order.id, status.as_str(), to.as_str(), now).await?
+                {
+                    return Err(AppError::Conflict("illegal_transition"));
+                }
+                orders::set_deposit_deadline(&mut tx, order.id, account.deadline).await?;
+                record_event(
+                    &mut tx,
+                    &order,
+                    OrderEvent::DepositRequested.name(),
+                    to,
+                    &Actor::Gateway,
+                    "",
+                    now,
+                )
+                .await?;
+                self.after_deposit_requested(
+                    &mut tx,
+                    order.id,
+                    &order.number,
+                    Some(account.deadline),
+                )
+                .await?;
+                tx.commit().await?;
+                self.after_order_settled(&order.number, "order_placed")
+                    .await?;
+                Ok(Placed {
+                    number: order.number,
+                    next: NextStep::Complete,
+                })
+            }
+            Err(e) => {
+                tracing::warn!(order.number = %order.number, error = %e, "payment could not start");
+                self.fail_payment(&payment.attempt_id, "START_FAILED", &e.to_string())
+                    .await?;
+                Err(AppError::Conflict("payment_unavailable"))
+            }
+        }
+    }
+
+    /// The gateway's success redirect: checks the amount, confirms, marks the order paid.
+    /// Reloading it changes nothing. Returns the order number.
+    pub async fn complete_payment(
+        &self,
+        attempt_id: &str,
+        payment_key: &str,
+        amount: i64,
+    ) -> AppResult<String> {
+        let payment = payments::find_by_attempt(&self.db, attempt_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let order = orders::find_by_id(&self.db, payment.order_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if payment.status == PaymentStatus::Done.as_str() {
+            return Ok(order.number);
+        }
+        if payment.status != PaymentStatus::Ready.as_str() {
+            return Err(AppError::Conflict("payment_failed"));
+        }
+        // The query string can be tampered with: the amount must be the order's.
+        if amount != payment.amount || amount != order.total {
+            tracing::warn!(order.number = %order.number, amount, expected = order.total, "payment amount mismatch");
+            self.fail_payment(
+                attempt_id,
+                "AMOUNT_MISMATCH",
+                "결제 금액이 주문 금액과 다릅니다.",
+            )
+            .await?;
+            return Err(AppError::Conflict("amount_mismatch"));
+        }
+        let confirmed = match self
+            .gateway
+            .confirm(payment_key, attempt_id, Won(amount))
+            .await
+        {
+            Ok(c) => c,
+            Err(PaymentError::Rejected { code, message, .. }) => {
+                self.fail_payment(attempt_id, &code, &message).await?;
+                return Err(AppError::Conflict("payment_failed"));
+            }
+            Err(e) => return Err(AppError::Other(format!("confirming payment: {e}"))),
+        };
+        if confirmed.total_amount.get() != order.total || confirmed.status != GatewayStatus::Done {
+            // Approved for something else: give the money back and fail the order.
+            let _ = self
+                .gateway
+                .cancel(&CancelRequest {
+                    payment_key: confirmed.payment_key.clone(),
+                    reason: "결제 금액 불일치".into(),
+                    amount: None,
+                    idempotency_key: format!("mismatch:{attempt_id}"),
+                })
+                .await;
+            self.fail_payment(
+                attempt_id,
+                "AMOUNT_MISMATCH",
+                "승인 금액이 주문 금액과 다릅니다.",
+            )
+            .await?;
+            return Err(AppError::Conflict("amount_mismatch"));
+        }
+        let now = Utc::now();
+        let mut tx = self.db.begin().await?;
+        if !payments::record_event(
+            &mut tx,
+            self.gateway.name(),
+            &format!("confirm:{attempt_id}"),
+            Some(payment.id),
+            "confirm",
+            &confirmed.raw,
+            now,
+        )
+        .await?
+        {
+            return Ok(order.number);
+        }
+        let p_next = PaymentStatus::Ready
+            .apply(PaymentEvent::Approved)
+            .map_err(|e| AppError::Other(e.to_string()))?;
+        if !payments::update(
+            &mut tx,
+            payment.id,
+            PaymentStatus::Ready.as_str(),
+            &PaymentUpdate {
+                status: p_next.as_str(),
+                payment_key: Some(&confirmed.payment_key),
+                approved_amount: Some(confirmed.total_amount.get()),
+                card_company: confirmed.card_company.as_deref(),
+                approved_at: Some(confirmed.approved_at.unwrap_or(now)),
+                ..Default::default()
+            },
+            now,
+        )
+        .await?
+        {
+            return Ok(order.number);
+        }
+        let status: OrderStatus = order
+            .status
+            .parse()
+            .map_err(|e| AppError::Other(format!("{e}")))?;
+        let next = status
+            .apply(&OrderEvent::PaymentApproved)
+            .map_err(|_| AppError::Conflict("illegal_transition"))?;
+        if !orders::transition(&mut tx, order.id, status.as_str(), next.as_str(), now).await? {
+            return Err(AppError::Conflict("illegal_transition"));
+        }
+        record_event(
+            &mut tx,
+            &order,
+            OrderEvent::PaymentApproved.name(),
+            next,
+            &Actor::Gateway,
+            "",
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        tracing::info!(order.number = %order.number, "payment approved");
+        self.after_order_settled(&order.number, "payment_completed")
+            .await?;
+        Ok(order.number)
+    }
+
+    /// After payment or deposit request: message the buyer, take the lines out of a member's cart.
+    async fn after_order_settled(&self, number: &str, event: &str) -> AppResult<()> {
+        let order = orders::find_by_number(&self.db, number)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let mut tx = self.db.begin().await?;
+        self.notify_order(&mut tx, &order, event, None).await?;
+        tx.commit().await?;
+        if let Some(member) = order.member_id {
+            let skus: Vec<i64> = orders::lines(&self.db, order.id)
+                .await?
+                .iter()
+                .filter(|l| !l.is_gift)
+                .filter_map(|l| l.sku_id)
+                .collect();
+            self.clear_member_cart_lines(member, &skus).await?;
+        }
+        Ok(())
+    }
+
+    /// A failed or abandoned payment: the order is cancelled and everything it held released.
+    /// Idempotent. Returns the order number.
+    pub async fn fail_payment(
+        &self,
+        attempt_id: &str,
+        code: &str,
+        message: &str,
+    ) -> AppResult<String> {
+        let payment = payments::find_by_attempt(&self.db, attempt_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let now = Utc::now();
+        let mut tx = self.db.begin().await?;
+        let order_number = orders::number_of(&mut tx, payment.order_id).await?;
+        let Some(order) = orders::lock_by_number(&mut tx, &order_number).await? else {
+            return Err(AppError::NotFound);
+        };
+        if payment.status != PaymentStatus::Ready.as_str()
+            || order.status != OrderStatus::PendingPayment.as_str()
+        {
+            return Ok(order.number);
+        }
+        let message: String = message.chars().take(200).collect();
+        payments::update(
+            &mut tx,
+            payment.id,
+            PaymentStatus::Ready.as_str(),
+            &PaymentUpdate {
+                status: PaymentStatus::Failed.as_str(),
+                failure: Some((code, &message)),
+                ..Default::default()
+            },
+            now,
+        )
+        .await?;
+        let next = OrderStatus::PendingPayment
+            .apply(&OrderEvent::PaymentFailed)
+            .map_err(|e| AppError::Other(e.to_string()))?;
+        if orders::transition(&mut tx, order.id, order.status.as_str(), next.as_str(), now).await? {
+            self.release_holds(&mut tx, &order, now).await?;
+            record_event(
+                &mut tx,
+                &order,
+                OrderEvent::PaymentFailed.name(),
+                next,
+                &Actor::Gateway,
+                &format!("{code}: {message}"),
+                now,
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        tracing::info!(order.number = %order.number, payment.failure = code, "payment failed");
+        Ok(order.number)
+    }
+
+    /// The failure message stored for an order's last payment attempt.
+    pub async fn payment_failure(&self, number: &str) -> AppResult<Option<String>> {
+        let (_, payment) = self.order_and_payment(number).await?;
+        Ok(payment.failure_message)
+    }
+
+    /// A gateway's deposit notice: stored raw, verified by its secret and a lookup, then applied
+    /// once. Returns whether anything changed.
+    pub async fn handle_payment_webhook(&self, body: &[u8]) -> AppResult<bool> {
+        let notice = self
+            .gateway
+            .parse_webhook(body)
+            .map_err(|e| AppError::Invalid(e.to_string()))?;
+        let payment = payments::find_by_attempt(&self.db, &notice.attempt_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let stored_secret = payments::webhook_secret(&self.db, payment.id).await?;
+        let genuine =
+            matches!((&stored_secret, &notice.secret), (Some(a), Some(b)) if secrets_match(a, b));
+        if !genuine {
+            tracing::warn!(payment.attempt = %notice.attempt_id, "deposit notice with a wrong secret refused");
+            return Err(AppError::Conflict("webhook_unverified"));
+        }
+        let now = Utc::now();
+        let mut tx = self.db.begin().await?;
+        if !payments::record_event(
+            &mut tx,
+            self.gateway.name(),
+            &notice.idempotency_key,
+            Some(payment.id),
+            "deposit_notice",
+            &notice.raw,
+            now,
+        )
+        .await?
+        {
+            return Ok(false);
+        }
+        tx.commit().await?;
+        if notice.status != GatewayStatus::Done {
+            return Ok(false);
+        }
+        // Authoritative state from the gateway itself.
+        let looked_up = self
+            .gateway
+            .lookup(&notice.attempt_id)
+            .await
+            .map_err(|e| AppError::Other(e.to_string()))?;
+        if looked_up.status != GatewayStatus::Done || looked_up.total_amount.get() != payment.amount
+        {
+            return Err(AppError::Conflict("webhook_unverified"));
+        }
+        self.settle_deposit(payment.order_id, &Actor::Gateway).await
+    }
+
+    /// Staff confirm a bank deposit (무통장입금) arrived.
+    pub async fn confirm_bank_deposit(&self, number: &str, staff_email: &str) -> AppResult<bool> {
+        let (order, payment) = self.order_and_payment(number).await?;
+        if payment.method != "bank_deposit" {
+            return Err(AppError::Conflict("not_bank_deposit"));
+        }
+        self.settle_deposit(order.id, &Actor::Staff(staff_email.to_owned()))
+            .await
+    }
+
+    async fn settle_deposit(&self, order_id: i64, actor: &Actor) -> AppResult<bool> {
+        let now = Utc::now();
+        let mut tx = self.db.begin().await?;
+        let number = orders::number_of(&mut tx, order_id).await?;
+        let Some(order) = orders::lock_by_number(&mut tx, &number).await? else {
+            return Err(AppError::NotFound);
+        };
+        let Some(payment) = payments::latest_for_order_in(&mut tx, order.id).await? else {
+            return Err(AppError::NotFound);
+        };
+        if order.status != OrderStatus::AwaitingDeposit.as_str() {
+            return Ok(false);
+        }
+        let p_next = parse_status(&payment.status)?
+            .apply(PaymentEvent::Deposited)
+            .map_err(|_| AppError::Conflict("illegal_transition"))?;
+        payments::update(
+            &mut tx,
+            payment.id,
+            &payment.status,
+            &PaymentUpdate {
+                status: p_next.as_str(),
+                approved_amount: Some(payment.amount),
+                approved_at: Some(now),
+                ..Default::default()
+            },
+            now,
+        )
+        .await?;
+        let next = OrderStatus::AwaitingDeposit
+            .apply(&OrderEvent::DepositReceived)
+            .map_err(|e| AppError::Other(e.to_string()))?;
+        if !orders::transition(
+            &mut tx,
+            order.id,
+            OrderStatus::AwaitingDeposit.as_str(),
+            next.as_str(),
+            now,
+        )
+        .await?
+        {
+            return Ok(false);
+        }
+        record_event(
+            &mut tx,
+            &order,
+            OrderEvent::DepositReceived.name(),
+            next,
+            actor,
+            "",
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        tracing::info!(order.number = %order.number, "deposit received");
+        self.after_order_settled(&order.number, "payment_completed")
+            .await?;
+        Ok(true)
+    }
+
+    /// The deposit deadline passed: cancel the order and release what it held (a job runs this
+    /// at the deadline; a late run after a deposit does nothing).
+    pub async fn expire_deposit(&self, number: &str) -> AppResult<bool> {
+        let now = Utc::now();
+        let mut tx = self.db.begin().await?;
+        let Some(order) = orders::lock_by_number(&mut tx, number).await? else {
+            return Ok(false);
+        };
+        if order.status != OrderStatus::AwaitingDeposit.as_str()
+            || order.deposit_deadline.is_some_and(|d| d > now)
+        {
+            return Ok(false);
+        }
+        if let Some(payment) = payments::latest_for_order_in(&mut tx, order.id).await?
+            && let Ok(next) = parse_status(&payment.status)?.apply(PaymentEvent::DepositExpired)
+        {
+            payments::update(
+                &mut tx,
+                payment.id,
+                &payment.status,
+                &PaymentUpdate {
+                    status: next.as_str(),
+                    ..Default::default()
+                },
+                now,
+            )
+            .await?;
+        }
+        let next = OrderStatus::AwaitingDeposit
+            .apply(&OrderEvent::DepositExpired)
+            .map_err(|e| AppError::Other(e.to_string()))?;
+        if !orders::transition(
+            &mut tx,
+            order.id,
+            OrderStatus::AwaitingDeposit.as_str(),
+            next.as_str(),
+            now,
+        )
+        .await?
+        {
+            return Ok(false);
+        }
+        self.release_holds(&mut tx, &order, now).await?;
+        record_event(
+            &mut tx,
+            &order,
+            OrderEvent::DepositExpired.name(),
+            next,
+            &Actor::System,
+            "",
+            now,
+        )
+        .await?;
+        self.notify_order(&mut tx, &order, "cancelled", Some(0))
+            .await?;
+        tx.commit().await?;
+        tracing::info!(order.number = %number, "deposit deadline passed; order cancelled");
+        Ok(true)
+    }
+
+    /// Test gateway only: the payment window's details for an attempt (`None`: not a payable
+    /// attempt).
+    pub async fn test_payment_window(
+        &self,
+        attempt_id: &str,
+    ) -> AppResult<Option<(PaymentRow, OrderRow)>> {
+        if self.test_gateway.is_none() {
+            return Ok(None);
+        }
+        let Some(payment) = payments::find_by_attempt(&self.db, attempt_id).await? else {
+            return Ok(None);
+        };
+        let order = orders::find_by_id(&self.db, payment.order_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        Ok((payment.status == PaymentStatus::Ready.as_str()).then_some((payment, order)))
+    }
+
+    /// Test gateway only: the window's "pay" button; returns the success redirect.
+    pub async fn test_gateway_approve(&self, attempt_id: &str) -> AppResult<String> {
+        let gateway = self.test_gateway.as_ref().ok_or(AppError::NotFound)?;
+        let (payment, _) = self
+            .test_payment_window(attempt_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let key = gateway.authorize(attempt_id, Won(payment.amount));
+        Ok(format!(
+            "/checkout/success?paymentKey={key}&orderId={attempt_id}&amount={}",
+            payment.amount
+        ))
+    }
+
+    /// Test gateway only: the demo "deposit" button: the gateway marks the virtual account paid
+    /// and delivers its notice through the same verification as a real webhook.
+    pub async fn test_gateway_deposit(&self, number: &str) -> AppResult<bool> {
+        let gateway = self.test_gateway.as_ref().ok_or(AppError::NotFound)?;
+        let (order, payment) = self.order_and_payment(number).await?;
+        if payment.method != "virtual_account"
+            || order.status != OrderStatus::AwaitingDeposit.as_str()
+        {
+            return Ok(false);
+        }
+        let body = gateway
+            .simulate_deposit(&payment.attempt_id, Utc::now())
+            .map_err(|e| AppError::Other(e.to_string()))?;
+        self.handle_payment_webhook(body.as_bytes()).await
+    }
+}

@@ -1,0 +1,63 @@
+//! Session records for the web layer's session store (kept in the shop's database so every
+//! instance sees every session).
+
+use crate::{App, AppResult};
+use chrono::{DateTime, Utc};
+use jangteo_db::sessions;
+
+impl App {
+    /// Inserts a new session record; false when the id is taken.
+    pub async fn create_session(
+        &self,
+        id: &str,
+        data: &str,
+        expires_at: DateTime<Utc>,
+    ) -> AppResult<bool> {
+        Ok(sessions::create(&self.db, id, data, expires_at).await?)
+    }
+
+    /// Saves a session record.
+    pub async fn save_session(
+        &self,
+        id: &str,
+        data: &str,
+        expires_at: DateTime<Utc>,
+    ) -> AppResult<()> {
+        Ok(sessions::save(&self.db, id, data, expires_at).await?)
+    }
+
+    /// Loads a live session record's data.
+    pub async fn load_session(&self, id: &str) -> AppResult<Option<String>> {
+        Ok(sessions::load(&self.db, id, Utc::now()).await?)
+    }
+
+    /// Deletes a session record.
+    pub async fn delete_session(&self, id: &str) -> AppResult<()> {
+        Ok(sessions::delete(&self.db, id).await?)
+    }
+
+    /// Deletes expired sessions and old login attempts (nightly).
+    pub async fn prune_sessions(&self) -> AppResult<u64> {
+        let now = Utc::now();
+        jangteo_db::members::prune_login_attempts(&self.db, now - chrono::Duration::days(30))
+            .await?;
+        Ok(sessions::delete_expired(&self.db, now).await?)
+    }
+}
+
+impl App {
+    /// Whether the demo outbox page is shown: in demo mode, or while e-mail goes to the built-in
+    /// `test` adapter (nothing is really sent, so the outbox is the only way to read it).
+    pub fn outbox_visible(&self) -> bool {
+        self.config.demo_mode
+            || self.config.notifications.email == crate::config::ProviderChoice::Test
+    }
+
+    /// The latest recorded messages (the outbox page).
+    pub async fn recent_messages(
+        &self,
+        limit: i64,
+    ) -> AppResult<Vec<jangteo_db::messages::MessageRow>> {
+        Ok(jangteo_db::messages::recent(&self.db, limit).await?)
+    }
+}

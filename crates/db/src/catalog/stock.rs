@@ -1,0 +1,113 @@
+//! SKUs as the cart and checkout see them, and stock reservation (ARCHITECTURE.md §3: one
+//! conditional update per line inside the order transaction, so stock never goes below zero).
+
+use crate::error::Context;
+use crate::{Db, DbResult, SqlBuilder, Tx};
+
+/// A SKU with what pricing and the cart need about it and its product.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct SkuSnapshotRow {
+    /// SKU id.
+    pub sku_id: i64,
+    /// SKU code.
+    pub sku_code: String,
+    /// Option extra.
+    pub extra_price: i64,
+    /// Units in stock.
+    pub stock: i64,
+    /// The SKU is still sold.
+    pub sku_active: bool,
+    /// Product id.
+    pub product_id: i64,
+    /// Product slug.
+    pub slug: String,
+    /// Product name.
+    pub name: String,
+    /// List price.
+    pub price: i64,
+    /// Sale price.
+    pub sale_price: Option<i64>,
+    /// `on_sale`, `sold_out` or `hidden`.
+    pub display_state: String,
+    /// Category.
+    pub category_id: i64,
+    /// `standard`, `free` or `separate`.
+    pub shipping_policy: String,
+    /// Fee of a separately shipped line.
+    pub shipping_fee: i64,
+    /// First image's content hash.
+    pub thumb_hash: Option<String>,
+}
+
+/// One option value of a SKU, in option-group order.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct SkuLabelPart {
+    /// SKU id.
+    pub sku_id: i64,
+    /// Value ("블랙").
+    pub value: String,
+}
+
+/// The SKUs with these ids (missing ids are simply absent).
+pub async fn snapshots(db: &Db, sku_ids: &[i64]) -> DbResult<Vec<SkuSnapshotRow>> {
+    if sku_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = SqlBuilder::new(
+        "SELECT s.id AS sku_id, s.code AS sku_code, s.extra_price, s.stock, s.is_active AS sku_active,
+             p.id AS product_id, p.slug, p.name, p.price, p.sale_price, p.display_state, p.category_id,
+             p.shipping_policy, p.shipping_fee,
+             (SELECT m.content_hash FROM product_images pi JOIN media_files m ON m.id = pi.media_id
+              WHERE pi.product_id = p.id ORDER BY pi.position, pi.id LIMIT 1) AS thumb_hash
+         FROM skus s JOIN products p ON p.id = s.product_id WHERE s.id IN (",
+    );
+    sql.bind_int_list(sku_ids).push(")");
+    read_dynamic!(db, SkuSnapshotRow, &sql, fetch_all).context("loading SKUs for the cart")
+}
+
+/// The option values of these SKUs, in group order (join them with " / " for a label).
+pub async fn labels(db: &Db, sku_ids: &[i64]) -> DbResult<Vec<SkuLabelPart>> {
+    if sku_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = SqlBuilder::new(
+        "SELECT so.sku_id, v.value FROM sku_option_values so
+         JOIN option_values v ON v.id = so.option_value_id
+         JOIN option_groups g ON g.id = v.group_id
+         WHERE so.sku_id IN (",
+    );
+    sql.bind_int_list(sku_ids)
+        .push(") ORDER BY so.sku_id, g.position, g.id");
+    read_dynamic!(db, SkuLabelPart, &sql, fetch_all).context("loading SKU labels")
+}
+
+/// Takes `quantity` units of a SKU if that many are in stock; false (nothing taken) otherwise.
+pub async fn reserve(tx: &mut Tx, sku_id: i64, quantity: i64) -> DbResult<bool> {
+    tx_execute!(
+        tx,
+        "UPDATE skus SET stock = stock - $2 WHERE id = $1 AND is_active AND stock >= $2",
+        sku_id,
+        quantity
+    )
+    .context("reserving stock")
+    .map(|n| n == 1)
+}
+
+/// Puts `quantity` units back.
+pub async fn release(tx: &mut Tx, sku_id: i64, quantity: i64) -> DbResult<()> {
+    tx_execute!(
+        tx,
+        "UPDATE skus SET stock = stock + $2 WHERE id = $1",
+        sku_id,
+        quantity
+    )
+    .context("releasing stock")
+    .map(|_| ())
+}
+
+/// Units of a SKU in stock now.
+pub async fn stock_of(db: &Db, sku_id: i64) -> DbResult<Option<i64>> {
+    read_optional!(db, (i64,), "SELECT stock FROM skus WHERE id = $1", sku_id)
+        .context("reading stock")
+        .map(|r| r.map(|(s,)| s))
+}

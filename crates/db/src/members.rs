@@ -1,0 +1,453 @@
+//! Shop members: accounts, grades, address book, password resets and login throttling records.
+
+use crate::error::Context;
+use crate::{Db, DbResult, Tx};
+use chrono::{DateTime, Utc};
+
+/// A membership grade.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct GradeRow {
+    /// Id.
+    pub id: i64,
+    /// Stable code (`basic`, `silver`, …).
+    pub code: String,
+    /// Display name.
+    pub name: String,
+    /// Discount on every line, basis points.
+    pub discount_bp: i64,
+    /// Points earned, basis points.
+    pub point_bp: i64,
+    /// New members get the default grade.
+    pub is_default: bool,
+}
+
+/// A member account.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct MemberRow {
+    /// Id.
+    pub id: i64,
+    /// Login e-mail (none once withdrawn).
+    pub email: Option<String>,
+    /// Argon2id PHC string (empty once withdrawn).
+    pub password_hash: String,
+    /// Name.
+    pub name: String,
+    /// Mobile number, digits only.
+    pub mobile: Option<String>,
+    /// Grade.
+    pub grade_id: i64,
+    /// Points balance.
+    pub points_balance: i64,
+    /// When marketing messages were agreed to (none: not agreed).
+    pub marketing_agreed_at: Option<DateTime<Utc>>,
+    /// `active` or `withdrawn`.
+    pub status: String,
+    /// Joined.
+    pub created_at: DateTime<Utc>,
+}
+
+const MEMBER_COLUMNS: &str = "id, email, password_hash, name, mobile, grade_id, points_balance, \
+     marketing_agreed_at, status, created_at";
+
+/// What sign-up stores.
+#[derive(Debug, Clone)]
+pub struct NewMember<'a> {
+    /// Normalised e-mail.
+    pub email: &'a str,
+    /// Argon2id hash.
+    pub password_hash: &'a str,
+    /// Name.
+    pub name: &'a str,
+    /// Mobile digits.
+    pub mobile: &'a str,
+    /// Marketing consent given.
+    pub marketing: bool,
+}
+
+/// Every grade, lowest first.
+pub async fn grades(db: &Db) -> DbResult<Vec<GradeRow>> {
+    read_all!(
+        db,
+        GradeRow,
+        "SELECT id, code, name, discount_bp, point_bp, is_default FROM grades ORDER BY position, id"
+    )
+    .context("listing grades")
+}
+
+/// Creates a member with the default grade; `None` when the e-mail is taken.
+pub async fn insert(tx: &mut Tx, m: &NewMember<'_>, now: DateTime<Utc>) -> DbResult<Option<i64>> {
+    tx_scalar_optional!(
+        tx,
+        i64,
+        "INSERT INTO members (email, password_hash, name, mobile, grade_id, points_balance,
+             terms_agreed_at, privacy_agreed_at, marketing_agreed_at, status, created_at, updated_at)
+         SELECT $1, $2, $3, $4, g.id, 0, $5, $5, $6, 'active', $5, $5
+         FROM grades g WHERE g.is_default = TRUE
+         ORDER BY g.position LIMIT 1
+         ON CONFLICT (email) DO NOTHING
+         RETURNING id",
+        m.email,
+        m.password_hash,
+        m.name,
+        m.mobile,
+        now,
+        m.marketing.then_some(now)
+    )
+    .context("creating member")
+}
+
+/// An active member by e-mail.
+pub async fn find_by_email(db: &Db, email: &str) -> DbResult<Option<MemberRow>> {
+    read_optional!(
+        db,
+        MemberRow,
+        sqlx::AssertSqlSafe(format!(
+            "SELECT {MEMBER_COLUMNS} FROM members WHERE email = $1 AND status = 'active'"
+        )),
+        email
+    )
+    .context("loading member by e-mail")
+}
+
+/// A member by id (any status).
+pub async fn find(db: &Db, id: i64) -> DbResult<Option<MemberRow>> {
+    read_optional!(
+        db,
+        MemberRow,
+        sqlx::AssertSqlSafe(format!(
+            "SELECT {MEMBER_COLUMNS} FROM members WHERE id = $1"
+        )),
+        id
+    )
+    .context("loading member")
+}
+
+/// Records a successful login.
+pub async fn touch_login(db: &Db, id: i64, now: DateTime<Utc>) -> DbResult<()> {
+    db_execute!(
+        db,
+        "UPDATE members SET last_login_at = $2 WHERE id = $1",
+        id,
+        now
+    )
+    .context("recording login")
+    .map(|_| ())
+}
+
+/// Changes name, mobile and marketing consent (keeping the first consent time when unchanged).
+pub async fn update_profile(
+    tx: &mut Tx,
+    id: i64,
+    name: &str,
+    mobile: &str,
+    marketing: bool,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
+    tx_execute!(
+        tx,
+        "UPDATE members SET name = $2, mobile = $3,
+             marketing_agreed_at = CASE WHEN $4 THEN COALESCE(marketing_agreed_at, $5) ELSE NULL END,
+             updated_at = $5
+         WHERE id = $1 AND status = 'active'",
+        id,
+        name,
+        mobile,
+        marketing,
+        now
+    )
+    .context("updating profile")
+    .map(|_| ())
+}
+
+/// Replaces the password hash.
+pub async fn set_password(tx: &mut Tx, id: i64, hash: &str, now: DateTime<Utc>) -> DbResult<()> {
+    tx_execute!(
+        tx,
+        "UPDATE members SET password_hash = $2, updated_at = $3 WHERE id = $1 AND status = 'active'",
+        id,
+        hash,
+        now
+    )
+    .context("setting password")
+    .map(|_| ())
+}
+
+/// Assigns a grade by code; false when no such grade or member.
+pub async fn set_grade(
+    tx: &mut Tx,
+    id: i64,
+    grade_code: &str,
+    now: DateTime<Utc>,
+) -> DbResult<bool> {
+    tx_execute!(
+        tx,
+        "UPDATE members SET grade_id = (SELECT id FROM grades WHERE code = $2), updated_at = $3
+         WHERE id = $1 AND EXISTS (SELECT 1 FROM grades WHERE code = $2)",
+        id,
+        grade_code,
+        now
+    )
+    .context("assigning grade")
+    .map(|n| n == 1)
+}
+
+/// Erases a member's personal data (withdrawal): the row stays, anonymised, for the orders that
+/// point at it; addresses, cart, coupons, resets and sessions go.
+pub async fn anonymise(tx: &mut Tx, id: i64, now: DateTime<Utc>) -> DbResult<()> {
+    tx_execute!(
+        tx,
+        "UPDATE members SET email = NULL, password_hash = '', name = '', mobile = NULL,
+             marketing_agreed_at = NULL, points_balance = 0, status = 'withdrawn', withdrawn_at = $2,
+             updated_at = $2
+         WHERE id = $1",
+        id,
+        now
+    )
+    .context("anonymising member")?;
+    for sql in [
+        "DELETE FROM member_addresses WHERE member_id = $1",
+        "DELETE FROM cart_items WHERE member_id = $1",
+        "DELETE FROM member_coupons WHERE member_id = $1",
+        "DELETE FROM password_resets WHERE member_id = $1",
+    ] {
+        tx_execute!(tx, sql, id).context("erasing member data")?;
+    }
+    Ok(())
+}
+
+/// A saved delivery address.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct AddressRow {
+    /// Id.
+    pub id: i64,
+    /// Owner.
+    pub member_id: i64,
+    /// Label ("집", "회사").
+    pub label: String,
+    /// Recipient name.
+    pub recipient: String,
+    /// Recipient mobile.
+    pub mobile: String,
+    /// 5-digit postcode.
+    pub postcode: String,
+    /// Road address.
+    pub address1: String,
+    /// Detail.
+    pub address2: String,
+    /// The default address.
+    pub is_default: bool,
+}
+
+/// An address to save.
+#[derive(Debug, Clone)]
+pub struct NewAddress<'a> {
+    /// Label.
+    pub label: &'a str,
+    /// Recipient.
+    pub recipient: &'a str,
+    /// Mobile digits.
+    pub mobile: &'a str,
+    /// Postcode.
+    pub postcode: &'a str,
+    /// Road address.
+    pub address1: &'a str,
+    /// Detail.
+    pub address2: &'a str,
+    /// Make it the default.
+    pub is_default: bool,
+}
+
+/// The member's addresses, default first.
+pub async fn addresses(db: &Db, member_id: i64) -> DbResult<Vec<AddressRow>> {
+    read_all!(
+        db,
+        AddressRow,
+        "SELECT id, member_id, label, recipient, mobile, postcode, address1, address2, is_default
+         FROM member_addresses WHERE member_id = $1 ORDER BY is_default DESC, id DESC",
+        member_id
+    )
+    .context("listing addresses")
+}
+
+/// Saves an address (the first one becomes the default).
+pub async fn add_address(
+    tx: &mut Tx,
+    member_id: i64,
+    a: &NewAddress<'_>,
+    now: DateTime<Utc>,
+) -> DbResult<i64> {
+    let count = tx_scalar!(
+        tx,
+        i64,
+        "SELECT COUNT(*) FROM member_addresses WHERE member_id = $1",
+        member_id
+    )
+    .context("counting addresses")?;
+    let is_default = a.is_default || count == 0;
+    if is_default {
+        tx_execute!(
+            tx,
+            "UPDATE member_addresses SET is_default = FALSE WHERE member_id = $1",
+            member_id
+        )
+        .context("clearing default address")?;
+    }
+    tx_scalar!(
+        tx,
+        i64,
+        "INSERT INTO member_addresses (member_id, label, recipient, mobile, postcode, address1, address2,
+             is_default, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
+        member_id,
+        a.label,
+        a.recipient,
+        a.mobile,
+        a.postcode,
+        a.address1,
+        a.address2,
+        is_default,
+        now
+    )
+    .context("saving address")
+}
+
+/// Deletes one of the member's addresses; false when it is not theirs.
+pub async fn delete_address(tx: &mut Tx, member_id: i64, id: i64) -> DbResult<bool> {
+    tx_execute!(
+        tx,
+        "DELETE FROM member_addresses WHERE id = $1 AND member_id = $2",
+        id,
+        member_id
+    )
+    .context("deleting address")
+    .map(|n| n == 1)
+}
+
+/// Makes one of the member's addresses the default; false when it is not theirs.
+pub async fn set_default_address(tx: &mut Tx, member_id: i64, id: i64) -> DbResult<bool> {
+    let owned = tx_scalar!(
+        tx,
+        i64,
+        "SELECT COUNT(*) FROM member_addresses WHERE id = $1 AND member_id = $2",
+        id,
+        member_id
+    )
+    .context("checking address")?;
+    if owned == 0 {
+        return Ok(false);
+    }
+    tx_execute!(
+        tx,
+        "UPDATE member_addresses SET is_default = (id = $1) WHERE member_id = $2",
+        id,
+        member_id
+    )
+    .context("setting default address")?;
+    Ok(true)
+}
+
+/// Stores a password-reset token hash.
+pub async fn insert_reset(
+    tx: &mut Tx,
+    member_id: i64,
+    token_hash: &str,
+    expires_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
+    tx_execute!(
+        tx,
+        "INSERT INTO password_resets (token_hash, member_id, expires_at, created_at) VALUES ($1, $2, $3, $4)",
+        token_hash,
+        member_id,
+        expires_at,
+        now
+    )
+    .context("storing reset token")
+    .map(|_| ())
+}
+
+/// The member a valid (unused, unexpired) reset token belongs to.
+pub async fn reset_member(db: &Db, token_hash: &str, now: DateTime<Utc>) -> DbResult<Option<i64>> {
+    read_optional!(
+        db,
+        (i64,),
+        "SELECT member_id FROM password_resets WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2",
+        token_hash,
+        now
+    )
+    .context("checking reset token")
+    .map(|r| r.map(|(id,)| id))
+}
+
+/// Uses a reset token: `Some(member)` once, `None` when invalid, used or expired. Every other
+/// open token of the member is spent too.
+pub async fn consume_reset(
+    tx: &mut Tx,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> DbResult<Option<i64>> {
+    let member = tx_scalar_optional!(
+        tx,
+        i64,
+        "UPDATE password_resets SET used_at = $2
+         WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2 RETURNING member_id",
+        token_hash,
+        now
+    )
+    .context("using reset token")?;
+    if let Some(id) = member {
+        tx_execute!(
+            tx,
+            "UPDATE password_resets SET used_at = $2 WHERE member_id = $1 AND used_at IS NULL",
+            id,
+            now
+        )
+        .context("spending other reset tokens")?;
+    }
+    Ok(member)
+}
+
+/// Records a login attempt under each of `scopes` (`email:…`, `ip:…`).
+pub async fn record_login_attempt(
+    db: &Db,
+    scopes: &[&str],
+    succeeded: bool,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
+    for scope in scopes {
+        db_execute!(
+            db,
+            "INSERT INTO login_attempts (scope, succeeded, created_at) VALUES ($1, $2, $3)",
+            *scope,
+            succeeded,
+            now
+        )
+        .context("recording login attempt")?;
+    }
+    Ok(())
+}
+
+/// Failed attempts under `scope` since `since`, counting only those after the last success.
+pub async fn recent_failures(db: &Db, scope: &str, since: DateTime<Utc>) -> DbResult<i64> {
+    read_scalar!(
+        db,
+        i64,
+        "SELECT COUNT(*) FROM login_attempts
+         WHERE scope = $1 AND succeeded = FALSE AND created_at > $2
+           AND created_at > COALESCE((SELECT MAX(created_at) FROM login_attempts
+                                      WHERE scope = $1 AND succeeded = TRUE), $2)",
+        scope,
+        since
+    )
+    .context("counting failed logins")
+}
+
+/// Deletes login attempts older than `before` (a nightly chore).
+pub async fn prune_login_attempts(db: &Db, before: DateTime<Utc>) -> DbResult<u64> {
+    db_execute!(
+        db,
+        "DELETE FROM login_attempts WHERE created_at < $1",
+        before
+    )
+    .context("pruning login attempts")
+}

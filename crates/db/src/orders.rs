@@ -1,0 +1,542 @@
+//! Orders, their lines (snapshots of what was bought) and their timeline.
+
+use crate::error::Context;
+use crate::{Db, DbResult, Tx};
+use chrono::{DateTime, Utc};
+
+/// An order as stored.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct OrderRow {
+    /// Id.
+    pub id: i64,
+    /// Public number.
+    pub number: String,
+    /// Member (none for guests).
+    pub member_id: Option<i64>,
+    /// Guest order password hash.
+    pub guest_password_hash: Option<String>,
+    /// Status (core `OrderStatus` name).
+    pub status: String,
+    /// Payment method code.
+    pub payment_method: String,
+    /// Orderer.
+    pub orderer_name: String,
+    /// Orderer mobile.
+    pub orderer_mobile: String,
+    /// Orderer e-mail.
+    pub orderer_email: String,
+    /// Recipient.
+    pub recipient_name: String,
+    /// Recipient mobile.
+    pub recipient_mobile: String,
+    /// Postcode.
+    pub postcode: String,
+    /// Road address.
+    pub address1: String,
+    /// Detail.
+    pub address2: String,
+    /// Delivery memo.
+    pub delivery_memo: String,
+    /// Depositor name (bank deposit).
+    pub depositor_name: Option<String>,
+    /// Σ line subtotals.
+    pub items_subtotal: i64,
+    /// Grade discount.
+    pub grade_discount: i64,
+    /// Coupon discount.
+    pub coupon_discount: i64,
+    /// Shipping fee.
+    pub shipping_fee: i64,
+    /// Remote-area surcharge.
+    pub remote_surcharge: i64,
+    /// Points used.
+    pub points_used: i64,
+    /// Amount to pay.
+    pub total: i64,
+    /// Points granted at purchase confirmation.
+    pub points_to_earn: i64,
+    /// Coupon used.
+    pub coupon_id: Option<i64>,
+    /// Carrier code.
+    pub carrier: Option<String>,
+    /// Waybill.
+    pub waybill: Option<String>,
+    /// Deposit deadline.
+    pub deposit_deadline: Option<DateTime<Utc>>,
+    /// Placed.
+    pub placed_at: DateTime<Utc>,
+    /// Paid.
+    pub paid_at: Option<DateTime<Utc>>,
+}
+
+const ORDER_COLUMNS: &str = "id, number, member_id, guest_password_hash, status, payment_method, \
+     orderer_name, orderer_mobile, orderer_email, recipient_name, recipient_mobile, postcode, address1, \
+     address2, delivery_memo, depositor_name, items_subtotal, grade_discount, coupon_discount, shipping_fee, \
+     remote_surcharge, points_used, total, points_to_earn, coupon_id, carrier, waybill, deposit_deadline, \
+     placed_at, paid_at";
+
+/// An order to insert.
+#[derive(Debug, Clone)]
+pub struct NewOrder<'a> {
+    /// Public number.
+    pub number: &'a str,
+    /// Member.
+    pub member_id: Option<i64>,
+    /// Guest password hash.
+    pub guest_password_hash: Option<&'a str>,
+    /// Idempotency token of the checkout form.
+    pub checkout_token: &'a str,
+    /// Initial status.
+    pub status: &'a str,
+    /// Payment method code.
+    pub payment_method: &'a str,
+    /// Orderer name.
+    pub orderer_name: &'a str,
+    /// Orderer mobile.
+    pub orderer_mobile: &'a str,
+    /// Orderer e-mail.
+    pub orderer_email: &'a str,
+    /// Recipient.
+    pub recipient_name: &'a str,
+    /// Recipient mobile.
+    pub recipient_mobile: &'a str,
+    /// Postcode.
+    pub postcode: &'a str,
+    /// Road address.
+    pub address1: &'a str,
+    /// Detail.
+    pub address2: &'a str,
+    /// Memo.
+    pub delivery_memo: &'a str,
+    /// Depositor.
+    pub depositor_name: Option<&'a str>,
+    /// Amounts: items subtotal.
+    pub items_subtotal: i64,
+    /// Grade discount.
+    pub grade_discount: i64,
+    /// Coupon discount.
+    pub coupon_discount: i64,
+    /// Shipping.
+    pub shipping_fee: i64,
+    /// Surcharge.
+    pub remote_surcharge: i64,
+    /// Points used.
+    pub points_used: i64,
+    /// Total.
+    pub total: i64,
+    /// Points to earn.
+    pub points_to_earn: i64,
+    /// Coupon.
+    pub coupon_id: Option<i64>,
+    /// Grade code at the time.
+    pub grade_code: Option<&'a str>,
+    /// Deposit deadline.
+    pub deposit_deadline: Option<DateTime<Utc>>,
+}
+
+/// An order line to insert.
+#[derive(Debug, Clone)]
+pub struct NewOrderLine<'a> {
+    /// SKU.
+    pub sku_id: i64,
+    /// Product.
+    pub product_id: i64,
+    /// Product name then.
+    pub product_name: &'a str,
+    /// Product slug then.
+    pub product_slug: &'a str,
+    /// Option label then.
+    pub option_label: &'a str,
+    /// SKU code.
+    pub sku_code: &'a str,
+    /// Unit price.
+    pub unit_price: i64,
+    /// Units.
+    pub quantity: i64,
+    /// Subtotal.
+    pub subtotal: i64,
+    /// Grade discount share.
+    pub grade_discount: i64,
+    /// Coupon share.
+    pub coupon_discount: i64,
+    /// Points share.
+    pub points: i64,
+    /// Line total.
+    pub total: i64,
+    /// A free gift.
+    pub is_gift: bool,
+    /// Gift rule.
+    pub gift_rule_id: Option<i64>,
+}
+
+/// A stored order line.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct OrderLineRow {
+    /// Id.
+    pub id: i64,
+    /// SKU (none if deleted since).
+    pub sku_id: Option<i64>,
+    /// Product name.
+    pub product_name: String,
+    /// Product slug.
+    pub product_slug: String,
+    /// Option label.
+    pub option_label: String,
+    /// Unit price.
+    pub unit_price: i64,
+    /// Units.
+    pub quantity: i64,
+    /// Subtotal.
+    pub subtotal: i64,
+    /// Line total.
+    pub total: i64,
+    /// Gift.
+    pub is_gift: bool,
+    /// Units cancelled.
+    pub quantity_cancelled: i64,
+}
+
+/// A timeline entry.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct OrderEventRow {
+    /// Event name.
+    pub event: String,
+    /// Status after it.
+    pub to_status: String,
+    /// Who (`buyer`, `staff:…`, `gateway`, `system`).
+    pub actor: String,
+    /// Note.
+    pub note: String,
+    /// When.
+    pub created_at: DateTime<Utc>,
+}
+
+/// Inserts an order; `None` when its checkout token was used already (a double submit).
+pub async fn insert(tx: &mut Tx, o: &NewOrder<'_>, now: DateTime<Utc>) -> DbResult<Option<i64>> {
+    tx_scalar_optional!(
+        tx,
+        i64,
+        "INSERT INTO orders (number, member_id, guest_password_hash, checkout_token, status, payment_method,
+             orderer_name, orderer_mobile, orderer_email, recipient_name, recipient_mobile, postcode, address1,
+             address2, delivery_memo, depositor_name, items_subtotal, grade_discount, coupon_discount,
+             shipping_fee, remote_surcharge, points_used, total, points_to_earn, coupon_id, grade_code,
+             deposit_deadline, placed_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
+             $21, $22, $23, $24, $25, $26, $27, $28, $28)
+         ON CONFLICT (checkout_token) DO NOTHING RETURNING id",
+        o.number,
+        o.member_id,
+        o.guest_password_hash,
+        o.checkout_token,
+        o.status,
+        o.payment_method,
+        o.orderer_name,
+        o.orderer_mobile,
+        o.orderer_email,
+        o.recipient_name,
+        o.recipient_mobile,
+        o.postcode,
+        o.address1,
+        o.address2,
+        o.delivery_memo,
+        o.depositor_name,
+        o.items_subtotal,
+        o.grade_discount,
+        o.coupon_discount,
+        o.shipping_fee,
+        o.remote_surcharge,
+        o.points_used,
+        o.total,
+        o.points_to_earn,
+        o.coupon_id,
+        o.grade_code,
+        o.deposit_deadline,
+        now
+    )
+    .context("inserting order")
+}
+
+/// Inserts a line.
+pub async fn insert_line(tx: &mut Tx, order_id: i64, l: &NewOrderLine<'_>) -> DbResult<()> {
+    tx_execute!(
+        tx,
+        "INSERT INTO order_lines (order_id, sku_id, product_id, product_name, product_slug, option_label,
+             sku_code, unit_price, quantity, subtotal, grade_discount, coupon_discount, points, total, is_gift,
+             gift_rule_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+        order_id,
+        l.sku_id,
+        l.product_id,
+        l.product_name,
+        l.product_slug,
+        l.option_label,
+        l.sku_code,
+        l.unit_price,
+        l.quantity,
+        l.subtotal,
+        l.grade_discount,
+        l.coupon_discount,
+        l.points,
+        l.total,
+        l.is_gift,
+        l.gift_rule_id
+    )
+    .context("inserting order line")
+    .map(|_| ())
+}
+
+/// A timeline entry to append.
+#[derive(Debug, Clone, Copy)]
+pub struct NewOrderEvent<'a> {
+    /// Event name (core `OrderEvent::name`, or `placed`).
+    pub event: &'a str,
+    /// Status before (none when placed).
+    pub from: Option<&'a str>,
+    /// Status after.
+    pub to: &'a str,
+    /// Who (`buyer`, `staff:…`, `gateway`, `system`).
+    pub actor: &'a str,
+    /// Free text.
+    pub note: &'a str,
+}
+
+/// Appends to the timeline.
+pub async fn add_event(
+    tx: &mut Tx,
+    order_id: i64,
+    e: &NewOrderEvent<'_>,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
+    tx_execute!(
+        tx,
+        "INSERT INTO order_events (order_id, event, from_status, to_status, actor, note, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        order_id,
+        e.event,
+        e.from,
+        e.to,
+        e.actor,
+        e.note,
+        now
+    )
+    .context("recording order event")
+    .map(|_| ())
+}
+
+/// Moves an order from `from` to `to`, stamping the matching time column; false when the order is
+/// no longer in `from` (someone else moved it first), so nothing changed.
+pub async fn transition(
+    tx: &mut Tx,
+    order_id: i64,
+    from: &str,
+    to: &str,
+    now: DateTime<Utc>,
+) -> DbResult<bool> {
+    tx_execute!(
+        tx,
+        "UPDATE orders SET status = $3, updated_at = $4,
+             paid_at = CASE WHEN $3 = 'paid' THEN $4 ELSE paid_at END,
+             cancelled_at = CASE WHEN $3 = 'cancelled' THEN $4 ELSE cancelled_at END,
+             shipped_at = CASE WHEN $3 = 'shipped' THEN $4 ELSE shipped_at END,
+             delivered_at = CASE WHEN $3 = 'delivered' THEN $4 ELSE delivered_at END,
+             completed_at = CASE WHEN $3 = 'completed' THEN $4 ELSE completed_at END
+         WHERE id = $1 AND status = $2",
+        order_id,
+        from,
+        to,
+        now
+    )
+    .context("changing order status")
+    .map(|n| n == 1)
+}
+
+/// Records the carrier and waybill.
+pub async fn set_shipment(
+    tx: &mut Tx,
+    order_id: i64,
+    carrier: &str,
+    waybill: &str,
+) -> DbResult<()> {
+    tx_execute!(
+        tx,
+        "UPDATE orders SET carrier = $2, waybill = $3 WHERE id = $1",
+        order_id,
+        carrier,
+        waybill
+    )
+    .context("recording shipment")
+    .map(|_| ())
+}
+
+/// Marks every line's remaining units cancelled.
+pub async fn cancel_lines(tx: &mut Tx, order_id: i64) -> DbResult<()> {
+    tx_execute!(
+        tx,
+        "UPDATE order_lines SET quantity_cancelled = quantity WHERE order_id = $1",
+        order_id
+    )
+    .context("cancelling order lines")
+    .map(|_| ())
+}
+
+/// An order by number, read inside a transaction (before changing it).
+pub async fn lock_by_number(tx: &mut Tx, number: &str) -> DbResult<Option<OrderRow>> {
+    let sql = match tx {
+        Tx::Sqlite(_) => format!("SELECT {ORDER_COLUMNS} FROM orders WHERE number = $1"),
+        // Row lock: two cancellations or a cancellation racing a deposit notice serialise here.
+        Tx::Postgres(_) => {
+            format!("SELECT {ORDER_COLUMNS} FROM orders WHERE number = $1 FOR UPDATE")
+        }
+    };
+    tx_optional!(tx, OrderRow, sqlx::AssertSqlSafe(sql), number).context("locking order")
+}
+
+/// An order by number.
+pub async fn find_by_number(db: &Db, number: &str) -> DbResult<Option<OrderRow>> {
+    read_optional!(
+        db,
+        OrderRow,
+        sqlx::AssertSqlSafe(format!(
+            "SELECT {ORDER_COLUMNS} FROM orders WHERE number = $1"
+        )),
+        number
+    )
+    .context("loading order")
+}
+
+/// The order placed with a checkout token.
+pub async fn find_by_checkout_token(db: &Db, token: &str) -> DbResult<Option<OrderRow>> {
+    read_optional!(
+        db,
+        OrderRow,
+        sqlx::AssertSqlSafe(format!(
+            "SELECT {ORDER_COLUMNS} FROM orders WHERE checkout_token = $1"
+        )),
+        token
+    )
+    .context("loading order by checkout token")
+}
+
+/// A member's orders, newest first.
+pub async fn list_for_member(
+    db: &Db,
+    member_id: i64,
+    limit: i64,
+    offset: i64,
+) -> DbResult<Vec<OrderRow>> {
+    read_all!(
+        db,
+        OrderRow,
+        sqlx::AssertSqlSafe(format!(
+            "SELECT {ORDER_COLUMNS} FROM orders WHERE member_id = $1 ORDER BY placed_at DESC, id DESC LIMIT $2 OFFSET $3"
+        )),
+        member_id,
+        limit,
+        offset
+    )
+    .context("listing member orders")
+}
+
+/// Number of a member's orders.
+pub async fn count_for_member(db: &Db, member_id: i64) -> DbResult<i64> {
+    read_scalar!(
+        db,
+        i64,
+        "SELECT COUNT(*) FROM orders WHERE member_id = $1",
+        member_id
+    )
+    .context("counting member orders")
+}
+
+/// An order's lines.
+pub async fn lines(db: &Db, order_id: i64) -> DbResult<Vec<OrderLineRow>> {
+    read_all!(
+        db,
+        OrderLineRow,
+        "SELECT id, sku_id, product_name, product_slug, option_label, unit_price, quantity, subtotal, total,
+             is_gift, quantity_cancelled FROM order_lines WHERE order_id = $1 ORDER BY is_gift, id",
+        order_id
+    )
+    .context("loading order lines")
+}
+
+/// An order's lines inside a transaction.
+pub async fn lines_in(tx: &mut Tx, order_id: i64) -> DbResult<Vec<OrderLineRow>> {
+    tx_all!(
+        tx,
+        OrderLineRow,
+        "SELECT id, sku_id, product_name, product_slug, option_label, unit_price, quantity, subtotal, total,
+             is_gift, quantity_cancelled FROM order_lines WHERE order_id = $1 ORDER BY is_gift, id",
+        order_id
+    )
+    .context("loading order lines")
+}
+
+/// An order's timeline, oldest first.
+pub async fn events(db: &Db, order_id: i64) -> DbResult<Vec<OrderEventRow>> {
+    read_all!(
+        db,
+        OrderEventRow,
+        "SELECT event, to_status, actor, note, created_at FROM order_events WHERE order_id = $1 ORDER BY id",
+        order_id
+    )
+    .context("loading order timeline")
+}
+
+/// Orders in `status` placed before `before` (e.g. deposits past their deadline).
+pub async fn numbers_in_status_before(
+    db: &Db,
+    status: &str,
+    deadline_before: DateTime<Utc>,
+) -> DbResult<Vec<String>> {
+    read_all!(
+        db,
+        (String,),
+        "SELECT number FROM orders WHERE status = $1 AND deposit_deadline IS NOT NULL AND deposit_deadline <= $2
+         ORDER BY id",
+        status,
+        deadline_before
+    )
+    .context("finding overdue orders")
+    .map(|rows| rows.into_iter().map(|(n,)| n).collect())
+}
+
+/// Counts orders in a status.
+pub async fn count_in_status(db: &Db, status: &str) -> DbResult<i64> {
+    read_scalar!(
+        db,
+        i64,
+        "SELECT COUNT(*) FROM orders WHERE status = $1",
+        status
+    )
+    .context("counting orders")
+}
+
+/// An order by id.
+pub async fn find_by_id(db: &Db, id: i64) -> DbResult<Option<OrderRow>> {
+    read_optional!(
+        db,
+        OrderRow,
+        sqlx::AssertSqlSafe(format!("SELECT {ORDER_COLUMNS} FROM orders WHERE id = $1")),
+        id
+    )
+    .context("loading order by id")
+}
+
+/// The number of an order, inside a transaction.
+pub async fn number_of(tx: &mut Tx, id: i64) -> DbResult<String> {
+    tx_scalar!(tx, String, "SELECT number FROM orders WHERE id = $1", id)
+        .context("loading order number")
+}
+
+/// Sets the deposit deadline (a virtual account issued after placement).
+pub async fn set_deposit_deadline(tx: &mut Tx, id: i64, deadline: DateTime<Utc>) -> DbResult<()> {
+    tx_execute!(
+        tx,
+        "UPDATE orders SET deposit_deadline = $2 WHERE id = $1",
+        id,
+        deadline
+    )
+    .context("setting deposit deadline")
+    .map(|_| ())
+}

@@ -1,0 +1,260 @@
+//! Payment attempts and the raw log of every gateway message.
+
+use crate::error::Context;
+use crate::{Db, DbResult, Tx};
+use chrono::{DateTime, Utc};
+
+/// A payment attempt.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct PaymentRow {
+    /// Id.
+    pub id: i64,
+    /// Order.
+    pub order_id: i64,
+    /// Gateway name.
+    pub provider: String,
+    /// Method code.
+    pub method: String,
+    /// Our attempt id sent to the gateway.
+    pub attempt_id: String,
+    /// The gateway's key.
+    pub payment_key: Option<String>,
+    /// Status (core `PaymentStatus` name).
+    pub status: String,
+    /// Amount asked.
+    pub amount: i64,
+    /// Amount approved.
+    pub approved_amount: i64,
+    /// Amount refunded.
+    pub cancelled_amount: i64,
+    /// Card issuer.
+    pub card_company: Option<String>,
+    /// Virtual account bank.
+    pub va_bank: Option<String>,
+    /// Virtual account number.
+    pub va_account: Option<String>,
+    /// Virtual account holder.
+    pub va_holder: Option<String>,
+    /// Virtual account deadline.
+    pub va_deadline: Option<DateTime<Utc>>,
+    /// Failure code.
+    pub failure_code: Option<String>,
+    /// Failure message.
+    pub failure_message: Option<String>,
+    /// Approved.
+    pub approved_at: Option<DateTime<Utc>>,
+}
+
+const PAYMENT_COLUMNS: &str = "id, order_id, provider, method, attempt_id, payment_key, status, amount, \
+     approved_amount, cancelled_amount, card_company, va_bank, va_account, va_holder, va_deadline, \
+     failure_code, failure_message, approved_at";
+
+/// Starts an attempt (`ready`).
+pub async fn insert(
+    tx: &mut Tx,
+    order_id: i64,
+    provider: &str,
+    method: &str,
+    attempt_id: &str,
+    amount: i64,
+    now: DateTime<Utc>,
+) -> DbResult<i64> {
+    tx_scalar!(
+        tx,
+        i64,
+        "INSERT INTO payments (order_id, provider, method, attempt_id, status, amount, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, 'ready', $5, $6, $6) RETURNING id",
+        order_id,
+        provider,
+        method,
+        attempt_id,
+        amount,
+        now
+    )
+    .context("starting payment")
+}
+
+/// What changes on an attempt after a gateway message.
+#[derive(Debug, Clone, Default)]
+pub struct PaymentUpdate<'a> {
+    /// New status.
+    pub status: &'a str,
+    /// Gateway key, when learnt.
+    pub payment_key: Option<&'a str>,
+    /// Approved amount, when approved.
+    pub approved_amount: Option<i64>,
+    /// Refunded amount so far.
+    pub cancelled_amount: Option<i64>,
+    /// Card issuer.
+    pub card_company: Option<&'a str>,
+    /// Virtual account (bank, number, holder, deadline).
+    pub virtual_account: Option<(&'a str, &'a str, &'a str, DateTime<Utc>)>,
+    /// Failure (code, message).
+    pub failure: Option<(&'a str, &'a str)>,
+    /// Approval time.
+    pub approved_at: Option<DateTime<Utc>>,
+}
+
+/// Moves an attempt from `from` to the update's status; false when it was not in `from`.
+pub async fn update(
+    tx: &mut Tx,
+    id: i64,
+    from: &str,
+    u: &PaymentUpdate<'_>,
+    now: DateTime<Utc>,
+) -> DbResult<bool> {
+    let (bank, account, holder, deadline) = match u.virtual_account {
+        Some((b, a, h, d)) => (Some(b), Some(a), Some(h), Some(d)),
+        None => (None, None, None, None),
+    };
+    let (code, message) = match u.failure {
+        Some((c, m)) => (Some(c), Some(m)),
+        None => (None, None),
+    };
+    tx_execute!(
+        tx,
+        "UPDATE payments SET status = $3, payment_key = COALESCE($4, payment_key),
+             approved_amount = COALESCE($5, approved_amount), cancelled_amount = COALESCE($6, cancelled_amount),
+             card_company = COALESCE($7, card_company), va_bank = COALESCE($8, va_bank),
+             va_account = COALESCE($9, va_account), va_holder = COALESCE($10, va_holder),
+             va_deadline = COALESCE($11, va_deadline), failure_code = COALESCE($12, failure_code),
+             failure_message = COALESCE($13, failure_message), approved_at = COALESCE($14, approved_at),
+             updated_at = $15
+         WHERE id = $1 AND status = $2",
+        id,
+        from,
+        u.status,
+        u.payment_key,
+        u.approved_amount,
+        u.cancelled_amount,
+        u.card_company,
+        bank,
+        account,
+        holder,
+        deadline,
+        code,
+        message,
+        u.approved_at,
+        now
+    )
+    .context("updating payment")
+    .map(|n| n == 1)
+}
+
+/// The latest attempt of an order.
+pub async fn latest_for_order(db: &Db, order_id: i64) -> DbResult<Option<PaymentRow>> {
+    read_optional!(
+        db,
+        PaymentRow,
+        sqlx::AssertSqlSafe(format!(
+            "SELECT {PAYMENT_COLUMNS} FROM payments WHERE order_id = $1 ORDER BY id DESC LIMIT 1"
+        )),
+        order_id
+    )
+    .context("loading payment")
+}
+
+/// The latest attempt of an order, inside a transaction.
+pub async fn latest_for_order_in(tx: &mut Tx, order_id: i64) -> DbResult<Option<PaymentRow>> {
+    tx_optional!(
+        tx,
+        PaymentRow,
+        sqlx::AssertSqlSafe(format!(
+            "SELECT {PAYMENT_COLUMNS} FROM payments WHERE order_id = $1 ORDER BY id DESC LIMIT 1"
+        )),
+        order_id
+    )
+    .context("loading payment")
+}
+
+/// An attempt by our attempt id.
+pub async fn find_by_attempt(db: &Db, attempt_id: &str) -> DbResult<Option<PaymentRow>> {
+    read_optional!(
+        db,
+        PaymentRow,
+        sqlx::AssertSqlSafe(format!(
+            "SELECT {PAYMENT_COLUMNS} FROM payments WHERE attempt_id = $1"
+        )),
+        attempt_id
+    )
+    .context("loading payment by attempt")
+}
+
+/// An attempt by the gateway's key.
+pub async fn find_by_key(
+    db: &Db,
+    provider: &str,
+    payment_key: &str,
+) -> DbResult<Option<PaymentRow>> {
+    read_optional!(
+        db,
+        PaymentRow,
+        sqlx::AssertSqlSafe(format!(
+            "SELECT {PAYMENT_COLUMNS} FROM payments WHERE provider = $1 AND payment_key = $2"
+        )),
+        provider,
+        payment_key
+    )
+    .context("loading payment by key")
+}
+
+/// Stores a gateway message before acting on it; false when its idempotency key was stored
+/// before (a replay: act on nothing).
+pub async fn record_event(
+    tx: &mut Tx,
+    provider: &str,
+    idempotency_key: &str,
+    payment_id: Option<i64>,
+    kind: &str,
+    raw: &str,
+    now: DateTime<Utc>,
+) -> DbResult<bool> {
+    tx_execute!(
+        tx,
+        "INSERT INTO payment_events (provider, idempotency_key, payment_id, kind, raw, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (provider, idempotency_key) DO NOTHING",
+        provider,
+        idempotency_key,
+        payment_id,
+        kind,
+        raw,
+        now
+    )
+    .context("recording gateway message")
+    .map(|n| n == 1)
+}
+
+/// Number of stored gateway messages for a payment.
+pub async fn count_events(db: &Db, payment_id: i64) -> DbResult<i64> {
+    read_scalar!(
+        db,
+        i64,
+        "SELECT COUNT(*) FROM payment_events WHERE payment_id = $1",
+        payment_id
+    )
+    .context("counting gateway messages")
+}
+
+/// Stores the secret the gateway will repeat in its deposit notice.
+pub async fn set_webhook_secret(tx: &mut Tx, id: i64, secret: Option<&str>) -> DbResult<()> {
+    tx_execute!(
+        tx,
+        "UPDATE payments SET webhook_secret = $2 WHERE id = $1",
+        id,
+        secret
+    )
+    .context("storing webhook secret")
+    .map(|_| ())
+}
+
+/// The stored deposit-notice secret of a payment.
+pub async fn webhook_secret(db: &Db, id: i64) -> DbResult<Option<String>> {
+    read_optional!(
+        db,
+        (Option<String>,),
+        "SELECT webhook_secret FROM payments WHERE id = $1",
+        id
+    )
+    .context("loading webhook secret")
+    .map(|r| r.and_then(|(s,)| s))
+}

@@ -1,0 +1,241 @@
+//! Payment gateways behind one trait. The shapes follow what Toss Payments, KakaoPay and PortOne
+//! need (PROVIDERS.md §1–3): a start step that either redirects the browser, hands parameters to
+//! a widget or issues a virtual account; a server-side confirm with the amount; full and partial
+//! cancels with an idempotency key; status lookup; and webhook parsing (authenticity is then
+//! established by the caller comparing the shared secret and looking the payment up again).
+
+mod test_gateway;
+
+pub use test_gateway::TestGateway;
+
+use chrono::{DateTime, Utc};
+use futures::future::BoxFuture;
+use jangteo_core::Won;
+use serde::Serialize;
+
+/// How the shopper pays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PayMethod {
+    /// Credit/debit card.
+    Card,
+    /// Real-time account transfer.
+    Transfer,
+    /// Easy pay (KakaoPay, NaverPay, Toss Pay …).
+    EasyPay,
+    /// A virtual account issued by the gateway (가상계좌).
+    VirtualAccount,
+}
+
+impl PayMethod {
+    /// Stored code.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PayMethod::Card => "card",
+            PayMethod::Transfer => "transfer",
+            PayMethod::EasyPay => "easy_pay",
+            PayMethod::VirtualAccount => "virtual_account",
+        }
+    }
+}
+
+/// What the gateway needs to start a payment.
+#[derive(Debug, Clone)]
+pub struct PaymentRequest {
+    /// Our id of this attempt (Toss `orderId`, 6–64 chars of `[A-Za-z0-9-_.]`).
+    pub attempt_id: String,
+    /// Shown to the shopper ("니트 카디건 외 2건").
+    pub order_name: String,
+    /// Amount to charge.
+    pub amount: Won,
+    /// Method.
+    pub method: PayMethod,
+    /// Buyer.
+    pub customer_name: String,
+    /// Buyer e-mail.
+    pub customer_email: String,
+    /// Buyer mobile digits.
+    pub customer_mobile: String,
+    /// Where the gateway sends the browser after approval.
+    pub success_url: String,
+    /// Where it sends the browser after failure or abandonment.
+    pub fail_url: String,
+    /// Deadline of a virtual account.
+    pub deposit_deadline: DateTime<Utc>,
+}
+
+/// A virtual account to show the shopper.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VirtualAccount {
+    /// Bank name.
+    pub bank: String,
+    /// Account number.
+    pub account: String,
+    /// Holder shown by the bank.
+    pub holder: String,
+    /// Deposit deadline.
+    pub deadline: DateTime<Utc>,
+}
+
+/// How a started payment continues.
+#[derive(Debug, Clone)]
+pub enum PaymentStart {
+    /// Send the browser to the gateway's payment window.
+    Redirect {
+        /// Absolute or site-relative URL.
+        url: String,
+    },
+    /// Render the gateway's widget with these parameters (Toss payment widget).
+    Widget {
+        /// Public client key.
+        client_key: String,
+        /// Parameters for `requestPayment`.
+        params: serde_json::Value,
+    },
+    /// A virtual account was issued; the payment waits for the deposit.
+    VirtualAccount {
+        /// The gateway's payment key.
+        payment_key: String,
+        /// The account.
+        account: VirtualAccount,
+        /// Secret the gateway repeats in its deposit notice.
+        webhook_secret: Option<String>,
+        /// Raw reply.
+        raw: String,
+    },
+}
+
+/// Where a payment stands at the gateway.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum GatewayStatus {
+    /// Not yet approved.
+    Ready,
+    /// Approved / deposited.
+    Done,
+    /// Virtual account waiting for the deposit.
+    WaitingForDeposit,
+    /// Partly refunded.
+    PartiallyCancelled,
+    /// Fully refunded or voided.
+    Cancelled,
+    /// Approval failed.
+    Aborted,
+    /// Validity window passed.
+    Expired,
+}
+
+/// A payment as the gateway reports it.
+#[derive(Debug, Clone)]
+pub struct GatewayPayment {
+    /// Gateway key.
+    pub payment_key: String,
+    /// Our attempt id.
+    pub attempt_id: String,
+    /// Status.
+    pub status: GatewayStatus,
+    /// Amount approved.
+    pub total_amount: Won,
+    /// Amount still captured after refunds.
+    pub balance_amount: Won,
+    /// Approval time.
+    pub approved_at: Option<DateTime<Utc>>,
+    /// Card issuer, for card payments.
+    pub card_company: Option<String>,
+    /// The raw reply, stored before acting on it.
+    pub raw: String,
+}
+
+/// A cancel (refund) request.
+#[derive(Debug, Clone)]
+pub struct CancelRequest {
+    /// Gateway key.
+    pub payment_key: String,
+    /// Reason shown in the gateway's records.
+    pub reason: String,
+    /// Amount to refund; `None` refunds everything left.
+    pub amount: Option<Won>,
+    /// One key per logical cancel (Toss `Idempotency-Key`).
+    pub idempotency_key: String,
+}
+
+/// A parsed webhook. Not trusted until the caller verified `secret` and looked the payment up.
+#[derive(Debug, Clone)]
+pub struct WebhookNotice {
+    /// Unique per delivery content (the gateway's transaction key): replays repeat it.
+    pub idempotency_key: String,
+    /// Our attempt id.
+    pub attempt_id: String,
+    /// Status the notice claims.
+    pub status: GatewayStatus,
+    /// The secret it carries (virtual-account notices).
+    pub secret: Option<String>,
+    /// Raw body.
+    pub raw: String,
+}
+
+/// What can go wrong talking to a gateway.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PaymentError {
+    /// The gateway refused (declined card, amount mismatch, not found …). Final.
+    #[error("{provider} refused: {code}: {message}")]
+    Rejected {
+        /// Gateway.
+        provider: &'static str,
+        /// Gateway's code.
+        code: String,
+        /// Gateway's message (shown to the shopper when it is about their payment).
+        message: String,
+    },
+    /// The gateway could not be reached or failed; may be retried.
+    #[error("{provider} unavailable: {message}")]
+    Unavailable {
+        /// Gateway.
+        provider: &'static str,
+        /// What happened.
+        message: String,
+    },
+    /// A webhook that is not well-formed.
+    #[error("malformed notice: {0}")]
+    Malformed(String),
+}
+
+/// A payment gateway (Toss Payments, KakaoPay, PortOne, or the built-in test gateway).
+pub trait PaymentGateway: Send + Sync {
+    /// Stored provider name.
+    fn name(&self) -> &'static str;
+
+    /// Starts a payment: redirect, widget, or an issued virtual account.
+    fn start<'a>(
+        &'a self,
+        req: &'a PaymentRequest,
+    ) -> BoxFuture<'a, Result<PaymentStart, PaymentError>>;
+
+    /// Confirms (captures) an approved payment for exactly `amount`.
+    fn confirm<'a>(
+        &'a self,
+        payment_key: &'a str,
+        attempt_id: &'a str,
+        amount: Won,
+    ) -> BoxFuture<'a, Result<GatewayPayment, PaymentError>>;
+
+    /// Refunds all or part of a payment.
+    fn cancel<'a>(
+        &'a self,
+        req: &'a CancelRequest,
+    ) -> BoxFuture<'a, Result<GatewayPayment, PaymentError>>;
+
+    /// The payment's authoritative state, by our attempt id.
+    fn lookup<'a>(
+        &'a self,
+        attempt_id: &'a str,
+    ) -> BoxFuture<'a, Result<GatewayPayment, PaymentError>>;
+
+    /// Parses a webhook body.
+    fn parse_webhook(&self, body: &[u8]) -> Result<WebhookNotice, PaymentError>;
+}
+
+/// Compares two secrets in time independent of where they differ.
+pub fn secrets_match(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}

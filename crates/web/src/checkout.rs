@@ -1,0 +1,433 @@
+//! Checkout: the one-page form, placing the order, the payment round trip through the gateway
+//! (success/fail returns) and the built-in test gateway's payment window.
+
+use crate::auth::AuthSession;
+use crate::cart_pages::current_lines;
+use crate::context::Req;
+use crate::errors::WebError;
+use crate::forms::{checked, form_errors, page, refused_status, see_other, t, with_status};
+use crate::order_views::{cart_line, coupon_view, order_detail, summary};
+use crate::router::AppState;
+use crate::session::{clear_guest_cart, flash, grant_guest_order, has_guest_order};
+use crate::views::val;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use jangteo_app::AppError;
+use jangteo_app::checkout::DiscountChoice;
+use jangteo_app::orders::{Actor, NextStep, PlaceOrderInput, payment_method_label};
+use jangteo_core::member::format_mobile;
+use minijinja::{Value, context};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use tower_sessions::Session;
+
+/// The checkout form (every field optional so that nothing typed is lost on an error).
+#[derive(Debug, Default, Deserialize, serde::Serialize)]
+#[serde(default)]
+pub struct CheckoutForm {
+    checkout_token: String,
+    orderer_name: String,
+    orderer_mobile: String,
+    orderer_email: String,
+    address_id: String,
+    recipient_name: String,
+    recipient_mobile: String,
+    postcode: String,
+    address1: String,
+    address2: String,
+    delivery_memo: String,
+    coupon_id: String,
+    coupon_code: String,
+    points: String,
+    payment_method: String,
+    depositor_name: String,
+    guest_password: String,
+    guest_password_confirm: String,
+    agree: Option<String>,
+    save_address: Option<String>,
+    recalculate: Option<String>,
+    expected_total: String,
+}
+
+impl CheckoutForm {
+    fn discounts(&self) -> DiscountChoice {
+        DiscountChoice {
+            coupon_id: self.coupon_id.trim().parse().ok(),
+            coupon_code: Some(self.coupon_code.clone()).filter(|c| !c.trim().is_empty()),
+            points: self.points.trim().replace(',', "").parse().unwrap_or(0),
+        }
+    }
+}
+
+/// `?guest=1`.
+#[derive(Debug, Deserialize)]
+pub struct CheckoutQuery {
+    guest: Option<String>,
+}
+
+fn new_token() -> Result<String, WebError> {
+    Ok(jangteo_app::members::random_token()?[..32].to_owned())
+}
+
+async fn checkout_page(
+    state: &AppState,
+    req: &Req,
+    auth: &AuthSession,
+    session: &Session,
+    form: &CheckoutForm,
+    errors: BTreeMap<String, String>,
+) -> Result<Option<Response>, WebError> {
+    let lines = current_lines(state, auth, session).await?;
+    let member = match &auth.user {
+        Some(m) => Some(state.app.active_member(m.id).await?),
+        None => None,
+    };
+    let postcode = Some(form.postcode.trim()).filter(|p| p.len() == 5);
+    let quote = state
+        .app
+        .quote(
+            member.as_ref(),
+            &lines,
+            &form.discounts(),
+            postcode,
+            chrono::Utc::now(),
+        )
+        .await?;
+    let Some(summary_view) = summary(state, req, &quote) else {
+        return Ok(None);
+    };
+    let (addresses, coupons) = match &member {
+        Some(m) => (
+            state.app.addresses(m.id).await?,
+            state.app.usable_coupons(m.id).await?,
+        ),
+        None => (Vec::new(), Vec::new()),
+    };
+    let mut form_value = serde_json::to_value(form).unwrap_or_default();
+    if let Some(m) = &member
+        && form.orderer_name.is_empty()
+    {
+        form_value["orderer_name"] = m.name.clone().into();
+        form_value["orderer_mobile"] = m
+            .mobile
+            .as_deref()
+            .map(format_mobile)
+            .unwrap_or_default()
+            .into();
+        form_value["orderer_email"] = m.email.clone().unwrap_or_default().into();
+        if let Some(a) = addresses.iter().find(|a| a.is_default) {
+            form_value["address_id"] = a.id.to_string().into();
+            form_value["recipient_name"] = a.recipient.clone().into();
+            form_value["recipient_mobile"] = format_mobile(&a.mobile).into();
+            form_value["postcode"] = a.postcode.clone().into();
+            form_value["address1"] = a.address1.clone().into();
+            form_value["address2"] = a.address2.clone().into();
+        }
+    }
+    if form.payment_method.is_empty() {
+        form_value["payment_method"] = "card".into();
+    }
+    form_value["guest_password"] = "".into();
+    form_value["guest_password_confirm"] = "".into();
+    let token = if form.checkout_token.is_empty() {
+        new_token()?
+    } else {
+        form.checkout_token.clone()
+    };
+    let policy = state.app.points_policy();
+    let methods: Vec<Value> = jangteo_app::orders::PAYMENT_METHODS
+        .iter()
+        .map(|code| context! { code => *code, label => payment_method_label(code), description => t(state, req, &format!("checkout.method_desc.{code}")) })
+        .collect();
+    let views: Vec<_> = quote
+        .lines
+        .iter()
+        .filter(|l| l.orderable)
+        .map(|l| cart_line(state, req, l))
+        .collect();
+    let total = quote.breakdown.as_ref().map_or(0, |b| b.total.get());
+    form_value["expected_total"] = total.to_string().into();
+    let response = page(state, req, "checkout/checkout.html", "checkout.title", context! {
+        lines => views,
+        summary => summary_view,
+        form => val(form_value),
+        errors => val(errors),
+        is_member => member.is_some(),
+        addresses => addresses.iter().map(|a| context! { id => a.id, label => &a.label, recipient => &a.recipient,
+            mobile => format_mobile(&a.mobile), postcode => &a.postcode, address1 => &a.address1, address2 => &a.address2,
+            is_default => a.is_default }).collect::<Vec<_>>(),
+        coupons => coupons.iter().map(|c| coupon_view(state, req, c)).collect::<Vec<_>>(),
+        points => context! {
+            balance => quote.points_balance, usable => quote.points_balance >= policy.min_balance.get(),
+            min_balance => policy.min_balance.get(), min_use => policy.min_use.get(), step => policy.step.get().max(1),
+        },
+        payment_methods => methods,
+        bank_account => val(&state.app.config.checkout.bank_account),
+        checkout_token => token,
+        terms_url => Value::from(()),
+    })
+    .await?;
+    Ok(Some(response))
+}
+
+/// GET /checkout
+pub async fn show_checkout(
+    State(state): State<AppState>,
+    req: Req,
+    auth: AuthSession,
+    session: Session,
+    Query(q): Query<CheckoutQuery>,
+) -> Result<Response, WebError> {
+    if auth.user.is_none() && q.guest.is_none() {
+        return Ok(see_other("/account/login?next=%2Fcheckout"));
+    }
+    match checkout_page(
+        &state,
+        &req,
+        &auth,
+        &session,
+        &CheckoutForm::default(),
+        BTreeMap::new(),
+    )
+    .await?
+    {
+        Some(r) => Ok(r),
+        None => Ok(see_other("/cart")),
+    }
+}
+
+/// POST /checkout
+pub async fn place_order(
+    State(state): State<AppState>,
+    req: Req,
+    auth: AuthSession,
+    session: Session,
+    Form(form): Form<CheckoutForm>,
+) -> Result<Response, WebError> {
+    if checked(&form.recalculate) {
+        return match checkout_page(&state, &req, &auth, &session, &form, BTreeMap::new()).await? {
+            Some(r) => Ok(r),
+            None => Ok(see_other("/cart")),
+        };
+    }
+    let lines = current_lines(&state, &auth, &session).await?;
+    let input = PlaceOrderInput {
+        checkout_token: form.checkout_token.clone(),
+        orderer_name: form.orderer_name.clone(),
+        orderer_mobile: form.orderer_mobile.clone(),
+        orderer_email: form.orderer_email.clone(),
+        recipient_name: form.recipient_name.clone(),
+        recipient_mobile: form.recipient_mobile.clone(),
+        postcode: form.postcode.clone(),
+        address1: form.address1.clone(),
+        address2: form.address2.clone(),
+        delivery_memo: form.delivery_memo.clone(),
+        payment_method: form.payment_method.clone(),
+        depositor_name: form.depositor_name.clone(),
+        discounts: form.discounts(),
+        guest_password: form.guest_password.clone(),
+        guest_password_confirm: form.guest_password_confirm.clone(),
+        agree: checked(&form.agree),
+        save_address: checked(&form.save_address) && form.address_id.is_empty(),
+        expected_total: form.expected_total.trim().parse().ok(),
+    };
+    let member_id = auth.user.as_ref().map(|m| m.id);
+    match state.app.place_order(member_id, &lines, &input).await {
+        Ok(placed) => {
+            if member_id.is_none() {
+                grant_guest_order(&session, &placed.number).await;
+            }
+            match placed.next {
+                NextStep::Pay(url) => Ok(see_other(&url)),
+                NextStep::Complete => {
+                    if member_id.is_none() {
+                        clear_guest_cart(&session).await;
+                    }
+                    Ok(see_other(&format!("/orders/{}/complete", placed.number)))
+                }
+            }
+        }
+        Err(AppError::Conflict(code @ ("sold_out" | "cart_empty"))) => {
+            flash(&session, "error", &format!("error.conflict.{code}")).await;
+            Ok(see_other("/cart"))
+        }
+        Err(e) => match form_errors(&state, &req, &e) {
+            Some(errors) => {
+                match checkout_page(&state, &req, &auth, &session, &form, errors).await? {
+                    Some(r) => Ok(with_status(r, refused_status(&e))),
+                    None => Ok(see_other("/cart")),
+                }
+            }
+            None => Err(e.into()),
+        },
+    }
+}
+
+/// Whether this visitor may act on the order as its buyer.
+pub async fn buyer(
+    state: &AppState,
+    auth: &AuthSession,
+    session: &Session,
+    number: &str,
+) -> Result<Actor, WebError> {
+    if let Some(m) = &auth.user
+        && state
+            .app
+            .order_for(number, &Actor::Member(m.id))
+            .await
+            .is_ok()
+    {
+        return Ok(Actor::Member(m.id));
+    }
+    if has_guest_order(session, number).await
+        && state.app.order_for(number, &Actor::Guest).await.is_ok()
+    {
+        return Ok(Actor::Guest);
+    }
+    Err(WebError::NotFound)
+}
+
+/// GET /checkout/pay/{number}: (re)starts the payment of an unpaid order.
+pub async fn pay_order(
+    State(state): State<AppState>,
+    auth: AuthSession,
+    session: Session,
+    Path(number): Path<String>,
+) -> Result<Response, WebError> {
+    buyer(&state, &auth, &session, &number).await?;
+    match state.app.start_payment(&number).await?.next {
+        NextStep::Pay(url) => Ok(see_other(&url)),
+        NextStep::Complete => Ok(see_other(&format!("/orders/{number}/complete"))),
+    }
+}
+
+/// The gateway's success return.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SuccessQuery {
+    payment_key: String,
+    order_id: String,
+    amount: i64,
+}
+
+/// GET /checkout/success
+pub async fn payment_success(
+    State(state): State<AppState>,
+    auth: AuthSession,
+    session: Session,
+    Query(q): Query<SuccessQuery>,
+) -> Result<Response, WebError> {
+    match state
+        .app
+        .complete_payment(&q.order_id, &q.payment_key, q.amount)
+        .await
+    {
+        Ok(number) => {
+            if auth.user.is_none() {
+                clear_guest_cart(&session).await;
+            }
+            Ok(see_other(&format!("/orders/{number}/complete")))
+        }
+        Err(AppError::Conflict(code)) => {
+            flash(&session, "error", &format!("error.conflict.{code}")).await;
+            Ok(see_other("/checkout?guest=1"))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The gateway's failure return.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FailQuery {
+    code: Option<String>,
+    message: Option<String>,
+    order_id: Option<String>,
+}
+
+/// GET /checkout/fail
+pub async fn payment_fail(
+    State(state): State<AppState>,
+    session: Session,
+    Query(q): Query<FailQuery>,
+) -> Result<Response, WebError> {
+    if let Some(attempt) = &q.order_id {
+        let code = q.code.as_deref().unwrap_or("PAY_PROCESS_CANCELED");
+        let message = q.message.as_deref().unwrap_or("");
+        match state.app.fail_payment(attempt, code, message).await {
+            Ok(_) | Err(AppError::NotFound) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    flash(&session, "error", "error.conflict.payment_failed").await;
+    Ok(see_other("/checkout?guest=1"))
+}
+
+/// GET /orders/{number}/complete
+pub async fn show_complete(
+    State(state): State<AppState>,
+    req: Req,
+    auth: AuthSession,
+    session: Session,
+    Path(number): Path<String>,
+) -> Result<Response, WebError> {
+    let actor = buyer(&state, &auth, &session, &number).await?;
+    let order = state.app.order_for(&number, &actor).await?;
+    let detail = order_detail(&state, &req, &order).await?;
+    page(
+        &state,
+        &req,
+        "checkout/complete.html",
+        "checkout.complete_title",
+        context! { order => detail },
+    )
+    .await
+}
+
+/// GET /payments/test/{attempt}: the test gateway's payment window.
+pub async fn show_test_gateway(
+    State(state): State<AppState>,
+    req: Req,
+    Path(attempt): Path<String>,
+) -> Result<Response, WebError> {
+    let (payment, order) = state
+        .app
+        .test_payment_window(&attempt)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let (lines, _, _) = state.app.order_details(&order).await?;
+    let first = lines
+        .first()
+        .map_or(String::new(), |l| l.product_name.clone());
+    let count = lines.iter().filter(|l| !l.is_gift).count();
+    let order_name = if count > 1 {
+        format!("{first} 외 {}건", count - 1)
+    } else {
+        first
+    };
+    page(&state, &req, "payments/test_gateway.html", "payment.test_title", context! {
+        payment => context! { order_name => order_name, amount => payment.amount,
+            method_label => payment_method_label(&payment.method), order_number => &order.number },
+        approve_url => format!("/payments/test/{attempt}/approve"),
+        decline_url => format!("/payments/test/{attempt}/decline"),
+    })
+    .await
+}
+
+/// POST /payments/test/{attempt}/approve
+pub async fn approve_test_payment(
+    State(state): State<AppState>,
+    Path(attempt): Path<String>,
+) -> Result<Response, WebError> {
+    Ok(see_other(&state.app.test_gateway_approve(&attempt).await?))
+}
+
+/// POST /payments/test/{attempt}/decline
+pub async fn decline_test_payment(Path(attempt): Path<String>) -> Response {
+    see_other(&format!(
+        "/checkout/fail?code=PAY_PROCESS_CANCELED&message={}&orderId={}",
+        crate::views::encode_component("사용자가 결제를 취소했습니다."),
+        crate::views::encode_component(&attempt)
+    ))
+}

@@ -1,0 +1,103 @@
+//! Helpers shared by the form pages: titles, translated field errors, redirects.
+
+use crate::context::{PageMeta, Req, render};
+use crate::errors::WebError;
+use crate::router::AppState;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use jangteo_app::AppError;
+use minijinja::Value;
+use std::collections::BTreeMap;
+
+/// A message in the visitor's language.
+pub fn t(state: &AppState, req: &Req, key: &str) -> String {
+    state.inner.messages.get(req.locale, key).to_owned()
+}
+
+/// Message key of an app error shown on a form.
+pub fn error_key(err: &AppError) -> Option<String> {
+    match err {
+        AppError::Conflict(code) => Some(format!("error.conflict.{code}")),
+        AppError::Throttled => Some("error.conflict.throttled".into()),
+        _ => None,
+    }
+}
+
+/// `errors` for a template: field → message, `_form` for the whole form. `None` when the error
+/// is not the user's to fix (the caller propagates it).
+pub fn form_errors(
+    state: &AppState,
+    req: &Req,
+    err: &AppError,
+) -> Option<BTreeMap<String, String>> {
+    let mut map = BTreeMap::new();
+    match err {
+        AppError::Form(fields) => {
+            for (field, code) in fields {
+                map.entry((*field).to_owned())
+                    .or_insert_with(|| t(state, req, &format!("error.input.{code}")));
+            }
+        }
+        other => {
+            let key = error_key(other)?;
+            map.insert("_form".to_owned(), t(state, req, &key));
+        }
+    }
+    Some(map)
+}
+
+/// Renders a personal page (never indexed) titled with a message key.
+pub async fn page(
+    state: &AppState,
+    req: &Req,
+    template: &str,
+    title_key: &str,
+    extra: Value,
+) -> Result<Response, WebError> {
+    let mut meta = PageMeta::titled(format!(
+        "{} - {}",
+        t(state, req, title_key),
+        state.app.config.shop.name
+    ));
+    meta.robots = Some("noindex,nofollow");
+    let mut response = render(state, req, template, meta, "", extra).await?;
+    // Personal pages must not be stored by shared caches or the browser's back-forward cache.
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("private, no-store"),
+    );
+    Ok(response)
+}
+
+/// The same page with a status (422 for refused input, 429 when throttled).
+pub fn with_status(mut response: Response, status: StatusCode) -> Response {
+    *response.status_mut() = status;
+    response
+}
+
+/// `303 See Other` to `url` (after a POST).
+pub fn see_other(url: &str) -> Response {
+    (
+        StatusCode::SEE_OTHER,
+        [(
+            header::LOCATION,
+            header::HeaderValue::from_str(url).unwrap_or(header::HeaderValue::from_static("/")),
+        )],
+    )
+        .into_response()
+}
+
+/// The status for a refused form.
+pub fn refused_status(err: &AppError) -> StatusCode {
+    match err {
+        AppError::Throttled => StatusCode::TOO_MANY_REQUESTS,
+        AppError::Conflict(_) => StatusCode::CONFLICT,
+        _ => StatusCode::UNPROCESSABLE_ENTITY,
+    }
+}
+
+/// A checkbox: present with any value but `0`/`false`/`off`.
+pub fn checked(v: &Option<String>) -> bool {
+    v.as_deref()
+        .is_some_and(|s| !matches!(s, "" | "0" | "false" | "off"))
+}

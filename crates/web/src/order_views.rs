@@ -1,0 +1,198 @@
+//! What the cart, checkout and order templates receive (TEMPLATES-ACCOUNT.md).
+
+use crate::context::Req;
+use crate::forms::t;
+use crate::i18n::format_won;
+use crate::router::AppState;
+use crate::views::{media_url, product_path};
+use jangteo_app::cart::{CartLineView, CartProblem};
+use jangteo_app::checkout::Quote;
+use jangteo_app::orders::payment_method_label;
+use jangteo_core::carrier;
+use jangteo_core::member::format_mobile;
+use jangteo_core::pricing::Notice;
+use jangteo_db::orders::OrderRow;
+use jangteo_db::promotions::CouponRow;
+use jangteo_media::ThumbSize;
+use minijinja::{Value, context};
+
+/// Translated order status.
+pub fn status_label(state: &AppState, req: &Req, status: &str) -> String {
+    t(state, req, &format!("order.status.{status}"))
+}
+
+/// An order in a list.
+pub async fn order_summary_async(state: &AppState, req: &Req, o: &OrderRow) -> Value {
+    let lines = state
+        .app
+        .order_details(o)
+        .await
+        .map(|d| d.0)
+        .unwrap_or_default();
+    let paid: Vec<_> = lines.iter().filter(|l| !l.is_gift).collect();
+    context! {
+        number => &o.number, url => format!("/orders/{}", o.number), placed_at => o.placed_at.to_rfc3339(),
+        status => &o.status, status_label => status_label(state, req, &o.status),
+        first_item_name => paid.first().map(|l| l.product_name.clone()).unwrap_or_default(),
+        item_count => paid.len(), total => o.total, thumb_url => Value::from(()),
+    }
+}
+
+/// A coupon in the member's list or the checkout select.
+pub fn coupon_view(state: &AppState, req: &Req, c: &CouponRow) -> Value {
+    let value_label = if c.kind == "percent" {
+        let mut s = format!("{}%", c.rate_bp / 100);
+        if let Some(cap) = c.max_discount {
+            s.push_str(&format!(
+                " ({} {})",
+                t(state, req, "coupon.cap"),
+                format_won(req.locale, cap)
+            ));
+        }
+        s
+    } else {
+        format_won(req.locale, c.amount)
+    };
+    context! {
+        id => c.id, name => &c.name, value_label => value_label, min_order => c.min_order,
+        valid_until => c.valid_until.to_rfc3339(), code => &c.code,
+    }
+}
+
+fn problem_text(state: &AppState, req: &Req, p: &CartProblem) -> String {
+    match p {
+        CartProblem::PriceChanged { from, to } => t(state, req, "cart.problem.price_changed")
+            .replace("{from}", &format_won(req.locale, *from))
+            .replace("{to}", &format_won(req.locale, *to)),
+        CartProblem::SoldOut => t(state, req, "cart.problem.sold_out"),
+        CartProblem::Unavailable => t(state, req, "cart.problem.unavailable"),
+        CartProblem::QuantityReduced { to } => {
+            t(state, req, "cart.problem.quantity_reduced").replace("{count}", &to.to_string())
+        }
+    }
+}
+
+/// A cart line.
+pub fn cart_line(state: &AppState, req: &Req, l: &CartLineView) -> Value {
+    let prefix = state.app.config.media_url();
+    context! {
+        sku_id => l.sku_id, product_name => &l.product_name, product_url => product_path(&l.product_slug),
+        option_label => &l.option_label,
+        thumb_url => l.thumb_hash.as_deref().map(|h| media_url(&prefix, h, ThumbSize::List)),
+        unit_price => l.unit_price, list_price => l.list_price, quantity => l.quantity,
+        line_total => l.line_total, stock => l.stock, max_quantity => l.max_quantity,
+        problems => l.problems.iter().map(|p| problem_text(state, req, p)).collect::<Vec<_>>(),
+        is_orderable => l.orderable, gift => false,
+    }
+}
+
+fn notice_key(n: Notice) -> &'static str {
+    match n {
+        Notice::CouponExpired => "checkout.notice.coupon_expired",
+        Notice::CouponUsedUp => "checkout.notice.coupon_used_up",
+        Notice::CouponNotApplicable => "checkout.notice.coupon_not_applicable",
+        Notice::CouponBelowMinimum => "checkout.notice.coupon_below_minimum",
+        Notice::PointsBalanceTooLow => "checkout.notice.points_balance_too_low",
+        Notice::PointsReduced => "checkout.notice.points_reduced",
+        Notice::PointsBelowMinimum => "checkout.notice.points_below_minimum",
+    }
+}
+
+/// The summary box of a quote (`None` when nothing is orderable).
+pub fn summary(state: &AppState, req: &Req, q: &Quote) -> Option<Value> {
+    let b = q.breakdown.as_ref()?;
+    let standard_items: i64 = q
+        .lines
+        .iter()
+        .filter(|l| l.orderable && l.shipping_policy == "standard")
+        .map(|l| l.line_total)
+        .sum();
+    let threshold = state.app.config.shop.free_shipping_threshold;
+    let left = threshold - (standard_items - b.grade_discount.get() - b.coupon_discount.get());
+    let mut notices: Vec<String> = b
+        .notices
+        .iter()
+        .map(|n| t(state, req, notice_key(*n)))
+        .collect();
+    if q.coupon_code_unknown {
+        notices.push(t(state, req, "checkout.notice.coupon_code_unknown"));
+    }
+    Some(context! {
+        items_subtotal => b.items_subtotal.get(), grade_discount => b.grade_discount.get(),
+        coupon_discount => b.coupon_discount.get(), shipping_fee => b.shipping_fee.get(),
+        remote_surcharge => b.remote_surcharge.get(), points_used => b.points_used.get(),
+        total => b.total.get(), points_to_earn => b.points_to_earn.get(),
+        free_shipping_left => (threshold > 0 && standard_items > 0 && b.shipping_fee.get() > 0 && left > 0).then_some(left),
+        notices => notices,
+        gifts => q.gifts.iter().map(|(_, _, name, label)| context! { name => name, option_label => label }).collect::<Vec<_>>(),
+    })
+}
+
+/// Everything the order page and the completion page show. `demo_deposit` adds the demo's
+/// deposit button for an awaiting virtual account.
+pub async fn order_detail(
+    state: &AppState,
+    req: &Req,
+    o: &OrderRow,
+) -> Result<Value, jangteo_app::AppError> {
+    let (lines, events, payment) = state.app.order_details(o).await?;
+    let status: jangteo_core::order::OrderStatus = o
+        .status
+        .parse()
+        .map_err(|e| jangteo_app::AppError::Other(format!("{e}")))?;
+    use jangteo_core::order::OrderEvent as E;
+    let can_cancel = status.apply(&E::CancelledByBuyer).is_ok();
+    let can_confirm = status.apply(&E::PurchaseConfirmed).is_ok();
+    let shipment = match (&o.carrier, &o.waybill) {
+        (Some(c), Some(w)) => Some(context! {
+            carrier_name => carrier::carrier(c).map_or(c.as_str(), |x| x.name), waybill => w,
+            tracking_url => carrier::tracking_url(c, w),
+        }),
+        _ => None,
+    };
+    let payment_view = payment.as_ref().map(|p| {
+        let va = match (&p.va_bank, &p.va_account, &p.va_holder, p.va_deadline) {
+            (Some(b), Some(a), Some(h), Some(d)) if p.status == "waiting_for_deposit" => Some(context! {
+                bank => b, account => a, holder => h, amount => p.amount, deadline => d.to_rfc3339(),
+            }),
+            _ => None,
+        };
+        context! {
+            method_label => payment_method_label(&p.method), status_label => t(state, req, &format!("payment.status.{}", p.status)),
+            amount => p.amount, approved_at => p.approved_at.map(|d| d.to_rfc3339()), card_company => &p.card_company,
+            virtual_account => va, refunded_amount => p.cancelled_amount,
+        }
+    });
+    let demo_deposit = (state.app.test_gateway.is_some()
+        && o.status == "awaiting_deposit"
+        && o.payment_method == "virtual_account")
+        .then(|| format!("/payments/test/deposit/{}", o.number));
+    Ok(context! {
+        number => &o.number, url => format!("/orders/{}", o.number), placed_at => o.placed_at.to_rfc3339(),
+        status => &o.status, status_label => status_label(state, req, &o.status),
+        payment_method_label => payment_method_label(&o.payment_method),
+        orderer => context! { name => &o.orderer_name, mobile => format_mobile(&o.orderer_mobile), email => &o.orderer_email },
+        recipient => context! { name => &o.recipient_name, mobile => format_mobile(&o.recipient_mobile), postcode => &o.postcode,
+            address1 => &o.address1, address2 => &o.address2, memo => &o.delivery_memo },
+        lines => lines.iter().map(|l| context! {
+            product_name => &l.product_name,
+            product_url => (!l.product_slug.is_empty()).then(|| product_path(&l.product_slug)),
+            option_label => &l.option_label, unit_price => l.unit_price, quantity => l.quantity,
+            quantity_cancelled => l.quantity_cancelled, total => l.total, is_gift => l.is_gift,
+        }).collect::<Vec<_>>(),
+        summary => context! {
+            items_subtotal => o.items_subtotal, grade_discount => o.grade_discount, coupon_discount => o.coupon_discount,
+            shipping_fee => o.shipping_fee, remote_surcharge => o.remote_surcharge, points_used => o.points_used,
+            total => o.total, points_to_earn => o.points_to_earn, gifts => Vec::<Value>::new(),
+        },
+        timeline => events.iter().map(|e| context! {
+            at => e.created_at.to_rfc3339(), label => t(state, req, &format!("order.event.{}", e.event)), note => &e.note,
+        }).collect::<Vec<_>>(),
+        payment => payment_view,
+        shipment => shipment,
+        can_cancel => can_cancel, can_confirm => can_confirm,
+        cancel_url => format!("/orders/{}/cancel", o.number), confirm_url => format!("/orders/{}/confirm", o.number),
+        is_guest_order => o.member_id.is_none(),
+        demo_deposit_url => demo_deposit,
+    })
+}

@@ -1,0 +1,317 @@
+//! Order pages after checkout: detail, guest lookup, cancel, purchase confirmation, the demo's
+//! deposit button; the gateway webhook; the staff order API; the demo outbox.
+
+use crate::auth::{AuthSession, ClientIp};
+use crate::checkout::buyer;
+use crate::context::Req;
+use crate::errors::WebError;
+use crate::forms::{form_errors, page, refused_status, see_other, with_status};
+use crate::order_views::order_detail;
+use crate::router::AppState;
+use crate::session::{flash, grant_guest_order};
+use crate::views::val;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::{Form, Json};
+use bytes::Bytes;
+use jangteo_app::AppError;
+use jangteo_app::orders::Actor;
+use jangteo_core::order::OrderEvent;
+use minijinja::context;
+use serde::Deserialize;
+use tower_sessions::Session;
+
+/// GET /orders/{number}
+pub async fn show_order(
+    State(state): State<AppState>,
+    req: Req,
+    auth: AuthSession,
+    session: Session,
+    Path(number): Path<String>,
+) -> Result<Response, WebError> {
+    let actor = buyer(&state, &auth, &session, &number).await?;
+    let order = state.app.order_for(&number, &actor).await?;
+    let detail = order_detail(&state, &req, &order).await?;
+    page(
+        &state,
+        &req,
+        "orders/detail.html",
+        "order.detail_title",
+        context! { order => detail },
+    )
+    .await
+}
+
+/// POST /orders/{number}/cancel
+pub async fn cancel_order(
+    State(state): State<AppState>,
+    auth: AuthSession,
+    session: Session,
+    Path(number): Path<String>,
+) -> Result<Response, WebError> {
+    let actor = buyer(&state, &auth, &session, &number).await?;
+    match state.app.cancel_order(&number, &actor, "구매자 취소").await {
+        Ok(()) => flash(&session, "success", "flash.order_cancelled").await,
+        Err(AppError::Conflict(code)) => {
+            flash(&session, "error", &format!("error.conflict.{code}")).await
+        }
+        Err(e) => return Err(e.into()),
+    }
+    Ok(see_other(&format!("/orders/{number}")))
+}
+
+/// POST /orders/{number}/confirm
+pub async fn confirm_order(
+    State(state): State<AppState>,
+    auth: AuthSession,
+    session: Session,
+    Path(number): Path<String>,
+) -> Result<Response, WebError> {
+    let actor = buyer(&state, &auth, &session, &number).await?;
+    match state.app.confirm_purchase(&number, &actor).await {
+        Ok(()) => flash(&session, "success", "flash.purchase_confirmed").await,
+        Err(AppError::Conflict(code)) => {
+            flash(&session, "error", &format!("error.conflict.{code}")).await
+        }
+        Err(e) => return Err(e.into()),
+    }
+    Ok(see_other(&format!("/orders/{number}")))
+}
+
+/// Guest lookup form.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct LookupForm {
+    number: String,
+    mobile: String,
+    password: String,
+}
+
+/// GET /orders/lookup
+pub async fn new_lookup(State(state): State<AppState>, req: Req) -> Result<Response, WebError> {
+    page(
+        &state,
+        &req,
+        "orders/lookup.html",
+        "order.lookup_title",
+        context! { form => context! {}, errors => context! {} },
+    )
+    .await
+}
+
+/// POST /orders/lookup
+pub async fn create_lookup(
+    State(state): State<AppState>,
+    req: Req,
+    session: Session,
+    ClientIp(ip): ClientIp,
+    Form(form): Form<LookupForm>,
+) -> Result<Response, WebError> {
+    match state.app.guest_lookup(&form.number, &form.mobile, &form.password, &ip).await {
+        Ok(number) => {
+            grant_guest_order(&session, &number).await;
+            Ok(see_other(&format!("/orders/{number}")))
+        }
+        Err(e) => match form_errors(&state, &req, &e) {
+            Some(errors) => Ok(with_status(
+                page(&state, &req, "orders/lookup.html", "order.lookup_title", context! {
+                    form => context! { number => &form.number, mobile => &form.mobile }, errors => val(errors),
+                }).await?,
+                refused_status(&e),
+            )),
+            None => Err(e.into()),
+        },
+    }
+}
+
+/// POST /payments/test/deposit/{number}: the demo's "deposit" button (test gateway only).
+pub async fn simulate_deposit(
+    State(state): State<AppState>,
+    auth: AuthSession,
+    session: Session,
+    Path(number): Path<String>,
+) -> Result<Response, WebError> {
+    buyer(&state, &auth, &session, &number).await?;
+    if state.app.test_gateway_deposit(&number).await? {
+        flash(&session, "success", "flash.deposit_received").await;
+    }
+    Ok(see_other(&format!("/orders/{number}")))
+}
+
+/// POST /webhooks/{provider}: the gateway's deposit notice. Verified by the app (secret +
+/// lookup); CSRF-exempt because it is server to server.
+pub async fn payment_webhook(
+    State(state): State<AppState>,
+    Path(provider): Path<String>,
+    body: Bytes,
+) -> Response {
+    if provider != state.app.gateway.name() {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    match state.app.handle_payment_webhook(&body).await {
+        Ok(_) => (StatusCode::OK, "OK").into_response(),
+        Err(AppError::Conflict(_) | AppError::Invalid(_)) => {
+            (StatusCode::UNAUTHORIZED, "unverified").into_response()
+        }
+        Err(AppError::NotFound) => (StatusCode::NOT_FOUND, "unknown payment").into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "webhook failed");
+            // Non-200: the gateway retries later.
+            (StatusCode::INTERNAL_SERVER_ERROR, "retry").into_response()
+        }
+    }
+}
+
+/// Staff order actions over HTTP Basic auth (the back office's screens come later).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct StaffActionJson {
+    carrier: String,
+    waybill: String,
+    reason: String,
+}
+
+fn api_error(status: StatusCode, code: &str, message: &str) -> Response {
+    (
+        status,
+        Json(serde_json::json!({ "error": { "code": code, "message": message } })),
+    )
+        .into_response()
+}
+
+/// POST /api/v1/staff/orders/{number}/{action}: `confirm-deposit`, `prepare`, `ship`, `deliver`,
+/// `cancel`.
+pub async fn staff_order_action(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path((number, action)): Path<(String, String)>,
+    body: Option<Json<StaffActionJson>>,
+) -> Response {
+    let Some((email, password)) = basic_credentials(&headers) else {
+        return (
+            StatusCode::UNAUTHORIZED,
+            [(header::WWW_AUTHENTICATE, "Basic realm=\"jangteo staff\"")],
+            "",
+        )
+            .into_response();
+    };
+    let staff = match state.app.authenticate_staff(&email, &password).await {
+        Ok(Some(s)) => s,
+        Ok(None) => {
+            return api_error(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "staff login failed",
+            );
+        }
+        Err(e) => {
+            return api_error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                &e.to_string(),
+            );
+        }
+    };
+    let body = body.map(|Json(b)| b).unwrap_or_default();
+    let actor = Actor::Staff(staff.email.clone());
+    let result = match action.as_str() {
+        "confirm-deposit" => state
+            .app
+            .confirm_bank_deposit(&number, &staff.email)
+            .await
+            .map(|_| ()),
+        "prepare" => {
+            state
+                .app
+                .advance_order(&number, OrderEvent::PreparationStarted, &actor)
+                .await
+        }
+        "ship" => {
+            state
+                .app
+                .advance_order(
+                    &number,
+                    OrderEvent::Shipped {
+                        carrier: body.carrier,
+                        waybill: body.waybill,
+                    },
+                    &actor,
+                )
+                .await
+        }
+        "deliver" => {
+            state
+                .app
+                .advance_order(&number, OrderEvent::Delivered, &actor)
+                .await
+        }
+        "cancel" => {
+            state
+                .app
+                .cancel_order(
+                    &number,
+                    &actor,
+                    if body.reason.is_empty() {
+                        "판매자 취소"
+                    } else {
+                        &body.reason
+                    },
+                )
+                .await
+        }
+        _ => return api_error(StatusCode::NOT_FOUND, "unknown_action", "unknown action"),
+    };
+    match result {
+        Ok(()) => match state.app.order_for(&number, &actor).await {
+            Ok(o) => {
+                Json(serde_json::json!({ "number": o.number, "status": o.status })).into_response()
+            }
+            Err(_) => api_error(StatusCode::NOT_FOUND, "not_found", "no such order"),
+        },
+        Err(AppError::NotFound) => api_error(StatusCode::NOT_FOUND, "not_found", "no such order"),
+        Err(AppError::Conflict(code)) => api_error(
+            StatusCode::CONFLICT,
+            code,
+            "not allowed in the order's current state",
+        ),
+        Err(e) => api_error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            &e.to_string(),
+        ),
+    }
+}
+
+fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
+    use base64::Engine;
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let encoded = value.strip_prefix("Basic ")?;
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(encoded.trim())
+        .ok()?;
+    let text = String::from_utf8(decoded).ok()?;
+    let (user, pass) = text.split_once(':')?;
+    Some((user.to_owned(), pass.to_owned()))
+}
+
+/// GET /dev/outbox: the messages the `test` adapters recorded (demo and development only).
+pub async fn show_outbox(State(state): State<AppState>, req: Req) -> Result<Response, WebError> {
+    if !state.app.outbox_visible() {
+        return Err(WebError::NotFound);
+    }
+    let messages = state.app.recent_messages(100).await?;
+    let list: Vec<_> = messages.iter().map(|m| context! {
+        id => m.id, at => m.created_at.to_rfc3339(), event => &m.event, channel => &m.channel,
+        recipient => &m.recipient, subject => &m.subject, state => &m.state,
+        body_text => &m.body_text, body_html => &m.body_html,
+    }).collect();
+    page(
+        &state,
+        &req,
+        "dev/outbox.html",
+        "outbox.title",
+        context! { messages => list },
+    )
+    .await
+}

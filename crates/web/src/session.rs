@@ -1,0 +1,170 @@
+//! The session store (tower-sessions) on the shop's database, and the small typed values pages
+//! keep in a session: the guest cart, flash notices, guest order access.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use jangteo_app::App;
+use jangteo_app::cart::CartLine;
+use serde::{Deserialize, Serialize};
+use tower_sessions::Session;
+use tower_sessions::session::{Id, Record};
+use tower_sessions::session_store::{self, SessionStore};
+
+/// Sessions stored through the app in the `sessions` table.
+#[derive(Clone)]
+pub struct DbSessionStore {
+    app: App,
+}
+
+impl std::fmt::Debug for DbSessionStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DbSessionStore")
+    }
+}
+
+impl DbSessionStore {
+    /// A store over the app's database.
+    pub fn new(app: App) -> Self {
+        Self { app }
+    }
+}
+
+fn expiry(record: &Record) -> DateTime<Utc> {
+    DateTime::from_timestamp(record.expiry_date.unix_timestamp(), 0).unwrap_or_else(Utc::now)
+}
+
+fn backend(e: impl std::fmt::Display) -> session_store::Error {
+    session_store::Error::Backend(e.to_string())
+}
+
+#[async_trait]
+impl SessionStore for DbSessionStore {
+    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
+        let data = serde_json::to_string(&record.data)
+            .map_err(|e| session_store::Error::Encode(e.to_string()))?;
+        // A fresh id on the (astronomically unlikely) collision.
+        while !self
+            .app
+            .create_session(&record.id.to_string(), &data, expiry(record))
+            .await
+            .map_err(backend)?
+        {
+            record.id = Id::default();
+        }
+        Ok(())
+    }
+
+    async fn save(&self, record: &Record) -> session_store::Result<()> {
+        let data = serde_json::to_string(&record.data)
+            .map_err(|e| session_store::Error::Encode(e.to_string()))?;
+        self.app
+            .save_session(&record.id.to_string(), &data, expiry(record))
+            .await
+            .map_err(backend)
+    }
+
+    async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
+        let Some(data) = self
+            .app
+            .load_session(&id.to_string())
+            .await
+            .map_err(backend)?
+        else {
+            return Ok(None);
+        };
+        let data =
+            serde_json::from_str(&data).map_err(|e| session_store::Error::Decode(e.to_string()))?;
+        // The stored expiry was checked by the query; the manager sets a new one on save.
+        Ok(Some(Record {
+            id: *id,
+            data,
+            expiry_date: time::OffsetDateTime::now_utc() + time::Duration::hours(1),
+        }))
+    }
+
+    async fn delete(&self, id: &Id) -> session_store::Result<()> {
+        self.app
+            .delete_session(&id.to_string())
+            .await
+            .map_err(backend)
+    }
+}
+
+const CART: &str = "cart";
+const FLASH: &str = "flash";
+const GUEST_ORDERS: &str = "guest_orders";
+
+/// A one-time notice shown on the next page.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Flash {
+    /// `success`, `info` or `error`.
+    pub kind: String,
+    /// Message key (translated when shown).
+    pub key: String,
+}
+
+/// The guest cart kept in the session.
+pub async fn guest_cart(session: &Session) -> Vec<CartLine> {
+    session.get(CART).await.ok().flatten().unwrap_or_default()
+}
+
+/// Stores the guest cart.
+pub async fn set_guest_cart(session: &Session, lines: &[CartLine]) {
+    if let Err(e) = session.insert(CART, lines).await {
+        tracing::warn!(error = %e, "could not keep the guest cart");
+    }
+}
+
+/// Empties the guest cart.
+pub async fn clear_guest_cart(session: &Session) {
+    let _ = session.remove::<Vec<CartLine>>(CART).await;
+}
+
+/// Queues a notice for the next page.
+pub async fn flash(session: &Session, kind: &str, key: &str) {
+    let mut list: Vec<Flash> = session.get(FLASH).await.ok().flatten().unwrap_or_default();
+    list.push(Flash {
+        kind: kind.to_owned(),
+        key: key.to_owned(),
+    });
+    let _ = session.insert(FLASH, list).await;
+}
+
+/// Takes the queued notices.
+pub async fn take_flash(session: &Session) -> Vec<Flash> {
+    // Reading first avoids marking every session modified on every page.
+    let has: Option<Vec<Flash>> = session.get(FLASH).await.ok().flatten();
+    match has {
+        Some(list) if !list.is_empty() => {
+            let _ = session.remove::<Vec<Flash>>(FLASH).await;
+            list
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Remembers that this session proved access to a guest order.
+pub async fn grant_guest_order(session: &Session, number: &str) {
+    let mut list: Vec<String> = session
+        .get(GUEST_ORDERS)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    if !list.iter().any(|n| n == number) {
+        list.push(number.to_owned());
+        list.truncate(20);
+        let _ = session.insert(GUEST_ORDERS, list).await;
+    }
+}
+
+/// Whether this session may see a guest order.
+pub async fn has_guest_order(session: &Session, number: &str) -> bool {
+    let list: Vec<String> = session
+        .get(GUEST_ORDERS)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    list.iter().any(|n| n == number)
+}
