@@ -493,14 +493,12 @@ impl App {
 
     /// Where an existing order's checkout continues.
     async fn placed_state(&self, order: &OrderRow) -> AppResult<Placed> {
-        let next = if order.status == OrderStatus::PendingPayment.as_str() {
-            NextStep::Pay(format!("/checkout/pay/{}", order.number))
-        } else {
-            NextStep::Complete
-        };
+        if order.status == OrderStatus::PendingPayment.as_str() {
+            return self.start_payment(&order.number).await;
+        }
         Ok(Placed {
             number: order.number.clone(),
-            next,
+            next: NextStep::Complete,
         })
     }
 
@@ -674,8 +672,11 @@ impl App {
             orders::set_shipment(&mut tx, order.id, carrier, waybill).await?;
         }
         record_event(&mut tx, &order, event.name(), next, actor, "", now).await?;
-        if matches!(event, OrderEvent::Shipped { .. }) {
-            self.notify_order(&mut tx, &order, "shipped", None).await?;
+        if matches!(event, OrderEvent::Shipped { .. })
+            && let Some(shipped) = orders::lock_by_number(&mut tx, number).await?
+        {
+            self.notify_order(&mut tx, &shipped, "shipped", None)
+                .await?;
         }
         tx.commit().await?;
         Ok(())
@@ -815,6 +816,13 @@ impl App {
                 },
             },
         });
+        if let (Some(c), Some(w)) = (&order.carrier, &order.waybill) {
+            context["shipment"] = serde_json::json!({
+                "carrier_name": jangteo_core::carrier::carrier(c).map_or(c.as_str(), |x| x.name),
+                "waybill": w,
+                "tracking_url": jangteo_core::carrier::tracking_url(c, w),
+            });
+        }
         if let Some(p) = &payment
             && let (Some(bank), Some(account), Some(holder), Some(deadline)) =
                 (&p.va_bank, &p.va_account, &p.va_holder, p.va_deadline)

@@ -8,6 +8,7 @@ pub mod db;
 pub mod fakes;
 pub mod fixtures;
 pub mod server;
+pub mod shopper;
 pub mod smtp_sink;
 
 pub use db::{Backend, TestDb};

@@ -111,3 +111,22 @@ pub async fn stock_of(db: &Db, sku_id: i64) -> DbResult<Option<i64>> {
         .context("reading stock")
         .map(|r| r.map(|(s,)| s))
 }
+
+/// Sets a SKU's stock (staff correction, tests).
+pub async fn set_stock(tx: &mut Tx, sku_id: i64, stock: i64) -> DbResult<()> {
+    tx_execute!(
+        tx,
+        "UPDATE skus SET stock = $2 WHERE id = $1",
+        sku_id,
+        stock
+    )
+    .context("setting stock")
+    .map(|_| ())
+}
+
+/// A SKU id by its code.
+pub async fn sku_id_by_code(db: &Db, code: &str) -> DbResult<Option<i64>> {
+    read_optional!(db, (i64,), "SELECT id FROM skus WHERE code = $1", code)
+        .context("finding SKU by code")
+        .map(|r| r.map(|(id,)| id))
+}

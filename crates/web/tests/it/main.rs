@@ -3,6 +3,7 @@
 
 mod browser;
 mod cache;
+mod checkout;
 mod limits;
 mod media;
 mod pages;

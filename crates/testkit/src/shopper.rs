@@ -1,0 +1,131 @@
+//! A browser-like HTTP client for form journeys: keeps the session cookie, never follows
+//! redirects (tests assert them), sends same-origin headers like a browser's form post.
+
+use std::sync::Mutex;
+
+/// One response.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// Status.
+    pub status: u16,
+    /// `Location` of a redirect (path and query).
+    pub location: Option<String>,
+    /// Body.
+    pub body: String,
+}
+
+impl Page {
+    /// The value of `<input … name="NAME" … value="…">` in the body.
+    pub fn input_value(&self, name: &str) -> Option<String> {
+        let needle = format!("name=\"{name}\"");
+        let at = self.body.find(&needle)?;
+        let tag_start = self.body[..at].rfind('<')?;
+        let tag_end = at + self.body[at..].find('>')?;
+        let tag = &self.body[tag_start..tag_end];
+        let v = tag.find("value=\"")? + 7;
+        let end = tag[v..].find('"')?;
+        Some(tag[v..v + end].to_owned())
+    }
+}
+
+/// A visitor with its own session.
+pub struct Shopper {
+    base: String,
+    client: reqwest::Client,
+    cookie: Mutex<Option<String>>,
+}
+
+impl Shopper {
+    /// A new visitor of the shop at `base_url`.
+    pub fn new(base_url: &str) -> Self {
+        Self {
+            base: base_url.trim_end_matches('/').to_owned(),
+            client: crate::server::client(),
+            cookie: Mutex::new(None),
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        if path.starts_with("http") {
+            path.to_owned()
+        } else {
+            format!("{}{path}", self.base)
+        }
+    }
+
+    async fn finish(&self, response: reqwest::Response) -> Page {
+        for value in response.headers().get_all(reqwest::header::SET_COOKIE) {
+            let Ok(text) = value.to_str() else { continue };
+            if let Some(rest) = text.strip_prefix("jt_session=") {
+                let value = rest.split(';').next().unwrap_or("");
+                let expired = text.contains("Max-Age=0") || value.is_empty();
+                *self.cookie.lock().unwrap() = (!expired).then(|| format!("jt_session={value}"));
+            }
+        }
+        let status = response.status().as_u16();
+        let location = response
+            .headers()
+            .get(reqwest::header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .map(|l| l.strip_prefix(&self.base).unwrap_or(l).to_owned());
+        Page {
+            status,
+            location,
+            body: response.text().await.unwrap_or_default(),
+        }
+    }
+
+    fn with_cookie(&self, mut rb: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        if let Some(c) = self.cookie.lock().unwrap().clone() {
+            rb = rb.header(reqwest::header::COOKIE, c);
+        }
+        rb
+    }
+
+    /// Whether the visitor has a session cookie.
+    pub fn has_session(&self) -> bool {
+        self.cookie.lock().unwrap().is_some()
+    }
+
+    /// GET.
+    pub async fn get(&self, path: &str) -> Page {
+        let rb = self.with_cookie(self.client.get(self.url(path)));
+        self.finish(
+            rb.send()
+                .await
+                .unwrap_or_else(|e| panic!("GET {path}: {e}")),
+        )
+        .await
+    }
+
+    /// POST a form like a browser on this site.
+    pub async fn post(&self, path: &str, form: &[(&str, &str)]) -> Page {
+        self.post_with(
+            path,
+            form,
+            &[("origin", &self.base), ("sec-fetch-site", "same-origin")],
+        )
+        .await
+    }
+
+    /// POST a form with these extra headers (no browser headers added).
+    pub async fn post_with(
+        &self,
+        path: &str,
+        form: &[(&str, &str)],
+        headers: &[(&str, &str)],
+    ) -> Page {
+        let mut rb = self
+            .with_cookie(self.client.post(self.url(path)))
+            .form(form);
+        for (k, v) in headers {
+            rb = rb.header(*k, *v);
+        }
+        self.finish(
+            rb.send()
+                .await
+                .unwrap_or_else(|e| panic!("POST {path}: {e}")),
+        )
+        .await
+    }
+}
