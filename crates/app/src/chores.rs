@@ -16,8 +16,13 @@ const DEAD_RETENTION_DAYS: i64 = 90;
 
 /// Default cron expressions (Asia/Seoul) by schedule name; `schedules.NAME` in the configuration
 /// overrides them.
-const DEFAULT_SCHEDULES: [(&str, &str, &str); 1] =
-    [("prune-finished-jobs", "30 4 * * *", PRUNE_JOBS)];
+const DEFAULT_SCHEDULES: [(&str, &str, &str); 2] = [
+    ("prune-finished-jobs", "30 4 * * *", PRUNE_JOBS),
+    ("prune-sessions", "40 4 * * *", PRUNE_SESSIONS),
+];
+
+/// Deletes expired sessions and old login attempts.
+pub const PRUNE_SESSIONS: &str = "sessions.prune";
 
 impl App {
     /// The handlers of every chore.
@@ -47,6 +52,28 @@ impl App {
                     .as_i64()
                     .ok_or("payload without message_id")?;
                 app.deliver_message(id, job.is_last_attempt()).await
+            }
+        });
+        let app = self.clone();
+        handlers.register(crate::orders::EXPIRE_DEPOSIT, move |job| {
+            let app = app.clone();
+            async move {
+                let number = job.payload["number"]
+                    .as_str()
+                    .ok_or("payload without number")?;
+                app.expire_deposit(number)
+                    .await
+                    .map(|_| ())
+                    .map_err(|e| e.to_string())
+            }
+        });
+        let app = self.clone();
+        handlers.register(PRUNE_SESSIONS, move |_job| {
+            let app = app.clone();
+            async move {
+                let removed = app.prune_sessions().await.map_err(|e| e.to_string())?;
+                tracing::info!(sessions.removed = removed, "pruned expired sessions");
+                Ok(())
             }
         });
         handlers

@@ -160,7 +160,7 @@ impl App {
         if let Some(existing) =
             orders::find_by_checkout_token(&self.db, &input.checkout_token).await?
         {
-            return Ok(self.placed_state(&existing).await?);
+            return self.placed_state(&existing).await;
         }
         let member = match member_id {
             Some(id) => Some(self.active_member(id).await?),
