@@ -102,6 +102,10 @@ pub struct DemoReport {
     pub staff_email: String,
     /// The staff password, newly set on every run (only its hash is stored).
     pub staff_password: String,
+    /// The demo member's login e-mail.
+    pub member_email: String,
+    /// The demo member's password, newly set on every run.
+    pub member_password: String,
 }
 
 /// Options of a demo load.
@@ -204,6 +208,8 @@ impl App {
             false
         };
         let bulk_added = self.load_bulk(&catalog, options.bulk_products).await?;
+        self.load_demo_promotions().await?;
+        let member_password = self.ensure_demo_member().await?;
 
         let password = random_password()?;
         let hash = hash_password(password.clone()).await?;
@@ -226,6 +232,8 @@ impl App {
             listed_products: self.listed_product_count().await?,
             staff_email: DEMO_STAFF_EMAIL.into(),
             staff_password: password,
+            member_email: crate::demo_shop::DEMO_MEMBER_EMAIL.into(),
+            member_password,
         })
     }
 

@@ -9,6 +9,7 @@ pub mod chores;
 pub mod config;
 pub mod content;
 pub mod demo;
+mod demo_shop;
 mod error;
 pub mod media;
 pub mod members;

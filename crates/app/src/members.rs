@@ -165,6 +165,7 @@ impl App {
         else {
             return Err(AppError::field("email", "email_taken"));
         };
+        jangteo_db::promotions::issue_signup_coupons(&mut tx, id, now).await?;
         let bonus = self.config.members.signup_points;
         if bonus > 0 {
             jangteo_db::promotions::add_points(&mut tx, id, bonus, "signup", None, None, now)

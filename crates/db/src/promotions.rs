@@ -67,6 +67,8 @@ pub struct NewCoupon<'a> {
     pub valid_until: DateTime<Utc>,
     /// Uses per member.
     pub per_member_limit: i64,
+    /// Issued to every new member.
+    pub issue_on_signup: bool,
 }
 
 /// Creates a coupon (or returns the one with the same code).
@@ -82,8 +84,8 @@ pub async fn upsert_coupon(tx: &mut Tx, c: &NewCoupon<'_>, now: DateTime<Utc>) -
         tx,
         i64,
         "INSERT INTO coupons (code, name, kind, amount, rate_bp, max_discount, min_order, scope, scope_ids,
-             valid_from, valid_until, per_member_limit, is_active, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, TRUE, $13, $13) RETURNING id",
+             valid_from, valid_until, per_member_limit, issue_on_signup, is_active, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $14, TRUE, $13, $13) RETURNING id",
         c.code,
         c.name,
         c.kind,
@@ -96,7 +98,8 @@ pub async fn upsert_coupon(tx: &mut Tx, c: &NewCoupon<'_>, now: DateTime<Utc>) -
         c.valid_from,
         c.valid_until,
         c.per_member_limit,
-        now
+        now,
+        c.issue_on_signup
     )
     .context("creating coupon")
 }
@@ -118,6 +121,23 @@ pub async fn issue(
     )
     .context("issuing coupon")
     .map(|_| ())
+}
+
+/// Issues every switched-on sign-up coupon to a new member.
+pub async fn issue_signup_coupons(
+    tx: &mut Tx,
+    member_id: i64,
+    now: DateTime<Utc>,
+) -> DbResult<u64> {
+    tx_execute!(
+        tx,
+        "INSERT INTO member_coupons (member_id, coupon_id, issued_at)
+         SELECT $1, id, $2 FROM coupons WHERE issue_on_signup = TRUE AND is_active = TRUE AND valid_until > $2
+         ON CONFLICT (member_id, coupon_id) DO NOTHING",
+        member_id,
+        now
+    )
+    .context("issuing sign-up coupons")
 }
 
 /// Coupons issued to the member that are switched on (validity is checked by pricing).

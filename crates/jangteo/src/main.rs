@@ -165,6 +165,10 @@ async fn main() -> Result<()> {
             );
             println!("  관리자 (staff login)    {}", report.staff_email);
             println!("  비밀번호 (password)     {}", report.staff_password);
+            println!("  데모 회원 (member)      {}", report.member_email);
+            println!("  비밀번호 (password)     {}", report.member_password);
+            println!("  쿠폰 코드 (coupons)     WELCOME10, JANGTEO3000");
+            println!("  테스트 결제 · 메일함     {base}/dev/outbox (결제는 모두 테스트 결제)");
             println!(
                 "  (비밀번호는 실행할 때마다 새로 정해집니다 / a new password is set on every run)"
             );

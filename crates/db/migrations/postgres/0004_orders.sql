@@ -112,6 +112,8 @@ CREATE TABLE coupons (
     valid_from TIMESTAMPTZ NOT NULL,
     valid_until TIMESTAMPTZ NOT NULL,
     per_member_limit BIGINT NOT NULL DEFAULT 1 CHECK (per_member_limit > 0),
+    -- Issued to every new member at sign-up.
+    issue_on_signup BOOLEAN NOT NULL DEFAULT FALSE,
     is_active BOOLEAN NOT NULL DEFAULT TRUE,
     created_at TIMESTAMPTZ NOT NULL,
     updated_at TIMESTAMPTZ NOT NULL

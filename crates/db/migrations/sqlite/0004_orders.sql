@@ -112,6 +112,8 @@ CREATE TABLE coupons (
     valid_from TEXT NOT NULL,
     valid_until TEXT NOT NULL,
     per_member_limit INTEGER NOT NULL DEFAULT 1 CHECK (per_member_limit > 0),
+    -- Issued to every new member at sign-up.
+    issue_on_signup INTEGER NOT NULL DEFAULT 0,
     is_active INTEGER NOT NULL DEFAULT 1,
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL

@@ -130,3 +130,30 @@ pub async fn sku_id_by_code(db: &Db, code: &str) -> DbResult<Option<i64>> {
         .context("finding SKU by code")
         .map(|r| r.map(|(id,)| id))
 }
+
+/// Sets how a product ships (`standard`, `free`, `separate` with its own fee); false when no such
+/// product.
+pub async fn set_shipping(tx: &mut Tx, slug: &str, policy: &str, fee: i64) -> DbResult<bool> {
+    tx_execute!(
+        tx,
+        "UPDATE products SET shipping_policy = $2, shipping_fee = $3 WHERE slug = $1",
+        slug,
+        policy,
+        fee
+    )
+    .context("setting shipping policy")
+    .map(|n| n == 1)
+}
+
+/// The first active SKU of a product by slug.
+pub async fn first_sku_of(db: &Db, slug: &str) -> DbResult<Option<i64>> {
+    read_optional!(
+        db,
+        (i64,),
+        "SELECT s.id FROM skus s JOIN products p ON p.id = s.product_id
+         WHERE p.slug = $1 AND s.is_active ORDER BY s.position, s.id LIMIT 1",
+        slug
+    )
+    .context("finding first SKU")
+    .map(|r| r.map(|(id,)| id))
+}

@@ -225,6 +225,7 @@ async fn member_cart_merges_and_coupon_and_points_apply(backend: Backend) {
             valid_from: now - Duration::days(1),
             valid_until: now + Duration::days(30),
             per_member_limit: 1,
+            issue_on_signup: false,
         },
         now,
     )

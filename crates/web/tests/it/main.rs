@@ -2,6 +2,7 @@
 //! browser journeys in headless Chromium.
 
 mod browser;
+mod browser_checkout;
 mod cache;
 mod checkout;
 mod limits;

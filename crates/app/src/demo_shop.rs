@@ -1,0 +1,158 @@
+//! The demo's shopping setup: coupons, free gifts, product shipping policies and a member account
+//! to try checkout with (idempotent like the rest of the demo).
+
+use crate::members::random_token;
+use crate::{App, AppResult};
+use chrono::{Duration, Utc};
+use jangteo_db::catalog::stock;
+use jangteo_db::promotions::{self, NewCoupon};
+use jangteo_db::{members, settings};
+
+const PROMOTIONS_MARKER: &str = "demo.promotions.v1";
+
+/// The demo member's login e-mail.
+pub const DEMO_MEMBER_EMAIL: &str = "member@jangteo.example";
+
+impl App {
+    /// Coupons, gifts and shipping policies of the demo (once).
+    pub(crate) async fn load_demo_promotions(&self) -> AppResult<()> {
+        if settings::get(&self.db, PROMOTIONS_MARKER).await?.is_some() {
+            return Ok(());
+        }
+        let now = Utc::now();
+        let year = now + Duration::days(365);
+        let mut tx = self.db.begin().await?;
+        let coupon =
+            |code, name, kind, amount, rate_bp, max_discount, min_order, signup| NewCoupon {
+                code,
+                name,
+                kind,
+                amount,
+                rate_bp,
+                max_discount,
+                min_order,
+                scope: "all",
+                scope_ids: "",
+                valid_from: now - Duration::days(1),
+                valid_until: year,
+                per_member_limit: 1,
+                issue_on_signup: signup,
+            };
+        for c in [
+            coupon(
+                Some("WELCOME10"),
+                "첫 구매 10% 할인 (최대 5,000원)",
+                "percent",
+                0,
+                1_000,
+                Some(5_000),
+                20_000,
+                false,
+            ),
+            coupon(
+                Some("JANGTEO3000"),
+                "3,000원 할인 쿠폰",
+                "fixed",
+                3_000,
+                0,
+                None,
+                30_000,
+                false,
+            ),
+            coupon(
+                None,
+                "신규회원 5,000원 할인",
+                "fixed",
+                5_000,
+                0,
+                None,
+                40_000,
+                true,
+            ),
+        ] {
+            promotions::upsert_coupon(&mut tx, &c, now).await?;
+        }
+        for (slug, policy, fee) in [
+            ("jeju-tangerine-5kg", "free", 0),
+            ("chungju-apple-home", "free", 0),
+            ("seongju-honey-chamoe", "free", 0),
+            ("washed-cotton-bedding-set", "separate", 5_000),
+        ] {
+            stock::set_shipping(&mut tx, slug, policy, fee).await?;
+        }
+        tx.commit().await?;
+        let socks = stock::first_sku_of(&self.db, "plain-ankle-socks-5pack").await?;
+        let mug = stock::first_sku_of(&self.db, "matte-ceramic-mug-350ml").await?;
+        let coffee =
+            jangteo_db::catalog::products::find_by_slug(&self.db, "hand-drip-bag-coffee-30")
+                .await?;
+        let mut tx = self.db.begin().await?;
+        if let Some(socks) = socks {
+            promotions::insert_gift_rule(
+                &mut tx,
+                "7만원 이상 구매 시 양말 증정",
+                socks,
+                Some(70_000),
+                None,
+                now,
+            )
+            .await?;
+        }
+        if let (Some(mug), Some(coffee)) = (mug, coffee) {
+            promotions::insert_gift_rule(
+                &mut tx,
+                "드립백 커피 구매 시 머그컵 증정",
+                mug,
+                None,
+                Some(coffee.id),
+                now,
+            )
+            .await?;
+        }
+        settings::set(&mut tx, PROMOTIONS_MARKER, "1", now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The demo member (silver grade, some points), with a new password on every run; returns it.
+    pub(crate) async fn ensure_demo_member(&self) -> AppResult<String> {
+        let password = format!("demo{}", &random_token()?[..8]);
+        let hash = crate::demo::hash_password(password.clone()).await?;
+        let now = Utc::now();
+        match members::find_by_email(&self.db, DEMO_MEMBER_EMAIL).await? {
+            Some(m) => {
+                let mut tx = self.db.begin().await?;
+                members::set_password(&mut tx, m.id, &hash, now).await?;
+                tx.commit().await?;
+            }
+            None => {
+                let member = self
+                    .sign_up(crate::members::SignupInput {
+                        email: DEMO_MEMBER_EMAIL.into(),
+                        password: password.clone(),
+                        password_confirm: password.clone(),
+                        name: "김데모".into(),
+                        mobile: "010-1234-5678".into(),
+                        agree_terms: true,
+                        agree_privacy: true,
+                        agree_marketing: false,
+                    })
+                    .await?;
+                let mut tx = self.db.begin().await?;
+                members::set_grade(&mut tx, member.id, "silver", now).await?;
+                promotions::add_points(
+                    &mut tx,
+                    member.id,
+                    8_000,
+                    "manual",
+                    None,
+                    Some("demo-points"),
+                    now,
+                )
+                .await?;
+                tx.commit().await?;
+            }
+        }
+        Ok(password)
+    }
+}
