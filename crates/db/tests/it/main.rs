@@ -2,4 +2,5 @@
 
 mod catalog;
 mod migrations;
+mod orders;
 mod search;
