@@ -277,7 +277,28 @@ impl App {
         let mut views = Vec::with_capacity(lines.len());
         for line in lines {
             let Some(s) = snapshots.get(&line.sku_id) else {
-                // The SKU was deleted: nothing to show but that it is gone.
+                // The SKU was deleted: the line stays, marked, so the shopper sees it went.
+                views.push(CartLineView {
+                    sku_id: line.sku_id,
+                    sku_code: String::new(),
+                    product_id: 0,
+                    product_name: String::new(),
+                    product_slug: String::new(),
+                    category_id: 0,
+                    option_label: String::new(),
+                    thumb_hash: None,
+                    unit_price: line.seen_unit_price,
+                    list_price: line.seen_unit_price,
+                    quantity: line.quantity,
+                    order_quantity: 0,
+                    line_total: 0,
+                    stock: 0,
+                    max_quantity: 1,
+                    shipping_policy: "standard".into(),
+                    shipping_fee: 0,
+                    problems: vec![CartProblem::Unavailable],
+                    orderable: false,
+                });
                 continue;
             };
             let (unit, list) = unit_prices(s);

@@ -36,12 +36,31 @@ pub struct Quote {
     pub coupon: Option<CouponRow>,
     /// A typed code that matched no coupon.
     pub coupon_code_unknown: bool,
-    /// Gift lines: (rule id, SKU id, product name, option label).
-    pub gifts: Vec<(i64, i64, String, String)>,
+    /// Gifts added by the rules, as they will be ordered.
+    pub gifts: Vec<GiftLine>,
     /// The member's grade.
     pub grade: Option<GradeRow>,
     /// Points balance.
     pub points_balance: i64,
+}
+
+/// A free gift added to the order.
+#[derive(Debug, Clone)]
+pub struct GiftLine {
+    /// The rule.
+    pub rule_id: i64,
+    /// The gift's SKU.
+    pub sku_id: i64,
+    /// Its SKU code.
+    pub sku_code: String,
+    /// Its product.
+    pub product_id: i64,
+    /// Product slug.
+    pub product_slug: String,
+    /// Product name.
+    pub name: String,
+    /// Option label.
+    pub option_label: String,
 }
 
 /// Converts a stored coupon for pricing.
@@ -244,12 +263,15 @@ impl App {
             let labels = crate::cart::sku_labels(self, &ids).await?;
             for g in &b.gifts {
                 if let Some(s) = snaps.iter().find(|s| s.sku_id == g.gift_sku.get()) {
-                    gifts.push((
-                        g.rule_id,
-                        s.sku_id,
-                        s.name.clone(),
-                        labels.get(&s.sku_id).cloned().unwrap_or_default(),
-                    ));
+                    gifts.push(GiftLine {
+                        rule_id: g.rule_id,
+                        sku_id: s.sku_id,
+                        sku_code: s.sku_code.clone(),
+                        product_id: s.product_id,
+                        product_slug: s.slug.clone(),
+                        name: s.name.clone(),
+                        option_label: labels.get(&s.sku_id).cloned().unwrap_or_default(),
+                    });
                 }
             }
         }

@@ -331,19 +331,19 @@ impl App {
             )
             .await?;
         }
-        for (rule_id, sku_id, name, label) in &quote.gifts {
+        for gift in &quote.gifts {
             // A gift that ran out meanwhile is simply not added; the order stands.
-            if stock::reserve(&mut tx, *sku_id, 1).await? {
+            if stock::reserve(&mut tx, gift.sku_id, 1).await? {
                 orders::insert_line(
                     &mut tx,
                     order_id,
                     &NewOrderLine {
-                        sku_id: *sku_id,
-                        product_id: 0,
-                        product_name: name,
-                        product_slug: "",
-                        option_label: label,
-                        sku_code: "",
+                        sku_id: gift.sku_id,
+                        product_id: gift.product_id,
+                        product_name: &gift.name,
+                        product_slug: &gift.product_slug,
+                        option_label: &gift.option_label,
+                        sku_code: &gift.sku_code,
                         unit_price: 0,
                         quantity: 1,
                         subtotal: 0,
@@ -352,7 +352,7 @@ impl App {
                         points: 0,
                         total: 0,
                         is_gift: true,
-                        gift_rule_id: Some(*rule_id),
+                        gift_rule_id: Some(gift.rule_id),
                     },
                 )
                 .await?;

@@ -76,7 +76,9 @@ fn problem_text(state: &AppState, req: &Req, p: &CartProblem) -> String {
 pub fn cart_line(state: &AppState, req: &Req, l: &CartLineView) -> Value {
     let prefix = state.app.config.media_url();
     context! {
-        sku_id => l.sku_id, product_name => &l.product_name, product_url => product_path(&l.product_slug),
+        sku_id => l.sku_id,
+        product_name => if l.product_name.is_empty() { t(state, req, "cart.removed_product") } else { l.product_name.clone() },
+        product_url => (!l.product_slug.is_empty()).then(|| product_path(&l.product_slug)),
         option_label => &l.option_label,
         thumb_url => l.thumb_hash.as_deref().map(|h| media_url(&prefix, h, ThumbSize::List)),
         unit_price => l.unit_price, list_price => l.list_price, quantity => l.quantity,
@@ -124,7 +126,7 @@ pub fn summary(state: &AppState, req: &Req, q: &Quote) -> Option<Value> {
         total => b.total.get(), points_to_earn => b.points_to_earn.get(),
         free_shipping_left => (threshold > 0 && standard_items > 0 && b.shipping_fee.get() > 0 && left > 0).then_some(left),
         notices => notices,
-        gifts => q.gifts.iter().map(|(_, _, name, label)| context! { name => name, option_label => label }).collect::<Vec<_>>(),
+        gifts => q.gifts.iter().map(|g| context! { name => &g.name, option_label => &g.option_label }).collect::<Vec<_>>(),
     })
 }
 

@@ -283,6 +283,61 @@ pub async fn staff_order_action(
     }
 }
 
+/// A grade assignment.
+#[derive(Debug, Deserialize)]
+pub struct GradeJson {
+    grade: String,
+}
+
+/// POST /api/v1/staff/members/{id}/grade: assigns a membership grade by code.
+pub async fn staff_assign_grade(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(member_id): Path<i64>,
+    Json(body): Json<GradeJson>,
+) -> Response {
+    let Some((email, password)) = basic_credentials(&headers) else {
+        return (
+            StatusCode::UNAUTHORIZED,
+            [(header::WWW_AUTHENTICATE, "Basic realm=\"jangteo staff\"")],
+            "",
+        )
+            .into_response();
+    };
+    match state.app.authenticate_staff(&email, &password).await {
+        Ok(Some(_)) => {}
+        Ok(None) => {
+            return api_error(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "staff login failed",
+            );
+        }
+        Err(e) => {
+            return api_error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                &e.to_string(),
+            );
+        }
+    }
+    match state.app.assign_grade(member_id, &body.grade).await {
+        Ok(()) => {
+            Json(serde_json::json!({ "member": member_id, "grade": body.grade })).into_response()
+        }
+        Err(AppError::NotFound) => api_error(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "no such member or grade",
+        ),
+        Err(e) => api_error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            &e.to_string(),
+        ),
+    }
+}
+
 fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
     use base64::Engine;
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;

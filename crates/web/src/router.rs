@@ -224,6 +224,10 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/staff/orders/{number}/{action}",
             post(orders::staff_order_action),
         )
+        .route(
+            "/api/v1/staff/members/{id}/grade",
+            post(orders::staff_assign_grade),
+        )
         .route("/media/{hash}/{file}", get(media::show_thumbnail))
         .route("/static/{*path}", get(media::show_static))
         .route("/sitemap.xml", get(seo::show_sitemap))

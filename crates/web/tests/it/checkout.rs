@@ -78,14 +78,23 @@ async fn place(s: &Shopper, extra: &[(&str, &str)]) -> Page {
     let form = s.get("/checkout?guest=1").await;
     assert_eq!(form.status, 200, "{}", form.location.unwrap_or_default());
     let token = form.input_value("checkout_token").expect("checkout token");
-    let mut recalc: Vec<(&str, &str)> = ADDRESS.to_vec();
+    let overridden = |k: &&str| extra.iter().any(|(e, _)| e == k);
+    let mut recalc: Vec<(&str, &str)> = ADDRESS
+        .iter()
+        .copied()
+        .filter(|(k, _)| !overridden(k))
+        .collect();
     recalc.push(("checkout_token", &token));
     recalc.push(("recalculate", "1"));
     recalc.extend_from_slice(extra);
     let form = s.post("/checkout", &recalc).await;
     assert_eq!(form.status, 200);
     let total = form.input_value("expected_total").expect("expected total");
-    let mut fields: Vec<(&str, &str)> = ADDRESS.to_vec();
+    let mut fields: Vec<(&str, &str)> = ADDRESS
+        .iter()
+        .copied()
+        .filter(|(k, _)| !overridden(k))
+        .collect();
     fields.push(("checkout_token", &token));
     fields.push(("expected_total", &total));
     fields.push(("agree", "true"));
@@ -616,6 +625,28 @@ async fn csrf_throttling_and_validation(backend: Backend) {
         "nothing was added"
     );
 
+    // The session cookie is HttpOnly and SameSite=Lax (Secure only under an https base URL).
+    let r = jangteo_testkit::server::client()
+        .post(t.url("/cart/items"))
+        .form(&[("sku_id", tshirt.to_string()), ("quantity", "1".to_owned())])
+        .send()
+        .await
+        .unwrap();
+    let cookie = r
+        .headers()
+        .get("set-cookie")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        cookie.starts_with("jt_session=")
+            && cookie.contains("HttpOnly")
+            && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    assert!(!cookie.contains("Secure"), "plain http in tests");
+
     sign_up(&s, "throttle@example.com").await;
     let _ = s.post("/account/logout", &[]).await;
     for _ in 0..5 {
@@ -829,7 +860,244 @@ async fn concurrent_checkouts_never_oversell(backend: Backend) {
     );
 }
 
+async fn cart_shows_price_changes_sold_out_and_removed_lines(backend: Backend) {
+    let Some(t) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let c = fixtures::catalog(&t.app).await;
+    let tshirt = stock::sku_id_by_code(&t.app.db, "TSHIRT")
+        .await
+        .unwrap()
+        .unwrap();
+    let jeans = stock::sku_id_by_code(&t.app.db, "JEANS")
+        .await
+        .unwrap()
+        .unwrap();
+    let s = Shopper::new(&t.base_url);
+    add(&s, tshirt, 3).await;
+    add(&s, jeans, 1).await;
+    t.app
+        .update_product_price(
+            c.tshirt,
+            jangteo_core::catalog::Price::new(jangteo_core::Won(7_000), None),
+        )
+        .await
+        .unwrap();
+    set_stock(&t, jeans, 0).await;
+    let cart = s.get("/cart").await;
+    assert!(
+        cart.body.contains("7,000원으로 바뀌었습니다"),
+        "the price change is shown"
+    );
+    assert!(
+        cart.body.contains("품절되었습니다"),
+        "the sold-out line is shown"
+    );
+    // Checkout charges the new price and only the orderable line.
+    let form = s.get("/checkout?guest=1").await;
+    assert!(form.body.contains("21,000원"), "3 × 7,000원");
+    set_stock(&t, tshirt, 2).await;
+    assert!(
+        s.get("/cart").await.body.contains("재고가 2개 남아"),
+        "quantity reduced to the stock"
+    );
+    set_stock(&t, tshirt, 0).await;
+    let form = s.get("/checkout?guest=1").await;
+    assert_eq!(
+        form.location.as_deref(),
+        Some("/cart"),
+        "nothing orderable: back to the cart"
+    );
+}
+
+async fn staff(t: &TestApp, path: &str, body: serde_json::Value) -> reqwest::StatusCode {
+    jangteo_testkit::server::client()
+        .post(t.url(path))
+        .basic_auth("staff@example.com", Some("staffpass123"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+async fn grades_gifts_addresses_and_points_on_confirmation(backend: Backend) {
+    let Some((t, tshirt)) = shop(backend).await else {
+        return;
+    };
+    let hash = jangteo_app::demo::hash_password("staffpass123".into())
+        .await
+        .unwrap();
+    let tangerines = stock::sku_id_by_code(&t.app.db, "TANGERINES")
+        .await
+        .unwrap()
+        .unwrap();
+    let mut tx = t.app.db.begin().await.unwrap();
+    jangteo_db::staff::upsert(
+        &mut tx,
+        "staff@example.com",
+        "직원",
+        &hash,
+        "manager",
+        Utc::now(),
+    )
+    .await
+    .unwrap();
+    jangteo_db::promotions::insert_gift_rule(
+        &mut tx,
+        "1만원 이상 감귤 증정",
+        tangerines,
+        Some(10_000),
+        None,
+        Utc::now(),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+
+    let s = Shopper::new(&t.base_url);
+    sign_up(&s, "grade@example.com").await;
+    assert_eq!(
+        staff(
+            &t,
+            "/api/v1/staff/members/1/grade",
+            serde_json::json!({"grade": "gold"})
+        )
+        .await,
+        200
+    );
+    assert_eq!(
+        staff(
+            &t,
+            "/api/v1/staff/members/1/grade",
+            serde_json::json!({"grade": "nope"})
+        )
+        .await,
+        404
+    );
+
+    // Address book: a bad postcode is refused with the typed values kept; another member's
+    // address cannot be deleted.
+    let bad = s
+        .post(
+            "/account/addresses",
+            &[
+                ("recipient", "이수령"),
+                ("mobile", "010-9876-5432"),
+                ("postcode", "123"),
+                ("address1", "서울"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, 422);
+    assert!(bad.body.contains("이수령"));
+    let ok = s
+        .post(
+            "/account/addresses",
+            &[
+                ("label", "집"),
+                ("recipient", "이수령"),
+                ("mobile", "010-9876-5432"),
+                ("postcode", "63000"),
+                ("address1", "제주시 연동"),
+                ("address2", "1층"),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status, 303);
+    assert_eq!(t.app.addresses(1).await.unwrap().len(), 1);
+    let other = Shopper::new(&t.base_url);
+    sign_up(&other, "other2@example.com").await;
+    let address_id = t.app.addresses(1).await.unwrap()[0].id;
+    assert_eq!(
+        other
+            .post(&format!("/account/addresses/{address_id}/delete"), &[])
+            .await
+            .status,
+        404
+    );
+    assert_eq!(t.app.addresses(1).await.unwrap().len(), 1);
+
+    add(&s, tshirt, 2).await;
+    let cart = s.get("/cart").await;
+    assert!(
+        cart.body.contains("제주 감귤"),
+        "the gift is shown in the cart"
+    );
+    // The default (Jeju) address adds the remote-area surcharge.
+    let placed = place(
+        &s,
+        &[
+            ("payment_method", "bank_deposit"),
+            ("depositor_name", "김장터"),
+            ("postcode", "63000"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        placed.status,
+        303,
+        "{}",
+        placed.body.split("alert").nth(1).unwrap_or("")
+    );
+    let number = placed
+        .location
+        .unwrap()
+        .trim_start_matches("/orders/")
+        .trim_end_matches("/complete")
+        .to_owned();
+    let order = jangteo_db::orders::find_by_number(&t.app.db, &number)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(order.grade_discount > 0, "gold grade discount");
+    assert_eq!(order.remote_surcharge, 3_000);
+    let lines = jangteo_db::orders::lines(&t.app.db, order.id)
+        .await
+        .unwrap();
+    assert!(lines.iter().any(|l| l.is_gift && l.total == 0), "gift line");
+    assert_eq!(stock_of(&t, tangerines).await, 9, "gift stock reserved");
+
+    for (action, body) in [
+        ("confirm-deposit", serde_json::json!({})),
+        (
+            "ship",
+            serde_json::json!({"carrier": "hanjin", "waybill": "123456789012"}),
+        ),
+        ("deliver", serde_json::json!({})),
+    ] {
+        assert_eq!(
+            staff(&t, &format!("/api/v1/staff/orders/{number}/{action}"), body).await,
+            200,
+            "{action}"
+        );
+    }
+    assert_eq!(
+        staff(
+            &t,
+            &format!("/api/v1/staff/orders/{number}/deliver"),
+            serde_json::json!({})
+        )
+        .await,
+        409,
+        "illegal transition"
+    );
+    let before = t.app.active_member(1).await.unwrap().points_balance;
+    assert_eq!(
+        s.post(&format!("/orders/{number}/confirm"), &[])
+            .await
+            .status,
+        303
+    );
+    let after = t.app.active_member(1).await.unwrap().points_balance;
+    assert_eq!(after - before, order.points_to_earn);
+    assert!(order.points_to_earn > 0);
+    assert!(s.get("/account/points").await.body.contains(&number));
+}
+
 on_both_backends!(
+    grades_gifts_addresses_and_points_on_confirmation,
+    cart_shows_price_changes_sold_out_and_removed_lines,
     guest_pays_by_card_and_looks_the_order_up,
     member_cart_merges_and_coupon_and_points_apply,
     virtual_account_is_paid_by_a_verified_deposit_notice,

@@ -1,0 +1,241 @@
+//! Checkout load: virtual shoppers (members, logged in once) place and pay orders with the test
+//! gateway as fast as the shop lets them: add to cart → checkout page → place (card) → the test
+//! window's approve → the success return. Prints one JSON line with the counts and timings.
+//!
+//! Usage: checkout-load BASE_URL SKU_ID SHOPPERS SECONDS [MAX_ORDERS_PER_SHOPPER]
+//! Traffic goes only to BASE_URL (127.0.0.1 in bench/checkout.sh).
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+struct Shopper {
+    base: String,
+    client: reqwest::Client,
+    cookie: Option<String>,
+}
+
+struct Reply {
+    status: u16,
+    location: String,
+    body: String,
+}
+
+impl Shopper {
+    async fn send(&mut self, rb: reqwest::RequestBuilder) -> Result<Reply, String> {
+        let rb = match &self.cookie {
+            Some(c) => rb.header("cookie", c),
+            None => rb,
+        };
+        let r = rb.send().await.map_err(|e| e.to_string())?;
+        for v in r.headers().get_all("set-cookie") {
+            if let Some(rest) = v.to_str().ok().and_then(|t| t.strip_prefix("jt_session=")) {
+                self.cookie = Some(format!(
+                    "jt_session={}",
+                    rest.split(';').next().unwrap_or("")
+                ));
+            }
+        }
+        let status = r.status().as_u16();
+        let location = r
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .map(|l| l.strip_prefix(&self.base).unwrap_or(l).to_owned())
+            .unwrap_or_default();
+        Ok(Reply {
+            status,
+            location,
+            body: r.text().await.unwrap_or_default(),
+        })
+    }
+
+    async fn get(&mut self, path: &str) -> Result<Reply, String> {
+        let rb = self.client.get(format!("{}{path}", self.base));
+        self.send(rb).await
+    }
+
+    async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Result<Reply, String> {
+        let rb = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header("origin", self.base.clone())
+            .header("sec-fetch-site", "same-origin")
+            .form(form);
+        self.send(rb).await
+    }
+}
+
+fn input(body: &str, name: &str) -> String {
+    let needle = format!("name=\"{name}\" value=\"");
+    body.find(&needle)
+        .map(|i| {
+            let rest = &body[i + needle.len()..];
+            rest[..rest.find('"').unwrap_or(0)].to_owned()
+        })
+        .unwrap_or_default()
+}
+
+/// One order; `Ok(true)` paid, `Ok(false)` sold out.
+async fn buy(s: &mut Shopper, sku: &str) -> Result<bool, String> {
+    let added = s
+        .post(
+            "/cart/items",
+            &[("sku_id", sku), ("quantity", "1"), ("action", "cart")],
+        )
+        .await?;
+    if added.location != "/cart" {
+        return Ok(false);
+    }
+    let page = s.get("/checkout").await?;
+    if page.status != 200 {
+        return Ok(false);
+    }
+    let token = input(&page.body, "checkout_token");
+    let total = input(&page.body, "expected_total");
+    let form = [
+        ("checkout_token", token.as_str()),
+        ("expected_total", total.as_str()),
+        ("agree", "true"),
+        ("orderer_name", "부하테스트"),
+        ("orderer_mobile", "010-1234-5678"),
+        ("orderer_email", "load@example.com"),
+        ("recipient_name", "부하테스트"),
+        ("recipient_mobile", "010-1234-5678"),
+        ("postcode", "06236"),
+        ("address1", "서울 강남구 테헤란로 1"),
+        ("address2", "1층"),
+        ("payment_method", "card"),
+    ];
+    let placed = s.post("/checkout", &form).await?;
+    if placed.location == "/cart" {
+        // Sold out: empty the cart line so the next attempt starts clean.
+        let _ = s.post(&format!("/cart/items/{sku}/delete"), &[]).await?;
+        return Ok(false);
+    }
+    if !placed.location.starts_with("/payments/test/") {
+        return Err(format!("place: {} {}", placed.status, placed.location));
+    }
+    let approved = s.post(&format!("{}/approve", placed.location), &[]).await?;
+    let done = s.get(&approved.location).await?;
+    if done.location.ends_with("/complete") {
+        Ok(true)
+    } else {
+        Err(format!("pay: {}", done.location))
+    }
+}
+
+#[tokio::main]
+async fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let [_, base, sku, shoppers, seconds, rest @ ..] = args.as_slice() else {
+        eprintln!("usage: checkout-load BASE_URL SKU_ID SHOPPERS SECONDS [MAX_ORDERS_PER_SHOPPER]");
+        std::process::exit(2);
+    };
+    let shoppers: usize = shoppers.parse().expect("shoppers");
+    let seconds: u64 = seconds.parse().expect("seconds");
+    let max_each: u64 = rest
+        .first()
+        .map_or(u64::MAX, |m| m.parse().expect("max orders"));
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .no_proxy()
+        .build()
+        .unwrap();
+    let paid = Arc::new(AtomicU64::new(0));
+    let sold_out = Arc::new(AtomicU64::new(0));
+    let errors = Arc::new(AtomicU64::new(0));
+    let latencies = Arc::new(std::sync::Mutex::new(Vec::<f64>::new()));
+    // Every shopper signs up first (argon2 once), outside the measured window.
+    let mut ready = Vec::new();
+    for i in 0..shoppers {
+        let mut s = Shopper {
+            base: base.trim_end_matches('/').to_owned(),
+            client: client.clone(),
+            cookie: None,
+        };
+        let email = format!("load{}-{i}@example.com", std::process::id());
+        let r = s
+            .post(
+                "/account/signup",
+                &[
+                    ("email", &email),
+                    ("password", "loadtest123"),
+                    ("password_confirm", "loadtest123"),
+                    ("name", "부하"),
+                    ("mobile", "010-1234-5678"),
+                    ("agree_terms", "true"),
+                    ("agree_privacy", "true"),
+                ],
+            )
+            .await
+            .expect("signup");
+        assert_eq!(
+            r.status,
+            303,
+            "signup refused: {}",
+            &r.body[..r.body.len().min(300)]
+        );
+        ready.push(s);
+    }
+    let start = Instant::now();
+    let deadline = start + Duration::from_secs(seconds);
+    let mut tasks = Vec::new();
+    for mut s in ready {
+        let (sku, paid, sold_out, errors, latencies) = (
+            sku.clone(),
+            paid.clone(),
+            sold_out.clone(),
+            errors.clone(),
+            latencies.clone(),
+        );
+        tasks.push(tokio::spawn(async move {
+            let mut mine = 0;
+            while Instant::now() < deadline && mine < max_each {
+                let t0 = Instant::now();
+                match buy(&mut s, &sku).await {
+                    Ok(true) => {
+                        mine += 1;
+                        paid.fetch_add(1, Ordering::Relaxed);
+                        latencies
+                            .lock()
+                            .unwrap()
+                            .push(t0.elapsed().as_secs_f64() * 1000.0);
+                    }
+                    Ok(false) => {
+                        sold_out.fetch_add(1, Ordering::Relaxed);
+                        if max_each != u64::MAX {
+                            break;
+                        }
+                    }
+                    Err(e) => {
+                        errors.fetch_add(1, Ordering::Relaxed);
+                        eprintln!("{e}");
+                    }
+                }
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let elapsed = start.elapsed().as_secs_f64();
+    let mut l = latencies.lock().unwrap().clone();
+    l.sort_by(f64::total_cmp);
+    let pct = |p: f64| {
+        if l.is_empty() {
+            0.0
+        } else {
+            l[((l.len() as f64 - 1.0) * p).round() as usize]
+        }
+    };
+    println!(
+        "{{\"paid\":{},\"sold_out\":{},\"errors\":{},\"seconds\":{elapsed:.3},\"orders_per_s\":{:.1},\"p50_ms\":{:.1},\"p99_ms\":{:.1}}}",
+        paid.load(Ordering::Relaxed),
+        sold_out.load(Ordering::Relaxed),
+        errors.load(Ordering::Relaxed),
+        paid.load(Ordering::Relaxed) as f64 / elapsed,
+        pct(0.5),
+        pct(0.99)
+    );
+}
