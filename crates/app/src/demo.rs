@@ -181,15 +181,9 @@ fn random_password() -> AppResult<String> {
 
 /// Argon2id hash of a password in PHC format (on a blocking thread: it is deliberately slow).
 pub async fn hash_password(password: String) -> AppResult<String> {
-    tokio::task::spawn_blocking(move || {
-        use argon2::password_hash::PasswordHasher;
-        let hash: argon2::password_hash::phc::PasswordHash = argon2::Argon2::default()
-            .hash_password(password.as_bytes())
-            .map_err(|e| AppError::Other(format!("hashing password: {e}")))?;
-        Ok(hash.to_string())
-    })
-    .await
-    .map_err(|e| AppError::Task(e.to_string()))?
+    crate::members::on_hashing_thread(move || crate::passwords::hash(&password))
+        .await?
+        .map_err(AppError::Other)
 }
 
 struct PreparedImage {

@@ -15,6 +15,7 @@ pub mod media;
 pub mod members;
 pub mod notify;
 pub mod orders;
+pub mod passwords;
 pub mod payments;
 pub mod sessions;
 
