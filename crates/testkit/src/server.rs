@@ -99,6 +99,49 @@ impl TestApp {
     }
 }
 
+/// Another server of the same shop on the same database (what a load balancer's second backend
+/// is): shares nothing with the first but the database.
+pub struct SecondInstance {
+    /// `http://127.0.0.1:PORT`.
+    pub base_url: String,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Drop for SecondInstance {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+impl TestApp {
+    /// Starts a second instance on the same database.
+    pub async fn second_instance(&self) -> SecondInstance {
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("binding a port");
+        let addr = listener.local_addr().expect("local address");
+        let mut config = (*self.app.config).clone();
+        config.listen = addr.to_string();
+        let app = App::new(self.app.db.clone(), config).expect("building the second app");
+        let state = AppState::new(app, WebOptions::default()).expect("loading templates");
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(jangteo_web::serve(
+            listener,
+            router(state),
+            async move {
+                let _ = rx.await;
+            },
+            Duration::from_secs(5),
+        ));
+        SecondInstance {
+            base_url: format!("http://{addr}"),
+            shutdown: Some(tx),
+        }
+    }
+}
+
 impl Drop for TestApp {
     fn drop(&mut self) {
         if let Some(tx) = self.shutdown.take() {

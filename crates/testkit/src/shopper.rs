@@ -82,6 +82,15 @@ impl Shopper {
         rb
     }
 
+    /// The same visitor (same session cookie) arriving at another instance of the shop.
+    pub fn at(&self, base_url: &str) -> Shopper {
+        Shopper {
+            base: base_url.trim_end_matches('/').to_owned(),
+            client: crate::server::client(),
+            cookie: Mutex::new(self.cookie.lock().unwrap().clone()),
+        }
+    }
+
     /// Whether the visitor has a session cookie.
     pub fn has_session(&self) -> bool {
         self.cookie.lock().unwrap().is_some()

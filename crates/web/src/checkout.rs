@@ -6,7 +6,7 @@ use crate::cart_pages::current_lines;
 use crate::context::Req;
 use crate::errors::WebError;
 use crate::forms::{checked, form_errors, page, refused_status, see_other, t, with_status};
-use crate::order_views::{cart_line, coupon_view, order_detail, summary};
+use crate::order_views::{cart_line, coupon_view, method_label, order_detail, summary};
 use crate::router::AppState;
 use crate::session::{clear_guest_cart, flash, grant_guest_order, has_guest_order};
 use crate::views::val;
@@ -15,7 +15,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use jangteo_app::AppError;
 use jangteo_app::checkout::DiscountChoice;
-use jangteo_app::orders::{Actor, NextStep, PlaceOrderInput, payment_method_label};
+use jangteo_app::orders::{Actor, NextStep, PlaceOrderInput};
 use jangteo_core::member::format_mobile;
 use minijinja::{Value, context};
 use serde::Deserialize;
@@ -138,7 +138,7 @@ async fn checkout_page(
     let policy = state.app.points_policy();
     let methods: Vec<Value> = jangteo_app::orders::PAYMENT_METHODS
         .iter()
-        .map(|code| context! { code => *code, label => payment_method_label(code), description => t(state, req, &format!("checkout.method_desc.{code}")) })
+        .map(|code| context! { code => *code, label => method_label(state, req, code), description => t(state, req, &format!("checkout.method_desc.{code}")) })
         .collect();
     let views: Vec<_> = quote
         .lines
@@ -408,7 +408,7 @@ pub async fn show_test_gateway(
     };
     page(&state, &req, "payments/test_gateway.html", "payment.test_title", context! {
         payment => context! { order_name => order_name, amount => payment.amount,
-            method_label => payment_method_label(&payment.method), order_number => &order.number },
+            method_label => method_label(&state, &req, &payment.method), order_number => &order.number },
         approve_url => format!("/payments/test/{attempt}/approve"),
         decline_url => format!("/payments/test/{attempt}/decline"),
     })

@@ -7,7 +7,6 @@ use crate::router::AppState;
 use crate::views::{media_url, product_path};
 use jangteo_app::cart::{CartLineView, CartProblem};
 use jangteo_app::checkout::Quote;
-use jangteo_app::orders::payment_method_label;
 use jangteo_core::carrier;
 use jangteo_core::member::format_mobile;
 use jangteo_core::pricing::Notice;
@@ -15,6 +14,11 @@ use jangteo_db::orders::OrderRow;
 use jangteo_db::promotions::CouponRow;
 use jangteo_media::ThumbSize;
 use minijinja::{Value, context};
+
+/// Translated payment method.
+pub fn method_label(state: &AppState, req: &Req, code: &str) -> String {
+    t(state, req, &format!("payment.method.{code}"))
+}
 
 /// Translated order status.
 pub fn status_label(state: &AppState, req: &Req, status: &str) -> String {
@@ -160,7 +164,7 @@ pub async fn order_detail(
             _ => None,
         };
         context! {
-            method_label => payment_method_label(&p.method), status_label => t(state, req, &format!("payment.status.{}", p.status)),
+            method_label => method_label(state, req, &p.method), status_label => t(state, req, &format!("payment.status.{}", p.status)),
             amount => p.amount, approved_at => p.approved_at.map(|d| d.to_rfc3339()), card_company => &p.card_company,
             virtual_account => va, refunded_amount => p.cancelled_amount,
         }
@@ -172,7 +176,7 @@ pub async fn order_detail(
     Ok(context! {
         number => &o.number, url => format!("/orders/{}", o.number), placed_at => o.placed_at.to_rfc3339(),
         status => &o.status, status_label => status_label(state, req, &o.status),
-        payment_method_label => payment_method_label(&o.payment_method),
+        payment_method_label => method_label(state, req, &o.payment_method),
         orderer => context! { name => &o.orderer_name, mobile => format_mobile(&o.orderer_mobile), email => &o.orderer_email },
         recipient => context! { name => &o.recipient_name, mobile => format_mobile(&o.recipient_mobile), postcode => &o.postcode,
             address1 => &o.address1, address2 => &o.address2, memo => &o.delivery_memo },

@@ -1095,7 +1095,119 @@ async fn grades_gifts_addresses_and_points_on_confirmation(backend: Backend) {
     assert!(s.get("/account/points").await.body.contains(&number));
 }
 
+async fn profile_password_change_and_outbox(backend: Backend) {
+    let Some((t, _)) = shop(backend).await else {
+        return;
+    };
+    let s = Shopper::new(&t.base_url);
+    sign_up(&s, "profile@example.com").await;
+    let r = s
+        .post(
+            "/account/profile",
+            &[
+                ("name", "김바뀜"),
+                ("mobile", "010-5555-6666"),
+                ("agree_marketing", "true"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    let m = t.app.active_member(1).await.unwrap();
+    assert_eq!(
+        (m.name.as_str(), m.mobile.as_deref()),
+        ("김바뀜", Some("01055556666"))
+    );
+    assert!(m.marketing_agreed_at.is_some());
+    assert!(s.get("/account").await.body.contains("김바뀜"));
+
+    // Another device stays logged in until the password changes.
+    let other_device = Shopper::new(&t.base_url);
+    assert_eq!(
+        other_device
+            .post(
+                "/account/login",
+                &[("email", "profile@example.com"), ("password", PASSWORD)]
+            )
+            .await
+            .status,
+        303
+    );
+    assert_eq!(other_device.get("/account").await.status, 200);
+    let wrong = s
+        .post(
+            "/account/password",
+            &[
+                ("current_password", "nope12345"),
+                ("password", "changed123"),
+                ("password_confirm", "changed123"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status, 422);
+    let ok = s
+        .post(
+            "/account/password",
+            &[
+                ("current_password", PASSWORD),
+                ("password", "changed123"),
+                ("password_confirm", "changed123"),
+            ],
+        )
+        .await;
+    assert_eq!(ok.location.as_deref(), Some("/account"));
+    assert_eq!(
+        s.get("/account").await.status,
+        200,
+        "this session continues"
+    );
+    assert_eq!(
+        other_device
+            .get("/account")
+            .await
+            .location
+            .as_deref()
+            .map(|l| l.starts_with("/account/login")),
+        Some(true),
+        "other sessions end"
+    );
+
+    // The demo outbox shows the messages the test adapter recorded.
+    let outbox = s.get("/dev/outbox").await;
+    assert_eq!(outbox.status, 200);
+    assert!(outbox.body.contains("profile@example.com"));
+    // English pages translate the payment method names too.
+    assert!(s.get("/lang/en?next=/").await.status == 303);
+}
+
+async fn sessions_and_carts_are_shared_by_every_instance(backend: Backend) {
+    let Some((t, tshirt)) = shop(backend).await else {
+        return;
+    };
+    let second = t.second_instance().await;
+    let s = Shopper::new(&t.base_url);
+    add(&s, tshirt, 2).await;
+    sign_up(&s, "multi@example.com").await;
+    // The same browser behind a load balancer lands on the other instance.
+    let elsewhere = s.at(&second.base_url);
+    let account = elsewhere.get("/account").await;
+    assert_eq!(account.status, 200, "logged in on the other instance");
+    assert!(
+        elsewhere.get("/cart").await.body.contains("data-sku-id"),
+        "the merged cart is there too"
+    );
+    let number = pay(
+        &elsewhere,
+        &place(&elsewhere, &[("payment_method", "card")]).await,
+    )
+    .await;
+    assert_eq!(s.get(&format!("/orders/{number}")).await.status, 200);
+    assert_eq!(elsewhere.post("/account/logout", &[]).await.status, 303);
+    assert_ne!(s.get("/account").await.status, 200, "logged out everywhere");
+}
+
 on_both_backends!(
+    sessions_and_carts_are_shared_by_every_instance,
+    profile_password_change_and_outbox,
     grades_gifts_addresses_and_points_on_confirmation,
     cart_shows_price_changes_sold_out_and_removed_lines,
     guest_pays_by_card_and_looks_the_order_up,
