@@ -1,7 +1,7 @@
 //! Routine chores: job handlers and the schedule that runs them, started by `serve --with-worker`
 //! and `worker`. Each chore is idempotent (the queue delivers at least once).
 
-use crate::App;
+use crate::{App, order_chores};
 use chrono::{Duration, Utc};
 use jangteo_jobs::{Handlers, JobSpec, Schedule, Scheduler, Worker, WorkerConfig};
 use tokio::sync::watch;
@@ -16,9 +16,30 @@ const DEAD_RETENTION_DAYS: i64 = 90;
 
 /// Default cron expressions (Asia/Seoul) by schedule name; `schedules.NAME` in the configuration
 /// overrides them.
-const DEFAULT_SCHEDULES: [(&str, &str, &str); 2] = [
+const DEFAULT_SCHEDULES: [(&str, &str, &str); 7] = [
     ("prune-finished-jobs", "30 4 * * *", PRUNE_JOBS),
     ("prune-sessions", "40 4 * * *", PRUNE_SESSIONS),
+    (
+        "auto-confirm-purchases",
+        "0 3 * * *",
+        order_chores::AUTO_CONFIRM,
+    ),
+    (
+        "deposit-reminders",
+        "10 * * * *",
+        order_chores::DEPOSIT_REMINDERS,
+    ),
+    (
+        "abandoned-carts",
+        "0 19 * * *",
+        order_chores::ABANDONED_CARTS,
+    ),
+    (
+        "evaluate-grades",
+        "0 5 1 * *",
+        order_chores::EVALUATE_GRADES,
+    ),
+    ("daily-report", "0 9 * * *", order_chores::DAILY_REPORT),
 ];
 
 /// Deletes expired sessions and old login attempts.
@@ -76,6 +97,24 @@ impl App {
                 Ok(())
             }
         });
+        macro_rules! chore {
+            ($kind:expr, $method:ident) => {{
+                let app = self.clone();
+                handlers.register($kind, move |_job| {
+                    let app = app.clone();
+                    async move {
+                        let outcome = app.$method(Utc::now()).await.map_err(|e| e.to_string())?;
+                        tracing::info!(chore = $kind, outcome = ?outcome, "chore done");
+                        Ok(())
+                    }
+                });
+            }};
+        }
+        chore!(order_chores::AUTO_CONFIRM, auto_confirm_purchases);
+        chore!(order_chores::DEPOSIT_REMINDERS, send_deposit_reminders);
+        chore!(order_chores::ABANDONED_CARTS, send_abandoned_cart_reminders);
+        chore!(order_chores::EVALUATE_GRADES, evaluate_grades);
+        chore!(order_chores::DAILY_REPORT, send_daily_report);
         handlers
     }
 

@@ -14,6 +14,7 @@ mod error;
 pub mod media;
 pub mod members;
 pub mod notify;
+pub mod order_chores;
 pub mod orders;
 pub mod passwords;
 pub mod payments;

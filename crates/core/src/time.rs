@@ -29,3 +29,14 @@ mod tests {
         assert_eq!(business_date(before).to_string(), "2026-11-22");
     }
 }
+
+/// The instant a KST business day starts (00:00 Asia/Seoul), in UTC.
+pub fn start_of_business_day(date: NaiveDate) -> DateTime<Utc> {
+    use chrono::TimeZone;
+    let midnight = date.and_hms_opt(0, 0, 0).unwrap_or_default();
+    // Korea has no daylight saving time: midnight always exists exactly once.
+    Seoul.from_local_datetime(&midnight).earliest().map_or_else(
+        || Utc.from_utc_datetime(&midnight),
+        |d| d.with_timezone(&Utc),
+    )
+}

@@ -76,3 +76,48 @@ pub async fn remove(tx: &mut Tx, member_id: i64, sku_id: i64) -> DbResult<()> {
     .context("removing cart line")
     .map(|_| ())
 }
+
+/// A member with a cart left alone (abandoned-cart reminders go only to members who agreed to
+/// marketing messages).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct StaleCartRow {
+    /// Member.
+    pub member_id: i64,
+    /// E-mail.
+    pub email: String,
+    /// Name.
+    pub name: String,
+}
+
+/// Consenting active members whose newest cart line was added in `[from, to)`.
+pub async fn stale_carts(
+    db: &Db,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> DbResult<Vec<StaleCartRow>> {
+    read_all!(
+        db,
+        StaleCartRow,
+        "SELECT m.id AS member_id, m.email, m.name FROM members m
+         JOIN (SELECT member_id, MAX(added_at) AS last_added FROM cart_items GROUP BY member_id) c
+             ON c.member_id = m.id
+         WHERE m.status = 'active' AND m.email IS NOT NULL AND m.marketing_agreed_at IS NOT NULL
+           AND c.last_added >= $1 AND c.last_added < $2
+         ORDER BY m.id",
+        from,
+        to
+    )
+    .context("finding abandoned carts")
+}
+
+/// Backdates a member's cart lines (tests, imports).
+pub async fn set_added_at(tx: &mut Tx, member_id: i64, at: DateTime<Utc>) -> DbResult<()> {
+    tx_execute!(
+        tx,
+        "UPDATE cart_items SET added_at = $2 WHERE member_id = $1",
+        member_id,
+        at
+    )
+    .context("backdating cart")
+    .map(|_| ())
+}

@@ -540,3 +540,109 @@ pub async fn set_deposit_deadline(tx: &mut Tx, id: i64, deadline: DateTime<Utc>)
     .context("setting deposit deadline")
     .map(|_| ())
 }
+
+/// Numbers of orders delivered at or before `before` and not yet confirmed (automatic purchase
+/// confirmation).
+pub async fn delivered_before(db: &Db, before: DateTime<Utc>) -> DbResult<Vec<String>> {
+    read_all!(
+        db,
+        (String,),
+        "SELECT number FROM orders WHERE status = 'delivered' AND delivered_at <= $1 ORDER BY id",
+        before
+    )
+    .context("finding delivered orders")
+    .map(|rows| rows.into_iter().map(|(n,)| n).collect())
+}
+
+/// Numbers of orders awaiting a deposit whose deadline falls in `[from, to)`.
+pub async fn deadlines_between(
+    db: &Db,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> DbResult<Vec<String>> {
+    read_all!(
+        db,
+        (String,),
+        "SELECT number FROM orders WHERE status = 'awaiting_deposit' AND deposit_deadline >= $1
+             AND deposit_deadline < $2 ORDER BY id",
+        from,
+        to
+    )
+    .context("finding deposit deadlines")
+    .map(|rows| rows.into_iter().map(|(n,)| n).collect())
+}
+
+/// Sets when an order was delivered (carrier data imported late; tests).
+pub async fn set_delivered_at(tx: &mut Tx, id: i64, at: DateTime<Utc>) -> DbResult<()> {
+    tx_execute!(
+        tx,
+        "UPDATE orders SET delivered_at = $2 WHERE id = $1",
+        id,
+        at
+    )
+    .context("setting delivery time")
+    .map(|_| ())
+}
+
+/// Sets when an order was placed (imports; tests).
+pub async fn set_placed_at(tx: &mut Tx, id: i64, at: DateTime<Utc>) -> DbResult<()> {
+    tx_execute!(tx, "UPDATE orders SET placed_at = $2 WHERE id = $1", id, at)
+        .context("setting placement time")
+        .map(|_| ())
+}
+
+/// Sales of orders placed in `[from, to)` that were paid (not cancelled, not awaiting payment):
+/// (orders, won).
+pub async fn sales_between(
+    db: &Db,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> DbResult<(i64, i64)> {
+    read_optional!(
+        db,
+        (i64, i64),
+        "SELECT COUNT(*), CAST(COALESCE(SUM(total), 0) AS BIGINT) FROM orders
+         WHERE placed_at >= $1 AND placed_at < $2
+           AND status IN ('paid', 'preparing', 'shipped', 'delivered', 'completed')",
+        from,
+        to
+    )
+    .context("summing sales")
+    .map(|r| r.unwrap_or((0, 0)))
+}
+
+/// Best sellers among paid orders placed in `[from, to)`: (name, units, won).
+pub async fn top_products_between(
+    db: &Db,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    limit: i64,
+) -> DbResult<Vec<(String, i64, i64)>> {
+    read_all!(
+        db,
+        (String, i64, i64),
+        "SELECT l.product_name, CAST(SUM(l.quantity) AS BIGINT), CAST(SUM(l.total) AS BIGINT)
+         FROM order_lines l JOIN orders o ON o.id = l.order_id
+         WHERE o.placed_at >= $1 AND o.placed_at < $2 AND l.is_gift = FALSE
+           AND o.status IN ('paid', 'preparing', 'shipped', 'delivered', 'completed')
+         GROUP BY l.product_name ORDER BY 3 DESC, 1 LIMIT $3",
+        from,
+        to,
+        limit
+    )
+    .context("finding best sellers")
+}
+
+/// Every active member with their grade and what they paid for orders placed since `since`.
+pub async fn member_spend_since(db: &Db, since: DateTime<Utc>) -> DbResult<Vec<(i64, i64, i64)>> {
+    read_all!(
+        db,
+        (i64, i64, i64),
+        "SELECT m.id, m.grade_id, CAST(COALESCE(SUM(o.total), 0) AS BIGINT)
+         FROM members m LEFT JOIN orders o ON o.member_id = m.id AND o.placed_at >= $1
+             AND o.status IN ('paid', 'preparing', 'shipped', 'delivered', 'completed')
+         WHERE m.status = 'active' GROUP BY m.id, m.grade_id ORDER BY m.id",
+        since
+    )
+    .context("summing member spend")
+}

@@ -40,3 +40,28 @@ pub async fn set(tx: &mut Tx, key: &str, value: &str, now: DateTime<Utc>) -> DbR
     .context("writing setting")
     .map(|_| ())
 }
+
+/// Stores `value` under `key` unless the key exists; returns the value in force (the first
+/// writer wins when several instances race).
+pub async fn get_or_insert(
+    tx: &mut Tx,
+    key: &str,
+    value: &str,
+    now: DateTime<Utc>,
+) -> DbResult<String> {
+    tx_execute!(
+        tx,
+        "INSERT INTO app_settings (key, value, updated_at) VALUES ($1, $2, $3) ON CONFLICT (key) DO NOTHING",
+        key,
+        value,
+        now
+    )
+    .context("storing setting")?;
+    tx_scalar!(
+        tx,
+        String,
+        "SELECT value FROM app_settings WHERE key = $1",
+        key
+    )
+    .context("reading setting")
+}

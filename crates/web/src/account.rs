@@ -703,3 +703,49 @@ pub async fn set_default_address(
     state.app.set_default_address(m.id, id).await?;
     Ok(see_other("/account/addresses"))
 }
+
+/// `?m=…&t=…` of an unsubscribe link (also the confirmation form).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct UnsubscribeParams {
+    m: i64,
+    t: String,
+}
+
+/// GET /unsubscribe: asks to confirm (mail clients prefetch links, so GET changes nothing).
+pub async fn show_unsubscribe(
+    State(state): State<AppState>,
+    req: Req,
+    Query(q): Query<UnsubscribeParams>,
+) -> Result<Response, WebError> {
+    let valid = q.m > 0 && q.t.len() == 32 && q.t.chars().all(|c| c.is_ascii_hexdigit());
+    page(
+        &state,
+        &req,
+        "account/unsubscribe.html",
+        "account.unsubscribe_title",
+        context! {
+            valid => valid, done => false, member_id => q.m, token => &q.t,
+        },
+    )
+    .await
+}
+
+/// POST /unsubscribe
+pub async fn create_unsubscribe(
+    State(state): State<AppState>,
+    req: Req,
+    Form(q): Form<UnsubscribeParams>,
+) -> Result<Response, WebError> {
+    let done = state.app.unsubscribe(q.m, &q.t).await?;
+    page(
+        &state,
+        &req,
+        "account/unsubscribe.html",
+        "account.unsubscribe_title",
+        context! {
+            valid => done, done => done, member_id => q.m, token => &q.t,
+        },
+    )
+    .await
+}

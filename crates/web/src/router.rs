@@ -94,6 +94,7 @@ impl AppState {
             "orders/lookup.html",
             "payments/test_gateway.html",
             "dev/outbox.html",
+            "account/unsubscribe.html",
         ] {
             env.get_template(name)
                 .map_err(|e| format!("template {name}: {e}"))?;
@@ -213,6 +214,10 @@ pub fn router(state: AppState) -> Router {
             post(checkout::decline_test_payment),
         )
         .route("/dev/outbox", get(orders::show_outbox))
+        .route(
+            "/unsubscribe",
+            get(account::show_unsubscribe).post(account::create_unsubscribe),
+        )
         .route("/lang/{code}", get(shop::switch_locale))
         .fallback(errors::not_found)
         .layer(middleware::from_fn_with_state(state.clone(), load_viewer))

@@ -1175,6 +1175,35 @@ async fn profile_password_change_and_outbox(backend: Backend) {
     let outbox = s.get("/dev/outbox").await;
     assert_eq!(outbox.status, 200);
     assert!(outbox.body.contains("profile@example.com"));
+    // An unsubscribe link needs no login; opening it changes nothing until confirmed.
+    let link = t.app.unsubscribe_url(1).await.unwrap();
+    let visitor = Shopper::new(&t.base_url);
+    assert_eq!(visitor.get(&link).await.status, 200);
+    assert!(
+        t.app
+            .active_member(1)
+            .await
+            .unwrap()
+            .marketing_agreed_at
+            .is_some()
+    );
+    let token = link.split("t=").nth(1).unwrap();
+    let done = visitor
+        .post("/unsubscribe", &[("m", "1"), ("t", token)])
+        .await;
+    assert!(done.body.contains("unsubscribe-done"));
+    assert!(
+        t.app
+            .active_member(1)
+            .await
+            .unwrap()
+            .marketing_agreed_at
+            .is_none()
+    );
+    let forged = visitor
+        .post("/unsubscribe", &[("m", "2"), ("t", token)])
+        .await;
+    assert!(!forged.body.contains("unsubscribe-done"));
     // English pages translate the payment method names too.
     assert!(s.get("/lang/en?next=/").await.status == 303);
 }

@@ -1,0 +1,274 @@
+//! Chores over orders and members that the scheduler runs (ARCHITECTURE.md §5): automatic
+//! purchase confirmation, deposit reminders, abandoned-cart reminders (marketing consent only,
+//! with an unsubscribe link), the monthly grade evaluation and the daily sales report. Each is
+//! idempotent: message de-duplication keys and conditional state changes make a second run a no-op.
+
+use crate::notify::{Channel, Notification};
+use crate::orders::Actor;
+use crate::{App, AppError, AppResult};
+use chrono::{DateTime, Datelike, Duration, Utc};
+use hmac::{Hmac, Mac};
+use jangteo_db::{carts, members, orders, settings};
+use sha2::Sha256;
+
+/// Automatic purchase confirmation.
+pub const AUTO_CONFIRM: &str = "orders.auto_confirm";
+/// Deposit reminders a day before the deadline.
+pub const DEPOSIT_REMINDERS: &str = "orders.deposit_reminders";
+/// Abandoned-cart reminders.
+pub const ABANDONED_CARTS: &str = "members.abandoned_carts";
+/// Monthly grade evaluation.
+pub const EVALUATE_GRADES: &str = "members.evaluate_grades";
+/// Daily sales report to staff.
+pub const DAILY_REPORT: &str = "reports.daily";
+
+/// Grade thresholds: paid amount over the last three months for each grade code, highest first.
+const GRADE_THRESHOLDS: [(&str, i64); 4] = [
+    ("vip", 1_000_000),
+    ("gold", 300_000),
+    ("silver", 100_000),
+    ("basic", 0),
+];
+
+impl App {
+    /// The key that signs unsubscribe links: configured, or created once and kept in the database
+    /// so every instance and restart uses the same one.
+    pub async fn signing_key(&self) -> AppResult<String> {
+        let mut tx = self.db.begin().await?;
+        let key = settings::get_or_insert(
+            &mut tx,
+            "signing_key",
+            &crate::members::random_token()?,
+            Utc::now(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(key)
+    }
+
+    /// `/unsubscribe?m=…&t=…` for a member (no login needed, cannot be forged for another member).
+    pub async fn unsubscribe_url(&self, member_id: i64) -> AppResult<String> {
+        let token = self.unsubscribe_token(member_id).await?;
+        Ok(format!(
+            "{}/unsubscribe?m={member_id}&t={token}",
+            self.config.base_url()
+        ))
+    }
+
+    async fn unsubscribe_token(&self, member_id: i64) -> AppResult<String> {
+        let key = self.signing_key().await?;
+        let mut mac = Hmac::<Sha256>::new_from_slice(key.as_bytes())
+            .map_err(|e| AppError::Other(e.to_string()))?;
+        mac.update(format!("unsubscribe:{member_id}").as_bytes());
+        Ok(hex::encode(&mac.finalize().into_bytes()[..16]))
+    }
+
+    /// Withdraws the member's marketing consent if the token is theirs; false otherwise.
+    pub async fn unsubscribe(&self, member_id: i64, token: &str) -> AppResult<bool> {
+        let expected = self.unsubscribe_token(member_id).await?;
+        if !jangteo_providers::payments::secrets_match(&expected, token) {
+            return Ok(false);
+        }
+        let Ok(member) = self.active_member(member_id).await else {
+            return Ok(false);
+        };
+        let mut tx = self.db.begin().await?;
+        members::update_profile(
+            &mut tx,
+            member_id,
+            &member.name,
+            member.mobile.as_deref().unwrap_or(""),
+            false,
+            Utc::now(),
+        )
+        .await?;
+        tx.commit().await?;
+        tracing::info!(member.id = member_id, "marketing consent withdrawn by link");
+        Ok(true)
+    }
+
+    /// Confirms purchases delivered `checkout.auto_confirm_days` ago (points granted). Returns how
+    /// many.
+    pub async fn auto_confirm_purchases(&self, now: DateTime<Utc>) -> AppResult<usize> {
+        let before = now - Duration::days(self.config.checkout.auto_confirm_days.max(1));
+        let mut done = 0;
+        for number in orders::delivered_before(&self.db, before).await? {
+            match self.confirm_purchase(&number, &Actor::System).await {
+                Ok(()) => done += 1,
+                Err(AppError::Conflict(_)) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(done)
+    }
+
+    /// Reminds buyers whose deposit deadline falls within the next 24 hours (once per order).
+    pub async fn send_deposit_reminders(&self, now: DateTime<Utc>) -> AppResult<usize> {
+        let mut sent = 0;
+        for number in orders::deadlines_between(&self.db, now, now + Duration::hours(24)).await? {
+            let Some(order) = orders::find_by_number(&self.db, &number).await? else {
+                continue;
+            };
+            let mut tx = self.db.begin().await?;
+            self.notify_order(&mut tx, &order, "deposit_reminder", None)
+                .await?;
+            tx.commit().await?;
+            sent += 1;
+        }
+        Ok(sent)
+    }
+
+    /// Reminds consenting members of carts left alone for a day (once per member per week).
+    pub async fn send_abandoned_cart_reminders(&self, now: DateTime<Utc>) -> AppResult<usize> {
+        let stale =
+            carts::stale_carts(&self.db, now - Duration::days(7), now - Duration::days(1)).await?;
+        let week = now.iso_week();
+        let mut sent = 0;
+        for m in stale {
+            let lines = self
+                .cart_lines(&crate::cart::CartOwner::Member(m.member_id))
+                .await?;
+            let views = self.view_cart_lines(&lines).await?;
+            let items: Vec<serde_json::Value> = views
+                .iter()
+                .filter(|v| v.orderable)
+                .map(|v| serde_json::json!({ "name": v.product_name, "price": v.unit_price }))
+                .collect();
+            if items.is_empty() {
+                continue;
+            }
+            let unsubscribe_url = self.unsubscribe_url(m.member_id).await?;
+            let mut tx = self.db.begin().await?;
+            let recorded = self
+                .notify(
+                    &mut tx,
+                    &Notification {
+                        event: "abandoned_cart".into(),
+                        channel: Channel::Email,
+                        to: m.email.clone(),
+                        recipient_name: m.name.clone(),
+                        context: serde_json::json!({
+                            "items": items,
+                            "cart_url": format!("{}/cart", self.config.base_url()),
+                            "unsubscribe_url": unsubscribe_url,
+                        }),
+                        advertising: true,
+                        dedupe_key: Some(format!(
+                            "abandoned_cart:{}:{}-{}",
+                            m.member_id,
+                            week.year(),
+                            week.week()
+                        )),
+                    },
+                )
+                .await?;
+            tx.commit().await?;
+            sent += usize::from(recorded.is_some());
+        }
+        Ok(sent)
+    }
+
+    /// Sets every member's grade from what they paid in the last three months (thresholds:
+    /// VIP 1,000,000원, 골드 300,000원, 실버 100,000원) and tells those whose grade changed.
+    pub async fn evaluate_grades(&self, now: DateTime<Utc>) -> AppResult<usize> {
+        let grades = members::grades(&self.db).await?;
+        let mut changed = 0;
+        for (member_id, grade_id, spent) in
+            orders::member_spend_since(&self.db, now - Duration::days(90)).await?
+        {
+            let code = GRADE_THRESHOLDS
+                .iter()
+                .find(|(_, min)| spent >= *min)
+                .map_or("basic", |(c, _)| *c);
+            let (Some(old), Some(new)) = (
+                grades.iter().find(|g| g.id == grade_id),
+                grades.iter().find(|g| g.code == code),
+            ) else {
+                continue;
+            };
+            if old.id == new.id {
+                continue;
+            }
+            let member = self.active_member(member_id).await?;
+            let mut tx = self.db.begin().await?;
+            members::set_grade(&mut tx, member_id, code, now).await?;
+            if let Some(email) = &member.email {
+                self.notify(
+                    &mut tx,
+                    &Notification {
+                        event: "grade_changed".into(),
+                        channel: Channel::Email,
+                        to: email.clone(),
+                        recipient_name: member.name.clone(),
+                        context: serde_json::json!({ "grade": {
+                            "old": old.name, "new": new.name,
+                            "discount_percent": new.discount_bp as f64 / 100.0,
+                            "point_percent": new.point_bp as f64 / 100.0,
+                        }}),
+                        advertising: false,
+                        dedupe_key: Some(format!(
+                            "grade_changed:{member_id}:{}-{:02}:{code}",
+                            now.year(),
+                            now.month()
+                        )),
+                    },
+                )
+                .await?;
+            }
+            tx.commit().await?;
+            changed += 1;
+        }
+        Ok(changed)
+    }
+
+    /// Sends staff the sales of the KST day before `now` (Slack and the shop's e-mail).
+    pub async fn send_daily_report(&self, now: DateTime<Utc>) -> AppResult<()> {
+        let today = jangteo_core::time::business_date(now);
+        let day = today.pred_opt().unwrap_or(today);
+        let (from, to) = (
+            jangteo_core::time::start_of_business_day(day),
+            jangteo_core::time::start_of_business_day(today),
+        );
+        let (orders_count, sales) = orders::sales_between(&self.db, from, to).await?;
+        let (prev_orders, prev_sales) =
+            orders::sales_between(&self.db, from - Duration::days(1), from).await?;
+        let (_, week_sales) =
+            orders::sales_between(&self.db, from - Duration::days(7), to - Duration::days(7))
+                .await?;
+        let top = orders::top_products_between(&self.db, from, to, 5).await?;
+        let context = serde_json::json!({ "report": {
+            "date": day.format("%Y-%m-%d").to_string(),
+            "sales": sales, "orders": orders_count,
+            "average_order_value": if orders_count > 0 { sales / orders_count } else { 0 },
+            "sales_prev_day": prev_sales, "orders_prev_day": prev_orders,
+            "sales_same_weekday_last_week": week_sales,
+            "top_products": top.iter().map(|(name, quantity, sales)| serde_json::json!({
+                "name": name, "quantity": quantity, "sales": sales,
+            })).collect::<Vec<_>>(),
+        }});
+        let mut tx = self.db.begin().await?;
+        for (channel, to) in [
+            (Channel::Slack, "staff".to_owned()),
+            (Channel::Email, self.config.shop.business.email.clone()),
+        ] {
+            if to.is_empty() {
+                continue;
+            }
+            self.notify(
+                &mut tx,
+                &Notification {
+                    event: "daily_report".into(),
+                    channel,
+                    to,
+                    recipient_name: String::new(),
+                    context: context.clone(),
+                    advertising: false,
+                    dedupe_key: Some(format!("daily_report:{day}:{}", channel.as_str())),
+                },
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,306 @@
+//! Order and member chores on both backends: automatic purchase confirmation, deposit reminders,
+//! abandoned-cart reminders with consent and unsubscribe, grade evaluation, the daily report.
+//! Each runs twice to show a second run changes nothing.
+
+use chrono::{Duration, Utc};
+use jangteo_app::App;
+use jangteo_app::cart::CartOwner;
+use jangteo_app::members::SignupInput;
+use jangteo_app::orders::{Actor, PlaceOrderInput};
+use jangteo_core::order::OrderEvent;
+use jangteo_db::catalog::stock;
+use jangteo_db::{carts, messages, orders};
+use jangteo_testkit::{Backend, TestDb, app_on, fixtures, on_both_backends};
+
+async fn member(app: &App, email: &str, marketing: bool) -> i64 {
+    app.sign_up(SignupInput {
+        email: email.into(),
+        password: "secret1234".into(),
+        password_confirm: "secret1234".into(),
+        name: "김장터".into(),
+        mobile: "010-1234-5678".into(),
+        agree_terms: true,
+        agree_privacy: true,
+        agree_marketing: marketing,
+    })
+    .await
+    .unwrap()
+    .id
+}
+
+/// A paid bank-deposit order of `qty` T-shirts for the member; returns its number.
+async fn paid_order(app: &App, member: i64, sku: i64, qty: i64, token: &str) -> String {
+    app.add_to_cart(CartOwner::Member(member), sku, qty)
+        .await
+        .unwrap();
+    let lines = app.cart_lines(&CartOwner::Member(member)).await.unwrap();
+    let placed = app
+        .place_order(
+            Some(member),
+            &lines,
+            &PlaceOrderInput {
+                checkout_token: token.into(),
+                orderer_name: "김장터".into(),
+                orderer_mobile: "01012345678".into(),
+                orderer_email: "buyer@example.com".into(),
+                recipient_name: "김장터".into(),
+                recipient_mobile: "01012345678".into(),
+                postcode: "06236".into(),
+                address1: "서울 강남구 테헤란로 1".into(),
+                payment_method: "bank_deposit".into(),
+                depositor_name: "김장터".into(),
+                agree: true,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(
+        app.confirm_bank_deposit(&placed.number, "staff@example.com")
+            .await
+            .unwrap()
+    );
+    placed.number
+}
+
+async fn events(app: &App, event: &str) -> Vec<messages::MessageRow> {
+    app.recent_messages(100)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.event == event)
+        .collect()
+}
+
+async fn setup(backend: Backend) -> Option<(TestDb, App, i64)> {
+    let t = TestDb::migrated(backend).await?;
+    let app = app_on(&t);
+    let c = fixtures::catalog(&app).await;
+    app.update_product_price(
+        c.tshirt,
+        jangteo_core::catalog::Price::new(jangteo_core::Won(40_000), None),
+    )
+    .await
+    .unwrap();
+    let sku = stock::sku_id_by_code(&app.db, "TSHIRT")
+        .await
+        .unwrap()
+        .unwrap();
+    Some((t, app, sku))
+}
+
+async fn purchases_confirm_themselves_and_deposits_are_reminded(backend: Backend) {
+    let Some((_t, app, sku)) = setup(backend).await else {
+        return;
+    };
+    let m = member(&app, "auto@example.com", false).await;
+    let number = paid_order(&app, m, sku, 1, "token-auto-confirm-0001").await;
+    let staff = Actor::Staff("staff@example.com".into());
+    app.advance_order(
+        &number,
+        OrderEvent::Shipped {
+            carrier: "cj".into(),
+            waybill: "123".into(),
+        },
+        &staff,
+    )
+    .await
+    .unwrap();
+    app.advance_order(&number, OrderEvent::Delivered, &staff)
+        .await
+        .unwrap();
+    let now = Utc::now();
+    assert_eq!(
+        app.auto_confirm_purchases(now).await.unwrap(),
+        0,
+        "not before 7 days"
+    );
+    let order = orders::find_by_number(&app.db, &number)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut tx = app.db.begin().await.unwrap();
+    orders::set_delivered_at(&mut tx, order.id, now - Duration::days(8))
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let before = app.active_member(m).await.unwrap().points_balance;
+    assert_eq!(app.auto_confirm_purchases(now).await.unwrap(), 1);
+    assert_eq!(app.auto_confirm_purchases(now).await.unwrap(), 0, "once");
+    assert_eq!(
+        orders::find_by_number(&app.db, &number)
+            .await
+            .unwrap()
+            .unwrap()
+            .status,
+        "completed"
+    );
+    assert_eq!(
+        app.active_member(m).await.unwrap().points_balance - before,
+        order.points_to_earn
+    );
+
+    // An unpaid deposit order is reminded once, a day before its deadline.
+    app.add_to_cart(CartOwner::Member(m), sku, 1).await.unwrap();
+    let lines = app.cart_lines(&CartOwner::Member(m)).await.unwrap();
+    let waiting = app
+        .place_order(
+            Some(m),
+            &lines,
+            &PlaceOrderInput {
+                checkout_token: "token-deposit-reminder-1".into(),
+                orderer_name: "김".into(),
+                orderer_mobile: "01012345678".into(),
+                orderer_email: "buyer@example.com".into(),
+                recipient_name: "김".into(),
+                recipient_mobile: "01012345678".into(),
+                postcode: "06236".into(),
+                address1: "서울".into(),
+                payment_method: "bank_deposit".into(),
+                depositor_name: "김".into(),
+                agree: true,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        app.send_deposit_reminders(now).await.unwrap(),
+        0,
+        "72 hours left"
+    );
+    let order = orders::find_by_number(&app.db, &waiting.number)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut tx = app.db.begin().await.unwrap();
+    orders::set_deposit_deadline(&mut tx, order.id, now + Duration::hours(3))
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    app.send_deposit_reminders(now).await.unwrap();
+    app.send_deposit_reminders(now).await.unwrap();
+    let reminders = events(&app, "deposit_reminder").await;
+    assert_eq!(reminders.len(), 1, "once per order");
+    assert!(reminders[0].body_text.contains(&waiting.number));
+}
+
+async fn abandoned_carts_respect_consent_and_unsubscribe(backend: Backend) {
+    let Some((_t, app, sku)) = setup(backend).await else {
+        return;
+    };
+    let yes = member(&app, "yes@example.com", true).await;
+    let no = member(&app, "no@example.com", false).await;
+    for m in [yes, no] {
+        app.add_to_cart(CartOwner::Member(m), sku, 1).await.unwrap();
+    }
+    let now = Utc::now();
+    assert_eq!(
+        app.send_abandoned_cart_reminders(now).await.unwrap(),
+        0,
+        "too fresh"
+    );
+    let mut tx = app.db.begin().await.unwrap();
+    for m in [yes, no] {
+        carts::set_added_at(&mut tx, m, now - Duration::days(2))
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+    assert_eq!(
+        app.send_abandoned_cart_reminders(now).await.unwrap(),
+        1,
+        "only the consenting member"
+    );
+    assert_eq!(
+        app.send_abandoned_cart_reminders(now).await.unwrap(),
+        0,
+        "once a week"
+    );
+    let mail = events(&app, "abandoned_cart").await.pop().unwrap();
+    assert_eq!(mail.recipient, "yes@example.com");
+    assert!(mail.is_advertising);
+    assert!(mail.subject.starts_with("(광고)"), "{}", mail.subject);
+    // The link in the mail withdraws the consent; a forged one does nothing.
+    let at = mail.body_text.find("/unsubscribe?").unwrap();
+    let link: String = mail.body_text[at..]
+        .chars()
+        .take_while(|c| !c.is_whitespace())
+        .collect();
+    let token = link.split("t=").nth(1).unwrap().to_owned();
+    assert!(
+        !app.unsubscribe(no, &token).await.unwrap(),
+        "the token is the member's own"
+    );
+    assert!(app.unsubscribe(yes, &token).await.unwrap());
+    assert!(
+        app.active_member(yes)
+            .await
+            .unwrap()
+            .marketing_agreed_at
+            .is_none()
+    );
+    assert_eq!(
+        app.send_abandoned_cart_reminders(now + Duration::days(7))
+            .await
+            .unwrap(),
+        0,
+        "no consent, no reminder"
+    );
+}
+
+async fn grades_follow_spend_and_staff_get_a_daily_report(backend: Backend) {
+    let Some((_t, app, sku)) = setup(backend).await else {
+        return;
+    };
+    let big = member(&app, "big@example.com", false).await;
+    let small = member(&app, "small@example.com", false).await;
+    let number = paid_order(&app, big, sku, 8, "token-grades-big-00001").await;
+    paid_order(&app, small, sku, 1, "token-grades-small-0001").await;
+    let now = Utc::now();
+    assert_eq!(
+        app.evaluate_grades(now).await.unwrap(),
+        1,
+        "320,000원 paid → gold"
+    );
+    assert_eq!(
+        app.evaluate_grades(now).await.unwrap(),
+        0,
+        "nothing changes the second time"
+    );
+    let grade = app
+        .grade_of(&app.active_member(big).await.unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(grade.code, "gold");
+    let notice = events(&app, "grade_changed").await;
+    assert_eq!(notice.len(), 1);
+    assert!(notice[0].body_text.contains("골드"));
+
+    // Yesterday's sales (KST) reach staff on Slack and by e-mail.
+    let order = orders::find_by_number(&app.db, &number)
+        .await
+        .unwrap()
+        .unwrap();
+    let yesterday = now - Duration::days(1);
+    let mut tx = app.db.begin().await.unwrap();
+    orders::set_placed_at(&mut tx, order.id, yesterday)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    app.send_daily_report(now).await.unwrap();
+    app.send_daily_report(now).await.unwrap();
+    let reports = events(&app, "daily_report").await;
+    let channels: Vec<&str> = reports.iter().map(|m| m.channel.as_str()).collect();
+    assert_eq!(reports.len(), 2, "{channels:?}");
+    assert!(channels.contains(&"slack") && channels.contains(&"email"));
+    let slack = reports.iter().find(|m| m.channel == "slack").unwrap();
+    assert!(slack.body_text.contains("320,000"), "{}", slack.body_text);
+}
+
+on_both_backends!(
+    purchases_confirm_themselves_and_deposits_are_reminded,
+    abandoned_carts_respect_consent_and_unsubscribe,
+    grades_follow_spend_and_staff_get_a_daily_report,
+);
