@@ -15,6 +15,17 @@ pub fn format_kst(at: DateTime<Utc>) -> String {
         .to_string()
 }
 
+/// The instant a KST business day starts (00:00 Asia/Seoul), in UTC.
+pub fn start_of_business_day(date: NaiveDate) -> DateTime<Utc> {
+    use chrono::TimeZone;
+    let midnight = date.and_hms_opt(0, 0, 0).unwrap_or_default();
+    // Korea has no daylight saving time: midnight always exists exactly once.
+    Seoul.from_local_datetime(&midnight).earliest().map_or_else(
+        || Utc.from_utc_datetime(&midnight),
+        |d| d.with_timezone(&Utc),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -28,15 +39,4 @@ mod tests {
         let before = Utc.with_ymd_and_hms(2026, 11, 22, 14, 59, 0).unwrap();
         assert_eq!(business_date(before).to_string(), "2026-11-22");
     }
-}
-
-/// The instant a KST business day starts (00:00 Asia/Seoul), in UTC.
-pub fn start_of_business_day(date: NaiveDate) -> DateTime<Utc> {
-    use chrono::TimeZone;
-    let midnight = date.and_hms_opt(0, 0, 0).unwrap_or_default();
-    // Korea has no daylight saving time: midnight always exists exactly once.
-    Seoul.from_local_datetime(&midnight).earliest().map_or_else(
-        || Utc.from_utc_datetime(&midnight),
-        |d| d.with_timezone(&Utc),
-    )
 }
