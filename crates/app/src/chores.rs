@@ -16,30 +16,41 @@ const DEAD_RETENTION_DAYS: i64 = 90;
 
 /// Default cron expressions (Asia/Seoul) by schedule name; `schedules.NAME` in the configuration
 /// overrides them.
-const DEFAULT_SCHEDULES: [(&str, &str, &str); 7] = [
+const DEFAULT_SCHEDULES: [(&str, &str, &str); 10] = [
     ("prune-finished-jobs", "30 4 * * *", PRUNE_JOBS),
     ("prune-sessions", "40 4 * * *", PRUNE_SESSIONS),
+    ("daily-report", "0 0 * * *", order_chores::DAILY_REPORT),
     (
         "auto-confirm-purchases",
         "0 3 * * *",
         order_chores::AUTO_CONFIRM,
     ),
     (
+        "evaluate-grades",
+        "0 3 1 * *",
+        order_chores::EVALUATE_GRADES,
+    ),
+    (
         "deposit-reminders",
         "10 * * * *",
         order_chores::DEPOSIT_REMINDERS,
+    ),
+    ("track-parcels", "20 * * * *", order_chores::TRACK_PARCELS),
+    (
+        "marketing-reconfirm",
+        "0 10 * * *",
+        order_chores::MARKETING_RECONFIRM,
+    ),
+    (
+        "review-requests",
+        "0 11 * * *",
+        order_chores::REVIEW_REQUESTS,
     ),
     (
         "abandoned-carts",
         "0 19 * * *",
         order_chores::ABANDONED_CARTS,
     ),
-    (
-        "evaluate-grades",
-        "0 5 1 * *",
-        order_chores::EVALUATE_GRADES,
-    ),
-    ("daily-report", "0 9 * * *", order_chores::DAILY_REPORT),
 ];
 
 /// Deletes expired sessions and old login attempts.
@@ -115,6 +126,12 @@ impl App {
         chore!(order_chores::ABANDONED_CARTS, send_abandoned_cart_reminders);
         chore!(order_chores::EVALUATE_GRADES, evaluate_grades);
         chore!(order_chores::DAILY_REPORT, send_daily_report);
+        chore!(order_chores::REVIEW_REQUESTS, send_review_requests);
+        chore!(
+            order_chores::MARKETING_RECONFIRM,
+            send_marketing_reconfirmations
+        );
+        chore!(order_chores::TRACK_PARCELS, pull_tracking);
         handlers
     }
 

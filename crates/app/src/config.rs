@@ -358,6 +358,8 @@ pub struct CheckoutConfig {
     pub points_step: i64,
     /// Days after delivery when a purchase is confirmed automatically.
     pub auto_confirm_days: i64,
+    /// Days after delivery when the buyer is asked for a review.
+    pub review_request_days: i64,
 }
 
 impl Default for CheckoutConfig {
@@ -387,6 +389,7 @@ impl Default for CheckoutConfig {
             points_max_percent: 50,
             points_step: 10,
             auto_confirm_days: 7,
+            review_request_days: 3,
         }
     }
 }

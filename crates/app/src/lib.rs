@@ -76,6 +76,10 @@ pub struct App {
     pub gateway: Arc<dyn PaymentGateway>,
     /// The built-in test gateway, when it is the one in use (demo pages drive it).
     pub test_gateway: Option<TestGateway>,
+    /// Parcel tracking (the built-in `test` tracker until a logistics provider is configured).
+    pub tracker: Arc<dyn jangteo_providers::logistics::Tracker>,
+    /// The test tracker, to report deliveries in the demo and tests.
+    pub test_tracker: jangteo_providers::logistics::TestTracker,
 }
 
 impl App {
@@ -84,9 +88,12 @@ impl App {
         let storage = Storage::local(&config.media_dir())?;
         let messenger = Arc::new(notify::Messenger::new(&config.notifications)?);
         let (gateway, test_gateway) = payment_gateway(&config)?;
+        let test_tracker = jangteo_providers::logistics::TestTracker::default();
         Ok(Self {
             gateway,
             test_gateway,
+            tracker: Arc::new(test_tracker.clone()),
+            test_tracker,
             db,
             storage,
             caches: Arc::new(Caches::new(&config)),

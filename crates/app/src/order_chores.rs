@@ -19,6 +19,12 @@ pub const DEPOSIT_REMINDERS: &str = "orders.deposit_reminders";
 pub const ABANDONED_CARTS: &str = "members.abandoned_carts";
 /// Monthly grade evaluation.
 pub const EVALUATE_GRADES: &str = "members.evaluate_grades";
+/// Review requests a few days after delivery.
+pub const REVIEW_REQUESTS: &str = "orders.review_requests";
+/// Marketing-consent re-confirmation every two years.
+pub const MARKETING_RECONFIRM: &str = "members.marketing_reconfirm";
+/// Tracking pull: parcels the carrier reports delivered.
+pub const TRACK_PARCELS: &str = "orders.track_parcels";
 /// Daily sales report to staff.
 pub const DAILY_REPORT: &str = "reports.daily";
 
@@ -270,5 +276,87 @@ impl App {
         }
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Asks for a review `checkout.review_request_days` after delivery (once per order).
+    pub async fn send_review_requests(&self, now: DateTime<Utc>) -> AppResult<usize> {
+        let days = self.config.checkout.review_request_days.max(1);
+        let to = now - Duration::days(days);
+        let mut sent = 0;
+        for number in orders::delivered_between(&self.db, to - Duration::days(1), to).await? {
+            let Some(order) = orders::find_by_number(&self.db, &number).await? else {
+                continue;
+            };
+            let mut tx = self.db.begin().await?;
+            self.notify_order(&mut tx, &order, "review_request", None)
+                .await?;
+            tx.commit().await?;
+            sent += 1;
+        }
+        Ok(sent)
+    }
+
+    /// Tells members whose marketing consent is two years old (and every two years after) that
+    /// they agreed, when, and how to withdraw (정보통신망법 시행령 62조의3). Once per period.
+    pub async fn send_marketing_reconfirmations(&self, now: DateTime<Utc>) -> AppResult<usize> {
+        let mut sent = 0;
+        for (member_id, email, name, agreed_at) in
+            members::consents_older_than(&self.db, now - Duration::days(730)).await?
+        {
+            let period = (now - agreed_at).num_days() / 730;
+            let unsubscribe_url = self.unsubscribe_url(member_id).await?;
+            let mut tx = self.db.begin().await?;
+            let recorded = self
+                .notify(
+                    &mut tx,
+                    &Notification {
+                        event: "marketing_reconfirm".into(),
+                        channel: Channel::Email,
+                        to: email,
+                        recipient_name: name,
+                        context: serde_json::json!({
+                            "consent": {"given_on": agreed_at.to_rfc3339()},
+                            "manage_url": unsubscribe_url,
+                        }),
+                        advertising: false,
+                        dedupe_key: Some(format!(
+                            "marketing_reconfirm:{member_id}:{}:{period}",
+                            agreed_at.timestamp()
+                        )),
+                    },
+                )
+                .await?;
+            tx.commit().await?;
+            sent += usize::from(recorded.is_some());
+        }
+        Ok(sent)
+    }
+
+    /// Asks the tracker about every parcel in transit and marks delivered ones `delivered`.
+    pub async fn pull_tracking(&self, _now: DateTime<Utc>) -> AppResult<usize> {
+        let mut delivered = 0;
+        for (number, carrier, waybill) in orders::in_transit(&self.db).await? {
+            match self.tracker.status(&carrier, &waybill).await {
+                Ok(jangteo_providers::logistics::ParcelStatus::Delivered) => {
+                    match self
+                        .advance_order(
+                            &number,
+                            jangteo_core::order::OrderEvent::Delivered,
+                            &Actor::System,
+                        )
+                        .await
+                    {
+                        Ok(()) => delivered += 1,
+                        Err(AppError::Conflict(_)) => {}
+                        Err(e) => return Err(e),
+                    }
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    tracing::warn!(order.number = %number, error = %e, "tracking unavailable")
+                }
+            }
+        }
+        Ok(delivered)
     }
 }

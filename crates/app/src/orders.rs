@@ -672,6 +672,10 @@ impl App {
             orders::set_shipment(&mut tx, order.id, carrier, waybill).await?;
         }
         record_event(&mut tx, &order, event.name(), next, actor, "", now).await?;
+        if matches!(event, OrderEvent::Delivered) {
+            self.notify_order(&mut tx, &order, "delivered", None)
+                .await?;
+        }
         if matches!(event, OrderEvent::Shipped { .. })
             && let Some(shipped) = orders::lock_by_number(&mut tx, number).await?
         {
@@ -830,6 +834,15 @@ impl App {
             context["virtual_account"] = serde_json::json!({
                 "bank": bank, "account": account, "holder": holder, "amount": p.amount, "deadline": deadline.to_rfc3339(),
             });
+        }
+        if matches!(event, "delivered" | "review_request") {
+            // Reviews come later: the order page is where the buyer confirms and will review.
+            context["review_url"] = serde_json::json!(format!(
+                "{}/orders/{}",
+                self.config.base_url(),
+                order.number
+            ));
+            context["confirm_days"] = serde_json::json!(self.config.checkout.auto_confirm_days);
         }
         if let Some(amount) = refund {
             context["refund"] = serde_json::json!({

@@ -299,7 +299,74 @@ async fn grades_follow_spend_and_staff_get_a_daily_report(backend: Backend) {
     assert!(slack.body_text.contains("320,000"), "{}", slack.body_text);
 }
 
+async fn parcels_are_tracked_reviews_asked_and_consents_reconfirmed(backend: Backend) {
+    let Some((_t, app, sku)) = setup(backend).await else {
+        return;
+    };
+    let m = member(&app, "track@example.com", true).await;
+    let number = paid_order(&app, m, sku, 1, "token-tracking-000001").await;
+    let staff = Actor::Staff("staff@example.com".into());
+    app.advance_order(
+        &number,
+        OrderEvent::Shipped {
+            carrier: "cj".into(),
+            waybill: "654321098765".into(),
+        },
+        &staff,
+    )
+    .await
+    .unwrap();
+    let now = Utc::now();
+    assert_eq!(app.pull_tracking(now).await.unwrap(), 0, "still in transit");
+    app.test_tracker.deliver("cj", "654321098765");
+    assert_eq!(app.pull_tracking(now).await.unwrap(), 1);
+    assert_eq!(app.pull_tracking(now).await.unwrap(), 0, "once");
+    assert_eq!(
+        orders::find_by_number(&app.db, &number)
+            .await
+            .unwrap()
+            .unwrap()
+            .status,
+        "delivered"
+    );
+    let delivered = events(&app, "delivered").await;
+    assert_eq!(delivered.len(), 1, "the buyer is told");
+    assert!(delivered[0].body_text.contains(&number));
+
+    // Three days after delivery the buyer is asked for a review, once.
+    assert_eq!(app.send_review_requests(now).await.unwrap(), 0);
+    let later = now + Duration::days(3) + Duration::hours(1);
+    app.send_review_requests(later).await.unwrap();
+    app.send_review_requests(later).await.unwrap();
+    assert_eq!(events(&app, "review_request").await.len(), 1);
+
+    // A two-year-old marketing consent is re-confirmed once per two years, with the date.
+    assert_eq!(app.send_marketing_reconfirmations(now).await.unwrap(), 0);
+    let mut tx = app.db.begin().await.unwrap();
+    jangteo_db::members::set_marketing_agreed_at(&mut tx, m, now - Duration::days(731))
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(app.send_marketing_reconfirmations(now).await.unwrap(), 1);
+    assert_eq!(
+        app.send_marketing_reconfirmations(now + Duration::days(30))
+            .await
+            .unwrap(),
+        0
+    );
+    let notice = events(&app, "marketing_reconfirm").await.pop().unwrap();
+    assert!(
+        notice.body_text.contains("/unsubscribe?m="),
+        "how to withdraw"
+    );
+    assert!(
+        !notice.subject.contains("(광고)"),
+        "the notice itself is not advertising"
+    );
+}
+
 on_both_backends!(
+    parcels_are_tracked_reviews_asked_and_consents_reconfirmed,
     purchases_confirm_themselves_and_deposits_are_reminded,
     abandoned_carts_respect_consent_and_unsubscribe,
     grades_follow_spend_and_staff_get_a_daily_report,

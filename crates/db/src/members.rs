@@ -451,3 +451,31 @@ pub async fn prune_login_attempts(db: &Db, before: DateTime<Utc>) -> DbResult<u6
     )
     .context("pruning login attempts")
 }
+
+/// Active members who agreed to marketing at or before `before`: (id, e-mail, name, agreed at).
+pub async fn consents_older_than(
+    db: &Db,
+    before: DateTime<Utc>,
+) -> DbResult<Vec<(i64, String, String, DateTime<Utc>)>> {
+    read_all!(
+        db,
+        (i64, String, String, DateTime<Utc>),
+        "SELECT id, email, name, marketing_agreed_at FROM members
+         WHERE status = 'active' AND email IS NOT NULL AND marketing_agreed_at IS NOT NULL
+           AND marketing_agreed_at <= $1 ORDER BY id",
+        before
+    )
+    .context("finding old marketing consents")
+}
+
+/// Sets when marketing was agreed to (imports; tests).
+pub async fn set_marketing_agreed_at(tx: &mut Tx, id: i64, at: DateTime<Utc>) -> DbResult<()> {
+    tx_execute!(
+        tx,
+        "UPDATE members SET marketing_agreed_at = $2 WHERE id = $1",
+        id,
+        at
+    )
+    .context("setting consent time")
+    .map(|_| ())
+}

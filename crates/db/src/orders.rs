@@ -646,3 +646,32 @@ pub async fn member_spend_since(db: &Db, since: DateTime<Utc>) -> DbResult<Vec<(
     )
     .context("summing member spend")
 }
+
+/// Numbers of orders delivered in `[from, to)` (delivered or already confirmed).
+pub async fn delivered_between(
+    db: &Db,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> DbResult<Vec<String>> {
+    read_all!(
+        db,
+        (String,),
+        "SELECT number FROM orders WHERE status IN ('delivered', 'completed')
+             AND delivered_at >= $1 AND delivered_at < $2 ORDER BY id",
+        from,
+        to
+    )
+    .context("finding recent deliveries")
+    .map(|rows| rows.into_iter().map(|(n,)| n).collect())
+}
+
+/// Shipped orders with their carrier and waybill (tracking pull).
+pub async fn in_transit(db: &Db) -> DbResult<Vec<(String, String, String)>> {
+    read_all!(
+        db,
+        (String, String, String),
+        "SELECT number, carrier, waybill FROM orders
+         WHERE status = 'shipped' AND carrier IS NOT NULL AND waybill IS NOT NULL ORDER BY id"
+    )
+    .context("finding parcels in transit")
+}
