@@ -126,6 +126,20 @@ impl App {
         chore!(order_chores::ABANDONED_CARTS, send_abandoned_cart_reminders);
         chore!(order_chores::EVALUATE_GRADES, evaluate_grades);
         chore!(order_chores::DAILY_REPORT, send_daily_report);
+        let app = self.clone();
+        handlers.register(crate::bulk::BULK_CHUNK, move |job| {
+            let app = app.clone();
+            async move {
+                let field = |name: &str| {
+                    job.payload[name]
+                        .as_i64()
+                        .ok_or(format!("payload without {name}"))
+                };
+                app.process_bulk_chunk(field("bulk_id")?, field("after")?, field("index")?)
+                    .await
+                    .map_err(|e| e.to_string())
+            }
+        });
         chore!(order_chores::REVIEW_REQUESTS, send_review_requests);
         chore!(
             order_chores::MARKETING_RECONFIRM,

@@ -278,6 +278,8 @@ pub struct NotificationsConfig {
     pub solapi: Option<jangteo_providers::messaging::SolapiConfig>,
     /// Slack incoming-webhook URL.
     pub slack_webhook_url: Option<Secret>,
+    /// Messages per second a bulk send hands to the provider (its rate limit).
+    pub bulk_rate_per_second: u32,
 }
 
 impl Default for NotificationsConfig {
@@ -296,6 +298,7 @@ impl Default for NotificationsConfig {
             aligo: None,
             solapi: None,
             slack_webhook_url: None,
+            bulk_rate_per_second: 50,
         }
     }
 }

@@ -228,12 +228,25 @@ impl App {
         n: &Notification,
         now: DateTime<Utc>,
     ) -> AppResult<Option<i64>> {
+        self.notify_not_before(tx, n, now, now).await
+    }
+
+    /// Like [`App::notify_at`], delivered no earlier than `not_before` (bulk sends spread their
+    /// messages to stay under the provider's rate limit).
+    pub async fn notify_not_before(
+        &self,
+        tx: &mut Tx,
+        n: &Notification,
+        now: DateTime<Utc>,
+        not_before: DateTime<Utc>,
+    ) -> AppResult<Option<i64>> {
         let rendered = self.render(n)?;
         let text_channel = matches!(n.channel, Channel::Sms | Channel::AlimTalk);
+        let at = not_before.max(now);
         let send_after = if n.advertising && text_channel {
-            advertising_send_time(now)
+            advertising_send_time(at)
         } else {
-            now
+            at
         };
         let Some(id) = messages::insert(
             tx,

@@ -36,6 +36,13 @@ const GRADE_THRESHOLDS: [(&str, i64); 4] = [
     ("basic", 0),
 ];
 
+fn unsubscribe_token_with(key: &str, member_id: i64) -> AppResult<String> {
+    let mut mac = Hmac::<Sha256>::new_from_slice(key.as_bytes())
+        .map_err(|e| AppError::Other(e.to_string()))?;
+    mac.update(format!("unsubscribe:{member_id}").as_bytes());
+    Ok(hex::encode(&mac.finalize().into_bytes()[..16]))
+}
+
 impl App {
     /// The key that signs unsubscribe links: configured, or created once and kept in the database
     /// so every instance and restart uses the same one.
@@ -62,11 +69,17 @@ impl App {
     }
 
     async fn unsubscribe_token(&self, member_id: i64) -> AppResult<String> {
-        let key = self.signing_key().await?;
-        let mut mac = Hmac::<Sha256>::new_from_slice(key.as_bytes())
-            .map_err(|e| AppError::Other(e.to_string()))?;
-        mac.update(format!("unsubscribe:{member_id}").as_bytes());
-        Ok(hex::encode(&mac.finalize().into_bytes()[..16]))
+        unsubscribe_token_with(&self.signing_key().await?, member_id)
+    }
+
+    /// `/unsubscribe?…` for a member with an already loaded signing key (inside a transaction,
+    /// where loading the key would need a second connection: SQLite has one writer).
+    pub fn unsubscribe_url_with(&self, key: &str, member_id: i64) -> AppResult<String> {
+        let token = unsubscribe_token_with(key, member_id)?;
+        Ok(format!(
+            "{}/unsubscribe?m={member_id}&t={token}",
+            self.config.base_url()
+        ))
     }
 
     /// Withdraws the member's marketing consent if the token is theirs; false otherwise.

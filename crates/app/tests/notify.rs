@@ -347,7 +347,8 @@ async fn every_event_template_renders_on_its_channels() {
         "grade": {"old": "실버", "new": "골드", "discount_percent": 3, "point_percent": 2},
         "dormant_on": "2026-12-23T00:00:00Z", "consent": {"given_on": "2024-11-23T00:00:00Z"},
         "manage_url": "http://127.0.0.1/account/consents", "cart_url": "http://127.0.0.1/cart",
-        "unsubscribe_url": "http://127.0.0.1/u/x", "items": [{"name": "제주 감귤 5kg", "price": 15_900}],
+        "unsubscribe_url": "http://127.0.0.1/u/x",
+        "announcement": {"title": "겨울 세일", "body": "전 상품 10% 할인", "paragraphs": ["전 상품 10% 할인"]}, "items": [{"name": "제주 감귤 5kg", "price": 15_900}],
         "report": {"date": "2026-11-22", "sales": 1_234_000, "orders": 31, "average_order_value": 39_806,
             "sales_prev_day": 1_000_000, "sales_same_weekday_last_week": 1_500_000, "orders_prev_day": 25,
             "top_products": [{"name": "제주 감귤 5kg", "quantity": 12, "sales": 190_800}]}
@@ -371,6 +372,7 @@ async fn every_event_template_renders_on_its_channels() {
         "marketing_reconfirm",
         "abandoned_cart",
         "review_request",
+        "announcement",
     ];
     let mut tx = app.db.begin().await.unwrap();
     for event in events {

@@ -160,3 +160,19 @@ pub async fn mark_attempt_failed(
     .context("recording a failed message")?;
     tx.commit().await
 }
+
+/// Seconds between the earliest and the latest `send_after` of an event's messages (how a bulk
+/// send is spread).
+pub async fn send_after_span(db: &Db, event: &str) -> DbResult<i64> {
+    let rows = read_all!(
+        db,
+        (DateTime<Utc>,),
+        "SELECT send_after FROM messages WHERE event = $1 ORDER BY send_after",
+        event
+    )
+    .context("reading send times")?;
+    Ok(match (rows.first(), rows.last()) {
+        (Some((first,)), Some((last,))) => (*last - *first).num_seconds(),
+        _ => 0,
+    })
+}

@@ -338,6 +338,122 @@ pub async fn staff_assign_grade(
     }
 }
 
+/// A campaign to start.
+#[derive(Debug, Deserialize)]
+pub struct BulkSendJson {
+    name: String,
+    #[serde(default = "default_channel")]
+    channel: String,
+    #[serde(default = "default_segment")]
+    segment: String,
+    title: String,
+    body: String,
+}
+
+fn default_channel() -> String {
+    "email".into()
+}
+
+fn default_segment() -> String {
+    "marketing".into()
+}
+
+async fn staff_only(state: &AppState, headers: &HeaderMap) -> Result<(), Response> {
+    let Some((email, password)) = basic_credentials(headers) else {
+        return Err((
+            StatusCode::UNAUTHORIZED,
+            [(header::WWW_AUTHENTICATE, "Basic realm=\"jangteo staff\"")],
+            "",
+        )
+            .into_response());
+    };
+    match state.app.authenticate_staff(&email, &password).await {
+        Ok(Some(_)) => Ok(()),
+        Ok(None) => Err(api_error(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "staff login failed",
+        )),
+        Err(e) => Err(api_error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            &e.to_string(),
+        )),
+    }
+}
+
+fn bulk_json(b: &jangteo_db::bulk::BulkSendRow) -> Response {
+    Json(serde_json::json!({
+        "id": b.id, "name": b.name, "channel": b.channel, "segment": b.segment,
+        "status": b.status, "total": b.total, "queued": b.queued,
+    }))
+    .into_response()
+}
+
+/// POST /api/v1/staff/bulk-sends: starts a campaign to consenting members.
+pub async fn staff_start_bulk_send(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Json(body): Json<BulkSendJson>,
+) -> Response {
+    if let Err(r) = staff_only(&state, &headers).await {
+        return r;
+    }
+    match state
+        .app
+        .start_bulk_send(
+            &body.name,
+            &body.channel,
+            &body.segment,
+            &body.title,
+            &body.body,
+        )
+        .await
+    {
+        Ok(id) => match state.app.bulk_send(id).await {
+            Ok(b) => (StatusCode::CREATED, bulk_json(&b)).into_response(),
+            Err(e) => api_error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                &e.to_string(),
+            ),
+        },
+        Err(AppError::Invalid(m)) => api_error(StatusCode::UNPROCESSABLE_ENTITY, "invalid", &m),
+        Err(AppError::Form(_)) => api_error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            "title and body are required",
+        ),
+        Err(e) => api_error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            &e.to_string(),
+        ),
+    }
+}
+
+/// GET /api/v1/staff/bulk-sends/{id}: a campaign's progress.
+pub async fn staff_show_bulk_send(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> Response {
+    if let Err(r) = staff_only(&state, &headers).await {
+        return r;
+    }
+    match state.app.bulk_send(id).await {
+        Ok(b) => bulk_json(&b),
+        Err(AppError::NotFound) => {
+            api_error(StatusCode::NOT_FOUND, "not_found", "no such bulk send")
+        }
+        Err(e) => api_error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            &e.to_string(),
+        ),
+    }
+}
+
 fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
     use base64::Engine;
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;

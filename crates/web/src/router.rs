@@ -233,6 +233,14 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/staff/members/{id}/grade",
             post(orders::staff_assign_grade),
         )
+        .route(
+            "/api/v1/staff/bulk-sends",
+            post(orders::staff_start_bulk_send),
+        )
+        .route(
+            "/api/v1/staff/bulk-sends/{id}",
+            get(orders::staff_show_bulk_send),
+        )
         .route("/media/{hash}/{file}", get(media::show_thumbnail))
         .route("/static/{*path}", get(media::show_static))
         .route("/sitemap.xml", get(seo::show_sitemap))

@@ -975,6 +975,24 @@ async fn grades_gifts_addresses_and_points_on_confirmation(backend: Backend) {
         .await,
         404
     );
+    assert_eq!(
+        staff(
+            &t,
+            "/api/v1/staff/bulk-sends",
+            serde_json::json!({"name": "세일", "title": "겨울 세일", "body": "10% 할인"})
+        )
+        .await,
+        201
+    );
+    assert_eq!(
+        staff(
+            &t,
+            "/api/v1/staff/bulk-sends",
+            serde_json::json!({"name": "x", "title": "", "body": ""})
+        )
+        .await,
+        422
+    );
 
     // Address book: a bad postcode is refused with the typed values kept; another member's
     // address cannot be deleted.
