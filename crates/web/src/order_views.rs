@@ -202,3 +202,118 @@ pub async fn order_detail(
         demo_deposit_url => demo_deposit,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use jangteo_core::order::{OrderStatus, PaymentStatus};
+
+    /// Every message key the Rust code builds at run time exists in both locales (a missing key
+    /// would show the key itself to the shopper).
+    #[test]
+    fn every_built_message_key_is_translated() {
+        let mut keys: Vec<String> = Vec::new();
+        keys.extend(
+            OrderStatus::ALL
+                .iter()
+                .map(|s| format!("order.status.{}", s.as_str())),
+        );
+        keys.extend(
+            PaymentStatus::ALL
+                .iter()
+                .map(|s| format!("payment.status.{}", s.as_str())),
+        );
+        for code in jangteo_app::orders::PAYMENT_METHODS {
+            keys.push(format!("payment.method.{code}"));
+            keys.push(format!("checkout.method_desc.{code}"));
+        }
+        for event in [
+            "placed",
+            "payment_approved",
+            "payment_failed",
+            "deposit_requested",
+            "deposit_received",
+            "deposit_expired",
+            "cancelled_by_buyer",
+            "cancelled_by_staff",
+            "preparation_started",
+            "shipped",
+            "delivered",
+            "purchase_confirmed",
+        ] {
+            keys.push(format!("order.event.{event}"));
+        }
+        for code in [
+            "sold_out",
+            "cart_empty",
+            "total_changed",
+            "coupon_used_up",
+            "points_insufficient",
+            "payment_unavailable",
+            "amount_mismatch",
+            "payment_failed",
+            "illegal_transition",
+            "cannot_cancel",
+            "cannot_confirm",
+            "webhook_unverified",
+            "not_bank_deposit",
+            "reset_invalid",
+            "checkout_expired",
+            "throttled",
+        ] {
+            keys.push(format!("error.conflict.{code}"));
+        }
+        for code in [
+            "required",
+            "invalid_email",
+            "invalid_mobile",
+            "invalid_postcode",
+            "weak_password",
+            "too_long",
+            "password_mismatch",
+            "consent_required",
+            "email_taken",
+            "login_failed",
+            "wrong_password",
+            "lookup_failed",
+            "checkout_expired",
+        ] {
+            keys.push(format!("error.input.{code}"));
+        }
+        for reason in [
+            "signup",
+            "order_use",
+            "order_refund",
+            "purchase_confirmed",
+            "manual",
+        ] {
+            keys.push(format!("points.reason.{reason}"));
+        }
+        let sources = [
+            include_str!("account.rs"),
+            include_str!("cart_pages.rs"),
+            include_str!("checkout.rs"),
+            include_str!("orders.rs"),
+        ];
+        for src in sources {
+            for part in src.split('"').skip(1).step_by(2) {
+                if part.starts_with("flash.")
+                    || part.starts_with("account.") && part.ends_with("_title")
+                {
+                    keys.push(part.to_owned());
+                }
+            }
+        }
+        for (name, text) in [
+            ("ko", include_str!("../locales/ko.json")),
+            ("en", include_str!("../locales/en.json")),
+        ] {
+            let catalog: serde_json::Map<String, serde_json::Value> =
+                serde_json::from_str(text).unwrap();
+            let missing: Vec<&String> = keys
+                .iter()
+                .filter(|k| !catalog.contains_key(k.as_str()))
+                .collect();
+            assert!(missing.is_empty(), "{name} lacks {missing:?}");
+        }
+    }
+}
