@@ -61,3 +61,35 @@ impl App {
         Ok(jangteo_db::messages::recent(&self.db, limit).await?)
     }
 }
+
+/// What the staff jobs page shows.
+#[derive(Debug, Clone)]
+pub struct JobsOverview {
+    /// Jobs per state.
+    pub counts: Vec<(String, i64)>,
+    /// The listed jobs.
+    pub jobs: Vec<jangteo_db::jobs::JobRow>,
+    /// Scheduler entries with their last and next run.
+    pub schedules: Vec<jangteo_db::jobs::ScheduleRow>,
+}
+
+impl App {
+    /// Counts, the latest jobs (of one state when given) and the schedule, for staff.
+    pub async fn jobs_overview(&self, state: Option<&str>, limit: i64) -> AppResult<JobsOverview> {
+        Ok(JobsOverview {
+            counts: jangteo_db::jobs::count_by_state(&self.db).await?,
+            jobs: jangteo_db::jobs::list(&self.db, state, limit, 0).await?,
+            schedules: jangteo_db::jobs::list_schedules(&self.db).await?,
+        })
+    }
+
+    /// Staff retry a dead job.
+    pub async fn retry_job(&self, id: i64) -> AppResult<bool> {
+        Ok(jangteo_db::jobs::retry(&self.db, id, Utc::now()).await?)
+    }
+
+    /// Staff discard a dead or waiting job.
+    pub async fn discard_job(&self, id: i64) -> AppResult<bool> {
+        Ok(jangteo_db::jobs::discard(&self.db, id).await?)
+    }
+}

@@ -357,3 +357,41 @@ pub async fn list_schedules(db: &Db) -> DbResult<Vec<ScheduleRow>> {
     )
     .context("listing schedules")
 }
+
+/// Jobs in `state` (any when `None`), newest first.
+pub async fn list(db: &Db, state: Option<&str>, limit: i64, offset: i64) -> DbResult<Vec<JobRow>> {
+    read_all!(
+        db,
+        JobRow,
+        "SELECT id, queue, kind, payload, state, attempts, run_at, last_error, dedupe_key FROM jobs
+         WHERE ($1 IS NULL OR state = $1) ORDER BY id DESC LIMIT $2 OFFSET $3",
+        state,
+        limit,
+        offset
+    )
+    .context("listing jobs")
+}
+
+/// Puts a dead job back in the queue to run now with fresh attempts; false unless it was dead.
+pub async fn retry(db: &Db, id: i64, now: DateTime<Utc>) -> DbResult<bool> {
+    db_execute!(
+        db,
+        "UPDATE jobs SET state = 'ready', attempts = 0, run_at = $2, updated_at = $2, finished_at = NULL
+         WHERE id = $1 AND state = 'dead'",
+        id,
+        now
+    )
+    .context("retrying a job")
+    .map(|n| n == 1)
+}
+
+/// Deletes a dead or still queued job (staff decided it must not run); false otherwise.
+pub async fn discard(db: &Db, id: i64) -> DbResult<bool> {
+    db_execute!(
+        db,
+        "DELETE FROM jobs WHERE id = $1 AND state IN ('dead', 'queued')",
+        id
+    )
+    .context("discarding a job")
+    .map(|n| n == 1)
+}

@@ -21,6 +21,7 @@ mod seo;
 mod server;
 mod session;
 mod shop;
+mod staff;
 mod templates;
 mod views;
 

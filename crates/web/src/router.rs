@@ -6,7 +6,7 @@ use crate::context::ViewerInfo;
 use crate::i18n::Messages;
 use crate::session::DbSessionStore;
 use crate::{
-    account, cart_pages, checkout, errors, limits, media, ops, orders, page_cache, seo, shop,
+    account, cart_pages, checkout, errors, limits, media, ops, orders, page_cache, seo, shop, staff,
 };
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -95,6 +95,7 @@ impl AppState {
             "payments/test_gateway.html",
             "dev/outbox.html",
             "account/unsubscribe.html",
+            "staff/jobs.html",
         ] {
             env.get_template(name)
                 .map_err(|e| format!("template {name}: {e}"))?;
@@ -214,6 +215,10 @@ pub fn router(state: AppState) -> Router {
             post(checkout::decline_test_payment),
         )
         .route("/dev/outbox", get(orders::show_outbox))
+        .route("/staff/jobs", get(staff::show_jobs))
+        .route("/staff/jobs/{id}/retry", post(staff::retry_job))
+        .route("/staff/jobs/{id}/discard", post(staff::discard_job))
+        .route("/staff/outbox", get(staff::show_outbox))
         .route(
             "/unsubscribe",
             get(account::show_unsubscribe).post(account::create_unsubscribe),

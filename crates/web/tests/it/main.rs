@@ -9,6 +9,7 @@ mod limits;
 mod media;
 mod pages;
 mod seo;
+mod staff;
 
 use jangteo_testkit::{Backend, TestApp, fixtures};
 
