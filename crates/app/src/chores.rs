@@ -16,10 +16,11 @@ const DEAD_RETENTION_DAYS: i64 = 90;
 
 /// Default cron expressions (Asia/Seoul) by schedule name; `schedules.NAME` in the configuration
 /// overrides them.
-const DEFAULT_SCHEDULES: [(&str, &str, &str); 10] = [
+const DEFAULT_SCHEDULES: [(&str, &str, &str); 11] = [
     ("prune-finished-jobs", "30 4 * * *", PRUNE_JOBS),
     ("prune-sessions", "40 4 * * *", PRUNE_SESSIONS),
     ("daily-report", "0 0 * * *", order_chores::DAILY_REPORT),
+    ("dormancy", "0 2 * * *", order_chores::DORMANCY),
     (
         "auto-confirm-purchases",
         "0 3 * * *",
@@ -126,6 +127,7 @@ impl App {
         chore!(order_chores::ABANDONED_CARTS, send_abandoned_cart_reminders);
         chore!(order_chores::EVALUATE_GRADES, evaluate_grades);
         chore!(order_chores::DAILY_REPORT, send_daily_report);
+        chore!(order_chores::DORMANCY, apply_dormancy);
         let app = self.clone();
         handlers.register(crate::bulk::BULK_CHUNK, move |job| {
             let app = app.clone();

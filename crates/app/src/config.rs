@@ -415,6 +415,9 @@ pub struct MembersConfig {
     pub trusted_proxies: usize,
     /// Points granted on sign-up.
     pub signup_points: i64,
+    /// Days without a login after which a member's personal data moves to the dormant store
+    /// (notice 30 days before; 0 turns dormancy off).
+    pub dormancy_days: i64,
 }
 
 impl Default for MembersConfig {
@@ -427,6 +430,7 @@ impl Default for MembersConfig {
             session_days: 14,
             trusted_proxies: 0,
             signup_points: 2_000,
+            dormancy_days: 365,
         }
     }
 }

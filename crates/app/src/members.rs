@@ -181,6 +181,9 @@ impl App {
         if members::find_by_email(&self.db, email.as_str())
             .await?
             .is_some()
+            || members::find_dormant_by_email(&self.db, email.as_str())
+                .await?
+                .is_some()
         {
             return Err(AppError::field("email", "email_taken"));
         }
@@ -245,7 +248,19 @@ impl App {
             tracing::warn!(login.ip = %ip, "login throttled");
             return Err(AppError::Throttled);
         }
-        let member = members::find_by_email(&self.db, &email_norm).await?;
+        let mut member = members::find_by_email(&self.db, &email_norm).await?;
+        if member.is_none()
+            && let Some((dormant_id, hash)) =
+                members::find_dormant_by_email(&self.db, &email_norm).await?
+            && verify_password(password.to_owned(), hash).await?
+        {
+            // The right password brings a dormant account back (its data returns from the store).
+            let mut tx = self.db.begin().await?;
+            members::restore_dormant(&mut tx, dormant_id, now).await?;
+            tx.commit().await?;
+            tracing::info!(member.id = dormant_id, "dormant account restored at login");
+            member = members::find_by_email(&self.db, &email_norm).await?;
+        }
         let hash = match &member {
             Some(m) => m.password_hash.clone(),
             None => dummy_hash().await?,

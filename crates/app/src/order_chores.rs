@@ -25,6 +25,8 @@ pub const REVIEW_REQUESTS: &str = "orders.review_requests";
 pub const MARKETING_RECONFIRM: &str = "members.marketing_reconfirm";
 /// Tracking pull: parcels the carrier reports delivered.
 pub const TRACK_PARCELS: &str = "orders.track_parcels";
+/// Dormancy notices and separation.
+pub const DORMANCY: &str = "members.dormancy";
 /// Daily sales report to staff.
 pub const DAILY_REPORT: &str = "reports.daily";
 
@@ -371,5 +373,54 @@ impl App {
             }
         }
         Ok(delivered)
+    }
+
+    /// Shop dormancy policy (`members.dormancy_days`, default 365): members inactive 30 days short
+    /// of it are told once; those past it have their personal data moved to the dormant store
+    /// (they get it back by logging in). Returns (notices, separations).
+    pub async fn apply_dormancy(&self, now: DateTime<Utc>) -> AppResult<(usize, usize)> {
+        let days = self.config.members.dormancy_days;
+        if days <= 0 {
+            return Ok((0, 0));
+        }
+        let mut notices = 0;
+        for (id, email, name, last) in
+            members::inactive_since(&self.db, now - Duration::days((days - 30).max(1))).await?
+        {
+            let dormant_on = last + Duration::days(days);
+            if dormant_on <= now {
+                continue;
+            }
+            let mut tx = self.db.begin().await?;
+            let recorded = self
+                .notify(
+                    &mut tx,
+                    &Notification {
+                        event: "dormancy_notice".into(),
+                        channel: Channel::Email,
+                        to: email,
+                        recipient_name: name,
+                        context: serde_json::json!({
+                            "dormant_on": dormant_on.to_rfc3339(),
+                            "login_url": format!("{}/account/login", self.config.base_url()),
+                        }),
+                        advertising: false,
+                        dedupe_key: Some(format!("dormancy_notice:{id}:{}", last.timestamp())),
+                    },
+                )
+                .await?;
+            tx.commit().await?;
+            notices += usize::from(recorded.is_some());
+        }
+        let mut separated = 0;
+        for (id, _, _, _) in members::inactive_since(&self.db, now - Duration::days(days)).await? {
+            let mut tx = self.db.begin().await?;
+            separated += usize::from(members::make_dormant(&mut tx, id, now).await?);
+            tx.commit().await?;
+        }
+        if separated > 0 {
+            tracing::info!(members = separated, "members moved to the dormant store");
+        }
+        Ok((notices, separated))
     }
 }

@@ -445,4 +445,92 @@ async fn bulk_sends_resume_without_duplicates(backend: Backend) {
     assert!(spread >= 15, "spread {spread} s");
 }
 
-on_both_backends!(bulk_sends_resume_without_duplicates);
+async fn dormant_accounts_are_noticed_separated_and_restored_at_login(backend: Backend) {
+    let Some((_t, app, _)) = setup(backend).await else {
+        return;
+    };
+    let m = member(&app, "sleepy@example.com", true).await;
+    let now = Utc::now();
+    assert_eq!(
+        app.apply_dormancy(now).await.unwrap(),
+        (0, 0),
+        "recently active"
+    );
+    jangteo_db::members::touch_login(&app.db, m, now - Duration::days(340))
+        .await
+        .unwrap();
+    assert_eq!(
+        app.apply_dormancy(now).await.unwrap(),
+        (1, 0),
+        "notice 30 days before"
+    );
+    assert_eq!(app.apply_dormancy(now).await.unwrap(), (0, 0), "once");
+    let notice = events(&app, "dormancy_notice").await.pop().unwrap();
+    assert_eq!(notice.recipient, "sleepy@example.com");
+
+    assert_eq!(
+        app.apply_dormancy(now + Duration::days(26)).await.unwrap(),
+        (0, 1),
+        "separated after a year"
+    );
+    let row = jangteo_db::members::find(&app.db, m)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (row.email, row.mobile, row.name.as_str()),
+        (None, None, ""),
+        "personal data moved out"
+    );
+    assert!(
+        jangteo_db::members::find_by_email(&app.db, "sleepy@example.com")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    // Nobody else can take the address meanwhile; a wrong password restores nothing.
+    let again = app
+        .sign_up(SignupInput {
+            email: "sleepy@example.com".into(),
+            password: "secret1234".into(),
+            password_confirm: "secret1234".into(),
+            name: "다른사람".into(),
+            mobile: "010-0000-0000".into(),
+            agree_terms: true,
+            agree_privacy: true,
+            agree_marketing: false,
+        })
+        .await;
+    assert!(matches!(again, Err(jangteo_app::AppError::Form(_))));
+    assert!(
+        app.log_in("sleepy@example.com", "wrong-pass1", "127.0.0.1")
+            .await
+            .is_err()
+    );
+    assert!(
+        jangteo_db::members::find(&app.db, m)
+            .await
+            .unwrap()
+            .unwrap()
+            .email
+            .is_none()
+    );
+    // Logging in with the right password brings everything back.
+    let back = app
+        .log_in("sleepy@example.com", "secret1234", "127.0.0.1")
+        .await
+        .unwrap();
+    assert_eq!(
+        (back.id, back.name.as_str(), back.mobile.as_deref()),
+        (m, "김장터", Some("01012345678"))
+    );
+    assert!(
+        back.marketing_agreed_at.is_some(),
+        "consent restored with the rest"
+    );
+}
+
+on_both_backends!(
+    bulk_sends_resume_without_duplicates,
+    dormant_accounts_are_noticed_separated_and_restored_at_login
+);

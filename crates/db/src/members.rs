@@ -479,3 +479,78 @@ pub async fn set_marketing_agreed_at(tx: &mut Tx, id: i64, at: DateTime<Utc>) ->
     .context("setting consent time")
     .map(|_| ())
 }
+
+/// Active, non-dormant members whose last activity (last login, else sign-up) is at or before
+/// `before`: (id, e-mail, name, last activity).
+pub async fn inactive_since(
+    db: &Db,
+    before: DateTime<Utc>,
+) -> DbResult<Vec<(i64, String, String, DateTime<Utc>)>> {
+    read_all!(
+        db,
+        (i64, String, String, DateTime<Utc>),
+        "SELECT id, email, name, COALESCE(last_login_at, created_at) FROM members
+         WHERE status = 'active' AND dormant_at IS NULL AND email IS NOT NULL
+           AND COALESCE(last_login_at, created_at) <= $1
+         ORDER BY id",
+        before
+    )
+    .context("finding inactive members")
+}
+
+/// Moves a member's personal data to the dormant store; false if already dormant.
+pub async fn make_dormant(tx: &mut Tx, id: i64, now: DateTime<Utc>) -> DbResult<bool> {
+    let moved = tx_execute!(
+        tx,
+        "INSERT INTO dormant_members (member_id, email, name, mobile, marketing_agreed_at, dormant_at)
+         SELECT id, email, name, mobile, marketing_agreed_at, $2 FROM members
+         WHERE id = $1 AND dormant_at IS NULL AND email IS NOT NULL AND status = 'active'",
+        id,
+        now
+    )
+    .context("storing dormant member data")?;
+    if moved == 0 {
+        return Ok(false);
+    }
+    tx_execute!(
+        tx,
+        "UPDATE members SET email = NULL, name = '', mobile = NULL, marketing_agreed_at = NULL,
+             dormant_at = $2, updated_at = $2 WHERE id = $1",
+        id,
+        now
+    )
+    .context("separating dormant member")?;
+    Ok(true)
+}
+
+/// The dormant member with this e-mail and their password hash.
+pub async fn find_dormant_by_email(db: &Db, email: &str) -> DbResult<Option<(i64, String)>> {
+    read_optional!(
+        db,
+        (i64, String),
+        "SELECT m.id, m.password_hash FROM dormant_members d JOIN members m ON m.id = d.member_id
+         WHERE d.email = $1 AND m.status = 'active'",
+        email
+    )
+    .context("finding dormant member")
+}
+
+/// Brings a dormant member's personal data back; false if not dormant.
+pub async fn restore_dormant(tx: &mut Tx, id: i64, now: DateTime<Utc>) -> DbResult<bool> {
+    let restored = tx_execute!(
+        tx,
+        "UPDATE members SET
+             email = (SELECT email FROM dormant_members WHERE member_id = $1),
+             name = (SELECT name FROM dormant_members WHERE member_id = $1),
+             mobile = (SELECT mobile FROM dormant_members WHERE member_id = $1),
+             marketing_agreed_at = (SELECT marketing_agreed_at FROM dormant_members WHERE member_id = $1),
+             dormant_at = NULL, updated_at = $2
+         WHERE id = $1 AND EXISTS (SELECT 1 FROM dormant_members WHERE member_id = $1)",
+        id,
+        now
+    )
+    .context("restoring dormant member")?;
+    tx_execute!(tx, "DELETE FROM dormant_members WHERE member_id = $1", id)
+        .context("clearing dormant store")?;
+    Ok(restored == 1)
+}
