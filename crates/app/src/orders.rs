@@ -459,10 +459,9 @@ impl App {
         tracing::info!(order.number = %number, order.total = breakdown.total.get(), payment.method = method, "order placed");
 
         if is_bank {
-            if let Some(m) = member_id {
-                let skus: Vec<i64> = ordered.iter().map(|l| l.sku_id).collect();
-                self.clear_member_cart_lines(m, &skus).await?;
-            }
+            // The order mail carries the shop's account and the deadline; the member's cart
+            // lines are taken out as for a paid order.
+            self.after_order_settled(&number, "order_placed").await?;
             return Ok(Placed {
                 number,
                 next: NextStep::Complete,

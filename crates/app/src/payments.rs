@@ -289,7 +289,7 @@ impl App {
     }
 
     /// After payment or deposit request: message the buyer, take the lines out of a member's cart.
-    async fn after_order_settled(&self, number: &str, event: &str) -> AppResult<()> {
+    pub(crate) async fn after_order_settled(&self, number: &str, event: &str) -> AppResult<()> {
         let order = orders::find_by_number(&self.db, number)
             .await?
             .ok_or(AppError::NotFound)?;

@@ -17,6 +17,7 @@ mod error;
 pub mod jobs;
 pub mod media;
 pub mod members;
+pub mod message_templates;
 pub mod messages;
 pub mod notify;
 pub mod orders;

@@ -96,6 +96,8 @@ impl AppState {
             "dev/outbox.html",
             "account/unsubscribe.html",
             "staff/jobs.html",
+            "staff/templates.html",
+            "staff/template_edit.html",
         ] {
             env.get_template(name)
                 .map_err(|e| format!("template {name}: {e}"))?;
@@ -219,6 +221,11 @@ pub fn router(state: AppState) -> Router {
         .route("/staff/jobs/{id}/retry", post(staff::retry_job))
         .route("/staff/jobs/{id}/discard", post(staff::discard_job))
         .route("/staff/outbox", get(staff::show_outbox))
+        .route("/staff/templates", get(staff::list_templates))
+        .route(
+            "/staff/templates/{event}",
+            get(staff::edit_template).post(staff::update_template),
+        )
         .route(
             "/unsubscribe",
             get(account::show_unsubscribe).post(account::create_unsubscribe),

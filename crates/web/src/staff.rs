@@ -128,3 +128,121 @@ pub async fn show_outbox(
     )
     .await
 }
+
+/// GET /staff/templates
+pub async fn list_templates(
+    State(state): State<AppState>,
+    req: Req,
+    RequireStaff(_): RequireStaff,
+) -> Result<Response, WebError> {
+    let edited = state.app.edited_templates().await?;
+    let events: Vec<_> = state
+        .app
+        .template_events()
+        .into_iter()
+        .map(|e| {
+            let edit = edited.iter().find(|(ev, _, _)| *ev == e);
+            context! {
+                event => &e, url => format!("/staff/templates/{e}"),
+                edited_by => edit.map(|(_, by, _)| by.clone()), edited_at => edit.map(|(_, _, at)| at.to_rfc3339()),
+            }
+        })
+        .collect();
+    page(
+        &state,
+        &req,
+        "staff/templates.html",
+        "staff.templates_title",
+        context! { events => events },
+    )
+    .await
+}
+
+/// The template editor's form.
+#[derive(Debug, Deserialize)]
+pub struct TemplateForm {
+    source: String,
+    action: String,
+}
+
+async fn editor(
+    state: &AppState,
+    req: &Req,
+    event: &str,
+    source: &str,
+    edited: bool,
+    preview: Option<jangteo_app::notify::TemplatePreview>,
+    error: Option<String>,
+) -> Result<Response, WebError> {
+    page(state, req, "staff/template_edit.html", "staff.templates_title", context! {
+        event => event, source => source, edited => edited, error => error,
+        action_url => format!("/staff/templates/{event}"),
+        preview => preview.map(|p| context! { subject => p.subject, html => p.html, text => p.text, sms => p.sms }),
+    })
+    .await
+}
+
+/// GET /staff/templates/{event}
+pub async fn edit_template(
+    State(state): State<AppState>,
+    req: Req,
+    RequireStaff(_): RequireStaff,
+    Path(event): Path<String>,
+) -> Result<Response, WebError> {
+    let (source, edited) = state.app.template_source(&event).await?;
+    let preview = state.app.preview_template(&event, &source).ok();
+    editor(&state, &req, &event, &source, edited, preview, None).await
+}
+
+/// POST /staff/templates/{event}: `action` = `preview`, `save` or `reset`.
+pub async fn update_template(
+    State(state): State<AppState>,
+    req: Req,
+    RequireStaff(who): RequireStaff,
+    Path(event): Path<String>,
+    axum::Form(form): axum::Form<TemplateForm>,
+) -> Result<Response, WebError> {
+    let (_, edited) = state.app.template_source(&event).await?;
+    let result = match form.action.as_str() {
+        "reset" => {
+            state.app.reset_template(&event).await?;
+            return Ok(see_other(&format!("/staff/templates/{event}")));
+        }
+        "save" => state
+            .app
+            .save_template(&event, &form.source, &who)
+            .await
+            .map(|()| None),
+        _ => state.app.preview_template(&event, &form.source).map(Some),
+    };
+    match result {
+        Ok(None) => Ok(see_other(&format!("/staff/templates/{event}"))),
+        Ok(Some(preview)) => {
+            editor(
+                &state,
+                &req,
+                &event,
+                &form.source,
+                edited,
+                Some(preview),
+                None,
+            )
+            .await
+        }
+        Err(jangteo_app::AppError::Invalid(message)) => {
+            let mut r = editor(
+                &state,
+                &req,
+                &event,
+                &form.source,
+                edited,
+                None,
+                Some(message),
+            )
+            .await?;
+            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(r)
+        }
+        Err(e) => Err(e.into()),
+    }
+}

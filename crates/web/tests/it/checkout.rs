@@ -438,6 +438,18 @@ async fn bank_deposit_waits_for_staff_and_expires(backend: Backend) {
         .trim_end_matches("/complete")
         .to_owned();
     assert_eq!(status_of(&t, &number).await, "awaiting_deposit");
+    let mail = t
+        .app
+        .recent_messages(10)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|m| m.event == "order_placed")
+        .unwrap();
+    assert!(
+        mail.body_text.contains("123456-01-234567"),
+        "the order mail tells where to deposit"
+    );
 
     let client = jangteo_testkit::server::client();
     let url = t.url(&format!("/api/v1/staff/orders/{number}/confirm-deposit"));

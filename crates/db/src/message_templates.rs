@@ -1,0 +1,56 @@
+//! Staff edits of the notification templates (the built-in ones stay in the binary).
+
+use crate::error::Context;
+use crate::{Db, DbResult};
+use chrono::{DateTime, Utc};
+
+/// The edited source of an event's template, if staff replaced it.
+pub async fn get(db: &Db, event: &str) -> DbResult<Option<String>> {
+    read_optional!(
+        db,
+        (String,),
+        "SELECT source FROM message_templates WHERE event = $1",
+        event
+    )
+    .context("loading template edit")
+    .map(|r| r.map(|(s,)| s))
+}
+
+/// Events with edits: (event, who, when).
+pub async fn edited(db: &Db) -> DbResult<Vec<(String, String, DateTime<Utc>)>> {
+    read_all!(
+        db,
+        (String, String, DateTime<Utc>),
+        "SELECT event, updated_by, updated_at FROM message_templates ORDER BY event"
+    )
+    .context("listing template edits")
+}
+
+/// Stores an edit.
+pub async fn save(
+    db: &Db,
+    event: &str,
+    source: &str,
+    by: &str,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
+    db_execute!(
+        db,
+        "INSERT INTO message_templates (event, source, updated_by, updated_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (event) DO UPDATE SET source = excluded.source, updated_by = excluded.updated_by,
+             updated_at = excluded.updated_at",
+        event,
+        source,
+        by,
+        now
+    )
+    .context("saving template edit")
+    .map(|_| ())
+}
+
+/// Drops an edit (the built-in template applies again).
+pub async fn reset(db: &Db, event: &str) -> DbResult<()> {
+    db_execute!(db, "DELETE FROM message_templates WHERE event = $1", event)
+        .context("resetting template")
+        .map(|_| ())
+}
