@@ -418,6 +418,8 @@ pub struct MembersConfig {
     /// Days without a login after which a member's personal data moves to the dormant store
     /// (notice 30 days before; 0 turns dormancy off).
     pub dormancy_days: i64,
+    /// Hours a cart must stay untouched before its one reminder (consenting members only).
+    pub abandoned_cart_hours: i64,
 }
 
 impl Default for MembersConfig {
@@ -431,6 +433,7 @@ impl Default for MembersConfig {
             trusted_proxies: 0,
             signup_points: 2_000,
             dormancy_days: 365,
+            abandoned_cart_hours: 24,
         }
     }
 }

@@ -139,10 +139,15 @@ impl App {
         Ok(sent)
     }
 
-    /// Reminds consenting members of carts left alone for a day (once per member per week).
+    /// Reminds consenting members of carts left alone for `members.abandoned_cart_hours` (once per
+    /// member per week).
     pub async fn send_abandoned_cart_reminders(&self, now: DateTime<Utc>) -> AppResult<usize> {
-        let stale =
-            carts::stale_carts(&self.db, now - Duration::days(7), now - Duration::days(1)).await?;
+        let stale = {
+            // Untouched for the configured hours, and not older than a week (or a day past it).
+            let hours = self.config.members.abandoned_cart_hours.max(1);
+            let oldest = now - Duration::days(7).max(Duration::hours(hours + 24));
+            carts::stale_carts(&self.db, oldest, now - Duration::hours(hours)).await?
+        };
         let week = now.iso_week();
         let mut sent = 0;
         for m in stale {
