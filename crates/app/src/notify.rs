@@ -248,7 +248,7 @@ impl App {
         now: DateTime<Utc>,
         not_before: DateTime<Utc>,
     ) -> AppResult<Option<i64>> {
-        let edited = jangteo_db::message_templates::get(&self.db, &n.event).await?;
+        let edited = jangteo_db::message_templates::get_in(tx, &n.event).await?;
         let rendered = self.render(n, edited.as_deref())?;
         let text_channel = matches!(n.channel, Channel::Sms | Channel::AlimTalk);
         let at = not_before.max(now);

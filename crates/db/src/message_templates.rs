@@ -54,3 +54,15 @@ pub async fn reset(db: &Db, event: &str) -> DbResult<()> {
         .context("resetting template")
         .map(|_| ())
 }
+
+/// [`get`] inside a transaction (callers already holding a connection must not take a second
+/// one: under load the pool would run dry with every request waiting for another).
+pub async fn get_in(tx: &mut crate::Tx, event: &str) -> DbResult<Option<String>> {
+    tx_scalar_optional!(
+        tx,
+        String,
+        "SELECT source FROM message_templates WHERE event = $1",
+        event
+    )
+    .context("loading template edit")
+}
