@@ -39,6 +39,13 @@ pub enum AppError {
     Other(String),
 }
 
+impl From<jangteo_core::order::UnknownState> for AppError {
+    fn from(e: jangteo_core::order::UnknownState) -> Self {
+        // A stored state this binary does not know: data written by a newer version or by hand.
+        AppError::Other(e.to_string())
+    }
+}
+
 impl From<std::sync::Arc<AppError>> for AppError {
     fn from(e: std::sync::Arc<AppError>) -> Self {
         // moka shares one initialisation error between waiters; keep its message.

@@ -540,10 +540,7 @@ impl App {
     /// payment through the gateway, releases stock, restores coupon and points.
     pub async fn cancel_order(&self, number: &str, actor: &Actor, reason: &str) -> AppResult<()> {
         let order = self.order_for(number, actor).await?;
-        let status: OrderStatus = order
-            .status
-            .parse()
-            .map_err(|e| AppError::Other(format!("{e}")))?;
+        let status: OrderStatus = order.status.parse()?;
         let event = match actor {
             Actor::Staff(_) | Actor::System => OrderEvent::CancelledByStaff,
             _ => OrderEvent::CancelledByBuyer,
@@ -557,10 +554,7 @@ impl App {
         let mut refunded = 0;
         let mut payment_update: Option<(String, PaymentStatus)> = None;
         if let Some(p) = &payment {
-            let p_status: PaymentStatus = p
-                .status
-                .parse()
-                .map_err(|e| AppError::Other(format!("{e}")))?;
+            let p_status: PaymentStatus = p.status.parse()?;
             match p_status {
                 PaymentStatus::Done | PaymentStatus::PartiallyCancelled
                     if p.method != "bank_deposit" =>
@@ -657,10 +651,7 @@ impl App {
         let Some(order) = orders::lock_by_number(&mut tx, number).await? else {
             return Err(AppError::NotFound);
         };
-        let status: OrderStatus = order
-            .status
-            .parse()
-            .map_err(|e| AppError::Other(format!("{e}")))?;
+        let status: OrderStatus = order.status.parse()?;
         let next = status
             .apply(&event)
             .map_err(|_| AppError::Conflict("illegal_transition"))?;
@@ -690,10 +681,7 @@ impl App {
         let order = self.order_for(number, actor).await?;
         let now = Utc::now();
         let mut tx = self.db.begin().await?;
-        let status: OrderStatus = order
-            .status
-            .parse()
-            .map_err(|e| AppError::Other(format!("{e}")))?;
+        let status: OrderStatus = order.status.parse()?;
         let next = status
             .apply(&OrderEvent::PurchaseConfirmed)
             .map_err(|_| AppError::Conflict("cannot_confirm"))?;

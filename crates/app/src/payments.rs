@@ -25,7 +25,7 @@ fn pay_method(code: &str) -> PayMethod {
 }
 
 fn parse_status(s: &str) -> AppResult<PaymentStatus> {
-    s.parse().map_err(|e| AppError::Other(format!("{e}")))
+    Ok(s.parse()?)
 }
 
 impl App {
@@ -261,10 +261,7 @@ impl App {
         {
             return Ok(order.number);
         }
-        let status: OrderStatus = order
-            .status
-            .parse()
-            .map_err(|e| AppError::Other(format!("{e}")))?;
+        let status: OrderStatus = order.status.parse()?;
         let next = status
             .apply(&OrderEvent::PaymentApproved)
             .map_err(|_| AppError::Conflict("illegal_transition"))?;

@@ -122,7 +122,7 @@ pub async fn create_signup(
         Ok(member) => {
             log_in_member(&state, &mut auth, &session, &member).await?;
             flash(&session, "success", "flash.signed_up").await;
-            Ok(see_other(&safe_next(form.next.as_deref())))
+            Ok(see_other(safe_next(form.next.as_deref())))
         }
         Err(e) => match form_errors(&state, &req, &e) {
             Some(errors) => Ok(with_status(
@@ -208,7 +208,7 @@ pub async fn create_login(
     match state.app.log_in(&form.email, &form.password, &ip).await {
         Ok(member) => {
             log_in_member(&state, &mut auth, &session, &member).await?;
-            Ok(see_other(&safe_next(form.next.as_deref())))
+            Ok(see_other(safe_next(form.next.as_deref())))
         }
         Err(e) => match form_errors(&state, &req, &e) {
             Some(errors) => Ok(with_status(

@@ -169,11 +169,6 @@ impl FromRequestParts<AppState> for ClientIp {
 }
 
 /// Only local redirects after login (`/…` but not `//…`): no open redirect.
-pub fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => {
-            n.to_owned()
-        }
-        _ => "/account".to_owned(),
-    }
+pub fn safe_next(next: Option<&str>) -> &str {
+    crate::shop::local_path_or(next, "/account")
 }

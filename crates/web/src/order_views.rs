@@ -142,10 +142,8 @@ pub async fn order_detail(
     o: &OrderRow,
 ) -> Result<Value, jangteo_app::AppError> {
     let (lines, events, payment) = state.app.order_details(o).await?;
-    let status: jangteo_core::order::OrderStatus = o
-        .status
-        .parse()
-        .map_err(|e| jangteo_app::AppError::Other(format!("{e}")))?;
+    let status: jangteo_core::order::OrderStatus =
+        o.status.parse().map_err(jangteo_app::AppError::from)?;
     use jangteo_core::order::OrderEvent as E;
     let can_cancel = status.apply(&E::CancelledByBuyer).is_ok();
     let can_confirm = status.apply(&E::PurchaseConfirmed).is_ok();

@@ -188,30 +188,9 @@ pub async fn staff_order_action(
     Path((number, action)): Path<(String, String)>,
     body: Option<Json<StaffActionJson>>,
 ) -> Response {
-    let Some((email, password)) = basic_credentials(&headers) else {
-        return (
-            StatusCode::UNAUTHORIZED,
-            [(header::WWW_AUTHENTICATE, "Basic realm=\"jangteo staff\"")],
-            "",
-        )
-            .into_response();
-    };
-    let staff = match state.app.authenticate_staff(&email, &password).await {
-        Ok(Some(s)) => s,
-        Ok(None) => {
-            return api_error(
-                StatusCode::UNAUTHORIZED,
-                "unauthorized",
-                "staff login failed",
-            );
-        }
-        Err(e) => {
-            return api_error(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal",
-                &e.to_string(),
-            );
-        }
+    let staff = match staff_login(&state, &headers).await {
+        Ok(staff) => staff,
+        Err(rejection) => return rejection,
     };
     let body = body.map(|Json(b)| b).unwrap_or_default();
     let actor = Actor::Staff(staff.email.clone());
@@ -296,30 +275,8 @@ pub async fn staff_assign_grade(
     Path(member_id): Path<i64>,
     Json(body): Json<GradeJson>,
 ) -> Response {
-    let Some((email, password)) = basic_credentials(&headers) else {
-        return (
-            StatusCode::UNAUTHORIZED,
-            [(header::WWW_AUTHENTICATE, "Basic realm=\"jangteo staff\"")],
-            "",
-        )
-            .into_response();
-    };
-    match state.app.authenticate_staff(&email, &password).await {
-        Ok(Some(_)) => {}
-        Ok(None) => {
-            return api_error(
-                StatusCode::UNAUTHORIZED,
-                "unauthorized",
-                "staff login failed",
-            );
-        }
-        Err(e) => {
-            return api_error(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal",
-                &e.to_string(),
-            );
-        }
+    if let Err(rejection) = staff_login(&state, &headers).await {
+        return rejection;
     }
     match state.app.assign_grade(member_id, &body.grade).await {
         Ok(()) => {
@@ -358,27 +315,20 @@ fn default_segment() -> String {
     "marketing".into()
 }
 
-async fn staff_only(state: &AppState, headers: &HeaderMap) -> Result<(), Response> {
-    let Some((email, password)) = basic_credentials(headers) else {
-        return Err((
+/// The staff member of an API request (HTTP Basic), or the 401/500 JSON answer.
+async fn staff_login(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<jangteo_db::staff::StaffRow, Response> {
+    match crate::staff::staff_from_headers(state, headers).await {
+        Ok(Some(staff)) => Ok(staff),
+        Ok(None) => Err((
             StatusCode::UNAUTHORIZED,
-            [(header::WWW_AUTHENTICATE, "Basic realm=\"jangteo staff\"")],
-            "",
+            [(header::WWW_AUTHENTICATE, crate::staff::BASIC_REALM)],
+            Json(serde_json::json!({ "error": { "code": "unauthorized", "message": "staff login required" } })),
         )
-            .into_response());
-    };
-    match state.app.authenticate_staff(&email, &password).await {
-        Ok(Some(_)) => Ok(()),
-        Ok(None) => Err(api_error(
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-            "staff login failed",
-        )),
-        Err(e) => Err(api_error(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
-            &e.to_string(),
-        )),
+            .into_response()),
+        Err(e) => Err(api_error(StatusCode::INTERNAL_SERVER_ERROR, "internal", &e.to_string())),
     }
 }
 
@@ -396,8 +346,8 @@ pub async fn staff_start_bulk_send(
     headers: HeaderMap,
     Json(body): Json<BulkSendJson>,
 ) -> Response {
-    if let Err(r) = staff_only(&state, &headers).await {
-        return r;
+    if let Err(rejection) = staff_login(&state, &headers).await {
+        return rejection;
     }
     match state
         .app
@@ -438,8 +388,8 @@ pub async fn staff_show_bulk_send(
     headers: HeaderMap,
     Path(id): Path<i64>,
 ) -> Response {
-    if let Err(r) = staff_only(&state, &headers).await {
-        return r;
+    if let Err(rejection) = staff_login(&state, &headers).await {
+        return rejection;
     }
     match state.app.bulk_send(id).await {
         Ok(b) => bulk_json(&b),
@@ -454,35 +404,10 @@ pub async fn staff_show_bulk_send(
     }
 }
 
-pub(crate) fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
-    use base64::Engine;
-    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let encoded = value.strip_prefix("Basic ")?;
-    let decoded = base64::engine::general_purpose::STANDARD
-        .decode(encoded.trim())
-        .ok()?;
-    let text = String::from_utf8(decoded).ok()?;
-    let (user, pass) = text.split_once(':')?;
-    Some((user.to_owned(), pass.to_owned()))
-}
-
 /// GET /dev/outbox: the messages the `test` adapters recorded (demo and development only).
 pub async fn show_outbox(State(state): State<AppState>, req: Req) -> Result<Response, WebError> {
     if !state.app.outbox_visible() {
         return Err(WebError::NotFound);
     }
-    let messages = state.app.recent_messages(100).await?;
-    let list: Vec<_> = messages.iter().map(|m| context! {
-        id => m.id, at => m.created_at.to_rfc3339(), event => &m.event, channel => &m.channel,
-        recipient => &m.recipient, subject => &m.subject, state => &m.state,
-        body_text => &m.body_text, body_html => &m.body_html,
-    }).collect();
-    page(
-        &state,
-        &req,
-        "dev/outbox.html",
-        "outbox.title",
-        context! { messages => list },
-    )
-    .await
+    crate::staff::outbox_page(&state, &req, 100).await
 }

@@ -363,9 +363,15 @@ pub async fn show_page(
 
 /// A local path to return to: must start with one `/` (no `//host` or `/\host` open redirects).
 fn safe_next(next: Option<&str>) -> &str {
+    local_path_or(next, "/")
+}
+
+/// `next` when it is a local path (one leading `/`: no `//host` or `/\host` open redirects),
+/// else `fallback`.
+pub(crate) fn local_path_or<'a>(next: Option<&'a str>, fallback: &'a str) -> &'a str {
     match next {
         Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => n,
-        _ => "/",
+        _ => fallback,
     }
 }
 

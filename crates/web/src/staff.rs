@@ -5,18 +5,46 @@
 use crate::context::Req;
 use crate::errors::WebError;
 use crate::forms::{page, see_other};
-use crate::orders::basic_credentials;
 use crate::router::AppState;
 use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use jangteo_app::AppError;
+use jangteo_db::staff::StaffRow;
 use minijinja::context;
 use serde::Deserialize;
 
 /// A handler argument that requires staff credentials (HTTP Basic); others get the browser's
 /// login prompt.
 pub struct RequireStaff(pub String);
+
+/// The realm of the staff login prompt.
+pub(crate) const BASIC_REALM: &str = "Basic realm=\"jangteo staff\", charset=\"UTF-8\"";
+
+/// The e-mail and password of an `Authorization: Basic` header.
+fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
+    use base64::Engine;
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let encoded = value.strip_prefix("Basic ")?;
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(encoded.trim())
+        .ok()?;
+    let text = String::from_utf8(decoded).ok()?;
+    let (user, pass) = text.split_once(':')?;
+    Some((user.to_owned(), pass.to_owned()))
+}
+
+/// The active staff member whose credentials the request carries (`None`: missing or wrong).
+pub(crate) async fn staff_from_headers(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Option<StaffRow>, AppError> {
+    let Some((email, password)) = basic_credentials(headers) else {
+        return Ok(None);
+    };
+    state.app.authenticate_staff(&email, &password).await
+}
 
 impl FromRequestParts<AppState> for RequireStaff {
     type Rejection = Response;
@@ -25,23 +53,14 @@ impl FromRequestParts<AppState> for RequireStaff {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let prompt = || {
-            (
+        match staff_from_headers(state, &parts.headers).await {
+            Ok(Some(staff)) => Ok(RequireStaff(staff.email)),
+            Ok(None) => Err((
                 StatusCode::UNAUTHORIZED,
-                [(
-                    header::WWW_AUTHENTICATE,
-                    "Basic realm=\"jangteo staff\", charset=\"UTF-8\"",
-                )],
+                [(header::WWW_AUTHENTICATE, BASIC_REALM)],
                 "staff login required",
             )
-                .into_response()
-        };
-        let Some((email, password)) = basic_credentials(&parts.headers) else {
-            return Err(prompt());
-        };
-        match state.app.authenticate_staff(&email, &password).await {
-            Ok(Some(staff)) => Ok(RequireStaff(staff.email)),
-            Ok(None) => Err(prompt()),
+                .into_response()),
             Err(e) => Err(WebError::Internal(e).into_response()),
         }
     }
@@ -113,15 +132,24 @@ pub async fn show_outbox(
     req: Req,
     RequireStaff(_): RequireStaff,
 ) -> Result<Response, WebError> {
-    let messages = state.app.recent_messages(200).await?;
+    outbox_page(&state, &req, 200).await
+}
+
+/// The outbox page with the latest `limit` messages (staff's and the demo's).
+pub(crate) async fn outbox_page(
+    state: &AppState,
+    req: &Req,
+    limit: i64,
+) -> Result<Response, WebError> {
+    let messages = state.app.recent_messages(limit).await?;
     let list: Vec<_> = messages.iter().map(|m| context! {
         id => m.id, at => m.created_at.to_rfc3339(), event => &m.event, channel => &m.channel,
         recipient => &m.recipient, subject => &m.subject, state => &m.state,
         body_text => &m.body_text, body_html => &m.body_html,
     }).collect();
     page(
-        &state,
-        &req,
+        state,
+        req,
         "dev/outbox.html",
         "outbox.title",
         context! { messages => list },
