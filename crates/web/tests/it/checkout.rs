@@ -119,7 +119,12 @@ async fn pay(s: &Shopper, placed: &Page) -> String {
         s.get(&success).await.location.as_deref(),
         Some(complete.as_str())
     );
-    complete
+    order_number_in(&complete)
+}
+
+/// The order number in a `/orders/{number}/complete` location.
+fn order_number_in(location: &str) -> String {
+    location
         .trim_start_matches("/orders/")
         .trim_end_matches("/complete")
         .to_owned()
@@ -340,10 +345,7 @@ async fn virtual_account_is_paid_by_a_verified_deposit_notice(backend: Backend) 
     add(&s, tshirt, 1).await;
     let placed = place(&s, &[("payment_method", "virtual_account")]).await;
     let complete = placed.location.clone().unwrap();
-    let number = complete
-        .trim_start_matches("/orders/")
-        .trim_end_matches("/complete")
-        .to_owned();
+    let number = order_number_in(&complete);
     assert_eq!(status_of(&t, &number).await, "awaiting_deposit");
     let page = s.get(&complete).await;
     assert!(page.body.contains("테스트은행"), "the account is shown");
@@ -433,10 +435,8 @@ async fn bank_deposit_waits_for_staff_and_expires(backend: Backend) {
     let number = place(&s, &fields)
         .await
         .location
-        .unwrap()
-        .trim_start_matches("/orders/")
-        .trim_end_matches("/complete")
-        .to_owned();
+        .map(|l| order_number_in(&l))
+        .unwrap();
     assert_eq!(status_of(&t, &number).await, "awaiting_deposit");
     let mail = t
         .app
@@ -513,10 +513,8 @@ async fn bank_deposit_waits_for_staff_and_expires(backend: Backend) {
     let second = place(&s, &fields)
         .await
         .location
-        .unwrap()
-        .trim_start_matches("/orders/")
-        .trim_end_matches("/complete")
-        .to_owned();
+        .map(|l| order_number_in(&l))
+        .unwrap();
     assert_eq!(stock_of(&t, tshirt).await, 7);
     assert!(
         !t.app.expire_deposit(&second).await.unwrap(),
@@ -1070,12 +1068,7 @@ async fn grades_gifts_addresses_and_points_on_confirmation(backend: Backend) {
         "{}",
         placed.body.split("alert").nth(1).unwrap_or("")
     );
-    let number = placed
-        .location
-        .unwrap()
-        .trim_start_matches("/orders/")
-        .trim_end_matches("/complete")
-        .to_owned();
+    let number = order_number_in(&placed.location.unwrap());
     let order = jangteo_db::orders::find_by_number(&t.app.db, &number)
         .await
         .unwrap()
