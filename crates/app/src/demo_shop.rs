@@ -151,8 +151,45 @@ impl App {
                 )
                 .await?;
                 tx.commit().await?;
+                self.ask_demo_questions(member.id).await?;
             }
         }
         Ok(password)
+    }
+
+    /// A product question with its answer and an open 1:1 inquiry, so the Q&A page and the staff
+    /// inquiry list are not empty in the demo.
+    async fn ask_demo_questions(&self, member_id: i64) -> AppResult<()> {
+        let Some(product) = self.home().await?.featured.first().cloned() else {
+            return Ok(());
+        };
+        let question = self
+            .ask_about_product(
+                member_id,
+                &product.slug,
+                &crate::inquiries::ProductQuestionInput {
+                    title: "사이즈가 정사이즈인가요?".into(),
+                    body: "평소 M을 입는데 어떤 사이즈를 고르면 될까요?".into(),
+                    secret: false,
+                },
+            )
+            .await?;
+        self.answer_inquiry(
+            question,
+            "안녕하세요, 고객님. 정사이즈로 나온 상품이라 평소 입으시는 M을 추천드립니다. 감사합니다.",
+            "demo",
+        )
+        .await?;
+        self.ask_personal(
+            member_id,
+            &crate::inquiries::PersonalInquiryInput {
+                category: "delivery".into(),
+                order_number: String::new(),
+                title: "주말에도 배송되나요?".into(),
+                body: "토요일에 받아볼 수 있는지 궁금합니다.".into(),
+            },
+        )
+        .await?;
+        Ok(())
     }
 }

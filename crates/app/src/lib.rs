@@ -12,6 +12,7 @@ pub mod content;
 pub mod demo;
 mod demo_shop;
 mod error;
+pub mod inquiries;
 pub mod media;
 pub mod members;
 pub mod notify;

@@ -236,6 +236,43 @@ pub fn looks_like_order_number(raw: &str) -> bool {
         && b[9..].iter().all(|c| ORDER_ALPHABET.contains(c))
 }
 
+/// A name as lists show it: the middle hidden (홍*동, 김*, J**n); one character stays as it is.
+pub fn mask_name(name: &str) -> String {
+    let chars: Vec<char> = name.trim().chars().collect();
+    match chars.len() {
+        0 | 1 => chars.iter().collect(),
+        2 => format!("{}*", chars[0]),
+        n => {
+            let mut out = String::new();
+            out.push(chars[0]);
+            out.extend(std::iter::repeat_n('*', n - 2));
+            out.push(chars[n - 1]);
+            out
+        }
+    }
+}
+
+/// A mobile number as lists show it: 010-****-5678 (the middle group hidden).
+pub fn mask_mobile(digits: &str) -> String {
+    let formatted = format_mobile(digits);
+    let parts: Vec<&str> = formatted.split('-').collect();
+    match parts.as_slice() {
+        [head, middle, tail] => format!("{head}-{}-{tail}", "*".repeat(middle.chars().count())),
+        _ => "*".repeat(formatted.chars().count()),
+    }
+}
+
+/// An e-mail address as lists show it: the first two characters of the local part, then `***`.
+pub fn mask_email(email: &str) -> String {
+    match email.split_once('@') {
+        Some((local, domain)) => {
+            let shown: String = local.chars().take(2).collect();
+            format!("{shown}***@{domain}")
+        }
+        None => "***".to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -312,5 +349,18 @@ mod tests {
         assert!(!looks_like_order_number("20261122-8F3K2"));
         assert!(!looks_like_order_number("20261122-0O1IL0"));
         assert!(!looks_like_order_number("' OR 1=1 --    "));
+    }
+
+    #[test]
+    fn personal_data_is_masked_for_lists() {
+        assert_eq!(mask_name("홍길동"), "홍*동");
+        assert_eq!(mask_name("김구"), "김*");
+        assert_eq!(mask_name("남궁민수"), "남**수");
+        assert_eq!(mask_name("J"), "J");
+        assert_eq!(mask_mobile("01012345678"), "010-****-5678");
+        assert_eq!(mask_mobile("0111234567"), "011-***-4567");
+        assert_eq!(mask_email("abcdef@example.com"), "ab***@example.com");
+        assert_eq!(mask_email("a@example.com"), "a***@example.com");
+        assert_eq!(mask_email("broken"), "***");
     }
 }

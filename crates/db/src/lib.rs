@@ -14,6 +14,7 @@ pub mod carts;
 pub mod catalog;
 pub mod content;
 mod error;
+pub mod inquiries;
 pub mod jobs;
 pub mod media;
 pub mod members;

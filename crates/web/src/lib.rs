@@ -10,6 +10,7 @@ mod context;
 mod errors;
 mod forms;
 mod i18n;
+mod inquiries;
 mod limits;
 mod media;
 mod ops;

@@ -197,6 +197,7 @@ pub async fn order_detail(
         can_cancel => can_cancel, can_confirm => can_confirm,
         cancel_url => format!("/orders/{}/cancel", o.number), confirm_url => format!("/orders/{}/confirm", o.number),
         is_guest_order => o.member_id.is_none(),
+        inquiry_url => o.member_id.is_some().then(|| format!("/account/inquiries/new?order={}", o.number)),
         demo_deposit_url => demo_deposit,
     })
 }
@@ -240,6 +241,13 @@ mod tests {
         ] {
             keys.push(format!("order.event.{event}"));
         }
+        for code in jangteo_app::inquiries::PERSONAL_CATEGORIES {
+            keys.push(format!("inquiry.category.{code}"));
+        }
+        for status in ["open", "answered"] {
+            keys.push(format!("inquiry.status.{status}"));
+        }
+        keys.push("error.conflict.inquiry_answered".into());
         for code in [
             "sold_out",
             "cart_empty",

@@ -6,7 +6,8 @@ use crate::context::ViewerInfo;
 use crate::i18n::Messages;
 use crate::session::DbSessionStore;
 use crate::{
-    account, cart_pages, checkout, errors, limits, media, ops, orders, page_cache, seo, shop, staff,
+    account, cart_pages, checkout, errors, inquiries, limits, media, ops, orders, page_cache, seo,
+    shop, staff,
 };
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -98,6 +99,12 @@ impl AppState {
             "staff/jobs.html",
             "staff/templates.html",
             "staff/template_edit.html",
+            "account/inquiries.html",
+            "account/inquiry_new.html",
+            "account/inquiry.html",
+            "shop/questions.html",
+            "staff/inquiries.html",
+            "staff/inquiry.html",
         ] {
             env.get_template(name)
                 .map_err(|e| format!("template {name}: {e}"))?;
@@ -184,6 +191,20 @@ pub fn router(state: AppState) -> Router {
             "/account/addresses/{id}/default",
             post(account::set_default_address),
         )
+        .route(
+            "/account/inquiries",
+            get(inquiries::list_inquiries).post(inquiries::create_inquiry),
+        )
+        .route("/account/inquiries/new", get(inquiries::new_inquiry))
+        .route("/account/inquiries/{id}", get(inquiries::show_inquiry))
+        .route(
+            "/account/inquiries/{id}/delete",
+            post(inquiries::delete_inquiry),
+        )
+        .route(
+            "/products/{slug}/questions",
+            get(inquiries::list_questions).post(inquiries::create_question),
+        )
         .route("/cart", get(cart_pages::show_cart))
         .route("/cart/items", post(cart_pages::add_item))
         .route("/cart/items/{sku_id}", post(cart_pages::update_item))
@@ -222,6 +243,12 @@ pub fn router(state: AppState) -> Router {
         .route("/staff/jobs/{id}/discard", post(staff::discard_job))
         .route("/staff/outbox", get(staff::show_outbox))
         .route("/staff/templates", get(staff::list_templates))
+        .route("/staff/inquiries", get(inquiries::staff_list))
+        .route("/staff/inquiries/{id}", get(inquiries::staff_show))
+        .route(
+            "/staff/inquiries/{id}/answer",
+            post(inquiries::staff_answer),
+        )
         .route(
             "/staff/templates/{event}",
             get(staff::edit_template).post(staff::update_template),

@@ -285,6 +285,7 @@ pub async fn show_product(
             product => val(ProductView::new(&detail, &media, note)),
             breadcrumb => val(breadcrumb),
             related_products => val(ProductCardView::list(&detail.related, &media)),
+            questions_url => format!("{}/questions", product_path(&detail.summary.slug)),
         },
     )
     .await

@@ -100,6 +100,16 @@ pub fn environment(
     env.add_filter("number", |value: i64| {
         jangteo_core::money::group_thousands(value)
     });
+    // Personal data in lists is masked (back office lists show 홍*동, 010-****-5678, ab***@…).
+    env.add_filter("mask_name", |value: &str| {
+        jangteo_core::member::mask_name(value)
+    });
+    env.add_filter("mask_email", |value: &str| {
+        jangteo_core::member::mask_email(value)
+    });
+    env.add_filter("mask_mobile", |value: &str| {
+        jangteo_core::member::mask_mobile(value)
+    });
     env.add_filter("kst", |value: Value| -> Result<String, Error> {
         Ok(jangteo_core::time::format_kst(parse_instant(&value)?))
     });

@@ -8,7 +8,7 @@ use jangteo_testkit::{Backend, TestApp, fixtures, on_both_backends};
 
 const PASSWORD: &str = "secret1234";
 
-async fn shop(backend: Backend) -> Option<(TestApp, i64)> {
+pub(crate) async fn shop(backend: Backend) -> Option<(TestApp, i64)> {
     let t = TestApp::spawn(backend).await?;
     fixtures::catalog(&t.app).await;
     let tshirt = stock::sku_id_by_code(&t.app.db, "TSHIRT")
@@ -28,7 +28,7 @@ async fn set_stock(t: &TestApp, sku: i64, n: i64) {
     tx.commit().await.unwrap();
 }
 
-async fn sign_up(s: &Shopper, email: &str) {
+pub(crate) async fn sign_up(s: &Shopper, email: &str) {
     let page = s
         .post(
             "/account/signup",
@@ -46,7 +46,7 @@ async fn sign_up(s: &Shopper, email: &str) {
     assert_eq!(page.status, 303, "{}", page.body);
 }
 
-async fn add(s: &Shopper, sku: i64, qty: u32) {
+pub(crate) async fn add(s: &Shopper, sku: i64, qty: u32) {
     let page = s
         .post(
             "/cart/items",
@@ -74,7 +74,7 @@ const ADDRESS: [(&str, &str); 8] = [
 
 /// Opens checkout, applies `extra` (the 적용 button: the shopper sees the new total), and places
 /// the order; returns the response of the submit.
-async fn place(s: &Shopper, extra: &[(&str, &str)]) -> Page {
+pub(crate) async fn place(s: &Shopper, extra: &[(&str, &str)]) -> Page {
     let form = s.get("/checkout?guest=1").await;
     assert_eq!(form.status, 200, "{}", form.location.unwrap_or_default());
     let token = form.input_value("checkout_token").expect("checkout token");
@@ -103,7 +103,7 @@ async fn place(s: &Shopper, extra: &[(&str, &str)]) -> Page {
 }
 
 /// Approves the test gateway's window; returns the order number.
-async fn pay(s: &Shopper, placed: &Page) -> String {
+pub(crate) async fn pay(s: &Shopper, placed: &Page) -> String {
     assert_eq!(placed.status, 303, "{}", placed.body);
     let window = placed.location.clone().unwrap();
     assert!(window.starts_with("/payments/test/"), "{window}");

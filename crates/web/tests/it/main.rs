@@ -5,6 +5,7 @@ mod browser;
 mod browser_checkout;
 mod cache;
 mod checkout;
+mod inquiries;
 mod limits;
 mod media;
 mod pages;

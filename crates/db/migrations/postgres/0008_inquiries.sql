@@ -1,0 +1,24 @@
+-- Customer inquiries: product Q&A (shown on the product's Q&A page, optionally secret) and 1:1
+-- inquiries (only the member and staff see them). Kept after withdrawal: consumer complaint and
+-- dispute records are kept 3 years (전자상거래법 시행령 6조); the member row itself is anonymised.
+
+CREATE TABLE inquiries (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('product', 'personal')),
+    member_id BIGINT REFERENCES members (id) ON DELETE SET NULL,
+    product_id BIGINT REFERENCES products (id) ON DELETE SET NULL,
+    order_id BIGINT REFERENCES orders (id) ON DELETE SET NULL,
+    category TEXT NOT NULL,
+    title TEXT NOT NULL,
+    body TEXT NOT NULL,
+    is_secret BOOLEAN NOT NULL DEFAULT FALSE,
+    status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'answered')),
+    answer TEXT,
+    answered_by TEXT,
+    answered_at TIMESTAMPTZ,
+    created_at TIMESTAMPTZ NOT NULL,
+    updated_at TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX inquiries_member_idx ON inquiries (member_id, id);
+CREATE INDEX inquiries_product_idx ON inquiries (product_id, id);
+CREATE INDEX inquiries_status_idx ON inquiries (status, kind, id);

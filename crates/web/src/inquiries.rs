@@ -1,0 +1,419 @@
+//! Inquiry pages: members' 1:1 inquiries under /account, product Q&A beside each product, and the
+//! staff answer pages (HTTP Basic until the back office adopts them).
+
+use crate::auth::{AuthSession, RequireMember};
+use crate::context::Req;
+use crate::errors::WebError;
+use crate::forms::{checked, form_errors, page, refused_status, see_other, t, with_status};
+use crate::router::AppState;
+use crate::session::flash;
+use crate::staff::RequireStaff;
+use crate::views::{PaginationView, val};
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use jangteo_app::AppError;
+use jangteo_app::inquiries::{PERSONAL_CATEGORIES, PersonalInquiryInput, ProductQuestionInput};
+use jangteo_db::inquiries::InquiryRow;
+use minijinja::{Value, context};
+use serde::Deserialize;
+use tower_sessions::Session;
+
+/// `?page=…&order=…&status=…&kind=…`.
+#[derive(Debug, Default, Deserialize)]
+pub struct InquiryQuery {
+    page: Option<u32>,
+    order: Option<String>,
+    status: Option<String>,
+    kind: Option<String>,
+}
+
+/// The 1:1 inquiry form.
+#[derive(Debug, Default, Deserialize)]
+pub struct PersonalForm {
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    order_number: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    body: String,
+}
+
+/// The product question form.
+#[derive(Debug, Default, Deserialize)]
+pub struct QuestionForm {
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    body: String,
+    secret: Option<String>,
+}
+
+/// The staff answer form.
+#[derive(Debug, Deserialize)]
+pub struct AnswerForm {
+    #[serde(default)]
+    answer: String,
+}
+
+/// An inquiry for templates (`staff` adds who asked).
+fn inquiry_view(state: &AppState, req: &Req, row: &InquiryRow, staff: bool) -> Value {
+    let category_label = t(state, req, &format!("inquiry.category.{}", row.category));
+    context! {
+        id => row.id, kind => &row.kind, category => &row.category, category_label => category_label,
+        title => &row.title, body => &row.body, is_secret => row.is_secret,
+        status => &row.status, status_label => t(state, req, &format!("inquiry.status.{}", row.status)),
+        answer => &row.answer, answered_at => row.answered_at.map(|d| d.to_rfc3339()),
+        answered_by => if staff { row.answered_by.clone() } else { None },
+        created_at => row.created_at.to_rfc3339(),
+        product_name => &row.product_name,
+        product_url => row.product_slug.as_ref().map(|s| format!("/products/{s}")),
+        order_number => &row.order_number,
+        order_url => row.order_number.as_ref().map(|n| format!("/orders/{n}")),
+        url => if staff { format!("/staff/inquiries/{}", row.id) } else { format!("/account/inquiries/{}", row.id) },
+        delete_url => (!staff && row.status == "open").then(|| format!("/account/inquiries/{}/delete", row.id)),
+        member_name => if staff { row.member_name.clone() } else { None },
+        member_email => if staff { row.member_email.clone() } else { None },
+        member_id => if staff { row.member_id } else { None },
+    }
+}
+
+fn categories(state: &AppState, req: &Req) -> Vec<Value> {
+    PERSONAL_CATEGORIES
+        .iter()
+        .map(|c| context! { code => *c, label => t(state, req, &format!("inquiry.category.{c}")) })
+        .collect()
+}
+
+/// GET /account/inquiries
+pub async fn list_inquiries(
+    State(state): State<AppState>,
+    req: Req,
+    RequireMember(m): RequireMember,
+    Query(q): Query<InquiryQuery>,
+) -> Result<Response, WebError> {
+    let list = state
+        .app
+        .member_inquiries(m.id, q.page.unwrap_or(1), 10)
+        .await?;
+    let pagination = PaginationView::new(&list, |n| format!("/account/inquiries?page={n}"));
+    let items: Vec<_> = list
+        .items
+        .iter()
+        .map(|r| inquiry_view(&state, &req, r, false))
+        .collect();
+    page(
+        &state,
+        &req,
+        "account/inquiries.html",
+        "inquiry.title",
+        context! { inquiries => items, pagination => val(pagination) },
+    )
+    .await
+}
+
+async fn personal_form_page(
+    state: &AppState,
+    req: &Req,
+    form: &PersonalForm,
+    errors: Value,
+) -> Result<Response, WebError> {
+    page(
+        state,
+        req,
+        "account/inquiry_new.html",
+        "inquiry.new_title",
+        context! {
+            form => context! { category => &form.category, order_number => &form.order_number,
+                title => &form.title, body => &form.body },
+            errors => errors,
+            categories => categories(state, req),
+        },
+    )
+    .await
+}
+
+/// GET /account/inquiries/new?order=NUMBER
+pub async fn new_inquiry(
+    State(state): State<AppState>,
+    req: Req,
+    RequireMember(_): RequireMember,
+    Query(q): Query<InquiryQuery>,
+) -> Result<Response, WebError> {
+    let form = PersonalForm {
+        category: if q.order.is_some() {
+            "order".into()
+        } else {
+            String::new()
+        },
+        order_number: q.order.unwrap_or_default(),
+        ..PersonalForm::default()
+    };
+    personal_form_page(&state, &req, &form, context! {}).await
+}
+
+/// POST /account/inquiries
+pub async fn create_inquiry(
+    State(state): State<AppState>,
+    req: Req,
+    session: Session,
+    RequireMember(m): RequireMember,
+    Form(form): Form<PersonalForm>,
+) -> Result<Response, WebError> {
+    let input = PersonalInquiryInput {
+        category: form.category.clone(),
+        order_number: form.order_number.clone(),
+        title: form.title.clone(),
+        body: form.body.clone(),
+    };
+    match state.app.ask_personal(m.id, &input).await {
+        Ok(id) => {
+            flash(&session, "success", "flash.inquiry_sent").await;
+            Ok(see_other(&format!("/account/inquiries/{id}")))
+        }
+        Err(e) => match form_errors(&state, &req, &e) {
+            Some(errors) => Ok(with_status(
+                personal_form_page(&state, &req, &form, val(errors)).await?,
+                refused_status(&e),
+            )),
+            None => Err(e.into()),
+        },
+    }
+}
+
+/// GET /account/inquiries/{id}
+pub async fn show_inquiry(
+    State(state): State<AppState>,
+    req: Req,
+    RequireMember(m): RequireMember,
+    Path(id): Path<i64>,
+) -> Result<Response, WebError> {
+    let row = state.app.member_inquiry(m.id, id).await?;
+    page(
+        &state,
+        &req,
+        "account/inquiry.html",
+        "inquiry.title",
+        context! { inquiry => inquiry_view(&state, &req, &row, false) },
+    )
+    .await
+}
+
+/// POST /account/inquiries/{id}/delete
+pub async fn delete_inquiry(
+    State(state): State<AppState>,
+    session: Session,
+    RequireMember(m): RequireMember,
+    Path(id): Path<i64>,
+) -> Result<Response, WebError> {
+    match state.app.delete_inquiry(m.id, id).await {
+        Ok(()) => {
+            flash(&session, "success", "flash.inquiry_deleted").await;
+            Ok(see_other("/account/inquiries"))
+        }
+        Err(AppError::Conflict(_)) => {
+            flash(&session, "error", "error.conflict.inquiry_answered").await;
+            Ok(see_other(&format!("/account/inquiries/{id}")))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn questions_page(
+    state: &AppState,
+    req: &Req,
+    auth: &AuthSession,
+    slug: &str,
+    page_no: u32,
+    form: &QuestionForm,
+    errors: Value,
+) -> Result<Response, WebError> {
+    let detail = state
+        .app
+        .product_detail(slug)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let viewer = auth.user.as_ref().map(|m| m.id);
+    let list = state
+        .app
+        .product_questions(detail.summary.id.0, viewer, page_no, 10)
+        .await?;
+    let path = format!("/products/{slug}/questions");
+    let pagination = PaginationView::new(&list, |n| format!("{path}?page={n}"));
+    let items: Vec<_> = list
+        .items
+        .iter()
+        .map(|q| {
+            context! {
+                id => q.row.id, author => &q.author, readable => q.readable, mine => q.mine,
+                is_secret => q.row.is_secret,
+                title => q.readable.then_some(&q.row.title), body => q.readable.then_some(&q.row.body),
+                answer => if q.readable { q.row.answer.clone() } else { None },
+                answered => q.row.status == "answered",
+                status_label => t(state, req, &format!("inquiry.status.{}", q.row.status)),
+                created_at => q.row.created_at.to_rfc3339(),
+                answered_at => q.row.answered_at.map(|d| d.to_rfc3339()),
+            }
+        })
+        .collect();
+    page(state, req, "shop/questions.html", "inquiry.qna_title", context! {
+        product => context! { name => &detail.summary.name, url => format!("/products/{slug}") },
+        questions => items, pagination => val(pagination), action_url => path.clone(),
+        logged_in => viewer.is_some(),
+        login_url => format!("/account/login?next={}", crate::views::encode_component(&path)),
+        form => context! { title => &form.title, body => &form.body, secret => checked(&form.secret) },
+        errors => errors,
+    })
+    .await
+}
+
+/// GET /products/{slug}/questions
+pub async fn list_questions(
+    State(state): State<AppState>,
+    req: Req,
+    auth: AuthSession,
+    Path(slug): Path<String>,
+    Query(q): Query<InquiryQuery>,
+) -> Result<Response, WebError> {
+    questions_page(
+        &state,
+        &req,
+        &auth,
+        &slug,
+        q.page.unwrap_or(1),
+        &QuestionForm::default(),
+        context! {},
+    )
+    .await
+}
+
+/// POST /products/{slug}/questions
+pub async fn create_question(
+    State(state): State<AppState>,
+    req: Req,
+    auth: AuthSession,
+    session: Session,
+    RequireMember(m): RequireMember,
+    Path(slug): Path<String>,
+    Form(form): Form<QuestionForm>,
+) -> Result<Response, WebError> {
+    let input = ProductQuestionInput {
+        title: form.title.clone(),
+        body: form.body.clone(),
+        secret: checked(&form.secret),
+    };
+    match state.app.ask_about_product(m.id, &slug, &input).await {
+        Ok(id) => {
+            flash(&session, "success", "flash.question_sent").await;
+            Ok(see_other(&format!("/products/{slug}/questions#q-{id}")))
+        }
+        Err(e) => match form_errors(&state, &req, &e) {
+            Some(errors) => Ok(with_status(
+                questions_page(&state, &req, &auth, &slug, 1, &form, val(errors)).await?,
+                refused_status(&e),
+            )),
+            None => Err(e.into()),
+        },
+    }
+}
+
+/// GET /staff/inquiries?status=open&kind=personal
+pub async fn staff_list(
+    State(state): State<AppState>,
+    req: Req,
+    RequireStaff(_): RequireStaff,
+    Query(q): Query<InquiryQuery>,
+) -> Result<Response, WebError> {
+    let status = match q.status.as_deref() {
+        Some(s @ ("open" | "answered")) => s,
+        Some("all") => "",
+        _ => "open",
+    };
+    let kind = q
+        .kind
+        .as_deref()
+        .filter(|k| matches!(*k, "product" | "personal"))
+        .unwrap_or("");
+    let list = state
+        .app
+        .staff_inquiries(status, kind, q.page.unwrap_or(1), 30)
+        .await?;
+    let status_param = if status.is_empty() { "all" } else { status };
+    let pagination = PaginationView::new(&list, |n| {
+        format!("/staff/inquiries?status={status_param}&kind={kind}&page={n}")
+    });
+    let items: Vec<_> = list
+        .items
+        .iter()
+        .map(|r| inquiry_view(&state, &req, r, true))
+        .collect();
+    page(
+        &state,
+        &req,
+        "staff/inquiries.html",
+        "inquiry.staff_title",
+        context! {
+            inquiries => items, pagination => val(pagination), status => status_param, kind => kind,
+            open_count => state.app.open_inquiry_count().await?,
+        },
+    )
+    .await
+}
+
+async fn staff_detail_page(
+    state: &AppState,
+    req: &Req,
+    id: i64,
+    draft: Option<&str>,
+    errors: Value,
+) -> Result<Response, WebError> {
+    let row = state.app.staff_inquiry(id).await?;
+    let draft = draft
+        .map(str::to_owned)
+        .or_else(|| row.answer.clone())
+        .unwrap_or_default();
+    page(
+        state,
+        req,
+        "staff/inquiry.html",
+        "inquiry.staff_title",
+        context! {
+            inquiry => inquiry_view(state, req, &row, true),
+            draft => draft, errors => errors,
+            action_url => format!("/staff/inquiries/{id}/answer"),
+        },
+    )
+    .await
+}
+
+/// GET /staff/inquiries/{id}
+pub async fn staff_show(
+    State(state): State<AppState>,
+    req: Req,
+    RequireStaff(_): RequireStaff,
+    Path(id): Path<i64>,
+) -> Result<Response, WebError> {
+    staff_detail_page(&state, &req, id, None, context! {}).await
+}
+
+/// POST /staff/inquiries/{id}/answer
+pub async fn staff_answer(
+    State(state): State<AppState>,
+    req: Req,
+    RequireStaff(who): RequireStaff,
+    Path(id): Path<i64>,
+    Form(form): Form<AnswerForm>,
+) -> Result<Response, WebError> {
+    match state.app.answer_inquiry(id, &form.answer, &who).await {
+        Ok(_) => Ok(see_other(&format!("/staff/inquiries/{id}"))),
+        Err(e) => match form_errors(&state, &req, &e) {
+            Some(errors) => Ok(with_status(
+                staff_detail_page(&state, &req, id, Some(&form.answer), val(errors)).await?,
+                refused_status(&e),
+            )),
+            None => Err(e.into()),
+        },
+    }
+}

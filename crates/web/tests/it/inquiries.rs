@@ -1,0 +1,350 @@
+//! 1:1 inquiries and product Q&A: members ask, staff answer, the answer reaches the member's
+//! mailbox through the outbox once; on SQLite and PostgreSQL.
+
+use crate::checkout::{add, pay, place, shop, sign_up};
+use chrono::Utc;
+use jangteo_testkit::shopper::Shopper;
+use jangteo_testkit::{Backend, TestApp, on_both_backends};
+
+const STAFF: (&str, &str) = ("cs@example.com", "staffpass123");
+
+async fn add_staff(t: &TestApp) {
+    let hash = jangteo_app::demo::hash_password(STAFF.1.into())
+        .await
+        .unwrap();
+    let mut tx = t.app.db.begin().await.unwrap();
+    jangteo_db::staff::upsert(&mut tx, STAFF.0, "상담원", &hash, "cs", Utc::now())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+}
+
+async fn staff_post(t: &TestApp, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+    jangteo_testkit::server::client()
+        .post(t.url(path))
+        .basic_auth(STAFF.0, Some(STAFF.1))
+        .form(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn staff_get(t: &TestApp, path: &str) -> reqwest::Response {
+    jangteo_testkit::server::client()
+        .get(t.url(path))
+        .basic_auth(STAFF.0, Some(STAFF.1))
+        .send()
+        .await
+        .unwrap()
+}
+
+fn id_in(location: &str) -> i64 {
+    location
+        .trim_start_matches("/account/inquiries/")
+        .parse()
+        .unwrap()
+}
+
+async fn answered_mails(t: &TestApp, to: &str) -> Vec<String> {
+    t.app
+        .recent_messages(50)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.event == "inquiry_answered" && m.recipient == to)
+        .map(|m| m.body_text)
+        .collect()
+}
+
+async fn member_asks_staff_answer_and_the_member_is_told_once(backend: Backend) {
+    let Some((t, tshirt)) = shop(backend).await else {
+        return;
+    };
+    add_staff(&t).await;
+    let s = Shopper::new(&t.url(""));
+    sign_up(&s, "asker@example.com").await;
+    add(&s, tshirt, 1).await;
+    let number = pay(&s, &place(&s, &[("payment_method", "card")]).await).await;
+
+    // Empty list first, with a way to ask.
+    let empty = s.get("/account/inquiries").await;
+    assert_eq!(empty.status, 200);
+    assert!(empty.body.contains("/account/inquiries/new"));
+
+    // Bad input keeps what was typed and names each field.
+    let refused = s
+        .post(
+            "/account/inquiries",
+            &[
+                ("category", "delivery"),
+                ("order_number", "20200101-ABCDEF"),
+                ("title", ""),
+                ("body", "언제 오나요?"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(
+        refused
+            .body
+            .contains("회원님의 주문에서 찾을 수 없는 주문번호입니다.")
+    );
+    assert!(refused.body.contains("필수 입력 항목입니다."));
+    assert!(refused.body.contains("언제 오나요?"), "typed text kept");
+    assert_eq!(t.app.staff_inquiries("", "", 1, 10).await.unwrap().total, 0);
+
+    // The order page's form link pre-fills the order.
+    let form = s
+        .get(&format!("/account/inquiries/new?order={number}"))
+        .await;
+    assert_eq!(
+        form.input_value("order_number").as_deref(),
+        Some(number.as_str())
+    );
+    let asked = s
+        .post(
+            "/account/inquiries",
+            &[
+                ("category", "delivery"),
+                ("order_number", &number.to_lowercase()),
+                ("title", "배송 문의<script>alert(1)</script>"),
+                ("body", "언제 도착하나요?\r\n빨리 받고 싶어요."),
+            ],
+        )
+        .await;
+    assert_eq!(asked.status, 303, "{}", asked.body);
+    let location = asked.location.clone().unwrap();
+    let id = id_in(&location);
+    let mine = s.get(&location).await;
+    assert_eq!(mine.status, 200);
+    assert!(mine.body.contains("답변 대기"));
+    assert!(mine.body.contains(&number), "linked to the order");
+    assert!(
+        mine.body.contains("배송 문의&lt;script&gt;") && !mine.body.contains("<script>alert(1)"),
+        "title escaped"
+    );
+    assert!(s.get("/account/inquiries").await.body.contains("배송 문의"));
+
+    // Another member sees nothing of it, and cannot delete it.
+    let other = Shopper::new(&t.url(""));
+    sign_up(&other, "other@example.com").await;
+    assert_eq!(other.get(&location).await.status, 404);
+    assert_eq!(
+        other
+            .post(&format!("/account/inquiries/{id}/delete"), &[])
+            .await
+            .status,
+        404
+    );
+    assert!(
+        !other
+            .get("/account/inquiries")
+            .await
+            .body
+            .contains("배송 문의")
+    );
+
+    // Staff pages need staff credentials; the open inquiry is listed.
+    let anonymous = jangteo_testkit::server::client()
+        .get(t.url("/staff/inquiries"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), 401);
+    let list = staff_get(&t, "/staff/inquiries")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(list.contains(&format!("/staff/inquiries/{id}")), "{list}");
+    assert!(list.contains("김*터"), "asker's name masked in the list");
+    let detail = staff_get(&t, &format!("/staff/inquiries/{id}")).await;
+    assert_eq!(detail.status(), 200);
+    assert!(detail.text().await.unwrap().contains("asker@example.com"));
+
+    // An empty answer is refused; nothing is sent.
+    let blank = staff_post(
+        &t,
+        &format!("/staff/inquiries/{id}/answer"),
+        &[("answer", "  ")],
+    )
+    .await;
+    assert_eq!(blank.status(), 422);
+    assert!(answered_mails(&t, "asker@example.com").await.is_empty());
+
+    // The answer: status, page and one e-mail with the excerpt and the link.
+    let answered = staff_post(
+        &t,
+        &format!("/staff/inquiries/{id}/answer"),
+        &[("answer", "내일 도착 예정입니다. 감사합니다.")],
+    )
+    .await;
+    assert_eq!(answered.status(), 303);
+    let mine = s.get(&location).await;
+    assert!(mine.body.contains("답변 완료"));
+    assert!(mine.body.contains("내일 도착 예정입니다."));
+    let mails = answered_mails(&t, "asker@example.com").await;
+    assert_eq!(mails.len(), 1);
+    assert!(mails[0].contains("내일 도착 예정입니다."), "{}", mails[0]);
+    assert!(mails[0].contains(&format!("/account/inquiries/{id}")));
+
+    // Editing the answer changes the page but mails nobody again.
+    staff_post(
+        &t,
+        &format!("/staff/inquiries/{id}/answer"),
+        &[("answer", "오늘 출고되어 내일 도착합니다.")],
+    )
+    .await;
+    assert!(s.get(&location).await.body.contains("오늘 출고되어"));
+    assert_eq!(answered_mails(&t, "asker@example.com").await.len(), 1);
+    let open = staff_get(&t, "/staff/inquiries?status=open")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!open.contains(&format!("/staff/inquiries/{id}\"")));
+
+    // Answered inquiries stay on record; open ones can be withdrawn by their author.
+    let refused = s
+        .post(&format!("/account/inquiries/{id}/delete"), &[])
+        .await;
+    assert_eq!(refused.status, 303);
+    assert_eq!(t.app.staff_inquiry(id).await.unwrap().status, "answered");
+    let second = s
+        .post(
+            "/account/inquiries",
+            &[
+                ("category", "other"),
+                ("title", "잘못 보냄"),
+                ("body", "삭제할게요"),
+            ],
+        )
+        .await;
+    let second_id = id_in(&second.location.unwrap());
+    let deleted = s
+        .post(&format!("/account/inquiries/{second_id}/delete"), &[])
+        .await;
+    assert_eq!(deleted.location.as_deref(), Some("/account/inquiries"));
+    assert!(matches!(
+        t.app.staff_inquiry(second_id).await,
+        Err(jangteo_app::AppError::NotFound)
+    ));
+
+    // Guests are sent to log in.
+    let guest = Shopper::new(&t.url(""));
+    let to_login = guest.get("/account/inquiries").await;
+    assert!(to_login.location.unwrap().starts_with("/account/login"));
+}
+
+async fn product_questions_hide_secret_ones_from_others(backend: Backend) {
+    let Some((t, _)) = shop(backend).await else {
+        return;
+    };
+    add_staff(&t).await;
+    let product = t.app.product_detail("tshirt").await.unwrap().unwrap();
+    assert!(
+        Shopper::new(&t.url(""))
+            .get("/products/tshirt")
+            .await
+            .body
+            .contains("/products/tshirt/questions"),
+        "product page links to its Q&A"
+    );
+
+    let author = Shopper::new(&t.url(""));
+    sign_up(&author, "qna@example.com").await;
+    let public = author
+        .post(
+            "/products/tshirt/questions",
+            &[
+                ("title", "사이즈 문의"),
+                ("body", "L 사이즈 가슴단면이 궁금해요"),
+            ],
+        )
+        .await;
+    assert_eq!(public.status, 303, "{}", public.body);
+    let secret = author
+        .post(
+            "/products/tshirt/questions",
+            &[
+                ("title", "비밀 질문입니다"),
+                ("body", "제 연락처는 010-1111-2222"),
+                ("secret", "true"),
+            ],
+        )
+        .await;
+    assert_eq!(secret.status, 303);
+    let refused = author
+        .post(
+            "/products/tshirt/questions",
+            &[("title", "제목만"), ("body", "")],
+        )
+        .await;
+    assert_eq!(refused.status, 422);
+    assert!(refused.body.contains("제목만"), "typed title kept");
+
+    // A visitor sees the public question, not the secret one's title or text.
+    let visitor = Shopper::new(&t.url(""));
+    let page = visitor.get("/products/tshirt/questions").await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("사이즈 문의"));
+    assert!(page.body.contains("비밀글입니다."));
+    assert!(!page.body.contains("비밀 질문입니다") && !page.body.contains("010-1111-2222"));
+    assert!(page.body.contains("김*터"), "author masked");
+    assert!(page.body.contains("/account/login?next="), "log in to ask");
+    let posted = visitor
+        .post(
+            "/products/tshirt/questions",
+            &[("title", "t"), ("body", "b")],
+        )
+        .await;
+    assert!(posted.location.unwrap().starts_with("/account/login"));
+    // The author sees both.
+    let own = author.get("/products/tshirt/questions").await;
+    assert!(own.body.contains("비밀 질문입니다") && own.body.contains("010-1111-2222"));
+
+    // Staff answer the secret one: the author reads the answer, visitors still do not.
+    let (rows, _) = jangteo_db::inquiries::list_for_product(&t.app.db, product.summary.id.0, 10, 0)
+        .await
+        .unwrap();
+    let secret_id = rows.iter().find(|r| r.is_secret).unwrap().id;
+    let product_list = staff_get(&t, "/staff/inquiries?status=open&kind=product")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        product_list.contains("<span class=\"small muted\">티셔츠</span>"),
+        "product named for staff"
+    );
+    staff_post(
+        &t,
+        &format!("/staff/inquiries/{secret_id}/answer"),
+        &[("answer", "가슴단면 55cm입니다")],
+    )
+    .await;
+    assert!(
+        author
+            .get("/products/tshirt/questions")
+            .await
+            .body
+            .contains("가슴단면 55cm")
+    );
+    assert!(
+        !visitor
+            .get("/products/tshirt/questions")
+            .await
+            .body
+            .contains("가슴단면 55cm")
+    );
+    assert_eq!(answered_mails(&t, "qna@example.com").await.len(), 1);
+    // The member's own list holds product questions too.
+    let mine = author.get("/account/inquiries").await;
+    assert!(mine.body.contains("비밀 질문입니다") && mine.body.contains("상품 문의"));
+    assert_eq!(visitor.get("/products/no-such/questions").await.status, 404);
+}
+
+on_both_backends!(
+    member_asks_staff_answer_and_the_member_is_told_once,
+    product_questions_hide_secret_ones_from_others,
+);
