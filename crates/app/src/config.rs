@@ -43,6 +43,8 @@ pub struct Config {
     pub checkout: CheckoutConfig,
     /// Member accounts: sessions, login throttling, password resets.
     pub members: MembersConfig,
+    /// The back office: staff sessions, 2FA, lockout, IP allow-list.
+    pub admin: AdminConfig,
 }
 
 impl Default for Config {
@@ -65,6 +67,7 @@ impl Default for Config {
             notifications: NotificationsConfig::default(),
             checkout: CheckoutConfig::default(),
             members: MembersConfig::default(),
+            admin: AdminConfig::default(),
         }
     }
 }
@@ -434,6 +437,37 @@ impl Default for MembersConfig {
             signup_points: 2_000,
             dormancy_days: 365,
             abandoned_cart_hours: 24,
+        }
+    }
+}
+
+/// Back-office settings.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AdminConfig {
+    /// Key that encrypts staff TOTP secrets: 32 bytes, base64. Default: `secret.key` in
+    /// `data_dir`, created on first use. Several instances must share one (set it here or in
+    /// `JANGTEO_ADMIN__SECRET_KEY`).
+    pub secret_key: Option<String>,
+    /// Minutes without a request after which a staff session ends.
+    pub idle_minutes: i64,
+    /// Failed passwords or codes per account within `lock_minutes` before the account is locked
+    /// for that long.
+    pub max_failures: i64,
+    /// Minutes of the failure window and of the lock.
+    pub lock_minutes: i64,
+    /// Addresses or CIDR ranges staff may use (`203.0.113.7`, `10.0.0.0/8`); empty: any.
+    pub allowed_ips: Vec<String>,
+}
+
+impl Default for AdminConfig {
+    fn default() -> Self {
+        Self {
+            secret_key: None,
+            idle_minutes: 30,
+            max_failures: 5,
+            lock_minutes: 15,
+            allowed_ips: Vec::new(),
         }
     }
 }

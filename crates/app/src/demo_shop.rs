@@ -175,9 +175,9 @@ impl App {
             )
             .await?;
         self.answer_inquiry(
+            &crate::staff::StaffActor::system("demo"),
             question,
             "안녕하세요, 고객님. 정사이즈로 나온 상품이라 평소 입으시는 M을 추천드립니다. 감사합니다.",
-            "demo",
         )
         .await?;
         self.ask_personal(

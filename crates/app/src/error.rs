@@ -34,6 +34,9 @@ pub enum AppError {
     /// The request conflicts with the current state (message code for the user).
     #[error("conflict: {0}")]
     Conflict(&'static str),
+    /// The staff member's role does not allow this.
+    #[error("forbidden")]
+    Forbidden,
     /// Anything else, with context.
     #[error("{0}")]
     Other(String),

@@ -4,10 +4,12 @@
 use crate::members::FieldErrors;
 use crate::notify::{Channel, Notification};
 use crate::orders::Actor;
+use crate::staff::StaffActor;
 use crate::{App, AppError, AppResult};
 use chrono::Utc;
 use jangteo_core::member::required_text;
 use jangteo_core::paging::{PageRequest, Paged};
+use jangteo_core::staff::{Access, Area};
 use jangteo_db::inquiries::{self, InquiryRow, NewInquiry};
 
 /// Topics of a 1:1 inquiry (message keys `inquiry.category.CODE`).
@@ -227,11 +229,13 @@ impl App {
     /// Inquiries for staff (`status`/`kind` empty = any).
     pub async fn staff_inquiries(
         &self,
+        actor: &StaffActor,
         status: &str,
         kind: &str,
         page: u32,
         size: u32,
     ) -> AppResult<Paged<InquiryRow>> {
+        actor.require(Area::Inquiries, Access::Read)?;
         let request = PageRequest::new(page, size);
         let (rows, total) =
             inquiries::list_for_staff(&self.db, status, kind, request.limit(), request.offset())
@@ -240,7 +244,8 @@ impl App {
     }
 
     /// One inquiry for staff.
-    pub async fn staff_inquiry(&self, id: i64) -> AppResult<InquiryRow> {
+    pub async fn staff_inquiry(&self, actor: &StaffActor, id: i64) -> AppResult<InquiryRow> {
+        actor.require(Area::Inquiries, Access::Read)?;
         inquiries::find(&self.db, id)
             .await?
             .ok_or(AppError::NotFound)
@@ -253,7 +258,13 @@ impl App {
 
     /// Records staff's answer and tells the member by e-mail (once per inquiry: editing an answer
     /// later does not mail again). Returns whether this was the first answer.
-    pub async fn answer_inquiry(&self, id: i64, answer: &str, staff: &str) -> AppResult<bool> {
+    pub async fn answer_inquiry(
+        &self,
+        actor: &StaffActor,
+        id: i64,
+        answer: &str,
+    ) -> AppResult<bool> {
+        actor.require(Area::Inquiries, Access::Write)?;
         let mut errors = FieldErrors::default();
         let answer = errors.check("answer", multiline_text(answer, MAX_TEXT));
         errors.finish()?;
@@ -265,7 +276,20 @@ impl App {
         let row = inquiries::find_in(&mut tx, id)
             .await?
             .ok_or(AppError::NotFound)?;
-        let first = inquiries::answer(&mut tx, id, &answer, staff, now).await?;
+        let first = inquiries::answer(&mut tx, id, &answer, &actor.email, now).await?;
+        jangteo_db::audit::record(
+            &mut tx,
+            &jangteo_db::audit::NewAudit {
+                before: row
+                    .answer
+                    .as_ref()
+                    .map(|a| serde_json::json!({ "answer": a }).to_string()),
+                after: Some(serde_json::json!({ "answer": answer }).to_string()),
+                ..actor.entry("inquiry.answer", "inquiry", &id.to_string())
+            },
+            now,
+        )
+        .await?;
         if let (true, Some(email)) = (first, row.member_email.as_deref()) {
             let excerpt: String = answer.chars().take(200).collect();
             let excerpt = if excerpt.chars().count() < answer.chars().count() {
@@ -292,7 +316,7 @@ impl App {
             .await?;
         }
         tx.commit().await?;
-        tracing::info!(inquiry.id = id, staff = %staff, first, "inquiry answered");
+        tracing::info!(inquiry.id = id, staff = %actor.email, first, "inquiry answered");
         Ok(first)
     }
 }

@@ -1,6 +1,7 @@
 //! Use cases: the one place each operation lives, called from the storefront, admin, API,
 //! webhooks, Slack and jobs alike. Holds the application context ([`App`]) and its caches.
 
+pub mod back_office;
 pub mod bulk;
 pub mod cache;
 pub mod cart;
@@ -21,6 +22,7 @@ pub mod orders;
 pub mod passwords;
 pub mod payments;
 pub mod sessions;
+pub mod staff;
 
 pub use config::Config;
 pub use error::AppError;
@@ -82,6 +84,8 @@ pub struct App {
     pub tracker: Arc<dyn jangteo_providers::logistics::Tracker>,
     /// The test tracker, to report deliveries in the demo and tests.
     pub test_tracker: jangteo_providers::logistics::TestTracker,
+    /// Encrypts secrets at rest (staff TOTP seeds).
+    pub(crate) secrets: Arc<staff::SecretBox>,
 }
 
 impl App {
@@ -91,7 +95,12 @@ impl App {
         let messenger = Arc::new(notify::Messenger::new(&config.notifications)?);
         let (gateway, test_gateway) = payment_gateway(&config)?;
         let test_tracker = jangteo_providers::logistics::TestTracker::default();
+        let secrets = Arc::new(staff::SecretBox::load(
+            config.admin.secret_key.as_deref(),
+            &config.data_dir,
+        )?);
         Ok(Self {
+            secrets,
             gateway,
             test_gateway,
             tracker: Arc::new(test_tracker.clone()),

@@ -514,12 +514,35 @@ impl App {
     }
 
     /// Saves a staff edit after checking it renders.
-    pub async fn save_template(&self, event: &str, source: &str, staff: &str) -> AppResult<()> {
+    pub async fn save_template(
+        &self,
+        actor: &crate::staff::StaffActor,
+        event: &str,
+        source: &str,
+    ) -> AppResult<()> {
+        actor.require(
+            jangteo_core::staff::Area::Notifications,
+            jangteo_core::staff::Access::Write,
+        )?;
         self.preview_template(event, source)?;
-        jangteo_db::message_templates::save(&self.db, event, source, staff, Utc::now()).await?;
+        let before = jangteo_db::message_templates::get(&self.db, event).await?;
+        let now = Utc::now();
+        let mut tx = self.db.begin().await?;
+        jangteo_db::message_templates::save_in(&mut tx, event, source, &actor.email, now).await?;
+        jangteo_db::audit::record(
+            &mut tx,
+            &jangteo_db::audit::NewAudit {
+                before: before.map(|b| serde_json::json!({ "source": b }).to_string()),
+                after: Some(serde_json::json!({ "source": source }).to_string()),
+                ..actor.entry("template.save", "template", event)
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
         tracing::info!(
             template.event = event,
-            staff = staff,
+            staff = %actor.email,
             "notification template edited"
         );
         Ok(())
@@ -533,8 +556,17 @@ impl App {
     }
 
     /// Restores the built-in template.
-    pub async fn reset_template(&self, event: &str) -> AppResult<()> {
+    pub async fn reset_template(
+        &self,
+        actor: &crate::staff::StaffActor,
+        event: &str,
+    ) -> AppResult<()> {
+        actor.require(
+            jangteo_core::staff::Area::Notifications,
+            jangteo_core::staff::Access::Write,
+        )?;
         jangteo_db::message_templates::reset(&self.db, event).await?;
-        Ok(())
+        self.audit_event(actor, "template.reset", "template", event, "")
+            .await
     }
 }

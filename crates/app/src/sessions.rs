@@ -3,6 +3,7 @@
 
 use crate::{App, AppResult};
 use chrono::{DateTime, Utc};
+use jangteo_core::staff::{Access, Area};
 use jangteo_db::sessions;
 
 impl App {
@@ -84,12 +85,24 @@ impl App {
     }
 
     /// Staff retry a dead job.
-    pub async fn retry_job(&self, id: i64) -> AppResult<bool> {
-        Ok(jangteo_db::jobs::retry(&self.db, id, Utc::now()).await?)
+    pub async fn retry_job(&self, actor: &crate::staff::StaffActor, id: i64) -> AppResult<bool> {
+        actor.require(Area::Jobs, Access::Write)?;
+        let done = jangteo_db::jobs::retry(&self.db, id, Utc::now()).await?;
+        if done {
+            self.audit_event(actor, "job.retry", "job", &id.to_string(), "")
+                .await?;
+        }
+        Ok(done)
     }
 
     /// Staff discard a dead or waiting job.
-    pub async fn discard_job(&self, id: i64) -> AppResult<bool> {
-        Ok(jangteo_db::jobs::discard(&self.db, id).await?)
+    pub async fn discard_job(&self, actor: &crate::staff::StaffActor, id: i64) -> AppResult<bool> {
+        actor.require(Area::Jobs, Access::Write)?;
+        let done = jangteo_db::jobs::discard(&self.db, id).await?;
+        if done {
+            self.audit_event(actor, "job.discard", "job", &id.to_string(), "")
+                .await?;
+        }
+        Ok(done)
     }
 }

@@ -10,6 +10,7 @@ pub mod order;
 pub mod paging;
 pub mod pricing;
 pub mod search;
+pub mod staff;
 pub mod time;
 
 pub use money::Won;

@@ -10,6 +10,8 @@ pub enum Bind {
     Text(String),
     /// An integer value.
     Int(i64),
+    /// A timestamp.
+    Time(chrono::DateTime<chrono::Utc>),
 }
 
 /// SQL text plus its binds, numbered in the order they are pushed.
@@ -54,6 +56,11 @@ impl SqlBuilder {
         self.bind(Bind::Int(value))
     }
 
+    /// Appends a placeholder for a timestamp.
+    pub fn bind_time(&mut self, value: chrono::DateTime<chrono::Utc>) -> &mut Self {
+        self.bind(Bind::Time(value))
+    }
+
     /// Appends `$a, $b, …` for a list of integers (at least one).
     pub fn bind_int_list(&mut self, values: &[i64]) -> &mut Self {
         for (i, v) in values.iter().enumerate() {
@@ -78,6 +85,7 @@ macro_rules! read_dynamic {
                     q = match b {
                         $crate::Bind::Text(t) => q.bind(t.clone()),
                         $crate::Bind::Int(i) => q.bind(*i),
+                        $crate::Bind::Time(t) => q.bind(*t),
                     };
                 }
                 q.$method(&s.read).await
@@ -88,6 +96,7 @@ macro_rules! read_dynamic {
                     q = match b {
                         $crate::Bind::Text(t) => q.bind(t.clone()),
                         $crate::Bind::Int(i) => q.bind(*i),
+                        $crate::Bind::Time(t) => q.bind(*t),
                     };
                 }
                 q.$method(p).await
@@ -107,6 +116,7 @@ macro_rules! read_dynamic_scalar {
                     q = match b {
                         $crate::Bind::Text(t) => q.bind(t.clone()),
                         $crate::Bind::Int(i) => q.bind(*i),
+                        $crate::Bind::Time(t) => q.bind(*t),
                     };
                 }
                 q.fetch_one(&s.read).await
@@ -117,6 +127,7 @@ macro_rules! read_dynamic_scalar {
                     q = match b {
                         $crate::Bind::Text(t) => q.bind(t.clone()),
                         $crate::Bind::Int(i) => q.bind(*i),
+                        $crate::Bind::Time(t) => q.bind(*t),
                     };
                 }
                 q.fetch_one(p).await

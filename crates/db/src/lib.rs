@@ -9,6 +9,7 @@ mod macros;
 #[macro_use]
 mod dynamic;
 
+pub mod audit;
 pub mod bulk;
 pub mod carts;
 pub mod catalog;

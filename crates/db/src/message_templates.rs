@@ -26,16 +26,16 @@ pub async fn edited(db: &Db) -> DbResult<Vec<(String, String, DateTime<Utc>)>> {
     .context("listing template edits")
 }
 
-/// Stores an edit.
-pub async fn save(
-    db: &Db,
+/// Stores an edit inside the caller's transaction (with its audit entry).
+pub async fn save_in(
+    tx: &mut crate::Tx,
     event: &str,
     source: &str,
     by: &str,
     now: DateTime<Utc>,
 ) -> DbResult<()> {
-    db_execute!(
-        db,
+    tx_execute!(
+        tx,
         "INSERT INTO message_templates (event, source, updated_by, updated_at) VALUES ($1, $2, $3, $4)
          ON CONFLICT (event) DO UPDATE SET source = excluded.source, updated_by = excluded.updated_by,
              updated_at = excluded.updated_at",

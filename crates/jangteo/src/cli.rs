@@ -28,6 +28,42 @@ pub enum Command {
     Migrate(CommonArgs),
     /// Load the demo shop (idempotent), print a staff login and serve it with the worker.
     Demo(DemoArgs),
+    /// Back-office accounts.
+    Admin(AdminArgs),
+}
+
+/// Options of `admin`.
+#[derive(Debug, Args, Clone)]
+pub struct AdminArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// What to do.
+    #[command(subcommand)]
+    pub action: AdminAction,
+}
+
+/// `admin` subcommands.
+#[derive(Debug, Subcommand, Clone)]
+pub enum AdminAction {
+    /// Create a staff account (or reset the password and role of an existing one) and print a
+    /// new password; the first login enrols TOTP 2FA.
+    CreateUser {
+        /// Login e-mail.
+        #[arg(long)]
+        email: String,
+        /// Display name.
+        #[arg(long, default_value = "관리자")]
+        name: String,
+        /// owner, manager, cs, warehouse or marketing.
+        #[arg(long, default_value = "owner")]
+        role: String,
+    },
+    /// Clear a staff account's 2FA (lost phone and recovery codes): the next login enrols again.
+    Reset2fa {
+        /// Login e-mail.
+        #[arg(long)]
+        email: String,
+    },
 }
 
 /// Options every command takes.
@@ -78,6 +114,7 @@ impl Command {
             Command::Serve(a) => &a.common,
             Command::Worker(a) | Command::Migrate(a) => a,
             Command::Demo(a) => &a.serve.common,
+            Command::Admin(a) => &a.common,
         }
     }
 
@@ -85,7 +122,7 @@ impl Command {
         match self {
             Command::Serve(a) => a.listen.as_deref(),
             Command::Demo(a) => a.serve.listen.as_deref(),
-            Command::Worker(_) | Command::Migrate(_) => None,
+            Command::Worker(_) | Command::Migrate(_) | Command::Admin(_) => None,
         }
     }
 }

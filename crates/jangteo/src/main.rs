@@ -102,6 +102,30 @@ async fn run_server(app: App, started: Instant, with_worker: bool) -> Result<()>
     Ok(())
 }
 
+async fn admin_command(app: &App, action: &cli::AdminAction) -> Result<()> {
+    match action {
+        cli::AdminAction::CreateUser { email, name, role } => {
+            let password = app
+                .create_staff(email, name, role)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("staff account: {email} ({role})");
+            println!("password:      {password}");
+            println!(
+                "log in at {}/admin and enrol 2FA with an authenticator app.",
+                app.config.base_url()
+            );
+        }
+        cli::AdminAction::Reset2fa { email } => {
+            app.reset_staff_2fa(email)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("2FA cleared for {email}: the next login enrols again.");
+        }
+    }
+    Ok(())
+}
+
 #[tokio::main]
 async fn main() -> Result<()> {
     let started = Instant::now();
@@ -122,6 +146,13 @@ async fn main() -> Result<()> {
             );
             db.close().await;
             Ok(())
+        }
+        Command::Admin(args) => {
+            let db = open_database(&config).await?;
+            let app = App::new(db, config)?;
+            let result = admin_command(&app, &args.action).await;
+            app.db.close().await;
+            result
         }
         Command::Serve(args) => {
             let db = open_database(&config).await?;
@@ -162,6 +193,9 @@ async fn main() -> Result<()> {
                 } else {
                     "(이미 있음 / already loaded)"
                 }
+            );
+            println!(
+                "  관리자 화면 (admin)     {base}/admin (첫 로그인 때 OTP 앱 등록 / enrol 2FA at first login)"
             );
             println!("  관리자 (staff login)    {}", report.staff_email);
             println!("  비밀번호 (password)     {}", report.staff_password);

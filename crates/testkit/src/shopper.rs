@@ -32,8 +32,11 @@ impl Page {
 pub struct Shopper {
     base: String,
     client: reqwest::Client,
-    cookie: Mutex<Option<String>>,
+    cookies: Mutex<std::collections::BTreeMap<String, String>>,
 }
+
+/// Session cookies a visitor keeps: the shop's and the back office's.
+const SESSION_COOKIES: [&str; 2] = ["jt_session", "jt_admin"];
 
 impl Shopper {
     /// A new visitor of the shop at `base_url`.
@@ -41,7 +44,7 @@ impl Shopper {
         Self {
             base: base_url.trim_end_matches('/').to_owned(),
             client: crate::server::client(),
-            cookie: Mutex::new(None),
+            cookies: Mutex::new(std::collections::BTreeMap::new()),
         }
     }
 
@@ -56,10 +59,17 @@ impl Shopper {
     async fn finish(&self, response: reqwest::Response) -> Page {
         for value in response.headers().get_all(reqwest::header::SET_COOKIE) {
             let Ok(text) = value.to_str() else { continue };
-            if let Some(rest) = text.strip_prefix("jt_session=") {
-                let value = rest.split(';').next().unwrap_or("");
-                let expired = text.contains("Max-Age=0") || value.is_empty();
-                *self.cookie.lock().unwrap() = (!expired).then(|| format!("jt_session={value}"));
+            for name in SESSION_COOKIES {
+                if let Some(rest) = text.strip_prefix(&format!("{name}=")) {
+                    let value = rest.split(';').next().unwrap_or("");
+                    let expired = text.contains("Max-Age=0") || value.is_empty();
+                    let mut cookies = self.cookies.lock().unwrap();
+                    if expired {
+                        cookies.remove(name);
+                    } else {
+                        cookies.insert(name.to_owned(), value.to_owned());
+                    }
+                }
             }
         }
         let status = response.status().as_u16();
@@ -76,8 +86,16 @@ impl Shopper {
     }
 
     fn with_cookie(&self, mut rb: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
-        if let Some(c) = self.cookie.lock().unwrap().clone() {
-            rb = rb.header(reqwest::header::COOKIE, c);
+        let header = self
+            .cookies
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ");
+        if !header.is_empty() {
+            rb = rb.header(reqwest::header::COOKIE, header);
         }
         rb
     }
@@ -87,13 +105,18 @@ impl Shopper {
         Shopper {
             base: base_url.trim_end_matches('/').to_owned(),
             client: crate::server::client(),
-            cookie: Mutex::new(self.cookie.lock().unwrap().clone()),
+            cookies: Mutex::new(self.cookies.lock().unwrap().clone()),
         }
     }
 
-    /// Whether the visitor has a session cookie.
+    /// Whether the visitor has a shop session cookie.
     pub fn has_session(&self) -> bool {
-        self.cookie.lock().unwrap().is_some()
+        self.cookies.lock().unwrap().contains_key("jt_session")
+    }
+
+    /// Whether the visitor has a back-office session cookie.
+    pub fn has_admin_session(&self) -> bool {
+        self.cookies.lock().unwrap().contains_key("jt_admin")
     }
 
     /// GET.
@@ -137,4 +160,33 @@ impl Shopper {
         )
         .await
     }
+}
+
+/// Creates a staff account with `role` and logs it into the back office the way a person does:
+/// password, then TOTP enrolment with a code computed from the stored secret. Returns the
+/// logged-in visitor and the account's password.
+pub async fn staff_session(app: &crate::TestApp, email: &str, role: &str) -> (Shopper, String) {
+    let password = app.app.create_staff(email, "직원", role).await.unwrap();
+    let s = Shopper::new(&app.url(""));
+    let step = s
+        .post("/admin/login", &[("email", email), ("password", &password)])
+        .await;
+    assert_eq!(step.status, 303, "{}", step.body);
+    assert_eq!(step.location.as_deref(), Some("/admin/login/enrol"));
+    let enrol = s.get("/admin/login/enrol").await;
+    assert_eq!(enrol.status, 200, "{}", enrol.body);
+    let id = jangteo_db::staff::find_by_email(&app.app.db, email)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let code = app
+        .app
+        .current_totp_code(id, chrono::Utc::now())
+        .await
+        .unwrap();
+    let done = s.post("/admin/login/enrol", &[("code", &code)]).await;
+    assert_eq!(done.status, 200, "{}", done.body);
+    assert!(done.body.contains("recovery-codes"));
+    (s, password)
 }

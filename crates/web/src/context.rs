@@ -212,7 +212,11 @@ pub async fn render(
     Ok(Html(html).into_response())
 }
 
-fn render_to_string(state: &AppState, template: &str, ctx: Value) -> Result<String, WebError> {
+pub(crate) fn render_to_string(
+    state: &AppState,
+    template: &str,
+    ctx: Value,
+) -> Result<String, WebError> {
     state
         .inner
         .env

@@ -60,6 +60,7 @@ impl IntoResponse for WebError {
                 marked(StatusCode::NOT_FOUND)
             }
             WebError::Internal(AppError::Throttled) => marked(StatusCode::TOO_MANY_REQUESTS),
+            WebError::Internal(AppError::Forbidden) => marked(StatusCode::FORBIDDEN),
             WebError::Internal(AppError::Conflict(_)) => marked(StatusCode::CONFLICT),
             WebError::Internal(AppError::Form(_) | AppError::Invalid(_)) => {
                 marked(StatusCode::UNPROCESSABLE_ENTITY)

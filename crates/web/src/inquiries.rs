@@ -1,5 +1,5 @@
-//! Inquiry pages: members' 1:1 inquiries under /account, product Q&A beside each product, and the
-//! staff answer pages (HTTP Basic until the back office adopts them).
+//! Inquiry pages: members' 1:1 inquiries under /account and product Q&A beside each product (staff
+//! answer them in the back office).
 
 use crate::auth::{AuthSession, RequireMember};
 use crate::context::Req;
@@ -7,7 +7,6 @@ use crate::errors::WebError;
 use crate::forms::{checked, form_errors, page, refused_status, see_other, t, with_status};
 use crate::router::AppState;
 use crate::session::flash;
-use crate::staff::RequireStaff;
 use crate::views::{PaginationView, val};
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -19,13 +18,11 @@ use minijinja::{Value, context};
 use serde::Deserialize;
 use tower_sessions::Session;
 
-/// `?page=…&order=…&status=…&kind=…`.
+/// `?page=…&order=…`.
 #[derive(Debug, Default, Deserialize)]
 pub struct InquiryQuery {
     page: Option<u32>,
     order: Option<String>,
-    status: Option<String>,
-    kind: Option<String>,
 }
 
 /// The 1:1 inquiry form.
@@ -51,15 +48,8 @@ pub struct QuestionForm {
     secret: Option<String>,
 }
 
-/// The staff answer form.
-#[derive(Debug, Deserialize)]
-pub struct AnswerForm {
-    #[serde(default)]
-    answer: String,
-}
-
 /// An inquiry for templates (`staff` adds who asked).
-fn inquiry_view(state: &AppState, req: &Req, row: &InquiryRow, staff: bool) -> Value {
+pub(crate) fn inquiry_view(state: &AppState, req: &Req, row: &InquiryRow, staff: bool) -> Value {
     let category_label = t(state, req, &format!("inquiry.category.{}", row.category));
     context! {
         id => row.id, kind => &row.kind, category => &row.category, category_label => category_label,
@@ -72,7 +62,7 @@ fn inquiry_view(state: &AppState, req: &Req, row: &InquiryRow, staff: bool) -> V
         product_url => row.product_slug.as_ref().map(|s| format!("/products/{s}")),
         order_number => &row.order_number,
         order_url => row.order_number.as_ref().map(|n| format!("/orders/{n}")),
-        url => if staff { format!("/staff/inquiries/{}", row.id) } else { format!("/account/inquiries/{}", row.id) },
+        url => if staff { format!("/admin/inquiries/{}", row.id) } else { format!("/account/inquiries/{}", row.id) },
         delete_url => (!staff && row.status == "open").then(|| format!("/account/inquiries/{}/delete", row.id)),
         member_name => if staff { row.member_name.clone() } else { None },
         member_email => if staff { row.member_email.clone() } else { None },
@@ -312,105 +302,6 @@ pub async fn create_question(
         Err(e) => match form_errors(&state, &req, &e) {
             Some(errors) => Ok(with_status(
                 questions_page(&state, &req, &auth, &slug, 1, &form, val(errors)).await?,
-                refused_status(&e),
-            )),
-            None => Err(e.into()),
-        },
-    }
-}
-
-/// GET /staff/inquiries?status=open&kind=personal
-pub async fn staff_list(
-    State(state): State<AppState>,
-    req: Req,
-    RequireStaff(_): RequireStaff,
-    Query(q): Query<InquiryQuery>,
-) -> Result<Response, WebError> {
-    let status = match q.status.as_deref() {
-        Some(s @ ("open" | "answered")) => s,
-        Some("all") => "",
-        _ => "open",
-    };
-    let kind = q
-        .kind
-        .as_deref()
-        .filter(|k| matches!(*k, "product" | "personal"))
-        .unwrap_or("");
-    let list = state
-        .app
-        .staff_inquiries(status, kind, q.page.unwrap_or(1), 30)
-        .await?;
-    let status_param = if status.is_empty() { "all" } else { status };
-    let pagination = PaginationView::new(&list, |n| {
-        format!("/staff/inquiries?status={status_param}&kind={kind}&page={n}")
-    });
-    let items: Vec<_> = list
-        .items
-        .iter()
-        .map(|r| inquiry_view(&state, &req, r, true))
-        .collect();
-    page(
-        &state,
-        &req,
-        "staff/inquiries.html",
-        "inquiry.staff_title",
-        context! {
-            inquiries => items, pagination => val(pagination), status => status_param, kind => kind,
-            open_count => state.app.open_inquiry_count().await?,
-        },
-    )
-    .await
-}
-
-async fn staff_detail_page(
-    state: &AppState,
-    req: &Req,
-    id: i64,
-    draft: Option<&str>,
-    errors: Value,
-) -> Result<Response, WebError> {
-    let row = state.app.staff_inquiry(id).await?;
-    let draft = draft
-        .map(str::to_owned)
-        .or_else(|| row.answer.clone())
-        .unwrap_or_default();
-    page(
-        state,
-        req,
-        "staff/inquiry.html",
-        "inquiry.staff_title",
-        context! {
-            inquiry => inquiry_view(state, req, &row, true),
-            draft => draft, errors => errors,
-            action_url => format!("/staff/inquiries/{id}/answer"),
-        },
-    )
-    .await
-}
-
-/// GET /staff/inquiries/{id}
-pub async fn staff_show(
-    State(state): State<AppState>,
-    req: Req,
-    RequireStaff(_): RequireStaff,
-    Path(id): Path<i64>,
-) -> Result<Response, WebError> {
-    staff_detail_page(&state, &req, id, None, context! {}).await
-}
-
-/// POST /staff/inquiries/{id}/answer
-pub async fn staff_answer(
-    State(state): State<AppState>,
-    req: Req,
-    RequireStaff(who): RequireStaff,
-    Path(id): Path<i64>,
-    Form(form): Form<AnswerForm>,
-) -> Result<Response, WebError> {
-    match state.app.answer_inquiry(id, &form.answer, &who).await {
-        Ok(_) => Ok(see_other(&format!("/staff/inquiries/{id}"))),
-        Err(e) => match form_errors(&state, &req, &e) {
-            Some(errors) => Ok(with_status(
-                staff_detail_page(&state, &req, id, Some(&form.answer), val(errors)).await?,
                 refused_status(&e),
             )),
             None => Err(e.into()),

@@ -2,6 +2,7 @@
 //! and the middleware every request passes (request ids, logs, limits, CSRF, error pages).
 
 mod account;
+mod admin;
 mod assets;
 mod auth;
 mod cart_pages;

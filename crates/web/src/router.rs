@@ -6,8 +6,8 @@ use crate::context::ViewerInfo;
 use crate::i18n::Messages;
 use crate::session::DbSessionStore;
 use crate::{
-    account, cart_pages, checkout, errors, inquiries, limits, media, ops, orders, page_cache, seo,
-    shop, staff,
+    account, admin, cart_pages, checkout, errors, inquiries, limits, media, ops, orders,
+    page_cache, seo, shop,
 };
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -96,15 +96,22 @@ impl AppState {
             "payments/test_gateway.html",
             "dev/outbox.html",
             "account/unsubscribe.html",
-            "staff/jobs.html",
-            "staff/templates.html",
-            "staff/template_edit.html",
             "account/inquiries.html",
             "account/inquiry_new.html",
             "account/inquiry.html",
             "shop/questions.html",
-            "staff/inquiries.html",
-            "staff/inquiry.html",
+            "admin/login.html",
+            "admin/login_code.html",
+            "admin/login_enrol.html",
+            "admin/recovery_codes.html",
+            "admin/dashboard.html",
+            "admin/inquiries.html",
+            "admin/inquiry.html",
+            "admin/jobs.html",
+            "admin/outbox.html",
+            "admin/templates.html",
+            "admin/template_edit.html",
+            "admin/audit.html",
         ] {
             env.get_template(name)
                 .map_err(|e| format!("template {name}: {e}"))?;
@@ -238,21 +245,7 @@ pub fn router(state: AppState) -> Router {
             post(checkout::decline_test_payment),
         )
         .route("/dev/outbox", get(orders::show_outbox))
-        .route("/staff/jobs", get(staff::show_jobs))
-        .route("/staff/jobs/{id}/retry", post(staff::retry_job))
-        .route("/staff/jobs/{id}/discard", post(staff::discard_job))
-        .route("/staff/outbox", get(staff::show_outbox))
-        .route("/staff/templates", get(staff::list_templates))
-        .route("/staff/inquiries", get(inquiries::staff_list))
-        .route("/staff/inquiries/{id}", get(inquiries::staff_show))
-        .route(
-            "/staff/inquiries/{id}/answer",
-            post(inquiries::staff_answer),
-        )
-        .route(
-            "/staff/templates/{event}",
-            get(staff::edit_template).post(staff::update_template),
-        )
+        .route("/staff/{*rest}", get(admin::moved_staff_page))
         .route(
             "/unsubscribe",
             get(account::show_unsubscribe).post(account::create_unsubscribe),
@@ -263,6 +256,7 @@ pub fn router(state: AppState) -> Router {
         .layer(auth);
     let routes = Router::new()
         .merge(pages)
+        .merge(admin::router(&state))
         .route("/webhooks/{provider}", post(orders::payment_webhook))
         .route(
             "/api/v1/staff/orders/{number}/{action}",

@@ -157,3 +157,33 @@ pub async fn first_sku_of(db: &Db, slug: &str) -> DbResult<Option<i64>> {
     .context("finding first SKU")
     .map(|r| r.map(|(id,)| id))
 }
+
+/// A SKU running low.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct LowStockRow {
+    /// SKU id.
+    pub sku_id: i64,
+    /// SKU code.
+    pub code: String,
+    /// Product name.
+    pub product_name: String,
+    /// Product slug.
+    pub product_slug: String,
+    /// Units left.
+    pub stock: i64,
+}
+
+/// Active SKUs of products on sale with at most `threshold` units, fewest first.
+pub async fn low_stock(db: &Db, threshold: i64, limit: i64) -> DbResult<Vec<LowStockRow>> {
+    read_all!(
+        db,
+        LowStockRow,
+        "SELECT s.id AS sku_id, s.code, p.name AS product_name, p.slug AS product_slug, s.stock
+         FROM skus s JOIN products p ON p.id = s.product_id
+         WHERE s.is_active = TRUE AND p.display_state = 'on_sale' AND s.stock <= $1
+         ORDER BY s.stock, s.id LIMIT $2",
+        threshold,
+        limit
+    )
+    .context("listing low stock")
+}

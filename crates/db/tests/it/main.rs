@@ -1,5 +1,6 @@
 //! Repository tests, each on SQLite and on PostgreSQL.
 
+mod audit;
 mod catalog;
 mod migrations;
 mod orders;

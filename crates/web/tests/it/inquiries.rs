@@ -2,41 +2,8 @@
 //! mailbox through the outbox once; on SQLite and PostgreSQL.
 
 use crate::checkout::{add, pay, place, shop, sign_up};
-use chrono::Utc;
-use jangteo_testkit::shopper::Shopper;
+use jangteo_testkit::shopper::{Shopper, staff_session};
 use jangteo_testkit::{Backend, TestApp, on_both_backends};
-
-const STAFF: (&str, &str) = ("cs@example.com", "staffpass123");
-
-async fn add_staff(t: &TestApp) {
-    let hash = jangteo_app::demo::hash_password(STAFF.1.into())
-        .await
-        .unwrap();
-    let mut tx = t.app.db.begin().await.unwrap();
-    jangteo_db::staff::upsert(&mut tx, STAFF.0, "상담원", &hash, "cs", Utc::now())
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
-}
-
-async fn staff_post(t: &TestApp, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
-    jangteo_testkit::server::client()
-        .post(t.url(path))
-        .basic_auth(STAFF.0, Some(STAFF.1))
-        .form(form)
-        .send()
-        .await
-        .unwrap()
-}
-
-async fn staff_get(t: &TestApp, path: &str) -> reqwest::Response {
-    jangteo_testkit::server::client()
-        .get(t.url(path))
-        .basic_auth(STAFF.0, Some(STAFF.1))
-        .send()
-        .await
-        .unwrap()
-}
 
 fn id_in(location: &str) -> i64 {
     location
@@ -60,7 +27,7 @@ async fn member_asks_staff_answer_and_the_member_is_told_once(backend: Backend) 
     let Some((t, tshirt)) = shop(backend).await else {
         return;
     };
-    add_staff(&t).await;
+    let (cs, _) = staff_session(&t, "cs@example.com", "cs").await;
     let s = Shopper::new(&t.url(""));
     sign_up(&s, "asker@example.com").await;
     add(&s, tshirt, 1).await;
@@ -91,7 +58,13 @@ async fn member_asks_staff_answer_and_the_member_is_told_once(backend: Backend) 
     );
     assert!(refused.body.contains("필수 입력 항목입니다."));
     assert!(refused.body.contains("언제 오나요?"), "typed text kept");
-    assert_eq!(t.app.staff_inquiries("", "", 1, 10).await.unwrap().total, 0);
+    assert_eq!(
+        jangteo_db::inquiries::list_for_staff(&t.app.db, "", "", 10, 0)
+            .await
+            .unwrap()
+            .1,
+        0
+    );
 
     // The order page's form link pre-fills the order.
     let form = s
@@ -144,42 +117,37 @@ async fn member_asks_staff_answer_and_the_member_is_told_once(backend: Backend) 
             .contains("배송 문의")
     );
 
-    // Staff pages need staff credentials; the open inquiry is listed.
-    let anonymous = jangteo_testkit::server::client()
-        .get(t.url("/staff/inquiries"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(anonymous.status(), 401);
-    let list = staff_get(&t, "/staff/inquiries")
-        .await
-        .text()
-        .await
-        .unwrap();
-    assert!(list.contains(&format!("/staff/inquiries/{id}")), "{list}");
+    // Staff pages need a staff session; the open inquiry is listed.
+    let anonymous = other.get("/admin/inquiries").await;
+    assert!(anonymous.location.unwrap().starts_with("/admin/login"));
+    let list = cs.get("/admin/inquiries").await.body;
+    assert!(list.contains(&format!("/admin/inquiries/{id}")), "{list}");
     assert!(list.contains("김*터"), "asker's name masked in the list");
-    let detail = staff_get(&t, &format!("/staff/inquiries/{id}")).await;
-    assert_eq!(detail.status(), 200);
-    assert!(detail.text().await.unwrap().contains("asker@example.com"));
+    let detail = cs.get(&format!("/admin/inquiries/{id}")).await;
+    assert_eq!(detail.status, 200);
+    assert!(
+        detail.body.contains("asker@example.com"),
+        "CS sees who asked"
+    );
 
     // An empty answer is refused; nothing is sent.
-    let blank = staff_post(
-        &t,
-        &format!("/staff/inquiries/{id}/answer"),
-        &[("answer", "  ")],
-    )
-    .await;
-    assert_eq!(blank.status(), 422);
+    let blank = cs
+        .post(
+            &format!("/admin/inquiries/{id}/answer"),
+            &[("answer", "  ")],
+        )
+        .await;
+    assert_eq!(blank.status, 422);
     assert!(answered_mails(&t, "asker@example.com").await.is_empty());
 
     // The answer: status, page and one e-mail with the excerpt and the link.
-    let answered = staff_post(
-        &t,
-        &format!("/staff/inquiries/{id}/answer"),
-        &[("answer", "내일 도착 예정입니다. 감사합니다.")],
-    )
-    .await;
-    assert_eq!(answered.status(), 303);
+    let answered = cs
+        .post(
+            &format!("/admin/inquiries/{id}/answer"),
+            &[("answer", "내일 도착 예정입니다. 감사합니다.")],
+        )
+        .await;
+    assert_eq!(answered.status, 303);
     let mine = s.get(&location).await;
     assert!(mine.body.contains("답변 완료"));
     assert!(mine.body.contains("내일 도착 예정입니다."));
@@ -189,27 +157,54 @@ async fn member_asks_staff_answer_and_the_member_is_told_once(backend: Backend) 
     assert!(mails[0].contains(&format!("/account/inquiries/{id}")));
 
     // Editing the answer changes the page but mails nobody again.
-    staff_post(
-        &t,
-        &format!("/staff/inquiries/{id}/answer"),
+    cs.post(
+        &format!("/admin/inquiries/{id}/answer"),
         &[("answer", "오늘 출고되어 내일 도착합니다.")],
     )
     .await;
     assert!(s.get(&location).await.body.contains("오늘 출고되어"));
     assert_eq!(answered_mails(&t, "asker@example.com").await.len(), 1);
-    let open = staff_get(&t, "/staff/inquiries?status=open")
-        .await
-        .text()
-        .await
-        .unwrap();
-    assert!(!open.contains(&format!("/staff/inquiries/{id}\"")));
+    let open = cs.get("/admin/inquiries?status=open").await.body;
+    assert!(!open.contains(&format!("/admin/inquiries/{id}\"")));
+    // Both answers are in the audit log, the edit with the text it replaced.
+    let log = cs.get(&format!("/admin/audit?target={id}")).await;
+    assert_eq!(log.status, 403, "CS may not read the audit log");
+    let entries = jangteo_db::audit::search(
+        &t.app.db,
+        &jangteo_db::audit::AuditFilter {
+            action_prefix: "inquiry.".into(),
+            target_id: id.to_string(),
+            ..Default::default()
+        },
+        10,
+        0,
+    )
+    .await
+    .unwrap()
+    .0;
+    assert_eq!(entries.len(), 2);
+    assert_eq!(entries[0].staff_email, "cs@example.com");
+    assert!(
+        entries[0]
+            .before_data
+            .as_deref()
+            .unwrap()
+            .contains("내일 도착 예정입니다.")
+    );
 
     // Answered inquiries stay on record; open ones can be withdrawn by their author.
     let refused = s
         .post(&format!("/account/inquiries/{id}/delete"), &[])
         .await;
     assert_eq!(refused.status, 303);
-    assert_eq!(t.app.staff_inquiry(id).await.unwrap().status, "answered");
+    assert_eq!(
+        jangteo_db::inquiries::find(&t.app.db, id)
+            .await
+            .unwrap()
+            .unwrap()
+            .status,
+        "answered"
+    );
     let second = s
         .post(
             "/account/inquiries",
@@ -225,10 +220,12 @@ async fn member_asks_staff_answer_and_the_member_is_told_once(backend: Backend) 
         .post(&format!("/account/inquiries/{second_id}/delete"), &[])
         .await;
     assert_eq!(deleted.location.as_deref(), Some("/account/inquiries"));
-    assert!(matches!(
-        t.app.staff_inquiry(second_id).await,
-        Err(jangteo_app::AppError::NotFound)
-    ));
+    assert!(
+        jangteo_db::inquiries::find(&t.app.db, second_id)
+            .await
+            .unwrap()
+            .is_none()
+    );
 
     // Guests are sent to log in.
     let guest = Shopper::new(&t.url(""));
@@ -240,7 +237,8 @@ async fn product_questions_hide_secret_ones_from_others(backend: Backend) {
     let Some((t, _)) = shop(backend).await else {
         return;
     };
-    add_staff(&t).await;
+    let (marketer, _) = staff_session(&t, "mkt@example.com", "marketing").await;
+    let (cs, _) = staff_session(&t, "cs@example.com", "cs").await;
     let product = t.app.product_detail("tshirt").await.unwrap().unwrap();
     assert!(
         Shopper::new(&t.url(""))
@@ -308,18 +306,29 @@ async fn product_questions_hide_secret_ones_from_others(backend: Backend) {
         .await
         .unwrap();
     let secret_id = rows.iter().find(|r| r.is_secret).unwrap().id;
-    let product_list = staff_get(&t, "/staff/inquiries?status=open&kind=product")
+    let product_list = cs
+        .get("/admin/inquiries?status=open&kind=product")
         .await
-        .text()
-        .await
-        .unwrap();
+        .body;
     assert!(
         product_list.contains("<span class=\"small muted\">티셔츠</span>"),
         "product named for staff"
     );
-    staff_post(
-        &t,
-        &format!("/staff/inquiries/{secret_id}/answer"),
+    // Marketing reads inquiries (the asker masked) but may not answer.
+    let read_only = marketer.get(&format!("/admin/inquiries/{secret_id}")).await;
+    assert_eq!(read_only.status, 200);
+    assert!(
+        !read_only.body.contains("qna@example.com") && read_only.body.contains("qn***@example.com")
+    );
+    let refused = marketer
+        .post(
+            &format!("/admin/inquiries/{secret_id}/answer"),
+            &[("answer", "x")],
+        )
+        .await;
+    assert_eq!(refused.status, 403);
+    cs.post(
+        &format!("/admin/inquiries/{secret_id}/answer"),
         &[("answer", "가슴단면 55cm입니다")],
     )
     .await;

@@ -1,6 +1,7 @@
 //! HTTP tests through the real router on a real port, against SQLite and PostgreSQL, and
 //! browser journeys in headless Chromium.
 
+mod admin;
 mod browser;
 mod browser_checkout;
 mod cache;

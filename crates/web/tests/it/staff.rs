@@ -1,27 +1,14 @@
-//! The staff jobs page and outbox (HTTP Basic staff login until the back office adopts them).
+//! Back-office jobs page, outbox and notification templates (staff logged in with 2FA).
 
-use chrono::Utc;
 use jangteo_jobs::{Handlers, JobSpec, Worker, WorkerConfig};
+use jangteo_testkit::shopper::{Shopper, staff_session};
 use jangteo_testkit::{Backend, TestApp, on_both_backends};
 
 async fn staff_see_jobs_and_retry_or_discard_dead_ones(backend: Backend) {
     let Some(t) = TestApp::spawn(backend).await else {
         return;
     };
-    let hash = jangteo_app::demo::hash_password("staffpass123".into())
-        .await
-        .unwrap();
     let mut tx = t.app.db.begin().await.unwrap();
-    jangteo_db::staff::upsert(
-        &mut tx,
-        "staff@example.com",
-        "직원",
-        &hash,
-        "manager",
-        Utc::now(),
-    )
-    .await
-    .unwrap();
     for i in 0..2 {
         jangteo_jobs::enqueue(
             &mut tx,
@@ -40,30 +27,18 @@ async fn staff_see_jobs_and_retry_or_discard_dead_ones(backend: Backend) {
         .await
         .unwrap();
 
-    let client = jangteo_testkit::server::client();
-    let anonymous = client.get(t.url("/staff/jobs")).send().await.unwrap();
-    assert_eq!(anonymous.status(), 401);
+    let anonymous = Shopper::new(&t.url("")).get("/admin/jobs").await;
+    assert_eq!(anonymous.status, 303, "not logged in: to the login page");
     assert!(
-        anonymous.headers()["www-authenticate"]
-            .to_str()
+        anonymous
+            .location
             .unwrap()
-            .starts_with("Basic")
+            .starts_with("/admin/login?next=")
     );
-    let wrong = client
-        .get(t.url("/staff/jobs"))
-        .basic_auth("staff@example.com", Some("nope"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(wrong.status(), 401);
-    let page = client
-        .get(t.url("/staff/jobs?state=dead"))
-        .basic_auth("staff@example.com", Some("staffpass123"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(page.status(), 200);
-    let body = page.text().await.unwrap();
+    let (staff, _) = staff_session(&t, "ops@example.com", "manager").await;
+    let page = staff.get("/admin/jobs?state=dead").await;
+    assert_eq!(page.status, 200);
+    let body = page.body;
     assert!(body.contains("the provider said no"), "last error shown");
     assert!(
         body.contains("test.broken") && body.contains("&quot;i&quot;"),
@@ -74,27 +49,14 @@ async fn staff_see_jobs_and_retry_or_discard_dead_ones(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(dead.len(), 2);
-    let post = |path: String| {
-        client
-            .post(t.url(&path))
-            .basic_auth("staff@example.com", Some("staffpass123"))
-            .header("origin", t.base_url.clone())
-            .send()
-    };
-    assert_eq!(
-        post(format!("/staff/jobs/{}/retry", dead[0].id))
-            .await
-            .unwrap()
-            .status(),
-        303
-    );
-    assert_eq!(
-        post(format!("/staff/jobs/{}/discard", dead[1].id))
-            .await
-            .unwrap()
-            .status(),
-        303
-    );
+    let retry = staff
+        .post(&format!("/admin/jobs/{}/retry", dead[0].id), &[])
+        .await;
+    assert_eq!(retry.status, 303);
+    let discard = staff
+        .post(&format!("/admin/jobs/{}/discard", dead[1].id), &[])
+        .await;
+    assert_eq!(discard.status, 303);
     let retried = jangteo_db::jobs::find(&t.app.db, dead[0].id)
         .await
         .unwrap()
@@ -106,75 +68,47 @@ async fn staff_see_jobs_and_retry_or_discard_dead_ones(backend: Backend) {
             .unwrap()
             .is_none()
     );
-    // A cross-site form cannot do it even with the browser's cached credentials.
-    let forged = client
-        .post(t.url(&format!("/staff/jobs/{}/discard", dead[0].id)))
-        .basic_auth("staff@example.com", Some("staffpass123"))
-        .header("origin", "https://evil.example")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(forged.status(), 403);
+    // A cross-site form cannot do it even with the staff member's session cookie.
+    let forged = staff
+        .post_with(
+            &format!("/admin/jobs/{}/discard", dead[0].id),
+            &[],
+            &[
+                ("origin", "https://evil.example"),
+                ("sec-fetch-site", "cross-site"),
+            ],
+        )
+        .await;
+    assert_eq!(forged.status, 403);
+    assert!(
+        jangteo_db::jobs::find(&t.app.db, dead[0].id)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    // Both changes are in the audit log.
+    let log = staff.get("/admin/audit?action=job.").await.body;
+    assert!(
+        log.contains("job.retry") && log.contains("job.discard"),
+        "{log}"
+    );
 
-    let outbox = client
-        .get(t.url("/staff/outbox"))
-        .basic_auth("staff@example.com", Some("staffpass123"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(outbox.status(), 200);
+    assert_eq!(staff.get("/admin/outbox").await.status, 200);
+    // The old staff addresses lead to the back office.
+    let moved = Shopper::new(&t.url("")).get("/staff/jobs").await;
+    assert_eq!(moved.location.as_deref(), Some("/admin/jobs"));
 }
 
 async fn staff_edit_preview_and_reset_notification_templates(backend: Backend) {
     let Some(t) = TestApp::spawn(backend).await else {
         return;
     };
-    let hash = jangteo_app::demo::hash_password("staffpass123".into())
-        .await
-        .unwrap();
-    let mut tx = t.app.db.begin().await.unwrap();
-    jangteo_db::staff::upsert(
-        &mut tx,
-        "staff@example.com",
-        "직원",
-        &hash,
-        "marketing",
-        Utc::now(),
-    )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
-    let client = jangteo_testkit::server::client();
-    let auth = |rb: reqwest::RequestBuilder| {
-        rb.basic_auth("staff@example.com", Some("staffpass123"))
-            .header("origin", t.base_url.clone())
-    };
-    assert_eq!(
-        client
-            .get(t.url("/staff/templates"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        401
-    );
-    let list = auth(client.get(t.url("/staff/templates")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let (staff, _) = staff_session(&t, "staff@example.com", "marketing").await;
+    let list = staff.get("/admin/templates").await.body;
     assert!(
-        list.contains("/staff/templates/welcome") && list.contains("/staff/templates/order_placed")
+        list.contains("/admin/templates/welcome") && list.contains("/admin/templates/order_placed")
     );
-    let editor = auth(client.get(t.url("/staff/templates/welcome")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let editor = staff.get("/admin/templates/welcome").await.body;
     assert!(
         editor.contains("template-preview"),
         "the built-in template previews with sample values"
@@ -182,13 +116,14 @@ async fn staff_edit_preview_and_reset_notification_templates(backend: Backend) {
 
     // A broken edit is refused with the reason and not saved.
     let broken = "{% block subject %}{{ oops( }}{% endblock %}";
-    let r = auth(client.post(t.url("/staff/templates/welcome")))
-        .form(&[("source", broken), ("action", "save")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 422);
-    assert!(r.text().await.unwrap().contains("template-error"));
+    let r = staff
+        .post(
+            "/admin/templates/welcome",
+            &[("source", broken), ("action", "save")],
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("template-error"));
     assert!(t.app.edited_templates().await.unwrap().is_empty());
 
     // A good edit previews, saves, and is what the next welcome mail uses.
@@ -198,24 +133,20 @@ async fn staff_edit_preview_and_reset_notification_templates(backend: Backend) {
         "가입 축하 쿠폰이 도착했어요{% endautoescape %}",
     );
     assert_ne!(edited, builtin);
-    let preview = auth(client.post(t.url("/staff/templates/welcome")))
-        .form(&[("source", edited.as_str()), ("action", "preview")])
-        .send()
-        .await
-        .unwrap();
-    assert!(
-        preview
-            .text()
-            .await
-            .unwrap()
-            .contains("가입 축하 쿠폰이 도착했어요")
-    );
-    let saved = auth(client.post(t.url("/staff/templates/welcome")))
-        .form(&[("source", edited.as_str()), ("action", "save")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(saved.status(), 303);
+    let preview = staff
+        .post(
+            "/admin/templates/welcome",
+            &[("source", edited.as_str()), ("action", "preview")],
+        )
+        .await;
+    assert!(preview.body.contains("가입 축하 쿠폰이 도착했어요"));
+    let saved = staff
+        .post(
+            "/admin/templates/welcome",
+            &[("source", edited.as_str()), ("action", "save")],
+        )
+        .await;
+    assert_eq!(saved.status, 303);
     t.app
         .sign_up(jangteo_app::members::SignupInput {
             email: "new@example.com".into(),
@@ -249,23 +180,39 @@ async fn staff_edit_preview_and_reset_notification_templates(backend: Backend) {
     );
 
     // Reset: the built-in template applies again.
-    let reset = auth(client.post(t.url("/staff/templates/welcome")))
-        .form(&[("source", ""), ("action", "reset")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(reset.status(), 303);
+    let reset = staff
+        .post(
+            "/admin/templates/welcome",
+            &[("source", ""), ("action", "reset")],
+        )
+        .await;
+    assert_eq!(reset.status, 303);
     assert_eq!(
         t.app.template_source("welcome").await.unwrap(),
         (builtin, false)
     );
-    assert_eq!(
-        auth(client.get(t.url("/staff/templates/nope")))
-            .send()
-            .await
+    assert_eq!(staff.get("/admin/templates/nope").await.status, 404);
+    // The save and the reset are audited with the old and new source.
+    let log = jangteo_db::audit::search(
+        &t.app.db,
+        &jangteo_db::audit::AuditFilter {
+            action_prefix: "template.".into(),
+            ..Default::default()
+        },
+        10,
+        0,
+    )
+    .await
+    .unwrap()
+    .0;
+    let actions: Vec<&str> = log.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions, ["template.reset", "template.save"]);
+    assert!(
+        log[1]
+            .after_data
+            .as_deref()
             .unwrap()
-            .status(),
-        404
+            .contains("가입 축하 쿠폰")
     );
 }
 

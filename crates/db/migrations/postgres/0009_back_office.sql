@@ -1,0 +1,46 @@
+-- Back office: TOTP 2FA for staff (secret AES-GCM-encrypted with the shop's secret key), one-time
+-- recovery codes (SHA-256 only), and the append-only audit log (개인정보의 안전성 확보조치 기준:
+-- access records kept ≥ 1 year / 2 years past 50,000 members, permission changes 5 years; no UI or
+-- API edits or deletes an entry and the database refuses it too).
+
+ALTER TABLE staff_users ADD COLUMN totp_secret TEXT;
+ALTER TABLE staff_users ADD COLUMN totp_enabled_at TIMESTAMPTZ;
+-- The last 30-second step a code was accepted for: a code works once (RFC 6238 §5.2).
+ALTER TABLE staff_users ADD COLUMN totp_last_step BIGINT;
+ALTER TABLE staff_users ADD COLUMN last_login_at TIMESTAMPTZ;
+ALTER TABLE staff_users ADD COLUMN last_login_ip TEXT;
+
+CREATE TABLE staff_recovery_codes (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    staff_id BIGINT NOT NULL REFERENCES staff_users (id) ON DELETE CASCADE,
+    code_hash TEXT NOT NULL,
+    used_at TIMESTAMPTZ
+);
+CREATE INDEX staff_recovery_codes_staff_idx ON staff_recovery_codes (staff_id);
+
+CREATE TABLE audit_log (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    at TIMESTAMPTZ NOT NULL,
+    staff_id BIGINT,
+    staff_email TEXT NOT NULL,
+    ip TEXT NOT NULL,
+    action TEXT NOT NULL,
+    target_type TEXT NOT NULL,
+    target_id TEXT NOT NULL,
+    before_data TEXT,
+    after_data TEXT,
+    reason TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX audit_log_at_idx ON audit_log (at);
+CREATE INDEX audit_log_target_idx ON audit_log (target_type, target_id);
+CREATE INDEX audit_log_staff_idx ON audit_log (staff_id, at);
+
+CREATE FUNCTION audit_log_is_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'audit_log is append-only';
+END;
+$$;
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE OR DELETE ON audit_log
+    FOR EACH ROW EXECUTE FUNCTION audit_log_is_append_only();
+CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
+    FOR EACH STATEMENT EXECUTE FUNCTION audit_log_is_append_only();

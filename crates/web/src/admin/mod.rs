@@ -1,0 +1,293 @@
+//! The back office under `/admin`: its own session cookie (`jt_admin`, idle timeout), staff login
+//! with TOTP 2FA (axum-login over staff accounts), a layout whose menu follows the role's
+//! permissions, and the pages.
+
+mod login;
+mod pages;
+
+use crate::auth::ClientIp;
+use crate::context::{Req, render_to_string};
+use crate::errors::WebError;
+use crate::forms::t;
+use crate::router::AppState;
+use crate::session::{DbSessionStore, take_flash};
+use axum::Router;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum_login::{AuthManagerLayerBuilder, AuthUser, AuthnBackend, UserId};
+use jangteo_app::staff::StaffActor;
+use jangteo_app::{App, AppError};
+use jangteo_core::staff::{Access, Area};
+use jangteo_db::staff::StaffRow;
+use minijinja::{Value, context};
+use sha2::{Digest, Sha256};
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, Session, SessionManagerLayer};
+
+/// A staff member as the admin session knows them. The auth hash covers the password hash and
+/// the 2FA enrolment, so changing either ends every other staff session.
+#[derive(Clone)]
+pub struct StaffUser {
+    row: StaffRow,
+    auth_hash: Vec<u8>,
+}
+
+impl std::fmt::Debug for StaffUser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StaffUser")
+            .field("id", &self.row.id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl StaffUser {
+    fn from_row(row: StaffRow) -> Self {
+        let mut hasher = Sha256::new();
+        hasher.update(row.password_hash.as_bytes());
+        hasher.update(
+            row.totp_enabled_at
+                .map(|d| d.to_rfc3339())
+                .unwrap_or_default()
+                .as_bytes(),
+        );
+        hasher.update(row.role.as_bytes());
+        Self {
+            auth_hash: hasher.finalize().to_vec(),
+            row,
+        }
+    }
+}
+
+impl AuthUser for StaffUser {
+    type Id = i64;
+
+    fn id(&self) -> i64 {
+        self.row.id
+    }
+
+    fn session_auth_hash(&self) -> &[u8] {
+        &self.auth_hash
+    }
+}
+
+/// Loads staff for axum-login. Password and code are checked by the app (with throttling) before
+/// `AuthSession::login`; a deactivated or un-enrolled account has no session.
+#[derive(Clone)]
+pub struct StaffBackend {
+    app: App,
+}
+
+impl AuthnBackend for StaffBackend {
+    type User = StaffUser;
+    type Credentials = i64;
+    type Error = AppError;
+
+    async fn authenticate(&self, staff_id: i64) -> Result<Option<StaffUser>, AppError> {
+        self.get_user(&staff_id).await
+    }
+
+    async fn get_user(&self, id: &UserId<Self>) -> Result<Option<StaffUser>, AppError> {
+        Ok(self
+            .app
+            .staff_account(*id)
+            .await?
+            .filter(|s| s.is_active && s.totp_enabled_at.is_some())
+            .map(StaffUser::from_row))
+    }
+}
+
+/// The admin session's auth handle.
+pub type StaffAuth = axum_login::AuthSession<StaffBackend>;
+
+/// A handler argument for every back-office page: a logged-in staff member from an allowed
+/// address (others go to the login page, or get 403 outside the allow-list).
+pub struct Admin {
+    /// The account.
+    pub row: StaffRow,
+    /// Who acts, from where, with which role.
+    pub actor: StaffActor,
+}
+
+impl Admin {
+    /// `Forbidden` unless the role allows `needed` in `area`.
+    pub fn require(&self, area: Area, needed: Access) -> Result<(), WebError> {
+        self.actor.require(area, needed).map_err(WebError::Internal)
+    }
+}
+
+impl FromRequestParts<AppState> for Admin {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let ClientIp(ip) = ClientIp::from_request_parts(parts, state)
+            .await
+            .unwrap_or_else(|never| match never {});
+        if !jangteo_core::staff::ip_allowed(&ip, &state.app.config.admin.allowed_ips) {
+            return Err(WebError::Internal(AppError::Forbidden).into_response());
+        }
+        let auth = StaffAuth::from_request_parts(parts, state)
+            .await
+            .map_err(|_| {
+                WebError::Internal(AppError::Other("admin auth layer missing".into()))
+                    .into_response()
+            })?;
+        let Some(user) = auth.user else {
+            let back = parts.uri.path_and_query().map_or("/admin", |p| p.as_str());
+            return Err(Redirect::to(&format!(
+                "/admin/login?next={}",
+                crate::views::encode_component(back)
+            ))
+            .into_response());
+        };
+        let actor = state
+            .app
+            .actor_of(&user.row, &ip)
+            .map_err(|e| WebError::Internal(e).into_response())?;
+        Ok(Admin {
+            row: user.row,
+            actor,
+        })
+    }
+}
+
+/// Menu entries: (url, message key, area).
+const MENU: [(&str, &str, Area); 6] = [
+    ("/admin", "admin.nav.dashboard", Area::Dashboard),
+    ("/admin/inquiries", "admin.nav.inquiries", Area::Inquiries),
+    (
+        "/admin/templates",
+        "admin.nav.templates",
+        Area::Notifications,
+    ),
+    ("/admin/outbox", "admin.nav.outbox", Area::Notifications),
+    ("/admin/jobs", "admin.nav.jobs", Area::Jobs),
+    ("/admin/audit", "admin.nav.audit", Area::Audit),
+];
+
+fn no_store(mut response: Response) -> Response {
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    headers.insert(
+        header::HeaderName::from_static("x-robots-tag"),
+        HeaderValue::from_static("noindex, nofollow"),
+    );
+    response
+}
+
+/// Renders a back-office page in the admin layout (`admin` none: the login pages).
+pub(crate) async fn admin_page(
+    state: &AppState,
+    req: &Req,
+    session: &Session,
+    admin: Option<&Admin>,
+    template: &str,
+    title_key: &str,
+    extra: Value,
+) -> Result<Response, WebError> {
+    let flash: Vec<Value> = take_flash(session)
+        .await
+        .iter()
+        .map(|f| context! { kind => &f.kind, message => t(state, req, &f.key) })
+        .collect();
+    let menu: Vec<Value> = admin
+        .map(|a| {
+            MENU.iter()
+                .filter(|(_, _, area)| a.actor.can(*area, Access::Read))
+                .map(|(url, key, _)| {
+                    let active = if *url == "/admin" {
+                        req.path == "/admin"
+                    } else {
+                        req.path.starts_with(url)
+                    };
+                    context! { url => *url, label => t(state, req, key), active => active }
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let base = context! {
+        shop => context! { name => &state.app.config.shop.name },
+        locale => req.locale.code(),
+        current_path => &req.path,
+        title => t(state, req, title_key),
+        flash => flash,
+        menu => menu,
+        staff => admin.map(|a| context! {
+            name => &a.row.name, email => &a.row.email,
+            role => &a.row.role, role_label => t(state, req, &format!("admin.role.{}", a.row.role)),
+        }),
+    };
+    let html = render_to_string(state, template, context! { ..extra, ..base })?;
+    Ok(no_store(Html(html).into_response()))
+}
+
+/// The same page with a status.
+pub(crate) fn with_status(mut response: Response, status: StatusCode) -> Response {
+    *response.status_mut() = status;
+    response
+}
+
+/// GET /staff/…: the staff pages moved into the back office.
+pub async fn moved_staff_page(axum::extract::Path(rest): axum::extract::Path<String>) -> Redirect {
+    let target = match rest.split('/').next().unwrap_or("") {
+        page @ ("jobs" | "outbox" | "templates" | "inquiries") => format!("/admin/{page}"),
+        _ => "/admin".to_owned(),
+    };
+    Redirect::permanent(&target)
+}
+
+/// The `/admin` router with its own session layer.
+pub fn router(state: &AppState) -> Router<AppState> {
+    let idle = state.app.config.admin.idle_minutes.max(1);
+    let sessions = SessionManagerLayer::new(DbSessionStore::new(state.app.clone()))
+        .with_name("jt_admin")
+        .with_path("/admin")
+        .with_http_only(true)
+        .with_same_site(SameSite::Strict)
+        .with_secure(state.app.config.base_url().starts_with("https://"))
+        .with_expiry(Expiry::OnInactivity(time::Duration::minutes(idle)));
+    let auth = AuthManagerLayerBuilder::new(
+        StaffBackend {
+            app: state.app.clone(),
+        },
+        sessions,
+    )
+    .build();
+    Router::new()
+        .route("/admin", get(pages::dashboard))
+        .route(
+            "/admin/login",
+            get(login::show_login).post(login::submit_password),
+        )
+        .route(
+            "/admin/login/code",
+            get(login::show_code).post(login::submit_code),
+        )
+        .route(
+            "/admin/login/enrol",
+            get(login::show_enrol).post(login::submit_enrol),
+        )
+        .route("/admin/logout", post(login::logout))
+        .route("/admin/inquiries", get(pages::inquiries))
+        .route("/admin/inquiries/{id}", get(pages::inquiry))
+        .route("/admin/inquiries/{id}/answer", post(pages::answer_inquiry))
+        .route("/admin/templates", get(pages::templates))
+        .route(
+            "/admin/templates/{event}",
+            get(pages::edit_template).post(pages::update_template),
+        )
+        .route("/admin/outbox", get(pages::outbox))
+        .route("/admin/jobs", get(pages::jobs))
+        .route("/admin/jobs/{id}/retry", post(pages::retry_job))
+        .route("/admin/jobs/{id}/discard", post(pages::discard_job))
+        .route("/admin/audit", get(pages::audit))
+        .layer(auth)
+}
