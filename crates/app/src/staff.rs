@@ -397,13 +397,12 @@ impl App {
         let mut tx = self.db.begin().await?;
         staff::accept_totp_step(&mut tx, staff_id, step).await?;
         staff::enable_totp(&mut tx, staff_id, &hashes, now).await?;
+        // Confirming enrolment is also this login's second factor.
+        staff::touch_login(&mut tx, staff_id, ip, now).await?;
         let actor = self.actor_of(&account, ip)?;
-        audit::record(
-            &mut tx,
-            &actor.entry("staff.2fa_enrolled", "staff", &account.email),
-            now,
-        )
-        .await?;
+        for action in ["staff.2fa_enrolled", "staff.login"] {
+            audit::record(&mut tx, &actor.entry(action, "staff", &account.email), now).await?;
+        }
         tx.commit().await?;
         Ok(codes)
     }
@@ -523,6 +522,67 @@ impl App {
             page: request.number,
             size: request.size,
         })
+    }
+
+    /// The matching audit entries (newest first, at most 100,000) as CSV with a UTF-8 BOM so
+    /// Excel opens the Korean text correctly. The export itself is audited.
+    pub async fn audit_csv(
+        &self,
+        actor: &StaffActor,
+        filter: &audit::AuditFilter,
+    ) -> AppResult<Vec<u8>> {
+        actor.require(Area::Audit, Access::Read)?;
+        let (rows, _) = audit::search(&self.db, filter, 100_000, 0).await?;
+        let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+        let csv_error = |e: csv::Error| AppError::Other(format!("writing CSV: {e}"));
+        out.write_record([
+            "id",
+            "at_kst",
+            "staff",
+            "ip",
+            "action",
+            "target_type",
+            "target_id",
+            "before",
+            "after",
+            "reason",
+        ])
+        .map_err(csv_error)?;
+        for r in &rows {
+            out.write_record([
+                r.id.to_string(),
+                jangteo_core::time::format_kst(r.at),
+                r.staff_email.clone(),
+                r.ip.clone(),
+                r.action.clone(),
+                r.target_type.clone(),
+                r.target_id.clone(),
+                r.before_data.clone().unwrap_or_default(),
+                r.after_data.clone().unwrap_or_default(),
+                r.reason.clone(),
+            ])
+            .map_err(csv_error)?;
+        }
+        let bytes = out
+            .into_inner()
+            .map_err(|e| AppError::Other(format!("writing CSV: {e}")))?;
+        let described = serde_json::json!({
+            "staff": filter.staff_email, "action": filter.action_prefix, "target": filter.target_id,
+            "rows": rows.len(),
+        })
+        .to_string();
+        let mut tx = self.db.begin().await?;
+        audit::record(
+            &mut tx,
+            &NewAudit {
+                after: Some(described),
+                ..actor.entry("audit.export", "audit", "")
+            },
+            Utc::now(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(bytes)
     }
 
     /// Logs a logout.

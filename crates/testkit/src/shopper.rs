@@ -114,6 +114,15 @@ impl Shopper {
         self.cookies.lock().unwrap().contains_key("jt_session")
     }
 
+    /// The back-office session cookie (`jt_admin=…`), for raw requests.
+    pub fn admin_cookie(&self) -> Option<String> {
+        self.cookies
+            .lock()
+            .unwrap()
+            .get("jt_admin")
+            .map(|v| format!("jt_admin={v}"))
+    }
+
     /// Whether the visitor has a back-office session cookie.
     pub fn has_admin_session(&self) -> bool {
         self.cookies.lock().unwrap().contains_key("jt_admin")

@@ -289,5 +289,6 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/admin/jobs/{id}/retry", post(pages::retry_job))
         .route("/admin/jobs/{id}/discard", post(pages::discard_job))
         .route("/admin/audit", get(pages::audit))
+        .route("/admin/audit.csv", get(pages::audit_export))
         .layer(auth)
 }

@@ -426,6 +426,47 @@ pub async fn update_template(
     }
 }
 
+fn audit_filter(q: &ListQuery) -> jangteo_db::audit::AuditFilter {
+    jangteo_db::audit::AuditFilter {
+        staff_email: q.staff.clone().unwrap_or_default().trim().to_owned(),
+        action_prefix: q.action.clone().unwrap_or_default().trim().to_owned(),
+        target_id: q.target.clone().unwrap_or_default().trim().to_owned(),
+        ..Default::default()
+    }
+}
+
+/// GET /admin/audit.csv?staff=…&action=…&target=…
+pub async fn audit_export(
+    State(state): State<AppState>,
+    admin: Admin,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, WebError> {
+    use axum::response::IntoResponse;
+    let bytes = state.app.audit_csv(&admin.actor, &audit_filter(&q)).await?;
+    let name = format!(
+        "audit-{}.csv",
+        jangteo_core::time::business_date(Utc::now()).format("%Y%m%d")
+    );
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "text/csv; charset=utf-8".to_owned(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+            (
+                axum::http::header::CACHE_CONTROL,
+                "private, no-store".to_owned(),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
 /// GET /admin/audit?staff=…&action=…&target=…
 pub async fn audit(
     State(state): State<AppState>,
@@ -434,12 +475,7 @@ pub async fn audit(
     admin: Admin,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, WebError> {
-    let filter = jangteo_db::audit::AuditFilter {
-        staff_email: q.staff.clone().unwrap_or_default().trim().to_owned(),
-        action_prefix: q.action.clone().unwrap_or_default().trim().to_owned(),
-        target_id: q.target.clone().unwrap_or_default().trim().to_owned(),
-        ..Default::default()
-    };
+    let filter = audit_filter(&q);
     let list = state
         .app
         .audit_log(&admin.actor, &filter, q.page.unwrap_or(1), 50)
@@ -459,6 +495,7 @@ pub async fn audit(
             reason => &e.reason,
         }).collect::<Vec<_>>(),
         pagination => val(pagination),
+        export_url => format!("/admin/audit.csv?{query}"),
     })
     .await
 }

@@ -243,6 +243,54 @@ async fn every_role_gets_exactly_its_areas(backend: Backend) {
     }
 }
 
+async fn the_audit_log_is_searchable_and_exports_as_csv(backend: Backend) {
+    let Some(t) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let (owner, _) = staff_session(&t, "boss@example.com", "owner").await;
+    let (cs, _) = staff_session(&t, "cs@example.com", "cs").await;
+    let page = owner.get("/admin/audit?staff=cs%40example.com").await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("staff.2fa_enrolled") && !page.body.contains("boss@example.com</td>")
+    );
+    let csv = jangteo_testkit::server::client()
+        .get(t.url("/admin/audit.csv?action=staff."))
+        .header("cookie", owner_cookie(&owner).await)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(csv.status(), 200);
+    assert!(
+        csv.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    assert!(
+        csv.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("attachment")
+    );
+    let body = csv.bytes().await.unwrap();
+    assert!(body.starts_with(b"\xEF\xBB\xBF"), "BOM for Excel");
+    let text = String::from_utf8(body[3..].to_vec()).unwrap();
+    assert!(text.starts_with("id,at_kst,staff,ip,action"));
+    assert_eq!(text.matches("staff.login").count(), 2, "{text}");
+    assert!(
+        actions_for(&t, "boss@example.com")
+            .await
+            .contains(&"audit.export".to_owned())
+    );
+    assert_eq!(cs.get("/admin/audit.csv").await.status, 403);
+}
+
+/// The back-office cookie of a logged-in visitor, for a raw request.
+async fn owner_cookie(s: &Shopper) -> String {
+    s.admin_cookie().expect("logged in")
+}
+
 async fn staff_outside_the_allow_list_cannot_log_in(backend: Backend) {
     let Some(t) = TestApp::spawn_with(
         backend,
@@ -276,5 +324,6 @@ on_both_backends!(
     login_needs_the_password_then_a_fresh_code,
     repeated_failures_lock_the_account_for_a_while,
     every_role_gets_exactly_its_areas,
+    the_audit_log_is_searchable_and_exports_as_csv,
     staff_outside_the_allow_list_cannot_log_in,
 );
