@@ -59,6 +59,7 @@ pub enum AdminAction {
         role: String,
     },
     /// Clear a staff account's 2FA (lost phone and recovery codes): the next login enrols again.
+    #[command(name = "reset-2fa")]
     Reset2fa {
         /// Login e-mail.
         #[arg(long)]

@@ -59,7 +59,10 @@ fn help_lists_exactly_the_working_commands() {
         .lines()
         .filter_map(|l| l.split_whitespace().next())
         .collect();
-    assert_eq!(commands, ["serve", "worker", "migrate", "demo", "help"]);
+    assert_eq!(
+        commands,
+        ["serve", "worker", "migrate", "demo", "admin", "help"]
+    );
     let serve = text(&run(
         jangteo(dir.path(), &["serve", "--help"]).stdout(Stdio::piped())
     ));
@@ -373,6 +376,58 @@ async fn refuses_to_serve_a_newer_schema() {
         "{}",
         text(&out)
     );
+}
+
+#[test]
+fn admin_creates_staff_accounts_and_resets_their_2fa() {
+    let dir = tempfile::tempdir().unwrap();
+    let create = run(jangteo(
+        dir.path(),
+        &[
+            "admin",
+            "create-user",
+            "--email",
+            "Boss@Example.com",
+            "--role",
+            "owner",
+        ],
+    )
+    .stdout(Stdio::piped()));
+    let out = text(&create);
+    assert!(create.status.success(), "{out}");
+    let password = out
+        .lines()
+        .find_map(|l| l.strip_prefix("password:"))
+        .map(str::trim)
+        .expect("password printed");
+    assert_eq!(password.len(), 16);
+    assert!(
+        dir.path().join("data/secret.key").exists(),
+        "key file created"
+    );
+    let wrong_role = run(&mut jangteo(
+        dir.path(),
+        &[
+            "admin",
+            "create-user",
+            "--email",
+            "x@example.com",
+            "--role",
+            "root",
+        ],
+    ));
+    assert!(!wrong_role.status.success());
+    assert!(text(&wrong_role).contains("unknown role"));
+    let reset = run(&mut jangteo(
+        dir.path(),
+        &["admin", "reset-2fa", "--email", "boss@example.com"],
+    ));
+    assert!(reset.status.success(), "{}", text(&reset));
+    let unknown = run(&mut jangteo(
+        dir.path(),
+        &["admin", "reset-2fa", "--email", "nobody@example.com"],
+    ));
+    assert!(!unknown.status.success());
 }
 
 #[test]
