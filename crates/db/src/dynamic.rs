@@ -32,6 +32,14 @@ impl SqlBuilder {
         }
     }
 
+    /// Starts with fixed text assembled in this crate (e.g. a column list constant).
+    pub(crate) fn from_fixed(sql: String) -> Self {
+        Self {
+            sql,
+            binds: Vec::new(),
+        }
+    }
+
     /// Appends a fixed fragment.
     pub fn push(&mut self, fragment: &'static str) -> &mut Self {
         self.sql.push_str(fragment);

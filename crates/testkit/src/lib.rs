@@ -50,3 +50,14 @@ pub fn app_on(db: &TestDb) -> jangteo_app::App {
     let config = server::test_config(db.dir.path(), "127.0.0.1:0", &db.url);
     jangteo_app::App::new(db.db.clone(), config).expect("building the app")
 }
+
+/// The RFC 6238 code an authenticator app shows at `at` for a base32 secret (what a person reads
+/// off the enrolment page and types into their phone).
+pub fn totp_code(secret_base32: &str, at: chrono::DateTime<chrono::Utc>) -> String {
+    let secret = totp_rs::Secret::try_from_base32(secret_base32.trim()).expect("a base32 secret");
+    let totp = totp_rs::Builder::new()
+        .with_secret(secret)
+        .build_noncompliant();
+    totp.generate(u64::try_from(at.timestamp()).unwrap_or(0))
+        .to_string()
+}

@@ -16,8 +16,8 @@ use axum::response::{IntoResponse, Response};
 use axum::{Form, Json};
 use bytes::Bytes;
 use jangteo_app::AppError;
+use jangteo_app::admin_orders::StaffOrderAction;
 use jangteo_app::orders::Actor;
-use jangteo_core::order::OrderEvent;
 use minijinja::context;
 use serde::Deserialize;
 use tower_sessions::Session;
@@ -163,7 +163,7 @@ pub async fn payment_webhook(
     }
 }
 
-/// Staff order actions over HTTP Basic auth (the back office's screens come later).
+/// The body of a staff order action over the API.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct StaffActionJson {
@@ -181,10 +181,12 @@ fn api_error(status: StatusCode, code: &str, message: &str) -> Response {
 }
 
 /// POST /api/v1/staff/orders/{number}/{action}: `confirm-deposit`, `prepare`, `ship`, `deliver`,
-/// `cancel`.
+/// `cancel` — the same state changes as the back office's order page, with the same permission
+/// check and audit entry.
 pub async fn staff_order_action(
     State(state): State<AppState>,
     headers: HeaderMap,
+    ClientIp(ip): ClientIp,
     Path((number, action)): Path<(String, String)>,
     body: Option<Json<StaffActionJson>>,
 ) -> Response {
@@ -192,63 +194,52 @@ pub async fn staff_order_action(
         Ok(staff) => staff,
         Err(rejection) => return rejection,
     };
+    let actor = match state.app.actor_of(&staff, &ip) {
+        Ok(actor) => actor,
+        Err(e) => {
+            return api_error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                &e.to_string(),
+            );
+        }
+    };
     let body = body.map(|Json(b)| b).unwrap_or_default();
-    let actor = Actor::Staff(staff.email.clone());
-    let result = match action.as_str() {
-        "confirm-deposit" => state
-            .app
-            .confirm_bank_deposit(&number, &staff.email)
-            .await
-            .map(|_| ()),
-        "prepare" => {
-            state
-                .app
-                .advance_order(&number, OrderEvent::PreparationStarted, &actor)
-                .await
-        }
-        "ship" => {
-            state
-                .app
-                .advance_order(
-                    &number,
-                    OrderEvent::Shipped {
-                        carrier: body.carrier,
-                        waybill: body.waybill,
-                    },
-                    &actor,
-                )
-                .await
-        }
-        "deliver" => {
-            state
-                .app
-                .advance_order(&number, OrderEvent::Delivered, &actor)
-                .await
-        }
-        "cancel" => {
-            state
-                .app
-                .cancel_order(
-                    &number,
-                    &actor,
-                    if body.reason.is_empty() {
-                        "판매자 취소"
-                    } else {
-                        &body.reason
-                    },
-                )
-                .await
-        }
+    let action = match action.as_str() {
+        "confirm-deposit" => StaffOrderAction::ConfirmDeposit,
+        "prepare" => StaffOrderAction::Prepare,
+        "ship" => StaffOrderAction::Ship {
+            carrier: body.carrier,
+            waybill: body.waybill,
+        },
+        "deliver" => StaffOrderAction::Deliver,
+        "cancel" => StaffOrderAction::Cancel {
+            reason: body.reason,
+        },
         _ => return api_error(StatusCode::NOT_FOUND, "unknown_action", "unknown action"),
     };
-    match result {
-        Ok(()) => match state.app.order_for(&number, &actor).await {
+    match state.app.staff_order_action(&actor, &number, action).await {
+        Ok(()) => match state.app.order_for(&number, &Actor::System).await {
             Ok(o) => {
                 Json(serde_json::json!({ "number": o.number, "status": o.status })).into_response()
             }
             Err(_) => api_error(StatusCode::NOT_FOUND, "not_found", "no such order"),
         },
         Err(AppError::NotFound) => api_error(StatusCode::NOT_FOUND, "not_found", "no such order"),
+        Err(AppError::Forbidden) => api_error(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "your role may not change orders",
+        ),
+        Err(AppError::Form(fields)) => api_error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            &fields
+                .iter()
+                .map(|(f, c)| format!("{f}: {c}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
         Err(AppError::Conflict(code)) => api_error(
             StatusCode::CONFLICT,
             code,

@@ -112,6 +112,9 @@ impl AppState {
             "admin/templates.html",
             "admin/template_edit.html",
             "admin/audit.html",
+            "admin/orders.html",
+            "admin/order.html",
+            "admin/packing_slip.html",
         ] {
             env.get_template(name)
                 .map_err(|e| format!("template {name}: {e}"))?;

@@ -3,6 +3,7 @@
 //! permissions, and the pages.
 
 mod login;
+mod orders;
 mod pages;
 
 use crate::auth::ClientIp;
@@ -157,8 +158,9 @@ impl FromRequestParts<AppState> for Admin {
 }
 
 /// Menu entries: (url, message key, area).
-const MENU: [(&str, &str, Area); 6] = [
+const MENU: [(&str, &str, Area); 7] = [
     ("/admin", "admin.nav.dashboard", Area::Dashboard),
+    ("/admin/orders", "admin.nav.orders", Area::Orders),
     ("/admin/inquiries", "admin.nav.inquiries", Area::Inquiries),
     (
         "/admin/templates",
@@ -276,6 +278,11 @@ pub fn router(state: &AppState) -> Router<AppState> {
             get(login::show_enrol).post(login::submit_enrol),
         )
         .route("/admin/logout", post(login::logout))
+        .route("/admin/orders", get(orders::list))
+        .route("/admin/orders/{number}", get(orders::show))
+        .route("/admin/orders/{number}/action", post(orders::act))
+        .route("/admin/orders/{number}/memos", post(orders::add_memo))
+        .route("/admin/orders/{number}/slip", get(orders::packing_slip))
         .route("/admin/inquiries", get(pages::inquiries))
         .route("/admin/inquiries/{id}", get(pages::inquiry))
         .route("/admin/inquiries/{id}/answer", post(pages::answer_inquiry))

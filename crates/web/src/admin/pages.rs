@@ -34,6 +34,9 @@ pub async fn dashboard(
 ) -> Result<Response, WebError> {
     let d = state.app.dashboard(&admin.actor, Utc::now()).await?;
     let avg = |sales: i64, orders: i64| if orders > 0 { sales / orders } else { 0 };
+    let can_see_orders = admin.actor.can(Area::Orders, Access::Read);
+    let orders_url =
+        |status: &str| can_see_orders.then(|| format!("/admin/orders?status={status}"));
     admin_page(&state, &req, &session, Some(&admin), "admin/dashboard.html", "admin.nav.dashboard", context! {
         today => context! {
             sales => d.today.sales, orders => d.today.orders, average => avg(d.today.sales, d.today.orders),
@@ -45,9 +48,10 @@ pub async fn dashboard(
             same_time_sales => d.yesterday_same_time.sales, same_time_orders => d.yesterday_same_time.orders,
         },
         todo => vec![
-            context! { label => t(&state, &req, "admin.todo.awaiting_deposit"), count => d.awaiting_deposit, url => Value::from(()) },
-            context! { label => t(&state, &req, "admin.todo.to_prepare"), count => d.to_prepare, url => Value::from(()) },
-            context! { label => t(&state, &req, "admin.todo.to_ship"), count => d.to_ship, url => Value::from(()) },
+            context! { label => t(&state, &req, "admin.todo.awaiting_deposit"), count => d.awaiting_deposit,
+                url => orders_url("awaiting_deposit") },
+            context! { label => t(&state, &req, "admin.todo.to_prepare"), count => d.to_prepare, url => orders_url("paid") },
+            context! { label => t(&state, &req, "admin.todo.to_ship"), count => d.to_ship, url => orders_url("preparing") },
             context! { label => t(&state, &req, "admin.todo.inquiries"), count => d.open_inquiries,
                 url => admin.actor.can(Area::Inquiries, Access::Read).then_some("/admin/inquiries?status=open") },
         ],

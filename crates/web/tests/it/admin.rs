@@ -181,8 +181,9 @@ async fn repeated_failures_lock_the_account_for_a_while(backend: Backend) {
 }
 
 /// Pages per area (GET) and one change per writable area (POST), for the matrix.
-const PAGES: [(Area, &str); 6] = [
+const PAGES: [(Area, &str); 7] = [
     (Area::Dashboard, "/admin"),
+    (Area::Orders, "/admin/orders"),
     (Area::Inquiries, "/admin/inquiries"),
     (Area::Notifications, "/admin/templates"),
     (Area::Notifications, "/admin/outbox"),
@@ -220,6 +221,11 @@ async fn every_role_gets_exactly_its_areas(backend: Backend) {
         // Changes need write access: refused ones are 403 and change nothing.
         let writes = [
             (Area::Jobs, "/admin/jobs/999999/retry", vec![]),
+            (
+                Area::Orders,
+                "/admin/orders/20200101-AAAAAA/memos",
+                vec![("memo", "메모")],
+            ),
             (
                 Area::Inquiries,
                 "/admin/inquiries/999999/answer",

@@ -2,7 +2,9 @@
 //! browser journeys in headless Chromium.
 
 mod admin;
+mod admin_orders;
 mod browser;
+mod browser_admin;
 mod browser_checkout;
 mod cache;
 mod checkout;

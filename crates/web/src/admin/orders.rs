@@ -1,0 +1,365 @@
+//! Back-office orders: the filtered list, the detail page with timeline, memos and the state
+//! changes the state machine allows, and the printable packing slip.
+
+use super::{Admin, admin_page, with_status};
+use crate::context::Req;
+use crate::errors::WebError;
+use crate::forms::{form_errors, refused_status, see_other, t};
+use crate::router::AppState;
+use crate::session::flash;
+use crate::views::{PaginationView, encode_component, val};
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use chrono::NaiveDate;
+use jangteo_app::admin_orders::{OrderQuery, StaffOrderAction};
+use jangteo_core::member::{format_mobile, mask_mobile, mask_name};
+use jangteo_core::order::{OrderEvent, OrderStatus};
+use jangteo_core::staff::{Access, Area};
+use jangteo_db::orders::OrderRow;
+use minijinja::{Value, context};
+use serde::Deserialize;
+use tower_sessions::Session;
+
+/// `?status=&method=&from=&to=&q=&page=`.
+#[derive(Debug, Default, Deserialize)]
+pub struct OrdersQuery {
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    method: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    q: String,
+    page: Option<u32>,
+}
+
+fn date(raw: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").ok()
+}
+
+fn status_label(state: &AppState, req: &Req, status: &str) -> String {
+    t(state, req, &format!("order.status.{status}"))
+}
+
+fn method_label(state: &AppState, req: &Req, method: &str) -> String {
+    t(state, req, &format!("payment.method.{method}"))
+}
+
+/// Whether this role may see the buyer's name, phone and address unmasked.
+fn sees_personal_data(admin: &Admin) -> bool {
+    admin.actor.can(Area::PersonalData, Access::Read)
+        || admin.actor.can(Area::Orders, Access::Write)
+}
+
+/// GET /admin/orders
+pub async fn list(
+    State(state): State<AppState>,
+    req: Req,
+    session: Session,
+    admin: Admin,
+    Query(q): Query<OrdersQuery>,
+) -> Result<Response, WebError> {
+    let status = if OrderStatus::ALL.iter().any(|s| s.as_str() == q.status) {
+        q.status.clone()
+    } else {
+        String::new()
+    };
+    let method = if jangteo_app::orders::PAYMENT_METHODS.contains(&q.method.as_str()) {
+        q.method.clone()
+    } else {
+        String::new()
+    };
+    let query = OrderQuery {
+        status: status.clone(),
+        method: method.clone(),
+        from: date(&q.from),
+        to: date(&q.to),
+        keyword: q.q.clone(),
+    };
+    let list = state
+        .app
+        .staff_orders(&admin.actor, &query, q.page.unwrap_or(1), 30)
+        .await?;
+    let params = format!(
+        "status={status}&method={method}&from={}&to={}&q={}",
+        encode_component(&q.from),
+        encode_component(&q.to),
+        encode_component(&q.q)
+    );
+    let pagination = PaginationView::new(&list, |n| format!("/admin/orders?{params}&page={n}"));
+    let rows: Vec<Value> = list
+        .items
+        .iter()
+        .map(|o| {
+            context! {
+                number => &o.number, url => format!("/admin/orders/{}", o.number),
+                placed_at => o.placed_at.to_rfc3339(), status => &o.status,
+                status_label => status_label(&state, &req, &o.status),
+                method_label => method_label(&state, &req, &o.payment_method),
+                orderer => mask_name(&o.orderer_name), mobile => mask_mobile(&o.orderer_mobile),
+                total => o.total, guest => o.member_id.is_none(),
+            }
+        })
+        .collect();
+    admin_page(&state, &req, &session, Some(&admin), "admin/orders.html", "admin.nav.orders", context! {
+        orders => rows, pagination => val(pagination),
+        filter => context! { status => status, method => method, from => &q.from, to => &q.to, q => &q.q },
+        statuses => OrderStatus::ALL.iter().map(|s| context! { code => s.as_str(), label => status_label(&state, &req, s.as_str()) }).collect::<Vec<_>>(),
+        methods => jangteo_app::orders::PAYMENT_METHODS.iter().map(|m| context! { code => *m, label => method_label(&state, &req, m) }).collect::<Vec<_>>(),
+    })
+    .await
+}
+
+fn allowed(status: OrderStatus, event: &OrderEvent) -> bool {
+    status.apply(event).is_ok()
+}
+
+async fn detail_view(
+    state: &AppState,
+    req: &Req,
+    admin: &Admin,
+    order: &OrderRow,
+) -> Result<Value, WebError> {
+    let (lines, events, payment) = state.app.order_details(order).await?;
+    let memos = state.app.order_memos(&admin.actor, order.id).await?;
+    let status: OrderStatus = order.status.parse().map_err(jangteo_app::AppError::from)?;
+    let can_write = admin.actor.can(Area::Orders, Access::Write);
+    let full = sees_personal_data(admin);
+    let person = |name: &str, mobile: &str| {
+        if full {
+            (name.to_owned(), format_mobile(mobile))
+        } else {
+            (mask_name(name), mask_mobile(mobile))
+        }
+    };
+    let (orderer_name, orderer_mobile) = person(&order.orderer_name, &order.orderer_mobile);
+    let (recipient_name, recipient_mobile) = person(&order.recipient_name, &order.recipient_mobile);
+    let ship_probe = OrderEvent::Shipped {
+        carrier: "cj".into(),
+        waybill: "1".into(),
+    };
+    Ok(context! {
+        number => &order.number, status => &order.status, status_label => status_label(state, req, &order.status),
+        placed_at => order.placed_at.to_rfc3339(), paid_at => order.paid_at.map(|d| d.to_rfc3339()),
+        method_label => method_label(state, req, &order.payment_method),
+        member_id => order.member_id, guest => order.member_id.is_none(),
+        orderer => context! { name => orderer_name, mobile => orderer_mobile,
+            email => if full { order.orderer_email.clone() } else { jangteo_core::member::mask_email(&order.orderer_email) } },
+        recipient => context! { name => recipient_name, mobile => recipient_mobile, postcode => &order.postcode,
+            address1 => &order.address1, address2 => if full { order.address2.clone() } else { "***".to_owned() },
+            memo => &order.delivery_memo },
+        depositor => &order.depositor_name,
+        lines => lines.iter().map(|l| context! {
+            name => &l.product_name, option => &l.option_label, unit_price => l.unit_price, quantity => l.quantity,
+            cancelled => l.quantity_cancelled, total => l.total, gift => l.is_gift,
+        }).collect::<Vec<_>>(),
+        amounts => context! {
+            items => order.items_subtotal, grade_discount => order.grade_discount, coupon_discount => order.coupon_discount,
+            shipping => order.shipping_fee + order.remote_surcharge, points => order.points_used, total => order.total,
+        },
+        payment => payment.map(|p| context! {
+            provider => p.provider, status => p.status, approved => p.approved_amount, cancelled => p.cancelled_amount,
+            card_company => p.card_company, va_bank => p.va_bank, va_account => p.va_account,
+        }),
+        shipment => order.carrier.as_ref().map(|c| context! {
+            carrier => jangteo_core::carrier::carrier(c).map_or(c.as_str(), |x| x.name),
+            waybill => &order.waybill,
+            tracking_url => order.waybill.as_deref().and_then(|w| jangteo_core::carrier::tracking_url(c, w)),
+        }),
+        timeline => events.iter().map(|e| context! {
+            at => e.created_at.to_rfc3339(), label => t(state, req, &format!("order.event.{}", e.event)),
+            actor => &e.actor, note => &e.note,
+        }).collect::<Vec<_>>(),
+        memos => memos.iter().map(|m| context! { at => m.created_at.to_rfc3339(), by => &m.staff_email, body => &m.body }).collect::<Vec<_>>(),
+        can_write => can_write,
+        actions => context! {
+            confirm_deposit => can_write && order.payment_method == "bank_deposit" && allowed(status, &OrderEvent::DepositReceived),
+            prepare => can_write && allowed(status, &OrderEvent::PreparationStarted),
+            ship => can_write && allowed(status, &ship_probe),
+            deliver => can_write && allowed(status, &OrderEvent::Delivered),
+            cancel => can_write && allowed(status, &OrderEvent::CancelledByStaff),
+        },
+        action_url => format!("/admin/orders/{}/action", order.number),
+        memo_url => format!("/admin/orders/{}/memos", order.number),
+        slip_url => format!("/admin/orders/{}/slip", order.number),
+        carriers => jangteo_core::carrier::CARRIERS.iter().map(|c| context! { code => c.code, name => c.name }).collect::<Vec<_>>(),
+    })
+}
+
+async fn detail_page(
+    state: &AppState,
+    req: &Req,
+    session: &Session,
+    admin: &Admin,
+    number: &str,
+    form: Value,
+    errors: Value,
+) -> Result<Response, WebError> {
+    let order = state.app.staff_order(&admin.actor, number).await?;
+    let view = detail_view(state, req, admin, &order).await?;
+    admin_page(
+        state,
+        req,
+        session,
+        Some(admin),
+        "admin/order.html",
+        "admin.nav.orders",
+        context! { order => view, form => form, errors => errors },
+    )
+    .await
+}
+
+/// GET /admin/orders/{number}
+pub async fn show(
+    State(state): State<AppState>,
+    req: Req,
+    session: Session,
+    admin: Admin,
+    Path(number): Path<String>,
+) -> Result<Response, WebError> {
+    detail_page(
+        &state,
+        &req,
+        &session,
+        &admin,
+        &number,
+        context! {},
+        context! {},
+    )
+    .await
+}
+
+/// The action form.
+#[derive(Debug, Default, Deserialize)]
+pub struct ActionForm {
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    carrier: String,
+    #[serde(default)]
+    waybill: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// POST /admin/orders/{number}/action
+pub async fn act(
+    State(state): State<AppState>,
+    req: Req,
+    session: Session,
+    admin: Admin,
+    Path(number): Path<String>,
+    Form(form): Form<ActionForm>,
+) -> Result<Response, WebError> {
+    let action = match form.action.as_str() {
+        "confirm_deposit" => StaffOrderAction::ConfirmDeposit,
+        "prepare" => StaffOrderAction::Prepare,
+        "ship" => StaffOrderAction::Ship {
+            carrier: form.carrier.clone(),
+            waybill: form.waybill.clone(),
+        },
+        "deliver" => StaffOrderAction::Deliver,
+        "cancel" => StaffOrderAction::Cancel {
+            reason: form.reason.clone(),
+        },
+        _ => return Err(WebError::NotFound),
+    };
+    match state
+        .app
+        .staff_order_action(&admin.actor, &number, action)
+        .await
+    {
+        Ok(()) => {
+            flash(
+                &session,
+                "success",
+                &format!("admin.flash.order_{}", form.action),
+            )
+            .await;
+            Ok(see_other(&format!("/admin/orders/{number}")))
+        }
+        Err(e) => match form_errors(&state, &req, &e) {
+            Some(errors) => Ok(with_status(
+                detail_page(
+                    &state,
+                    &req,
+                    &session,
+                    &admin,
+                    &number,
+                    context! { carrier => &form.carrier, waybill => &form.waybill, reason => &form.reason },
+                    val(errors),
+                )
+                .await?,
+                refused_status(&e),
+            )),
+            None => Err(e.into()),
+        },
+    }
+}
+
+/// The memo form.
+#[derive(Debug, Default, Deserialize)]
+pub struct MemoForm {
+    #[serde(default)]
+    memo: String,
+}
+
+/// POST /admin/orders/{number}/memos
+pub async fn add_memo(
+    State(state): State<AppState>,
+    req: Req,
+    session: Session,
+    admin: Admin,
+    Path(number): Path<String>,
+    Form(form): Form<MemoForm>,
+) -> Result<Response, WebError> {
+    match state
+        .app
+        .add_order_memo(&admin.actor, &number, &form.memo)
+        .await
+    {
+        Ok(()) => Ok(see_other(&format!("/admin/orders/{number}#memos"))),
+        Err(e) => match form_errors(&state, &req, &e) {
+            Some(errors) => Ok(with_status(
+                detail_page(
+                    &state,
+                    &req,
+                    &session,
+                    &admin,
+                    &number,
+                    context! { memo => &form.memo },
+                    val(errors),
+                )
+                .await?,
+                refused_status(&e),
+            )),
+            None => Err(e.into()),
+        },
+    }
+}
+
+/// GET /admin/orders/{number}/slip: the packing slip, printable on A4 (no prices on it).
+pub async fn packing_slip(
+    State(state): State<AppState>,
+    req: Req,
+    session: Session,
+    admin: Admin,
+    Path(number): Path<String>,
+) -> Result<Response, WebError> {
+    let order = state.app.staff_order(&admin.actor, &number).await?;
+    let view = detail_view(&state, &req, &admin, &order).await?;
+    admin_page(
+        &state,
+        &req,
+        &session,
+        Some(&admin),
+        "admin/packing_slip.html",
+        "admin.packing_slip",
+        context! { order => view },
+    )
+    .await
+}

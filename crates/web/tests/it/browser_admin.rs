@@ -1,0 +1,158 @@
+//! The back office in headless Chromium: a new staff member enrols TOTP by reading the secret off
+//! the page, logs in with a code computed from it, finds a paid order and ships it.
+
+use crate::checkout::{add, pay, place, shop, sign_up};
+use chrono::Utc;
+use jangteo_testkit::Backend;
+use jangteo_testkit::browser::Browser;
+use jangteo_testkit::shopper::Shopper;
+use std::time::Duration;
+use thirtyfour::components::SelectElement;
+use thirtyfour::prelude::*;
+
+async fn fill(d: &WebDriver, name: &str, value: &str) {
+    let input = d.find(By::Name(name)).await.unwrap();
+    input.clear().await.unwrap();
+    input.send_keys(value).await.unwrap();
+}
+
+async fn submit(d: &WebDriver, form: &str) {
+    d.find(By::Css(format!("{form} button[type='submit']")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn staff_enrols_totp_logs_in_and_ships_an_order() {
+    let Some((t, tshirt)) = shop(Backend::Sqlite).await else {
+        return;
+    };
+    let buyer = Shopper::new(&t.url(""));
+    sign_up(&buyer, "buyer@example.com").await;
+    add(&buyer, tshirt, 1).await;
+    let number = pay(&buyer, &place(&buyer, &[("payment_method", "card")]).await).await;
+    let password = t
+        .app
+        .create_staff("warehouse@example.com", "김물류", "warehouse")
+        .await
+        .unwrap();
+
+    let Some(browser) = Browser::start(1280, 900, false).await else {
+        return;
+    };
+    let d = &browser.driver;
+    d.set_implicit_wait_timeout(Duration::from_secs(10))
+        .await
+        .unwrap();
+
+    d.goto(t.url("/admin")).await.unwrap();
+    fill(d, "email", "warehouse@example.com").await;
+    fill(d, "password", &password).await;
+    browser.screenshot("admin-login").await;
+    submit(d, "form[action='/admin/login']").await;
+
+    // Enrolment: the QR code and the same secret as text; the code comes from that text.
+    let qr = d.find(By::Css("img.admin-enrol__qr")).await.unwrap();
+    assert!(
+        qr.attr("src")
+            .await
+            .unwrap()
+            .unwrap()
+            .starts_with("data:image/png;base64,")
+    );
+    let secret = d
+        .find(By::Id("totp-secret"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    browser.screenshot("admin-enrol").await;
+    let code = jangteo_testkit::totp_code(&secret, Utc::now());
+    fill(d, "code", &code).await;
+    submit(d, "form[action='/admin/login/enrol']").await;
+    let codes = d.find_all(By::Css("#recovery-codes code")).await.unwrap();
+    assert_eq!(codes.len(), 10);
+    browser.screenshot("admin-recovery-codes").await;
+    d.find(By::Css("a.btn--primary"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+
+    // The dashboard counts the paid order as waiting to be prepared.
+    d.find(By::Id("today-sales")).await.unwrap();
+    let todo = d.find(By::Id("todo")).await.unwrap().text().await.unwrap();
+    assert!(todo.contains("결제 완료"), "{todo}");
+    browser.screenshot("admin-dashboard").await;
+
+    // Orders → the order → ship it with a carrier and waybill.
+    d.goto(t.url("/admin/orders?status=paid")).await.unwrap();
+    browser.screenshot("admin-orders").await;
+    d.find(By::Css(format!("tr[data-order='{number}'] a")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let carrier = d.find(By::Id("f-carrier")).await.unwrap();
+    SelectElement::new(&carrier)
+        .await
+        .unwrap()
+        .select_by_value("hanjin")
+        .await
+        .unwrap();
+    fill(d, "waybill", "5123-4567-8901").await;
+    d.find(By::Id("ship-submit"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    // The shipment row only exists on the page after the redirect.
+    let shipment = d
+        .find(By::Id("shipment"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        shipment.contains("한진택배") && shipment.contains("512345678901"),
+        "{shipment}"
+    );
+    let status = d
+        .find(By::Id("order-status"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(status, "배송중");
+    browser.screenshot("admin-order-shipped").await;
+    browser.quit().await;
+
+    // The buyer got the shipping mail; the audit log names who shipped it.
+    let order = jangteo_db::orders::find_by_number(&t.app.db, &number)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(order.status, "shipped");
+    let (entries, _) = jangteo_db::audit::search(
+        &t.app.db,
+        &jangteo_db::audit::AuditFilter {
+            action_prefix: "order.ship".into(),
+            ..Default::default()
+        },
+        5,
+        0,
+    )
+    .await
+    .unwrap();
+    assert_eq!(entries[0].staff_email, "warehouse@example.com");
+    assert_eq!(entries[0].target_id, number);
+}
