@@ -139,7 +139,7 @@ impl App {
                     })
                     .await?;
                 let mut tx = self.db.begin().await?;
-                members::set_grade(&mut tx, member.id, "silver", now).await?;
+                members::set_grade(&mut tx, member.id, "silver", "demo", "", now).await?;
                 promotions::add_points(
                     &mut tx,
                     member.id,

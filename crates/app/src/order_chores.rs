@@ -217,7 +217,7 @@ impl App {
             }
             let member = self.active_member(member_id).await?;
             let mut tx = self.db.begin().await?;
-            members::set_grade(&mut tx, member_id, code, now).await?;
+            members::set_grade(&mut tx, member_id, code, "monthly", "", now).await?;
             if let Some(email) = &member.email {
                 self.notify(
                     &mut tx,

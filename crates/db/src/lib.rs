@@ -18,6 +18,7 @@ mod error;
 pub mod inquiries;
 pub mod jobs;
 pub mod media;
+pub mod member_admin;
 pub mod members;
 pub mod message_templates;
 pub mod messages;

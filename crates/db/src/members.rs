@@ -172,13 +172,28 @@ pub async fn set_password(tx: &mut Tx, id: i64, hash: &str, now: DateTime<Utc>) 
     .map(|_| ())
 }
 
-/// Assigns a grade by code; false when no such grade or member.
+/// Assigns a grade by code and records the change in the grade history (`source`: `monthly`,
+/// `staff`, `api`, `demo`); false when no such grade or member.
 pub async fn set_grade(
     tx: &mut Tx,
     id: i64,
     grade_code: &str,
+    source: &str,
+    changed_by: &str,
     now: DateTime<Utc>,
 ) -> DbResult<bool> {
+    tx_execute!(
+        tx,
+        "INSERT INTO grade_changes (member_id, from_grade_id, to_grade_id, source, changed_by, created_at)
+         SELECT m.id, m.grade_id, g.id, $3, $4, $5 FROM members m JOIN grades g ON g.code = $2
+         WHERE m.id = $1 AND m.grade_id <> g.id",
+        id,
+        grade_code,
+        source,
+        changed_by,
+        now
+    )
+    .context("recording grade change")?;
     tx_execute!(
         tx,
         "UPDATE members SET grade_id = (SELECT id FROM grades WHERE code = $2), updated_at = $3

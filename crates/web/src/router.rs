@@ -115,6 +115,8 @@ impl AppState {
             "admin/orders.html",
             "admin/order.html",
             "admin/packing_slip.html",
+            "admin/members.html",
+            "admin/member.html",
         ] {
             env.get_template(name)
                 .map_err(|e| format!("template {name}: {e}"))?;

@@ -88,12 +88,12 @@ async fn members_grades_resets_and_throttling_records(backend: Backend) {
     .unwrap();
     assert_eq!(dup, None, "one account per e-mail");
     assert!(
-        members::set_grade(&mut tx, id, "gold", Utc::now())
+        members::set_grade(&mut tx, id, "gold", "staff", "a@example.com", Utc::now())
             .await
             .unwrap()
     );
     assert!(
-        !members::set_grade(&mut tx, id, "nope", Utc::now())
+        !members::set_grade(&mut tx, id, "nope", "staff", "", Utc::now())
             .await
             .unwrap()
     );

@@ -3,6 +3,7 @@
 //! permissions, and the pages.
 
 mod login;
+mod members;
 mod orders;
 mod pages;
 
@@ -158,9 +159,10 @@ impl FromRequestParts<AppState> for Admin {
 }
 
 /// Menu entries: (url, message key, area).
-const MENU: [(&str, &str, Area); 7] = [
+const MENU: [(&str, &str, Area); 8] = [
     ("/admin", "admin.nav.dashboard", Area::Dashboard),
     ("/admin/orders", "admin.nav.orders", Area::Orders),
+    ("/admin/members", "admin.nav.members", Area::Members),
     ("/admin/inquiries", "admin.nav.inquiries", Area::Inquiries),
     (
         "/admin/templates",
@@ -283,6 +285,13 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/admin/orders/{number}/action", post(orders::act))
         .route("/admin/orders/{number}/memos", post(orders::add_memo))
         .route("/admin/orders/{number}/slip", get(orders::packing_slip))
+        .route("/admin/members", get(members::list))
+        .route("/admin/members.csv", get(members::export))
+        .route("/admin/members/{id}", get(members::show))
+        .route("/admin/members/{id}/reveal", post(members::reveal))
+        .route("/admin/members/{id}/points", post(members::adjust_points))
+        .route("/admin/members/{id}/grade", post(members::change_grade))
+        .route("/admin/members/{id}/coupons", post(members::issue_coupon))
         .route("/admin/inquiries", get(pages::inquiries))
         .route("/admin/inquiries/{id}", get(pages::inquiry))
         .route("/admin/inquiries/{id}/answer", post(pages::answer_inquiry))

@@ -181,9 +181,10 @@ async fn repeated_failures_lock_the_account_for_a_while(backend: Backend) {
 }
 
 /// Pages per area (GET) and one change per writable area (POST), for the matrix.
-const PAGES: [(Area, &str); 7] = [
+const PAGES: [(Area, &str); 8] = [
     (Area::Dashboard, "/admin"),
     (Area::Orders, "/admin/orders"),
+    (Area::Members, "/admin/members"),
     (Area::Inquiries, "/admin/inquiries"),
     (Area::Notifications, "/admin/templates"),
     (Area::Notifications, "/admin/outbox"),

@@ -1,0 +1,363 @@
+//! Back-office members: masked list with search and export, the member page (personal data
+//! revealed with a logged reason), points, grade and coupons.
+
+use super::{Admin, admin_page, with_status};
+use crate::context::Req;
+use crate::errors::WebError;
+use crate::forms::{form_errors, refused_status, see_other, t};
+use crate::router::AppState;
+use crate::session::flash;
+use crate::views::{PaginationView, encode_component, val};
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
+use chrono::Utc;
+use jangteo_core::member::{format_mobile, mask_email, mask_mobile, mask_name};
+use jangteo_core::staff::{Access, Area};
+use jangteo_db::member_admin::{MemberAdminRow, MemberFilter};
+use minijinja::{Value, context};
+use serde::Deserialize;
+use tower_sessions::Session;
+
+/// `?q=&grade=&state=&marketing=&page=&reason=`.
+#[derive(Debug, Default, Deserialize)]
+pub struct MembersQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    grade: String,
+    #[serde(default)]
+    state: String,
+    marketing: Option<String>,
+    page: Option<u32>,
+    #[serde(default)]
+    reason: String,
+}
+
+fn filter_of(q: &MembersQuery) -> MemberFilter {
+    MemberFilter {
+        keyword: q.q.trim().to_owned(),
+        grade: q.grade.clone(),
+        state: if matches!(q.state.as_str(), "active" | "dormant" | "withdrawn") {
+            q.state.clone()
+        } else {
+            String::new()
+        },
+        marketing_only: q.marketing.is_some(),
+    }
+}
+
+fn state_of(m: &MemberAdminRow) -> &'static str {
+    if m.status == "withdrawn" {
+        "withdrawn"
+    } else if m.dormant_at.is_some() {
+        "dormant"
+    } else {
+        "active"
+    }
+}
+
+fn member_view(state: &AppState, req: &Req, m: &MemberAdminRow, full: bool) -> Value {
+    let mobile = m.mobile.as_deref().unwrap_or("");
+    let email = m.email.as_deref().unwrap_or("");
+    context! {
+        id => m.id, url => format!("/admin/members/{}", m.id),
+        name => if full { m.name.clone() } else { mask_name(&m.name) },
+        email => if full { email.to_owned() } else if email.is_empty() { String::new() } else { mask_email(email) },
+        mobile => if full { format_mobile(mobile) } else if mobile.is_empty() { String::new() } else { mask_mobile(mobile) },
+        grade => &m.grade_name, grade_code => &m.grade_code, points => m.points_balance,
+        state => state_of(m), state_label => t(state, req, &format!("admin.member_state.{}", state_of(m))),
+        marketing_agreed_at => m.marketing_agreed_at.map(|d| d.to_rfc3339()),
+        terms_agreed_at => m.terms_agreed_at.to_rfc3339(), privacy_agreed_at => m.privacy_agreed_at.to_rfc3339(),
+        last_login_at => m.last_login_at.map(|d| d.to_rfc3339()),
+        created_at => m.created_at.to_rfc3339(),
+    }
+}
+
+/// GET /admin/members
+pub async fn list(
+    State(state): State<AppState>,
+    req: Req,
+    session: Session,
+    admin: Admin,
+    Query(q): Query<MembersQuery>,
+) -> Result<Response, WebError> {
+    let filter = filter_of(&q);
+    let list = state
+        .app
+        .staff_members(&admin.actor, &filter, q.page.unwrap_or(1), 30)
+        .await?;
+    let params = format!(
+        "q={}&grade={}&state={}{}",
+        encode_component(&filter.keyword),
+        encode_component(&filter.grade),
+        filter.state,
+        if filter.marketing_only {
+            "&marketing=1"
+        } else {
+            ""
+        }
+    );
+    let pagination = PaginationView::new(&list, |n| format!("/admin/members?{params}&page={n}"));
+    let grades = state.app.grades().await?;
+    admin_page(&state, &req, &session, Some(&admin), "admin/members.html", "admin.nav.members", context! {
+        members => list.items.iter().map(|m| member_view(&state, &req, m, false)).collect::<Vec<_>>(),
+        pagination => val(pagination),
+        filter => context! { q => &filter.keyword, grade => &filter.grade, state => &filter.state, marketing => filter.marketing_only },
+        grades => grades.iter().map(|g| context! { code => &g.code, name => &g.name }).collect::<Vec<_>>(),
+        can_export => admin.actor.can(Area::PersonalData, Access::Read),
+        export_action => "/admin/members.csv", export_params => context! {
+            q => &filter.keyword, grade => &filter.grade, state => &filter.state, marketing => filter.marketing_only,
+        },
+    })
+    .await
+}
+
+/// GET /admin/members.csv?…&reason=…
+pub async fn export(
+    State(state): State<AppState>,
+    session: Session,
+    admin: Admin,
+    Query(q): Query<MembersQuery>,
+) -> Result<Response, WebError> {
+    match state
+        .app
+        .export_members(&admin.actor, &filter_of(&q), &q.reason)
+        .await
+    {
+        Ok(bytes) => {
+            let name = format!(
+                "members-{}.csv",
+                jangteo_core::time::business_date(Utc::now()).format("%Y%m%d")
+            );
+            Ok((
+                [
+                    (
+                        axum::http::header::CONTENT_TYPE,
+                        "text/csv; charset=utf-8".to_owned(),
+                    ),
+                    (
+                        axum::http::header::CONTENT_DISPOSITION,
+                        format!("attachment; filename=\"{name}\""),
+                    ),
+                    (
+                        axum::http::header::CACHE_CONTROL,
+                        "private, no-store".to_owned(),
+                    ),
+                ],
+                bytes,
+            )
+                .into_response())
+        }
+        Err(jangteo_app::AppError::Form(_)) => {
+            flash(&session, "error", "error.input.reason_required").await;
+            Ok(see_other("/admin/members"))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn member_page(
+    state: &AppState,
+    req: &Req,
+    session: &Session,
+    admin: &Admin,
+    id: i64,
+    reveal: Option<&str>,
+    errors: Value,
+) -> Result<Response, WebError> {
+    let detail = state.app.staff_member(&admin.actor, id, reveal).await?;
+    let full = reveal.is_some();
+    let grades = state.app.grades().await?;
+    let coupons = state.app.issuable_coupons().await?;
+    let can_write = admin.actor.can(Area::Members, Access::Write);
+    admin_page(state, req, session, Some(admin), "admin/member.html", "admin.nav.members", context! {
+        member => member_view(state, req, &detail.member, full),
+        revealed => full,
+        can_reveal => admin.actor.can(Area::PersonalData, Access::Read),
+        can_write => can_write && detail.member.status == "active",
+        orders => detail.orders.iter().map(|o| context! {
+            number => &o.number, url => admin.actor.can(Area::Orders, Access::Read).then(|| format!("/admin/orders/{}", o.number)),
+            placed_at => o.placed_at.to_rfc3339(), total => o.total,
+            status => &o.status, status_label => t(state, req, &format!("order.status.{}", o.status)),
+        }).collect::<Vec<_>>(),
+        points => detail.points.iter().map(|p| context! {
+            at => p.created_at.to_rfc3339(), amount => p.amount, balance => p.balance_after,
+            reason => t(state, req, &format!("points.reason.{}", p.reason)), order => &p.order_number,
+        }).collect::<Vec<_>>(),
+        coupons => detail.coupons.iter().map(|c| context! {
+            name => &c.name, issued_at => c.issued_at.to_rfc3339(), valid_until => c.valid_until.to_rfc3339(), uses => c.uses,
+        }).collect::<Vec<_>>(),
+        grade_history => detail.grades.iter().map(|g| context! {
+            from => &g.from_grade, to => &g.to_grade, at => g.created_at.to_rfc3339(),
+            source => t(state, req, &format!("admin.grade_source.{}", g.source)), by => &g.changed_by,
+        }).collect::<Vec<_>>(),
+        grades => grades.iter().map(|g| context! { code => &g.code, name => &g.name }).collect::<Vec<_>>(),
+        issuable => coupons.iter().map(|(cid, name)| context! { id => cid, name => name }).collect::<Vec<_>>(),
+        errors => errors,
+    })
+    .await
+}
+
+/// GET /admin/members/{id}
+pub async fn show(
+    State(state): State<AppState>,
+    req: Req,
+    session: Session,
+    admin: Admin,
+    Path(id): Path<i64>,
+) -> Result<Response, WebError> {
+    member_page(&state, &req, &session, &admin, id, None, context! {}).await
+}
+
+/// The reveal form.
+#[derive(Debug, Default, Deserialize)]
+pub struct RevealForm {
+    #[serde(default)]
+    reason: String,
+}
+
+/// POST /admin/members/{id}/reveal: the page with the personal data in full (logged).
+pub async fn reveal(
+    State(state): State<AppState>,
+    req: Req,
+    session: Session,
+    admin: Admin,
+    Path(id): Path<i64>,
+    Form(form): Form<RevealForm>,
+) -> Result<Response, WebError> {
+    match member_page(
+        &state,
+        &req,
+        &session,
+        &admin,
+        id,
+        Some(&form.reason),
+        context! {},
+    )
+    .await
+    {
+        Err(WebError::Internal(e @ jangteo_app::AppError::Form(_))) => {
+            let errors = form_errors(&state, &req, &e).unwrap_or_default();
+            Ok(with_status(
+                member_page(&state, &req, &session, &admin, id, None, val(errors)).await?,
+                refused_status(&e),
+            ))
+        }
+        other => other,
+    }
+}
+
+/// The change forms (points, grade, coupon).
+#[derive(Debug, Default, Deserialize)]
+pub struct ChangeForm {
+    #[serde(default)]
+    amount: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    grade: String,
+    #[serde(default)]
+    coupon_id: String,
+}
+
+async fn after_change(
+    state: &AppState,
+    req: &Req,
+    session: &Session,
+    admin: &Admin,
+    id: i64,
+    result: Result<(), jangteo_app::AppError>,
+    done_key: &str,
+) -> Result<Response, WebError> {
+    match result {
+        Ok(()) => {
+            flash(session, "success", done_key).await;
+            Ok(see_other(&format!("/admin/members/{id}")))
+        }
+        Err(e) => match form_errors(state, req, &e) {
+            Some(errors) => Ok(with_status(
+                member_page(state, req, session, admin, id, None, val(errors)).await?,
+                refused_status(&e),
+            )),
+            None => Err(e.into()),
+        },
+    }
+}
+
+/// POST /admin/members/{id}/points
+pub async fn adjust_points(
+    State(state): State<AppState>,
+    req: Req,
+    session: Session,
+    admin: Admin,
+    Path(id): Path<i64>,
+    Form(form): Form<ChangeForm>,
+) -> Result<Response, WebError> {
+    let result = match form.amount.trim().replace(',', "").parse::<i64>() {
+        Ok(amount) => {
+            state
+                .app
+                .adjust_points(&admin.actor, id, amount, &form.reason)
+                .await
+        }
+        Err(_) => Err(jangteo_app::AppError::field("amount", "invalid_amount")),
+    };
+    after_change(
+        &state,
+        &req,
+        &session,
+        &admin,
+        id,
+        result,
+        "admin.flash.points_adjusted",
+    )
+    .await
+}
+
+/// POST /admin/members/{id}/grade
+pub async fn change_grade(
+    State(state): State<AppState>,
+    req: Req,
+    session: Session,
+    admin: Admin,
+    Path(id): Path<i64>,
+    Form(form): Form<ChangeForm>,
+) -> Result<Response, WebError> {
+    let result = state.app.change_grade(&admin.actor, id, &form.grade).await;
+    after_change(
+        &state,
+        &req,
+        &session,
+        &admin,
+        id,
+        result,
+        "admin.flash.grade_changed",
+    )
+    .await
+}
+
+/// POST /admin/members/{id}/coupons
+pub async fn issue_coupon(
+    State(state): State<AppState>,
+    req: Req,
+    session: Session,
+    admin: Admin,
+    Path(id): Path<i64>,
+    Form(form): Form<ChangeForm>,
+) -> Result<Response, WebError> {
+    let result = match form.coupon_id.parse::<i64>() {
+        Ok(coupon) => state.app.issue_coupon(&admin.actor, id, coupon).await,
+        Err(_) => Err(jangteo_app::AppError::field("coupon_id", "required")),
+    };
+    after_change(
+        &state,
+        &req,
+        &session,
+        &admin,
+        id,
+        result,
+        "admin.flash.coupon_issued",
+    )
+    .await
+}
