@@ -3,6 +3,7 @@
 
 pub mod admin_members;
 pub mod admin_orders;
+pub mod admin_staff;
 pub mod back_office;
 pub mod bulk;
 pub mod cache;

@@ -632,18 +632,8 @@ impl App {
         let account = staff::find_by_email(&self.db, &email)
             .await?
             .ok_or(AppError::NotFound)?;
-        let now = Utc::now();
-        let mut tx = self.db.begin().await?;
-        staff::set_totp_secret(&mut tx, account.id, None, now).await?;
-        let cli = StaffActor::system("cli");
-        audit::record(
-            &mut tx,
-            &cli.entry("staff.2fa_reset", "staff", &account.email),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        self.reset_staff_account_2fa(&StaffActor::system("cli"), account.id)
+            .await
     }
 
     /// A TOTP code for an account right now (tests and the CLI's self-check; never shown in the

@@ -230,3 +230,13 @@ pub async fn set_role(
 pub async fn count(db: &Db) -> DbResult<i64> {
     read_scalar!(db, i64, "SELECT COUNT(*) FROM staff_users").context("counting staff accounts")
 }
+
+/// Active owner accounts, read inside the changing transaction (the last one must stay).
+pub async fn active_owner_count(tx: &mut Tx) -> DbResult<i64> {
+    tx_scalar!(
+        tx,
+        i64,
+        "SELECT COUNT(*) FROM staff_users WHERE role = 'owner' AND is_active = TRUE"
+    )
+    .context("counting owners")
+}

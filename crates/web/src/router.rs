@@ -117,6 +117,7 @@ impl AppState {
             "admin/packing_slip.html",
             "admin/members.html",
             "admin/member.html",
+            "admin/staff.html",
         ] {
             env.get_template(name)
                 .map_err(|e| format!("template {name}: {e}"))?;

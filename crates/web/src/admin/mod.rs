@@ -6,6 +6,7 @@ mod login;
 mod members;
 mod orders;
 mod pages;
+mod staff_accounts;
 
 use crate::auth::ClientIp;
 use crate::context::{Req, render_to_string};
@@ -159,7 +160,7 @@ impl FromRequestParts<AppState> for Admin {
 }
 
 /// Menu entries: (url, message key, area).
-const MENU: [(&str, &str, Area); 8] = [
+const MENU: [(&str, &str, Area); 9] = [
     ("/admin", "admin.nav.dashboard", Area::Dashboard),
     ("/admin/orders", "admin.nav.orders", Area::Orders),
     ("/admin/members", "admin.nav.members", Area::Members),
@@ -171,6 +172,7 @@ const MENU: [(&str, &str, Area); 8] = [
     ),
     ("/admin/outbox", "admin.nav.outbox", Area::Notifications),
     ("/admin/jobs", "admin.nav.jobs", Area::Jobs),
+    ("/admin/staff", "admin.nav.staff", Area::Staff),
     ("/admin/audit", "admin.nav.audit", Area::Audit),
 ];
 
@@ -304,6 +306,15 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/admin/jobs", get(pages::jobs))
         .route("/admin/jobs/{id}/retry", post(pages::retry_job))
         .route("/admin/jobs/{id}/discard", post(pages::discard_job))
+        .route(
+            "/admin/staff",
+            get(staff_accounts::list).post(staff_accounts::add),
+        )
+        .route("/admin/staff/{id}", post(staff_accounts::change))
+        .route(
+            "/admin/staff/{id}/reset-2fa",
+            post(staff_accounts::reset_2fa),
+        )
         .route("/admin/audit", get(pages::audit))
         .route("/admin/audit.csv", get(pages::audit_export))
         .layer(auth)

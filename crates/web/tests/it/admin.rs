@@ -181,7 +181,7 @@ async fn repeated_failures_lock_the_account_for_a_while(backend: Backend) {
 }
 
 /// Pages per area (GET) and one change per writable area (POST), for the matrix.
-const PAGES: [(Area, &str); 8] = [
+const PAGES: [(Area, &str); 9] = [
     (Area::Dashboard, "/admin"),
     (Area::Orders, "/admin/orders"),
     (Area::Members, "/admin/members"),
@@ -190,6 +190,7 @@ const PAGES: [(Area, &str); 8] = [
     (Area::Notifications, "/admin/outbox"),
     (Area::Jobs, "/admin/jobs"),
     (Area::Audit, "/admin/audit"),
+    (Area::Staff, "/admin/staff"),
 ];
 
 async fn every_role_gets_exactly_its_areas(backend: Backend) {
@@ -298,6 +299,105 @@ async fn owner_cookie(s: &Shopper) -> String {
     s.admin_cookie().expect("logged in")
 }
 
+async fn the_owner_manages_staff_accounts(backend: Backend) {
+    let Some(t) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let (owner, _) = staff_session(&t, "owner@example.com", "owner").await;
+    let (manager, _) = staff_session(&t, "manager@example.com", "manager").await;
+    // A new account: its first password is shown once and works for the first login.
+    let created = owner
+        .post(
+            "/admin/staff",
+            &[
+                ("email", "New@Example.com"),
+                ("name", "신입"),
+                ("role", "cs"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, 200, "{}", created.body);
+    let password = created
+        .body
+        .split("id=\"first-password\">")
+        .nth(1)
+        .and_then(|r| r.split('<').next())
+        .unwrap()
+        .to_owned();
+    let newcomer = Shopper::new(&t.url(""));
+    let step = newcomer
+        .post(
+            "/admin/login",
+            &[("email", "new@example.com"), ("password", &password)],
+        )
+        .await;
+    assert_eq!(step.location.as_deref(), Some("/admin/login/enrol"));
+    let taken = owner
+        .post(
+            "/admin/staff",
+            &[
+                ("email", "new@example.com"),
+                ("name", "중복"),
+                ("role", "cs"),
+            ],
+        )
+        .await;
+    assert_eq!(taken.status, 422);
+    // The manager may look but not change.
+    assert_eq!(manager.get("/admin/staff").await.status, 200);
+    let new_id = staff_id(&t, "new@example.com").await;
+    assert_eq!(
+        manager
+            .post(
+                &format!("/admin/staff/{new_id}"),
+                &[("role", "owner"), ("active", "true")]
+            )
+            .await
+            .status,
+        403
+    );
+    // Role change and deactivation, each audited with before and after.
+    let manager_id = staff_id(&t, "manager@example.com").await;
+    let demoted = owner
+        .post(&format!("/admin/staff/{manager_id}"), &[("role", "cs")])
+        .await;
+    assert_eq!(demoted.status, 303);
+    assert_eq!(
+        manager.get("/admin/staff").await.status,
+        303,
+        "the changed account logs in again"
+    );
+    let entry = jangteo_db::audit::search(
+        &t.app.db,
+        &AuditFilter {
+            action_prefix: "staff.role".into(),
+            ..Default::default()
+        },
+        5,
+        0,
+    )
+    .await
+    .unwrap()
+    .0
+    .remove(0);
+    assert!(entry.before_data.unwrap().contains("manager"));
+    assert!(entry.after_data.unwrap().contains("\"active\":false"));
+    // Nobody changes their own account; the last owner stays.
+    let owner_id = staff_id(&t, "owner@example.com").await;
+    let own = owner
+        .post(
+            &format!("/admin/staff/{owner_id}"),
+            &[("role", "cs"), ("active", "true")],
+        )
+        .await;
+    assert_eq!(own.status, 409);
+    assert!(
+        actions_for(&t, "owner@example.com")
+            .await
+            .contains(&"staff.create".to_owned())
+    );
+}
+
 async fn staff_outside_the_allow_list_cannot_log_in(backend: Backend) {
     let Some(t) = TestApp::spawn_with(
         backend,
@@ -332,5 +432,6 @@ on_both_backends!(
     repeated_failures_lock_the_account_for_a_while,
     every_role_gets_exactly_its_areas,
     the_audit_log_is_searchable_and_exports_as_csv,
+    the_owner_manages_staff_accounts,
     staff_outside_the_allow_list_cannot_log_in,
 );

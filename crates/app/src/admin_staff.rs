@@ -1,0 +1,122 @@
+//! Staff accounts managed in the back office by the owner: create, change role, deactivate,
+//! reset 2FA. Every grant, change and revocation is audited (kept with the append-only log).
+
+use crate::staff::StaffActor;
+use crate::{App, AppError, AppResult};
+use chrono::Utc;
+use jangteo_core::staff::{Access, Area, Role};
+use jangteo_db::audit::{self, NewAudit};
+use jangteo_db::staff::{self, StaffRow};
+
+impl App {
+    /// Every staff account.
+    pub async fn staff_accounts(&self, actor: &StaffActor) -> AppResult<Vec<StaffRow>> {
+        actor.require(Area::Staff, Access::Read)?;
+        Ok(staff::list(&self.db).await?)
+    }
+
+    /// Creates an account and returns its first password (shown once); the person enrols 2FA
+    /// at the first login.
+    pub async fn add_staff_account(
+        &self,
+        actor: &StaffActor,
+        email: &str,
+        name: &str,
+        role: &str,
+    ) -> AppResult<String> {
+        actor.require(Area::Staff, Access::Write)?;
+        let mut errors = crate::members::FieldErrors::default();
+        let email = errors.check("email", jangteo_core::member::Email::parse(email));
+        let name = errors.check("name", jangteo_core::member::required_text(name, 40));
+        if Role::parse(role).is_none() {
+            errors.add("role", "required");
+        }
+        errors.finish()?;
+        let (Some(email), Some(name)) = (email, name) else {
+            return Err(AppError::Other("validated staff input went missing".into()));
+        };
+        if staff::find_by_email(&self.db, email.as_str())
+            .await?
+            .is_some()
+        {
+            return Err(AppError::field("email", "email_taken"));
+        }
+        let password = crate::members::random_token()?[..16].to_owned();
+        let hash = crate::demo::hash_password(password.clone()).await?;
+        let now = Utc::now();
+        let mut tx = self.db.begin().await?;
+        let id = staff::upsert(&mut tx, email.as_str(), &name, &hash, role, now).await?;
+        audit::record(
+            &mut tx,
+            &NewAudit {
+                after: Some(
+                    serde_json::json!({ "email": email.as_str(), "role": role, "active": true })
+                        .to_string(),
+                ),
+                ..actor.entry("staff.create", "staff", &id.0.to_string())
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(password)
+    }
+
+    /// Changes an account's role and whether it may log in. Nobody changes their own account
+    /// here, and the shop always keeps one active owner.
+    pub async fn update_staff_account(
+        &self,
+        actor: &StaffActor,
+        id: i64,
+        role: &str,
+        active: bool,
+    ) -> AppResult<()> {
+        actor.require(Area::Staff, Access::Write)?;
+        if actor.id == Some(id) {
+            return Err(AppError::Conflict("own_account"));
+        }
+        let role = Role::parse(role).ok_or_else(|| AppError::field("role", "required"))?;
+        let before = staff::find(&self.db, id).await?.ok_or(AppError::NotFound)?;
+        let now = Utc::now();
+        let mut tx = self.db.begin().await?;
+        staff::set_role(&mut tx, id, role.as_str(), active, now).await?;
+        let owners = staff::active_owner_count(&mut tx).await?;
+        if owners == 0 {
+            return Err(AppError::Conflict("last_owner"));
+        }
+        audit::record(
+            &mut tx,
+            &NewAudit {
+                before: Some(
+                    serde_json::json!({ "role": before.role, "active": before.is_active })
+                        .to_string(),
+                ),
+                after: Some(
+                    serde_json::json!({ "role": role.as_str(), "active": active }).to_string(),
+                ),
+                ..actor.entry("staff.role", "staff", &id.to_string())
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Clears an account's 2FA (lost phone): its next login enrols again.
+    pub async fn reset_staff_account_2fa(&self, actor: &StaffActor, id: i64) -> AppResult<()> {
+        actor.require(Area::Staff, Access::Write)?;
+        let account = staff::find(&self.db, id).await?.ok_or(AppError::NotFound)?;
+        let now = Utc::now();
+        let mut tx = self.db.begin().await?;
+        staff::set_totp_secret(&mut tx, id, None, now).await?;
+        audit::record(
+            &mut tx,
+            &actor.entry("staff.2fa_reset", "staff", &account.email),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

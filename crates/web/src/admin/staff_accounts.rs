@@ -1,0 +1,179 @@
+//! Staff accounts page (owner): list, add (the first password shown once), role and access
+//! changes, 2FA reset.
+
+use super::{Admin, admin_page, with_status};
+use crate::context::Req;
+use crate::errors::WebError;
+use crate::forms::{checked, form_errors, refused_status, see_other, t};
+use crate::router::AppState;
+use crate::session::flash;
+use crate::views::val;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use jangteo_core::staff::{Access, Area, Role};
+use minijinja::{Value, context};
+use serde::Deserialize;
+use tower_sessions::Session;
+
+/// The add form.
+#[derive(Debug, Default, Deserialize)]
+pub struct AddForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    role: String,
+}
+
+/// The change form.
+#[derive(Debug, Default, Deserialize)]
+pub struct ChangeForm {
+    #[serde(default)]
+    role: String,
+    active: Option<String>,
+}
+
+async fn staff_page(
+    state: &AppState,
+    req: &Req,
+    session: &Session,
+    admin: &Admin,
+    form: Value,
+    errors: Value,
+    created: Option<(String, String)>,
+) -> Result<Response, WebError> {
+    let accounts = state.app.staff_accounts(&admin.actor).await?;
+    let roles: Vec<Value> = Role::ALL
+        .iter()
+        .map(|r| context! { code => r.as_str(), label => t(state, req, &format!("admin.role.{}", r.as_str())) })
+        .collect();
+    admin_page(state, req, session, Some(admin), "admin/staff.html", "admin.nav.staff", context! {
+        accounts => accounts.iter().map(|a| context! {
+            id => a.id, email => &a.email, name => &a.name, role => &a.role,
+            role_label => t(state, req, &format!("admin.role.{}", a.role)),
+            active => a.is_active, enrolled => a.totp_enabled_at.is_some(),
+            last_login_at => a.last_login_at.map(|d| d.to_rfc3339()), last_login_ip => &a.last_login_ip,
+            is_me => a.id == admin.row.id,
+        }).collect::<Vec<_>>(),
+        roles => roles,
+        can_write => admin.actor.can(Area::Staff, Access::Write),
+        form => form, errors => errors,
+        created => created.map(|(email, password)| context! { email => email, password => password }),
+    })
+    .await
+}
+
+/// GET /admin/staff
+pub async fn list(
+    State(state): State<AppState>,
+    req: Req,
+    session: Session,
+    admin: Admin,
+) -> Result<Response, WebError> {
+    staff_page(
+        &state,
+        &req,
+        &session,
+        &admin,
+        context! {},
+        context! {},
+        None,
+    )
+    .await
+}
+
+/// POST /admin/staff
+pub async fn add(
+    State(state): State<AppState>,
+    req: Req,
+    session: Session,
+    admin: Admin,
+    Form(form): Form<AddForm>,
+) -> Result<Response, WebError> {
+    match state
+        .app
+        .add_staff_account(&admin.actor, &form.email, &form.name, &form.role)
+        .await
+    {
+        // The password is on this response only: never stored in the clear, never redirected.
+        Ok(password) => {
+            staff_page(
+                &state,
+                &req,
+                &session,
+                &admin,
+                context! {},
+                context! {},
+                Some((form.email.trim().to_lowercase(), password)),
+            )
+            .await
+        }
+        Err(e) => match form_errors(&state, &req, &e) {
+            Some(errors) => Ok(with_status(
+                staff_page(
+                    &state,
+                    &req,
+                    &session,
+                    &admin,
+                    context! { email => &form.email, name => &form.name, role => &form.role },
+                    val(errors),
+                    None,
+                )
+                .await?,
+                refused_status(&e),
+            )),
+            None => Err(e.into()),
+        },
+    }
+}
+
+/// POST /admin/staff/{id}
+pub async fn change(
+    State(state): State<AppState>,
+    req: Req,
+    session: Session,
+    admin: Admin,
+    Path(id): Path<i64>,
+    Form(form): Form<ChangeForm>,
+) -> Result<Response, WebError> {
+    match state
+        .app
+        .update_staff_account(&admin.actor, id, &form.role, checked(&form.active))
+        .await
+    {
+        Ok(()) => {
+            flash(&session, "success", "admin.flash.staff_changed").await;
+            Ok(see_other("/admin/staff"))
+        }
+        Err(e) => match form_errors(&state, &req, &e) {
+            Some(errors) => Ok(with_status(
+                staff_page(
+                    &state,
+                    &req,
+                    &session,
+                    &admin,
+                    context! {},
+                    val(errors),
+                    None,
+                )
+                .await?,
+                refused_status(&e),
+            )),
+            None => Err(e.into()),
+        },
+    }
+}
+
+/// POST /admin/staff/{id}/reset-2fa
+pub async fn reset_2fa(
+    State(state): State<AppState>,
+    session: Session,
+    admin: Admin,
+    Path(id): Path<i64>,
+) -> Result<Response, WebError> {
+    state.app.reset_staff_account_2fa(&admin.actor, id).await?;
+    flash(&session, "success", "admin.flash.staff_2fa_reset").await;
+    Ok(see_other("/admin/staff"))
+}
