@@ -132,3 +132,227 @@ pub async fn published_pages(db: &Db) -> DbResult<Vec<PageRow>> {
     )
     .context("listing pages")
 }
+
+/// A page as the back office edits it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct PageAdminRow {
+    /// Primary key.
+    pub id: i64,
+    /// URL slug.
+    pub slug: String,
+    /// Title.
+    pub title: String,
+    /// Sanitised body.
+    pub body_html: String,
+    /// Shown in the shop.
+    pub is_published: bool,
+    /// Last change.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Every page, published or not, by slug.
+pub async fn all_pages(db: &Db) -> DbResult<Vec<PageAdminRow>> {
+    read_all!(
+        db,
+        PageAdminRow,
+        "SELECT id, slug, title, body_html, is_published, updated_at FROM pages ORDER BY slug"
+    )
+    .context("listing all pages")
+}
+
+/// A page by id.
+pub async fn page_by_id(db: &Db, id: i64) -> DbResult<Option<PageAdminRow>> {
+    read_optional!(
+        db,
+        PageAdminRow,
+        "SELECT id, slug, title, body_html, is_published, updated_at FROM pages WHERE id = $1",
+        id
+    )
+    .context("loading page")
+}
+
+/// Saves a page (new when `id` is none); false when the slug belongs to another page.
+pub async fn save_page(
+    tx: &mut Tx,
+    id: Option<i64>,
+    slug: &str,
+    title: &str,
+    body_html: &str,
+    is_published: bool,
+    now: DateTime<Utc>,
+) -> DbResult<Option<i64>> {
+    let taken = tx_scalar_optional!(tx, i64, "SELECT id FROM pages WHERE slug = $1", slug)
+        .context("checking page slug")?;
+    if taken.is_some_and(|other| Some(other) != id) {
+        return Ok(None);
+    }
+    match id {
+        Some(id) => tx_execute!(
+            tx,
+            "UPDATE pages SET slug = $2, title = $3, body_html = $4, is_published = $5, updated_at = $6
+             WHERE id = $1",
+            id,
+            slug,
+            title,
+            body_html,
+            is_published,
+            now
+        )
+        .context("updating page")
+        .map(|n| (n == 1).then_some(id)),
+        None => tx_scalar!(
+            tx,
+            i64,
+            "INSERT INTO pages (slug, title, body_html, is_published, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
+            slug,
+            title,
+            body_html,
+            is_published,
+            now
+        )
+        .context("inserting page")
+        .map(Some),
+    }
+}
+
+/// A notice or an event.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct PostRow {
+    /// Id.
+    pub id: i64,
+    /// `notice` or `event`.
+    pub kind: String,
+    /// Title.
+    pub title: String,
+    /// Sanitised body.
+    pub body_html: String,
+    /// Banner image (media content hash), events.
+    pub banner_hash: Option<String>,
+    /// Event start.
+    pub starts_at: Option<DateTime<Utc>>,
+    /// Event end.
+    pub ends_at: Option<DateTime<Utc>>,
+    /// Listed first.
+    pub is_pinned: bool,
+    /// Shown in the shop.
+    pub is_published: bool,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+    /// Last change.
+    pub updated_at: DateTime<Utc>,
+}
+
+const POST_COLUMNS: &str = "SELECT id, kind, title, body_html, banner_hash, starts_at, ends_at, is_pinned, \
+     is_published, created_at, updated_at FROM posts";
+
+/// What a post stores.
+#[derive(Debug, Clone)]
+pub struct PostInput<'a> {
+    /// `notice` or `event`.
+    pub kind: &'a str,
+    /// Title.
+    pub title: &'a str,
+    /// Sanitised body.
+    pub body_html: &'a str,
+    /// Banner.
+    pub banner_hash: Option<&'a str>,
+    /// Event start.
+    pub starts_at: Option<DateTime<Utc>>,
+    /// Event end.
+    pub ends_at: Option<DateTime<Utc>>,
+    /// Pinned.
+    pub is_pinned: bool,
+    /// Published.
+    pub is_published: bool,
+}
+
+/// Saves a post (new when `id` is none); returns its id (none: no such post).
+pub async fn save_post(
+    tx: &mut Tx,
+    id: Option<i64>,
+    p: &PostInput<'_>,
+    now: DateTime<Utc>,
+) -> DbResult<Option<i64>> {
+    match id {
+        Some(id) => tx_execute!(
+            tx,
+            "UPDATE posts SET title = $2, body_html = $3, banner_hash = $4, starts_at = $5, ends_at = $6,
+                 is_pinned = $7, is_published = $8, updated_at = $9
+             WHERE id = $1",
+            id,
+            p.title,
+            p.body_html,
+            p.banner_hash,
+            p.starts_at,
+            p.ends_at,
+            p.is_pinned,
+            p.is_published,
+            now
+        )
+        .context("updating post")
+        .map(|n| (n == 1).then_some(id)),
+        None => tx_scalar!(
+            tx,
+            i64,
+            "INSERT INTO posts (kind, title, body_html, banner_hash, starts_at, ends_at, is_pinned,
+                 is_published, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
+            p.kind,
+            p.title,
+            p.body_html,
+            p.banner_hash,
+            p.starts_at,
+            p.ends_at,
+            p.is_pinned,
+            p.is_published,
+            now
+        )
+        .context("inserting post")
+        .map(Some),
+    }
+}
+
+/// A post by id.
+pub async fn post(db: &Db, id: i64) -> DbResult<Option<PostRow>> {
+    read_optional!(
+        db,
+        PostRow,
+        sqlx::AssertSqlSafe(format!("{POST_COLUMNS} WHERE id = $1")),
+        id
+    )
+    .context("loading post")
+}
+
+/// Posts of a kind (`only_published`: what the shop shows), pinned first then newest, and their
+/// number.
+pub async fn posts(
+    db: &Db,
+    kind: &str,
+    only_published: bool,
+    limit: i64,
+    offset: i64,
+) -> DbResult<(Vec<PostRow>, i64)> {
+    let rows = read_all!(
+        db,
+        PostRow,
+        sqlx::AssertSqlSafe(format!(
+            "{POST_COLUMNS} WHERE kind = $1 AND (is_published OR NOT $2)
+             ORDER BY is_pinned DESC, id DESC LIMIT $3 OFFSET $4"
+        )),
+        kind,
+        only_published,
+        limit,
+        offset
+    )
+    .context("listing posts")?;
+    let total = read_scalar!(
+        db,
+        i64,
+        "SELECT COUNT(*) FROM posts WHERE kind = $1 AND (is_published OR NOT $2)",
+        kind,
+        only_published
+    )
+    .context("counting posts")?;
+    Ok((rows, total))
+}

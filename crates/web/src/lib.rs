@@ -18,6 +18,7 @@ mod ops;
 mod order_views;
 mod orders;
 mod page_cache;
+mod posts;
 mod router;
 mod seo;
 mod server;

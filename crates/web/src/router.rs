@@ -7,7 +7,7 @@ use crate::i18n::Messages;
 use crate::session::DbSessionStore;
 use crate::{
     account, admin, cart_pages, checkout, errors, inquiries, limits, media, ops, orders,
-    page_cache, seo, shop,
+    page_cache, posts, seo, shop,
 };
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -118,6 +118,11 @@ impl AppState {
             "admin/members.html",
             "admin/member.html",
             "admin/staff.html",
+            "admin/content.html",
+            "admin/page_edit.html",
+            "admin/post_edit.html",
+            "shop/posts.html",
+            "shop/post.html",
         ] {
             env.get_template(name)
                 .map_err(|e| format!("template {name}: {e}"))?;
@@ -160,6 +165,10 @@ pub fn router(state: AppState) -> Router {
     let pages = Router::new()
         .merge(cached_pages)
         .route("/search", get(shop::search_products))
+        .route("/notices", get(posts::list))
+        .route("/notices/{id}", get(posts::show))
+        .route("/events", get(posts::list))
+        .route("/events/{id}", get(posts::show))
         .route(
             "/account/signup",
             get(account::new_signup).post(account::create_signup),

@@ -2,6 +2,7 @@
 //! with TOTP 2FA (axum-login over staff accounts), a layout whose menu follows the role's
 //! permissions, and the pages.
 
+mod content;
 mod login;
 mod members;
 mod orders;
@@ -160,11 +161,12 @@ impl FromRequestParts<AppState> for Admin {
 }
 
 /// Menu entries: (url, message key, area).
-const MENU: [(&str, &str, Area); 9] = [
+const MENU: [(&str, &str, Area); 10] = [
     ("/admin", "admin.nav.dashboard", Area::Dashboard),
     ("/admin/orders", "admin.nav.orders", Area::Orders),
     ("/admin/members", "admin.nav.members", Area::Members),
     ("/admin/inquiries", "admin.nav.inquiries", Area::Inquiries),
+    ("/admin/content", "admin.nav.content", Area::Content),
     (
         "/admin/templates",
         "admin.nav.templates",
@@ -294,6 +296,20 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/admin/members/{id}/points", post(members::adjust_points))
         .route("/admin/members/{id}/grade", post(members::change_grade))
         .route("/admin/members/{id}/coupons", post(members::issue_coupon))
+        .route("/admin/content", get(content::index))
+        .route("/admin/pages", post(content::create_page))
+        .route("/admin/pages/new", get(content::new_page))
+        .route(
+            "/admin/pages/{id}",
+            get(content::edit_page).post(content::update_page),
+        )
+        .route("/admin/posts/{kind}", post(content::create_post))
+        .route("/admin/posts/{kind}/new", get(content::new_post))
+        .route(
+            "/admin/posts/{kind}/{id}",
+            get(content::edit_post).post(content::update_post),
+        )
+        .route("/admin/media", post(content::upload_image))
         .route("/admin/inquiries", get(pages::inquiries))
         .route("/admin/inquiries/{id}", get(pages::inquiry))
         .route("/admin/inquiries/{id}/answer", post(pages::answer_inquiry))

@@ -181,7 +181,7 @@ async fn repeated_failures_lock_the_account_for_a_while(backend: Backend) {
 }
 
 /// Pages per area (GET) and one change per writable area (POST), for the matrix.
-const PAGES: [(Area, &str); 9] = [
+const PAGES: [(Area, &str); 10] = [
     (Area::Dashboard, "/admin"),
     (Area::Orders, "/admin/orders"),
     (Area::Members, "/admin/members"),
@@ -191,6 +191,7 @@ const PAGES: [(Area, &str); 9] = [
     (Area::Jobs, "/admin/jobs"),
     (Area::Audit, "/admin/audit"),
     (Area::Staff, "/admin/staff"),
+    (Area::Content, "/admin/content"),
 ];
 
 async fn every_role_gets_exactly_its_areas(backend: Backend) {
@@ -223,6 +224,11 @@ async fn every_role_gets_exactly_its_areas(backend: Backend) {
         // Changes need write access: refused ones are 403 and change nothing.
         let writes = [
             (Area::Jobs, "/admin/jobs/999999/retry", vec![]),
+            (
+                Area::Content,
+                "/admin/pages",
+                vec![("title", ""), ("slug", "x"), ("body_html", "")],
+            ),
             (
                 Area::Orders,
                 "/admin/orders/20200101-AAAAAA/memos",

@@ -1,0 +1,96 @@
+// Back-office rich-text editor: a contenteditable area over the `body_html` textarea, a small
+// toolbar (headings, bold/italic, lists, links, images by upload or paste, video embeds). No build
+// step; the server cleans whatever is submitted.
+(function () {
+  "use strict";
+  var text = window.RTE_TEXT || {};
+
+  function upload(url, file) {
+    var data = new FormData();
+    data.append("file", file);
+    return fetch(url, { method: "POST", body: data, credentials: "same-origin" }).then(function (r) {
+      if (!r.ok) throw new Error("upload failed");
+      return r.json();
+    });
+  }
+
+  function escapeAttr(s) {
+    return String(s).replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
+  }
+
+  document.querySelectorAll("[data-rte]").forEach(function (root) {
+    var toolbar = root.querySelector(".rte__toolbar");
+    var area = root.querySelector("[data-area]");
+    var source = root.querySelector("textarea");
+    var fileInput = root.querySelector("[data-file]");
+    var uploadUrl = root.getAttribute("data-upload-url");
+    area.innerHTML = source.value;
+    toolbar.hidden = false;
+    area.hidden = false;
+    source.hidden = true;
+    var sync = function () { source.value = area.innerHTML; };
+    area.addEventListener("input", sync);
+    var form = root.closest("form");
+    if (form) form.addEventListener("submit", sync);
+
+    function insertImage(file) {
+      upload(uploadUrl, file).then(function (res) {
+        area.focus();
+        document.execCommand("insertHTML", false, '<img src="' + escapeAttr(res.url) + '" alt="">');
+        sync();
+      }).catch(function () { window.alert(text.failed || "Upload failed"); });
+    }
+
+    toolbar.addEventListener("click", function (e) {
+      var button = e.target.closest("button[data-cmd]");
+      if (!button) return;
+      var cmd = button.getAttribute("data-cmd");
+      area.focus();
+      if (cmd === "link") {
+        var url = window.prompt(text.link || "URL");
+        if (url) document.execCommand("createLink", false, url);
+      } else if (cmd === "image") {
+        fileInput.click();
+      } else if (cmd === "video") {
+        var v = window.prompt(text.video || "YouTube URL");
+        var m = v && v.match(/(?:youtu\.be\/|v=|embed\/)([\w-]{6,})/);
+        if (m) {
+          document.execCommand("insertHTML", false,
+            '<iframe src="https://www.youtube.com/embed/' + m[1] + '" width="560" height="315" allowfullscreen></iframe><p></p>');
+        }
+      } else {
+        document.execCommand(cmd, false, button.getAttribute("data-value"));
+      }
+      sync();
+    });
+    fileInput.addEventListener("change", function () {
+      if (fileInput.files[0]) insertImage(fileInput.files[0]);
+      fileInput.value = "";
+    });
+    area.addEventListener("paste", function (e) {
+      var items = (e.clipboardData && e.clipboardData.files) || [];
+      for (var i = 0; i < items.length; i++) {
+        if (items[i].type.indexOf("image/") === 0) {
+          e.preventDefault();
+          insertImage(items[i]);
+          return;
+        }
+      }
+    });
+  });
+
+  // Event banners: upload, then keep the hash in the form.
+  document.querySelectorAll("[data-banner]").forEach(function (box) {
+    var input = box.querySelector("[data-banner-file]");
+    var hash = box.querySelector("[data-banner-hash]");
+    var preview = box.querySelector("[data-banner-preview]");
+    input.addEventListener("change", function () {
+      if (!input.files[0]) return;
+      upload("/admin/media", input.files[0]).then(function (res) {
+        hash.value = res.hash;
+        preview.src = res.url;
+        preview.hidden = false;
+      }).catch(function () { window.alert(text.failed || "Upload failed"); });
+    });
+  });
+})();

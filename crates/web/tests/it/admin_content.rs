@@ -1,0 +1,256 @@
+//! CMS: pages, notices and events saved through the back office come out clean (XSS payloads
+//! harmless), show in the shop, and every save is audited; the editor's image upload stores the
+//! image; on SQLite and PostgreSQL.
+
+use crate::fixture_app;
+use jangteo_testkit::shopper::{Shopper, staff_session};
+use jangteo_testkit::{Backend, on_both_backends};
+
+const PAYLOAD: &str = "<h2>배송 안내</h2>\
+    <p style=\"text-align:center;font-family:Comic Sans MS;position:fixed\" onclick=\"alert(1)\">평일 2시 이전 주문은 당일 출고</p>\
+    <script>alert('xss')</script><img src=x onerror=alert(1)>\
+    <a href=\"javascript:alert(1)\">클릭</a><a href=\"https://example.com/guide\">안내</a>\
+    <iframe src=\"https://evil.example/\"></iframe>\
+    <iframe src=\"https://www.youtube.com/embed/abc123\"></iframe>";
+
+fn assert_harmless(html: &str) {
+    let lower = html.to_lowercase();
+    for bad in [
+        "<script",
+        "onerror",
+        "onclick",
+        "javascript:",
+        "evil.example",
+        "position:fixed",
+        "font-family",
+    ] {
+        assert!(!lower.contains(bad), "{bad} survived in {html}");
+    }
+}
+
+/// A multipart body with one file field.
+fn multipart(file: &[u8]) -> (String, Vec<u8>) {
+    let boundary = "jangteoboundary7";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(file);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+fn picture() -> Vec<u8> {
+    jangteo_media::demo_banner([200, 30, 30], 1)
+}
+
+async fn staff_edit_pages_notices_and_events(backend: Backend) {
+    let Some((t, _)) = fixture_app(backend).await else {
+        return;
+    };
+    let (marketer, _) = staff_session(&t, "mkt@example.com", "marketing").await;
+    let (cs, _) = staff_session(&t, "cs@example.com", "cs").await;
+    let visitor = Shopper::new(&t.url(""));
+
+    // A new page with a hostile body: saved clean, shown in the shop at its address.
+    let saved = marketer
+        .post(
+            "/admin/pages",
+            &[
+                ("title", "배송 안내"),
+                ("slug", "shipping-guide"),
+                ("body_html", PAYLOAD),
+                ("published", "true"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let page = visitor.get("/pages/shipping-guide").await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("평일 2시 이전 주문은 당일 출고"));
+    assert!(page.body.contains("text-align:center"));
+    assert!(page.body.contains("https://www.youtube.com/embed/abc123"));
+    assert!(page.body.contains("rel=\"noopener noreferrer\""));
+    let body = page
+        .body
+        .split("cms-page__body\">")
+        .nth(1)
+        .unwrap()
+        .split("</article>")
+        .next()
+        .unwrap();
+    assert_harmless(body);
+    // The stored body is the clean one too.
+    let stored = jangteo_db::content::published_page(&t.app.db, "shipping-guide")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_harmless(&stored.body_html);
+
+    // A taken or malformed address is refused with the typed title kept.
+    let taken = marketer
+        .post(
+            "/admin/pages",
+            &[
+                ("title", "다른 페이지"),
+                ("slug", "shipping-guide"),
+                ("body_html", ""),
+            ],
+        )
+        .await;
+    assert_eq!(taken.status, 422);
+    assert!(taken.body.contains("이미 쓰고 있는 주소입니다") && taken.body.contains("다른 페이지"));
+    let bad = marketer
+        .post(
+            "/admin/pages",
+            &[("title", "x"), ("slug", "배송 안내"), ("body_html", "")],
+        )
+        .await;
+    assert_eq!(bad.status, 422);
+
+    // CS may not edit content.
+    assert_eq!(cs.get("/admin/content").await.status, 403);
+    assert_eq!(
+        cs.post(
+            "/admin/pages",
+            &[("title", "t"), ("slug", "t"), ("body_html", "")]
+        )
+        .await
+        .status,
+        403
+    );
+
+    // A notice: listed and readable; a draft stays hidden.
+    let notice = marketer
+        .post(
+            "/admin/posts/notice",
+            &[
+                ("title", "설 연휴 배송 안내"),
+                (
+                    "body_html",
+                    "<p>연휴 기간에는 출고가 쉽니다.</p><script>x</script>",
+                ),
+                ("pinned", "true"),
+                ("published", "true"),
+            ],
+        )
+        .await;
+    assert_eq!(notice.status, 303);
+    let notice_id: i64 = notice
+        .location
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    marketer
+        .post(
+            "/admin/posts/notice",
+            &[("title", "작성 중인 공지"), ("body_html", "<p>초안</p>")],
+        )
+        .await;
+    let notices = visitor.get("/notices").await;
+    assert_eq!(notices.status, 200);
+    assert!(notices.body.contains("설 연휴 배송 안내") && !notices.body.contains("작성 중인 공지"));
+    let one = visitor.get(&format!("/notices/{notice_id}")).await;
+    assert!(one.body.contains("연휴 기간에는 출고가 쉽니다.") && !one.body.contains("<script>x"));
+    assert_eq!(
+        visitor.get(&format!("/events/{notice_id}")).await.status,
+        404
+    );
+
+    // An event needs a sensible period; with one it shows the period and banner.
+    let wrong = marketer
+        .post(
+            "/admin/posts/event",
+            &[
+                ("title", "겨울 세일"),
+                ("starts_on", "2026-12-10"),
+                ("ends_on", "2026-12-01"),
+                ("body_html", ""),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status, 422);
+    assert!(
+        wrong
+            .body
+            .contains("종료일은 시작일과 같거나 뒤여야 합니다")
+    );
+    // The editor's upload: an image in, its media URL out.
+    let (content_type, upload) = multipart(&picture());
+    let uploaded = jangteo_testkit::server::client()
+        .post(t.url("/admin/media"))
+        .header("cookie", marketer.admin_cookie().unwrap())
+        .header("origin", t.url("").trim_end_matches('/'))
+        .header("sec-fetch-site", "same-origin")
+        .header("content-type", content_type)
+        .body(upload)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(uploaded.status(), 200);
+    let json: serde_json::Value = uploaded.json().await.unwrap();
+    let hash = json["hash"].as_str().unwrap().to_owned();
+    assert!(json["url"].as_str().unwrap().contains(&hash));
+    let (content_type, not_image) = multipart(b"not an image");
+    let refused = jangteo_testkit::server::client()
+        .post(t.url("/admin/media"))
+        .header("cookie", marketer.admin_cookie().unwrap())
+        .header("content-type", content_type)
+        .body(not_image)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 422);
+    let event = marketer
+        .post(
+            "/admin/posts/event",
+            &[
+                ("title", "겨울 세일"),
+                ("starts_on", "2026-12-01"),
+                ("ends_on", "2026-12-10"),
+                ("banner_hash", &hash),
+                (
+                    "body_html",
+                    &format!(
+                        "<p>최대 50%</p><img src=\"{}\">",
+                        json["url"].as_str().unwrap()
+                    ),
+                ),
+                ("published", "true"),
+            ],
+        )
+        .await;
+    assert_eq!(event.status, 303, "{}", event.body);
+    let events = visitor.get("/events").await.body;
+    assert!(events.contains("겨울 세일") && events.contains("2026-12-01 ~ 2026-12-10"));
+    assert!(events.contains(&hash), "banner shown");
+
+    // Every save is in the audit log with the cleaned body.
+    let (entries, _) = jangteo_db::audit::search(
+        &t.app.db,
+        &jangteo_db::audit::AuditFilter {
+            action_prefix: "content.".into(),
+            ..Default::default()
+        },
+        20,
+        0,
+    )
+    .await
+    .unwrap();
+    let actions: Vec<&str> = entries.iter().map(|e| e.action.as_str()).collect();
+    for action in [
+        "content.page",
+        "content.notice",
+        "content.event",
+        "content.image",
+    ] {
+        assert!(actions.contains(&action), "{action} in {actions:?}");
+    }
+    let page_entry = entries.iter().find(|e| e.action == "content.page").unwrap();
+    assert_harmless(page_entry.after_data.as_deref().unwrap());
+}
+
+on_both_backends!(staff_edit_pages_notices_and_events);
