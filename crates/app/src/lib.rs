@@ -22,6 +22,7 @@ pub mod media;
 pub mod members;
 pub mod notify;
 pub mod order_chores;
+pub mod order_files;
 pub mod orders;
 pub mod passwords;
 pub mod payments;

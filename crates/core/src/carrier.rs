@@ -50,6 +50,38 @@ pub fn carrier(code: &str) -> Option<&'static Carrier> {
     CARRIERS.iter().find(|c| c.code == code)
 }
 
+/// The carrier a spreadsheet names: its code (`cj`) or its name with or without spaces and the
+/// usual short forms (`CJ대한통운`, `대한통운`, `한진`, `우체국`), case-insensitive.
+pub fn carrier_named(raw: &str) -> Option<&'static Carrier> {
+    let key: String = raw
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_lowercase();
+    if key.is_empty() {
+        return None;
+    }
+    let alias = match key.as_str() {
+        "대한통운" | "cj" | "cj택배" => "cj",
+        "한진" => "hanjin",
+        "롯데" | "롯데글로벌로지스" => "lotte",
+        "우체국" | "우편" => "epost",
+        "로젠" => "logen",
+        "경동" => "kdexp",
+        _ => "",
+    };
+    CARRIERS.iter().find(|c| {
+        c.code == key
+            || c.code == alias
+            || c.name
+                .chars()
+                .filter(|ch| !ch.is_whitespace())
+                .collect::<String>()
+                .to_lowercase()
+                == key
+    })
+}
+
 /// The public tracking link of a waybill (digits only are used), if the carrier is known and the
 /// waybill has digits.
 pub fn tracking_url(code: &str, waybill: &str) -> Option<String> {
@@ -70,5 +102,15 @@ mod tests {
         );
         assert_eq!(tracking_url("nope", "1"), None);
         assert_eq!(tracking_url("cj", "abc"), None);
+    }
+
+    #[test]
+    fn carriers_are_found_by_code_name_or_short_name() {
+        assert_eq!(carrier_named("cj").map(|c| c.code), Some("cj"));
+        assert_eq!(carrier_named("CJ대한통운").map(|c| c.code), Some("cj"));
+        assert_eq!(carrier_named(" 한진 ").map(|c| c.code), Some("hanjin"));
+        assert_eq!(carrier_named("우체국택배").map(|c| c.code), Some("epost"));
+        assert_eq!(carrier_named("DHL"), None);
+        assert_eq!(carrier_named(""), None);
     }
 }

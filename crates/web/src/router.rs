@@ -119,6 +119,7 @@ impl AppState {
             "admin/member.html",
             "admin/staff.html",
             "admin/content.html",
+            "admin/waybills.html",
             "admin/page_edit.html",
             "admin/post_edit.html",
             "shop/posts.html",

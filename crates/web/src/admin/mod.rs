@@ -285,6 +285,12 @@ pub fn router(state: &AppState) -> Router<AppState> {
         )
         .route("/admin/logout", post(login::logout))
         .route("/admin/orders", get(orders::list))
+        .route("/admin/orders.xlsx", get(orders::export))
+        .route(
+            "/admin/orders/waybills",
+            get(orders::waybills).post(orders::preview_waybills),
+        )
+        .route("/admin/orders/waybills/apply", post(orders::apply_waybills))
         .route("/admin/orders/{number}", get(orders::show))
         .route("/admin/orders/{number}/action", post(orders::act))
         .route("/admin/orders/{number}/memos", post(orders::add_memo))

@@ -63,23 +63,8 @@ pub async fn list(
     admin: Admin,
     Query(q): Query<OrdersQuery>,
 ) -> Result<Response, WebError> {
-    let status = if OrderStatus::ALL.iter().any(|s| s.as_str() == q.status) {
-        q.status.clone()
-    } else {
-        String::new()
-    };
-    let method = if jangteo_app::orders::PAYMENT_METHODS.contains(&q.method.as_str()) {
-        q.method.clone()
-    } else {
-        String::new()
-    };
-    let query = OrderQuery {
-        status: status.clone(),
-        method: method.clone(),
-        from: date(&q.from),
-        to: date(&q.to),
-        keyword: q.q.clone(),
-    };
+    let query = order_query(&q);
+    let (status, method) = (query.status.clone(), query.method.clone());
     let list = state
         .app
         .staff_orders(&admin.actor, &query, q.page.unwrap_or(1), 30)
@@ -108,6 +93,9 @@ pub async fn list(
     admin_page(&state, &req, &session, Some(&admin), "admin/orders.html", "admin.nav.orders", context! {
         orders => rows, pagination => val(pagination),
         filter => context! { status => status, method => method, from => &q.from, to => &q.to, q => &q.q },
+        export_url => format!("/admin/orders.xlsx?{params}"),
+        can_export => admin.actor.can(Area::Orders, Access::Write) || admin.actor.can(Area::PersonalData, Access::Read),
+        can_write => admin.actor.can(Area::Orders, Access::Write),
         statuses => OrderStatus::ALL.iter().map(|s| context! { code => s.as_str(), label => status_label(&state, &req, s.as_str()) }).collect::<Vec<_>>(),
         methods => jangteo_app::orders::PAYMENT_METHODS.iter().map(|m| context! { code => *m, label => method_label(&state, &req, m) }).collect::<Vec<_>>(),
     })
@@ -360,6 +348,193 @@ pub async fn packing_slip(
         "admin/packing_slip.html",
         "admin.packing_slip",
         context! { order => view },
+    )
+    .await
+}
+
+fn order_query(q: &OrdersQuery) -> OrderQuery {
+    OrderQuery {
+        status: if OrderStatus::ALL.iter().any(|s| s.as_str() == q.status) {
+            q.status.clone()
+        } else {
+            String::new()
+        },
+        method: if jangteo_app::orders::PAYMENT_METHODS.contains(&q.method.as_str()) {
+            q.method.clone()
+        } else {
+            String::new()
+        },
+        from: date(&q.from),
+        to: date(&q.to),
+        keyword: q.q.clone(),
+    }
+}
+
+/// GET /admin/orders.xlsx?…: the filtered orders as a workbook.
+pub async fn export(
+    State(state): State<AppState>,
+    admin: Admin,
+    Query(q): Query<OrdersQuery>,
+) -> Result<Response, WebError> {
+    use axum::response::IntoResponse;
+    let bytes = state
+        .app
+        .export_orders_xlsx(&admin.actor, &order_query(&q))
+        .await?;
+    let name = format!(
+        "orders-{}.xlsx",
+        jangteo_core::time::business_date(chrono::Utc::now()).format("%Y%m%d")
+    );
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+            (
+                axum::http::header::CACHE_CONTROL,
+                "private, no-store".to_owned(),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+fn waybill_results(
+    state: &AppState,
+    req: &Req,
+    results: &[jangteo_app::order_files::WaybillResult],
+) -> Vec<Value> {
+    results
+        .iter()
+        .map(|r| context! {
+            line => r.row.line, number => &r.row.number, carrier => &r.row.carrier, waybill => &r.row.waybill,
+            ok => r.error.is_none(),
+            message => r.error.map(|code| t(state, req, &format!("admin.waybill_error.{code}"))),
+        })
+        .collect()
+}
+
+async fn waybill_page(
+    state: &AppState,
+    req: &Req,
+    session: &Session,
+    admin: &Admin,
+    extra: Value,
+) -> Result<Response, WebError> {
+    admin.require(Area::Orders, Access::Write)?;
+    admin_page(
+        state,
+        req,
+        session,
+        Some(admin),
+        "admin/waybills.html",
+        "admin.waybills_title",
+        extra,
+    )
+    .await
+}
+
+/// GET /admin/orders/waybills
+pub async fn waybills(
+    State(state): State<AppState>,
+    req: Req,
+    session: Session,
+    admin: Admin,
+) -> Result<Response, WebError> {
+    waybill_page(&state, &req, &session, &admin, context! {}).await
+}
+
+/// POST /admin/orders/waybills (multipart `file`): the dry run.
+pub async fn preview_waybills(
+    State(state): State<AppState>,
+    req: Req,
+    session: Session,
+    admin: Admin,
+    mut multipart: axum::extract::Multipart,
+) -> Result<Response, WebError> {
+    admin.require(Area::Orders, Access::Write)?;
+    let mut file: Option<(String, Vec<u8>)> = None;
+    while let Ok(Some(field)) = multipart.next_field().await {
+        if field.name() == Some("file") {
+            let name = field.file_name().unwrap_or("").to_owned();
+            let bytes = field.bytes().await.map_err(|e| {
+                WebError::Internal(jangteo_app::AppError::Invalid(format!("upload: {e}")))
+            })?;
+            file = Some((name, bytes.to_vec()));
+        }
+    }
+    let parsed = match &file {
+        Some((name, bytes)) if !bytes.is_empty() => {
+            jangteo_app::order_files::read_waybill_sheet(name, bytes)
+        }
+        _ => Err(jangteo_app::AppError::field("file", "required")),
+    };
+    let rows = match parsed {
+        Ok(rows) => rows,
+        Err(e) => {
+            let errors = form_errors(&state, &req, &e).unwrap_or_default();
+            return Ok(with_status(
+                waybill_page(
+                    &state,
+                    &req,
+                    &session,
+                    &admin,
+                    context! { errors => val(errors) },
+                )
+                .await?,
+                refused_status(&e),
+            ));
+        }
+    };
+    let results = state.app.check_waybills(&admin.actor, &rows).await?;
+    let ok = results.iter().filter(|r| r.error.is_none()).count();
+    waybill_page(
+        &state,
+        &req,
+        &session,
+        &admin,
+        context! {
+            preview => true, results => waybill_results(&state, &req, &results),
+            ok_count => ok, error_count => results.len() - ok,
+            rows_json => serde_json::to_string(&rows).unwrap_or_default(),
+        },
+    )
+    .await
+}
+
+/// The apply form: the rows of the dry run (checked again before anything is written).
+#[derive(Debug, Deserialize)]
+pub struct ApplyForm {
+    rows: String,
+}
+
+/// POST /admin/orders/waybills/apply
+pub async fn apply_waybills(
+    State(state): State<AppState>,
+    req: Req,
+    session: Session,
+    admin: Admin,
+    Form(form): Form<ApplyForm>,
+) -> Result<Response, WebError> {
+    let rows: Vec<jangteo_app::order_files::WaybillRow> = serde_json::from_str(&form.rows)
+        .map_err(|_| WebError::Internal(jangteo_app::AppError::field("file", "required")))?;
+    let results = state.app.apply_waybills(&admin.actor, &rows).await?;
+    let ok = results.iter().filter(|r| r.error.is_none()).count();
+    waybill_page(
+        &state,
+        &req,
+        &session,
+        &admin,
+        context! {
+            applied => true, results => waybill_results(&state, &req, &results),
+            ok_count => ok, error_count => results.len() - ok,
+        },
     )
     .await
 }

@@ -28,18 +28,6 @@ fn assert_harmless(html: &str) {
     }
 }
 
-/// A multipart body with one file field.
-fn multipart(file: &[u8]) -> (String, Vec<u8>) {
-    let boundary = "jangteoboundary7";
-    let mut body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n"
-    )
-    .into_bytes();
-    body.extend_from_slice(file);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
-}
-
 fn picture() -> Vec<u8> {
     jangteo_media::demo_banner([200, 30, 30], 1)
 }
@@ -179,7 +167,7 @@ async fn staff_edit_pages_notices_and_events(backend: Backend) {
             .contains("종료일은 시작일과 같거나 뒤여야 합니다")
     );
     // The editor's upload: an image in, its media URL out.
-    let (content_type, upload) = multipart(&picture());
+    let (content_type, upload) = crate::multipart("a.jpg", "image/jpeg", &picture());
     let uploaded = jangteo_testkit::server::client()
         .post(t.url("/admin/media"))
         .header("cookie", marketer.admin_cookie().unwrap())
@@ -194,7 +182,7 @@ async fn staff_edit_pages_notices_and_events(backend: Backend) {
     let json: serde_json::Value = uploaded.json().await.unwrap();
     let hash = json["hash"].as_str().unwrap().to_owned();
     assert!(json["url"].as_str().unwrap().contains(&hash));
-    let (content_type, not_image) = multipart(b"not an image");
+    let (content_type, not_image) = crate::multipart("a.jpg", "image/jpeg", b"not an image");
     let refused = jangteo_testkit::server::client()
         .post(t.url("/admin/media"))
         .header("cookie", marketer.admin_cookie().unwrap())

@@ -187,4 +187,119 @@ async fn staff_find_process_and_annotate_orders(backend: Backend) {
     assert_eq!(cs.get("/admin/orders/20200101-AAAAAA").await.status, 404);
 }
 
-on_both_backends!(staff_find_process_and_annotate_orders);
+async fn upload(t: &TestApp, staff: &Shopper, name: &str, body: &[u8]) -> (u16, String) {
+    let (content_type, body) = crate::multipart(name, "text/csv", body);
+    let response = jangteo_testkit::server::client()
+        .post(t.url("/admin/orders/waybills"))
+        .header("cookie", staff.admin_cookie().unwrap())
+        .header("content-type", content_type)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    (response.status().as_u16(), response.text().await.unwrap())
+}
+
+async fn waybills_in_bulk_and_orders_out_to_excel(backend: Backend) {
+    let Some((t, tshirt)) = shop(backend).await else {
+        return;
+    };
+    let buyer = Shopper::new(&t.url(""));
+    sign_up(&buyer, "buyer@example.com").await;
+    let mut numbers = Vec::new();
+    for _ in 0..3 {
+        add(&buyer, tshirt, 1).await;
+        numbers.push(pay(&buyer, &place(&buyer, &[("payment_method", "card")]).await).await);
+    }
+    let (warehouse, _) = staff_session(&t, "wh@example.com", "warehouse").await;
+    let (a, b, c) = (&numbers[0], &numbers[1], &numbers[2]);
+    let sheet = format!(
+        "주문번호,택배사,송장번호\n{a},CJ대한통운,6543-2109-8765\n{b},한진,abc\n20200101-AAAAAA,cj,123456789012\n{a},cj,123456789012\n{c},DHL,123456789012\n"
+    );
+
+    // The dry run checks every row and writes nothing.
+    let (status, page) = upload(&t, &warehouse, "waybills.csv", sheet.as_bytes()).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(
+        page.contains("처리 가능 1건") && page.contains("오류 4건"),
+        "{page}"
+    );
+    for message in [
+        "송장번호는 숫자 8~20자리여야 합니다.",
+        "없는 주문번호입니다.",
+        "같은 주문번호가 위에 이미 있습니다.",
+        "알 수 없는 택배사입니다.",
+    ] {
+        assert!(page.contains(message), "{message}");
+    }
+    let status_of = |n: String| {
+        let db = t.app.db.clone();
+        async move {
+            jangteo_db::orders::find_by_number(&db, &n)
+                .await
+                .unwrap()
+                .unwrap()
+                .status
+        }
+    };
+    assert_eq!(
+        status_of(a.clone()).await,
+        "paid",
+        "nothing written by the dry run"
+    );
+
+    // Applying ships the good row only and reports each row.
+    let rows = page
+        .split("name=\"rows\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+        .replace("&amp;", "&");
+    let applied = warehouse
+        .post("/admin/orders/waybills/apply", &[("rows", &rows)])
+        .await;
+    assert_eq!(applied.status, 200, "{}", applied.body);
+    assert!(applied.body.contains("발송 처리됨"));
+    assert_eq!(status_of(a.clone()).await, "shipped");
+    assert_eq!(status_of(b.clone()).await, "paid");
+    let shipped = jangteo_db::orders::find_by_number(&t.app.db, a)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(shipped.waybill.as_deref(), Some("654321098765"));
+    assert_eq!(shipped.carrier.as_deref(), Some("cj"));
+    assert_eq!(audited(&t, "order.waybill_import", "").await.len(), 1);
+    // A file that is not a sheet is refused with a reason.
+    let (status, page) = upload(&t, &warehouse, "w.xlsx", b"not a spreadsheet").await;
+    assert_eq!(status, 422);
+    assert!(page.contains("파일을 읽을 수 없습니다"));
+
+    // The filtered orders as .xlsx (a zip), logged with the row count.
+    let xlsx = jangteo_testkit::server::client()
+        .get(t.url("/admin/orders.xlsx?status=paid"))
+        .header("cookie", warehouse.admin_cookie().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(xlsx.status(), 200);
+    assert!(
+        xlsx.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .contains("spreadsheetml")
+    );
+    assert!(xlsx.bytes().await.unwrap().starts_with(b"PK"));
+    let export = &audited(&t, "order.export", "").await[0];
+    assert!(export.after_data.as_deref().unwrap().contains("\"rows\":2"));
+    let (marketer, _) = staff_session(&t, "mkt@example.com", "marketing").await;
+    assert_eq!(marketer.get("/admin/orders.xlsx").await.status, 403);
+}
+
+on_both_backends!(
+    staff_find_process_and_annotate_orders,
+    waybills_in_bulk_and_orders_out_to_excel
+);

@@ -61,3 +61,15 @@ pub fn json_ld(html: &str) -> Vec<serde_json::Value> {
         .map(|body| serde_json::from_str(body.trim()).expect("JSON-LD parses"))
         .collect()
 }
+
+/// A multipart body with one file field `file`: (content type, body).
+pub fn multipart(file_name: &str, content_type: &str, file: &[u8]) -> (String, Vec<u8>) {
+    let boundary = "jangteoboundary7";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: {content_type}\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(file);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
