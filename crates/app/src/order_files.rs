@@ -55,11 +55,10 @@ fn cell_text(cell: &calamine::Data) -> String {
     .to_owned()
 }
 
-/// Reads (number, carrier, waybill) rows from the first sheet of an .xlsx/.xls file or from CSV
-/// text (UTF-8, with or without BOM). A first row that is not an order number is a header.
-pub fn read_waybill_sheet(file_name: &str, bytes: &[u8]) -> AppResult<Vec<WaybillRow>> {
+/// The cells of the first sheet of an .xlsx/.xls file, or of CSV text (UTF-8, with or without
+/// BOM; by file name), each row with the line number a spreadsheet shows.
+pub fn read_cells(file_name: &str, bytes: &[u8]) -> AppResult<Vec<(usize, Vec<String>)>> {
     let lower = file_name.to_lowercase();
-    // (spreadsheet line, cells)
     let raw: Vec<(usize, Vec<String>)> = if lower.ends_with(".xlsx") || lower.ends_with(".xls") {
         let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes.to_vec()))
             .map_err(|_| AppError::field("file", "unreadable_sheet"))?;
@@ -97,6 +96,13 @@ pub fn read_waybill_sheet(file_name: &str, bytes: &[u8]) -> AppResult<Vec<Waybil
         }
         rows
     };
+    Ok(raw)
+}
+
+/// Reads (number, carrier, waybill) rows from a sheet ([`read_cells`]). A first row that is not
+/// an order number is a header.
+pub fn read_waybill_sheet(file_name: &str, bytes: &[u8]) -> AppResult<Vec<WaybillRow>> {
+    let raw = read_cells(file_name, bytes)?;
     let mut rows = Vec::new();
     for (i, (line, cells)) in raw.iter().enumerate() {
         let get = |n: usize| cells.get(n).cloned().unwrap_or_default();

@@ -30,6 +30,7 @@ pub mod promotions;
 pub mod sessions;
 pub mod settings;
 pub mod staff;
+pub mod stock_ledger;
 
 pub use dynamic::{Bind, SqlBuilder};
 pub use error::DbError;

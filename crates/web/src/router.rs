@@ -120,6 +120,8 @@ impl AppState {
             "admin/staff.html",
             "admin/content.html",
             "admin/waybills.html",
+            "admin/stock.html",
+            "admin/stock_import.html",
             "admin/page_edit.html",
             "admin/post_edit.html",
             "shop/posts.html",

@@ -8,6 +8,7 @@ mod members;
 mod orders;
 mod pages;
 mod staff_accounts;
+mod stock;
 
 use crate::auth::ClientIp;
 use crate::context::{Req, render_to_string};
@@ -161,10 +162,11 @@ impl FromRequestParts<AppState> for Admin {
 }
 
 /// Menu entries: (url, message key, area).
-const MENU: [(&str, &str, Area); 10] = [
+const MENU: [(&str, &str, Area); 11] = [
     ("/admin", "admin.nav.dashboard", Area::Dashboard),
     ("/admin/orders", "admin.nav.orders", Area::Orders),
     ("/admin/members", "admin.nav.members", Area::Members),
+    ("/admin/stock", "admin.nav.stock", Area::Stock),
     ("/admin/inquiries", "admin.nav.inquiries", Area::Inquiries),
     ("/admin/content", "admin.nav.content", Area::Content),
     (
@@ -316,6 +318,13 @@ pub fn router(state: &AppState) -> Router<AppState> {
             get(content::edit_post).post(content::update_post),
         )
         .route("/admin/media", post(content::upload_image))
+        .route("/admin/stock", get(stock::list))
+        .route("/admin/stock/{sku}", post(stock::adjust))
+        .route(
+            "/admin/stock/import",
+            get(stock::import_form).post(stock::import_preview),
+        )
+        .route("/admin/stock/import/apply", post(stock::import_apply))
         .route("/admin/inquiries", get(pages::inquiries))
         .route("/admin/inquiries/{id}", get(pages::inquiry))
         .route("/admin/inquiries/{id}/answer", post(pages::answer_inquiry))

@@ -5,6 +5,7 @@ mod admin;
 mod admin_content;
 mod admin_members;
 mod admin_orders;
+mod admin_stock;
 mod browser;
 mod browser_admin;
 mod browser_checkout;
