@@ -18,6 +18,8 @@ pub struct OrderQuery {
     pub status: String,
     /// Payment method code.
     pub method: String,
+    /// Channel (`pc`, `mobile`, `api`).
+    pub channel: String,
     /// First KST day (inclusive).
     pub from: Option<NaiveDate>,
     /// Last KST day (inclusive).
@@ -82,6 +84,7 @@ impl App {
         let filter = OrderFilter {
             status: q.status.clone(),
             method: q.method.clone(),
+            channel: q.channel.clone(),
             from: q.from.map(jangteo_core::time::start_of_business_day),
             until: q
                 .to

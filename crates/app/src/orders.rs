@@ -67,6 +67,8 @@ pub struct PlaceOrderInput {
     pub save_address: bool,
     /// The total the shopper saw; a different total now means something changed.
     pub expected_total: Option<i64>,
+    /// Where the order comes from: `pc`, `mobile` (from the browser) or `api`.
+    pub channel: String,
 }
 
 /// Who acts on an order.
@@ -291,6 +293,11 @@ impl App {
                     .map(|c| c.id),
                 grade_code: quote.grade.as_ref().map(|g| g.code.as_str()),
                 deposit_deadline: deadline,
+                channel: if jangteo_core::order::CHANNELS.contains(&input.channel.as_str()) {
+                    input.channel.as_str()
+                } else {
+                    "pc"
+                },
             },
             now,
         )

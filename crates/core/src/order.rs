@@ -324,6 +324,21 @@ impl FromStr for PaymentStatus {
     }
 }
 
+/// Order channels (statistics by channel).
+pub const CHANNELS: [&str; 3] = ["pc", "mobile", "api"];
+
+/// The shop channel of a browser: `mobile` for phones and tablets, else `pc`.
+pub fn channel_of_user_agent(user_agent: &str) -> &'static str {
+    if ["Mobi", "Android", "iPhone", "iPad"]
+        .iter()
+        .any(|m| user_agent.contains(m))
+    {
+        "mobile"
+    } else {
+        "pc"
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -463,5 +478,20 @@ mod tests {
         for s in PS::ALL {
             assert_eq!(s.as_str().parse::<PS>(), Ok(s));
         }
+    }
+
+    #[test]
+    fn browsers_are_told_apart_by_user_agent() {
+        let iphone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148";
+        assert_eq!(channel_of_user_agent(iphone), "mobile");
+        assert_eq!(
+            channel_of_user_agent("Mozilla/5.0 (Linux; Android 14) Chrome/120 Mobile"),
+            "mobile"
+        );
+        assert_eq!(
+            channel_of_user_agent("Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/120"),
+            "pc"
+        );
+        assert_eq!(channel_of_user_agent(""), "pc");
     }
 }

@@ -67,13 +67,15 @@ pub struct OrderRow {
     pub placed_at: DateTime<Utc>,
     /// Paid.
     pub paid_at: Option<DateTime<Utc>>,
+    /// `pc`, `mobile` or `api`.
+    pub channel: String,
 }
 
 const ORDER_COLUMNS: &str = "id, number, member_id, guest_password_hash, status, payment_method, \
      orderer_name, orderer_mobile, orderer_email, recipient_name, recipient_mobile, postcode, address1, \
      address2, delivery_memo, depositor_name, items_subtotal, grade_discount, coupon_discount, shipping_fee, \
      remote_surcharge, points_used, total, points_to_earn, coupon_id, carrier, waybill, deposit_deadline, \
-     placed_at, paid_at";
+     placed_at, paid_at, channel";
 
 /// An order to insert.
 #[derive(Debug, Clone)]
@@ -132,6 +134,8 @@ pub struct NewOrder<'a> {
     pub grade_code: Option<&'a str>,
     /// Deposit deadline.
     pub deposit_deadline: Option<DateTime<Utc>>,
+    /// `pc`, `mobile` or `api`.
+    pub channel: &'a str,
 }
 
 /// An order line to insert.
@@ -220,9 +224,9 @@ pub async fn insert(tx: &mut Tx, o: &NewOrder<'_>, now: DateTime<Utc>) -> DbResu
              orderer_name, orderer_mobile, orderer_email, recipient_name, recipient_mobile, postcode, address1,
              address2, delivery_memo, depositor_name, items_subtotal, grade_discount, coupon_discount,
              shipping_fee, remote_surcharge, points_used, total, points_to_earn, coupon_id, grade_code,
-             deposit_deadline, placed_at, updated_at)
+             deposit_deadline, placed_at, updated_at, channel)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
-             $21, $22, $23, $24, $25, $26, $27, $28, $28)
+             $21, $22, $23, $24, $25, $26, $27, $28, $28, $29)
          ON CONFLICT (checkout_token) DO NOTHING RETURNING id",
         o.number,
         o.member_id,
@@ -251,7 +255,8 @@ pub async fn insert(tx: &mut Tx, o: &NewOrder<'_>, now: DateTime<Utc>) -> DbResu
         o.coupon_id,
         o.grade_code,
         o.deposit_deadline,
-        now
+        now,
+        o.channel
     )
     .context("inserting order")
 }
@@ -683,6 +688,8 @@ pub struct OrderFilter {
     pub status: String,
     /// Payment method code.
     pub method: String,
+    /// Channel (`pc`, `mobile`, `api`).
+    pub channel: String,
     /// Placed at or after.
     pub from: Option<DateTime<Utc>>,
     /// Placed before.
@@ -708,6 +715,9 @@ fn order_filter_sql(base: String, f: &OrderFilter) -> SqlBuilder {
     }
     if !f.method.is_empty() {
         q.push(" AND payment_method = ").bind_text(&f.method);
+    }
+    if !f.channel.is_empty() {
+        q.push(" AND channel = ").bind_text(&f.channel);
     }
     if let Some(from) = f.from {
         q.push(" AND placed_at >= ").bind_time(from);

@@ -203,8 +203,14 @@ pub async fn place_order(
     req: Req,
     auth: AuthSession,
     session: Session,
+    headers: axum::http::HeaderMap,
     Form(form): Form<CheckoutForm>,
 ) -> Result<Response, WebError> {
+    let user_agent = headers
+        .get(axum::http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
     if checked(&form.recalculate) {
         return match checkout_page(&state, &req, &auth, &session, &form, BTreeMap::new()).await? {
             Some(r) => Ok(r),
@@ -231,6 +237,7 @@ pub async fn place_order(
         agree: checked(&form.agree),
         save_address: checked(&form.save_address) && form.address_id.is_empty(),
         expected_total: form.expected_total.trim().parse().ok(),
+        channel: jangteo_core::order::channel_of_user_agent(&user_agent).to_owned(),
     };
     let member_id = auth.user.as_ref().map(|m| m.id);
     match state.app.place_order(member_id, &lines, &input).await {

@@ -57,6 +57,7 @@ fn new_order<'a>(number: &'a str, token: &'a str, member: Option<i64>) -> NewOrd
         coupon_id: None,
         grade_code: None,
         deposit_deadline: None,
+        channel: "pc",
     }
 }
 

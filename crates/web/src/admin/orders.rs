@@ -29,6 +29,8 @@ pub struct OrdersQuery {
     #[serde(default)]
     method: String,
     #[serde(default)]
+    channel: String,
+    #[serde(default)]
     from: String,
     #[serde(default)]
     to: String,
@@ -70,7 +72,8 @@ pub async fn list(
         .staff_orders(&admin.actor, &query, q.page.unwrap_or(1), 30)
         .await?;
     let params = format!(
-        "status={status}&method={method}&from={}&to={}&q={}",
+        "status={status}&method={method}&channel={}&from={}&to={}&q={}",
+        query.channel,
         encode_component(&q.from),
         encode_component(&q.to),
         encode_component(&q.q)
@@ -87,12 +90,14 @@ pub async fn list(
                 method_label => method_label(&state, &req, &o.payment_method),
                 orderer => mask_name(&o.orderer_name), mobile => mask_mobile(&o.orderer_mobile),
                 total => o.total, guest => o.member_id.is_none(),
+                channel_label => t(&state, &req, &format!("admin.channel.{}", o.channel)),
             }
         })
         .collect();
     admin_page(&state, &req, &session, Some(&admin), "admin/orders.html", "admin.nav.orders", context! {
         orders => rows, pagination => val(pagination),
-        filter => context! { status => status, method => method, from => &q.from, to => &q.to, q => &q.q },
+        filter => context! { status => status, method => method, channel => &query.channel, from => &q.from, to => &q.to, q => &q.q },
+        channels => jangteo_core::order::CHANNELS.iter().map(|c| context! { code => *c, label => t(&state, &req, &format!("admin.channel.{c}")) }).collect::<Vec<_>>(),
         export_url => format!("/admin/orders.xlsx?{params}"),
         can_export => admin.actor.can(Area::Orders, Access::Write) || admin.actor.can(Area::PersonalData, Access::Read),
         can_write => admin.actor.can(Area::Orders, Access::Write),
@@ -361,6 +366,11 @@ fn order_query(q: &OrdersQuery) -> OrderQuery {
         },
         method: if jangteo_app::orders::PAYMENT_METHODS.contains(&q.method.as_str()) {
             q.method.clone()
+        } else {
+            String::new()
+        },
+        channel: if jangteo_core::order::CHANNELS.contains(&q.channel.as_str()) {
+            q.channel.clone()
         } else {
             String::new()
         },

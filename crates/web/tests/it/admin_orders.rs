@@ -63,6 +63,11 @@ async fn staff_find_process_and_annotate_orders(backend: Backend) {
     assert!(!cancelled.contains(&paid));
     let future = cs.get("/admin/orders?from=2099-01-01").await.body;
     assert!(!future.contains(&paid));
+    // Orders placed from a browser without a phone's user agent count as the PC shop.
+    let pc = cs.get("/admin/orders?channel=pc").await.body;
+    assert!(pc.contains(&paid) && pc.contains("PC 웹"));
+    let mobile = cs.get("/admin/orders?channel=mobile").await.body;
+    assert!(!mobile.contains(&paid));
     let paged = cs.get("/admin/orders?page=2").await;
     assert_eq!(paged.status, 200);
 
