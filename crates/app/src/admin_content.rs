@@ -26,6 +26,27 @@ pub struct PageForm {
     pub published: bool,
 }
 
+/// A home banner as typed.
+#[derive(Debug, Clone, Default)]
+pub struct BannerForm {
+    /// Headline.
+    pub title: String,
+    /// Second line.
+    pub subtitle: String,
+    /// Where a click goes: a shop path (`/events/3`) or an https URL.
+    pub link_url: String,
+    /// Image hash (from the upload); empty keeps the current image.
+    pub image_hash: String,
+    /// Order on the home page (smaller first).
+    pub position: i64,
+    /// Shown.
+    pub active: bool,
+    /// First day (KST).
+    pub starts_on: Option<NaiveDate>,
+    /// Last day (KST).
+    pub ends_on: Option<NaiveDate>,
+}
+
 /// A notice or event as typed.
 #[derive(Debug, Clone, Default)]
 pub struct PostForm {
@@ -250,6 +271,122 @@ impl App {
         .await?;
         tx.commit().await?;
         Ok(saved)
+    }
+
+    /// Every home banner.
+    pub async fn admin_banners(
+        &self,
+        actor: &StaffActor,
+    ) -> AppResult<Vec<content::BannerAdminRow>> {
+        actor.require(Area::Content, Access::Read)?;
+        Ok(content::all_banners(&self.db).await?)
+    }
+
+    /// One banner.
+    pub async fn admin_banner(
+        &self,
+        actor: &StaffActor,
+        id: i64,
+    ) -> AppResult<content::BannerAdminRow> {
+        actor.require(Area::Content, Access::Read)?;
+        content::banner(&self.db, id)
+            .await?
+            .ok_or(AppError::NotFound)
+    }
+
+    /// Saves a banner (new when `id` is none; a new one needs an image); returns its id.
+    pub async fn save_banner(
+        &self,
+        actor: &StaffActor,
+        id: Option<i64>,
+        form: &BannerForm,
+    ) -> AppResult<i64> {
+        actor.require(Area::Content, Access::Write)?;
+        let mut errors = FieldErrors::default();
+        let title = errors.check("title", required_text(&form.title, 60));
+        if form.subtitle.chars().count() > 120 {
+            errors.add("subtitle", "too_long");
+        }
+        let link = form.link_url.trim();
+        let local = link.starts_with('/') && !link.starts_with("//");
+        if !link.is_empty() && !local && !link.starts_with("https://") {
+            errors.add("link_url", "invalid_link");
+        }
+        let hash = form.image_hash.trim();
+        let media = if hash.is_empty() {
+            None
+        } else {
+            jangteo_db::media::find_by_hash(&self.db, hash).await?
+        };
+        if (id.is_none() && media.is_none()) || (!hash.is_empty() && media.is_none()) {
+            errors.add("image_hash", "image_required");
+        }
+        if let (Some(s), Some(e)) = (form.starts_on, form.ends_on)
+            && s > e
+        {
+            errors.add("ends_on", "period_order");
+        }
+        errors.finish()?;
+        let title = title.unwrap_or_default();
+        let input = content::BannerInput {
+            title: &title,
+            subtitle: form.subtitle.trim(),
+            link_url: link,
+            media_id: media.map(|m| jangteo_core::ids::MediaId(m.id)),
+            position: form.position.clamp(-1_000, 1_000),
+            is_active: form.active,
+            starts_at: form
+                .starts_on
+                .map(jangteo_core::time::start_of_business_day),
+            ends_at: form
+                .ends_on
+                .and_then(|d| d.succ_opt())
+                .map(jangteo_core::time::start_of_business_day),
+        };
+        let now = Utc::now();
+        let mut tx = self.db.begin().await?;
+        let saved = content::save_banner(&mut tx, id, &input, now)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        audit::record(
+            &mut tx,
+            &NewAudit {
+                after: Some(
+                    serde_json::json!({ "title": title, "link": link, "active": form.active, "image": hash })
+                        .to_string(),
+                ),
+                ..actor.entry("content.banner", "banner", &saved.to_string())
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        self.invalidate_catalog();
+        Ok(saved)
+    }
+
+    /// Deletes a banner.
+    pub async fn delete_banner(&self, actor: &StaffActor, id: i64) -> AppResult<()> {
+        actor.require(Area::Content, Access::Write)?;
+        let before = self.admin_banner(actor, id).await?;
+        let now = Utc::now();
+        let mut tx = self.db.begin().await?;
+        content::delete_banner(&mut tx, id).await?;
+        audit::record(
+            &mut tx,
+            &NewAudit {
+                before: Some(
+                    serde_json::json!({ "title": before.title, "link": before.link_url })
+                        .to_string(),
+                ),
+                ..actor.entry("content.banner_delete", "banner", &id.to_string())
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        self.invalidate_catalog();
+        Ok(())
     }
 
     /// Stores an image uploaded from the editor; returns its content hash.

@@ -356,3 +356,126 @@ pub async fn posts(
     .context("counting posts")?;
     Ok((rows, total))
 }
+
+/// A banner as the back office edits it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct BannerAdminRow {
+    /// Id.
+    pub id: i64,
+    /// Headline.
+    pub title: String,
+    /// Second line.
+    pub subtitle: String,
+    /// Link target.
+    pub link_url: String,
+    /// Image hash.
+    pub image_hash: Option<String>,
+    /// Order on the home page.
+    pub position: i64,
+    /// Shown (within its period).
+    pub is_active: bool,
+    /// First moment shown.
+    pub starts_at: Option<DateTime<Utc>>,
+    /// First moment no longer shown.
+    pub ends_at: Option<DateTime<Utc>>,
+}
+
+const BANNER_ADMIN: &str = "SELECT b.id, b.title, b.subtitle, b.link_url, m.content_hash AS image_hash, \
+     b.position, b.is_active, b.starts_at, b.ends_at FROM banners b LEFT JOIN media_files m ON m.id = b.media_id";
+
+/// Every banner, in home-page order.
+pub async fn all_banners(db: &Db) -> DbResult<Vec<BannerAdminRow>> {
+    read_all!(
+        db,
+        BannerAdminRow,
+        sqlx::AssertSqlSafe(format!("{BANNER_ADMIN} ORDER BY b.position, b.id"))
+    )
+    .context("listing all banners")
+}
+
+/// A banner by id.
+pub async fn banner(db: &Db, id: i64) -> DbResult<Option<BannerAdminRow>> {
+    read_optional!(
+        db,
+        BannerAdminRow,
+        sqlx::AssertSqlSafe(format!("{BANNER_ADMIN} WHERE b.id = $1")),
+        id
+    )
+    .context("loading banner")
+}
+
+/// A banner's editable fields.
+#[derive(Debug, Clone)]
+pub struct BannerInput<'a> {
+    /// Headline.
+    pub title: &'a str,
+    /// Second line.
+    pub subtitle: &'a str,
+    /// Link target.
+    pub link_url: &'a str,
+    /// Image (none: keep the current one).
+    pub media_id: Option<MediaId>,
+    /// Order.
+    pub position: i64,
+    /// Shown.
+    pub is_active: bool,
+    /// Period start.
+    pub starts_at: Option<DateTime<Utc>>,
+    /// Period end (exclusive).
+    pub ends_at: Option<DateTime<Utc>>,
+}
+
+/// Saves a banner (new when `id` is none); its id, or none when there is no such banner.
+pub async fn save_banner(
+    tx: &mut Tx,
+    id: Option<i64>,
+    b: &BannerInput<'_>,
+    now: DateTime<Utc>,
+) -> DbResult<Option<i64>> {
+    match id {
+        Some(id) => tx_execute!(
+            tx,
+            "UPDATE banners SET title = $2, subtitle = $3, link_url = $4,
+                 media_id = COALESCE($5, media_id), position = $6, is_active = $7, starts_at = $8,
+                 ends_at = $9, updated_at = $10
+             WHERE id = $1",
+            id,
+            b.title,
+            b.subtitle,
+            b.link_url,
+            b.media_id.map(MediaId::get),
+            b.position,
+            b.is_active,
+            b.starts_at,
+            b.ends_at,
+            now
+        )
+        .context("updating banner")
+        .map(|n| (n == 1).then_some(id)),
+        None => tx_scalar!(
+            tx,
+            i64,
+            "INSERT INTO banners (title, subtitle, link_url, media_id, position, is_active, starts_at,
+                 ends_at, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
+            b.title,
+            b.subtitle,
+            b.link_url,
+            b.media_id.map(MediaId::get),
+            b.position,
+            b.is_active,
+            b.starts_at,
+            b.ends_at,
+            now
+        )
+        .context("inserting banner")
+        .map(Some),
+    }
+}
+
+/// Deletes a banner; false when there was none.
+pub async fn delete_banner(tx: &mut Tx, id: i64) -> DbResult<bool> {
+    tx_execute!(tx, "DELETE FROM banners WHERE id = $1", id)
+        .context("deleting banner")
+        .map(|n| n == 1)
+}

@@ -124,6 +124,7 @@ impl AppState {
             "admin/stock_import.html",
             "admin/page_edit.html",
             "admin/post_edit.html",
+            "admin/banner_edit.html",
             "shop/posts.html",
             "shop/post.html",
         ] {

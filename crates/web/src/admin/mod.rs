@@ -318,6 +318,13 @@ pub fn router(state: &AppState) -> Router<AppState> {
             get(content::edit_post).post(content::update_post),
         )
         .route("/admin/media", post(content::upload_image))
+        .route("/admin/banners", post(content::create_banner))
+        .route("/admin/banners/new", get(content::new_banner))
+        .route(
+            "/admin/banners/{id}",
+            get(content::edit_banner).post(content::update_banner),
+        )
+        .route("/admin/banners/{id}/delete", post(content::delete_banner))
         .route("/admin/stock", get(stock::list))
         .route("/admin/stock/{sku}", post(stock::adjust))
         .route(

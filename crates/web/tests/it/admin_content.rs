@@ -216,6 +216,61 @@ async fn staff_edit_pages_notices_and_events(backend: Backend) {
     assert!(events.contains("겨울 세일") && events.contains("2026-12-01 ~ 2026-12-10"));
     assert!(events.contains(&hash), "banner shown");
 
+    // Home banners: an image is required, links stay inside the shop or on https.
+    let no_image = marketer
+        .post(
+            "/admin/banners",
+            &[
+                ("title", "겨울 세일 배너"),
+                ("link_url", "/events"),
+                ("active", "true"),
+            ],
+        )
+        .await;
+    assert_eq!(no_image.status, 422);
+    assert!(no_image.body.contains("배너 이미지를 올려 주세요"));
+    let bad_link = marketer
+        .post(
+            "/admin/banners",
+            &[
+                ("title", "겨울 세일 배너"),
+                ("link_url", "javascript:alert(1)"),
+                ("image_hash", &hash),
+                ("active", "true"),
+            ],
+        )
+        .await;
+    assert_eq!(bad_link.status, 422);
+    let banner = marketer
+        .post(
+            "/admin/banners",
+            &[
+                ("title", "겨울 세일 배너"),
+                ("subtitle", "최대 50%"),
+                ("link_url", "/events"),
+                ("image_hash", &hash),
+                ("position", "-1"),
+                ("active", "true"),
+            ],
+        )
+        .await;
+    assert_eq!(banner.status, 303, "{}", banner.body);
+    let home = visitor.get("/").await.body;
+    assert!(
+        home.contains("겨울 세일 배너"),
+        "the home page shows the new banner at once"
+    );
+    let listed = marketer.get("/admin/content?tab=banners").await.body;
+    let banner_url = listed
+        .split("<a href=\"/admin/banners/")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .map(|id| format!("/admin/banners/{id}"))
+        .unwrap();
+    let deleted = marketer.post(&format!("{banner_url}/delete"), &[]).await;
+    assert_eq!(deleted.status, 303);
+    assert!(!visitor.get("/").await.body.contains("겨울 세일 배너"));
+
     // Every save is in the audit log with the cleaned body.
     let (entries, _) = jangteo_db::audit::search(
         &t.app.db,
