@@ -1,6 +1,7 @@
 //! Use cases: the one place each operation lives, called from the storefront, admin, API,
 //! webhooks, Slack and jobs alike. Holds the application context ([`App`]) and its caches.
 
+pub mod admin_catalog;
 pub mod admin_content;
 pub mod admin_members;
 pub mod admin_orders;

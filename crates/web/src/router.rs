@@ -125,6 +125,8 @@ impl AppState {
             "admin/page_edit.html",
             "admin/post_edit.html",
             "admin/banner_edit.html",
+            "admin/products.html",
+            "admin/product_edit.html",
             "shop/posts.html",
             "shop/post.html",
         ] {

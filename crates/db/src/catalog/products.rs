@@ -576,3 +576,89 @@ pub async fn sitemap_slice(db: &Db, offset: i64, limit: i64) -> DbResult<Vec<Sit
     )
     .context("listing products for the sitemap")
 }
+
+/// Products for the back office (every display state) whose name or slug contains `keyword`,
+/// newest first, with their number.
+pub async fn admin_list(
+    db: &Db,
+    keyword: &str,
+    limit: i64,
+    offset: i64,
+) -> DbResult<(Vec<ProductRow>, i64)> {
+    let escaped = keyword
+        .trim()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    let pattern = format!("%{escaped}%");
+    let rows = read_all!(
+        db,
+        ProductRow,
+        "SELECT id, category_id, slug, name, brand, summary, description_html, price, sale_price,
+         display_state, is_featured, popularity, created_at, updated_at FROM products
+         WHERE name LIKE $1 ESCAPE '\\' OR slug LIKE $1 ESCAPE '\\'
+         ORDER BY id DESC LIMIT $2 OFFSET $3",
+        &pattern,
+        limit,
+        offset
+    )
+    .context("listing products for staff")?;
+    let total = read_scalar!(
+        db,
+        i64,
+        "SELECT COUNT(*) FROM products WHERE name LIKE $1 ESCAPE '\\' OR slug LIKE $1 ESCAPE '\\'",
+        &pattern
+    )
+    .context("counting products for staff")?;
+    Ok((rows, total))
+}
+
+/// A product's editable details.
+#[derive(Debug, Clone)]
+pub struct ProductDetails<'a> {
+    /// Name.
+    pub name: &'a str,
+    /// One-line summary.
+    pub summary: &'a str,
+    /// Sanitised description.
+    pub description_html: &'a str,
+    /// Price.
+    pub price: Price,
+    /// Display state.
+    pub state: DisplayState,
+    /// Featured on the home page.
+    pub is_featured: bool,
+    /// Recomputed search keys.
+    pub search: &'a SearchKeys,
+}
+
+/// Saves a product's details; false when there is no such product.
+pub async fn update_details(
+    tx: &mut Tx,
+    id: ProductId,
+    d: &ProductDetails<'_>,
+    now: DateTime<Utc>,
+) -> DbResult<bool> {
+    tx_execute!(
+        tx,
+        "UPDATE products SET name = $2, summary = $3, description_html = $4, price = $5, sale_price = $6,
+             effective_price = $7, display_state = $8, is_featured = $9, search_name = $10,
+             search_text = $11, search_initials = $12, updated_at = $13
+         WHERE id = $1",
+        id.get(),
+        d.name,
+        d.summary,
+        d.description_html,
+        d.price.list.get(),
+        d.price.sale.map(Won::get),
+        d.price.effective().get(),
+        d.state.as_str(),
+        d.is_featured,
+        &d.search.name,
+        &d.search.text,
+        &d.search.initials,
+        now
+    )
+    .context("updating product details")
+    .map(|n| n == 1)
+}

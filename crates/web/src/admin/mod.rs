@@ -7,6 +7,7 @@ mod login;
 mod members;
 mod orders;
 mod pages;
+mod products;
 mod staff_accounts;
 mod stock;
 
@@ -162,10 +163,11 @@ impl FromRequestParts<AppState> for Admin {
 }
 
 /// Menu entries: (url, message key, area).
-const MENU: [(&str, &str, Area); 11] = [
+const MENU: [(&str, &str, Area); 12] = [
     ("/admin", "admin.nav.dashboard", Area::Dashboard),
     ("/admin/orders", "admin.nav.orders", Area::Orders),
     ("/admin/members", "admin.nav.members", Area::Members),
+    ("/admin/products", "admin.nav.products", Area::Catalog),
     ("/admin/stock", "admin.nav.stock", Area::Stock),
     ("/admin/inquiries", "admin.nav.inquiries", Area::Inquiries),
     ("/admin/content", "admin.nav.content", Area::Content),
@@ -325,6 +327,11 @@ pub fn router(state: &AppState) -> Router<AppState> {
             get(content::edit_banner).post(content::update_banner),
         )
         .route("/admin/banners/{id}/delete", post(content::delete_banner))
+        .route("/admin/products", get(products::list))
+        .route(
+            "/admin/products/{id}",
+            get(products::edit).post(products::update),
+        )
         .route("/admin/stock", get(stock::list))
         .route("/admin/stock/{sku}", post(stock::adjust))
         .route(

@@ -181,7 +181,7 @@ async fn repeated_failures_lock_the_account_for_a_while(backend: Backend) {
 }
 
 /// Pages per area (GET) and one change per writable area (POST), for the matrix.
-const PAGES: [(Area, &str); 11] = [
+const PAGES: [(Area, &str); 12] = [
     (Area::Dashboard, "/admin"),
     (Area::Orders, "/admin/orders"),
     (Area::Members, "/admin/members"),
@@ -193,6 +193,7 @@ const PAGES: [(Area, &str); 11] = [
     (Area::Staff, "/admin/staff"),
     (Area::Content, "/admin/content"),
     (Area::Stock, "/admin/stock"),
+    (Area::Catalog, "/admin/products"),
 ];
 
 async fn every_role_gets_exactly_its_areas(backend: Backend) {

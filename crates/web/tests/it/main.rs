@@ -2,6 +2,7 @@
 //! browser journeys in headless Chromium.
 
 mod admin;
+mod admin_catalog;
 mod admin_content;
 mod admin_members;
 mod admin_orders;

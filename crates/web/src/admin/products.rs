@@ -1,0 +1,145 @@
+//! Back-office products: the list and the product editor.
+
+use super::{Admin, admin_page, with_status};
+use crate::context::Req;
+use crate::errors::WebError;
+use crate::forms::{checked, form_errors, refused_status, see_other, t};
+use crate::router::AppState;
+use crate::session::flash;
+use crate::views::{PaginationView, encode_component, val};
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use jangteo_app::admin_catalog::ProductEdit;
+use jangteo_core::catalog::DisplayState;
+use jangteo_core::staff::{Access, Area};
+use minijinja::{Value, context};
+use serde::Deserialize;
+use tower_sessions::Session;
+
+/// `?q=&page=`.
+#[derive(Debug, Default, Deserialize)]
+pub struct ProductsQuery {
+    #[serde(default)]
+    q: String,
+    page: Option<u32>,
+}
+
+/// GET /admin/products
+pub async fn list(
+    State(state): State<AppState>,
+    req: Req,
+    session: Session,
+    admin: Admin,
+    Query(q): Query<ProductsQuery>,
+) -> Result<Response, WebError> {
+    let list = state
+        .app
+        .admin_products(&admin.actor, &q.q, q.page.unwrap_or(1))
+        .await?;
+    let query = encode_component(&q.q);
+    let pagination = PaginationView::new(&list, |n| format!("/admin/products?q={query}&page={n}"));
+    admin_page(&state, &req, &session, Some(&admin), "admin/products.html", "admin.nav.products", context! {
+        products => list.items.iter().map(|p| context! {
+            id => p.id, name => &p.name, slug => &p.slug, url => format!("/admin/products/{}", p.id),
+            price => p.price, sale_price => p.sale_price, featured => p.is_featured,
+            state_label => t(&state, &req, &format!("admin.display_state.{}", p.display_state)),
+        }).collect::<Vec<_>>(),
+        pagination => val(pagination), filter => context! { q => &q.q },
+    })
+    .await
+}
+
+async fn editor(
+    state: &AppState,
+    req: &Req,
+    session: &Session,
+    admin: &Admin,
+    id: i64,
+    form: Value,
+    errors: Value,
+) -> Result<Response, WebError> {
+    let p = state.app.admin_product(&admin.actor, id).await?;
+    admin_page(state, req, session, Some(admin), "admin/product_edit.html", "admin.nav.products", context! {
+        id => id, slug => &p.slug, public_url => format!("/products/{}", p.slug),
+        form => form, errors => errors,
+        states => [DisplayState::OnSale, DisplayState::SoldOut, DisplayState::Hidden].iter().map(|s| context! {
+            code => s.as_str(), label => t(state, req, &format!("admin.display_state.{}", s.as_str())),
+        }).collect::<Vec<_>>(),
+        can_write => admin.actor.can(Area::Catalog, Access::Write),
+        stock_url => format!("/admin/stock?q={}", encode_component(&p.name)),
+    })
+    .await
+}
+
+/// GET /admin/products/{id}
+pub async fn edit(
+    State(state): State<AppState>,
+    req: Req,
+    session: Session,
+    admin: Admin,
+    Path(id): Path<i64>,
+) -> Result<Response, WebError> {
+    let p = state.app.admin_product(&admin.actor, id).await?;
+    editor(&state, &req, &session, &admin, id, context! {
+        name => &p.name, summary => &p.summary, description_html => &p.description_html,
+        price => p.price.to_string(), sale_price => p.sale_price.map(|s| s.to_string()).unwrap_or_default(),
+        state => &p.display_state, featured => p.is_featured,
+    }, context! {})
+    .await
+}
+
+/// The editor's form.
+#[derive(Debug, Default, Deserialize)]
+pub struct ProductFields {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    summary: String,
+    #[serde(default)]
+    body_html: String,
+    #[serde(default)]
+    price: String,
+    #[serde(default)]
+    sale_price: String,
+    #[serde(default)]
+    state: String,
+    featured: Option<String>,
+}
+
+/// POST /admin/products/{id}
+pub async fn update(
+    State(state): State<AppState>,
+    req: Req,
+    session: Session,
+    admin: Admin,
+    Path(id): Path<i64>,
+    Form(f): Form<ProductFields>,
+) -> Result<Response, WebError> {
+    let edit = ProductEdit {
+        name: f.name.clone(),
+        summary: f.summary.clone(),
+        description_html: f.body_html.clone(),
+        price: f.price.clone(),
+        sale_price: f.sale_price.clone(),
+        state: f.state.clone(),
+        featured: checked(&f.featured),
+    };
+    match state.app.save_product(&admin.actor, id, &edit).await {
+        Ok(()) => {
+            flash(&session, "success", "admin.flash.content_saved").await;
+            Ok(see_other(&format!("/admin/products/{id}")))
+        }
+        Err(e) => match form_errors(&state, &req, &e) {
+            Some(errors) => Ok(with_status(
+                editor(&state, &req, &session, &admin, id, context! {
+                    name => &f.name, summary => &f.summary, description_html => state.app.clean_html(&f.body_html),
+                    price => &f.price, sale_price => &f.sale_price, state => &f.state, featured => edit.featured,
+                }, val(errors))
+                .await?,
+                refused_status(&e),
+            )),
+            None => Err(e.into()),
+        },
+    }
+}

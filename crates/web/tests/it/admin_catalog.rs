@@ -1,0 +1,110 @@
+//! Back-office product editor: prices, display state, featured, a cleaned description, search
+//! keys that follow a new name, and the audit entry; on SQLite and PostgreSQL.
+
+use crate::checkout::shop;
+use jangteo_testkit::shopper::{Shopper, staff_session};
+use jangteo_testkit::{Backend, on_both_backends};
+
+async fn staff_edit_products_and_the_shop_follows(backend: Backend) {
+    let Some((t, _)) = shop(backend).await else {
+        return;
+    };
+    let id = t
+        .app
+        .product_detail("tshirt")
+        .await
+        .unwrap()
+        .unwrap()
+        .summary
+        .id
+        .0;
+    let (marketer, _) = staff_session(&t, "mkt@example.com", "marketing").await;
+    let (cs, _) = staff_session(&t, "cs@example.com", "cs").await;
+    let visitor = Shopper::new(&t.url(""));
+
+    let list = marketer
+        .get("/admin/products?q=%ED%8B%B0%EC%85%94%EC%B8%A0")
+        .await; // "티셔츠"
+    assert_eq!(list.status, 200);
+    assert!(list.body.contains(&format!("/admin/products/{id}")));
+    let path = format!("/admin/products/{id}");
+    let form =
+        |name: &'static str, price: &'static str, sale: &'static str, state: &'static str| {
+            vec![
+                ("name", name),
+                ("summary", "여름용"),
+                ("price", price),
+                ("sale_price", sale),
+                ("state", state),
+                ("featured", "true"),
+                (
+                    "body_html",
+                    "<h2>소재</h2><p onclick=\"x()\">면 100%</p><script>alert(1)</script>",
+                ),
+            ]
+        };
+    let not_lower = marketer
+        .post(&path, &form("린넨 셔츠", "20000", "25000", "on_sale"))
+        .await;
+    assert_eq!(not_lower.status, 422);
+    assert!(not_lower.body.contains("할인가는 정가보다 낮아야 합니다"));
+    assert_eq!(
+        cs.post(&path, &form("린넨 셔츠", "20000", "15000", "on_sale"))
+            .await
+            .status,
+        403
+    );
+    let saved = marketer
+        .post(&path, &form("린넨 셔츠", "20,000", "15000", "on_sale"))
+        .await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+
+    let page = visitor.get("/products/tshirt").await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("린넨 셔츠") && page.body.contains("15,000원"));
+    assert!(
+        page.body.contains("면 100%")
+            && !page.body.contains("alert(1)")
+            && !page.body.contains("onclick")
+    );
+    let found = visitor.get("/search?q=%EB%A6%B0%EB%84%A8").await.body; // "린넨"
+    assert!(
+        found.contains("/products/tshirt"),
+        "search follows the new name"
+    );
+
+    let hidden = marketer
+        .post(&path, &form("린넨 셔츠", "20000", "", "hidden"))
+        .await;
+    assert_eq!(hidden.status, 303);
+    assert_eq!(visitor.get("/products/tshirt").await.status, 404);
+
+    let (entries, _) = jangteo_db::audit::search(
+        &t.app.db,
+        &jangteo_db::audit::AuditFilter {
+            action_prefix: "catalog.product".into(),
+            ..Default::default()
+        },
+        5,
+        0,
+    )
+    .await
+    .unwrap();
+    assert_eq!(entries.len(), 2);
+    assert!(
+        entries[1]
+            .before_data
+            .as_deref()
+            .unwrap()
+            .contains("티셔츠")
+    );
+    assert!(
+        entries[1]
+            .after_data
+            .as_deref()
+            .unwrap()
+            .contains("린넨 셔츠")
+    );
+}
+
+on_both_backends!(staff_edit_products_and_the_shop_follows);
