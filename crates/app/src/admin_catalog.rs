@@ -35,18 +35,11 @@ pub struct ProductEdit {
     pub featured: bool,
 }
 
-fn won(raw: &str) -> Result<Option<i64>, ()> {
-    let cleaned: String = raw
-        .trim()
-        .chars()
-        .filter(|c| !matches!(c, ',' | '원' | ' '))
-        .collect();
-    if cleaned.is_empty() {
-        return Ok(None);
-    }
-    match cleaned.parse::<i64>() {
-        Ok(v) if (0..=1_000_000_000).contains(&v) => Ok(Some(v)),
-        _ => Err(()),
+/// A price as typed: 0 to 1,000,000,000 won.
+fn won(raw: &str) -> Result<Option<i64>, jangteo_core::money::NotANumber> {
+    match jangteo_core::money::parse_typed_amount(raw)? {
+        Some(v) if !(0..=1_000_000_000).contains(&v) => Err(jangteo_core::money::NotANumber),
+        other => Ok(other),
     }
 }
 
@@ -101,7 +94,7 @@ impl App {
         };
         let sale = match won(&edit.sale_price) {
             Ok(s) => s,
-            Err(()) => {
+            Err(_) => {
                 errors.add("sale_price", "invalid_price");
                 None
             }

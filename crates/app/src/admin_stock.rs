@@ -46,18 +46,6 @@ pub struct StockSheetResult {
     pub error: Option<&'static str>,
 }
 
-fn number(raw: &str) -> Result<Option<i64>, ()> {
-    let cleaned: String = raw
-        .trim()
-        .chars()
-        .filter(|c| !matches!(c, ',' | '원' | ' '))
-        .collect();
-    if cleaned.is_empty() {
-        return Ok(None);
-    }
-    cleaned.parse::<i64>().map(Some).map_err(|_| ())
-}
-
 /// Reads stock/price rows (SKU code, stock, price, sale price) from .xlsx/.xls or CSV; a first
 /// row whose stock column is not a number is a header.
 pub fn read_stock_sheet(file_name: &str, bytes: &[u8]) -> AppResult<Vec<StockSheetRow>> {
@@ -68,7 +56,7 @@ pub fn read_stock_sheet(file_name: &str, bytes: &[u8]) -> AppResult<Vec<StockShe
         if cells.iter().all(String::is_empty) {
             continue;
         }
-        if i == 0 && number(&get(1)).is_err() {
+        if i == 0 && jangteo_core::money::parse_typed_amount(&get(1)).is_err() {
             continue;
         }
         rows.push(StockSheetRow {
@@ -225,7 +213,7 @@ impl App {
                 .ok_or(AppError::Conflict("stock_changed"))?;
             }
             if let Some((_, list)) = r.price_change {
-                let sale = match number(&r.row.sale_price) {
+                let sale = match jangteo_core::money::parse_typed_amount(&r.row.sale_price) {
                     Ok(Some(s)) => Some(Won(s)),
                     _ if r.row.sale_price.trim() == "-" => sku.sale_price.map(Won),
                     _ => None,
@@ -261,12 +249,12 @@ fn check_row(
     stock_change: &mut Option<(i64, i64)>,
     price_change: &mut Option<(i64, i64)>,
 ) -> Option<&'static str> {
-    match number(&row.stock) {
+    match jangteo_core::money::parse_typed_amount(&row.stock) {
         Ok(Some(n)) if (0..=10_000_000).contains(&n) => *stock_change = Some((sku.stock, n)),
         Ok(None) => {}
         _ => return Some("invalid_stock"),
     }
-    match number(&row.price) {
+    match jangteo_core::money::parse_typed_amount(&row.price) {
         Ok(Some(p)) if (0..=1_000_000_000).contains(&p) => {
             if product_price
                 .insert(sku.product_id, p)
@@ -279,7 +267,9 @@ fn check_row(
         Ok(None) => {}
         _ => return Some("invalid_price"),
     }
-    if row.sale_price.trim() != "-" && number(&row.sale_price).is_err() {
+    if row.sale_price.trim() != "-"
+        && jangteo_core::money::parse_typed_amount(&row.sale_price).is_err()
+    {
         return Some("invalid_price");
     }
     None
@@ -327,13 +317,6 @@ async fn check_rows(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn numbers_allow_separators_and_won() {
-        assert_eq!(number("1,200원"), Ok(Some(1200)));
-        assert_eq!(number(" "), Ok(None));
-        assert_eq!(number("12개"), Err(()));
-    }
 
     #[test]
     fn stock_sheets_skip_a_header() {

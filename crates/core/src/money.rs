@@ -82,6 +82,24 @@ impl Sub for Won {
     }
 }
 
+/// A typed amount that is not a whole number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("not a whole number")]
+pub struct NotANumber;
+
+/// A whole-won amount as staff type it ("1,200", "1200원", "-500"): `Ok(None)` when empty.
+pub fn parse_typed_amount(raw: &str) -> Result<Option<i64>, NotANumber> {
+    let cleaned: String = raw
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, ',' | '원' | ' ' | '+'))
+        .collect();
+    if cleaned.is_empty() {
+        return Ok(None);
+    }
+    cleaned.parse::<i64>().map(Some).map_err(|_| NotANumber)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -104,5 +122,14 @@ mod tests {
         assert_eq!(Won::discount_percent(Won(0), Won(0)), None);
         // 0.5% rounds down to nothing: no "0%" badge.
         assert_eq!(Won::discount_percent(Won(20_000), Won(19_900)), None);
+    }
+
+    #[test]
+    fn typed_amounts_allow_separators_signs_and_won() {
+        assert_eq!(parse_typed_amount("1,200원"), Ok(Some(1200)));
+        assert_eq!(parse_typed_amount("+10"), Ok(Some(10)));
+        assert_eq!(parse_typed_amount("-500"), Ok(Some(-500)));
+        assert_eq!(parse_typed_amount(" "), Ok(None));
+        assert_eq!(parse_typed_amount("12개"), Err(NotANumber));
     }
 }

@@ -81,6 +81,15 @@ impl SqlBuilder {
     }
 }
 
+/// `%text%` for `LIKE … ESCAPE '\'` with the user's `%`, `_` and `\` taken literally.
+pub(crate) fn like_contains(text: &str) -> String {
+    let escaped = text
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
 /// Runs a [`SqlBuilder`] as `query_as` on the read side of a `&Db`, with `$method` being
 /// `fetch_all`/`fetch_one`/`fetch_optional`.
 macro_rules! read_dynamic {

@@ -55,14 +55,6 @@ pub struct MemberFilter {
     pub marketing_only: bool,
 }
 
-fn like_contains(text: &str) -> String {
-    let escaped = text
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    format!("%{escaped}%")
-}
-
 fn filtered(base: &'static str, f: &MemberFilter) -> SqlBuilder {
     let mut q = SqlBuilder::new(base);
     q.push(" WHERE 1 = 1");
@@ -87,14 +79,14 @@ fn filtered(base: &'static str, f: &MemberFilter) -> SqlBuilder {
     let keyword = f.keyword.trim();
     if !keyword.is_empty() {
         q.push(" AND (m.name LIKE ")
-            .bind_text(like_contains(keyword))
+            .bind_text(crate::dynamic::like_contains(keyword))
             .push(" ESCAPE '\\' OR m.email LIKE ")
-            .bind_text(like_contains(&keyword.to_lowercase()))
+            .bind_text(crate::dynamic::like_contains(&keyword.to_lowercase()))
             .push(" ESCAPE '\\'");
         let digits: String = keyword.chars().filter(char::is_ascii_digit).collect();
         if digits.len() >= 4 {
             q.push(" OR m.mobile LIKE ")
-                .bind_text(like_contains(&digits))
+                .bind_text(crate::dynamic::like_contains(&digits))
                 .push(" ESCAPE '\\'");
         }
         q.push(")");

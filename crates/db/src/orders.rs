@@ -698,15 +698,6 @@ pub struct OrderFilter {
     pub keyword: String,
 }
 
-/// `%…%` for LIKE with the user's `%`, `_` and `\` taken literally.
-fn like_contains(text: &str) -> String {
-    let escaped = text
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    format!("%{escaped}%")
-}
-
 fn order_filter_sql(base: String, f: &OrderFilter) -> SqlBuilder {
     let mut q = SqlBuilder::from_fixed(base);
     q.push(" WHERE 1 = 1");
@@ -730,17 +721,20 @@ fn order_filter_sql(base: String, f: &OrderFilter) -> SqlBuilder {
         let upper = keyword.to_uppercase();
         let digits: String = keyword.chars().filter(char::is_ascii_digit).collect();
         q.push(" AND (number LIKE ")
-            .bind_text(format!("{}%", like_contains(&upper).trim_matches('%')))
+            .bind_text(format!(
+                "{}%",
+                crate::dynamic::like_contains(&upper).trim_matches('%')
+            ))
             .push(" ESCAPE '\\' OR orderer_name LIKE ")
-            .bind_text(like_contains(keyword))
+            .bind_text(crate::dynamic::like_contains(keyword))
             .push(" ESCAPE '\\' OR recipient_name LIKE ")
-            .bind_text(like_contains(keyword))
+            .bind_text(crate::dynamic::like_contains(keyword))
             .push(" ESCAPE '\\'");
         if digits.len() >= 4 {
             q.push(" OR orderer_mobile LIKE ")
-                .bind_text(like_contains(&digits))
+                .bind_text(crate::dynamic::like_contains(&digits))
                 .push(" ESCAPE '\\' OR recipient_mobile LIKE ")
-                .bind_text(like_contains(&digits))
+                .bind_text(crate::dynamic::like_contains(&digits))
                 .push(" ESCAPE '\\'");
         }
         q.push(")");

@@ -33,23 +33,15 @@ const SKU_COLUMNS: &str = "SELECT s.id AS sku_id, s.code, s.stock, s.extra_price
      p.name AS product_name, p.slug AS product_slug, p.price, p.sale_price, p.display_state \
      FROM skus s JOIN products p ON p.id = s.product_id";
 
-fn like_contains(text: &str) -> String {
-    let escaped = text
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    format!("%{escaped}%")
-}
-
 fn filtered(base: &'static str, keyword: &str, low_only: Option<i64>) -> SqlBuilder {
     let mut q = SqlBuilder::new(base);
     q.push(" WHERE 1 = 1");
     let keyword = keyword.trim();
     if !keyword.is_empty() {
         q.push(" AND (s.code LIKE ")
-            .bind_text(like_contains(&keyword.to_uppercase()))
+            .bind_text(crate::dynamic::like_contains(&keyword.to_uppercase()))
             .push(" ESCAPE '\\' OR p.name LIKE ")
-            .bind_text(like_contains(keyword))
+            .bind_text(crate::dynamic::like_contains(keyword))
             .push(" ESCAPE '\\')");
     }
     if let Some(limit) = low_only {

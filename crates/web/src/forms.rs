@@ -101,3 +101,59 @@ pub fn checked(v: &Option<String>) -> bool {
     v.as_deref()
         .is_some_and(|s| !matches!(s, "" | "0" | "false" | "off"))
 }
+
+/// The form page again with each field's message (422, or 409/429 for conflicts and throttling)
+/// when the error is the user's to fix; any other error fails the request.
+pub async fn refuse<F, Fut>(
+    state: &AppState,
+    req: &Req,
+    err: AppError,
+    render: F,
+) -> Result<Response, WebError>
+where
+    F: FnOnce(minijinja::Value) -> Fut,
+    Fut: std::future::Future<Output = Result<Response, WebError>>,
+{
+    match form_errors(state, req, &err) {
+        Some(errors) => Ok(with_status(
+            render(crate::views::val(errors)).await?,
+            refused_status(&err),
+        )),
+        None => Err(err.into()),
+    }
+}
+
+/// A file download (attachment) that no cache keeps.
+pub fn download(content_type: &str, file_name: &str, bytes: Vec<u8>) -> Response {
+    use axum::response::IntoResponse;
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file_name}\""),
+            ),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// The multipart field `file`: (file name, bytes); `None` when it is missing or empty.
+pub async fn uploaded_file(
+    multipart: &mut axum::extract::Multipart,
+) -> Result<Option<(String, Vec<u8>)>, WebError> {
+    while let Ok(Some(field)) = multipart.next_field().await {
+        if field.name() != Some("file") {
+            continue;
+        }
+        let name = field.file_name().unwrap_or("").to_owned();
+        let bytes = field
+            .bytes()
+            .await
+            .map_err(|e| WebError::Internal(AppError::Invalid(format!("upload: {e}"))))?;
+        return Ok((!bytes.is_empty()).then(|| (name, bytes.to_vec())));
+    }
+    Ok(None)
+}

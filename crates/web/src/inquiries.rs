@@ -4,7 +4,7 @@
 use crate::auth::{AuthSession, RequireMember};
 use crate::context::Req;
 use crate::errors::WebError;
-use crate::forms::{checked, form_errors, page, refused_status, see_other, t, with_status};
+use crate::forms::{checked, page, refuse, see_other, t};
 use crate::router::AppState;
 use crate::session::flash;
 use crate::views::{PaginationView, val};
@@ -163,13 +163,12 @@ pub async fn create_inquiry(
             flash(&session, "success", "flash.inquiry_sent").await;
             Ok(see_other(&format!("/account/inquiries/{id}")))
         }
-        Err(e) => match form_errors(&state, &req, &e) {
-            Some(errors) => Ok(with_status(
-                personal_form_page(&state, &req, &form, val(errors)).await?,
-                refused_status(&e),
-            )),
-            None => Err(e.into()),
-        },
+        Err(e) => {
+            refuse(&state, &req, e, |errors| {
+                personal_form_page(&state, &req, &form, errors)
+            })
+            .await
+        }
     }
 }
 
@@ -299,12 +298,11 @@ pub async fn create_question(
             flash(&session, "success", "flash.question_sent").await;
             Ok(see_other(&format!("/products/{slug}/questions#q-{id}")))
         }
-        Err(e) => match form_errors(&state, &req, &e) {
-            Some(errors) => Ok(with_status(
-                questions_page(&state, &req, &auth, &slug, 1, &form, val(errors)).await?,
-                refused_status(&e),
-            )),
-            None => Err(e.into()),
-        },
+        Err(e) => {
+            refuse(&state, &req, e, |errors| {
+                questions_page(&state, &req, &auth, &slug, 1, &form, errors)
+            })
+            .await
+        }
     }
 }

@@ -585,12 +585,7 @@ pub async fn admin_list(
     limit: i64,
     offset: i64,
 ) -> DbResult<(Vec<ProductRow>, i64)> {
-    let escaped = keyword
-        .trim()
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    let pattern = format!("%{escaped}%");
+    let pattern = crate::dynamic::like_contains(keyword.trim());
     let rows = read_all!(
         db,
         ProductRow,

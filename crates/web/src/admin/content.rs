@@ -1,10 +1,10 @@
 //! CMS pages in the back office: pages, notices and events with the WYSIWYG editor, and the
 //! editor's image upload.
 
-use super::{Admin, admin_page, with_status};
+use super::{Admin, admin_page};
 use crate::context::Req;
 use crate::errors::WebError;
-use crate::forms::{checked, form_errors, refused_status, see_other};
+use crate::forms::{checked, refuse, see_other};
 use crate::router::AppState;
 use crate::session::flash;
 use crate::views::{PaginationView, media_url, val};
@@ -165,17 +165,10 @@ async fn save_page(
             flash(&session, "success", "admin.flash.content_saved").await;
             Ok(see_other(&format!("/admin/pages/{saved}")))
         }
-        Err(e) => match form_errors(&state, &req, &e) {
-            Some(errors) => Ok(with_status(
-                page_editor(&state, &req, &session, &admin, id, context! {
+        Err(e) => refuse(&state, &req, e, |errors| page_editor(&state, &req, &session, &admin, id, context! {
                     slug => &fields.slug, title => &fields.title, body_html => state.app.clean_html(&fields.body_html),
                     published => form.published,
-                }, val(errors))
-                .await?,
-                refused_status(&e),
-            )),
-            None => Err(e.into()),
-        },
+                }, errors)).await,
     }
 }
 
@@ -333,18 +326,11 @@ async fn save_post(
             flash(&session, "success", "admin.flash.content_saved").await;
             Ok(see_other(&format!("/admin/posts/{kind}/{saved}")))
         }
-        Err(e) => match form_errors(&state, &req, &e) {
-            Some(errors) => Ok(with_status(
-                post_editor(&state, &req, &session, &admin, kind, id, context! {
+        Err(e) => refuse(&state, &req, e, |errors| post_editor(&state, &req, &session, &admin, kind, id, context! {
                     title => &fields.title, body_html => state.app.clean_html(&fields.body_html),
                     banner_hash => &fields.banner_hash, starts_on => &fields.starts_on, ends_on => &fields.ends_on,
                     pinned => form.pinned, published => form.published,
-                }, val(errors))
-                .await?,
-                refused_status(&e),
-            )),
-            None => Err(e.into()),
-        },
+                }, errors)).await,
     }
 }
 
@@ -381,14 +367,12 @@ pub async fn upload_image(
     admin: Admin,
     mut multipart: Multipart,
 ) -> Result<Response, WebError> {
-    while let Ok(Some(field)) = multipart.next_field().await {
-        if field.name() != Some("file") {
-            continue;
-        }
-        let bytes = field.bytes().await.map_err(|e| {
-            WebError::Internal(jangteo_app::AppError::Invalid(format!("upload: {e}")))
-        })?;
-        return match state.app.upload_content_image(&admin.actor, bytes).await {
+    if let Some((_, bytes)) = crate::forms::uploaded_file(&mut multipart).await? {
+        return match state
+            .app
+            .upload_content_image(&admin.actor, bytes.into())
+            .await
+        {
             Ok(hash) => {
                 let url = media_url(&state.app.config.media_url(), &hash, ThumbSize::Detail);
                 Ok(Json(serde_json::json!({ "hash": hash, "url": url })).into_response())
@@ -509,18 +493,11 @@ async fn save_banner(
             flash(&session, "success", "admin.flash.content_saved").await;
             Ok(see_other("/admin/content?tab=banners"))
         }
-        Err(e) => match form_errors(&state, &req, &e) {
-            Some(errors) => Ok(with_status(
-                banner_editor(&state, &req, &session, &admin, id, context! {
+        Err(e) => refuse(&state, &req, e, |errors| banner_editor(&state, &req, &session, &admin, id, context! {
                     title => &fields.title, subtitle => &fields.subtitle, link_url => &fields.link_url,
                     position => &fields.position, active => form.active,
                     starts_on => &fields.starts_on, ends_on => &fields.ends_on,
-                }, val(errors))
-                .await?,
-                refused_status(&e),
-            )),
-            None => Err(e.into()),
-        },
+                }, errors)).await,
     }
 }
 

@@ -1,11 +1,12 @@
 //! Staff login: password, then a TOTP code (or a recovery code); the first login enrols the
 //! authenticator with a QR code and shows the recovery codes once.
 
-use super::{StaffAuth, StaffUser, admin_page, with_status};
+use super::{StaffAuth, StaffUser, admin_page};
 use crate::auth::ClientIp;
 use crate::context::Req;
 use crate::errors::WebError;
-use crate::forms::{form_errors, refused_status, see_other};
+use crate::forms::with_status;
+use crate::forms::{form_errors, refuse, refused_status, see_other};
 use crate::router::AppState;
 use crate::session::flash;
 use crate::views::val;
@@ -139,13 +140,12 @@ pub async fn submit_password(
                 "/admin/login/enrol"
             }))
         }
-        Err(e) => match form_errors(&state, &req, &e) {
-            Some(errors) => Ok(with_status(
-                login_page(&state, &req, &session, &form.email, &next, val(errors)).await?,
-                refused_status(&e),
-            )),
-            None => Err(e.into()),
-        },
+        Err(e) => {
+            refuse(&state, &req, e, |errors| {
+                login_page(&state, &req, &session, &form.email, &next, errors)
+            })
+            .await
+        }
     }
 }
 
@@ -215,13 +215,12 @@ pub async fn submit_code(
             }
             Ok(see_other(&p.next))
         }
-        Err(e) => match form_errors(&state, &req, &e) {
-            Some(errors) => Ok(with_status(
-                code_page(&state, &req, &session, val(errors)).await?,
-                refused_status(&e),
-            )),
-            None => Err(e.into()),
-        },
+        Err(e) => {
+            refuse(&state, &req, e, |errors| {
+                code_page(&state, &req, &session, errors)
+            })
+            .await
+        }
     }
 }
 

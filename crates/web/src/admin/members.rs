@@ -1,16 +1,17 @@
 //! Back-office members: masked list with search and export, the member page (personal data
 //! revealed with a logged reason), points, grade and coupons.
 
-use super::{Admin, admin_page, with_status};
+use super::{Admin, admin_page};
 use crate::context::Req;
 use crate::errors::WebError;
-use crate::forms::{form_errors, refused_status, see_other, t};
+use crate::forms::with_status;
+use crate::forms::{form_errors, refuse, refused_status, see_other, t};
 use crate::router::AppState;
 use crate::session::flash;
 use crate::views::{PaginationView, encode_component, val};
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use chrono::Utc;
 use jangteo_core::member::{format_mobile, mask_email, mask_mobile, mask_name};
 use jangteo_core::staff::{Access, Area};
@@ -130,24 +131,11 @@ pub async fn export(
                 "members-{}.csv",
                 jangteo_core::time::business_date(Utc::now()).format("%Y%m%d")
             );
-            Ok((
-                [
-                    (
-                        axum::http::header::CONTENT_TYPE,
-                        "text/csv; charset=utf-8".to_owned(),
-                    ),
-                    (
-                        axum::http::header::CONTENT_DISPOSITION,
-                        format!("attachment; filename=\"{name}\""),
-                    ),
-                    (
-                        axum::http::header::CACHE_CONTROL,
-                        "private, no-store".to_owned(),
-                    ),
-                ],
+            Ok(crate::forms::download(
+                "text/csv; charset=utf-8",
+                &name,
                 bytes,
-            )
-                .into_response())
+            ))
         }
         Err(jangteo_app::AppError::Form(_)) => {
             flash(&session, "error", "error.input.reason_required").await;
@@ -275,13 +263,12 @@ async fn after_change(
             flash(session, "success", done_key).await;
             Ok(see_other(&format!("/admin/members/{id}")))
         }
-        Err(e) => match form_errors(state, req, &e) {
-            Some(errors) => Ok(with_status(
-                member_page(state, req, session, admin, id, None, val(errors)).await?,
-                refused_status(&e),
-            )),
-            None => Err(e.into()),
-        },
+        Err(e) => {
+            refuse(state, req, e, |errors| {
+                member_page(state, req, session, admin, id, None, errors)
+            })
+            .await
+        }
     }
 }
 
@@ -294,7 +281,11 @@ pub async fn adjust_points(
     Path(id): Path<i64>,
     Form(form): Form<ChangeForm>,
 ) -> Result<Response, WebError> {
-    let result = match form.amount.trim().replace(',', "").parse::<i64>() {
+    let result = match jangteo_core::money::parse_typed_amount(&form.amount)
+        .ok()
+        .flatten()
+        .ok_or(())
+    {
         Ok(amount) => {
             state
                 .app

@@ -20,7 +20,7 @@ use crate::session::{DbSessionStore, take_flash};
 use axum::Router;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum_login::{AuthManagerLayerBuilder, AuthUser, AuthnBackend, UserId};
@@ -239,12 +239,6 @@ pub(crate) async fn admin_page(
     };
     let html = render_to_string(state, template, context! { ..extra, ..base })?;
     Ok(no_store(Html(html).into_response()))
-}
-
-/// The same page with a status.
-pub(crate) fn with_status(mut response: Response, status: StatusCode) -> Response {
-    *response.status_mut() = status;
-    response
 }
 
 /// GET /staff/…: the staff pages moved into the back office.

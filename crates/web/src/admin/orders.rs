@@ -1,10 +1,10 @@
 //! Back-office orders: the filtered list, the detail page with timeline, memos and the state
 //! changes the state machine allows, and the printable packing slip.
 
-use super::{Admin, admin_page, with_status};
+use super::{Admin, admin_page};
 use crate::context::Req;
 use crate::errors::WebError;
-use crate::forms::{form_errors, refused_status, see_other, t};
+use crate::forms::{refuse, see_other, t};
 use crate::router::AppState;
 use crate::session::flash;
 use crate::views::{PaginationView, encode_component, val};
@@ -275,22 +275,15 @@ pub async fn act(
             .await;
             Ok(see_other(&format!("/admin/orders/{number}")))
         }
-        Err(e) => match form_errors(&state, &req, &e) {
-            Some(errors) => Ok(with_status(
-                detail_page(
+        Err(e) => refuse(&state, &req, e, |errors| detail_page(
                     &state,
                     &req,
                     &session,
                     &admin,
                     &number,
                     context! { carrier => &form.carrier, waybill => &form.waybill, reason => &form.reason },
-                    val(errors),
-                )
-                .await?,
-                refused_status(&e),
-            )),
-            None => Err(e.into()),
-        },
+                    errors,
+                )).await,
     }
 }
 
@@ -316,8 +309,8 @@ pub async fn add_memo(
         .await
     {
         Ok(()) => Ok(see_other(&format!("/admin/orders/{number}#memos"))),
-        Err(e) => match form_errors(&state, &req, &e) {
-            Some(errors) => Ok(with_status(
+        Err(e) => {
+            refuse(&state, &req, e, |errors| {
                 detail_page(
                     &state,
                     &req,
@@ -325,13 +318,11 @@ pub async fn add_memo(
                     &admin,
                     &number,
                     context! { memo => &form.memo },
-                    val(errors),
+                    errors,
                 )
-                .await?,
-                refused_status(&e),
-            )),
-            None => Err(e.into()),
-        },
+            })
+            .await
+        }
     }
 }
 
@@ -386,7 +377,6 @@ pub async fn export(
     admin: Admin,
     Query(q): Query<OrdersQuery>,
 ) -> Result<Response, WebError> {
-    use axum::response::IntoResponse;
     let bytes = state
         .app
         .export_orders_xlsx(&admin.actor, &order_query(&q))
@@ -395,24 +385,11 @@ pub async fn export(
         "orders-{}.xlsx",
         jangteo_core::time::business_date(chrono::Utc::now()).format("%Y%m%d")
     );
-    Ok((
-        [
-            (
-                axum::http::header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
-            ),
-            (
-                axum::http::header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-            (
-                axum::http::header::CACHE_CONTROL,
-                "private, no-store".to_owned(),
-            ),
-        ],
+    Ok(crate::forms::download(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        &name,
         bytes,
-    )
-        .into_response())
+    ))
 }
 
 fn waybill_results(
@@ -469,37 +446,23 @@ pub async fn preview_waybills(
     mut multipart: axum::extract::Multipart,
 ) -> Result<Response, WebError> {
     admin.require(Area::Orders, Access::Write)?;
-    let mut file: Option<(String, Vec<u8>)> = None;
-    while let Ok(Some(field)) = multipart.next_field().await {
-        if field.name() == Some("file") {
-            let name = field.file_name().unwrap_or("").to_owned();
-            let bytes = field.bytes().await.map_err(|e| {
-                WebError::Internal(jangteo_app::AppError::Invalid(format!("upload: {e}")))
-            })?;
-            file = Some((name, bytes.to_vec()));
-        }
-    }
-    let parsed = match &file {
-        Some((name, bytes)) if !bytes.is_empty() => {
-            jangteo_app::order_files::read_waybill_sheet(name, bytes)
-        }
-        _ => Err(jangteo_app::AppError::field("file", "required")),
+    let parsed = match crate::forms::uploaded_file(&mut multipart).await? {
+        Some((name, bytes)) => jangteo_app::order_files::read_waybill_sheet(&name, &bytes),
+        None => Err(jangteo_app::AppError::field("file", "required")),
     };
     let rows = match parsed {
         Ok(rows) => rows,
         Err(e) => {
-            let errors = form_errors(&state, &req, &e).unwrap_or_default();
-            return Ok(with_status(
+            return refuse(&state, &req, e, |errors| {
                 waybill_page(
                     &state,
                     &req,
                     &session,
                     &admin,
-                    context! { errors => val(errors) },
+                    context! { errors => errors },
                 )
-                .await?,
-                refused_status(&e),
-            ));
+            })
+            .await;
         }
     };
     let results = state.app.check_waybills(&admin.actor, &rows).await?;

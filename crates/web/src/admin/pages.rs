@@ -2,10 +2,11 @@
 //! the audit log. Every handler checks the role's permission for its area; every change goes
 //! through an app function that checks it again and writes the audit entry.
 
-use super::{Admin, admin_page, with_status};
+use super::{Admin, admin_page};
 use crate::context::Req;
 use crate::errors::WebError;
-use crate::forms::{form_errors, refused_status, see_other, t};
+use crate::forms::with_status;
+use crate::forms::{refuse, see_other, t};
 use crate::router::AppState;
 use crate::views::{PaginationView, val};
 use axum::Form;
@@ -201,8 +202,8 @@ pub async fn answer_inquiry(
             crate::session::flash(&session, "success", key).await;
             Ok(see_other(&format!("/admin/inquiries/{id}")))
         }
-        Err(e) => match form_errors(&state, &req, &e) {
-            Some(errors) => Ok(with_status(
+        Err(e) => {
+            refuse(&state, &req, e, |errors| {
                 inquiry_page(
                     &state,
                     &req,
@@ -210,13 +211,11 @@ pub async fn answer_inquiry(
                     &admin,
                     id,
                     Some(&form.answer),
-                    val(errors),
+                    errors,
                 )
-                .await?,
-                refused_status(&e),
-            )),
-            None => Err(e.into()),
-        },
+            })
+            .await
+        }
     }
 }
 
@@ -445,30 +444,16 @@ pub async fn audit_export(
     admin: Admin,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, WebError> {
-    use axum::response::IntoResponse;
     let bytes = state.app.audit_csv(&admin.actor, &audit_filter(&q)).await?;
     let name = format!(
         "audit-{}.csv",
         jangteo_core::time::business_date(Utc::now()).format("%Y%m%d")
     );
-    Ok((
-        [
-            (
-                axum::http::header::CONTENT_TYPE,
-                "text/csv; charset=utf-8".to_owned(),
-            ),
-            (
-                axum::http::header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-            (
-                axum::http::header::CACHE_CONTROL,
-                "private, no-store".to_owned(),
-            ),
-        ],
+    Ok(crate::forms::download(
+        "text/csv; charset=utf-8",
+        &name,
         bytes,
-    )
-        .into_response())
+    ))
 }
 
 /// GET /admin/audit?staff=…&action=…&target=…

@@ -1,9 +1,9 @@
 //! Back-office products: the list and the product editor.
 
-use super::{Admin, admin_page, with_status};
+use super::{Admin, admin_page};
 use crate::context::Req;
 use crate::errors::WebError;
-use crate::forms::{checked, form_errors, refused_status, see_other, t};
+use crate::forms::{checked, refuse, see_other, t};
 use crate::router::AppState;
 use crate::session::flash;
 use crate::views::{PaginationView, encode_component, val};
@@ -130,16 +130,9 @@ pub async fn update(
             flash(&session, "success", "admin.flash.content_saved").await;
             Ok(see_other(&format!("/admin/products/{id}")))
         }
-        Err(e) => match form_errors(&state, &req, &e) {
-            Some(errors) => Ok(with_status(
-                editor(&state, &req, &session, &admin, id, context! {
+        Err(e) => refuse(&state, &req, e, |errors| editor(&state, &req, &session, &admin, id, context! {
                     name => &f.name, summary => &f.summary, description_html => state.app.clean_html(&f.body_html),
                     price => &f.price, sale_price => &f.sale_price, state => &f.state, featured => edit.featured,
-                }, val(errors))
-                .await?,
-                refused_status(&e),
-            )),
-            None => Err(e.into()),
-        },
+                }, errors)).await,
     }
 }

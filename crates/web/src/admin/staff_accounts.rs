@@ -1,13 +1,12 @@
 //! Staff accounts page (owner): list, add (the first password shown once), role and access
 //! changes, 2FA reset.
 
-use super::{Admin, admin_page, with_status};
+use super::{Admin, admin_page};
 use crate::context::Req;
 use crate::errors::WebError;
-use crate::forms::{checked, form_errors, refused_status, see_other, t};
+use crate::forms::{checked, refuse, see_other, t};
 use crate::router::AppState;
 use crate::session::flash;
-use crate::views::val;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::Response;
@@ -110,22 +109,20 @@ pub async fn add(
             )
             .await
         }
-        Err(e) => match form_errors(&state, &req, &e) {
-            Some(errors) => Ok(with_status(
+        Err(e) => {
+            refuse(&state, &req, e, |errors| {
                 staff_page(
                     &state,
                     &req,
                     &session,
                     &admin,
                     context! { email => &form.email, name => &form.name, role => &form.role },
-                    val(errors),
+                    errors,
                     None,
                 )
-                .await?,
-                refused_status(&e),
-            )),
-            None => Err(e.into()),
-        },
+            })
+            .await
+        }
     }
 }
 
@@ -147,22 +144,12 @@ pub async fn change(
             flash(&session, "success", "admin.flash.staff_changed").await;
             Ok(see_other("/admin/staff"))
         }
-        Err(e) => match form_errors(&state, &req, &e) {
-            Some(errors) => Ok(with_status(
-                staff_page(
-                    &state,
-                    &req,
-                    &session,
-                    &admin,
-                    context! {},
-                    val(errors),
-                    None,
-                )
-                .await?,
-                refused_status(&e),
-            )),
-            None => Err(e.into()),
-        },
+        Err(e) => {
+            refuse(&state, &req, e, |errors| {
+                staff_page(&state, &req, &session, &admin, context! {}, errors, None)
+            })
+            .await
+        }
     }
 }
 

@@ -1,9 +1,10 @@
 //! Back-office stock: the SKU list with adjustments (ledger) and bulk stock/price sheets.
 
-use super::{Admin, admin_page, with_status};
+use super::{Admin, admin_page};
 use crate::context::Req;
 use crate::errors::WebError;
 use crate::forms::{form_errors, refused_status, see_other, t};
+use crate::forms::{refuse, with_status};
 use crate::router::AppState;
 use crate::session::flash;
 use crate::views::{PaginationView, encode_component, val};
@@ -99,7 +100,11 @@ pub async fn adjust(
     Path(sku): Path<i64>,
     Form(form): Form<AdjustForm>,
 ) -> Result<Response, WebError> {
-    let result = match form.delta.trim().replace(',', "").parse::<i64>() {
+    let result = match jangteo_core::money::parse_typed_amount(&form.delta)
+        .ok()
+        .flatten()
+        .ok_or(())
+    {
         Ok(delta) => state
             .app
             .adjust_stock(&admin.actor, sku, delta, &form.note)
@@ -182,35 +187,23 @@ pub async fn import_preview(
     mut multipart: Multipart,
 ) -> Result<Response, WebError> {
     admin.require(Area::Stock, Access::Write)?;
-    let mut file: Option<(String, Vec<u8>)> = None;
-    while let Ok(Some(field)) = multipart.next_field().await {
-        if field.name() == Some("file") {
-            let name = field.file_name().unwrap_or("").to_owned();
-            let bytes = field.bytes().await.map_err(|e| {
-                WebError::Internal(jangteo_app::AppError::Invalid(format!("upload: {e}")))
-            })?;
-            file = Some((name, bytes.to_vec()));
-        }
-    }
-    let parsed = match &file {
-        Some((name, bytes)) if !bytes.is_empty() => read_stock_sheet(name, bytes),
-        _ => Err(jangteo_app::AppError::field("file", "required")),
+    let parsed = match crate::forms::uploaded_file(&mut multipart).await? {
+        Some((name, bytes)) => read_stock_sheet(&name, &bytes),
+        None => Err(jangteo_app::AppError::field("file", "required")),
     };
     let rows = match parsed {
         Ok(rows) => rows,
         Err(e) => {
-            let errors = form_errors(&state, &req, &e).unwrap_or_default();
-            return Ok(with_status(
+            return refuse(&state, &req, e, |errors| {
                 import_page(
                     &state,
                     &req,
                     &session,
                     &admin,
-                    context! { errors => val(errors) },
+                    context! { errors => errors },
                 )
-                .await?,
-                refused_status(&e),
-            ));
+            })
+            .await;
         }
     };
     let results = state.app.check_stock_sheet(&admin.actor, &rows).await?;

@@ -193,16 +193,7 @@ async fn staff_find_process_and_annotate_orders(backend: Backend) {
 }
 
 async fn upload(t: &TestApp, staff: &Shopper, name: &str, body: &[u8]) -> (u16, String) {
-    let (content_type, body) = crate::multipart(name, "text/csv", body);
-    let response = jangteo_testkit::server::client()
-        .post(t.url("/admin/orders/waybills"))
-        .header("cookie", staff.admin_cookie().unwrap())
-        .header("content-type", content_type)
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    (response.status().as_u16(), response.text().await.unwrap())
+    crate::upload_as(t, staff, "/admin/orders/waybills", name, body).await
 }
 
 async fn waybills_in_bulk_and_orders_out_to_excel(backend: Backend) {
@@ -254,16 +245,7 @@ async fn waybills_in_bulk_and_orders_out_to_excel(backend: Backend) {
     );
 
     // Applying ships the good row only and reports each row.
-    let rows = page
-        .split("name=\"rows\" value=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .replace("&quot;", "\"")
-        .replace("&#x27;", "'")
-        .replace("&amp;", "&");
+    let rows = crate::hidden_rows(&page);
     let applied = warehouse
         .post("/admin/orders/waybills/apply", &[("rows", &rows)])
         .await;

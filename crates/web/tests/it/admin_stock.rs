@@ -6,28 +6,7 @@ use jangteo_testkit::shopper::{Shopper, staff_session};
 use jangteo_testkit::{Backend, TestApp, on_both_backends};
 
 async fn upload(t: &TestApp, staff: &Shopper, csv: &str) -> (u16, String) {
-    let (content_type, body) = crate::multipart("stock.csv", "text/csv", csv.as_bytes());
-    let response = jangteo_testkit::server::client()
-        .post(t.url("/admin/stock/import"))
-        .header("cookie", staff.admin_cookie().unwrap())
-        .header("content-type", content_type)
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    (response.status().as_u16(), response.text().await.unwrap())
-}
-
-fn rows_of(page: &str) -> String {
-    page.split("name=\"rows\" value=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .replace("&quot;", "\"")
-        .replace("&#x27;", "'")
-        .replace("&amp;", "&")
+    crate::upload_as(t, staff, "/admin/stock/import", "stock.csv", csv.as_bytes()).await
 }
 
 async fn stock_is_adjusted_with_reasons_and_sheets_apply_all_or_nothing(backend: Backend) {
@@ -108,7 +87,10 @@ async fn stock_is_adjusted_with_reasons_and_sheets_apply_all_or_nothing(backend:
     let (status, page) = upload(&t, &warehouse, "코드,재고\nTSHIRT,20\n").await;
     assert_eq!(status, 200);
     let applied = warehouse
-        .post("/admin/stock/import/apply", &[("rows", &rows_of(&page))])
+        .post(
+            "/admin/stock/import/apply",
+            &[("rows", &crate::hidden_rows(&page))],
+        )
         .await;
     assert_eq!(applied.status, 200, "{}", applied.body);
     assert_eq!(stock(&t).await, 20);
@@ -124,13 +106,19 @@ async fn stock_is_adjusted_with_reasons_and_sheets_apply_all_or_nothing(backend:
     let priced = "코드,재고,정가\nTSHIRT,,15000\n";
     let (_, page) = upload(&t, &warehouse, priced).await;
     let refused = warehouse
-        .post("/admin/stock/import/apply", &[("rows", &rows_of(&page))])
+        .post(
+            "/admin/stock/import/apply",
+            &[("rows", &crate::hidden_rows(&page))],
+        )
         .await;
     assert_eq!(refused.status, 403);
     let (manager, _) = staff_session(&t, "mgr@example.com", "manager").await;
     let (_, page) = upload(&t, &manager, priced).await;
     let done = manager
-        .post("/admin/stock/import/apply", &[("rows", &rows_of(&page))])
+        .post(
+            "/admin/stock/import/apply",
+            &[("rows", &crate::hidden_rows(&page))],
+        )
         .await;
     assert_eq!(done.status, 200, "{}", done.body);
     let product = t.app.product_detail("tshirt").await.unwrap().unwrap();

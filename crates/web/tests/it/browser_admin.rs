@@ -1,6 +1,7 @@
 //! The back office in headless Chromium: a new staff member enrols TOTP by reading the secret off
 //! the page, logs in with a code computed from it, finds a paid order and ships it.
 
+use crate::browser_checkout::fill;
 use crate::checkout::{add, pay, place, shop, sign_up};
 use chrono::Utc;
 use jangteo_testkit::Backend;
@@ -9,12 +10,6 @@ use jangteo_testkit::shopper::Shopper;
 use std::time::Duration;
 use thirtyfour::components::SelectElement;
 use thirtyfour::prelude::*;
-
-async fn fill(d: &WebDriver, name: &str, value: &str) {
-    let input = d.find(By::Name(name)).await.unwrap();
-    input.clear().await.unwrap();
-    input.send_keys(value).await.unwrap();
-}
 
 async fn submit(d: &WebDriver, form: &str) {
     d.find(By::Css(format!("{form} button[type='submit']")))

@@ -51,7 +51,7 @@ async fn add_with_options(d: &WebDriver, url: &str) {
     d.find(By::Css(".cart-line")).await.unwrap();
 }
 
-async fn fill(d: &WebDriver, name: &str, value: &str) {
+pub(crate) async fn fill(d: &WebDriver, name: &str, value: &str) {
     let input = d.find(By::Name(name)).await.unwrap();
     input.clear().await.unwrap();
     input.send_keys(value).await.unwrap();

@@ -75,3 +75,36 @@ pub fn multipart(file_name: &str, content_type: &str, file: &[u8]) -> (String, V
     body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
     (format!("multipart/form-data; boundary={boundary}"), body)
 }
+
+/// Posts a file to a back-office upload form as `staff`: (status, body).
+pub async fn upload_as(
+    t: &jangteo_testkit::TestApp,
+    staff: &jangteo_testkit::shopper::Shopper,
+    path: &str,
+    file_name: &str,
+    body: &[u8],
+) -> (u16, String) {
+    let (content_type, body) = multipart(file_name, "application/octet-stream", body);
+    let response = jangteo_testkit::server::client()
+        .post(t.url(path))
+        .header("cookie", staff.admin_cookie().unwrap())
+        .header("content-type", content_type)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    (response.status().as_u16(), response.text().await.unwrap())
+}
+
+/// The rows a dry-run page hands to its apply form (the hidden `rows` field, unescaped).
+pub fn hidden_rows(page: &str) -> String {
+    page.split("name=\"rows\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+        .replace("&amp;", "&")
+}
