@@ -55,12 +55,7 @@ impl App {
         let request = PageRequest::new(page, 30);
         let (items, total) =
             products::admin_list(&self.db, keyword, request.limit(), request.offset()).await?;
-        Ok(Paged {
-            items,
-            total: u64::try_from(total).unwrap_or(0),
-            page: request.number,
-            size: request.size,
-        })
+        Ok(jangteo_core::paging::Paged::counted(items, total, request))
     }
 
     /// One product for the editor.

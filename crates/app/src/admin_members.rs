@@ -53,12 +53,7 @@ impl App {
         let request = PageRequest::new(page, size);
         let (items, total) =
             member_admin::search(&self.db, filter, request.limit(), request.offset()).await?;
-        Ok(Paged {
-            items,
-            total: u64::try_from(total).unwrap_or(0),
-            page: request.number,
-            size: request.size,
-        })
+        Ok(jangteo_core::paging::Paged::counted(items, total, request))
     }
 
     /// A member's page. With `reveal_reason` the caller asks to see the personal data in full:

@@ -95,12 +95,7 @@ impl App {
         let request = PageRequest::new(page, size);
         let (items, total) =
             orders::search(&self.db, &filter, request.limit(), request.offset()).await?;
-        Ok(Paged {
-            items,
-            total: u64::try_from(total).unwrap_or(0),
-            page: request.number,
-            size: request.size,
-        })
+        Ok(jangteo_core::paging::Paged::counted(items, total, request))
     }
 
     /// One order for staff; the view is logged (it shows the buyer's personal data).

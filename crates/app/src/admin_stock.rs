@@ -95,12 +95,7 @@ impl App {
             request.offset(),
         )
         .await?;
-        Ok(Paged {
-            items,
-            total: u64::try_from(total).unwrap_or(0),
-            page: request.number,
-            size: request.size,
-        })
+        Ok(jangteo_core::paging::Paged::counted(items, total, request))
     }
 
     /// A SKU's latest ledger entries.

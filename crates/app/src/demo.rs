@@ -356,14 +356,18 @@ impl App {
 
         for (i, (b, stored)) in catalog.banners.iter().zip(&banner_images).enumerate() {
             let media_id = self.record_original(&mut tx, stored).await?;
-            content::insert_banner(
+            content::save_banner(
                 &mut tx,
-                &content::NewBanner {
+                None,
+                &content::BannerInput {
                     title: &b.title,
                     subtitle: &b.subtitle,
                     link_url: &b.link,
                     media_id: Some(media_id),
                     position: i as i64,
+                    is_active: true,
+                    starts_at: None,
+                    ends_at: None,
                 },
                 now,
             )

@@ -64,15 +64,6 @@ fn multiline_text(raw: &str, max: usize) -> Result<String, jangteo_core::member:
     required_text(&raw.replace("\r\n", "\n"), max)
 }
 
-fn paged<T>(items: Vec<T>, total: i64, request: PageRequest) -> Paged<T> {
-    Paged {
-        items,
-        total: u64::try_from(total).unwrap_or(0),
-        page: request.number,
-        size: request.size,
-    }
-}
-
 impl App {
     /// Stores a member's 1:1 inquiry; an order number must be one of the member's orders.
     pub async fn ask_personal(
@@ -177,7 +168,7 @@ impl App {
         let (rows, total) =
             inquiries::list_for_member(&self.db, member_id, request.limit(), request.offset())
                 .await?;
-        Ok(paged(rows, total, request))
+        Ok(Paged::counted(rows, total, request))
     }
 
     /// One of the member's inquiries (anyone else's is `NotFound`).
@@ -223,7 +214,7 @@ impl App {
                 }
             })
             .collect();
-        Ok(paged(items, total, request))
+        Ok(Paged::counted(items, total, request))
     }
 
     /// Inquiries for staff (`status`/`kind` empty = any).
@@ -240,7 +231,7 @@ impl App {
         let (rows, total) =
             inquiries::list_for_staff(&self.db, status, kind, request.limit(), request.offset())
                 .await?;
-        Ok(paged(rows, total, request))
+        Ok(Paged::counted(rows, total, request))
     }
 
     /// One inquiry for staff.

@@ -516,12 +516,7 @@ impl App {
         let request = jangteo_core::paging::PageRequest::new(page, size);
         let (items, total) =
             audit::search(&self.db, filter, request.limit(), request.offset()).await?;
-        Ok(jangteo_core::paging::Paged {
-            items,
-            total: u64::try_from(total).unwrap_or(0),
-            page: request.number,
-            size: request.size,
-        })
+        Ok(jangteo_core::paging::Paged::counted(items, total, request))
     }
 
     /// The matching audit entries (newest first, at most 100,000) as CSV with a UTF-8 BOM so

@@ -50,6 +50,16 @@ pub struct Paged<T> {
 }
 
 impl<T> Paged<T> {
+    /// A page of `items` out of `total` matches (as a database counts them) for `request`.
+    pub fn counted(items: Vec<T>, total: i64, request: PageRequest) -> Self {
+        Self {
+            items,
+            total: u64::try_from(total).unwrap_or(0),
+            page: request.number,
+            size: request.size,
+        }
+    }
+
     /// Number of pages (at least 1, so an empty list still has "page 1 of 1").
     pub fn total_pages(&self) -> u32 {
         let pages = self.total.div_ceil(u64::from(self.size.max(1)));

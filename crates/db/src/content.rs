@@ -3,7 +3,7 @@
 use crate::error::Context;
 use crate::{Db, DbResult, Tx};
 use chrono::{DateTime, Utc};
-use jangteo_core::ids::{BannerId, MediaId, PageId};
+use jangteo_core::ids::{MediaId, PageId};
 
 /// A home banner with its image hash.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -18,43 +18,6 @@ pub struct BannerRow {
     pub link_url: String,
     /// Content hash of its image.
     pub image_hash: Option<String>,
-}
-
-/// A banner to create.
-#[derive(Debug, Clone)]
-pub struct NewBanner<'a> {
-    /// Headline.
-    pub title: &'a str,
-    /// Second line.
-    pub subtitle: &'a str,
-    /// Link target.
-    pub link_url: &'a str,
-    /// Image.
-    pub media_id: Option<MediaId>,
-    /// Order.
-    pub position: i64,
-}
-
-/// Inserts a banner.
-pub async fn insert_banner(
-    tx: &mut Tx,
-    new: &NewBanner<'_>,
-    now: DateTime<Utc>,
-) -> DbResult<BannerId> {
-    tx_scalar!(
-        tx,
-        i64,
-        "INSERT INTO banners (title, subtitle, link_url, media_id, position, is_active, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, TRUE, $6, $6) RETURNING id",
-        new.title,
-        new.subtitle,
-        new.link_url,
-        new.media_id.map(MediaId::get),
-        new.position,
-        now
-    )
-    .context("inserting banner")
-    .map(BannerId)
 }
 
 /// Active banners whose period (if any) contains `now`, in order.

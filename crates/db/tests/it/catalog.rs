@@ -290,14 +290,18 @@ async fn keeps_categories_media_content_settings_and_staff(backend: Backend) {
     let m1 = media::upsert(&mut tx, &new_media, now).await.unwrap();
     let m2 = media::upsert(&mut tx, &new_media, now).await.unwrap();
     assert_eq!(m1, m2);
-    content::insert_banner(
+    content::save_banner(
         &mut tx,
-        &content::NewBanner {
+        None,
+        &content::BannerInput {
             title: "배너",
             subtitle: "부제",
             link_url: "/categories/top",
             media_id: Some(m1),
             position: 0,
+            is_active: true,
+            starts_at: None,
+            ends_at: None,
         },
         now,
     )
