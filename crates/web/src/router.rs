@@ -127,6 +127,7 @@ impl AppState {
             "admin/banner_edit.html",
             "admin/products.html",
             "admin/product_edit.html",
+            "admin/categories.html",
             "shop/posts.html",
             "shop/post.html",
         ] {

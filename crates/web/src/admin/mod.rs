@@ -163,11 +163,12 @@ impl FromRequestParts<AppState> for Admin {
 }
 
 /// Menu entries: (url, message key, area).
-const MENU: [(&str, &str, Area); 12] = [
+const MENU: [(&str, &str, Area); 13] = [
     ("/admin", "admin.nav.dashboard", Area::Dashboard),
     ("/admin/orders", "admin.nav.orders", Area::Orders),
     ("/admin/members", "admin.nav.members", Area::Members),
     ("/admin/products", "admin.nav.products", Area::Catalog),
+    ("/admin/categories", "admin.nav.categories", Area::Catalog),
     ("/admin/stock", "admin.nav.stock", Area::Stock),
     ("/admin/inquiries", "admin.nav.inquiries", Area::Inquiries),
     ("/admin/content", "admin.nav.content", Area::Content),
@@ -325,6 +326,15 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route(
             "/admin/products/{id}",
             get(products::edit).post(products::update),
+        )
+        .route(
+            "/admin/categories",
+            get(products::categories).post(products::create_category),
+        )
+        .route("/admin/categories/{id}", post(products::update_category))
+        .route(
+            "/admin/categories/{id}/delete",
+            post(products::delete_category),
         )
         .route("/admin/stock", get(stock::list))
         .route("/admin/stock/{sku}", post(stock::adjust))

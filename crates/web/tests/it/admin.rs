@@ -181,7 +181,7 @@ async fn repeated_failures_lock_the_account_for_a_while(backend: Backend) {
 }
 
 /// Pages per area (GET) and one change per writable area (POST), for the matrix.
-const PAGES: [(Area, &str); 12] = [
+const PAGES: [(Area, &str); 13] = [
     (Area::Dashboard, "/admin"),
     (Area::Orders, "/admin/orders"),
     (Area::Members, "/admin/members"),
@@ -194,6 +194,7 @@ const PAGES: [(Area, &str); 12] = [
     (Area::Content, "/admin/content"),
     (Area::Stock, "/admin/stock"),
     (Area::Catalog, "/admin/products"),
+    (Area::Catalog, "/admin/categories"),
 ];
 
 async fn every_role_gets_exactly_its_areas(backend: Backend) {

@@ -107,4 +107,94 @@ async fn staff_edit_products_and_the_shop_follows(backend: Backend) {
     );
 }
 
-on_both_backends!(staff_edit_products_and_the_shop_follows);
+async fn staff_edit_the_category_tree(backend: Backend) {
+    let Some((t, _)) = shop(backend).await else {
+        return;
+    };
+    let (marketer, _) = staff_session(&t, "mkt@example.com", "marketing").await;
+    let id_of = |slug: &'static str| {
+        let db = t.app.db.clone();
+        async move {
+            jangteo_db::catalog::categories::list_all(&db)
+                .await
+                .unwrap()
+                .into_iter()
+                .find(|c| c.slug == slug)
+                .map(|c| c.id)
+        }
+    };
+    let page = marketer.get("/admin/categories").await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("data-category=\"clothes\""));
+
+    // A new top category shows in the shop's menu at once.
+    let created = marketer
+        .post(
+            "/admin/categories",
+            &[
+                ("name", "기획전"),
+                ("slug", "sale"),
+                ("position", "9"),
+                ("visible", "true"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, 303, "{}", created.body);
+    assert!(
+        Shopper::new(&t.url(""))
+            .get("/")
+            .await
+            .body
+            .contains("/categories/sale")
+    );
+
+    // No loops: a category cannot move below its own subcategory.
+    let clothes = id_of("clothes").await.unwrap();
+    let below = id_of("tshirts").await.unwrap();
+    let looped = marketer
+        .post(
+            &format!("/admin/categories/{clothes}"),
+            &[
+                ("name", "의류"),
+                ("slug", "clothes"),
+                ("parent_id", &below.to_string()),
+                ("visible", "true"),
+            ],
+        )
+        .await;
+    assert_eq!(looped.status, 422);
+    assert!(
+        looped
+            .body
+            .contains("하위 카테고리 아래로는 옮길 수 없습니다")
+    );
+
+    // Only empty categories can be deleted.
+    marketer
+        .post(&format!("/admin/categories/{clothes}/delete"), &[])
+        .await;
+    assert!(id_of("clothes").await.is_some(), "in use: kept");
+    let sale = id_of("sale").await.unwrap();
+    marketer
+        .post(&format!("/admin/categories/{sale}/delete"), &[])
+        .await;
+    assert!(id_of("sale").await.is_none());
+    let (entries, _) = jangteo_db::audit::search(
+        &t.app.db,
+        &jangteo_db::audit::AuditFilter {
+            action_prefix: "catalog.category".into(),
+            ..Default::default()
+        },
+        10,
+        0,
+    )
+    .await
+    .unwrap();
+    let actions: Vec<&str> = entries.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions, ["catalog.category_delete", "catalog.category"]);
+}
+
+on_both_backends!(
+    staff_edit_products_and_the_shop_follows,
+    staff_edit_the_category_tree
+);
