@@ -252,6 +252,18 @@ impl App {
         )
         .await?
         .ok_or_else(|| AppError::field("slug", "slug_taken"))?;
+        if before
+            .as_ref()
+            .is_some_and(|b| b.name != name || b.parent_id != edit.parent_id)
+        {
+            // Product search text holds the category path: rebuild it below this category.
+            let mut tree = rows.clone();
+            if let Some(row) = tree.iter_mut().find(|r| r.id == saved) {
+                row.name = name.clone();
+                row.parent_id = edit.parent_id;
+            }
+            reindex_products_below(&mut tx, &tree, saved).await?;
+        }
         audit::record(
             &mut tx,
             &NewAudit {
@@ -291,6 +303,39 @@ impl App {
         self.catalog_changed().await;
         Ok(())
     }
+}
+
+/// Rebuilds the search keys of every product in `root`'s subtree from the (changed) tree.
+async fn reindex_products_below(
+    tx: &mut jangteo_db::Tx,
+    tree: &[jangteo_db::catalog::categories::CategoryRow],
+    root: i64,
+) -> AppResult<()> {
+    let in_subtree: Vec<i64> = tree
+        .iter()
+        .filter(|r| would_loop(tree, root, r.id))
+        .map(|r| r.id)
+        .collect();
+    let path_names = |mut id: Option<i64>| {
+        let mut names = Vec::new();
+        while let Some(c) = id.and_then(|i| tree.iter().find(|r| r.id == i)) {
+            names.push(c.name.clone());
+            id = c.parent_id;
+            if names.len() > 16 {
+                break;
+            }
+        }
+        names.reverse();
+        names
+    };
+    for (id, category, name, brand, summary) in products::in_categories(tx, &in_subtree).await? {
+        let names = path_names(Some(category));
+        let mut others: Vec<&str> = names.iter().map(String::as_str).collect();
+        others.extend(brand.as_deref());
+        others.push(&summary);
+        products::set_search_keys(tx, id, &SearchKeys::for_product(&name, others)).await?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

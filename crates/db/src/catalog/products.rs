@@ -657,3 +657,37 @@ pub async fn update_details(
     .context("updating product details")
     .map(|n| n == 1)
 }
+
+/// Products in any of these categories (id, category, name, brand, summary), read inside the
+/// caller's transaction.
+pub async fn in_categories(
+    tx: &mut Tx,
+    category_ids: &[i64],
+) -> DbResult<Vec<(i64, i64, String, Option<String>, String)>> {
+    let mut out = Vec::new();
+    for id in category_ids {
+        let rows = tx_all!(
+            tx,
+            (i64, i64, String, Option<String>, String),
+            "SELECT id, category_id, name, brand, summary FROM products WHERE category_id = $1",
+            id
+        )
+        .context("listing products of a category")?;
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
+/// Replaces a product's search keys (its category path changed).
+pub async fn set_search_keys(tx: &mut Tx, id: i64, keys: &SearchKeys) -> DbResult<()> {
+    tx_execute!(
+        tx,
+        "UPDATE products SET search_name = $2, search_text = $3, search_initials = $4 WHERE id = $1",
+        id,
+        &keys.name,
+        &keys.text,
+        &keys.initials
+    )
+    .context("updating search keys")
+    .map(|_| ())
+}

@@ -169,6 +169,28 @@ async fn staff_edit_the_category_tree(backend: Backend) {
             .contains("하위 카테고리 아래로는 옮길 수 없습니다")
     );
 
+    // Renaming a category: its products are found by the new name.
+    let renamed = marketer
+        .post(
+            &format!("/admin/categories/{below}"),
+            &[
+                ("name", "라운드넥"),
+                ("slug", "tshirts"),
+                ("parent_id", &clothes.to_string()),
+                ("visible", "true"),
+            ],
+        )
+        .await;
+    assert_eq!(renamed.status, 303, "{}", renamed.body);
+    let found = Shopper::new(&t.url(""))
+        .get("/search?q=%EB%9D%BC%EC%9A%B4%EB%93%9C%EB%84%A5") // "라운드넥"
+        .await
+        .body;
+    assert!(
+        found.contains("/products/tshirt"),
+        "search follows the category's new name"
+    );
+
     // Only empty categories can be deleted.
     marketer
         .post(&format!("/admin/categories/{clothes}/delete"), &[])
@@ -191,7 +213,14 @@ async fn staff_edit_the_category_tree(backend: Backend) {
     .await
     .unwrap();
     let actions: Vec<&str> = entries.iter().map(|e| e.action.as_str()).collect();
-    assert_eq!(actions, ["catalog.category_delete", "catalog.category"]);
+    assert_eq!(
+        actions,
+        [
+            "catalog.category_delete",
+            "catalog.category",
+            "catalog.category"
+        ]
+    );
 }
 
 on_both_backends!(
