@@ -41,8 +41,7 @@ impl App {
         {
             return Err(AppError::field("email", "email_taken"));
         }
-        let password = crate::members::random_token()?[..16].to_owned();
-        let hash = crate::demo::hash_password(password.clone()).await?;
+        let (password, hash) = crate::staff::first_staff_password().await?;
         let now = Utc::now();
         let mut tx = self.db.begin().await?;
         let id = staff::upsert(&mut tx, email.as_str(), &name, &hash, role, now).await?;

@@ -145,7 +145,7 @@ pub async fn verify_password(password: String, hash: String) -> AppResult<bool> 
 
 /// A hash of a random password: verifying against it costs what a real check costs, so a login
 /// for an unknown e-mail takes as long as one for a known e-mail.
-pub(crate) async fn dummy_hash() -> AppResult<String> {
+async fn dummy_hash() -> AppResult<String> {
     static DUMMY: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
     DUMMY
         .get_or_try_init(|| async { crate::demo::hash_password(random_token()?).await })

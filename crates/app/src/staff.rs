@@ -2,13 +2,12 @@
 //! enrolment with a QR code and one-time recovery codes, roles, and the audit log every change
 //! writes through.
 
-use crate::members::{dummy_hash, random_token, verify_password};
+use crate::members::random_token;
 use crate::{App, AppError, AppResult};
 use aws_lc_rs::aead::{AES_256_GCM, Aad, LessSafeKey, NONCE_LEN, Nonce, UnboundKey};
 use base64::Engine;
 use chrono::{DateTime, Duration, Utc};
 use jangteo_core::staff::{Access, Area, Role};
-use jangteo_db::Tx;
 use jangteo_db::audit::{self, NewAudit};
 use jangteo_db::members::{recent_failures, record_login_attempt};
 use jangteo_db::staff::{self, StaffRow};
@@ -58,6 +57,12 @@ impl StaffActor {
     /// Whether the role allows `needed` in `area`.
     pub fn can(&self, area: Area, needed: Access) -> bool {
         jangteo_core::staff::allows(self.role, area, needed)
+    }
+
+    /// Whether the role sees a buyer's name, phone and address in full on orders (the order
+    /// page, packing slip and order export): personal-data access, or the people who ship.
+    pub fn sees_order_personal_data(&self) -> bool {
+        self.can(Area::PersonalData, Access::Read) || self.can(Area::Orders, Access::Write)
     }
 
     /// An audit entry by this actor.
@@ -203,6 +208,13 @@ fn write_private(path: &Path, text: &str) -> AppResult<()> {
         .map_err(|e| AppError::Other(format!("writing {}: {e}", path.display())))
 }
 
+/// A new staff account's first password (16 hex characters, shown once) and its hash.
+pub(crate) async fn first_staff_password() -> AppResult<(String, String)> {
+    let password = random_token()?[..16].to_owned();
+    let hash = crate::demo::hash_password(password.clone()).await?;
+    Ok((password, hash))
+}
+
 fn sha256_hex(text: &str) -> String {
     hex::encode(Sha256::digest(text.as_bytes()))
 }
@@ -302,15 +314,9 @@ impl App {
         if self.staff_throttled(&email, ip, now).await? {
             return Err(AppError::Throttled);
         }
-        let account = staff::find_by_email(&self.db, &email).await?;
-        let hash = match &account {
-            Some(s) => s.password_hash.clone(),
-            None => dummy_hash().await?,
-        };
-        let ok = verify_password(password.to_owned(), hash).await?;
-        match account {
-            Some(s) if ok && s.is_active => Ok(s),
-            _ => {
+        match self.authenticate_staff(&email, password).await? {
+            Some(s) => Ok(s),
+            None => {
                 self.staff_failure(&email, ip, "staff.password_failed", now)
                     .await?;
                 Err(AppError::field("_form", "login_failed"))
@@ -596,8 +602,7 @@ impl App {
                 "unknown role {role} (owner, manager, cs, warehouse, marketing)"
             ))
         })?;
-        let password = random_token()?[..16].to_owned();
-        let hash = crate::demo::hash_password(password.clone()).await?;
+        let (password, hash) = first_staff_password().await?;
         let now = Utc::now();
         let mut tx = self.db.begin().await?;
         let before = staff::find_by_email(&self.db, email.as_str()).await?;
@@ -641,11 +646,6 @@ impl App {
         Ok(totp
             .generate(u64::try_from(at.timestamp()).unwrap_or(0))
             .to_string())
-    }
-
-    /// Writes an audit entry inside a caller's transaction.
-    pub async fn audit_in(&self, tx: &mut Tx, entry: &NewAudit<'_>) -> AppResult<()> {
-        Ok(audit::record(tx, entry, Utc::now()).await?)
     }
 }
 

@@ -183,6 +183,18 @@ impl OrderStatus {
     }
 }
 
+impl OrderStatus {
+    /// Whether staff may hand the order to a carrier now (the state machine's answer to a
+    /// shipment with a carrier and waybill).
+    pub fn can_ship(self) -> bool {
+        self.apply(&OrderEvent::Shipped {
+            carrier: "carrier".into(),
+            waybill: "waybill".into(),
+        })
+        .is_ok()
+    }
+}
+
 impl fmt::Display for OrderStatus {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

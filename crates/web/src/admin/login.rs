@@ -5,11 +5,9 @@ use super::{StaffAuth, StaffUser, admin_page};
 use crate::auth::ClientIp;
 use crate::context::Req;
 use crate::errors::WebError;
-use crate::forms::with_status;
-use crate::forms::{form_errors, refuse, refused_status, see_other};
+use crate::forms::{refuse, see_other};
 use crate::router::AppState;
 use crate::session::flash;
-use crate::views::val;
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::response::Response;
@@ -301,14 +299,13 @@ pub async fn submit_enrol(
             )
             .await
         }
-        Err(e) => match form_errors(&state, &req, &e) {
-            // A wrong first code: the same secret stays; show the page again with the error.
-            Some(errors) => Ok(with_status(
-                enrol_page(&state, &req, &session, p.staff_id, val(errors)).await?,
-                refused_status(&e),
-            )),
-            None => Err(e.into()),
-        },
+        // A wrong first code: the same secret stays; show the page again with the error.
+        Err(e) => {
+            refuse(&state, &req, e, |errors| {
+                enrol_page(&state, &req, &session, p.staff_id, errors)
+            })
+            .await
+        }
     }
 }
 

@@ -3,8 +3,8 @@
 use super::{Admin, admin_page};
 use crate::context::Req;
 use crate::errors::WebError;
-use crate::forms::{form_errors, refused_status, see_other, t};
 use crate::forms::{refuse, with_status};
+use crate::forms::{see_other, t};
 use crate::router::AppState;
 use crate::session::flash;
 use crate::views::{PaginationView, encode_component, val};
@@ -117,19 +117,16 @@ pub async fn adjust(
             flash(&session, "success", "admin.flash.stock_adjusted").await;
             Ok(see_other(&format!("/admin/stock?sku={sku}#ledger")))
         }
-        Err(e) => match form_errors(&state, &req, &e) {
-            Some(errors) => {
-                let q = StockQuery {
-                    sku: Some(sku),
-                    ..StockQuery::default()
-                };
-                Ok(with_status(
-                    stock_page(&state, &req, &session, &admin, &q, val(errors)).await?,
-                    refused_status(&e),
-                ))
-            }
-            None => Err(e.into()),
-        },
+        Err(e) => {
+            let q = StockQuery {
+                sku: Some(sku),
+                ..StockQuery::default()
+            };
+            refuse(&state, &req, e, |errors| {
+                stock_page(&state, &req, &session, &admin, &q, errors)
+            })
+            .await
+        }
     }
 }
 
