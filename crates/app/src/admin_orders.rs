@@ -49,6 +49,13 @@ pub enum StaffOrderAction {
         /// Why (shown on the timeline and in the buyer's mail).
         reason: String,
     },
+    /// Cancel some units of some lines (refund their share through the gateway).
+    PartialCancel {
+        /// Why (shown on the timeline).
+        reason: String,
+        /// (order line id, units).
+        picks: Vec<(i64, i64)>,
+    },
 }
 
 impl StaffOrderAction {
@@ -60,6 +67,7 @@ impl StaffOrderAction {
             StaffOrderAction::Ship { .. } => "order.ship",
             StaffOrderAction::Deliver => "order.deliver",
             StaffOrderAction::Cancel { .. } => "order.cancel",
+            StaffOrderAction::PartialCancel { .. } => "order.partial_cancel",
         }
     }
 }
@@ -105,6 +113,16 @@ impl App {
         self.audit_event(actor, "order.view", "order", number, "")
             .await?;
         Ok(order)
+    }
+
+    /// An order's refunds (full and partial), oldest first.
+    pub async fn order_refunds(
+        &self,
+        actor: &StaffActor,
+        order_id: i64,
+    ) -> AppResult<Vec<jangteo_db::refunds::RefundRow>> {
+        actor.require(Area::Orders, Access::Read)?;
+        Ok(jangteo_db::refunds::of_order(&self.db, order_id).await?)
     }
 
     /// Staff memos on an order, oldest first.
@@ -196,6 +214,13 @@ impl App {
                 )
                 .await?;
             }
+            StaffOrderAction::PartialCancel { reason, picks } => {
+                let reason = reason.trim();
+                if reason.is_empty() {
+                    return Err(AppError::field("reason", "required"));
+                }
+                self.cancel_partially(number, &by, reason, picks).await?;
+            }
         }
         let after = self.order_for(number, &Actor::System).await?;
         let mut tx = self.db.begin().await?;
@@ -206,11 +231,16 @@ impl App {
                 after: Some(
                     serde_json::json!({
                         "status": after.status, "carrier": after.carrier, "waybill": after.waybill,
+                        "cancelled_lines": match &action {
+                            StaffOrderAction::PartialCancel { picks, .. } => picks.clone(),
+                            _ => Vec::new(),
+                        },
                     })
                     .to_string(),
                 ),
                 reason: match &action {
-                    StaffOrderAction::Cancel { reason } => reason,
+                    StaffOrderAction::Cancel { reason }
+                    | StaffOrderAction::PartialCancel { reason, .. } => reason,
                     _ => "",
                 },
                 ..actor.entry(action.name(), "order", number)

@@ -7,6 +7,7 @@ use chrono::Utc;
 use jangteo_core::staff::{Access, Area, Role};
 use jangteo_db::audit::{self, NewAudit};
 use jangteo_db::staff::{self, StaffRow};
+use jangteo_db::staff_tokens;
 
 impl App {
     /// Every staff account.
@@ -118,4 +119,108 @@ impl App {
         tx.commit().await?;
         Ok(())
     }
+
+    /// An account's API tokens, newest first.
+    pub async fn staff_api_tokens(
+        &self,
+        actor: &StaffActor,
+        staff_id: i64,
+    ) -> AppResult<Vec<staff_tokens::TokenRow>> {
+        actor.require(Area::Staff, Access::Read)?;
+        Ok(staff_tokens::of_staff(&self.db, staff_id).await?)
+    }
+
+    /// Issues an API token for an account (the staff API acts with the account's role) and
+    /// returns it; it is shown once, only its SHA-256 is kept.
+    pub async fn issue_staff_api_token(
+        &self,
+        actor: &StaffActor,
+        staff_id: i64,
+        name: &str,
+    ) -> AppResult<String> {
+        actor.require(Area::Staff, Access::Write)?;
+        let name = jangteo_core::member::required_text(name, 60)
+            .map_err(|e| AppError::field("token_name", e.code()))?;
+        let account = staff::find(&self.db, staff_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let token = format!("jt_{}", crate::members::random_token()?);
+        let now = Utc::now();
+        let mut tx = self.db.begin().await?;
+        let id = staff_tokens::insert(
+            &mut tx,
+            account.id,
+            &name,
+            &token_hash(&token),
+            &token[..9],
+            &actor.email,
+            now,
+        )
+        .await?;
+        audit::record(
+            &mut tx,
+            &NewAudit {
+                after: Some(
+                    serde_json::json!({ "token": id, "name": name, "prefix": &token[..9] })
+                        .to_string(),
+                ),
+                ..actor.entry("staff.token_issue", "staff", &account.email)
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(token)
+    }
+
+    /// Revokes an API token of an account.
+    pub async fn revoke_staff_api_token(
+        &self,
+        actor: &StaffActor,
+        staff_id: i64,
+        token_id: i64,
+    ) -> AppResult<()> {
+        actor.require(Area::Staff, Access::Write)?;
+        let account = staff::find(&self.db, staff_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let now = Utc::now();
+        let mut tx = self.db.begin().await?;
+        if !staff_tokens::revoke(&mut tx, staff_id, token_id, now).await? {
+            return Err(AppError::NotFound);
+        }
+        audit::record(
+            &mut tx,
+            &NewAudit {
+                after: Some(serde_json::json!({ "token": token_id, "revoked": true }).to_string()),
+                ..actor.entry("staff.token_revoke", "staff", &account.email)
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The active staff account a bearer token belongs to (the staff API's login).
+    pub async fn authenticate_api_token(&self, token: &str) -> AppResult<Option<StaffRow>> {
+        let token = token.trim();
+        if !token.starts_with("jt_") || token.len() > 100 {
+            return Ok(None);
+        }
+        let Some((id, account)) = staff_tokens::staff_by_hash(&self.db, &token_hash(token)).await?
+        else {
+            return Ok(None);
+        };
+        let mut tx = self.db.begin().await?;
+        staff_tokens::touch(&mut tx, id, Utc::now()).await?;
+        tx.commit().await?;
+        Ok(Some(account))
+    }
+}
+
+/// What is stored of a token.
+fn token_hash(token: &str) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(token.as_bytes()))
 }

@@ -16,7 +16,9 @@ const DEAD_RETENTION_DAYS: i64 = 90;
 
 /// Default cron expressions (Asia/Seoul) by schedule name; `schedules.NAME` in the configuration
 /// overrides them.
-const DEFAULT_SCHEDULES: [(&str, &str, &str); 11] = [
+const DEFAULT_SCHEDULES: [(&str, &str, &str); 12] = [
+    // Dirty statistics days are recomputed every minute (pages also catch up before they read).
+    ("statistics-rollup", "* * * * *", crate::statistics::ROLLUP),
     ("prune-finished-jobs", "30 4 * * *", PRUNE_JOBS),
     ("prune-sessions", "40 4 * * *", PRUNE_SESSIONS),
     ("daily-report", "0 0 * * *", order_chores::DAILY_REPORT),
@@ -148,6 +150,7 @@ impl App {
             send_marketing_reconfirmations
         );
         chore!(order_chores::TRACK_PARCELS, pull_tracking);
+        chore!(crate::statistics::ROLLUP, roll_up_statistics);
         handlers
     }
 

@@ -26,11 +26,13 @@ pub mod notify;
 pub mod order_chores;
 pub mod order_files;
 pub mod orders;
+pub mod partial_cancel;
 pub mod passwords;
 pub mod payments;
 pub mod rich_text;
 pub mod sessions;
 pub mod staff;
+pub mod statistics;
 
 pub use config::Config;
 pub use error::AppError;

@@ -87,7 +87,7 @@ pub enum Actor {
 }
 
 impl Actor {
-    fn label(&self) -> String {
+    pub(crate) fn label(&self) -> String {
         match self {
             Actor::Member(_) | Actor::Guest => "buyer".into(),
             Actor::Staff(email) => format!("staff:{email}"),
@@ -543,6 +543,49 @@ impl App {
         Ok(())
     }
 
+    /// Records the refund of everything still paid for (the statistics count it on this day):
+    /// each line's units not cancelled yet, and the rest (shipping) as shipping.
+    async fn record_full_refund(
+        &self,
+        tx: &mut Tx,
+        order: &OrderRow,
+        refunded: i64,
+        actor: &Actor,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> AppResult<()> {
+        let lines: Vec<(i64, i64, i64)> = orders::lines_in(tx, order.id)
+            .await?
+            .iter()
+            .map(|l| {
+                let left = l.quantity - l.quantity_cancelled;
+                let amount = jangteo_core::stats::share_of_units(
+                    l.total,
+                    l.quantity,
+                    l.quantity_cancelled,
+                    left,
+                );
+                (l.id, left, amount)
+            })
+            .collect();
+        let goods: i64 = lines.iter().map(|l| l.2).sum();
+        jangteo_db::refunds::insert(
+            tx,
+            &jangteo_db::refunds::NewRefund {
+                order_id: order.id,
+                amount: refunded,
+                shipping_amount: (refunded - goods).max(0),
+                points_restored: order.points_used,
+                reason,
+                actor: &actor.label(),
+                lines: &lines,
+            },
+            now,
+        )
+        .await?;
+        Ok(())
+    }
+
     /// Cancels an order (buyer while awaiting deposit or paid; staff until shipped): refunds the
     /// payment through the gateway, releases stock, restores coupon and points.
     pub async fn cancel_order(&self, number: &str, actor: &Actor, reason: &str) -> AppResult<()> {
@@ -636,6 +679,10 @@ impl App {
                 now,
             )
             .await?;
+        }
+        if refunded > 0 {
+            self.record_full_refund(&mut tx, &locked, refunded, actor, reason, now)
+                .await?;
         }
         self.release_holds(&mut tx, &locked, now).await?;
         record_event(&mut tx, &locked, event.name(), next, actor, reason, now).await?;

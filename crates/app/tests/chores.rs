@@ -10,58 +10,8 @@ use jangteo_app::orders::{Actor, PlaceOrderInput};
 use jangteo_core::order::OrderEvent;
 use jangteo_db::catalog::stock;
 use jangteo_db::{carts, messages, orders};
+use jangteo_testkit::fixtures::{member, paid_order};
 use jangteo_testkit::{Backend, TestDb, app_on, fixtures, on_both_backends};
-
-async fn member(app: &App, email: &str, marketing: bool) -> i64 {
-    app.sign_up(SignupInput {
-        email: email.into(),
-        password: "secret1234".into(),
-        password_confirm: "secret1234".into(),
-        name: "김장터".into(),
-        mobile: "010-1234-5678".into(),
-        agree_terms: true,
-        agree_privacy: true,
-        agree_marketing: marketing,
-    })
-    .await
-    .unwrap()
-    .id
-}
-
-/// A paid bank-deposit order of `qty` T-shirts for the member; returns its number.
-async fn paid_order(app: &App, member: i64, sku: i64, qty: i64, token: &str) -> String {
-    app.add_to_cart(CartOwner::Member(member), sku, qty)
-        .await
-        .unwrap();
-    let lines = app.cart_lines(&CartOwner::Member(member)).await.unwrap();
-    let placed = app
-        .place_order(
-            Some(member),
-            &lines,
-            &PlaceOrderInput {
-                checkout_token: token.into(),
-                orderer_name: "김장터".into(),
-                orderer_mobile: "01012345678".into(),
-                orderer_email: "buyer@example.com".into(),
-                recipient_name: "김장터".into(),
-                recipient_mobile: "01012345678".into(),
-                postcode: "06236".into(),
-                address1: "서울 강남구 테헤란로 1".into(),
-                payment_method: "bank_deposit".into(),
-                depositor_name: "김장터".into(),
-                agree: true,
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
-    assert!(
-        app.confirm_bank_deposit(&placed.number, "staff@example.com")
-            .await
-            .unwrap()
-    );
-    placed.number
-}
 
 async fn events(app: &App, event: &str) -> Vec<messages::MessageRow> {
     app.recent_messages(100)

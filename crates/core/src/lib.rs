@@ -11,6 +11,7 @@ pub mod paging;
 pub mod pricing;
 pub mod search;
 pub mod staff;
+pub mod stats;
 pub mod time;
 
 pub use money::Won;

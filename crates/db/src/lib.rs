@@ -27,9 +27,12 @@ pub mod orders;
 pub mod payments;
 mod pool;
 pub mod promotions;
+pub mod refunds;
 pub mod sessions;
 pub mod settings;
 pub mod staff;
+pub mod staff_tokens;
+pub mod stats;
 pub mod stock_ledger;
 
 pub use dynamic::{Bind, SqlBuilder};

@@ -76,7 +76,7 @@ pub async fn grades(db: &Db) -> DbResult<Vec<GradeRow>> {
 
 /// Creates a member with the default grade; `None` when the e-mail is taken.
 pub async fn insert(tx: &mut Tx, m: &NewMember<'_>, now: DateTime<Utc>) -> DbResult<Option<i64>> {
-    tx_scalar_optional!(
+    let id = tx_scalar_optional!(
         tx,
         i64,
         "INSERT INTO members (email, password_hash, name, mobile, grade_id, points_balance,
@@ -93,7 +93,11 @@ pub async fn insert(tx: &mut Tx, m: &NewMember<'_>, now: DateTime<Utc>) -> DbRes
         now,
         m.marketing.then_some(now)
     )
-    .context("creating member")
+    .context("creating member")?;
+    if id.is_some() {
+        crate::stats::mark_dirty(tx, now).await?;
+    }
+    Ok(id)
 }
 
 /// An active member by e-mail.
@@ -219,6 +223,7 @@ pub async fn anonymise(tx: &mut Tx, id: i64, now: DateTime<Utc>) -> DbResult<()>
         now
     )
     .context("anonymising member")?;
+    crate::stats::mark_dirty(tx, now).await?;
     for sql in [
         "DELETE FROM member_addresses WHERE member_id = $1",
         "DELETE FROM cart_items WHERE member_id = $1",

@@ -198,6 +198,8 @@ pub struct OrderLineRow {
     pub is_gift: bool,
     /// Units cancelled.
     pub quantity_cancelled: i64,
+    /// Points spent on this line (its share of the order's points).
+    pub points: i64,
 }
 
 /// A timeline entry.
@@ -267,8 +269,9 @@ pub async fn insert_line(tx: &mut Tx, order_id: i64, l: &NewOrderLine<'_>) -> Db
         tx,
         "INSERT INTO order_lines (order_id, sku_id, product_id, product_name, product_slug, option_label,
              sku_code, unit_price, quantity, subtotal, grade_discount, coupon_discount, points, total, is_gift,
-             gift_rule_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+             gift_rule_id, category_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
+             (SELECT category_id FROM products WHERE id = $3))",
         order_id,
         l.sku_id,
         l.product_id,
@@ -337,7 +340,7 @@ pub async fn transition(
     to: &str,
     now: DateTime<Utc>,
 ) -> DbResult<bool> {
-    tx_execute!(
+    let changed = tx_execute!(
         tx,
         "UPDATE orders SET status = $3, updated_at = $4,
              paid_at = CASE WHEN $3 = 'paid' THEN $4 ELSE paid_at END,
@@ -351,8 +354,11 @@ pub async fn transition(
         to,
         now
     )
-    .context("changing order status")
-    .map(|n| n == 1)
+    .context("changing order status")?;
+    if changed == 1 && to == "paid" {
+        crate::stats::mark_dirty(tx, now).await?;
+    }
+    Ok(changed == 1)
 }
 
 /// Records the carrier and waybill.
@@ -371,6 +377,19 @@ pub async fn set_shipment(
     )
     .context("recording shipment")
     .map(|_| ())
+}
+
+/// Cancels `units` more units of a line; false when fewer units are left (nothing changed).
+pub async fn cancel_units(tx: &mut Tx, line_id: i64, units: i64) -> DbResult<bool> {
+    tx_execute!(
+        tx,
+        "UPDATE order_lines SET quantity_cancelled = quantity_cancelled + $2
+         WHERE id = $1 AND quantity - quantity_cancelled >= $2",
+        line_id,
+        units
+    )
+    .context("cancelling order line units")
+    .map(|n| n == 1)
 }
 
 /// Marks every line's remaining units cancelled.
@@ -459,7 +478,7 @@ pub async fn lines(db: &Db, order_id: i64) -> DbResult<Vec<OrderLineRow>> {
         db,
         OrderLineRow,
         "SELECT id, sku_id, product_name, product_slug, option_label, unit_price, quantity, subtotal, total,
-             is_gift, quantity_cancelled FROM order_lines WHERE order_id = $1 ORDER BY is_gift, id",
+             is_gift, quantity_cancelled, points FROM order_lines WHERE order_id = $1 ORDER BY is_gift, id",
         order_id
     )
     .context("loading order lines")
@@ -471,7 +490,7 @@ pub async fn lines_in(tx: &mut Tx, order_id: i64) -> DbResult<Vec<OrderLineRow>>
         tx,
         OrderLineRow,
         "SELECT id, sku_id, product_name, product_slug, option_label, unit_price, quantity, subtotal, total,
-             is_gift, quantity_cancelled FROM order_lines WHERE order_id = $1 ORDER BY is_gift, id",
+             is_gift, quantity_cancelled, points FROM order_lines WHERE order_id = $1 ORDER BY is_gift, id",
         order_id
     )
     .context("loading order lines")
@@ -532,6 +551,18 @@ pub async fn find_by_id(db: &Db, id: i64) -> DbResult<Option<OrderRow>> {
 pub async fn number_of(tx: &mut Tx, id: i64) -> DbResult<String> {
     tx_scalar!(tx, String, "SELECT number FROM orders WHERE id = $1", id)
         .context("loading order number")
+}
+
+/// Lowers the points an order earns at purchase confirmation (after a partial cancellation).
+pub async fn set_points_to_earn(tx: &mut Tx, id: i64, points: i64) -> DbResult<()> {
+    tx_execute!(
+        tx,
+        "UPDATE orders SET points_to_earn = $2 WHERE id = $1",
+        id,
+        points
+    )
+    .context("setting points to earn")
+    .map(|_| ())
 }
 
 /// Sets the deposit deadline (a virtual account issued after placement).

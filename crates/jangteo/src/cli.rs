@@ -65,6 +65,9 @@ pub enum AdminAction {
         #[arg(long)]
         email: String,
     },
+    /// Recompute every statistics roll-up from the orders (after restoring a backup or editing
+    /// orders by hand; day-to-day changes are rolled up on their own).
+    RebuildStats,
 }
 
 /// Options every command takes.

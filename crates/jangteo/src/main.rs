@@ -122,6 +122,13 @@ async fn admin_command(app: &App, action: &cli::AdminAction) -> Result<()> {
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("2FA cleared for {email}: the next login enrols again.");
         }
+        cli::AdminAction::RebuildStats => {
+            let days = app
+                .rebuild_statistics(chrono::Utc::now())
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("statistics rebuilt: {days} days recomputed.");
+        }
     }
     Ok(())
 }

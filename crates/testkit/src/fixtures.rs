@@ -2,6 +2,9 @@
 
 use chrono::{Duration, Utc};
 use jangteo_app::App;
+use jangteo_app::cart::CartOwner;
+use jangteo_app::members::SignupInput;
+use jangteo_app::orders::PlaceOrderInput;
 use jangteo_core::Won;
 use jangteo_core::catalog::{DisplayState, Price};
 use jangteo_core::ids::{CategoryId, ProductId};
@@ -256,4 +259,56 @@ pub async fn catalog(app: &App) -> Catalog {
         hidden: ids[5],
         sold_out: ids[6],
     }
+}
+
+/// A member signed up through the app (name 김장터, mobile 010-1234-5678).
+pub async fn member(app: &App, email: &str, marketing: bool) -> i64 {
+    app.sign_up(SignupInput {
+        email: email.into(),
+        password: "secret1234".into(),
+        password_confirm: "secret1234".into(),
+        name: "김장터".into(),
+        mobile: "010-1234-5678".into(),
+        agree_terms: true,
+        agree_privacy: true,
+        agree_marketing: marketing,
+    })
+    .await
+    .unwrap()
+    .id
+}
+
+/// A paid bank-deposit order of `qty` T-shirts for the member; returns its number.
+pub async fn paid_order(app: &App, member: i64, sku: i64, qty: i64, token: &str) -> String {
+    app.add_to_cart(CartOwner::Member(member), sku, qty)
+        .await
+        .unwrap();
+    let lines = app.cart_lines(&CartOwner::Member(member)).await.unwrap();
+    let placed = app
+        .place_order(
+            Some(member),
+            &lines,
+            &PlaceOrderInput {
+                checkout_token: token.into(),
+                orderer_name: "김장터".into(),
+                orderer_mobile: "01012345678".into(),
+                orderer_email: "buyer@example.com".into(),
+                recipient_name: "김장터".into(),
+                recipient_mobile: "01012345678".into(),
+                postcode: "06236".into(),
+                address1: "서울 강남구 테헤란로 1".into(),
+                payment_method: "bank_deposit".into(),
+                depositor_name: "김장터".into(),
+                agree: true,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(
+        app.confirm_bank_deposit(&placed.number, "staff@example.com")
+            .await
+            .unwrap()
+    );
+    placed.number
 }

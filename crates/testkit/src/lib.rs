@@ -7,6 +7,7 @@ pub mod browser;
 pub mod db;
 pub mod fakes;
 pub mod fixtures;
+pub mod sales;
 pub mod server;
 pub mod shopper;
 pub mod smtp_sink;

@@ -306,7 +306,7 @@ fn default_segment() -> String {
     "marketing".into()
 }
 
-/// The staff member of an API request (HTTP Basic), or the 401/500 JSON answer.
+/// The staff member of an API request (bearer token), or the 401/500 JSON answer.
 async fn staff_login(
     state: &AppState,
     headers: &HeaderMap,
@@ -315,8 +315,8 @@ async fn staff_login(
         Ok(Some(staff)) => Ok(staff),
         Ok(None) => Err((
             StatusCode::UNAUTHORIZED,
-            [(header::WWW_AUTHENTICATE, crate::staff::BASIC_REALM)],
-            Json(serde_json::json!({ "error": { "code": "unauthorized", "message": "staff login required" } })),
+            [(header::WWW_AUTHENTICATE, crate::staff::BEARER_REALM)],
+            Json(serde_json::json!({ "error": { "code": "unauthorized", "message": "a staff API token is required (Authorization: Bearer jt_…)" } })),
         )
             .into_response()),
         Err(e) => Err(api_error(StatusCode::INTERNAL_SERVER_ERROR, "internal", &e.to_string())),

@@ -1,5 +1,5 @@
-//! Staff credentials for the staff API (HTTP Basic; the back office at `/admin` uses sessions
-//! with 2FA) and the message list shared by the back-office outbox and the demo outbox.
+//! Staff credentials for the staff API (bearer tokens issued in the back office; `/admin` itself
+//! uses sessions with 2FA) and the message list shared by the back-office outbox and the demo outbox.
 
 use crate::context::Req;
 use crate::errors::WebError;
@@ -11,31 +11,23 @@ use jangteo_app::AppError;
 use jangteo_db::staff::StaffRow;
 use minijinja::{Value, context};
 
-/// The realm of the staff API's login prompt.
-pub(crate) const BASIC_REALM: &str = "Basic realm=\"jangteo staff\", charset=\"UTF-8\"";
+/// The challenge of the staff API's 401 answers.
+pub(crate) const BEARER_REALM: &str = "Bearer realm=\"jangteo staff API\"";
 
-/// The e-mail and password of an `Authorization: Basic` header.
-fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
-    use base64::Engine;
-    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let encoded = value.strip_prefix("Basic ")?;
-    let decoded = base64::engine::general_purpose::STANDARD
-        .decode(encoded.trim())
-        .ok()?;
-    let text = String::from_utf8(decoded).ok()?;
-    let (user, pass) = text.split_once(':')?;
-    Some((user.to_owned(), pass.to_owned()))
-}
-
-/// The active staff member whose credentials the request carries (`None`: missing or wrong).
+/// The active staff member whose API token the request carries (`Authorization: Bearer jt_…`;
+/// `None`: missing, unknown or revoked).
 pub(crate) async fn staff_from_headers(
     state: &AppState,
     headers: &HeaderMap,
 ) -> Result<Option<StaffRow>, AppError> {
-    let Some((email, password)) = basic_credentials(headers) else {
+    let Some(token) = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+    else {
         return Ok(None);
     };
-    state.app.authenticate_staff(&email, &password).await
+    state.app.authenticate_api_token(token).await
 }
 
 /// The latest `limit` recorded messages, as templates show them.

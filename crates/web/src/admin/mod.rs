@@ -9,6 +9,7 @@ mod orders;
 mod pages;
 mod products;
 mod staff_accounts;
+mod stats;
 mod stock;
 
 use crate::auth::ClientIp;
@@ -163,7 +164,7 @@ impl FromRequestParts<AppState> for Admin {
 }
 
 /// Menu entries: (url, message key, area).
-const MENU: [(&str, &str, Area); 13] = [
+const MENU: [(&str, &str, Area); 14] = [
     ("/admin", "admin.nav.dashboard", Area::Dashboard),
     ("/admin/orders", "admin.nav.orders", Area::Orders),
     ("/admin/members", "admin.nav.members", Area::Members),
@@ -172,6 +173,7 @@ const MENU: [(&str, &str, Area); 13] = [
     ("/admin/stock", "admin.nav.stock", Area::Stock),
     ("/admin/inquiries", "admin.nav.inquiries", Area::Inquiries),
     ("/admin/content", "admin.nav.content", Area::Content),
+    ("/admin/stats", "admin.nav.stats", Area::Statistics),
     (
         "/admin/templates",
         "admin.nav.templates",
@@ -292,6 +294,10 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/admin/orders/waybills/apply", post(orders::apply_waybills))
         .route("/admin/orders/{number}", get(orders::show))
         .route("/admin/orders/{number}/action", post(orders::act))
+        .route(
+            "/admin/orders/{number}/partial-cancel",
+            post(orders::partial_cancel),
+        )
         .route("/admin/orders/{number}/memos", post(orders::add_memo))
         .route("/admin/orders/{number}/slip", get(orders::packing_slip))
         .route("/admin/members", get(members::list))
@@ -336,6 +342,10 @@ pub fn router(state: &AppState) -> Router<AppState> {
             "/admin/categories/{id}/delete",
             post(products::delete_category),
         )
+        .route("/admin/stats", get(stats::sales))
+        .route("/admin/stats/export", get(stats::export_sales))
+        .route("/admin/stats/members", get(stats::members))
+        .route("/admin/stats/members/export", get(stats::export_members))
         .route("/admin/stock", get(stock::list))
         .route("/admin/stock/{sku}", post(stock::adjust))
         .route(
@@ -360,6 +370,11 @@ pub fn router(state: &AppState) -> Router<AppState> {
             get(staff_accounts::list).post(staff_accounts::add),
         )
         .route("/admin/staff/{id}", post(staff_accounts::change))
+        .route("/admin/staff/tokens", post(staff_accounts::issue_token))
+        .route(
+            "/admin/staff/{id}/tokens/{token}/revoke",
+            post(staff_accounts::revoke_token),
+        )
         .route(
             "/admin/staff/{id}/reset-2fa",
             post(staff_accounts::reset_2fa),

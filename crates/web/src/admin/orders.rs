@@ -113,6 +113,7 @@ async fn detail_view(
 ) -> Result<Value, WebError> {
     let (lines, events, payment) = state.app.order_details(order).await?;
     let memos = state.app.order_memos(&admin.actor, order.id).await?;
+    let refunds = state.app.order_refunds(&admin.actor, order.id).await?;
     let status: OrderStatus = order.status.parse().map_err(jangteo_app::AppError::from)?;
     let can_write = admin.actor.can(Area::Orders, Access::Write);
     let full = admin.actor.sees_order_personal_data();
@@ -139,6 +140,7 @@ async fn detail_view(
         lines => lines.iter().map(|l| context! {
             name => &l.product_name, option => &l.option_label, unit_price => l.unit_price, quantity => l.quantity,
             cancelled => l.quantity_cancelled, total => l.total, gift => l.is_gift,
+            id => l.id, left => l.quantity - l.quantity_cancelled,
         }).collect::<Vec<_>>(),
         amounts => context! {
             items => order.items_subtotal, grade_discount => order.grade_discount, coupon_discount => order.coupon_discount,
@@ -165,7 +167,13 @@ async fn detail_view(
             ship => can_write && status.can_ship(),
             deliver => can_write && allowed(status, &OrderEvent::Delivered),
             cancel => can_write && allowed(status, &OrderEvent::CancelledByStaff),
+            partial_cancel => can_write && matches!(status, OrderStatus::Paid | OrderStatus::Preparing),
         },
+        refunds => refunds.iter().map(|r| context! {
+            at => r.created_at.to_rfc3339(), amount => r.amount, points => r.points_restored,
+            reason => &r.reason, actor => &r.actor,
+        }).collect::<Vec<_>>(),
+        partial_cancel_url => format!("/admin/orders/{}/partial-cancel", order.number),
         action_url => format!("/admin/orders/{}/action", order.number),
         memo_url => format!("/admin/orders/{}/memos", order.number),
         slip_url => format!("/admin/orders/{}/slip", order.number),
@@ -274,6 +282,62 @@ pub async fn act(
                     context! { carrier => &form.carrier, waybill => &form.waybill, reason => &form.reason },
                     errors,
                 )).await,
+    }
+}
+
+/// POST /admin/orders/{number}/partial-cancel: `reason` and `units.{line id}` fields.
+pub async fn partial_cancel(
+    State(state): State<AppState>,
+    req: Req,
+    session: Session,
+    admin: Admin,
+    Path(number): Path<String>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let mut reason = String::new();
+    let mut picks = Vec::new();
+    for (name, value) in &fields {
+        if name == "reason" {
+            reason = value.clone();
+        } else if let Some(id) = name
+            .strip_prefix("units.")
+            .and_then(|i| i.parse::<i64>().ok())
+        {
+            let units = value.trim();
+            if units.is_empty() {
+                continue;
+            }
+            // An unreadable count is refused like an impossible one.
+            picks.push((id, units.parse::<i64>().unwrap_or(-1)));
+        }
+    }
+    let action = StaffOrderAction::PartialCancel {
+        reason: reason.clone(),
+        picks,
+    };
+    match state
+        .app
+        .staff_order_action(&admin.actor, &number, action)
+        .await
+    {
+        Ok(()) => {
+            flash(&session, "success", "admin.flash.order_partial_cancel").await;
+            Ok(see_other(&format!("/admin/orders/{number}")))
+        }
+        Err(e) => {
+            refuse(&state, &req, e, |errors| {
+                detail_page(
+                    &state,
+                    &req,
+                    &session,
+                    &admin,
+                    &number,
+                    context! { partial_reason => &reason },
+                    errors,
+                )
+            })
+            .await
+        }
     }
 }
 

@@ -44,6 +44,28 @@ async fn staff_page(
     created: Option<(String, String)>,
 ) -> Result<Response, WebError> {
     let accounts = state.app.staff_accounts(&admin.actor).await?;
+    let mut tokens = Vec::new();
+    for a in &accounts {
+        for tk in state.app.staff_api_tokens(&admin.actor, a.id).await? {
+            tokens.push(context! {
+                id => tk.id, staff_id => a.id, email => &a.email, name => &tk.name, prefix => &tk.prefix,
+                created_by => &tk.created_by, created_at => tk.created_at.to_rfc3339(),
+                last_used_at => tk.last_used_at.map(|d| d.to_rfc3339()),
+                revoked => tk.revoked_at.is_some(),
+            });
+        }
+    }
+    let issued: Option<(String, String)> = form.get_attr("issued_token").ok().and_then(|v| {
+        v.as_str().map(|t| {
+            (
+                form.get_attr("issued_for")
+                    .ok()
+                    .and_then(|e| e.as_str().map(str::to_owned))
+                    .unwrap_or_default(),
+                t.to_owned(),
+            )
+        })
+    });
     let roles: Vec<Value> = Role::ALL
         .iter()
         .map(|r| context! { code => r.as_str(), label => t(state, req, &format!("admin.role.{}", r.as_str())) })
@@ -60,6 +82,8 @@ async fn staff_page(
         can_write => admin.actor.can(Area::Staff, Access::Write),
         form => form, errors => errors,
         created => created.map(|(email, password)| context! { email => email, password => password }),
+        tokens => tokens,
+        issued => issued.map(|(email, token)| context! { email => email, token => token }),
     })
     .await
 }
@@ -162,5 +186,79 @@ pub async fn reset_2fa(
 ) -> Result<Response, WebError> {
     state.app.reset_staff_account_2fa(&admin.actor, id).await?;
     flash(&session, "success", "admin.flash.staff_2fa_reset").await;
+    Ok(see_other("/admin/staff"))
+}
+
+/// The token form.
+#[derive(Debug, Default, Deserialize)]
+pub struct TokenForm {
+    #[serde(default)]
+    staff_id: i64,
+    #[serde(default)]
+    token_name: String,
+}
+
+/// POST /admin/staff/tokens: issues a staff API token, shown once on the page that answers.
+pub async fn issue_token(
+    State(state): State<AppState>,
+    req: Req,
+    session: Session,
+    admin: Admin,
+    Form(form): Form<TokenForm>,
+) -> Result<Response, WebError> {
+    match state
+        .app
+        .issue_staff_api_token(&admin.actor, form.staff_id, &form.token_name)
+        .await
+    {
+        Ok(token) => {
+            let email = state
+                .app
+                .staff_accounts(&admin.actor)
+                .await?
+                .into_iter()
+                .find(|a| a.id == form.staff_id)
+                .map(|a| a.email)
+                .unwrap_or_default();
+            staff_page(
+                &state,
+                &req,
+                &session,
+                &admin,
+                context! { issued_token => token, issued_for => email },
+                context! {},
+                None,
+            )
+            .await
+        }
+        Err(e) => {
+            refuse(&state, &req, e, |errors| {
+                staff_page(
+                    &state,
+                    &req,
+                    &session,
+                    &admin,
+                    context! { token_name => &form.token_name },
+                    errors,
+                    None,
+                )
+            })
+            .await
+        }
+    }
+}
+
+/// POST /admin/staff/{id}/tokens/{token}/revoke
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    session: Session,
+    admin: Admin,
+    Path((id, token)): Path<(i64, i64)>,
+) -> Result<Response, WebError> {
+    state
+        .app
+        .revoke_staff_api_token(&admin.actor, id, token)
+        .await?;
+    flash(&session, "success", "admin.flash.token_revoked").await;
     Ok(see_other("/admin/staff"))
 }

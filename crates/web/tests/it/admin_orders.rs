@@ -290,3 +290,103 @@ on_both_backends!(
     staff_find_process_and_annotate_orders,
     waybills_in_bulk_and_orders_out_to_excel
 );
+
+/// Staff cancel some units of a paid card order: their share is refunded through the gateway,
+/// the stock comes back, the refund is listed and audited; cancelling the rest is a full
+/// cancellation and the refunds add up to what was paid.
+async fn staff_cancel_part_of_an_order(backend: Backend) {
+    let Some((t, tshirt)) = shop(backend).await else {
+        return;
+    };
+    let buyer = Shopper::new(&t.url(""));
+    sign_up(&buyer, "buyer@example.com").await;
+    add(&buyer, tshirt, 3).await;
+    let number = pay(&buyer, &place(&buyer, &[("payment_method", "card")]).await).await;
+    let order = jangteo_db::orders::find_by_number(&t.app.db, &number)
+        .await
+        .unwrap()
+        .unwrap();
+    let line = jangteo_db::orders::lines(&t.app.db, order.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|l| !l.is_gift)
+        .unwrap();
+    let stock = || async {
+        jangteo_db::catalog::stock::stock_of(&t.app.db, tshirt)
+            .await
+            .unwrap()
+            .unwrap()
+    };
+    let before = stock().await;
+    let (cs, _) = staff_session(&t, "cs@example.com", "cs").await;
+    let path = format!("/admin/orders/{number}/partial-cancel");
+    let field = format!("units.{}", line.id);
+    let page = cs.get(&format!("/admin/orders/{number}")).await.body;
+    assert!(page.contains(&format!("name=\"{field}\"")));
+
+    let too_many = cs.post(&path, &[(&field, "4"), ("reason", "불량")]).await;
+    assert_eq!(too_many.status, 422);
+    assert!(too_many.body.contains("남은 수량까지"));
+    let none = cs.post(&path, &[(&field, "0"), ("reason", "불량")]).await;
+    assert_eq!(none.status, 422);
+    let no_reason = cs.post(&path, &[(&field, "1"), ("reason", " ")]).await;
+    assert_eq!(no_reason.status, 422);
+
+    let one = cs.post(&path, &[(&field, "1"), ("reason", "불량")]).await;
+    assert_eq!(one.status, 303, "{}", one.body);
+    let share = jangteo_core::stats::share_of_units(line.total, 3, 0, 1);
+    let refunds = jangteo_db::refunds::of_order(&t.app.db, order.id)
+        .await
+        .unwrap();
+    assert_eq!(refunds.len(), 1);
+    assert_eq!(refunds[0].amount, share);
+    assert_eq!(stock().await, before + 1);
+    let earns = jangteo_db::orders::find_by_id(&t.app.db, order.id)
+        .await
+        .unwrap()
+        .unwrap()
+        .points_to_earn;
+    assert_eq!(
+        earns,
+        order.points_to_earn * (line.total - share) / line.total,
+        "points earned at confirmation follow the goods kept"
+    );
+    let payment = jangteo_db::payments::latest_for_order(&t.app.db, order.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(payment.status, "partially_cancelled");
+    assert_eq!(payment.cancelled_amount, share);
+    let detail = cs.get(&format!("/admin/orders/{number}")).await.body;
+    assert!(detail.contains("id=\"order-refunds\"") && detail.contains("부분 취소"));
+    let audit = audited(&t, "order.partial_cancel", &number).await;
+    assert_eq!(audit[0].reason, "불량");
+
+    // The two units left: a full cancellation; everything paid has come back.
+    let rest = cs
+        .post(&path, &[(&field, "2"), ("reason", "고객 요청")])
+        .await;
+    assert_eq!(rest.status, 303, "{}", rest.body);
+    let order = jangteo_db::orders::find_by_id(&t.app.db, order.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(order.status, "cancelled");
+    let refunded: i64 = jangteo_db::refunds::of_order(&t.app.db, order.id)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.amount)
+        .sum();
+    assert_eq!(refunded, order.total);
+    assert_eq!(stock().await, before + 3);
+    assert_eq!(
+        cs.post(&path, &[(&field, "1"), ("reason", "x")])
+            .await
+            .status,
+        409
+    );
+}
+
+on_both_backends!(staff_cancel_part_of_an_order);

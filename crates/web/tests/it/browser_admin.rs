@@ -151,3 +151,64 @@ async fn staff_enrols_totp_logs_in_and_ships_an_order() {
     assert_eq!(entries[0].staff_email, "warehouse@example.com");
     assert_eq!(entries[0].target_id, number);
 }
+
+/// The statistics pages in a real browser: the server-rendered SVG charts take the page's width,
+/// and Korean labels render (screenshots `admin-stats*.png` are looked at before a release).
+#[tokio::test]
+async fn statistics_charts_render_in_a_browser() {
+    let Some((t, _)) = crate::fixture_app(Backend::Sqlite).await else {
+        return;
+    };
+    jangteo_testkit::sales::generate(
+        &t.app.db,
+        &jangteo_testkit::sales::SalesSpec {
+            orders: 600,
+            members: 120,
+            days: 400,
+            end: Utc::now(),
+            seed: 3,
+        },
+    )
+    .await
+    .unwrap();
+    t.app.rebuild_statistics(Utc::now()).await.unwrap();
+    let (staff, _) =
+        jangteo_testkit::shopper::staff_session(&t, "owner@example.com", "owner").await;
+    let cookie = staff.admin_cookie().unwrap();
+    let (name, value) = cookie.split_once('=').unwrap();
+
+    let Some(browser) = Browser::start(1440, 1800, false).await else {
+        return;
+    };
+    let d = &browser.driver;
+    d.set_implicit_wait_timeout(Duration::from_secs(10))
+        .await
+        .unwrap();
+    d.goto(t.url("/admin/login")).await.unwrap();
+    d.add_cookie(thirtyfour::Cookie::new(name.to_owned(), value.to_owned()))
+        .await
+        .unwrap();
+    for (path, shot, chart) in [
+        ("/admin/stats", "admin-stats-daily", "#sales-chart svg"),
+        (
+            "/admin/stats?g=month",
+            "admin-stats-monthly",
+            "#sales-chart svg",
+        ),
+        (
+            "/admin/stats/members",
+            "admin-stats-members",
+            "#members-chart svg",
+        ),
+    ] {
+        d.goto(t.url(path)).await.unwrap();
+        let svg = d.find(By::Css(chart)).await.unwrap();
+        let rect = svg.rect().await.unwrap();
+        assert!(
+            rect.width > 600.0 && rect.height > 150.0,
+            "{path}: {rect:?}"
+        );
+        browser.screenshot(shot).await;
+    }
+    browser.quit().await;
+}

@@ -409,21 +409,7 @@ async fn bank_deposit_waits_for_staff_and_expires(backend: Backend) {
     let Some((t, tshirt)) = shop(backend).await else {
         return;
     };
-    let hash = jangteo_app::demo::hash_password("staffpass123".into())
-        .await
-        .unwrap();
-    let mut tx = t.app.db.begin().await.unwrap();
-    jangteo_db::staff::upsert(
-        &mut tx,
-        "staff@example.com",
-        "직원",
-        &hash,
-        "manager",
-        Utc::now(),
-    )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
+    let token = staff_token(&t).await;
     let s = Shopper::new(&t.base_url);
     add(&s, tshirt, 1).await;
     let fields = [
@@ -457,26 +443,21 @@ async fn bank_deposit_waits_for_staff_and_expires(backend: Backend) {
     assert_eq!(
         client
             .post(&url)
-            .basic_auth("staff@example.com", Some("wrong"))
+            .bearer_auth("jt_wrong")
             .send()
             .await
             .unwrap()
             .status(),
         401
     );
-    let ok = client
-        .post(&url)
-        .basic_auth("staff@example.com", Some("staffpass123"))
-        .send()
-        .await
-        .unwrap();
+    let ok = client.post(&url).bearer_auth(&token).send().await.unwrap();
     assert_eq!(ok.status(), 200);
     assert_eq!(status_of(&t, &number).await, "paid");
 
     // Ship and deliver through the staff API; the buyer confirms the purchase.
     let ship = client
         .post(t.url(&format!("/api/v1/staff/orders/{number}/ship")))
-        .basic_auth("staff@example.com", Some("staffpass123"))
+        .bearer_auth(&token)
         .json(&serde_json::json!({"carrier": "cj", "waybill": "6543-2109-8765"}))
         .send()
         .await
@@ -489,7 +470,7 @@ async fn bank_deposit_waits_for_staff_and_expires(backend: Backend) {
     );
     let deliver = client
         .post(t.url(&format!("/api/v1/staff/orders/{number}/deliver")))
-        .basic_auth("staff@example.com", Some("staffpass123"))
+        .bearer_auth(&token)
         .send()
         .await
         .unwrap();
@@ -920,10 +901,35 @@ async fn cart_shows_price_changes_sold_out_and_removed_lines(backend: Backend) {
     );
 }
 
-async fn staff(t: &TestApp, path: &str, body: serde_json::Value) -> reqwest::StatusCode {
+/// A manager account with a staff API token (what the back office's staff page issues).
+async fn staff_token(t: &TestApp) -> String {
+    t.app
+        .create_staff("staff@example.com", "직원", "manager")
+        .await
+        .unwrap();
+    let account = jangteo_db::staff::find_by_email(&t.app.db, "staff@example.com")
+        .await
+        .unwrap()
+        .unwrap();
+    t.app
+        .issue_staff_api_token(
+            &jangteo_app::staff::StaffActor::system("test"),
+            account.id,
+            "test",
+        )
+        .await
+        .unwrap()
+}
+
+async fn staff(
+    t: &TestApp,
+    token: &str,
+    path: &str,
+    body: serde_json::Value,
+) -> reqwest::StatusCode {
     jangteo_testkit::server::client()
         .post(t.url(path))
-        .basic_auth("staff@example.com", Some("staffpass123"))
+        .bearer_auth(token)
         .json(&body)
         .send()
         .await
@@ -935,24 +941,12 @@ async fn grades_gifts_addresses_and_points_on_confirmation(backend: Backend) {
     let Some((t, tshirt)) = shop(backend).await else {
         return;
     };
-    let hash = jangteo_app::demo::hash_password("staffpass123".into())
-        .await
-        .unwrap();
+    let token = staff_token(&t).await;
     let tangerines = stock::sku_id_by_code(&t.app.db, "TANGERINES")
         .await
         .unwrap()
         .unwrap();
     let mut tx = t.app.db.begin().await.unwrap();
-    jangteo_db::staff::upsert(
-        &mut tx,
-        "staff@example.com",
-        "직원",
-        &hash,
-        "manager",
-        Utc::now(),
-    )
-    .await
-    .unwrap();
     jangteo_db::promotions::insert_gift_rule(
         &mut tx,
         "1만원 이상 감귤 증정",
@@ -970,6 +964,7 @@ async fn grades_gifts_addresses_and_points_on_confirmation(backend: Backend) {
     assert_eq!(
         staff(
             &t,
+            &token,
             "/api/v1/staff/members/1/grade",
             serde_json::json!({"grade": "gold"})
         )
@@ -979,6 +974,7 @@ async fn grades_gifts_addresses_and_points_on_confirmation(backend: Backend) {
     assert_eq!(
         staff(
             &t,
+            &token,
             "/api/v1/staff/members/1/grade",
             serde_json::json!({"grade": "nope"})
         )
@@ -988,6 +984,7 @@ async fn grades_gifts_addresses_and_points_on_confirmation(backend: Backend) {
     assert_eq!(
         staff(
             &t,
+            &token,
             "/api/v1/staff/bulk-sends",
             serde_json::json!({"name": "세일", "title": "겨울 세일", "body": "10% 할인"})
         )
@@ -997,6 +994,7 @@ async fn grades_gifts_addresses_and_points_on_confirmation(backend: Backend) {
     assert_eq!(
         staff(
             &t,
+            &token,
             "/api/v1/staff/bulk-sends",
             serde_json::json!({"name": "x", "title": "", "body": ""})
         )
@@ -1090,7 +1088,13 @@ async fn grades_gifts_addresses_and_points_on_confirmation(backend: Backend) {
         ("deliver", serde_json::json!({})),
     ] {
         assert_eq!(
-            staff(&t, &format!("/api/v1/staff/orders/{number}/{action}"), body).await,
+            staff(
+                &t,
+                &token,
+                &format!("/api/v1/staff/orders/{number}/{action}"),
+                body
+            )
+            .await,
             200,
             "{action}"
         );
@@ -1098,6 +1102,7 @@ async fn grades_gifts_addresses_and_points_on_confirmation(backend: Backend) {
     assert_eq!(
         staff(
             &t,
+            &token,
             &format!("/api/v1/staff/orders/{number}/deliver"),
             serde_json::json!({})
         )

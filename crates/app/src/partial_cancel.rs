@@ -1,0 +1,249 @@
+//! Partial cancellation (staff): some units of some lines of a paid order that has not shipped.
+//! Their share of the money is refunded through the gateway (a bank deposit is refunded by staff
+//! and recorded), their stock and their share of spent points come back, and the refund is
+//! recorded with its lines (statistics count it on its day). Cancelling every unit left is a full
+//! cancellation.
+
+use crate::orders::{Actor, record_event};
+use crate::{App, AppError, AppResult};
+use chrono::Utc;
+use jangteo_core::Won;
+use jangteo_core::order::{OrderStatus, PaymentEvent, PaymentStatus};
+use jangteo_core::stats::share_of_units;
+use jangteo_db::catalog::stock;
+use jangteo_db::orders::{self, OrderLineRow};
+use jangteo_db::payments::{self, PaymentUpdate};
+use jangteo_db::{promotions, refunds};
+
+/// What a partial cancellation gave back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PartialRefund {
+    /// Money refunded (won).
+    pub amount: i64,
+    /// Points given back.
+    pub points: i64,
+    /// Whether it cancelled everything left (then it was a full cancellation).
+    pub whole_order: bool,
+}
+
+/// The chosen lines with their units, checked against what is left of each.
+fn chosen<'a>(
+    lines: &'a [OrderLineRow],
+    picks: &[(i64, i64)],
+) -> AppResult<Vec<(&'a OrderLineRow, i64)>> {
+    let mut out: Vec<(&OrderLineRow, i64)> = Vec::new();
+    for &(line_id, units) in picks.iter().filter(|p| p.1 != 0) {
+        let line = lines
+            .iter()
+            .find(|l| l.id == line_id && !l.is_gift)
+            .ok_or_else(|| AppError::field("units", "invalid_units"))?;
+        if units < 0
+            || units > line.quantity - line.quantity_cancelled
+            || out.iter().any(|(l, _)| l.id == line_id)
+        {
+            return Err(AppError::field("units", "invalid_units"));
+        }
+        out.push((line, units));
+    }
+    if out.is_empty() {
+        return Err(AppError::field("units", "choose_units"));
+    }
+    Ok(out)
+}
+
+impl App {
+    /// Cancels `picks` (order line id, units) of an order that is paid or being prepared.
+    pub async fn cancel_partially(
+        &self,
+        number: &str,
+        actor: &Actor,
+        reason: &str,
+        picks: &[(i64, i64)],
+    ) -> AppResult<PartialRefund> {
+        let order = self.order_for(number, actor).await?;
+        let status: OrderStatus = order.status.parse()?;
+        if !matches!(status, OrderStatus::Paid | OrderStatus::Preparing) {
+            return Err(AppError::Conflict("cannot_cancel"));
+        }
+        let lines = orders::lines(&self.db, order.id).await?;
+        let chosen = chosen(&lines, picks)?;
+        let left_after: i64 = lines
+            .iter()
+            .filter(|l| !l.is_gift)
+            .map(|l| {
+                let taking: i64 = chosen
+                    .iter()
+                    .filter(|(c, _)| c.id == l.id)
+                    .map(|(_, u)| *u)
+                    .sum();
+                l.quantity - l.quantity_cancelled - taking
+            })
+            .sum();
+        if left_after == 0 {
+            let before = refunds::of_order(&self.db, order.id).await?.len();
+            self.cancel_order(number, actor, reason).await?;
+            let all = refunds::of_order(&self.db, order.id).await?;
+            let last = all.get(before);
+            return Ok(PartialRefund {
+                amount: last.map_or(0, |r| r.amount),
+                points: last.map_or(0, |r| r.points_restored),
+                whole_order: true,
+            });
+        }
+        let shares: Vec<(i64, i64, i64, Option<i64>, i64)> = chosen
+            .iter()
+            .map(|(l, units)| {
+                (
+                    l.id,
+                    *units,
+                    share_of_units(l.total, l.quantity, l.quantity_cancelled, *units),
+                    l.sku_id,
+                    share_of_units(l.points, l.quantity, l.quantity_cancelled, *units),
+                )
+            })
+            .collect();
+        let amount: i64 = shares.iter().map(|s| s.2).sum();
+        let points: i64 = shares.iter().map(|s| s.4).sum();
+        let sequence = refunds::of_order(&self.db, order.id).await?.len() + 1;
+        let key = format!("partial:{number}:{sequence}");
+        let payment = payments::latest_for_order(&self.db, order.id)
+            .await?
+            .ok_or(AppError::Conflict("cannot_cancel"))?;
+        let p_status: PaymentStatus = payment.status.parse()?;
+        if !matches!(
+            p_status,
+            PaymentStatus::Done | PaymentStatus::PartiallyCancelled
+        ) || amount > payment.approved_amount - payment.cancelled_amount
+        {
+            return Err(AppError::Conflict("cannot_cancel"));
+        }
+        // Refund first: if the gateway refuses, nothing else changes.
+        let (raw, next) = if amount == 0 {
+            ("{}".to_owned(), p_status)
+        } else if payment.method == "bank_deposit" {
+            (
+                "{\"manual_refund\":true}".to_owned(),
+                PaymentStatus::PartiallyCancelled,
+            )
+        } else {
+            let payment_key = payment
+                .payment_key
+                .clone()
+                .ok_or_else(|| AppError::Other("paid without a key".into()))?;
+            let reply = self
+                .gateway
+                .cancel(&jangteo_providers::payments::CancelRequest {
+                    payment_key,
+                    reason: reason.to_owned(),
+                    amount: Some(Won(amount)),
+                    idempotency_key: key.clone(),
+                })
+                .await
+                .map_err(|e| AppError::Other(format!("refund failed: {e}")))?;
+            let next = p_status
+                .apply(PaymentEvent::Refunded {
+                    remaining_after: reply.balance_amount.get(),
+                })
+                .map_err(|e| AppError::Other(e.to_string()))?;
+            (reply.raw, next)
+        };
+        let now = Utc::now();
+        let mut tx = self.db.begin().await?;
+        let Some(locked) = orders::lock_by_number(&mut tx, number).await? else {
+            return Err(AppError::NotFound);
+        };
+        if locked.status != order.status {
+            return Err(AppError::Conflict("cannot_cancel"));
+        }
+        for &(line_id, units, _, sku, _) in &shares {
+            if !orders::cancel_units(&mut tx, line_id, units).await? {
+                return Err(AppError::Conflict("cannot_cancel"));
+            }
+            if let Some(sku) = sku {
+                stock::release(&mut tx, sku, units).await?;
+            }
+        }
+        // Points earned at confirmation shrink in proportion to the goods kept.
+        let kept_before: i64 = lines
+            .iter()
+            .filter(|l| !l.is_gift)
+            .map(|l| l.total - share_of_units(l.total, l.quantity, 0, l.quantity_cancelled))
+            .sum();
+        if locked.points_to_earn > 0 && kept_before > 0 {
+            let kept_after = (kept_before - amount).max(0);
+            let earn = i128::from(locked.points_to_earn) * i128::from(kept_after)
+                / i128::from(kept_before);
+            orders::set_points_to_earn(&mut tx, locked.id, i64::try_from(earn).unwrap_or(0))
+                .await?;
+        }
+        if let Some(member) = locked.member_id
+            && points > 0
+        {
+            promotions::add_points(
+                &mut tx,
+                member,
+                points,
+                "order_refund",
+                Some(locked.id),
+                Some(&format!("refund:{key}")),
+                now,
+            )
+            .await?;
+        }
+        payments::record_event(
+            &mut tx,
+            &payment.provider,
+            &key,
+            Some(payment.id),
+            "cancel",
+            &raw,
+            now,
+        )
+        .await?;
+        payments::update(
+            &mut tx,
+            payment.id,
+            &payment.status,
+            &PaymentUpdate {
+                status: next.as_str(),
+                cancelled_amount: Some(payment.cancelled_amount + amount),
+                ..Default::default()
+            },
+            now,
+        )
+        .await?;
+        let refund_lines: Vec<(i64, i64, i64)> = shares.iter().map(|s| (s.0, s.1, s.2)).collect();
+        refunds::insert(
+            &mut tx,
+            &refunds::NewRefund {
+                order_id: locked.id,
+                amount,
+                shipping_amount: 0,
+                points_restored: points,
+                reason,
+                actor: &actor.label(),
+                lines: &refund_lines,
+            },
+            now,
+        )
+        .await?;
+        let note = format!("{reason} ({}원)", Won(amount).grouped());
+        record_event(
+            &mut tx,
+            &locked,
+            "partially_cancelled",
+            status,
+            actor,
+            &note,
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        tracing::info!(order.number = %number, refund = amount, "order partially cancelled");
+        Ok(PartialRefund {
+            amount,
+            points,
+            whole_order: false,
+        })
+    }
+}
