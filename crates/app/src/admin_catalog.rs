@@ -5,14 +5,15 @@
 use crate::members::FieldErrors;
 use crate::staff::StaffActor;
 use crate::{App, AppError, AppResult};
-use chrono::Utc;
-use jangteo_core::catalog::{DisplayState, Price};
+use chrono::{DateTime, Utc};
+use jangteo_core::catalog::{DisplayState, SalePlan, price_at};
 use jangteo_core::ids::{CategoryId, ProductId};
 use jangteo_core::member::required_text;
 use jangteo_core::money::Won;
 use jangteo_core::paging::{PageRequest, Paged};
 use jangteo_core::search::SearchKeys;
 use jangteo_core::staff::{Access, Area};
+use jangteo_core::time::parse_kst_input;
 use jangteo_db::audit::{self, NewAudit};
 use jangteo_db::catalog::products::{self, ProductDetails, ProductRow};
 
@@ -29,14 +30,43 @@ pub struct ProductEdit {
     pub price: String,
     /// Sale price as typed (empty: none).
     pub sale_price: String,
+    /// Sale start as typed in Korean time (`datetime-local`; empty: now).
+    pub sale_starts: String,
+    /// Sale end as typed in Korean time (empty: open-ended).
+    pub sale_ends: String,
     /// `on_sale`, `sold_out`, `hidden`.
     pub state: String,
     /// Featured on the home page.
     pub featured: bool,
 }
 
+/// A sale period as typed (Korean time); each bound optional, the end after the start.
+fn sale_period(
+    errors: &mut FieldErrors,
+    starts: &str,
+    ends: &str,
+) -> (Option<DateTime<Utc>>, Option<DateTime<Utc>>) {
+    let mut bound = |field: &'static str, raw: &str| {
+        if raw.trim().is_empty() {
+            return None;
+        }
+        let parsed = parse_kst_input(raw);
+        if parsed.is_none() {
+            errors.add(field, "invalid_datetime");
+        }
+        parsed
+    };
+    let (s, e) = (bound("sale_starts", starts), bound("sale_ends", ends));
+    if let (Some(s), Some(e)) = (s, e)
+        && e <= s
+    {
+        errors.add("sale_ends", "period_order");
+    }
+    (s, e)
+}
+
 /// A price as typed: 0 to 1,000,000,000 won.
-fn won(raw: &str) -> Result<Option<i64>, jangteo_core::money::NotANumber> {
+pub(crate) fn typed_won(raw: &str) -> Result<Option<i64>, jangteo_core::money::NotANumber> {
     match jangteo_core::money::parse_typed_amount(raw)? {
         Some(v) if !(0..=1_000_000_000).contains(&v) => Err(jangteo_core::money::NotANumber),
         other => Ok(other),
@@ -80,14 +110,14 @@ impl App {
         if edit.summary.chars().count() > 200 {
             errors.add("summary", "too_long");
         }
-        let price = match won(&edit.price) {
+        let price = match typed_won(&edit.price) {
             Ok(Some(p)) => Some(p),
             _ => {
                 errors.add("price", "invalid_price");
                 None
             }
         };
-        let sale = match won(&edit.sale_price) {
+        let sale = match typed_won(&edit.sale_price) {
             Ok(s) => s,
             Err(_) => {
                 errors.add("sale_price", "invalid_price");
@@ -103,6 +133,10 @@ impl App {
         if state.is_none() {
             errors.add("state", "required");
         }
+        let period = sale_period(&mut errors, &edit.sale_starts, &edit.sale_ends);
+        if sale.is_none() && period != (None, None) {
+            errors.add("sale_price", "sale_period_without_price");
+        }
         errors.finish()?;
         let (Some(name), Some(price), Some(state)) = (name, price, state) else {
             return Err(AppError::Other("validated product went missing".into()));
@@ -117,8 +151,13 @@ impl App {
         others.push(edit.summary.trim());
         let search = SearchKeys::for_product(&name, others);
         let description = self.clean_html(&edit.description_html);
-        let new_price = Price::new(Won(price), sale.map(Won));
         let now = Utc::now();
+        let plan = sale.map(|s| SalePlan {
+            price: Won(s),
+            starts_at: period.0,
+            ends_at: period.1,
+        });
+        let new_price = price_at(Won(price), plan.as_ref(), now);
         let mut tx = self.db.begin().await?;
         products::update_details(
             &mut tx,
@@ -128,6 +167,7 @@ impl App {
                 summary: edit.summary.trim(),
                 description_html: &description,
                 price: new_price,
+                sale_plan: plan,
                 state,
                 is_featured: edit.featured,
                 search: &search,
@@ -147,7 +187,8 @@ impl App {
                 ),
                 after: Some(
                     serde_json::json!({
-                        "name": name, "price": price, "sale_price": new_price.sale.map(Won::get),
+                        "name": name, "price": price, "sale_price": sale,
+                        "sale_starts": period.0, "sale_ends": period.1,
                         "state": state.as_str(), "featured": edit.featured, "description": description,
                     })
                     .to_string(),

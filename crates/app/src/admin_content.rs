@@ -66,7 +66,7 @@ pub struct PostForm {
     pub published: bool,
 }
 
-fn valid_slug(slug: &str) -> bool {
+pub(crate) fn valid_slug(slug: &str) -> bool {
     !slug.is_empty()
         && slug.len() <= 60
         && slug

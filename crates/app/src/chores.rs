@@ -16,7 +16,13 @@ const DEAD_RETENTION_DAYS: i64 = 90;
 
 /// Default cron expressions (Asia/Seoul) by schedule name; `schedules.NAME` in the configuration
 /// overrides them.
-const DEFAULT_SCHEDULES: [(&str, &str, &str); 12] = [
+const DEFAULT_SCHEDULES: [(&str, &str, &str); 13] = [
+    // Timed sales start and end on the minute they were set for.
+    (
+        "sale-periods",
+        "* * * * *",
+        crate::admin_products::SALE_PERIODS,
+    ),
     // Dirty statistics days are recomputed every minute (pages also catch up before they read).
     ("statistics-rollup", "* * * * *", crate::statistics::ROLLUP),
     ("prune-finished-jobs", "30 4 * * *", PRUNE_JOBS),
@@ -151,6 +157,7 @@ impl App {
         );
         chore!(order_chores::TRACK_PARCELS, pull_tracking);
         chore!(crate::statistics::ROLLUP, roll_up_statistics);
+        chore!(crate::admin_products::SALE_PERIODS, apply_sale_periods);
         handlers
     }
 

@@ -5,6 +5,7 @@ pub mod admin_catalog;
 pub mod admin_content;
 pub mod admin_members;
 pub mod admin_orders;
+pub mod admin_products;
 pub mod admin_staff;
 pub mod admin_stock;
 pub mod back_office;

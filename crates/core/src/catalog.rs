@@ -1,6 +1,7 @@
 //! Catalog rules: display states, prices, sorting and what a shopper may see.
 
 use crate::money::Won;
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
@@ -90,6 +91,121 @@ impl Price {
     pub fn discount_percent(self) -> Option<u8> {
         self.sale.and_then(|s| Won::discount_percent(self.list, s))
     }
+}
+
+/// A sale set up by staff: a price below the list price, limited to `[starts_at, ends_at)` when
+/// those are set (an empty bound is open-ended).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SalePlan {
+    /// The sale price.
+    pub price: Won,
+    /// When the sale starts (none: already running).
+    pub starts_at: Option<DateTime<Utc>>,
+    /// When the sale ends, exclusive (none: until staff change it).
+    pub ends_at: Option<DateTime<Utc>>,
+}
+
+impl SalePlan {
+    /// Whether the sale runs at `now`.
+    pub fn runs_at(&self, now: DateTime<Utc>) -> bool {
+        self.starts_at.is_none_or(|s| s <= now) && self.ends_at.is_none_or(|e| now < e)
+    }
+
+    /// Whether the period has ended for good (nothing more will change).
+    pub fn is_over(&self, now: DateTime<Utc>) -> bool {
+        self.ends_at.is_some_and(|e| e <= now)
+    }
+}
+
+/// The price in force at `now`: the list price, lowered by the sale plan while it runs.
+pub fn price_at(list: Won, plan: Option<&SalePlan>, now: DateTime<Utc>) -> Price {
+    Price::new(list, plan.filter(|p| p.runs_at(now)).map(|p| p.price))
+}
+
+/// Most option groups a product may have (색상 × 사이즈 × 소재).
+pub const MAX_OPTION_GROUPS: usize = 3;
+/// Most SKUs one product's options may make.
+pub const MAX_COMBINATIONS: usize = 300;
+
+/// An option group: its name and values in order.
+pub type OptionGroupSpec = (String, Vec<String>);
+/// A problem with a typed option row: its index and a message key.
+pub type OptionRowProblem = (usize, &'static str);
+
+/// Option groups as typed: one name and a comma-separated list of values each; blank rows are
+/// skipped. Returns the groups, or for each bad row its index and a message key.
+pub fn parse_option_groups(
+    rows: &[(String, String)],
+) -> Result<Vec<OptionGroupSpec>, Vec<OptionRowProblem>> {
+    let mut groups: Vec<OptionGroupSpec> = Vec::new();
+    let mut errors = Vec::new();
+    for (i, (name, values)) in rows.iter().enumerate() {
+        let name = name.trim();
+        let values: Vec<String> = values
+            .split([',', '\n'])
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+            .collect();
+        if name.is_empty() && values.is_empty() {
+            continue;
+        }
+        let problem = if name.is_empty() {
+            Some("option_group_name_required")
+        } else if values.is_empty() {
+            Some("option_values_required")
+        } else if name.chars().count() > 20 || values.iter().any(|v| v.chars().count() > 30) {
+            Some("option_too_long")
+        } else if groups.iter().any(|(n, _)| n == name) {
+            Some("option_group_duplicate")
+        } else if values
+            .iter()
+            .enumerate()
+            .any(|(vi, v)| values[..vi].contains(v))
+        {
+            Some("option_value_duplicate")
+        } else {
+            None
+        };
+        match problem {
+            Some(key) => errors.push((i, key)),
+            None => groups.push((name.to_owned(), values)),
+        }
+    }
+    if groups.len() > MAX_OPTION_GROUPS {
+        errors.push((rows.len().saturating_sub(1), "option_too_many_groups"));
+    }
+    let combinations: usize = groups
+        .iter()
+        .map(|(_, v)| v.len())
+        .fold(1usize, usize::saturating_mul);
+    if combinations > MAX_COMBINATIONS {
+        errors.push((0, "option_too_many_combinations"));
+    }
+    if errors.is_empty() {
+        Ok(groups)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Every combination of one value per group as value indexes, the first group changing slowest
+/// (블랙/S, 블랙/M, 화이트/S, 화이트/M); no groups make one empty combination.
+pub fn option_combinations(value_counts: &[usize]) -> Vec<Vec<usize>> {
+    let mut out: Vec<Vec<usize>> = vec![Vec::new()];
+    for count in value_counts {
+        out = out
+            .into_iter()
+            .flat_map(|prefix| {
+                (0..*count).map(move |v| {
+                    let mut next = prefix.clone();
+                    next.push(v);
+                    next
+                })
+            })
+            .collect();
+    }
+    out
 }
 
 /// Whether a product is sold out for shoppers: by its state, or because no SKU has stock.
@@ -217,5 +333,104 @@ mod tests {
         assert!(is_sold_out(DisplayState::SoldOut, 10));
         assert!(is_sold_out(DisplayState::OnSale, 0));
         assert!(!is_sold_out(DisplayState::OnSale, 1));
+    }
+
+    #[test]
+    fn a_sale_runs_only_inside_its_period() {
+        use chrono::TimeZone;
+        let at = |h: u32| Utc.with_ymd_and_hms(2026, 12, 24, h, 0, 0).unwrap();
+        let plan = SalePlan {
+            price: Won(8_000),
+            starts_at: Some(at(3)),
+            ends_at: Some(at(15)),
+        };
+        let list = Won(10_000);
+        assert_eq!(price_at(list, Some(&plan), at(2)).effective(), Won(10_000));
+        assert_eq!(
+            price_at(list, Some(&plan), at(3)).effective(),
+            Won(8_000),
+            "start is inclusive"
+        );
+        assert_eq!(price_at(list, Some(&plan), at(14)).effective(), Won(8_000));
+        assert_eq!(
+            price_at(list, Some(&plan), at(15)).effective(),
+            Won(10_000),
+            "end is exclusive"
+        );
+        assert!(plan.is_over(at(15)) && !plan.is_over(at(14)));
+        let open = SalePlan {
+            starts_at: None,
+            ends_at: None,
+            ..plan
+        };
+        assert_eq!(price_at(list, Some(&open), at(0)).sale, Some(Won(8_000)));
+        assert_eq!(price_at(list, None, at(0)).sale, None);
+        let not_lower = SalePlan {
+            price: Won(12_000),
+            ..open
+        };
+        assert_eq!(
+            price_at(list, Some(&not_lower), at(0)).sale,
+            None,
+            "never above the list price"
+        );
+    }
+
+    #[test]
+    fn typed_option_groups_are_checked() {
+        let row = |n: &str, v: &str| (n.to_owned(), v.to_owned());
+        let groups = parse_option_groups(&[
+            row("색상", "블랙, 화이트,"),
+            row("", ""),
+            row(" 사이즈 ", "S,M,L"),
+        ])
+        .unwrap();
+        assert_eq!(
+            groups,
+            vec![
+                (
+                    "색상".to_owned(),
+                    vec!["블랙".to_owned(), "화이트".to_owned()]
+                ),
+                (
+                    "사이즈".to_owned(),
+                    vec!["S".into(), "M".into(), "L".into()]
+                ),
+            ]
+        );
+        assert_eq!(parse_option_groups(&[]).unwrap(), vec![]);
+        let bad = parse_option_groups(&[row("색상", ""), row("", "S"), row("소재", "면, 면")])
+            .unwrap_err();
+        assert_eq!(
+            bad,
+            vec![
+                (0, "option_values_required"),
+                (1, "option_group_name_required"),
+                (2, "option_value_duplicate"),
+            ]
+        );
+        let many: String = (0..20).map(|i| format!("{i},")).collect();
+        let too_many = parse_option_groups(&[row("a", &many), row("b", &many)]).unwrap_err();
+        assert_eq!(too_many, vec![(0, "option_too_many_combinations")]);
+        let four =
+            parse_option_groups(&[row("a", "1"), row("b", "1"), row("c", "1"), row("d", "1")]);
+        assert_eq!(four.unwrap_err(), vec![(3, "option_too_many_groups")]);
+    }
+
+    #[test]
+    fn combinations_take_one_value_per_group() {
+        assert_eq!(option_combinations(&[]), vec![Vec::<usize>::new()]);
+        assert_eq!(
+            option_combinations(&[2, 3]),
+            vec![
+                vec![0, 0],
+                vec![0, 1],
+                vec![0, 2],
+                vec![1, 0],
+                vec![1, 1],
+                vec![1, 2]
+            ]
+        );
+        assert_eq!(option_combinations(&[3, 0]), Vec::<Vec<usize>>::new());
     }
 }

@@ -26,6 +26,27 @@ pub fn start_of_business_day(date: NaiveDate) -> DateTime<Utc> {
     )
 }
 
+/// A Korean local time as typed in a `datetime-local` field (`2026-12-24T09:00`, seconds
+/// optional, a space instead of `T` allowed), in UTC; `None` when it is not such a time.
+pub fn parse_kst_input(raw: &str) -> Option<DateTime<Utc>> {
+    use chrono::{NaiveDateTime, TimeZone};
+    let raw = raw.trim().replace(' ', "T");
+    let local = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
+        .iter()
+        .find_map(|f| NaiveDateTime::parse_from_str(&raw, f).ok())?;
+    Seoul
+        .from_local_datetime(&local)
+        .single()
+        .map(|d| d.with_timezone(&Utc))
+}
+
+/// The value of a `datetime-local` field for an instant: `2026-12-24T09:00` in Korean time.
+pub fn format_kst_input(at: DateTime<Utc>) -> String {
+    at.with_timezone(&Seoul)
+        .format("%Y-%m-%dT%H:%M")
+        .to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -38,5 +59,19 @@ mod tests {
         assert_eq!(format_kst(utc), "2026-11-23 00:00");
         let before = Utc.with_ymd_and_hms(2026, 11, 22, 14, 59, 0).unwrap();
         assert_eq!(business_date(before).to_string(), "2026-11-22");
+    }
+
+    #[test]
+    fn typed_korean_times_round_trip() {
+        let at = parse_kst_input("2026-12-24T09:00").unwrap();
+        assert_eq!(at, Utc.with_ymd_and_hms(2026, 12, 24, 0, 0, 0).unwrap());
+        assert_eq!(format_kst_input(at), "2026-12-24T09:00");
+        assert_eq!(
+            parse_kst_input(" 2026-12-24 09:00:30 "),
+            Some(at + chrono::Duration::seconds(30))
+        );
+        assert_eq!(parse_kst_input("2026-13-01T00:00"), None);
+        assert_eq!(parse_kst_input("내일"), None);
+        assert_eq!(parse_kst_input(""), None);
     }
 }

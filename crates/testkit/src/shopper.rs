@@ -149,6 +149,13 @@ impl Shopper {
         .await
     }
 
+    /// POST a form whose field names are built at run time (`code_12`, …).
+    pub async fn post_pairs(&self, path: &str, form: &[(String, String)]) -> Page {
+        let borrowed: Vec<(&str, &str)> =
+            form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        self.post(path, &borrowed).await
+    }
+
     /// POST a form with these extra headers (no browser headers added).
     pub async fn post_with(
         &self,

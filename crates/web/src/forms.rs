@@ -157,3 +157,42 @@ pub async fn uploaded_file(
     }
     Ok(None)
 }
+
+/// Every non-empty file of the multipart field `name` (an `<input type="file" multiple>`):
+/// (file name, bytes). A body cut off at the upload limit answers with the 413 page.
+pub async fn uploaded_files(
+    multipart: &mut axum::extract::Multipart,
+    name: &str,
+) -> Result<Vec<(String, Vec<u8>)>, Response> {
+    let mut files = Vec::new();
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => return Ok(files),
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                return Err(crate::errors::marked(e.status()));
+            }
+            Err(e) => {
+                return Err(
+                    WebError::Internal(AppError::Invalid(format!("upload: {e}"))).into_response(),
+                );
+            }
+        };
+        if field.name() != Some(name) {
+            continue;
+        }
+        let file_name = field.file_name().unwrap_or("").to_owned();
+        match field.bytes().await {
+            Ok(bytes) if !bytes.is_empty() => files.push((file_name, bytes.to_vec())),
+            Ok(_) => {}
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                return Err(crate::errors::marked(e.status()));
+            }
+            Err(e) => {
+                return Err(
+                    WebError::Internal(AppError::Invalid(format!("upload: {e}"))).into_response(),
+                );
+            }
+        }
+    }
+}

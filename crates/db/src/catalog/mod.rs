@@ -1,6 +1,7 @@
 //! Catalog persistence: categories, products, options, SKUs and product images.
 
 pub mod categories;
+pub mod product_admin;
 pub mod products;
 mod search;
 pub mod stock;

@@ -5,7 +5,7 @@ use crate::error::{Context, DbError};
 use crate::{Db, DbResult, SqlBuilder, Tx};
 use chrono::{DateTime, Utc};
 use jangteo_core::Won;
-use jangteo_core::catalog::{DisplayState, Price, ProductSort};
+use jangteo_core::catalog::{DisplayState, Price, ProductSort, SalePlan};
 use jangteo_core::ids::{CategoryId, MediaId, ProductId};
 use jangteo_core::paging::{PageRequest, Paged};
 use jangteo_core::search::{SearchKeys, SearchQuery};
@@ -237,9 +237,9 @@ pub async fn insert(
         tx,
         i64,
         "INSERT INTO products (category_id, slug, name, brand, summary, description_html, price,
-             sale_price, effective_price, display_state, is_featured, popularity, search_name,
-             search_text, search_initials, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16)
+             sale_price, planned_sale_price, effective_price, display_state, is_featured, popularity,
+             search_name, search_text, search_initials, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16)
          RETURNING id",
         product.category_id.get(),
         product.slug,
@@ -346,7 +346,8 @@ pub async fn add_image(
     .map(|_| ())
 }
 
-/// Changes a product's price pair (and touches `updated_at`). Returns false if it does not exist.
+/// Changes a product's price pair (and touches `updated_at`): the sale price becomes an
+/// open-ended sale plan. Returns false if it does not exist.
 pub async fn update_price(
     tx: &mut Tx,
     id: ProductId,
@@ -355,7 +356,8 @@ pub async fn update_price(
 ) -> DbResult<bool> {
     tx_execute!(
         tx,
-        "UPDATE products SET price = $1, sale_price = $2, effective_price = $3, updated_at = $4 WHERE id = $5",
+        "UPDATE products SET price = $1, sale_price = $2, planned_sale_price = $2, sale_starts_at = NULL,
+             sale_ends_at = NULL, effective_price = $3, updated_at = $4 WHERE id = $5",
         price.list.get(),
         price.sale.map(Won::get),
         price.effective().get(),
@@ -617,8 +619,10 @@ pub struct ProductDetails<'a> {
     pub summary: &'a str,
     /// Sanitised description.
     pub description_html: &'a str,
-    /// Price.
+    /// The price in force now.
     pub price: Price,
+    /// The sale plan (its price in force now is in `price`).
+    pub sale_plan: Option<SalePlan>,
     /// Display state.
     pub state: DisplayState,
     /// Featured on the home page.
@@ -638,7 +642,8 @@ pub async fn update_details(
         tx,
         "UPDATE products SET name = $2, summary = $3, description_html = $4, price = $5, sale_price = $6,
              effective_price = $7, display_state = $8, is_featured = $9, search_name = $10,
-             search_text = $11, search_initials = $12, updated_at = $13
+             search_text = $11, search_initials = $12, updated_at = $13, planned_sale_price = $14,
+             sale_starts_at = $15, sale_ends_at = $16
          WHERE id = $1",
         id.get(),
         d.name,
@@ -652,7 +657,10 @@ pub async fn update_details(
         &d.search.name,
         &d.search.text,
         &d.search.initials,
-        now
+        now,
+        d.sale_plan.map(|p| p.price.get()),
+        d.sale_plan.and_then(|p| p.starts_at),
+        d.sale_plan.and_then(|p| p.ends_at)
     )
     .context("updating product details")
     .map(|n| n == 1)

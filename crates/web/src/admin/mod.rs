@@ -330,6 +330,21 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/admin/banners/{id}/delete", post(content::delete_banner))
         .route("/admin/products", get(products::list))
         .route(
+            "/admin/products/new",
+            get(products::new_product).post(products::create_product),
+        )
+        .route("/admin/products/{id}/options", post(products::save_options))
+        .route("/admin/products/{id}/skus", post(products::save_skus))
+        .route("/admin/products/{id}/images", post(products::upload_images))
+        .route(
+            "/admin/products/{id}/images/{image}/move",
+            post(products::move_image),
+        )
+        .route(
+            "/admin/products/{id}/images/{image}/delete",
+            post(products::delete_image),
+        )
+        .route(
             "/admin/products/{id}",
             get(products::edit).post(products::update),
         )

@@ -3,16 +3,19 @@
 use super::{Admin, admin_page};
 use crate::context::Req;
 use crate::errors::WebError;
-use crate::forms::{checked, refuse, see_other, t};
+use crate::forms::{checked, refuse, see_other, t, uploaded_files};
 use crate::router::AppState;
 use crate::session::flash;
-use crate::views::{PaginationView, encode_component, val};
+use crate::views::{PaginationView, encode_component, media_url, val};
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Multipart, Path, Query, State};
 use axum::response::Response;
 use jangteo_app::admin_catalog::ProductEdit;
+use jangteo_app::admin_products::{MAX_IMAGES, NewProductForm, OPTION_ROWS, SkuEdit};
 use jangteo_core::catalog::DisplayState;
 use jangteo_core::staff::{Access, Area};
+use jangteo_core::time::format_kst_input;
+use jangteo_media::ThumbSize;
 use minijinja::{Value, context};
 use serde::Deserialize;
 use tower_sessions::Session;
@@ -50,6 +53,18 @@ pub async fn list(
     .await
 }
 
+/// The option rows the editor shows: the product's groups, padded with empty rows.
+fn option_rows(groups: &[(String, Vec<String>)]) -> Vec<(String, String)> {
+    let mut rows: Vec<(String, String)> = groups
+        .iter()
+        .map(|(name, values)| (name.clone(), values.join(", ")))
+        .collect();
+    rows.resize(OPTION_ROWS.max(rows.len()), (String::new(), String::new()));
+    rows
+}
+
+/// The product editor. `options` re-shows typed option rows after a refusal (none: stored ones).
+#[allow(clippy::too_many_arguments)]
 async fn editor(
     state: &AppState,
     req: &Req,
@@ -58,8 +73,13 @@ async fn editor(
     id: i64,
     form: Value,
     errors: Value,
+    options: Option<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let p = state.app.admin_product(&admin.actor, id).await?;
+    let extras = state.app.admin_product_extras(&admin.actor, id).await?;
+    let media = state.app.config.media_url();
+    let rows = options.unwrap_or_else(|| option_rows(&extras.option_groups));
+    let last_image = extras.images.len().saturating_sub(1);
     admin_page(state, req, session, Some(admin), "admin/product_edit.html", "admin.nav.products", context! {
         id => id, slug => &p.slug, public_url => format!("/products/{}", p.slug),
         form => form, errors => errors,
@@ -67,9 +87,42 @@ async fn editor(
             code => s.as_str(), label => t(state, req, &format!("admin.display_state.{}", s.as_str())),
         }).collect::<Vec<_>>(),
         can_write => admin.actor.can(Area::Catalog, Access::Write),
+        can_stock => admin.actor.can(Area::Stock, Access::Read),
         stock_url => format!("/admin/stock?q={}", encode_component(&p.name)),
+        sale_now => extras.sale.sale_price,
+        sale_waiting => extras.sale.planned_sale_price.is_some() && extras.sale.sale_price.is_none(),
+        option_rows => rows.iter().enumerate().map(|(i, (name, values))| context! {
+            index => i, name => name, values => values,
+        }).collect::<Vec<_>>(),
+        skus => extras.skus.iter().map(|s| context! {
+            id => s.row.id, code => &s.row.code, label => &s.label, extra_price => s.row.extra_price,
+            stock => s.row.stock, active => s.row.is_active,
+            price => (p.price + s.row.extra_price).max(0),
+        }).collect::<Vec<_>>(),
+        images => extras.images.iter().enumerate().map(|(i, img)| context! {
+            id => img.id, url => media_url(&media, &img.content_hash, ThumbSize::List), alt => &img.alt,
+            first => i == 0, last => i == last_image,
+            move_url => format!("/admin/products/{id}/images/{}/move", img.id),
+            delete_url => format!("/admin/products/{id}/images/{}/delete", img.id),
+        }).collect::<Vec<_>>(),
+        max_images => MAX_IMAGES,
     })
     .await
+}
+
+/// The editor's fields as stored.
+fn stored_fields(
+    p: &jangteo_db::catalog::ProductRow,
+    sale: &jangteo_db::catalog::product_admin::SalePlanRow,
+) -> Value {
+    context! {
+        name => &p.name, summary => &p.summary, description_html => &p.description_html,
+        price => p.price.to_string(),
+        sale_price => sale.planned_sale_price.map(|s| s.to_string()).unwrap_or_default(),
+        sale_starts => sale.sale_starts_at.map(format_kst_input).unwrap_or_default(),
+        sale_ends => sale.sale_ends_at.map(format_kst_input).unwrap_or_default(),
+        state => &p.display_state, featured => p.is_featured,
+    }
 }
 
 /// GET /admin/products/{id}
@@ -81,11 +134,17 @@ pub async fn edit(
     Path(id): Path<i64>,
 ) -> Result<Response, WebError> {
     let p = state.app.admin_product(&admin.actor, id).await?;
-    editor(&state, &req, &session, &admin, id, context! {
-        name => &p.name, summary => &p.summary, description_html => &p.description_html,
-        price => p.price.to_string(), sale_price => p.sale_price.map(|s| s.to_string()).unwrap_or_default(),
-        state => &p.display_state, featured => p.is_featured,
-    }, context! {})
+    let extras = state.app.admin_product_extras(&admin.actor, id).await?;
+    editor(
+        &state,
+        &req,
+        &session,
+        &admin,
+        id,
+        stored_fields(&p, &extras.sale),
+        context! {},
+        None,
+    )
     .await
 }
 
@@ -102,6 +161,10 @@ pub struct ProductFields {
     price: String,
     #[serde(default)]
     sale_price: String,
+    #[serde(default)]
+    sale_starts: String,
+    #[serde(default)]
+    sale_ends: String,
     #[serde(default)]
     state: String,
     featured: Option<String>,
@@ -122,6 +185,8 @@ pub async fn update(
         description_html: f.body_html.clone(),
         price: f.price.clone(),
         sale_price: f.sale_price.clone(),
+        sale_starts: f.sale_starts.clone(),
+        sale_ends: f.sale_ends.clone(),
         state: f.state.clone(),
         featured: checked(&f.featured),
     };
@@ -132,9 +197,255 @@ pub async fn update(
         }
         Err(e) => refuse(&state, &req, e, |errors| editor(&state, &req, &session, &admin, id, context! {
                     name => &f.name, summary => &f.summary, description_html => state.app.clean_html(&f.body_html),
-                    price => &f.price, sale_price => &f.sale_price, state => &f.state, featured => edit.featured,
-                }, errors)).await,
+                    price => &f.price, sale_price => &f.sale_price, sale_starts => &f.sale_starts,
+                    sale_ends => &f.sale_ends, state => &f.state, featured => edit.featured,
+                }, errors, None)).await,
     }
+}
+
+/// Re-shows the editor with the stored fields and `errors` (a refused options, SKU or image form).
+async fn editor_with_errors(
+    state: &AppState,
+    req: &Req,
+    session: &Session,
+    admin: &Admin,
+    id: i64,
+    errors: Value,
+    options: Option<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let p = state.app.admin_product(&admin.actor, id).await?;
+    let extras = state.app.admin_product_extras(&admin.actor, id).await?;
+    editor(
+        state,
+        req,
+        session,
+        admin,
+        id,
+        stored_fields(&p, &extras.sale),
+        errors,
+        options,
+    )
+    .await
+}
+
+async fn new_product_page(
+    state: &AppState,
+    req: &Req,
+    session: &Session,
+    admin: &Admin,
+    form: Value,
+    errors: Value,
+) -> Result<Response, WebError> {
+    let rows = state.app.admin_categories(&admin.actor).await?;
+    admin_page(state, req, session, Some(admin), "admin/product_new.html", "admin.nav.products", context! {
+        form => form, errors => errors,
+        categories => tree_order(&rows).iter().map(|(depth, c)| context! {
+            id => c.id, name => format!("{}{}", "— ".repeat(*depth), c.name), visible => c.is_visible,
+        }).collect::<Vec<_>>(),
+        can_write => admin.actor.can(Area::Catalog, Access::Write),
+    })
+    .await
+}
+
+/// GET /admin/products/new
+pub async fn new_product(
+    State(state): State<AppState>,
+    req: Req,
+    session: Session,
+    admin: Admin,
+) -> Result<Response, WebError> {
+    new_product_page(&state, &req, &session, &admin, context! {}, context! {}).await
+}
+
+/// The new-product form.
+#[derive(Debug, Default, Deserialize)]
+pub struct NewProductFields {
+    #[serde(default)]
+    category_id: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    slug: String,
+    #[serde(default)]
+    price: String,
+}
+
+/// POST /admin/products/new
+pub async fn create_product(
+    State(state): State<AppState>,
+    req: Req,
+    session: Session,
+    admin: Admin,
+    Form(f): Form<NewProductFields>,
+) -> Result<Response, WebError> {
+    let form = NewProductForm {
+        category_id: f.category_id.trim().parse().ok(),
+        name: f.name.clone(),
+        slug: f.slug.clone(),
+        price: f.price.clone(),
+    };
+    match state.app.create_product(&admin.actor, &form).await {
+        Ok(id) => {
+            flash(&session, "success", "admin.flash.product_created").await;
+            Ok(see_other(&format!("/admin/products/{id}")))
+        }
+        Err(e) => refuse(&state, &req, e, |errors| new_product_page(&state, &req, &session, &admin, context! {
+            category_id => form.category_id, name => &f.name, slug => &f.slug, price => &f.price,
+        }, errors)).await,
+    }
+}
+
+/// POST /admin/products/{id}/options: `group_N` and `values_N` for each row.
+pub async fn save_options(
+    State(state): State<AppState>,
+    req: Req,
+    session: Session,
+    admin: Admin,
+    Path(id): Path<i64>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let field = |key: String| {
+        fields
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let rows: Vec<(String, String)> = (0..OPTION_ROWS)
+        .map(|i| (field(format!("group_{i}")), field(format!("values_{i}"))))
+        .collect();
+    match state
+        .app
+        .save_product_options(&admin.actor, id, &rows)
+        .await
+    {
+        Ok(outcome) => {
+            let key = if outcome.deactivated.is_empty() {
+                "admin.flash.options_saved"
+            } else {
+                "admin.flash.options_saved_deactivated"
+            };
+            flash(&session, "success", key).await;
+            Ok(see_other(&format!("/admin/products/{id}#options")))
+        }
+        Err(e) => {
+            refuse(&state, &req, e, |errors| {
+                editor_with_errors(
+                    &state,
+                    &req,
+                    &session,
+                    &admin,
+                    id,
+                    errors,
+                    Some(rows.clone()),
+                )
+            })
+            .await
+        }
+    }
+}
+
+/// POST /admin/products/{id}/skus: `code_ID`, `extra_ID`, `active_ID` for each SKU.
+pub async fn save_skus(
+    State(state): State<AppState>,
+    req: Req,
+    session: Session,
+    admin: Admin,
+    Path(id): Path<i64>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let value = |key: String| {
+        fields
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| v.clone())
+    };
+    let rows: Vec<SkuEdit> = fields
+        .iter()
+        .filter_map(|(k, _)| k.strip_prefix("code_")?.parse::<i64>().ok())
+        .map(|sku| SkuEdit {
+            id: sku,
+            code: value(format!("code_{sku}")).unwrap_or_default(),
+            extra_price: value(format!("extra_{sku}")).unwrap_or_default(),
+            active: value(format!("active_{sku}")).is_some(),
+        })
+        .collect();
+    match state.app.save_skus(&admin.actor, id, &rows).await {
+        Ok(()) => {
+            flash(&session, "success", "admin.flash.skus_saved").await;
+            Ok(see_other(&format!("/admin/products/{id}#skus")))
+        }
+        Err(e) => {
+            refuse(&state, &req, e, |errors| {
+                editor_with_errors(&state, &req, &session, &admin, id, errors, None)
+            })
+            .await
+        }
+    }
+}
+
+/// POST /admin/products/{id}/images (multipart, `files` several times).
+pub async fn upload_images(
+    State(state): State<AppState>,
+    req: Req,
+    session: Session,
+    admin: Admin,
+    Path(id): Path<i64>,
+    mut multipart: Multipart,
+) -> Result<Response, WebError> {
+    let files = match uploaded_files(&mut multipart, "files").await {
+        Ok(files) => files,
+        Err(response) => return Ok(response),
+    };
+    let bytes = files.into_iter().map(|(_, b)| b.into()).collect();
+    match state.app.add_product_images(&admin.actor, id, bytes).await {
+        Ok(_) => {
+            flash(&session, "success", "admin.flash.images_added").await;
+            Ok(see_other(&format!("/admin/products/{id}#images")))
+        }
+        Err(e) => {
+            refuse(&state, &req, e, |errors| {
+                editor_with_errors(&state, &req, &session, &admin, id, errors, None)
+            })
+            .await
+        }
+    }
+}
+
+/// The move form: `dir=up|down`.
+#[derive(Debug, Default, Deserialize)]
+pub struct MoveFields {
+    #[serde(default)]
+    dir: String,
+}
+
+/// POST /admin/products/{id}/images/{image}/move
+pub async fn move_image(
+    State(state): State<AppState>,
+    admin: Admin,
+    Path((id, image)): Path<(i64, i64)>,
+    Form(f): Form<MoveFields>,
+) -> Result<Response, WebError> {
+    state
+        .app
+        .move_product_image(&admin.actor, id, image, f.dir == "up")
+        .await?;
+    Ok(see_other(&format!("/admin/products/{id}#images")))
+}
+
+/// POST /admin/products/{id}/images/{image}/delete
+pub async fn delete_image(
+    State(state): State<AppState>,
+    session: Session,
+    admin: Admin,
+    Path((id, image)): Path<(i64, i64)>,
+) -> Result<Response, WebError> {
+    state
+        .app
+        .remove_product_image(&admin.actor, id, image)
+        .await?;
+    flash(&session, "success", "admin.flash.image_removed").await;
+    Ok(see_other(&format!("/admin/products/{id}#images")))
 }
 
 /// `?edit=ID`.

@@ -6,6 +6,7 @@ mod admin_catalog;
 mod admin_content;
 mod admin_members;
 mod admin_orders;
+mod admin_products;
 mod admin_stats;
 mod admin_stock;
 mod browser;

@@ -1,0 +1,473 @@
+//! What the back office changes on a product beyond its details: sale plans, option groups and
+//! the SKUs they make, SKU codes/extra prices/activity, and the image gallery.
+
+use crate::DbResult;
+use crate::error::Context;
+use crate::{Db, Tx};
+use chrono::{DateTime, Utc};
+use jangteo_core::catalog::{Price, SalePlan};
+use jangteo_core::ids::{MediaId, ProductId};
+use jangteo_core::money::Won;
+use std::collections::HashMap;
+
+/// A product's sale plan as stored: (planned sale price, starts, ends).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct SalePlanRow {
+    /// Product.
+    pub id: i64,
+    /// List price.
+    pub price: i64,
+    /// Sale price in force now.
+    pub sale_price: Option<i64>,
+    /// The planned sale price.
+    pub planned_sale_price: Option<i64>,
+    /// Start of the sale (none: open).
+    pub sale_starts_at: Option<DateTime<Utc>>,
+    /// End of the sale, exclusive (none: open).
+    pub sale_ends_at: Option<DateTime<Utc>>,
+}
+
+impl SalePlanRow {
+    /// The plan, when there is one.
+    pub fn plan(&self) -> Option<SalePlan> {
+        self.planned_sale_price.map(|p| SalePlan {
+            price: Won(p),
+            starts_at: self.sale_starts_at,
+            ends_at: self.sale_ends_at,
+        })
+    }
+}
+
+/// A product's sale plan.
+pub async fn sale_plan(db: &Db, id: ProductId) -> DbResult<Option<SalePlanRow>> {
+    read_optional!(
+        db,
+        SalePlanRow,
+        "SELECT id, price, sale_price, planned_sale_price, sale_starts_at, sale_ends_at
+         FROM products WHERE id = $1",
+        id.get()
+    )
+    .context("loading sale plan")
+}
+
+/// Stores a product's sale plan (none: no sale) with the price in force now.
+pub async fn set_sale_plan(
+    tx: &mut Tx,
+    id: ProductId,
+    plan: Option<&SalePlan>,
+    in_force: Price,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
+    tx_execute!(
+        tx,
+        "UPDATE products SET planned_sale_price = $2, sale_starts_at = $3, sale_ends_at = $4,
+             sale_price = $5, effective_price = $6, updated_at = $7 WHERE id = $1",
+        id.get(),
+        plan.map(|p| p.price.get()),
+        plan.and_then(|p| p.starts_at),
+        plan.and_then(|p| p.ends_at),
+        in_force.sale.map(Won::get),
+        in_force.effective().get(),
+        now
+    )
+    .context("saving sale plan")
+    .map(|_| ())
+}
+
+/// Products whose sale plan has a start or an end (the ones whose price moves with time).
+pub async fn timed_sale_plans(db: &Db) -> DbResult<Vec<SalePlanRow>> {
+    read_all!(
+        db,
+        SalePlanRow,
+        "SELECT id, price, sale_price, planned_sale_price, sale_starts_at, sale_ends_at
+         FROM products WHERE planned_sale_price IS NOT NULL
+             AND (sale_starts_at IS NOT NULL OR sale_ends_at IS NOT NULL)",
+    )
+    .context("listing timed sales")
+}
+
+/// Puts a price in force (a sale period started or ended), if the product still has the list
+/// price and sale price it was computed from. Returns whether it changed.
+pub async fn apply_price(
+    tx: &mut Tx,
+    row: &SalePlanRow,
+    in_force: Price,
+    now: DateTime<Utc>,
+) -> DbResult<bool> {
+    // Compare-and-set: a staff save in between wins.
+    tx_execute!(
+        tx,
+        "UPDATE products SET sale_price = $2, effective_price = $3, updated_at = $4
+         WHERE id = $1 AND price = $5 AND planned_sale_price IS NOT DISTINCT FROM $6
+             AND sale_price IS NOT DISTINCT FROM $7",
+        row.id,
+        in_force.sale.map(Won::get),
+        in_force.effective().get(),
+        now,
+        row.price,
+        row.planned_sale_price,
+        row.sale_price
+    )
+    .context("putting a sale price in force")
+    .map(|n| n == 1)
+}
+
+/// A SKU as the back office lists it (inactive ones too).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct AdminSkuRow {
+    /// Primary key.
+    pub id: i64,
+    /// Unique code.
+    pub code: String,
+    /// 옵션 추가금액.
+    pub extra_price: i64,
+    /// Units in stock.
+    pub stock: i64,
+    /// Sold in the shop.
+    pub is_active: bool,
+    /// Display order.
+    pub position: i64,
+}
+
+/// Every SKU of a product, active first, in display order.
+pub async fn admin_skus(db: &Db, id: ProductId) -> DbResult<Vec<AdminSkuRow>> {
+    read_all!(
+        db,
+        AdminSkuRow,
+        "SELECT id, code, extra_price, stock, is_active, position FROM skus
+         WHERE product_id = $1 ORDER BY is_active DESC, position, id",
+        id.get()
+    )
+    .context("listing SKUs for staff")
+}
+
+/// The option values of each SKU of a product: (SKU id, value), in group order.
+pub async fn sku_labels(db: &Db, id: ProductId) -> DbResult<Vec<(i64, String)>> {
+    read_all!(
+        db,
+        (i64, String),
+        "SELECT so.sku_id, v.value FROM sku_option_values so
+         JOIN option_values v ON v.id = so.option_value_id
+         JOIN option_groups g ON g.id = v.group_id
+         WHERE g.product_id = $1 ORDER BY so.sku_id, g.position, g.id",
+        id.get()
+    )
+    .context("loading SKU labels")
+}
+
+/// An option group to set: its name and values in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OptionGroupInput {
+    /// Group name.
+    pub name: String,
+    /// Values in display order.
+    pub values: Vec<String>,
+}
+
+/// What replacing a product's options did to its SKUs.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OptionsOutcome {
+    /// SKUs kept for a combination that still exists.
+    pub kept: usize,
+    /// Codes of the SKUs created for new combinations (stock 0).
+    pub created: Vec<String>,
+    /// Codes of the SKUs taken off sale (their combination is gone; kept for orders and stock).
+    pub deactivated: Vec<String>,
+}
+
+/// Replaces a product's option groups with `groups` and makes one SKU per combination
+/// (`combinations`: value indexes per group, in order). A SKU whose combination of value names
+/// survives keeps its id, code, stock and price; new combinations get new SKUs coded
+/// `{code_prefix}-N` with no stock; SKUs whose combination is gone are deactivated, never
+/// deleted (orders and the stock ledger point at them).
+pub async fn replace_options(
+    tx: &mut Tx,
+    product: ProductId,
+    groups: &[OptionGroupInput],
+    combinations: &[Vec<usize>],
+    code_prefix: &str,
+    now: DateTime<Utc>,
+) -> DbResult<OptionsOutcome> {
+    let pid = product.get();
+    let old_group_count = tx_scalar!(
+        tx,
+        i64,
+        "SELECT COUNT(*) FROM option_groups WHERE product_id = $1",
+        pid
+    )
+    .context("counting option groups")?;
+    let skus = tx_all!(
+        tx,
+        (i64, String, bool),
+        "SELECT id, code, is_active FROM skus WHERE product_id = $1 ORDER BY position, id",
+        pid
+    )
+    .context("loading SKUs")?;
+    let links = tx_all!(
+        tx,
+        (i64, String),
+        "SELECT so.sku_id, v.value FROM sku_option_values so
+         JOIN option_values v ON v.id = so.option_value_id
+         JOIN option_groups g ON g.id = v.group_id
+         WHERE g.product_id = $1 ORDER BY so.sku_id, g.position, g.id",
+        pid
+    )
+    .context("loading SKU options")?;
+    let mut names_of: HashMap<i64, Vec<String>> = HashMap::new();
+    for (sku, value) in links {
+        names_of.entry(sku).or_default().push(value);
+    }
+    // Only SKUs linked to a value of every group stand for a combination; active ones first.
+    let mut by_names: HashMap<Vec<String>, i64> = HashMap::new();
+    for (id, _, _) in skus
+        .iter()
+        .filter(|s| s.2)
+        .chain(skus.iter().filter(|s| !s.2))
+    {
+        let names = names_of.remove(id).unwrap_or_default();
+        if names.len() as i64 == old_group_count {
+            by_names.entry(names).or_insert(*id);
+        }
+    }
+
+    tx_execute!(tx, "DELETE FROM option_groups WHERE product_id = $1", pid)
+        .context("removing option groups")?;
+    let mut value_ids: Vec<Vec<i64>> = Vec::with_capacity(groups.len());
+    for (gi, group) in groups.iter().enumerate() {
+        let group_id = tx_scalar!(
+            tx,
+            i64,
+            "INSERT INTO option_groups (product_id, name, position) VALUES ($1, $2, $3) RETURNING id",
+            pid,
+            &group.name,
+            gi as i64
+        )
+        .context("inserting option group")?;
+        let mut ids = Vec::with_capacity(group.values.len());
+        for (vi, value) in group.values.iter().enumerate() {
+            ids.push(
+                tx_scalar!(
+                    tx,
+                    i64,
+                    "INSERT INTO option_values (group_id, value, position) VALUES ($1, $2, $3) RETURNING id",
+                    group_id,
+                    value,
+                    vi as i64
+                )
+                .context("inserting option value")?,
+            );
+        }
+        value_ids.push(ids);
+    }
+
+    let mut outcome = OptionsOutcome::default();
+    let mut used = Vec::new();
+    for (position, combination) in combinations.iter().enumerate() {
+        let names: Vec<String> = combination
+            .iter()
+            .enumerate()
+            .map(|(gi, vi)| groups[gi].values[*vi].clone())
+            .collect();
+        let sku_id = match by_names.remove(&names) {
+            Some(id) => {
+                tx_execute!(
+                    tx,
+                    "UPDATE skus SET position = $2, updated_at = $3 WHERE id = $1",
+                    id,
+                    position as i64,
+                    now
+                )
+                .context("reordering SKU")?;
+                outcome.kept += 1;
+                id
+            }
+            None => {
+                let code = free_code(tx, code_prefix).await?;
+                let id = tx_scalar!(
+                    tx,
+                    i64,
+                    "INSERT INTO skus (product_id, code, extra_price, stock, is_active, position, created_at, updated_at)
+                     VALUES ($1, $2, 0, 0, TRUE, $3, $4, $4) RETURNING id",
+                    pid,
+                    &code,
+                    position as i64,
+                    now
+                )
+                .context("inserting SKU")?;
+                outcome.created.push(code);
+                id
+            }
+        };
+        used.push(sku_id);
+        for (gi, vi) in combination.iter().enumerate() {
+            tx_execute!(
+                tx,
+                "INSERT INTO sku_option_values (sku_id, option_value_id) VALUES ($1, $2)",
+                sku_id,
+                value_ids[gi][*vi]
+            )
+            .context("linking SKU to option value")?;
+        }
+    }
+    for (id, code, active) in &skus {
+        if *active && !used.contains(id) {
+            tx_execute!(
+                tx,
+                "UPDATE skus SET is_active = FALSE, updated_at = $2 WHERE id = $1",
+                id,
+                now
+            )
+            .context("deactivating SKU")?;
+            outcome.deactivated.push(code.clone());
+        }
+    }
+    Ok(outcome)
+}
+
+/// The first free SKU code `{prefix}-N` (N from 1).
+async fn free_code(tx: &mut Tx, prefix: &str) -> DbResult<String> {
+    for n in 1..10_000 {
+        let code = format!("{prefix}-{n}");
+        let taken = tx_scalar!(tx, i64, "SELECT COUNT(*) FROM skus WHERE code = $1", &code)
+            .context("checking SKU code")?;
+        if taken == 0 {
+            return Ok(code);
+        }
+    }
+    Err(crate::error::DbError::Inconsistent(format!(
+        "no free SKU code for {prefix}"
+    )))
+}
+
+/// A SKU's editable fields.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SkuInput {
+    /// The SKU.
+    pub id: i64,
+    /// New code.
+    pub code: String,
+    /// New extra price.
+    pub extra_price: i64,
+    /// Sold or not.
+    pub is_active: bool,
+}
+
+/// Whether another SKU than `except` already has this code.
+pub async fn code_taken(tx: &mut Tx, code: &str, except: i64) -> DbResult<bool> {
+    tx_scalar!(
+        tx,
+        i64,
+        "SELECT COUNT(*) FROM skus WHERE code = $1 AND id <> $2",
+        code,
+        except
+    )
+    .context("checking SKU code")
+    .map(|n| n > 0)
+}
+
+/// Saves one SKU of a product; false when the SKU is not the product's.
+pub async fn update_sku(
+    tx: &mut Tx,
+    product: ProductId,
+    sku: &SkuInput,
+    now: DateTime<Utc>,
+) -> DbResult<bool> {
+    tx_execute!(
+        tx,
+        "UPDATE skus SET code = $3, extra_price = $4, is_active = $5, updated_at = $6
+         WHERE id = $1 AND product_id = $2",
+        sku.id,
+        product.get(),
+        &sku.code,
+        sku.extra_price,
+        sku.is_active,
+        now
+    )
+    .context("saving SKU")
+    .map(|n| n == 1)
+}
+
+/// A product image as the back office lists it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct AdminImageRow {
+    /// `product_images` key.
+    pub id: i64,
+    /// Content hash of the original.
+    pub content_hash: String,
+    /// Alternative text.
+    pub alt: String,
+}
+
+/// A product's images in display order.
+pub async fn admin_images(db: &Db, id: ProductId) -> DbResult<Vec<AdminImageRow>> {
+    read_all!(
+        db,
+        AdminImageRow,
+        "SELECT pi.id, m.content_hash, pi.alt FROM product_images pi
+         JOIN media_files m ON m.id = pi.media_id
+         WHERE pi.product_id = $1 ORDER BY pi.position, pi.id",
+        id.get()
+    )
+    .context("listing product images")
+}
+
+/// Image ids of a product in display order, read in the caller's transaction.
+async fn image_order(tx: &mut Tx, product: ProductId) -> DbResult<Vec<i64>> {
+    tx_all!(
+        tx,
+        (i64,),
+        "SELECT id FROM product_images WHERE product_id = $1 ORDER BY position, id",
+        product.get()
+    )
+    .context("ordering product images")
+    .map(|rows| rows.into_iter().map(|(id,)| id).collect())
+}
+
+/// Adds an image at the end of the gallery; returns the new image count.
+pub async fn append_image(
+    tx: &mut Tx,
+    product: ProductId,
+    media: MediaId,
+    alt: &str,
+) -> DbResult<usize> {
+    let order = image_order(tx, product).await?;
+    crate::catalog::products::add_image(tx, product, media, order.len() as i64, alt).await?;
+    Ok(order.len() + 1)
+}
+
+/// Moves an image one place earlier (`up`) or later; false when it is not the product's.
+pub async fn move_image(tx: &mut Tx, product: ProductId, image: i64, up: bool) -> DbResult<bool> {
+    let mut order = image_order(tx, product).await?;
+    let Some(at) = order.iter().position(|i| *i == image) else {
+        return Ok(false);
+    };
+    let to = if up {
+        at.saturating_sub(1)
+    } else {
+        (at + 1).min(order.len() - 1)
+    };
+    order.swap(at, to);
+    for (position, id) in order.iter().enumerate() {
+        tx_execute!(
+            tx,
+            "UPDATE product_images SET position = $2 WHERE id = $1",
+            id,
+            position as i64
+        )
+        .context("reordering product image")?;
+    }
+    Ok(true)
+}
+
+/// Removes an image from a product's gallery (the stored original stays: other pages may use
+/// it); false when it is not the product's.
+pub async fn remove_image(tx: &mut Tx, product: ProductId, image: i64) -> DbResult<bool> {
+    tx_execute!(
+        tx,
+        "DELETE FROM product_images WHERE id = $1 AND product_id = $2",
+        image,
+        product.get()
+    )
+    .context("removing product image")
+    .map(|n| n == 1)
+}
