@@ -210,5 +210,18 @@ async fn statistics_charts_render_in_a_browser() {
         );
         browser.screenshot(shot).await;
     }
+    // The product editor with options, SKUs and an (empty) gallery.
+    let id = jangteo_db::catalog::products::find_by_slug(&t.app.db, "short-sleeve")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    d.goto(t.url(&format!("/admin/products/{id}"))).await.unwrap();
+    d.find(By::Css("#skus-form tr[data-sku]")).await.unwrap();
+    browser.screenshot("admin-product-edit").await;
+    d.goto(t.url(&format!("/admin/products/{id}#options")))
+        .await
+        .unwrap();
+    browser.screenshot("admin-product-options").await;
     browser.quit().await;
 }
