@@ -216,7 +216,9 @@ async fn statistics_charts_render_in_a_browser() {
         .unwrap()
         .unwrap()
         .id;
-    d.goto(t.url(&format!("/admin/products/{id}"))).await.unwrap();
+    d.goto(t.url(&format!("/admin/products/{id}")))
+        .await
+        .unwrap();
     d.find(By::Css("#skus-form tr[data-sku]")).await.unwrap();
     browser.screenshot("admin-product-edit").await;
     d.goto(t.url(&format!("/admin/products/{id}#options")))
