@@ -2,6 +2,7 @@
 
 pub mod carrier;
 pub mod catalog;
+pub mod claims;
 pub mod ids;
 pub mod member;
 pub mod money;
