@@ -13,6 +13,7 @@ pub mod audit;
 pub mod bulk;
 pub mod carts;
 pub mod catalog;
+pub mod claims;
 pub mod content;
 mod error;
 pub mod inquiries;

@@ -1,0 +1,229 @@
+//! Claims after delivery (반품/교환): filed with their lines and evidence, moved by staff through
+//! `core::claims::ClaimStatus` with conditional updates (a state changes once).
+
+use crate::error::Context;
+use crate::{Db, DbResult, Tx};
+use chrono::{DateTime, Utc};
+use jangteo_core::claims::{ClaimKind, ClaimStatus};
+
+/// A claim to file.
+#[derive(Debug, Clone)]
+pub struct NewClaim<'a> {
+    /// Order.
+    pub order_id: i64,
+    /// Why.
+    pub kind: ClaimKind,
+    /// `return` or `exchange`.
+    pub resolution: &'a str,
+    /// The buyer's words.
+    pub reason: &'a str,
+    /// When the buyer found the problem.
+    pub discovered_at: Option<DateTime<Utc>>,
+    /// The window's end as computed now.
+    pub deadline_at: DateTime<Utc>,
+    /// Staff accepted it outside the window: why.
+    pub override_reason: Option<&'a str>,
+    /// Who filed it (`buyer`, `staff:…`).
+    pub filed_by: &'a str,
+    /// (order line id, units).
+    pub lines: &'a [(i64, i64)],
+}
+
+/// A stored claim.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ClaimRow {
+    /// Primary key.
+    pub id: i64,
+    /// Order.
+    pub order_id: i64,
+    /// Stored kind.
+    pub kind: String,
+    /// `return` or `exchange`.
+    pub resolution: String,
+    /// Stored status.
+    pub status: String,
+    /// The buyer's words.
+    pub reason: String,
+    /// When the buyer found the problem.
+    pub discovered_at: Option<DateTime<Utc>>,
+    /// The filing window's end.
+    pub deadline_at: DateTime<Utc>,
+    /// Who pays the return shipping.
+    pub buyer_pays_return: bool,
+    /// Why it was accepted outside its window.
+    pub override_reason: Option<String>,
+    /// Why it was rejected.
+    pub reject_reason: Option<String>,
+    /// The refund made for it.
+    pub refund_id: Option<i64>,
+    /// Who filed it.
+    pub filed_by: String,
+    /// Filed at.
+    pub created_at: DateTime<Utc>,
+    /// Last change.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// `SELECT` of every claim column followed by `$rest` (one column list, static SQL).
+macro_rules! select_claims {
+    ($rest:literal) => {
+        concat!(
+            "SELECT id, order_id, kind, resolution, status, reason, discovered_at, deadline_at,
+                 buyer_pays_return, override_reason, reject_reason, refund_id, filed_by, created_at,
+                 updated_at FROM claims ",
+            $rest
+        )
+    };
+}
+
+/// Files a claim with its lines; returns its id.
+pub async fn insert(tx: &mut Tx, c: &NewClaim<'_>, now: DateTime<Utc>) -> DbResult<i64> {
+    let id = tx_scalar!(
+        tx,
+        i64,
+        "INSERT INTO claims (order_id, kind, resolution, status, reason, discovered_at, deadline_at,
+             buyer_pays_return, override_reason, filed_by, created_at, updated_at)
+         VALUES ($1, $2, $3, 'requested', $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
+        c.order_id,
+        c.kind.as_str(),
+        c.resolution,
+        c.reason,
+        c.discovered_at,
+        c.deadline_at,
+        c.kind.buyer_pays_return(),
+        c.override_reason,
+        c.filed_by,
+        now
+    )
+    .context("filing claim")?;
+    for &(line, quantity) in c.lines {
+        tx_execute!(
+            tx,
+            "INSERT INTO claim_lines (claim_id, order_line_id, quantity) VALUES ($1, $2, $3)",
+            id,
+            line,
+            quantity
+        )
+        .context("recording claim line")?;
+    }
+    Ok(id)
+}
+
+/// Attaches a stored picture as evidence.
+pub async fn add_evidence(tx: &mut Tx, claim: i64, media: i64) -> DbResult<()> {
+    tx_execute!(
+        tx,
+        "INSERT INTO claim_evidence (claim_id, media_id) VALUES ($1, $2)",
+        claim,
+        media
+    )
+    .context("attaching claim evidence")
+    .map(|_| ())
+}
+
+/// One claim.
+pub async fn find(db: &Db, id: i64) -> DbResult<Option<ClaimRow>> {
+    read_optional!(db, ClaimRow, select_claims!("WHERE id = $1"), id).context("loading claim")
+}
+
+/// The claims of an order, newest first.
+pub async fn for_order(db: &Db, order_id: i64) -> DbResult<Vec<ClaimRow>> {
+    read_all!(
+        db,
+        ClaimRow,
+        select_claims!("WHERE order_id = $1 ORDER BY id DESC"),
+        order_id
+    )
+    .context("loading an order's claims")
+}
+
+/// A claim's lines: (order line id, units).
+pub async fn lines(db: &Db, claim: i64) -> DbResult<Vec<(i64, i64)>> {
+    read_all!(
+        db,
+        (i64, i64),
+        "SELECT order_line_id, quantity FROM claim_lines WHERE claim_id = $1 ORDER BY order_line_id",
+        claim
+    )
+    .context("loading claim lines")
+}
+
+/// Units of an order line already claimed by claims that are not rejected.
+pub async fn claimed_units(tx: &mut Tx, order_line: i64) -> DbResult<i64> {
+    tx_scalar!(
+        tx,
+        i64,
+        "SELECT CAST(COALESCE(SUM(cl.quantity), 0) AS BIGINT) FROM claim_lines cl
+         JOIN claims c ON c.id = cl.claim_id
+         WHERE cl.order_line_id = $1 AND c.status <> 'rejected'",
+        order_line
+    )
+    .context("counting claimed units")
+}
+
+/// Claims in a status (all: none), newest first, with the total count.
+pub async fn list(
+    db: &Db,
+    status: Option<ClaimStatus>,
+    limit: i64,
+    offset: i64,
+) -> DbResult<(Vec<ClaimRow>, i64)> {
+    let filter = status.map(ClaimStatus::as_str).unwrap_or("");
+    let rows = read_all!(
+        db,
+        ClaimRow,
+        select_claims!("WHERE ($1 = '' OR status = $1) ORDER BY id DESC LIMIT $2 OFFSET $3"),
+        filter,
+        limit,
+        offset
+    )
+    .context("listing claims")?;
+    let total = read_scalar!(
+        db,
+        i64,
+        "SELECT COUNT(*) FROM claims WHERE ($1 = '' OR status = $1)",
+        filter
+    )
+    .context("counting claims")?;
+    Ok((rows, total))
+}
+
+/// Claims staff still have to act on (requested, approved, collected).
+pub async fn count_waiting(db: &Db) -> DbResult<i64> {
+    read_scalar!(
+        db,
+        i64,
+        "SELECT COUNT(*) FROM claims WHERE status IN ('requested', 'approved', 'collected')"
+    )
+    .context("counting waiting claims")
+}
+
+/// Moves a claim from `from` to `to` (refused by the state machine: false; already moved by
+/// someone else: false), recording a rejection reason or the refund when given.
+pub async fn transition(
+    tx: &mut Tx,
+    id: i64,
+    from: ClaimStatus,
+    to: ClaimStatus,
+    reject_reason: Option<&str>,
+    refund_id: Option<i64>,
+    now: DateTime<Utc>,
+) -> DbResult<bool> {
+    if !from.can_become(to) {
+        return Ok(false);
+    }
+    tx_execute!(
+        tx,
+        "UPDATE claims SET status = $3, updated_at = $4,
+             reject_reason = COALESCE($5, reject_reason), refund_id = COALESCE($6, refund_id)
+         WHERE id = $1 AND status = $2",
+        id,
+        from.as_str(),
+        to.as_str(),
+        now,
+        reject_reason,
+        refund_id
+    )
+    .context("moving claim")
+    .map(|n| n == 1)
+}
