@@ -232,33 +232,16 @@ pub async fn replace_options(
 
     tx_execute!(tx, "DELETE FROM option_groups WHERE product_id = $1", pid)
         .context("removing option groups")?;
-    let mut value_ids: Vec<Vec<i64>> = Vec::with_capacity(groups.len());
-    for (gi, group) in groups.iter().enumerate() {
-        let group_id = tx_scalar!(
-            tx,
-            i64,
-            "INSERT INTO option_groups (product_id, name, position) VALUES ($1, $2, $3) RETURNING id",
-            pid,
-            &group.name,
-            gi as i64
-        )
-        .context("inserting option group")?;
-        let mut ids = Vec::with_capacity(group.values.len());
-        for (vi, value) in group.values.iter().enumerate() {
-            ids.push(
-                tx_scalar!(
-                    tx,
-                    i64,
-                    "INSERT INTO option_values (group_id, value, position) VALUES ($1, $2, $3) RETURNING id",
-                    group_id,
-                    value,
-                    vi as i64
-                )
-                .context("inserting option value")?,
-            );
-        }
-        value_ids.push(ids);
-    }
+    let named: Vec<(&str, Vec<&str>)> = groups
+        .iter()
+        .map(|g| {
+            (
+                g.name.as_str(),
+                g.values.iter().map(String::as_str).collect(),
+            )
+        })
+        .collect();
+    let value_ids = crate::catalog::products::insert_option_groups(tx, pid, &named).await?;
 
     let mut outcome = OptionsOutcome::default();
     let mut used = Vec::new();

@@ -260,33 +260,8 @@ pub async fn insert(
     )
     .context("inserting product")?;
 
-    let mut value_ids: Vec<Vec<i64>> = Vec::with_capacity(groups.len());
-    for (gi, group) in groups.iter().enumerate() {
-        let group_id = tx_scalar!(
-            tx,
-            i64,
-            "INSERT INTO option_groups (product_id, name, position) VALUES ($1, $2, $3) RETURNING id",
-            id,
-            group.name,
-            gi as i64
-        )
-        .context("inserting option group")?;
-        let mut ids = Vec::with_capacity(group.values.len());
-        for (vi, value) in group.values.iter().enumerate() {
-            ids.push(
-                tx_scalar!(
-                    tx,
-                    i64,
-                    "INSERT INTO option_values (group_id, value, position) VALUES ($1, $2, $3) RETURNING id",
-                    group_id,
-                    *value,
-                    vi as i64
-                )
-                .context("inserting option value")?,
-            );
-        }
-        value_ids.push(ids);
-    }
+    let named: Vec<(&str, Vec<&str>)> = groups.iter().map(|g| (g.name, g.values.clone())).collect();
+    let value_ids = insert_option_groups(tx, id, &named).await?;
 
     for (si, sku) in skus.iter().enumerate() {
         if sku.value_indexes.len() != groups.len() {
@@ -324,6 +299,42 @@ pub async fn insert(
         }
     }
     Ok(ProductId(id))
+}
+
+/// Inserts option groups `(name, values)` of a product in order; returns each group's value ids.
+pub(crate) async fn insert_option_groups(
+    tx: &mut Tx,
+    product_id: i64,
+    groups: &[(&str, Vec<&str>)],
+) -> DbResult<Vec<Vec<i64>>> {
+    let mut value_ids: Vec<Vec<i64>> = Vec::with_capacity(groups.len());
+    for (gi, (name, values)) in groups.iter().enumerate() {
+        let group_id = tx_scalar!(
+            tx,
+            i64,
+            "INSERT INTO option_groups (product_id, name, position) VALUES ($1, $2, $3) RETURNING id",
+            product_id,
+            *name,
+            gi as i64
+        )
+        .context("inserting option group")?;
+        let mut ids = Vec::with_capacity(values.len());
+        for (vi, value) in values.iter().enumerate() {
+            ids.push(
+                tx_scalar!(
+                    tx,
+                    i64,
+                    "INSERT INTO option_values (group_id, value, position) VALUES ($1, $2, $3) RETURNING id",
+                    group_id,
+                    *value,
+                    vi as i64
+                )
+                .context("inserting option value")?,
+            );
+        }
+        value_ids.push(ids);
+    }
+    Ok(value_ids)
 }
 
 /// Attaches an image to a product.

@@ -295,6 +295,14 @@ pub async fn create_product(
     }
 }
 
+/// The value of field `key` in a form read as pairs.
+fn pair_value(fields: &[(String, String)], key: &str) -> Option<String> {
+    fields
+        .iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.clone())
+}
+
 /// POST /admin/products/{id}/options: `group_N` and `values_N` for each row.
 pub async fn save_options(
     State(state): State<AppState>,
@@ -304,13 +312,7 @@ pub async fn save_options(
     Path(id): Path<i64>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let field = |key: String| {
-        fields
-            .iter()
-            .find(|(k, _)| *k == key)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
+    let field = |key: String| pair_value(&fields, &key).unwrap_or_default();
     let rows: Vec<(String, String)> = (0..OPTION_ROWS)
         .map(|i| (field(format!("group_{i}")), field(format!("values_{i}"))))
         .collect();
@@ -354,12 +356,7 @@ pub async fn save_skus(
     Path(id): Path<i64>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let value = |key: String| {
-        fields
-            .iter()
-            .find(|(k, _)| *k == key)
-            .map(|(_, v)| v.clone())
-    };
+    let value = |key: String| pair_value(&fields, &key);
     let rows: Vec<SkuEdit> = fields
         .iter()
         .filter_map(|(k, _)| k.strip_prefix("code_")?.parse::<i64>().ok())

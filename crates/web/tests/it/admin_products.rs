@@ -293,15 +293,8 @@ fn files_body(files: &[(&str, &[u8])]) -> (String, Vec<u8>) {
 
 async fn upload(t: &TestApp, staff: &Shopper, id: i64, files: &[(&str, &[u8])]) -> (u16, String) {
     let (content_type, body) = files_body(files);
-    let response = jangteo_testkit::server::client()
-        .post(t.url(&format!("/admin/products/{id}/images")))
-        .header("cookie", staff.admin_cookie().unwrap())
-        .header("content-type", content_type)
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    (response.status().as_u16(), response.text().await.unwrap())
+    let path = format!("/admin/products/{id}/images");
+    crate::post_multipart(t, staff, &path, &content_type, body).await
 }
 
 async fn staff_manage_the_gallery(backend: Backend) {

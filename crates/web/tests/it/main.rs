@@ -87,6 +87,17 @@ pub async fn upload_as(
     body: &[u8],
 ) -> (u16, String) {
     let (content_type, body) = multipart(file_name, "application/octet-stream", body);
+    post_multipart(t, staff, path, &content_type, body).await
+}
+
+/// Posts a multipart body to a back-office form as `staff`: (status, body).
+pub async fn post_multipart(
+    t: &jangteo_testkit::TestApp,
+    staff: &jangteo_testkit::shopper::Shopper,
+    path: &str,
+    content_type: &str,
+    body: Vec<u8>,
+) -> (u16, String) {
     let response = jangteo_testkit::server::client()
         .post(t.url(path))
         .header("cookie", staff.admin_cookie().unwrap())
