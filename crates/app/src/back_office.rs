@@ -36,6 +36,8 @@ pub struct Dashboard {
     pub to_ship: i64,
     /// Inquiries waiting for an answer.
     pub open_inquiries: i64,
+    /// Return/exchange claims staff still act on.
+    pub open_claims: i64,
     /// SKUs running low.
     pub low_stock: Vec<LowStockRow>,
 }
@@ -61,6 +63,7 @@ impl App {
             to_prepare: orders::count_in_status(&self.db, "paid").await?,
             to_ship: orders::count_in_status(&self.db, "preparing").await?,
             open_inquiries: jangteo_db::inquiries::count_open(&self.db).await?,
+            open_claims: jangteo_db::claims::count_waiting(&self.db).await?,
             low_stock: stock::low_stock(&self.db, LOW_STOCK_THRESHOLD, 10).await?,
         })
     }

@@ -366,6 +366,11 @@ pub struct CheckoutConfig {
     pub auto_confirm_days: i64,
     /// Days after delivery when the buyer is asked for a review.
     pub review_request_days: i64,
+    /// Days after receipt a buyer may return goods after a change of mind (7 by law; a longer
+    /// policy is allowed, a shorter one is raised to 7).
+    pub change_of_mind_days: u32,
+    /// Return shipping kept from the refund when the buyer pays it (change of mind), in won.
+    pub return_shipping_fee: i64,
 }
 
 impl Default for CheckoutConfig {
@@ -396,6 +401,8 @@ impl Default for CheckoutConfig {
             points_step: 10,
             auto_confirm_days: 7,
             review_request_days: 3,
+            change_of_mind_days: 7,
+            return_shipping_fee: 3_000,
         }
     }
 }

@@ -15,6 +15,7 @@ pub mod cart;
 pub mod catalog;
 pub mod checkout;
 pub mod chores;
+pub mod claims;
 pub mod config;
 pub mod content;
 pub mod demo;

@@ -6,14 +6,118 @@
 
 use crate::orders::{Actor, record_event};
 use crate::{App, AppError, AppResult};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use jangteo_core::Won;
 use jangteo_core::order::{OrderStatus, PaymentEvent, PaymentStatus};
 use jangteo_core::stats::share_of_units;
 use jangteo_db::catalog::stock;
 use jangteo_db::orders::{self, OrderLineRow};
-use jangteo_db::payments::{self, PaymentUpdate};
+use jangteo_db::payments::{self, PaymentRow, PaymentUpdate};
 use jangteo_db::{promotions, refunds};
+
+/// A refund the gateway has made (or, for a bank deposit, that staff make by hand), to be
+/// recorded in the transaction of the change it belongs to.
+#[derive(Debug, Clone)]
+pub(crate) struct GatewayRefund {
+    payment: PaymentRow,
+    key: String,
+    raw: String,
+    next: PaymentStatus,
+}
+
+/// Records a gateway refund on its payment (the message, the new status, the amount cancelled).
+pub(crate) async fn record_gateway_refund(
+    tx: &mut jangteo_db::Tx,
+    refund: &GatewayRefund,
+    amount: i64,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let payment = &refund.payment;
+    payments::record_event(
+        tx,
+        &payment.provider,
+        &refund.key,
+        Some(payment.id),
+        "cancel",
+        &refund.raw,
+        now,
+    )
+    .await?;
+    payments::update(
+        tx,
+        payment.id,
+        &payment.status,
+        &PaymentUpdate {
+            status: refund.next.as_str(),
+            cancelled_amount: Some(payment.cancelled_amount + amount),
+            ..Default::default()
+        },
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
+impl App {
+    /// Refunds `amount` of an order's payment through the gateway with an idempotency key (a
+    /// bank deposit is refunded by staff and only recorded). Writes nothing: record the result
+    /// with [`record_gateway_refund`] in the change's transaction, so that a refused refund
+    /// changes nothing.
+    pub(crate) async fn refund_at_gateway(
+        &self,
+        order_id: i64,
+        amount: i64,
+        reason: &str,
+        key: &str,
+    ) -> AppResult<GatewayRefund> {
+        let payment = payments::latest_for_order(&self.db, order_id)
+            .await?
+            .ok_or(AppError::Conflict("cannot_cancel"))?;
+        let p_status: PaymentStatus = payment.status.parse()?;
+        if !matches!(
+            p_status,
+            PaymentStatus::Done | PaymentStatus::PartiallyCancelled
+        ) || amount > payment.approved_amount - payment.cancelled_amount
+        {
+            return Err(AppError::Conflict("cannot_cancel"));
+        }
+        let (raw, next) = if amount == 0 {
+            ("{}".to_owned(), p_status)
+        } else if payment.method == "bank_deposit" {
+            (
+                "{\"manual_refund\":true}".to_owned(),
+                PaymentStatus::PartiallyCancelled,
+            )
+        } else {
+            let payment_key = payment
+                .payment_key
+                .clone()
+                .ok_or_else(|| AppError::Other("paid without a key".into()))?;
+            let reply = self
+                .gateway
+                .cancel(&jangteo_providers::payments::CancelRequest {
+                    payment_key,
+                    reason: reason.to_owned(),
+                    amount: Some(Won(amount)),
+                    idempotency_key: key.to_owned(),
+                })
+                .await
+                .map_err(|e| AppError::Other(format!("refund failed: {e}")))?;
+            let next = p_status
+                .apply(PaymentEvent::Refunded {
+                    remaining_after: reply.balance_amount.get(),
+                })
+                .map_err(|e| AppError::Other(e.to_string()))?;
+            (reply.raw, next)
+        };
+        Ok(GatewayRefund {
+            payment,
+            key: key.to_owned(),
+            raw,
+            next,
+        })
+    }
+}
 
 /// What a partial cancellation gave back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -106,47 +210,9 @@ impl App {
         let points: i64 = shares.iter().map(|s| s.4).sum();
         let sequence = refunds::of_order(&self.db, order.id).await?.len() + 1;
         let key = format!("partial:{number}:{sequence}");
-        let payment = payments::latest_for_order(&self.db, order.id)
-            .await?
-            .ok_or(AppError::Conflict("cannot_cancel"))?;
-        let p_status: PaymentStatus = payment.status.parse()?;
-        if !matches!(
-            p_status,
-            PaymentStatus::Done | PaymentStatus::PartiallyCancelled
-        ) || amount > payment.approved_amount - payment.cancelled_amount
-        {
-            return Err(AppError::Conflict("cannot_cancel"));
-        }
-        // Refund first: if the gateway refuses, nothing else changes.
-        let (raw, next) = if amount == 0 {
-            ("{}".to_owned(), p_status)
-        } else if payment.method == "bank_deposit" {
-            (
-                "{\"manual_refund\":true}".to_owned(),
-                PaymentStatus::PartiallyCancelled,
-            )
-        } else {
-            let payment_key = payment
-                .payment_key
-                .clone()
-                .ok_or_else(|| AppError::Other("paid without a key".into()))?;
-            let reply = self
-                .gateway
-                .cancel(&jangteo_providers::payments::CancelRequest {
-                    payment_key,
-                    reason: reason.to_owned(),
-                    amount: Some(Won(amount)),
-                    idempotency_key: key.clone(),
-                })
-                .await
-                .map_err(|e| AppError::Other(format!("refund failed: {e}")))?;
-            let next = p_status
-                .apply(PaymentEvent::Refunded {
-                    remaining_after: reply.balance_amount.get(),
-                })
-                .map_err(|e| AppError::Other(e.to_string()))?;
-            (reply.raw, next)
-        };
+        let refund = self
+            .refund_at_gateway(order.id, amount, reason, &key)
+            .await?;
         let now = Utc::now();
         let mut tx = self.db.begin().await?;
         let Some(locked) = orders::lock_by_number(&mut tx, number).await? else {
@@ -190,28 +256,7 @@ impl App {
             )
             .await?;
         }
-        payments::record_event(
-            &mut tx,
-            &payment.provider,
-            &key,
-            Some(payment.id),
-            "cancel",
-            &raw,
-            now,
-        )
-        .await?;
-        payments::update(
-            &mut tx,
-            payment.id,
-            &payment.status,
-            &PaymentUpdate {
-                status: next.as_str(),
-                cancelled_amount: Some(payment.cancelled_amount + amount),
-                ..Default::default()
-            },
-            now,
-        )
-        .await?;
+        record_gateway_refund(&mut tx, &refund, amount, now).await?;
         let refund_lines: Vec<(i64, i64, i64)> = shares.iter().map(|s| (s.0, s.1, s.2)).collect();
         refunds::insert(
             &mut tx,

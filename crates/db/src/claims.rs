@@ -148,14 +148,14 @@ pub async fn lines(db: &Db, claim: i64) -> DbResult<Vec<(i64, i64)>> {
     .context("loading claim lines")
 }
 
-/// Units of an order line already claimed by claims that are not rejected.
+/// Units of an order line held by open claims (finished ones count in `quantity_returned`).
 pub async fn claimed_units(tx: &mut Tx, order_line: i64) -> DbResult<i64> {
     tx_scalar!(
         tx,
         i64,
         "SELECT CAST(COALESCE(SUM(cl.quantity), 0) AS BIGINT) FROM claim_lines cl
          JOIN claims c ON c.id = cl.claim_id
-         WHERE cl.order_line_id = $1 AND c.status <> 'rejected'",
+         WHERE cl.order_line_id = $1 AND c.status IN ('requested', 'approved', 'collected')",
         order_line
     )
     .context("counting claimed units")
@@ -226,4 +226,45 @@ pub async fn transition(
     )
     .context("moving claim")
     .map(|n| n == 1)
+}
+
+/// Units of an order's lines held by open claims: (order line id, units).
+pub async fn open_units(db: &Db, order_id: i64) -> DbResult<Vec<(i64, i64)>> {
+    read_all!(
+        db,
+        (i64, i64),
+        "SELECT cl.order_line_id, cl.quantity FROM claim_lines cl
+         JOIN claims c ON c.id = cl.claim_id
+         WHERE c.order_id = $1 AND c.status IN ('requested', 'approved', 'collected')",
+        order_id
+    )
+    .context("loading an order's claimed units")
+}
+
+/// Claims staff still act on, oldest first (the queue), with their count.
+pub async fn list_waiting(db: &Db, limit: i64, offset: i64) -> DbResult<(Vec<ClaimRow>, i64)> {
+    let rows = read_all!(
+        db,
+        ClaimRow,
+        select_claims!(
+            "WHERE status IN ('requested', 'approved', 'collected') ORDER BY id LIMIT $1 OFFSET $2"
+        ),
+        limit,
+        offset
+    )
+    .context("listing waiting claims")?;
+    Ok((rows, count_waiting(db).await?))
+}
+
+/// Content hashes of a claim's photos.
+pub async fn evidence(db: &Db, claim: i64) -> DbResult<Vec<String>> {
+    read_all!(
+        db,
+        (String,),
+        "SELECT m.content_hash FROM claim_evidence e JOIN media_files m ON m.id = e.media_id
+         WHERE e.claim_id = $1 ORDER BY m.id",
+        claim
+    )
+    .context("loading claim evidence")
+    .map(|rows| rows.into_iter().map(|(h,)| h).collect())
 }

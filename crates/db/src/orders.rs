@@ -200,6 +200,8 @@ pub struct OrderLineRow {
     pub quantity_cancelled: i64,
     /// Points spent on this line (its share of the order's points).
     pub points: i64,
+    /// Units returned through claims.
+    pub quantity_returned: i64,
 }
 
 /// A timeline entry.
@@ -392,6 +394,37 @@ pub async fn cancel_units(tx: &mut Tx, line_id: i64, units: i64) -> DbResult<boo
     .map(|n| n == 1)
 }
 
+/// Marks `units` more units of a line returned (a claim refunded or exchanged); false when fewer
+/// units are left (nothing changed).
+pub async fn return_units(tx: &mut Tx, line_id: i64, units: i64) -> DbResult<bool> {
+    tx_execute!(
+        tx,
+        "UPDATE order_lines SET quantity_returned = quantity_returned + $2
+         WHERE id = $1 AND quantity - quantity_cancelled - quantity_returned >= $2",
+        line_id,
+        units
+    )
+    .context("returning order line units")
+    .map(|n| n == 1)
+}
+
+/// An order's number by id.
+pub async fn number_by_id(db: &Db, id: i64) -> DbResult<String> {
+    read_scalar!(db, String, "SELECT number FROM orders WHERE id = $1", id)
+        .context("loading order number")
+}
+
+/// When an order was delivered (the start of its claim windows).
+pub async fn delivered_at(db: &Db, id: i64) -> DbResult<Option<DateTime<Utc>>> {
+    read_scalar!(
+        db,
+        Option<DateTime<Utc>>,
+        "SELECT COALESCE(delivered_at, completed_at) FROM orders WHERE id = $1",
+        id
+    )
+    .context("loading delivery time")
+}
+
 /// Marks every line's remaining units cancelled.
 pub async fn cancel_lines(tx: &mut Tx, order_id: i64) -> DbResult<()> {
     tx_execute!(
@@ -478,7 +511,8 @@ pub async fn lines(db: &Db, order_id: i64) -> DbResult<Vec<OrderLineRow>> {
         db,
         OrderLineRow,
         "SELECT id, sku_id, product_name, product_slug, option_label, unit_price, quantity, subtotal, total,
-             is_gift, quantity_cancelled, points FROM order_lines WHERE order_id = $1 ORDER BY is_gift, id",
+             is_gift, quantity_cancelled, points, quantity_returned FROM order_lines WHERE order_id = $1
+             ORDER BY is_gift, id",
         order_id
     )
     .context("loading order lines")
@@ -490,7 +524,8 @@ pub async fn lines_in(tx: &mut Tx, order_id: i64) -> DbResult<Vec<OrderLineRow>>
         tx,
         OrderLineRow,
         "SELECT id, sku_id, product_name, product_slug, option_label, unit_price, quantity, subtotal, total,
-             is_gift, quantity_cancelled, points FROM order_lines WHERE order_id = $1 ORDER BY is_gift, id",
+             is_gift, quantity_cancelled, points, quantity_returned FROM order_lines WHERE order_id = $1
+             ORDER BY is_gift, id",
         order_id
     )
     .context("loading order lines")

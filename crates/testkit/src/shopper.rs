@@ -85,15 +85,19 @@ impl Shopper {
         }
     }
 
-    fn with_cookie(&self, mut rb: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
-        let header = self
-            .cookies
+    /// Every cookie the visitor holds, as a `Cookie` header value (for raw requests).
+    pub fn cookie_header(&self) -> String {
+        self.cookies
             .lock()
             .unwrap()
             .iter()
             .map(|(k, v)| format!("{k}={v}"))
             .collect::<Vec<_>>()
-            .join("; ");
+            .join("; ")
+    }
+
+    fn with_cookie(&self, mut rb: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        let header = self.cookie_header();
         if !header.is_empty() {
             rb = rb.header(reqwest::header::COOKIE, header);
         }

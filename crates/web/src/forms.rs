@@ -158,41 +158,68 @@ pub async fn uploaded_file(
     Ok(None)
 }
 
-/// Every non-empty file of the multipart field `name` (an `<input type="file" multiple>`):
-/// (file name, bytes). A body cut off at the upload limit answers with the 413 page.
-pub async fn uploaded_files(
+/// A multipart form read whole: its text fields and its non-empty files.
+#[derive(Debug, Default)]
+pub struct MultipartForm {
+    /// (name, value) of every text field.
+    pub fields: Vec<(String, String)>,
+    /// (field name, file name, bytes) of every non-empty file.
+    pub files: Vec<(String, String, Vec<u8>)>,
+}
+
+impl MultipartForm {
+    /// The first value of a text field.
+    pub fn field(&self, name: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The bytes of every file sent in field `name`.
+    pub fn files_named(&self, name: &str) -> Vec<Vec<u8>> {
+        self.files
+            .iter()
+            .filter(|(field, _, _)| field == name)
+            .map(|(_, _, bytes)| bytes.clone())
+            .collect()
+    }
+}
+
+/// Reads a whole multipart form. A body cut off at the upload limit answers with the 413 page.
+pub async fn read_multipart(
     multipart: &mut axum::extract::Multipart,
-    name: &str,
-) -> Result<Vec<(String, Vec<u8>)>, Response> {
-    let mut files = Vec::new();
-    loop {
-        let field = match multipart.next_field().await {
-            Ok(Some(field)) => field,
-            Ok(None) => return Ok(files),
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                return Err(crate::errors::marked(e.status()));
-            }
-            Err(e) => {
-                return Err(
-                    WebError::Internal(AppError::Invalid(format!("upload: {e}"))).into_response(),
-                );
-            }
-        };
-        if field.name() != Some(name) {
-            continue;
+) -> Result<MultipartForm, Response> {
+    let refused = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            crate::errors::marked(e.status())
+        } else {
+            WebError::Internal(AppError::Invalid(format!("upload: {e}"))).into_response()
         }
-        let file_name = field.file_name().unwrap_or("").to_owned();
-        match field.bytes().await {
-            Ok(bytes) if !bytes.is_empty() => files.push((file_name, bytes.to_vec())),
-            Ok(_) => {}
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                return Err(crate::errors::marked(e.status()));
+    };
+    let mut form = MultipartForm::default();
+    while let Some(field) = multipart.next_field().await.map_err(refused)? {
+        let name = field.name().unwrap_or("").to_owned();
+        match field.file_name().map(str::to_owned) {
+            Some(file_name) => {
+                let bytes = field.bytes().await.map_err(refused)?;
+                if !bytes.is_empty() {
+                    form.files.push((name, file_name, bytes.to_vec()));
+                }
             }
-            Err(e) => {
-                return Err(
-                    WebError::Internal(AppError::Invalid(format!("upload: {e}"))).into_response(),
-                );
+            None => {
+                let text = field.text().await.map_err(refused)?;
+                form.fields.push((name, text));
             }
         }
     }
+    Ok(form)
+}
+
+/// Every non-empty file of the multipart field `name` (an `<input type="file" multiple>`).
+pub async fn uploaded_files(
+    multipart: &mut axum::extract::Multipart,
+    name: &str,
+) -> Result<Vec<Vec<u8>>, Response> {
+    Ok(read_multipart(multipart).await?.files_named(name))
 }

@@ -7,6 +7,7 @@ mod assets;
 mod auth;
 mod cart_pages;
 mod checkout;
+mod claims;
 mod context;
 mod errors;
 mod forms;

@@ -147,6 +147,11 @@ pub async fn order_detail(
     use jangteo_core::order::OrderEvent as E;
     let can_cancel = status.apply(&E::CancelledByBuyer).is_ok();
     let can_confirm = status.apply(&E::PurchaseConfirmed).is_ok();
+    let can_claim = matches!(
+        status,
+        jangteo_core::order::OrderStatus::Delivered | jangteo_core::order::OrderStatus::Completed
+    );
+    let claims = state.app.claims_of_order(o.id).await?;
     let shipment = match (&o.carrier, &o.waybill) {
         (Some(c), Some(w)) => Some(context! {
             carrier_name => carrier::carrier(c).map_or(c.as_str(), |x| x.name), waybill => w,
@@ -195,6 +200,8 @@ pub async fn order_detail(
         payment => payment_view,
         shipment => shipment,
         can_cancel => can_cancel, can_confirm => can_confirm,
+        can_claim => can_claim, claim_url => format!("/orders/{}/claims/new", o.number),
+        claims => claims.iter().map(|c| crate::claims::claim_view(state, req, c)).collect::<Vec<_>>(),
         cancel_url => format!("/orders/{}/cancel", o.number), confirm_url => format!("/orders/{}/confirm", o.number),
         is_guest_order => o.member_id.is_none(),
         inquiry_url => o.member_id.is_some().then(|| format!("/account/inquiries/new?order={}", o.number)),

@@ -6,7 +6,7 @@ use crate::context::ViewerInfo;
 use crate::i18n::Messages;
 use crate::session::DbSessionStore;
 use crate::{
-    account, admin, cart_pages, checkout, errors, inquiries, limits, media, ops, orders,
+    account, admin, cart_pages, checkout, claims, errors, inquiries, limits, media, ops, orders,
     page_cache, posts, seo, shop,
 };
 use axum::Router;
@@ -128,6 +128,11 @@ impl AppState {
             "admin/products.html",
             "admin/product_edit.html",
             "admin/categories.html",
+            "admin/product_new.html",
+            "admin/claims.html",
+            "admin/claim.html",
+            "admin/claim_new.html",
+            "orders/claim.html",
             "shop/posts.html",
             "shop/post.html",
         ] {
@@ -253,6 +258,8 @@ pub fn router(state: AppState) -> Router {
         .route("/orders/{number}/complete", get(checkout::show_complete))
         .route("/orders/{number}/cancel", post(orders::cancel_order))
         .route("/orders/{number}/confirm", post(orders::confirm_order))
+        .route("/orders/{number}/claims/new", get(claims::new_claim))
+        .route("/orders/{number}/claims", post(claims::create_claim))
         .route(
             "/payments/test/deposit/{number}",
             post(orders::simulate_deposit),

@@ -2,6 +2,7 @@
 //! with TOTP 2FA (axum-login over staff accounts), a layout whose menu follows the role's
 //! permissions, and the pages.
 
+mod claims;
 mod content;
 mod login;
 mod members;
@@ -164,9 +165,10 @@ impl FromRequestParts<AppState> for Admin {
 }
 
 /// Menu entries: (url, message key, area).
-const MENU: [(&str, &str, Area); 14] = [
+const MENU: [(&str, &str, Area); 15] = [
     ("/admin", "admin.nav.dashboard", Area::Dashboard),
     ("/admin/orders", "admin.nav.orders", Area::Orders),
+    ("/admin/claims", "admin.nav.claims", Area::Orders),
     ("/admin/members", "admin.nav.members", Area::Members),
     ("/admin/products", "admin.nav.products", Area::Catalog),
     ("/admin/categories", "admin.nav.categories", Area::Catalog),
@@ -328,6 +330,16 @@ pub fn router(state: &AppState) -> Router<AppState> {
             get(content::edit_banner).post(content::update_banner),
         )
         .route("/admin/banners/{id}/delete", post(content::delete_banner))
+        .route("/admin/claims", get(claims::list))
+        .route("/admin/claims/{id}", get(claims::show).post(claims::act))
+        .route(
+            "/admin/orders/{number}/claims/new",
+            get(claims::new_for_order),
+        )
+        .route(
+            "/admin/orders/{number}/claims",
+            post(claims::create_for_order),
+        )
         .route("/admin/products", get(products::list))
         .route(
             "/admin/products/new",

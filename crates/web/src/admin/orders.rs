@@ -124,6 +124,7 @@ async fn detail_view(
             (mask_name(name), mask_mobile(mobile))
         }
     };
+    let claims = state.app.claims_of_order(order.id).await?;
     let (orderer_name, orderer_mobile) = person(&order.orderer_name, &order.orderer_mobile);
     let (recipient_name, recipient_mobile) = person(&order.recipient_name, &order.recipient_mobile);
     Ok(context! {
@@ -173,6 +174,9 @@ async fn detail_view(
             at => r.created_at.to_rfc3339(), amount => r.amount, points => r.points_restored,
             reason => &r.reason, actor => &r.actor,
         }).collect::<Vec<_>>(),
+        claims => claims.iter().map(|c| crate::claims::claim_view(state, req, c)).collect::<Vec<_>>(),
+        claim_new_url => (can_write && matches!(status, OrderStatus::Delivered | OrderStatus::Completed))
+            .then(|| format!("/admin/orders/{}/claims/new", order.number)),
         partial_cancel_url => format!("/admin/orders/{}/partial-cancel", order.number),
         action_url => format!("/admin/orders/{}/action", order.number),
         memo_url => format!("/admin/orders/{}/memos", order.number),

@@ -53,6 +53,8 @@ pub async fn dashboard(
                 url => orders_url("awaiting_deposit") },
             context! { label => t(&state, &req, "admin.todo.to_prepare"), count => d.to_prepare, url => orders_url("paid") },
             context! { label => t(&state, &req, "admin.todo.to_ship"), count => d.to_ship, url => orders_url("preparing") },
+            context! { label => t(&state, &req, "admin.todo.claims"), count => d.open_claims,
+                url => can_see_orders.then_some("/admin/claims?status=waiting") },
             context! { label => t(&state, &req, "admin.todo.inquiries"), count => d.open_inquiries,
                 url => admin.actor.can(Area::Inquiries, Access::Read).then_some("/admin/inquiries?status=open") },
         ],

@@ -394,7 +394,7 @@ pub async fn upload_images(
         Ok(files) => files,
         Err(response) => return Ok(response),
     };
-    let bytes = files.into_iter().map(|(_, b)| b.into()).collect();
+    let bytes = files.into_iter().map(Into::into).collect();
     match state.app.add_product_images(&admin.actor, id, bytes).await {
         Ok(_) => {
             flash(&session, "success", "admin.flash.images_added").await;

@@ -181,9 +181,10 @@ async fn repeated_failures_lock_the_account_for_a_while(backend: Backend) {
 }
 
 /// Pages per area (GET) and one change per writable area (POST), for the matrix.
-const PAGES: [(Area, &str); 14] = [
+const PAGES: [(Area, &str); 15] = [
     (Area::Dashboard, "/admin"),
     (Area::Orders, "/admin/orders"),
+    (Area::Orders, "/admin/claims"),
     (Area::Members, "/admin/members"),
     (Area::Inquiries, "/admin/inquiries"),
     (Area::Notifications, "/admin/templates"),
@@ -237,6 +238,16 @@ async fn every_role_gets_exactly_its_areas(backend: Backend) {
                 Area::Orders,
                 "/admin/orders/20200101-AAAAAA/memos",
                 vec![("memo", "메모")],
+            ),
+            (
+                Area::Orders,
+                "/admin/claims/999999",
+                vec![("action", "approve")],
+            ),
+            (
+                Area::Catalog,
+                "/admin/products/new",
+                vec![("name", ""), ("price", "")],
             ),
             (
                 Area::Inquiries,

@@ -14,6 +14,7 @@ mod browser_admin;
 mod browser_checkout;
 mod cache;
 mod checkout;
+mod claims;
 mod inquiries;
 mod limits;
 mod media;

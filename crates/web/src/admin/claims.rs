@@ -1,0 +1,258 @@
+//! Back-office claims (반품/교환): the queue, one claim with its lines and photos and the steps
+//! the state machine allows, and filing a claim for a buyer (outside its window only with a
+//! recorded reason).
+
+use super::{Admin, admin_page};
+use crate::claims::{claim_form, claim_form_view, claim_view, typed_values};
+use crate::context::Req;
+use crate::errors::WebError;
+use crate::forms::{read_multipart, refuse, see_other, t};
+use crate::router::AppState;
+use crate::session::flash;
+use crate::views::{PaginationView, media_url, val};
+use axum::Form;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::response::Response;
+use jangteo_app::AppError;
+use jangteo_app::claims::ClaimAction;
+use jangteo_app::orders::Actor;
+use jangteo_core::claims::ClaimStatus;
+use jangteo_core::staff::{Access, Area};
+use jangteo_media::ThumbSize;
+use minijinja::{Value, context};
+use serde::Deserialize;
+use tower_sessions::Session;
+
+/// `?status=&page=`.
+#[derive(Debug, Default, Deserialize)]
+pub struct ClaimsQuery {
+    status: Option<String>,
+    page: Option<u32>,
+}
+
+/// GET /admin/claims
+pub async fn list(
+    State(state): State<AppState>,
+    req: Req,
+    session: Session,
+    admin: Admin,
+    Query(q): Query<ClaimsQuery>,
+) -> Result<Response, WebError> {
+    let status = q.status.unwrap_or_else(|| "waiting".to_owned());
+    let (list, waiting) = state
+        .app
+        .admin_claims(&admin.actor, &status, q.page.unwrap_or(1))
+        .await?;
+    let pagination =
+        PaginationView::new(&list, |n| format!("/admin/claims?status={status}&page={n}"));
+    let tabs: Vec<Value> = std::iter::once("waiting")
+        .chain(ClaimStatus::ALL.iter().map(|s| s.as_str()))
+        .chain(std::iter::once("all"))
+        .map(|code| {
+            let label = match code {
+                "waiting" | "all" => t(&state, &req, &format!("admin.claims_tab.{code}")),
+                other => t(&state, &req, &format!("claim.status.{other}")),
+            };
+            context! { code => code, label => label, url => format!("/admin/claims?status={code}"), current => code == status }
+        })
+        .collect();
+    admin_page(&state, &req, &session, Some(&admin), "admin/claims.html", "admin.nav.claims", context! {
+        claims => list.items.iter().map(|(c, number)| context! {
+            number => number, order_url => format!("/admin/orders/{number}"), ..claim_view(&state, &req, c)
+        }).collect::<Vec<_>>(),
+        tabs => tabs, waiting => waiting, pagination => val(pagination),
+    })
+    .await
+}
+
+async fn detail_page(
+    state: &AppState,
+    req: &Req,
+    session: &Session,
+    admin: &Admin,
+    id: i64,
+    errors: Value,
+) -> Result<Response, WebError> {
+    let d = state.app.admin_claim(&admin.actor, id).await?;
+    let status: Option<ClaimStatus> = d.claim.status.parse().ok();
+    let can = |to: ClaimStatus| status.is_some_and(|s| s.can_become(to));
+    let media = state.app.config.media_url();
+    admin_page(state, req, session, Some(admin), "admin/claim.html", "admin.nav.claims", context! {
+        claim => claim_view(state, req, &d.claim),
+        number => &d.order.number, order_url => format!("/admin/orders/{}", d.order.number),
+        discovered_at => d.claim.discovered_at.map(|x| x.to_rfc3339()),
+        deadline_at => d.claim.deadline_at.to_rfc3339(),
+        resolution => &d.claim.resolution,
+        lines => d.lines.iter().map(|(l, units)| context! {
+            name => &l.product_name, option_label => &l.option_label, units => units, unit_price => l.unit_price,
+        }).collect::<Vec<_>>(),
+        photos => d.photos.iter().map(|h| context! {
+            thumb => media_url(&media, h, ThumbSize::List), full => media_url(&media, h, ThumbSize::Zoom),
+        }).collect::<Vec<_>>(),
+        refundable => d.refundable, suggested_deduction => d.suggested_deduction,
+        actions => context! {
+            approve => can(ClaimStatus::Approved), reject => can(ClaimStatus::Rejected),
+            collected => can(ClaimStatus::Collected),
+            refund => can(ClaimStatus::Refunded) && d.claim.resolution == "return",
+            exchange => can(ClaimStatus::Exchanged) && d.claim.resolution == "exchange",
+        },
+        can_write => admin.actor.can(Area::Orders, Access::Write),
+        action_url => format!("/admin/claims/{id}"),
+        errors => errors,
+    })
+    .await
+}
+
+/// GET /admin/claims/{id}
+pub async fn show(
+    State(state): State<AppState>,
+    req: Req,
+    session: Session,
+    admin: Admin,
+    Path(id): Path<i64>,
+) -> Result<Response, WebError> {
+    detail_page(&state, &req, &session, &admin, id, context! {}).await
+}
+
+/// The action form.
+#[derive(Debug, Default, Deserialize)]
+pub struct ActionFields {
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    reject_reason: String,
+    #[serde(default)]
+    deduction: String,
+    restock: Option<String>,
+}
+
+/// POST /admin/claims/{id}
+pub async fn act(
+    State(state): State<AppState>,
+    req: Req,
+    session: Session,
+    admin: Admin,
+    Path(id): Path<i64>,
+    Form(f): Form<ActionFields>,
+) -> Result<Response, WebError> {
+    let restock = f.restock.is_some();
+    let action = match f.action.as_str() {
+        "approve" => ClaimAction::Approve,
+        "reject" => ClaimAction::Reject(f.reject_reason.clone()),
+        "collected" => ClaimAction::Collected,
+        "refund" => match jangteo_core::money::parse_typed_amount(&f.deduction) {
+            Ok(deduction) => ClaimAction::Refund {
+                deduction: deduction.unwrap_or(0),
+                restock,
+            },
+            Err(_) => {
+                let e = AppError::field("deduction", "invalid_deduction");
+                return refuse(&state, &req, e, |errors| {
+                    detail_page(&state, &req, &session, &admin, id, errors)
+                })
+                .await;
+            }
+        },
+        "exchange" => ClaimAction::Exchange { restock },
+        _ => return Err(WebError::NotFound),
+    };
+    match state.app.claim_action(&admin.actor, id, &action).await {
+        Ok(()) => {
+            flash(
+                &session,
+                "success",
+                &format!("admin.flash.claim_{}", f.action),
+            )
+            .await;
+            Ok(see_other(&format!("/admin/claims/{id}")))
+        }
+        Err(AppError::Conflict(code)) => {
+            flash(&session, "error", &format!("error.conflict.{code}")).await;
+            Ok(see_other(&format!("/admin/claims/{id}")))
+        }
+        Err(e) => {
+            refuse(&state, &req, e, |errors| {
+                detail_page(&state, &req, &session, &admin, id, errors)
+            })
+            .await
+        }
+    }
+}
+
+async fn new_page(
+    state: &AppState,
+    req: &Req,
+    session: &Session,
+    admin: &Admin,
+    number: &str,
+    form: Value,
+    errors: Value,
+) -> Result<Response, WebError> {
+    let actor = Actor::Staff(admin.actor.email.clone());
+    let choices = state.app.claim_choices(number, &actor).await?;
+    admin_page(state, req, session, Some(admin), "admin/claim_new.html", "admin.nav.claims", context! {
+        claim => claim_form_view(state, req, &choices), delivered => choices.received_at.is_some(),
+        number => number, order_url => format!("/admin/orders/{number}"),
+        action_url => format!("/admin/orders/{number}/claims"), form => form, errors => errors,
+    })
+    .await
+}
+
+/// GET /admin/orders/{number}/claims/new
+pub async fn new_for_order(
+    State(state): State<AppState>,
+    req: Req,
+    session: Session,
+    admin: Admin,
+    Path(number): Path<String>,
+) -> Result<Response, WebError> {
+    new_page(
+        &state,
+        &req,
+        &session,
+        &admin,
+        &number,
+        context! {},
+        context! {},
+    )
+    .await
+}
+
+/// POST /admin/orders/{number}/claims (multipart)
+pub async fn create_for_order(
+    State(state): State<AppState>,
+    req: Req,
+    session: Session,
+    admin: Admin,
+    Path(number): Path<String>,
+    mut multipart: Multipart,
+) -> Result<Response, WebError> {
+    let typed = match read_multipart(&mut multipart).await {
+        Ok(form) => claim_form(&form),
+        Err(response) => return Ok(response),
+    };
+    match state
+        .app
+        .staff_file_claim(&admin.actor, &number, &typed)
+        .await
+    {
+        Ok(id) => {
+            flash(&session, "success", "flash.claim_filed").await;
+            Ok(see_other(&format!("/admin/claims/{id}")))
+        }
+        Err(e) => {
+            refuse(&state, &req, e, |errors| {
+                new_page(
+                    &state,
+                    &req,
+                    &session,
+                    &admin,
+                    &number,
+                    typed_values(&typed),
+                    errors,
+                )
+            })
+            .await
+        }
+    }
+}

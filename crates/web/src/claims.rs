@@ -1,0 +1,171 @@
+//! Return/exchange claims in the shop: the form on a delivered order (windows shown before
+//! filing) and the claims listed on the order page. The staff pages are in `admin::claims`.
+
+use crate::auth::AuthSession;
+use crate::checkout::buyer;
+use crate::context::Req;
+use crate::errors::WebError;
+use crate::forms::{MultipartForm, page, read_multipart, refuse, see_other, t};
+use crate::router::AppState;
+use crate::session::flash;
+use axum::extract::{Multipart, Path, State};
+use axum::response::Response;
+use jangteo_app::claims::{ClaimChoices, ClaimForm, MAX_CLAIM_PHOTOS};
+use jangteo_core::claims::ClaimKind;
+use jangteo_db::claims::ClaimRow;
+use minijinja::{Value, context};
+use tower_sessions::Session;
+
+/// A claim as lists show it.
+pub(crate) fn claim_view(state: &AppState, req: &Req, c: &ClaimRow) -> Value {
+    context! {
+        id => c.id, status => &c.status,
+        kind_label => t(state, req, &format!("claim.kind.{}", c.kind)),
+        resolution_label => t(state, req, &format!("claim.resolution.{}", c.resolution)),
+        status_label => t(state, req, &format!("claim.status.{}", c.status)),
+        created_at => c.created_at.to_rfc3339(), reason => &c.reason,
+        reason_short => if c.reason.chars().count() > 40 {
+            format!("{}…", c.reason.chars().take(40).collect::<String>())
+        } else {
+            c.reason.clone()
+        },
+        reject_reason => &c.reject_reason, override_reason => &c.override_reason,
+        buyer_pays_return => c.buyer_pays_return,
+        admin_url => format!("/admin/claims/{}", c.id),
+    }
+}
+
+/// What the claim form shows: the lines with units left, each kind with its window.
+pub(crate) fn claim_form_view(state: &AppState, req: &Req, choices: &ClaimChoices) -> Value {
+    let days = choices.change_of_mind_days.to_string();
+    let until = choices
+        .change_of_mind_until
+        .map(|d| jangteo_core::time::format_kst(d - chrono::Duration::minutes(1)))
+        .unwrap_or_default();
+    let fee = jangteo_core::Won(choices.return_fee).grouped();
+    context! {
+        number => &choices.order.number,
+        received_at => choices.received_at.map(|r| r.to_rfc3339()),
+        lines => choices.lines.iter().map(|c| context! {
+            id => c.line.id, name => &c.line.product_name, option_label => &c.line.option_label,
+            quantity => c.line.quantity, available => c.available, units => (0..=c.available).collect::<Vec<_>>(),
+        }).collect::<Vec<_>>(),
+        any_available => choices.lines.iter().any(|c| c.available > 0),
+        kinds => ClaimKind::ALL.iter().map(|k| context! {
+            code => k.as_str(), label => t(state, req, &format!("claim.kind.{}", k.as_str())),
+            note => t(state, req, &format!("claim.kind_note.{}", k.as_str()))
+                .replace("{days}", &days).replace("{until}", &until).replace("{fee}", &fee),
+            needs_date => k.needs_discovery_date(),
+        }).collect::<Vec<_>>(),
+        max_photos => MAX_CLAIM_PHOTOS,
+        claims => choices.claims.iter().map(|c| claim_view(state, req, c)).collect::<Vec<_>>(),
+    }
+}
+
+/// The typed claim: text fields, `units_{line}` counts and `photos` files.
+pub(crate) fn claim_form(form: &MultipartForm) -> ClaimForm {
+    let text = |name: &str| form.field(name).unwrap_or("").to_owned();
+    ClaimForm {
+        kind: text("kind"),
+        resolution: text("resolution"),
+        reason: text("reason"),
+        discovered_on: text("discovered_on"),
+        units: form
+            .fields
+            .iter()
+            .filter_map(|(k, v)| {
+                let line = k.strip_prefix("units_")?.parse().ok()?;
+                Some((line, v.trim().parse().unwrap_or(0)))
+            })
+            .collect(),
+        photos: form
+            .files_named("photos")
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+        override_reason: text("override_reason"),
+    }
+}
+
+/// The typed values to show again after a refusal.
+pub(crate) fn typed_values(form: &ClaimForm) -> Value {
+    context! {
+        kind => &form.kind, resolution => &form.resolution, reason => &form.reason,
+        discovered_on => &form.discovered_on, override_reason => &form.override_reason,
+        units => form.units.iter().map(|(l, u)| (l.to_string(), *u)).collect::<std::collections::BTreeMap<_, _>>(),
+    }
+}
+
+async fn claim_page(
+    state: &AppState,
+    req: &Req,
+    number: &str,
+    choices: &ClaimChoices,
+    form: Value,
+    errors: Value,
+) -> Result<Response, WebError> {
+    page(
+        state,
+        req,
+        "orders/claim.html",
+        "claim.title",
+        context! {
+            claim => claim_form_view(state, req, choices), form => form, errors => errors,
+            order_url => format!("/orders/{number}"), action_url => format!("/orders/{number}/claims"),
+        },
+    )
+    .await
+}
+
+/// GET /orders/{number}/claims/new
+pub async fn new_claim(
+    State(state): State<AppState>,
+    req: Req,
+    auth: AuthSession,
+    session: Session,
+    Path(number): Path<String>,
+) -> Result<Response, WebError> {
+    let actor = buyer(&state, &auth, &session, &number).await?;
+    let choices = state.app.claim_choices(&number, &actor).await?;
+    if choices.received_at.is_none() {
+        flash(&session, "error", "error.conflict.claim_not_delivered").await;
+        return Ok(see_other(&format!("/orders/{number}")));
+    }
+    claim_page(&state, &req, &number, &choices, context! {}, context! {}).await
+}
+
+/// POST /orders/{number}/claims (multipart: the form and its photos)
+pub async fn create_claim(
+    State(state): State<AppState>,
+    req: Req,
+    auth: AuthSession,
+    session: Session,
+    Path(number): Path<String>,
+    mut multipart: Multipart,
+) -> Result<Response, WebError> {
+    let actor = buyer(&state, &auth, &session, &number).await?;
+    let typed = match read_multipart(&mut multipart).await {
+        Ok(form) => claim_form(&form),
+        Err(response) => return Ok(response),
+    };
+    match state.app.file_claim(&number, &actor, &typed).await {
+        Ok(_) => {
+            flash(&session, "success", "flash.claim_filed").await;
+            Ok(see_other(&format!("/orders/{number}#claims")))
+        }
+        Err(e) => {
+            let choices = state.app.claim_choices(&number, &actor).await?;
+            refuse(&state, &req, e, |errors| {
+                claim_page(
+                    &state,
+                    &req,
+                    &number,
+                    &choices,
+                    typed_values(&typed),
+                    errors,
+                )
+            })
+            .await
+        }
+    }
+}
