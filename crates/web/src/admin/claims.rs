@@ -81,7 +81,8 @@ async fn detail_page(
         claim => claim_view(state, req, &d.claim),
         number => &d.order.number, order_url => format!("/admin/orders/{}", d.order.number),
         discovered_at => d.claim.discovered_at.map(|x| x.to_rfc3339()),
-        deadline_at => d.claim.deadline_at.to_rfc3339(),
+        // The window's end is exclusive: show its last minute.
+        deadline_at => (d.claim.deadline_at - chrono::Duration::minutes(1)).to_rfc3339(),
         resolution => &d.claim.resolution,
         lines => d.lines.iter().map(|(l, units)| context! {
             name => &l.product_name, option_label => &l.option_label, units => units, unit_price => l.unit_price,

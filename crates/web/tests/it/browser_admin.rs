@@ -227,3 +227,93 @@ async fn statistics_charts_render_in_a_browser() {
     browser.screenshot("admin-product-options").await;
     browser.quit().await;
 }
+
+/// The claim pages in a real browser: the buyer's form with its windows and the staff page with
+/// the refund step (screenshots `claim-form.png` and `admin-claim.png` are looked at).
+#[tokio::test]
+async fn claim_pages_render_in_a_browser() {
+    let Some((t, tshirt)) = shop(Backend::Sqlite).await else {
+        return;
+    };
+    let buyer = Shopper::new(&t.url(""));
+    sign_up(&buyer, "claimer@example.com").await;
+    add(&buyer, tshirt, 2).await;
+    let number = pay(&buyer, &place(&buyer, &[("payment_method", "card")]).await).await;
+    let (staff, _) =
+        jangteo_testkit::shopper::staff_session(&t, "owner@example.com", "owner").await;
+    let action = format!("/admin/orders/{number}/action");
+    for form in [
+        vec![("action", "prepare")],
+        vec![
+            ("action", "ship"),
+            ("carrier", "cj"),
+            ("waybill", "654321098765"),
+        ],
+        vec![("action", "deliver")],
+    ] {
+        assert_eq!(staff.post(&action, &form).await.status, 303);
+    }
+    let Some(browser) = Browser::start(1280, 1700, false).await else {
+        return;
+    };
+    let d = &browser.driver;
+    d.set_implicit_wait_timeout(Duration::from_secs(10))
+        .await
+        .unwrap();
+    d.goto(t.url("/")).await.unwrap();
+    for pair in buyer.cookie_header().split("; ") {
+        let (name, value) = pair.split_once('=').unwrap();
+        d.add_cookie(Cookie::new(name.to_owned(), value.to_owned()))
+            .await
+            .unwrap();
+    }
+    d.goto(t.url(&format!("/orders/{number}/claims/new")))
+        .await
+        .unwrap();
+    d.find(By::Css("#claim-form input[value=defect]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser.screenshot("claim-form").await;
+
+    let line = jangteo_db::orders::lines(
+        &t.app.db,
+        jangteo_db::orders::find_by_number(&t.app.db, &number)
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+    )
+    .await
+    .unwrap()[0]
+        .id;
+    let id = t
+        .app
+        .staff_file_claim(
+            &jangteo_app::staff::StaffActor::system("test"),
+            &number,
+            &jangteo_app::claims::ClaimForm {
+                kind: "defect".into(),
+                resolution: "return".into(),
+                reason: "박음질이 풀려 있었습니다. 사진 첨부합니다.".into(),
+                discovered_on: jangteo_core::time::business_date(Utc::now()).to_string(),
+                units: vec![(line, 1)],
+                photos: vec![jangteo_media::demo_banner([120, 120, 160], 2).into()],
+                override_reason: String::new(),
+            },
+        )
+        .await
+        .unwrap();
+    d.delete_all_cookies().await.unwrap();
+    let cookie = staff.admin_cookie().unwrap();
+    let (name, value) = cookie.split_once('=').unwrap();
+    d.add_cookie(Cookie::new(name.to_owned(), value.to_owned()))
+        .await
+        .unwrap();
+    d.goto(t.url(&format!("/admin/claims/{id}"))).await.unwrap();
+    d.find(By::Css("#claim-actions")).await.unwrap();
+    browser.screenshot("admin-claim").await;
+    browser.quit().await;
+}
