@@ -485,6 +485,21 @@ impl App {
             return Err(AppError::NotFound);
         };
         let order_status: OrderStatus = locked.status.parse()?;
+        // What was kept before this claim (for the points earned on it).
+        let kept_before: i64 = orders::lines_in(&mut tx, locked.id)
+            .await?
+            .iter()
+            .filter(|l| !l.is_gift)
+            .map(|l| {
+                l.total
+                    - share_of_units(
+                        l.total,
+                        l.quantity,
+                        0,
+                        l.quantity_cancelled + l.quantity_returned,
+                    )
+            })
+            .sum();
         let mut refund_id = None;
         let restock = match action {
             ClaimAction::Refund { restock, .. } | ClaimAction::Exchange { restock } => *restock,
@@ -553,6 +568,17 @@ impl App {
                 )
                 .await?;
             }
+            let goods: i64 = shares.iter().map(|s| s.2).sum();
+            self.earned_points_follow_return(
+                &mut tx,
+                &locked,
+                order_status,
+                kept_before,
+                goods,
+                id,
+                now,
+            )
+            .await?;
             refund_id = Some(
                 refunds::insert(
                     &mut tx,
@@ -612,6 +638,51 @@ impl App {
         tx.commit().await?;
         if restock || matches!(action, ClaimAction::Exchange { .. }) {
             self.catalog_changed().await;
+        }
+        Ok(())
+    }
+
+    /// Points earned on an order follow the goods kept after a return (as after a partial
+    /// cancellation); when they were granted already (purchase confirmed), the returned share
+    /// is taken back, as far as the member's balance goes.
+    #[allow(clippy::too_many_arguments)]
+    async fn earned_points_follow_return(
+        &self,
+        tx: &mut jangteo_db::Tx,
+        order: &OrderRow,
+        status: OrderStatus,
+        kept_before: i64,
+        goods_returned: i64,
+        claim: i64,
+        now: DateTime<Utc>,
+    ) -> AppResult<()> {
+        if order.points_to_earn <= 0 || kept_before <= 0 {
+            return Ok(());
+        }
+        let kept_after = (kept_before - goods_returned).max(0);
+        let earn = i64::try_from(
+            i128::from(order.points_to_earn) * i128::from(kept_after) / i128::from(kept_before),
+        )
+        .unwrap_or(0);
+        orders::set_points_to_earn(tx, order.id, earn).await?;
+        let owed = order.points_to_earn - earn;
+        if let (OrderStatus::Completed, Some(member)) = (status, order.member_id)
+            && owed > 0
+        {
+            let balance = promotions::points_balance_in(tx, member).await?;
+            let take = owed.min(balance);
+            if take > 0 {
+                promotions::add_points(
+                    tx,
+                    member,
+                    -take,
+                    "order_return",
+                    Some(order.id),
+                    Some(&format!("return:claim:{claim}")),
+                    now,
+                )
+                .await?;
+            }
         }
         Ok(())
     }

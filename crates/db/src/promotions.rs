@@ -249,6 +249,17 @@ pub struct PointEntryRow {
     pub created_at: DateTime<Utc>,
 }
 
+/// A member's points balance, read in the caller's transaction.
+pub async fn points_balance_in(tx: &mut Tx, member_id: i64) -> DbResult<i64> {
+    tx_scalar!(
+        tx,
+        i64,
+        "SELECT points_balance FROM members WHERE id = $1",
+        member_id
+    )
+    .context("loading points balance")
+}
+
 /// Adds `amount` (negative: spends) to the member's balance with a ledger entry, atomically; false
 /// when spending more than the balance, or when `dedupe_key` was used before (nothing changes).
 pub async fn add_points(

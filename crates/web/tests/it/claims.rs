@@ -92,7 +92,7 @@ async fn buyers_return_goods_and_staff_refund_them(backend: Backend) {
     };
     let buyer = Shopper::new(&t.url(""));
     sign_up(&buyer, "buyer@example.com").await;
-    add(&buyer, tshirt, 3).await;
+    add(&buyer, tshirt, 4).await;
     let number = pay(&buyer, &place(&buyer, &[("payment_method", "card")]).await).await;
     let order = jangteo_db::orders::find_by_number(&t.app.db, &number)
         .await
@@ -176,7 +176,7 @@ async fn buyers_return_goods_and_staff_refund_them(backend: Backend) {
     assert_eq!(status, 422);
     assert!(body.contains("문제를 안 날을 입력해 주세요"));
     assert!(body.contains("솔기가 터져서 왔어요"), "typed reason kept");
-    let (status, _, body) = send(as_refs(&base("4", &today)), vec![]).await;
+    let (status, _, body) = send(as_refs(&base("5", &today)), vec![]).await;
     assert_eq!(status, 422);
     assert!(body.contains("신청 수량은 남은 수량까지"));
     let (status, _, _) = send(as_refs(&base("2", &today)), vec![b"not a picture".to_vec()]).await;
@@ -208,8 +208,8 @@ async fn buyers_return_goods_and_staff_refund_them(backend: Backend) {
             .len(),
         1
     );
-    let (status, _, _) = send(as_refs(&base("2", &today)), vec![]).await;
-    assert_eq!(status, 422, "only one unit left to claim");
+    let (status, _, _) = send(as_refs(&base("3", &today)), vec![]).await;
+    assert_eq!(status, 422, "only two units left to claim");
     let page = buyer.get(&format!("/orders/{number}")).await.body;
     assert!(page.contains("반품/교환 신청") && page.contains("신청됨"));
 
@@ -272,7 +272,7 @@ async fn buyers_return_goods_and_staff_refund_them(backend: Backend) {
         .unwrap()
         .unwrap();
     assert_eq!(row.status, "refunded");
-    let share = jangteo_core::stats::share_of_units(line.total, 3, 0, 2);
+    let share = jangteo_core::stats::share_of_units(line.total, 4, 0, 2);
     let refunds = jangteo_db::refunds::of_order(&t.app.db, order.id)
         .await
         .unwrap();
@@ -290,6 +290,16 @@ async fn buyers_return_goods_and_staff_refund_them(backend: Backend) {
     assert_eq!(
         stock::stock_of(&t.app.db, tshirt).await.unwrap().unwrap(),
         stock_before + 2
+    );
+    let earns = jangteo_db::orders::find_by_id(&t.app.db, order.id)
+        .await
+        .unwrap()
+        .unwrap()
+        .points_to_earn;
+    assert_eq!(
+        earns,
+        order.points_to_earn * (line.total - share) / line.total,
+        "points earned at confirmation follow the goods kept"
     );
     let returned = jangteo_db::orders::lines(&t.app.db, order.id)
         .await
@@ -325,6 +335,23 @@ async fn buyers_return_goods_and_staff_refund_them(backend: Backend) {
         jangteo_db::claims::count_waiting(&t.app.db).await.unwrap(),
         0
     );
+
+    // The buyer confirms the purchase: the points left to earn are granted.
+    assert_eq!(
+        buyer
+            .post(&format!("/orders/{number}/confirm"), &[])
+            .await
+            .status,
+        303
+    );
+    let points = || async {
+        jangteo_db::members::find_by_email(&t.app.db, "buyer@example.com")
+            .await
+            .unwrap()
+            .unwrap()
+            .points_balance
+    };
+    let balance_confirmed = points().await;
 
     // A week and more later: a change of mind is refused to the buyer…
     set_delivered_at(&t, &number, Utc::now() - Duration::days(10)).await;
@@ -380,6 +407,49 @@ async fn buyers_return_goods_and_staff_refund_them(backend: Backend) {
         "the replacement leaves stock; the returned unit was not put back"
     );
 
+    // A return after the purchase was confirmed: return shipping kept, earned points taken back.
+    let last = [
+        ("kind", "change_of_mind"),
+        ("resolution", "return"),
+        ("reason", "사이즈가 안 맞아요"),
+        (units.as_str(), "1"),
+        ("override_reason", "VIP 고객 요청, 팀장 승인"),
+    ];
+    let (content_type, body) = claim_body(&last, &[]);
+    let (status, body) = crate::post_multipart(&t, &cs, &admin_path, &content_type, body).await;
+    assert_eq!(status, 303, "{body}");
+    let back = jangteo_db::claims::for_order(&t.app.db, order.id)
+        .await
+        .unwrap()[0]
+        .id;
+    let path = format!("/admin/claims/{back}");
+    for step in ["approve", "collected"] {
+        assert_eq!(cs.post(&path, &[("action", step)]).await.status, 303);
+    }
+    assert!(
+        cs.get(&path).await.body.contains("value=\"3000\""),
+        "buyer pays: the return fee is suggested"
+    );
+    let too_much = cs
+        .post(&path, &[("action", "refund"), ("deduction", "999999")])
+        .await;
+    assert_eq!(too_much.status, 422);
+    let refunded = cs
+        .post(&path, &[("action", "refund"), ("deduction", "3,000")])
+        .await;
+    assert_eq!(refunded.status, 303, "{}", refunded.body);
+    let last_share = jangteo_core::stats::share_of_units(line.total, 4, 3, 1);
+    let refunds = jangteo_db::refunds::of_order(&t.app.db, order.id)
+        .await
+        .unwrap();
+    assert_eq!(refunds.len(), 2);
+    assert_eq!(refunds[1].amount, last_share - 3_000);
+    assert_eq!(
+        points().await,
+        balance_confirmed - earns.min(balance_confirmed),
+        "the points earned on goods sent back are taken back"
+    );
+
     let (entries, _) = jangteo_db::audit::search(
         &t.app.db,
         &jangteo_db::audit::AuditFilter {
@@ -396,7 +466,7 @@ async fn buyers_return_goods_and_staff_refund_them(backend: Backend) {
             .iter()
             .filter(|e| e.action == "claims.action")
             .count(),
-        6
+        9
     );
     let filed = entries.iter().find(|e| e.action == "claims.file").unwrap();
     assert_eq!(filed.reason, "VIP 고객 요청, 팀장 승인");
