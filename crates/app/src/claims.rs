@@ -7,7 +7,7 @@
 
 use crate::members::FieldErrors;
 use crate::orders::{Actor, record_event};
-use crate::partial_cancel::record_gateway_refund;
+use crate::partial_cancel::{GoodsRemoved, kept_goods, points_follow_goods, record_gateway_refund};
 use crate::staff::StaffActor;
 use crate::{App, AppError, AppResult};
 use bytes::Bytes;
@@ -25,7 +25,7 @@ use jangteo_db::audit::{self, NewAudit};
 use jangteo_db::catalog::stock;
 use jangteo_db::claims::{self, ClaimRow, NewClaim};
 use jangteo_db::orders::{self, OrderLineRow, OrderRow};
-use jangteo_db::{promotions, refunds};
+use jangteo_db::refunds;
 
 /// Most photos one claim may carry.
 pub const MAX_CLAIM_PHOTOS: usize = 5;
@@ -486,20 +486,7 @@ impl App {
         };
         let order_status: OrderStatus = locked.status.parse()?;
         // What was kept before this claim (for the points earned on it).
-        let kept_before: i64 = orders::lines_in(&mut tx, locked.id)
-            .await?
-            .iter()
-            .filter(|l| !l.is_gift)
-            .map(|l| {
-                l.total
-                    - share_of_units(
-                        l.total,
-                        l.quantity,
-                        0,
-                        l.quantity_cancelled + l.quantity_returned,
-                    )
-            })
-            .sum();
+        let kept_before = kept_goods(&orders::lines_in(&mut tx, locked.id).await?);
         let mut refund_id = None;
         let restock = match action {
             ClaimAction::Refund { restock, .. } | ClaimAction::Exchange { restock } => *restock,
@@ -554,28 +541,17 @@ impl App {
                     )
                 })
                 .sum();
-            if let Some(member) = locked.member_id
-                && points > 0
-            {
-                promotions::add_points(
-                    &mut tx,
-                    member,
-                    points,
-                    "order_refund",
-                    Some(locked.id),
-                    Some(&format!("refund:claim:{id}")),
-                    now,
-                )
-                .await?;
-            }
-            let goods: i64 = shares.iter().map(|s| s.2).sum();
-            self.earned_points_follow_return(
+            let goods = GoodsRemoved {
+                kept_before,
+                amount: shares.iter().map(|s| s.2).sum(),
+                spent_points: points,
+            };
+            points_follow_goods(
                 &mut tx,
                 &locked,
                 order_status,
-                kept_before,
-                goods,
-                id,
+                &goods,
+                &format!("claim:{id}"),
                 now,
             )
             .await?;
@@ -638,51 +614,6 @@ impl App {
         tx.commit().await?;
         if restock || matches!(action, ClaimAction::Exchange { .. }) {
             self.catalog_changed().await;
-        }
-        Ok(())
-    }
-
-    /// Points earned on an order follow the goods kept after a return (as after a partial
-    /// cancellation); when they were granted already (purchase confirmed), the returned share
-    /// is taken back, as far as the member's balance goes.
-    #[allow(clippy::too_many_arguments)]
-    async fn earned_points_follow_return(
-        &self,
-        tx: &mut jangteo_db::Tx,
-        order: &OrderRow,
-        status: OrderStatus,
-        kept_before: i64,
-        goods_returned: i64,
-        claim: i64,
-        now: DateTime<Utc>,
-    ) -> AppResult<()> {
-        if order.points_to_earn <= 0 || kept_before <= 0 {
-            return Ok(());
-        }
-        let kept_after = (kept_before - goods_returned).max(0);
-        let earn = i64::try_from(
-            i128::from(order.points_to_earn) * i128::from(kept_after) / i128::from(kept_before),
-        )
-        .unwrap_or(0);
-        orders::set_points_to_earn(tx, order.id, earn).await?;
-        let owed = order.points_to_earn - earn;
-        if let (OrderStatus::Completed, Some(member)) = (status, order.member_id)
-            && owed > 0
-        {
-            let balance = promotions::points_balance_in(tx, member).await?;
-            let take = owed.min(balance);
-            if take > 0 {
-                promotions::add_points(
-                    tx,
-                    member,
-                    -take,
-                    "order_return",
-                    Some(order.id),
-                    Some(&format!("return:claim:{claim}")),
-                    now,
-                )
-                .await?;
-            }
         }
         Ok(())
     }

@@ -119,6 +119,91 @@ impl App {
     }
 }
 
+/// Goods leaving an order (cancelled units, returned units): what was kept before, the goods'
+/// share of the money, and the share of the points spent on them.
+pub(crate) struct GoodsRemoved {
+    /// Goods kept before (after earlier cancellations and returns).
+    pub kept_before: i64,
+    /// Their share of the money.
+    pub amount: i64,
+    /// Their share of the points spent.
+    pub spent_points: i64,
+}
+
+/// The goods an order still holds: each line's total less the share of its units cancelled or
+/// returned.
+pub(crate) fn kept_goods(lines: &[OrderLineRow]) -> i64 {
+    lines
+        .iter()
+        .filter(|l| !l.is_gift)
+        .map(|l| {
+            l.total
+                - share_of_units(
+                    l.total,
+                    l.quantity,
+                    0,
+                    l.quantity_cancelled + l.quantity_returned,
+                )
+        })
+        .sum()
+}
+
+/// Points after goods left an order: the points spent on them come back; the points the order
+/// earns shrink in proportion to the goods kept; points already granted (purchase confirmed)
+/// are taken back for the goods that left, as far as the member's balance goes. `key` makes
+/// each movement happen once.
+pub(crate) async fn points_follow_goods(
+    tx: &mut jangteo_db::Tx,
+    order: &jangteo_db::orders::OrderRow,
+    status: OrderStatus,
+    goods: &GoodsRemoved,
+    key: &str,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    if let Some(member) = order.member_id
+        && goods.spent_points > 0
+    {
+        promotions::add_points(
+            tx,
+            member,
+            goods.spent_points,
+            "order_refund",
+            Some(order.id),
+            Some(&format!("refund:{key}")),
+            now,
+        )
+        .await?;
+    }
+    if order.points_to_earn <= 0 || goods.kept_before <= 0 {
+        return Ok(());
+    }
+    let kept_after = (goods.kept_before - goods.amount).max(0);
+    let earn = i64::try_from(
+        i128::from(order.points_to_earn) * i128::from(kept_after) / i128::from(goods.kept_before),
+    )
+    .unwrap_or(0);
+    orders::set_points_to_earn(tx, order.id, earn).await?;
+    let owed = order.points_to_earn - earn;
+    if let (OrderStatus::Completed, Some(member)) = (status, order.member_id)
+        && owed > 0
+    {
+        let take = owed.min(promotions::points_balance_in(tx, member).await?);
+        if take > 0 {
+            promotions::add_points(
+                tx,
+                member,
+                -take,
+                "order_return",
+                Some(order.id),
+                Some(&format!("return:{key}")),
+                now,
+            )
+            .await?;
+        }
+    }
+    Ok(())
+}
+
 /// What a partial cancellation gave back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct PartialRefund {
@@ -229,33 +314,12 @@ impl App {
                 stock::release(&mut tx, sku, units).await?;
             }
         }
-        // Points earned at confirmation shrink in proportion to the goods kept.
-        let kept_before: i64 = lines
-            .iter()
-            .filter(|l| !l.is_gift)
-            .map(|l| l.total - share_of_units(l.total, l.quantity, 0, l.quantity_cancelled))
-            .sum();
-        if locked.points_to_earn > 0 && kept_before > 0 {
-            let kept_after = (kept_before - amount).max(0);
-            let earn = i128::from(locked.points_to_earn) * i128::from(kept_after)
-                / i128::from(kept_before);
-            orders::set_points_to_earn(&mut tx, locked.id, i64::try_from(earn).unwrap_or(0))
-                .await?;
-        }
-        if let Some(member) = locked.member_id
-            && points > 0
-        {
-            promotions::add_points(
-                &mut tx,
-                member,
-                points,
-                "order_refund",
-                Some(locked.id),
-                Some(&format!("refund:{key}")),
-                now,
-            )
-            .await?;
-        }
+        let goods = GoodsRemoved {
+            kept_before: kept_goods(&lines),
+            amount,
+            spent_points: points,
+        };
+        points_follow_goods(&mut tx, &locked, status, &goods, &key, now).await?;
         record_gateway_refund(&mut tx, &refund, amount, now).await?;
         let refund_lines: Vec<(i64, i64, i64)> = shares.iter().map(|s| (s.0, s.1, s.2)).collect();
         refunds::insert(

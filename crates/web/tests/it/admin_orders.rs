@@ -298,20 +298,8 @@ async fn staff_cancel_part_of_an_order(backend: Backend) {
     let Some((t, tshirt)) = shop(backend).await else {
         return;
     };
-    let buyer = Shopper::new(&t.url(""));
-    sign_up(&buyer, "buyer@example.com").await;
-    add(&buyer, tshirt, 3).await;
-    let number = pay(&buyer, &place(&buyer, &[("payment_method", "card")]).await).await;
-    let order = jangteo_db::orders::find_by_number(&t.app.db, &number)
-        .await
-        .unwrap()
-        .unwrap();
-    let line = jangteo_db::orders::lines(&t.app.db, order.id)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|l| !l.is_gift)
-        .unwrap();
+    let (_buyer, number, order, line) =
+        crate::claims::bought(&t, tshirt, "buyer@example.com", 3).await;
     let stock = || async {
         jangteo_db::catalog::stock::stock_of(&t.app.db, tshirt)
             .await

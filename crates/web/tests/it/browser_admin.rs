@@ -235,24 +235,11 @@ async fn claim_pages_render_in_a_browser() {
     let Some((t, tshirt)) = shop(Backend::Sqlite).await else {
         return;
     };
-    let buyer = Shopper::new(&t.url(""));
-    sign_up(&buyer, "claimer@example.com").await;
-    add(&buyer, tshirt, 2).await;
-    let number = pay(&buyer, &place(&buyer, &[("payment_method", "card")]).await).await;
+    let (buyer, number, _order, line) =
+        crate::claims::bought(&t, tshirt, "claimer@example.com", 2).await;
     let (staff, _) =
         jangteo_testkit::shopper::staff_session(&t, "owner@example.com", "owner").await;
-    let action = format!("/admin/orders/{number}/action");
-    for form in [
-        vec![("action", "prepare")],
-        vec![
-            ("action", "ship"),
-            ("carrier", "cj"),
-            ("waybill", "654321098765"),
-        ],
-        vec![("action", "deliver")],
-    ] {
-        assert_eq!(staff.post(&action, &form).await.status, 303);
-    }
+    crate::claims::deliver(&staff, &number).await;
     let Some(browser) = Browser::start(1280, 1700, false).await else {
         return;
     };
@@ -278,17 +265,6 @@ async fn claim_pages_render_in_a_browser() {
         .unwrap();
     browser.screenshot("claim-form").await;
 
-    let line = jangteo_db::orders::lines(
-        &t.app.db,
-        jangteo_db::orders::find_by_number(&t.app.db, &number)
-            .await
-            .unwrap()
-            .unwrap()
-            .id,
-    )
-    .await
-    .unwrap()[0]
-        .id;
     let id = t
         .app
         .staff_file_claim(
@@ -299,7 +275,7 @@ async fn claim_pages_render_in_a_browser() {
                 resolution: "return".into(),
                 reason: "박음질이 풀려 있었습니다. 사진 첨부합니다.".into(),
                 discovered_on: jangteo_core::time::business_date(Utc::now()).to_string(),
-                units: vec![(line, 1)],
+                units: vec![(line.id, 1)],
                 photos: vec![jangteo_media::demo_banner([120, 120, 160], 2).into()],
                 override_reason: String::new(),
             },

@@ -7,6 +7,7 @@ use crate::checkout::{add, pay, place, shop, sign_up};
 use chrono::{Duration, Utc};
 use jangteo_core::time::business_date;
 use jangteo_db::catalog::stock;
+use jangteo_db::orders::{OrderLineRow, OrderRow};
 use jangteo_testkit::shopper::{Shopper, staff_session};
 use jangteo_testkit::{Backend, TestApp, on_both_backends};
 
@@ -64,6 +65,47 @@ async fn post_claim(
     (status, location, response.text().await.unwrap())
 }
 
+/// A member who bought `units` T-shirts by card: (the buyer, the order number, the order, its
+/// T-shirt line).
+pub(crate) async fn bought(
+    t: &TestApp,
+    tshirt: i64,
+    email: &str,
+    units: u32,
+) -> (Shopper, String, OrderRow, OrderLineRow) {
+    let buyer = Shopper::new(&t.url(""));
+    sign_up(&buyer, email).await;
+    add(&buyer, tshirt, units).await;
+    let number = pay(&buyer, &place(&buyer, &[("payment_method", "card")]).await).await;
+    let order = jangteo_db::orders::find_by_number(&t.app.db, &number)
+        .await
+        .unwrap()
+        .unwrap();
+    let line = jangteo_db::orders::lines(&t.app.db, order.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|l| !l.is_gift)
+        .unwrap();
+    (buyer, number, order, line)
+}
+
+/// Staff move a paid order through preparation and shipping to delivered.
+pub(crate) async fn deliver(staff: &Shopper, number: &str) {
+    let action = format!("/admin/orders/{number}/action");
+    for form in [
+        vec![("action", "prepare")],
+        vec![
+            ("action", "ship"),
+            ("carrier", "cj"),
+            ("waybill", "654321098765"),
+        ],
+        vec![("action", "deliver")],
+    ] {
+        assert_eq!(staff.post(&action, &form).await.status, 303);
+    }
+}
+
 async fn set_delivered_at(t: &TestApp, number: &str, at: chrono::DateTime<Utc>) {
     let sql = "UPDATE orders SET delivered_at = $1 WHERE number = $2";
     match &t.app.db {
@@ -90,20 +132,7 @@ async fn buyers_return_goods_and_staff_refund_them(backend: Backend) {
     let Some((t, tshirt)) = shop(backend).await else {
         return;
     };
-    let buyer = Shopper::new(&t.url(""));
-    sign_up(&buyer, "buyer@example.com").await;
-    add(&buyer, tshirt, 4).await;
-    let number = pay(&buyer, &place(&buyer, &[("payment_method", "card")]).await).await;
-    let order = jangteo_db::orders::find_by_number(&t.app.db, &number)
-        .await
-        .unwrap()
-        .unwrap();
-    let line = jangteo_db::orders::lines(&t.app.db, order.id)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|l| !l.is_gift)
-        .unwrap();
+    let (buyer, number, order, line) = bought(&t, tshirt, "buyer@example.com", 4).await;
     let units = format!("units_{}", line.id);
     let new_path = format!("/orders/{number}/claims/new");
     let post_path = format!("/orders/{number}/claims");
@@ -120,18 +149,7 @@ async fn buyers_return_goods_and_staff_refund_them(backend: Backend) {
     );
 
     let (cs, _) = staff_session(&t, "cs@example.com", "cs").await;
-    let action = format!("/admin/orders/{number}/action");
-    for form in [
-        vec![("action", "prepare")],
-        vec![
-            ("action", "ship"),
-            ("carrier", "cj"),
-            ("waybill", "654321098765"),
-        ],
-        vec![("action", "deliver")],
-    ] {
-        assert_eq!(cs.post(&action, &form).await.status, 303);
-    }
+    deliver(&cs, &number).await;
 
     // The form shows each kind with its window.
     assert!(
