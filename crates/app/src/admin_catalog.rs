@@ -346,6 +346,25 @@ impl App {
     }
 }
 
+/// The names from the top category down to `id`, hidden categories included (the shop's tree
+/// leaves those out); a broken or looping tree stops after 16 steps.
+pub(crate) fn category_path_names(
+    rows: &[jangteo_db::catalog::categories::CategoryRow],
+    id: i64,
+) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut at = Some(id);
+    while let Some(c) = at.and_then(|i| rows.iter().find(|r| r.id == i)) {
+        names.push(c.name.clone());
+        at = c.parent_id;
+        if names.len() > 16 {
+            break;
+        }
+    }
+    names.reverse();
+    names
+}
+
 /// Rebuilds the search keys of every product in `root`'s subtree from the (changed) tree.
 async fn reindex_products_below(
     tx: &mut jangteo_db::Tx,
@@ -357,20 +376,8 @@ async fn reindex_products_below(
         .filter(|r| would_loop(tree, root, r.id))
         .map(|r| r.id)
         .collect();
-    let path_names = |mut id: Option<i64>| {
-        let mut names = Vec::new();
-        while let Some(c) = id.and_then(|i| tree.iter().find(|r| r.id == i)) {
-            names.push(c.name.clone());
-            id = c.parent_id;
-            if names.len() > 16 {
-                break;
-            }
-        }
-        names.reverse();
-        names
-    };
     for (id, category, name, brand, summary) in products::in_categories(tx, &in_subtree).await? {
-        let names = path_names(Some(category));
+        let names = category_path_names(tree, category);
         let mut others: Vec<&str> = names.iter().map(String::as_str).collect();
         others.extend(brand.as_deref());
         others.push(&summary);

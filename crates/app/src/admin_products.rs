@@ -189,15 +189,7 @@ impl App {
         } else {
             typed_slug
         };
-        let mut names = Vec::new();
-        let mut at = Some(category.get());
-        while let Some(row) = at.and_then(|c| categories.iter().find(|r| r.id == c)) {
-            names.insert(0, row.name.clone());
-            at = row.parent_id;
-            if names.len() > 16 {
-                break;
-            }
-        }
+        let names = crate::admin_catalog::category_path_names(&categories, category.get());
         let search = SearchKeys::for_product(&name, names.iter().map(String::as_str));
         let now = Utc::now();
         let mut tx = self.db.begin().await?;

@@ -1,6 +1,7 @@
 //! Staff accounts managed in the back office by the owner: create, change role, deactivate,
 //! reset 2FA. Every grant, change and revocation is audited (kept with the append-only log).
 
+use crate::members::token_hash;
 use crate::staff::StaffActor;
 use crate::{App, AppError, AppResult};
 use chrono::Utc;
@@ -217,10 +218,4 @@ impl App {
         tx.commit().await?;
         Ok(Some(account))
     }
-}
-
-/// What is stored of a token.
-fn token_hash(token: &str) -> String {
-    use sha2::Digest;
-    hex::encode(sha2::Sha256::digest(token.as_bytes()))
 }

@@ -73,8 +73,6 @@ pub struct ClaimChoices {
     pub change_of_mind_days: u32,
     /// Return shipping kept when the buyer pays it.
     pub return_fee: i64,
-    /// Claims already filed for the order, newest first.
-    pub claims: Vec<ClaimRow>,
 }
 
 /// What staff do with a claim.
@@ -175,7 +173,6 @@ impl App {
                 .and_then(|r| claim_deadline(ClaimKind::ChangeOfMind, policy, r, None)),
             change_of_mind_days: policy.change_of_mind_days,
             return_fee: self.config.checkout.return_shipping_fee.max(0),
-            claims: claims::for_order(&self.db, order.id).await?,
             received_at,
             lines,
             order,
@@ -393,8 +390,7 @@ impl App {
         let claim = claims::find(&self.db, id)
             .await?
             .ok_or(AppError::NotFound)?;
-        let number = orders::number_by_id(&self.db, claim.order_id).await?;
-        let order = orders::find_by_number(&self.db, &number)
+        let order = orders::find_by_id(&self.db, claim.order_id)
             .await?
             .ok_or(AppError::NotFound)?;
         let all = orders::lines(&self.db, order.id).await?;

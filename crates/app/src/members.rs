@@ -79,8 +79,9 @@ impl FieldErrors {
     }
 }
 
-/// SHA-256 hex of a token (only hashes of reset tokens are stored).
-fn token_hash(token: &str) -> String {
+/// SHA-256 hex of a secret token (reset tokens, staff API tokens, recovery codes: only their
+/// hashes are stored).
+pub(crate) fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 

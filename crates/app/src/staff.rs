@@ -11,7 +11,6 @@ use jangteo_core::staff::{Access, Area, Role};
 use jangteo_db::audit::{self, NewAudit};
 use jangteo_db::members::{recent_failures, record_login_attempt};
 use jangteo_db::staff::{self, StaffRow};
-use sha2::{Digest, Sha256};
 use std::path::Path;
 use totp_rs::{Builder, Secret, Totp};
 
@@ -215,10 +214,6 @@ pub(crate) async fn first_staff_password() -> AppResult<(String, String)> {
     Ok((password, hash))
 }
 
-fn sha256_hex(text: &str) -> String {
-    hex::encode(Sha256::digest(text.as_bytes()))
-}
-
 /// A recovery code as typed: case and dashes ignored.
 fn normalise_recovery_code(raw: &str) -> String {
     raw.chars()
@@ -398,7 +393,7 @@ impl App {
             .collect::<AppResult<_>>()?;
         let hashes: Vec<String> = codes
             .iter()
-            .map(|c| sha256_hex(&normalise_recovery_code(c)))
+            .map(|c| crate::members::token_hash(&normalise_recovery_code(c)))
             .collect();
         let mut tx = self.db.begin().await?;
         staff::accept_totp_step(&mut tx, staff_id, step).await?;
@@ -440,7 +435,7 @@ impl App {
                 None => false,
             }
         } else {
-            let hash = sha256_hex(&normalise_recovery_code(code));
+            let hash = crate::members::token_hash(&normalise_recovery_code(code));
             staff::use_recovery_code(&mut tx, staff_id, &hash, now).await?
         };
         if !accepted {

@@ -10,11 +10,17 @@ use crate::router::AppState;
 use crate::session::flash;
 use axum::extract::{Multipart, Path, State};
 use axum::response::Response;
+use chrono::{DateTime, Utc};
 use jangteo_app::claims::{ClaimChoices, ClaimForm, MAX_CLAIM_PHOTOS};
 use jangteo_core::claims::ClaimKind;
 use jangteo_db::claims::ClaimRow;
 use minijinja::{Value, context};
 use tower_sessions::Session;
+
+/// The last minute a window is open: deadlines are exclusive, people read the last moment.
+pub(crate) fn last_open_minute(deadline: DateTime<Utc>) -> DateTime<Utc> {
+    deadline - chrono::Duration::minutes(1)
+}
 
 /// A claim as lists show it.
 pub(crate) fn claim_view(state: &AppState, req: &Req, c: &ClaimRow) -> Value {
@@ -40,7 +46,7 @@ pub(crate) fn claim_form_view(state: &AppState, req: &Req, choices: &ClaimChoice
     let days = choices.change_of_mind_days.to_string();
     let until = choices
         .change_of_mind_until
-        .map(|d| jangteo_core::time::format_kst(d - chrono::Duration::minutes(1)))
+        .map(|d| jangteo_core::time::format_kst(last_open_minute(d)))
         .unwrap_or_default();
     let fee = jangteo_core::Won(choices.return_fee).grouped();
     context! {
@@ -58,7 +64,6 @@ pub(crate) fn claim_form_view(state: &AppState, req: &Req, choices: &ClaimChoice
             needs_date => k.needs_discovery_date(),
         }).collect::<Vec<_>>(),
         max_photos => MAX_CLAIM_PHOTOS,
-        claims => choices.claims.iter().map(|c| claim_view(state, req, c)).collect::<Vec<_>>(),
     }
 }
 

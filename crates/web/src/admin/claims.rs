@@ -3,7 +3,7 @@
 //! recorded reason).
 
 use super::{Admin, admin_page};
-use crate::claims::{claim_form, claim_form_view, claim_view, typed_values};
+use crate::claims::{claim_form, claim_form_view, claim_view, last_open_minute, typed_values};
 use crate::context::Req;
 use crate::errors::WebError;
 use crate::forms::{read_multipart, refuse, see_other, t};
@@ -81,8 +81,7 @@ async fn detail_page(
         claim => claim_view(state, req, &d.claim),
         number => &d.order.number, order_url => format!("/admin/orders/{}", d.order.number),
         discovered_at => d.claim.discovered_at.map(|x| x.to_rfc3339()),
-        // The window's end is exclusive: show its last minute.
-        deadline_at => (d.claim.deadline_at - chrono::Duration::minutes(1)).to_rfc3339(),
+        deadline_at => last_open_minute(d.claim.deadline_at).to_rfc3339(),
         resolution => &d.claim.resolution,
         lines => d.lines.iter().map(|(l, units)| context! {
             name => &l.product_name, option_label => &l.option_label, units => units, unit_price => l.unit_price,

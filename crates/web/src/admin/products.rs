@@ -63,7 +63,8 @@ fn option_rows(groups: &[(String, Vec<String>)]) -> Vec<(String, String)> {
     rows
 }
 
-/// The product editor. `options` re-shows typed option rows after a refusal (none: stored ones).
+/// The product editor. `form` and `options` re-show what was typed after a refusal (none: the
+/// stored fields and option groups).
 #[allow(clippy::too_many_arguments)]
 async fn editor(
     state: &AppState,
@@ -71,12 +72,13 @@ async fn editor(
     session: &Session,
     admin: &Admin,
     id: i64,
-    form: Value,
+    form: Option<Value>,
     errors: Value,
     options: Option<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let p = state.app.admin_product(&admin.actor, id).await?;
     let extras = state.app.admin_product_extras(&admin.actor, id).await?;
+    let form = form.unwrap_or_else(|| stored_fields(&p, &extras.sale));
     let media = state.app.config.media_url();
     let rows = options.unwrap_or_else(|| option_rows(&extras.option_groups));
     let last_image = extras.images.len().saturating_sub(1);
@@ -133,19 +135,7 @@ pub async fn edit(
     admin: Admin,
     Path(id): Path<i64>,
 ) -> Result<Response, WebError> {
-    let p = state.app.admin_product(&admin.actor, id).await?;
-    let extras = state.app.admin_product_extras(&admin.actor, id).await?;
-    editor(
-        &state,
-        &req,
-        &session,
-        &admin,
-        id,
-        stored_fields(&p, &extras.sale),
-        context! {},
-        None,
-    )
-    .await
+    editor(&state, &req, &session, &admin, id, None, context! {}, None).await
 }
 
 /// The editor's form.
@@ -195,37 +185,12 @@ pub async fn update(
             flash(&session, "success", "admin.flash.content_saved").await;
             Ok(see_other(&format!("/admin/products/{id}")))
         }
-        Err(e) => refuse(&state, &req, e, |errors| editor(&state, &req, &session, &admin, id, context! {
+        Err(e) => refuse(&state, &req, e, |errors| editor(&state, &req, &session, &admin, id, Some(context! {
                     name => &f.name, summary => &f.summary, description_html => state.app.clean_html(&f.body_html),
                     price => &f.price, sale_price => &f.sale_price, sale_starts => &f.sale_starts,
                     sale_ends => &f.sale_ends, state => &f.state, featured => edit.featured,
-                }, errors, None)).await,
+                }), errors, None)).await,
     }
-}
-
-/// Re-shows the editor with the stored fields and `errors` (a refused options, SKU or image form).
-async fn editor_with_errors(
-    state: &AppState,
-    req: &Req,
-    session: &Session,
-    admin: &Admin,
-    id: i64,
-    errors: Value,
-    options: Option<Vec<(String, String)>>,
-) -> Result<Response, WebError> {
-    let p = state.app.admin_product(&admin.actor, id).await?;
-    let extras = state.app.admin_product_extras(&admin.actor, id).await?;
-    editor(
-        state,
-        req,
-        session,
-        admin,
-        id,
-        stored_fields(&p, &extras.sale),
-        errors,
-        options,
-    )
-    .await
 }
 
 async fn new_product_page(
@@ -332,12 +297,13 @@ pub async fn save_options(
         }
         Err(e) => {
             refuse(&state, &req, e, |errors| {
-                editor_with_errors(
+                editor(
                     &state,
                     &req,
                     &session,
                     &admin,
                     id,
+                    None,
                     errors,
                     Some(rows.clone()),
                 )
@@ -374,7 +340,7 @@ pub async fn save_skus(
         }
         Err(e) => {
             refuse(&state, &req, e, |errors| {
-                editor_with_errors(&state, &req, &session, &admin, id, errors, None)
+                editor(&state, &req, &session, &admin, id, None, errors, None)
             })
             .await
         }
@@ -402,7 +368,7 @@ pub async fn upload_images(
         }
         Err(e) => {
             refuse(&state, &req, e, |errors| {
-                editor_with_errors(&state, &req, &session, &admin, id, errors, None)
+                editor(&state, &req, &session, &admin, id, None, errors, None)
             })
             .await
         }
