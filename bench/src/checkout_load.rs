@@ -97,6 +97,7 @@ async fn buy(s: &mut Shopper, sku: &str) -> Result<bool, String> {
         ("checkout_token", token.as_str()),
         ("expected_total", total.as_str()),
         ("agree", "true"),
+        ("agree_guest_privacy", "true"),
         ("orderer_name", "부하테스트"),
         ("orderer_mobile", "010-1234-5678"),
         ("orderer_email", "load@example.com"),

@@ -1,5 +1,5 @@
-//! Routine chores: job handlers and the schedule that runs them, started by `serve --with-worker`
-//! and `worker`. Each chore is idempotent (the queue delivers at least once).
+//! Routine chores: job handlers and the schedule that runs them, started by `serve` (unless
+//! `--no-worker`) and `worker`. Each chore is idempotent (the queue delivers at least once).
 
 use crate::{App, order_chores};
 use chrono::{Duration, Utc};
@@ -16,7 +16,13 @@ const DEAD_RETENTION_DAYS: i64 = 90;
 
 /// Default cron expressions (Asia/Seoul) by schedule name; `schedules.NAME` in the configuration
 /// overrides them.
-const DEFAULT_SCHEDULES: [(&str, &str, &str); 13] = [
+const DEFAULT_SCHEDULES: [(&str, &str, &str); 14] = [
+    // Orders whose payment window closed give back their stock, coupon and points.
+    (
+        "expire-payments",
+        "* * * * *",
+        crate::pending_payments::EXPIRE_PAYMENTS,
+    ),
     // Timed sales start and end on the minute they were set for.
     (
         "sale-periods",
@@ -158,6 +164,10 @@ impl App {
         chore!(order_chores::TRACK_PARCELS, pull_tracking);
         chore!(crate::statistics::ROLLUP, roll_up_statistics);
         chore!(crate::admin_products::SALE_PERIODS, apply_sale_periods);
+        chore!(
+            crate::pending_payments::EXPIRE_PAYMENTS,
+            expire_abandoned_payments
+        );
         handlers
     }
 

@@ -31,7 +31,9 @@ pub struct Config {
     pub cache_ttl_seconds: u64,
     /// Seconds in-flight requests get to finish on shutdown.
     pub shutdown_grace_seconds: u64,
-    /// Demo mode (set by `jangteo demo`): shows demo-only pages.
+    /// Demo mode, set only by `jangteo demo` (never by a file or variable): demo seller data,
+    /// the public outbox and other demo aids.
+    #[serde(skip)]
     pub demo_mode: bool,
     /// Cron expressions (Asia/Seoul) replacing a chore's default time, by schedule name.
     pub schedules: std::collections::BTreeMap<String, String>,
@@ -73,6 +75,18 @@ impl Default for Config {
 }
 
 impl Config {
+    /// What `jangteo demo` runs with: demo aids on, and the invented seller and bank account
+    /// wherever the owner set none.
+    pub fn enter_demo_mode(&mut self) {
+        self.demo_mode = true;
+        if self.shop.business.company.trim().is_empty() {
+            self.shop.business = BusinessInfo::demo();
+        }
+        if !self.checkout.bank_account.is_set() {
+            self.checkout.bank_account = BankAccountConfig::demo();
+        }
+    }
+
     /// The database URL in effect.
     pub fn database_url(&self) -> String {
         self.database_url
@@ -184,8 +198,9 @@ impl Default for ShopConfig {
     }
 }
 
-/// Seller information shown in the footer.
-#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+/// Seller information shown in the footer (empty until the owner sets it; `jangteo demo` shows
+/// an invented one).
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct BusinessInfo {
     /// 상호.
@@ -196,6 +211,12 @@ pub struct BusinessInfo {
     pub registration_no: String,
     /// 통신판매업 신고번호.
     pub mail_order_no: String,
+    /// 통신판매업 신고기관 (e.g. 마포구청).
+    pub mail_order_office: String,
+    /// 호스팅서비스 제공자 (Korean name of the hosting company).
+    pub hosting_provider: String,
+    /// 개인정보보호책임자 (a person's name).
+    pub privacy_officer: String,
     /// 사업장 주소.
     pub address: String,
     /// 고객센터 전화.
@@ -206,17 +227,38 @@ pub struct BusinessInfo {
     pub hours: String,
 }
 
-impl Default for BusinessInfo {
-    fn default() -> Self {
+impl BusinessInfo {
+    /// The demo shop's invented seller (shown only by `jangteo demo`).
+    pub fn demo() -> Self {
         Self {
             company: "(주)장터데모".into(),
             ceo: "김장터".into(),
-            registration_no: "000-00-00000".into(),
+            registration_no: "123-45-67890".into(),
             mail_order_no: "제2026-서울강남-00000호".into(),
+            mail_order_office: "강남구청".into(),
+            hosting_provider: "장터 데모 호스팅".into(),
+            privacy_officer: "김장터".into(),
             address: "서울특별시 강남구 테헤란로 000, 0층 (데모 주소)".into(),
             phone: "1588-0000".into(),
             email: "help@jangteo.example".into(),
             hours: "평일 10:00–17:00 (점심 12:00–13:00, 주말·공휴일 휴무)".into(),
+        }
+    }
+
+    /// The law's view of these fields.
+    pub fn disclosure(&self, has_terms: bool) -> jangteo_core::legal::SellerDisclosure<'_> {
+        jangteo_core::legal::SellerDisclosure {
+            company: &self.company,
+            ceo: &self.ceo,
+            address: &self.address,
+            phone: &self.phone,
+            email: &self.email,
+            registration_no: &self.registration_no,
+            mail_order_no: &self.mail_order_no,
+            mail_order_office: &self.mail_order_office,
+            hosting_provider: &self.hosting_provider,
+            privacy_officer: &self.privacy_officer,
+            has_terms,
         }
     }
 }
@@ -318,8 +360,8 @@ pub struct RemoteAreaConfig {
     pub surcharge: i64,
 }
 
-/// The shop's bank account for 무통장입금.
-#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+/// The shop's bank account for 무통장입금 (empty until set; bank deposit is offered only then).
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct BankAccountConfig {
     /// Bank name.
@@ -330,13 +372,21 @@ pub struct BankAccountConfig {
     pub holder: String,
 }
 
-impl Default for BankAccountConfig {
-    fn default() -> Self {
+impl BankAccountConfig {
+    /// The demo shop's invented account.
+    pub fn demo() -> Self {
         Self {
             bank: "국민은행".into(),
             account: "123456-01-234567".into(),
             holder: "(주)장터".into(),
         }
+    }
+
+    /// Whether an account is set: bank deposit is offered only then.
+    pub fn is_set(&self) -> bool {
+        !self.bank.trim().is_empty()
+            && !self.account.trim().is_empty()
+            && !self.holder.trim().is_empty()
     }
 }
 
@@ -350,6 +400,9 @@ pub struct CheckoutConfig {
     pub test_gateway_secret: Option<Secret>,
     /// Hours a virtual account or bank deposit stays open.
     pub deposit_hours: i64,
+    /// Minutes an immediate payment (card, transfer, easy pay) may stay unfinished before the
+    /// order is cancelled and its stock, coupon and points released.
+    pub payment_timeout_minutes: i64,
     /// The shop's account for bank deposits.
     pub bank_account: BankAccountConfig,
     /// Remote-area surcharges (default: 제주 3,000원, 제주 도서 5,000원, other islands 5,000원).
@@ -384,6 +437,7 @@ impl Default for CheckoutConfig {
             gateway: "test".into(),
             test_gateway_secret: None,
             deposit_hours: 72,
+            payment_timeout_minutes: 30,
             bank_account: BankAccountConfig::default(),
             // 제주 63000–63644; 제주 부속 도서 63645–63999; 울릉 40200–40240; 옹진 23100–23116;
             // a few other island ranges (carriers' tables differ: shops adjust them).

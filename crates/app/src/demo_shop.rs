@@ -134,6 +134,7 @@ impl App {
                         name: "김데모".into(),
                         mobile: "010-1234-5678".into(),
                         agree_terms: true,
+                        confirm_age: true,
                         agree_privacy: true,
                         agree_marketing: false,
                     })

@@ -31,8 +31,10 @@ pub mod orders;
 pub mod partial_cancel;
 pub mod passwords;
 pub mod payments;
+pub mod pending_payments;
 pub mod rich_text;
 pub mod sessions;
+pub mod shop_settings;
 pub mod staff;
 pub mod statistics;
 
@@ -62,7 +64,11 @@ fn payment_gateway(config: &Config) -> AppResult<(Arc<dyn PaymentGateway>, Optio
                 Some(s) => s.0.clone(),
                 None => members::random_token()?,
             };
-            let gateway = TestGateway::new(secret.as_bytes(), &config.checkout.bank_account.holder);
+            let holder = match config.checkout.bank_account.holder.trim() {
+                "" => config.shop.name.as_str(),
+                holder => holder,
+            };
+            let gateway = TestGateway::new(secret.as_bytes(), holder);
             Ok((Arc::new(gateway.clone()), Some(gateway)))
         }
         other => Err(AppError::Invalid(format!(

@@ -21,6 +21,9 @@ pub struct SignupInput {
     pub name: String,
     /// Mobile.
     pub mobile: String,
+    /// The member declares being 만 14세 이상 (required: children's data needs a guardian's
+    /// consent, PIPA 제22조의2, which this shop does not collect).
+    pub confirm_age: bool,
     /// Terms agreed (required).
     pub agree_terms: bool,
     /// Privacy policy agreed (required).
@@ -165,6 +168,9 @@ impl App {
         }
         let name = errors.check("name", required_text(&input.name, 40));
         let mobile = errors.check("mobile", MobileKr::parse(&input.mobile));
+        if !input.confirm_age {
+            errors.add("confirm_age", "under_14");
+        }
         if !input.agree_terms {
             errors.add("agree_terms", "consent_required");
         }

@@ -63,12 +63,17 @@ pub struct PlaceOrderInput {
     pub guest_password_confirm: String,
     /// Agreement ticked.
     pub agree: bool,
+    /// A guest's consent to the collection and use of the order's personal data (required
+    /// without an account, whose sign-up consent covers it).
+    pub agree_guest_privacy: bool,
     /// Save the address to the book.
     pub save_address: bool,
     /// The total the shopper saw; a different total now means something changed.
     pub expected_total: Option<i64>,
     /// Where the order comes from: `pc`, `mobile` (from the browser) or `api`.
     pub channel: String,
+    /// Orders this guest's session started before: unpaid ones are dropped by the new order.
+    pub earlier_guest_orders: Vec<String>,
 }
 
 /// Who acts on an order.
@@ -187,6 +192,12 @@ impl App {
         }
         if !PAYMENT_METHODS.contains(&input.payment_method.as_str()) {
             errors.add("payment_method", "required");
+        } else if !self
+            .payment_methods()
+            .await?
+            .contains(&input.payment_method.as_str())
+        {
+            errors.add("payment_method", "method_unavailable");
         }
         let depositor = if input.payment_method == "bank_deposit" {
             errors.check("depositor_name", required_text(&input.depositor_name, 40))
@@ -205,10 +216,17 @@ impl App {
         if !input.agree {
             errors.add("agree", "consent_required");
         }
+        if member.is_none() && !input.agree_guest_privacy {
+            errors.add("agree_guest_privacy", "consent_required");
+        }
         if input.checkout_token.len() < 16 || input.checkout_token.len() > 64 {
             errors.add("_form", "checkout_expired");
         }
         errors.finish()?;
+        // The buyer left an earlier payment window: its stock comes back before this order
+        // reserves its own.
+        self.drop_superseded_payments(member_id, &input.earlier_guest_orders)
+            .await?;
         let (Some(orderer_name), Some(orderer_mobile), Some(orderer_email), Some(recipient_name)) =
             (orderer_name, orderer_mobile, orderer_email, recipient_name)
         else {

@@ -259,7 +259,12 @@ impl App {
         )
         .await?
         {
-            return Ok(order.number);
+            // The attempt expired or was dropped while the buyer paid: the gateway took the
+            // money for an order that no longer waits for it, so give it back.
+            drop(tx);
+            self.refund_orphaned_approval(&confirmed.payment_key, attempt_id)
+                .await;
+            return Err(AppError::Conflict("payment_failed"));
         }
         let status: OrderStatus = order.status.parse()?;
         let next = status
@@ -283,6 +288,28 @@ impl App {
         self.after_order_settled(&order.number, "payment_completed")
             .await?;
         Ok(order.number)
+    }
+
+    /// Cancels an approval the shop cannot use (its order was cancelled meanwhile).
+    async fn refund_orphaned_approval(&self, payment_key: &str, attempt_id: &str) {
+        let refund = self
+            .gateway
+            .cancel(&CancelRequest {
+                payment_key: payment_key.to_owned(),
+                reason: "결제 시간이 지난 주문".into(),
+                amount: None,
+                idempotency_key: format!("orphaned:{attempt_id}"),
+            })
+            .await;
+        match refund {
+            Ok(_) => tracing::warn!(
+                payment.attempt = attempt_id,
+                "approval for a cancelled order refunded"
+            ),
+            Err(e) => {
+                tracing::error!(payment.attempt = attempt_id, error = %e, "approval for a cancelled order could not be refunded: refund it at the gateway")
+            }
+        }
     }
 
     /// After payment or deposit request: message the buyer, take the lines out of a member's cart.

@@ -47,11 +47,10 @@ impl App {
 }
 
 impl App {
-    /// Whether the demo outbox page is shown: in demo mode, or while e-mail goes to the built-in
-    /// `test` adapter (nothing is really sent, so the outbox is the only way to read it).
+    /// Whether the public demo outbox page exists: in demo mode only. Elsewhere messages (which
+    /// carry password-reset links) are shown to staff with the notifications area alone.
     pub fn outbox_visible(&self) -> bool {
         self.config.demo_mode
-            || self.config.notifications.email == crate::config::ProviderChoice::Test
     }
 
     /// The latest recorded messages (the outbox page).

@@ -372,7 +372,7 @@ impl App {
 
     /// The days still waiting for the roll-up job. Pages read roll-ups only; they recompute
     /// (bounded) themselves only when marks have waited longer than the job's period allows, i.e.
-    /// when no job worker runs (`serve` without `--with-worker` and no `worker`).
+    /// when no job worker runs (`serve --no-worker` and no `worker`).
     async fn statistics_current(&self) -> AppResult<i64> {
         let Some(oldest) = stats::oldest_mark(&self.db).await? else {
             return Ok(0);

@@ -447,6 +447,7 @@ async fn dormant_accounts_are_noticed_separated_and_restored_at_login(backend: B
             name: "다른사람".into(),
             mobile: "010-0000-0000".into(),
             agree_terms: true,
+            confirm_age: true,
             agree_privacy: true,
             agree_marketing: false,
         })

@@ -41,7 +41,7 @@ pub enum OrderEvent {
     DepositReceived,
     /// The deposit deadline passed.
     DepositExpired,
-    /// The buyer cancels (allowed while awaiting deposit or paid).
+    /// The buyer cancels (allowed before paying, while awaiting deposit, or paid).
     CancelledByBuyer,
     /// Staff cancel (allowed until the order ships).
     CancelledByStaff,
@@ -155,7 +155,7 @@ impl OrderStatus {
             (S::PendingPayment, E::PaymentApproved) => S::Paid,
             (S::PendingPayment, E::PaymentFailed) => S::Cancelled,
             (S::PendingPayment, E::DepositRequested) => S::AwaitingDeposit,
-            (S::PendingPayment, E::CancelledByStaff) => S::Cancelled,
+            (S::PendingPayment, E::CancelledByBuyer | E::CancelledByStaff) => S::Cancelled,
             (S::AwaitingDeposit, E::DepositReceived) => S::Paid,
             (S::AwaitingDeposit, E::DepositExpired | E::CancelledByBuyer | E::CancelledByStaff) => {
                 S::Cancelled
@@ -390,12 +390,12 @@ mod tests {
     }
 
     #[test]
-    fn buyers_cancel_only_while_awaiting_deposit_or_paid() {
+    fn buyers_cancel_only_before_shipping_starts() {
         let allowed: Vec<S> = S::ALL
             .into_iter()
             .filter(|s| s.apply(&E::CancelledByBuyer).is_ok())
             .collect();
-        assert_eq!(allowed, [S::AwaitingDeposit, S::Paid]);
+        assert_eq!(allowed, [S::PendingPayment, S::AwaitingDeposit, S::Paid]);
         let staff: Vec<S> = S::ALL
             .into_iter()
             .filter(|s| s.apply(&E::CancelledByStaff).is_ok())

@@ -78,11 +78,13 @@ pub enum Area {
     Staff,
     /// The audit log.
     Audit,
+    /// Shop settings: payment methods, seller disclosures.
+    Settings,
 }
 
 impl Area {
     /// Every area.
-    pub const ALL: [Area; 14] = [
+    pub const ALL: [Area; 15] = [
         Area::Dashboard,
         Area::Orders,
         Area::Catalog,
@@ -97,6 +99,7 @@ impl Area {
         Area::Jobs,
         Area::Staff,
         Area::Audit,
+        Area::Settings,
     ];
 
     /// Stable name (message keys, audit entries).
@@ -116,6 +119,7 @@ impl Area {
             Area::Jobs => "jobs",
             Area::Staff => "staff",
             Area::Audit => "audit",
+            Area::Settings => "settings",
         }
     }
 }
@@ -139,24 +143,24 @@ pub fn access(role: Role, area: Area) -> Access {
     match role {
         Role::Owner => W,
         Role::Manager => match area {
-            Staff | Audit => R,
+            Staff | Audit | Settings => R,
             _ => W,
         },
         Role::Cs => match area {
             Orders | Members | PersonalData | Inquiries => W,
             Dashboard | Catalog | Stock | Notifications => R,
-            Content | Marketing | Statistics | Jobs | Staff | Audit => No,
+            Content | Marketing | Statistics | Jobs | Staff | Audit | Settings => No,
         },
         Role::Warehouse => match area {
             Orders | Stock => W,
             Dashboard | Catalog => R,
             Members | PersonalData | Content | Inquiries | Marketing | Statistics
-            | Notifications | Jobs | Staff | Audit => No,
+            | Notifications | Jobs | Staff | Audit | Settings => No,
         },
         Role::Marketing => match area {
             Catalog | Content | Marketing | Notifications => W,
             Dashboard | Orders | Stock | Members | Inquiries | Statistics => R,
-            PersonalData | Jobs | Staff | Audit => No,
+            PersonalData | Jobs | Staff | Audit | Settings => No,
         },
     }
 }

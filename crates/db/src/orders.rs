@@ -560,6 +560,37 @@ pub async fn numbers_in_status_before(
     .map(|rows| rows.into_iter().map(|(n,)| n).collect())
 }
 
+/// Orders still waiting for an immediate payment that were placed before `placed_before` (the
+/// payment window is long closed), oldest first.
+pub async fn pending_payment_before(
+    db: &Db,
+    placed_before: DateTime<Utc>,
+    limit: i64,
+) -> DbResult<Vec<String>> {
+    read_all!(
+        db,
+        (String,),
+        "SELECT number FROM orders WHERE status = 'pending_payment' AND placed_at <= $1
+         ORDER BY placed_at, id LIMIT $2",
+        placed_before,
+        limit
+    )
+    .context("finding abandoned payments")
+    .map(|rows| rows.into_iter().map(|(n,)| n).collect())
+}
+
+/// A member's orders still waiting for an immediate payment.
+pub async fn pending_payment_of_member(db: &Db, member_id: i64) -> DbResult<Vec<String>> {
+    read_all!(
+        db,
+        (String,),
+        "SELECT number FROM orders WHERE status = 'pending_payment' AND member_id = $1 ORDER BY id",
+        member_id
+    )
+    .context("finding a member's unpaid orders")
+    .map(|rows| rows.into_iter().map(|(n,)| n).collect())
+}
+
 /// Counts orders in a status.
 pub async fn count_in_status(db: &Db, status: &str) -> DbResult<i64> {
     read_scalar!(

@@ -20,7 +20,7 @@ pub struct Cli {
 /// Subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Apply database migrations, then serve the shop.
+    /// Apply database migrations, then serve the shop (with the job worker unless --no-worker).
     Serve(ServeArgs),
     /// Run the job worker and scheduler only (scale-out beside `serve` instances).
     Worker(CommonArgs),
@@ -94,16 +94,23 @@ pub struct ServeArgs {
     /// Address to listen on [default: 127.0.0.1:8080].
     #[arg(long, env = "JANGTEO_LISTEN", value_name = "ADDR:PORT")]
     pub listen: Option<String>,
-    /// Also run the job worker and scheduler in this process (the usual single-machine setup).
-    #[arg(long)]
+    /// Serve HTTP only, without the job worker and scheduler (scale-out: run `jangteo worker`
+    /// beside; without any worker no mail is sent and no deadline passes).
+    #[arg(long, conflicts_with = "with_worker")]
+    pub no_worker: bool,
+    /// The worker runs by default now; kept so existing service files keep working.
+    #[arg(long, hide = true)]
     pub with_worker: bool,
 }
 
-/// Options of `demo`.
+/// Options of `demo` (it always runs the worker: the demo is one machine).
 #[derive(Debug, Args, Clone, Default)]
 pub struct DemoArgs {
     #[command(flatten)]
-    pub serve: ServeArgs,
+    pub common: CommonArgs,
+    /// Address to listen on [default: 127.0.0.1:8080].
+    #[arg(long, env = "JANGTEO_LISTEN", value_name = "ADDR:PORT")]
+    pub listen: Option<String>,
     /// Add synthetic products until at least this many exist (for load tests).
     #[arg(long, default_value_t = 0, value_name = "N")]
     pub bulk_products: u64,
@@ -117,7 +124,7 @@ impl Command {
         match self {
             Command::Serve(a) => &a.common,
             Command::Worker(a) | Command::Migrate(a) => a,
-            Command::Demo(a) => &a.serve.common,
+            Command::Demo(a) => &a.common,
             Command::Admin(a) => &a.common,
         }
     }
@@ -125,10 +132,45 @@ impl Command {
     fn listen(&self) -> Option<&str> {
         match self {
             Command::Serve(a) => a.listen.as_deref(),
-            Command::Demo(a) => a.serve.listen.as_deref(),
+            Command::Demo(a) => a.listen.as_deref(),
             Command::Worker(_) | Command::Migrate(_) | Command::Admin(_) => None,
         }
     }
+}
+
+type Env = std::collections::HashMap<String, String>;
+
+/// `JANGTEO_KEY` and `JANGTEO_SECTION__KEY` variables as configuration keys.
+fn environment(vars: Env) -> config::Environment {
+    config::Environment::with_prefix("JANGTEO")
+        .prefix_separator("_")
+        .separator("__")
+        .try_parsing(true)
+        .ignore_empty(true)
+        .source(Some(vars))
+}
+
+/// Splits `JANGTEO_*` variables into settings and names that are no setting (a user's own
+/// `JANGTEO_BIN`, say): each variable is tried alone against the defaults, and only an unknown
+/// key sets it aside. A bad value of a real setting stays, so the full read reports it.
+fn split_unknown_variables(vars: Env) -> (Env, Vec<String>) {
+    let mut unknown = Vec::new();
+    let mut known = Env::new();
+    for (key, value) in vars {
+        let alone = Env::from([(key.clone(), value.clone())]);
+        let verdict = config::Config::builder()
+            .add_source(environment(alone))
+            .build()
+            .and_then(|c| c.try_deserialize::<Config>());
+        match verdict {
+            Err(e) if e.to_string().contains("unknown field") => unknown.push(key),
+            _ => {
+                known.insert(key, value);
+            }
+        }
+    }
+    unknown.sort();
+    (known, unknown)
 }
 
 /// Builds the configuration. Environment variables reach the config file's keys as
@@ -144,17 +186,18 @@ pub fn load_config(cli: &Cli) -> Result<Config> {
         }
     }
     // JANGTEO_CONFIG names the file itself (read by clap), so it is not a setting.
-    let settings_env: std::collections::HashMap<String, String> = std::env::vars()
+    let candidates: Env = std::env::vars()
         .filter(|(key, _)| key.starts_with("JANGTEO_") && key != "JANGTEO_CONFIG")
         .collect();
-    builder = builder.add_source(
-        config::Environment::with_prefix("JANGTEO")
-            .prefix_separator("_")
-            .separator("__")
-            .try_parsing(true)
-            .ignore_empty(true)
-            .source(Some(settings_env)),
-    );
+    let (settings_env, unknown) = split_unknown_variables(candidates);
+    if !unknown.is_empty() {
+        // Logging starts after the configuration is read: say it on stderr.
+        eprintln!(
+            "warning: ignoring environment variables that are not Jangteo settings: {}",
+            unknown.join(", ")
+        );
+    }
+    builder = builder.add_source(environment(settings_env));
     let raw = builder.build().context("reading configuration")?;
     let mut settings: Config = raw
         .try_deserialize()

@@ -74,6 +74,14 @@ async fn stop_worker(
 async fn run_server(app: App, started: Instant, with_worker: bool) -> Result<()> {
     let config = app.config.clone();
     let (stop, tasks) = start_worker(&app, with_worker)?;
+    if !with_worker {
+        tracing::warn!(
+            "no job worker in this process (--no-worker): run `jangteo worker` beside it, or no mail is sent and no deadline passes"
+        );
+    }
+    if let Err(e) = app.log_readiness().await {
+        tracing::warn!(error = %e, "could not check whether the shop is ready for business");
+    }
     // With PostgreSQL, several instances may serve one shop: hear each other's catalog changes.
     let _listener = app.spawn_cache_listener();
     let state = AppState::new(app.clone(), WebOptions::default())
@@ -139,7 +147,7 @@ async fn main() -> Result<()> {
     let cli = Cli::parse();
     let mut config = cli::load_config(&cli)?;
     if matches!(cli.command, Command::Demo(_)) {
-        config.demo_mode = true;
+        config.enter_demo_mode();
     }
     init_logging(&config);
 
@@ -164,7 +172,7 @@ async fn main() -> Result<()> {
         Command::Serve(args) => {
             let db = open_database(&config).await?;
             let app = App::new(db, config)?;
-            run_server(app, started, args.with_worker).await
+            run_server(app, started, !args.no_worker).await
         }
         Command::Worker(_) => {
             let db = open_database(&config).await?;

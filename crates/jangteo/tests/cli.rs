@@ -67,7 +67,7 @@ fn help_lists_exactly_the_working_commands() {
         jangteo(dir.path(), &["serve", "--help"]).stdout(Stdio::piped())
     ));
     for flag in [
-        "--with-worker",
+        "--no-worker",
         "--listen",
         "--data-dir",
         "--database-url",
@@ -77,6 +77,43 @@ fn help_lists_exactly_the_working_commands() {
     ] {
         assert!(serve.contains(flag), "serve --help mentions {flag}");
     }
+    assert!(
+        !serve.contains("--with-worker"),
+        "the worker runs by default"
+    );
+    // The demo always runs its worker: no flag that would change nothing.
+    let demo = text(&run(
+        jangteo(dir.path(), &["demo", "--help"]).stdout(Stdio::piped())
+    ));
+    assert!(demo.contains("--listen") && demo.contains("--no-serve"));
+    assert!(
+        !demo.contains("--with-worker") && !demo.contains("--no-worker"),
+        "{demo}"
+    );
+}
+
+#[test]
+fn unknown_variables_are_named_but_unknown_keys_stay_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    // A user's own JANGTEO_* variable does not stop the shop.
+    let out = run(jangteo(root, &["migrate"])
+        .env("JANGTEO_BIN", "/usr/local/bin/jangteo")
+        .env("JANGTEO_DEMO_MODE", "true")
+        .env("JANGTEO_SHOP__NAME", "환경샵"));
+    assert!(out.status.success(), "{}", text(&out));
+    let said = text(&out);
+    assert!(
+        said.contains("JANGTEO_BIN") && said.contains("JANGTEO_DEMO_MODE"),
+        "{said}"
+    );
+    assert!(
+        !said.contains("JANGTEO_SHOP__NAME"),
+        "a real setting is no warning"
+    );
+    // A real setting with a bad value still stops it, by name.
+    let bad = run(jangteo(root, &["migrate"]).env("JANGTEO_WORKER_CONCURRENCY", "many"));
+    assert!(!bad.status.success());
 }
 
 #[test]
@@ -252,19 +289,11 @@ fn demo_is_idempotent_and_the_server_shuts_down_gracefully() {
 
     // Serve, answer, then stop on SIGTERM while a slow request (a first zoom thumbnail) runs.
     let port = free_port();
-    let mut child = jangteo(
-        root,
-        &[
-            "serve",
-            "--with-worker",
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-        ],
-    )
-    .stdout(Stdio::null())
-    .stderr(Stdio::null())
-    .spawn()
-    .unwrap();
+    let mut child = jangteo(root, &["serve", "--listen", &format!("127.0.0.1:{port}")])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
     let ready_in = wait_healthy(port, &mut child);
     eprintln!("first answer after {ready_in:?}");
     let page = raw_http::blocking_get(port, "/products/overfit-cotton-tshirt");

@@ -270,6 +270,7 @@ pub async fn member(app: &App, email: &str, marketing: bool) -> i64 {
         name: "김장터".into(),
         mobile: "010-1234-5678".into(),
         agree_terms: true,
+        confirm_age: true,
         agree_privacy: true,
         agree_marketing: marketing,
     })

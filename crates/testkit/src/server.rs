@@ -46,6 +46,19 @@ pub fn test_config(dir: &std::path::Path, listen: &str, database_url: &str) -> C
         data_dir: dir.to_path_buf(),
         database_url: Some(database_url.to_owned()),
         base_url: Some(format!("http://{listen}")),
+        shop: jangteo_app::config::ShopConfig {
+            // A test shop has its contact address set (staff reports go there).
+            business: jangteo_app::config::BusinessInfo {
+                email: "help@shop.example.com".into(),
+                ..Default::default()
+            },
+            ..Default::default()
+        },
+        checkout: jangteo_app::config::CheckoutConfig {
+            // A test shop has its account set, so bank deposit is on.
+            bank_account: jangteo_app::config::BankAccountConfig::demo(),
+            ..Default::default()
+        },
         ..Config::default()
     }
 }
@@ -193,7 +206,11 @@ pub fn shared_demo(backend: Backend) -> Option<&'static SharedServer> {
                 .build()
                 .expect("building a runtime");
             rt.block_on(async move {
-                let Some(test_app) = TestApp::spawn(backend).await else {
+                let options = TestOptions {
+                    configure: Some(Config::enter_demo_mode),
+                    ..TestOptions::default()
+                };
+                let Some(test_app) = TestApp::spawn_with(backend, options).await else {
                     let _ = tx.send(None);
                     return;
                 };

@@ -40,6 +40,7 @@ pub struct SignupForm {
     name: String,
     #[serde(default)]
     mobile: String,
+    confirm_age: Option<String>,
     agree_terms: Option<String>,
     agree_privacy: Option<String>,
     agree_marketing: Option<String>,
@@ -69,6 +70,7 @@ async fn signup_page(
         "account.signup_title",
         context! {
             form => context! { email => &form.email, name => &form.name, mobile => &form.mobile,
+                confirm_age => checked(&form.confirm_age),
                 agree_terms => checked(&form.agree_terms), agree_privacy => checked(&form.agree_privacy),
                 agree_marketing => checked(&form.agree_marketing) },
             errors => errors,
@@ -92,6 +94,7 @@ pub async fn new_signup(
         password_confirm: String::new(),
         name: String::new(),
         mobile: String::new(),
+        confirm_age: None,
         agree_terms: None,
         agree_privacy: None,
         agree_marketing: None,
@@ -114,6 +117,7 @@ pub async fn create_signup(
         password_confirm: form.password_confirm.clone(),
         name: form.name.clone(),
         mobile: form.mobile.clone(),
+        confirm_age: checked(&form.confirm_age),
         agree_terms: checked(&form.agree_terms),
         agree_privacy: checked(&form.agree_privacy),
         agree_marketing: checked(&form.agree_marketing),

@@ -63,6 +63,12 @@ impl Theme {
         std::fs::read(dir.join(kind).join(Path::new(path))).ok()
     }
 
+    /// Names of every built-in template (`shop/home.html`, …).
+    #[cfg(test)]
+    pub fn builtin_template_names() -> Vec<String> {
+        BuiltinTemplates::iter().map(|n| n.into_owned()).collect()
+    }
+
     /// A template's source.
     pub fn template(&self, name: &str) -> Option<String> {
         if let Some(bytes) = self.theme_file("templates", name) {

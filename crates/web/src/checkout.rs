@@ -45,6 +45,7 @@ pub struct CheckoutForm {
     guest_password: String,
     guest_password_confirm: String,
     agree: Option<String>,
+    agree_guest_privacy: Option<String>,
     save_address: Option<String>,
     recalculate: Option<String>,
     expected_total: String,
@@ -125,8 +126,11 @@ async fn checkout_page(
             form_value["address2"] = a.address2.clone().into();
         }
     }
-    if form.payment_method.is_empty() {
-        form_value["payment_method"] = "card".into();
+    let enabled = state.app.payment_methods().await?;
+    if form.payment_method.is_empty()
+        && let Some(first) = enabled.first()
+    {
+        form_value["payment_method"] = (*first).into();
     }
     form_value["guest_password"] = "".into();
     form_value["guest_password_confirm"] = "".into();
@@ -136,7 +140,7 @@ async fn checkout_page(
         form.checkout_token.clone()
     };
     let policy = state.app.points_policy();
-    let methods: Vec<Value> = jangteo_app::orders::PAYMENT_METHODS
+    let methods: Vec<Value> = enabled
         .iter()
         .map(|code| context! { code => *code, label => method_label(state, req, code), description => t(state, req, &format!("checkout.method_desc.{code}")) })
         .collect();
@@ -235,9 +239,15 @@ pub async fn place_order(
         guest_password: form.guest_password.clone(),
         guest_password_confirm: form.guest_password_confirm.clone(),
         agree: checked(&form.agree),
+        agree_guest_privacy: checked(&form.agree_guest_privacy),
         save_address: checked(&form.save_address) && form.address_id.is_empty(),
         expected_total: form.expected_total.trim().parse().ok(),
         channel: jangteo_core::order::channel_of_user_agent(&user_agent).to_owned(),
+        earlier_guest_orders: if auth.user.is_some() {
+            Vec::new()
+        } else {
+            crate::session::guest_orders(&session).await
+        },
     };
     let member_id = auth.user.as_ref().map(|m| m.id);
     match state.app.place_order(member_id, &lines, &input).await {

@@ -162,8 +162,10 @@ async fn base_context(
         }
     };
     let footer_pages: Vec<FooterLink> = match state.app.published_pages().await {
+        // Terms and privacy have their fixed place in the legal footer.
         Ok(pages) => pages
             .iter()
+            .filter(|p| !matches!(p.slug.as_str(), "terms" | "privacy"))
             .map(|p| FooterLink {
                 title: p.title.clone(),
                 url: format!("/pages/{}", p.slug),
@@ -195,6 +197,11 @@ async fn base_context(
         viewer => val(&req.viewer),
         flash => flash,
         demo_outbox => state.app.outbox_visible(),
+        demo_mode => config.demo_mode,
+        test_payments => state.app.test_payments(),
+        legal => context! {
+            ftc_url => jangteo_core::legal::ftc_business_url(&config.shop.business.registration_no),
+        },
     }
 }
 

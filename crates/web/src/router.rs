@@ -132,6 +132,7 @@ impl AppState {
             "admin/claims.html",
             "admin/claim.html",
             "admin/claim_new.html",
+            "admin/settings.html",
             "orders/claim.html",
             "shop/posts.html",
             "shop/post.html",
@@ -139,6 +140,7 @@ impl AppState {
             env.get_template(name)
                 .map_err(|e| format!("template {name}: {e}"))?;
         }
+        crate::templates::check_legal_footer(&theme)?;
         Ok(Self {
             app,
             inner: Arc::new(Inner {

@@ -158,13 +158,17 @@ pub async fn grant_guest_order(session: &Session, number: &str) {
     }
 }
 
-/// Whether this session may see a guest order.
-pub async fn has_guest_order(session: &Session, number: &str) -> bool {
-    let list: Vec<String> = session
+/// The guest orders this session proved access to (placed or looked up here).
+pub async fn guest_orders(session: &Session) -> Vec<String> {
+    session
         .get(GUEST_ORDERS)
         .await
         .ok()
         .flatten()
-        .unwrap_or_default();
-    list.iter().any(|n| n == number)
+        .unwrap_or_default()
+}
+
+/// Whether this session may see a guest order.
+pub async fn has_guest_order(session: &Session, number: &str) -> bool {
+    guest_orders(session).await.iter().any(|n| n == number)
 }

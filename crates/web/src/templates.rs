@@ -63,6 +63,29 @@ fn html_formatter(out: &mut Output, state: &mut State, value: &Value) -> Result<
     }
 }
 
+/// The partial with the seller disclosure Korean law asks of every shop page.
+pub const LEGAL_FOOTER: &str = "shop/_legal_footer.html";
+
+/// Refuses a theme whose layout drops the seller disclosure (전자상거래법 제10조): `base.html`
+/// must include [`LEGAL_FOOTER`], which must still carry its marker.
+pub fn check_legal_footer(theme: &Theme) -> Result<(), String> {
+    let base = theme.template("base.html").unwrap_or_default();
+    let included = [
+        format!("include \"{LEGAL_FOOTER}\""),
+        format!("include '{LEGAL_FOOTER}'"),
+    ]
+    .iter()
+    .any(|tag| base.contains(tag.as_str()));
+    let partial = theme.template(LEGAL_FOOTER).unwrap_or_default();
+    if included && partial.contains("data-legal-footer") {
+        Ok(())
+    } else {
+        Err(format!(
+            "the theme's base.html must include \"{LEGAL_FOOTER}\" (with its data-legal-footer section): Korean law requires the seller information on every page"
+        ))
+    }
+}
+
 /// Builds the environment.
 pub fn environment(
     theme: Theme,
@@ -141,5 +164,110 @@ mod tests {
             html,
             "<a href=\"http://x/a?b=1&amp;c=2\">&lt;script&gt;&quot;&#39;</a><b>ok</b>"
         );
+    }
+
+    #[test]
+    fn the_shipped_layout_keeps_the_legal_footer_and_a_theme_cannot_drop_it() {
+        assert_eq!(check_legal_footer(&Theme::new(None)), Ok(()));
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("templates")).unwrap();
+        std::fs::write(
+            dir.path().join("templates/base.html"),
+            "<html><body>{% block content %}{% endblock %}</body></html>",
+        )
+        .unwrap();
+        let err = check_legal_footer(&Theme::new(Some(dir.path().to_path_buf()))).unwrap_err();
+        assert!(err.contains(LEGAL_FOOTER), "{err}");
+    }
+
+    /// Every shop page the binary ships renders inside `base.html` (so inside the legal footer);
+    /// only the back office, the gateway's payment window and mail partials stand alone.
+    #[test]
+    fn every_shipped_shop_page_extends_the_layout_with_the_legal_footer() {
+        let theme = Theme::new(None);
+        let mut pages = 0;
+        for name in Theme::builtin_template_names() {
+            let standalone = name.starts_with("admin/")
+                || name.starts_with("payments/")
+                || name == "base.html"
+                || name.rsplit('/').next().is_some_and(|f| f.starts_with('_'));
+            if standalone {
+                continue;
+            }
+            let source = theme.template(&name).unwrap();
+            assert!(
+                source
+                    .trim_start()
+                    .starts_with("{% extends \"base.html\" %}"),
+                "{name} must extend base.html (the legal footer)"
+            );
+            pages += 1;
+        }
+        assert!(pages > 30, "{pages} shop pages");
+    }
+
+    /// What `source` always prints: without `{{ … }}` output and without anything inside
+    /// `{% if %}…{% endif %}` (a conditional `checked` echoes the shopper's own choice).
+    fn unconditional_text(source: &str) -> String {
+        let mut out = String::new();
+        let mut depth = 0usize;
+        let mut rest = source;
+        while let Some(start) = rest.find(['{']) {
+            if depth == 0 {
+                out.push_str(&rest[..start]);
+            }
+            let tail = &rest[start..];
+            let close = if tail.starts_with("{{") {
+                "}}"
+            } else if tail.starts_with("{%") {
+                "%}"
+            } else {
+                if depth == 0 {
+                    out.push('{');
+                }
+                rest = &tail[1..];
+                continue;
+            };
+            let end = tail.find(close).map_or(tail.len(), |e| e + close.len());
+            let code = tail[..end].trim_start_matches(['{', '%', '-', ' ']);
+            if code.starts_with("if ") {
+                depth += 1;
+            } else if code.starts_with("endif") {
+                depth = depth.saturating_sub(1);
+            }
+            rest = &tail[end..];
+        }
+        if depth == 0 {
+            out.push_str(rest);
+        }
+        out
+    }
+
+    /// No consent, marketing or option box is ticked before the shopper ticks it (전자상거래법
+    /// 제8조, dark-pattern rules since 2025-02-14): shop templates never carry a fixed `checked`
+    /// on a checkbox; a box may only echo what the shopper sent (`ui.checked(...)`).
+    #[test]
+    fn no_shipped_shop_checkbox_is_pre_checked() {
+        assert_eq!(
+            unconditional_text("a{% if x %} checked{% endif %}{{ y }}b"),
+            "ab"
+        );
+        assert!(unconditional_text("<input type=\"checkbox\" checked>").contains("checked"));
+        let theme = Theme::new(None);
+        for name in Theme::builtin_template_names() {
+            if name.starts_with("admin/") {
+                continue;
+            }
+            let source = theme.template(&name).unwrap();
+            for tag in source.split('<').filter(|t| t.starts_with("input")) {
+                let tag = tag.split('>').next().unwrap_or(tag);
+                if tag.contains("type=\"checkbox\"") {
+                    assert!(
+                        !unconditional_text(tag).contains("checked"),
+                        "{name}: a checkbox is pre-checked: <{tag}>"
+                    );
+                }
+            }
+        }
     }
 }

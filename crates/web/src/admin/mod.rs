@@ -9,6 +9,7 @@ mod members;
 mod orders;
 mod pages;
 mod products;
+mod settings;
 mod staff_accounts;
 mod stats;
 mod stock;
@@ -165,7 +166,7 @@ impl FromRequestParts<AppState> for Admin {
 }
 
 /// Menu entries: (url, message key, area).
-const MENU: [(&str, &str, Area); 15] = [
+const MENU: [(&str, &str, Area); 16] = [
     ("/admin", "admin.nav.dashboard", Area::Dashboard),
     ("/admin/orders", "admin.nav.orders", Area::Orders),
     ("/admin/claims", "admin.nav.claims", Area::Orders),
@@ -185,6 +186,7 @@ const MENU: [(&str, &str, Area); 15] = [
     ("/admin/jobs", "admin.nav.jobs", Area::Jobs),
     ("/admin/staff", "admin.nav.staff", Area::Staff),
     ("/admin/audit", "admin.nav.audit", Area::Audit),
+    ("/admin/settings", "admin.nav.settings", Area::Settings),
 ];
 
 fn no_store(mut response: Response) -> Response {
@@ -405,6 +407,11 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route(
             "/admin/staff/{id}/reset-2fa",
             post(staff_accounts::reset_2fa),
+        )
+        .route("/admin/settings", get(settings::show))
+        .route(
+            "/admin/settings/payment-methods",
+            post(settings::save_payment_methods),
         )
         .route("/admin/audit", get(pages::audit))
         .route("/admin/audit.csv", get(pages::audit_export))

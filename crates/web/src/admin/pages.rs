@@ -34,6 +34,12 @@ pub async fn dashboard(
     admin: Admin,
 ) -> Result<Response, WebError> {
     let d = state.app.dashboard(&admin.actor, Utc::now()).await?;
+    // The demo is a test shop by design: its dashboard does not nag.
+    let readiness = if state.app.config.demo_mode {
+        Vec::new()
+    } else {
+        super::settings::readiness_view(&state, &req, &state.app.readiness().await?)
+    };
     let avg = |sales: i64, orders: i64| if orders > 0 { sales / orders } else { 0 };
     let can_see_orders = admin.actor.can(Area::Orders, Access::Read);
     let orders_url =
@@ -62,6 +68,8 @@ pub async fn dashboard(
             code => &s.code, product => &s.product_name, stock => s.stock, url => format!("/products/{}", s.product_slug),
         }).collect::<Vec<_>>(),
         low_stock_threshold => jangteo_app::back_office::LOW_STOCK_THRESHOLD,
+        readiness => readiness,
+        settings_url => admin.actor.can(Area::Settings, Access::Read).then_some("/admin/settings"),
     })
     .await
 }

@@ -181,7 +181,7 @@ async fn repeated_failures_lock_the_account_for_a_while(backend: Backend) {
 }
 
 /// Pages per area (GET) and one change per writable area (POST), for the matrix.
-const PAGES: [(Area, &str); 15] = [
+const PAGES: [(Area, &str); 16] = [
     (Area::Dashboard, "/admin"),
     (Area::Orders, "/admin/orders"),
     (Area::Orders, "/admin/claims"),
@@ -197,6 +197,7 @@ const PAGES: [(Area, &str); 15] = [
     (Area::Catalog, "/admin/products"),
     (Area::Catalog, "/admin/categories"),
     (Area::Statistics, "/admin/stats"),
+    (Area::Settings, "/admin/settings"),
 ];
 
 async fn every_role_gets_exactly_its_areas(backend: Backend) {
@@ -258,6 +259,11 @@ async fn every_role_gets_exactly_its_areas(backend: Backend) {
                 Area::Notifications,
                 "/admin/templates/welcome",
                 vec![("source", "x"), ("action", "preview")],
+            ),
+            (
+                Area::Settings,
+                "/admin/settings/payment-methods",
+                vec![("method_card", "on")],
             ),
         ];
         for (area, path, form) in writes {

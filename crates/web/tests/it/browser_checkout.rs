@@ -66,10 +66,15 @@ async fn fill_address(d: &WebDriver) {
 }
 
 async fn place_and_wait(d: &WebDriver) {
-    let agree = d.find(By::Name("agree")).await.unwrap();
-    agree.scroll_into_view().await.unwrap();
-    if !agree.is_selected().await.unwrap() {
-        agree.click().await.unwrap();
+    // Guests also consent to the order's personal data (members did at sign-up).
+    for name in ["agree_guest_privacy", "agree"] {
+        let Ok(agree) = d.find(By::Name(name)).await else {
+            continue;
+        };
+        agree.scroll_into_view().await.unwrap();
+        if !agree.is_selected().await.unwrap() {
+            agree.click().await.unwrap();
+        }
     }
     let button = d.find(By::Css("#place-order")).await.unwrap();
     button.scroll_into_view().await.unwrap();
@@ -97,7 +102,7 @@ async fn member_buys_with_coupon_points_card_and_virtual_account() {
     fill(d, "password_confirm", "secret1234").await;
     fill(d, "name", "박구매").await;
     fill(d, "mobile", "010-2222-3333").await;
-    for name in ["agree_terms", "agree_privacy"] {
+    for name in ["confirm_age", "agree_terms", "agree_privacy"] {
         let cb = d.find(By::Name(name)).await.unwrap();
         cb.scroll_into_view().await.unwrap();
         cb.click().await.unwrap();

@@ -18,6 +18,7 @@ mod claims;
 mod inquiries;
 mod limits;
 mod media;
+mod open_for_business;
 mod pages;
 mod seo;
 mod staff;

@@ -19,8 +19,16 @@ async fn home_lists_sections_and_never_hidden_products(backend: Backend) {
     assert!(!html.contains("숨김 티셔츠"));
     assert!(html.contains("/pages/terms"), "footer links CMS pages");
     assert!(
-        html.contains("000-00-00000"),
+        html.contains("data-legal-footer"),
+        "seller disclosure block"
+    );
+    assert!(
+        html.contains("help@shop.example.com"),
         "seller information in the footer"
+    );
+    assert!(
+        html.contains("<strong>개인정보처리방침</strong>"),
+        "the privacy policy link is bold"
     );
 }
 

@@ -155,6 +155,7 @@ async fn staff_edit_preview_and_reset_notification_templates(backend: Backend) {
             name: "신규".into(),
             mobile: "010-1234-5678".into(),
             agree_terms: true,
+            confirm_age: true,
             agree_privacy: true,
             agree_marketing: false,
         })

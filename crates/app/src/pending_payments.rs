@@ -1,0 +1,94 @@
+//! Orders whose immediate payment never finished (payment window closed, browser gone): they
+//! hold stock, a coupon and points, so they expire after `checkout.payment_timeout_minutes`, and a
+//! new order from the same buyer drops the earlier unpaid ones at once.
+
+use crate::{App, AppResult};
+use chrono::{DateTime, Duration, Utc};
+use jangteo_core::order::{OrderStatus, PaymentStatus};
+use jangteo_db::{orders, payments};
+
+/// The every-minute chore that expires abandoned payments.
+pub const EXPIRE_PAYMENTS: &str = "orders.expire_payments";
+
+/// Orders expired per chore run (the next minute takes the rest).
+const EXPIRY_BATCH: i64 = 500;
+
+impl App {
+    /// How long an immediate payment may stay unfinished.
+    pub fn payment_timeout(&self) -> Duration {
+        Duration::minutes(self.config.checkout.payment_timeout_minutes.max(1))
+    }
+
+    /// Cancels every order whose payment window closed more than the timeout ago, releasing
+    /// what it held. Returns how many expired.
+    pub async fn expire_abandoned_payments(&self, now: DateTime<Utc>) -> AppResult<usize> {
+        let cutoff = now - self.payment_timeout();
+        let numbers = orders::pending_payment_before(&self.db, cutoff, EXPIRY_BATCH).await?;
+        let mut expired = 0;
+        for number in numbers {
+            if self
+                .drop_unpaid(
+                    &number,
+                    "TIMEOUT",
+                    "결제 시간이 지나 주문이 취소되었습니다.",
+                )
+                .await?
+            {
+                expired += 1;
+            }
+        }
+        if expired > 0 {
+            tracing::info!(orders.expired = expired, "abandoned payments expired");
+        }
+        Ok(expired)
+    }
+
+    /// Before a buyer's new order: drops their earlier orders still waiting for an immediate
+    /// payment (a member's by account, a guest's by the numbers their session started).
+    pub(crate) async fn drop_superseded_payments(
+        &self,
+        member_id: Option<i64>,
+        guest_numbers: &[String],
+    ) -> AppResult<()> {
+        let numbers = match member_id {
+            Some(id) => orders::pending_payment_of_member(&self.db, id).await?,
+            None => guest_numbers.to_vec(),
+        };
+        for number in numbers {
+            let Some(order) = orders::find_by_number(&self.db, &number).await? else {
+                continue;
+            };
+            if order.member_id != member_id {
+                continue;
+            }
+            self.drop_unpaid(
+                &number,
+                "SUPERSEDED",
+                "새 주문을 시작해 결제하지 않은 이전 주문을 취소했습니다.",
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// Fails the open payment attempt of an unpaid order (releasing its holds); false when the
+    /// order is no longer waiting for payment.
+    async fn drop_unpaid(&self, number: &str, code: &str, message: &str) -> AppResult<bool> {
+        let Some(order) = orders::find_by_number(&self.db, number).await? else {
+            return Ok(false);
+        };
+        if order.status != OrderStatus::PendingPayment.as_str() {
+            return Ok(false);
+        }
+        let Some(payment) = payments::latest_for_order(&self.db, order.id).await? else {
+            return Ok(false);
+        };
+        if payment.status != PaymentStatus::Ready.as_str() {
+            return Ok(false);
+        }
+        self.fail_payment(&payment.attempt_id, code, message)
+            .await?;
+        let after = orders::find_by_number(&self.db, number).await?;
+        Ok(after.is_some_and(|o| o.status == OrderStatus::Cancelled.as_str()))
+    }
+}

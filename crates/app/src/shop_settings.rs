@@ -1,0 +1,145 @@
+//! Whether the shop is ready to take real orders, and the settings an owner changes in the back
+//! office rather than in the configuration file (payment methods on or off).
+
+use crate::staff::StaffActor;
+use crate::{App, AppError, AppResult};
+use chrono::Utc;
+use jangteo_core::legal::{SellerItem, missing_seller_items};
+use jangteo_core::staff::{Access, Area};
+use jangteo_db::audit::{self, NewAudit};
+use jangteo_db::{content, settings};
+
+/// Settings key: the payment methods the owner turned on (comma-separated codes).
+const PAYMENT_METHODS_KEY: &str = "checkout.payment_methods";
+
+/// What keeps the shop from being a real one, as the dashboard and the start-up log tell it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Readiness {
+    /// Payments go through the built-in test gateway: no money moves.
+    pub test_payments: bool,
+    /// E-mail goes to the message log only (the `test` adapter): buyers receive nothing.
+    pub test_email: bool,
+    /// Seller items the law asks the footer to show that are not set.
+    pub missing_seller: Vec<SellerItem>,
+    /// No payment method is on: checkout cannot finish.
+    pub no_payment_methods: bool,
+}
+
+impl Readiness {
+    /// Whether anything needs the owner's attention.
+    pub fn is_ready(&self) -> bool {
+        *self == Readiness::default()
+    }
+}
+
+impl App {
+    /// Whether payments are the built-in test gateway's (the shop shows a test-mode ribbon).
+    pub fn test_payments(&self) -> bool {
+        self.test_gateway.is_some()
+    }
+
+    /// Whether the shop publishes its terms of use (a CMS page `terms`).
+    pub async fn has_terms(&self) -> AppResult<bool> {
+        Ok(content::published_page(&self.db, "terms").await?.is_some())
+    }
+
+    /// What still stands between this shop and real business.
+    pub async fn readiness(&self) -> AppResult<Readiness> {
+        let has_terms = self.has_terms().await?;
+        let business = &self.config.shop.business;
+        Ok(Readiness {
+            test_payments: self.test_payments(),
+            test_email: self.config.notifications.email == crate::config::ProviderChoice::Test,
+            missing_seller: missing_seller_items(&business.disclosure(has_terms)),
+            no_payment_methods: self.payment_methods().await?.is_empty(),
+        })
+    }
+
+    /// Logs every readiness gap once at start-up (outside demo mode).
+    pub async fn log_readiness(&self) -> AppResult<()> {
+        if self.config.demo_mode {
+            return Ok(());
+        }
+        let r = self.readiness().await?;
+        if r.test_payments {
+            tracing::warn!(
+                "checkout.gateway = \"test\": payments are simulated and no money is taken; the shop shows a test-payment ribbon"
+            );
+        }
+        if r.test_email {
+            tracing::warn!(
+                "notifications.email = \"test\": e-mail is only recorded in the back-office outbox, buyers receive nothing"
+            );
+        }
+        if !r.missing_seller.is_empty() {
+            let missing: Vec<&str> = r
+                .missing_seller
+                .iter()
+                .map(|i| i.setting().unwrap_or("pages/terms (이용약관 page)"))
+                .collect();
+            tracing::warn!(
+                missing = %missing.join(", "),
+                "seller information required on every page (전자상거래법 제10조) is missing: set shop.business.*"
+            );
+        }
+        if r.no_payment_methods {
+            tracing::warn!("no payment method is on: checkout cannot finish");
+        }
+        Ok(())
+    }
+
+    /// Every payment method this shop can offer (bank deposit needs the shop's account).
+    pub fn available_payment_methods(&self) -> Vec<&'static str> {
+        crate::orders::PAYMENT_METHODS
+            .into_iter()
+            .filter(|m| *m != "bank_deposit" || self.config.checkout.bank_account.is_set())
+            .collect()
+    }
+
+    /// The payment methods checkout offers now: the owner's choice (all available ones until
+    /// they choose), never one that is unavailable.
+    pub async fn payment_methods(&self) -> AppResult<Vec<&'static str>> {
+        let available = self.available_payment_methods();
+        let Some(chosen) = settings::get(&self.db, PAYMENT_METHODS_KEY).await? else {
+            return Ok(available);
+        };
+        let chosen: Vec<&str> = chosen.split(',').map(str::trim).collect();
+        Ok(available
+            .into_iter()
+            .filter(|m| chosen.contains(m))
+            .collect())
+    }
+
+    /// Turns payment methods on (those listed) and off (the rest); audited.
+    pub async fn set_payment_methods(&self, actor: &StaffActor, on: &[String]) -> AppResult<()> {
+        actor.require(Area::Settings, Access::Write)?;
+        let available = self.available_payment_methods();
+        if let Some(unknown) = on.iter().find(|m| !available.contains(&m.as_str())) {
+            return Err(AppError::Invalid(format!(
+                "unknown payment method {unknown}"
+            )));
+        }
+        let before = self.payment_methods().await?.join(",");
+        let after: Vec<&str> = available
+            .into_iter()
+            .filter(|m| on.iter().any(|o| o == m))
+            .collect();
+        let after = after.join(",");
+        let now = Utc::now();
+        let mut tx = self.db.begin().await?;
+        settings::set(&mut tx, PAYMENT_METHODS_KEY, &after, now).await?;
+        audit::record(
+            &mut tx,
+            &NewAudit {
+                before: Some(serde_json::json!({ "payment_methods": before }).to_string()),
+                after: Some(serde_json::json!({ "payment_methods": after }).to_string()),
+                ..actor.entry("settings.payment_methods", "settings", "payment_methods")
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        self.invalidate_catalog();
+        Ok(())
+    }
+}

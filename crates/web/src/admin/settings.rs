@@ -1,0 +1,104 @@
+//! Shop settings (owner; managers read): what keeps the shop from real business (test gateway,
+//! missing seller disclosures, test e-mail) and the payment methods checkout offers.
+
+use super::{Admin, admin_page};
+use crate::context::Req;
+use crate::errors::WebError;
+use crate::forms::{see_other, t};
+use crate::order_views::method_label;
+use crate::router::AppState;
+use crate::session::flash;
+use axum::Form;
+use axum::extract::State;
+use axum::response::Response;
+use jangteo_app::shop_settings::Readiness;
+use jangteo_core::staff::{Access, Area};
+use minijinja::{Value, context};
+use std::collections::HashMap;
+use tower_sessions::Session;
+
+/// The readiness warnings as the dashboard and the settings page list them.
+pub(super) fn readiness_view(state: &AppState, req: &Req, r: &Readiness) -> Vec<Value> {
+    let mut items = Vec::new();
+    if r.test_payments {
+        items.push(
+            context! { key => "test_payments", text => t(state, req, "admin.ready.test_payments") },
+        );
+    }
+    if r.no_payment_methods {
+        items.push(context! { key => "no_payment_methods", text => t(state, req, "admin.ready.no_payment_methods") });
+    }
+    if !r.missing_seller.is_empty() {
+        let names: Vec<String> = r
+            .missing_seller
+            .iter()
+            .map(|i| t(state, req, &format!("admin.seller_item.{}", i.as_str())))
+            .collect();
+        items.push(context! {
+            key => "missing_seller",
+            text => t(state, req, "admin.ready.missing_seller"),
+            detail => names.join(", "),
+            settings => r.missing_seller.iter().filter_map(|i| i.setting()).map(|s| format!("shop.business.{s}")).collect::<Vec<_>>(),
+        });
+    }
+    if r.test_email {
+        items.push(
+            context! { key => "test_email", text => t(state, req, "admin.ready.test_email") },
+        );
+    }
+    items
+}
+
+/// GET /admin/settings
+pub async fn show(
+    State(state): State<AppState>,
+    req: Req,
+    session: Session,
+    admin: Admin,
+) -> Result<Response, WebError> {
+    admin.require(Area::Settings, Access::Read)?;
+    let readiness = state.app.readiness().await?;
+    let enabled = state.app.payment_methods().await?;
+    let methods: Vec<Value> = state
+        .app
+        .available_payment_methods()
+        .into_iter()
+        .map(|code| {
+            context! {
+                code => code, label => method_label(&state, &req, code), on => enabled.contains(&code),
+            }
+        })
+        .collect();
+    admin_page(
+        &state,
+        &req,
+        &session,
+        Some(&admin),
+        "admin/settings.html",
+        "admin.nav.settings",
+        context! {
+            readiness => readiness_view(&state, &req, &readiness),
+            methods => methods,
+            bank_account_set => state.app.config.checkout.bank_account.is_set(),
+            can_write => admin.actor.can(Area::Settings, Access::Write),
+        },
+    )
+    .await
+}
+
+/// POST /admin/settings/payment-methods: one checkbox `method_{code}` per method that stays on.
+pub async fn save_payment_methods(
+    State(state): State<AppState>,
+    session: Session,
+    admin: Admin,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, WebError> {
+    let on: Vec<String> = form
+        .keys()
+        .filter_map(|k| k.strip_prefix("method_"))
+        .map(str::to_owned)
+        .collect();
+    state.app.set_payment_methods(&admin.actor, &on).await?;
+    flash(&session, "success", "admin.flash.saved").await;
+    Ok(see_other("/admin/settings"))
+}
