@@ -3,6 +3,7 @@
 //! audited and show in the shop at once.
 
 use crate::members::FieldErrors;
+use crate::product_facts::parse_facts;
 use crate::staff::StaffActor;
 use crate::{App, AppError, AppResult};
 use chrono::{DateTime, Utc};
@@ -38,6 +39,18 @@ pub struct ProductEdit {
     pub state: String,
     /// Featured on the home page.
     pub featured: bool,
+    /// Category id as chosen (moving the product).
+    pub category_id: String,
+    /// Brand.
+    pub brand: String,
+    /// Tax-free goods (면세).
+    pub tax_free: bool,
+    /// Most units per order as typed (empty: no limit).
+    pub max_per_order: String,
+    /// 상품정보제공고시 category code.
+    pub notice_category: String,
+    /// The notice's facts by field key.
+    pub notice: std::collections::BTreeMap<String, String>,
 }
 
 /// A sale period as typed (Korean time); each bound optional, the end after the start.
@@ -137,17 +150,21 @@ impl App {
         if sale.is_none() && period != (None, None) {
             errors.add("sale_price", "sale_period_without_price");
         }
+        let tree = self.category_tree().await?;
+        let facts = parse_facts(&mut errors, edit, &tree, state);
         errors.finish()?;
-        let (Some(name), Some(price), Some(state)) = (name, price, state) else {
+        let (Some(name), Some(price), Some(state), Some(facts)) = (name, price, state, facts)
+        else {
             return Err(AppError::Other("validated product went missing".into()));
         };
-        let tree = self.category_tree().await?;
         let mut others: Vec<&str> = tree
-            .path(CategoryId(before.category_id))
+            .path(CategoryId(facts.category_id))
             .iter()
             .map(|c| c.name.as_str())
             .collect();
-        others.extend(before.brand.as_deref());
+        if !facts.brand.is_empty() {
+            others.push(&facts.brand);
+        }
         others.push(edit.summary.trim());
         let search = SearchKeys::for_product(&name, others);
         let description = self.clean_html(&edit.description_html);
@@ -171,6 +188,11 @@ impl App {
                 state,
                 is_featured: edit.featured,
                 search: &search,
+                category_id: facts.category_id,
+                brand: &facts.brand,
+                notice: (facts.notice_category.as_deref(), &facts.notice_json()),
+                is_tax_free: facts.tax_free,
+                max_per_order: facts.max_per_order,
             },
             now,
         )
@@ -182,6 +204,9 @@ impl App {
                     serde_json::json!({
                         "name": before.name, "price": before.price, "sale_price": before.sale_price,
                         "state": before.display_state, "featured": before.is_featured,
+                        "category_id": before.category_id, "brand": before.brand,
+                        "notice_category": before.notice_category, "notice": before.notice_json,
+                        "tax_free": before.is_tax_free, "max_per_order": before.max_per_order,
                     })
                     .to_string(),
                 ),
@@ -190,6 +215,9 @@ impl App {
                         "name": name, "price": price, "sale_price": sale,
                         "sale_starts": period.0, "sale_ends": period.1,
                         "state": state.as_str(), "featured": edit.featured, "description": description,
+                        "category_id": facts.category_id, "brand": facts.brand,
+                        "notice_category": facts.notice_category, "notice": facts.notice,
+                        "tax_free": facts.tax_free, "max_per_order": facts.max_per_order,
                     })
                     .to_string(),
                 ),

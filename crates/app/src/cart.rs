@@ -54,6 +54,14 @@ pub enum CartProblem {
         /// Units that can be ordered.
         to: i64,
     },
+    /// The owner allows at most `max` units of the product per order (all its options together);
+    /// the order takes `to` of this line.
+    OverOrderLimit {
+        /// The product's limit.
+        max: i64,
+        /// Units of this line that fit.
+        to: i64,
+    },
 }
 
 /// A line as priced now.
@@ -97,6 +105,11 @@ pub struct CartLineView {
     pub problems: Vec<CartProblem>,
     /// Whether the line is ordered at checkout.
     pub orderable: bool,
+    /// Tax-free goods (면세).
+    pub is_tax_free: bool,
+    /// The product's most units per order.
+    #[serde(skip)]
+    pub max_per_order: Option<i64>,
 }
 
 /// Joins the option values of each SKU into labels.
@@ -298,6 +311,8 @@ impl App {
                     shipping_fee: 0,
                     problems: vec![CartProblem::Unavailable],
                     orderable: false,
+                    is_tax_free: false,
+                    max_per_order: None,
                 });
                 continue;
             };
@@ -345,8 +360,11 @@ impl App {
                 shipping_fee: s.shipping_fee,
                 problems,
                 orderable,
+                is_tax_free: s.is_tax_free,
+                max_per_order: s.max_per_order,
             });
         }
+        apply_order_limits(&mut views);
         Ok(views)
     }
 
@@ -362,5 +380,28 @@ impl App {
         }
         tx.commit().await?;
         Ok(())
+    }
+}
+
+/// Caps each product at its per-order limit across all its lines (earlier lines first), so two
+/// options cannot add up past it.
+fn apply_order_limits(views: &mut [CartLineView]) {
+    let mut used: HashMap<i64, i64> = HashMap::new();
+    for view in views.iter_mut() {
+        let Some(max) = view.max_per_order else {
+            continue;
+        };
+        let taken = used.entry(view.product_id).or_insert(0);
+        let room = (max - *taken).max(0);
+        if view.order_quantity > room {
+            view.order_quantity = room;
+            view.line_total = view.unit_price * room;
+            view.problems
+                .push(CartProblem::OverOrderLimit { max, to: room });
+            if room == 0 {
+                view.orderable = false;
+            }
+        }
+        *taken += view.order_quantity;
     }
 }

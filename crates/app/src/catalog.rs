@@ -307,6 +307,10 @@ pub struct ProductDetail {
     pub related: Vec<ProductSummary>,
     /// Last change.
     pub updated_at: DateTime<Utc>,
+    /// 상품정보제공고시 as (item, fact) rows in the notice's order (empty: none recorded).
+    pub notice: Vec<(&'static str, String)>,
+    /// Most units one order may hold.
+    pub max_per_order: Option<i64>,
 }
 
 impl App {
@@ -516,6 +520,8 @@ impl App {
             tagline: row.summary.clone(),
             description_html: row.description_html.clone(),
             category_path: tree.path(category_id).into_iter().cloned().collect(),
+            notice: notice_rows(&row),
+            max_per_order: row.max_per_order,
             images: images
                 .into_iter()
                 .map(|i| ProductImage {
@@ -569,4 +575,21 @@ impl App {
         let limit = i64::try_from(limit).map_err(|_| AppError::Invalid("limit".into()))?;
         Ok(products::sitemap_slice(&self.db, offset, limit).await?)
     }
+}
+
+/// The product's notice facts as (item, fact) rows in the notice's order.
+fn notice_rows(row: &products::ProductRow) -> Vec<(&'static str, String)> {
+    let Some(category) = row
+        .notice_category
+        .as_deref()
+        .and_then(jangteo_core::product_notice::category)
+    else {
+        return Vec::new();
+    };
+    let values = crate::product_facts::notice_values(row);
+    category
+        .fields
+        .iter()
+        .filter_map(|f| values.get(f.key).map(|v| (f.label, v.clone())))
+        .collect()
 }

@@ -211,6 +211,7 @@ impl App {
                     "separate" => LineShipping::Separate(Won(v.shipping_fee)),
                     _ => LineShipping::Standard,
                 },
+                tax_free: v.is_tax_free,
             })
             .collect();
         let rules = promotions::gift_rules(&self.db).await?;

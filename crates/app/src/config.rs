@@ -184,6 +184,25 @@ pub struct ShopConfig {
     pub shipping_fee: i64,
     /// Seller information Korean law requires on every page (전자상거래법 10조).
     pub business: BusinessInfo,
+    /// The shop's own wording of the trade terms on product pages (empty: generated).
+    pub trade_terms: TradeTermsConfig,
+}
+
+/// The trade terms product pages state under the 상품정보제공고시; each one left empty is
+/// generated from the shipping, return and withdrawal settings.
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TradeTermsConfig {
+    /// 배송 방법·기간.
+    pub delivery: String,
+    /// 청약철회 가능 여부와 기한.
+    pub withdrawal: String,
+    /// 반품 비용.
+    pub return_cost: String,
+    /// 교환·반품·보증 조건.
+    pub exchange: String,
+    /// 피해보상·환불 지연 배상.
+    pub compensation: String,
 }
 
 impl Default for ShopConfig {
@@ -194,6 +213,7 @@ impl Default for ShopConfig {
             free_shipping_threshold: 50_000,
             shipping_fee: 3_000,
             business: BusinessInfo::default(),
+            trade_terms: TradeTermsConfig::default(),
         }
     }
 }

@@ -202,6 +202,7 @@ impl App {
             false
         };
         let bulk_added = self.load_bulk(&catalog, options.bulk_products).await?;
+        self.fill_demo_notices().await?;
         self.load_demo_promotions().await?;
         let member_password = self.ensure_demo_member().await?;
 

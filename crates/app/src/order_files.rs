@@ -1,19 +1,15 @@
-//! Order spreadsheets: the filtered orders as .xlsx for the warehouse or accounting, and bulk
-//! waybill registration from .xlsx or CSV (order number, carrier, waybill) with a dry run that
-//! checks every row before anything is written and a per-row result after.
+//! Order spreadsheets in: bulk waybill registration from .xlsx or CSV (order number, carrier,
+//! waybill) with a dry run that checks every row before anything is written and a per-row result
+//! after; and the one sheet reader every upload uses (`order_export` writes them out).
 
-use crate::admin_orders::{OrderQuery, StaffOrderAction, normalise_waybill};
+use crate::admin_orders::{StaffOrderAction, normalise_waybill};
 use crate::orders::Actor;
 use crate::staff::StaffActor;
 use crate::{App, AppError, AppResult};
-use chrono::Utc;
 use jangteo_core::order::OrderStatus;
 use jangteo_core::staff::{Access, Area};
-use rust_xlsxwriter::{Format, Workbook, XlsxError};
 use serde::{Deserialize, Serialize};
 
-/// Rows an export holds at most.
-const MAX_EXPORT_ROWS: u32 = 100_000;
 /// Rows an import takes at most.
 const MAX_IMPORT_ROWS: usize = 5_000;
 
@@ -39,9 +35,6 @@ pub struct WaybillResult {
     pub error: Option<&'static str>,
 }
 
-fn xlsx_error(e: XlsxError) -> AppError {
-    AppError::Other(format!("writing xlsx: {e}"))
-}
 
 fn cell_text(cell: &calamine::Data) -> String {
     match cell {
@@ -55,8 +48,27 @@ fn cell_text(cell: &calamine::Data) -> String {
     .to_owned()
 }
 
-/// The cells of the first sheet of an .xlsx/.xls file, or of CSV text (UTF-8, with or without
-/// BOM; by file name), each row with the line number a spreadsheet shows.
+/// CSV bytes as text: UTF-8 (with or without BOM) or CP949/EUC-KR, which Korean Excel saves
+/// ("CSV (쉼표로 분리)"); detected, never asked. Anything else is refused.
+pub fn decode_text(bytes: &[u8]) -> AppResult<std::borrow::Cow<'_, str>> {
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        return std::str::from_utf8(rest)
+            .map(std::borrow::Cow::Borrowed)
+            .map_err(|_| AppError::field("file", "not_utf8"));
+    }
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return Ok(std::borrow::Cow::Borrowed(text));
+    }
+    // encoding_rs's EUC-KR is the WHATWG one, i.e. Windows code page 949 (UHC) in full.
+    let (text, had_errors) = encoding_rs::EUC_KR.decode_without_bom_handling(bytes);
+    if had_errors {
+        return Err(AppError::field("file", "not_utf8"));
+    }
+    Ok(text)
+}
+
+/// The cells of the first sheet of an .xlsx/.xls file, or of CSV text (UTF-8 with or without BOM,
+/// or CP949; by file name), each row with the line number a spreadsheet shows.
 pub fn read_cells(file_name: &str, bytes: &[u8]) -> AppResult<Vec<(usize, Vec<String>)>> {
     let lower = file_name.to_lowercase();
     let raw: Vec<(usize, Vec<String>)> = if lower.ends_with(".xlsx") || lower.ends_with(".xls") {
@@ -74,8 +86,7 @@ pub fn read_cells(file_name: &str, bytes: &[u8]) -> AppResult<Vec<(usize, Vec<St
             .map(|(i, r)| (first + i + 1, r.iter().map(cell_text).collect()))
             .collect()
     } else {
-        let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes))
-            .map_err(|_| AppError::field("file", "not_utf8"))?;
+        let text = decode_text(bytes)?;
         // Line by line (waybill sheets have no multi-line cells), so each row keeps the line
         // number a spreadsheet shows.
         let mut rows = Vec::new();
@@ -129,120 +140,6 @@ pub fn read_waybill_sheet(file_name: &str, bytes: &[u8]) -> AppResult<Vec<Waybil
 }
 
 impl App {
-    /// The orders matching `q` as an .xlsx workbook (one row per order, items in one cell). The
-    /// export carries personal data: it needs the same access as the full order view, and is
-    /// logged with its filter and row count.
-    pub async fn export_orders_xlsx(
-        &self,
-        actor: &StaffActor,
-        q: &OrderQuery,
-    ) -> AppResult<Vec<u8>> {
-        if !(actor.can(Area::Orders, Access::Write) || actor.can(Area::PersonalData, Access::Read))
-        {
-            return Err(AppError::Forbidden);
-        }
-        let orders = self.staff_orders(actor, q, 1, MAX_EXPORT_ROWS).await?;
-        let mut book = Workbook::new();
-        let bold = Format::new().set_bold();
-        let sheet = book
-            .add_worksheet_with_constant_memory()
-            .map_err(xlsx_error)?;
-        sheet.set_name("주문").map_err(xlsx_error)?;
-        let headers = [
-            "주문번호",
-            "주문일시",
-            "상태",
-            "결제수단",
-            "주문자",
-            "주문자 휴대폰",
-            "받는 분",
-            "받는 분 휴대폰",
-            "우편번호",
-            "주소",
-            "상세주소",
-            "배송 메모",
-            "상품",
-            "결제금액",
-            "택배사",
-            "송장번호",
-        ];
-        for (col, h) in headers.iter().enumerate() {
-            sheet
-                .write_string_with_format(0, col as u16, *h, &bold)
-                .map_err(xlsx_error)?;
-        }
-        for (i, o) in orders.items.iter().enumerate() {
-            let row = u32::try_from(i + 1).unwrap_or(u32::MAX);
-            let lines = jangteo_db::orders::lines(&self.db, o.id).await?;
-            let items = lines
-                .iter()
-                .map(|l| {
-                    let option = if l.option_label.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" ({})", l.option_label)
-                    };
-                    format!(
-                        "{}{option} x{}",
-                        l.product_name,
-                        l.quantity - l.quantity_cancelled
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join("; ");
-            let carrier = o
-                .carrier
-                .as_deref()
-                .and_then(jangteo_core::carrier::carrier)
-                .map_or("", |c| c.name);
-            let texts = [
-                o.number.clone(),
-                jangteo_core::time::format_kst(o.placed_at),
-                o.status.clone(),
-                o.payment_method.clone(),
-                o.orderer_name.clone(),
-                jangteo_core::member::format_mobile(&o.orderer_mobile),
-                o.recipient_name.clone(),
-                jangteo_core::member::format_mobile(&o.recipient_mobile),
-                o.postcode.clone(),
-                o.address1.clone(),
-                o.address2.clone(),
-                o.delivery_memo.clone(),
-                items,
-            ];
-            for (col, text) in texts.iter().enumerate() {
-                sheet
-                    .write_string(row, col as u16, text.as_str())
-                    .map_err(xlsx_error)?;
-            }
-            sheet
-                .write_number(row, 13, o.total as f64)
-                .map_err(xlsx_error)?;
-            sheet.write_string(row, 14, carrier).map_err(xlsx_error)?;
-            sheet
-                .write_string(row, 15, o.waybill.clone().unwrap_or_default())
-                .map_err(xlsx_error)?;
-        }
-        let bytes = book.save_to_buffer().map_err(xlsx_error)?;
-        let described = serde_json::json!({
-            "status": q.status, "method": q.method, "from": q.from, "to": q.to, "keyword": q.keyword,
-            "rows": orders.items.len(),
-        })
-        .to_string();
-        let mut tx = self.db.begin().await?;
-        jangteo_db::audit::record(
-            &mut tx,
-            &jangteo_db::audit::NewAudit {
-                after: Some(described),
-                ..actor.entry("order.export", "order", "")
-            },
-            Utc::now(),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(bytes)
-    }
-
     /// Checks every row of a waybill sheet without writing anything.
     pub async fn check_waybills(
         &self,
@@ -340,6 +237,7 @@ impl App {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rust_xlsxwriter::Workbook;
 
     #[test]
     fn csv_sheets_skip_headers_and_blank_lines() {
@@ -350,6 +248,20 @@ mod tests {
         assert_eq!(rows[0].carrier, "CJ대한통운");
         assert_eq!(rows[1].line, 4);
         assert!(read_waybill_sheet("x.csv", b"").is_err());
+    }
+
+    #[test]
+    fn cp949_sheets_from_korean_excel_are_read() {
+        let csv = "주문번호,택배사,송장번호\n20261123-8F3K2Q,CJ대한통운,654321098765\n";
+        let (cp949, _, unmappable) = encoding_rs::EUC_KR.encode(csv);
+        assert!(!unmappable);
+        assert!(std::str::from_utf8(&cp949).is_err(), "really not UTF-8");
+        let rows = read_waybill_sheet("송장.csv", &cp949).unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].carrier, "CJ대한통운");
+        // UTF-8 without a BOM works as before; bytes that are neither are refused.
+        assert_eq!(read_waybill_sheet("w.csv", csv.as_bytes()).unwrap(), rows);
+        assert!(read_cells("w.csv", &[0x80, 0xff, 0xfe, 0x41]).is_err());
     }
 
     #[test]

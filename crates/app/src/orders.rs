@@ -303,6 +303,7 @@ impl App {
                 remote_surcharge: breakdown.remote_surcharge.get(),
                 points_used: breakdown.points_used.get(),
                 total: breakdown.total.get(),
+                tax_free_amount: breakdown.tax_free_amount.get(),
                 points_to_earn: breakdown.points_to_earn.get(),
                 coupon_id: quote
                     .coupon
@@ -352,6 +353,7 @@ impl App {
                     total: total.total.get(),
                     is_gift: false,
                     gift_rule_id: None,
+                    is_tax_free: view.is_tax_free,
                 },
             )
             .await?;
@@ -378,6 +380,7 @@ impl App {
                         total: 0,
                         is_gift: true,
                         gift_rule_id: Some(gift.rule_id),
+                        is_tax_free: false,
                     },
                 )
                 .await?;

@@ -184,6 +184,20 @@ impl OrderStatus {
 }
 
 impl OrderStatus {
+    /// The Korean name shops and buyers use (sheets, mails).
+    pub fn korean_name(self) -> &'static str {
+        match self {
+            OrderStatus::PendingPayment => "결제대기",
+            OrderStatus::AwaitingDeposit => "입금대기",
+            OrderStatus::Paid => "결제완료",
+            OrderStatus::Preparing => "상품준비중",
+            OrderStatus::Shipped => "배송중",
+            OrderStatus::Delivered => "배송완료",
+            OrderStatus::Completed => "구매확정",
+            OrderStatus::Cancelled => "주문취소",
+        }
+    }
+
     /// Whether staff may hand the order to a carrier now (the state machine's answer to a
     /// shipment with a carrier and waybill).
     pub fn can_ship(self) -> bool {

@@ -50,6 +50,8 @@ pub struct PricingLine {
     pub quantity: u32,
     /// How it ships.
     pub shipping: LineShipping,
+    /// Tax-free goods (면세): the line's total counts toward the order's tax-free amount.
+    pub tax_free: bool,
 }
 
 /// A membership grade's benefits.
@@ -259,6 +261,9 @@ pub struct Breakdown {
     pub points_used: Won,
     /// What the shopper pays: Σ line totals + shipping + surcharge.
     pub total: Won,
+    /// The tax-free part of `total`: Σ totals of tax-free lines (shipping is taxable). Gateways
+    /// and receipts take it as `taxFreeAmount`.
+    pub tax_free_amount: Won,
     /// Points earned when the purchase is confirmed.
     pub points_to_earn: Won,
     /// Gifts added.
@@ -502,7 +507,14 @@ pub fn price(input: &PricingInput<'_>) -> Result<Breakdown, PricingError> {
         })
         .collect();
 
+    let tax_free_amount = sum(input
+        .lines
+        .iter()
+        .zip(&lines)
+        .filter(|(l, _)| l.tax_free)
+        .map(|(_, t)| t.total))?;
     Ok(Breakdown {
+        tax_free_amount,
         items_subtotal: sum(subtotals.iter().copied())?,
         grade_discount: sum(grade_discounts.iter().copied())?,
         coupon_discount: sum(coupon_discounts.iter().copied())?,

@@ -18,6 +18,7 @@ fn line(sku: i64, product: i64, category: i64, unit: i64, qty: u32) -> PricingLi
         unit_price: Won(unit),
         quantity: qty,
         shipping: LineShipping::Standard,
+        tax_free: false,
     }
 }
 
@@ -326,19 +327,23 @@ fn arb_line() -> impl Strategy<Value = PricingLine> {
         0u8..3,
         0i64..8_000,
         2i64..5,
+        proptest::bool::ANY,
     )
-        .prop_map(|(sku, unit, qty, ship, fee, category)| PricingLine {
-            sku_id: SkuId(sku),
-            product_id: ProductId(sku % 7),
-            category_ids: vec![CategoryId(category), CategoryId(1)],
-            unit_price: Won(unit),
-            quantity: qty,
-            shipping: match ship {
-                0 => LineShipping::Standard,
-                1 => LineShipping::Free,
-                _ => LineShipping::Separate(Won(fee)),
+        .prop_map(
+            |(sku, unit, qty, ship, fee, category, tax_free)| PricingLine {
+                tax_free,
+                sku_id: SkuId(sku),
+                product_id: ProductId(sku % 7),
+                category_ids: vec![CategoryId(category), CategoryId(1)],
+                unit_price: Won(unit),
+                quantity: qty,
+                shipping: match ship {
+                    0 => LineShipping::Standard,
+                    1 => LineShipping::Free,
+                    _ => LineShipping::Separate(Won(fee)),
+                },
             },
-        })
+        )
 }
 
 fn arb_coupon() -> impl Strategy<Value = Option<Coupon>> {
@@ -412,6 +417,15 @@ proptest! {
         prop_assert_eq!(b.coupon_discount, s(|l| l.coupon_discount));
         prop_assert_eq!(b.points_used, s(|l| l.points));
         prop_assert_eq!(b.total, s(|l| l.total) + b.shipping_fee + b.remote_surcharge);
+        // The tax-free part is exactly the tax-free lines' totals, never the shipping.
+        let tax_free: i64 = lines
+            .iter()
+            .zip(&b.lines)
+            .filter(|(l, _)| l.tax_free)
+            .map(|(_, t)| t.total.get())
+            .sum();
+        prop_assert_eq!(b.tax_free_amount, Won(tax_free));
+        prop_assert!(b.tax_free_amount <= b.total - b.shipping_fee - b.remote_surcharge);
         prop_assert_eq!(
             s(|l| l.total),
             b.items_subtotal - b.grade_discount - b.coupon_discount - b.points_used

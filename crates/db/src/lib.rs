@@ -27,6 +27,7 @@ pub mod notify;
 pub mod orders;
 pub mod payments;
 mod pool;
+pub mod privacy;
 pub mod promotions;
 pub mod refunds;
 pub mod sessions;

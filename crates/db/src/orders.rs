@@ -136,6 +136,8 @@ pub struct NewOrder<'a> {
     pub deposit_deadline: Option<DateTime<Utc>>,
     /// `pc`, `mobile` or `api`.
     pub channel: &'a str,
+    /// The tax-free part of the total (면세).
+    pub tax_free_amount: i64,
 }
 
 /// An order line to insert.
@@ -171,6 +173,8 @@ pub struct NewOrderLine<'a> {
     pub is_gift: bool,
     /// Gift rule.
     pub gift_rule_id: Option<i64>,
+    /// Tax-free goods (면세) at the time of the order.
+    pub is_tax_free: bool,
 }
 
 /// A stored order line.
@@ -228,9 +232,9 @@ pub async fn insert(tx: &mut Tx, o: &NewOrder<'_>, now: DateTime<Utc>) -> DbResu
              orderer_name, orderer_mobile, orderer_email, recipient_name, recipient_mobile, postcode, address1,
              address2, delivery_memo, depositor_name, items_subtotal, grade_discount, coupon_discount,
              shipping_fee, remote_surcharge, points_used, total, points_to_earn, coupon_id, grade_code,
-             deposit_deadline, placed_at, updated_at, channel)
+             deposit_deadline, placed_at, updated_at, channel, tax_free_amount)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
-             $21, $22, $23, $24, $25, $26, $27, $28, $28, $29)
+             $21, $22, $23, $24, $25, $26, $27, $28, $28, $29, $30)
          ON CONFLICT (checkout_token) DO NOTHING RETURNING id",
         o.number,
         o.member_id,
@@ -260,7 +264,8 @@ pub async fn insert(tx: &mut Tx, o: &NewOrder<'_>, now: DateTime<Utc>) -> DbResu
         o.grade_code,
         o.deposit_deadline,
         now,
-        o.channel
+        o.channel,
+        o.tax_free_amount
     )
     .context("inserting order")
 }
@@ -271,9 +276,9 @@ pub async fn insert_line(tx: &mut Tx, order_id: i64, l: &NewOrderLine<'_>) -> Db
         tx,
         "INSERT INTO order_lines (order_id, sku_id, product_id, product_name, product_slug, option_label,
              sku_code, unit_price, quantity, subtotal, grade_discount, coupon_discount, points, total, is_gift,
-             gift_rule_id, category_id)
+             gift_rule_id, category_id, is_tax_free)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
-             (SELECT category_id FROM products WHERE id = $3))",
+             (SELECT category_id FROM products WHERE id = $3), $17)",
         order_id,
         l.sku_id,
         l.product_id,
@@ -289,7 +294,8 @@ pub async fn insert_line(tx: &mut Tx, order_id: i64, l: &NewOrderLine<'_>) -> Db
         l.points,
         l.total,
         l.is_gift,
-        l.gift_rule_id
+        l.gift_rule_id,
+        l.is_tax_free
     )
     .context("inserting order line")
     .map(|_| ())
@@ -589,6 +595,61 @@ pub async fn pending_payment_of_member(db: &Db, member_id: i64) -> DbResult<Vec<
     )
     .context("finding a member's unpaid orders")
     .map(|rows| rows.into_iter().map(|(n,)| n).collect())
+}
+
+/// An order line as an export sheet shows it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ExportLineRow {
+    /// Order.
+    pub order_id: i64,
+    /// Product name then.
+    pub product_name: String,
+    /// Option label then ("블랙 / M").
+    pub option_label: String,
+    /// SKU code then.
+    pub sku_code: String,
+    /// Unit price.
+    pub unit_price: i64,
+    /// Units ordered.
+    pub quantity: i64,
+    /// Units cancelled.
+    pub quantity_cancelled: i64,
+    /// Units returned.
+    pub quantity_returned: i64,
+    /// What the buyer paid for the line.
+    pub total: i64,
+    /// A free gift.
+    pub is_gift: bool,
+    /// Tax-free goods.
+    pub is_tax_free: bool,
+}
+
+/// The lines of these orders, in order and line order (one query per 500 orders).
+pub async fn export_lines(db: &Db, order_ids: &[i64]) -> DbResult<Vec<ExportLineRow>> {
+    let mut out = Vec::with_capacity(order_ids.len());
+    for chunk in order_ids.chunks(500) {
+        let mut sql = crate::SqlBuilder::new(
+            "SELECT order_id, product_name, option_label, sku_code, unit_price, quantity,
+                 quantity_cancelled, quantity_returned, total, is_gift, is_tax_free
+             FROM order_lines WHERE order_id IN (",
+        );
+        sql.bind_int_list(chunk).push(") ORDER BY order_id, id");
+        out.extend(
+            read_dynamic!(db, ExportLineRow, &sql, fetch_all).context("loading lines to export")?,
+        );
+    }
+    Ok(out)
+}
+
+/// The tax-free part of an order's total (면세).
+pub async fn tax_free_amount(db: &Db, order_id: i64) -> DbResult<i64> {
+    read_scalar!(
+        db,
+        i64,
+        "SELECT tax_free_amount FROM orders WHERE id = $1",
+        order_id
+    )
+    .context("reading the tax-free amount")
 }
 
 /// Counts orders in a status.

@@ -75,7 +75,8 @@ async fn signup_page(
                 agree_marketing => checked(&form.agree_marketing) },
             errors => errors,
             terms_url => cms_url(state, "terms").await,
-            privacy_url => cms_url(state, "privacy").await,
+            // Generated from the shop's configuration: always there.
+            privacy_url => "/pages/privacy",
             next => form.next.as_deref().unwrap_or(""),
         },
     )

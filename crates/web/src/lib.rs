@@ -20,6 +20,7 @@ mod order_views;
 mod orders;
 mod page_cache;
 mod posts;
+mod privacy;
 mod router;
 mod seo;
 mod server;

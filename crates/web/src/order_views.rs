@@ -73,6 +73,9 @@ fn problem_text(state: &AppState, req: &Req, p: &CartProblem) -> String {
         CartProblem::QuantityReduced { to } => {
             t(state, req, "cart.problem.quantity_reduced").replace("{count}", &to.to_string())
         }
+        CartProblem::OverOrderLimit { max, to } => t(state, req, "cart.problem.over_limit")
+            .replace("{max}", &max.to_string())
+            .replace("{count}", &to.to_string()),
     }
 }
 

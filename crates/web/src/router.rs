@@ -7,7 +7,7 @@ use crate::i18n::Messages;
 use crate::session::DbSessionStore;
 use crate::{
     account, admin, cart_pages, checkout, claims, errors, inquiries, limits, media, ops, orders,
-    page_cache, posts, seo, shop,
+    page_cache, posts, privacy, seo, shop,
 };
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -136,6 +136,7 @@ impl AppState {
             "orders/claim.html",
             "shop/posts.html",
             "shop/post.html",
+            "shop/privacy.html",
         ] {
             env.get_template(name)
                 .map_err(|e| format!("template {name}: {e}"))?;
@@ -178,6 +179,8 @@ pub fn router(state: AppState) -> Router {
         AuthManagerLayerBuilder::new(MemberBackend::new(state.app.clone()), sessions).build();
     let pages = Router::new()
         .merge(cached_pages)
+        .route("/pages/privacy", get(privacy::show_policy))
+        .route("/pages/privacy/versions/{id}", get(privacy::show_version))
         .route("/search", get(shop::search_products))
         .route("/notices", get(posts::list))
         .route("/notices/{id}", get(posts::show))

@@ -286,6 +286,9 @@ pub async fn show_product(
             breadcrumb => val(breadcrumb),
             related_products => val(ProductCardView::list(&detail.related, &media)),
             questions_url => format!("{}/questions", product_path(&detail.summary.slug)),
+            notice => detail.notice.iter().map(|(label, value)| context! { label => *label, value => value }).collect::<Vec<_>>(),
+            trade_terms => val(state.app.trade_terms()),
+            max_per_order => detail.max_per_order,
         },
     )
     .await

@@ -454,3 +454,26 @@ pub async fn remove_image(tx: &mut Tx, product: ProductId, image: i64) -> DbResu
     .context("removing product image")
     .map(|n| n == 1)
 }
+
+/// Products without a 상품정보제공고시 category: (id, category id, brand).
+pub async fn without_notice(db: &Db) -> DbResult<Vec<(i64, i64, Option<String>)>> {
+    read_all!(
+        db,
+        (i64, i64, Option<String>),
+        "SELECT id, category_id, brand FROM products WHERE notice_category IS NULL ORDER BY id"
+    )
+    .context("listing products without a notice")
+}
+
+/// Sets a product's 상품정보제공고시 (category code and facts as a JSON object).
+pub async fn set_notice(tx: &mut Tx, id: i64, category: &str, facts_json: &str) -> DbResult<()> {
+    tx_execute!(
+        tx,
+        "UPDATE products SET notice_category = $2, notice_json = $3 WHERE id = $1",
+        id,
+        category,
+        facts_json
+    )
+    .context("saving a product notice")
+    .map(|_| ())
+}

@@ -97,6 +97,14 @@ pub struct ProductRow {
     pub created_at: DateTime<Utc>,
     /// Last change.
     pub updated_at: DateTime<Utc>,
+    /// 상품정보제공고시 category code (`core::product_notice`).
+    pub notice_category: Option<String>,
+    /// The notice's facts, a JSON object of field key → text.
+    pub notice_json: String,
+    /// Tax-free goods (면세).
+    pub is_tax_free: bool,
+    /// Most units one order may hold.
+    pub max_per_order: Option<i64>,
 }
 
 impl ProductRow {
@@ -487,7 +495,8 @@ pub async fn find_by_slug(db: &Db, slug: &str) -> DbResult<Option<ProductRow>> {
         db,
         ProductRow,
         "SELECT id, category_id, slug, name, brand, summary, description_html, price, sale_price,
-         display_state, is_featured, popularity, created_at, updated_at FROM products WHERE slug = $1",
+         display_state, is_featured, popularity, created_at, updated_at, notice_category,
+         notice_json, is_tax_free, max_per_order FROM products WHERE slug = $1",
         slug
     )
     .context("loading product by slug")
@@ -499,7 +508,8 @@ pub async fn find_by_id(db: &Db, id: ProductId) -> DbResult<Option<ProductRow>> 
         db,
         ProductRow,
         "SELECT id, category_id, slug, name, brand, summary, description_html, price, sale_price,
-         display_state, is_featured, popularity, created_at, updated_at FROM products WHERE id = $1",
+         display_state, is_featured, popularity, created_at, updated_at, notice_category,
+         notice_json, is_tax_free, max_per_order FROM products WHERE id = $1",
         id.get()
     )
     .context("loading product by id")
@@ -603,7 +613,8 @@ pub async fn admin_list(
         db,
         ProductRow,
         "SELECT id, category_id, slug, name, brand, summary, description_html, price, sale_price,
-         display_state, is_featured, popularity, created_at, updated_at FROM products
+         display_state, is_featured, popularity, created_at, updated_at, notice_category,
+         notice_json, is_tax_free, max_per_order FROM products
          WHERE name LIKE $1 ESCAPE '\\' OR slug LIKE $1 ESCAPE '\\'
          ORDER BY id DESC LIMIT $2 OFFSET $3",
         &pattern,
@@ -640,6 +651,16 @@ pub struct ProductDetails<'a> {
     pub is_featured: bool,
     /// Recomputed search keys.
     pub search: &'a SearchKeys,
+    /// Category (moving the product).
+    pub category_id: i64,
+    /// Brand (empty: none).
+    pub brand: &'a str,
+    /// 상품정보제공고시 category and facts (JSON object).
+    pub notice: (Option<&'a str>, &'a str),
+    /// Tax-free goods.
+    pub is_tax_free: bool,
+    /// Most units per order.
+    pub max_per_order: Option<i64>,
 }
 
 /// Saves a product's details; false when there is no such product.
@@ -654,7 +675,8 @@ pub async fn update_details(
         "UPDATE products SET name = $2, summary = $3, description_html = $4, price = $5, sale_price = $6,
              effective_price = $7, display_state = $8, is_featured = $9, search_name = $10,
              search_text = $11, search_initials = $12, updated_at = $13, planned_sale_price = $14,
-             sale_starts_at = $15, sale_ends_at = $16
+             sale_starts_at = $15, sale_ends_at = $16, category_id = $17, brand = $18,
+             notice_category = $19, notice_json = $20, is_tax_free = $21, max_per_order = $22
          WHERE id = $1",
         id.get(),
         d.name,
@@ -671,7 +693,13 @@ pub async fn update_details(
         now,
         d.sale_plan.map(|p| p.price.get()),
         d.sale_plan.and_then(|p| p.starts_at),
-        d.sale_plan.and_then(|p| p.ends_at)
+        d.sale_plan.and_then(|p| p.ends_at),
+        d.category_id,
+        Some(d.brand).filter(|b| !b.is_empty()),
+        d.notice.0,
+        d.notice.1,
+        d.is_tax_free,
+        d.max_per_order
     )
     .context("updating product details")
     .map(|n| n == 1)

@@ -58,6 +58,7 @@ fn new_order<'a>(number: &'a str, token: &'a str, member: Option<i64>) -> NewOrd
         grade_code: None,
         deposit_deadline: None,
         channel: "pc",
+        tax_free_amount: 0,
     }
 }
 
@@ -518,6 +519,7 @@ async fn claims_are_filed_counted_and_move_once(backend: Backend) {
             total: 10_000,
             is_gift: false,
             gift_rule_id: None,
+            is_tax_free: false,
         },
     )
     .await

@@ -291,6 +291,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/admin/logout", post(login::logout))
         .route("/admin/orders", get(orders::list))
         .route("/admin/orders.xlsx", get(orders::export))
+        .route("/admin/orders.csv", get(orders::export))
         .route(
             "/admin/orders/waybills",
             get(orders::waybills).post(orders::preview_waybills),

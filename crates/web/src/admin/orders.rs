@@ -93,6 +93,7 @@ pub async fn list(
         filter => context! { status => status, method => method, channel => &query.channel, from => &q.from, to => &q.to, q => &q.q },
         channels => jangteo_core::order::CHANNELS.iter().map(|c| context! { code => *c, label => t(&state, &req, &format!("admin.channel.{c}")) }).collect::<Vec<_>>(),
         export_url => format!("/admin/orders.xlsx?{params}"),
+        export_csv_url => format!("/admin/orders.csv?{params}"),
         can_export => admin.actor.sees_order_personal_data(),
         can_write => admin.actor.can(Area::Orders, Access::Write),
         statuses => OrderStatus::ALL.iter().map(|s| context! { code => s.as_str(), label => status_label(&state, &req, s.as_str()) }).collect::<Vec<_>>(),
@@ -429,25 +430,35 @@ fn order_query(q: &OrdersQuery) -> OrderQuery {
     }
 }
 
-/// GET /admin/orders.xlsx?…: the filtered orders as a workbook.
+/// GET /admin/orders.xlsx?… and /admin/orders.csv?…: the filtered orders, one row per line.
 pub async fn export(
     State(state): State<AppState>,
     admin: Admin,
+    uri: axum::http::Uri,
     Query(q): Query<OrdersQuery>,
 ) -> Result<Response, WebError> {
+    use jangteo_app::order_export::SheetFormat;
+    let csv = uri.path().ends_with(".csv");
+    let format = if csv {
+        SheetFormat::Csv
+    } else {
+        SheetFormat::Xlsx
+    };
     let bytes = state
         .app
-        .export_orders_xlsx(&admin.actor, &order_query(&q))
+        .export_orders(&admin.actor, &order_query(&q), format)
         .await?;
     let name = format!(
-        "orders-{}.xlsx",
-        jangteo_core::time::business_date(chrono::Utc::now()).format("%Y%m%d")
+        "orders-{}.{}",
+        jangteo_core::time::business_date(chrono::Utc::now()).format("%Y%m%d"),
+        if csv { "csv" } else { "xlsx" }
     );
-    Ok(crate::forms::download(
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        &name,
-        bytes,
-    ))
+    let mime = if csv {
+        "text/csv; charset=utf-8"
+    } else {
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    };
+    Ok(crate::forms::download(mime, &name, bytes))
 }
 
 fn waybill_results(

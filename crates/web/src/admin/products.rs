@@ -108,8 +108,27 @@ async fn editor(
             delete_url => format!("/admin/products/{id}/images/{}/delete", img.id),
         }).collect::<Vec<_>>(),
         max_images => MAX_IMAGES,
+        categories => category_choices(state, admin).await?,
+        notice_categories => crate::views::val(jangteo_core::product_notice::CATEGORIES),
     })
     .await
+}
+
+/// Every category as "상의 › 티셔츠" for the editor's category select.
+async fn category_choices(state: &AppState, admin: &Admin) -> Result<Vec<Value>, WebError> {
+    let rows = state.app.admin_categories(&admin.actor).await?;
+    let tree = state.app.category_tree().await?;
+    Ok(rows
+        .iter()
+        .map(|c| {
+            let path: Vec<&str> = tree
+                .path(jangteo_core::ids::CategoryId(c.id))
+                .iter()
+                .map(|n| n.name.as_str())
+                .collect();
+            context! { id => c.id.to_string(), label => path.join(" › ") }
+        })
+        .collect())
 }
 
 /// The editor's fields as stored.
@@ -124,6 +143,10 @@ fn stored_fields(
         sale_starts => sale.sale_starts_at.map(format_kst_input).unwrap_or_default(),
         sale_ends => sale.sale_ends_at.map(format_kst_input).unwrap_or_default(),
         state => &p.display_state, featured => p.is_featured,
+        category_id => p.category_id.to_string(), brand => p.brand.clone().unwrap_or_default(),
+        tax_free => p.is_tax_free, max_per_order => p.max_per_order.map(|n| n.to_string()).unwrap_or_default(),
+        notice_category => p.notice_category.clone().unwrap_or_default(),
+        notice => jangteo_app::product_facts::notice_values(p),
     }
 }
 
@@ -158,6 +181,32 @@ pub struct ProductFields {
     #[serde(default)]
     state: String,
     featured: Option<String>,
+    #[serde(default)]
+    category_id: String,
+    #[serde(default)]
+    brand: String,
+    tax_free: Option<String>,
+    #[serde(default)]
+    max_per_order: String,
+    #[serde(default)]
+    notice_category: String,
+    /// `notice__{category}__{field}` inputs of every category (only the chosen one counts).
+    #[serde(flatten)]
+    rest: std::collections::BTreeMap<String, String>,
+}
+
+impl ProductFields {
+    /// The chosen notice category's facts by field key.
+    fn notice(&self) -> std::collections::BTreeMap<String, String> {
+        let prefix = format!("notice__{}__", self.notice_category);
+        self.rest
+            .iter()
+            .filter_map(|(k, v)| {
+                k.strip_prefix(&prefix)
+                    .map(|key| (key.to_owned(), v.clone()))
+            })
+            .collect()
+    }
 }
 
 /// POST /admin/products/{id}
@@ -179,6 +228,12 @@ pub async fn update(
         sale_ends: f.sale_ends.clone(),
         state: f.state.clone(),
         featured: checked(&f.featured),
+        category_id: f.category_id.clone(),
+        brand: f.brand.clone(),
+        tax_free: checked(&f.tax_free),
+        max_per_order: f.max_per_order.clone(),
+        notice_category: f.notice_category.clone(),
+        notice: f.notice(),
     };
     match state.app.save_product(&admin.actor, id, &edit).await {
         Ok(()) => {
@@ -189,6 +244,9 @@ pub async fn update(
                     name => &f.name, summary => &f.summary, description_html => state.app.clean_html(&f.body_html),
                     price => &f.price, sale_price => &f.sale_price, sale_starts => &f.sale_starts,
                     sale_ends => &f.sale_ends, state => &f.state, featured => edit.featured,
+                    category_id => &f.category_id, brand => &f.brand, tax_free => edit.tax_free,
+                    max_per_order => &f.max_per_order, notice_category => &f.notice_category,
+                    notice => &edit.notice,
                 }), errors, None)).await,
     }
 }

@@ -228,7 +228,8 @@
     var plus = wrap.querySelector('[data-qty-step="1"]');
     if (!input) return null;
 
-    var HARD_MAX = 99;
+    // The owner's per-order limit (when set) caps every option's stock too.
+    var HARD_MAX = Math.min(99, parseInt(input.getAttribute("data-max-per-order"), 10) || 99);
     var initialMax = parseInt(input.getAttribute("max"), 10) || HARD_MAX;
     var initiallyDisabled = input.disabled;
 

@@ -28,34 +28,39 @@ async fn staff_edit_products_and_the_shop_follows(backend: Backend) {
     assert_eq!(list.status, 200);
     assert!(list.body.contains(&format!("/admin/products/{id}")));
     let path = format!("/admin/products/{id}");
-    let form =
-        |name: &'static str, price: &'static str, sale: &'static str, state: &'static str| {
-            vec![
-                ("name", name),
-                ("summary", "여름용"),
-                ("price", price),
-                ("sale_price", sale),
-                ("state", state),
-                ("featured", "true"),
-                (
-                    "body_html",
-                    "<h2>소재</h2><p onclick=\"x()\">면 100%</p><script>alert(1)</script>",
-                ),
-            ]
-        };
+    let facts = crate::shown_product_fields(&t, id).await;
+    let form = |name: &str, price: &str, sale: &str, state: &str| {
+        let mut fields: Vec<(String, String)> = [
+            ("name", name),
+            ("summary", "여름용"),
+            ("price", price),
+            ("sale_price", sale),
+            ("state", state),
+            ("featured", "true"),
+            (
+                "body_html",
+                "<h2>소재</h2><p onclick=\"x()\">면 100%</p><script>alert(1)</script>",
+            ),
+        ]
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+        fields.extend(facts.iter().cloned());
+        fields
+    };
     let not_lower = marketer
-        .post(&path, &form("린넨 셔츠", "20000", "25000", "on_sale"))
+        .post_pairs(&path, &form("린넨 셔츠", "20000", "25000", "on_sale"))
         .await;
     assert_eq!(not_lower.status, 422);
     assert!(not_lower.body.contains("할인가는 정가보다 낮아야 합니다"));
     assert_eq!(
-        cs.post(&path, &form("린넨 셔츠", "20000", "15000", "on_sale"))
+        cs.post_pairs(&path, &form("린넨 셔츠", "20000", "15000", "on_sale"))
             .await
             .status,
         403
     );
     let saved = marketer
-        .post(&path, &form("린넨 셔츠", "20,000", "15000", "on_sale"))
+        .post_pairs(&path, &form("린넨 셔츠", "20,000", "15000", "on_sale"))
         .await;
     assert_eq!(saved.status, 303, "{}", saved.body);
 
@@ -74,7 +79,7 @@ async fn staff_edit_products_and_the_shop_follows(backend: Backend) {
     );
 
     let hidden = marketer
-        .post(&path, &form("린넨 셔츠", "20000", "", "hidden"))
+        .post_pairs(&path, &form("린넨 셔츠", "20000", "", "hidden"))
         .await;
     assert_eq!(hidden.status, 303);
     assert_eq!(visitor.get("/products/tshirt").await.status, 404);

@@ -282,6 +282,27 @@ async fn waybills_in_bulk_and_orders_out_to_excel(backend: Backend) {
     assert!(xlsx.bytes().await.unwrap().starts_with(b"PK"));
     let export = &audited(&t, "order.export", "").await[0];
     assert!(export.after_data.as_deref().unwrap().contains("\"rows\":2"));
+    // The same as CSV with a BOM: one row per line, Korean labels, SKU code, units left.
+    let csv = jangteo_testkit::server::client()
+        .get(t.url("/admin/orders.csv?status=paid"))
+        .header("cookie", warehouse.admin_cookie().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(csv.status(), 200);
+    let body = csv.bytes().await.unwrap();
+    assert!(body.starts_with(b"\xEF\xBB\xBF"), "BOM for Excel");
+    let text = String::from_utf8(body[3..].to_vec()).unwrap();
+    let mut rows = text.lines();
+    let header = rows.next().unwrap();
+    for column in ["주문번호", "옵션", "SKU 코드", "취소 수량", "반품 수량", "남은 수량"] {
+        assert!(header.contains(column), "{column}");
+    }
+    let data: Vec<&str> = rows.collect();
+    assert!(data.len() >= 2, "{text}");
+    assert!(data.iter().all(|r| r.contains("결제완료")), "{text}");
+    assert!(!text.contains(",paid,"), "no raw status codes");
+    assert!(data.iter().any(|r| r.contains("TSHIRT")), "{text}");
     let (marketer, _) = staff_session(&t, "mkt@example.com", "marketing").await;
     assert_eq!(marketer.get("/admin/orders.xlsx").await.status, 403);
 }

@@ -244,17 +244,20 @@ async fn staff_create_products_and_shape_their_options(backend: Backend) {
     );
 
     // Shown in the shop once on sale: the options and the extra price.
-    marketer
-        .post(
-            &format!("/admin/products/{id}"),
-            &[
-                ("name", "울 니트"),
-                ("price", "37700"),
-                ("state", "on_sale"),
-                ("body_html", "<p>따뜻</p>"),
-            ],
-        )
+    let mut shown: Vec<(String, String)> = [
+        ("name", "울 니트"),
+        ("price", "37700"),
+        ("state", "on_sale"),
+        ("body_html", "<p>따뜻</p>"),
+    ]
+    .iter()
+    .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+    .collect();
+    shown.extend(crate::shown_product_fields(&t, id).await);
+    let saved = marketer
+        .post_pairs(&format!("/admin/products/{id}"), &shown)
         .await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
     let page = visitor.get("/products/wool-knit").await;
     assert_eq!(page.status, 200);
     assert!(page.body.contains("네이비") && page.body.contains("블랙"));
@@ -407,15 +410,18 @@ async fn timed_sales_start_and_end_by_themselves(backend: Backend) {
     let start = Utc::now() + Duration::hours(2);
     let end = start + Duration::days(3);
     let (start_typed, end_typed) = (format_kst_input(start), format_kst_input(end));
+    let facts = crate::shown_product_fields(&t, id).await;
     let form = |s: &str, e: &str, sale: &str| {
-        vec![
+        let mut fields = vec![
             ("name".to_owned(), "청바지".to_owned()),
             ("price".to_owned(), "50000".to_owned()),
             ("sale_price".to_owned(), sale.to_owned()),
             ("sale_starts".to_owned(), s.to_owned()),
             ("sale_ends".to_owned(), e.to_owned()),
             ("state".to_owned(), "on_sale".to_owned()),
-        ]
+        ];
+        fields.extend(facts.iter().cloned());
+        fields
     };
 
     let backwards = marketer

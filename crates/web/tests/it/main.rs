@@ -12,6 +12,7 @@ mod admin_stock;
 mod browser;
 mod browser_admin;
 mod browser_checkout;
+mod browser_legal;
 mod cache;
 mod checkout;
 mod claims;
@@ -20,6 +21,7 @@ mod limits;
 mod media;
 mod open_for_business;
 mod pages;
+mod product_facts;
 mod seo;
 mod staff;
 
@@ -46,6 +48,28 @@ pub async fn fixture_app(backend: Backend) -> Option<(TestApp, fixtures::Catalog
     tx.commit().await.unwrap();
     t.app.invalidate_catalog();
     Some((t, catalog))
+}
+
+/// What the product editor needs beside name and price to show product `id`: its category kept
+/// and a complete 상품정보제공고시 (기타 재화).
+pub async fn shown_product_fields(t: &TestApp, id: i64) -> Vec<(String, String)> {
+    let row =
+        jangteo_db::catalog::products::find_by_id(&t.app.db, jangteo_core::ids::ProductId(id))
+            .await
+            .unwrap()
+            .unwrap();
+    let mut fields = vec![
+        ("category_id".to_owned(), row.category_id.to_string()),
+        ("notice_category".to_owned(), "other".to_owned()),
+    ];
+    let other = jangteo_core::product_notice::category("other").unwrap();
+    for field in other.fields {
+        fields.push((
+            format!("notice__other__{}", field.key),
+            "상세페이지 참조".to_owned(),
+        ));
+    }
+    fields
 }
 
 /// The value of `attr` in the first tag that contains `marker` (a crude but dependency-free probe).

@@ -326,7 +326,64 @@ async fn sign_up_asks_for_14_and_guests_consent_to_their_data(backend: Backend) 
     );
 }
 
+async fn the_privacy_policy_follows_the_shop_and_keeps_versions(backend: Backend) {
+    let Some((t, _)) = shop(backend).await else {
+        return;
+    };
+    let (status, first) = t.get("/pages/privacy").await;
+    assert_eq!(status, 200);
+    for said in [
+        "개인정보 보호법",
+        "이메일, 비밀번호(암호화 저장), 이름, 휴대폰 번호",
+        "5년 (전자상거래법)",
+        "3개월 (통신비밀보호법)",
+        "테스트 결제",
+        "365일 동안 로그인하지 않은",
+        "개인정보 보호책임자",
+    ] {
+        assert!(first.contains(said), "{said}");
+    }
+    assert!(
+        !first.contains("privacy-versions-title"),
+        "one version so far"
+    );
+    let (_, again) = t.get("/pages/privacy").await;
+    assert!(
+        !again.contains("privacy-versions-title"),
+        "unchanged: no new version"
+    );
+
+    // The owner adds text (the content page `privacy`): a new dated version, the old one kept.
+    let mut tx = t.app.db.begin().await.unwrap();
+    jangteo_db::content::upsert_page(
+        &mut tx,
+        "privacy",
+        "개인정보처리방침",
+        "<p>사은품 추첨 응모자 정보는 추첨 후 파기합니다.</p>",
+        Utc::now(),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    t.app.invalidate_catalog();
+    let (_, changed) = t.get("/pages/privacy").await;
+    assert!(changed.contains("사은품 추첨 응모자 정보는 추첨 후 파기합니다"));
+    assert!(changed.contains("privacy-versions-title"));
+    let old = changed
+        .split("href=\"/pages/privacy/versions/")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .expect("a link to the earlier version")
+        .to_owned();
+    let (status, earlier) = t.get(&format!("/pages/privacy/versions/{old}")).await;
+    assert_eq!(status, 200);
+    assert!(earlier.contains("지난 버전입니다"));
+    assert!(!earlier.contains("사은품 추첨"), "the old text as it was");
+    assert_eq!(t.get("/pages/privacy/versions/999999").await.0, 404);
+}
+
 on_both_backends!(
+    the_privacy_policy_follows_the_shop_and_keeps_versions,
     sign_up_asks_for_14_and_guests_consent_to_their_data,
     serve_hides_demo_aids_and_announces_test_payments,
     demo_mode_keeps_its_outbox,
