@@ -3,6 +3,8 @@
 //! window's approve → the success return. Prints one JSON line with the counts and timings.
 //!
 //! Usage: checkout-load BASE_URL SKU_ID SHOPPERS SECONDS [MAX_ORDERS_PER_SHOPPER]
+//! With `CHECKOUT_GUEST=1` the shoppers order as guests (an order password each time: the
+//! Argon2 cost every guest order pays) instead of signing up first.
 //! Traffic goes only to BASE_URL (127.0.0.1 in bench/checkout.sh).
 
 use std::sync::Arc;
@@ -13,6 +15,7 @@ struct Shopper {
     base: String,
     client: reqwest::Client,
     cookie: Option<String>,
+    guest: bool,
 }
 
 struct Reply {
@@ -87,13 +90,19 @@ async fn buy(s: &mut Shopper, sku: &str) -> Result<bool, String> {
     if added.location != "/cart" {
         return Ok(false);
     }
-    let page = s.get("/checkout").await?;
+    let page = s
+        .get(if s.guest {
+            "/checkout?guest=1"
+        } else {
+            "/checkout"
+        })
+        .await?;
     if page.status != 200 {
         return Ok(false);
     }
     let token = input(&page.body, "checkout_token");
     let total = input(&page.body, "expected_total");
-    let form = [
+    let mut form = vec![
         ("checkout_token", token.as_str()),
         ("expected_total", total.as_str()),
         ("agree", "true"),
@@ -108,6 +117,10 @@ async fn buy(s: &mut Shopper, sku: &str) -> Result<bool, String> {
         ("address2", "1층"),
         ("payment_method", "card"),
     ];
+    if s.guest {
+        form.push(("guest_password", "guest1234"));
+        form.push(("guest_password_confirm", "guest1234"));
+    }
     let placed = s.post("/checkout", &form).await?;
     if placed.location == "/cart" {
         // Sold out: empty the cart line so the next attempt starts clean.
@@ -147,14 +160,20 @@ async fn main() {
     let sold_out = Arc::new(AtomicU64::new(0));
     let errors = Arc::new(AtomicU64::new(0));
     let latencies = Arc::new(std::sync::Mutex::new(Vec::<f64>::new()));
-    // Every shopper signs up first (argon2 once), outside the measured window.
+    let guest = std::env::var("CHECKOUT_GUEST").is_ok_and(|v| v == "1");
+    // Every shopper signs up first (argon2 once), outside the measured window; guests do not.
     let mut ready = Vec::new();
     for i in 0..shoppers {
         let mut s = Shopper {
             base: base.trim_end_matches('/').to_owned(),
             client: client.clone(),
             cookie: None,
+            guest,
         };
+        if guest {
+            ready.push(s);
+            continue;
+        }
         let email = format!("load{}-{i}@example.com", std::process::id());
         let r = s
             .post(
@@ -165,6 +184,7 @@ async fn main() {
                     ("password_confirm", "loadtest123"),
                     ("name", "부하"),
                     ("mobile", "010-1234-5678"),
+                    ("confirm_age", "true"),
                     ("agree_terms", "true"),
                     ("agree_privacy", "true"),
                 ],

@@ -51,6 +51,8 @@ pub struct ProductEdit {
     pub notice_category: String,
     /// The notice's facts by field key.
     pub notice: std::collections::BTreeMap<String, String>,
+    /// Shipping profile id as chosen (empty: the shop's default).
+    pub shipping_profile: String,
 }
 
 /// A sale period as typed (Korean time); each bound optional, the end after the start.
@@ -151,7 +153,12 @@ impl App {
             errors.add("sale_price", "sale_period_without_price");
         }
         let tree = self.category_tree().await?;
-        let facts = parse_facts(&mut errors, edit, &tree, state);
+        let profiles: Vec<i64> = jangteo_db::shipping::profiles(&self.db)
+            .await?
+            .iter()
+            .map(|p| p.id)
+            .collect();
+        let facts = parse_facts(&mut errors, edit, &tree, &profiles, state);
         errors.finish()?;
         let (Some(name), Some(price), Some(state), Some(facts)) = (name, price, state, facts)
         else {
@@ -193,6 +200,7 @@ impl App {
                 notice: (facts.notice_category.as_deref(), &facts.notice_json()),
                 is_tax_free: facts.tax_free,
                 max_per_order: facts.max_per_order,
+                shipping_profile_id: facts.shipping_profile,
             },
             now,
         )
@@ -207,6 +215,7 @@ impl App {
                         "category_id": before.category_id, "brand": before.brand,
                         "notice_category": before.notice_category, "notice": before.notice_json,
                         "tax_free": before.is_tax_free, "max_per_order": before.max_per_order,
+                        "shipping_profile": before.shipping_profile_id,
                     })
                     .to_string(),
                 ),
@@ -218,6 +227,7 @@ impl App {
                         "category_id": facts.category_id, "brand": facts.brand,
                         "notice_category": facts.notice_category, "notice": facts.notice,
                         "tax_free": facts.tax_free, "max_per_order": facts.max_per_order,
+                        "shipping_profile": facts.shipping_profile,
                     })
                     .to_string(),
                 ),

@@ -97,10 +97,8 @@ pub struct CartLineView {
     pub stock: i64,
     /// Most units that can be ordered.
     pub max_quantity: i64,
-    /// `standard`, `free` or `separate`.
-    pub shipping_policy: String,
-    /// Fee of a separate parcel.
-    pub shipping_fee: i64,
+    /// Shipping profile (`None`: the default).
+    pub shipping_profile_id: Option<i64>,
     /// What changed.
     pub problems: Vec<CartProblem>,
     /// Whether the line is ordered at checkout.
@@ -307,8 +305,7 @@ impl App {
                     line_total: 0,
                     stock: 0,
                     max_quantity: 1,
-                    shipping_policy: "standard".into(),
-                    shipping_fee: 0,
+                    shipping_profile_id: None,
                     problems: vec![CartProblem::Unavailable],
                     orderable: false,
                     is_tax_free: false,
@@ -356,8 +353,7 @@ impl App {
                 line_total: unit * order_quantity,
                 stock: s.stock,
                 max_quantity: s.stock.clamp(1, MAX_LINE_QUANTITY),
-                shipping_policy: s.shipping_policy.clone(),
-                shipping_fee: s.shipping_fee,
+                shipping_profile_id: s.shipping_profile_id,
                 problems,
                 orderable,
                 is_tax_free: s.is_tax_free,

@@ -311,6 +311,8 @@ pub struct ProductDetail {
     pub notice: Vec<(&'static str, String)>,
     /// Most units one order may hold.
     pub max_per_order: Option<i64>,
+    /// How the product ships (its shipping profile's rule).
+    pub shipping_rule: jangteo_core::pricing::ShippingRule,
 }
 
 impl App {
@@ -522,6 +524,11 @@ impl App {
             category_path: tree.path(category_id).into_iter().cloned().collect(),
             notice: notice_rows(&row),
             max_per_order: row.max_per_order,
+            shipping_rule: self
+                .shipping_policy()
+                .await?
+                .rule_of(row.shipping_profile_id)
+                .1,
             images: images
                 .into_iter()
                 .map(|i| ProductImage {

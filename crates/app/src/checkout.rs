@@ -9,7 +9,7 @@ use jangteo_core::Won;
 use jangteo_core::ids::{CategoryId, ProductId, SkuId};
 use jangteo_core::pricing::{
     self, Breakdown, Coupon, CouponScope, CouponValue, GiftCondition, GiftRule, GradeBenefits,
-    LineShipping, PointsPolicy, PricingInput, PricingLine, Rate, RemoteArea, ShippingPolicy,
+    PointsPolicy, PricingInput, PricingLine, Rate,
 };
 use jangteo_db::members::{GradeRow, MemberRow};
 use jangteo_db::promotions::{self, CouponRow};
@@ -92,27 +92,6 @@ pub(crate) fn coupon_for_pricing(c: &CouponRow, uses: i64) -> Coupon {
 }
 
 impl App {
-    /// The shop's shipping policy.
-    pub fn shipping_policy(&self) -> ShippingPolicy {
-        let shop = &self.config.shop;
-        ShippingPolicy {
-            base_fee: Won(shop.shipping_fee),
-            free_threshold: (shop.free_shipping_threshold > 0)
-                .then_some(Won(shop.free_shipping_threshold)),
-            remote_areas: self
-                .config
-                .checkout
-                .remote_areas
-                .iter()
-                .map(|a| RemoteArea {
-                    from: a.from,
-                    to: a.to,
-                    surcharge: Won(a.surcharge),
-                })
-                .collect(),
-        }
-    }
-
     /// The shop's points rules.
     pub fn points_policy(&self) -> PointsPolicy {
         let c = &self.config.checkout;
@@ -206,11 +185,7 @@ impl App {
                     .collect(),
                 unit_price: Won(v.unit_price),
                 quantity: u32::try_from(v.order_quantity).unwrap_or(u32::MAX),
-                shipping: match v.shipping_policy.as_str() {
-                    "free" => LineShipping::Free,
-                    "separate" => LineShipping::Separate(Won(v.shipping_fee)),
-                    _ => LineShipping::Standard,
-                },
+                shipping_profile: v.shipping_profile_id,
                 tax_free: v.is_tax_free,
             })
             .collect();
@@ -231,7 +206,7 @@ impl App {
                 })
             })
             .collect();
-        let shipping = self.shipping_policy();
+        let shipping = self.shipping_policy().await?;
         let points_balance = member.map_or(0, |m| m.points_balance);
         let breakdown = if pricing_lines.is_empty() {
             None

@@ -35,7 +35,6 @@ pub struct WaybillResult {
     pub error: Option<&'static str>,
 }
 
-
 fn cell_text(cell: &calamine::Data) -> String {
     match cell {
         calamine::Data::Int(i) => i.to_string(),

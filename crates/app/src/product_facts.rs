@@ -27,6 +27,8 @@ pub(crate) struct ProductFacts {
     pub tax_free: bool,
     /// Most units per order.
     pub max_per_order: Option<i64>,
+    /// Shipping profile (`None`: the default).
+    pub shipping_profile: Option<i64>,
 }
 
 impl ProductFacts {
@@ -47,8 +49,21 @@ pub(crate) fn parse_facts(
     errors: &mut FieldErrors,
     edit: &ProductEdit,
     tree: &CategoryTree,
+    profiles: &[i64],
     state: Option<DisplayState>,
 ) -> Option<ProductFacts> {
+    let shipping_profile = match edit.shipping_profile.trim() {
+        "" => Ok(None),
+        raw => raw
+            .parse::<i64>()
+            .ok()
+            .filter(|id| profiles.contains(id))
+            .map(Some)
+            .ok_or(()),
+    };
+    if shipping_profile.is_err() {
+        errors.add("shipping_profile", "required");
+    }
     let category_id = edit
         .category_id
         .trim()
@@ -102,7 +117,22 @@ pub(crate) fn parse_facts(
         notice,
         tax_free: edit.tax_free,
         max_per_order: max_per_order.ok()?,
+        shipping_profile: shipping_profile.ok()?,
     })
+}
+
+/// A shipping rule in words ("50,000원 이상 무료, 그 밖에는 3,000원").
+pub fn shipping_fee_text(rule: jangteo_core::pricing::ShippingRule) -> String {
+    use jangteo_core::pricing::ShippingRule;
+    let won = |w: jangteo_core::Won| format!("{}원", jangteo_core::money::group_thousands(w.get()));
+    match rule {
+        ShippingRule::Free => "무료".into(),
+        ShippingRule::Fixed { fee } => won(fee),
+        ShippingRule::FreeOver { fee, threshold } => {
+            format!("{} 이상 무료, 그 밖에는 {}", won(threshold), won(fee))
+        }
+        ShippingRule::PerQuantity { fee, units } => format!("{units}개마다 {}", won(fee)),
+    }
 }
 
 /// One row of the trade terms the product page shows under the notice.
@@ -118,7 +148,8 @@ impl App {
     /// The trade terms every product page states (고시 공통 항목: 배송, 청약철회, 반품 비용,
     /// 교환·반품·보증 조건, 피해보상·환불 지연 배상), from the settings; an owner's own wording in
     /// `shop.trade_terms` replaces the generated one.
-    pub fn trade_terms(&self) -> Vec<TradeTerm> {
+    pub async fn trade_terms(&self) -> crate::AppResult<Vec<TradeTerm>> {
+        let fee_text = shipping_fee_text(self.shipping_policy().await?.default_rule);
         let c = &self.config;
         let own = &c.shop.trade_terms;
         let won = jangteo_core::money::group_thousands;
@@ -131,15 +162,13 @@ impl App {
                 own.trim().to_owned()
             }
         };
-        vec![
+        Ok(vec![
             TradeTerm {
                 label: "배송 방법·기간",
                 text: pick(
                     &own.delivery,
                     format!(
-                        "택배. 결제 확인 후 1–3 영업일 안에 출고하며 받기까지 보통 1–2일 더 걸립니다. {}원 이상 무료배송, 그 밖에는 {}원 (제주·도서산간 추가 운임).",
-                        won(c.shop.free_shipping_threshold),
-                        won(c.shop.shipping_fee)
+                        "택배. 결제 확인 후 1–3 영업일 안에 출고하며 받기까지 보통 1–2일 더 걸립니다. 기본 배송비: {fee_text} (상품마다 다를 수 있고, 제주·도서산간은 추가 운임)."
                     ),
                 ),
             },
@@ -176,6 +205,6 @@ impl App {
                     "상품 불량에 의한 피해보상은 소비자분쟁해결기준에 따릅니다. 반품된 상품을 받은 날부터 3영업일 안에 환불하며, 늦어지면 지연 기간에 대해 연 15%의 지연배상금을 함께 지급합니다 (전자상거래법 제18조, 시행령 제21조의3).".into(),
                 ),
             },
-        ]
+        ])
     }
 }

@@ -24,15 +24,96 @@ impl Rate {
     }
 }
 
-/// How a line ships.
+/// How a shipping profile charges for its parcel (묶음배송: the lines of one profile ship
+/// together).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub enum LineShipping {
-    /// With the rest of the order under the shop's fee and free-shipping threshold.
-    Standard,
-    /// Always free (the product's own policy).
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ShippingRule {
+    /// 무료배송.
     Free,
-    /// In its own parcel with its own fee (per line).
-    Separate(Won),
+    /// 고정 배송비: one fee per parcel.
+    Fixed {
+        /// Fee.
+        fee: Won,
+    },
+    /// 조건부 무료: the fee unless the profile's items (after discounts, before points) reach
+    /// the threshold.
+    FreeOver {
+        /// Fee below the threshold.
+        fee: Won,
+        /// Items amount that ships free.
+        threshold: Won,
+    },
+    /// 수량별: one fee (and one box) per `units` units started.
+    PerQuantity {
+        /// Fee per box.
+        fee: Won,
+        /// Units one box holds (at least 1).
+        units: u32,
+    },
+}
+
+impl ShippingRule {
+    /// Stored kind.
+    pub fn kind(self) -> &'static str {
+        match self {
+            ShippingRule::Free => "free",
+            ShippingRule::Fixed { .. } => "fixed",
+            ShippingRule::FreeOver { .. } => "free_over",
+            ShippingRule::PerQuantity { .. } => "per_quantity",
+        }
+    }
+
+    /// A rule from its stored parts; `None` when the parts do not make one (a threshold or a
+    /// box size missing, a negative fee).
+    pub fn from_parts(
+        kind: &str,
+        fee: i64,
+        free_over: Option<i64>,
+        per_units: Option<i64>,
+    ) -> Option<ShippingRule> {
+        if fee < 0 {
+            return None;
+        }
+        let fee = Won(fee);
+        match kind {
+            "free" => Some(ShippingRule::Free),
+            "fixed" => Some(ShippingRule::Fixed { fee }),
+            "free_over" => free_over
+                .filter(|t| *t > 0)
+                .map(|t| ShippingRule::FreeOver {
+                    fee,
+                    threshold: Won(t),
+                }),
+            "per_quantity" => per_units
+                .and_then(|u| u32::try_from(u).ok())
+                .filter(|u| *u > 0)
+                .map(|units| ShippingRule::PerQuantity { fee, units }),
+            _ => None,
+        }
+    }
+}
+
+/// A shipping profile as pricing sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ShippingProfileRule {
+    /// Profile id.
+    pub id: i64,
+    /// How it charges.
+    pub rule: ShippingRule,
+}
+
+/// One parcel group of an order: the lines of one shipping profile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Parcel {
+    /// The profile.
+    pub profile_id: i64,
+    /// Boxes it ships in (per-quantity profiles ship several).
+    pub boxes: u32,
+    /// Its fee.
+    pub fee: Won,
+    /// How much more of this profile's items would make it free (conditional profiles only).
+    pub free_left: Option<Won>,
 }
 
 /// One cart line as priced now.
@@ -48,8 +129,8 @@ pub struct PricingLine {
     pub unit_price: Won,
     /// Units (at least 1).
     pub quantity: u32,
-    /// How it ships.
-    pub shipping: LineShipping,
+    /// Its shipping profile (`None`: the shop's default profile).
+    pub shipping_profile: Option<i64>,
     /// Tax-free goods (면세): the line's total counts toward the order's tax-free amount.
     pub tax_free: bool,
 }
@@ -139,15 +220,74 @@ pub struct RemoteArea {
     pub surcharge: Won,
 }
 
-/// The shop's shipping fee policy.
+/// The shop's shipping rules.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ShippingPolicy {
-    /// Fee for the standard parcel.
-    pub base_fee: Won,
-    /// Standard lines adding up to at least this (after discounts, before points) ship free.
-    pub free_threshold: Option<Won>,
-    /// Remote-area surcharges.
+    /// Every profile.
+    pub profiles: Vec<ShippingProfileRule>,
+    /// The profile of lines without one (and of lines naming an unknown one).
+    pub default_rule: ShippingRule,
+    /// The default profile's id.
+    pub default_profile: i64,
+    /// Remote-area surcharges, charged per box, free parcels included.
     pub remote_areas: Vec<RemoteArea>,
+}
+
+impl ShippingPolicy {
+    /// The rule of a profile (the default for none or an unknown one) and the id it counts as.
+    pub fn rule_of(&self, profile: Option<i64>) -> (i64, ShippingRule) {
+        profile
+            .and_then(|id| self.profiles.iter().find(|p| p.id == id))
+            .map_or((self.default_profile, self.default_rule), |p| {
+                (p.id, p.rule)
+            })
+    }
+}
+
+/// The parcels of an order: lines grouped by profile in order of first appearance, each group's
+/// fee by its rule over its items (after discounts) and units.
+pub fn parcels(policy: &ShippingPolicy, lines: &[PricingLine], items: &[Won]) -> Vec<Parcel> {
+    let mut groups: Vec<(i64, ShippingRule, Won, u64)> = Vec::new();
+    for (line, amount) in lines.iter().zip(items) {
+        let (id, rule) = policy.rule_of(line.shipping_profile);
+        match groups.iter_mut().find(|g| g.0 == id) {
+            Some(g) => {
+                g.2 = g.2.checked_add(*amount).unwrap_or(g.2);
+                g.3 += u64::from(line.quantity);
+            }
+            None => groups.push((id, rule, *amount, u64::from(line.quantity))),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(profile_id, rule, amount, units)| {
+            let (boxes, fee, free_left) = match rule {
+                ShippingRule::Free => (1, Won::ZERO, None),
+                ShippingRule::Fixed { fee } => (1, fee.max(Won::ZERO), None),
+                ShippingRule::FreeOver { threshold, .. } if amount >= threshold => {
+                    (1, Won::ZERO, None)
+                }
+                ShippingRule::FreeOver { fee, threshold } => {
+                    (1, fee.max(Won::ZERO), Some(threshold - amount))
+                }
+                ShippingRule::PerQuantity { fee, units: per } => {
+                    let per = u64::from(per.max(1));
+                    let boxes = u32::try_from(units.div_ceil(per)).unwrap_or(u32::MAX);
+                    (
+                        boxes,
+                        Won(fee.max(Won::ZERO).get() * i64::from(boxes)),
+                        None,
+                    )
+                }
+            };
+            Parcel {
+                profile_id,
+                boxes,
+                fee,
+                free_left,
+            }
+        })
+        .collect()
 }
 
 /// When a free gift is added.
@@ -253,9 +393,9 @@ pub struct Breakdown {
     pub grade_discount: Won,
     /// Σ coupon discounts.
     pub coupon_discount: Won,
-    /// Standard parcel fee plus separate parcels' fees.
+    /// Σ parcel fees.
     pub shipping_fee: Won,
-    /// Remote-area surcharge.
+    /// Remote-area surcharge (per box).
     pub remote_surcharge: Won,
     /// Points used.
     pub points_used: Won,
@@ -264,6 +404,8 @@ pub struct Breakdown {
     /// The tax-free part of `total`: Σ totals of tax-free lines (shipping is taxable). Gateways
     /// and receipts take it as `taxFreeAmount`.
     pub tax_free_amount: Won,
+    /// The parcels (one per shipping profile in the order).
+    pub parcels: Vec<Parcel>,
     /// Points earned when the purchase is confirmed.
     pub points_to_earn: Won,
     /// Gifts added.
@@ -415,38 +557,16 @@ pub fn price(input: &PricingInput<'_>) -> Result<Breakdown, PricingError> {
         .collect();
     let items_after_discounts = sum(after_discounts.iter().copied())?;
 
-    // Shipping: the standard parcel, separate parcels, and the remote-area surcharge.
-    let standard: Vec<Won> = input
-        .lines
-        .iter()
-        .zip(&after_discounts)
-        .filter(|(l, _)| l.shipping == LineShipping::Standard)
-        .map(|(_, a)| *a)
-        .collect();
-    let standard_fee = if standard.is_empty()
-        || input
-            .shipping
-            .free_threshold
-            .is_some_and(|t| sum(standard.iter().copied()).is_ok_and(|s| s >= t))
-    {
-        Won::ZERO
-    } else {
-        input.shipping.base_fee
-    };
-    let separate_fees = sum(input.lines.iter().filter_map(|l| match l.shipping {
-        LineShipping::Separate(fee) => Some(fee.max(Won::ZERO)),
-        _ => None,
-    }))?;
-    let shipping_fee = standard_fee
-        .checked_add(separate_fees)
+    // Shipping: one parcel group per profile, each with its fee; the remote-area surcharge per
+    // box, free parcels included (a free-shipping promise never covers the island leg).
+    let parcels = parcels(input.shipping, input.lines, &after_discounts);
+    let shipping_fee = sum(parcels.iter().map(|p| p.fee))?;
+    let boxes: i64 = parcels.iter().map(|p| i64::from(p.boxes)).sum();
+    let remote = remote_surcharge(input.shipping, input.postcode)
+        .get()
+        .checked_mul(boxes)
+        .map(Won)
         .ok_or(PricingError::Overflow)?;
-    let ships_parcels =
-        input.lines.iter().any(|l| l.shipping != LineShipping::Free) || shipping_fee > Won::ZERO;
-    let remote = if ships_parcels {
-        remote_surcharge(input.shipping, input.postcode)
-    } else {
-        Won::ZERO
-    };
 
     // Points: within the balance, the share limit and the step; only on items.
     let policy = input.points_policy;
@@ -515,6 +635,7 @@ pub fn price(input: &PricingInput<'_>) -> Result<Breakdown, PricingError> {
         .map(|(_, t)| t.total))?;
     Ok(Breakdown {
         tax_free_amount,
+        parcels,
         items_subtotal: sum(subtotals.iter().copied())?,
         grade_discount: sum(grade_discounts.iter().copied())?,
         coupon_discount: sum(coupon_discounts.iter().copied())?,

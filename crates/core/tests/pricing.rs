@@ -17,15 +17,34 @@ fn line(sku: i64, product: i64, category: i64, unit: i64, qty: u32) -> PricingLi
         category_ids: vec![CategoryId(category), CategoryId(1)],
         unit_price: Won(unit),
         quantity: qty,
-        shipping: LineShipping::Standard,
+        shipping_profile: None,
         tax_free: false,
     }
 }
 
+/// Profiles: 1 default (3,000원, free from 50,000원), 2 free, 3 fixed 5,000원, 4 2,500원 per
+/// two units.
 fn shipping() -> ShippingPolicy {
+    let default_rule = ShippingRule::FreeOver {
+        fee: Won(3_000),
+        threshold: Won(50_000),
+    };
+    let rule = |id, rule| ShippingProfileRule { id, rule };
     ShippingPolicy {
-        base_fee: Won(3_000),
-        free_threshold: Some(Won(50_000)),
+        profiles: vec![
+            rule(1, default_rule),
+            rule(2, ShippingRule::Free),
+            rule(3, ShippingRule::Fixed { fee: Won(5_000) }),
+            rule(
+                4,
+                ShippingRule::PerQuantity {
+                    fee: Won(2_500),
+                    units: 2,
+                },
+            ),
+        ],
+        default_rule,
+        default_profile: 1,
         remote_areas: vec![
             RemoteArea {
                 from: 63000,
@@ -215,34 +234,48 @@ fn points_obey_balance_share_step_and_minimum() {
 }
 
 #[test]
-fn shipping_policies_per_product_and_remote_areas() {
+fn shipping_profiles_make_parcels_and_remote_areas_charge_per_box() {
     let policy = shipping();
-    let mut free = line(1, 10, 2, 10_000, 1);
-    free.shipping = LineShipping::Free;
-    let mut separate = line(2, 11, 2, 10_000, 1);
-    separate.shipping = LineShipping::Separate(Won(5_000));
+    let with = |sku, profile, unit, qty| {
+        let mut l = line(sku, sku + 10, 2, unit, qty);
+        l.shipping_profile = profile;
+        l
+    };
+    let free = with(1, Some(2), 10_000, 1);
     let lines = [free.clone()];
     let mut i = input(&lines, &policy);
     i.postcode = Some("63100");
     let b = price(&i).unwrap();
     assert_eq!(
         (b.shipping_fee, b.remote_surcharge),
-        (Won::ZERO, Won::ZERO),
-        "free products ship free, even to Jeju"
+        (Won::ZERO, Won(3_000)),
+        "free shipping, but the Jeju surcharge still applies to the parcel"
     );
 
-    let lines = [free, separate, line(3, 12, 2, 10_000, 1)];
+    // The default, the free and the fixed profile: three parcels, two fees, three surcharges.
+    let lines = [
+        free,
+        with(2, Some(3), 10_000, 1),
+        with(3, None, 10_000, 1),
+        with(5, Some(3), 7_000, 2),
+    ];
     let mut i = input(&lines, &policy);
     i.postcode = Some("63100");
     let b = price(&i).unwrap();
+    assert_eq!(b.parcels.len(), 3, "lines of one profile ship together");
+    assert_eq!(b.shipping_fee, Won(3_000 + 5_000));
+    assert_eq!(b.remote_surcharge, Won(3 * 3_000), "제주, per parcel");
     assert_eq!(
-        b.shipping_fee,
-        Won(3_000 + 5_000),
-        "the standard parcel and the separate one"
+        b.parcels
+            .iter()
+            .find(|p| p.profile_id == 1)
+            .unwrap()
+            .free_left,
+        Some(Won(40_000)),
+        "how much more makes the default parcel free"
     );
-    assert_eq!(b.remote_surcharge, Won(3_000), "제주");
     i.postcode = Some("23105");
-    assert_eq!(price(&i).unwrap().remote_surcharge, Won(5_000));
+    assert_eq!(price(&i).unwrap().remote_surcharge, Won(3 * 5_000));
     i.postcode = Some("06236");
     assert_eq!(price(&i).unwrap().remote_surcharge, Won::ZERO);
     i.postcode = Some("6310");
@@ -251,6 +284,20 @@ fn shipping_policies_per_product_and_remote_areas() {
         Won::ZERO,
         "not a postcode"
     );
+
+    // Per quantity: five units at 2,500원 per two units started ship in three boxes.
+    let lines = [with(4, Some(4), 1_000, 3), with(6, Some(4), 1_000, 2)];
+    let mut i = input(&lines, &policy);
+    i.postcode = Some("23110");
+    let b = price(&i).unwrap();
+    assert_eq!((b.parcels.len(), b.parcels[0].boxes), (1, 3));
+    assert_eq!(b.shipping_fee, Won(7_500));
+    assert_eq!(b.remote_surcharge, Won(15_000), "옹진 islands, three boxes");
+
+    // An unknown profile (deleted meanwhile) ships under the default one.
+    let lines = [with(7, Some(99), 60_000, 1)];
+    let b = price(&input(&lines, &policy)).unwrap();
+    assert_eq!((b.parcels[0].profile_id, b.shipping_fee), (1, Won::ZERO));
 }
 
 #[test]
@@ -324,24 +371,21 @@ fn arb_line() -> impl Strategy<Value = PricingLine> {
         1i64..50,
         0i64..500_000,
         1u32..20,
-        0u8..3,
+        0i64..6,
         0i64..8_000,
         2i64..5,
         proptest::bool::ANY,
     )
         .prop_map(
-            |(sku, unit, qty, ship, fee, category, tax_free)| PricingLine {
+            |(sku, unit, qty, profile, _fee, category, tax_free)| PricingLine {
                 tax_free,
                 sku_id: SkuId(sku),
                 product_id: ProductId(sku % 7),
                 category_ids: vec![CategoryId(category), CategoryId(1)],
                 unit_price: Won(unit),
                 quantity: qty,
-                shipping: match ship {
-                    0 => LineShipping::Standard,
-                    1 => LineShipping::Free,
-                    _ => LineShipping::Separate(Won(fee)),
-                },
+                // None (default), 1–4, or 5: a profile that no longer exists.
+                shipping_profile: (profile > 0).then_some(profile),
             },
         )
 }
@@ -426,6 +470,20 @@ proptest! {
             .sum();
         prop_assert_eq!(b.tax_free_amount, Won(tax_free));
         prop_assert!(b.tax_free_amount <= b.total - b.shipping_fee - b.remote_surcharge);
+        // One parcel per profile; fees add up; the surcharge is per box.
+        let mut ids: Vec<i64> = b.parcels.iter().map(|p| p.profile_id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        prop_assert_eq!(ids.len(), b.parcels.len());
+        prop_assert_eq!(b.shipping_fee, Won(b.parcels.iter().map(|p| p.fee.get()).sum()));
+        let boxes: i64 = b.parcels.iter().map(|p| i64::from(p.boxes)).sum();
+        let per_box = match postcode {
+            Some("63100") => 3_000,
+            Some("23110") => 5_000,
+            _ => 0,
+        };
+        prop_assert_eq!(b.remote_surcharge, Won(per_box * boxes));
+        prop_assert!(b.parcels.iter().all(|p| p.profile_id != 2 || p.fee == Won::ZERO));
         prop_assert_eq!(
             s(|l| l.total),
             b.items_subtotal - b.grade_discount - b.coupon_discount - b.points_used

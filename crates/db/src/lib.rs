@@ -32,6 +32,7 @@ pub mod promotions;
 pub mod refunds;
 pub mod sessions;
 pub mod settings;
+pub mod shipping;
 pub mod staff;
 pub mod staff_tokens;
 pub mod stats;

@@ -110,14 +110,14 @@ fn notice_key(n: Notice) -> &'static str {
 /// The summary box of a quote (`None` when nothing is orderable).
 pub fn summary(state: &AppState, req: &Req, q: &Quote) -> Option<Value> {
     let b = q.breakdown.as_ref()?;
-    let standard_items: i64 = q
-        .lines
+    // The smallest amount that would make one of the paid parcels free.
+    let free_left = b
+        .parcels
         .iter()
-        .filter(|l| l.orderable && l.shipping_policy == "standard")
-        .map(|l| l.line_total)
-        .sum();
-    let threshold = state.app.config.shop.free_shipping_threshold;
-    let left = threshold - (standard_items - b.grade_discount.get() - b.coupon_discount.get());
+        .filter(|p| p.fee.get() > 0)
+        .filter_map(|p| p.free_left)
+        .map(|w| w.get())
+        .min();
     let mut notices: Vec<String> = b
         .notices
         .iter()
@@ -131,7 +131,8 @@ pub fn summary(state: &AppState, req: &Req, q: &Quote) -> Option<Value> {
         coupon_discount => b.coupon_discount.get(), shipping_fee => b.shipping_fee.get(),
         remote_surcharge => b.remote_surcharge.get(), points_used => b.points_used.get(),
         total => b.total.get(), points_to_earn => b.points_to_earn.get(),
-        free_shipping_left => (threshold > 0 && standard_items > 0 && b.shipping_fee.get() > 0 && left > 0).then_some(left),
+        free_shipping_left => free_left,
+        parcels => b.parcels.len(),
         notices => notices,
         gifts => q.gifts.iter().map(|g| context! { name => &g.name, option_label => &g.option_label }).collect::<Vec<_>>(),
     })

@@ -133,6 +133,7 @@ impl AppState {
             "admin/claim.html",
             "admin/claim_new.html",
             "admin/settings.html",
+            "admin/shipping.html",
             "orders/claim.html",
             "shop/posts.html",
             "shop/post.html",

@@ -245,12 +245,7 @@ pub async fn show_product(
     let media = config.media_url();
     let base_url = config.base_url();
     let messages = &state.inner.messages;
-    let note = shipping_note(
-        messages,
-        req.locale,
-        config.shop.free_shipping_threshold,
-        config.shop.shipping_fee,
-    );
+    let note = shipping_note(messages, req.locale, detail.shipping_rule);
     let mut breadcrumb = vec![Crumb::new(messages.get(req.locale, "nav.home"), "/")];
     breadcrumb.extend(
         detail
@@ -287,7 +282,7 @@ pub async fn show_product(
             related_products => val(ProductCardView::list(&detail.related, &media)),
             questions_url => format!("{}/questions", product_path(&detail.summary.slug)),
             notice => detail.notice.iter().map(|(label, value)| context! { label => *label, value => value }).collect::<Vec<_>>(),
-            trade_terms => val(state.app.trade_terms()),
+            trade_terms => val(state.app.trade_terms().await?),
             max_per_order => detail.max_per_order,
         },
     )

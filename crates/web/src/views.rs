@@ -377,21 +377,30 @@ pub fn sort_label_key(key: &str) -> String {
     format!("sort.{key}")
 }
 
-/// The shipping note under the price.
+/// The shipping note under the price: what the product's shipping profile charges.
 pub fn shipping_note(
     messages: &crate::i18n::Messages,
     locale: Locale,
-    threshold: i64,
-    fee: i64,
+    rule: jangteo_core::pricing::ShippingRule,
 ) -> String {
-    messages.format(
-        locale,
-        "shipping.note",
-        &[
-            ("threshold", crate::i18n::format_won(locale, threshold)),
-            ("fee", crate::i18n::format_won(locale, fee)),
-        ],
-    )
+    use jangteo_core::pricing::ShippingRule;
+    let won = |w: jangteo_core::Won| crate::i18n::format_won(locale, w.get());
+    match rule {
+        ShippingRule::Free => messages.get(locale, "shipping.note_free").to_owned(),
+        ShippingRule::Fixed { fee } => {
+            messages.format(locale, "shipping.note_fixed", &[("fee", won(fee))])
+        }
+        ShippingRule::FreeOver { fee, threshold } => messages.format(
+            locale,
+            "shipping.note",
+            &[("threshold", won(threshold)), ("fee", won(fee))],
+        ),
+        ShippingRule::PerQuantity { fee, units } => messages.format(
+            locale,
+            "shipping.note_per_quantity",
+            &[("fee", won(fee)), ("units", units.to_string())],
+        ),
+    }
 }
 
 #[cfg(test)]

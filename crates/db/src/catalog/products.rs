@@ -105,6 +105,8 @@ pub struct ProductRow {
     pub is_tax_free: bool,
     /// Most units one order may hold.
     pub max_per_order: Option<i64>,
+    /// Shipping profile (`None`: the default).
+    pub shipping_profile_id: Option<i64>,
 }
 
 impl ProductRow {
@@ -496,7 +498,7 @@ pub async fn find_by_slug(db: &Db, slug: &str) -> DbResult<Option<ProductRow>> {
         ProductRow,
         "SELECT id, category_id, slug, name, brand, summary, description_html, price, sale_price,
          display_state, is_featured, popularity, created_at, updated_at, notice_category,
-         notice_json, is_tax_free, max_per_order FROM products WHERE slug = $1",
+         notice_json, is_tax_free, max_per_order, shipping_profile_id FROM products WHERE slug = $1",
         slug
     )
     .context("loading product by slug")
@@ -509,7 +511,7 @@ pub async fn find_by_id(db: &Db, id: ProductId) -> DbResult<Option<ProductRow>> 
         ProductRow,
         "SELECT id, category_id, slug, name, brand, summary, description_html, price, sale_price,
          display_state, is_featured, popularity, created_at, updated_at, notice_category,
-         notice_json, is_tax_free, max_per_order FROM products WHERE id = $1",
+         notice_json, is_tax_free, max_per_order, shipping_profile_id FROM products WHERE id = $1",
         id.get()
     )
     .context("loading product by id")
@@ -614,7 +616,7 @@ pub async fn admin_list(
         ProductRow,
         "SELECT id, category_id, slug, name, brand, summary, description_html, price, sale_price,
          display_state, is_featured, popularity, created_at, updated_at, notice_category,
-         notice_json, is_tax_free, max_per_order FROM products
+         notice_json, is_tax_free, max_per_order, shipping_profile_id FROM products
          WHERE name LIKE $1 ESCAPE '\\' OR slug LIKE $1 ESCAPE '\\'
          ORDER BY id DESC LIMIT $2 OFFSET $3",
         &pattern,
@@ -661,6 +663,8 @@ pub struct ProductDetails<'a> {
     pub is_tax_free: bool,
     /// Most units per order.
     pub max_per_order: Option<i64>,
+    /// Shipping profile (`None`: the default).
+    pub shipping_profile_id: Option<i64>,
 }
 
 /// Saves a product's details; false when there is no such product.
@@ -676,7 +680,8 @@ pub async fn update_details(
              effective_price = $7, display_state = $8, is_featured = $9, search_name = $10,
              search_text = $11, search_initials = $12, updated_at = $13, planned_sale_price = $14,
              sale_starts_at = $15, sale_ends_at = $16, category_id = $17, brand = $18,
-             notice_category = $19, notice_json = $20, is_tax_free = $21, max_per_order = $22
+             notice_category = $19, notice_json = $20, is_tax_free = $21, max_per_order = $22,
+             shipping_profile_id = $23
          WHERE id = $1",
         id.get(),
         d.name,
@@ -699,7 +704,8 @@ pub async fn update_details(
         d.notice.0,
         d.notice.1,
         d.is_tax_free,
-        d.max_per_order
+        d.max_per_order,
+        d.shipping_profile_id
     )
     .context("updating product details")
     .map(|n| n == 1)

@@ -10,6 +10,7 @@ mod orders;
 mod pages;
 mod products;
 mod settings;
+mod shipping;
 mod staff_accounts;
 mod stats;
 mod stock;
@@ -166,7 +167,7 @@ impl FromRequestParts<AppState> for Admin {
 }
 
 /// Menu entries: (url, message key, area).
-const MENU: [(&str, &str, Area); 16] = [
+const MENU: [(&str, &str, Area); 17] = [
     ("/admin", "admin.nav.dashboard", Area::Dashboard),
     ("/admin/orders", "admin.nav.orders", Area::Orders),
     ("/admin/claims", "admin.nav.claims", Area::Orders),
@@ -187,6 +188,7 @@ const MENU: [(&str, &str, Area); 16] = [
     ("/admin/staff", "admin.nav.staff", Area::Staff),
     ("/admin/audit", "admin.nav.audit", Area::Audit),
     ("/admin/settings", "admin.nav.settings", Area::Settings),
+    ("/admin/shipping", "admin.nav.shipping", Area::Settings),
 ];
 
 fn no_store(mut response: Response) -> Response {
@@ -410,6 +412,18 @@ pub fn router(state: &AppState) -> Router<AppState> {
             post(staff_accounts::reset_2fa),
         )
         .route("/admin/settings", get(settings::show))
+        .route("/admin/shipping", get(shipping::show))
+        .route("/admin/shipping/profiles", post(shipping::create))
+        .route("/admin/shipping/profiles/{id}", post(shipping::update))
+        .route(
+            "/admin/shipping/profiles/{id}/delete",
+            post(shipping::delete),
+        )
+        .route(
+            "/admin/shipping/profiles/{id}/default",
+            post(shipping::make_default),
+        )
+        .route("/admin/shipping/remote-areas", post(shipping::save_areas))
         .route(
             "/admin/settings/payment-methods",
             post(settings::save_payment_methods),

@@ -110,6 +110,7 @@ async fn editor(
         max_images => MAX_IMAGES,
         categories => category_choices(state, admin).await?,
         notice_categories => crate::views::val(jangteo_core::product_notice::CATEGORIES),
+        shipping_profiles => super::shipping::profile_choices(state, req).await?,
     })
     .await
 }
@@ -147,6 +148,7 @@ fn stored_fields(
         tax_free => p.is_tax_free, max_per_order => p.max_per_order.map(|n| n.to_string()).unwrap_or_default(),
         notice_category => p.notice_category.clone().unwrap_or_default(),
         notice => jangteo_app::product_facts::notice_values(p),
+        shipping_profile => p.shipping_profile_id.map(|id| id.to_string()).unwrap_or_default(),
     }
 }
 
@@ -190,6 +192,8 @@ pub struct ProductFields {
     max_per_order: String,
     #[serde(default)]
     notice_category: String,
+    #[serde(default)]
+    shipping_profile: String,
     /// `notice__{category}__{field}` inputs of every category (only the chosen one counts).
     #[serde(flatten)]
     rest: std::collections::BTreeMap<String, String>,
@@ -234,6 +238,7 @@ pub async fn update(
         max_per_order: f.max_per_order.clone(),
         notice_category: f.notice_category.clone(),
         notice: f.notice(),
+        shipping_profile: f.shipping_profile.clone(),
     };
     match state.app.save_product(&admin.actor, id, &edit).await {
         Ok(()) => {
@@ -246,7 +251,7 @@ pub async fn update(
                     sale_ends => &f.sale_ends, state => &f.state, featured => edit.featured,
                     category_id => &f.category_id, brand => &f.brand, tax_free => edit.tax_free,
                     max_per_order => &f.max_per_order, notice_category => &f.notice_category,
-                    notice => &edit.notice,
+                    notice => &edit.notice, shipping_profile => &f.shipping_profile,
                 }), errors, None)).await,
     }
 }

@@ -295,7 +295,14 @@ async fn waybills_in_bulk_and_orders_out_to_excel(backend: Backend) {
     let text = String::from_utf8(body[3..].to_vec()).unwrap();
     let mut rows = text.lines();
     let header = rows.next().unwrap();
-    for column in ["주문번호", "옵션", "SKU 코드", "취소 수량", "반품 수량", "남은 수량"] {
+    for column in [
+        "주문번호",
+        "옵션",
+        "SKU 코드",
+        "취소 수량",
+        "반품 수량",
+        "남은 수량",
+    ] {
         assert!(header.contains(column), "{column}");
     }
     let data: Vec<&str> = rows.collect();

@@ -23,6 +23,7 @@ mod open_for_business;
 mod pages;
 mod product_facts;
 mod seo;
+mod shipping;
 mod staff;
 
 use jangteo_testkit::{Backend, TestApp, fixtures};
