@@ -301,13 +301,21 @@ impl App {
         if !shipping::delete(&mut tx, id).await? {
             return Err(AppError::Conflict("default_profile"));
         }
+        self.commit_profile_change(tx, actor, "settings.shipping_profile_deleted", id)
+            .await
+    }
+
+    /// Audits a profile change in its transaction, commits, and refreshes the shop's caches.
+    async fn commit_profile_change(
+        &self,
+        mut tx: jangteo_db::Tx,
+        actor: &StaffActor,
+        action: &str,
+        id: i64,
+    ) -> AppResult<()> {
         audit::record(
             &mut tx,
-            &actor.entry(
-                "settings.shipping_profile_deleted",
-                "shipping_profile",
-                &id.to_string(),
-            ),
+            &actor.entry(action, "shipping_profile", &id.to_string()),
             Utc::now(),
         )
         .await?;
@@ -332,19 +340,8 @@ impl App {
         }
         let mut tx = self.db.begin().await?;
         shipping::set_default(&mut tx, id).await?;
-        audit::record(
-            &mut tx,
-            &actor.entry(
-                "settings.shipping_default",
-                "shipping_profile",
-                &id.to_string(),
-            ),
-            Utc::now(),
-        )
-        .await?;
-        tx.commit().await?;
-        self.catalog_changed().await;
-        Ok(())
+        self.commit_profile_change(tx, actor, "settings.shipping_default", id)
+            .await
     }
 
     /// Replaces the remote-area ranges from the back office's text; audited with before/after.

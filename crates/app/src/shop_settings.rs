@@ -55,6 +55,15 @@ impl App {
         })
     }
 
+    /// The settings page: the readiness gaps and the payment methods on (shop settings, read).
+    pub async fn settings_overview(
+        &self,
+        actor: &StaffActor,
+    ) -> AppResult<(Readiness, Vec<&'static str>)> {
+        actor.require(Area::Settings, Access::Read)?;
+        Ok((self.readiness().await?, self.payment_methods().await?))
+    }
+
     /// Logs every readiness gap once at start-up (outside demo mode).
     pub async fn log_readiness(&self) -> AppResult<()> {
         if self.config.demo_mode {

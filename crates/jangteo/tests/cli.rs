@@ -188,6 +188,45 @@ fn wait_healthy(port: u16, child: &mut Child) -> Duration {
     }
 }
 
+/// A plain `serve` (no demo) says in its log what keeps the shop from real business, runs its
+/// worker, and hides the demo outbox.
+#[test]
+fn a_plain_serve_warns_about_test_payments_and_missing_seller_information() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let port = free_port();
+    let log = root.join("serve.log");
+    let mut child = jangteo(root, &["serve", "--listen", &format!("127.0.0.1:{port}")])
+        .stdout(std::fs::File::create(&log).unwrap())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_healthy(port, &mut child);
+    let outbox = raw_http::blocking_get(port, "/dev/outbox");
+    let home = raw_http::blocking_get(port, "/");
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        outbox.starts_with("HTTP/1.1 404"),
+        "{}",
+        &outbox[..60.min(outbox.len())]
+    );
+    assert!(home.contains("테스트 결제 모드"));
+    let said = std::fs::read_to_string(&log).unwrap();
+    for warning in [
+        "checkout.gateway = \"test\"",
+        "notifications.email = \"test\"",
+        "registration_no",
+        "hosting_provider",
+    ] {
+        assert!(said.contains(warning), "{warning} in: {said}");
+    }
+    assert!(
+        !said.contains("no job worker"),
+        "the worker runs by default: {said}"
+    );
+}
+
 #[test]
 fn demo_is_idempotent_and_the_server_shuts_down_gracefully() {
     let dir = tempfile::tempdir().unwrap();

@@ -56,9 +56,7 @@ pub async fn show(
     session: Session,
     admin: Admin,
 ) -> Result<Response, WebError> {
-    admin.require(Area::Settings, Access::Read)?;
-    let readiness = state.app.readiness().await?;
-    let enabled = state.app.payment_methods().await?;
+    let (readiness, enabled) = state.app.settings_overview(&admin.actor).await?;
     let methods: Vec<Value> = state
         .app
         .available_payment_methods()

@@ -181,7 +181,7 @@ async fn repeated_failures_lock_the_account_for_a_while(backend: Backend) {
 }
 
 /// Pages per area (GET) and one change per writable area (POST), for the matrix.
-const PAGES: [(Area, &str); 16] = [
+const PAGES: [(Area, &str); 17] = [
     (Area::Dashboard, "/admin"),
     (Area::Orders, "/admin/orders"),
     (Area::Orders, "/admin/claims"),
@@ -198,6 +198,7 @@ const PAGES: [(Area, &str); 16] = [
     (Area::Catalog, "/admin/categories"),
     (Area::Statistics, "/admin/stats"),
     (Area::Settings, "/admin/settings"),
+    (Area::Settings, "/admin/shipping"),
 ];
 
 async fn every_role_gets_exactly_its_areas(backend: Backend) {

@@ -13,6 +13,7 @@ mod browser;
 mod browser_admin;
 mod browser_checkout;
 mod browser_legal;
+mod browser_settings;
 mod cache;
 mod checkout;
 mod claims;

@@ -1,0 +1,73 @@
+//! The owner reaches the shop settings and the shipping settings from the back-office menu in a
+//! real browser, turns a payment method off and sees the island table (screenshots
+//! `admin-settings.png` and `admin-shipping.png` are looked at).
+
+use jangteo_testkit::Backend;
+use jangteo_testkit::browser::Browser;
+use std::time::Duration;
+use thirtyfour::prelude::*;
+
+#[tokio::test]
+async fn the_owner_clicks_through_shop_and_shipping_settings() {
+    let Some((t, _)) = crate::checkout::shop(Backend::Sqlite).await else {
+        return;
+    };
+    let (staff, _) =
+        jangteo_testkit::shopper::staff_session(&t, "owner@example.com", "owner").await;
+    let cookie = staff.admin_cookie().unwrap();
+    let (name, value) = cookie.split_once('=').unwrap();
+    let Some(browser) = Browser::start(1280, 1000, false).await else {
+        return;
+    };
+    let d = &browser.driver;
+    d.set_implicit_wait_timeout(Duration::from_secs(10))
+        .await
+        .unwrap();
+    d.goto(t.url("/admin/login")).await.unwrap();
+    d.add_cookie(thirtyfour::Cookie::new(name.to_owned(), value.to_owned()))
+        .await
+        .unwrap();
+    d.goto(t.url("/admin")).await.unwrap();
+    // The dashboard says what is missing and leads to the settings.
+    d.find(By::Css("#readiness [data-readiness='test_payments']"))
+        .await
+        .unwrap();
+    d.find(By::Css("nav.admin-nav a[href='/admin/settings']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let card = d.find(By::Css("input[name='method_card']")).await.unwrap();
+    assert!(card.is_selected().await.unwrap(), "every method starts on");
+    card.click().await.unwrap();
+    d.find(By::Css("#payment-methods button[type='submit']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let card = d.find(By::Css("input[name='method_card']")).await.unwrap();
+    assert!(!card.is_selected().await.unwrap(), "saved off");
+    browser.screenshot("admin-settings").await;
+    assert_eq!(
+        t.app.payment_methods().await.unwrap(),
+        ["transfer", "easy_pay", "virtual_account", "bank_deposit"]
+    );
+
+    d.find(By::Css("nav.admin-nav a[href='/admin/shipping']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    d.find(By::Css("#profiles tr[data-profile]")).await.unwrap();
+    let areas = d
+        .find(By::Css("textarea[name='remote_areas']"))
+        .await
+        .unwrap();
+    let text = areas.prop("value").await.unwrap().unwrap_or_default();
+    assert!(text.contains("63000-63644 3000 제주") && text.contains("울릉"));
+    browser.screenshot("admin-shipping").await;
+    browser.quit().await;
+}
