@@ -206,59 +206,63 @@ impl App {
         Ok(())
     }
 
-    /// The matching members with their personal data as CSV (UTF-8 with BOM), for a permitted
-    /// role and with a reason; the export and its row count are logged.
+    /// The matching members with their personal data as .xlsx or CSV (UTF-8 with BOM), for a
+    /// permitted role and with a reason; the export and its row count are logged.
     pub async fn export_members(
         &self,
         actor: &StaffActor,
         filter: &MemberFilter,
         reason: &str,
+        format: crate::sheets::SheetFormat,
     ) -> AppResult<Vec<u8>> {
+        use crate::sheets::{Cell, text};
         actor.require(Area::Members, Access::Read)?;
         actor.require(Area::PersonalData, Access::Read)?;
         let reason = reason_of(reason)?;
         let (rows, _) = member_admin::search(&self.db, filter, 1_000_000, 0).await?;
-        let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
-        let csv_error = |e: csv::Error| AppError::Other(format!("writing CSV: {e}"));
-        out.write_record([
-            "id",
-            "name",
-            "email",
-            "mobile",
-            "grade",
-            "points",
-            "marketing_agreed_at",
-            "status",
-            "joined_kst",
-        ])
-        .map_err(csv_error)?;
-        for m in &rows {
-            let status = if m.dormant_at.is_some() {
-                "dormant"
-            } else {
-                m.status.as_str()
-            };
-            out.write_record([
-                m.id.to_string(),
-                m.name.clone(),
-                m.email.clone().unwrap_or_default(),
-                m.mobile
-                    .as_deref()
-                    .map(jangteo_core::member::format_mobile)
-                    .unwrap_or_default(),
-                m.grade_name.clone(),
-                m.points_balance.to_string(),
-                m.marketing_agreed_at
-                    .map(jangteo_core::time::format_kst)
-                    .unwrap_or_default(),
-                status.to_owned(),
-                jangteo_core::time::format_kst(m.created_at),
-            ])
-            .map_err(csv_error)?;
-        }
-        let bytes = out
-            .into_inner()
-            .map_err(|e| AppError::Other(format!("writing CSV: {e}")))?;
+        let cells: Vec<Vec<Cell>> = rows
+            .iter()
+            .map(|m| {
+                let status = match (m.dormant_at.is_some(), m.status.as_str()) {
+                    (true, _) => "휴면",
+                    (false, "active") => "정상",
+                    (false, "withdrawn") => "탈퇴",
+                    (false, other) => other,
+                };
+                vec![
+                    Cell::Number(m.id),
+                    text(&m.name),
+                    text(m.email.as_deref().unwrap_or_default()),
+                    Cell::Text(
+                        m.mobile
+                            .as_deref()
+                            .map(jangteo_core::member::format_mobile)
+                            .unwrap_or_default(),
+                    ),
+                    text(&m.grade_name),
+                    Cell::Number(m.points_balance),
+                    Cell::Text(
+                        m.marketing_agreed_at
+                            .map(jangteo_core::time::format_kst)
+                            .unwrap_or_default(),
+                    ),
+                    text(status),
+                    Cell::Text(jangteo_core::time::format_kst(m.created_at)),
+                ]
+            })
+            .collect();
+        let headers = [
+            "회원번호",
+            "이름",
+            "이메일",
+            "휴대폰",
+            "등급",
+            "적립금",
+            "마케팅 수신 동의일시",
+            "상태",
+            "가입일시",
+        ];
+        let bytes = crate::sheets::write(format, "회원", &headers, &cells)?;
         let mut tx = self.db.begin().await?;
         audit::record(
             &mut tx,
@@ -267,6 +271,7 @@ impl App {
                     serde_json::json!({
                         "keyword": filter.keyword, "grade": filter.grade, "state": filter.state,
                         "marketing_only": filter.marketing_only, "rows": rows.len(),
+                        "format": format.extension(),
                     })
                     .to_string(),
                 ),

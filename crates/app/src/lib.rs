@@ -38,6 +38,7 @@ pub mod privacy_policy;
 pub mod product_facts;
 pub mod rich_text;
 pub mod sessions;
+pub mod sheets;
 pub mod shipping;
 pub mod shop_settings;
 pub mod staff;

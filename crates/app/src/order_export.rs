@@ -5,32 +5,17 @@
 
 use crate::admin_orders::OrderQuery;
 use crate::orders::payment_method_label;
+use crate::sheets::{Cell, SheetFormat};
 use crate::staff::StaffActor;
 use crate::{App, AppError, AppResult};
 use chrono::Utc;
 use jangteo_core::order::OrderStatus;
 use jangteo_core::staff::{Access, Area};
 use jangteo_db::orders::{ExportLineRow, OrderRow};
-use rust_xlsxwriter::{Format, Workbook, XlsxError};
 use std::collections::HashMap;
 
 /// Orders an export holds at most.
 const MAX_EXPORT_ORDERS: u32 = 100_000;
-
-/// The file an export is written as.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SheetFormat {
-    /// Excel workbook.
-    Xlsx,
-    /// CSV, UTF-8 with BOM.
-    Csv,
-}
-
-/// One cell.
-enum Cell {
-    Text(String),
-    Number(i64),
-}
 
 const HEADERS: [&str; 24] = [
     "주문번호",
@@ -59,10 +44,6 @@ const HEADERS: [&str; 24] = [
     "송장번호",
 ];
 
-fn xlsx_error(e: XlsxError) -> AppError {
-    AppError::Other(format!("writing the workbook: {e}"))
-}
-
 /// The row of one order line.
 fn line_row(o: &OrderRow, l: &ExportLineRow) -> Vec<Cell> {
     let status = match o.status.parse::<OrderStatus>() {
@@ -82,7 +63,7 @@ fn line_row(o: &OrderRow, l: &ExportLineRow) -> Vec<Cell> {
         name.push_str(" (면세)");
     }
     let left = l.quantity - l.quantity_cancelled - l.quantity_returned;
-    let text = |s: &str| Cell::Text(s.to_owned());
+    let text = crate::sheets::text;
     vec![
         text(&o.number),
         Cell::Text(jangteo_core::time::format_kst(o.placed_at)),
@@ -109,47 +90,6 @@ fn line_row(o: &OrderRow, l: &ExportLineRow) -> Vec<Cell> {
         text(carrier),
         Cell::Text(o.waybill.clone().unwrap_or_default()),
     ]
-}
-
-fn write_xlsx(rows: &[Vec<Cell>]) -> AppResult<Vec<u8>> {
-    let mut book = Workbook::new();
-    let bold = Format::new().set_bold();
-    let sheet = book
-        .add_worksheet_with_constant_memory()
-        .map_err(xlsx_error)?;
-    sheet.set_name("주문").map_err(xlsx_error)?;
-    for (col, h) in HEADERS.iter().enumerate() {
-        sheet
-            .write_string_with_format(0, col as u16, *h, &bold)
-            .map_err(xlsx_error)?;
-    }
-    for (i, cells) in rows.iter().enumerate() {
-        let row = u32::try_from(i + 1).unwrap_or(u32::MAX);
-        for (col, cell) in cells.iter().enumerate() {
-            let col = col as u16;
-            match cell {
-                Cell::Text(t) => sheet.write_string(row, col, t.as_str()),
-                Cell::Number(n) => sheet.write_number(row, col, *n as f64),
-            }
-            .map_err(xlsx_error)?;
-        }
-    }
-    book.save_to_buffer().map_err(xlsx_error)
-}
-
-fn write_csv(rows: &[Vec<Cell>]) -> AppResult<Vec<u8>> {
-    let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
-    let fail = |e: csv::Error| AppError::Other(format!("writing CSV: {e}"));
-    out.write_record(HEADERS).map_err(fail)?;
-    for cells in rows {
-        out.write_record(cells.iter().map(|c| match c {
-            Cell::Text(t) => t.clone(),
-            Cell::Number(n) => n.to_string(),
-        }))
-        .map_err(fail)?;
-    }
-    out.into_inner()
-        .map_err(|e| AppError::Other(format!("writing CSV: {e}")))
 }
 
 impl App {
@@ -182,14 +122,11 @@ impl App {
                     .map(move |l| line_row(o, l))
             })
             .collect();
-        let bytes = match format {
-            SheetFormat::Xlsx => write_xlsx(&rows)?,
-            SheetFormat::Csv => write_csv(&rows)?,
-        };
+        let bytes = crate::sheets::write(format, "주문", &HEADERS, &rows)?;
         let described = serde_json::json!({
             "status": q.status, "method": q.method, "from": q.from, "to": q.to, "keyword": q.keyword,
             "rows": orders.items.len(), "lines": rows.len(),
-            "format": if format == SheetFormat::Csv { "csv" } else { "xlsx" },
+            "format": format.extension(),
         })
         .to_string();
         let mut tx = self.db.begin().await?;

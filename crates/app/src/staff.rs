@@ -545,17 +545,18 @@ impl App {
         ])
         .map_err(csv_error)?;
         for r in &rows {
+            let safe = |s: &str| crate::sheets::defused(s).into_owned();
             out.write_record([
                 r.id.to_string(),
                 jangteo_core::time::format_kst(r.at),
-                r.staff_email.clone(),
-                r.ip.clone(),
-                r.action.clone(),
-                r.target_type.clone(),
-                r.target_id.clone(),
-                r.before_data.clone().unwrap_or_default(),
-                r.after_data.clone().unwrap_or_default(),
-                r.reason.clone(),
+                safe(&r.staff_email),
+                safe(&r.ip),
+                safe(&r.action),
+                safe(&r.target_type),
+                safe(&r.target_id),
+                safe(r.before_data.as_deref().unwrap_or_default()),
+                safe(r.after_data.as_deref().unwrap_or_default()),
+                safe(&r.reason),
             ])
             .map_err(csv_error)?;
         }

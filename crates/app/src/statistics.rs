@@ -224,7 +224,7 @@ impl Table {
         out.write_record(&self.headers).map_err(csv_error)?;
         for row in &self.rows {
             out.write_record(row.iter().map(|c| match c {
-                Cell::Text(t) => t.clone(),
+                Cell::Text(t) => crate::sheets::defused(t).into_owned(),
                 Cell::Int(n) => n.to_string(),
                 Cell::Percent(p) => p.map(|p| format!("{p:.1}")).unwrap_or_default(),
             }))
@@ -255,7 +255,9 @@ impl Table {
             for (c, cell) in row.iter().enumerate() {
                 let col = u16::try_from(c).unwrap_or(u16::MAX);
                 match cell {
-                    Cell::Text(t) => sheet.write_string(at, col, t).map(|_| ()),
+                    Cell::Text(t) => sheet
+                        .write_string(at, col, crate::sheets::defused(t).as_ref())
+                        .map(|_| ()),
                     Cell::Int(n) => sheet
                         .write_number_with_format(at, col, *n as f64, &won)
                         .map(|_| ()),

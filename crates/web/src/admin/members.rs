@@ -114,28 +114,38 @@ pub async fn list(
     .await
 }
 
-/// GET /admin/members.csv?…&reason=…
+/// GET /admin/members.csv?…&reason=… and /admin/members.xlsx?…&reason=…
 pub async fn export(
     State(state): State<AppState>,
     session: Session,
     admin: Admin,
+    uri: axum::http::Uri,
     Query(q): Query<MembersQuery>,
 ) -> Result<Response, WebError> {
+    use jangteo_app::sheets::SheetFormat;
+    let format = if uri.path().ends_with(".xlsx") {
+        SheetFormat::Xlsx
+    } else {
+        SheetFormat::Csv
+    };
     match state
         .app
-        .export_members(&admin.actor, &filter_of(&q), &q.reason)
+        .export_members(&admin.actor, &filter_of(&q), &q.reason, format)
         .await
     {
         Ok(bytes) => {
             let name = format!(
-                "members-{}.csv",
-                jangteo_core::time::business_date(Utc::now()).format("%Y%m%d")
+                "members-{}.{}",
+                jangteo_core::time::business_date(Utc::now()).format("%Y%m%d"),
+                format.extension()
             );
-            Ok(crate::forms::download(
-                "text/csv; charset=utf-8",
-                &name,
-                bytes,
-            ))
+            let mime = match format {
+                SheetFormat::Csv => "text/csv; charset=utf-8",
+                SheetFormat::Xlsx => {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                }
+            };
+            Ok(crate::forms::download(mime, &name, bytes))
         }
         Err(jangteo_app::AppError::Form(_)) => {
             flash(&session, "error", "error.input.reason_required").await;

@@ -309,6 +309,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/admin/orders/{number}/slip", get(orders::packing_slip))
         .route("/admin/members", get(members::list))
         .route("/admin/members.csv", get(members::export))
+        .route("/admin/members.xlsx", get(members::export))
         .route("/admin/members/{id}", get(members::show))
         .route("/admin/members/{id}/reveal", post(members::reveal))
         .route("/admin/members/{id}/points", post(members::adjust_points))

@@ -437,7 +437,7 @@ pub async fn export(
     uri: axum::http::Uri,
     Query(q): Query<OrdersQuery>,
 ) -> Result<Response, WebError> {
-    use jangteo_app::order_export::SheetFormat;
+    use jangteo_app::sheets::SheetFormat;
     let csv = uri.path().ends_with(".csv");
     let format = if csv {
         SheetFormat::Csv

@@ -165,6 +165,11 @@ async fn staff_look_after_members_and_every_look_is_logged(backend: Backend) {
         .await;
     assert_eq!(csv.status, 200);
     assert!(csv.body.contains("member@example.com") && csv.body.contains("other@example.com"));
+    assert!(csv.body.contains("회원번호,이름,이메일") && csv.body.contains(",정상,"));
+    let xlsx = cs
+        .get("/admin/members.xlsx?reason=%EC%9D%B4%EB%B2%A4%ED%8A%B8+%EB%B0%9C%EC%86%A1")
+        .await;
+    assert_eq!(xlsx.status, 200);
     let export = &audited(&t, "member.export").await[0];
     assert_eq!(export.reason, "이벤트 발송");
     assert!(export.after_data.as_deref().unwrap().contains("\"rows\":2"));
@@ -174,4 +179,42 @@ async fn staff_look_after_members_and_every_look_is_logged(backend: Backend) {
     );
 }
 
-on_both_backends!(staff_look_after_members_and_every_look_is_logged);
+/// A name typed as a spreadsheet formula stays text in every export (CSV formula injection).
+async fn a_formula_name_stays_text_in_the_export(backend: Backend) {
+    let Some((t, _)) = shop(backend).await else {
+        return;
+    };
+    let visitor = Shopper::new(&t.url(""));
+    let signed = visitor
+        .post(
+            "/account/signup",
+            &[
+                ("email", "formula@example.com"),
+                ("password", "secret1234"),
+                ("password_confirm", "secret1234"),
+                ("name", "=HYPERLINK(\"http://x\")"),
+                ("mobile", "010-1234-5678"),
+                ("confirm_age", "true"),
+                ("agree_terms", "true"),
+                ("agree_privacy", "true"),
+            ],
+        )
+        .await;
+    assert_eq!(signed.status, 303, "{}", signed.body);
+    let (owner, _) = staff_session(&t, "owner@example.com", "owner").await;
+    let csv = owner
+        .get("/admin/members.csv?reason=%EC%A0%90%EA%B2%80")
+        .await;
+    assert_eq!(csv.status, 200);
+    assert!(
+        csv.body.contains("\"'=HYPERLINK(\"\"http://x\"\")\""),
+        "{}",
+        csv.body
+    );
+    assert!(!csv.body.contains(",=HYPERLINK"));
+}
+
+on_both_backends!(
+    staff_look_after_members_and_every_look_is_logged,
+    a_formula_name_stays_text_in_the_export
+);
