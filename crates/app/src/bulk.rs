@@ -29,12 +29,17 @@ impl App {
     /// marketing; `grade:gold`: those of one grade) over `channel` (`email` or `sms`).
     pub async fn start_bulk_send(
         &self,
+        actor: &crate::staff::StaffActor,
         name: &str,
         channel: &str,
         segment: &str,
         title: &str,
         body: &str,
     ) -> AppResult<i64> {
+        actor.require(
+            jangteo_core::staff::Area::Marketing,
+            jangteo_core::staff::Access::Write,
+        )?;
         if !matches!(channel, "email" | "sms") {
             return Err(AppError::Invalid(format!(
                 "bulk sends go by email or sms, not {channel}"
@@ -68,9 +73,37 @@ impl App {
             .dedupe(format!("bulk:{id}:after:0")),
         )
         .await?;
+        jangteo_db::audit::record(
+            &mut tx,
+            &jangteo_db::audit::NewAudit {
+                after: Some(
+                    serde_json::json!({
+                        "name": name, "channel": channel, "segment": segment, "title": title,
+                        "total": total,
+                    })
+                    .to_string(),
+                ),
+                ..actor.entry("marketing.bulk_send", "bulk_send", &id.to_string())
+            },
+            now,
+        )
+        .await?;
         tx.commit().await?;
         tracing::info!(bulk.id = id, bulk.total = total, "bulk send started");
         Ok(id)
+    }
+
+    /// A campaign's state for staff (marketing, read).
+    pub async fn staff_bulk_send(
+        &self,
+        actor: &crate::staff::StaffActor,
+        id: i64,
+    ) -> AppResult<BulkSendRow> {
+        actor.require(
+            jangteo_core::staff::Area::Marketing,
+            jangteo_core::staff::Access::Read,
+        )?;
+        self.bulk_send(id).await
     }
 
     /// A campaign's state.

@@ -496,15 +496,6 @@ impl App {
         }
         tx.commit().await.map_err(AppError::from)
     }
-
-    /// Assigns a membership grade by code (staff action; the monthly evaluation comes with jobs).
-    pub async fn assign_grade(&self, member_id: i64, grade_code: &str) -> AppResult<()> {
-        let mut tx = self.db.begin().await?;
-        if !members::set_grade(&mut tx, member_id, grade_code, "api", "", Utc::now()).await? {
-            return Err(AppError::NotFound);
-        }
-        tx.commit().await.map_err(AppError::from)
-    }
 }
 
 impl App {

@@ -355,6 +355,7 @@ async fn bulk_sends_resume_without_duplicates(backend: Backend) {
     let consenting = 800;
     let id = app
         .start_bulk_send(
+            &jangteo_app::staff::StaffActor::system("test"),
             "겨울 세일",
             "email",
             "marketing",

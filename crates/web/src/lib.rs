@@ -27,6 +27,7 @@ mod server;
 mod session;
 mod shop;
 mod staff;
+mod staff_api;
 mod templates;
 mod views;
 

@@ -7,7 +7,7 @@ use crate::i18n::Messages;
 use crate::session::DbSessionStore;
 use crate::{
     account, admin, cart_pages, checkout, claims, errors, inquiries, limits, media, ops, orders,
-    page_cache, posts, privacy, seo, shop,
+    page_cache, posts, privacy, seo, shop, staff_api,
 };
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -295,19 +295,19 @@ pub fn router(state: AppState) -> Router {
         .route("/webhooks/{provider}", post(orders::payment_webhook))
         .route(
             "/api/v1/staff/orders/{number}/{action}",
-            post(orders::staff_order_action),
+            post(staff_api::staff_order_action),
         )
         .route(
             "/api/v1/staff/members/{id}/grade",
-            post(orders::staff_assign_grade),
+            post(staff_api::staff_assign_grade),
         )
         .route(
             "/api/v1/staff/bulk-sends",
-            post(orders::staff_start_bulk_send),
+            post(staff_api::staff_start_bulk_send),
         )
         .route(
             "/api/v1/staff/bulk-sends/{id}",
-            get(orders::staff_show_bulk_send),
+            get(staff_api::staff_show_bulk_send),
         )
         .route("/media/{hash}/{file}", get(media::show_thumbnail))
         .route("/static/{*path}", get(media::show_static))

@@ -26,6 +26,7 @@ mod product_facts;
 mod seo;
 mod shipping;
 mod staff;
+mod staff_api;
 
 use jangteo_testkit::{Backend, TestApp, fixtures};
 
