@@ -21,6 +21,7 @@ pub mod content;
 pub mod demo;
 mod demo_notices;
 mod demo_shop;
+pub mod deposits;
 mod error;
 pub mod inquiries;
 pub mod media;

@@ -1,7 +1,7 @@
 //! Payment flows over the gateway trait: start (redirect or virtual account), the browser's
-//! return (amount checked against the order before and after confirm), failures, verified deposit
-//! notices, staff-confirmed bank deposits and deposit deadlines. Every gateway message is stored
-//! with its idempotency key before it changes state; a replay changes nothing.
+//! return (amount checked against the order before and after confirm), failures, the test
+//! gateway's window (deposits are in `deposits`). Every gateway message is stored with its
+//! idempotency key in the transaction of the change it makes; a replay changes nothing.
 
 use crate::orders::{Actor, NextStep, Placed, record_event};
 use crate::{App, AppError, AppResult};
@@ -12,7 +12,6 @@ use jangteo_db::orders::{self, OrderRow};
 use jangteo_db::payments::{self, PaymentRow, PaymentUpdate};
 use jangteo_providers::payments::{
     CancelRequest, GatewayStatus, PayMethod, PaymentError, PaymentRequest, PaymentStart,
-    secrets_match,
 };
 
 fn pay_method(code: &str) -> PayMethod {
@@ -24,12 +23,15 @@ fn pay_method(code: &str) -> PayMethod {
     }
 }
 
-fn parse_status(s: &str) -> AppResult<PaymentStatus> {
+pub(crate) fn parse_status(s: &str) -> AppResult<PaymentStatus> {
     Ok(s.parse()?)
 }
 
 impl App {
-    async fn order_and_payment(&self, number: &str) -> AppResult<(OrderRow, PaymentRow)> {
+    pub(crate) async fn order_and_payment(
+        &self,
+        number: &str,
+    ) -> AppResult<(OrderRow, PaymentRow)> {
         let order = orders::find_by_number(&self.db, number)
             .await?
             .ok_or(AppError::NotFound)?;
@@ -392,185 +394,6 @@ impl App {
     pub async fn payment_failure(&self, number: &str) -> AppResult<Option<String>> {
         let (_, payment) = self.order_and_payment(number).await?;
         Ok(payment.failure_message)
-    }
-
-    /// A gateway's deposit notice: stored raw, verified by its secret and a lookup, then applied
-    /// once. Returns whether anything changed.
-    pub async fn handle_payment_webhook(&self, body: &[u8]) -> AppResult<bool> {
-        let notice = self
-            .gateway
-            .parse_webhook(body)
-            .map_err(|e| AppError::Invalid(e.to_string()))?;
-        let payment = payments::find_by_attempt(&self.db, &notice.attempt_id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        let stored_secret = payments::webhook_secret(&self.db, payment.id).await?;
-        let genuine =
-            matches!((&stored_secret, &notice.secret), (Some(a), Some(b)) if secrets_match(a, b));
-        if !genuine {
-            tracing::warn!(payment.attempt = %notice.attempt_id, "deposit notice with a wrong secret refused");
-            return Err(AppError::Conflict("webhook_unverified"));
-        }
-        let now = Utc::now();
-        let mut tx = self.db.begin().await?;
-        if !payments::record_event(
-            &mut tx,
-            self.gateway.name(),
-            &notice.idempotency_key,
-            Some(payment.id),
-            "deposit_notice",
-            &notice.raw,
-            now,
-        )
-        .await?
-        {
-            return Ok(false);
-        }
-        tx.commit().await?;
-        if notice.status != GatewayStatus::Done {
-            return Ok(false);
-        }
-        // Authoritative state from the gateway itself.
-        let looked_up = self
-            .gateway
-            .lookup(&notice.attempt_id)
-            .await
-            .map_err(|e| AppError::Other(e.to_string()))?;
-        if looked_up.status != GatewayStatus::Done || looked_up.total_amount.get() != payment.amount
-        {
-            return Err(AppError::Conflict("webhook_unverified"));
-        }
-        self.settle_deposit(payment.order_id, &Actor::Gateway).await
-    }
-
-    /// Staff confirm a bank deposit (무통장입금) arrived.
-    pub async fn confirm_bank_deposit(&self, number: &str, staff_email: &str) -> AppResult<bool> {
-        let (order, payment) = self.order_and_payment(number).await?;
-        if payment.method != "bank_deposit" {
-            return Err(AppError::Conflict("not_bank_deposit"));
-        }
-        self.settle_deposit(order.id, &Actor::Staff(staff_email.to_owned()))
-            .await
-    }
-
-    async fn settle_deposit(&self, order_id: i64, actor: &Actor) -> AppResult<bool> {
-        let now = Utc::now();
-        let mut tx = self.db.begin().await?;
-        let number = orders::number_of(&mut tx, order_id).await?;
-        let Some(order) = orders::lock_by_number(&mut tx, &number).await? else {
-            return Err(AppError::NotFound);
-        };
-        let Some(payment) = payments::latest_for_order_in(&mut tx, order.id).await? else {
-            return Err(AppError::NotFound);
-        };
-        if order.status != OrderStatus::AwaitingDeposit.as_str() {
-            return Ok(false);
-        }
-        let p_next = parse_status(&payment.status)?
-            .apply(PaymentEvent::Deposited)
-            .map_err(|_| AppError::Conflict("illegal_transition"))?;
-        payments::update(
-            &mut tx,
-            payment.id,
-            &payment.status,
-            &PaymentUpdate {
-                status: p_next.as_str(),
-                approved_amount: Some(payment.amount),
-                approved_at: Some(now),
-                ..Default::default()
-            },
-            now,
-        )
-        .await?;
-        let next = OrderStatus::AwaitingDeposit
-            .apply(&OrderEvent::DepositReceived)
-            .map_err(|e| AppError::Other(e.to_string()))?;
-        if !orders::transition(
-            &mut tx,
-            order.id,
-            OrderStatus::AwaitingDeposit.as_str(),
-            next.as_str(),
-            now,
-        )
-        .await?
-        {
-            return Ok(false);
-        }
-        record_event(
-            &mut tx,
-            &order,
-            OrderEvent::DepositReceived.name(),
-            next,
-            actor,
-            "",
-            now,
-        )
-        .await?;
-        tx.commit().await?;
-        tracing::info!(order.number = %order.number, "deposit received");
-        self.after_order_settled(&order.number, "payment_completed")
-            .await?;
-        Ok(true)
-    }
-
-    /// The deposit deadline passed: cancel the order and release what it held (a job runs this
-    /// at the deadline; a late run after a deposit does nothing).
-    pub async fn expire_deposit(&self, number: &str) -> AppResult<bool> {
-        let now = Utc::now();
-        let mut tx = self.db.begin().await?;
-        let Some(order) = orders::lock_by_number(&mut tx, number).await? else {
-            return Ok(false);
-        };
-        if order.status != OrderStatus::AwaitingDeposit.as_str()
-            || order.deposit_deadline.is_some_and(|d| d > now)
-        {
-            return Ok(false);
-        }
-        if let Some(payment) = payments::latest_for_order_in(&mut tx, order.id).await?
-            && let Ok(next) = parse_status(&payment.status)?.apply(PaymentEvent::DepositExpired)
-        {
-            payments::update(
-                &mut tx,
-                payment.id,
-                &payment.status,
-                &PaymentUpdate {
-                    status: next.as_str(),
-                    ..Default::default()
-                },
-                now,
-            )
-            .await?;
-        }
-        let next = OrderStatus::AwaitingDeposit
-            .apply(&OrderEvent::DepositExpired)
-            .map_err(|e| AppError::Other(e.to_string()))?;
-        if !orders::transition(
-            &mut tx,
-            order.id,
-            OrderStatus::AwaitingDeposit.as_str(),
-            next.as_str(),
-            now,
-        )
-        .await?
-        {
-            return Ok(false);
-        }
-        self.release_holds(&mut tx, &order, now).await?;
-        record_event(
-            &mut tx,
-            &order,
-            OrderEvent::DepositExpired.name(),
-            next,
-            &Actor::System,
-            "",
-            now,
-        )
-        .await?;
-        self.notify_order(&mut tx, &order, "cancelled", Some(0))
-            .await?;
-        tx.commit().await?;
-        tracing::info!(order.number = %number, "deposit deadline passed; order cancelled");
-        Ok(true)
     }
 
     /// Test gateway only: the payment window's details for an attempt (`None`: not a payable

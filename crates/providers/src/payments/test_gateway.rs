@@ -36,6 +36,8 @@ pub struct TestGateway {
     secret: Arc<[u8]>,
     holder: String,
     payments: Arc<Mutex<HashMap<String, Remembered>>>,
+    /// Lookups still to fail as if the gateway were unreachable (fault injection in tests).
+    failing_lookups: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl std::fmt::Debug for TestGateway {
@@ -59,7 +61,15 @@ impl TestGateway {
             secret: secret.into(),
             holder: holder.to_owned(),
             payments: Arc::default(),
+            failing_lookups: Arc::default(),
         }
+    }
+
+    /// Makes the next `n` lookups fail as if the gateway were unreachable (tests of what a
+    /// timeout does to a deposit notice).
+    pub fn fail_next_lookups(&self, n: usize) {
+        self.failing_lookups
+            .store(n, std::sync::atomic::Ordering::SeqCst);
     }
 
     fn mac(&self, parts: &[&str]) -> String {
@@ -266,6 +276,20 @@ impl PaymentGateway for TestGateway {
         attempt_id: &'a str,
     ) -> BoxFuture<'a, Result<GatewayPayment, PaymentError>> {
         async move {
+            let failing = self
+                .failing_lookups
+                .fetch_update(
+                    std::sync::atomic::Ordering::SeqCst,
+                    std::sync::atomic::Ordering::SeqCst,
+                    |n| n.checked_sub(1),
+                )
+                .is_ok();
+            if failing {
+                return Err(PaymentError::Unavailable {
+                    provider: NAME,
+                    message: "lookup timed out (injected)".into(),
+                });
+            }
             let map = self.payments.lock().expect("test gateway state");
             match map.get(attempt_id) {
                 Some(r) => Ok(self.snapshot(attempt_id, r, raw_of(attempt_id, r))),

@@ -383,6 +383,18 @@ async fn virtual_account_is_paid_by_a_verified_deposit_notice(backend: Backend) 
         .unwrap()
         .simulate_deposit(&payment.attempt_id, Utc::now())
         .unwrap();
+    // The gateway cannot be reached for the authoritative lookup: the notice is not taken as
+    // processed, and the gateway's retry applies the deposit (it was lost before).
+    t.app.test_gateway.as_ref().unwrap().fail_next_lookups(1);
+    let failed = client
+        .post(t.url("/webhooks/test"))
+        .header("content-type", "application/json")
+        .body(notice.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(failed.status(), 500, "the gateway retries later");
+    assert_eq!(status_of(&t, &number).await, "awaiting_deposit");
     for _ in 0..2 {
         let r = client
             .post(t.url("/webhooks/test"))
@@ -983,7 +995,8 @@ async fn grades_gifts_addresses_and_points_on_confirmation(backend: Backend) {
             serde_json::json!({"grade": "nope"})
         )
         .await,
-        404
+        422,
+        "an unknown grade is refused like in the back office"
     );
     assert_eq!(
         staff(

@@ -392,3 +392,33 @@ async fn failures_show_a_500_page_in_the_shops_look() {
         "no internals leak"
     );
 }
+
+/// Every answer carries the browser security headers (a page, the back office, a static file,
+/// an error); HSTS only over https.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn answers_carry_browser_security_headers() {
+    let Some((t, _)) = fixture_app(Backend::Sqlite).await else {
+        return;
+    };
+    for path in ["/", "/admin/login", "/static/css/shop.css", "/no/such/page"] {
+        let r = t.client.get(t.url(path)).send().await.unwrap();
+        let h = r.headers();
+        assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(h["x-frame-options"], "SAMEORIGIN", "{path}");
+        assert!(
+            h["content-security-policy"]
+                .to_str()
+                .unwrap()
+                .contains("frame-ancestors 'self'"),
+            "{path}"
+        );
+        assert_eq!(
+            h["referrer-policy"], "strict-origin-when-cross-origin",
+            "{path}"
+        );
+        assert!(
+            !h.contains_key("strict-transport-security"),
+            "http: no HSTS"
+        );
+    }
+}

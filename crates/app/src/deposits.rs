@@ -1,0 +1,229 @@
+//! Deposits (가상계좌, 무통장입금): the gateway's deposit notice (verified by its secret and an
+//! authoritative lookup, recorded only together with its effect), staff-confirmed bank deposits,
+//! and the deadline that cancels an unpaid deposit order.
+
+use crate::orders::{Actor, record_event};
+use crate::payments::parse_status;
+use crate::{App, AppError, AppResult};
+use chrono::Utc;
+use jangteo_core::order::{OrderEvent, OrderStatus, PaymentEvent};
+use jangteo_db::orders;
+use jangteo_db::payments::{self, PaymentUpdate};
+use jangteo_providers::payments::{GatewayStatus, secrets_match};
+
+/// A gateway notice to store with its idempotency key.
+struct StoredNotice<'a> {
+    key: &'a str,
+    payment_id: i64,
+    raw: &'a str,
+}
+
+impl StoredNotice<'_> {
+    /// Stores it; false when it was stored before (a replay).
+    async fn record(&self, tx: &mut jangteo_db::Tx, provider: &str) -> AppResult<bool> {
+        Ok(payments::record_event(
+            tx,
+            provider,
+            self.key,
+            Some(self.payment_id),
+            "deposit_notice",
+            self.raw,
+            Utc::now(),
+        )
+        .await?)
+    }
+}
+
+impl App {
+    /// A gateway's deposit notice: stored raw, verified by its secret and a lookup, then applied
+    /// once. Returns whether anything changed.
+    pub async fn handle_payment_webhook(&self, body: &[u8]) -> AppResult<bool> {
+        let notice = self
+            .gateway
+            .parse_webhook(body)
+            .map_err(|e| AppError::Invalid(e.to_string()))?;
+        let payment = payments::find_by_attempt(&self.db, &notice.attempt_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let stored_secret = payments::webhook_secret(&self.db, payment.id).await?;
+        let genuine =
+            matches!((&stored_secret, &notice.secret), (Some(a), Some(b)) if secrets_match(a, b));
+        if !genuine {
+            tracing::warn!(payment.attempt = %notice.attempt_id, "deposit notice with a wrong secret refused");
+            return Err(AppError::Conflict("webhook_unverified"));
+        }
+        let stored = StoredNotice {
+            key: &notice.idempotency_key,
+            payment_id: payment.id,
+            raw: &notice.raw,
+        };
+        if notice.status != GatewayStatus::Done {
+            // Nothing to apply: keep it for the record (a replay stays a replay).
+            let mut tx = self.db.begin().await?;
+            stored.record(&mut tx, self.gateway.name()).await?;
+            tx.commit().await?;
+            return Ok(false);
+        }
+        // Authoritative state from the gateway itself, before anything is recorded: a failed
+        // lookup answers non-200 and the gateway's retry is processed anew, never taken for a
+        // replay of a notice whose deposit was not applied.
+        let looked_up = self
+            .gateway
+            .lookup(&notice.attempt_id)
+            .await
+            .map_err(|e| AppError::Other(format!("looking up the deposit: {e}")))?;
+        if looked_up.status != GatewayStatus::Done || looked_up.total_amount.get() != payment.amount
+        {
+            return Err(AppError::Conflict("webhook_unverified"));
+        }
+        self.settle_deposit(payment.order_id, &Actor::Gateway, Some(stored))
+            .await
+    }
+
+    /// Staff confirm a bank deposit (무통장입금) arrived.
+    pub async fn confirm_bank_deposit(&self, number: &str, staff_email: &str) -> AppResult<bool> {
+        let (order, payment) = self.order_and_payment(number).await?;
+        if payment.method != "bank_deposit" {
+            return Err(AppError::Conflict("not_bank_deposit"));
+        }
+        self.settle_deposit(order.id, &Actor::Staff(staff_email.to_owned()), None)
+            .await
+    }
+
+    /// Marks the deposit of an order awaiting it as received; a gateway's notice is recorded in
+    /// the same transaction, so it counts as processed only together with its effect.
+    async fn settle_deposit(
+        &self,
+        order_id: i64,
+        actor: &Actor,
+        notice: Option<StoredNotice<'_>>,
+    ) -> AppResult<bool> {
+        let now = Utc::now();
+        let mut tx = self.db.begin().await?;
+        if let Some(n) = &notice
+            && !n.record(&mut tx, self.gateway.name()).await?
+        {
+            return Ok(false);
+        }
+        let number = orders::number_of(&mut tx, order_id).await?;
+        let Some(order) = orders::lock_by_number(&mut tx, &number).await? else {
+            return Err(AppError::NotFound);
+        };
+        let Some(payment) = payments::latest_for_order_in(&mut tx, order.id).await? else {
+            return Err(AppError::NotFound);
+        };
+        if order.status != OrderStatus::AwaitingDeposit.as_str() {
+            if notice.is_some() && order.status == OrderStatus::Cancelled.as_str() {
+                tracing::error!(order.number = %order.number, "a deposit arrived for a cancelled order: refund it or reopen the order");
+            }
+            // Keep the notice: the money's arrival is a fact even when the order moved on.
+            tx.commit().await?;
+            return Ok(false);
+        }
+        let p_next = parse_status(&payment.status)?
+            .apply(PaymentEvent::Deposited)
+            .map_err(|_| AppError::Conflict("illegal_transition"))?;
+        payments::update(
+            &mut tx,
+            payment.id,
+            &payment.status,
+            &PaymentUpdate {
+                status: p_next.as_str(),
+                approved_amount: Some(payment.amount),
+                approved_at: Some(now),
+                ..Default::default()
+            },
+            now,
+        )
+        .await?;
+        let next = OrderStatus::AwaitingDeposit
+            .apply(&OrderEvent::DepositReceived)
+            .map_err(|e| AppError::Other(e.to_string()))?;
+        if !orders::transition(
+            &mut tx,
+            order.id,
+            OrderStatus::AwaitingDeposit.as_str(),
+            next.as_str(),
+            now,
+        )
+        .await?
+        {
+            return Ok(false);
+        }
+        record_event(
+            &mut tx,
+            &order,
+            OrderEvent::DepositReceived.name(),
+            next,
+            actor,
+            "",
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        tracing::info!(order.number = %order.number, "deposit received");
+        self.after_order_settled(&order.number, "payment_completed")
+            .await?;
+        Ok(true)
+    }
+
+    /// The deposit deadline passed: cancel the order and release what it held (a job runs this
+    /// at the deadline; a late run after a deposit does nothing).
+    pub async fn expire_deposit(&self, number: &str) -> AppResult<bool> {
+        let now = Utc::now();
+        let mut tx = self.db.begin().await?;
+        let Some(order) = orders::lock_by_number(&mut tx, number).await? else {
+            return Ok(false);
+        };
+        if order.status != OrderStatus::AwaitingDeposit.as_str()
+            || order.deposit_deadline.is_some_and(|d| d > now)
+        {
+            return Ok(false);
+        }
+        if let Some(payment) = payments::latest_for_order_in(&mut tx, order.id).await?
+            && let Ok(next) = parse_status(&payment.status)?.apply(PaymentEvent::DepositExpired)
+        {
+            payments::update(
+                &mut tx,
+                payment.id,
+                &payment.status,
+                &PaymentUpdate {
+                    status: next.as_str(),
+                    ..Default::default()
+                },
+                now,
+            )
+            .await?;
+        }
+        let next = OrderStatus::AwaitingDeposit
+            .apply(&OrderEvent::DepositExpired)
+            .map_err(|e| AppError::Other(e.to_string()))?;
+        if !orders::transition(
+            &mut tx,
+            order.id,
+            OrderStatus::AwaitingDeposit.as_str(),
+            next.as_str(),
+            now,
+        )
+        .await?
+        {
+            return Ok(false);
+        }
+        self.release_holds(&mut tx, &order, now).await?;
+        record_event(
+            &mut tx,
+            &order,
+            OrderEvent::DepositExpired.name(),
+            next,
+            &Actor::System,
+            "",
+            now,
+        )
+        .await?;
+        self.notify_order(&mut tx, &order, "cancelled", Some(0))
+            .await?;
+        tx.commit().await?;
+        tracing::info!(order.number = %number, "deposit deadline passed; order cancelled");
+        Ok(true)
+    }
+}
