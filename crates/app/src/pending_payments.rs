@@ -43,6 +43,14 @@ impl App {
         Ok(expired)
     }
 
+    /// The order a payment attempt belongs to.
+    pub async fn order_number_of_attempt(&self, attempt_id: &str) -> AppResult<Option<String>> {
+        match payments::find_by_attempt(&self.db, attempt_id).await? {
+            Some(p) => Ok(Some(orders::number_by_id(&self.db, p.order_id).await?)),
+            None => Ok(None),
+        }
+    }
+
     /// Before a buyer's new order: drops their earlier orders still waiting for an immediate
     /// payment (a member's by account, a guest's by the numbers their session started).
     pub(crate) async fn drop_superseded_payments(

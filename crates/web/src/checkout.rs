@@ -366,10 +366,20 @@ pub struct FailQuery {
 /// GET /checkout/fail
 pub async fn payment_fail(
     State(state): State<AppState>,
+    auth: AuthSession,
     session: Session,
     Query(q): Query<FailQuery>,
 ) -> Result<Response, WebError> {
-    if let Some(attempt) = &q.order_id {
+    // Only the buyer who started the payment may end it here; anyone else's link changes
+    // nothing (an abandoned payment expires on its own).
+    let attempt = match &q.order_id {
+        Some(attempt) => match state.app.order_number_of_attempt(attempt).await? {
+            Some(number) if buyer(&state, &auth, &session, &number).await.is_ok() => Some(attempt),
+            _ => None,
+        },
+        None => None,
+    };
+    if let Some(attempt) = attempt {
         let code = q.code.as_deref().unwrap_or("PAY_PROCESS_CANCELED");
         let message = q.message.as_deref().unwrap_or("");
         match state.app.fail_payment(attempt, code, message).await {

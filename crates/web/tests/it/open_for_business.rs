@@ -382,7 +382,39 @@ async fn the_privacy_policy_follows_the_shop_and_keeps_versions(backend: Backend
     assert_eq!(t.get("/pages/privacy/versions/999999").await.0, 404);
 }
 
+async fn only_the_buyer_may_end_a_payment_through_the_fail_link(backend: Backend) {
+    let Some((t, tshirt)) = shop(backend).await else {
+        return;
+    };
+    let guest = Shopper::new(&t.base_url);
+    let number = abandon_payment(&t, &guest, tshirt, 1).await;
+    let order = jangteo_db::orders::find_by_number(&t.app.db, &number)
+        .await
+        .unwrap()
+        .unwrap();
+    let attempt = jangteo_db::payments::latest_for_order(&t.app.db, order.id)
+        .await
+        .unwrap()
+        .unwrap()
+        .attempt_id;
+    let link = format!("/checkout/fail?code=PAY_PROCESS_CANCELED&orderId={attempt}");
+    let stranger = Shopper::new(&t.base_url);
+    assert_eq!(stranger.get(&link).await.status, 303);
+    assert_eq!(
+        status_of(&t, &number).await,
+        "pending_payment",
+        "a stranger changes nothing"
+    );
+    assert_eq!(guest.get(&link).await.status, 303);
+    assert_eq!(
+        status_of(&t, &number).await,
+        "cancelled",
+        "the buyer's own window closes it"
+    );
+}
+
 on_both_backends!(
+    only_the_buyer_may_end_a_payment_through_the_fail_link,
     the_privacy_policy_follows_the_shop_and_keeps_versions,
     sign_up_asks_for_14_and_guests_consent_to_their_data,
     serve_hides_demo_aids_and_announces_test_payments,
