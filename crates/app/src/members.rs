@@ -82,6 +82,9 @@ impl FieldErrors {
     }
 }
 
+/// Minutes between two password-reset mails to one member.
+pub const RESET_MAIL_INTERVAL_MINUTES: i64 = 5;
+
 /// SHA-256 hex of a secret token (reset tokens, staff API tokens, recovery codes: only their
 /// hashes are stored).
 pub(crate) fn token_hash(token: &str) -> String {
@@ -288,7 +291,8 @@ impl App {
         }
     }
 
-    /// E-mails a reset link when the address belongs to a member; says nothing either way.
+    /// E-mails a reset link when the address belongs to a member (at most one per
+    /// [`RESET_MAIL_INTERVAL_MINUTES`]); says nothing either way.
     pub async fn request_password_reset(&self, email: &str) -> AppResult<()> {
         let Ok(email) = Email::parse(email) else {
             return Err(AppError::field("email", "invalid_email"));
@@ -296,8 +300,20 @@ impl App {
         let Some(member) = members::find_by_email(&self.db, email.as_str()).await? else {
             return Ok(());
         };
-        let token = random_token()?;
         let now = Utc::now();
+        // One mail per address per few minutes: a stranger cannot flood a member's mailbox
+        // (the page says the same either way).
+        if members::latest_reset_at(&self.db, member.id)
+            .await?
+            .is_some_and(|at| now - at < Duration::minutes(RESET_MAIL_INTERVAL_MINUTES))
+        {
+            tracing::info!(
+                member.id = member.id,
+                "password reset asked again too soon: no mail"
+            );
+            return Ok(());
+        }
+        let token = random_token()?;
         let minutes = self.config.members.reset_minutes;
         let mut tx = self.db.begin().await?;
         members::insert_reset(

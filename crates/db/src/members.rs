@@ -386,6 +386,18 @@ pub async fn insert_reset(
     .map(|_| ())
 }
 
+/// When the member's newest reset link was made.
+pub async fn latest_reset_at(db: &Db, member_id: i64) -> DbResult<Option<DateTime<Utc>>> {
+    read_optional!(
+        db,
+        (DateTime<Utc>,),
+        "SELECT created_at FROM password_resets WHERE member_id = $1 ORDER BY created_at DESC LIMIT 1",
+        member_id
+    )
+    .context("reading the newest reset link")
+    .map(|row| row.map(|(at,)| at))
+}
+
 /// The member a valid (unused, unexpired) reset token belongs to.
 pub async fn reset_member(db: &Db, token_hash: &str, now: DateTime<Utc>) -> DbResult<Option<i64>> {
     read_optional!(

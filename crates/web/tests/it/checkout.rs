@@ -720,6 +720,24 @@ async fn password_reset_and_withdrawal(backend: Backend) {
         200,
         "no hint"
     );
+    // Asking again at once sends nothing more (no mailbox flooding), and says the same.
+    for _ in 0..3 {
+        assert_eq!(
+            s.post("/account/password-reset", &[("email", "reset@example.com")])
+                .await
+                .status,
+            200
+        );
+    }
+    let resets = t
+        .app
+        .recent_messages(50)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.event == "password_reset")
+        .count();
+    assert_eq!(resets, 1, "one mail per address per few minutes");
     let mail = t
         .app
         .recent_messages(10)
