@@ -12,6 +12,7 @@ mod context;
 mod errors;
 mod forms;
 mod i18n;
+mod input_guard;
 mod inquiries;
 mod limits;
 mod media;

@@ -6,8 +6,8 @@ use crate::context::ViewerInfo;
 use crate::i18n::Messages;
 use crate::session::DbSessionStore;
 use crate::{
-    account, admin, cart_pages, checkout, claims, errors, inquiries, limits, media, ops, orders,
-    page_cache, posts, privacy, seo, shop, staff_api,
+    account, admin, cart_pages, checkout, claims, errors, input_guard, inquiries, limits, media,
+    ops, orders, page_cache, posts, privacy, seo, shop, staff_api,
 };
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -337,6 +337,7 @@ pub fn router(state: AppState) -> Router {
                 .layer(CompressionLayer::new())
                 .layer(middleware::from_fn_with_state(state.clone(), errors::render_error_pages))
                 .layer(middleware::from_fn_with_state(state.clone(), limits::limit_body))
+                .layer(middleware::from_fn(input_guard::refuse_nul))
                 .layer(DefaultBodyLimit::disable())
                 .layer(CatchPanicLayer::custom(errors::panic_response))
                 // Header-based CSRF check (Sec-Fetch-Site / Origin) on every state-changing

@@ -186,7 +186,56 @@ async fn cms_pages_render_and_unknown_ones_404(backend: Backend) {
     assert_eq!(t.get("/pages/missing").await.0, StatusCode::NOT_FOUND);
 }
 
+/// A NUL character in an address, a form or a JSON body is a 400 on both backends (PostgreSQL
+/// answered 500, SQLite stored it), before any handler runs.
+async fn nul_characters_are_refused_at_the_edge(backend: Backend) {
+    let Some((t, _)) = fixture_app(backend).await else {
+        return;
+    };
+    assert_eq!(t.get("/products/%00").await.0, StatusCode::BAD_REQUEST);
+    assert_eq!(t.get("/search?q=%00").await.0, StatusCode::BAD_REQUEST);
+    let signup = t
+        .client
+        .post(t.url("/account/signup"))
+        .header("origin", t.url(""))
+        .form(&[
+            ("email", "nul@example.com"),
+            ("password", "secret1234"),
+            ("password_confirm", "secret1234"),
+            ("name", "김\u{0}장터"),
+            ("mobile", "010-1234-5678"),
+            ("confirm_age", "true"),
+            ("agree_terms", "true"),
+            ("agree_privacy", "true"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signup.status(), StatusCode::BAD_REQUEST);
+    assert!(
+        jangteo_db::members::find_by_email(&t.app.db, "nul@example.com")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let json = t
+        .client
+        .post(t.url("/api/v1/staff/members/1/grade"))
+        .header("content-type", "application/json")
+        .body(r#"{"grade":"gold\u0000"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(json.status(), StatusCode::BAD_REQUEST);
+    // Ordinary Korean input still passes.
+    assert_eq!(
+        t.get("/search?q=%ED%8B%B0%EC%85%94%EC%B8%A0").await.0,
+        StatusCode::OK
+    );
+}
+
 on_both_backends!(
+    nul_characters_are_refused_at_the_edge,
     home_lists_sections_and_never_hidden_products,
     category_pages_sort_paginate_and_404,
     product_page_shows_options_skus_and_structured_data,
