@@ -21,6 +21,9 @@ pub enum WebError {
     /// The thing asked for does not exist (or must not be seen).
     #[error("not found")]
     NotFound,
+    /// The body went over the configured limit while being read (a chunked upload).
+    #[error("request body too large")]
+    TooLarge,
     /// A failure of ours: logged with its cause chain, shown as a generic 500.
     #[error(transparent)]
     Internal(#[from] AppError),
@@ -59,6 +62,7 @@ impl IntoResponse for WebError {
             WebError::NotFound | WebError::Internal(AppError::NotFound) => {
                 marked(StatusCode::NOT_FOUND)
             }
+            WebError::TooLarge => marked(StatusCode::PAYLOAD_TOO_LARGE),
             WebError::Internal(AppError::Throttled) => marked(StatusCode::TOO_MANY_REQUESTS),
             WebError::Internal(AppError::Forbidden) => marked(StatusCode::FORBIDDEN),
             WebError::Internal(AppError::Conflict(_)) => marked(StatusCode::CONFLICT),

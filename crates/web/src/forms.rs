@@ -140,19 +140,24 @@ pub fn download(content_type: &str, file_name: &str, bytes: Vec<u8>) -> Response
         .into_response()
 }
 
-/// The multipart field `file`: (file name, bytes); `None` when it is missing or empty.
+/// The multipart field `file`: (file name, bytes); `None` when it is missing or empty. A body
+/// cut off at the upload limit (a chunked one, without `Content-Length`) is the 413 page.
 pub async fn uploaded_file(
     multipart: &mut axum::extract::Multipart,
 ) -> Result<Option<(String, Vec<u8>)>, WebError> {
-    while let Ok(Some(field)) = multipart.next_field().await {
+    let refused = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            WebError::TooLarge
+        } else {
+            WebError::Internal(AppError::Invalid(format!("upload: {e}")))
+        }
+    };
+    while let Some(field) = multipart.next_field().await.map_err(refused)? {
         if field.name() != Some("file") {
             continue;
         }
         let name = field.file_name().unwrap_or("").to_owned();
-        let bytes = field
-            .bytes()
-            .await
-            .map_err(|e| WebError::Internal(AppError::Invalid(format!("upload: {e}"))))?;
+        let bytes = field.bytes().await.map_err(refused)?;
         return Ok((!bytes.is_empty()).then(|| (name, bytes.to_vec())));
     }
     Ok(None)

@@ -76,3 +76,56 @@ async fn oversized_uploads_and_bodies_get_413() {
     .await;
     assert!(form.starts_with("HTTP/1.1 413"));
 }
+
+/// A chunked upload (no `Content-Length`) over the limit is cut off while read: the 413 page, not
+/// a 422 (the editor's image upload reads its file with the shared reader).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_chunked_upload_over_the_limit_gets_413() {
+    let Some((t, _)) = fixture_app(Backend::Sqlite).await else {
+        return;
+    };
+    let (owner, _) =
+        jangteo_testkit::shopper::staff_session(&t, "owner@example.com", "owner").await;
+    let cookie = owner.admin_cookie().unwrap();
+    let addr = t.base_url.trim_start_matches("http://").to_owned();
+    let mut stream = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let head = format!(
+        "POST /admin/media HTTP/1.1\r\nHost: {addr}\r\nContent-Type: multipart/form-data; boundary=xyz\r\nTransfer-Encoding: chunked\r\nCookie: {cookie}\r\nAccept: text/html\r\nSec-Fetch-Site: same-origin\r\n\r\n"
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let part = b"--xyz\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.png\"\r\nContent-Type: image/png\r\n\r\n";
+    let send = |bytes: Vec<u8>| {
+        let mut chunk = format!("{:x}\r\n", bytes.len()).into_bytes();
+        chunk.extend_from_slice(&bytes);
+        chunk.extend_from_slice(b"\r\n");
+        chunk
+    };
+    let _ = stream.write_all(&send(part.to_vec())).await;
+    let megabyte = vec![0u8; 1024 * 1024];
+    for _ in 0..21 {
+        if stream.write_all(&send(megabyte.clone())).await.is_err() {
+            break; // the server stopped reading: its answer is waiting
+        }
+    }
+    let _ = stream.write_all(b"0\r\n\r\n").await;
+    let mut answer = Vec::new();
+    let mut chunk = [0u8; 8192];
+    loop {
+        match tokio::time::timeout(std::time::Duration::from_secs(5), stream.read(&mut chunk)).await
+        {
+            Ok(Ok(0)) | Err(_) | Ok(Err(_)) => break,
+            Ok(Ok(n)) => {
+                answer.extend_from_slice(&chunk[..n]);
+                if answer.windows(4).any(|w| w == b"\r\n\r\n") {
+                    break;
+                }
+            }
+        }
+    }
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(
+        answer.starts_with("HTTP/1.1 413"),
+        "{}",
+        &answer[..answer.len().min(200)]
+    );
+}
