@@ -153,7 +153,8 @@ impl App {
             errors.add("sale_price", "sale_period_without_price");
         }
         let tree = self.category_tree().await?;
-        let profiles: Vec<i64> = jangteo_db::shipping::profiles(&self.db)
+        let profiles: Vec<i64> = self
+            .shipping_profiles()
             .await?
             .iter()
             .map(|p| p.id)

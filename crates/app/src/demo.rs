@@ -20,15 +20,15 @@ const CATALOG_JSON: &str = include_str!("../demo/catalog.json");
 const CATALOG_MARKER: &str = "demo.catalog_version";
 const CATALOG_VERSION: &str = "1";
 /// Setting that counts the synthetic benchmark products added so far.
-const BULK_MARKER: &str = "demo.bulk_products";
+pub(crate) const BULK_MARKER: &str = "demo.bulk_products";
 /// E-mail of the demo staff login.
 pub const DEMO_STAFF_EMAIL: &str = "owner@jangteo.example";
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Catalog {
+pub(crate) struct Catalog {
     categories: Vec<CategoryData>,
-    products: Vec<ProductData>,
+    pub(crate) products: Vec<ProductData>,
     banners: Vec<BannerData>,
     pages: Vec<PageData>,
 }
@@ -44,25 +44,25 @@ struct CategoryData {
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ProductData {
-    slug: String,
-    category: String,
-    name: String,
-    brand: Option<String>,
-    summary: String,
-    description: String,
-    price: i64,
-    sale_price: Option<i64>,
-    state: DisplayState,
-    featured: bool,
-    popularity: i64,
-    days_ago: i64,
-    color: String,
-    motif: String,
-    stock: i64,
+pub(crate) struct ProductData {
+    pub(crate) slug: String,
+    pub(crate) category: String,
+    pub(crate) name: String,
+    pub(crate) brand: Option<String>,
+    pub(crate) summary: String,
+    pub(crate) description: String,
+    pub(crate) price: i64,
+    pub(crate) sale_price: Option<i64>,
+    pub(crate) state: DisplayState,
+    pub(crate) featured: bool,
+    pub(crate) popularity: i64,
+    pub(crate) days_ago: i64,
+    pub(crate) color: String,
+    pub(crate) motif: String,
+    pub(crate) stock: i64,
     options: Vec<OptionData>,
-    extra_prices: HashMap<String, i64>,
-    sold_out: Vec<String>,
+    pub(crate) extra_prices: HashMap<String, i64>,
+    pub(crate) sold_out: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -130,7 +130,7 @@ fn sku_combinations(options: &[OptionData]) -> Vec<Vec<usize>> {
     })
 }
 
-fn build_skus(p: &ProductData, code_prefix: &str) -> Vec<NewSku> {
+pub(crate) fn build_skus(p: &ProductData, code_prefix: &str) -> Vec<NewSku> {
     sku_combinations(&p.options)
         .into_iter()
         .enumerate()
@@ -158,7 +158,7 @@ fn build_skus(p: &ProductData, code_prefix: &str) -> Vec<NewSku> {
 }
 
 /// The option groups of a demo product, as the repository takes them.
-fn option_groups(p: &ProductData) -> Vec<NewOptionGroup<'_>> {
+pub(crate) fn option_groups(p: &ProductData) -> Vec<NewOptionGroup<'_>> {
     p.options
         .iter()
         .map(|o| NewOptionGroup {
@@ -380,91 +380,6 @@ impl App {
         settings::set(&mut tx, CATALOG_MARKER, CATALOG_VERSION, now).await?;
         tx.commit().await?;
         Ok(())
-    }
-
-    /// Adds synthetic copies of demo products (reusing their pictures) until `target` products
-    /// exist; used to load-test with a realistic catalog size.
-    async fn load_bulk(&self, catalog: &Catalog, target: u64) -> AppResult<u64> {
-        let existing = self.listed_product_count().await?;
-        if target <= existing {
-            return Ok(0);
-        }
-        let done: u64 = settings::get(&self.db, BULK_MARKER)
-            .await?
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0);
-        let to_add = target - existing;
-        let templates: Vec<&ProductData> = catalog
-            .products
-            .iter()
-            .filter(|p| p.state != DisplayState::Hidden)
-            .collect();
-        let tree = self.category_tree().await?;
-        let now = Utc::now();
-        let mut added = 0;
-        // One transaction per chunk keeps each write short (the SQLite writer is shared).
-        while added < to_add {
-            let mut tx = self.db.begin().await?;
-            let chunk = (to_add - added).min(200);
-            for i in 0..chunk {
-                let n = done + added + i + 1;
-                let template = templates[(n as usize) % templates.len()];
-                let Some(category) = tree.by_slug(&template.category) else {
-                    return Err(AppError::Invalid(format!(
-                        "category {} missing",
-                        template.category
-                    )));
-                };
-                let slug = format!("bulk-{n}-{}", template.slug);
-                let name = format!("{} {}호", template.name, n);
-                let mut data = template.clone();
-                data.popularity = (template.popularity * 7 + n as i64 * 13) % 5000;
-                let others = [category.name.as_str(), template.summary.as_str()];
-                let groups: Vec<NewOptionGroup> = option_groups(&data);
-                let product_id = products::insert(
-                    &mut tx,
-                    &NewProduct {
-                        category_id: category.id,
-                        slug: &slug,
-                        name: &name,
-                        brand: data.brand.as_deref(),
-                        summary: &data.summary,
-                        description_html: &data.description,
-                        price: Price::new(Won(data.price), data.sale_price.map(Won)),
-                        state: data.state,
-                        is_featured: false,
-                        popularity: data.popularity,
-                        search: SearchKeys::for_product(&name, others),
-                        created_at: now - Duration::days(30 + (n as i64 % 300)),
-                    },
-                    &groups,
-                    &build_skus(&data, &slug),
-                )
-                .await?;
-                if let Some(first) = products::find_by_slug(&self.db, &template.slug).await? {
-                    let images =
-                        products::images(&self.db, jangteo_core::ids::ProductId(first.id)).await?;
-                    for (position, image) in images.iter().enumerate() {
-                        if let Some(media) =
-                            jangteo_db::media::find_by_hash(&self.db, &image.content_hash).await?
-                        {
-                            products::add_image(
-                                &mut tx,
-                                product_id,
-                                jangteo_core::ids::MediaId(media.id),
-                                position as i64,
-                                &name,
-                            )
-                            .await?;
-                        }
-                    }
-                }
-            }
-            added += chunk;
-            settings::set(&mut tx, BULK_MARKER, &(done + added).to_string(), now).await?;
-            tx.commit().await?;
-        }
-        Ok(added)
     }
 }
 

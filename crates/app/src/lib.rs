@@ -17,8 +17,11 @@ pub mod checkout;
 pub mod chores;
 pub mod claims;
 pub mod config;
+mod config_checkout;
+mod config_shop;
 pub mod content;
 pub mod demo;
+mod demo_bulk;
 mod demo_notices;
 mod demo_shop;
 pub mod deposits;
@@ -111,6 +114,8 @@ pub struct App {
     pub test_tracker: jangteo_providers::logistics::TestTracker,
     /// Encrypts secrets at rest (staff TOTP seeds).
     pub(crate) secrets: Arc<staff::SecretBox>,
+    /// The shipping tables are known to be seeded (checked once per process, not per quote).
+    pub(crate) shipping_seeded: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl App {
@@ -136,6 +141,7 @@ impl App {
             config: Arc::new(config),
             instance_id: instance_id().into(),
             messenger,
+            shipping_seeded: Arc::default(),
         })
     }
 

@@ -143,15 +143,22 @@ impl App {
     /// default profile from `shop.shipping_fee`/`shop.free_shipping_threshold`, profiles for the
     /// old per-product policies, and the remote areas from `checkout.remote_areas`.
     pub async fn ensure_shipping_seeded(&self) -> AppResult<()> {
+        use std::sync::atomic::Ordering;
+        if self.shipping_seeded.load(Ordering::Relaxed) {
+            return Ok(());
+        }
         if settings::get(&self.db, SEEDED_KEY).await?.is_some() {
+            self.shipping_seeded.store(true, Ordering::Relaxed);
             return Ok(());
         }
         let now = Utc::now();
         let me = self.instance_id.to_string();
         let mut tx = self.db.begin().await?;
-        if settings::get_or_insert(&mut tx, SEEDED_KEY, &me, now).await? != me
-            || shipping::count_in(&mut tx).await? > 0
-        {
+        if settings::get_or_insert(&mut tx, SEEDED_KEY, &me, now).await? != me {
+            return Ok(()); // another instance seeds
+        }
+        if shipping::count_in(&mut tx).await? > 0 {
+            tx.commit().await?; // already there: keep the marker
             return Ok(());
         }
         let shop = &self.config.shop;

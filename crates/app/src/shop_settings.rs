@@ -25,13 +25,6 @@ pub struct Readiness {
     pub no_payment_methods: bool,
 }
 
-impl Readiness {
-    /// Whether anything needs the owner's attention.
-    pub fn is_ready(&self) -> bool {
-        *self == Readiness::default()
-    }
-}
-
 impl App {
     /// Whether payments are the built-in test gateway's (the shop shows a test-mode ribbon).
     pub fn test_payments(&self) -> bool {
@@ -148,7 +141,6 @@ impl App {
         )
         .await?;
         tx.commit().await?;
-        self.invalidate_catalog();
         Ok(())
     }
 }

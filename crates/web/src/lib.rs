@@ -2,6 +2,7 @@
 //! and the middleware every request passes (request ids, logs, limits, CSRF, error pages).
 
 mod account;
+mod addresses;
 mod admin;
 mod assets;
 mod auth;
@@ -16,6 +17,7 @@ mod input_guard;
 mod inquiries;
 mod limits;
 mod media;
+mod my_page;
 mod ops;
 mod order_views;
 mod orders;

@@ -132,7 +132,6 @@ pub fn summary(state: &AppState, req: &Req, q: &Quote) -> Option<Value> {
         remote_surcharge => b.remote_surcharge.get(), points_used => b.points_used.get(),
         total => b.total.get(), points_to_earn => b.points_to_earn.get(),
         free_shipping_left => free_left,
-        parcels => b.parcels.len(),
         notices => notices,
         gifts => q.gifts.iter().map(|g| context! { name => &g.name, option_label => &g.option_label }).collect::<Vec<_>>(),
     })

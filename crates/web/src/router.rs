@@ -6,8 +6,8 @@ use crate::context::ViewerInfo;
 use crate::i18n::Messages;
 use crate::session::DbSessionStore;
 use crate::{
-    account, admin, cart_pages, checkout, claims, errors, input_guard, inquiries, limits, media,
-    ops, orders, page_cache, posts, privacy, seo, shop, staff_api,
+    account, addresses, admin, cart_pages, checkout, claims, errors, input_guard, inquiries,
+    limits, media, my_page, ops, orders, page_cache, posts, privacy, seo, shop, staff_api,
 };
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -204,32 +204,32 @@ pub fn router(state: AppState) -> Router {
             "/account/password-reset/{token}",
             get(account::edit_reset).post(account::update_reset),
         )
-        .route("/account", get(account::show_account))
-        .route("/account/orders", get(account::list_orders))
-        .route("/account/points", get(account::list_points))
+        .route("/account", get(my_page::show_account))
+        .route("/account/orders", get(my_page::list_orders))
+        .route("/account/points", get(my_page::list_points))
         .route(
             "/account/profile",
-            get(account::edit_profile).post(account::update_profile),
+            get(my_page::edit_profile).post(my_page::update_profile),
         )
         .route(
             "/account/password",
-            get(account::edit_password).post(account::update_password),
+            get(my_page::edit_password).post(my_page::update_password),
         )
         .route(
             "/account/withdraw",
-            get(account::new_withdraw).post(account::create_withdraw),
+            get(my_page::new_withdraw).post(my_page::create_withdraw),
         )
         .route(
             "/account/addresses",
-            get(account::list_addresses).post(account::create_address),
+            get(addresses::list_addresses).post(addresses::create_address),
         )
         .route(
             "/account/addresses/{id}/delete",
-            post(account::delete_address),
+            post(addresses::delete_address),
         )
         .route(
             "/account/addresses/{id}/default",
-            post(account::set_default_address),
+            post(addresses::set_default_address),
         )
         .route(
             "/account/inquiries",
@@ -283,7 +283,7 @@ pub fn router(state: AppState) -> Router {
         .route("/staff/{*rest}", get(admin::moved_staff_page))
         .route(
             "/unsubscribe",
-            get(account::show_unsubscribe).post(account::create_unsubscribe),
+            get(addresses::show_unsubscribe).post(addresses::create_unsubscribe),
         )
         .route("/lang/{code}", get(shop::switch_locale))
         .fallback(errors::not_found)

@@ -2,6 +2,8 @@
 //! with TOTP 2FA (axum-login over staff accounts), a layout whose menu follows the role's
 //! permissions, and the pages.
 
+mod banners;
+mod categories;
 mod claims;
 mod content;
 mod login;
@@ -14,6 +16,7 @@ mod shipping;
 mod staff_accounts;
 mod stats;
 mod stock;
+mod waybills;
 
 use crate::auth::ClientIp;
 use crate::context::{Req, render_to_string};
@@ -296,9 +299,12 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/admin/orders.csv", get(orders::export))
         .route(
             "/admin/orders/waybills",
-            get(orders::waybills).post(orders::preview_waybills),
+            get(waybills::waybills).post(waybills::preview_waybills),
         )
-        .route("/admin/orders/waybills/apply", post(orders::apply_waybills))
+        .route(
+            "/admin/orders/waybills/apply",
+            post(waybills::apply_waybills),
+        )
         .route("/admin/orders/{number}", get(orders::show))
         .route("/admin/orders/{number}/action", post(orders::act))
         .route(
@@ -329,13 +335,13 @@ pub fn router(state: &AppState) -> Router<AppState> {
             get(content::edit_post).post(content::update_post),
         )
         .route("/admin/media", post(content::upload_image))
-        .route("/admin/banners", post(content::create_banner))
-        .route("/admin/banners/new", get(content::new_banner))
+        .route("/admin/banners", post(banners::create_banner))
+        .route("/admin/banners/new", get(banners::new_banner))
         .route(
             "/admin/banners/{id}",
-            get(content::edit_banner).post(content::update_banner),
+            get(banners::edit_banner).post(banners::update_banner),
         )
-        .route("/admin/banners/{id}/delete", post(content::delete_banner))
+        .route("/admin/banners/{id}/delete", post(banners::delete_banner))
         .route("/admin/claims", get(claims::list))
         .route("/admin/claims/{id}", get(claims::show).post(claims::act))
         .route(
@@ -368,12 +374,12 @@ pub fn router(state: &AppState) -> Router<AppState> {
         )
         .route(
             "/admin/categories",
-            get(products::categories).post(products::create_category),
+            get(categories::categories).post(categories::create_category),
         )
-        .route("/admin/categories/{id}", post(products::update_category))
+        .route("/admin/categories/{id}", post(categories::update_category))
         .route(
             "/admin/categories/{id}/delete",
-            post(products::delete_category),
+            post(categories::delete_category),
         )
         .route("/admin/stats", get(stats::sales))
         .route("/admin/stats/export", get(stats::export_sales))

@@ -1,6 +1,7 @@
 //! Journeys in headless Chromium: home → category → product → pick options → that SKU's price.
 
 use jangteo_testkit::browser::Browser;
+use jangteo_testkit::server::SharedServer;
 use jangteo_testkit::{Backend, shared_demo};
 use std::time::Duration;
 use thirtyfour::components::SelectElement;
@@ -10,17 +11,28 @@ fn won(n: i64) -> String {
     format!("{}원", jangteo_core::money::group_thousands(n))
 }
 
+/// The shared SQLite demo shop and a browser of that size waiting up to 10 s for elements;
+/// `None` without a browser.
+pub(crate) async fn demo_browser(
+    width: u32,
+    height: u32,
+    mobile: bool,
+) -> Option<(&'static SharedServer, Browser)> {
+    let demo = shared_demo(Backend::Sqlite)?;
+    let browser = Browser::start(width, height, mobile).await?;
+    browser
+        .driver
+        .set_implicit_wait_timeout(Duration::from_secs(10))
+        .await
+        .unwrap();
+    Some((demo, browser))
+}
+
 async fn browse_and_pick_an_option(width: u32, height: u32, mobile: bool, name: &str) {
-    let Some(demo) = shared_demo(Backend::Sqlite) else {
-        return;
-    };
-    let Some(browser) = Browser::start(width, height, mobile).await else {
+    let Some((demo, browser)) = demo_browser(width, height, mobile).await else {
         return;
     };
     let d = &browser.driver;
-    d.set_implicit_wait_timeout(Duration::from_secs(10))
-        .await
-        .unwrap();
 
     d.goto(demo.url("/")).await.unwrap();
     assert!(d.title().await.unwrap().contains("장터 데모샵"));

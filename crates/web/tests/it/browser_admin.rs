@@ -4,9 +4,9 @@
 use crate::browser_checkout::fill;
 use crate::checkout::{add, pay, place, shop, sign_up};
 use chrono::Utc;
-use jangteo_testkit::Backend;
 use jangteo_testkit::browser::Browser;
 use jangteo_testkit::shopper::Shopper;
+use jangteo_testkit::{Backend, TestApp};
 use std::time::Duration;
 use thirtyfour::components::SelectElement;
 use thirtyfour::prelude::*;
@@ -18,6 +18,24 @@ async fn submit(d: &WebDriver, form: &str) {
         .click()
         .await
         .unwrap();
+}
+
+/// A desktop browser logged in to the back office as an owner (the TOTP enrolment done over
+/// HTTP), waiting up to 10 s for elements; `None` without a browser.
+pub(crate) async fn owner_browser(t: &TestApp, width: u32, height: u32) -> Option<Browser> {
+    let (staff, _) = jangteo_testkit::shopper::staff_session(t, "owner@example.com", "owner").await;
+    let cookie = staff.admin_cookie().unwrap();
+    let (name, value) = cookie.split_once('=').unwrap();
+    let browser = Browser::start(width, height, false).await?;
+    let d = &browser.driver;
+    d.set_implicit_wait_timeout(Duration::from_secs(10))
+        .await
+        .unwrap();
+    d.goto(t.url("/admin/login")).await.unwrap();
+    d.add_cookie(thirtyfour::Cookie::new(name.to_owned(), value.to_owned()))
+        .await
+        .unwrap();
+    Some(browser)
 }
 
 #[tokio::test]
@@ -172,22 +190,10 @@ async fn statistics_charts_render_in_a_browser() {
     .await
     .unwrap();
     t.app.rebuild_statistics(Utc::now()).await.unwrap();
-    let (staff, _) =
-        jangteo_testkit::shopper::staff_session(&t, "owner@example.com", "owner").await;
-    let cookie = staff.admin_cookie().unwrap();
-    let (name, value) = cookie.split_once('=').unwrap();
-
-    let Some(browser) = Browser::start(1440, 1800, false).await else {
+    let Some(browser) = owner_browser(&t, 1440, 1800).await else {
         return;
     };
     let d = &browser.driver;
-    d.set_implicit_wait_timeout(Duration::from_secs(10))
-        .await
-        .unwrap();
-    d.goto(t.url("/admin/login")).await.unwrap();
-    d.add_cookie(thirtyfour::Cookie::new(name.to_owned(), value.to_owned()))
-        .await
-        .unwrap();
     for (path, shot, chart) in [
         ("/admin/stats", "admin-stats-daily", "#sales-chart svg"),
         (

@@ -3,22 +3,13 @@
 //! form's age and consent boxes (none ticked before the shopper ticks them). Screenshots are kept
 //! for people to look at.
 
-use jangteo_testkit::browser::Browser;
-use jangteo_testkit::{Backend, shared_demo};
-use std::time::Duration;
 use thirtyfour::prelude::*;
 
 async fn legal_pages(width: u32, height: u32, mobile: bool, name: &str) {
-    let Some(demo) = shared_demo(Backend::Sqlite) else {
-        return;
-    };
-    let Some(browser) = Browser::start(width, height, mobile).await else {
+    let Some((demo, browser)) = crate::browser::demo_browser(width, height, mobile).await else {
         return;
     };
     let d = &browser.driver;
-    d.set_implicit_wait_timeout(Duration::from_secs(10))
-        .await
-        .unwrap();
 
     // The footer: every seller item, the FTC link, the privacy policy in bold.
     d.goto(demo.url("/")).await.unwrap();

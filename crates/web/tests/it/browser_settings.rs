@@ -3,8 +3,6 @@
 //! `admin-settings.png` and `admin-shipping.png` are looked at).
 
 use jangteo_testkit::Backend;
-use jangteo_testkit::browser::Browser;
-use std::time::Duration;
 use thirtyfour::prelude::*;
 
 #[tokio::test]
@@ -12,21 +10,10 @@ async fn the_owner_clicks_through_shop_and_shipping_settings() {
     let Some((t, _)) = crate::checkout::shop(Backend::Sqlite).await else {
         return;
     };
-    let (staff, _) =
-        jangteo_testkit::shopper::staff_session(&t, "owner@example.com", "owner").await;
-    let cookie = staff.admin_cookie().unwrap();
-    let (name, value) = cookie.split_once('=').unwrap();
-    let Some(browser) = Browser::start(1280, 1000, false).await else {
+    let Some(browser) = crate::browser_admin::owner_browser(&t, 1280, 1000).await else {
         return;
     };
     let d = &browser.driver;
-    d.set_implicit_wait_timeout(Duration::from_secs(10))
-        .await
-        .unwrap();
-    d.goto(t.url("/admin/login")).await.unwrap();
-    d.add_cookie(thirtyfour::Cookie::new(name.to_owned(), value.to_owned()))
-        .await
-        .unwrap();
     d.goto(t.url("/admin")).await.unwrap();
     // The dashboard says what is missing and leads to the settings.
     d.find(By::Css("#readiness [data-readiness='test_payments']"))

@@ -18,7 +18,7 @@ pub(crate) async fn shop(backend: Backend) -> Option<(TestApp, i64)> {
     Some((t, tshirt))
 }
 
-async fn stock_of(t: &TestApp, sku: i64) -> i64 {
+pub(crate) async fn stock_of(t: &TestApp, sku: i64) -> i64 {
     stock::stock_of(&t.app.db, sku).await.unwrap().unwrap()
 }
 
@@ -132,7 +132,7 @@ fn order_number_in(location: &str) -> String {
         .to_owned()
 }
 
-async fn status_of(t: &TestApp, number: &str) -> String {
+pub(crate) async fn status_of(t: &TestApp, number: &str) -> String {
     jangteo_db::orders::find_by_number(&t.app.db, number)
         .await
         .unwrap()

@@ -2,9 +2,8 @@
 //! methods chosen by the owner, unpaid orders releasing what they hold, the seller disclosure on
 //! every page. SQLite and PostgreSQL.
 
-use crate::checkout::{add, place, shop};
+use crate::checkout::{add, place, shop, status_of, stock_of};
 use chrono::{Duration, Utc};
-use jangteo_db::catalog::stock;
 use jangteo_testkit::server::TestOptions;
 use jangteo_testkit::shopper::{Shopper, staff_session};
 use jangteo_testkit::{Backend, TestApp, on_both_backends};
@@ -13,18 +12,6 @@ const GUEST: [(&str, &str); 2] = [
     ("guest_password", "guest1234"),
     ("guest_password_confirm", "guest1234"),
 ];
-
-async fn status_of(t: &TestApp, number: &str) -> String {
-    jangteo_db::orders::find_by_number(&t.app.db, number)
-        .await
-        .unwrap()
-        .unwrap()
-        .status
-}
-
-async fn stock_of(t: &TestApp, sku: i64) -> i64 {
-    stock::stock_of(&t.app.db, sku).await.unwrap().unwrap()
-}
 
 /// The order number of a checkout that went to the payment window and stayed there.
 async fn abandon_payment(t: &TestApp, s: &Shopper, sku: i64, qty: u32) -> String {
