@@ -411,7 +411,7 @@ impl App {
             stored.push(
                 self.store_original(bytes)
                     .await
-                    .map_err(|_| AppError::field("files", "not_an_image"))?,
+                    .map_err(|e| crate::media::upload_refusal("files", e))?,
             );
         }
         let now = Utc::now();

@@ -24,6 +24,8 @@ pub(crate) struct Caches {
     pub products: Cache<String, Arc<ProductDetail>>,
     pub pages: Cache<(), Arc<Vec<PageRow>>>,
     pub thumbnails: Cache<(String, ThumbSize), Bytes>,
+    /// Renders in flight or just finished, so one original is decoded once for all sizes.
+    pub thumb_sets: Cache<String, Option<crate::media::ThumbSet>>,
     pub rendered: Cache<String, Bytes>,
 }
 
@@ -47,6 +49,10 @@ impl Caches {
                     u32::try_from(v.len()).unwrap_or(u32::MAX)
                 })
                 .max_capacity(THUMBNAIL_CACHE_BYTES)
+                .build(),
+            thumb_sets: Cache::builder()
+                .max_capacity(16)
+                .time_to_live(Duration::from_secs(30))
                 .build(),
             rendered: Cache::builder()
                 .weigher(|k: &String, v: &Bytes| {

@@ -286,7 +286,7 @@ impl App {
             stored.push(
                 self.store_original(photo.clone())
                     .await
-                    .map_err(|_| AppError::field("photos", "not_an_image"))?,
+                    .map_err(|e| crate::media::upload_refusal("photos", e))?,
             );
         }
         let mut tx = self.db.begin().await?;

@@ -116,6 +116,8 @@ pub struct App {
     pub(crate) secrets: Arc<staff::SecretBox>,
     /// The shipping tables are known to be seeded (checked once per process, not per quote).
     pub(crate) shipping_seeded: Arc<std::sync::atomic::AtomicBool>,
+    /// Bounds the pixels decoded at once across all thumbnail renders (memory guard).
+    pub(crate) decode_budget: Arc<tokio::sync::Semaphore>,
 }
 
 impl App {
@@ -142,6 +144,7 @@ impl App {
             instance_id: instance_id().into(),
             messenger,
             shipping_seeded: Arc::default(),
+            decode_budget: Arc::new(tokio::sync::Semaphore::new(media::DECODE_PERMITS)),
         })
     }
 

@@ -5,7 +5,16 @@ use bytes::Bytes;
 use chrono::Utc;
 use jangteo_core::ids::MediaId;
 use jangteo_db::{Tx, media as repo};
-use jangteo_media::{ThumbSize, content_hash, inspect, is_content_hash, thumbnail};
+use jangteo_media::{MAX_PIXELS, ThumbSize, content_hash, inspect, is_content_hash, thumbnails};
+use std::sync::Arc;
+
+/// Pixels per permit of the decode budget.
+const PIXELS_PER_PERMIT: u64 = 1_000_000;
+/// Permits in the decode budget: one largest accepted image, or many small ones, at a time.
+pub(crate) const DECODE_PERMITS: usize = (MAX_PIXELS / PIXELS_PER_PERMIT) as usize;
+
+/// Every thumbnail size of one original, rendered together.
+pub(crate) type ThumbSet = Arc<[(ThumbSize, Bytes)]>;
 
 /// Storage key of a thumbnail.
 fn thumb_key(hash: &str, size: ThumbSize) -> String {
@@ -27,6 +36,18 @@ impl StoredOriginal {
     /// The content hash (public id).
     pub fn hash(&self) -> &str {
         &self.hash
+    }
+}
+
+/// The form error for an upload that was refused: too large, or not an image we accept.
+/// Storage and other failures stay what they are.
+pub(crate) fn upload_refusal(field: &'static str, error: AppError) -> AppError {
+    match error {
+        AppError::Media(jangteo_media::MediaError::TooLarge { .. }) => {
+            AppError::field(field, "image_too_large")
+        }
+        AppError::Media(_) => AppError::field(field, "not_an_image"),
+        other => other,
     }
 }
 
@@ -114,10 +135,29 @@ impl App {
         hash: &str,
         size: ThumbSize,
     ) -> AppResult<Option<Bytes>> {
-        let key = thumb_key(hash, size);
-        if let Some(bytes) = self.storage.get(&key).await? {
+        if let Some(bytes) = self.storage.get(&thumb_key(hash, size)).await? {
             return Ok(Some(bytes));
         }
+        // Requests for the other sizes of the same original wait for this one render.
+        let app = self.clone();
+        let owned = hash.to_owned();
+        let set = self
+            .caches
+            .thumb_sets
+            .try_get_with(hash.to_owned(), async move {
+                app.render_thumbnails(&owned).await
+            })
+            .await?;
+        Ok(set.and_then(|set| {
+            set.iter()
+                .find(|(s, _)| *s == size)
+                .map(|(_, bytes)| bytes.clone())
+        }))
+    }
+
+    /// Decodes an original once and stores every thumbnail size. `None` when the original is
+    /// unknown, missing or no longer accepted (an image stored before a limit was lowered).
+    async fn render_thumbnails(&self, hash: &str) -> AppResult<Option<ThumbSet>> {
         let Some(media) = repo::find_by_hash(&self.db, hash).await? else {
             return Ok(None);
         };
@@ -125,18 +165,44 @@ impl App {
             tracing::warn!(media.hash = hash, media.key = %media.storage_key, "original missing from storage");
             return Ok(None);
         };
-        let started = std::time::Instant::now();
-        let webp = tokio::task::spawn_blocking(move || thumbnail(&original, size))
+        let info = match inspect(&original) {
+            Ok(info) => info,
+            Err(e) => {
+                tracing::warn!(media.hash = hash, error = %e, "original refused for thumbnails");
+                return Ok(None);
+            }
+        };
+        // Decodes share one pixel budget, so concurrent requests for large originals queue
+        // instead of multiplying the memory a decode needs.
+        let pixels = u64::from(info.width) * u64::from(info.height);
+        let permits = pixels.div_ceil(PIXELS_PER_PERMIT).clamp(1, DECODE_PERMITS as u64);
+        let _budget = self
+            .decode_budget
+            .acquire_many(u32::try_from(permits).unwrap_or(1))
             .await
-            .map_err(|e| AppError::Task(e.to_string()))??;
-        let webp = Bytes::from(webp);
-        self.storage.put(&key, webp.clone()).await?;
+            .map_err(|e| AppError::Task(e.to_string()))?;
+        let started = std::time::Instant::now();
+        let rendered = tokio::task::spawn_blocking(move || thumbnails(&original))
+            .await
+            .map_err(|e| AppError::Task(e.to_string()))?;
+        let rendered = match rendered {
+            Ok(rendered) => rendered,
+            Err(e) => {
+                tracing::warn!(media.hash = hash, error = %e, "thumbnails could not be rendered");
+                return Ok(None);
+            }
+        };
+        let mut set = Vec::with_capacity(rendered.len());
+        for (size, webp) in rendered {
+            let webp = Bytes::from(webp);
+            self.storage.put(&thumb_key(hash, size), webp.clone()).await?;
+            set.push((size, webp));
+        }
         tracing::debug!(
             media.hash = hash,
-            thumb.size = size.name(),
             duration_ms = started.elapsed().as_millis() as u64,
-            "thumbnail generated"
+            "thumbnails generated"
         );
-        Ok(Some(webp))
+        Ok(Some(set.into()))
     }
 }

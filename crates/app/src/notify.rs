@@ -199,7 +199,12 @@ impl App {
         };
         Ok(match n.channel {
             Channel::Email => {
-                let content = block("html")?;
+                let mut content = block("html")?;
+                // A staff edit may drop the built-in escaping; its output is cleaned, so neither
+                // the author nor a customer's name inside it can put script in a mail.
+                if edited.is_some() {
+                    content = crate::rich_text::clean_mail_html(&content);
+                }
                 let page = env
                     .get_template("_layout.html")
                     .and_then(|t| t.render(context! { shop => shop_value, content => content }))
@@ -524,6 +529,9 @@ impl App {
             jangteo_core::staff::Area::Notifications,
             jangteo_core::staff::Access::Write,
         )?;
+        if crate::rich_text::has_active_content(source) {
+            return Err(AppError::field("source", "template_active_content"));
+        }
         self.preview_template(event, source)?;
         let before = jangteo_db::message_templates::get(&self.db, event).await?;
         let now = Utc::now();

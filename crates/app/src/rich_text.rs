@@ -102,6 +102,75 @@ pub fn clean_rich_text(html: &str, image_prefixes: &[String]) -> String {
         .to_string()
 }
 
+/// Tags a notification mail's body may use.
+const MAIL_TAGS: [&str; 33] = [
+    "h1", "h2", "h3", "h4", "p", "br", "hr", "strong", "b", "em", "i", "u", "s", "small", "span",
+    "div", "blockquote", "pre", "code", "ul", "ol", "li", "a", "img", "table", "thead", "tbody",
+    "tfoot", "tr", "th", "td", "caption", "center",
+];
+
+/// Cleans the body of a notification mail whose template staff edited: the same allow-list idea
+/// as [`clean_rich_text`], with the attributes mail layouts use (class for the inlined styles,
+/// table layout attributes). Scripts, handlers, frames and forms never reach a mailbox or the
+/// outbox page, whatever a template (or a customer's name inside it) contains.
+pub fn clean_mail_html(html: &str) -> String {
+    let mut attributes: HashMap<&str, HashSet<&str>> = HashMap::new();
+    attributes.insert("a", HashSet::from(["href", "title", "target"]));
+    attributes.insert("img", HashSet::from(["src", "alt", "width", "height"]));
+    let cell = HashSet::from(["colspan", "rowspan", "width", "height", "valign", "bgcolor"]);
+    attributes.insert("td", cell.clone());
+    attributes.insert("th", cell);
+    attributes.insert(
+        "table",
+        HashSet::from(["width", "cellpadding", "cellspacing", "border", "bgcolor", "role"]),
+    );
+    ammonia::Builder::default()
+        .tags(HashSet::from(MAIL_TAGS))
+        .tag_attributes(attributes)
+        .generic_attributes(HashSet::from(["class", "style", "align", "dir", "lang"]))
+        .url_schemes(HashSet::from(["http", "https", "mailto", "tel"]))
+        .link_rel(Some("noopener noreferrer"))
+        .attribute_filter(|_, attribute, value| match attribute {
+            "style" => safe_style_value(value).then(|| Cow::Owned(value.to_owned())),
+            _ => Some(Cow::Borrowed(value)),
+        })
+        .clean(html)
+        .to_string()
+}
+
+/// Markers of content that runs in a browser, refused when staff save a template (the mail body
+/// is cleaned regardless; refusing tells the author instead of silently dropping their markup).
+const ACTIVE_MARKERS: [&str; 14] = [
+    "<script", "<iframe", "<frame", "<object", "<embed", "<form", "<base", "<meta", "<link",
+    "<svg", "<math", "javascript:", "vbscript:", "data:text",
+];
+
+/// True when `html` holds script, frames, forms or event-handler attributes. Whitespace and
+/// control characters are ignored so `java\tscript:` does not slip through.
+pub fn has_active_content(html: &str) -> bool {
+    let squeezed: String = html
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .flat_map(char::to_lowercase)
+        .collect();
+    if ACTIVE_MARKERS.iter().any(|m| squeezed.contains(m)) {
+        return true;
+    }
+    // Event handlers: an attribute named on… inside a tag.
+    html.split('<').skip(1).any(|tag| {
+        let tag = tag.split('>').next().unwrap_or_default().to_lowercase();
+        tag.split(|c: char| c.is_whitespace() || c == '/' || c == '"' || c == '\'')
+            .skip(1)
+            .any(|word| {
+                word.strip_prefix("on").is_some_and(|rest| {
+                    let name: String = rest.chars().take_while(char::is_ascii_alphabetic).collect();
+                    !name.is_empty() && rest[name.len()..].trim_start().starts_with('=')
+                        || (!name.is_empty() && rest.len() == name.len())
+                })
+            })
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -161,5 +230,43 @@ mod tests {
         assert!(out.contains("src=\"/media/abc/detail.webp\""));
         assert!(!out.contains("tracker.example"), "foreign images dropped");
         assert!(out.contains("https://www.youtube.com/embed/xyz"));
+    }
+
+    #[test]
+    fn mail_bodies_keep_layout_and_lose_script() {
+        let body = "<h1 class=\"h1\">안녕하세요</h1><table class=\"table\" width=\"100%\"><tr><td align=\"right\">1</td></tr></table>\
+                    <p><a class=\"button\" href=\"https://shop.example.com/\">보기</a></p>\
+                    <script>alert(1)</script><img src=x onerror=alert(1)><a href=\"javascript:alert(1)\">x</a>";
+        let out = clean_mail_html(body);
+        assert!(out.contains("<h1 class=\"h1\">"));
+        assert!(out.contains("width=\"100%\"") && out.contains("align=\"right\""));
+        assert!(out.contains("href=\"https://shop.example.com/\""));
+        assert!(!out.contains("script") && !out.contains("onerror") && !out.contains("javascript"));
+    }
+
+    #[test]
+    fn active_content_is_recognised() {
+        for active in [
+            "<script>alert(1)</script>",
+            "<SCRIPT src=//evil.example></SCRIPT>",
+            "<img src=x onerror=alert(1)>",
+            "<img src=x OnError = \"alert(1)\">",
+            "<div/onmouseover='x'>",
+            "<a href=\"java\tscript:alert(1)\">x</a>",
+            "<iframe src=\"https://evil.example\"></iframe>",
+            "<svg><animate onbegin=alert(1)>",
+            "<form action=\"https://evil.example\"><button>x</button></form>",
+            "<details open ontoggle>",
+        ] {
+            assert!(has_active_content(active), "{active}");
+        }
+        for passive in [
+            "<p>주문이 완료되었습니다. online 결제 on=ok</p>",
+            "<a class=\"button\" href=\"{{ order.url }}\">주문 보기</a>",
+            "<td style=\"color:#333\">{{ order.total|won }}</td>",
+            "{% if order.online %}<p>결제</p>{% endif %}",
+        ] {
+            assert!(!has_active_content(passive), "{passive}");
+        }
     }
 }

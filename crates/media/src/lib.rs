@@ -5,7 +5,7 @@ mod demo;
 mod thumbnail;
 
 pub use demo::{Motif, demo_banner, demo_image, parse_hex_color};
-pub use thumbnail::{Original, ThumbSize, inspect, thumbnail};
+pub use thumbnail::{MAX_PIXELS, Original, ThumbSize, inspect, thumbnails};
 
 use sha2::{Digest, Sha256};
 
@@ -15,15 +15,13 @@ pub enum MediaError {
     /// The bytes are not an image we accept (JPEG, PNG, WebP, GIF).
     #[error("unsupported or corrupt image: {0}")]
     Unsupported(String),
-    /// The image is larger than we agree to decode.
-    #[error("image too large: {width}×{height} pixels (limit {limit} per side)")]
+    /// The image is larger than we agree to decode (per side or in total pixels).
+    #[error("image too large: {width}×{height} pixels")]
     TooLarge {
         /// Width in pixels.
         width: u32,
         /// Height in pixels.
         height: u32,
-        /// The per-side limit.
-        limit: u32,
     },
     /// Encoding the result failed.
     #[error("encoding failed: {0}")]

@@ -5,8 +5,13 @@ use fast_image_resize::{PixelType, ResizeOptions, Resizer, images::Image};
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
 use std::io::Cursor;
 
-/// Largest side we accept for an original (decompression-bomb guard).
+/// Largest side we accept for an original (long Korean detail images reach ~10,000 px).
 const MAX_SIDE: u32 = 12_000;
+/// Most pixels we agree to decode (decompression-bomb guard): a 48 MP phone photo fits; a tiny
+/// file claiming 10,000 × 10,000 does not.
+pub const MAX_PIXELS: u64 = 50_000_000;
+/// Bytes one decode may allocate: the largest accepted image as 8-bit RGBA, with some slack.
+const MAX_DECODE_BYTES: u64 = MAX_PIXELS * 4 + 16 * 1024 * 1024;
 /// WebP quality for thumbnails (0–100).
 const WEBP_QUALITY: f32 = 80.0;
 
@@ -69,7 +74,7 @@ fn reader(bytes: &[u8]) -> Result<ImageReader<Cursor<&[u8]>>, MediaError> {
     let mut limits = Limits::default();
     limits.max_image_width = Some(MAX_SIDE);
     limits.max_image_height = Some(MAX_SIDE);
-    limits.max_alloc = Some(512 * 1024 * 1024);
+    limits.max_alloc = Some(MAX_DECODE_BYTES);
     reader.limits(limits);
     Ok(reader)
 }
@@ -92,13 +97,7 @@ pub fn inspect(bytes: &[u8]) -> Result<Original, MediaError> {
         .into_decoder()
         .map_err(|e| MediaError::Unsupported(e.to_string()))?;
     let (w, h) = decoder.dimensions();
-    if w > MAX_SIDE || h > MAX_SIDE {
-        return Err(MediaError::TooLarge {
-            width: w,
-            height: h,
-            limit: MAX_SIDE,
-        });
-    }
+    check_size(w, h)?;
     let orientation = decoder
         .orientation()
         .map_err(|e| MediaError::Unsupported(e.to_string()))?;
@@ -118,10 +117,20 @@ pub fn inspect(bytes: &[u8]) -> Result<Original, MediaError> {
     })
 }
 
+/// Refuses sizes past the side or pixel limits before any pixel is decoded.
+fn check_size(width: u32, height: u32) -> Result<(), MediaError> {
+    if width > MAX_SIDE || height > MAX_SIDE || u64::from(width) * u64::from(height) > MAX_PIXELS {
+        return Err(MediaError::TooLarge { width, height });
+    }
+    Ok(())
+}
+
 fn decode_oriented(bytes: &[u8]) -> Result<DynamicImage, MediaError> {
     let mut decoder = reader(bytes)?
         .into_decoder()
         .map_err(|e| MediaError::Unsupported(e.to_string()))?;
+    let (w, h) = decoder.dimensions();
+    check_size(w, h)?;
     let orientation = decoder
         .orientation()
         .map_err(|e| MediaError::Unsupported(e.to_string()))?;
@@ -131,45 +140,59 @@ fn decode_oriented(bytes: &[u8]) -> Result<DynamicImage, MediaError> {
     Ok(image)
 }
 
-/// Renders a WebP thumbnail of `original` whose longest side is at most `size`'s (never upscaled).
-pub fn thumbnail(original: &[u8], size: ThumbSize) -> Result<Vec<u8>, MediaError> {
-    let image = decode_oriented(original)?;
-    let has_alpha = image.color().has_alpha();
-    let src = if has_alpha {
-        DynamicImage::ImageRgba8(image.to_rgba8())
-    } else {
-        DynamicImage::ImageRgb8(image.to_rgb8())
-    };
-    let (w, h) = (src.width().max(1), src.height().max(1));
-    let max = size.max_side();
-    let (tw, th) = if w.max(h) <= max {
+/// The size that fits `(w, h)` within `max` on its longest side (never upscaled).
+fn fit(w: u32, h: u32, max: u32) -> (u32, u32) {
+    if w.max(h) <= max {
         (w, h)
     } else if w >= h {
-        (
-            max,
-            ((u64::from(h) * u64::from(max)) / u64::from(w)).max(1) as u32,
-        )
+        let th = (u64::from(h) * u64::from(max)) / u64::from(w);
+        (max, u32::try_from(th).unwrap_or(max).max(1))
     } else {
-        (
-            ((u64::from(w) * u64::from(max)) / u64::from(h)).max(1) as u32,
-            max,
-        )
+        let tw = (u64::from(w) * u64::from(max)) / u64::from(h);
+        (u32::try_from(tw).unwrap_or(max).max(1), max)
+    }
+}
+
+/// Renders every [`ThumbSize`] of `original` as WebP from a single decode: the largest size is
+/// resized from the original, each smaller one from the size above it, so a large original is
+/// decoded and held in memory once.
+pub fn thumbnails(original: &[u8]) -> Result<Vec<(ThumbSize, Vec<u8>)>, MediaError> {
+    let image = decode_oriented(original)?;
+    let has_alpha = image.color().has_alpha();
+    // `into_*` reuses the decoded buffer when it already has that layout.
+    let src = if has_alpha {
+        DynamicImage::ImageRgba8(image.into_rgba8())
+    } else {
+        DynamicImage::ImageRgb8(image.into_rgb8())
     };
+    let (w, h) = (src.width().max(1), src.height().max(1));
     let pixel_type = if has_alpha {
         PixelType::U8x4
     } else {
         PixelType::U8x3
     };
-    let mut dst = Image::new(tw, th, pixel_type);
-    Resizer::new()
-        .resize(&src, &mut dst, &ResizeOptions::new())
-        .map_err(|e| MediaError::Encode(e.to_string()))?;
-    let encoder = if has_alpha {
-        webp::Encoder::from_rgba(dst.buffer(), tw, th)
-    } else {
-        webp::Encoder::from_rgb(dst.buffer(), tw, th)
-    };
-    Ok(encoder.encode(WEBP_QUALITY).to_vec())
+    let mut resizer = Resizer::new();
+    let mut sizes = ThumbSize::ALL;
+    sizes.sort_by_key(|s| std::cmp::Reverse(s.max_side()));
+    let mut out = Vec::with_capacity(sizes.len());
+    let mut previous: Option<Image<'static>> = None;
+    for size in sizes {
+        let (tw, th) = fit(w, h, size.max_side());
+        let mut dst = Image::new(tw, th, pixel_type);
+        let resized = match &previous {
+            Some(larger) => resizer.resize(larger, &mut dst, &ResizeOptions::new()),
+            None => resizer.resize(&src, &mut dst, &ResizeOptions::new()),
+        };
+        resized.map_err(|e| MediaError::Encode(e.to_string()))?;
+        let encoder = if has_alpha {
+            webp::Encoder::from_rgba(dst.buffer(), tw, th)
+        } else {
+            webp::Encoder::from_rgb(dst.buffer(), tw, th)
+        };
+        out.push((size, encoder.encode(WEBP_QUALITY).to_vec()));
+        previous = Some(dst);
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -182,8 +205,9 @@ mod tests {
         let original = demo_image(7, [40, 80, 120], Motif::Shirt, 0);
         let info = inspect(&original).unwrap();
         assert_eq!(info.mime, "image/jpeg");
-        for size in ThumbSize::ALL {
-            let thumb = thumbnail(&original, size).unwrap();
+        let rendered = thumbnails(&original).unwrap();
+        assert_eq!(rendered.len(), ThumbSize::ALL.len());
+        for (size, thumb) in rendered {
             assert_eq!(&thumb[..4], b"RIFF");
             assert_eq!(&thumb[8..12], b"WEBP");
             let decoded = image::load_from_memory(&thumb).unwrap();
@@ -195,7 +219,7 @@ mod tests {
     #[test]
     fn rejects_non_images() {
         assert!(inspect(b"<script>alert(1)</script>").is_err());
-        assert!(thumbnail(b"GIF89a-truncated", ThumbSize::List).is_err());
+        assert!(thumbnails(b"GIF89a-truncated").is_err());
     }
 
     #[test]

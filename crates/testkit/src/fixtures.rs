@@ -313,3 +313,24 @@ pub async fn paid_order(app: &App, member: i64, sku: i64, qty: i64, token: &str)
     );
     placed.number
 }
+
+/// A valid PNG of `width` × `height` black pixels that is only a few hundred KiB: one bit per
+/// pixel, rows streamed to the encoder, so neither side ever holds the decoded image.
+pub fn png_bomb(width: u32, height: u32) -> Vec<u8> {
+    use std::io::Write;
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, width, height);
+    encoder.set_color(png::ColorType::Grayscale);
+    encoder.set_depth(png::BitDepth::One);
+    let mut writer = encoder.write_header().expect("png header");
+    {
+        let mut stream = writer.stream_writer().expect("png stream");
+        let row = vec![0u8; width.div_ceil(8) as usize];
+        for _ in 0..height {
+            stream.write_all(&row).expect("png row");
+        }
+        stream.finish().expect("png end");
+    }
+    writer.finish().ok();
+    out
+}

@@ -12,6 +12,8 @@ pub struct Page {
     pub location: Option<String>,
     /// Body.
     pub body: String,
+    /// Response headers.
+    pub headers: reqwest::header::HeaderMap,
 }
 
 impl Page {
@@ -78,9 +80,11 @@ impl Shopper {
             .get(reqwest::header::LOCATION)
             .and_then(|v| v.to_str().ok())
             .map(|l| l.strip_prefix(&self.base).unwrap_or(l).to_owned());
+        let headers = response.headers().clone();
         Page {
             status,
             location,
+            headers,
             body: response.text().await.unwrap_or_default(),
         }
     }

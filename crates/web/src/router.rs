@@ -331,7 +331,7 @@ pub fn router(state: AppState) -> Router {
                 }))
                 .layer(PropagateRequestIdLayer::new(REQUEST_ID))
                 .layer(middleware::from_fn_with_state(
-                    state.app.config.base_url().starts_with("https://"),
+                    SecurityHeaders::new(&state.app.config),
                     security_headers,
                 ))
                 .layer(CompressionLayer::new())
@@ -350,17 +350,58 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Browser security headers on every answer: no MIME sniffing, no framing by other sites, no full
-/// URLs (order numbers, tokens) leaked in `Referer`, and HSTS when the shop is served over https.
-/// A handler's own value wins.
+/// Where the shop's pages may load script and frames from, besides the shop itself: the address
+/// search (Kakao/Daum postcode) and the video embeds the editor allows. Inline script is never
+/// allowed, so markup that slips into a page cannot run.
+const SCRIPT_SOURCES: &str = "'self' https://t1.daumcdn.net https://t1.kakaocdn.net";
+const FRAME_SOURCES: &str = "'self' https://*.daum.net https://*.kakao.com \
+    https://www.youtube.com https://www.youtube-nocookie.com https://player.vimeo.com";
+
+/// The security headers' values, computed once from the configuration.
+#[derive(Clone)]
+struct SecurityHeaders {
+    content_security_policy: HeaderValue,
+    https: bool,
+}
+
+impl SecurityHeaders {
+    fn new(config: &jangteo_app::config::Config) -> Self {
+        // Images also come from a configured media origin (a CDN), which may be plain http.
+        let media_origin = config
+            .media
+            .public_url
+            .as_deref()
+            .and_then(|u| u.parse::<axum::http::Uri>().ok())
+            .and_then(|u| Some(format!("{}://{}", u.scheme_str()?, u.authority()?.as_str())))
+            .unwrap_or_default();
+        let policy = format!(
+            "default-src 'self'; script-src {SCRIPT_SOURCES}; style-src 'self' 'unsafe-inline'; \
+             img-src 'self' data: blob: https: {media_origin}; font-src 'self' data:; \
+             connect-src 'self'; frame-src {FRAME_SOURCES}; frame-ancestors 'self'; \
+             object-src 'none'; base-uri 'self'"
+        );
+        Self {
+            content_security_policy: HeaderValue::from_str(policy.trim())
+                .unwrap_or(HeaderValue::from_static("frame-ancestors 'self'")),
+            https: config.base_url().starts_with("https://"),
+        }
+    }
+}
+
+/// Browser security headers on every answer: no MIME sniffing, no framing by other sites, no
+/// inline script (CSP), no full URLs (order numbers, tokens) leaked in `Referer`, and HSTS when
+/// the shop is served over https. A handler's own value wins.
 async fn security_headers(
-    State(https): State<bool>,
+    State(config): State<SecurityHeaders>,
     request: axum::extract::Request,
     next: Next,
 ) -> Response {
     use axum::http::header;
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
+    headers
+        .entry(header::CONTENT_SECURITY_POLICY)
+        .or_insert(config.content_security_policy);
     let mut set = |name: HeaderName, value: &'static str| {
         headers
             .entry(name)
@@ -368,12 +409,8 @@ async fn security_headers(
     };
     set(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     set(header::X_FRAME_OPTIONS, "SAMEORIGIN");
-    set(
-        header::CONTENT_SECURITY_POLICY,
-        "frame-ancestors 'self'; object-src 'none'; base-uri 'self'",
-    );
     set(header::REFERRER_POLICY, "strict-origin-when-cross-origin");
-    if https {
+    if config.https {
         set(header::STRICT_TRANSPORT_SECURITY, "max-age=31536000");
     }
     response

@@ -420,7 +420,7 @@ pub async fn update_template(
             )
             .await
         }
-        Err(AppError::Invalid(message)) => Ok(with_status(
+        Err(error @ (AppError::Invalid(_) | AppError::Form(_))) => Ok(with_status(
             editor(
                 &state,
                 &req,
@@ -430,7 +430,12 @@ pub async fn update_template(
                 &form.source,
                 edited,
                 None,
-                Some(message),
+                Some(match error {
+                    AppError::Invalid(message) => message,
+                    other => crate::forms::form_errors(&state, &req, &other)
+                        .and_then(|errors| errors.into_values().next())
+                        .unwrap_or_default(),
+                }),
             )
             .await?,
             StatusCode::UNPROCESSABLE_ENTITY,

@@ -34,6 +34,8 @@ async fn the_owner_clicks_through_shop_and_shipping_settings() {
         .click()
         .await
         .unwrap();
+    // The old page's checkbox goes stale once the saved page replaces it.
+    card.wait_until().stale().await.unwrap();
     let card = d.find(By::Css("input[name='method_card']")).await.unwrap();
     assert!(!card.is_selected().await.unwrap(), "saved off");
     browser.screenshot("admin-settings").await;

@@ -199,6 +199,13 @@ async fn buyers_return_goods_and_staff_refund_them(backend: Backend) {
     assert!(body.contains("신청 수량은 남은 수량까지"));
     let (status, _, _) = send(as_refs(&base("2", &today)), vec![b"not a picture".to_vec()]).await;
     assert_eq!(status, 422);
+    // A decompression bomb (a small file claiming 10,841 × 10,841 pixels) is refused unread.
+    let bomb = jangteo_testkit::fixtures::png_bomb(10_841, 10_841);
+    assert!(bomb.len() < 1024 * 1024);
+    let (status, _, body) = send(as_refs(&base("2", &today)), vec![bomb]).await;
+    assert_eq!(status, 422);
+    assert!(body.contains("이미지가 너무 큽니다"), "{body}");
+    assert!(body.contains("솔기가 터져서 왔어요"), "typed reason kept");
     assert!(
         jangteo_db::claims::for_order(&t.app.db, order.id)
             .await

@@ -1,6 +1,7 @@
 //! HTTP tests through the real router on a real port, against SQLite and PostgreSQL, and
 //! browser journeys in headless Chromium.
 
+mod active_content;
 mod admin;
 mod admin_catalog;
 mod admin_content;
@@ -12,6 +13,7 @@ mod admin_stock;
 mod browser;
 mod browser_admin;
 mod browser_checkout;
+mod browser_hardening;
 mod browser_legal;
 mod browser_settings;
 mod cache;

@@ -58,7 +58,51 @@ async fn thumbnails_are_webp_cached_and_content_addressed(backend: Backend) {
     );
 }
 
-on_both_backends!(thumbnails_are_webp_cached_and_content_addressed);
+/// One request renders every size from a single decode; an original past the pixel budget
+/// (stored before the limit, say) is answered 404 instead of being decoded.
+async fn one_decode_serves_every_size_and_bombs_are_not_decoded(backend: Backend) {
+    let Some((t, _)) = fixture_app(backend).await else {
+        return;
+    };
+    let (_, html) = t.get("/products/short-sleeve").await;
+    let main = attr_after(&html, "gallery__main-img", "src").expect("the main product image");
+    let hash = main.split('/').rev().nth(1).unwrap().to_owned();
+    assert_eq!(t.get(&format!("/media/{hash}/list.webp")).await.0, StatusCode::OK);
+    for size in ["list", "detail", "zoom"] {
+        let key = format!("thumbs/{hash}/{size}.webp");
+        assert!(t.app.storage.get(&key).await.unwrap().is_some(), "{size} rendered together");
+    }
+
+    let bomb = bytes::Bytes::from(jangteo_testkit::fixtures::png_bomb(10_841, 10_841));
+    let bomb_hash = jangteo_media::content_hash(&bomb);
+    let key = format!("originals/{bomb_hash}.png");
+    t.app.storage.put(&key, bomb).await.unwrap();
+    let mut tx = t.app.db.begin().await.unwrap();
+    jangteo_db::media::upsert(
+        &mut tx,
+        &jangteo_db::media::NewMedia {
+            content_hash: &bomb_hash,
+            storage_key: &key,
+            mime: "image/png",
+            width: 10_841,
+            height: 10_841,
+            byte_size: 1,
+        },
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    for size in ["list", "detail", "zoom"] {
+        let status = t.get(&format!("/media/{bomb_hash}/{size}.webp")).await.0;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{size}");
+    }
+}
+
+on_both_backends!(
+    thumbnails_are_webp_cached_and_content_addressed,
+    one_decode_serves_every_size_and_bombs_are_not_decoded
+);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn image_urls_use_the_configured_public_base() {
