@@ -2,6 +2,7 @@
 //! after a permitted role gives a reason, which is logged), points adjustments, grade changes,
 //! coupon issuing and the audited export.
 
+use crate::members::member_login_scope;
 use crate::staff::StaffActor;
 use crate::{App, AppError, AppResult};
 use chrono::Utc;
@@ -27,6 +28,8 @@ pub struct MemberDetail {
     pub coupons: Vec<IssuedCouponRow>,
     /// Grade history.
     pub grades: Vec<GradeChangeRow>,
+    /// Whether failed logins lock the account for unknown devices right now.
+    pub login_locked: bool,
 }
 
 /// Shortest reason accepted for viewing or exporting personal data.
@@ -85,6 +88,17 @@ impl App {
             points: promotions::point_entries(&self.db, id, 20, 0).await?,
             coupons: member_admin::issued_coupons(&self.db, id).await?,
             grades: member_admin::grade_changes(&self.db, id).await?,
+            login_locked: match &member.email {
+                Some(email) => {
+                    self.login_locked(
+                        &member_login_scope(email),
+                        self.member_login_limits(),
+                        self.config.members.throttle_minutes,
+                    )
+                    .await?
+                }
+                None => false,
+            },
             member,
         })
     }
@@ -167,6 +181,32 @@ impl App {
                 before: Some(serde_json::json!({ "grade": member.grade_code }).to_string()),
                 after: Some(serde_json::json!({ "grade": grade_code }).to_string()),
                 ..actor.entry("member.grade", "member", &member_id.to_string())
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Clears a member's failed logins (a member locked out by someone guessing). Members write;
+    /// audited.
+    pub async fn unlock_member_login(&self, actor: &StaffActor, member_id: i64) -> AppResult<()> {
+        actor.require(Area::Members, Access::Write)?;
+        let member = member_admin::find(&self.db, member_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let email = member.email.ok_or(AppError::NotFound)?;
+        let cleared = self
+            .clear_login_failures(&member_login_scope(&email))
+            .await?;
+        let now = Utc::now();
+        let mut tx = self.db.begin().await?;
+        audit::record(
+            &mut tx,
+            &NewAudit {
+                after: Some(serde_json::json!({ "failures_cleared": cleared }).to_string()),
+                ..actor.entry("member.login_unlocked", "member", &member_id.to_string())
             },
             now,
         )

@@ -121,6 +121,47 @@ impl App {
         Ok(())
     }
 
+    /// Clears an account's failed logins, so it may log in from anywhere again. Staff write, like
+    /// every other change to an account; audited.
+    pub async fn unlock_staff_account(&self, actor: &StaffActor, id: i64) -> AppResult<()> {
+        actor.require(Area::Staff, Access::Write)?;
+        let account = staff::find(&self.db, id).await?.ok_or(AppError::NotFound)?;
+        let cleared = self
+            .clear_login_failures(&crate::staff::staff_scope(&account.email))
+            .await?;
+        let now = Utc::now();
+        let mut tx = self.db.begin().await?;
+        audit::record(
+            &mut tx,
+            &NewAudit {
+                after: Some(serde_json::json!({ "failures_cleared": cleared }).to_string()),
+                ..actor.entry("staff.unlocked", "staff", &account.email)
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Ids of the accounts locked for unknown devices and addresses right now.
+    pub async fn locked_staff_ids(&self, actor: &StaffActor) -> AppResult<Vec<i64>> {
+        actor.require(Area::Staff, Access::Read)?;
+        let cfg = &self.config.admin;
+        let limits = jangteo_core::login::LoginLimits {
+            per_account: cfg.max_failures,
+            per_ip: self.config.members.max_failures_per_ip,
+        };
+        let mut locked = Vec::new();
+        for account in staff::list(&self.db).await? {
+            let scope = crate::staff::staff_scope(&account.email);
+            if self.login_locked(&scope, limits, cfg.lock_minutes).await? {
+                locked.push(account.id);
+            }
+        }
+        Ok(locked)
+    }
+
     /// An account's API tokens, newest first.
     pub async fn staff_api_tokens(
         &self,

@@ -27,6 +27,7 @@ mod demo_shop;
 pub mod deposits;
 mod error;
 pub mod inquiries;
+pub mod login_guard;
 pub mod media;
 pub mod members;
 pub mod notify;

@@ -175,7 +175,9 @@ impl App {
         // Decodes share one pixel budget, so concurrent requests for large originals queue
         // instead of multiplying the memory a decode needs.
         let pixels = u64::from(info.width) * u64::from(info.height);
-        let permits = pixels.div_ceil(PIXELS_PER_PERMIT).clamp(1, DECODE_PERMITS as u64);
+        let permits = pixels
+            .div_ceil(PIXELS_PER_PERMIT)
+            .clamp(1, DECODE_PERMITS as u64);
         let _budget = self
             .decode_budget
             .acquire_many(u32::try_from(permits).unwrap_or(1))
@@ -195,7 +197,9 @@ impl App {
         let mut set = Vec::with_capacity(rendered.len());
         for (size, webp) in rendered {
             let webp = Bytes::from(webp);
-            self.storage.put(&thumb_key(hash, size), webp.clone()).await?;
+            self.storage
+                .put(&thumb_key(hash, size), webp.clone())
+                .await?;
             set.push((size, webp));
         }
         tracing::debug!(

@@ -1,6 +1,7 @@
 //! Member accounts: sign-up with consents, login with throttling, password reset by e-mailed
 //! token, profile and password changes, address book, withdrawal.
 
+use crate::login_guard::LoginPlace;
 use crate::notify::{Channel, Notification};
 use crate::{App, AppError, AppResult};
 use chrono::{Duration, Utc};
@@ -89,6 +90,11 @@ pub const RESET_MAIL_INTERVAL_MINUTES: i64 = 5;
 /// hashes are stored).
 pub(crate) fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// The login-attempt account of a member's (normalised) e-mail.
+pub(crate) fn member_login_scope(email: &str) -> String {
+    format!("email:{email}")
 }
 
 /// A random URL-safe token of 32 bytes.
@@ -241,23 +247,28 @@ impl App {
         members::find(&self.db, id).await?.ok_or(AppError::NotFound)
     }
 
-    /// Checks e-mail and password, counting failures per account and per IP; `Throttled` once
-    /// either is over its limit (even for the right password, so guessing stays slow).
-    pub async fn log_in(&self, email: &str, password: &str, ip: &str) -> AppResult<MemberRow> {
-        let cfg = &self.config.members;
+    /// Checks e-mail and password. Failures are counted per account and per IP from unknown
+    /// places, and per device or address that logged in before (see [`crate::login_guard`]);
+    /// `Throttled` once the counter this attempt is judged by is used up, even for the right
+    /// password, so guessing stays slow while the member's own browser keeps its allowance.
+    pub async fn log_in(
+        &self,
+        email: &str,
+        password: &str,
+        place: &LoginPlace,
+    ) -> AppResult<MemberRow> {
         let now = Utc::now();
-        let since = now - Duration::minutes(cfg.throttle_minutes);
         let email_norm = email.trim().to_lowercase();
-        let account_scope = format!("email:{email_norm}");
-        let ip_scope = format!("ip:{ip}");
-        let account_failures = members::recent_failures(&self.db, &account_scope, since).await?;
-        let ip_failures = members::recent_failures(&self.db, &ip_scope, since).await?;
-        if account_failures >= cfg.max_failures_per_account
-            || ip_failures >= cfg.max_failures_per_ip
-        {
-            tracing::warn!(login.ip = %ip, "login throttled");
-            return Err(AppError::Throttled);
-        }
+        let guard = self
+            .login_guard(
+                member_login_scope(&email_norm),
+                format!("ip:{}", place.ip),
+                place,
+                self.member_login_limits(),
+                self.config.members.throttle_minutes,
+                now,
+            )
+            .await?;
         let mut member = members::find_by_email(&self.db, &email_norm).await?;
         if member.is_none()
             && let Some((dormant_id, hash)) =
@@ -278,14 +289,12 @@ impl App {
         let ok = verify_password(password.to_owned(), hash).await? && member.is_some();
         match member {
             Some(m) if ok => {
-                // Only the account records successes: a success must not reset the IP's count.
-                members::record_login_attempt(&self.db, &[&account_scope], true, now).await?;
+                self.login_succeeded(&guard, now).await?;
                 members::touch_login(&self.db, m.id, now).await?;
                 Ok(m)
             }
             _ => {
-                members::record_login_attempt(&self.db, &[&account_scope, &ip_scope], false, now)
-                    .await?;
+                self.login_failed(&guard, now).await?;
                 Err(AppError::field("_form", "login_failed"))
             }
         }

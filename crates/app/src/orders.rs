@@ -812,44 +812,6 @@ impl App {
         }
     }
 
-    /// Checks a guest's order number, mobile and order password (throttled like logins).
-    pub async fn guest_lookup(
-        &self,
-        number: &str,
-        mobile: &str,
-        password: &str,
-        ip: &str,
-    ) -> AppResult<String> {
-        let cfg = &self.config.members;
-        let now = Utc::now();
-        let since = now - chrono::Duration::minutes(cfg.throttle_minutes);
-        let scope = format!("ip:{ip}");
-        if jangteo_db::members::recent_failures(&self.db, &scope, since).await?
-            >= cfg.max_failures_per_ip
-        {
-            return Err(AppError::Throttled);
-        }
-        let number = number.trim().to_uppercase();
-        let mobile = MobileKr::parse(mobile).ok();
-        let order = match jangteo_core::member::looks_like_order_number(&number) {
-            true => orders::find_by_number(&self.db, &number).await?,
-            false => None,
-        };
-        let ok = match (&order, &mobile) {
-            (Some(o), Some(m)) if o.member_id.is_none() && o.orderer_mobile == m.digits() => {
-                let hash = o.guest_password_hash.clone().unwrap_or_default();
-                crate::members::verify_password(password.to_owned(), hash).await?
-            }
-            _ => false,
-        };
-        if ok {
-            Ok(number)
-        } else {
-            jangteo_db::members::record_login_attempt(&self.db, &[&scope], false, now).await?;
-            Err(AppError::field("_form", "lookup_failed"))
-        }
-    }
-
     /// Records an order message for the orderer.
     pub(crate) async fn notify_order(
         &self,

@@ -104,9 +104,39 @@ pub fn clean_rich_text(html: &str, image_prefixes: &[String]) -> String {
 
 /// Tags a notification mail's body may use.
 const MAIL_TAGS: [&str; 33] = [
-    "h1", "h2", "h3", "h4", "p", "br", "hr", "strong", "b", "em", "i", "u", "s", "small", "span",
-    "div", "blockquote", "pre", "code", "ul", "ol", "li", "a", "img", "table", "thead", "tbody",
-    "tfoot", "tr", "th", "td", "caption", "center",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "p",
+    "br",
+    "hr",
+    "strong",
+    "b",
+    "em",
+    "i",
+    "u",
+    "s",
+    "small",
+    "span",
+    "div",
+    "blockquote",
+    "pre",
+    "code",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "img",
+    "table",
+    "thead",
+    "tbody",
+    "tfoot",
+    "tr",
+    "th",
+    "td",
+    "caption",
+    "center",
 ];
 
 /// Cleans the body of a notification mail whose template staff edited: the same allow-list idea
@@ -122,7 +152,14 @@ pub fn clean_mail_html(html: &str) -> String {
     attributes.insert("th", cell);
     attributes.insert(
         "table",
-        HashSet::from(["width", "cellpadding", "cellspacing", "border", "bgcolor", "role"]),
+        HashSet::from([
+            "width",
+            "cellpadding",
+            "cellspacing",
+            "border",
+            "bgcolor",
+            "role",
+        ]),
     );
     ammonia::Builder::default()
         .tags(HashSet::from(MAIL_TAGS))
@@ -141,8 +178,20 @@ pub fn clean_mail_html(html: &str) -> String {
 /// Markers of content that runs in a browser, refused when staff save a template (the mail body
 /// is cleaned regardless; refusing tells the author instead of silently dropping their markup).
 const ACTIVE_MARKERS: [&str; 14] = [
-    "<script", "<iframe", "<frame", "<object", "<embed", "<form", "<base", "<meta", "<link",
-    "<svg", "<math", "javascript:", "vbscript:", "data:text",
+    "<script",
+    "<iframe",
+    "<frame",
+    "<object",
+    "<embed",
+    "<form",
+    "<base",
+    "<meta",
+    "<link",
+    "<svg",
+    "<math",
+    "javascript:",
+    "vbscript:",
+    "data:text",
 ];
 
 /// True when `html` holds script, frames, forms or event-handler attributes. Whitespace and

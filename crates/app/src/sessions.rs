@@ -40,8 +40,7 @@ impl App {
     /// Deletes expired sessions and old login attempts (nightly).
     pub async fn prune_sessions(&self) -> AppResult<u64> {
         let now = Utc::now();
-        jangteo_db::members::prune_login_attempts(&self.db, now - chrono::Duration::days(30))
-            .await?;
+        self.prune_login_attempts(now).await?;
         Ok(sessions::delete_expired(&self.db, now).await?)
     }
 }

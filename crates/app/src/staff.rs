@@ -2,14 +2,15 @@
 //! enrolment with a QR code and one-time recovery codes, roles, and the audit log every change
 //! writes through.
 
+use crate::login_guard::{LoginGuard, LoginPlace};
 use crate::members::random_token;
 use crate::{App, AppError, AppResult};
 use aws_lc_rs::aead::{AES_256_GCM, Aad, LessSafeKey, NONCE_LEN, Nonce, UnboundKey};
 use base64::Engine;
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
+use jangteo_core::login::LoginLimits;
 use jangteo_core::staff::{Access, Area, Role};
 use jangteo_db::audit::{self, NewAudit};
-use jangteo_db::members::{recent_failures, record_login_attempt};
 use jangteo_db::staff::{self, StaffRow};
 use std::path::Path;
 use totp_rs::{Builder, Secret, Totp};
@@ -240,6 +241,11 @@ fn totp_for(secret: Vec<u8>, issuer: &str, account: &str) -> AppResult<Totp> {
         .map_err(|e| AppError::Other(format!("TOTP setup: {e}")))
 }
 
+/// The login-attempt account of a staff e-mail.
+pub(crate) fn staff_scope(email: &str) -> String {
+    format!("staff:{email}")
+}
+
 /// The step whose code equals `code` among now-1, now, now+1 (clock drift of one step).
 fn matching_step(totp: &Totp, code: &str, now: DateTime<Utc>) -> Option<i64> {
     let t = u64::try_from(now.timestamp()).ok()?;
@@ -247,30 +253,38 @@ fn matching_step(totp: &Totp, code: &str, now: DateTime<Utc>) -> Option<i64> {
 }
 
 impl App {
-    fn staff_scopes(email: &str, ip: &str) -> (String, String) {
-        (format!("staff:{email}"), format!("staff-ip:{ip}"))
-    }
-
-    async fn staff_throttled(&self, email: &str, ip: &str, now: DateTime<Utc>) -> AppResult<bool> {
+    /// The login guard of a staff account (its own limits; addresses counted apart from members).
+    async fn staff_guard(
+        &self,
+        email: &str,
+        place: &LoginPlace,
+        now: DateTime<Utc>,
+    ) -> AppResult<LoginGuard> {
         let cfg = &self.config.admin;
-        let since = now - Duration::minutes(cfg.lock_minutes);
-        let (account, address) = Self::staff_scopes(email, ip);
-        Ok(
-            recent_failures(&self.db, &account, since).await? >= cfg.max_failures
-                || recent_failures(&self.db, &address, since).await?
-                    >= self.config.members.max_failures_per_ip,
+        let limits = LoginLimits {
+            per_account: cfg.max_failures,
+            per_ip: self.config.members.max_failures_per_ip,
+        };
+        self.login_guard(
+            staff_scope(email),
+            format!("staff-ip:{}", place.ip),
+            place,
+            limits,
+            cfg.lock_minutes,
+            now,
         )
+        .await
     }
 
     async fn staff_failure(
         &self,
+        guard: &LoginGuard,
         email: &str,
         ip: &str,
         action: &str,
         now: DateTime<Utc>,
     ) -> AppResult<()> {
-        let (account, address) = Self::staff_scopes(email, ip);
-        record_login_attempt(&self.db, &[&account, &address], false, now).await?;
+        self.login_failed(guard, now).await?;
         let staff_id = staff::find_by_email(&self.db, email).await?.map(|s| s.id);
         let mut tx = self.db.begin().await?;
         audit::record(
@@ -298,21 +312,20 @@ impl App {
         &self,
         email: &str,
         password: &str,
-        ip: &str,
+        place: &LoginPlace,
     ) -> AppResult<StaffRow> {
+        let ip = place.ip.as_str();
         let email = email.trim().to_lowercase();
         let now = Utc::now();
         if !jangteo_core::staff::ip_allowed(ip, &self.config.admin.allowed_ips) {
             tracing::warn!(login.ip = %ip, "staff login from an address outside the allow-list");
             return Err(AppError::Conflict("ip_not_allowed"));
         }
-        if self.staff_throttled(&email, ip, now).await? {
-            return Err(AppError::Throttled);
-        }
+        let guard = self.staff_guard(&email, place, now).await?;
         match self.authenticate_staff(&email, password).await? {
             Some(s) => Ok(s),
             None => {
-                self.staff_failure(&email, ip, "staff.password_failed", now)
+                self.staff_failure(&guard, &email, ip, "staff.password_failed", now)
                     .await?;
                 Err(AppError::field("_form", "login_failed"))
             }
@@ -370,8 +383,9 @@ impl App {
         &self,
         staff_id: i64,
         code: &str,
-        ip: &str,
+        place: &LoginPlace,
     ) -> AppResult<Vec<String>> {
+        let ip = place.ip.as_str();
         let now = Utc::now();
         let account = staff::find(&self.db, staff_id)
             .await?
@@ -379,12 +393,10 @@ impl App {
         if account.totp_enabled_at.is_some() {
             return Err(AppError::Conflict("totp_already_enrolled"));
         }
-        if self.staff_throttled(&account.email, ip, now).await? {
-            return Err(AppError::Throttled);
-        }
+        let guard = self.staff_guard(&account.email, place, now).await?;
         let totp = self.staff_totp(&account).await?;
         let Some(step) = matching_step(&totp, code.trim(), now) else {
-            self.staff_failure(&account.email, ip, "staff.code_failed", now)
+            self.staff_failure(&guard, &account.email, ip, "staff.code_failed", now)
                 .await?;
             return Err(AppError::field("code", "wrong_code"));
         };
@@ -405,6 +417,7 @@ impl App {
             audit::record(&mut tx, &actor.entry(action, "staff", &account.email), now).await?;
         }
         tx.commit().await?;
+        self.login_succeeded(&guard, now).await?;
         Ok(codes)
     }
 
@@ -414,8 +427,9 @@ impl App {
         &self,
         staff_id: i64,
         code: &str,
-        ip: &str,
+        place: &LoginPlace,
     ) -> AppResult<StaffRow> {
+        let ip = place.ip.as_str();
         let now = Utc::now();
         let account = staff::find(&self.db, staff_id)
             .await?
@@ -423,9 +437,7 @@ impl App {
         if !account.is_active || account.totp_enabled_at.is_none() {
             return Err(AppError::Conflict("totp_not_enrolled"));
         }
-        if self.staff_throttled(&account.email, ip, now).await? {
-            return Err(AppError::Throttled);
-        }
+        let guard = self.staff_guard(&account.email, place, now).await?;
         let code = code.trim();
         let totp = self.staff_totp(&account).await?;
         let mut tx = self.db.begin().await?;
@@ -440,7 +452,7 @@ impl App {
         };
         if !accepted {
             drop(tx);
-            self.staff_failure(&account.email, ip, "staff.code_failed", now)
+            self.staff_failure(&guard, &account.email, ip, "staff.code_failed", now)
                 .await?;
             return Err(AppError::field("code", "wrong_code"));
         }
@@ -453,8 +465,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
-        let (scope, _) = Self::staff_scopes(&account.email, ip);
-        record_login_attempt(&self.db, &[&scope], true, now).await?;
+        self.login_succeeded(&guard, now).await?;
         tracing::info!(staff = %account.email, "staff logged in");
         Ok(account)
     }
@@ -619,6 +630,9 @@ impl App {
         )
         .await?;
         tx.commit().await?;
+        // A new password also lifts a lock (the owner locked out by an attacker recovers here).
+        self.clear_login_failures(&staff_scope(email.as_str()))
+            .await?;
         Ok(password)
     }
 
@@ -629,7 +643,9 @@ impl App {
             .await?
             .ok_or(AppError::NotFound)?;
         self.reset_staff_account_2fa(&StaffActor::system("cli"), account.id)
-            .await
+            .await?;
+        self.clear_login_failures(&staff_scope(&email)).await?;
+        Ok(())
     }
 
     /// A TOTP code for an account right now (tests and the CLI's self-check; never shown in the

@@ -5,6 +5,7 @@
 use chrono::{Duration, Utc};
 use jangteo_app::App;
 use jangteo_app::cart::CartOwner;
+use jangteo_app::login_guard::LoginPlace;
 use jangteo_app::members::SignupInput;
 use jangteo_app::orders::{Actor, PlaceOrderInput};
 use jangteo_core::order::OrderEvent;
@@ -455,9 +456,13 @@ async fn dormant_accounts_are_noticed_separated_and_restored_at_login(backend: B
         .await;
     assert!(matches!(again, Err(jangteo_app::AppError::Form(_))));
     assert!(
-        app.log_in("sleepy@example.com", "wrong-pass1", "127.0.0.1")
-            .await
-            .is_err()
+        app.log_in(
+            "sleepy@example.com",
+            "wrong-pass1",
+            &LoginPlace::ip("127.0.0.1")
+        )
+        .await
+        .is_err()
     );
     assert!(
         jangteo_db::members::find(&app.db, m)
@@ -469,7 +474,11 @@ async fn dormant_accounts_are_noticed_separated_and_restored_at_login(backend: B
     );
     // Logging in with the right password brings everything back.
     let back = app
-        .log_in("sleepy@example.com", "secret1234", "127.0.0.1")
+        .log_in(
+            "sleepy@example.com",
+            "secret1234",
+            &LoginPlace::ip("127.0.0.1"),
+        )
         .await
         .unwrap();
     assert_eq!(

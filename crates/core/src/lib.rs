@@ -5,6 +5,7 @@ pub mod catalog;
 pub mod claims;
 pub mod ids;
 pub mod legal;
+pub mod login;
 pub mod member;
 pub mod money;
 pub mod notify;

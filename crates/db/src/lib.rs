@@ -18,6 +18,7 @@ pub mod content;
 mod error;
 pub mod inquiries;
 pub mod jobs;
+pub mod login_attempts;
 pub mod media;
 pub mod member_admin;
 pub mod members;

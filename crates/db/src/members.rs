@@ -1,4 +1,4 @@
-//! Shop members: accounts, grades, address book, password resets and login throttling records.
+//! Shop members: accounts, grades, address book, and password resets.
 
 use crate::error::Context;
 use crate::{Db, DbResult, Tx};
@@ -437,51 +437,6 @@ pub async fn consume_reset(
         .context("spending other reset tokens")?;
     }
     Ok(member)
-}
-
-/// Records a login attempt under each of `scopes` (`email:…`, `ip:…`).
-pub async fn record_login_attempt(
-    db: &Db,
-    scopes: &[&str],
-    succeeded: bool,
-    now: DateTime<Utc>,
-) -> DbResult<()> {
-    for scope in scopes {
-        db_execute!(
-            db,
-            "INSERT INTO login_attempts (scope, succeeded, created_at) VALUES ($1, $2, $3)",
-            *scope,
-            succeeded,
-            now
-        )
-        .context("recording login attempt")?;
-    }
-    Ok(())
-}
-
-/// Failed attempts under `scope` since `since`, counting only those after the last success.
-pub async fn recent_failures(db: &Db, scope: &str, since: DateTime<Utc>) -> DbResult<i64> {
-    read_scalar!(
-        db,
-        i64,
-        "SELECT COUNT(*) FROM login_attempts
-         WHERE scope = $1 AND succeeded = FALSE AND created_at > $2
-           AND created_at > COALESCE((SELECT MAX(created_at) FROM login_attempts
-                                      WHERE scope = $1 AND succeeded = TRUE), $2)",
-        scope,
-        since
-    )
-    .context("counting failed logins")
-}
-
-/// Deletes login attempts older than `before` (a nightly chore).
-pub async fn prune_login_attempts(db: &Db, before: DateTime<Utc>) -> DbResult<u64> {
-    db_execute!(
-        db,
-        "DELETE FROM login_attempts WHERE created_at < $1",
-        before
-    )
-    .context("pruning login attempts")
 }
 
 /// Active members who agreed to marketing at or before `before`: (id, e-mail, name, agreed at).

@@ -37,8 +37,9 @@ pub struct Shopper {
     cookies: Mutex<std::collections::BTreeMap<String, String>>,
 }
 
-/// Session cookies a visitor keeps: the shop's and the back office's.
-const SESSION_COOKIES: [&str; 2] = ["jt_session", "jt_admin"];
+/// Cookies a visitor keeps: the shop's and the back office's sessions and the device cookie that
+/// makes a browser known to the accounts it logged in to.
+const SESSION_COOKIES: [&str; 3] = ["jt_session", "jt_admin", "jangteo_device"];
 
 impl Shopper {
     /// A new visitor of the shop at `base_url`.

@@ -1,8 +1,9 @@
 //! Member pages: sign-up, login/logout, password reset, my page, profile, password, withdrawal,
 //! address book, points.
 
-use crate::auth::{AuthSession, ClientIp, Member, safe_next};
+use crate::auth::{AuthSession, Member, safe_next};
 use crate::context::Req;
+use crate::device::Device;
 use crate::errors::WebError;
 use crate::forms::{checked, form_errors, page, refused_status, see_other, with_status};
 use crate::router::AppState;
@@ -204,10 +205,14 @@ pub async fn create_login(
     req: Req,
     mut auth: AuthSession,
     session: Session,
-    ClientIp(ip): ClientIp,
+    device: Device,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, WebError> {
-    match state.app.log_in(&form.email, &form.password, &ip).await {
+    let result = match state
+        .app
+        .log_in(&form.email, &form.password, &device.place)
+        .await
+    {
         Ok(member) => {
             log_in_member(&state, &mut auth, &session, &member).await?;
             Ok(see_other(safe_next(form.next.as_deref())))
@@ -226,7 +231,8 @@ pub async fn create_login(
             )),
             None => Err(e.into()),
         },
-    }
+    };
+    result.map(|response| device.remember(&state, response))
 }
 
 /// POST /account/logout

@@ -10,6 +10,7 @@ mod cart_pages;
 mod checkout;
 mod claims;
 mod context;
+mod device;
 mod errors;
 mod forms;
 mod i18n;

@@ -5,7 +5,7 @@ use jangteo_db::catalog::stock;
 use jangteo_db::members::{self, NewMember};
 use jangteo_db::orders::{self, NewOrder, NewOrderEvent};
 use jangteo_db::payments::{self, PaymentUpdate};
-use jangteo_db::{carts, promotions, sessions};
+use jangteo_db::{carts, login_attempts, promotions, sessions};
 use jangteo_testkit::{Backend, TestDb, app_on, fixtures, on_both_backends};
 
 async fn member(t: &TestDb, email: &str) -> i64 {
@@ -123,11 +123,12 @@ async fn members_grades_resets_and_throttling_records(backend: Backend) {
     tx.commit().await.unwrap();
 
     let since = now - Duration::minutes(15);
-    members::record_login_attempt(&t.db, &["email:a", "ip:1"], false, now)
+    login_attempts::record(&t.db, "email:a", &["email:a", "ip:1"], false, now)
         .await
         .unwrap();
-    members::record_login_attempt(
+    login_attempts::record(
         &t.db,
+        "email:a",
         &["email:a", "ip:1"],
         false,
         now + Duration::seconds(1),
@@ -135,27 +136,76 @@ async fn members_grades_resets_and_throttling_records(backend: Backend) {
     .await
     .unwrap();
     assert_eq!(
-        members::recent_failures(&t.db, "email:a", since)
+        login_attempts::recent_failures(&t.db, "email:a", since)
             .await
             .unwrap(),
         2
     );
-    members::record_login_attempt(&t.db, &["email:a"], true, now + Duration::seconds(2))
-        .await
-        .unwrap();
+    login_attempts::record(
+        &t.db,
+        "email:a",
+        &["email:a"],
+        true,
+        now + Duration::seconds(2),
+    )
+    .await
+    .unwrap();
     assert_eq!(
-        members::recent_failures(&t.db, "email:a", since)
+        login_attempts::recent_failures(&t.db, "email:a", since)
             .await
             .unwrap(),
         0,
         "a success resets the account"
     );
     assert_eq!(
-        members::recent_failures(&t.db, "ip:1", since)
+        login_attempts::recent_failures(&t.db, "ip:1", since)
             .await
             .unwrap(),
         2,
         "not the IP"
+    );
+    // A success makes its scope known; the owner's clearing removes only the account's failures.
+    assert!(
+        login_attempts::has_succeeded(&t.db, "email:a", since)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !login_attempts::has_succeeded(&t.db, "ip:1", since)
+            .await
+            .unwrap()
+    );
+    login_attempts::record(&t.db, "email:b", &["ip:1"], false, now)
+        .await
+        .unwrap();
+    assert_eq!(
+        login_attempts::clear_failures(&t.db, "email:a")
+            .await
+            .unwrap(),
+        4
+    );
+    assert_eq!(
+        login_attempts::recent_failures(&t.db, "ip:1", since)
+            .await
+            .unwrap(),
+        1,
+        "another account's failures stay"
+    );
+    let later = now + Duration::days(40);
+    login_attempts::prune(&t.db, later, now - Duration::days(1))
+        .await
+        .unwrap();
+    assert!(
+        login_attempts::has_succeeded(&t.db, "email:a", since)
+            .await
+            .unwrap(),
+        "successes outlive failures"
+    );
+    assert_eq!(
+        login_attempts::recent_failures(&t.db, "ip:1", since)
+            .await
+            .unwrap(),
+        0
     );
 
     let mut tx = t.db.begin().await.unwrap();

@@ -4,6 +4,7 @@
 use super::{StaffAuth, StaffUser, admin_page};
 use crate::auth::ClientIp;
 use crate::context::Req;
+use crate::device::Device;
 use crate::errors::WebError;
 use crate::forms::{refuse, see_other};
 use crate::router::AppState;
@@ -106,13 +107,13 @@ pub async fn submit_password(
     State(state): State<AppState>,
     req: Req,
     session: Session,
-    ClientIp(ip): ClientIp,
+    device: Device,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, WebError> {
     let next = safe_admin_next(form.next.as_deref());
-    match state
+    let result = match state
         .app
-        .staff_password_step(&form.email, &form.password, &ip)
+        .staff_password_step(&form.email, &form.password, &device.place)
         .await
     {
         Ok(staff) => {
@@ -144,7 +145,8 @@ pub async fn submit_password(
             })
             .await
         }
-    }
+    };
+    result.map(|response| device.remember(&state, response))
 }
 
 async fn code_page(
@@ -194,15 +196,15 @@ pub async fn submit_code(
     req: Req,
     session: Session,
     mut auth: StaffAuth,
-    ClientIp(ip): ClientIp,
+    device: Device,
     Form(form): Form<CodeForm>,
 ) -> Result<Response, WebError> {
     let Some(p) = pending(&session).await else {
         return Ok(see_other("/admin/login"));
     };
-    match state
+    let result = match state
         .app
-        .staff_second_factor(p.staff_id, &form.code, &ip)
+        .staff_second_factor(p.staff_id, &form.code, &device.place)
         .await
     {
         Ok(staff) => {
@@ -219,7 +221,8 @@ pub async fn submit_code(
             })
             .await
         }
-    }
+    };
+    result.map(|response| device.remember(&state, response))
 }
 
 async fn enrol_page(
@@ -270,15 +273,15 @@ pub async fn submit_enrol(
     req: Req,
     session: Session,
     mut auth: StaffAuth,
-    ClientIp(ip): ClientIp,
+    device: Device,
     Form(form): Form<CodeForm>,
 ) -> Result<Response, WebError> {
     let Some(p) = pending(&session).await else {
         return Ok(see_other("/admin/login"));
     };
-    match state
+    let result = match state
         .app
-        .confirm_totp_enrolment(p.staff_id, &form.code, &ip)
+        .confirm_totp_enrolment(p.staff_id, &form.code, &device.place)
         .await
     {
         Ok(codes) => {
@@ -306,7 +309,8 @@ pub async fn submit_enrol(
             })
             .await
         }
-    }
+    };
+    result.map(|response| device.remember(&state, response))
 }
 
 /// POST /admin/logout

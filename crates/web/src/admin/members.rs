@@ -192,6 +192,7 @@ async fn member_page(
         }).collect::<Vec<_>>(),
         grades => grades.iter().map(|g| context! { code => &g.code, name => &g.name }).collect::<Vec<_>>(),
         issuable => coupons.iter().map(|(cid, name)| context! { id => cid, name => name }).collect::<Vec<_>>(),
+        login_locked => detail.login_locked,
         errors => errors,
     })
     .await
@@ -312,6 +313,27 @@ pub async fn adjust_points(
         id,
         result,
         "admin.flash.points_adjusted",
+    )
+    .await
+}
+
+/// POST /admin/members/{id}/unlock: clears the member's failed logins.
+pub async fn unlock_login(
+    State(state): State<AppState>,
+    req: Req,
+    session: Session,
+    admin: Admin,
+    Path(id): Path<i64>,
+) -> Result<Response, WebError> {
+    let result = state.app.unlock_member_login(&admin.actor, id).await;
+    after_change(
+        &state,
+        &req,
+        &session,
+        &admin,
+        id,
+        result,
+        "admin.flash.member_unlocked",
     )
     .await
 }

@@ -320,6 +320,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/admin/members/{id}/reveal", post(members::reveal))
         .route("/admin/members/{id}/points", post(members::adjust_points))
         .route("/admin/members/{id}/grade", post(members::change_grade))
+        .route("/admin/members/{id}/unlock", post(members::unlock_login))
         .route("/admin/members/{id}/coupons", post(members::issue_coupon))
         .route("/admin/content", get(content::index))
         .route("/admin/pages", post(content::create_page))
@@ -418,6 +419,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
             "/admin/staff/{id}/reset-2fa",
             post(staff_accounts::reset_2fa),
         )
+        .route("/admin/staff/{id}/unlock", post(staff_accounts::unlock))
         .route("/admin/settings", get(settings::show))
         .route("/admin/shipping", get(shipping::show))
         .route("/admin/shipping/profiles", post(shipping::create))

@@ -1,5 +1,5 @@
 //! Staff accounts page (owner): list, add (the first password shown once), role and access
-//! changes, 2FA reset.
+//! changes, 2FA reset, unlocking after failed logins.
 
 use super::{Admin, admin_page};
 use crate::context::Req;
@@ -44,6 +44,7 @@ async fn staff_page(
     created: Option<(String, String)>,
 ) -> Result<Response, WebError> {
     let accounts = state.app.staff_accounts(&admin.actor).await?;
+    let locked = state.app.locked_staff_ids(&admin.actor).await?;
     let mut tokens = Vec::new();
     for a in &accounts {
         for tk in state.app.staff_api_tokens(&admin.actor, a.id).await? {
@@ -76,7 +77,7 @@ async fn staff_page(
             role_label => t(state, req, &format!("admin.role.{}", a.role)),
             active => a.is_active, enrolled => a.totp_enabled_at.is_some(),
             last_login_at => a.last_login_at.map(|d| d.to_rfc3339()), last_login_ip => &a.last_login_ip,
-            is_me => a.id == admin.row.id,
+            is_me => a.id == admin.row.id, locked => locked.contains(&a.id),
         }).collect::<Vec<_>>(),
         roles => roles,
         can_write => admin.actor.can(Area::Staff, Access::Write),
@@ -186,6 +187,18 @@ pub async fn reset_2fa(
 ) -> Result<Response, WebError> {
     state.app.reset_staff_account_2fa(&admin.actor, id).await?;
     flash(&session, "success", "admin.flash.staff_2fa_reset").await;
+    Ok(see_other("/admin/staff"))
+}
+
+/// POST /admin/staff/{id}/unlock: clears the account's failed logins.
+pub async fn unlock(
+    State(state): State<AppState>,
+    session: Session,
+    admin: Admin,
+    Path(id): Path<i64>,
+) -> Result<Response, WebError> {
+    state.app.unlock_staff_account(&admin.actor, id).await?;
+    flash(&session, "success", "admin.flash.staff_unlocked").await;
     Ok(see_other("/admin/staff"))
 }
 

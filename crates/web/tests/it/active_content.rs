@@ -35,8 +35,14 @@ async fn templates_refuse_script_and_mail_bodies_are_cleaned(backend: Backend) {
             )
             .await;
         assert_eq!(r.status, 422, "{payload}");
-        assert!(r.body.contains("실행되는 내용은 알림 템플릿에 넣을 수 없습니다"));
-        assert!(r.body.contains("회원가입을 환영합니다"), "the source is kept");
+        assert!(
+            r.body
+                .contains("실행되는 내용은 알림 템플릿에 넣을 수 없습니다")
+        );
+        assert!(
+            r.body.contains("회원가입을 환영합니다"),
+            "the source is kept"
+        );
     }
     assert!(t.app.edited_templates().await.unwrap().is_empty());
 
@@ -54,7 +60,10 @@ async fn templates_refuse_script_and_mail_bodies_are_cleaned(backend: Backend) {
         .await;
     assert_eq!(preview.status, 200);
     assert!(preview.body.contains("id=\"preview-frame\" sandbox"));
-    assert!(!preview.body.contains("onerror"), "cleaned before the preview");
+    assert!(
+        !preview.body.contains("onerror"),
+        "cleaned before the preview"
+    );
     let saved = marketing
         .post(
             "/admin/templates/welcome",
@@ -71,12 +80,19 @@ async fn templates_refuse_script_and_mail_bodies_are_cleaned(backend: Backend) {
         .into_iter()
         .find(|m| m.event == "welcome")
         .expect("welcome mail");
-    assert!(mail.body_html.contains("<img src=\"x\">"), "{}", mail.body_html);
+    assert!(
+        mail.body_html.contains("<img src=\"x\">"),
+        "{}",
+        mail.body_html
+    );
     assert!(!mail.body_html.contains("onerror"));
     // The outbox shows stored bodies only inside a sandboxed frame, escaped into srcdoc.
     let outbox = marketing.get("/admin/outbox").await.body;
     assert!(outbox.contains("sandbox"), "sandboxed mail frame");
-    assert!(!outbox.contains("<img src=\"x\">"), "no live markup from a mail");
+    assert!(
+        !outbox.contains("<img src=\"x\">"),
+        "no live markup from a mail"
+    );
 }
 
 async fn pages_forbid_inline_script(backend: Backend) {
@@ -106,7 +122,10 @@ async fn pages_forbid_inline_script(backend: Backend) {
             .find(|d| d.starts_with("script-src"))
             .unwrap_or_else(|| panic!("{path}: no script-src in {csp}"));
         assert!(script_src.contains("'self'"), "{path}: {script_src}");
-        assert!(!script_src.contains("unsafe-inline"), "{path}: {script_src}");
+        assert!(
+            !script_src.contains("unsafe-inline"),
+            "{path}: {script_src}"
+        );
         assert!(csp.contains("frame-ancestors 'self'"), "{path}");
         // Nothing on the page would need inline script: no handlers, no bare script blocks.
         let lower = r.body.to_lowercase();

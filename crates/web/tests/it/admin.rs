@@ -8,7 +8,7 @@ use jangteo_testkit::server::TestOptions;
 use jangteo_testkit::shopper::{Shopper, staff_session};
 use jangteo_testkit::{Backend, TestApp, on_both_backends};
 
-async fn actions_for(t: &TestApp, email: &str) -> Vec<String> {
+pub(crate) async fn actions_for(t: &TestApp, email: &str) -> Vec<String> {
     let (rows, _) = jangteo_db::audit::search(
         &t.app.db,
         &AuditFilter {

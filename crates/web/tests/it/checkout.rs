@@ -6,7 +6,7 @@ use jangteo_db::catalog::stock;
 use jangteo_testkit::shopper::{Page, Shopper};
 use jangteo_testkit::{Backend, TestApp, fixtures, on_both_backends};
 
-const PASSWORD: &str = "secret1234";
+pub(crate) const PASSWORD: &str = "secret1234";
 
 pub(crate) async fn shop(backend: Backend) -> Option<(TestApp, i64)> {
     let t = TestApp::spawn(backend).await?;

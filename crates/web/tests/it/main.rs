@@ -21,6 +21,7 @@ mod checkout;
 mod claims;
 mod inquiries;
 mod limits;
+mod lockout;
 mod media;
 mod open_for_business;
 mod pages;

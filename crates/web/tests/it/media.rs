@@ -67,10 +67,16 @@ async fn one_decode_serves_every_size_and_bombs_are_not_decoded(backend: Backend
     let (_, html) = t.get("/products/short-sleeve").await;
     let main = attr_after(&html, "gallery__main-img", "src").expect("the main product image");
     let hash = main.split('/').rev().nth(1).unwrap().to_owned();
-    assert_eq!(t.get(&format!("/media/{hash}/list.webp")).await.0, StatusCode::OK);
+    assert_eq!(
+        t.get(&format!("/media/{hash}/list.webp")).await.0,
+        StatusCode::OK
+    );
     for size in ["list", "detail", "zoom"] {
         let key = format!("thumbs/{hash}/{size}.webp");
-        assert!(t.app.storage.get(&key).await.unwrap().is_some(), "{size} rendered together");
+        assert!(
+            t.app.storage.get(&key).await.unwrap().is_some(),
+            "{size} rendered together"
+        );
     }
 
     let bomb = bytes::Bytes::from(jangteo_testkit::fixtures::png_bomb(10_841, 10_841));
