@@ -2,6 +2,7 @@
 //! with TOTP 2FA (axum-login over staff accounts), a layout whose menu follows the role's
 //! permissions, and the pages.
 
+mod audit_log;
 mod banners;
 mod categories;
 mod claims;
@@ -437,7 +438,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
             "/admin/settings/payment-methods",
             post(settings::save_payment_methods),
         )
-        .route("/admin/audit", get(pages::audit))
-        .route("/admin/audit.csv", get(pages::audit_export))
+        .route("/admin/audit", get(audit_log::audit))
+        .route("/admin/audit.csv", get(audit_log::audit_export))
         .layer(auth)
 }

@@ -1,5 +1,5 @@
-//! Back-office pages: dashboard, inquiries, notification templates and outbox, the job queue and
-//! the audit log. Every handler checks the role's permission for its area; every change goes
+//! Back-office pages: dashboard, inquiries, notification templates and outbox, the job queue
+//! (the audit log is `audit_log`). Every handler checks the role's permission for its area; every change goes
 //! through an app function that checks it again and writes the audit entry.
 
 use super::{Admin, admin_page};
@@ -79,11 +79,11 @@ pub async fn dashboard(
 pub struct ListQuery {
     status: Option<String>,
     kind: Option<String>,
-    page: Option<u32>,
+    pub(super) page: Option<u32>,
     state: Option<String>,
-    staff: Option<String>,
-    action: Option<String>,
-    target: Option<String>,
+    pub(super) staff: Option<String>,
+    pub(super) action: Option<String>,
+    pub(super) target: Option<String>,
 }
 
 /// GET /admin/inquiries
@@ -442,64 +442,4 @@ pub async fn update_template(
         )),
         Err(e) => Err(e.into()),
     }
-}
-
-fn audit_filter(q: &ListQuery) -> jangteo_db::audit::AuditFilter {
-    jangteo_db::audit::AuditFilter {
-        staff_email: q.staff.clone().unwrap_or_default().trim().to_owned(),
-        action_prefix: q.action.clone().unwrap_or_default().trim().to_owned(),
-        target_id: q.target.clone().unwrap_or_default().trim().to_owned(),
-        ..Default::default()
-    }
-}
-
-/// GET /admin/audit.csv?staff=…&action=…&target=…
-pub async fn audit_export(
-    State(state): State<AppState>,
-    admin: Admin,
-    Query(q): Query<ListQuery>,
-) -> Result<Response, WebError> {
-    let bytes = state.app.audit_csv(&admin.actor, &audit_filter(&q)).await?;
-    let name = format!(
-        "audit-{}.csv",
-        jangteo_core::time::business_date(Utc::now()).format("%Y%m%d")
-    );
-    Ok(crate::forms::download(
-        "text/csv; charset=utf-8",
-        &name,
-        bytes,
-    ))
-}
-
-/// GET /admin/audit?staff=…&action=…&target=…
-pub async fn audit(
-    State(state): State<AppState>,
-    req: Req,
-    session: Session,
-    admin: Admin,
-    Query(q): Query<ListQuery>,
-) -> Result<Response, WebError> {
-    let filter = audit_filter(&q);
-    let list = state
-        .app
-        .audit_log(&admin.actor, &filter, q.page.unwrap_or(1), 50)
-        .await?;
-    let query = format!(
-        "staff={}&action={}&target={}",
-        crate::views::encode_component(&filter.staff_email),
-        crate::views::encode_component(&filter.action_prefix),
-        crate::views::encode_component(&filter.target_id)
-    );
-    let pagination = PaginationView::new(&list, |n| format!("/admin/audit?{query}&page={n}"));
-    admin_page(&state, &req, &session, Some(&admin), "admin/audit.html", "admin.nav.audit", context! {
-        filter => context! { staff => &filter.staff_email, action => &filter.action_prefix, target => &filter.target_id },
-        entries => list.items.iter().map(|e| context! {
-            id => e.id, at => e.at.to_rfc3339(), staff => &e.staff_email, ip => &e.ip, action => &e.action,
-            target => format!("{}:{}", e.target_type, e.target_id), before => &e.before_data, after => &e.after_data,
-            reason => &e.reason,
-        }).collect::<Vec<_>>(),
-        pagination => val(pagination),
-        export_url => format!("/admin/audit.csv?{query}"),
-    })
-    .await
 }
