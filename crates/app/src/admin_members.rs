@@ -197,22 +197,15 @@ impl App {
             .await?
             .ok_or(AppError::NotFound)?;
         let email = member.email.ok_or(AppError::NotFound)?;
-        let cleared = self
-            .clear_login_failures(&member_login_scope(&email))
-            .await?;
-        let now = Utc::now();
-        let mut tx = self.db.begin().await?;
-        audit::record(
-            &mut tx,
-            &NewAudit {
-                after: Some(serde_json::json!({ "failures_cleared": cleared }).to_string()),
-                ..actor.entry("member.login_unlocked", "member", &member_id.to_string())
-            },
-            now,
+        let target = member_id.to_string();
+        self.unlock_login(
+            actor,
+            &member_login_scope(&email),
+            "member.login_unlocked",
+            "member",
+            &target,
         )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        .await
     }
 
     /// Issues a coupon to a member (once per coupon).

@@ -126,22 +126,9 @@ impl App {
     pub async fn unlock_staff_account(&self, actor: &StaffActor, id: i64) -> AppResult<()> {
         actor.require(Area::Staff, Access::Write)?;
         let account = staff::find(&self.db, id).await?.ok_or(AppError::NotFound)?;
-        let cleared = self
-            .clear_login_failures(&crate::staff::staff_scope(&account.email))
-            .await?;
-        let now = Utc::now();
-        let mut tx = self.db.begin().await?;
-        audit::record(
-            &mut tx,
-            &NewAudit {
-                after: Some(serde_json::json!({ "failures_cleared": cleared }).to_string()),
-                ..actor.entry("staff.unlocked", "staff", &account.email)
-            },
-            now,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        let scope = crate::staff::staff_scope(&account.email);
+        self.unlock_login(actor, &scope, "staff.unlocked", "staff", &account.email)
+            .await
     }
 
     /// Ids of the accounts locked for unknown devices and addresses right now.

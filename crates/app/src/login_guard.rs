@@ -4,10 +4,12 @@
 //! an allowance of its own, so an attacker cannot keep the owner out.
 
 use crate::members::{random_token, token_hash};
+use crate::staff::StaffActor;
 use crate::{App, AppError, AppResult};
 use chrono::{DateTime, Duration, Utc};
 use jangteo_core::login::{LoginLimits, LoginOrigin, RecentFailures, is_throttled};
 use jangteo_core::member::MobileKr;
+use jangteo_db::audit::{self, NewAudit};
 use jangteo_db::login_attempts;
 
 /// Days a successful login keeps its device and address known.
@@ -140,6 +142,33 @@ impl App {
     /// Clears every failed attempt at `account` (an unlock).
     pub(crate) async fn clear_login_failures(&self, account: &str) -> AppResult<u64> {
         Ok(login_attempts::clear_failures(&self.db, account).await?)
+    }
+
+    /// A staff member unlocking `account`: clears its failures and writes `action` on
+    /// `target_type`/`target_id` with how many were cleared to the audit log. The caller has
+    /// checked the permission.
+    pub(crate) async fn unlock_login(
+        &self,
+        actor: &StaffActor,
+        account: &str,
+        action: &str,
+        target_type: &str,
+        target_id: &str,
+    ) -> AppResult<()> {
+        let cleared = self.clear_login_failures(account).await?;
+        let now = Utc::now();
+        let mut tx = self.db.begin().await?;
+        audit::record(
+            &mut tx,
+            &NewAudit {
+                after: Some(serde_json::json!({ "failures_cleared": cleared }).to_string()),
+                ..actor.entry(action, target_type, target_id)
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Whether `account` is locked for unknown places right now.

@@ -23,7 +23,7 @@ pub(crate) async fn actions_for(t: &TestApp, email: &str) -> Vec<String> {
     rows.into_iter().map(|r| r.action).collect()
 }
 
-async fn staff_id(t: &TestApp, email: &str) -> i64 {
+pub(crate) async fn staff_id(t: &TestApp, email: &str) -> i64 {
     jangteo_db::staff::find_by_email(&t.app.db, email)
         .await
         .unwrap()

@@ -3,6 +3,7 @@
 //! and member accounts from the back office and `jangteo admin create-user` clears the counters;
 //! guest order lookups are counted apart from logins and per order.
 
+use crate::admin::staff_id;
 use jangteo_testkit::server::TestOptions;
 use jangteo_testkit::shopper::{Shopper, staff_session};
 use jangteo_testkit::{Backend, TestApp, on_both_backends};
@@ -28,14 +29,6 @@ async fn guess_staff(s: &Shopper, email: &str, n: usize) -> Vec<u16> {
         statuses.push(s.post_with("/admin/login", &form, &[STRANGER]).await.status);
     }
     statuses
-}
-
-async fn staff_id(t: &TestApp, email: &str) -> i64 {
-    jangteo_db::staff::find_by_email(&t.app.db, email)
-        .await
-        .unwrap()
-        .unwrap()
-        .id
 }
 
 async fn an_attacker_cannot_lock_the_owner_out(backend: Backend) {
