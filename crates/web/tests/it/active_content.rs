@@ -142,7 +142,60 @@ async fn pages_forbid_inline_script(backend: Backend) {
     }
 }
 
+/// A loop that would render a billion characters: the preview runs out of fuel instead of
+/// stalling the shop, and a saved edit that blows up on real data sends the built-in message.
+async fn runaway_templates_are_stopped(backend: Backend) {
+    let Some(t) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let (marketing, _) = staff_session(&t, "marketing@example.com", "marketing").await;
+    let runaway =
+        "{% for a in range(100000) %}{% for b in range(100000) %}x{% endfor %}{% endfor %}";
+    let source = welcome_with(&t, runaway).await;
+    for action in ["preview", "save"] {
+        let r = marketing
+            .post(
+                "/admin/templates/welcome",
+                &[("source", source.as_str()), ("action", action)],
+            )
+            .await;
+        assert_eq!(r.status, 422, "{action}");
+        assert!(r.body.contains("허용된 작업량을 넘습니다"), "{action}");
+        assert!(r.body.contains("range(100000)"), "the source is kept");
+    }
+    assert!(t.app.edited_templates().await.unwrap().is_empty());
+    // The shop kept answering meanwhile and after.
+    assert_eq!(marketing.get("/").await.status, 200);
+
+    // Harmless with the sample values, runaway for a real member: the sign-up still succeeds and
+    // the member gets the built-in welcome.
+    let only_for_real = welcome_with(
+        &t,
+        &format!("{{% if recipient.name != '김구매' %}}{runaway}{{% endif %}}"),
+    )
+    .await;
+    let saved = marketing
+        .post(
+            "/admin/templates/welcome",
+            &[("source", only_for_real.as_str()), ("action", "save")],
+        )
+        .await;
+    assert_eq!(saved.status, 303);
+    jangteo_testkit::fixtures::member(&t.app, "buyer@example.com", false).await;
+    let mail = t
+        .app
+        .recent_messages(5)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|m| m.event == "welcome")
+        .expect("welcome mail");
+    assert!(mail.body_html.contains("회원가입을 환영합니다"));
+    assert!(mail.body_html.len() < 100_000);
+}
+
 on_both_backends!(
     templates_refuse_script_and_mail_bodies_are_cleaned,
-    pages_forbid_inline_script
+    pages_forbid_inline_script,
+    runaway_templates_are_stopped
 );
