@@ -318,6 +318,9 @@ pub struct ProductDetail {
 impl App {
     /// The visible category tree (cached).
     pub async fn category_tree(&self) -> AppResult<Arc<CategoryTree>> {
+        if self.database_down() {
+            return self.caches.tree.get(&()).await.ok_or(AppError::Unavailable);
+        }
         let db = self.db.clone();
         self.caches
             .tree

@@ -7,6 +7,14 @@ use std::sync::Arc;
 impl App {
     /// Every published page (footer links, sitemap), cached.
     pub async fn published_pages(&self) -> AppResult<Arc<Vec<PageRow>>> {
+        if self.database_down() {
+            return self
+                .caches
+                .pages
+                .get(&())
+                .await
+                .ok_or(AppError::Unavailable);
+        }
         let db = self.db.clone();
         self.caches
             .pages

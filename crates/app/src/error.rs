@@ -37,6 +37,9 @@ pub enum AppError {
     /// The staff member's role does not allow this.
     #[error("forbidden")]
     Forbidden,
+    /// The database does not answer; try again shortly.
+    #[error("the database is unavailable")]
+    Unavailable,
     /// Anything else, with context.
     #[error("{0}")]
     Other(String),
@@ -57,6 +60,15 @@ impl From<std::sync::Arc<AppError>> for AppError {
 }
 
 impl AppError {
+    /// True when the database could not be reached: the same request may succeed shortly.
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            AppError::Unavailable => true,
+            AppError::Db(e) => e.is_unavailable(),
+            _ => false,
+        }
+    }
+
     /// One form error.
     pub fn field(field: &'static str, code: &'static str) -> Self {
         AppError::Form(vec![(field, code)])

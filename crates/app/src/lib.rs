@@ -8,6 +8,7 @@ pub mod admin_orders;
 pub mod admin_products;
 pub mod admin_staff;
 pub mod admin_stock;
+mod availability;
 pub mod back_office;
 pub mod bulk;
 pub mod cache;
@@ -125,6 +126,8 @@ pub struct App {
     pub(crate) shipping_seeded: Arc<std::sync::atomic::AtomicBool>,
     /// Bounds the pixels decoded at once across all thumbnail renders (memory guard).
     pub(crate) decode_budget: Arc<tokio::sync::Semaphore>,
+    /// Whether the database server answers (see [`App::spawn_database_watch`]).
+    pub(crate) database_health: Arc<availability::DatabaseHealth>,
 }
 
 impl App {
@@ -138,6 +141,7 @@ impl App {
             config.admin.secret_key.as_deref(),
             &config.data_dir,
         )?);
+        let database_health = Arc::new(availability::DatabaseHealth::new(&db));
         Ok(Self {
             secrets,
             gateway,
@@ -152,6 +156,7 @@ impl App {
             messenger,
             shipping_seeded: Arc::default(),
             decode_budget: Arc::new(tokio::sync::Semaphore::new(media::DECODE_PERMITS)),
+            database_health,
         })
     }
 
@@ -189,8 +194,9 @@ impl App {
                                 Ok(origin) if origin == *app.instance_id => {}
                                 Ok(_) => app.invalidate_catalog(),
                                 Err(e) => {
+                                    // Cached pages stay while the database is away (they may
+                                    // be all a visitor gets); reconnecting drops them.
                                     tracing::warn!(error = %e, "cache listener interrupted");
-                                    app.invalidate_catalog();
                                     break;
                                 }
                             }

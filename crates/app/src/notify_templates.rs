@@ -69,15 +69,32 @@ impl App {
         Ok((String::from_utf8_lossy(&file.data).into_owned(), false))
     }
 
-    /// Renders `source` as `event`'s template with sample values; a broken template is an
-    /// `Invalid` error naming the problem.
+    /// The template page: the source in force, whether staff edited it, and its preview.
+    pub async fn template_for_editing(
+        &self,
+        actor: &StaffActor,
+        event: &str,
+    ) -> AppResult<(String, bool, Option<TemplatePreview>)> {
+        actor.require(Area::Notifications, Access::Read)?;
+        let (source, edited) = self.template_source(event).await?;
+        let preview = self.render_preview(event, &source).await.ok();
+        Ok((source, edited, preview))
+    }
+
+    /// Previews an edit (part of editing: the same permission as saving).
     pub async fn preview_template(
         &self,
         actor: &StaffActor,
         event: &str,
         source: &str,
     ) -> AppResult<TemplatePreview> {
-        actor.require(Area::Notifications, Access::Read)?;
+        actor.require(Area::Notifications, Access::Write)?;
+        self.render_preview(event, source).await
+    }
+
+    /// Renders `source` as `event`'s template with sample values; a broken template is an
+    /// `Invalid` error naming the problem.
+    async fn render_preview(&self, event: &str, source: &str) -> AppResult<TemplatePreview> {
         if !self.template_events().iter().any(|e| e == event) {
             return Err(AppError::NotFound);
         }
@@ -131,7 +148,7 @@ impl App {
         if crate::rich_text::has_active_content(source) {
             return Err(AppError::field("source", "template_active_content"));
         }
-        self.preview_template(actor, event, source).await?;
+        self.render_preview(event, source).await?;
         let before = jangteo_db::message_templates::get(&self.db, event).await?;
         let now = Utc::now();
         let mut tx = self.db.begin().await?;

@@ -56,4 +56,19 @@ impl DbError {
             _ => false,
         }
     }
+
+    /// True when the database could not be reached (no connection in time, connection refused
+    /// or broken): the request may succeed later, unlike a refused query.
+    pub fn is_unavailable(&self) -> bool {
+        matches!(
+            self,
+            DbError::Sqlx {
+                source: sqlx::Error::PoolTimedOut
+                    | sqlx::Error::PoolClosed
+                    | sqlx::Error::Io(_)
+                    | sqlx::Error::Tls(_),
+                ..
+            }
+        )
+    }
 }

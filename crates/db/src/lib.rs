@@ -29,6 +29,7 @@ pub mod orders;
 pub mod payments;
 mod pool;
 pub mod privacy;
+mod probe;
 pub mod promotions;
 pub mod refunds;
 pub mod sessions;
@@ -41,7 +42,8 @@ pub mod stock_ledger;
 
 pub use dynamic::{Bind, SqlBuilder};
 pub use error::DbError;
-pub use pool::{Backend, Db, MigrationStatus, SqlitePools, Tx, redact_url};
+pub use pool::{ACQUIRE_TIMEOUT, Backend, Db, MigrationStatus, SqlitePools, Tx, redact_url};
+pub use probe::Probe;
 
 /// Result type of this crate.
 pub type DbResult<T> = Result<T, DbError>;

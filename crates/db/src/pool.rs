@@ -12,6 +12,10 @@ use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
+/// How long a query waits for a PostgreSQL connection. A busy pool frees one in milliseconds;
+/// past this the server is gone or overloaded, and the visitor is better served by "try again".
+pub const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
+
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
 
@@ -112,10 +116,19 @@ impl Db {
 
     /// Connects to PostgreSQL with up to `max_connections` connections.
     pub async fn connect_postgres(url: &str, max_connections: u32) -> DbResult<Db> {
+        Self::connect_postgres_waiting(url, max_connections, ACQUIRE_TIMEOUT).await
+    }
+
+    /// Like [`Db::connect_postgres`], waiting up to `acquire_timeout` for a connection.
+    pub async fn connect_postgres_waiting(
+        url: &str,
+        max_connections: u32,
+        acquire_timeout: Duration,
+    ) -> DbResult<Db> {
         let options = PgConnectOptions::from_str(url).context("parsing PostgreSQL URL")?;
         let pool = PgPoolOptions::new()
             .max_connections(max_connections)
-            .acquire_timeout(Duration::from_secs(10))
+            .acquire_timeout(acquire_timeout)
             .connect_with(options)
             .await
             .context("connecting to PostgreSQL")?;

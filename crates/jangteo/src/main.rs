@@ -84,6 +84,8 @@ async fn run_server(app: App, started: Instant, with_worker: bool) -> Result<()>
     }
     // With PostgreSQL, several instances may serve one shop: hear each other's catalog changes.
     let _listener = app.spawn_cache_listener();
+    // While PostgreSQL is away, pages say "try again shortly" at once instead of hanging.
+    let _watch = app.spawn_database_watch();
     let state = AppState::new(app.clone(), WebOptions::default())
         .map_err(|e| anyhow::anyhow!(e))
         .context("loading templates")?;

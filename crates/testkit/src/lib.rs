@@ -11,6 +11,7 @@ pub mod sales;
 pub mod server;
 pub mod shopper;
 pub mod smtp_sink;
+pub mod tcp_proxy;
 
 pub use db::{Backend, TestDb};
 pub use server::{SharedServer, TestApp, shared_demo};

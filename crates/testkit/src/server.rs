@@ -73,6 +73,13 @@ impl TestApp {
     /// Like [`TestApp::spawn`] with options.
     pub async fn spawn_with(backend: Backend, options: TestOptions) -> Option<TestApp> {
         let db = TestDb::migrated(backend).await?;
+        let handle = db.db.clone();
+        Some(Self::serve_on(db, handle, options).await)
+    }
+
+    /// Serves the app on `handle`, a connection to the test database `db` (a test may reach it
+    /// another way than `db.db`, e.g. through a [`crate::tcp_proxy::CuttableProxy`]).
+    pub async fn serve_on(db: TestDb, handle: jangteo_db::Db, options: TestOptions) -> TestApp {
         let listener = TcpListener::bind("127.0.0.1:0")
             .await
             .expect("binding a port");
@@ -81,7 +88,7 @@ impl TestApp {
         if let Some(configure) = options.configure {
             configure(&mut config);
         }
-        let app = App::new(db.db.clone(), config).expect("building the app");
+        let app = App::new(handle, config).expect("building the app");
         let state = AppState::new(app.clone(), options.web).expect("loading templates");
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(jangteo_web::serve(
@@ -92,13 +99,13 @@ impl TestApp {
             },
             Duration::from_secs(5),
         ));
-        Some(TestApp {
+        TestApp {
             base_url: format!("http://{addr}"),
             app,
             client: client(),
             db,
             shutdown: Some(tx),
-        })
+        }
     }
 
     /// Absolute URL of a path.

@@ -69,6 +69,10 @@ impl IntoResponse for WebError {
             WebError::Internal(AppError::Form(_) | AppError::Invalid(_)) => {
                 marked(StatusCode::UNPROCESSABLE_ENTITY)
             }
+            WebError::Internal(e) if e.is_unavailable() => {
+                tracing::warn!(error = %error_chain(&self), "database unavailable");
+                crate::outage::try_again_shortly()
+            }
             WebError::Internal(_) | WebError::Template { .. } => {
                 tracing::error!(error = %error_chain(&self), "request failed");
                 marked(StatusCode::INTERNAL_SERVER_ERROR)
@@ -117,6 +121,7 @@ fn message_key(status: StatusCode) -> &'static str {
         403 => "error.403",
         404 | 405 => "error.404",
         413 => "error.413",
+        503 => "error.503",
         s if s >= 500 => "error.500",
         _ => "error.400",
     }
@@ -207,6 +212,7 @@ mod tests {
         assert_eq!(message_key(StatusCode::METHOD_NOT_ALLOWED), "error.404");
         assert_eq!(message_key(StatusCode::PAYLOAD_TOO_LARGE), "error.413");
         assert_eq!(message_key(StatusCode::BAD_GATEWAY), "error.500");
+        assert_eq!(message_key(StatusCode::SERVICE_UNAVAILABLE), "error.503");
         assert_eq!(message_key(StatusCode::UNPROCESSABLE_ENTITY), "error.400");
     }
 }

@@ -22,6 +22,7 @@ mod my_page;
 mod ops;
 mod order_views;
 mod orders;
+mod outage;
 mod page_cache;
 mod posts;
 mod privacy;

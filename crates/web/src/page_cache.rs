@@ -48,6 +48,30 @@ pub fn cache_key(
     Some(format!("page:{}:{path}?{query}", locale.code()))
 }
 
+/// The cache key of the anonymous version of a request (its `lang` cookie kept, every other
+/// cookie ignored): what a visitor is shown when their own page cannot be rendered.
+pub fn anonymous_key(request: &Request) -> Option<String> {
+    let lang = request
+        .headers()
+        .get(header::COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .into_iter()
+        .flat_map(|c| c.split(';'))
+        .map(str::trim)
+        .find(|c| c.starts_with("lang="));
+    cache_key(
+        request.method(),
+        request.uri().path(),
+        request.uri().query(),
+        lang,
+    )
+}
+
+/// A page kept by the cache, as served.
+pub fn cached_page(body: bytes::Bytes) -> Response {
+    html(body)
+}
+
 /// Middleware on cacheable storefront routes.
 pub async fn serve_cached_pages(
     State(state): State<AppState>,

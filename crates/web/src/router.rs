@@ -7,7 +7,7 @@ use crate::i18n::Messages;
 use crate::session::DbSessionStore;
 use crate::{
     account, addresses, admin, cart_pages, checkout, claims, errors, input_guard, inquiries,
-    limits, media, my_page, ops, orders, page_cache, posts, privacy, seo, shop, staff_api,
+    limits, media, my_page, ops, orders, outage, page_cache, posts, privacy, seo, shop, staff_api,
 };
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -336,6 +336,10 @@ pub fn router(state: AppState) -> Router {
                 ))
                 .layer(CompressionLayer::new())
                 .layer(middleware::from_fn_with_state(state.clone(), errors::render_error_pages))
+                .layer(middleware::from_fn_with_state(
+                    state.clone(),
+                    outage::refuse_while_database_down,
+                ))
                 .layer(middleware::from_fn_with_state(state.clone(), limits::limit_body))
                 .layer(middleware::from_fn(input_guard::refuse_nul))
                 .layer(DefaultBodyLimit::disable())

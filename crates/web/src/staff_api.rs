@@ -46,6 +46,11 @@ fn refused(e: AppError) -> Response {
             code,
             "not allowed in the current state",
         ),
+        e if e.is_unavailable() => api_error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            "the database is unavailable; try again shortly",
+        ),
         e => {
             tracing::error!(error = %e, "staff API request failed");
             api_error(

@@ -372,13 +372,10 @@ pub async fn edit_template(
     admin: Admin,
     Path(event): Path<String>,
 ) -> Result<Response, WebError> {
-    admin.require(Area::Notifications, Access::Read)?;
-    let (source, edited) = state.app.template_source(&event).await?;
-    let preview = state
+    let (source, edited, preview) = state
         .app
-        .preview_template(&admin.actor, &event, &source)
-        .await
-        .ok();
+        .template_for_editing(&admin.actor, &event)
+        .await?;
     editor(
         &state, &req, &session, &admin, &event, &source, edited, preview, None,
     )

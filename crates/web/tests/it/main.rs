@@ -24,6 +24,7 @@ mod limits;
 mod lockout;
 mod media;
 mod open_for_business;
+mod outage;
 mod pages;
 mod product_facts;
 mod seo;
