@@ -45,7 +45,17 @@ impl App {
         let payment = payments::find_by_attempt(&self.db, &notice.attempt_id)
             .await?
             .ok_or(AppError::NotFound)?;
-        let stored_secret = payments::webhook_secret(&self.db, payment.id).await?;
+        let stored_secret = match payments::webhook_secret(&self.db, payment.id).await? {
+            Some(sealed) if sealed.starts_with("v1.") => Some(
+                String::from_utf8(
+                    self.secrets
+                        .open(&sealed, crate::payments::WEBHOOK_SECRET_CONTEXT)?,
+                )
+                .map_err(|e| AppError::Other(format!("deposit secret: {e}")))?,
+            ),
+            // Stored in plain by an earlier version (still compared, never shown).
+            plain => plain,
+        };
         let genuine =
             matches!((&stored_secret, &notice.secret), (Some(a), Some(b)) if secrets_match(a, b));
         if !genuine {

@@ -5,7 +5,7 @@
 use crate::config::ProviderChoice;
 use crate::{App, AppError, AppResult};
 use chrono::{DateTime, Utc};
-use jangteo_core::notify::advertising_send_time;
+use jangteo_core::notify::{advertising_send_time, redact_secret_links};
 use jangteo_db::{Tx, messages};
 use jangteo_jobs::JobSpec;
 use jangteo_providers::messaging::{
@@ -300,31 +300,63 @@ impl App {
         let (provider, result) = self.dispatch(&message).await;
         let now = Utc::now();
         match result {
-            Ok(accepted) => messages::mark_sent(
-                &self.db,
-                id,
-                accepted.provider,
-                accepted.provider_id.as_deref(),
-                &accepted.raw,
-                now,
-            )
-            .await
-            .map_err(|e| e.to_string()),
+            Ok(accepted) => {
+                messages::mark_sent(
+                    &self.db,
+                    id,
+                    accepted.provider,
+                    accepted.provider_id.as_deref(),
+                    &accepted.raw,
+                    now,
+                )
+                .await
+                .map_err(|e| e.to_string())?;
+                self.redact_kept_message(&message)
+                    .await
+                    .map_err(|e| e.to_string())
+            }
             Err(e) => {
                 let retry = e.is_retryable();
+                let given_up = !retry || last_attempt;
                 messages::mark_attempt_failed(
                     &self.db,
                     id,
                     provider,
                     &e.to_string(),
-                    !retry || last_attempt,
+                    given_up,
                     now,
                 )
                 .await
                 .map_err(|e| e.to_string())?;
+                if given_up {
+                    self.redact_kept_message(&message)
+                        .await
+                        .map_err(|e| e.to_string())?;
+                }
                 if retry { Err(e.to_string()) } else { Ok(()) }
             }
         }
+    }
+
+    /// Once a message has left the queue, the record keeps no live sign-in link (staff read the
+    /// log; a database copy travels). The demo's outbox is its mailbox, so it keeps them.
+    async fn redact_kept_message(&self, m: &messages::MessageRow) -> AppResult<()> {
+        if self.config.demo_mode {
+            return Ok(());
+        }
+        let html = redact_secret_links(&m.body_html);
+        let text = redact_secret_links(&m.body_text);
+        if html.is_none() && text.is_none() {
+            return Ok(());
+        }
+        messages::replace_bodies(
+            &self.db,
+            m.id,
+            html.as_deref().unwrap_or(&m.body_html),
+            text.as_deref().unwrap_or(&m.body_text),
+        )
+        .await?;
+        Ok(())
     }
 }
 

@@ -46,17 +46,26 @@ fn unsubscribe_token_with(key: &str, member_id: i64) -> AppResult<String> {
 }
 
 impl App {
-    /// The key that signs unsubscribe links: configured, or created once and kept in the database
-    /// so every instance and restart uses the same one.
+    /// The key that signs unsubscribe links: created once and kept in the database, sealed with
+    /// the shop's secret key like the staff TOTP seeds, so every instance and restart uses the
+    /// same one and a copy of the database cannot forge links.
     pub async fn signing_key(&self) -> AppResult<String> {
+        const CONTEXT: &str = "settings.signing_key";
+        let now = Utc::now();
+        let fresh = self
+            .secrets
+            .seal(crate::members::random_token()?.as_bytes(), CONTEXT)?;
         let mut tx = self.db.begin().await?;
-        let key = settings::get_or_insert(
-            &mut tx,
-            "signing_key",
-            &crate::members::random_token()?,
-            Utc::now(),
-        )
-        .await?;
+        let stored = settings::get_or_insert(&mut tx, "signing_key", &fresh, now).await?;
+        let key = if stored.starts_with("v1.") {
+            String::from_utf8(self.secrets.open(&stored, CONTEXT)?)
+                .map_err(|e| AppError::Other(format!("signing key: {e}")))?
+        } else {
+            // Kept in plain by an earlier version: the same key, sealed from now on.
+            let sealed = self.secrets.seal(stored.as_bytes(), CONTEXT)?;
+            settings::set(&mut tx, "signing_key", &sealed, now).await?;
+            stored
+        };
         tx.commit().await?;
         Ok(key)
     }

@@ -14,6 +14,9 @@ use jangteo_providers::payments::{
     CancelRequest, GatewayStatus, PayMethod, PaymentError, PaymentRequest, PaymentStart,
 };
 
+/// What a payment's deposit-notice secret is sealed for (the AEAD context).
+pub(crate) const WEBHOOK_SECRET_CONTEXT: &str = "payment.webhook_secret";
+
 fn pay_method(code: &str) -> PayMethod {
     match code {
         "transfer" => PayMethod::Transfer,
@@ -120,8 +123,12 @@ impl App {
                     now,
                 )
                 .await?;
-                payments::set_webhook_secret(&mut tx, payment.id, webhook_secret.as_deref())
-                    .await?;
+                // Sealed: a copy of the database must not let anyone forge deposit notices.
+                let sealed = webhook_secret
+                    .as_deref()
+                    .map(|s| self.secrets.seal(s.as_bytes(), WEBHOOK_SECRET_CONTEXT))
+                    .transpose()?;
+                payments::set_webhook_secret(&mut tx, payment.id, sealed.as_deref()).await?;
                 let status = OrderStatus::PendingPayment;
                 let to = status
                     .apply(&OrderEvent::DepositRequested)

@@ -1,6 +1,8 @@
 //! Session records for the web layer's session store (kept in the shop's database so every
-//! instance sees every session).
+//! instance sees every session). Records are keyed by the SHA-256 of the cookie's id, so a copy
+//! of the database (a backup, a leaked dump) holds no id that would ride a session.
 
+use crate::members::token_hash;
 use crate::{App, AppResult};
 use chrono::{DateTime, Utc};
 use jangteo_core::staff::{Access, Area};
@@ -14,7 +16,7 @@ impl App {
         data: &str,
         expires_at: DateTime<Utc>,
     ) -> AppResult<bool> {
-        Ok(sessions::create(&self.db, id, data, expires_at).await?)
+        Ok(sessions::create(&self.db, &token_hash(id), data, expires_at).await?)
     }
 
     /// Saves a session record.
@@ -24,17 +26,17 @@ impl App {
         data: &str,
         expires_at: DateTime<Utc>,
     ) -> AppResult<()> {
-        Ok(sessions::save(&self.db, id, data, expires_at).await?)
+        Ok(sessions::save(&self.db, &token_hash(id), data, expires_at).await?)
     }
 
     /// Loads a live session record's data.
     pub async fn load_session(&self, id: &str) -> AppResult<Option<String>> {
-        Ok(sessions::load(&self.db, id, Utc::now()).await?)
+        Ok(sessions::load(&self.db, &token_hash(id), Utc::now()).await?)
     }
 
     /// Deletes a session record.
     pub async fn delete_session(&self, id: &str) -> AppResult<()> {
-        Ok(sessions::delete(&self.db, id).await?)
+        Ok(sessions::delete(&self.db, &token_hash(id)).await?)
     }
 
     /// Deletes expired sessions and old login attempts (nightly).

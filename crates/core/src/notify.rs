@@ -30,9 +30,60 @@ pub fn advertising_send_time(now: DateTime<Utc>) -> DateTime<Utc> {
         .map_or(now, |t| t.with_timezone(&Utc))
 }
 
+/// Paths whose last segment is a secret that signs someone in (a password-reset token).
+const SECRET_LINK_PATHS: [&str; 1] = ["/account/password-reset/"];
+
+/// What a secret in a kept message is replaced with.
+pub const REDACTED: &str = "redacted";
+
+/// `body` with the secret of every sign-in link replaced by [`REDACTED`], or `None` when it has
+/// none. A delivered message is kept as a record; a live link in it would let anyone who reads
+/// the record (staff, a database copy) take over the account.
+pub fn redact_secret_links(body: &str) -> Option<String> {
+    let mut out = String::with_capacity(body.len());
+    let mut rest = body;
+    let mut changed = false;
+    while let Some((at, path)) = SECRET_LINK_PATHS
+        .iter()
+        .filter_map(|p| rest.find(p).map(|i| (i, *p)))
+        .min_by_key(|(i, _)| *i)
+    {
+        let after = at + path.len();
+        out.push_str(&rest[..after]);
+        let secret_len = rest[after..]
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+            .unwrap_or(rest.len() - after);
+        if secret_len > 0 {
+            out.push_str(REDACTED);
+            changed = true;
+        }
+        rest = &rest[after + secret_len..];
+    }
+    out.push_str(rest);
+    changed.then_some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reset_links_lose_their_token() {
+        let html = "<a href=\"https://s.kr/account/password-reset/Ab3_x-9\">재설정</a> \
+                    https://s.kr/account/password-reset/QQ7";
+        assert_eq!(
+            redact_secret_links(html).as_deref(),
+            Some(
+                "<a href=\"https://s.kr/account/password-reset/redacted\">재설정</a> \
+                 https://s.kr/account/password-reset/redacted"
+            )
+        );
+        assert_eq!(
+            redact_secret_links("주문이 접수되었습니다 /account/login"),
+            None
+        );
+        assert_eq!(redact_secret_links("/account/password-reset/"), None);
+    }
 
     fn kst(h: u32, m: u32) -> DateTime<Utc> {
         Seoul

@@ -136,6 +136,19 @@ pub async fn mark_sent(
     tx.commit().await
 }
 
+/// Replaces a kept message's bodies (secrets redacted once it has been delivered).
+pub async fn replace_bodies(db: &Db, id: i64, html: &str, text: &str) -> DbResult<()> {
+    db_execute!(
+        db,
+        "UPDATE messages SET body_html = $1, body_text = $2 WHERE id = $3",
+        html,
+        text,
+        id
+    )
+    .context("redacting a message")
+    .map(|_| ())
+}
+
 /// Records a failed attempt; `final_failure` marks the message `failed` (no more retries).
 pub async fn mark_attempt_failed(
     db: &Db,

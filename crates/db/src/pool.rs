@@ -95,6 +95,42 @@ pub fn redact_url(url: &str) -> String {
     }
 }
 
+/// The database file is readable by the shop's user only: it holds members' personal data and
+/// password hashes. Created 0600 when missing (SQLite gives its -wal and -shm files the same
+/// mode), and narrowed to 0600 when an older file is open to others.
+fn keep_private(path: &Path) -> DbResult<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        let failed = |e: std::io::Error| {
+            DbError::InvalidUrl(format!("cannot secure {}: {e}", path.display()))
+        };
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .mode(0o600)
+            .open(path)
+            .map_err(failed)?;
+        for file in ["", "-wal", "-shm"].map(|suffix| {
+            let mut name = path.as_os_str().to_owned();
+            name.push(suffix);
+            std::path::PathBuf::from(name)
+        }) {
+            let Ok(meta) = std::fs::metadata(&file) else {
+                continue;
+            };
+            if meta.permissions().mode() & 0o077 != 0 {
+                std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600))
+                    .map_err(failed)?;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
+}
+
 impl Db {
     /// Connects to `url`: `postgres://…`/`postgresql://…` selects PostgreSQL, `sqlite:…` a SQLite
     /// file (created when missing).
@@ -142,6 +178,7 @@ impl Db {
                 DbError::InvalidUrl(format!("cannot create {}: {e}", dir.display()))
             })?;
         }
+        keep_private(path)?;
         let base = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)

@@ -372,10 +372,7 @@ pub async fn edit_template(
     admin: Admin,
     Path(event): Path<String>,
 ) -> Result<Response, WebError> {
-    let (source, edited, preview) = state
-        .app
-        .template_for_editing(&admin.actor, &event)
-        .await?;
+    let (source, edited, preview) = state.app.template_for_editing(&admin.actor, &event).await?;
     editor(
         &state, &req, &session, &admin, &event, &source, edited, preview, None,
     )

@@ -374,6 +374,12 @@ async fn virtual_account_is_paid_by_a_verified_deposit_notice(backend: Backend) 
         .unwrap();
     assert_eq!(r.status(), 401);
     assert_eq!(status_of(&t, &number).await, "awaiting_deposit");
+    // The notice secret is kept sealed (a database copy cannot forge notices).
+    let kept = jangteo_db::payments::webhook_secret(&t.app.db, payment.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(kept.starts_with("v1."), "{kept}");
 
     // The gateway's own notice makes it paid; replaying it changes nothing.
     let notice = t

@@ -27,6 +27,7 @@ mod open_for_business;
 mod outage;
 mod pages;
 mod product_facts;
+mod secrets_at_rest;
 mod seo;
 mod shipping;
 mod staff;
