@@ -3,7 +3,7 @@
 use crate::{App, AppError, AppResult};
 use chrono::{DateTime, Duration, Utc};
 use jangteo_core::Won;
-use jangteo_core::catalog::{DisplayState, Price, ProductSort, is_sold_out};
+use jangteo_core::catalog::{DisplayState, Price, ProductSort, StockLevel, is_sold_out};
 use jangteo_core::ids::{CategoryId, ProductId};
 use jangteo_core::paging::{PageRequest, Paged};
 use jangteo_core::search::SearchQuery;
@@ -267,10 +267,12 @@ pub struct Sku {
     pub option_value_ids: Vec<i64>,
     /// Prices.
     pub price: Price,
-    /// Units in stock.
+    /// Units in stock (for the cart's limits; pages show [`Sku::level`]).
     pub stock: i64,
     /// Whether it cannot be bought now.
     pub is_sold_out: bool,
+    /// What shoppers are told about its stock.
+    pub level: StockLevel,
 }
 
 /// A product image.
@@ -445,6 +447,7 @@ impl App {
         let groups = products::option_groups(&self.db, id).await?;
         let values = products::option_values(&self.db, id).await?;
         let sku_rows = products::skus(&self.db, id).await?;
+        let low_stock = self.low_stock_threshold().await?;
         let links = products::sku_options(&self.db, id).await?;
         let images = products::images(&self.db, id).await?;
 
@@ -490,6 +493,7 @@ impl App {
                     price: row.price().plus_extra(Won(s.extra_price)),
                     stock: s.stock,
                     is_sold_out: is_sold_out(state, s.stock),
+                    level: StockLevel::of(s.stock, is_sold_out(state, s.stock), low_stock),
                 }
             })
             .collect();

@@ -1,9 +1,11 @@
 //! Whether the shop is ready to take real orders, and the settings an owner changes in the back
-//! office rather than in the configuration file (payment methods on or off).
+//! office rather than in the configuration file (payment methods on or off, the "품절 임박"
+//! threshold).
 
 use crate::staff::StaffActor;
 use crate::{App, AppError, AppResult};
 use chrono::Utc;
+use jangteo_core::catalog::{DEFAULT_LOW_STOCK_THRESHOLD, MAX_LOW_STOCK_THRESHOLD};
 use jangteo_core::legal::{SellerItem, missing_seller_items};
 use jangteo_core::staff::{Access, Area};
 use jangteo_db::audit::{self, NewAudit};
@@ -11,6 +13,9 @@ use jangteo_db::{content, settings};
 
 /// Settings key: the payment methods the owner turned on (comma-separated codes).
 const PAYMENT_METHODS_KEY: &str = "checkout.payment_methods";
+
+/// Settings key: at or below this many units a SKU shows "품절 임박" (0: never).
+const LOW_STOCK_KEY: &str = "catalog.low_stock_threshold";
 
 /// What keeps the shop from being a real one, as the dashboard and the start-up log tell it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -52,9 +57,13 @@ impl App {
     pub async fn settings_overview(
         &self,
         actor: &StaffActor,
-    ) -> AppResult<(Readiness, Vec<&'static str>)> {
+    ) -> AppResult<(Readiness, Vec<&'static str>, i64)> {
         actor.require(Area::Settings, Access::Read)?;
-        Ok((self.readiness().await?, self.payment_methods().await?))
+        Ok((
+            self.readiness().await?,
+            self.payment_methods().await?,
+            self.low_stock_threshold().await?,
+        ))
     }
 
     /// Logs every readiness gap once at start-up (outside demo mode).
@@ -141,6 +150,54 @@ impl App {
         )
         .await?;
         tx.commit().await?;
+        Ok(())
+    }
+}
+
+impl App {
+    /// The owner's "품절 임박" threshold (the default until they set one).
+    pub async fn low_stock_threshold(&self) -> AppResult<i64> {
+        Ok(settings::get(&self.db, LOW_STOCK_KEY)
+            .await?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(DEFAULT_LOW_STOCK_THRESHOLD))
+    }
+
+    /// Sets the "품절 임박" threshold from what the owner typed; audited, and product pages show
+    /// it at once.
+    pub async fn set_low_stock_threshold(&self, actor: &StaffActor, typed: &str) -> AppResult<()> {
+        actor.require(Area::Settings, Access::Write)?;
+        let Some(after) = typed
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|n| (0..=MAX_LOW_STOCK_THRESHOLD).contains(n))
+        else {
+            return Err(AppError::field(
+                "low_stock_threshold",
+                "low_stock_threshold_range",
+            ));
+        };
+        let before = self.low_stock_threshold().await?;
+        let now = Utc::now();
+        let mut tx = self.db.begin().await?;
+        settings::set(&mut tx, LOW_STOCK_KEY, &after.to_string(), now).await?;
+        audit::record(
+            &mut tx,
+            &NewAudit {
+                before: Some(serde_json::json!({ "low_stock_threshold": before }).to_string()),
+                after: Some(serde_json::json!({ "low_stock_threshold": after }).to_string()),
+                ..actor.entry(
+                    "settings.low_stock_threshold",
+                    "settings",
+                    "low_stock_threshold",
+                )
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        self.catalog_changed().await;
         Ok(())
     }
 }

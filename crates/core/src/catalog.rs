@@ -213,6 +213,46 @@ pub fn is_sold_out(state: DisplayState, total_stock: i64) -> bool {
     state == DisplayState::SoldOut || total_stock <= 0
 }
 
+/// Below or at this many units a SKU shows "품절 임박" unless the owner sets another number.
+pub const DEFAULT_LOW_STOCK_THRESHOLD: i64 = 5;
+
+/// The most an owner may set as the "품절 임박" threshold.
+pub const MAX_LOW_STOCK_THRESHOLD: i64 = 9_999;
+
+/// What a shopper is told about a SKU's stock: never the exact count, which competitors and
+/// scalpers would read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StockLevel {
+    /// Cannot be bought.
+    SoldOut,
+    /// At or below the owner's threshold ("품절 임박").
+    Low,
+    /// Enough to buy.
+    Available,
+}
+
+impl StockLevel {
+    /// Of `stock` units, with the owner's threshold (0 turns "품절 임박" off).
+    pub fn of(stock: i64, sold_out: bool, low_threshold: i64) -> Self {
+        if sold_out || stock <= 0 {
+            StockLevel::SoldOut
+        } else if stock <= low_threshold {
+            StockLevel::Low
+        } else {
+            StockLevel::Available
+        }
+    }
+
+    /// Name for pages and scripts.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StockLevel::SoldOut => "sold_out",
+            StockLevel::Low => "low",
+            StockLevel::Available => "available",
+        }
+    }
+}
+
 /// Listing sort orders offered to shoppers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum ProductSort {
@@ -270,6 +310,15 @@ pub fn is_valid_slug(slug: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stock_is_told_as_a_level() {
+        assert_eq!(StockLevel::of(0, false, 5), StockLevel::SoldOut);
+        assert_eq!(StockLevel::of(3, true, 5), StockLevel::SoldOut);
+        assert_eq!(StockLevel::of(5, false, 5), StockLevel::Low);
+        assert_eq!(StockLevel::of(6, false, 5), StockLevel::Available);
+        assert_eq!(StockLevel::of(1, false, 0), StockLevel::Available, "off");
+    }
 
     #[test]
     fn sale_price_only_counts_when_lower() {

@@ -2,7 +2,7 @@
 
 use crate::i18n::Locale;
 use jangteo_app::catalog::{CategoryTree, ProductDetail, ProductSummary};
-use jangteo_core::catalog::Price;
+use jangteo_core::catalog::{Price, StockLevel};
 use jangteo_core::paging::{Paged, page_window};
 use jangteo_media::ThumbSize;
 use serde::Serialize;
@@ -219,9 +219,16 @@ pub struct SkuView {
     option_value_ids: Vec<i64>,
     #[serde(flatten)]
     price: PriceView,
-    stock: i64,
+    /// `sold_out`, `low` ("품절 임박") or `available`: never the count.
+    level: &'static str,
+    /// The most one may pick: the stock when it is low (what the cart would allow anyway),
+    /// otherwise the page's cap, so the count cannot be read off the quantity field.
+    max_quantity: i64,
     is_sold_out: bool,
 }
+
+/// The quantity field's cap when nothing smaller applies.
+pub const QTY_CAP: i64 = 99;
 
 #[derive(Debug, Serialize)]
 struct NamedLink {
@@ -262,7 +269,12 @@ impl ProductView {
                 label: s.label.clone(),
                 option_value_ids: s.option_value_ids.clone(),
                 price: s.price.into(),
-                stock: s.stock,
+                level: s.level.as_str(),
+                max_quantity: match s.level {
+                    StockLevel::SoldOut => 0,
+                    StockLevel::Low => s.stock.min(QTY_CAP),
+                    StockLevel::Available => QTY_CAP,
+                },
                 is_sold_out: s.is_sold_out,
             })
             .collect();

@@ -438,6 +438,10 @@ pub fn router(state: &AppState) -> Router<AppState> {
             "/admin/settings/payment-methods",
             post(settings::save_payment_methods),
         )
+        .route(
+            "/admin/settings/stock-display",
+            post(settings::save_stock_display),
+        )
         .route("/admin/audit", get(audit_log::audit))
         .route("/admin/audit.csv", get(audit_log::audit_export))
         .layer(auth)

@@ -1,10 +1,11 @@
 //! Shop settings (owner; managers read): what keeps the shop from real business (test gateway,
-//! missing seller disclosures, test e-mail) and the payment methods checkout offers.
+//! missing seller disclosures, test e-mail), the payment methods checkout offers and how stock
+//! is shown to shoppers.
 
 use super::{Admin, admin_page};
 use crate::context::Req;
 use crate::errors::WebError;
-use crate::forms::{see_other, t};
+use crate::forms::{refuse, see_other, t};
 use crate::order_views::method_label;
 use crate::router::AppState;
 use crate::session::flash;
@@ -49,6 +50,45 @@ pub(super) fn readiness_view(state: &AppState, req: &Req, r: &Readiness) -> Vec<
     items
 }
 
+/// The settings page, with the stock-display form as typed and its errors after a refusal.
+async fn settings_page(
+    state: &AppState,
+    req: &Req,
+    session: &Session,
+    admin: &Admin,
+    stock_form: Option<Value>,
+    stock_errors: Value,
+) -> Result<Response, WebError> {
+    let (readiness, enabled, low_stock) = state.app.settings_overview(&admin.actor).await?;
+    let methods: Vec<Value> = state
+        .app
+        .available_payment_methods()
+        .into_iter()
+        .map(|code| {
+            context! {
+                code => code, label => method_label(state, req, code), on => enabled.contains(&code),
+            }
+        })
+        .collect();
+    admin_page(
+        state,
+        req,
+        session,
+        Some(admin),
+        "admin/settings.html",
+        "admin.nav.settings",
+        context! {
+            readiness => readiness_view(state, req, &readiness),
+            methods => methods,
+            bank_account_set => state.app.config.checkout.bank_account.is_set(),
+            can_write => admin.actor.can(Area::Settings, Access::Write),
+            stock_form => stock_form.unwrap_or_else(|| context! { low_stock_threshold => low_stock }),
+            stock_errors => stock_errors,
+        },
+    )
+    .await
+}
+
 /// GET /admin/settings
 pub async fn show(
     State(state): State<AppState>,
@@ -56,32 +96,40 @@ pub async fn show(
     session: Session,
     admin: Admin,
 ) -> Result<Response, WebError> {
-    let (readiness, enabled) = state.app.settings_overview(&admin.actor).await?;
-    let methods: Vec<Value> = state
+    settings_page(&state, &req, &session, &admin, None, context! {}).await
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct StockDisplayForm {
+    #[serde(default)]
+    low_stock_threshold: String,
+}
+
+/// POST /admin/settings/stock-display: the "품절 임박" threshold.
+pub async fn save_stock_display(
+    State(state): State<AppState>,
+    req: Req,
+    session: Session,
+    admin: Admin,
+    Form(form): Form<StockDisplayForm>,
+) -> Result<Response, WebError> {
+    match state
         .app
-        .available_payment_methods()
-        .into_iter()
-        .map(|code| {
-            context! {
-                code => code, label => method_label(&state, &req, code), on => enabled.contains(&code),
-            }
-        })
-        .collect();
-    admin_page(
-        &state,
-        &req,
-        &session,
-        Some(&admin),
-        "admin/settings.html",
-        "admin.nav.settings",
-        context! {
-            readiness => readiness_view(&state, &req, &readiness),
-            methods => methods,
-            bank_account_set => state.app.config.checkout.bank_account.is_set(),
-            can_write => admin.actor.can(Area::Settings, Access::Write),
-        },
-    )
-    .await
+        .set_low_stock_threshold(&admin.actor, &form.low_stock_threshold)
+        .await
+    {
+        Ok(()) => {
+            flash(&session, "success", "admin.flash.saved").await;
+            Ok(see_other("/admin/settings#stock-display"))
+        }
+        Err(e) => {
+            let typed = context! { low_stock_threshold => &form.low_stock_threshold };
+            refuse(&state, &req, e, |errors| {
+                settings_page(&state, &req, &session, &admin, Some(typed), errors)
+            })
+            .await
+        }
+    }
 }
 
 /// POST /admin/settings/payment-methods: one checkbox `method_{code}` per method that stays on.

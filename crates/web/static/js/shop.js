@@ -23,7 +23,8 @@
     ko: {
       choose: "옵션을 선택하세요",
       soldOut: "품절",
-      stock: "재고 {n}개",
+      stockLow: "품절 임박",
+      stockAvailable: "구매 가능",
       unavailable: "선택할 수 없는 옵션 조합입니다",
       goto: "{n}번째 배너 보기",
       close: "닫기"
@@ -31,7 +32,8 @@
     en: {
       choose: "Please select options",
       soldOut: "Sold out",
-      stock: "{n} in stock",
+      stockLow: "Almost gone",
+      stockAvailable: "In stock",
       unavailable: "This combination is not available",
       goto: "Show banner {n}",
       close: "Close"
@@ -85,7 +87,8 @@
     var msg = {
       choose: text(box, "data-msg-choose", "choose"),
       soldOut: text(box, "data-msg-sold-out", "soldOut"),
-      stock: text(box, "data-msg-stock", "stock"),
+      stockLow: text(box, "data-msg-stock-low", "stockLow"),
+      stockAvailable: text(box, "data-msg-stock-available", "stockAvailable"),
       unavailable: text(box, "data-msg-unavailable", "unavailable")
     };
 
@@ -154,8 +157,10 @@
           stockEl.textContent = msg.soldOut;
           stockEl.classList.add("is-sold-out");
         } else {
-          stockEl.textContent = msg.stock.replace("{n}", String(sku.stock)).replace("{count}", String(sku.stock));
-          if (typeof sku.stock === "number" && sku.stock <= 5) stockEl.classList.add("is-low");
+          // The page tells a level, never the count.
+          var low = sku.level === "low";
+          stockEl.textContent = low ? msg.stockLow : msg.stockAvailable;
+          if (low) stockEl.classList.add("is-low");
         }
       }
 
@@ -166,7 +171,7 @@
       }
 
       if (qty) {
-        if (sku && state === "ok") qty.setLimit(soldOut(sku) ? 0 : sku.stock);
+        if (sku && state === "ok") qty.setLimit(soldOut(sku) ? 0 : sku.max_quantity);
         else qty.setLimit(null);
       }
 

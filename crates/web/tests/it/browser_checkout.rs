@@ -37,7 +37,7 @@ async fn add_with_options(d: &WebDriver, url: &str) {
                 .text()
                 .await
                 .unwrap();
-            if !stock.contains("품절") {
+            if stock.trim() != "품절" {
                 break 'combos;
             }
         }

@@ -1,6 +1,7 @@
 //! The owner reaches the shop settings and the shipping settings from the back-office menu in a
-//! real browser, turns a payment method off and sees the island table (screenshots
-//! `admin-settings.png` and `admin-shipping.png` are looked at).
+//! real browser, turns a payment method off, sets the "품절 임박" threshold and sees the island
+//! table (screenshots `admin-settings.png`, `product-low-stock.png` and `admin-shipping.png` are
+//! looked at).
 
 use jangteo_testkit::Backend;
 use thirtyfour::prelude::*;
@@ -43,6 +44,33 @@ async fn the_owner_clicks_through_shop_and_shipping_settings() {
         t.app.payment_methods().await.unwrap(),
         ["transfer", "easy_pay", "virtual_account", "bank_deposit"]
     );
+
+    // The "품절 임박" threshold: the T-shirt's 10 units are "almost gone" below 50.
+    let threshold = d
+        .find(By::Css("#stock-display input[name='low_stock_threshold']"))
+        .await
+        .unwrap();
+    threshold.clear().await.unwrap();
+    threshold.send_keys("50").await.unwrap();
+    d.find(By::Css("#stock-display button[type='submit']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    threshold.wait_until().stale().await.unwrap();
+    assert_eq!(t.app.low_stock_threshold().await.unwrap(), 50);
+    d.goto(t.url("/products/tshirt")).await.unwrap();
+    let told = d
+        .find(By::Id("selected-stock"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(told.trim(), "품절 임박");
+    browser.screenshot("product-low-stock").await;
+    d.back().await.unwrap();
 
     d.find(By::Css("nav.admin-nav a[href='/admin/shipping']"))
         .await

@@ -32,6 +32,7 @@ mod seo;
 mod shipping;
 mod staff;
 mod staff_api;
+mod stock_display;
 
 use jangteo_testkit::{Backend, TestApp, fixtures};
 
