@@ -21,7 +21,7 @@ const DEFAULT_SCHEDULES: [(&str, &str, &str); 14] = [
     (
         "expire-payments",
         "* * * * *",
-        crate::pending_payments::EXPIRE_PAYMENTS,
+        crate::orders::pending_payments::EXPIRE_PAYMENTS,
     ),
     // Timed sales start and end on the minute they were set for.
     (
@@ -165,7 +165,7 @@ impl App {
         chore!(crate::statistics::ROLLUP, roll_up_statistics);
         chore!(crate::admin_products::SALE_PERIODS, apply_sale_periods);
         chore!(
-            crate::pending_payments::EXPIRE_PAYMENTS,
+            crate::orders::pending_payments::EXPIRE_PAYMENTS,
             expire_abandoned_payments
         );
         handlers

@@ -3,8 +3,11 @@
 //! order's timeline and in the audit log.
 
 use crate::claims::units_left;
+use crate::orders::lifecycle::{ClaimFacts, move_claim};
+use crate::orders::refunds::{
+    GoodsRemoved, kept_goods, points_follow_goods, record_gateway_refund,
+};
 use crate::orders::{Actor, record_event};
-use crate::partial_cancel::{GoodsRemoved, kept_goods, points_follow_goods, record_gateway_refund};
 use crate::staff::StaffActor;
 use crate::{App, AppError, AppResult};
 use chrono::Utc;
@@ -190,7 +193,7 @@ impl App {
             amount = detail.refundable - deduction;
             let key = format!("claim:{number}:{id}");
             refund = Some(
-                self.refund_at_gateway(detail.order.id, amount, "반품 환불", &key)
+                self.refund_at_gateway(detail.order.id, Some(amount), "반품 환불", &key)
                     .await?,
             );
         }
@@ -227,7 +230,7 @@ impl App {
             }
         }
         if let (Some(refund), ClaimAction::Refund { deduction, .. }) = (&refund, action) {
-            record_gateway_refund(&mut tx, refund, amount, now).await?;
+            record_gateway_refund(&mut tx, refund, now).await?;
             let shares: Vec<(i64, i64, i64)> = detail
                 .lines
                 .iter()
@@ -292,9 +295,11 @@ impl App {
             ClaimAction::Reject(reason) => Some(reason.trim()),
             _ => None,
         };
-        if !claims::transition(&mut tx, id, from, to, reject_reason, refund_id, now).await? {
-            return Err(AppError::Conflict("claim_state"));
-        }
+        let facts = ClaimFacts {
+            reject_reason,
+            refund_id,
+        };
+        move_claim(&mut tx, id, from, to, facts, now).await?;
         let note = match action {
             ClaimAction::Reject(reason) => reason.trim().to_owned(),
             ClaimAction::Refund { .. } => format!("{}원", Won(amount).grouped()),

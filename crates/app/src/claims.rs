@@ -88,7 +88,7 @@ impl App {
     pub async fn claim_choices(&self, number: &str, actor: &Actor) -> AppResult<ClaimChoices> {
         let order = self.order_for(number, actor).await?;
         let status: OrderStatus = order.status.parse()?;
-        let received_at = if matches!(status, OrderStatus::Delivered | OrderStatus::Completed) {
+        let received_at = if status.can_file_claim() {
             orders::delivered_at(&self.db, order.id).await?
         } else {
             None

@@ -11,6 +11,7 @@ pub mod money;
 pub mod notify;
 pub mod order;
 pub mod paging;
+pub mod payment;
 pub mod pricing;
 pub mod product_notice;
 pub mod search;

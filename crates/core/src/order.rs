@@ -6,6 +6,8 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
+pub use crate::payment::{PaymentEvent, PaymentStatus};
+
 /// Where an order stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -147,6 +149,20 @@ impl OrderStatus {
         )
     }
 
+    /// Whether the buyer (or staff for them) may file a return or exchange: the goods arrived.
+    pub fn can_file_claim(self) -> bool {
+        matches!(self, OrderStatus::Delivered | OrderStatus::Completed)
+    }
+
+    /// Whether staff may cancel some units: paid and not yet handed to a carrier.
+    pub fn can_cancel_partially(self) -> bool {
+        matches!(self, OrderStatus::Paid | OrderStatus::Preparing)
+    }
+
+    /// The states in which money was taken ([`OrderStatus::is_paid`]), as stored: queries
+    /// bind these instead of retyping them.
+    pub const PAID: [&'static str; 5] = ["paid", "preparing", "shipped", "delivered", "completed"];
+
     /// The state after `event`, or why it is refused.
     pub fn apply(self, event: &OrderEvent) -> Result<OrderStatus, IllegalTransition> {
         use OrderEvent as E;
@@ -221,126 +237,6 @@ impl fmt::Display for OrderStatus {
 pub struct UnknownState(pub String);
 
 impl FromStr for OrderStatus {
-    type Err = UnknownState;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|v| v.as_str() == s)
-            .ok_or_else(|| UnknownState(s.to_owned()))
-    }
-}
-
-/// Where one payment attempt stands (an order may have several attempts).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PaymentStatus {
-    /// Created, not yet confirmed by the gateway.
-    Ready,
-    /// Approved and captured.
-    Done,
-    /// A virtual account was issued; waiting for the deposit.
-    WaitingForDeposit,
-    /// The deposit deadline passed.
-    Expired,
-    /// Part of the amount was refunded.
-    PartiallyCancelled,
-    /// Fully refunded or voided.
-    Cancelled,
-    /// Declined or abandoned.
-    Failed,
-}
-
-/// What happens to a payment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PaymentEvent {
-    /// The gateway approved it.
-    Approved,
-    /// The gateway issued a virtual account.
-    VirtualAccountIssued,
-    /// The deposit arrived.
-    Deposited,
-    /// The deposit deadline passed.
-    DepositExpired,
-    /// The gateway declined it, or the buyer gave up.
-    Declined,
-    /// Given up before any money moved (an unpaid virtual account or bank deposit cancelled).
-    Voided,
-    /// A refund of `remaining_after` won left of the captured amount (0: fully cancelled).
-    Refunded {
-        /// Amount still captured after this refund.
-        remaining_after: i64,
-    },
-}
-
-impl PaymentEvent {
-    fn name(self) -> &'static str {
-        match self {
-            PaymentEvent::Approved => "approved",
-            PaymentEvent::VirtualAccountIssued => "virtual_account_issued",
-            PaymentEvent::Deposited => "deposited",
-            PaymentEvent::DepositExpired => "deposit_expired",
-            PaymentEvent::Declined => "declined",
-            PaymentEvent::Voided => "voided",
-            PaymentEvent::Refunded { .. } => "refunded",
-        }
-    }
-}
-
-impl PaymentStatus {
-    /// Every state.
-    pub const ALL: [PaymentStatus; 7] = [
-        PaymentStatus::Ready,
-        PaymentStatus::Done,
-        PaymentStatus::WaitingForDeposit,
-        PaymentStatus::Expired,
-        PaymentStatus::PartiallyCancelled,
-        PaymentStatus::Cancelled,
-        PaymentStatus::Failed,
-    ];
-
-    /// The stored value.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PaymentStatus::Ready => "ready",
-            PaymentStatus::Done => "done",
-            PaymentStatus::WaitingForDeposit => "waiting_for_deposit",
-            PaymentStatus::Expired => "expired",
-            PaymentStatus::PartiallyCancelled => "partially_cancelled",
-            PaymentStatus::Cancelled => "cancelled",
-            PaymentStatus::Failed => "failed",
-        }
-    }
-
-    /// The state after `event`, or why it is refused.
-    pub fn apply(self, event: PaymentEvent) -> Result<PaymentStatus, IllegalTransition> {
-        use PaymentEvent as E;
-        use PaymentStatus as S;
-        let next = match (self, event) {
-            (S::Ready, E::Approved) => S::Done,
-            (S::Ready, E::VirtualAccountIssued) => S::WaitingForDeposit,
-            (S::Ready, E::Declined) => S::Failed,
-            (S::WaitingForDeposit, E::Deposited) => S::Done,
-            (S::WaitingForDeposit, E::DepositExpired) => S::Expired,
-            (S::Ready | S::WaitingForDeposit, E::Voided) => S::Cancelled,
-            (S::Done | S::PartiallyCancelled, E::Refunded { remaining_after })
-                if remaining_after > 0 =>
-            {
-                S::PartiallyCancelled
-            }
-            (S::Done | S::PartiallyCancelled, E::Refunded { remaining_after: 0 }) => S::Cancelled,
-            (from, event) => {
-                return Err(IllegalTransition {
-                    machine: "payment",
-                    from: from.as_str(),
-                    event: event.name(),
-                });
-            }
-        };
-        Ok(next)
-    }
-}
-
-impl FromStr for PaymentStatus {
     type Err = UnknownState;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Self::ALL
@@ -441,6 +337,28 @@ mod tests {
     }
 
     #[test]
+    fn claims_and_partial_cancels_follow_the_goods() {
+        for status in S::ALL {
+            assert_eq!(
+                status.can_file_claim(),
+                matches!(status, S::Delivered | S::Completed),
+                "{status}"
+            );
+            // Partial cancellation is for money taken and goods still in the shop.
+            assert_eq!(
+                status.can_cancel_partially(),
+                status.is_paid() && status.holds_stock(),
+                "{status}"
+            );
+            assert_eq!(
+                S::PAID.contains(&status.as_str()),
+                status.is_paid(),
+                "{status}"
+            );
+        }
+    }
+
+    #[test]
     fn final_states_accept_nothing_and_replays_are_refused() {
         let events = [
             E::PaymentApproved,
@@ -464,45 +382,6 @@ mod tests {
         // Stored names round-trip.
         for s in S::ALL {
             assert_eq!(s.as_str().parse::<S>(), Ok(s));
-        }
-    }
-
-    #[test]
-    fn payments_refund_partially_then_fully() {
-        use PaymentEvent as P;
-        use PaymentStatus as PS;
-        let done = PS::Ready.apply(P::Approved).unwrap();
-        let partial = done
-            .apply(P::Refunded {
-                remaining_after: 5_000,
-            })
-            .unwrap();
-        assert_eq!(partial, PS::PartiallyCancelled);
-        assert_eq!(
-            partial.apply(P::Refunded { remaining_after: 0 }),
-            Ok(PS::Cancelled)
-        );
-        assert!(
-            PS::Cancelled
-                .apply(P::Refunded { remaining_after: 0 })
-                .is_err()
-        );
-        assert!(
-            done.apply(P::Refunded {
-                remaining_after: -1
-            })
-            .is_err()
-        );
-        let va = PS::Ready.apply(P::VirtualAccountIssued).unwrap();
-        assert_eq!(va.apply(P::Deposited), Ok(PS::Done));
-        assert_eq!(va.apply(P::DepositExpired), Ok(PS::Expired));
-        assert!(
-            PS::Expired.apply(P::Deposited).is_err(),
-            "a late deposit notice changes nothing"
-        );
-        assert_eq!(PS::Ready.apply(P::Declined), Ok(PS::Failed));
-        for s in PS::ALL {
-            assert_eq!(s.as_str().parse::<PS>(), Ok(s));
         }
     }
 

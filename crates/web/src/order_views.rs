@@ -150,10 +150,7 @@ pub async fn order_detail(
     use jangteo_core::order::OrderEvent as E;
     let can_cancel = status.apply(&E::CancelledByBuyer).is_ok();
     let can_confirm = status.apply(&E::PurchaseConfirmed).is_ok();
-    let can_claim = matches!(
-        status,
-        jangteo_core::order::OrderStatus::Delivered | jangteo_core::order::OrderStatus::Completed
-    );
+    let can_claim = status.can_file_claim();
     let claims = state.app.claims_of_order(o.id).await?;
     let shipment = match (&o.carrier, &o.waybill) {
         (Some(c), Some(w)) => Some(context! {

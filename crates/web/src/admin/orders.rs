@@ -169,14 +169,14 @@ async fn detail_view(
             ship => can_write && status.can_ship(),
             deliver => can_write && allowed(status, &OrderEvent::Delivered),
             cancel => can_write && allowed(status, &OrderEvent::CancelledByStaff),
-            partial_cancel => can_write && matches!(status, OrderStatus::Paid | OrderStatus::Preparing),
+            partial_cancel => can_write && status.can_cancel_partially(),
         },
         refunds => refunds.iter().map(|r| context! {
             at => r.created_at.to_rfc3339(), amount => r.amount, points => r.points_restored,
             reason => &r.reason, actor => &r.actor,
         }).collect::<Vec<_>>(),
         claims => claims.iter().map(|c| crate::claims::claim_view(state, req, c)).collect::<Vec<_>>(),
-        claim_new_url => (can_write && matches!(status, OrderStatus::Delivered | OrderStatus::Completed))
+        claim_new_url => (can_write && status.can_file_claim())
             .then(|| format!("/admin/orders/{}/claims/new", order.number)),
         partial_cancel_url => format!("/admin/orders/{}/partial-cancel", order.number),
         action_url => format!("/admin/orders/{}/action", order.number),

@@ -3,7 +3,8 @@
 //! gateway's window (deposits are in `deposits`). Every gateway message is stored with its
 //! idempotency key in the transaction of the change it makes; a replay changes nothing.
 
-use crate::orders::{Actor, NextStep, Placed, record_event};
+use super::lifecycle::{move_order, move_payment};
+use crate::orders::{Actor, NextStep, Placed};
 use crate::{App, AppError, AppResult};
 use chrono::Utc;
 use jangteo_core::Won;
@@ -102,24 +103,21 @@ impl App {
                     now,
                 )
                 .await?;
-                let next = parse_status(&payment.status)?
-                    .apply(PaymentEvent::VirtualAccountIssued)
-                    .map_err(|e| AppError::Other(e.to_string()))?;
-                payments::update(
+                let update = PaymentUpdate {
+                    payment_key: Some(&payment_key),
+                    virtual_account: Some((
+                        &account.bank,
+                        &account.account,
+                        &account.holder,
+                        account.deadline,
+                    )),
+                    ..Default::default()
+                };
+                move_payment(
                     &mut tx,
-                    payment.id,
-                    &payment.status,
-                    &PaymentUpdate {
-                        status: next.as_str(),
-                        payment_key: Some(&payment_key),
-                        virtual_account: Some((
-                            &account.bank,
-                            &account.account,
-                            &account.holder,
-                            account.deadline,
-                        )),
-                        ..Default::default()
-                    },
+                    &payment,
+                    PaymentEvent::VirtualAccountIssued,
+                    update,
                     now,
                 )
                 .await?;
@@ -129,32 +127,11 @@ impl App {
                     .map(|s| self.secrets.seal(s.as_bytes(), WEBHOOK_SECRET_CONTEXT))
                     .transpose()?;
                 payments::set_webhook_secret(&mut tx, payment.id, sealed.as_deref()).await?;
-                let status = OrderStatus::PendingPayment;
-                let to = status
-                    .apply(&OrderEvent::DepositRequested)
-                    .map_err(|e| AppError::Other(e.to_string()))?;
-                if !orders::transition(&mut tx, order.id, status.as_str(), to.as_str(), now).await?
-                {
-                    return Err(AppError::Conflict("illegal_transition"));
-                }
+                let event = OrderEvent::DepositRequested;
+                move_order(&mut tx, &order, &event, &Actor::Gateway, "", now).await?;
                 orders::set_deposit_deadline(&mut tx, order.id, account.deadline).await?;
-                record_event(
-                    &mut tx,
-                    &order,
-                    OrderEvent::DepositRequested.name(),
-                    to,
-                    &Actor::Gateway,
-                    "",
-                    now,
-                )
-                .await?;
-                self.after_deposit_requested(
-                    &mut tx,
-                    order.id,
-                    &order.number,
-                    Some(account.deadline),
-                )
-                .await?;
+                self.after_deposit_requested(&mut tx, &order.number, Some(account.deadline))
+                    .await?;
                 tx.commit().await?;
                 self.after_order_settled(&order.number, "order_placed")
                     .await?;
@@ -249,24 +226,16 @@ impl App {
         {
             return Ok(order.number);
         }
-        let p_next = PaymentStatus::Ready
-            .apply(PaymentEvent::Approved)
-            .map_err(|e| AppError::Other(e.to_string()))?;
-        if !payments::update(
-            &mut tx,
-            payment.id,
-            PaymentStatus::Ready.as_str(),
-            &PaymentUpdate {
-                status: p_next.as_str(),
-                payment_key: Some(&confirmed.payment_key),
-                approved_amount: Some(confirmed.total_amount.get()),
-                card_company: confirmed.card_company.as_deref(),
-                approved_at: Some(confirmed.approved_at.unwrap_or(now)),
-                ..Default::default()
-            },
-            now,
-        )
-        .await?
+        let update = PaymentUpdate {
+            payment_key: Some(&confirmed.payment_key),
+            approved_amount: Some(confirmed.total_amount.get()),
+            card_company: confirmed.card_company.as_deref(),
+            approved_at: Some(confirmed.approved_at.unwrap_or(now)),
+            ..Default::default()
+        };
+        if move_payment(&mut tx, &payment, PaymentEvent::Approved, update, now)
+            .await?
+            .is_none()
         {
             // The attempt expired or was dropped while the buyer paid: the gateway took the
             // money for an order that no longer waits for it, so give it back.
@@ -275,23 +244,8 @@ impl App {
                 .await;
             return Err(AppError::Conflict("payment_failed"));
         }
-        let status: OrderStatus = order.status.parse()?;
-        let next = status
-            .apply(&OrderEvent::PaymentApproved)
-            .map_err(|_| AppError::Conflict("illegal_transition"))?;
-        if !orders::transition(&mut tx, order.id, status.as_str(), next.as_str(), now).await? {
-            return Err(AppError::Conflict("illegal_transition"));
-        }
-        record_event(
-            &mut tx,
-            &order,
-            OrderEvent::PaymentApproved.name(),
-            next,
-            &Actor::Gateway,
-            "",
-            now,
-        )
-        .await?;
+        let event = OrderEvent::PaymentApproved;
+        move_order(&mut tx, &order, &event, &Actor::Gateway, "", now).await?;
         tx.commit().await?;
         tracing::info!(order.number = %order.number, "payment approved");
         self.after_order_settled(&order.number, "payment_completed")
@@ -364,34 +318,15 @@ impl App {
             return Ok(order.number);
         }
         let message: String = message.chars().take(200).collect();
-        payments::update(
-            &mut tx,
-            payment.id,
-            PaymentStatus::Ready.as_str(),
-            &PaymentUpdate {
-                status: PaymentStatus::Failed.as_str(),
-                failure: Some((code, &message)),
-                ..Default::default()
-            },
-            now,
-        )
-        .await?;
-        let next = OrderStatus::PendingPayment
-            .apply(&OrderEvent::PaymentFailed)
-            .map_err(|e| AppError::Other(e.to_string()))?;
-        if orders::transition(&mut tx, order.id, order.status.as_str(), next.as_str(), now).await? {
-            self.release_holds(&mut tx, &order, now).await?;
-            record_event(
-                &mut tx,
-                &order,
-                OrderEvent::PaymentFailed.name(),
-                next,
-                &Actor::Gateway,
-                &format!("{code}: {message}"),
-                now,
-            )
-            .await?;
-        }
+        let update = PaymentUpdate {
+            failure: Some((code, &message)),
+            ..Default::default()
+        };
+        move_payment(&mut tx, &payment, PaymentEvent::Declined, update, now).await?;
+        let note = format!("{code}: {message}");
+        let event = OrderEvent::PaymentFailed;
+        move_order(&mut tx, &order, &event, &Actor::Gateway, &note, now).await?;
+        self.release_holds(&mut tx, &order, now).await?;
         tx.commit().await?;
         tracing::info!(order.number = %order.number, payment.failure = code, "payment failed");
         Ok(order.number)

@@ -2,8 +2,9 @@
 //! authoritative lookup, recorded only together with its effect), staff-confirmed bank deposits,
 //! and the deadline that cancels an unpaid deposit order.
 
-use crate::orders::{Actor, record_event};
-use crate::payments::parse_status;
+use super::lifecycle::{move_order, move_payment};
+use crate::orders::Actor;
+use crate::orders::payments::parse_status;
 use crate::{App, AppError, AppResult};
 use chrono::Utc;
 use jangteo_core::order::{OrderEvent, OrderStatus, PaymentEvent};
@@ -49,7 +50,7 @@ impl App {
             Some(sealed) if sealed.starts_with("v1.") => Some(
                 String::from_utf8(
                     self.secrets
-                        .open(&sealed, crate::payments::WEBHOOK_SECRET_CONTEXT)?,
+                        .open(&sealed, crate::orders::payments::WEBHOOK_SECRET_CONTEXT)?,
                 )
                 .map_err(|e| AppError::Other(format!("deposit secret: {e}")))?,
             ),
@@ -130,41 +131,16 @@ impl App {
             tx.commit().await?;
             return Ok(false);
         }
-        let p_next = parse_status(&payment.status)?
-            .apply(PaymentEvent::Deposited)
-            .map_err(|_| AppError::Conflict("illegal_transition"))?;
-        payments::update(
-            &mut tx,
-            payment.id,
-            &payment.status,
-            &PaymentUpdate {
-                status: p_next.as_str(),
-                approved_amount: Some(payment.amount),
-                approved_at: Some(now),
-                ..Default::default()
-            },
-            now,
-        )
-        .await?;
-        let next = OrderStatus::AwaitingDeposit
-            .apply(&OrderEvent::DepositReceived)
-            .map_err(|e| AppError::Other(e.to_string()))?;
-        if !orders::transition(
-            &mut tx,
-            order.id,
-            OrderStatus::AwaitingDeposit.as_str(),
-            next.as_str(),
-            now,
-        )
-        .await?
-        {
-            return Ok(false);
-        }
-        record_event(
+        let update = PaymentUpdate {
+            approved_amount: Some(payment.amount),
+            approved_at: Some(now),
+            ..Default::default()
+        };
+        move_payment(&mut tx, &payment, PaymentEvent::Deposited, update, now).await?;
+        move_order(
             &mut tx,
             &order,
-            OrderEvent::DepositReceived.name(),
-            next,
+            &OrderEvent::DepositReceived,
             actor,
             "",
             now,
@@ -191,45 +167,16 @@ impl App {
             return Ok(false);
         }
         if let Some(payment) = payments::latest_for_order_in(&mut tx, order.id).await?
-            && let Ok(next) = parse_status(&payment.status)?.apply(PaymentEvent::DepositExpired)
+            && parse_status(&payment.status)?
+                .apply(PaymentEvent::DepositExpired)
+                .is_ok()
         {
-            payments::update(
-                &mut tx,
-                payment.id,
-                &payment.status,
-                &PaymentUpdate {
-                    status: next.as_str(),
-                    ..Default::default()
-                },
-                now,
-            )
-            .await?;
+            let update = PaymentUpdate::default();
+            move_payment(&mut tx, &payment, PaymentEvent::DepositExpired, update, now).await?;
         }
-        let next = OrderStatus::AwaitingDeposit
-            .apply(&OrderEvent::DepositExpired)
-            .map_err(|e| AppError::Other(e.to_string()))?;
-        if !orders::transition(
-            &mut tx,
-            order.id,
-            OrderStatus::AwaitingDeposit.as_str(),
-            next.as_str(),
-            now,
-        )
-        .await?
-        {
-            return Ok(false);
-        }
+        let event = OrderEvent::DepositExpired;
+        move_order(&mut tx, &order, &event, &Actor::System, "", now).await?;
         self.release_holds(&mut tx, &order, now).await?;
-        record_event(
-            &mut tx,
-            &order,
-            OrderEvent::DepositExpired.name(),
-            next,
-            &Actor::System,
-            "",
-            now,
-        )
-        .await?;
         self.notify_order(&mut tx, &order, "cancelled", Some(0))
             .await?;
         tx.commit().await?;

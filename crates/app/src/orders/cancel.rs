@@ -1,0 +1,189 @@
+//! Cancelling a whole order: the refund first (nothing changes if the gateway refuses), then in
+//! one transaction the order's move, the payment's, the refund record, and everything the order
+//! held given back (stock, coupon, points).
+
+use super::Actor;
+use super::lifecycle::{self, move_order};
+use super::refunds::record_gateway_refund;
+use crate::{App, AppError, AppResult};
+use chrono::{DateTime, Utc};
+use jangteo_core::order::{OrderEvent, OrderStatus, PaymentEvent, PaymentStatus};
+use jangteo_db::catalog::stock;
+use jangteo_db::orders::{self, OrderRow};
+use jangteo_db::payments::{self as payment_rows, PaymentRow, PaymentUpdate};
+use jangteo_db::{Tx, promotions};
+
+impl App {
+    /// Cancels an order (buyer while awaiting deposit or paid; staff until shipped): refunds the
+    /// payment through the gateway, releases stock, restores coupon and points.
+    pub async fn cancel_order(&self, number: &str, actor: &Actor, reason: &str) -> AppResult<()> {
+        let order = self.order_for(number, actor).await?;
+        let event = match actor {
+            Actor::Staff(_) | Actor::System => OrderEvent::CancelledByStaff,
+            _ => OrderEvent::CancelledByBuyer,
+        };
+        // Asked before any money moves: a refused cancellation refunds nothing.
+        order.status.parse::<OrderStatus>()?.apply(&event)?;
+        let payment = payment_rows::latest_for_order(&self.db, order.id).await?;
+        let refund = match &payment {
+            Some(p) if is_captured(p)? => {
+                let key = format!("cancel:{}", order.number);
+                Some(self.refund_at_gateway(order.id, None, reason, &key).await?)
+            }
+            _ => None,
+        };
+        let now = Utc::now();
+        let mut tx = self.db.begin().await?;
+        let Some(locked) = orders::lock_by_number(&mut tx, number).await? else {
+            return Err(AppError::NotFound);
+        };
+        if locked.status != order.status {
+            return Err(AppError::Conflict("cannot_cancel"));
+        }
+        move_order(&mut tx, &locked, &event, actor, reason, now).await?;
+        let refunded = match (&refund, &payment) {
+            (Some(refund), _) => {
+                record_gateway_refund(&mut tx, refund, now).await?;
+                refund.amount
+            }
+            (None, Some(p)) => {
+                void_unpaid(&mut tx, p, &order.number, now).await?;
+                0
+            }
+            (None, None) => 0,
+        };
+        if refunded > 0 {
+            self.record_full_refund(&mut tx, &locked, refunded, actor, reason, now)
+                .await?;
+        }
+        self.release_holds(&mut tx, &locked, now).await?;
+        self.notify_order(&mut tx, &locked, "cancelled", Some(refunded))
+            .await?;
+        tx.commit().await?;
+        tracing::info!(order.number = %number, refund = refunded, "order cancelled");
+        Ok(())
+    }
+
+    /// Gives back what a cancelled order held: stock of lines not yet cancelled, the coupon use,
+    /// the points spent. Runs inside the transaction that cancels.
+    pub(crate) async fn release_holds(
+        &self,
+        tx: &mut Tx,
+        order: &OrderRow,
+        now: DateTime<Utc>,
+    ) -> AppResult<()> {
+        for line in orders::lines_in(tx, order.id).await? {
+            let left = line.quantity - line.quantity_cancelled;
+            if let Some(sku) = line.sku_id
+                && left > 0
+            {
+                stock::release(tx, sku, left).await?;
+            }
+        }
+        orders::cancel_lines(tx, order.id).await?;
+        promotions::release_redemption(tx, order.id, now).await?;
+        if let Some(member) = order.member_id
+            && order.points_used > 0
+        {
+            promotions::add_points(
+                tx,
+                member,
+                order.points_used,
+                "order_refund",
+                Some(order.id),
+                Some(&format!("refund:{}", order.number)),
+                now,
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// Records the refund of everything still paid for (the statistics count it on this day):
+    /// each line's units not cancelled yet, and the rest (shipping) as shipping.
+    async fn record_full_refund(
+        &self,
+        tx: &mut Tx,
+        order: &OrderRow,
+        refunded: i64,
+        actor: &Actor,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> AppResult<()> {
+        let lines: Vec<(i64, i64, i64)> = orders::lines_in(tx, order.id)
+            .await?
+            .iter()
+            .map(|l| {
+                let left = l.quantity - l.quantity_cancelled;
+                let amount = jangteo_core::stats::share_of_units(
+                    l.total,
+                    l.quantity,
+                    l.quantity_cancelled,
+                    left,
+                );
+                (l.id, left, amount)
+            })
+            .collect();
+        let goods: i64 = lines.iter().map(|l| l.2).sum();
+        jangteo_db::refunds::insert(
+            tx,
+            &jangteo_db::refunds::NewRefund {
+                order_id: order.id,
+                amount: refunded,
+                shipping_amount: (refunded - goods).max(0),
+                points_restored: order.points_used,
+                reason,
+                actor: &actor.label(),
+                lines: &lines,
+            },
+            now,
+        )
+        .await?;
+        Ok(())
+    }
+}
+
+/// Whether the attempt holds money that a cancellation must give back.
+fn is_captured(payment: &PaymentRow) -> AppResult<bool> {
+    let status: PaymentStatus = payment.status.parse()?;
+    Ok(matches!(
+        status,
+        PaymentStatus::Done | PaymentStatus::PartiallyCancelled
+    ))
+}
+
+/// Gives up an attempt no money reached (a payment window or deposit still awaited).
+async fn void_unpaid(
+    tx: &mut Tx,
+    payment: &PaymentRow,
+    number: &str,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let status: PaymentStatus = payment.status.parse()?;
+    if !matches!(
+        status,
+        PaymentStatus::Ready | PaymentStatus::WaitingForDeposit
+    ) {
+        return Ok(());
+    }
+    let key = format!("cancel:{number}");
+    payment_rows::record_event(
+        tx,
+        &payment.provider,
+        &key,
+        Some(payment.id),
+        "cancel",
+        "{}",
+        now,
+    )
+    .await?;
+    lifecycle::move_payment(
+        tx,
+        payment,
+        PaymentEvent::Voided,
+        PaymentUpdate::default(),
+        now,
+    )
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,305 @@
+//! The checkout form: what the browser sends and its parse into valid values, a pure function
+//! that reports every field's error at once.
+
+use crate::checkout::DiscountChoice;
+use crate::members::FieldErrors;
+use crate::{AppError, AppResult};
+use jangteo_core::member::{Email, MobileKr, Password, Postcode, required_text};
+use jangteo_core::order::CHANNELS;
+
+/// Payment methods offered at checkout.
+pub const PAYMENT_METHODS: [&str; 5] = [
+    "card",
+    "transfer",
+    "easy_pay",
+    "virtual_account",
+    "bank_deposit",
+];
+
+/// What the checkout form sends.
+#[derive(Debug, Clone, Default)]
+pub struct PlaceOrderInput {
+    /// One order per token (double submits find the first order).
+    pub checkout_token: String,
+    /// Orderer.
+    pub orderer_name: String,
+    /// Orderer mobile.
+    pub orderer_mobile: String,
+    /// Orderer e-mail.
+    pub orderer_email: String,
+    /// Recipient.
+    pub recipient_name: String,
+    /// Recipient mobile.
+    pub recipient_mobile: String,
+    /// Postcode.
+    pub postcode: String,
+    /// Road address.
+    pub address1: String,
+    /// Detail.
+    pub address2: String,
+    /// Memo.
+    pub delivery_memo: String,
+    /// Method code.
+    pub payment_method: String,
+    /// Depositor (bank deposit).
+    pub depositor_name: String,
+    /// Discounts.
+    pub discounts: DiscountChoice,
+    /// Guest order password.
+    pub guest_password: String,
+    /// Again.
+    pub guest_password_confirm: String,
+    /// Agreement ticked.
+    pub agree: bool,
+    /// A guest's consent to the collection and use of the order's personal data (required
+    /// without an account, whose sign-up consent covers it).
+    pub agree_guest_privacy: bool,
+    /// Save the address to the book.
+    pub save_address: bool,
+    /// The total the shopper saw; a different total now means something changed.
+    pub expected_total: Option<i64>,
+    /// Where the order comes from: `pc`, `mobile` (from the browser) or `api`.
+    pub channel: String,
+    /// Orders this guest's session started before: unpaid ones are dropped by the new order.
+    pub earlier_guest_orders: Vec<String>,
+}
+
+/// The checkout form once every field is valid.
+#[derive(Debug, Clone)]
+pub(crate) struct CheckoutForm {
+    pub(super) orderer_name: String,
+    pub(super) orderer_mobile: MobileKr,
+    pub(super) orderer_email: Email,
+    pub(super) recipient_name: String,
+    pub(super) recipient_mobile: MobileKr,
+    pub(super) postcode: Postcode,
+    pub(super) address1: String,
+    pub(super) address2: String,
+    pub(super) delivery_memo: String,
+    pub(super) method: &'static str,
+    pub(super) depositor: Option<String>,
+    pub(super) guest_password: Option<Password>,
+    pub(super) channel: &'static str,
+}
+
+/// Parses the checkout form: `is_member` when the buyer has an account (no order password, the
+/// sign-up consent covers the personal data), `enabled` the methods the shop offers now. Every
+/// field's error comes back at once.
+pub(crate) fn parse_checkout(
+    input: &PlaceOrderInput,
+    is_member: bool,
+    enabled: &[&str],
+) -> AppResult<CheckoutForm> {
+    let mut errors = FieldErrors::default();
+    let orderer_name = errors.check("orderer_name", required_text(&input.orderer_name, 40));
+    let orderer_mobile = errors.check("orderer_mobile", MobileKr::parse(&input.orderer_mobile));
+    let orderer_email = errors.check("orderer_email", Email::parse(&input.orderer_email));
+    let recipient_name = errors.check("recipient_name", required_text(&input.recipient_name, 40));
+    let recipient_mobile =
+        errors.check("recipient_mobile", MobileKr::parse(&input.recipient_mobile));
+    let postcode = errors.check("postcode", Postcode::parse(&input.postcode));
+    let address1 = errors.check("address1", required_text(&input.address1, 200));
+    if input.address2.chars().count() > 200 {
+        errors.add("address2", "too_long");
+    }
+    if input.delivery_memo.chars().count() > 100 {
+        errors.add("delivery_memo", "too_long");
+    }
+    let method = PAYMENT_METHODS
+        .into_iter()
+        .find(|m| *m == input.payment_method);
+    match method {
+        None => errors.add("payment_method", "required"),
+        Some(m) if !enabled.contains(&m) => errors.add("payment_method", "method_unavailable"),
+        Some(_) => {}
+    }
+    let depositor = if input.payment_method == "bank_deposit" {
+        errors.check("depositor_name", required_text(&input.depositor_name, 40))
+    } else {
+        None
+    };
+    let guest_password = if is_member {
+        None
+    } else {
+        let p = errors.check("guest_password", Password::parse(&input.guest_password));
+        if p.is_some() && input.guest_password != input.guest_password_confirm {
+            errors.add("guest_password_confirm", "password_mismatch");
+        }
+        p
+    };
+    if !input.agree {
+        errors.add("agree", "consent_required");
+    }
+    if !is_member && !input.agree_guest_privacy {
+        errors.add("agree_guest_privacy", "consent_required");
+    }
+    if input.checkout_token.len() < 16 || input.checkout_token.len() > 64 {
+        errors.add("_form", "checkout_expired");
+    }
+    errors.finish()?;
+    let (
+        Some(orderer_name),
+        Some(orderer_mobile),
+        Some(orderer_email),
+        Some(recipient_name),
+        Some(recipient_mobile),
+        Some(postcode),
+        Some(address1),
+        Some(method),
+    ) = (
+        orderer_name,
+        orderer_mobile,
+        orderer_email,
+        recipient_name,
+        recipient_mobile,
+        postcode,
+        address1,
+        method,
+    )
+    else {
+        return Err(AppError::Other("validated checkout went missing".into()));
+    };
+    Ok(CheckoutForm {
+        orderer_name,
+        orderer_mobile,
+        orderer_email,
+        recipient_name,
+        recipient_mobile,
+        postcode,
+        address1,
+        address2: input.address2.trim().to_owned(),
+        delivery_memo: input.delivery_memo.trim().to_owned(),
+        method,
+        depositor,
+        guest_password,
+        channel: CHANNELS
+            .into_iter()
+            .find(|c| *c == input.channel)
+            .unwrap_or("pc"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn filled() -> PlaceOrderInput {
+        PlaceOrderInput {
+            checkout_token: "0123456789abcdef0123".into(),
+            orderer_name: "김장터".into(),
+            orderer_mobile: "010-1234-5678".into(),
+            orderer_email: "buyer@example.com".into(),
+            recipient_name: "김장터".into(),
+            recipient_mobile: "01012345678".into(),
+            postcode: "06236".into(),
+            address1: "서울 강남구 테헤란로 1".into(),
+            address2: " 101호 ".into(),
+            payment_method: "card".into(),
+            guest_password: "order-pass-1".into(),
+            guest_password_confirm: "order-pass-1".into(),
+            agree: true,
+            agree_guest_privacy: true,
+            channel: "mobile".into(),
+            ..PlaceOrderInput::default()
+        }
+    }
+
+    fn codes(result: AppResult<CheckoutForm>) -> Vec<(&'static str, &'static str)> {
+        match result {
+            Err(AppError::Form(errors)) => errors,
+            other => panic!("expected form errors, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_complete_guest_form_parses_with_trimmed_text() {
+        let form = parse_checkout(&filled(), false, &PAYMENT_METHODS).expect("valid");
+        assert_eq!(form.address2, "101호");
+        assert_eq!(form.method, "card");
+        assert_eq!(form.channel, "mobile");
+        assert!(form.guest_password.is_some());
+        assert_eq!(form.orderer_mobile.digits(), "01012345678");
+    }
+
+    #[test]
+    fn every_wrong_field_is_reported_at_once() {
+        let input = PlaceOrderInput {
+            orderer_name: " ".into(),
+            orderer_email: "not-an-email".into(),
+            postcode: "12".into(),
+            delivery_memo: "가".repeat(101),
+            guest_password_confirm: "other".into(),
+            agree: false,
+            ..filled()
+        };
+        let errors = codes(parse_checkout(&input, false, &PAYMENT_METHODS));
+        let fields: Vec<&str> = errors.iter().map(|e| e.0).collect();
+        assert_eq!(
+            fields,
+            [
+                "orderer_name",
+                "orderer_email",
+                "postcode",
+                "delivery_memo",
+                "guest_password_confirm",
+                "agree"
+            ]
+        );
+    }
+
+    #[test]
+    fn members_need_no_order_password_and_guests_need_consent() {
+        let member = PlaceOrderInput {
+            guest_password: String::new(),
+            agree_guest_privacy: false,
+            ..filled()
+        };
+        let form = parse_checkout(&member, true, &PAYMENT_METHODS).expect("member form");
+        assert!(form.guest_password.is_none());
+        let errors = codes(parse_checkout(&member, false, &PAYMENT_METHODS));
+        assert!(errors.contains(&("agree_guest_privacy", "consent_required")));
+        assert!(errors.iter().any(|e| e.0 == "guest_password"));
+    }
+
+    #[test]
+    fn methods_must_exist_and_be_offered_and_deposits_need_a_depositor() {
+        let unknown = PlaceOrderInput {
+            payment_method: "cash".into(),
+            ..filled()
+        };
+        assert_eq!(
+            codes(parse_checkout(&unknown, true, &PAYMENT_METHODS)),
+            [("payment_method", "required")]
+        );
+        assert_eq!(
+            codes(parse_checkout(&filled(), true, &["bank_deposit"])),
+            [("payment_method", "method_unavailable")]
+        );
+        let deposit = PlaceOrderInput {
+            payment_method: "bank_deposit".into(),
+            ..filled()
+        };
+        assert_eq!(
+            codes(parse_checkout(&deposit, true, &PAYMENT_METHODS)),
+            [("depositor_name", "required")]
+        );
+    }
+
+    #[test]
+    fn a_short_token_or_unknown_channel_is_handled() {
+        let stale = PlaceOrderInput {
+            checkout_token: "short".into(),
+            ..filled()
+        };
+        assert_eq!(
+            codes(parse_checkout(&stale, true, &PAYMENT_METHODS)),
+            [("_form", "checkout_expired")]
+        );
+        let odd = PlaceOrderInput {
+            channel: "fax".into(),
+            ..filled()
+        };
+        let form = parse_checkout(&odd, true, &PAYMENT_METHODS).expect("valid");
+        assert_eq!(form.channel, "pc");
+    }
+}

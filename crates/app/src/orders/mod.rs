@@ -1,0 +1,252 @@
+//! Orders: placing one ([`place`]), paying for it ([`payments`], [`deposits`]), and every later
+//! change of state through the one transition helper ([`lifecycle`]): cancellation in full or in
+//! part with the one refund path ([`refunds`]), shipping, delivery, purchase confirmation with
+//! points granted. Messages to the orderer are in [`messages`].
+
+mod cancel;
+mod checkout_form;
+pub mod deposits;
+pub(crate) mod lifecycle;
+mod messages;
+pub mod partial_cancel;
+pub mod payments;
+pub mod pending_payments;
+mod place;
+pub(crate) mod refunds;
+
+pub use checkout_form::{PAYMENT_METHODS, PlaceOrderInput};
+pub(crate) use lifecycle::record_event;
+pub use messages::payment_method_label;
+
+use crate::{App, AppError, AppResult};
+use chrono::{DateTime, Utc};
+use jangteo_core::order::{OrderEvent, OrderStatus};
+use jangteo_db::orders::{self, OrderRow};
+use jangteo_db::payments as payment_rows;
+use jangteo_db::{Tx, promotions};
+use jangteo_jobs::JobSpec;
+
+/// The job that cancels an unpaid deposit order at its deadline.
+pub const EXPIRE_DEPOSIT: &str = "orders.expire_deposit";
+
+/// Who acts on an order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Actor {
+    /// The member who placed it.
+    Member(i64),
+    /// A guest who proved the order number, mobile and password.
+    Guest,
+    /// Staff (e-mail).
+    Staff(String),
+    /// The gateway (deposit notice).
+    Gateway,
+    /// A chore (deadline).
+    System,
+}
+
+impl Actor {
+    pub(crate) fn label(&self) -> String {
+        match self {
+            Actor::Member(_) | Actor::Guest => "buyer".into(),
+            Actor::Staff(email) => format!("staff:{email}"),
+            Actor::Gateway => "gateway".into(),
+            Actor::System => "system".into(),
+        }
+    }
+}
+
+/// Where checkout continues after the order is placed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NextStep {
+    /// Send the browser to the gateway's payment window.
+    Pay(String),
+    /// Show the completion page (deposit orders, or an order already paid).
+    Complete,
+}
+
+/// A placed order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Placed {
+    /// Number.
+    pub number: String,
+    /// Next step.
+    pub next: NextStep,
+}
+
+fn random_bytes<const N: usize>() -> AppResult<[u8; N]> {
+    let mut raw = [0u8; N];
+    getrandom::fill(&mut raw).map_err(|e| AppError::Other(format!("randomness: {e}")))?;
+    Ok(raw)
+}
+
+/// An attempt id for the gateway (Toss `orderId`: 6–64 of `[A-Za-z0-9-_]`).
+fn attempt_id(number: &str) -> AppResult<String> {
+    Ok(format!("{number}-{}", hex::encode(random_bytes::<4>()?)))
+}
+
+impl App {
+    /// Schedules the deadline and sends the order-placed message for a deposit order.
+    pub(crate) async fn after_deposit_requested(
+        &self,
+        tx: &mut Tx,
+        number: &str,
+        deadline: Option<DateTime<Utc>>,
+    ) -> AppResult<()> {
+        if let Some(deadline) = deadline {
+            jangteo_jobs::enqueue(
+                tx,
+                &JobSpec::new(EXPIRE_DEPOSIT, serde_json::json!({ "number": number }))
+                    .dedupe(format!("expire:{number}"))
+                    .at(deadline),
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// Where an existing order's checkout continues.
+    async fn placed_state(&self, order: &OrderRow) -> AppResult<Placed> {
+        if order.status == OrderStatus::PendingPayment.as_str() {
+            return self.start_payment(&order.number).await;
+        }
+        Ok(Placed {
+            number: order.number.clone(),
+            next: NextStep::Complete,
+        })
+    }
+
+    /// Applies a staff/system event without money moving (preparing, shipped, delivered).
+    pub async fn advance_order(
+        &self,
+        number: &str,
+        event: OrderEvent,
+        actor: &Actor,
+    ) -> AppResult<()> {
+        let now = Utc::now();
+        let mut tx = self.db.begin().await?;
+        let Some(order) = orders::lock_by_number(&mut tx, number).await? else {
+            return Err(AppError::NotFound);
+        };
+        lifecycle::move_order(&mut tx, &order, &event, actor, "", now).await?;
+        if let OrderEvent::Shipped { carrier, waybill } = &event {
+            orders::set_shipment(&mut tx, order.id, carrier, waybill).await?;
+        }
+        if matches!(event, OrderEvent::Delivered) {
+            self.notify_order(&mut tx, &order, "delivered", None)
+                .await?;
+        }
+        if matches!(event, OrderEvent::Shipped { .. })
+            && let Some(shipped) = orders::lock_by_number(&mut tx, number).await?
+        {
+            self.notify_order(&mut tx, &shipped, "shipped", None)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The buyer confirms the purchase (구매확정): points are granted now.
+    pub async fn confirm_purchase(&self, number: &str, actor: &Actor) -> AppResult<()> {
+        let order = self.order_for(number, actor).await?;
+        let now = Utc::now();
+        let mut tx = self.db.begin().await?;
+        let event = OrderEvent::PurchaseConfirmed;
+        lifecycle::move_order(&mut tx, &order, &event, actor, "", now).await?;
+        if let Some(member) = order.member_id
+            && order.points_to_earn > 0
+        {
+            promotions::add_points(
+                &mut tx,
+                member,
+                order.points_to_earn,
+                "purchase_confirmed",
+                Some(order.id),
+                Some(&format!("earn:{number}")),
+                now,
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The order, if `actor` may see it: its member, a guest who proved access (the caller checks
+    /// the proof), staff and the system. Anyone else gets `NotFound` (no hint it exists).
+    pub async fn order_for(&self, number: &str, actor: &Actor) -> AppResult<OrderRow> {
+        if !jangteo_core::member::looks_like_order_number(number) {
+            return Err(AppError::NotFound);
+        }
+        let order = orders::find_by_number(&self.db, number)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let allowed = match actor {
+            Actor::Member(id) => order.member_id == Some(*id),
+            Actor::Guest => order.member_id.is_none(),
+            Actor::Staff(_) | Actor::Gateway | Actor::System => true,
+        };
+        if allowed {
+            Ok(order)
+        } else {
+            Err(AppError::NotFound)
+        }
+    }
+
+    /// A member's orders, newest first.
+    pub async fn member_orders(
+        &self,
+        member_id: i64,
+        page: u32,
+        size: u32,
+    ) -> AppResult<jangteo_core::paging::Paged<OrderRow>> {
+        let request = jangteo_core::paging::PageRequest::new(page, size);
+        let items =
+            orders::list_for_member(&self.db, member_id, request.limit(), request.offset()).await?;
+        let total = orders::count_for_member(&self.db, member_id).await?;
+        Ok(jangteo_core::paging::Paged {
+            items,
+            total: u64::try_from(total).unwrap_or(0),
+            page: page.max(1),
+            size,
+        })
+    }
+
+    /// A member's points balance and ledger page.
+    pub async fn points_history(
+        &self,
+        member_id: i64,
+        page: u32,
+        size: u32,
+    ) -> AppResult<(i64, jangteo_core::paging::Paged<promotions::PointEntryRow>)> {
+        let member = self.active_member(member_id).await?;
+        let request = jangteo_core::paging::PageRequest::new(page, size);
+        let items =
+            promotions::point_entries(&self.db, member_id, request.limit(), request.offset())
+                .await?;
+        let total = promotions::count_point_entries(&self.db, member_id).await?;
+        Ok((
+            member.points_balance,
+            jangteo_core::paging::Paged {
+                items,
+                total: u64::try_from(total).unwrap_or(0),
+                page: page.max(1),
+                size,
+            },
+        ))
+    }
+
+    /// An order's lines, timeline and latest payment.
+    pub async fn order_details(
+        &self,
+        order: &OrderRow,
+    ) -> AppResult<(
+        Vec<orders::OrderLineRow>,
+        Vec<orders::OrderEventRow>,
+        Option<payment_rows::PaymentRow>,
+    )> {
+        Ok((
+            orders::lines(&self.db, order.id).await?,
+            orders::events(&self.db, order.id).await?,
+            payment_rows::latest_for_order(&self.db, order.id).await?,
+        ))
+    }
+}

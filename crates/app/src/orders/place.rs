@@ -1,0 +1,375 @@
+//! Placing an order: the checkout form is parsed at the edge ([`parse_checkout`]), then one
+//! transaction snapshots the lines, reserves stock,
+//! redeems the coupon and points, opens the payment attempt and, for a bank deposit, hands out
+//! the shop's account. Idempotent per checkout token.
+
+use super::checkout_form::{CheckoutForm, PlaceOrderInput, parse_checkout};
+use super::{NextStep, Placed, attempt_id, lifecycle, random_bytes};
+use crate::checkout::Quote;
+use crate::{App, AppError, AppResult};
+use chrono::{DateTime, Utc};
+use jangteo_core::member::order_number;
+use jangteo_core::order::{OrderStatus, PaymentEvent};
+use jangteo_core::pricing::Breakdown;
+use jangteo_core::time::business_date;
+use jangteo_db::catalog::stock;
+use jangteo_db::orders::{self, NewOrder, NewOrderEvent, NewOrderLine};
+use jangteo_db::payments::{self, PaymentUpdate};
+use jangteo_db::{Tx, members, promotions};
+
+/// What the order is opened with, decided before the transaction.
+struct Opening<'a> {
+    number: String,
+    status: OrderStatus,
+    deadline: Option<DateTime<Utc>>,
+    guest_hash: Option<String>,
+    checkout_token: &'a str,
+}
+
+impl App {
+    /// Places an order from the cart lines. Idempotent per `checkout_token`.
+    pub async fn place_order(
+        &self,
+        member_id: Option<i64>,
+        lines: &[crate::cart::CartLine],
+        input: &PlaceOrderInput,
+    ) -> AppResult<Placed> {
+        if let Some(existing) =
+            orders::find_by_checkout_token(&self.db, &input.checkout_token).await?
+        {
+            return self.placed_state(&existing).await;
+        }
+        let member = match member_id {
+            Some(id) => Some(self.active_member(id).await?),
+            None => None,
+        };
+        let enabled = self.payment_methods().await?;
+        let form = parse_checkout(input, member.is_some(), &enabled)?;
+        // The buyer left an earlier payment window: its stock comes back before this order
+        // reserves its own.
+        self.drop_superseded_payments(member_id, &input.earlier_guest_orders)
+            .await?;
+        let now = Utc::now();
+        let quote = self
+            .quote(
+                member.as_ref(),
+                lines,
+                &input.discounts,
+                Some(form.postcode.as_str()),
+                now,
+            )
+            .await?;
+        let breakdown = quote
+            .breakdown
+            .clone()
+            .ok_or(AppError::Conflict("cart_empty"))?;
+        if input
+            .expected_total
+            .is_some_and(|seen| seen != breakdown.total.get())
+        {
+            return Err(AppError::Conflict("total_changed"));
+        }
+        let opening = self.opening(&form, &input.checkout_token, now).await?;
+        let mut tx = self.db.begin().await?;
+        let Some(order_id) =
+            insert_order(&mut tx, &form, &opening, member_id, &quote, &breakdown, now).await?
+        else {
+            // A concurrent submit of the same form won: show its order.
+            drop(tx);
+            let existing = orders::find_by_checkout_token(&self.db, &input.checkout_token)
+                .await?
+                .ok_or(AppError::Conflict("checkout_expired"))?;
+            return self.placed_state(&existing).await;
+        };
+        reserve_lines(&mut tx, order_id, &quote, &breakdown).await?;
+        if let Some(m) = &member {
+            redeem_discounts(&mut tx, order_id, m.id, &quote, &breakdown, &opening, now).await?;
+        }
+        self.open_payment(
+            &mut tx,
+            order_id,
+            &form,
+            &opening,
+            breakdown.total.get(),
+            now,
+        )
+        .await?;
+        if input.save_address
+            && let Some(m) = &member
+        {
+            save_address(&mut tx, m.id, &form, now).await?;
+        }
+        tx.commit().await?;
+        let number = opening.number;
+        tracing::info!(order.number = %number, order.total = breakdown.total.get(), payment.method = form.method, "order placed");
+        if opening.status == OrderStatus::AwaitingDeposit {
+            // The order mail carries the shop's account and the deadline; the member's cart
+            // lines are taken out as for a paid order.
+            self.after_order_settled(&number, "order_placed").await?;
+            return Ok(Placed {
+                number,
+                next: NextStep::Complete,
+            });
+        }
+        self.start_payment(&number).await
+    }
+
+    /// The number, first status, deposit deadline and guest password hash of a new order.
+    async fn opening<'a>(
+        &self,
+        form: &CheckoutForm,
+        checkout_token: &'a str,
+        now: DateTime<Utc>,
+    ) -> AppResult<Opening<'a>> {
+        let guest_hash = match &form.guest_password {
+            Some(p) => Some(crate::demo::hash_password(p.expose().to_owned()).await?),
+            None => None,
+        };
+        Ok(Opening {
+            number: order_number(business_date(now), random_bytes::<6>()?),
+            status: if form.method == "bank_deposit" {
+                OrderStatus::AwaitingDeposit
+            } else {
+                OrderStatus::PendingPayment
+            },
+            deadline: matches!(form.method, "bank_deposit" | "virtual_account")
+                .then(|| self.deposit_deadline(now)),
+            guest_hash,
+            checkout_token,
+        })
+    }
+
+    /// Opens the payment attempt; a bank deposit waits at once on the shop's own account (its
+    /// deadline job is scheduled in the same transaction).
+    async fn open_payment(
+        &self,
+        tx: &mut Tx,
+        order_id: i64,
+        form: &CheckoutForm,
+        opening: &Opening<'_>,
+        total: i64,
+        now: DateTime<Utc>,
+    ) -> AppResult<()> {
+        let attempt = attempt_id(&opening.number)?;
+        let gateway = self.gateway.name();
+        payments::insert(tx, order_id, gateway, form.method, &attempt, total, now).await?;
+        if opening.status != OrderStatus::AwaitingDeposit {
+            return Ok(());
+        }
+        let payment = payments::latest_for_order_in(tx, order_id)
+            .await?
+            .ok_or(AppError::Other("payment attempt went missing".into()))?;
+        let bank = &self.config.checkout.bank_account;
+        let account = opening.deadline.map(|d| {
+            (
+                bank.bank.as_str(),
+                bank.account.as_str(),
+                bank.holder.as_str(),
+                d,
+            )
+        });
+        let update = PaymentUpdate {
+            virtual_account: account,
+            ..Default::default()
+        };
+        lifecycle::move_payment(
+            tx,
+            &payment,
+            PaymentEvent::VirtualAccountIssued,
+            update,
+            now,
+        )
+        .await?;
+        self.after_deposit_requested(tx, &opening.number, opening.deadline)
+            .await
+    }
+}
+
+/// Inserts the order row and its "placed" timeline entry; `None` when a concurrent submit of
+/// the same checkout token inserted it first.
+async fn insert_order(
+    tx: &mut Tx,
+    form: &CheckoutForm,
+    opening: &Opening<'_>,
+    member_id: Option<i64>,
+    quote: &Quote,
+    breakdown: &Breakdown,
+    now: DateTime<Utc>,
+) -> AppResult<Option<i64>> {
+    let coupon_id = quote
+        .coupon
+        .as_ref()
+        .filter(|_| breakdown.coupon_discount.get() > 0)
+        .map(|c| c.id);
+    let new = NewOrder {
+        number: &opening.number,
+        member_id,
+        guest_password_hash: opening.guest_hash.as_deref(),
+        checkout_token: opening.checkout_token,
+        status: opening.status.as_str(),
+        payment_method: form.method,
+        orderer_name: &form.orderer_name,
+        orderer_mobile: form.orderer_mobile.digits(),
+        orderer_email: form.orderer_email.as_str(),
+        recipient_name: &form.recipient_name,
+        recipient_mobile: form.recipient_mobile.digits(),
+        postcode: form.postcode.as_str(),
+        address1: &form.address1,
+        address2: &form.address2,
+        delivery_memo: &form.delivery_memo,
+        depositor_name: form.depositor.as_deref(),
+        items_subtotal: breakdown.items_subtotal.get(),
+        grade_discount: breakdown.grade_discount.get(),
+        coupon_discount: breakdown.coupon_discount.get(),
+        shipping_fee: breakdown.shipping_fee.get(),
+        remote_surcharge: breakdown.remote_surcharge.get(),
+        points_used: breakdown.points_used.get(),
+        total: breakdown.total.get(),
+        tax_free_amount: breakdown.tax_free_amount.get(),
+        points_to_earn: breakdown.points_to_earn.get(),
+        coupon_id,
+        grade_code: quote.grade.as_ref().map(|g| g.code.as_str()),
+        deposit_deadline: opening.deadline,
+        channel: form.channel,
+    };
+    let Some(order_id) = orders::insert(tx, &new, now).await? else {
+        return Ok(None);
+    };
+    let placed = NewOrderEvent {
+        event: "placed",
+        from: None,
+        to: opening.status.as_str(),
+        actor: "buyer",
+        note: "",
+    };
+    orders::add_event(tx, order_id, &placed, now).await?;
+    Ok(Some(order_id))
+}
+
+/// Snapshots the orderable lines and reserves their stock (all or nothing), then the gifts
+/// (a gift that ran out meanwhile is simply left out).
+async fn reserve_lines(
+    tx: &mut Tx,
+    order_id: i64,
+    quote: &Quote,
+    breakdown: &Breakdown,
+) -> AppResult<()> {
+    let ordered = quote
+        .lines
+        .iter()
+        .filter(|l| l.orderable && l.order_quantity > 0);
+    for (view, total) in ordered.zip(&breakdown.lines) {
+        if !stock::reserve(tx, view.sku_id, view.order_quantity).await? {
+            // Rolled back with the transaction: nothing was taken.
+            return Err(AppError::Conflict("sold_out"));
+        }
+        let line = NewOrderLine {
+            sku_id: view.sku_id,
+            product_id: view.product_id,
+            product_name: &view.product_name,
+            product_slug: &view.product_slug,
+            option_label: &view.option_label,
+            sku_code: &view.sku_code,
+            unit_price: view.unit_price,
+            quantity: view.order_quantity,
+            subtotal: total.subtotal.get(),
+            grade_discount: total.grade_discount.get(),
+            coupon_discount: total.coupon_discount.get(),
+            points: total.points.get(),
+            total: total.total.get(),
+            is_gift: false,
+            gift_rule_id: None,
+            is_tax_free: view.is_tax_free,
+        };
+        orders::insert_line(tx, order_id, &line).await?;
+    }
+    for gift in &quote.gifts {
+        if !stock::reserve(tx, gift.sku_id, 1).await? {
+            continue;
+        }
+        let line = NewOrderLine {
+            sku_id: gift.sku_id,
+            product_id: gift.product_id,
+            product_name: &gift.name,
+            product_slug: &gift.product_slug,
+            option_label: &gift.option_label,
+            sku_code: &gift.sku_code,
+            unit_price: 0,
+            quantity: 1,
+            subtotal: 0,
+            grade_discount: 0,
+            coupon_discount: 0,
+            points: 0,
+            total: 0,
+            is_gift: true,
+            gift_rule_id: Some(gift.rule_id),
+            is_tax_free: false,
+        };
+        orders::insert_line(tx, order_id, &line).await?;
+    }
+    Ok(())
+}
+
+/// Redeems a member's coupon and takes the points spent (either refused: the whole order is).
+async fn redeem_discounts(
+    tx: &mut Tx,
+    order_id: i64,
+    member_id: i64,
+    quote: &Quote,
+    breakdown: &Breakdown,
+    opening: &Opening<'_>,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let coupon_discount = breakdown.coupon_discount.get();
+    if let Some(coupon) = &quote.coupon
+        && coupon_discount > 0
+        && !promotions::redeem(
+            tx,
+            coupon.id,
+            member_id,
+            order_id,
+            coupon_discount,
+            coupon.per_member_limit,
+            now,
+        )
+        .await?
+    {
+        return Err(AppError::Conflict("coupon_used_up"));
+    }
+    let points = breakdown.points_used.get();
+    if points > 0
+        && !promotions::add_points(
+            tx,
+            member_id,
+            -points,
+            "order_use",
+            Some(order_id),
+            Some(&format!("use:{}", opening.number)),
+            now,
+        )
+        .await?
+    {
+        return Err(AppError::Conflict("points_insufficient"));
+    }
+    Ok(())
+}
+
+/// Adds the recipient's address to the member's book.
+async fn save_address(
+    tx: &mut Tx,
+    member_id: i64,
+    form: &CheckoutForm,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let address = members::NewAddress {
+        label: "",
+        recipient: &form.recipient_name,
+        mobile: form.recipient_mobile.digits(),
+        postcode: form.postcode.as_str(),
+        address1: &form.address1,
+        address2: &form.address2,
+        is_default: false,
+    };
+    members::add_address(tx, member_id, &address, now).await?;
+    Ok(())
+}

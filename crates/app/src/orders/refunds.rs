@@ -1,0 +1,203 @@
+//! The one refund path: full cancellation, partial cancellation and claims all refund through
+//! [`App::refund_at_gateway`] (the gateway first, with an idempotency key; nothing is written if
+//! it refuses) and record it with [`record_gateway_refund`] in the transaction of their change.
+//! A bank deposit is refunded by staff to the buyer's account and only recorded. The points
+//! that follow goods leaving an order are settled here too.
+
+use super::lifecycle::move_payment;
+use crate::{App, AppError, AppResult};
+use chrono::{DateTime, Utc};
+use jangteo_core::Won;
+use jangteo_core::order::{OrderStatus, PaymentEvent, PaymentStatus};
+use jangteo_core::stats::share_of_units;
+use jangteo_db::orders::{self, OrderLineRow};
+use jangteo_db::payments::{self, PaymentRow, PaymentUpdate};
+use jangteo_db::promotions;
+use jangteo_providers::payments::CancelRequest;
+
+/// A refund the gateway has made (or, for a bank deposit, that staff make by hand), to be
+/// recorded in the transaction of the change it belongs to.
+#[derive(Debug, Clone)]
+pub(crate) struct GatewayRefund {
+    payment: PaymentRow,
+    key: String,
+    raw: String,
+    /// Won refunded.
+    pub amount: i64,
+    /// The payment's move (`None`: nothing was refunded, 0 won).
+    event: Option<PaymentEvent>,
+}
+
+/// Records a refund on its payment: the gateway's message under its key, the payment's move
+/// and the amount cancelled so far. A refund of 0 won records nothing.
+pub(crate) async fn record_gateway_refund(
+    tx: &mut jangteo_db::Tx,
+    refund: &GatewayRefund,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let Some(event) = refund.event else {
+        return Ok(());
+    };
+    let payment = &refund.payment;
+    payments::record_event(
+        tx,
+        &payment.provider,
+        &refund.key,
+        Some(payment.id),
+        "cancel",
+        &refund.raw,
+        now,
+    )
+    .await?;
+    let update = PaymentUpdate {
+        cancelled_amount: Some(payment.cancelled_amount + refund.amount),
+        ..Default::default()
+    };
+    move_payment(tx, payment, event, update, now).await?;
+    Ok(())
+}
+
+impl App {
+    /// Refunds `amount` won of an order's payment (`None`: everything still captured) through
+    /// the gateway under the idempotency `key`; a bank deposit is refunded by staff and only
+    /// recorded. Writes nothing: record the result with [`record_gateway_refund`] in the
+    /// change's transaction, so that a refused refund changes nothing.
+    pub(crate) async fn refund_at_gateway(
+        &self,
+        order_id: i64,
+        amount: Option<i64>,
+        reason: &str,
+        key: &str,
+    ) -> AppResult<GatewayRefund> {
+        let payment = payments::latest_for_order(&self.db, order_id)
+            .await?
+            .ok_or(AppError::Conflict("cannot_cancel"))?;
+        let status: PaymentStatus = payment.status.parse()?;
+        let captured = payment.approved_amount - payment.cancelled_amount;
+        let amount = amount.unwrap_or(captured);
+        if !matches!(
+            status,
+            PaymentStatus::Done | PaymentStatus::PartiallyCancelled
+        ) || !(0..=captured).contains(&amount)
+        {
+            return Err(AppError::Conflict("cannot_cancel"));
+        }
+        let (raw, remaining_after) = if amount == 0 {
+            ("{}".to_owned(), None)
+        } else if payment.method == "bank_deposit" {
+            let raw = "{\"manual_refund\":true}".to_owned();
+            (raw, Some(captured - amount))
+        } else {
+            let payment_key = payment
+                .payment_key
+                .clone()
+                .ok_or_else(|| AppError::Other("paid without a key".into()))?;
+            let request = CancelRequest {
+                payment_key,
+                reason: reason.to_owned(),
+                // The whole rest is asked for without an amount, as the gateways document.
+                amount: (amount < captured).then_some(Won(amount)),
+                idempotency_key: key.to_owned(),
+            };
+            let reply = self
+                .gateway
+                .cancel(&request)
+                .await
+                .map_err(|e| AppError::Other(format!("refund failed: {e}")))?;
+            (reply.raw, Some(reply.balance_amount.get()))
+        };
+        Ok(GatewayRefund {
+            payment,
+            key: key.to_owned(),
+            raw,
+            amount,
+            event: remaining_after
+                .map(|remaining_after| PaymentEvent::Refunded { remaining_after }),
+        })
+    }
+}
+
+/// Goods leaving an order (cancelled units, returned units): what was kept before, the goods'
+/// share of the money, and the share of the points spent on them.
+pub(crate) struct GoodsRemoved {
+    /// Goods kept before (after earlier cancellations and returns).
+    pub kept_before: i64,
+    /// Their share of the money.
+    pub amount: i64,
+    /// Their share of the points spent.
+    pub spent_points: i64,
+}
+
+/// The goods an order still holds: each line's total less the share of its units cancelled or
+/// returned.
+pub(crate) fn kept_goods(lines: &[OrderLineRow]) -> i64 {
+    lines
+        .iter()
+        .filter(|l| !l.is_gift)
+        .map(|l| {
+            l.total
+                - share_of_units(
+                    l.total,
+                    l.quantity,
+                    0,
+                    l.quantity_cancelled + l.quantity_returned,
+                )
+        })
+        .sum()
+}
+
+/// Points after goods left an order: the points spent on them come back; the points the order
+/// earns shrink in proportion to the goods kept; points already granted (purchase confirmed)
+/// are taken back for the goods that left, as far as the member's balance goes. `key` makes
+/// each movement happen once.
+pub(crate) async fn points_follow_goods(
+    tx: &mut jangteo_db::Tx,
+    order: &jangteo_db::orders::OrderRow,
+    status: OrderStatus,
+    goods: &GoodsRemoved,
+    key: &str,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    if let Some(member) = order.member_id
+        && goods.spent_points > 0
+    {
+        promotions::add_points(
+            tx,
+            member,
+            goods.spent_points,
+            "order_refund",
+            Some(order.id),
+            Some(&format!("refund:{key}")),
+            now,
+        )
+        .await?;
+    }
+    if order.points_to_earn <= 0 || goods.kept_before <= 0 {
+        return Ok(());
+    }
+    let kept_after = (goods.kept_before - goods.amount).max(0);
+    let earn = i64::try_from(
+        i128::from(order.points_to_earn) * i128::from(kept_after) / i128::from(goods.kept_before),
+    )
+    .unwrap_or(0);
+    orders::set_points_to_earn(tx, order.id, earn).await?;
+    let owed = order.points_to_earn - earn;
+    if let (OrderStatus::Completed, Some(member)) = (status, order.member_id)
+        && owed > 0
+    {
+        let take = owed.min(promotions::points_balance_in(tx, member).await?);
+        if take > 0 {
+            promotions::add_points(
+                tx,
+                member,
+                -take,
+                "order_return",
+                Some(order.id),
+                Some(&format!("return:{key}")),
+                now,
+            )
+            .await?;
+        }
+    }
+    Ok(())
+}
