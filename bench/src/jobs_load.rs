@@ -91,7 +91,7 @@ async fn main() {
             }
             let id = app
                 .start_bulk_send(
-                    &jangteo_app::staff::StaffActor::system("bench"),
+                    &jangteo_app::auth::StaffActor::system("bench"),
                     "bench",
                     "email",
                     "marketing",

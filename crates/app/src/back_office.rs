@@ -1,6 +1,6 @@
 //! Back-office read models: the dashboard.
 
-use crate::staff::StaffActor;
+use crate::auth::StaffActor;
 use crate::{App, AppResult};
 use chrono::{DateTime, Duration, Utc};
 use jangteo_core::staff::{Access, Area};

@@ -7,10 +7,6 @@ use crate::notify::{Channel, Notification};
 use crate::{App, AppError, AppResult};
 use chrono::{Duration, Utc};
 use jangteo_db::bulk::{self, BulkSendRow, NewBulkSend};
-use jangteo_jobs::JobSpec;
-
-/// The job that processes one chunk of a campaign.
-pub const BULK_CHUNK: &str = "bulk.chunk";
 
 /// Members per chunk (one transaction each).
 pub const CHUNK: i64 = 500;
@@ -29,7 +25,7 @@ impl App {
     /// marketing; `grade:gold`: those of one grade) over `channel` (`email` or `sms`).
     pub async fn start_bulk_send(
         &self,
-        actor: &crate::staff::StaffActor,
+        actor: &crate::auth::StaffActor,
         name: &str,
         channel: &str,
         segment: &str,
@@ -66,10 +62,11 @@ impl App {
         .await?;
         jangteo_jobs::enqueue(
             &mut tx,
-            &JobSpec::new(
-                BULK_CHUNK,
-                serde_json::json!({ "bulk_id": id, "after": 0, "index": 0 }),
-            )
+            &crate::jobs::spec(&crate::jobs::BulkChunk {
+                bulk_id: id,
+                after: 0,
+                index: 0,
+            })
             .dedupe(format!("bulk:{id}:after:0")),
         )
         .await?;
@@ -96,7 +93,7 @@ impl App {
     /// A campaign's state for staff (marketing, read).
     pub async fn staff_bulk_send(
         &self,
-        actor: &crate::staff::StaffActor,
+        actor: &crate::auth::StaffActor,
         id: i64,
     ) -> AppResult<BulkSendRow> {
         actor.require(
@@ -170,10 +167,11 @@ impl App {
             let next = index + i64::try_from(recipients.len()).unwrap_or(0);
             jangteo_jobs::enqueue(
                 &mut tx,
-                &JobSpec::new(
-                    BULK_CHUNK,
-                    serde_json::json!({ "bulk_id": id, "after": last, "index": next }),
-                )
+                &crate::jobs::spec(&crate::jobs::BulkChunk {
+                    bulk_id: id,
+                    after: last,
+                    index: next,
+                })
                 .dedupe(format!("bulk:{id}:after:{last}")),
             )
             .await?;

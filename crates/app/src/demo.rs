@@ -179,13 +179,6 @@ fn random_password() -> AppResult<String> {
         .collect())
 }
 
-/// Argon2id hash of a password in PHC format (on a blocking thread: it is deliberately slow).
-pub async fn hash_password(password: String) -> AppResult<String> {
-    crate::members::on_hashing_thread(move || crate::passwords::hash(&password))
-        .await?
-        .map_err(AppError::Other)
-}
-
 struct PreparedImage {
     stored: crate::media::StoredOriginal,
 }
@@ -207,7 +200,7 @@ impl App {
         let member_password = self.ensure_demo_member().await?;
 
         let password = random_password()?;
-        let hash = hash_password(password.clone()).await?;
+        let hash = crate::auth::passwords::hash_password(password.clone()).await?;
         let mut tx = self.db.begin().await?;
         staff::upsert(
             &mut tx,

@@ -1,7 +1,7 @@
 //! The demo's shopping setup: coupons, free gifts, product shipping policies and a member account
 //! to try checkout with (idempotent like the rest of the demo).
 
-use crate::members::random_token;
+use crate::auth::tokens::random_token;
 use crate::{App, AppResult};
 use chrono::{Duration, Utc};
 use jangteo_db::catalog::stock;
@@ -117,7 +117,7 @@ impl App {
     /// The demo member (silver grade, some points), with a new password on every run; returns it.
     pub(crate) async fn ensure_demo_member(&self) -> AppResult<String> {
         let password = format!("demo{}", &random_token()?[..8]);
-        let hash = crate::demo::hash_password(password.clone()).await?;
+        let hash = crate::auth::passwords::hash_password(password.clone()).await?;
         let now = Utc::now();
         match members::find_by_email(&self.db, DEMO_MEMBER_EMAIL).await? {
             Some(m) => {
@@ -176,7 +176,7 @@ impl App {
             )
             .await?;
         self.answer_inquiry(
-            &crate::staff::StaffActor::system("demo"),
+            &crate::auth::StaffActor::system("demo"),
             question,
             "안녕하세요, 고객님. 정사이즈로 나온 상품이라 평소 입으시는 M을 추천드립니다. 감사합니다.",
         )

@@ -1,10 +1,10 @@
 //! Customer inquiries: members ask about a product (product Q&A) or their shopping (1:1); staff
 //! answer, and the answer reaches the member through the notification outbox.
 
-use crate::members::FieldErrors;
+use crate::auth::StaffActor;
+use crate::field_errors::FieldErrors;
 use crate::notify::{Channel, Notification};
 use crate::orders::Actor;
-use crate::staff::StaffActor;
 use crate::{App, AppError, AppResult};
 use chrono::Utc;
 use jangteo_core::member::required_text;
@@ -264,7 +264,7 @@ impl App {
         };
         let now = Utc::now();
         let mut tx = self.db.begin().await?;
-        let row = inquiries::find_in(&mut tx, id)
+        let row = inquiries::find(&mut tx, id)
             .await?
             .ok_or(AppError::NotFound)?;
         let first = inquiries::answer(&mut tx, id, &answer, &actor.email, now).await?;

@@ -1,13 +1,9 @@
 //! Use cases: the one place each operation lives, called from the storefront, admin, API,
 //! webhooks, Slack and jobs alike. Holds the application context ([`App`]) and its caches.
 
-pub mod admin_catalog;
-pub mod admin_content;
-pub mod admin_members;
-pub mod admin_orders;
-pub mod admin_products;
-pub mod admin_staff;
-pub mod admin_stock;
+pub mod admin;
+pub mod audit;
+pub mod auth;
 mod availability;
 pub mod back_office;
 pub mod bulk;
@@ -15,42 +11,34 @@ pub mod cache;
 pub mod cart;
 pub mod catalog;
 pub mod checkout;
-pub mod chores;
-mod claim_handling;
 pub mod claims;
 pub mod config;
-mod config_checkout;
-mod config_shop;
 pub mod content;
 pub mod demo;
 mod demo_bulk;
 mod demo_notices;
 mod demo_shop;
 mod error;
+pub mod field_errors;
 pub mod inquiries;
-pub mod login_guard;
+pub mod jobs;
 pub mod media;
 mod member_addresses;
 pub mod members;
 pub mod notify;
-mod notify_render;
-mod notify_templates;
 pub mod order_chores;
 pub mod order_export;
-pub mod order_files;
 pub mod orders;
-pub mod passwords;
 pub mod privacy_policy;
-pub mod product_facts;
 mod product_images;
+pub mod read_models;
 pub mod rich_text;
-pub mod sessions;
+pub mod secret_box;
 pub mod sheets;
 pub mod shipping;
 pub mod shop_settings;
 pub mod staff;
 pub mod statistics;
-mod statistics_tables;
 
 pub use config::Config;
 pub use error::AppError;
@@ -76,7 +64,7 @@ fn payment_gateway(config: &Config) -> AppResult<(Arc<dyn PaymentGateway>, Optio
         "test" => {
             let secret = match &config.checkout.test_gateway_secret {
                 Some(s) => s.0.clone(),
-                None => members::random_token()?,
+                None => auth::tokens::random_token()?,
             };
             let holder = match config.checkout.bank_account.holder.trim() {
                 "" => config.shop.name.as_str(),
@@ -117,7 +105,7 @@ pub struct App {
     /// The test tracker, to report deliveries in the demo and tests.
     pub test_tracker: jangteo_providers::logistics::TestTracker,
     /// Encrypts secrets at rest (staff TOTP seeds).
-    pub(crate) secrets: Arc<staff::SecretBox>,
+    pub(crate) secrets: Arc<secret_box::SecretBox>,
     /// The shipping tables are known to be seeded (checked once per process, not per quote).
     pub(crate) shipping_seeded: Arc<std::sync::atomic::AtomicBool>,
     /// Bounds the pixels decoded at once across all thumbnail renders (memory guard).
@@ -133,7 +121,7 @@ impl App {
         let messenger = Arc::new(notify::Messenger::new(&config.notifications)?);
         let (gateway, test_gateway) = payment_gateway(&config)?;
         let test_tracker = jangteo_providers::logistics::TestTracker::default();
-        let secrets = Arc::new(staff::SecretBox::load(
+        let secrets = Arc::new(secret_box::SecretBox::load(
             config.admin.secret_key.as_deref(),
             &config.data_dir,
         )?);

@@ -1,6 +1,7 @@
 //! A member's address book: add with checks, delete, choose the default.
 
-use crate::members::{AddressInput, FieldErrors};
+use crate::field_errors::FieldErrors;
+use crate::members::AddressInput;
 use crate::{App, AppError, AppResult};
 use chrono::Utc;
 use jangteo_core::member::{MobileKr, Postcode, required_text};

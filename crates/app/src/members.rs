@@ -1,13 +1,15 @@
 //! Member accounts: sign-up with consents, login with throttling, password reset by e-mailed
 //! token, profile and password changes, address book, withdrawal.
 
-use crate::login_guard::LoginPlace;
+use crate::auth::login_guard::LoginPlace;
+use crate::auth::passwords::verify_password;
+use crate::auth::tokens::{random_token, token_hash};
+use crate::field_errors::FieldErrors;
 use crate::notify::{Channel, Notification};
 use crate::{App, AppError, AppResult};
 use chrono::{Duration, Utc};
-use jangteo_core::member::{Email, InputError, MobileKr, Password, required_text};
+use jangteo_core::member::{Email, MobileKr, Password, required_text};
 use jangteo_db::members::{self, MemberRow, NewMember};
-use sha2::{Digest, Sha256};
 
 /// What the sign-up form sends.
 #[derive(Debug, Clone, Default)]
@@ -52,108 +54,12 @@ pub struct AddressInput {
     pub is_default: bool,
 }
 
-/// Collects field errors while parsing a form.
-#[derive(Debug, Default)]
-pub struct FieldErrors(Vec<(&'static str, &'static str)>);
-
-impl FieldErrors {
-    /// Keeps the value or records the field's error.
-    pub fn check<T>(&mut self, field: &'static str, r: Result<T, InputError>) -> Option<T> {
-        match r {
-            Ok(v) => Some(v),
-            Err(e) => {
-                self.0.push((field, e.code()));
-                None
-            }
-        }
-    }
-
-    /// Records an error.
-    pub fn add(&mut self, field: &'static str, code: &'static str) {
-        self.0.push((field, code));
-    }
-
-    /// `Err(AppError::Form)` when anything was recorded.
-    pub fn finish(self) -> AppResult<()> {
-        if self.0.is_empty() {
-            Ok(())
-        } else {
-            Err(AppError::Form(self.0))
-        }
-    }
-}
-
 /// Minutes between two password-reset mails to one member.
 pub const RESET_MAIL_INTERVAL_MINUTES: i64 = 5;
-
-/// SHA-256 hex of a secret token (reset tokens, staff API tokens, recovery codes: only their
-/// hashes are stored).
-pub(crate) fn token_hash(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
-}
 
 /// The login-attempt account of a member's (normalised) e-mail.
 pub(crate) fn member_login_scope(email: &str) -> String {
     format!("email:{email}")
-}
-
-/// A random URL-safe token of 32 bytes.
-pub fn random_token() -> AppResult<String> {
-    let mut raw = [0u8; 32];
-    getrandom::fill(&mut raw).map_err(|e| AppError::Other(format!("random token: {e}")))?;
-    Ok(hex::encode(raw))
-}
-
-type HashJob = Box<dyn FnOnce() + Send>;
-
-/// Runs `work` on one of a few long-lived hashing threads and waits for its result. Argon2 takes
-/// 19 MiB and tens of milliseconds of a core per call: a small fixed set of threads (one per
-/// core) queues bursts of logins instead of exhausting memory or starving requests, and keeps the
-/// freed buffers in a few allocator arenas instead of one per blocking thread (measured: 16
-/// simultaneous sign-ups grew the process from 39 MiB to 240 MiB on tokio's blocking pool).
-pub(crate) async fn on_hashing_thread<T: Send + 'static>(
-    work: impl FnOnce() -> T + Send + 'static,
-) -> AppResult<T> {
-    static QUEUE: std::sync::OnceLock<std::sync::mpsc::Sender<HashJob>> =
-        std::sync::OnceLock::new();
-    let queue = QUEUE.get_or_init(|| {
-        let (tx, rx) = std::sync::mpsc::channel::<HashJob>();
-        let rx = std::sync::Arc::new(std::sync::Mutex::new(rx));
-        let threads = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
-        for i in 0..threads {
-            let rx = rx.clone();
-            let spawned = std::thread::Builder::new()
-                .name(format!("password-hash-{i}"))
-                .spawn(move || {
-                    loop {
-                        let job = match rx.lock() {
-                            Ok(guard) => guard.recv(),
-                            Err(_) => return,
-                        };
-                        match job {
-                            Ok(job) => job(),
-                            Err(_) => return,
-                        }
-                    }
-                });
-            if let Err(e) = spawned {
-                tracing::error!(error = %e, "could not start a password hashing thread");
-            }
-        }
-        tx
-    });
-    let (reply, result) = tokio::sync::oneshot::channel();
-    queue
-        .send(Box::new(move || {
-            let _ = reply.send(work());
-        }))
-        .map_err(|e| AppError::Task(e.to_string()))?;
-    result.await.map_err(|e| AppError::Task(e.to_string()))
-}
-
-/// Verifies a password against a PHC hash off the async threads (argon2 is deliberately slow).
-pub async fn verify_password(password: String, hash: String) -> AppResult<bool> {
-    on_hashing_thread(move || crate::passwords::verify(&password, &hash)).await
 }
 
 /// A hash of a random password: verifying against it costs what a real check costs, so a login
@@ -161,7 +67,7 @@ pub async fn verify_password(password: String, hash: String) -> AppResult<bool> 
 async fn dummy_hash() -> AppResult<String> {
     static DUMMY: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
     DUMMY
-        .get_or_try_init(|| async { crate::demo::hash_password(random_token()?).await })
+        .get_or_try_init(|| async { crate::auth::passwords::hash_password(random_token()?).await })
         .await
         .cloned()
 }
@@ -203,7 +109,7 @@ impl App {
         {
             return Err(AppError::field("email", "email_taken"));
         }
-        let hash = crate::demo::hash_password(password.expose().to_owned()).await?;
+        let hash = crate::auth::passwords::hash_password(password.expose().to_owned()).await?;
         let now = Utc::now();
         let mut tx = self.db.begin().await?;
         let Some(id) = members::insert(
@@ -248,7 +154,7 @@ impl App {
     }
 
     /// Checks e-mail and password. Failures are counted per account and per IP from unknown
-    /// places, and per device or address that logged in before (see [`crate::login_guard`]);
+    /// places, and per device or address that logged in before (see [`crate::auth::login_guard`]);
     /// `Throttled` once the counter this attempt is judged by is used up, even for the right
     /// password, so guessing stays slow while the member's own browser keeps its allowance.
     pub async fn log_in(
@@ -375,7 +281,7 @@ impl App {
         }
         errors.finish()?;
         let password = password.ok_or(AppError::NotFound)?;
-        let hash = crate::demo::hash_password(password.expose().to_owned()).await?;
+        let hash = crate::auth::passwords::hash_password(password.expose().to_owned()).await?;
         let now = Utc::now();
         let mut tx = self.db.begin().await?;
         let Some(member) = members::consume_reset(&mut tx, &token_hash(token), now).await? else {
@@ -404,7 +310,7 @@ impl App {
             errors.add("password_confirm", "password_mismatch");
         }
         errors.finish()?;
-        let hash = crate::demo::hash_password(password.to_owned()).await?;
+        let hash = crate::auth::passwords::hash_password(password.to_owned()).await?;
         let mut tx = self.db.begin().await?;
         members::set_password(&mut tx, member_id, &hash, Utc::now()).await?;
         tx.commit().await.map_err(AppError::from)

@@ -1,4 +1,4 @@
-//! Chores over orders and members that the scheduler runs (ARCHITECTURE.md §5): automatic
+//! Chores over orders and members that the scheduler runs (docs/ARCHITECTURE.md §5): automatic
 //! purchase confirmation, deposit reminders, abandoned-cart reminders (marketing consent only,
 //! with an unsubscribe link), the monthly grade evaluation and the daily sales report. Each is
 //! idempotent: message de-duplication keys and conditional state changes make a second run a no-op.
@@ -54,7 +54,7 @@ impl App {
         let now = Utc::now();
         let fresh = self
             .secrets
-            .seal(crate::members::random_token()?.as_bytes(), CONTEXT)?;
+            .seal(crate::auth::tokens::random_token()?.as_bytes(), CONTEXT)?;
         let mut tx = self.db.begin().await?;
         let stored = settings::get_or_insert(&mut tx, "signing_key", &fresh, now).await?;
         let key = if stored.starts_with("v1.") {

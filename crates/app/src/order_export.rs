@@ -3,13 +3,11 @@
 //! with a BOM so Excel opens it in Korean. The export carries personal data: it needs the same
 //! access as the full order view and is logged with its filter and row count.
 
-use crate::admin_orders::OrderQuery;
-use crate::orders::payment_method_label;
+use crate::admin::orders::OrderQuery;
+use crate::auth::StaffActor;
 use crate::sheets::{Cell, SheetFormat};
-use crate::staff::StaffActor;
 use crate::{App, AppError, AppResult};
 use chrono::Utc;
-use jangteo_core::order::OrderStatus;
 use jangteo_core::staff::{Access, Area};
 use jangteo_db::orders::{ExportLineRow, OrderRow};
 use std::collections::HashMap;
@@ -46,10 +44,7 @@ const HEADERS: [&str; 24] = [
 
 /// The row of one order line.
 fn line_row(o: &OrderRow, l: &ExportLineRow) -> Vec<Cell> {
-    let status = match o.status.parse::<OrderStatus>() {
-        Ok(s) => s.korean_name().to_owned(),
-        Err(_) => o.status.clone(),
-    };
+    let status = o.status.korean_name();
     let carrier = o
         .carrier
         .as_deref()
@@ -67,8 +62,8 @@ fn line_row(o: &OrderRow, l: &ExportLineRow) -> Vec<Cell> {
     vec![
         text(&o.number),
         Cell::Text(jangteo_core::time::format_kst(o.placed_at)),
-        Cell::Text(status),
-        text(payment_method_label(&o.payment_method)),
+        text(status),
+        text(o.payment_method.korean_name()),
         text(&o.orderer_name),
         Cell::Text(jangteo_core::member::format_mobile(&o.orderer_mobile)),
         text(&o.recipient_name),

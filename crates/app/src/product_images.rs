@@ -1,8 +1,8 @@
 //! A product's image gallery in the back office: several uploads at once, reorder, remove; every
 //! change audited.
 
-use crate::admin_products::MAX_IMAGES;
-use crate::staff::StaffActor;
+use crate::admin::products::MAX_IMAGES;
+use crate::auth::StaffActor;
 use crate::{App, AppError, AppResult};
 use bytes::Bytes;
 use chrono::Utc;

@@ -2,7 +2,7 @@
 //! fixed, free above an amount, per quantity), one per product, and the remote-area (제주/도서산간)
 //! surcharges by postcode range. The first use seeds both from the configuration.
 
-use crate::staff::StaffActor;
+use crate::auth::StaffActor;
 use crate::{App, AppError, AppResult};
 use chrono::Utc;
 use jangteo_core::money::Won;
@@ -49,7 +49,7 @@ fn typed_amount(raw: &str) -> Option<i64> {
 
 /// Parses a profile form into what is stored.
 fn parse_profile(form: &ProfileForm) -> AppResult<(String, ShippingRule)> {
-    let mut errors = crate::members::FieldErrors::default();
+    let mut errors = crate::field_errors::FieldErrors::default();
     let name = errors.check("name", jangteo_core::member::required_text(&form.name, 40));
     let fee = typed_amount(&form.fee).unwrap_or(0);
     if !form.fee.trim().is_empty() && typed_amount(&form.fee).is_none() {
@@ -157,7 +157,7 @@ impl App {
         if settings::get_or_insert(&mut tx, SEEDED_KEY, &me, now).await? != me {
             return Ok(()); // another instance seeds
         }
-        if shipping::count_in(&mut tx).await? > 0 {
+        if shipping::count(&mut tx).await? > 0 {
             tx.commit().await?; // already there: keep the marker
             return Ok(());
         }

@@ -2,7 +2,7 @@
 //! office rather than in the configuration file (payment methods on or off, the "품절 임박"
 //! threshold).
 
-use crate::staff::StaffActor;
+use crate::auth::StaffActor;
 use crate::{App, AppError, AppResult};
 use chrono::Utc;
 use jangteo_core::catalog::{DEFAULT_LOW_STOCK_THRESHOLD, MAX_LOW_STOCK_THRESHOLD};
@@ -103,7 +103,10 @@ impl App {
     pub fn available_payment_methods(&self) -> Vec<&'static str> {
         crate::orders::PAYMENT_METHODS
             .into_iter()
-            .filter(|m| *m != "bank_deposit" || self.config.checkout.bank_account.is_set())
+            .filter(|m| {
+                *m != jangteo_core::payment::PaymentMethod::BankDeposit.as_str()
+                    || self.config.checkout.bank_account.is_set()
+            })
             .collect()
     }
 

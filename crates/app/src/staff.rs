@@ -1,88 +1,21 @@
 //! Staff accounts for the back office: password + TOTP login with throttling and a temporary lock,
-//! enrolment with a QR code and one-time recovery codes, roles, and the audit log every change
-//! writes through.
+//! enrolment with a QR code and one-time recovery codes, and accounts made from the CLI.
 
-use crate::login_guard::{LoginGuard, LoginPlace};
-use crate::members::random_token;
+use crate::auth::StaffActor;
+use crate::auth::login_guard::{LoginGuard, LoginPlace};
+use crate::auth::tokens::random_token;
 use crate::{App, AppError, AppResult};
-use aws_lc_rs::aead::{AES_256_GCM, Aad, LessSafeKey, NONCE_LEN, Nonce, UnboundKey};
-use base64::Engine;
 use chrono::{DateTime, Utc};
 use jangteo_core::login::LoginLimits;
-use jangteo_core::staff::{Access, Area, Role};
+use jangteo_core::staff::Role;
 use jangteo_db::audit::{self, NewAudit};
 use jangteo_db::staff::{self, StaffRow};
-use std::path::Path;
 use totp_rs::{Builder, Secret, Totp};
 
 /// Recovery codes handed out at enrolment.
 const RECOVERY_CODES: usize = 10;
 /// Seconds per TOTP step (RFC 6238 default; what Google Authenticator uses).
 const STEP: u64 = 30;
-
-/// A signed-in staff member acting in the back office (or the CLI / system).
-#[derive(Debug, Clone)]
-pub struct StaffActor {
-    /// Staff id (none for the CLI).
-    pub id: Option<i64>,
-    /// E-mail (or `cli`).
-    pub email: String,
-    /// Role.
-    pub role: Role,
-    /// Client address.
-    pub ip: String,
-}
-
-impl StaffActor {
-    /// The shop itself acting (CLI, demo data, jobs): owner rights, recorded under `name`.
-    pub fn system(name: &str) -> Self {
-        Self {
-            id: None,
-            email: name.to_owned(),
-            role: Role::Owner,
-            ip: "local".to_owned(),
-        }
-    }
-
-    /// `Forbidden` unless the role allows `needed` in `area`.
-    pub fn require(&self, area: Area, needed: Access) -> AppResult<()> {
-        if jangteo_core::staff::allows(self.role, area, needed) {
-            Ok(())
-        } else {
-            tracing::warn!(staff = %self.email, area = area.as_str(), "permission refused");
-            Err(AppError::Forbidden)
-        }
-    }
-
-    /// Whether the role allows `needed` in `area`.
-    pub fn can(&self, area: Area, needed: Access) -> bool {
-        jangteo_core::staff::allows(self.role, area, needed)
-    }
-
-    /// Whether the role sees a buyer's name, phone and address in full on orders (the order
-    /// page, packing slip and order export): personal-data access, or the people who ship.
-    pub fn sees_order_personal_data(&self) -> bool {
-        self.can(Area::PersonalData, Access::Read) || self.can(Area::Orders, Access::Write)
-    }
-
-    /// An audit entry by this actor.
-    pub fn entry<'a>(
-        &'a self,
-        action: &'a str,
-        target_type: &'a str,
-        target_id: &'a str,
-    ) -> NewAudit<'a> {
-        NewAudit {
-            staff_id: self.id,
-            staff_email: &self.email,
-            ip: &self.ip,
-            action,
-            target_type,
-            target_id,
-            ..NewAudit::default()
-        }
-    }
-}
 
 /// What enrolment shows: the QR code (PNG, base64) and the same secret typed by hand.
 #[derive(Debug, Clone)]
@@ -95,123 +28,10 @@ pub struct TotpEnrolment {
     pub qr_png_base64: String,
 }
 
-/// Encrypts secrets at rest with AES-256-GCM (random 96-bit nonce per value).
-pub struct SecretBox {
-    key: LessSafeKey,
-}
-
-impl std::fmt::Debug for SecretBox {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("SecretBox(..)")
-    }
-}
-
-impl SecretBox {
-    /// From the configured key, or the key file in `data_dir` (created on first use).
-    pub fn load(configured: Option<&str>, data_dir: &Path) -> AppResult<Self> {
-        let engine = base64::engine::general_purpose::STANDARD;
-        let raw = match configured {
-            Some(k) => engine
-                .decode(k.trim())
-                .map_err(|_| AppError::Invalid("admin.secret_key is not base64".into()))?,
-            None => {
-                let path = data_dir.join("secret.key");
-                match std::fs::read_to_string(&path) {
-                    Ok(text) => engine.decode(text.trim()).map_err(|_| {
-                        AppError::Invalid(format!("{} is not a base64 key", path.display()))
-                    })?,
-                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                        let mut key = [0u8; 32];
-                        getrandom::fill(&mut key)
-                            .map_err(|e| AppError::Other(format!("random key: {e}")))?;
-                        write_private(&path, &engine.encode(key))?;
-                        tracing::info!(path = %path.display(), "created the secret key file");
-                        key.to_vec()
-                    }
-                    Err(e) => {
-                        return Err(AppError::Other(format!("reading {}: {e}", path.display())));
-                    }
-                }
-            }
-        };
-        if raw.len() != 32 {
-            return Err(AppError::Invalid(
-                "admin.secret_key must be 32 bytes (base64)".into(),
-            ));
-        }
-        let key = UnboundKey::new(&AES_256_GCM, &raw)
-            .map_err(|_| AppError::Other("secret key rejected".into()))?;
-        Ok(Self {
-            key: LessSafeKey::new(key),
-        })
-    }
-
-    /// `v1.` + base64(nonce ‖ ciphertext ‖ tag).
-    pub fn seal(&self, plain: &[u8], context: &str) -> AppResult<String> {
-        let mut nonce = [0u8; NONCE_LEN];
-        getrandom::fill(&mut nonce).map_err(|e| AppError::Other(format!("nonce: {e}")))?;
-        let mut data = plain.to_vec();
-        self.key
-            .seal_in_place_append_tag(
-                Nonce::assume_unique_for_key(nonce),
-                Aad::from(context.as_bytes()),
-                &mut data,
-            )
-            .map_err(|_| AppError::Other("encryption failed".into()))?;
-        let mut out = nonce.to_vec();
-        out.extend_from_slice(&data);
-        Ok(format!(
-            "v1.{}",
-            base64::engine::general_purpose::STANDARD.encode(out)
-        ))
-    }
-
-    /// Reverses [`SecretBox::seal`]; fails for another key, another context or a changed value.
-    pub fn open(&self, sealed: &str, context: &str) -> AppResult<Vec<u8>> {
-        let bad = || {
-            AppError::Other("stored secret cannot be decrypted (wrong admin.secret_key?)".into())
-        };
-        let raw = base64::engine::general_purpose::STANDARD
-            .decode(sealed.strip_prefix("v1.").ok_or_else(bad)?)
-            .map_err(|_| bad())?;
-        if raw.len() < NONCE_LEN {
-            return Err(bad());
-        }
-        let (nonce, rest) = raw.split_at(NONCE_LEN);
-        let nonce = Nonce::try_assume_unique_for_key(nonce).map_err(|_| bad())?;
-        let mut data = rest.to_vec();
-        let plain = self
-            .key
-            .open_in_place(nonce, Aad::from(context.as_bytes()), &mut data)
-            .map_err(|_| bad())?;
-        Ok(plain.to_vec())
-    }
-}
-
-fn write_private(path: &Path, text: &str) -> AppResult<()> {
-    use std::io::Write;
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| AppError::Other(format!("creating {}: {e}", dir.display())))?;
-    }
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut file = options
-        .open(path)
-        .map_err(|e| AppError::Other(format!("creating {}: {e}", path.display())))?;
-    file.write_all(text.as_bytes())
-        .map_err(|e| AppError::Other(format!("writing {}: {e}", path.display())))
-}
-
 /// A new staff account's first password (16 hex characters, shown once) and its hash.
 pub(crate) async fn first_staff_password() -> AppResult<(String, String)> {
     let password = random_token()?[..16].to_owned();
-    let hash = crate::demo::hash_password(password.clone()).await?;
+    let hash = crate::auth::passwords::hash_password(password.clone()).await?;
     Ok((password, hash))
 }
 
@@ -405,7 +225,7 @@ impl App {
             .collect::<AppResult<_>>()?;
         let hashes: Vec<String> = codes
             .iter()
-            .map(|c| crate::members::token_hash(&normalise_recovery_code(c)))
+            .map(|c| crate::auth::tokens::token_hash(&normalise_recovery_code(c)))
             .collect();
         let mut tx = self.db.begin().await?;
         staff::accept_totp_step(&mut tx, staff_id, step).await?;
@@ -447,7 +267,7 @@ impl App {
                 None => false,
             }
         } else {
-            let hash = crate::members::token_hash(&normalise_recovery_code(code));
+            let hash = crate::auth::tokens::token_hash(&normalise_recovery_code(code));
             staff::use_recovery_code(&mut tx, staff_id, &hash, now).await?
         };
         if !accepted {
@@ -489,108 +309,6 @@ impl App {
     /// Unused recovery codes of an account.
     pub async fn recovery_codes_left(&self, id: i64) -> AppResult<i64> {
         Ok(staff::recovery_codes_left(&self.db, id).await?)
-    }
-
-    /// Writes an audit entry in its own transaction (views, exports, and changes made through
-    /// repository calls without a transaction; others write theirs inside the change's
-    /// transaction with [`jangteo_db::audit::record`]).
-    pub async fn audit_event(
-        &self,
-        actor: &StaffActor,
-        action: &str,
-        target_type: &str,
-        target_id: &str,
-        reason: &str,
-    ) -> AppResult<()> {
-        let mut tx = self.db.begin().await?;
-        audit::record(
-            &mut tx,
-            &NewAudit {
-                reason,
-                ..actor.entry(action, target_type, target_id)
-            },
-            Utc::now(),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// The audit log, newest first.
-    pub async fn audit_log(
-        &self,
-        actor: &StaffActor,
-        filter: &audit::AuditFilter,
-        page: u32,
-        size: u32,
-    ) -> AppResult<jangteo_core::paging::Paged<audit::AuditRow>> {
-        actor.require(Area::Audit, Access::Read)?;
-        let request = jangteo_core::paging::PageRequest::new(page, size);
-        let (items, total) =
-            audit::search(&self.db, filter, request.limit(), request.offset()).await?;
-        Ok(jangteo_core::paging::Paged::counted(items, total, request))
-    }
-
-    /// The matching audit entries (newest first, at most 100,000) as CSV with a UTF-8 BOM so
-    /// Excel opens the Korean text correctly. The export itself is audited.
-    pub async fn audit_csv(
-        &self,
-        actor: &StaffActor,
-        filter: &audit::AuditFilter,
-    ) -> AppResult<Vec<u8>> {
-        actor.require(Area::Audit, Access::Read)?;
-        let (rows, _) = audit::search(&self.db, filter, 100_000, 0).await?;
-        let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
-        let csv_error = |e: csv::Error| AppError::Other(format!("writing CSV: {e}"));
-        out.write_record([
-            "id",
-            "at_kst",
-            "staff",
-            "ip",
-            "action",
-            "target_type",
-            "target_id",
-            "before",
-            "after",
-            "reason",
-        ])
-        .map_err(csv_error)?;
-        for r in &rows {
-            let safe = |s: &str| crate::sheets::defused(s).into_owned();
-            out.write_record([
-                r.id.to_string(),
-                jangteo_core::time::format_kst(r.at),
-                safe(&r.staff_email),
-                safe(&r.ip),
-                safe(&r.action),
-                safe(&r.target_type),
-                safe(&r.target_id),
-                safe(r.before_data.as_deref().unwrap_or_default()),
-                safe(r.after_data.as_deref().unwrap_or_default()),
-                safe(&r.reason),
-            ])
-            .map_err(csv_error)?;
-        }
-        let bytes = out
-            .into_inner()
-            .map_err(|e| AppError::Other(format!("writing CSV: {e}")))?;
-        let described = serde_json::json!({
-            "staff": filter.staff_email, "action": filter.action_prefix, "target": filter.target_id,
-            "rows": rows.len(),
-        })
-        .to_string();
-        let mut tx = self.db.begin().await?;
-        audit::record(
-            &mut tx,
-            &NewAudit {
-                after: Some(described),
-                ..actor.entry("audit.export", "audit", "")
-            },
-            Utc::now(),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(bytes)
     }
 
     /// Logs a logout.
@@ -664,37 +382,6 @@ impl App {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn sealed_secrets_open_only_with_their_key_and_context() {
-        let dir = std::env::temp_dir().join(format!("jangteo-secretbox-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        let a = SecretBox::load(None, &dir).unwrap();
-        let again = SecretBox::load(None, &dir).unwrap();
-        let sealed = a.seal(b"seed", "totp:1").unwrap();
-        assert_ne!(
-            a.seal(b"seed", "totp:1").unwrap(),
-            sealed,
-            "fresh nonce each time"
-        );
-        assert_eq!(
-            again.open(&sealed, "totp:1").unwrap(),
-            b"seed",
-            "key file reused"
-        );
-        assert!(a.open(&sealed, "totp:2").is_err(), "bound to its account");
-        let other = SecretBox::load(
-            Some(&base64::engine::general_purpose::STANDARD.encode([7u8; 32])),
-            &dir,
-        )
-        .unwrap();
-        assert!(other.open(&sealed, "totp:1").is_err());
-        assert!(
-            SecretBox::load(Some("c2hvcnQ="), &dir).is_err(),
-            "short key refused"
-        );
-        let _ = std::fs::remove_dir_all(&dir);
-    }
 
     #[test]
     fn codes_match_within_one_step_of_drift() {

@@ -4,8 +4,8 @@
 
 use chrono::{Duration, Utc};
 use jangteo_app::App;
+use jangteo_app::auth::login_guard::LoginPlace;
 use jangteo_app::cart::CartOwner;
-use jangteo_app::login_guard::LoginPlace;
 use jangteo_app::members::SignupInput;
 use jangteo_app::orders::{Actor, PlaceOrderInput};
 use jangteo_core::order::OrderEvent;
@@ -83,7 +83,8 @@ async fn purchases_confirm_themselves_and_deposits_are_reminded(backend: Backend
             .await
             .unwrap()
             .unwrap()
-            .status,
+            .status
+            .as_str(),
         "completed"
     );
     assert_eq!(
@@ -277,7 +278,8 @@ async fn parcels_are_tracked_reviews_asked_and_consents_reconfirmed(backend: Bac
             .await
             .unwrap()
             .unwrap()
-            .status,
+            .status
+            .as_str(),
         "delivered"
     );
     let delivered = events(&app, "delivered").await;
@@ -356,7 +358,7 @@ async fn bulk_sends_resume_without_duplicates(backend: Backend) {
     let consenting = 800;
     let id = app
         .start_bulk_send(
-            &jangteo_app::staff::StaffActor::system("test"),
+            &jangteo_app::auth::StaffActor::system("test"),
             "겨울 세일",
             "email",
             "marketing",

@@ -5,8 +5,8 @@
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use jangteo_app::App;
+use jangteo_app::auth::StaffActor;
 use jangteo_app::orders::Actor;
-use jangteo_app::staff::StaffActor;
 use jangteo_app::statistics::{ItemFigures, SalesQuery};
 use jangteo_core::stats::{SalesFigures, month_start};
 use jangteo_core::time::business_date;

@@ -1,4 +1,4 @@
-//! Parcel carriers and their public tracking pages (PROVIDERS.md §5.1).
+//! Parcel carriers and their public tracking pages (docs/PROVIDERS.md §5.1).
 
 /// A carrier the shop ships with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

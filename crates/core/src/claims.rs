@@ -1,6 +1,6 @@
 //! Claims after delivery (반품/교환): until when a buyer may file each kind, who pays the return
-//! shipping, and the claim state machine. The windows follow ARCHITECTURE.md §4 and
-//! PROVIDERS.md §10 (not legal advice): days are Korean calendar days, the day of receipt or
+//! shipping, and the claim state machine. The windows follow docs/ARCHITECTURE.md §4 and
+//! docs/PROVIDERS.md §10 (not legal advice): days are Korean calendar days, the day of receipt or
 //! discovery not counted (민법 제157조), a window closes at the end of its last day. A shop may
 //! grant longer windows by policy, never shorter ones.
 

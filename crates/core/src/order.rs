@@ -1,4 +1,4 @@
-//! Order and payment state machines (ARCHITECTURE.md §4). Every change of state goes through
+//! Order and payment state machines (docs/ARCHITECTURE.md §4). Every change of state goes through
 //! [`OrderStatus::apply`] or [`PaymentStatus::apply`]; an event that is not allowed in the current
 //! state is an error, never a silent write.
 
@@ -235,6 +235,14 @@ impl fmt::Display for OrderStatus {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown state: {0}")]
 pub struct UnknownState(pub String);
+
+/// Stored values decode straight into the type (rows carry `OrderStatus`, never text).
+impl TryFrom<String> for OrderStatus {
+    type Error = UnknownState;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        s.parse()
+    }
+}
 
 impl FromStr for OrderStatus {
     type Err = UnknownState;

@@ -83,6 +83,13 @@ impl fmt::Display for PaymentMethod {
     }
 }
 
+impl TryFrom<String> for PaymentMethod {
+    type Error = UnknownState;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        s.parse()
+    }
+}
+
 impl FromStr for PaymentMethod {
     type Err = UnknownState;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -200,6 +207,13 @@ impl PaymentStatus {
             }
         };
         Ok(next)
+    }
+}
+
+impl TryFrom<String> for PaymentStatus {
+    type Error = UnknownState;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        s.parse()
     }
 }
 

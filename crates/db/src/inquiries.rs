@@ -1,7 +1,7 @@
 //! Customer inquiries: product Q&A and 1:1 inquiries, with the staff answer.
 
 use crate::error::Context;
-use crate::{Db, DbResult, Tx};
+use crate::{Db, DbResult, Reader, Tx};
 use chrono::{DateTime, Utc};
 
 /// An inquiry with the names it refers to.
@@ -100,20 +100,9 @@ pub async fn insert(db: &Db, q: &NewInquiry<'_>, now: DateTime<Utc>) -> DbResult
 }
 
 /// One inquiry.
-pub async fn find(db: &Db, id: i64) -> DbResult<Option<InquiryRow>> {
-    read_optional!(
-        db,
-        InquiryRow,
-        sqlx::AssertSqlSafe(format!("{SELECT} WHERE i.id = $1")),
-        id
-    )
-    .context("loading inquiry")
-}
-
-/// One inquiry, read and row-locked inside a transaction.
-pub async fn find_in(tx: &mut Tx, id: i64) -> DbResult<Option<InquiryRow>> {
-    tx_optional!(
-        tx,
+pub async fn find(conn: impl Into<Reader<'_>>, id: i64) -> DbResult<Option<InquiryRow>> {
+    reader_optional!(
+        conn,
         InquiryRow,
         sqlx::AssertSqlSafe(format!("{SELECT} WHERE i.id = $1")),
         id

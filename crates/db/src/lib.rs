@@ -20,6 +20,7 @@ pub mod inquiries;
 pub mod jobs;
 pub mod login_attempts;
 pub mod media;
+pub mod member_addresses;
 pub mod member_admin;
 pub mod members;
 pub mod message_templates;
@@ -42,7 +43,9 @@ pub mod stock_ledger;
 
 pub use dynamic::{Bind, SqlBuilder};
 pub use error::DbError;
-pub use pool::{ACQUIRE_TIMEOUT, Backend, Db, MigrationStatus, SqlitePools, Tx, redact_url};
+pub use pool::{
+    ACQUIRE_TIMEOUT, Backend, Db, MigrationStatus, Reader, SqlitePools, Tx, redact_url,
+};
 pub use probe::Probe;
 
 /// Result type of this crate.

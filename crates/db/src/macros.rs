@@ -94,3 +94,37 @@ macro_rules! db_execute {
         }
     };
 }
+
+/// One `sqlx` read (`$query` is `query_as::<_, Row>` or `query_scalar::<_, T>`, `$fetch` the
+/// fetch method) on a [`crate::Reader`]: the pool's read side or an open transaction.
+macro_rules! reader_fetch {
+    ($reader:expr, $query:ident::<$ty:ty>, $fetch:ident, $sql:expr $(, $bind:expr)*) => {
+        match Into::<$crate::Reader<'_>>::into($reader) {
+            $crate::Reader::Db($crate::Db::Sqlite(s)) => sqlx::$query::<_, $ty>($sql)$(.bind($bind))*.$fetch(&s.read).await,
+            $crate::Reader::Db($crate::Db::Postgres(p)) => sqlx::$query::<_, $ty>($sql)$(.bind($bind))*.$fetch(p).await,
+            $crate::Reader::Tx($crate::Tx::Sqlite(t)) => sqlx::$query::<_, $ty>($sql)$(.bind($bind))*.$fetch(&mut **t).await,
+            $crate::Reader::Tx($crate::Tx::Postgres(t)) => sqlx::$query::<_, $ty>($sql)$(.bind($bind))*.$fetch(&mut **t).await,
+        }
+    };
+}
+
+/// `fetch_all` of `$row` rows on a [`crate::Reader`].
+macro_rules! reader_all {
+    ($reader:expr, $row:ty, $sql:expr $(, $bind:expr)* $(,)?) => {
+        reader_fetch!($reader, query_as::<$row>, fetch_all, $sql $(, $bind)*)
+    };
+}
+
+/// `fetch_optional` of a `$row` on a [`crate::Reader`].
+macro_rules! reader_optional {
+    ($reader:expr, $row:ty, $sql:expr $(, $bind:expr)* $(,)?) => {
+        reader_fetch!($reader, query_as::<$row>, fetch_optional, $sql $(, $bind)*)
+    };
+}
+
+/// `fetch_one` of a scalar `$ty` on a [`crate::Reader`].
+macro_rules! reader_scalar {
+    ($reader:expr, $ty:ty, $sql:expr $(, $bind:expr)* $(,)?) => {
+        reader_fetch!($reader, query_scalar::<$ty>, fetch_one, $sql $(, $bind)*)
+    };
+}

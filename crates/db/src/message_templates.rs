@@ -1,13 +1,13 @@
 //! Staff edits of the notification templates (the built-in ones stay in the binary).
 
 use crate::error::Context;
-use crate::{Db, DbResult};
+use crate::{Db, DbResult, Reader};
 use chrono::{DateTime, Utc};
 
 /// The edited source of an event's template, if staff replaced it.
-pub async fn get(db: &Db, event: &str) -> DbResult<Option<String>> {
-    read_optional!(
-        db,
+pub async fn get(conn: impl Into<Reader<'_>>, event: &str) -> DbResult<Option<String>> {
+    reader_optional!(
+        conn,
         (String,),
         "SELECT source FROM message_templates WHERE event = $1",
         event
@@ -27,7 +27,7 @@ pub async fn edited(db: &Db) -> DbResult<Vec<(String, String, DateTime<Utc>)>> {
 }
 
 /// Stores an edit inside the caller's transaction (with its audit entry).
-pub async fn save_in(
+pub async fn save(
     tx: &mut crate::Tx,
     event: &str,
     source: &str,
@@ -53,16 +53,4 @@ pub async fn reset(db: &Db, event: &str) -> DbResult<()> {
     db_execute!(db, "DELETE FROM message_templates WHERE event = $1", event)
         .context("resetting template")
         .map(|_| ())
-}
-
-/// [`get`] inside a transaction (callers already holding a connection must not take a second
-/// one: under load the pool would run dry with every request waiting for another).
-pub async fn get_in(tx: &mut crate::Tx, event: &str) -> DbResult<Option<String>> {
-    tx_scalar_optional!(
-        tx,
-        String,
-        "SELECT source FROM message_templates WHERE event = $1",
-        event
-    )
-    .context("loading template edit")
 }

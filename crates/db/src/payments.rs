@@ -1,8 +1,9 @@
 //! Payment attempts and the raw log of every gateway message.
 
 use crate::error::Context;
-use crate::{Db, DbResult, Tx};
+use crate::{Db, DbResult, Reader, Tx};
 use chrono::{DateTime, Utc};
+use jangteo_core::payment::{PaymentMethod, PaymentStatus};
 
 /// A payment attempt.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -13,14 +14,16 @@ pub struct PaymentRow {
     pub order_id: i64,
     /// Gateway name.
     pub provider: String,
-    /// Method code.
-    pub method: String,
+    /// Method.
+    #[sqlx(try_from = "String")]
+    pub method: PaymentMethod,
     /// Our attempt id sent to the gateway.
     pub attempt_id: String,
     /// The gateway's key.
     pub payment_key: Option<String>,
-    /// Status (core `PaymentStatus` name).
-    pub status: String,
+    /// Status.
+    #[sqlx(try_from = "String")]
+    pub status: PaymentStatus,
     /// Amount asked.
     pub amount: i64,
     /// Amount approved.
@@ -142,22 +145,12 @@ pub async fn update(
 }
 
 /// The latest attempt of an order.
-pub async fn latest_for_order(db: &Db, order_id: i64) -> DbResult<Option<PaymentRow>> {
-    read_optional!(
-        db,
-        PaymentRow,
-        sqlx::AssertSqlSafe(format!(
-            "SELECT {PAYMENT_COLUMNS} FROM payments WHERE order_id = $1 ORDER BY id DESC LIMIT 1"
-        )),
-        order_id
-    )
-    .context("loading payment")
-}
-
-/// The latest attempt of an order, inside a transaction.
-pub async fn latest_for_order_in(tx: &mut Tx, order_id: i64) -> DbResult<Option<PaymentRow>> {
-    tx_optional!(
-        tx,
+pub async fn latest_for_order(
+    conn: impl Into<Reader<'_>>,
+    order_id: i64,
+) -> DbResult<Option<PaymentRow>> {
+    reader_optional!(
+        conn,
         PaymentRow,
         sqlx::AssertSqlSafe(format!(
             "SELECT {PAYMENT_COLUMNS} FROM payments WHERE order_id = $1 ORDER BY id DESC LIMIT 1"

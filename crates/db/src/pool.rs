@@ -47,6 +47,29 @@ pub enum Db {
     Postgres(PgPool),
 }
 
+/// Where a read runs: the read side of the pool, or inside a transaction (to see its writes, hold
+/// its locks, or not take a second connection while holding one). A read function takes
+/// `impl Into<Reader>`, so one function serves both (`&db` or `&mut tx`).
+#[derive(Debug)]
+pub enum Reader<'a> {
+    /// The pool (SQLite: the read pool).
+    Db(&'a Db),
+    /// An open transaction.
+    Tx(&'a mut Tx),
+}
+
+impl<'a> From<&'a Db> for Reader<'a> {
+    fn from(db: &'a Db) -> Self {
+        Reader::Db(db)
+    }
+}
+
+impl<'a> From<&'a mut Tx> for Reader<'a> {
+    fn from(tx: &'a mut Tx) -> Self {
+        Reader::Tx(tx)
+    }
+}
+
 /// A write transaction on either backend. Dropping it without [`Tx::commit`] rolls back.
 #[derive(Debug)]
 pub enum Tx {
@@ -171,7 +194,7 @@ impl Db {
         Ok(Db::Postgres(pool))
     }
 
-    /// Opens (creating if needed) a SQLite database file with WAL and the settings of STACK.md §2.5.
+    /// Opens (creating if needed) a SQLite database file with WAL and the settings of docs/STACK.md §2.5.
     pub async fn open_sqlite(path: &Path) -> DbResult<Db> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| {
@@ -268,7 +291,7 @@ impl Db {
         self.migration_status().await
     }
 
-    /// Begins a write transaction (`BEGIN IMMEDIATE` on SQLite: see STACK.md §2.5).
+    /// Begins a write transaction (`BEGIN IMMEDIATE` on SQLite: see docs/STACK.md §2.5).
     pub async fn begin(&self) -> DbResult<Tx> {
         match self {
             Db::Sqlite(s) => s.write.begin_with("BEGIN IMMEDIATE").await.map(Tx::Sqlite),

@@ -1,7 +1,7 @@
 //! Coupons, points (적립금) and free-gift rules.
 
 use crate::error::Context;
-use crate::{Db, DbResult, Tx};
+use crate::{Db, DbResult, Reader, Tx};
 use chrono::{DateTime, Utc};
 
 /// A coupon definition.
@@ -250,9 +250,9 @@ pub struct PointEntryRow {
 }
 
 /// A member's points balance, read in the caller's transaction.
-pub async fn points_balance_in(tx: &mut Tx, member_id: i64) -> DbResult<i64> {
-    tx_scalar!(
-        tx,
+pub async fn points_balance(conn: impl Into<Reader<'_>>, member_id: i64) -> DbResult<i64> {
+    reader_scalar!(
+        conn,
         i64,
         "SELECT points_balance FROM members WHERE id = $1",
         member_id

@@ -1,30 +1,19 @@
 //! Small key/value settings the shop keeps in its database.
 
 use crate::error::Context;
-use crate::{Db, DbResult, Tx};
+use crate::{DbResult, Reader, Tx};
 use chrono::{DateTime, Utc};
 
 /// Reads a setting.
-pub async fn get(db: &Db, key: &str) -> DbResult<Option<String>> {
-    read_optional!(
-        db,
+pub async fn get(conn: impl Into<Reader<'_>>, key: &str) -> DbResult<Option<String>> {
+    reader_optional!(
+        conn,
         (String,),
         "SELECT value FROM app_settings WHERE key = $1",
         key
     )
     .context("reading setting")
     .map(|row| row.map(|(v,)| v))
-}
-
-/// Reads a setting inside a transaction.
-pub async fn get_in(tx: &mut Tx, key: &str) -> DbResult<Option<String>> {
-    tx_scalar_optional!(
-        tx,
-        String,
-        "SELECT value FROM app_settings WHERE key = $1",
-        key
-    )
-    .context("reading setting")
 }
 
 /// Writes a setting.

@@ -1,7 +1,7 @@
 //! Shipping profiles (묶음배송) and remote-area surcharges (제주/도서산간).
 
 use crate::error::Context;
-use crate::{Db, DbResult, Tx};
+use crate::{Db, DbResult, Reader, Tx};
 use chrono::{DateTime, Utc};
 
 /// A stored shipping profile.
@@ -63,8 +63,8 @@ pub async fn profiles(db: &Db) -> DbResult<Vec<ProfileRow>> {
 }
 
 /// How many profiles exist (read in the seeding transaction).
-pub async fn count_in(tx: &mut Tx) -> DbResult<i64> {
-    tx_scalar!(tx, i64, "SELECT COUNT(*) FROM shipping_profiles").context("counting profiles")
+pub async fn count(conn: impl Into<Reader<'_>>) -> DbResult<i64> {
+    reader_scalar!(conn, i64, "SELECT COUNT(*) FROM shipping_profiles").context("counting profiles")
 }
 
 /// Adds a profile; returns its id.

@@ -1,4 +1,4 @@
-//! Parcel tracking behind one trait (tracker.delivery and carriers' APIs later, PROVIDERS.md §5),
+//! Parcel tracking behind one trait (tracker.delivery and carriers' APIs later, docs/PROVIDERS.md §5),
 //! with the built-in `test` tracker whose parcels are delivered when told so (demo and tests).
 
 use futures::FutureExt;

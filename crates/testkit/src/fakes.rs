@@ -1,5 +1,5 @@
 //! Fake provider servers on 127.0.0.1 that speak the documented contracts of
-//! shared/design/PROVIDERS.md strictly where the docs are exact ([DOC]/[SDK]) and leniently
+//! docs/PROVIDERS.md strictly where the docs are exact ([DOC]/[SDK]) and leniently
 //! elsewhere. Each records what it received, and can be told to fail with a 503 (retry tests).
 
 use axum::Router;
@@ -132,7 +132,7 @@ fn record(shared: &Shared, path: &str, headers: &HeaderMap, body: &Bytes) -> Opt
     None
 }
 
-/// Slack incoming webhook at `/services/T000/B000/XXXX` (PROVIDERS.md §9.4).
+/// Slack incoming webhook at `/services/T000/B000/XXXX` (docs/PROVIDERS.md §9.4).
 pub async fn slack() -> Fake {
     async fn hook(
         State(s): State<Arc<Shared>>,
@@ -167,7 +167,7 @@ pub const MAILGUN_DOMAIN: &str = "mg.jangteo.example";
 /// Mailgun API key the fake accepts.
 pub const MAILGUN_KEY: &str = "key-test-123";
 
-/// Mailgun `POST /v3/{domain}/messages` (PROVIDERS.md §8.1).
+/// Mailgun `POST /v3/{domain}/messages` (docs/PROVIDERS.md §8.1).
 pub async fn mailgun() -> Fake {
     async fn messages(
         State(s): State<Arc<Shared>>,
@@ -223,7 +223,7 @@ fn euc_kr_bytes(text: &str) -> usize {
     text.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
 }
 
-/// Aligo `POST /send/` (PROVIDERS.md §7.1): HTTP 200 with `result_code` 1 or a negative code.
+/// Aligo `POST /send/` (docs/PROVIDERS.md §7.1): HTTP 200 with `result_code` 1 or a negative code.
 pub async fn aligo() -> Fake {
     async fn send(State(s): State<Arc<Shared>>, headers: HeaderMap, body: Bytes) -> Response {
         if let Some(r) = record(&s, "/send/", &headers, &body) {
@@ -269,7 +269,7 @@ pub const SOLAPI_KEY: &str = "NCSTESTKEY";
 /// Solapi secret the fake accepts.
 pub const SOLAPI_SECRET: &str = "solapi-secret";
 
-/// Solapi `POST /messages/v4/send` (PROVIDERS.md §7.2), verifying the HMAC authorization.
+/// Solapi `POST /messages/v4/send` (docs/PROVIDERS.md §7.2), verifying the HMAC authorization.
 pub async fn solapi() -> Fake {
     async fn send(State(s): State<Arc<Shared>>, headers: HeaderMap, body: Bytes) -> Response {
         if let Some(r) = record(&s, "/messages/v4/send", &headers, &body) {

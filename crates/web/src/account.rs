@@ -4,11 +4,11 @@
 use crate::auth::{AuthSession, Member, safe_next};
 use crate::context::Req;
 use crate::device::Device;
-use crate::errors::WebError;
 use crate::forms::{checked, form_errors, page, refused_status, see_other, with_status};
-use crate::router::AppState;
 use crate::session::{clear_guest_cart, flash, guest_cart};
+use crate::state::AppState;
 use crate::views::val;
+use crate::web_error::WebError;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
@@ -142,7 +142,7 @@ pub(crate) async fn log_in_member(
     state: &AppState,
     auth: &mut AuthSession,
     session: &Session,
-    row: &jangteo_db::members::MemberRow,
+    row: &jangteo_app::read_models::MemberRow,
 ) -> Result<(), WebError> {
     let guest = guest_cart(session).await;
     auth.login(&Member::from_row(row))

@@ -2,11 +2,11 @@
 
 use crate::auth::RequireMember;
 use crate::context::Req;
-use crate::errors::WebError;
 use crate::forms::{checked, form_errors, page, refused_status, see_other, with_status};
-use crate::router::AppState;
 use crate::session::flash;
+use crate::state::AppState;
 use crate::views::val;
+use crate::web_error::WebError;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;

@@ -1,8 +1,8 @@
 //! Member login (axum-login over the app's members): the session carries the member id and a
 //! hash of the password hash, so changing the password or withdrawing ends every other session.
 
-use crate::errors::WebError;
-use crate::router::AppState;
+use crate::state::AppState;
+use crate::web_error::WebError;
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -33,7 +33,7 @@ impl std::fmt::Debug for Member {
 
 impl Member {
     /// From a stored member row.
-    pub fn from_row(row: &jangteo_db::members::MemberRow) -> Self {
+    pub fn from_row(row: &jangteo_app::read_models::MemberRow) -> Self {
         Self {
             id: row.id,
             name: row.name.clone(),

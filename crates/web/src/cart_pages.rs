@@ -2,11 +2,11 @@
 
 use crate::auth::AuthSession;
 use crate::context::Req;
-use crate::errors::WebError;
 use crate::forms::{page, see_other};
 use crate::order_views::{cart_line, summary};
-use crate::router::AppState;
 use crate::session::{flash, guest_cart, set_guest_cart};
+use crate::state::AppState;
+use crate::web_error::WebError;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, header};

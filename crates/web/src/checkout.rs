@@ -4,18 +4,19 @@
 use crate::auth::AuthSession;
 use crate::cart_pages::current_lines;
 use crate::context::Req;
-use crate::errors::WebError;
 use crate::forms::{checked, form_errors, page, refused_status, see_other, t, with_status};
 use crate::order_views::{cart_line, coupon_view, method_label, order_detail, summary};
-use crate::router::AppState;
-use crate::session::{clear_guest_cart, flash, grant_guest_order, has_guest_order};
+use crate::orders::buyer;
+use crate::session::{clear_guest_cart, flash, grant_guest_order};
+use crate::state::AppState;
 use crate::views::val;
+use crate::web_error::WebError;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use jangteo_app::AppError;
 use jangteo_app::checkout::DiscountChoice;
-use jangteo_app::orders::{Actor, NextStep, PlaceOrderInput};
+use jangteo_app::orders::{NextStep, PlaceOrderInput};
 use jangteo_core::member::format_mobile;
 use minijinja::{Value, context};
 use serde::Deserialize;
@@ -68,7 +69,7 @@ pub struct CheckoutQuery {
 }
 
 fn new_token() -> Result<String, WebError> {
-    Ok(jangteo_app::members::random_token()?[..32].to_owned())
+    Ok(jangteo_app::auth::tokens::random_token()?[..32].to_owned())
 }
 
 async fn checkout_page(
@@ -281,30 +282,6 @@ pub async fn place_order(
     }
 }
 
-/// Whether this visitor may act on the order as its buyer.
-pub async fn buyer(
-    state: &AppState,
-    auth: &AuthSession,
-    session: &Session,
-    number: &str,
-) -> Result<Actor, WebError> {
-    if let Some(m) = &auth.user
-        && state
-            .app
-            .order_for(number, &Actor::Member(m.id))
-            .await
-            .is_ok()
-    {
-        return Ok(Actor::Member(m.id));
-    }
-    if has_guest_order(session, number).await
-        && state.app.order_for(number, &Actor::Guest).await.is_ok()
-    {
-        return Ok(Actor::Guest);
-    }
-    Err(WebError::NotFound)
-}
-
 /// GET /checkout/pay/{number}: (re)starts the payment of an unpaid order.
 pub async fn pay_order(
     State(state): State<AppState>,
@@ -435,7 +412,7 @@ pub async fn show_test_gateway(
     };
     page(&state, &req, "payments/test_gateway.html", "payment.test_title", context! {
         payment => context! { order_name => order_name, amount => payment.amount,
-            method_label => method_label(&state, &req, &payment.method), order_number => &order.number },
+            method_label => method_label(&state, &req, payment.method.as_str()), order_number => &order.number },
         approve_url => format!("/payments/test/{attempt}/approve"),
         decline_url => format!("/payments/test/{attempt}/decline"),
     })

@@ -2,43 +2,23 @@
 //! filing) and the claims listed on the order page. The staff pages are in `admin::claims`.
 
 use crate::auth::AuthSession;
-use crate::checkout::buyer;
 use crate::context::Req;
-use crate::errors::WebError;
 use crate::forms::{MultipartForm, page, read_multipart, refuse, see_other, t};
-use crate::router::AppState;
+use crate::orders::buyer;
 use crate::session::flash;
+use crate::state::AppState;
+use crate::web_error::WebError;
 use axum::extract::{Multipart, Path, State};
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 use jangteo_app::claims::{ClaimChoices, ClaimForm, MAX_CLAIM_PHOTOS};
 use jangteo_core::claims::ClaimKind;
-use jangteo_db::claims::ClaimRow;
 use minijinja::{Value, context};
 use tower_sessions::Session;
 
 /// The last minute a window is open: deadlines are exclusive, people read the last moment.
 pub(crate) fn last_open_minute(deadline: DateTime<Utc>) -> DateTime<Utc> {
     deadline - chrono::Duration::minutes(1)
-}
-
-/// A claim as lists show it.
-pub(crate) fn claim_view(state: &AppState, req: &Req, c: &ClaimRow) -> Value {
-    context! {
-        id => c.id, status => &c.status,
-        kind_label => t(state, req, &format!("claim.kind.{}", c.kind)),
-        resolution_label => t(state, req, &format!("claim.resolution.{}", c.resolution)),
-        status_label => t(state, req, &format!("claim.status.{}", c.status)),
-        created_at => c.created_at.to_rfc3339(), reason => &c.reason,
-        reason_short => if c.reason.chars().count() > 40 {
-            format!("{}…", c.reason.chars().take(40).collect::<String>())
-        } else {
-            c.reason.clone()
-        },
-        reject_reason => &c.reject_reason, override_reason => &c.override_reason,
-        buyer_pays_return => c.buyer_pays_return,
-        admin_url => format!("/admin/claims/{}", c.id),
-    }
 }
 
 /// What the claim form shows: the lines with units left, each kind with its window.

@@ -1,9 +1,9 @@
 //! What every page template receives (TEMPLATES.md "Globals"), and rendering.
 
-use crate::errors::WebError;
 use crate::i18n::Locale;
-use crate::router::AppState;
+use crate::state::AppState;
 use crate::views::{MenuItem, encode_component, val};
+use crate::web_error::WebError;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{Request, StatusCode, header};

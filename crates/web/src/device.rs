@@ -1,14 +1,14 @@
 //! The device cookie: a random token a browser keeps for half a year, so that a browser that
 //! logged in before keeps its own login allowance while strangers guessing the password are
-//! throttled (`jangteo_app::login_guard`). Only its hash is stored; it grants nothing by itself.
+//! throttled (`jangteo_app::auth::login_guard`). Only its hash is stored; it grants nothing by itself.
 
 use crate::auth::ClientIp;
-use crate::router::AppState;
+use crate::state::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::{HeaderValue, request::Parts};
 use axum::response::Response;
-use jangteo_app::login_guard::{KNOWN_FOR_DAYS, LoginPlace, new_device_token};
+use jangteo_app::auth::login_guard::{KNOWN_FOR_DAYS, LoginPlace, new_device_token};
 
 /// Name of the device cookie.
 const NAME: &str = "jangteo_device";

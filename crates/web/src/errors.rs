@@ -1,85 +1,15 @@
-//! One error type for handlers, and the middleware that turns every error response (ours, the
+//! The middleware that turns every error response (ours, the
 //! router's 404/405, the body limit's 413, CSRF's 403, a caught panic) into a page in the shop's
 //! look, or a JSON envelope for API clients.
 
 use crate::context::{PageMeta, Req, render_error};
-use crate::router::AppState;
+use crate::state::AppState;
+use crate::web_error::{ErrorPage, WebError, error_chain, marked};
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
-use jangteo_app::AppError;
-
-/// Marks a response whose body the error renderer should replace.
-#[derive(Debug, Clone, Copy)]
-pub struct ErrorPage;
-
-/// What a handler can fail with.
-#[derive(Debug, thiserror::Error)]
-pub enum WebError {
-    /// The thing asked for does not exist (or must not be seen).
-    #[error("not found")]
-    NotFound,
-    /// The body went over the configured limit while being read (a chunked upload).
-    #[error("request body too large")]
-    TooLarge,
-    /// A failure of ours: logged with its cause chain, shown as a generic 500.
-    #[error(transparent)]
-    Internal(#[from] AppError),
-    /// A template failed to render.
-    #[error("rendering {template}: {source}")]
-    Template {
-        /// Template name.
-        template: String,
-        /// The minijinja error.
-        #[source]
-        source: minijinja::Error,
-    },
-}
-
-fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut text = e.to_string();
-    let mut source = e.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
-}
-
-/// An empty response with `status` that the renderer will fill.
-pub fn marked(status: StatusCode) -> Response {
-    let mut response = status.into_response();
-    response.extensions_mut().insert(ErrorPage);
-    response
-}
-
-impl IntoResponse for WebError {
-    fn into_response(self) -> Response {
-        match &self {
-            WebError::NotFound | WebError::Internal(AppError::NotFound) => {
-                marked(StatusCode::NOT_FOUND)
-            }
-            WebError::TooLarge => marked(StatusCode::PAYLOAD_TOO_LARGE),
-            WebError::Internal(AppError::Throttled) => marked(StatusCode::TOO_MANY_REQUESTS),
-            WebError::Internal(AppError::Forbidden) => marked(StatusCode::FORBIDDEN),
-            WebError::Internal(AppError::Conflict(_)) => marked(StatusCode::CONFLICT),
-            WebError::Internal(AppError::Form(_) | AppError::Invalid(_)) => {
-                marked(StatusCode::UNPROCESSABLE_ENTITY)
-            }
-            WebError::Internal(e) if e.is_unavailable() => {
-                tracing::warn!(error = %error_chain(&self), "database unavailable");
-                crate::outage::try_again_shortly()
-            }
-            WebError::Internal(_) | WebError::Template { .. } => {
-                tracing::error!(error = %error_chain(&self), "request failed");
-                marked(StatusCode::INTERNAL_SERVER_ERROR)
-            }
-        }
-    }
-}
+use axum::response::Response;
 
 /// The fallback route.
 pub async fn not_found() -> WebError {

@@ -1,8 +1,8 @@
 //! Helpers shared by the form pages: titles, translated field errors, redirects.
 
 use crate::context::{PageMeta, Req, render};
-use crate::errors::WebError;
-use crate::router::AppState;
+use crate::state::AppState;
+use crate::web_error::WebError;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jangteo_app::AppError;
@@ -197,7 +197,7 @@ pub async fn read_multipart(
 ) -> Result<MultipartForm, Response> {
     let refused = |e: axum::extract::multipart::MultipartError| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            crate::errors::marked(e.status())
+            crate::web_error::marked(e.status())
         } else {
             WebError::Internal(AppError::Invalid(format!("upload: {e}"))).into_response()
         }

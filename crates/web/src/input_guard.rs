@@ -3,7 +3,7 @@
 //! a form or a JSON body is a 400 on both backends, before any handler runs. Uploads
 //! (`multipart/form-data`) carry binary files and are left to their readers.
 
-use crate::errors::marked;
+use crate::web_error::marked;
 use axum::body::Body;
 use axum::extract::Request;
 use axum::http::{StatusCode, header};

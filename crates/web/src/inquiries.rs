@@ -3,17 +3,17 @@
 
 use crate::auth::{AuthSession, RequireMember};
 use crate::context::Req;
-use crate::errors::WebError;
 use crate::forms::{checked, page, refuse, see_other, t};
-use crate::router::AppState;
 use crate::session::flash;
+use crate::state::AppState;
 use crate::views::{PaginationView, val};
+use crate::web_error::WebError;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use jangteo_app::AppError;
 use jangteo_app::inquiries::{PERSONAL_CATEGORIES, PersonalInquiryInput, ProductQuestionInput};
-use jangteo_db::inquiries::InquiryRow;
+use jangteo_app::read_models::InquiryRow;
 use minijinja::{Value, context};
 use serde::Deserialize;
 use tower_sessions::Session;

@@ -33,8 +33,11 @@ mod session;
 mod shop;
 mod staff;
 mod staff_api;
+mod state;
 mod templates;
 mod views;
+mod web_error;
 
-pub use router::{AppState, WebOptions, router};
+pub use router::router;
 pub use server::{serve, shutdown_signal};
+pub use state::{AppState, WebOptions};

@@ -2,8 +2,8 @@
 //! declared `Content-Length` over the limit is refused before any byte is read; a streamed body
 //! is cut off at the limit (extractors then answer 413).
 
-use crate::errors::marked;
-use crate::router::AppState;
+use crate::state::AppState;
+use crate::web_error::marked;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{StatusCode, header};

@@ -1,7 +1,7 @@
 //! Thumbnails and static files, with validators and long-lived cache headers for hashed URLs.
 
-use crate::errors::WebError;
-use crate::router::AppState;
+use crate::state::AppState;
+use crate::web_error::WebError;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};

@@ -3,13 +3,13 @@
 use crate::account::{NextQuery, log_in_member};
 use crate::auth::{AuthSession, RequireMember};
 use crate::context::Req;
-use crate::errors::WebError;
 use crate::forms::{checked, form_errors, page, refused_status, see_other, with_status};
 use crate::order_views::order_summary_async;
-use crate::router::AppState;
 use crate::session::flash;
+use crate::state::AppState;
 use crate::views::PaginationView;
 use crate::views::val;
+use crate::web_error::WebError;
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::response::Response;

@@ -1,6 +1,6 @@
 //! Health endpoints for load balancers and orchestrators.
 
-use crate::router::AppState;
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;

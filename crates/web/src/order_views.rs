@@ -3,15 +3,18 @@
 use crate::context::Req;
 use crate::forms::t;
 use crate::i18n::format_won;
-use crate::router::AppState;
+use crate::state::AppState;
 use crate::views::{media_url, product_path};
 use jangteo_app::cart::{CartLineView, CartProblem};
 use jangteo_app::checkout::Quote;
+use jangteo_app::read_models::ClaimRow;
+use jangteo_app::read_models::CouponRow;
+use jangteo_app::read_models::OrderRow;
 use jangteo_core::carrier;
 use jangteo_core::member::format_mobile;
+use jangteo_core::order::OrderStatus;
+use jangteo_core::payment::{PaymentMethod, PaymentStatus};
 use jangteo_core::pricing::Notice;
-use jangteo_db::orders::OrderRow;
-use jangteo_db::promotions::CouponRow;
 use jangteo_media::ThumbSize;
 use minijinja::{Value, context};
 
@@ -36,7 +39,7 @@ pub async fn order_summary_async(state: &AppState, req: &Req, o: &OrderRow) -> V
     let paid: Vec<_> = lines.iter().filter(|l| !l.is_gift).collect();
     context! {
         number => &o.number, url => format!("/orders/{}", o.number), placed_at => o.placed_at.to_rfc3339(),
-        status => &o.status, status_label => status_label(state, req, &o.status),
+        status => o.status.as_str(), status_label => status_label(state, req, o.status.as_str()),
         first_item_name => paid.first().map(|l| l.product_name.clone()).unwrap_or_default(),
         item_count => paid.len(), total => o.total, thumb_url => Value::from(()),
     }
@@ -145,8 +148,7 @@ pub async fn order_detail(
     o: &OrderRow,
 ) -> Result<Value, jangteo_app::AppError> {
     let (lines, events, payment) = state.app.order_details(o).await?;
-    let status: jangteo_core::order::OrderStatus =
-        o.status.parse().map_err(jangteo_app::AppError::from)?;
+    let status: jangteo_core::order::OrderStatus = o.status;
     use jangteo_core::order::OrderEvent as E;
     let can_cancel = status.apply(&E::CancelledByBuyer).is_ok();
     let can_confirm = status.apply(&E::PurchaseConfirmed).is_ok();
@@ -161,25 +163,25 @@ pub async fn order_detail(
     };
     let payment_view = payment.as_ref().map(|p| {
         let va = match (&p.va_bank, &p.va_account, &p.va_holder, p.va_deadline) {
-            (Some(b), Some(a), Some(h), Some(d)) if p.status == "waiting_for_deposit" => Some(context! {
+            (Some(b), Some(a), Some(h), Some(d)) if p.status == PaymentStatus::WaitingForDeposit => Some(context! {
                 bank => b, account => a, holder => h, amount => p.amount, deadline => d.to_rfc3339(),
             }),
             _ => None,
         };
         context! {
-            method_label => method_label(state, req, &p.method), status_label => t(state, req, &format!("payment.status.{}", p.status)),
+            method_label => method_label(state, req, p.method.as_str()), status_label => t(state, req, &format!("payment.status.{}", p.status.as_str())),
             amount => p.amount, approved_at => p.approved_at.map(|d| d.to_rfc3339()), card_company => &p.card_company,
             virtual_account => va, refunded_amount => p.cancelled_amount,
         }
     });
     let demo_deposit = (state.app.test_gateway.is_some()
-        && o.status == "awaiting_deposit"
-        && o.payment_method == "virtual_account")
+        && o.status == OrderStatus::AwaitingDeposit
+        && o.payment_method == PaymentMethod::VirtualAccount)
         .then(|| format!("/payments/test/deposit/{}", o.number));
     Ok(context! {
         number => &o.number, url => format!("/orders/{}", o.number), placed_at => o.placed_at.to_rfc3339(),
-        status => &o.status, status_label => status_label(state, req, &o.status),
-        payment_method_label => method_label(state, req, &o.payment_method),
+        status => o.status.as_str(), status_label => status_label(state, req, o.status.as_str()),
+        payment_method_label => method_label(state, req, o.payment_method.as_str()),
         orderer => context! { name => &o.orderer_name, mobile => format_mobile(&o.orderer_mobile), email => &o.orderer_email },
         recipient => context! { name => &o.recipient_name, mobile => format_mobile(&o.recipient_mobile), postcode => &o.postcode,
             address1 => &o.address1, address2 => &o.address2, memo => &o.delivery_memo },
@@ -201,12 +203,31 @@ pub async fn order_detail(
         shipment => shipment,
         can_cancel => can_cancel, can_confirm => can_confirm,
         can_claim => can_claim, claim_url => format!("/orders/{}/claims/new", o.number),
-        claims => claims.iter().map(|c| crate::claims::claim_view(state, req, c)).collect::<Vec<_>>(),
+        claims => claims.iter().map(|c| claim_view(state, req, c)).collect::<Vec<_>>(),
         cancel_url => format!("/orders/{}/cancel", o.number), confirm_url => format!("/orders/{}/confirm", o.number),
         is_guest_order => o.member_id.is_none(),
         inquiry_url => o.member_id.is_some().then(|| format!("/account/inquiries/new?order={}", o.number)),
         demo_deposit_url => demo_deposit,
     })
+}
+
+/// A claim as lists show it.
+pub(crate) fn claim_view(state: &AppState, req: &Req, c: &ClaimRow) -> Value {
+    context! {
+        id => c.id, status => &c.status,
+        kind_label => t(state, req, &format!("claim.kind.{}", c.kind)),
+        resolution_label => t(state, req, &format!("claim.resolution.{}", c.resolution)),
+        status_label => t(state, req, &format!("claim.status.{}", c.status)),
+        created_at => c.created_at.to_rfc3339(), reason => &c.reason,
+        reason_short => if c.reason.chars().count() > 40 {
+            format!("{}…", c.reason.chars().take(40).collect::<String>())
+        } else {
+            c.reason.clone()
+        },
+        reject_reason => &c.reject_reason, override_reason => &c.override_reason,
+        buyer_pays_return => c.buyer_pays_return,
+        admin_url => format!("/admin/claims/{}", c.id),
+    }
 }
 
 #[cfg(test)]

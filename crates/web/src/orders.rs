@@ -2,20 +2,20 @@
 //! deposit button; the gateway webhook; the demo outbox.
 
 use crate::auth::{AuthSession, ClientIp};
-use crate::checkout::buyer;
 use crate::context::Req;
-use crate::errors::WebError;
 use crate::forms::{form_errors, page, refused_status, see_other, with_status};
 use crate::order_views::order_detail;
-use crate::router::AppState;
-use crate::session::{flash, grant_guest_order};
+use crate::session::{flash, grant_guest_order, has_guest_order};
+use crate::state::AppState;
 use crate::views::val;
+use crate::web_error::WebError;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use jangteo_app::AppError;
+use jangteo_app::orders::Actor;
 use minijinja::context;
 use serde::Deserialize;
 use tower_sessions::Session;
@@ -167,4 +167,28 @@ pub async fn show_outbox(State(state): State<AppState>, req: Req) -> Result<Resp
         return Err(WebError::NotFound);
     }
     crate::staff::outbox_page(&state, &req, 100).await
+}
+
+/// Whether this visitor may act on the order as its buyer.
+pub async fn buyer(
+    state: &AppState,
+    auth: &AuthSession,
+    session: &Session,
+    number: &str,
+) -> Result<Actor, WebError> {
+    if let Some(m) = &auth.user
+        && state
+            .app
+            .order_for(number, &Actor::Member(m.id))
+            .await
+            .is_ok()
+    {
+        return Ok(Actor::Member(m.id));
+    }
+    if has_guest_order(session, number).await
+        && state.app.order_for(number, &Actor::Guest).await.is_ok()
+    {
+        return Ok(Actor::Guest);
+    }
+    Err(WebError::NotFound)
 }

@@ -3,26 +3,12 @@
 //! pages the cache holds are still served (in their anonymous version), and static files, media
 //! and the health endpoints pass. The app's watch notices the database's return by itself.
 
-use crate::errors::marked;
 use crate::page_cache;
-use crate::router::AppState;
+use crate::state::AppState;
+use crate::web_error::try_again_shortly;
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
-
-/// Seconds a client is asked to wait before trying again.
-const RETRY_AFTER_SECONDS: &str = "30";
-
-/// The 503 answer (the error renderer fills in the page).
-pub fn try_again_shortly() -> Response {
-    let mut response = marked(StatusCode::SERVICE_UNAVAILABLE);
-    response.headers_mut().insert(
-        header::RETRY_AFTER,
-        HeaderValue::from_static(RETRY_AFTER_SECONDS),
-    );
-    response
-}
 
 /// Paths that never touch the database.
 fn needs_no_database(path: &str) -> bool {

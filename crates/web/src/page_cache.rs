@@ -5,7 +5,7 @@
 //! parameters a page does not use, are always rendered.
 
 use crate::i18n::Locale;
-use crate::router::AppState;
+use crate::state::AppState;
 use axum::body::{Body, to_bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};

@@ -1,14 +1,14 @@
 //! Notices (`/notices`) and events (`/events`) in the shop.
 
 use crate::context::Req;
-use crate::errors::WebError;
 use crate::forms::{page, t};
-use crate::router::AppState;
+use crate::state::AppState;
 use crate::views::{PaginationView, media_url, val};
+use crate::web_error::WebError;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use chrono::Utc;
-use jangteo_db::content::PostRow;
+use jangteo_app::read_models::PostRow;
 use jangteo_media::ThumbSize;
 use minijinja::{Value, context};
 use serde::Deserialize;

@@ -1,8 +1,8 @@
 //! The generated privacy policy (개인정보처리방침) and its past versions.
 
 use crate::context::{PageMeta, Req, render};
-use crate::errors::WebError;
-use crate::router::AppState;
+use crate::state::AppState;
+use crate::web_error::WebError;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use chrono::Utc;

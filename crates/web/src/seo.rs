@@ -1,8 +1,8 @@
 //! `/sitemap.xml` (a sitemap index beyond the protocol's URL limit) and `/robots.txt`.
 
-use crate::errors::WebError;
-use crate::router::AppState;
+use crate::state::AppState;
 use crate::views::{category_path, product_path};
+use crate::web_error::WebError;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};

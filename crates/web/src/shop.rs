@@ -1,13 +1,13 @@
 //! Storefront pages: home, category listing, product, search, CMS page, language switch.
 
 use crate::context::{PageMeta, Req, render};
-use crate::errors::WebError;
 use crate::i18n::Locale;
-use crate::router::AppState;
+use crate::state::AppState;
 use crate::views::{
     BannerView, Crumb, PaginationView, ProductCardView, ProductView, absolute, category_path,
     encode_component, json_for_script, media_url, product_path, shipping_note, sort_label_key, val,
 };
+use crate::web_error::WebError;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};

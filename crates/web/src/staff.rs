@@ -2,13 +2,13 @@
 //! uses sessions with 2FA) and the message list shared by the back-office outbox and the demo outbox.
 
 use crate::context::Req;
-use crate::errors::WebError;
 use crate::forms::page;
-use crate::router::AppState;
+use crate::state::AppState;
+use crate::web_error::WebError;
 use axum::http::{HeaderMap, header};
 use axum::response::Response;
 use jangteo_app::AppError;
-use jangteo_db::staff::StaffRow;
+use jangteo_app::read_models::StaffRow;
 use minijinja::{Value, context};
 
 /// The challenge of the staff API's 401 answers.

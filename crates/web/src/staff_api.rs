@@ -3,15 +3,15 @@
 //! account and role.
 
 use crate::auth::ClientIp;
-use crate::router::AppState;
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jangteo_app::AppError;
-use jangteo_app::admin_orders::StaffOrderAction;
+use jangteo_app::admin::orders::StaffOrderAction;
+use jangteo_app::auth::StaffActor;
 use jangteo_app::orders::Actor;
-use jangteo_app::staff::StaffActor;
 use serde::Deserialize;
 
 fn api_error(status: StatusCode, code: &str, message: &str) -> Response {
@@ -173,7 +173,7 @@ fn default_segment() -> String {
     "marketing".into()
 }
 
-fn bulk_json(b: &jangteo_db::bulk::BulkSendRow) -> Response {
+fn bulk_json(b: &jangteo_app::read_models::BulkSendRow) -> Response {
     Json(serde_json::json!({
         "id": b.id, "name": b.name, "channel": b.channel, "segment": b.segment,
         "status": b.status, "total": b.total, "queued": b.queued,

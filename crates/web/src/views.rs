@@ -356,7 +356,7 @@ pub struct BannerView {
 
 impl BannerView {
     /// A banner with its image URLs.
-    pub fn new(b: &jangteo_db::content::BannerRow, media_prefix: &str) -> Self {
+    pub fn new(b: &jangteo_app::read_models::BannerRow, media_prefix: &str) -> Self {
         Self {
             title: b.title.clone(),
             subtitle: b.subtitle.clone(),

@@ -7,7 +7,7 @@ use super::lifecycle::{self, move_order};
 use super::refunds::record_gateway_refund;
 use crate::{App, AppError, AppResult};
 use chrono::{DateTime, Utc};
-use jangteo_core::order::{OrderEvent, OrderStatus, PaymentEvent, PaymentStatus};
+use jangteo_core::order::{OrderEvent, PaymentEvent, PaymentStatus};
 use jangteo_db::catalog::stock;
 use jangteo_db::orders::{self, OrderRow};
 use jangteo_db::payments::{self as payment_rows, PaymentRow, PaymentUpdate};
@@ -23,7 +23,7 @@ impl App {
             _ => OrderEvent::CancelledByBuyer,
         };
         // Asked before any money moves: a refused cancellation refunds nothing.
-        order.status.parse::<OrderStatus>()?.apply(&event)?;
+        order.status.apply(&event)?;
         let payment = payment_rows::latest_for_order(&self.db, order.id).await?;
         let refund = match &payment {
             Some(p) if is_captured(p)? => {
@@ -72,7 +72,7 @@ impl App {
         order: &OrderRow,
         now: DateTime<Utc>,
     ) -> AppResult<()> {
-        for line in orders::lines_in(tx, order.id).await? {
+        for line in orders::lines(&mut *tx, order.id).await? {
             let left = line.quantity - line.quantity_cancelled;
             if let Some(sku) = line.sku_id
                 && left > 0
@@ -110,7 +110,7 @@ impl App {
         reason: &str,
         now: DateTime<Utc>,
     ) -> AppResult<()> {
-        let lines: Vec<(i64, i64, i64)> = orders::lines_in(tx, order.id)
+        let lines: Vec<(i64, i64, i64)> = orders::lines(&mut *tx, order.id)
             .await?
             .iter()
             .map(|l| {
@@ -145,7 +145,7 @@ impl App {
 
 /// Whether the attempt holds money that a cancellation must give back.
 fn is_captured(payment: &PaymentRow) -> AppResult<bool> {
-    let status: PaymentStatus = payment.status.parse()?;
+    let status: PaymentStatus = payment.status;
     Ok(matches!(
         status,
         PaymentStatus::Done | PaymentStatus::PartiallyCancelled
@@ -159,7 +159,7 @@ async fn void_unpaid(
     number: &str,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
-    let status: PaymentStatus = payment.status.parse()?;
+    let status: PaymentStatus = payment.status;
     if !matches!(
         status,
         PaymentStatus::Ready | PaymentStatus::WaitingForDeposit

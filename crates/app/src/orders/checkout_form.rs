@@ -2,18 +2,19 @@
 //! that reports every field's error at once.
 
 use crate::checkout::DiscountChoice;
-use crate::members::FieldErrors;
+use crate::field_errors::FieldErrors;
 use crate::{AppError, AppResult};
 use jangteo_core::member::{Email, MobileKr, Password, Postcode, required_text};
 use jangteo_core::order::CHANNELS;
+use jangteo_core::payment::PaymentMethod;
 
 /// Payment methods offered at checkout.
 pub const PAYMENT_METHODS: [&str; 5] = [
-    "card",
-    "transfer",
-    "easy_pay",
-    "virtual_account",
-    "bank_deposit",
+    PaymentMethod::Card.as_str(),
+    PaymentMethod::Transfer.as_str(),
+    PaymentMethod::EasyPay.as_str(),
+    PaymentMethod::VirtualAccount.as_str(),
+    PaymentMethod::BankDeposit.as_str(),
 ];
 
 /// What the checkout form sends.
@@ -76,7 +77,7 @@ pub(crate) struct CheckoutForm {
     pub(super) address1: String,
     pub(super) address2: String,
     pub(super) delivery_memo: String,
-    pub(super) method: &'static str,
+    pub(super) method: PaymentMethod,
     pub(super) depositor: Option<String>,
     pub(super) guest_password: Option<Password>,
     pub(super) channel: &'static str,
@@ -105,15 +106,15 @@ pub(crate) fn parse_checkout(
     if input.delivery_memo.chars().count() > 100 {
         errors.add("delivery_memo", "too_long");
     }
-    let method = PAYMENT_METHODS
-        .into_iter()
-        .find(|m| *m == input.payment_method);
+    let method = input.payment_method.parse::<PaymentMethod>().ok();
     match method {
         None => errors.add("payment_method", "required"),
-        Some(m) if !enabled.contains(&m) => errors.add("payment_method", "method_unavailable"),
+        Some(m) if !enabled.contains(&m.as_str()) => {
+            errors.add("payment_method", "method_unavailable");
+        }
         Some(_) => {}
     }
-    let depositor = if input.payment_method == "bank_deposit" {
+    let depositor = if method.is_some_and(PaymentMethod::is_manual) {
         errors.check("depositor_name", required_text(&input.depositor_name, 40))
     } else {
         None
@@ -215,7 +216,7 @@ mod tests {
     fn a_complete_guest_form_parses_with_trimmed_text() {
         let form = parse_checkout(&filled(), false, &PAYMENT_METHODS).expect("valid");
         assert_eq!(form.address2, "101호");
-        assert_eq!(form.method, "card");
+        assert_eq!(form.method, PaymentMethod::Card);
         assert_eq!(form.channel, "mobile");
         assert!(form.guest_password.is_some());
         assert_eq!(form.orderer_mobile.digits(), "01012345678");

@@ -4,7 +4,6 @@
 
 use super::lifecycle::{move_order, move_payment};
 use crate::orders::Actor;
-use crate::orders::payments::parse_status;
 use crate::{App, AppError, AppResult};
 use chrono::Utc;
 use jangteo_core::order::{OrderEvent, OrderStatus, PaymentEvent};
@@ -94,7 +93,7 @@ impl App {
     /// Staff confirm a bank deposit (무통장입금) arrived.
     pub async fn confirm_bank_deposit(&self, number: &str, staff_email: &str) -> AppResult<bool> {
         let (order, payment) = self.order_and_payment(number).await?;
-        if payment.method != "bank_deposit" {
+        if !payment.method.is_manual() {
             return Err(AppError::Conflict("not_bank_deposit"));
         }
         self.settle_deposit(order.id, &Actor::Staff(staff_email.to_owned()), None)
@@ -120,11 +119,11 @@ impl App {
         let Some(order) = orders::lock_by_number(&mut tx, &number).await? else {
             return Err(AppError::NotFound);
         };
-        let Some(payment) = payments::latest_for_order_in(&mut tx, order.id).await? else {
+        let Some(payment) = payments::latest_for_order(&mut tx, order.id).await? else {
             return Err(AppError::NotFound);
         };
-        if order.status != OrderStatus::AwaitingDeposit.as_str() {
-            if notice.is_some() && order.status == OrderStatus::Cancelled.as_str() {
+        if order.status != OrderStatus::AwaitingDeposit {
+            if notice.is_some() && order.status == OrderStatus::Cancelled {
                 tracing::error!(order.number = %order.number, "a deposit arrived for a cancelled order: refund it or reopen the order");
             }
             // Keep the notice: the money's arrival is a fact even when the order moved on.
@@ -161,15 +160,13 @@ impl App {
         let Some(order) = orders::lock_by_number(&mut tx, number).await? else {
             return Ok(false);
         };
-        if order.status != OrderStatus::AwaitingDeposit.as_str()
+        if order.status != OrderStatus::AwaitingDeposit
             || order.deposit_deadline.is_some_and(|d| d > now)
         {
             return Ok(false);
         }
-        if let Some(payment) = payments::latest_for_order_in(&mut tx, order.id).await?
-            && parse_status(&payment.status)?
-                .apply(PaymentEvent::DepositExpired)
-                .is_ok()
+        if let Some(payment) = payments::latest_for_order(&mut tx, order.id).await?
+            && payment.status.apply(PaymentEvent::DepositExpired).is_ok()
         {
             let update = PaymentUpdate::default();
             move_payment(&mut tx, &payment, PaymentEvent::DepositExpired, update, now).await?;

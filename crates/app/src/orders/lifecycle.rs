@@ -45,7 +45,7 @@ pub(crate) async fn record_event(
         order.id,
         &NewOrderEvent {
             event,
-            from: Some(&order.status),
+            from: Some(order.status.as_str()),
             to: to.as_str(),
             actor: &actor.label(),
             note,
@@ -66,7 +66,7 @@ pub(crate) async fn move_order(
     note: &str,
     now: DateTime<Utc>,
 ) -> AppResult<OrderStatus> {
-    let from: OrderStatus = order.status.parse()?;
+    let from: OrderStatus = order.status;
     let to = from.apply(event)?;
     if !order_rows::transition(tx, order.id, from.as_str(), to.as_str(), now).await? {
         return Err(IllegalTransition {
@@ -90,7 +90,7 @@ pub(crate) async fn move_payment(
     update: PaymentUpdate<'_>,
     now: DateTime<Utc>,
 ) -> AppResult<Option<PaymentStatus>> {
-    let from: PaymentStatus = payment.status.parse()?;
+    let from: PaymentStatus = payment.status;
     let to = from.apply(event)?;
     let update = PaymentUpdate {
         status: to.as_str(),

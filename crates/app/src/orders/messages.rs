@@ -3,16 +3,9 @@
 
 use crate::notify::{Channel, Notification};
 use crate::{App, AppResult};
-use jangteo_core::payment::PaymentMethod;
 use jangteo_db::Tx;
 use jangteo_db::orders::{self, OrderRow};
 use jangteo_db::payments as payment_rows;
-
-/// The Korean name of a payment method code.
-pub fn payment_method_label(code: &str) -> &'static str {
-    code.parse::<PaymentMethod>()
-        .map_or("기타", PaymentMethod::korean_name)
-}
 
 impl App {
     /// Records an order message for the orderer.
@@ -23,8 +16,8 @@ impl App {
         event: &str,
         refund: Option<i64>,
     ) -> AppResult<()> {
-        let lines = orders::lines_in(tx, order.id).await?;
-        let payment = payment_rows::latest_for_order_in(tx, order.id).await?;
+        let lines = orders::lines(&mut *tx, order.id).await?;
+        let payment = payment_rows::latest_for_order(&mut *tx, order.id).await?;
         let discount = order.grade_discount + order.coupon_discount + order.points_used;
         let mut context = serde_json::json!({
             "order": {
@@ -38,7 +31,7 @@ impl App {
                 "discount": discount,
                 "shipping_fee": order.shipping_fee + order.remote_surcharge,
                 "total": order.total,
-                "payment_method": payment_method_label(&order.payment_method),
+                "payment_method": order.payment_method.korean_name(),
                 "carrier": order.carrier.as_deref().and_then(jangteo_core::carrier::carrier).map(|c| c.name),
                 "waybill": order.waybill,
                 "tracking_url": match (&order.carrier, &order.waybill) {
@@ -74,8 +67,8 @@ impl App {
         if let Some(amount) = refund {
             context["refund"] = serde_json::json!({
                 "amount": amount,
-                "method": payment_method_label(&order.payment_method),
-                "expected": order.payment_method.parse::<PaymentMethod>().map_or("영업일 기준 1~3일", PaymentMethod::refund_expectation),
+                "method": order.payment_method.korean_name(),
+                "expected": order.payment_method.refund_expectation(),
             });
         }
         self.notify(

@@ -16,7 +16,6 @@ pub(crate) mod refunds;
 
 pub use checkout_form::{PAYMENT_METHODS, PlaceOrderInput};
 pub(crate) use lifecycle::record_event;
-pub use messages::payment_method_label;
 
 use crate::{App, AppError, AppResult};
 use chrono::{DateTime, Utc};
@@ -24,10 +23,6 @@ use jangteo_core::order::{OrderEvent, OrderStatus};
 use jangteo_db::orders::{self, OrderRow};
 use jangteo_db::payments as payment_rows;
 use jangteo_db::{Tx, promotions};
-use jangteo_jobs::JobSpec;
-
-/// The job that cancels an unpaid deposit order at its deadline.
-pub const EXPIRE_DEPOSIT: &str = "orders.expire_deposit";
 
 /// Who acts on an order.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -95,9 +90,11 @@ impl App {
         if let Some(deadline) = deadline {
             jangteo_jobs::enqueue(
                 tx,
-                &JobSpec::new(EXPIRE_DEPOSIT, serde_json::json!({ "number": number }))
-                    .dedupe(format!("expire:{number}"))
-                    .at(deadline),
+                &crate::jobs::spec(&crate::jobs::ExpireDeposit {
+                    number: number.to_owned(),
+                })
+                .dedupe(format!("expire:{number}"))
+                .at(deadline),
             )
             .await?;
         }
@@ -106,7 +103,7 @@ impl App {
 
     /// Where an existing order's checkout continues.
     async fn placed_state(&self, order: &OrderRow) -> AppResult<Placed> {
-        if order.status == OrderStatus::PendingPayment.as_str() {
+        if order.status == OrderStatus::PendingPayment {
             return self.start_payment(&order.number).await;
         }
         Ok(Placed {

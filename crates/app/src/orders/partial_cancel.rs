@@ -61,7 +61,7 @@ impl App {
         picks: &[(i64, i64)],
     ) -> AppResult<PartialRefund> {
         let order = self.order_for(number, actor).await?;
-        let status: jangteo_core::order::OrderStatus = order.status.parse()?;
+        let status = order.status;
         if !status.can_cancel_partially() {
             return Err(AppError::Conflict("cannot_cancel"));
         }

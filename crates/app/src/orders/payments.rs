@@ -9,6 +9,7 @@ use crate::{App, AppError, AppResult};
 use chrono::Utc;
 use jangteo_core::Won;
 use jangteo_core::order::{OrderEvent, OrderStatus, PaymentEvent, PaymentStatus};
+use jangteo_core::payment::PaymentMethod;
 use jangteo_db::orders::{self, OrderRow};
 use jangteo_db::payments::{self, PaymentRow, PaymentUpdate};
 use jangteo_providers::payments::{
@@ -18,17 +19,14 @@ use jangteo_providers::payments::{
 /// What a payment's deposit-notice secret is sealed for (the AEAD context).
 pub(crate) const WEBHOOK_SECRET_CONTEXT: &str = "payment.webhook_secret";
 
-fn pay_method(code: &str) -> PayMethod {
-    match code {
-        "transfer" => PayMethod::Transfer,
-        "easy_pay" => PayMethod::EasyPay,
-        "virtual_account" => PayMethod::VirtualAccount,
-        _ => PayMethod::Card,
+fn pay_method(method: PaymentMethod) -> PayMethod {
+    match method {
+        PaymentMethod::Transfer => PayMethod::Transfer,
+        PaymentMethod::EasyPay => PayMethod::EasyPay,
+        PaymentMethod::VirtualAccount => PayMethod::VirtualAccount,
+        // A bank deposit never reaches a gateway.
+        PaymentMethod::Card | PaymentMethod::BankDeposit => PayMethod::Card,
     }
-}
-
-pub(crate) fn parse_status(s: &str) -> AppResult<PaymentStatus> {
-    Ok(s.parse()?)
 }
 
 impl App {
@@ -48,9 +46,7 @@ impl App {
     /// Starts (or restarts, after a reload) the payment of a `pending_payment` order.
     pub async fn start_payment(&self, number: &str) -> AppResult<Placed> {
         let (order, payment) = self.order_and_payment(number).await?;
-        if order.status != OrderStatus::PendingPayment.as_str()
-            || payment.status != PaymentStatus::Ready.as_str()
-        {
+        if order.status != OrderStatus::PendingPayment || payment.status != PaymentStatus::Ready {
             return Ok(Placed {
                 number: order.number,
                 next: NextStep::Complete,
@@ -69,7 +65,7 @@ impl App {
             attempt_id: payment.attempt_id.clone(),
             order_name,
             amount: Won(payment.amount),
-            method: pay_method(&payment.method),
+            method: pay_method(payment.method),
             customer_name: order.orderer_name.clone(),
             customer_email: order.orderer_email.clone(),
             customer_mobile: order.orderer_mobile.clone(),
@@ -163,10 +159,10 @@ impl App {
         let order = orders::find_by_id(&self.db, payment.order_id)
             .await?
             .ok_or(AppError::NotFound)?;
-        if payment.status == PaymentStatus::Done.as_str() {
+        if payment.status == PaymentStatus::Done {
             return Ok(order.number);
         }
-        if payment.status != PaymentStatus::Ready.as_str() {
+        if payment.status != PaymentStatus::Ready {
             return Err(AppError::Conflict("payment_failed"));
         }
         // The query string can be tampered with: the amount must be the order's.
@@ -312,9 +308,7 @@ impl App {
         let Some(order) = orders::lock_by_number(&mut tx, &order_number).await? else {
             return Err(AppError::NotFound);
         };
-        if payment.status != PaymentStatus::Ready.as_str()
-            || order.status != OrderStatus::PendingPayment.as_str()
-        {
+        if payment.status != PaymentStatus::Ready || order.status != OrderStatus::PendingPayment {
             return Ok(order.number);
         }
         let message: String = message.chars().take(200).collect();
@@ -353,7 +347,7 @@ impl App {
         let order = orders::find_by_id(&self.db, payment.order_id)
             .await?
             .ok_or(AppError::NotFound)?;
-        Ok((payment.status == PaymentStatus::Ready.as_str()).then_some((payment, order)))
+        Ok((payment.status == PaymentStatus::Ready).then_some((payment, order)))
     }
 
     /// Test gateway only: the window's "pay" button; returns the success redirect.
@@ -375,8 +369,8 @@ impl App {
     pub async fn test_gateway_deposit(&self, number: &str) -> AppResult<bool> {
         let gateway = self.test_gateway.as_ref().ok_or(AppError::NotFound)?;
         let (order, payment) = self.order_and_payment(number).await?;
-        if payment.method != "virtual_account"
-            || order.status != OrderStatus::AwaitingDeposit.as_str()
+        if payment.method != PaymentMethod::VirtualAccount
+            || order.status != OrderStatus::AwaitingDeposit
         {
             return Ok(false);
         }

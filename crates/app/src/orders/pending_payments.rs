@@ -85,18 +85,18 @@ impl App {
         let Some(order) = orders::find_by_number(&self.db, number).await? else {
             return Ok(false);
         };
-        if order.status != OrderStatus::PendingPayment.as_str() {
+        if order.status != OrderStatus::PendingPayment {
             return Ok(false);
         }
         let Some(payment) = payments::latest_for_order(&self.db, order.id).await? else {
             return Ok(false);
         };
-        if payment.status != PaymentStatus::Ready.as_str() {
+        if payment.status != PaymentStatus::Ready {
             return Ok(false);
         }
         self.fail_payment(&payment.attempt_id, code, message)
             .await?;
         let after = orders::find_by_number(&self.db, number).await?;
-        Ok(after.is_some_and(|o| o.status == OrderStatus::Cancelled.as_str()))
+        Ok(after.is_some_and(|o| o.status == OrderStatus::Cancelled))
     }
 }

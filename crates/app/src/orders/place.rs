@@ -101,7 +101,7 @@ impl App {
         }
         tx.commit().await?;
         let number = opening.number;
-        tracing::info!(order.number = %number, order.total = breakdown.total.get(), payment.method = form.method, "order placed");
+        tracing::info!(order.number = %number, order.total = breakdown.total.get(), payment.method = form.method.as_str(), "order placed");
         if opening.status == OrderStatus::AwaitingDeposit {
             // The order mail carries the shop's account and the deadline; the member's cart
             // lines are taken out as for a paid order.
@@ -122,17 +122,19 @@ impl App {
         now: DateTime<Utc>,
     ) -> AppResult<Opening<'a>> {
         let guest_hash = match &form.guest_password {
-            Some(p) => Some(crate::demo::hash_password(p.expose().to_owned()).await?),
+            Some(p) => Some(crate::auth::passwords::hash_password(p.expose().to_owned()).await?),
             None => None,
         };
         Ok(Opening {
             number: order_number(business_date(now), random_bytes::<6>()?),
-            status: if form.method == "bank_deposit" {
+            status: if form.method.is_manual() {
                 OrderStatus::AwaitingDeposit
             } else {
                 OrderStatus::PendingPayment
             },
-            deadline: matches!(form.method, "bank_deposit" | "virtual_account")
+            deadline: form
+                .method
+                .is_deferred()
                 .then(|| self.deposit_deadline(now)),
             guest_hash,
             checkout_token,
@@ -152,11 +154,12 @@ impl App {
     ) -> AppResult<()> {
         let attempt = attempt_id(&opening.number)?;
         let gateway = self.gateway.name();
-        payments::insert(tx, order_id, gateway, form.method, &attempt, total, now).await?;
+        let method = form.method.as_str();
+        payments::insert(tx, order_id, gateway, method, &attempt, total, now).await?;
         if opening.status != OrderStatus::AwaitingDeposit {
             return Ok(());
         }
-        let payment = payments::latest_for_order_in(tx, order_id)
+        let payment = payments::latest_for_order(&mut *tx, order_id)
             .await?
             .ok_or(AppError::Other("payment attempt went missing".into()))?;
         let bank = &self.config.checkout.bank_account;
@@ -207,7 +210,7 @@ async fn insert_order(
         guest_password_hash: opening.guest_hash.as_deref(),
         checkout_token: opening.checkout_token,
         status: opening.status.as_str(),
-        payment_method: form.method,
+        payment_method: form.method.as_str(),
         orderer_name: &form.orderer_name,
         orderer_mobile: form.orderer_mobile.digits(),
         orderer_email: form.orderer_email.as_str(),

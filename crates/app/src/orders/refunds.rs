@@ -72,7 +72,7 @@ impl App {
         let payment = payments::latest_for_order(&self.db, order_id)
             .await?
             .ok_or(AppError::Conflict("cannot_cancel"))?;
-        let status: PaymentStatus = payment.status.parse()?;
+        let status: PaymentStatus = payment.status;
         let captured = payment.approved_amount - payment.cancelled_amount;
         let amount = amount.unwrap_or(captured);
         if !matches!(
@@ -84,7 +84,7 @@ impl App {
         }
         let (raw, remaining_after) = if amount == 0 {
             ("{}".to_owned(), None)
-        } else if payment.method == "bank_deposit" {
+        } else if payment.method.is_manual() {
             let raw = "{\"manual_refund\":true}".to_owned();
             (raw, Some(captured - amount))
         } else {
@@ -185,7 +185,7 @@ pub(crate) async fn points_follow_goods(
     if let (OrderStatus::Completed, Some(member)) = (status, order.member_id)
         && owed > 0
     {
-        let take = owed.min(promotions::points_balance_in(tx, member).await?);
+        let take = owed.min(promotions::points_balance(&mut *tx, member).await?);
         if take > 0 {
             promotions::add_points(
                 tx,

@@ -2,6 +2,8 @@
 
 pub mod categories;
 pub mod product_admin;
+pub mod product_lists;
+pub mod product_rows;
 pub mod products;
 mod search;
 pub mod stock;

@@ -1,4 +1,4 @@
-//! SKUs as the cart and checkout see them, and stock reservation (ARCHITECTURE.md §3: one
+//! SKUs as the cart and checkout see them, and stock reservation (docs/ARCHITECTURE.md §3: one
 //! conditional update per line inside the order transaction, so stock never goes below zero).
 
 use crate::error::Context;

@@ -316,7 +316,7 @@ async fn keeps_categories_media_content_settings_and_staff(backend: Backend) {
     settings::set(&mut tx, "k", "v1", now).await.unwrap();
     settings::set(&mut tx, "k", "v2", now).await.unwrap();
     assert_eq!(
-        settings::get_in(&mut tx, "k").await.unwrap().as_deref(),
+        settings::get(&mut tx, "k").await.unwrap().as_deref(),
         Some("v2")
     );
     staff::upsert(

@@ -2,6 +2,8 @@
 
 mod audit;
 mod catalog;
+mod claims;
+mod members;
 mod migrations;
 mod orders;
 mod search;

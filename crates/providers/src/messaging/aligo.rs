@@ -1,4 +1,4 @@
-//! Aligo SMS (PROVIDERS.md §7.1).
+//! Aligo SMS (docs/PROVIDERS.md §7.1).
 
 use super::{Accepted, SMS_MAX_BYTES, SendError, Sms, classify, euc_kr_len, unavailable};
 use serde::Deserialize;

@@ -1,4 +1,4 @@
-//! Mailgun's messages API (PROVIDERS.md §8.1).
+//! Mailgun's messages API (docs/PROVIDERS.md §8.1).
 
 use super::{Accepted, Email, SendError, classify, unavailable};
 use serde::Deserialize;

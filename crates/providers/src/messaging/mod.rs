@@ -1,5 +1,5 @@
 //! Outgoing messages: e-mail, SMS, KakaoTalk AlimTalk and Slack, each behind a small adapter that
-//! speaks one provider's documented HTTP contract (shared/design/PROVIDERS.md §7–9). Base URLs are
+//! speaks one provider's documented HTTP contract (docs/PROVIDERS.md §7–9). Base URLs are
 //! configurable so tests point the real adapters at fake servers on 127.0.0.1.
 
 mod aligo;
@@ -174,7 +174,7 @@ fn is_euc_kr_double(c: char) -> bool {
     )
 }
 
-/// SMS up to 90 EUC-KR bytes; longer texts go as LMS (PROVIDERS.md §7.1).
+/// SMS up to 90 EUC-KR bytes; longer texts go as LMS (docs/PROVIDERS.md §7.1).
 pub const SMS_MAX_BYTES: usize = 90;
 
 #[cfg(test)]

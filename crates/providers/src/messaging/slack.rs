@@ -1,4 +1,4 @@
-//! Slack incoming webhooks (PROVIDERS.md §9.4): staff alerts and reports.
+//! Slack incoming webhooks (docs/PROVIDERS.md §9.4): staff alerts and reports.
 
 use super::{Accepted, SendError, classify, unavailable};
 

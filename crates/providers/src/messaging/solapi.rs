@@ -1,4 +1,4 @@
-//! Solapi: KakaoTalk AlimTalk with SMS fallback, and plain SMS (PROVIDERS.md §7.2).
+//! Solapi: KakaoTalk AlimTalk with SMS fallback, and plain SMS (docs/PROVIDERS.md §7.2).
 
 use super::{Accepted, AlimTalk, SMS_MAX_BYTES, SendError, Sms, classify, euc_kr_len, unavailable};
 use hmac::{Hmac, Mac};

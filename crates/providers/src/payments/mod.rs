@@ -1,5 +1,5 @@
 //! Payment gateways behind one trait. The shapes follow what Toss Payments, KakaoPay and PortOne
-//! need (PROVIDERS.md §1–3): a start step that either redirects the browser, hands parameters to
+//! need (docs/PROVIDERS.md §1–3): a start step that either redirects the browser, hands parameters to
 //! a widget or issues a virtual account; a server-side confirm with the amount; full and partial
 //! cancels with an idempotency key; status lookup; and webhook parsing (authenticity is then
 //! established by the caller comparing the shared secret and looking the payment up again).

@@ -302,7 +302,7 @@ impl PaymentGateway for TestGateway {
     fn parse_webhook(&self, body: &[u8]) -> Result<WebhookNotice, PaymentError> {
         let value: serde_json::Value =
             serde_json::from_slice(body).map_err(|e| PaymentError::Malformed(e.to_string()))?;
-        // Accept both the flat and the `data`-wrapped shape (PROVIDERS.md §1.8).
+        // Accept both the flat and the `data`-wrapped shape (docs/PROVIDERS.md §1.8).
         let v = value
             .get("data")
             .filter(|d| d.is_object())

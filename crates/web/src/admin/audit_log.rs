@@ -3,17 +3,17 @@
 use super::pages::ListQuery;
 use super::{Admin, admin_page};
 use crate::context::Req;
-use crate::errors::WebError;
-use crate::router::AppState;
+use crate::state::AppState;
 use crate::views::{PaginationView, val};
+use crate::web_error::WebError;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use chrono::Utc;
 use minijinja::context;
 use tower_sessions::Session;
 
-fn audit_filter(q: &ListQuery) -> jangteo_db::audit::AuditFilter {
-    jangteo_db::audit::AuditFilter {
+fn audit_filter(q: &ListQuery) -> jangteo_app::read_models::AuditFilter {
+    jangteo_app::read_models::AuditFilter {
         staff_email: q.staff.clone().unwrap_or_default().trim().to_owned(),
         action_prefix: q.action.clone().unwrap_or_default().trim().to_owned(),
         target_id: q.target.clone().unwrap_or_default().trim().to_owned(),

@@ -3,11 +3,11 @@
 use super::content::date_text;
 use super::{Admin, admin_page};
 use crate::context::Req;
-use crate::errors::WebError;
 use crate::forms::{checked, refuse, see_other};
-use crate::router::AppState;
 use crate::session::flash;
+use crate::state::AppState;
 use crate::views::media_url;
+use crate::web_error::WebError;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::Response;
@@ -104,7 +104,7 @@ async fn save_banner(
     fields: BannerFields,
 ) -> Result<Response, WebError> {
     let date = |s: &str| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok();
-    let form = jangteo_app::admin_content::BannerForm {
+    let form = jangteo_app::admin::content::BannerForm {
         title: fields.title.clone(),
         subtitle: fields.subtitle.clone(),
         link_url: fields.link_url.clone(),

@@ -2,10 +2,10 @@
 
 use super::{Admin, admin_page};
 use crate::context::Req;
-use crate::errors::WebError;
 use crate::forms::{checked, refuse, see_other};
-use crate::router::AppState;
 use crate::session::flash;
+use crate::state::AppState;
+use crate::web_error::WebError;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
@@ -22,13 +22,13 @@ pub struct CategoriesQuery {
 
 /// Categories in tree order with their depth.
 pub(super) fn tree_order(
-    rows: &[jangteo_db::catalog::categories::CategoryRow],
-) -> Vec<(usize, &jangteo_db::catalog::categories::CategoryRow)> {
+    rows: &[jangteo_app::read_models::CategoryRow],
+) -> Vec<(usize, &jangteo_app::read_models::CategoryRow)> {
     fn walk<'a>(
-        rows: &'a [jangteo_db::catalog::categories::CategoryRow],
+        rows: &'a [jangteo_app::read_models::CategoryRow],
         parent: Option<i64>,
         depth: usize,
-        out: &mut Vec<(usize, &'a jangteo_db::catalog::categories::CategoryRow)>,
+        out: &mut Vec<(usize, &'a jangteo_app::read_models::CategoryRow)>,
     ) {
         if depth > 16 {
             return;
@@ -109,7 +109,7 @@ async fn save_category(
     id: Option<i64>,
     f: CategoryFields,
 ) -> Result<Response, WebError> {
-    let edit = jangteo_app::admin_catalog::CategoryEdit {
+    let edit = jangteo_app::catalog::edit::CategoryEdit {
         parent_id: f.parent_id.trim().parse().ok(),
         slug: f.slug.clone(),
         name: f.name.clone(),

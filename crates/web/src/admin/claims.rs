@@ -3,13 +3,14 @@
 //! recorded reason).
 
 use super::{Admin, admin_page};
-use crate::claims::{claim_form, claim_form_view, claim_view, last_open_minute, typed_values};
+use crate::claims::{claim_form, claim_form_view, last_open_minute, typed_values};
 use crate::context::Req;
-use crate::errors::WebError;
 use crate::forms::{read_multipart, refuse, see_other, t};
-use crate::router::AppState;
+use crate::order_views::claim_view;
 use crate::session::flash;
+use crate::state::AppState;
 use crate::views::{PaginationView, media_url, val};
+use crate::web_error::WebError;
 use axum::Form;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::response::Response;

@@ -3,16 +3,16 @@
 
 use super::{Admin, admin_page};
 use crate::context::Req;
-use crate::errors::WebError;
 use crate::forms::{checked, refuse, see_other};
-use crate::router::AppState;
 use crate::session::flash;
+use crate::state::AppState;
 use crate::views::{PaginationView, media_url, val};
+use crate::web_error::WebError;
 use axum::Form;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::response::{IntoResponse, Json, Response};
 use chrono::NaiveDate;
-use jangteo_app::admin_content::{PageForm, PostForm};
+use jangteo_app::admin::content::{PageForm, PostForm};
 use jangteo_core::staff::{Access, Area};
 use jangteo_media::ThumbSize;
 use minijinja::{Value, context};

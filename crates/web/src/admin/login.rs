@@ -5,10 +5,10 @@ use super::{StaffAuth, StaffUser, admin_page};
 use crate::auth::ClientIp;
 use crate::context::Req;
 use crate::device::Device;
-use crate::errors::WebError;
 use crate::forms::{refuse, see_other};
-use crate::router::AppState;
 use crate::session::flash;
+use crate::state::AppState;
+use crate::web_error::WebError;
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::response::Response;
@@ -182,7 +182,7 @@ pub async fn show_code(
 async fn finish_login(
     auth: &mut StaffAuth,
     session: &Session,
-    staff: jangteo_db::staff::StaffRow,
+    staff: jangteo_app::read_models::StaffRow,
 ) -> Result<(), WebError> {
     let _ = session.remove::<Pending>(PENDING).await;
     auth.login(&StaffUser::from_row(staff))

@@ -3,19 +3,19 @@
 
 use super::{Admin, admin_page};
 use crate::context::Req;
-use crate::errors::WebError;
 use crate::forms::with_status;
 use crate::forms::{form_errors, refuse, refused_status, see_other, t};
-use crate::router::AppState;
 use crate::session::flash;
+use crate::state::AppState;
 use crate::views::{PaginationView, encode_component, val};
+use crate::web_error::WebError;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use chrono::Utc;
+use jangteo_app::read_models::{MemberAdminRow, MemberFilter};
 use jangteo_core::member::{format_mobile, mask_email, mask_mobile, mask_name};
 use jangteo_core::staff::{Access, Area};
-use jangteo_db::member_admin::{MemberAdminRow, MemberFilter};
 use minijinja::{Value, context};
 use serde::Deserialize;
 use tower_sessions::Session;
@@ -177,7 +177,7 @@ async fn member_page(
         orders => detail.orders.iter().map(|o| context! {
             number => &o.number, url => admin.actor.can(Area::Orders, Access::Read).then(|| format!("/admin/orders/{}", o.number)),
             placed_at => o.placed_at.to_rfc3339(), total => o.total,
-            status => &o.status, status_label => t(state, req, &format!("order.status.{}", o.status)),
+            status => o.status.as_str(), status_label => t(state, req, &format!("order.status.{}", o.status)),
         }).collect::<Vec<_>>(),
         points => detail.points.iter().map(|p| context! {
             at => p.created_at.to_rfc3339(), amount => p.amount, balance => p.balance_after,

@@ -3,20 +3,20 @@
 
 use super::{Admin, admin_page};
 use crate::context::Req;
-use crate::errors::WebError;
 use crate::forms::{refuse, see_other, t};
-use crate::router::AppState;
 use crate::session::flash;
+use crate::state::AppState;
 use crate::views::{PaginationView, encode_component, val};
+use crate::web_error::WebError;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use chrono::NaiveDate;
-use jangteo_app::admin_orders::{OrderQuery, StaffOrderAction};
+use jangteo_app::admin::orders::{OrderQuery, StaffOrderAction};
+use jangteo_app::read_models::OrderRow;
 use jangteo_core::member::{format_mobile, mask_mobile, mask_name};
 use jangteo_core::order::{OrderEvent, OrderStatus};
 use jangteo_core::staff::{Access, Area};
-use jangteo_db::orders::OrderRow;
 use minijinja::{Value, context};
 use serde::Deserialize;
 use tower_sessions::Session;
@@ -79,9 +79,9 @@ pub async fn list(
         .map(|o| {
             context! {
                 number => &o.number, url => format!("/admin/orders/{}", o.number),
-                placed_at => o.placed_at.to_rfc3339(), status => &o.status,
-                status_label => status_label(&state, &req, &o.status),
-                method_label => method_label(&state, &req, &o.payment_method),
+                placed_at => o.placed_at.to_rfc3339(), status => o.status.as_str(),
+                status_label => status_label(&state, &req, o.status.as_str()),
+                method_label => method_label(&state, &req, o.payment_method.as_str()),
                 orderer => mask_name(&o.orderer_name), mobile => mask_mobile(&o.orderer_mobile),
                 total => o.total, guest => o.member_id.is_none(),
                 channel_label => t(&state, &req, &format!("admin.channel.{}", o.channel)),
@@ -115,7 +115,7 @@ async fn detail_view(
     let (lines, events, payment) = state.app.order_details(order).await?;
     let memos = state.app.order_memos(&admin.actor, order.id).await?;
     let refunds = state.app.order_refunds(&admin.actor, order.id).await?;
-    let status: OrderStatus = order.status.parse().map_err(jangteo_app::AppError::from)?;
+    let status: OrderStatus = order.status;
     let can_write = admin.actor.can(Area::Orders, Access::Write);
     let full = admin.actor.sees_order_personal_data();
     let person = |name: &str, mobile: &str| {
@@ -129,9 +129,9 @@ async fn detail_view(
     let (orderer_name, orderer_mobile) = person(&order.orderer_name, &order.orderer_mobile);
     let (recipient_name, recipient_mobile) = person(&order.recipient_name, &order.recipient_mobile);
     Ok(context! {
-        number => &order.number, status => &order.status, status_label => status_label(state, req, &order.status),
+        number => &order.number, status => order.status.as_str(), status_label => status_label(state, req, order.status.as_str()),
         placed_at => order.placed_at.to_rfc3339(), paid_at => order.paid_at.map(|d| d.to_rfc3339()),
-        method_label => method_label(state, req, &order.payment_method),
+        method_label => method_label(state, req, order.payment_method.as_str()),
         member_id => order.member_id, guest => order.member_id.is_none(),
         orderer => context! { name => orderer_name, mobile => orderer_mobile,
             email => if full { order.orderer_email.clone() } else { jangteo_core::member::mask_email(&order.orderer_email) } },
@@ -149,7 +149,7 @@ async fn detail_view(
             shipping => order.shipping_fee + order.remote_surcharge, points => order.points_used, total => order.total,
         },
         payment => payment.map(|p| context! {
-            provider => p.provider, status => p.status, approved => p.approved_amount, cancelled => p.cancelled_amount,
+            provider => p.provider, status => p.status.as_str(), approved => p.approved_amount, cancelled => p.cancelled_amount,
             card_company => p.card_company, va_bank => p.va_bank, va_account => p.va_account,
         }),
         shipment => order.carrier.as_ref().map(|c| context! {
@@ -164,7 +164,7 @@ async fn detail_view(
         memos => memos.iter().map(|m| context! { at => m.created_at.to_rfc3339(), by => &m.staff_email, body => &m.body }).collect::<Vec<_>>(),
         can_write => can_write,
         actions => context! {
-            confirm_deposit => can_write && order.payment_method == "bank_deposit" && allowed(status, &OrderEvent::DepositReceived),
+            confirm_deposit => can_write && order.payment_method.is_manual() && allowed(status, &OrderEvent::DepositReceived),
             prepare => can_write && allowed(status, &OrderEvent::PreparationStarted),
             ship => can_write && status.can_ship(),
             deliver => can_write && allowed(status, &OrderEvent::Delivered),
@@ -175,7 +175,7 @@ async fn detail_view(
             at => r.created_at.to_rfc3339(), amount => r.amount, points => r.points_restored,
             reason => &r.reason, actor => &r.actor,
         }).collect::<Vec<_>>(),
-        claims => claims.iter().map(|c| crate::claims::claim_view(state, req, c)).collect::<Vec<_>>(),
+        claims => claims.iter().map(|c| crate::order_views::claim_view(state, req, c)).collect::<Vec<_>>(),
         claim_new_url => (can_write && status.can_file_claim())
             .then(|| format!("/admin/orders/{}/claims/new", order.number)),
         partial_cancel_url => format!("/admin/orders/{}/partial-cancel", order.number),

@@ -4,11 +4,11 @@
 
 use super::{Admin, admin_page};
 use crate::context::Req;
-use crate::errors::WebError;
 use crate::forms::with_status;
 use crate::forms::{refuse, see_other, t};
-use crate::router::AppState;
+use crate::state::AppState;
 use crate::views::{PaginationView, val};
+use crate::web_error::WebError;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;

@@ -3,16 +3,16 @@
 use super::categories::tree_order;
 use super::{Admin, admin_page};
 use crate::context::Req;
-use crate::errors::WebError;
 use crate::forms::{checked, refuse, see_other, t, uploaded_files};
-use crate::router::AppState;
 use crate::session::flash;
+use crate::state::AppState;
 use crate::views::{PaginationView, encode_component, media_url, val};
+use crate::web_error::WebError;
 use axum::Form;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::response::Response;
-use jangteo_app::admin_catalog::ProductEdit;
-use jangteo_app::admin_products::{MAX_IMAGES, NewProductForm, OPTION_ROWS, SkuEdit};
+use jangteo_app::admin::products::{MAX_IMAGES, NewProductForm, OPTION_ROWS, SkuEdit};
+use jangteo_app::catalog::edit::ProductEdit;
 use jangteo_core::catalog::DisplayState;
 use jangteo_core::staff::{Access, Area};
 use jangteo_core::time::format_kst_input;
@@ -135,8 +135,8 @@ async fn category_choices(state: &AppState, admin: &Admin) -> Result<Vec<Value>,
 
 /// The editor's fields as stored.
 fn stored_fields(
-    p: &jangteo_db::catalog::ProductRow,
-    sale: &jangteo_db::catalog::product_admin::SalePlanRow,
+    p: &jangteo_app::read_models::ProductRow,
+    sale: &jangteo_app::read_models::SalePlanRow,
 ) -> Value {
     context! {
         name => &p.name, summary => &p.summary, description_html => &p.description_html,
@@ -148,7 +148,7 @@ fn stored_fields(
         category_id => p.category_id.to_string(), brand => p.brand.clone().unwrap_or_default(),
         tax_free => p.is_tax_free, max_per_order => p.max_per_order.map(|n| n.to_string()).unwrap_or_default(),
         notice_category => p.notice_category.clone().unwrap_or_default(),
-        notice => jangteo_app::product_facts::notice_values(p),
+        notice => jangteo_app::catalog::facts::notice_values(p),
         shipping_profile => p.shipping_profile_id.map(|id| id.to_string()).unwrap_or_default(),
     }
 }

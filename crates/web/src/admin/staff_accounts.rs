@@ -3,10 +3,10 @@
 
 use super::{Admin, admin_page};
 use crate::context::Req;
-use crate::errors::WebError;
 use crate::forms::{checked, refuse, see_other, t};
-use crate::router::AppState;
 use crate::session::flash;
+use crate::state::AppState;
+use crate::web_error::WebError;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::Response;

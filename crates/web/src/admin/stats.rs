@@ -4,9 +4,9 @@
 
 use super::{Admin, admin_page};
 use crate::context::Req;
-use crate::errors::WebError;
 use crate::forms::{download, t};
-use crate::router::AppState;
+use crate::state::AppState;
+use crate::web_error::WebError;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use charts_rs::{BarChart, PieChart, Series, SeriesCategory};

@@ -2,16 +2,16 @@
 
 use super::{Admin, admin_page};
 use crate::context::Req;
-use crate::errors::WebError;
 use crate::forms::{refuse, with_status};
 use crate::forms::{see_other, t};
-use crate::router::AppState;
 use crate::session::flash;
+use crate::state::AppState;
 use crate::views::{PaginationView, encode_component, val};
+use crate::web_error::WebError;
 use axum::Form;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::response::Response;
-use jangteo_app::admin_stock::{StockSheetResult, StockSheetRow, read_stock_sheet};
+use jangteo_app::admin::stock::{StockSheetResult, StockSheetRow, read_stock_sheet};
 use jangteo_core::staff::{Access, Area};
 use minijinja::{Value, context};
 use serde::Deserialize;

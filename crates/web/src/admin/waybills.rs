@@ -2,9 +2,9 @@
 
 use super::{Admin, admin_page};
 use crate::context::Req;
-use crate::errors::WebError;
 use crate::forms::{refuse, t};
-use crate::router::AppState;
+use crate::state::AppState;
+use crate::web_error::WebError;
 use axum::Form;
 use axum::extract::State;
 use axum::response::Response;
@@ -16,7 +16,7 @@ use tower_sessions::Session;
 fn waybill_results(
     state: &AppState,
     req: &Req,
-    results: &[jangteo_app::order_files::WaybillResult],
+    results: &[jangteo_app::admin::order_files::WaybillResult],
 ) -> Vec<Value> {
     results
         .iter()
@@ -68,7 +68,7 @@ pub async fn preview_waybills(
 ) -> Result<Response, WebError> {
     admin.require(Area::Orders, Access::Write)?;
     let parsed = match crate::forms::uploaded_file(&mut multipart).await? {
-        Some((name, bytes)) => jangteo_app::order_files::read_waybill_sheet(&name, &bytes),
+        Some((name, bytes)) => jangteo_app::admin::order_files::read_waybill_sheet(&name, &bytes),
         None => Err(jangteo_app::AppError::field("file", "required")),
     };
     let rows = match parsed {
@@ -116,8 +116,9 @@ pub async fn apply_waybills(
     admin: Admin,
     Form(form): Form<ApplyForm>,
 ) -> Result<Response, WebError> {
-    let rows: Vec<jangteo_app::order_files::WaybillRow> = serde_json::from_str(&form.rows)
-        .map_err(|_| WebError::Internal(jangteo_app::AppError::field("file", "required")))?;
+    let rows: Vec<jangteo_app::admin::order_files::WaybillRow> =
+        serde_json::from_str(&form.rows)
+            .map_err(|_| WebError::Internal(jangteo_app::AppError::field("file", "required")))?;
     let results = state.app.apply_waybills(&admin.actor, &rows).await?;
     let ok = results.iter().filter(|r| r.error.is_none()).count();
     waybill_page(

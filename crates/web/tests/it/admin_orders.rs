@@ -124,7 +124,7 @@ async fn staff_find_process_and_annotate_orders(backend: Backend) {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(order.status, "delivered");
+    assert_eq!(order.status.as_str(), "delivered");
     assert_eq!(order.waybill.as_deref(), Some("654321098765"));
     let ship = audited(&t, "order.ship", &paid).await;
     assert_eq!(ship.len(), 1);
@@ -236,6 +236,7 @@ async fn waybills_in_bulk_and_orders_out_to_excel(backend: Backend) {
                 .unwrap()
                 .unwrap()
                 .status
+                .as_str()
         }
     };
     assert_eq!(
@@ -327,7 +328,7 @@ async fn staff_cancel_part_of_an_order(backend: Backend) {
         return;
     };
     let (_buyer, number, order, line) =
-        crate::claims::bought(&t, tshirt, "buyer@example.com", 3).await;
+        crate::claim_steps::bought(&t, tshirt, "buyer@example.com", 3).await;
     let stock = || async {
         jangteo_db::catalog::stock::stock_of(&t.app.db, tshirt)
             .await
@@ -372,7 +373,7 @@ async fn staff_cancel_part_of_an_order(backend: Backend) {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(payment.status, "partially_cancelled");
+    assert_eq!(payment.status.as_str(), "partially_cancelled");
     assert_eq!(payment.cancelled_amount, share);
     let detail = cs.get(&format!("/admin/orders/{number}")).await.body;
     assert!(detail.contains("id=\"order-refunds\"") && detail.contains("부분 취소"));
@@ -388,7 +389,7 @@ async fn staff_cancel_part_of_an_order(backend: Backend) {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(order.status, "cancelled");
+    assert_eq!(order.status.as_str(), "cancelled");
     let refunded: i64 = jangteo_db::refunds::of_order(&t.app.db, order.id)
         .await
         .unwrap()

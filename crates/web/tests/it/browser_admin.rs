@@ -154,7 +154,7 @@ async fn staff_enrols_totp_logs_in_and_ships_an_order() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(order.status, "shipped");
+    assert_eq!(order.status.as_str(), "shipped");
     let (entries, _) = jangteo_db::audit::search(
         &t.app.db,
         &jangteo_db::audit::AuditFilter {
@@ -242,10 +242,10 @@ async fn claim_pages_render_in_a_browser() {
         return;
     };
     let (buyer, number, _order, line) =
-        crate::claims::bought(&t, tshirt, "claimer@example.com", 2).await;
+        crate::claim_steps::bought(&t, tshirt, "claimer@example.com", 2).await;
     let (staff, _) =
         jangteo_testkit::shopper::staff_session(&t, "owner@example.com", "owner").await;
-    crate::claims::deliver(&staff, &number).await;
+    crate::claim_steps::deliver(&staff, &number).await;
     let Some(browser) = Browser::start(1280, 1700, false).await else {
         return;
     };
@@ -274,7 +274,7 @@ async fn claim_pages_render_in_a_browser() {
     let id = t
         .app
         .staff_file_claim(
-            &jangteo_app::staff::StaffActor::system("test"),
+            &jangteo_app::auth::StaffActor::system("test"),
             &number,
             &jangteo_app::claims::ClaimForm {
                 kind: "defect".into(),

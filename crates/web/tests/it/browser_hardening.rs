@@ -36,7 +36,7 @@ async fn script_in_mails_and_templates_never_runs_for_the_owner() {
     .unwrap();
     let (builtin, _) = t.app.template_source("welcome").await.unwrap();
     let edited = builtin.replace("{% block html %}", &format!("{{% block html %}}{PAYLOAD}"));
-    jangteo_db::message_templates::save_in(&mut tx, "welcome", &edited, "legacy", Utc::now())
+    jangteo_db::message_templates::save(&mut tx, "welcome", &edited, "legacy", Utc::now())
         .await
         .unwrap();
     tx.commit().await.unwrap();

@@ -31,7 +31,7 @@ async fn abandon_payment(t: &TestApp, s: &Shopper, sku: i64, qty: u32) -> String
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(order.status, "pending_payment");
+    assert_eq!(order.status.as_str(), "pending_payment");
     order.number
 }
 
@@ -113,7 +113,7 @@ async fn owner_turns_payment_methods_off(backend: Backend) {
     let audit = t
         .app
         .audit_log(
-            &jangteo_app::staff::StaffActor::system("test"),
+            &jangteo_app::auth::StaffActor::system("test"),
             &Default::default(),
             1,
             20,

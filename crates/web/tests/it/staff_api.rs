@@ -2,7 +2,7 @@
 //! check and leaves the same audit entry; a refused call changes nothing. SQLite and PostgreSQL.
 
 use crate::checkout::{shop, sign_up};
-use jangteo_app::staff::StaffActor;
+use jangteo_app::auth::StaffActor;
 use jangteo_core::staff::{Access, Area, Role};
 use jangteo_testkit::shopper::Shopper;
 use jangteo_testkit::{Backend, TestApp, on_both_backends};

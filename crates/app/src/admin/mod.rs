@@ -1,0 +1,10 @@
+//! Back-office use cases: content, members, orders, products, staff and stock, each checked
+//! against the acting staff member's role and audited.
+
+pub mod content;
+pub mod members;
+pub mod order_files;
+pub mod orders;
+pub mod products;
+pub mod staff;
+pub mod stock;

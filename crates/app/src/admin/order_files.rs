@@ -1,0 +1,280 @@
+//! Order spreadsheets in: bulk waybill registration from .xlsx or CSV (order number, carrier,
+//! waybill) with a dry run that checks every row before anything is written and a per-row result
+//! after; and the one sheet reader every upload uses (`order_export` writes them out).
+
+use crate::admin::orders::{StaffOrderAction, normalise_waybill};
+use crate::auth::StaffActor;
+use crate::orders::Actor;
+use crate::{App, AppError, AppResult};
+use jangteo_core::order::OrderStatus;
+use jangteo_core::staff::{Access, Area};
+use serde::{Deserialize, Serialize};
+
+/// Rows an import takes at most.
+const MAX_IMPORT_ROWS: usize = 5_000;
+
+/// One line of a waybill sheet as read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WaybillRow {
+    /// Spreadsheet row number (1-based, as the spreadsheet shows it).
+    pub line: usize,
+    /// Order number as typed.
+    pub number: String,
+    /// Carrier as typed.
+    pub carrier: String,
+    /// Waybill as typed.
+    pub waybill: String,
+}
+
+/// What happened (or would happen) to a row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WaybillResult {
+    /// The row.
+    pub row: WaybillRow,
+    /// `None`: fine (shipped, or would be); otherwise the message code of the problem.
+    pub error: Option<&'static str>,
+}
+
+fn cell_text(cell: &calamine::Data) -> String {
+    match cell {
+        calamine::Data::Int(i) => i.to_string(),
+        // Waybills typed as numbers arrive as floats: print them without ".0" or exponents.
+        calamine::Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e17 => format!("{f:.0}"),
+        calamine::Data::Empty => String::new(),
+        other => other.to_string(),
+    }
+    .trim()
+    .to_owned()
+}
+
+/// CSV bytes as text: UTF-8 (with or without BOM) or CP949/EUC-KR, which Korean Excel saves
+/// ("CSV (쉼표로 분리)"); detected, never asked. Anything else is refused.
+pub fn decode_text(bytes: &[u8]) -> AppResult<std::borrow::Cow<'_, str>> {
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        return std::str::from_utf8(rest)
+            .map(std::borrow::Cow::Borrowed)
+            .map_err(|_| AppError::field("file", "not_utf8"));
+    }
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return Ok(std::borrow::Cow::Borrowed(text));
+    }
+    // encoding_rs's EUC-KR is the WHATWG one, i.e. Windows code page 949 (UHC) in full.
+    let (text, had_errors) = encoding_rs::EUC_KR.decode_without_bom_handling(bytes);
+    if had_errors {
+        return Err(AppError::field("file", "not_utf8"));
+    }
+    Ok(text)
+}
+
+/// The cells of the first sheet of an .xlsx/.xls file, or of CSV text (UTF-8 with or without BOM,
+/// or CP949; by file name), each row with the line number a spreadsheet shows.
+pub fn read_cells(file_name: &str, bytes: &[u8]) -> AppResult<Vec<(usize, Vec<String>)>> {
+    let lower = file_name.to_lowercase();
+    let raw: Vec<(usize, Vec<String>)> = if lower.ends_with(".xlsx") || lower.ends_with(".xls") {
+        let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes.to_vec()))
+            .map_err(|_| AppError::field("file", "unreadable_sheet"))?;
+        use calamine::Reader;
+        let range = book
+            .worksheet_range_at(0)
+            .ok_or_else(|| AppError::field("file", "unreadable_sheet"))?
+            .map_err(|_| AppError::field("file", "unreadable_sheet"))?;
+        let first = range.start().map_or(0, |(row, _)| row as usize);
+        range
+            .rows()
+            .enumerate()
+            .map(|(i, r)| (first + i + 1, r.iter().map(cell_text).collect()))
+            .collect()
+    } else {
+        let text = decode_text(bytes)?;
+        // Line by line (waybill sheets have no multi-line cells), so each row keeps the line
+        // number a spreadsheet shows.
+        let mut rows = Vec::new();
+        for (i, line) in text.lines().enumerate() {
+            let mut reader = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(line.as_bytes());
+            let cells = match reader.records().next() {
+                Some(record) => record
+                    .map_err(|_| AppError::field("file", "unreadable_sheet"))?
+                    .iter()
+                    .map(|c| c.trim().to_owned())
+                    .collect(),
+                None => Vec::new(),
+            };
+            rows.push((i + 1, cells));
+        }
+        rows
+    };
+    Ok(raw)
+}
+
+/// Reads (number, carrier, waybill) rows from a sheet ([`read_cells`]). A first row that is not
+/// an order number is a header.
+pub fn read_waybill_sheet(file_name: &str, bytes: &[u8]) -> AppResult<Vec<WaybillRow>> {
+    let raw = read_cells(file_name, bytes)?;
+    let mut rows = Vec::new();
+    for (i, (line, cells)) in raw.iter().enumerate() {
+        let get = |n: usize| cells.get(n).cloned().unwrap_or_default();
+        if cells.iter().all(String::is_empty) {
+            continue;
+        }
+        if i == 0 && !jangteo_core::member::looks_like_order_number(&get(0).to_uppercase()) {
+            continue; // header
+        }
+        rows.push(WaybillRow {
+            line: *line,
+            number: get(0),
+            carrier: get(1),
+            waybill: get(2),
+        });
+    }
+    if rows.is_empty() {
+        return Err(AppError::field("file", "empty_sheet"));
+    }
+    if rows.len() > MAX_IMPORT_ROWS {
+        return Err(AppError::field("file", "too_many_rows"));
+    }
+    Ok(rows)
+}
+
+impl App {
+    /// Checks every row of a waybill sheet without writing anything.
+    pub async fn check_waybills(
+        &self,
+        actor: &StaffActor,
+        rows: &[WaybillRow],
+    ) -> AppResult<Vec<WaybillResult>> {
+        actor.require(Area::Orders, Access::Write)?;
+        let mut seen = std::collections::HashSet::new();
+        let mut results = Vec::with_capacity(rows.len());
+        for row in rows {
+            let error = self.waybill_problem(row, &mut seen).await?;
+            results.push(WaybillResult {
+                row: row.clone(),
+                error,
+            });
+        }
+        Ok(results)
+    }
+
+    async fn waybill_problem(
+        &self,
+        row: &WaybillRow,
+        seen: &mut std::collections::HashSet<String>,
+    ) -> AppResult<Option<&'static str>> {
+        let number = row.number.trim().to_uppercase();
+        if !seen.insert(number.clone()) {
+            return Ok(Some("duplicate_row"));
+        }
+        if jangteo_core::carrier::carrier_named(&row.carrier).is_none() {
+            return Ok(Some("unknown_carrier"));
+        }
+        if normalise_waybill(&row.waybill).is_none() {
+            return Ok(Some("invalid_waybill"));
+        }
+        let order = match self.order_for(&number, &Actor::System).await {
+            Ok(o) => o,
+            Err(AppError::NotFound) => return Ok(Some("unknown_order")),
+            Err(e) => return Err(e),
+        };
+        let status: OrderStatus = order.status;
+        Ok((!status.can_ship()).then_some("not_shippable"))
+    }
+
+    /// Ships every row that checks out, each order on its own (one bad row stops nothing else);
+    /// returns each row's result. The import and each shipment are audited.
+    pub async fn apply_waybills(
+        &self,
+        actor: &StaffActor,
+        rows: &[WaybillRow],
+    ) -> AppResult<Vec<WaybillResult>> {
+        let checked = self.check_waybills(actor, rows).await?;
+        let mut results = Vec::with_capacity(checked.len());
+        for result in checked {
+            if result.error.is_some() {
+                results.push(result);
+                continue;
+            }
+            let carrier = jangteo_core::carrier::carrier_named(&result.row.carrier)
+                .map(|c| c.code.to_owned())
+                .unwrap_or_default();
+            let outcome = self
+                .staff_order_action(
+                    actor,
+                    &result.row.number.trim().to_uppercase(),
+                    StaffOrderAction::Ship {
+                        carrier,
+                        waybill: result.row.waybill.clone(),
+                    },
+                )
+                .await;
+            let error = match outcome {
+                Ok(()) => None,
+                Err(AppError::Conflict(_)) => Some("not_shippable"),
+                Err(AppError::Form(_)) => Some("invalid_waybill"),
+                Err(e) => return Err(e),
+            };
+            results.push(WaybillResult {
+                row: result.row,
+                error,
+            });
+        }
+        let shipped = results.iter().filter(|r| r.error.is_none()).count();
+        self.audit_event(
+            actor,
+            "order.waybill_import",
+            "order",
+            &format!("{shipped}/{}", results.len()),
+            "",
+        )
+        .await?;
+        Ok(results)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_xlsxwriter::Workbook;
+
+    #[test]
+    fn csv_sheets_skip_headers_and_blank_lines() {
+        let csv = "\u{feff}주문번호,택배사,송장번호\n20261123-8F3K2Q,CJ대한통운,6543-2109-8765\n\n20261123-AAAAAA,한진,512345678901\n";
+        let rows = read_waybill_sheet("waybills.csv", csv.as_bytes()).unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].line, 2);
+        assert_eq!(rows[0].carrier, "CJ대한통운");
+        assert_eq!(rows[1].line, 4);
+        assert!(read_waybill_sheet("x.csv", b"").is_err());
+    }
+
+    #[test]
+    fn cp949_sheets_from_korean_excel_are_read() {
+        let csv = "주문번호,택배사,송장번호\n20261123-8F3K2Q,CJ대한통운,654321098765\n";
+        let (cp949, _, unmappable) = encoding_rs::EUC_KR.encode(csv);
+        assert!(!unmappable);
+        assert!(std::str::from_utf8(&cp949).is_err(), "really not UTF-8");
+        let rows = read_waybill_sheet("송장.csv", &cp949).unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].carrier, "CJ대한통운");
+        // UTF-8 without a BOM works as before; bytes that are neither are refused.
+        assert_eq!(read_waybill_sheet("w.csv", csv.as_bytes()).unwrap(), rows);
+        assert!(read_cells("w.csv", &[0x80, 0xff, 0xfe, 0x41]).is_err());
+    }
+
+    #[test]
+    fn xlsx_sheets_are_read_with_numeric_waybills() {
+        let mut book = Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.write_string(0, 0, "주문번호").unwrap();
+        sheet.write_string(1, 0, "20261123-8F3K2Q").unwrap();
+        sheet.write_string(1, 1, "cj").unwrap();
+        sheet.write_number(1, 2, 654_321_098_765.0).unwrap();
+        let bytes = book.save_to_buffer().unwrap();
+        let rows = read_waybill_sheet("w.xlsx", &bytes).unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].waybill, "654321098765");
+        assert!(read_waybill_sheet("w.xlsx", b"not a zip").is_err());
+    }
+}

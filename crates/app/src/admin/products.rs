@@ -1,0 +1,422 @@
+//! Products in the back office beyond the editor's fields: creating a product, its option
+//! groups and the SKUs they make, each SKU's code/extra price/activity, the image gallery
+//! (several uploads at once, reorder, remove) and the sale periods that start and end by
+//! themselves. Every change is audited and shows in the shop at once.
+
+use crate::auth::StaffActor;
+use crate::field_errors::FieldErrors;
+use crate::{App, AppError, AppResult};
+use chrono::{DateTime, Utc};
+use jangteo_core::catalog::{
+    DisplayState, Price, option_combinations, parse_option_groups, price_at,
+};
+use jangteo_core::ids::{CategoryId, ProductId};
+use jangteo_core::member::required_text;
+use jangteo_core::money::Won;
+use jangteo_core::search::SearchKeys;
+use jangteo_core::staff::{Access, Area};
+use jangteo_db::audit::{self, NewAudit};
+use jangteo_db::catalog::product_admin::{
+    self, AdminImageRow, AdminSkuRow, OptionGroupInput, OptionsOutcome, SalePlanRow, SkuInput,
+};
+use jangteo_db::catalog::products::{self, NewProduct, NewSku};
+
+/// Most images one product may have.
+pub const MAX_IMAGES: usize = 20;
+/// Option group rows the editor offers.
+pub const OPTION_ROWS: usize = jangteo_core::catalog::MAX_OPTION_GROUPS;
+/// Field names of the option rows, for per-row errors.
+const OPTION_FIELDS: [&str; OPTION_ROWS] = ["option_0", "option_1", "option_2"];
+
+/// A new product as typed.
+#[derive(Debug, Clone, Default)]
+pub struct NewProductForm {
+    /// Category id as chosen.
+    pub category_id: Option<i64>,
+    /// Name.
+    pub name: String,
+    /// URL slug (empty: made up from the id).
+    pub slug: String,
+    /// List price as typed.
+    pub price: String,
+}
+
+/// A SKU row as typed in the SKU table.
+#[derive(Debug, Clone, Default)]
+pub struct SkuEdit {
+    /// The SKU.
+    pub id: i64,
+    /// Code.
+    pub code: String,
+    /// Extra price as typed (may be negative).
+    pub extra_price: String,
+    /// Sold in the shop.
+    pub active: bool,
+}
+
+/// A SKU with its option label, for the editor.
+#[derive(Debug, Clone)]
+pub struct SkuView {
+    /// The row.
+    pub row: AdminSkuRow,
+    /// "블랙 / M" (empty without options).
+    pub label: String,
+}
+
+/// What the product editor shows besides the product row.
+#[derive(Debug, Clone)]
+pub struct ProductExtras {
+    /// Sale plan and price in force.
+    pub sale: SalePlanRow,
+    /// Option groups with their values.
+    pub option_groups: Vec<(String, Vec<String>)>,
+    /// Every SKU, active first.
+    pub skus: Vec<SkuView>,
+    /// The gallery in order.
+    pub images: Vec<AdminImageRow>,
+}
+
+/// The chore that starts and ends timed sales.
+pub const SALE_PERIODS: &str = "catalog.sale_periods";
+
+/// A SKU code as typed: 1–40 letters, digits, `-` or `_`.
+fn valid_sku_code(code: &str) -> bool {
+    (1..=40).contains(&code.len())
+        && code
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+impl App {
+    /// Everything the product editor shows below the product's fields.
+    pub async fn admin_product_extras(
+        &self,
+        actor: &StaffActor,
+        id: i64,
+    ) -> AppResult<ProductExtras> {
+        actor.require(Area::Catalog, Access::Read)?;
+        let pid = ProductId(id);
+        let sale = product_admin::sale_plan(&self.db, pid)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let groups = products::option_groups(&self.db, pid).await?;
+        let values = products::option_values(&self.db, pid).await?;
+        let option_groups = groups
+            .iter()
+            .map(|g| {
+                let vs = values
+                    .iter()
+                    .filter(|v| v.group_id == g.id)
+                    .map(|v| v.value.clone())
+                    .collect();
+                (g.name.clone(), vs)
+            })
+            .collect();
+        let labels = product_admin::sku_labels(&self.db, pid).await?;
+        let skus = product_admin::admin_skus(&self.db, pid)
+            .await?
+            .into_iter()
+            .map(|row| {
+                let label = labels
+                    .iter()
+                    .filter(|(sku, _)| *sku == row.id)
+                    .map(|(_, v)| v.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" / ");
+                SkuView { row, label }
+            })
+            .collect();
+        let images = product_admin::admin_images(&self.db, pid).await?;
+        Ok(ProductExtras {
+            sale,
+            option_groups,
+            skus,
+            images,
+        })
+    }
+
+    /// Creates a product (hidden until staff show it) with one SKU and no stock; returns its id.
+    pub async fn create_product(
+        &self,
+        actor: &StaffActor,
+        form: &NewProductForm,
+    ) -> AppResult<i64> {
+        actor.require(Area::Catalog, Access::Write)?;
+        let mut errors = FieldErrors::default();
+        let name = errors.check("name", required_text(&form.name, 100));
+        // Hidden categories too: a product may be prepared before its category opens.
+        let categories = jangteo_db::catalog::categories::list_all(&self.db).await?;
+        let category = form
+            .category_id
+            .filter(|c| categories.iter().any(|r| r.id == *c))
+            .map(CategoryId);
+        if category.is_none() {
+            errors.add("category_id", "required");
+        }
+        let price = match crate::catalog::edit::typed_won(&form.price) {
+            Ok(Some(p)) => Some(p),
+            _ => {
+                errors.add("price", "invalid_price");
+                None
+            }
+        };
+        let typed_slug = form.slug.trim().to_lowercase();
+        if !typed_slug.is_empty() && !crate::admin::content::valid_slug(&typed_slug) {
+            errors.add("slug", "invalid_slug");
+        }
+        if !typed_slug.is_empty()
+            && products::find_by_slug(&self.db, &typed_slug)
+                .await?
+                .is_some()
+        {
+            errors.add("slug", "slug_taken");
+        }
+        errors.finish()?;
+        let (Some(name), Some(category), Some(price)) = (name, category, price) else {
+            return Err(AppError::Other("validated product went missing".into()));
+        };
+        let slug = if typed_slug.is_empty() {
+            format!(
+                "p-{}",
+                crate::auth::tokens::random_token()?
+                    .chars()
+                    .filter(char::is_ascii_alphanumeric)
+                    .take(8)
+                    .collect::<String>()
+                    .to_lowercase()
+            )
+        } else {
+            typed_slug
+        };
+        let names = crate::catalog::edit::category_path_names(&categories, category.get());
+        let search = SearchKeys::for_product(&name, names.iter().map(String::as_str));
+        let now = Utc::now();
+        let mut tx = self.db.begin().await?;
+        let id = products::insert(
+            &mut tx,
+            &NewProduct {
+                category_id: category,
+                slug: &slug,
+                name: &name,
+                brand: None,
+                summary: "",
+                description_html: "",
+                price: Price::new(Won(price), None),
+                state: DisplayState::Hidden,
+                is_featured: false,
+                popularity: 0,
+                search,
+                created_at: now,
+            },
+            &[],
+            &[NewSku {
+                code: format!("{}-1", slug.to_uppercase()),
+                value_indexes: vec![],
+                extra: Won(0),
+                stock: 0,
+            }],
+        )
+        .await
+        .map_err(|e| match e {
+            e if e.is_unique_violation() => AppError::field("slug", "slug_taken"),
+            e => e.into(),
+        })?;
+        audit::record(
+            &mut tx,
+            &NewAudit {
+                after: Some(
+                    serde_json::json!({ "name": name, "slug": slug, "category": category.get(), "price": price })
+                        .to_string(),
+                ),
+                ..actor.entry("catalog.product_create", "product", &id.get().to_string())
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        self.catalog_changed().await;
+        Ok(id.get())
+    }
+
+    /// Replaces a product's option groups (rows of name + comma-separated values) and makes
+    /// one SKU per combination: surviving combinations keep their SKU (code, stock, price), new
+    /// ones get a SKU with no stock, vanished ones are taken off sale (kept for orders).
+    pub async fn save_product_options(
+        &self,
+        actor: &StaffActor,
+        id: i64,
+        rows: &[(String, String)],
+    ) -> AppResult<OptionsOutcome> {
+        actor.require(Area::Catalog, Access::Write)?;
+        let product = products::find_by_id(&self.db, ProductId(id))
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let groups = parse_option_groups(rows).map_err(|problems| {
+            let mut errors = FieldErrors::default();
+            for (row, key) in problems {
+                errors.add(OPTION_FIELDS[row.min(OPTION_ROWS - 1)], key);
+            }
+            errors.finish().err().unwrap_or(AppError::NotFound)
+        })?;
+        let counts: Vec<usize> = groups.iter().map(|(_, v)| v.len()).collect();
+        let combinations = option_combinations(&counts);
+        let inputs: Vec<OptionGroupInput> = groups
+            .iter()
+            .map(|(name, values)| OptionGroupInput {
+                name: name.clone(),
+                values: values.clone(),
+            })
+            .collect();
+        let now = Utc::now();
+        let mut tx = self.db.begin().await?;
+        let outcome = product_admin::replace_options(
+            &mut tx,
+            ProductId(id),
+            &inputs,
+            &combinations,
+            &product.slug.to_uppercase(),
+            now,
+        )
+        .await?;
+        audit::record(
+            &mut tx,
+            &NewAudit {
+                after: Some(
+                    serde_json::json!({
+                        "groups": groups, "created": outcome.created,
+                        "deactivated": outcome.deactivated, "kept": outcome.kept,
+                    })
+                    .to_string(),
+                ),
+                ..actor.entry("catalog.options", "product", &id.to_string())
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        self.catalog_changed().await;
+        Ok(outcome)
+    }
+
+    /// Saves the SKU table: codes (unique), extra prices and whether each SKU is sold. All rows
+    /// or none.
+    pub async fn save_skus(&self, actor: &StaffActor, id: i64, rows: &[SkuEdit]) -> AppResult<()> {
+        actor.require(Area::Catalog, Access::Write)?;
+        let pid = ProductId(id);
+        let before = product_admin::admin_skus(&self.db, pid).await?;
+        let sale = product_admin::sale_plan(&self.db, pid)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let mut errors = FieldErrors::default();
+        let mut inputs = Vec::with_capacity(rows.len());
+        for r in rows {
+            let Some(old) = before.iter().find(|b| b.id == r.id) else {
+                return Err(AppError::NotFound);
+            };
+            let code = r.code.trim().to_uppercase();
+            if !valid_sku_code(&code) {
+                errors.add("skus", "invalid_sku_code");
+            }
+            if rows
+                .iter()
+                .filter(|o| o.code.trim().eq_ignore_ascii_case(&code))
+                .count()
+                > 1
+            {
+                errors.add("skus", "sku_code_taken");
+            }
+            let extra = match jangteo_core::money::parse_typed_amount(&r.extra_price) {
+                Ok(v) => v.unwrap_or(0),
+                Err(_) => {
+                    errors.add("skus", "invalid_price");
+                    0
+                }
+            };
+            if !(-10_000_000..=10_000_000).contains(&extra) || sale.price + extra < 0 {
+                errors.add("skus", "invalid_extra_price");
+            }
+            inputs.push((
+                old.clone(),
+                SkuInput {
+                    id: r.id,
+                    code,
+                    extra_price: extra,
+                    is_active: r.active,
+                },
+            ));
+        }
+        errors.finish()?;
+        let now = Utc::now();
+        let mut tx = self.db.begin().await?;
+        let mut changes = Vec::new();
+        for (old, input) in &inputs {
+            if old.code == input.code
+                && old.extra_price == input.extra_price
+                && old.is_active == input.is_active
+            {
+                continue;
+            }
+            if product_admin::code_taken(&mut tx, &input.code, input.id).await? {
+                return Err(AppError::field("skus", "sku_code_taken"));
+            }
+            if !product_admin::update_sku(&mut tx, pid, input, now).await? {
+                return Err(AppError::NotFound);
+            }
+            changes.push(serde_json::json!({
+                "sku": input.id,
+                "before": { "code": old.code, "extra": old.extra_price, "active": old.is_active },
+                "after": { "code": input.code, "extra": input.extra_price, "active": input.is_active },
+            }));
+        }
+        if !changes.is_empty() {
+            audit::record(
+                &mut tx,
+                &NewAudit {
+                    after: Some(serde_json::Value::Array(changes).to_string()),
+                    ..actor.entry("catalog.skus", "product", &id.to_string())
+                },
+                now,
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        self.catalog_changed().await;
+        Ok(())
+    }
+
+    /// Starts and ends timed sales: puts each product's price in force for `now` (the
+    /// `sale-periods` schedule runs it every minute). Returns how many prices changed.
+    pub async fn apply_sale_periods(&self, now: DateTime<Utc>) -> AppResult<usize> {
+        let mut changed = 0;
+        for row in product_admin::timed_sale_plans(&self.db).await? {
+            let in_force = price_at(Won(row.price), row.plan().as_ref(), now);
+            if in_force.sale.map(Won::get) == row.sale_price {
+                continue;
+            }
+            let mut tx = self.db.begin().await?;
+            if product_admin::apply_price(&mut tx, &row, in_force, now).await? {
+                changed += 1;
+            }
+            tx.commit().await?;
+        }
+        if changed > 0 {
+            self.catalog_changed().await;
+        }
+        Ok(changed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::valid_sku_code;
+
+    #[test]
+    fn sku_codes_are_plain() {
+        assert!(valid_sku_code("TSHIRT-BLK-M"));
+        assert!(valid_sku_code("A_1"));
+        assert!(!valid_sku_code(""));
+        assert!(!valid_sku_code("블랙"));
+        assert!(!valid_sku_code("A B"));
+        assert!(!valid_sku_code(&"A".repeat(41)));
+    }
+}

@@ -1,0 +1,299 @@
+//! Claims after delivery (반품/교환). The buyer sees the windows before filing (`core::claims`),
+//! files a claim for some units of some lines with a reason, a discovery date where the law asks
+//! for one, and photos; staff approve or reject it (with a reason), mark the goods collected,
+//! then refund the units through the gateway (return shipping kept when the buyer pays it) or
+//! send a replacement. Staff may file a claim outside its window with a recorded reason. Every
+//! step writes the order's timeline and, for staff, the audit log.
+
+pub(crate) mod handling;
+use crate::auth::StaffActor;
+use crate::field_errors::FieldErrors;
+use crate::orders::{Actor, record_event};
+use crate::{App, AppError, AppResult};
+use bytes::Bytes;
+use chrono::{DateTime, NaiveDate, Utc};
+use jangteo_core::claims::{ClaimKind, ClaimPolicy, ClaimRefusal, claim_deadline, may_file_claim};
+use jangteo_core::order::OrderStatus;
+use jangteo_core::staff::{Access, Area};
+use jangteo_core::time::start_of_business_day;
+use jangteo_db::audit::{self, NewAudit};
+use jangteo_db::claims::{self, ClaimRow, NewClaim};
+use jangteo_db::orders::{self, OrderLineRow, OrderRow};
+
+pub use crate::claims::handling::{ClaimAction, ClaimDetail};
+
+/// Most photos one claim may carry.
+pub const MAX_CLAIM_PHOTOS: usize = 5;
+
+/// A claim as typed.
+#[derive(Debug, Clone, Default)]
+pub struct ClaimForm {
+    /// `change_of_mind`, `not_as_described`, `defect`.
+    pub kind: String,
+    /// `return` or `exchange`.
+    pub resolution: String,
+    /// The buyer's words.
+    pub reason: String,
+    /// The day the problem was found, `YYYY-MM-DD` (Korean calendar).
+    pub discovered_on: String,
+    /// (order line id, units).
+    pub units: Vec<(i64, i64)>,
+    /// Photos of the problem.
+    pub photos: Vec<Bytes>,
+    /// Staff only: why a claim outside its window is accepted.
+    pub override_reason: String,
+}
+
+/// A line the buyer may claim units of.
+#[derive(Debug, Clone)]
+pub struct ClaimableLine {
+    /// The order line.
+    pub line: OrderLineRow,
+    /// Units neither cancelled, returned nor in an open claim.
+    pub available: i64,
+}
+
+/// What the claim form offers.
+#[derive(Debug, Clone)]
+pub struct ClaimChoices {
+    /// The order.
+    pub order: OrderRow,
+    /// When the goods arrived (none: not delivered).
+    pub received_at: Option<DateTime<Utc>>,
+    /// Lines with units left to claim.
+    pub lines: Vec<ClaimableLine>,
+    /// Until when a change of mind may be filed (exclusive).
+    pub change_of_mind_until: Option<DateTime<Utc>>,
+    /// Days of the change-of-mind window.
+    pub change_of_mind_days: u32,
+    /// Return shipping kept when the buyer pays it.
+    pub return_fee: i64,
+}
+
+/// Units of a line still open to a claim.
+pub(crate) fn units_left(line: &OrderLineRow) -> i64 {
+    line.quantity - line.quantity_cancelled - line.quantity_returned
+}
+
+impl App {
+    fn claim_policy(&self) -> ClaimPolicy {
+        ClaimPolicy::new(self.config.checkout.change_of_mind_days)
+    }
+
+    /// The claims of an order, newest first (the caller has checked who may see the order).
+    pub async fn claims_of_order(&self, order_id: i64) -> AppResult<Vec<ClaimRow>> {
+        Ok(claims::for_order(&self.db, order_id).await?)
+    }
+
+    /// What the buyer (or staff) may claim on an order.
+    pub async fn claim_choices(&self, number: &str, actor: &Actor) -> AppResult<ClaimChoices> {
+        let order = self.order_for(number, actor).await?;
+        let status: OrderStatus = order.status;
+        let received_at = if status.can_file_claim() {
+            orders::delivered_at(&self.db, order.id).await?
+        } else {
+            None
+        };
+        let all = orders::lines(&self.db, order.id).await?;
+        let open = claims::open_units(&self.db, order.id).await?;
+        let lines = all
+            .into_iter()
+            .filter(|l| !l.is_gift)
+            .map(|line| {
+                let claimed: i64 = open
+                    .iter()
+                    .filter(|(l, _)| *l == line.id)
+                    .map(|(_, u)| *u)
+                    .sum();
+                let available = (units_left(&line) - claimed).max(0);
+                ClaimableLine { line, available }
+            })
+            .collect();
+        let policy = self.claim_policy();
+        Ok(ClaimChoices {
+            change_of_mind_until: received_at
+                .and_then(|r| claim_deadline(ClaimKind::ChangeOfMind, policy, r, None)),
+            change_of_mind_days: policy.change_of_mind_days,
+            return_fee: self.config.checkout.return_shipping_fee.max(0),
+            received_at,
+            lines,
+            order,
+        })
+    }
+
+    /// Files a buyer's claim, held to the windows; returns its id.
+    pub async fn file_claim(
+        &self,
+        number: &str,
+        actor: &Actor,
+        form: &ClaimForm,
+    ) -> AppResult<i64> {
+        self.file_claim_as(number, actor, None, form).await
+    }
+
+    /// Files a claim for the buyer (staff): outside its window only with a recorded reason.
+    pub async fn staff_file_claim(
+        &self,
+        staff: &StaffActor,
+        number: &str,
+        form: &ClaimForm,
+    ) -> AppResult<i64> {
+        staff.require(Area::Orders, Access::Write)?;
+        let actor = Actor::Staff(staff.email.clone());
+        self.file_claim_as(number, &actor, Some(staff), form).await
+    }
+
+    async fn file_claim_as(
+        &self,
+        number: &str,
+        actor: &Actor,
+        staff_actor: Option<&StaffActor>,
+        form: &ClaimForm,
+    ) -> AppResult<i64> {
+        let choices = self.claim_choices(number, actor).await?;
+        let Some(received) = choices.received_at else {
+            return Err(AppError::Conflict("claim_not_delivered"));
+        };
+        let mut errors = FieldErrors::default();
+        let kind: Option<ClaimKind> = form.kind.parse().ok();
+        if kind.is_none() {
+            errors.add("kind", "required");
+        }
+        if !matches!(form.resolution.as_str(), "return" | "exchange") {
+            errors.add("resolution", "required");
+        }
+        let reason = form.reason.trim();
+        if reason.is_empty() {
+            errors.add("reason", "required");
+        } else if reason.chars().count() > 1_000 {
+            errors.add("reason", "too_long");
+        }
+        let discovered = match form.discovered_on.trim() {
+            "" => None,
+            raw => match NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
+                Ok(day) => Some(start_of_business_day(day)),
+                Err(_) => {
+                    errors.add("discovered_on", "invalid_date");
+                    None
+                }
+            },
+        };
+        let mut picked: Vec<(i64, i64)> = Vec::new();
+        for &(line_id, units) in form.units.iter().filter(|u| u.1 != 0) {
+            let fits = choices
+                .lines
+                .iter()
+                .any(|c| c.line.id == line_id && units > 0 && units <= c.available);
+            if !fits || picked.iter().any(|p| p.0 == line_id) {
+                errors.add("units", "claim_invalid_units");
+            } else {
+                picked.push((line_id, units));
+            }
+        }
+        if picked.is_empty() {
+            errors.add("units", "claim_choose_units");
+        }
+        if form.photos.len() > MAX_CLAIM_PHOTOS {
+            errors.add("photos", "too_many_photos");
+        }
+        let staff = staff_actor.is_some();
+        let override_reason = form.override_reason.trim();
+        let now = Utc::now();
+        let mut deadline = None;
+        if let Some(kind) = kind {
+            match may_file_claim(kind, self.claim_policy(), Some(received), discovered, now) {
+                Ok(d) => deadline = Some(d),
+                Err(ClaimRefusal::WindowClosed) if staff && !override_reason.is_empty() => {
+                    deadline = claim_deadline(kind, self.claim_policy(), received, discovered);
+                }
+                Err(ClaimRefusal::WindowClosed) => errors.add("kind", "claim_window_closed"),
+                Err(ClaimRefusal::DiscoveryDateRequired) => {
+                    errors.add("discovered_on", "discovery_date_required");
+                }
+                Err(ClaimRefusal::DiscoveryInFuture) => {
+                    errors.add("discovered_on", "date_in_future");
+                }
+                Err(ClaimRefusal::NotDelivered) => {
+                    return Err(AppError::Conflict("claim_not_delivered"));
+                }
+            }
+        }
+        errors.finish()?;
+        let (Some(kind), Some(deadline)) = (kind, deadline) else {
+            return Err(AppError::Other("validated claim went missing".into()));
+        };
+        // Store every photo before anything is recorded: one bad file files nothing.
+        let mut stored = Vec::with_capacity(form.photos.len());
+        for photo in &form.photos {
+            stored.push(
+                self.store_original(photo.clone())
+                    .await
+                    .map_err(|e| crate::media::upload_refusal("photos", e))?,
+            );
+        }
+        let mut tx = self.db.begin().await?;
+        let Some(locked) = orders::lock_by_number(&mut tx, number).await? else {
+            return Err(AppError::NotFound);
+        };
+        for &(line, units) in &picked {
+            let open = claims::claimed_units(&mut tx, line).await?;
+            let left = choices
+                .lines
+                .iter()
+                .find(|c| c.line.id == line)
+                .map_or(0, |c| units_left(&c.line));
+            if units > left - open {
+                return Err(AppError::field("units", "claim_invalid_units"));
+            }
+        }
+        let id = claims::insert(
+            &mut tx,
+            &NewClaim {
+                order_id: locked.id,
+                kind,
+                resolution: &form.resolution,
+                reason,
+                discovered_at: discovered,
+                deadline_at: deadline,
+                override_reason: (staff && !override_reason.is_empty()).then_some(override_reason),
+                filed_by: &actor.label(),
+                lines: &picked,
+            },
+            now,
+        )
+        .await?;
+        for s in &stored {
+            let media = self.record_original(&mut tx, s).await?;
+            claims::add_evidence(&mut tx, id, media.get()).await?;
+        }
+        let status: OrderStatus = locked.status;
+        record_event(
+            &mut tx,
+            &locked,
+            "claim_requested",
+            status,
+            actor,
+            reason,
+            now,
+        )
+        .await?;
+        if let Some(staff) = staff_actor {
+            audit::record(
+                &mut tx,
+                &NewAudit {
+                    after: Some(
+                        serde_json::json!({ "order": number, "kind": kind.as_str(), "lines": picked })
+                            .to_string(),
+                    ),
+                    reason: override_reason,
+                    ..staff.entry("claims.file", "claim", &id.to_string())
+                },
+                now,
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        tracing::info!(order.number = %number, claim = id, kind = kind.as_str(), "claim filed");
+        Ok(id)
+    }
+}

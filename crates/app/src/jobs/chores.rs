@@ -1,0 +1,103 @@
+//! The scheduled chores: jobs without a payload (the schedule's entry is `{}`), each running one
+//! use case with the current time. Idempotent: running one twice changes nothing more.
+
+use super::{Job, register};
+use crate::{App, order_chores};
+use chrono::{Duration, Utc};
+use jangteo_jobs::Handlers;
+use serde::{Deserialize, Serialize};
+
+/// Done jobs are kept this many days (for the staff jobs page).
+const DONE_RETENTION_DAYS: i64 = 7;
+/// Dead jobs are kept this many days (someone should look at them).
+const DEAD_RETENTION_DAYS: i64 = 90;
+
+/// Declares each chore as a job type running `App::$method(now)`, and `register_all`.
+macro_rules! chores {
+    ($($(#[$doc:meta])* $name:ident = $kind:path => $method:ident;)*) => {
+        $(
+            $(#[$doc])*
+            #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+            pub(crate) struct $name {}
+
+            impl Job for $name {
+                const KIND: &'static str = $kind;
+
+                async fn run(self, app: App, _last_attempt: bool) -> Result<(), String> {
+                    let outcome = app.$method(Utc::now()).await.map_err(|e| e.to_string())?;
+                    tracing::info!(chore = Self::KIND, outcome = ?outcome, "chore done");
+                    Ok(())
+                }
+            }
+        )*
+
+        /// Registers every chore, pruning included.
+        pub(super) fn register_all(handlers: &mut Handlers, app: &App) {
+            register::<PruneJobs>(handlers, app);
+            register::<PruneSessions>(handlers, app);
+            $(register::<$name>(handlers, app);)*
+        }
+    };
+}
+
+chores! {
+    /// Delivered orders confirm themselves after the shop's window.
+    AutoConfirm = order_chores::AUTO_CONFIRM => auto_confirm_purchases;
+    /// Deposit orders near their deadline get a reminder.
+    DepositReminders = order_chores::DEPOSIT_REMINDERS => send_deposit_reminders;
+    /// Carts left for a day get one reminder (members who agreed to marketing).
+    AbandonedCarts = order_chores::ABANDONED_CARTS => send_abandoned_cart_reminders;
+    /// Members move to the grade their spending earns.
+    EvaluateGrades = order_chores::EVALUATE_GRADES => evaluate_grades;
+    /// Yesterday's figures to the owner.
+    DailyReport = order_chores::DAILY_REPORT => send_daily_report;
+    /// Members inactive for a year are noticed, then separated.
+    Dormancy = order_chores::DORMANCY => apply_dormancy;
+    /// Delivered orders ask for a review.
+    ReviewRequests = order_chores::REVIEW_REQUESTS => send_review_requests;
+    /// Marketing consent is reconfirmed every two years.
+    MarketingReconfirm = order_chores::MARKETING_RECONFIRM => send_marketing_reconfirmations;
+    /// Parcels in transit are looked up at the carrier.
+    TrackParcels = order_chores::TRACK_PARCELS => pull_tracking;
+    /// Dirty statistics days are recomputed.
+    StatisticsRollup = crate::statistics::ROLLUP => roll_up_statistics;
+    /// Timed sales start and end.
+    SalePeriods = crate::admin::products::SALE_PERIODS => apply_sale_periods;
+    /// Orders whose payment window closed give back their stock, coupon and points.
+    ExpirePayments = crate::orders::pending_payments::EXPIRE_PAYMENTS => expire_abandoned_payments;
+}
+
+/// Deletes finished jobs past their retention so the table never bloats.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub(crate) struct PruneJobs {}
+
+impl Job for PruneJobs {
+    const KIND: &'static str = super::schedule::PRUNE_JOBS;
+
+    async fn run(self, app: App, _last_attempt: bool) -> Result<(), String> {
+        let now = Utc::now();
+        let removed = jangteo_db::jobs::prune(
+            &app.db,
+            now - Duration::days(DONE_RETENTION_DAYS),
+            now - Duration::days(DEAD_RETENTION_DAYS),
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+        tracing::info!(jobs.removed = removed, "pruned finished jobs");
+        Ok(())
+    }
+}
+
+/// Deletes expired sessions and old login attempts.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub(crate) struct PruneSessions {}
+
+impl Job for PruneSessions {
+    const KIND: &'static str = super::schedule::PRUNE_SESSIONS;
+
+    async fn run(self, app: App, _last_attempt: bool) -> Result<(), String> {
+        let removed = app.prune_sessions().await.map_err(|e| e.to_string())?;
+        tracing::info!(sessions.removed = removed, "pruned expired sessions");
+        Ok(())
+    }
+}

@@ -1,0 +1,107 @@
+//! The schedule of the chores and the worker that runs every job, started by `serve` (unless
+//! `--no-worker`) and `worker`. Each chore is idempotent (the queue delivers at least once).
+
+use crate::{App, order_chores};
+use jangteo_jobs::{JobSpec, Schedule, Scheduler, Worker, WorkerConfig};
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+/// Deletes finished jobs past their retention so the table never bloats.
+pub const PRUNE_JOBS: &str = "jobs.prune";
+
+/// Default cron expressions (Asia/Seoul) by schedule name; `schedules.NAME` in the configuration
+/// overrides them.
+const DEFAULT_SCHEDULES: [(&str, &str, &str); 14] = [
+    // Orders whose payment window closed give back their stock, coupon and points.
+    (
+        "expire-payments",
+        "* * * * *",
+        crate::orders::pending_payments::EXPIRE_PAYMENTS,
+    ),
+    // Timed sales start and end on the minute they were set for.
+    (
+        "sale-periods",
+        "* * * * *",
+        crate::admin::products::SALE_PERIODS,
+    ),
+    // Dirty statistics days are recomputed every minute (pages also catch up before they read).
+    ("statistics-rollup", "* * * * *", crate::statistics::ROLLUP),
+    ("prune-finished-jobs", "30 4 * * *", PRUNE_JOBS),
+    ("prune-sessions", "40 4 * * *", PRUNE_SESSIONS),
+    ("daily-report", "0 0 * * *", order_chores::DAILY_REPORT),
+    ("dormancy", "0 2 * * *", order_chores::DORMANCY),
+    (
+        "auto-confirm-purchases",
+        "0 3 * * *",
+        order_chores::AUTO_CONFIRM,
+    ),
+    (
+        "evaluate-grades",
+        "0 3 1 * *",
+        order_chores::EVALUATE_GRADES,
+    ),
+    (
+        "deposit-reminders",
+        "10 * * * *",
+        order_chores::DEPOSIT_REMINDERS,
+    ),
+    ("track-parcels", "20 * * * *", order_chores::TRACK_PARCELS),
+    (
+        "marketing-reconfirm",
+        "0 10 * * *",
+        order_chores::MARKETING_RECONFIRM,
+    ),
+    (
+        "review-requests",
+        "0 11 * * *",
+        order_chores::REVIEW_REQUESTS,
+    ),
+    (
+        "abandoned-carts",
+        "0 19 * * *",
+        order_chores::ABANDONED_CARTS,
+    ),
+];
+
+/// Deletes expired sessions and old login attempts.
+pub const PRUNE_SESSIONS: &str = "sessions.prune";
+
+impl App {
+    /// The scheduled chores, with configured times applied.
+    pub fn schedules(&self) -> Vec<Schedule> {
+        DEFAULT_SCHEDULES
+            .iter()
+            .map(|(name, cron, kind)| Schedule {
+                name: (*name).to_owned(),
+                cron: self
+                    .config
+                    .schedules
+                    .get(*name)
+                    .cloned()
+                    .unwrap_or_else(|| (*cron).to_owned()),
+                job: JobSpec::new(*kind, serde_json::json!({})).max_attempts(3),
+            })
+            .collect()
+    }
+
+    /// Starts the job worker and the scheduler; they stop (finishing or releasing running jobs)
+    /// when `stop` turns true.
+    pub fn start_background_work(
+        &self,
+        stop: watch::Receiver<bool>,
+    ) -> Result<Vec<JoinHandle<()>>, String> {
+        let scheduler =
+            Scheduler::new(self.db.clone(), self.schedules()).map_err(|e| e.to_string())?;
+        let mut config = WorkerConfig::new("default");
+        config.concurrency = self.config.worker_concurrency.max(1);
+        let worker = Worker::new(self.db.clone(), self.job_handlers(), config);
+        let grace = std::time::Duration::from_secs(self.config.shutdown_grace_seconds);
+        let stopped = |mut rx: watch::Receiver<bool>| async move {
+            let _ = rx.wait_for(|s| *s).await;
+        };
+        Ok(vec![
+            tokio::spawn(worker.run(stopped(stop.clone()), grace)),
+            tokio::spawn(scheduler.run(stopped(stop))),
+        ])
+    }
+}

@@ -1,0 +1,241 @@
+//! What an order, its lines and its timeline look like, stored and to be stored.
+
+use chrono::{DateTime, Utc};
+use jangteo_core::order::OrderStatus;
+use jangteo_core::payment::PaymentMethod;
+
+/// An order as stored.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct OrderRow {
+    /// Id.
+    pub id: i64,
+    /// Public number.
+    pub number: String,
+    /// Member (none for guests).
+    pub member_id: Option<i64>,
+    /// Guest order password hash.
+    pub guest_password_hash: Option<String>,
+    /// Status.
+    #[sqlx(try_from = "String")]
+    pub status: OrderStatus,
+    /// Payment method.
+    #[sqlx(try_from = "String")]
+    pub payment_method: PaymentMethod,
+    /// Orderer.
+    pub orderer_name: String,
+    /// Orderer mobile.
+    pub orderer_mobile: String,
+    /// Orderer e-mail.
+    pub orderer_email: String,
+    /// Recipient.
+    pub recipient_name: String,
+    /// Recipient mobile.
+    pub recipient_mobile: String,
+    /// Postcode.
+    pub postcode: String,
+    /// Road address.
+    pub address1: String,
+    /// Detail.
+    pub address2: String,
+    /// Delivery memo.
+    pub delivery_memo: String,
+    /// Depositor name (bank deposit).
+    pub depositor_name: Option<String>,
+    /// Σ line subtotals.
+    pub items_subtotal: i64,
+    /// Grade discount.
+    pub grade_discount: i64,
+    /// Coupon discount.
+    pub coupon_discount: i64,
+    /// Shipping fee.
+    pub shipping_fee: i64,
+    /// Remote-area surcharge.
+    pub remote_surcharge: i64,
+    /// Points used.
+    pub points_used: i64,
+    /// Amount to pay.
+    pub total: i64,
+    /// Points granted at purchase confirmation.
+    pub points_to_earn: i64,
+    /// Coupon used.
+    pub coupon_id: Option<i64>,
+    /// Carrier code.
+    pub carrier: Option<String>,
+    /// Waybill.
+    pub waybill: Option<String>,
+    /// Deposit deadline.
+    pub deposit_deadline: Option<DateTime<Utc>>,
+    /// Placed.
+    pub placed_at: DateTime<Utc>,
+    /// Paid.
+    pub paid_at: Option<DateTime<Utc>>,
+    /// `pc`, `mobile` or `api`.
+    pub channel: String,
+}
+
+pub(super) const ORDER_COLUMNS: &str = "id, number, member_id, guest_password_hash, status, payment_method, \
+     orderer_name, orderer_mobile, orderer_email, recipient_name, recipient_mobile, postcode, address1, \
+     address2, delivery_memo, depositor_name, items_subtotal, grade_discount, coupon_discount, shipping_fee, \
+     remote_surcharge, points_used, total, points_to_earn, coupon_id, carrier, waybill, deposit_deadline, \
+     placed_at, paid_at, channel";
+
+/// An order to insert.
+#[derive(Debug, Clone)]
+pub struct NewOrder<'a> {
+    /// Public number.
+    pub number: &'a str,
+    /// Member.
+    pub member_id: Option<i64>,
+    /// Guest password hash.
+    pub guest_password_hash: Option<&'a str>,
+    /// Idempotency token of the checkout form.
+    pub checkout_token: &'a str,
+    /// Initial status.
+    pub status: &'a str,
+    /// Payment method code.
+    pub payment_method: &'a str,
+    /// Orderer name.
+    pub orderer_name: &'a str,
+    /// Orderer mobile.
+    pub orderer_mobile: &'a str,
+    /// Orderer e-mail.
+    pub orderer_email: &'a str,
+    /// Recipient.
+    pub recipient_name: &'a str,
+    /// Recipient mobile.
+    pub recipient_mobile: &'a str,
+    /// Postcode.
+    pub postcode: &'a str,
+    /// Road address.
+    pub address1: &'a str,
+    /// Detail.
+    pub address2: &'a str,
+    /// Memo.
+    pub delivery_memo: &'a str,
+    /// Depositor.
+    pub depositor_name: Option<&'a str>,
+    /// Amounts: items subtotal.
+    pub items_subtotal: i64,
+    /// Grade discount.
+    pub grade_discount: i64,
+    /// Coupon discount.
+    pub coupon_discount: i64,
+    /// Shipping.
+    pub shipping_fee: i64,
+    /// Surcharge.
+    pub remote_surcharge: i64,
+    /// Points used.
+    pub points_used: i64,
+    /// Total.
+    pub total: i64,
+    /// Points to earn.
+    pub points_to_earn: i64,
+    /// Coupon.
+    pub coupon_id: Option<i64>,
+    /// Grade code at the time.
+    pub grade_code: Option<&'a str>,
+    /// Deposit deadline.
+    pub deposit_deadline: Option<DateTime<Utc>>,
+    /// `pc`, `mobile` or `api`.
+    pub channel: &'a str,
+    /// The tax-free part of the total (면세).
+    pub tax_free_amount: i64,
+}
+
+/// An order line to insert.
+#[derive(Debug, Clone)]
+pub struct NewOrderLine<'a> {
+    /// SKU.
+    pub sku_id: i64,
+    /// Product.
+    pub product_id: i64,
+    /// Product name then.
+    pub product_name: &'a str,
+    /// Product slug then.
+    pub product_slug: &'a str,
+    /// Option label then.
+    pub option_label: &'a str,
+    /// SKU code.
+    pub sku_code: &'a str,
+    /// Unit price.
+    pub unit_price: i64,
+    /// Units.
+    pub quantity: i64,
+    /// Subtotal.
+    pub subtotal: i64,
+    /// Grade discount share.
+    pub grade_discount: i64,
+    /// Coupon share.
+    pub coupon_discount: i64,
+    /// Points share.
+    pub points: i64,
+    /// Line total.
+    pub total: i64,
+    /// A free gift.
+    pub is_gift: bool,
+    /// Gift rule.
+    pub gift_rule_id: Option<i64>,
+    /// Tax-free goods (면세) at the time of the order.
+    pub is_tax_free: bool,
+}
+
+/// A stored order line.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct OrderLineRow {
+    /// Id.
+    pub id: i64,
+    /// SKU (none if deleted since).
+    pub sku_id: Option<i64>,
+    /// Product name.
+    pub product_name: String,
+    /// Product slug.
+    pub product_slug: String,
+    /// Option label.
+    pub option_label: String,
+    /// Unit price.
+    pub unit_price: i64,
+    /// Units.
+    pub quantity: i64,
+    /// Subtotal.
+    pub subtotal: i64,
+    /// Line total.
+    pub total: i64,
+    /// Gift.
+    pub is_gift: bool,
+    /// Units cancelled.
+    pub quantity_cancelled: i64,
+    /// Points spent on this line (its share of the order's points).
+    pub points: i64,
+    /// Units returned through claims.
+    pub quantity_returned: i64,
+}
+
+/// A timeline entry.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct OrderEventRow {
+    /// Event name.
+    pub event: String,
+    /// Status after it.
+    pub to_status: String,
+    /// Who (`buyer`, `staff:…`, `gateway`, `system`).
+    pub actor: String,
+    /// Note.
+    pub note: String,
+    /// When.
+    pub created_at: DateTime<Utc>,
+}
+
+/// A timeline entry to append.
+#[derive(Debug, Clone, Copy)]
+pub struct NewOrderEvent<'a> {
+    /// Event name (core `OrderEvent::name`, or `placed`).
+    pub event: &'a str,
+    /// Status before (none when placed).
+    pub from: Option<&'a str>,
+    /// Status after.
+    pub to: &'a str,
+    /// Who (`buyer`, `staff:…`, `gateway`, `system`).
+    pub actor: &'a str,
+    /// Free text.
+    pub note: &'a str,
+}

@@ -1,0 +1,151 @@
+//! Claims on both backends: filed, counted, moved once.
+
+use crate::orders::*;
+use chrono::{Duration, Utc};
+use jangteo_db::catalog::stock;
+use jangteo_db::orders;
+use jangteo_testkit::{Backend, TestDb, app_on, fixtures, on_both_backends};
+
+async fn claims_are_filed_counted_and_move_once(backend: Backend) {
+    use jangteo_core::claims::{ClaimKind, ClaimStatus};
+    use jangteo_db::claims::{self, NewClaim};
+    let Some(t) = TestDb::migrated(backend).await else {
+        return;
+    };
+    let app = app_on(&t);
+    let catalog = fixtures::catalog(&app).await;
+    let sku = stock::sku_id_by_code(&t.db, "TSHIRT")
+        .await
+        .unwrap()
+        .unwrap();
+    let now = Utc::now();
+    let mut tx = t.db.begin().await.unwrap();
+    let order = orders::insert(
+        &mut tx,
+        &new_order("20261203-CLAIM1", "token-claim-111111111", None),
+        now,
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    orders::insert_line(
+        &mut tx,
+        order,
+        &orders::NewOrderLine {
+            sku_id: sku,
+            product_id: catalog.tshirt.get(),
+            product_name: "티셔츠",
+            product_slug: "tshirt",
+            option_label: "",
+            sku_code: "TSHIRT",
+            unit_price: 5_000,
+            quantity: 2,
+            subtotal: 10_000,
+            grade_discount: 0,
+            coupon_discount: 0,
+            points: 0,
+            total: 10_000,
+            is_gift: false,
+            gift_rule_id: None,
+            is_tax_free: false,
+        },
+    )
+    .await
+    .unwrap();
+    let line = orders::lines(&mut tx, order).await.unwrap()[0].id;
+    let claim = claims::insert(
+        &mut tx,
+        &NewClaim {
+            order_id: order,
+            kind: ClaimKind::Defect,
+            resolution: "return",
+            reason: "솔기가 터져 왔어요",
+            discovered_at: Some(now - Duration::days(1)),
+            deadline_at: now + Duration::days(180),
+            override_reason: None,
+            filed_by: "buyer",
+            lines: &[(line, 1)],
+        },
+        now,
+    )
+    .await
+    .unwrap();
+    assert_eq!(claims::claimed_units(&mut tx, line).await.unwrap(), 1);
+    tx.commit().await.unwrap();
+
+    let row = claims::find(&t.db, claim).await.unwrap().unwrap();
+    assert_eq!(
+        (row.status.as_str(), row.kind.as_str()),
+        ("requested", "defect")
+    );
+    assert!(!row.buyer_pays_return, "the seller pays for a defect");
+    assert_eq!(claims::lines(&t.db, claim).await.unwrap(), vec![(line, 1)]);
+    assert_eq!(claims::for_order(&t.db, order).await.unwrap().len(), 1);
+    assert_eq!(claims::count_waiting(&t.db).await.unwrap(), 1);
+    let (requested, total) = claims::list(&t.db, Some(ClaimStatus::Requested), 10, 0)
+        .await
+        .unwrap();
+    assert_eq!((requested.len(), total), (1, 1));
+    assert_eq!(
+        claims::list(&t.db, Some(ClaimStatus::Refunded), 10, 0)
+            .await
+            .unwrap()
+            .1,
+        0
+    );
+
+    let mut tx = t.db.begin().await.unwrap();
+    assert!(
+        !claims::transition(
+            &mut tx,
+            claim,
+            ClaimStatus::Requested,
+            ClaimStatus::Refunded,
+            None,
+            None,
+            now
+        )
+        .await
+        .unwrap(),
+        "the state machine refuses a refund before collection"
+    );
+    assert!(
+        claims::transition(
+            &mut tx,
+            claim,
+            ClaimStatus::Requested,
+            ClaimStatus::Rejected,
+            Some("사용 흔적"),
+            None,
+            now
+        )
+        .await
+        .unwrap()
+    );
+    assert!(
+        !claims::transition(
+            &mut tx,
+            claim,
+            ClaimStatus::Requested,
+            ClaimStatus::Approved,
+            None,
+            None,
+            now
+        )
+        .await
+        .unwrap(),
+        "moved once"
+    );
+    assert_eq!(
+        claims::claimed_units(&mut tx, line).await.unwrap(),
+        0,
+        "rejected claims free the units"
+    );
+    tx.commit().await.unwrap();
+    let row = claims::find(&t.db, claim).await.unwrap().unwrap();
+    assert_eq!(row.status.as_str(), "rejected");
+    assert_eq!(row.reject_reason.as_deref(), Some("사용 흔적"));
+    assert_eq!(claims::count_waiting(&t.db).await.unwrap(), 0);
+}
+
+on_both_backends!(claims_are_filed_counted_and_move_once,);

@@ -1,0 +1,125 @@
+//! Steps the claim tests share: a buyer with a delivered order, the claim form posted as
+//! multipart, time moved past the delivery.
+
+use crate::checkout::{add, pay, place, sign_up};
+use chrono::Utc;
+use jangteo_db::orders::{OrderLineRow, OrderRow};
+use jangteo_testkit::TestApp;
+use jangteo_testkit::shopper::Shopper;
+
+/// A multipart claim form: text fields, then photo files.
+pub(crate) fn claim_body(fields: &[(&str, &str)], photos: &[&[u8]]) -> (String, Vec<u8>) {
+    let boundary = "jangteoclaim5";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    for (i, photo) in photos.iter().enumerate() {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"photos\"; filename=\"p{i}.png\"\r\nContent-Type: image/png\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(photo);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// Posts a claim form as a visitor with a shop session (browser-like headers): (status, location, body).
+pub(crate) async fn post_claim(
+    t: &TestApp,
+    who: &Shopper,
+    path: &str,
+    fields: &[(&str, &str)],
+    photos: &[&[u8]],
+) -> (u16, Option<String>, String) {
+    let (content_type, body) = claim_body(fields, photos);
+    let cookie = who.cookie_header();
+    let response = jangteo_testkit::server::client()
+        .post(t.url(path))
+        .header("cookie", cookie)
+        .header("origin", t.url(""))
+        .header("sec-fetch-site", "same-origin")
+        .header("content-type", content_type)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let location = response
+        .headers()
+        .get("location")
+        .map(|v| v.to_str().unwrap().to_owned());
+    (status, location, response.text().await.unwrap())
+}
+
+/// A member who bought `units` T-shirts by card: (the buyer, the order number, the order, its
+/// T-shirt line).
+pub(crate) async fn bought(
+    t: &TestApp,
+    tshirt: i64,
+    email: &str,
+    units: u32,
+) -> (Shopper, String, OrderRow, OrderLineRow) {
+    let buyer = Shopper::new(&t.url(""));
+    sign_up(&buyer, email).await;
+    add(&buyer, tshirt, units).await;
+    let number = pay(&buyer, &place(&buyer, &[("payment_method", "card")]).await).await;
+    let order = jangteo_db::orders::find_by_number(&t.app.db, &number)
+        .await
+        .unwrap()
+        .unwrap();
+    let line = jangteo_db::orders::lines(&t.app.db, order.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|l| !l.is_gift)
+        .unwrap();
+    (buyer, number, order, line)
+}
+
+/// Staff move a paid order through preparation and shipping to delivered.
+pub(crate) async fn deliver(staff: &Shopper, number: &str) {
+    let action = format!("/admin/orders/{number}/action");
+    for form in [
+        vec![("action", "prepare")],
+        vec![
+            ("action", "ship"),
+            ("carrier", "cj"),
+            ("waybill", "654321098765"),
+        ],
+        vec![("action", "deliver")],
+    ] {
+        assert_eq!(staff.post(&action, &form).await.status, 303);
+    }
+}
+
+pub(crate) async fn set_delivered_at(t: &TestApp, number: &str, at: chrono::DateTime<Utc>) {
+    let sql = "UPDATE orders SET delivered_at = $1 WHERE number = $2";
+    match &t.app.db {
+        jangteo_db::Db::Sqlite(s) => {
+            sqlx::query(sql)
+                .bind(at)
+                .bind(number)
+                .execute(&s.write)
+                .await
+                .unwrap();
+        }
+        jangteo_db::Db::Postgres(p) => {
+            sqlx::query(sql)
+                .bind(at)
+                .bind(number)
+                .execute(p)
+                .await
+                .unwrap();
+        }
+    }
+}
