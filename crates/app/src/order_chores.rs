@@ -11,25 +11,6 @@ use hmac::{Hmac, Mac};
 use jangteo_db::{carts, members, orders, settings};
 use sha2::Sha256;
 
-/// Automatic purchase confirmation.
-pub const AUTO_CONFIRM: &str = "orders.auto_confirm";
-/// Deposit reminders a day before the deadline.
-pub const DEPOSIT_REMINDERS: &str = "orders.deposit_reminders";
-/// Abandoned-cart reminders.
-pub const ABANDONED_CARTS: &str = "members.abandoned_carts";
-/// Monthly grade evaluation.
-pub const EVALUATE_GRADES: &str = "members.evaluate_grades";
-/// Review requests a few days after delivery.
-pub const REVIEW_REQUESTS: &str = "orders.review_requests";
-/// Marketing-consent re-confirmation every two years.
-pub const MARKETING_RECONFIRM: &str = "members.marketing_reconfirm";
-/// Tracking pull: parcels the carrier reports delivered.
-pub const TRACK_PARCELS: &str = "orders.track_parcels";
-/// Dormancy notices and separation.
-pub const DORMANCY: &str = "members.dormancy";
-/// Daily sales report to staff.
-pub const DAILY_REPORT: &str = "reports.daily";
-
 /// Grade thresholds: paid amount over the last three months for each grade code, highest first.
 const GRADE_THRESHOLDS: [(&str, i64); 4] = [
     ("vip", 1_000_000),

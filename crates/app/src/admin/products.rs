@@ -76,9 +76,6 @@ pub struct ProductExtras {
     pub images: Vec<AdminImageRow>,
 }
 
-/// The chore that starts and ends timed sales.
-pub const SALE_PERIODS: &str = "catalog.sale_periods";
-
 /// A SKU code as typed: 1–40 letters, digits, `-` or `_`.
 fn valid_sku_code(code: &str) -> bool {
     (1..=40).contains(&code.len())

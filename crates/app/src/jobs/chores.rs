@@ -2,7 +2,7 @@
 //! use case with the current time. Idempotent: running one twice changes nothing more.
 
 use super::{Job, register};
-use crate::{App, order_chores};
+use crate::App;
 use chrono::{Duration, Utc};
 use jangteo_jobs::Handlers;
 use serde::{Deserialize, Serialize};
@@ -14,7 +14,7 @@ const DEAD_RETENTION_DAYS: i64 = 90;
 
 /// Declares each chore as a job type running `App::$method(now)`, and `register_all`.
 macro_rules! chores {
-    ($($(#[$doc:meta])* $name:ident = $kind:path => $method:ident;)*) => {
+    ($($(#[$doc:meta])* $name:ident = $kind:literal => $method:ident;)*) => {
         $(
             $(#[$doc])*
             #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -42,29 +42,29 @@ macro_rules! chores {
 
 chores! {
     /// Delivered orders confirm themselves after the shop's window.
-    AutoConfirm = order_chores::AUTO_CONFIRM => auto_confirm_purchases;
+    AutoConfirm = "orders.auto_confirm" => auto_confirm_purchases;
     /// Deposit orders near their deadline get a reminder.
-    DepositReminders = order_chores::DEPOSIT_REMINDERS => send_deposit_reminders;
+    DepositReminders = "orders.deposit_reminders" => send_deposit_reminders;
     /// Carts left for a day get one reminder (members who agreed to marketing).
-    AbandonedCarts = order_chores::ABANDONED_CARTS => send_abandoned_cart_reminders;
+    AbandonedCarts = "members.abandoned_carts" => send_abandoned_cart_reminders;
     /// Members move to the grade their spending earns.
-    EvaluateGrades = order_chores::EVALUATE_GRADES => evaluate_grades;
+    EvaluateGrades = "members.evaluate_grades" => evaluate_grades;
     /// Yesterday's figures to the owner.
-    DailyReport = order_chores::DAILY_REPORT => send_daily_report;
+    DailyReport = "reports.daily" => send_daily_report;
     /// Members inactive for a year are noticed, then separated.
-    Dormancy = order_chores::DORMANCY => apply_dormancy;
+    Dormancy = "members.dormancy" => apply_dormancy;
     /// Delivered orders ask for a review.
-    ReviewRequests = order_chores::REVIEW_REQUESTS => send_review_requests;
+    ReviewRequests = "orders.review_requests" => send_review_requests;
     /// Marketing consent is reconfirmed every two years.
-    MarketingReconfirm = order_chores::MARKETING_RECONFIRM => send_marketing_reconfirmations;
+    MarketingReconfirm = "members.marketing_reconfirm" => send_marketing_reconfirmations;
     /// Parcels in transit are looked up at the carrier.
-    TrackParcels = order_chores::TRACK_PARCELS => pull_tracking;
+    TrackParcels = "orders.track_parcels" => pull_tracking;
     /// Dirty statistics days are recomputed.
-    StatisticsRollup = crate::statistics::ROLLUP => roll_up_statistics;
+    StatisticsRollup = "stats.rollup" => roll_up_statistics;
     /// Timed sales start and end.
-    SalePeriods = crate::admin::products::SALE_PERIODS => apply_sale_periods;
+    SalePeriods = "catalog.sale_periods" => apply_sale_periods;
     /// Orders whose payment window closed give back their stock, coupon and points.
-    ExpirePayments = crate::orders::pending_payments::EXPIRE_PAYMENTS => expire_abandoned_payments;
+    ExpirePayments = "orders.expire_payments" => expire_abandoned_payments;
 }
 
 /// Deletes finished jobs past their retention so the table never bloats.

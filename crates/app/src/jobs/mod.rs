@@ -4,7 +4,7 @@
 //! none, are listed in `chores.rs`. The queue delivers at least once: every job is idempotent.
 
 mod bulk_chunk;
-mod chores;
+pub(crate) mod chores;
 mod expire_deposit;
 mod schedule;
 mod send_message;

@@ -1,7 +1,9 @@
 //! The schedule of the chores and the worker that runs every job, started by `serve` (unless
 //! `--no-worker`) and `worker`. Each chore is idempotent (the queue delivers at least once).
 
-use crate::{App, order_chores};
+use super::Job;
+use super::chores;
+use crate::App;
 use jangteo_jobs::{JobSpec, Schedule, Scheduler, Worker, WorkerConfig};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -13,53 +15,45 @@ pub const PRUNE_JOBS: &str = "jobs.prune";
 /// overrides them.
 const DEFAULT_SCHEDULES: [(&str, &str, &str); 14] = [
     // Orders whose payment window closed give back their stock, coupon and points.
-    (
-        "expire-payments",
-        "* * * * *",
-        crate::orders::pending_payments::EXPIRE_PAYMENTS,
-    ),
+    ("expire-payments", "* * * * *", chores::ExpirePayments::KIND),
     // Timed sales start and end on the minute they were set for.
-    (
-        "sale-periods",
-        "* * * * *",
-        crate::admin::products::SALE_PERIODS,
-    ),
+    ("sale-periods", "* * * * *", chores::SalePeriods::KIND),
     // Dirty statistics days are recomputed every minute (pages also catch up before they read).
-    ("statistics-rollup", "* * * * *", crate::statistics::ROLLUP),
+    (
+        "statistics-rollup",
+        "* * * * *",
+        chores::StatisticsRollup::KIND,
+    ),
     ("prune-finished-jobs", "30 4 * * *", PRUNE_JOBS),
     ("prune-sessions", "40 4 * * *", PRUNE_SESSIONS),
-    ("daily-report", "0 0 * * *", order_chores::DAILY_REPORT),
-    ("dormancy", "0 2 * * *", order_chores::DORMANCY),
+    ("daily-report", "0 0 * * *", chores::DailyReport::KIND),
+    ("dormancy", "0 2 * * *", chores::Dormancy::KIND),
     (
         "auto-confirm-purchases",
         "0 3 * * *",
-        order_chores::AUTO_CONFIRM,
+        chores::AutoConfirm::KIND,
     ),
-    (
-        "evaluate-grades",
-        "0 3 1 * *",
-        order_chores::EVALUATE_GRADES,
-    ),
+    ("evaluate-grades", "0 3 1 * *", chores::EvaluateGrades::KIND),
     (
         "deposit-reminders",
         "10 * * * *",
-        order_chores::DEPOSIT_REMINDERS,
+        chores::DepositReminders::KIND,
     ),
-    ("track-parcels", "20 * * * *", order_chores::TRACK_PARCELS),
+    ("track-parcels", "20 * * * *", chores::TrackParcels::KIND),
     (
         "marketing-reconfirm",
         "0 10 * * *",
-        order_chores::MARKETING_RECONFIRM,
+        chores::MarketingReconfirm::KIND,
     ),
     (
         "review-requests",
         "0 11 * * *",
-        order_chores::REVIEW_REQUESTS,
+        chores::ReviewRequests::KIND,
     ),
     (
         "abandoned-carts",
         "0 19 * * *",
-        order_chores::ABANDONED_CARTS,
+        chores::AbandonedCarts::KIND,
     ),
 ];
 

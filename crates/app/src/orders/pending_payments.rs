@@ -7,9 +7,6 @@ use chrono::{DateTime, Duration, Utc};
 use jangteo_core::order::{OrderStatus, PaymentStatus};
 use jangteo_db::{orders, payments};
 
-/// The every-minute chore that expires abandoned payments.
-pub const EXPIRE_PAYMENTS: &str = "orders.expire_payments";
-
 /// Orders expired per chore run (the next minute takes the rest).
 const EXPIRY_BATCH: i64 = 500;
 

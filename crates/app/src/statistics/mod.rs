@@ -16,8 +16,6 @@ use jangteo_core::time::business_date;
 use jangteo_db::stats;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-/// The job that recomputes dirty statistics days (scheduled every minute).
-pub const ROLLUP: &str = "stats.rollup";
 /// Days recomputed per transaction.
 const DAYS_PER_PASS: i64 = 31;
 /// Without a job worker, a page recomputes at most this many dirty days before it reads.
