@@ -57,7 +57,7 @@ impl App {
         actor.require(Area::Audit, Access::Read)?;
         let (rows, _) = audit::search(&self.db, filter, 100_000, 0).await?;
         let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
-        let csv_error = |e: csv::Error| AppError::Other(format!("writing CSV: {e}"));
+        let csv_error = AppError::export::<csv::Error>("CSV");
         out.write_record([
             "id",
             "at_kst",
@@ -89,7 +89,7 @@ impl App {
         }
         let bytes = out
             .into_inner()
-            .map_err(|e| AppError::Other(format!("writing CSV: {e}")))?;
+            .map_err(|e| AppError::export("CSV")(e.into_error()))?;
         let described = serde_json::json!({
             "staff": filter.staff_email, "action": filter.action_prefix, "target": filter.target_id,
             "rows": rows.len(),

@@ -1,7 +1,9 @@
 //! The use-case layer's error type.
 
+use jangteo_core::order::IllegalTransition;
 use jangteo_db::DbError;
 use jangteo_media::MediaError;
+use jangteo_providers::payments::PaymentError;
 use jangteo_providers::storage::StorageError;
 
 /// What a use case can fail with.
@@ -34,12 +36,43 @@ pub enum AppError {
     /// The request conflicts with the current state (message code for the user).
     #[error("conflict: {0}")]
     Conflict(&'static str),
+    /// A move the order, payment or claim cannot make now: a conflict like [`AppError::Conflict`]
+    /// (message `code`) that keeps the refused move.
+    #[error("conflict: {code}")]
+    Refused {
+        /// Message code for the user.
+        code: &'static str,
+        /// The refused move.
+        #[source]
+        refused: IllegalTransition,
+    },
     /// The staff member's role does not allow this.
     #[error("forbidden")]
     Forbidden,
     /// The database does not answer; try again shortly.
     #[error("the database is unavailable")]
     Unavailable,
+    /// The payment gateway failed while the shop was `doing` something (its error kept).
+    #[error("payment gateway failed {doing}")]
+    Gateway {
+        /// What the shop asked of it.
+        doing: &'static str,
+        /// The gateway's error.
+        #[source]
+        source: PaymentError,
+    },
+    /// Writing an export in `format` (CSV, xlsx) failed.
+    #[error("writing {format}")]
+    Export {
+        /// The file format.
+        format: &'static str,
+        /// The writer's error.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// A stored value this binary does not know: data written by a newer version or by hand.
+    #[error("unknown stored value")]
+    UnknownStored(#[source] Box<dyn std::error::Error + Send + Sync>),
     /// Anything else, with context.
     #[error("{0}")]
     Other(String),
@@ -47,8 +80,13 @@ pub enum AppError {
 
 impl From<jangteo_core::order::UnknownState> for AppError {
     fn from(e: jangteo_core::order::UnknownState) -> Self {
-        // A stored state this binary does not know: data written by a newer version or by hand.
-        AppError::Other(e.to_string())
+        AppError::UnknownStored(Box::new(e))
+    }
+}
+
+impl From<jangteo_core::claims::UnknownClaimValue> for AppError {
+    fn from(e: jangteo_core::claims::UnknownClaimValue) -> Self {
+        AppError::UnknownStored(Box::new(e))
     }
 }
 
@@ -66,6 +104,30 @@ impl AppError {
             AppError::Unavailable => true,
             AppError::Db(e) => e.is_unavailable(),
             _ => false,
+        }
+    }
+
+    /// The message code of a conflict (plain or a refused move).
+    pub fn conflict_code(&self) -> Option<&'static str> {
+        match self {
+            AppError::Conflict(code) | AppError::Refused { code, .. } => Some(code),
+            _ => None,
+        }
+    }
+
+    /// Maps a gateway error met while `doing` something, keeping it as the cause.
+    pub fn gateway(doing: &'static str) -> impl Fn(PaymentError) -> AppError + Copy {
+        move |source| AppError::Gateway { doing, source }
+    }
+
+    /// Maps a writer's error met while writing `format`, keeping it as the cause.
+    pub fn export<E>(format: &'static str) -> impl Fn(E) -> AppError + Copy
+    where
+        E: std::error::Error + Send + Sync + 'static,
+    {
+        move |e| AppError::Export {
+            format,
+            source: Box::new(e),
         }
     }
 

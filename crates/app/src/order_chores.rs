@@ -8,16 +8,9 @@ use crate::orders::Actor;
 use crate::{App, AppError, AppResult};
 use chrono::{DateTime, Datelike, Duration, Utc};
 use hmac::{Hmac, Mac};
+use jangteo_core::Won;
 use jangteo_db::{carts, members, orders, settings};
 use sha2::Sha256;
-
-/// Grade thresholds: paid amount over the last three months for each grade code, highest first.
-const GRADE_THRESHOLDS: [(&str, i64); 4] = [
-    ("vip", 1_000_000),
-    ("gold", 300_000),
-    ("silver", 100_000),
-    ("basic", 0),
-];
 
 fn unsubscribe_token_with(key: &str, member_id: i64) -> AppResult<String> {
     let mut mac = Hmac::<Sha256>::new_from_slice(key.as_bytes())
@@ -106,7 +99,7 @@ impl App {
         for number in orders::delivered_before(&self.db, before).await? {
             match self.confirm_purchase(&number, &Actor::System).await {
                 Ok(()) => done += 1,
-                Err(AppError::Conflict(_)) => {}
+                Err(AppError::Conflict(_) | AppError::Refused { .. }) => {}
                 Err(e) => return Err(e),
             }
         }
@@ -184,18 +177,15 @@ impl App {
         Ok(sent)
     }
 
-    /// Sets every member's grade from what they paid in the last three months (thresholds:
-    /// VIP 1,000,000원, 골드 300,000원, 실버 100,000원) and tells those whose grade changed.
+    /// Sets every member's grade from what they paid over the window of `members.grades`
+    /// (core `loyalty::GradeRules`) and tells those whose grade changed.
     pub async fn evaluate_grades(&self, now: DateTime<Utc>) -> AppResult<usize> {
+        let rules = &self.config.members.grades;
         let grades = members::grades(&self.db).await?;
         let mut changed = 0;
-        for (member_id, grade_id, spent) in
-            orders::member_spend_since(&self.db, now - Duration::days(90)).await?
-        {
-            let code = GRADE_THRESHOLDS
-                .iter()
-                .find(|(_, min)| spent >= *min)
-                .map_or("basic", |(c, _)| *c);
+        let since = now - Duration::days(rules.window_days());
+        for (member_id, grade_id, spent) in orders::member_spend_since(&self.db, since).await? {
+            let code = rules.grade_for(Won(spent));
             let (Some(old), Some(new)) = (
                 grades.iter().find(|g| g.id == grade_id),
                 grades.iter().find(|g| g.code == code),
@@ -357,7 +347,7 @@ impl App {
                         .await
                     {
                         Ok(()) => delivered += 1,
-                        Err(AppError::Conflict(_)) => {}
+                        Err(AppError::Conflict(_) | AppError::Refused { .. }) => {}
                         Err(e) => return Err(e),
                     }
                 }

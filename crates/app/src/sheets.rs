@@ -47,7 +47,7 @@ pub fn defused(value: &str) -> std::borrow::Cow<'_, str> {
 }
 
 fn xlsx_error(e: XlsxError) -> AppError {
-    AppError::Other(format!("writing the workbook: {e}"))
+    AppError::export("xlsx")(e)
 }
 
 /// The sheet as `format`.
@@ -92,7 +92,7 @@ fn write_xlsx(name: &str, headers: &[&str], rows: &[Vec<Cell>]) -> AppResult<Vec
 
 fn write_csv(headers: &[&str], rows: &[Vec<Cell>]) -> AppResult<Vec<u8>> {
     let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
-    let fail = |e: csv::Error| AppError::Other(format!("writing CSV: {e}"));
+    let fail = AppError::export::<csv::Error>("CSV");
     out.write_record(headers).map_err(fail)?;
     for cells in rows {
         out.write_record(cells.iter().map(|c| match c {
@@ -102,7 +102,7 @@ fn write_csv(headers: &[&str], rows: &[Vec<Cell>]) -> AppResult<Vec<u8>> {
         .map_err(fail)?;
     }
     out.into_inner()
-        .map_err(|e| AppError::Other(format!("writing CSV: {e}")))
+        .map_err(|e| AppError::export("CSV")(e.into_error()))
 }
 
 #[cfg(test)]

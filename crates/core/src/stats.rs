@@ -273,18 +273,6 @@ pub fn change_permille(now: i64, before: i64) -> Option<i64> {
     })
 }
 
-/// The part of a line amount that belongs to `units` more cancelled units when `before` were
-/// cancelled already: cumulative shares are floored, so cancelling every unit, in any steps,
-/// returns exactly `amount`.
-pub fn share_of_units(amount: i64, quantity: i64, before: i64, units: i64) -> i64 {
-    if quantity <= 0 {
-        return 0;
-    }
-    let upto =
-        |n: i64| i128::from(amount) * i128::from(n.clamp(0, quantity)) / i128::from(quantity);
-    i64::try_from(upto(before + units) - upto(before)).unwrap_or(0)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -361,18 +349,7 @@ mod tests {
     }
 
     #[test]
-    fn unit_shares_add_up_to_the_line() {
-        for (amount, qty) in [(10_000, 3), (9_999, 7), (1, 2), (0, 4)] {
-            let mut total = 0;
-            let mut before = 0;
-            for step in [1, 2, 1, 3] {
-                let units = step.min(qty - before);
-                total += share_of_units(amount, qty, before, units);
-                before += units;
-            }
-            assert_eq!(before, qty);
-            assert_eq!(total, amount, "{amount} over {qty}");
-        }
+    fn changes_are_in_tenths_of_a_percent() {
         assert_eq!(change_permille(150, 100), Some(500));
         assert_eq!(change_permille(50, 100), Some(-500));
         assert_eq!(change_permille(5, 0), None);

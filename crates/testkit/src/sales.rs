@@ -399,7 +399,7 @@ pub async fn generate(db: &Db, spec: &SalesSpec) -> anyhow::Result<()> {
                 }
             } else {
                 let l = lines[0];
-                let amount = jangteo_core::stats::share_of_units(l.6, l.1, 0, *partial_units);
+                let amount = jangteo_core::refund::share_of_units(l.6, l.1, 0, *partial_units);
                 refund_lines.push((line_ids[first_line].0, *partial_units, amount));
             }
             let goods: i64 = refund_lines.iter().map(|r| r.2).sum();

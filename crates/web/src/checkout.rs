@@ -323,7 +323,7 @@ pub async fn payment_success(
             }
             Ok(see_other(&format!("/orders/{number}/complete")))
         }
-        Err(AppError::Conflict(code)) => {
+        Err(AppError::Conflict(code) | AppError::Refused { code, .. }) => {
             flash(&session, "error", &format!("error.conflict.{code}")).await;
             Ok(see_other("/checkout?guest=1"))
         }

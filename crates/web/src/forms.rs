@@ -17,7 +17,9 @@ pub fn t(state: &AppState, req: &Req, key: &str) -> String {
 /// Message key of an app error shown on a form.
 pub fn error_key(err: &AppError) -> Option<String> {
     match err {
-        AppError::Conflict(code) => Some(format!("error.conflict.{code}")),
+        AppError::Conflict(code) | AppError::Refused { code, .. } => {
+            Some(format!("error.conflict.{code}"))
+        }
         AppError::Throttled => Some("error.conflict.throttled".into()),
         _ => None,
     }
@@ -91,7 +93,7 @@ pub fn see_other(url: &str) -> Response {
 pub fn refused_status(err: &AppError) -> StatusCode {
     match err {
         AppError::Throttled => StatusCode::TOO_MANY_REQUESTS,
-        AppError::Conflict(_) => StatusCode::CONFLICT,
+        AppError::Conflict(_) | AppError::Refused { .. } => StatusCode::CONFLICT,
         _ => StatusCode::UNPROCESSABLE_ENTITY,
     }
 }

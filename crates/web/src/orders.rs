@@ -51,7 +51,7 @@ pub async fn cancel_order(
     let actor = buyer(&state, &auth, &session, &number).await?;
     match state.app.cancel_order(&number, &actor, "구매자 취소").await {
         Ok(()) => flash(&session, "success", "flash.order_cancelled").await,
-        Err(AppError::Conflict(code)) => {
+        Err(AppError::Conflict(code) | AppError::Refused { code, .. }) => {
             flash(&session, "error", &format!("error.conflict.{code}")).await
         }
         Err(e) => return Err(e.into()),
@@ -69,7 +69,7 @@ pub async fn confirm_order(
     let actor = buyer(&state, &auth, &session, &number).await?;
     match state.app.confirm_purchase(&number, &actor).await {
         Ok(()) => flash(&session, "success", "flash.purchase_confirmed").await,
-        Err(AppError::Conflict(code)) => {
+        Err(AppError::Conflict(code) | AppError::Refused { code, .. }) => {
             flash(&session, "error", &format!("error.conflict.{code}")).await
         }
         Err(e) => return Err(e.into()),
@@ -149,7 +149,7 @@ pub async fn payment_webhook(
     }
     match state.app.handle_payment_webhook(&body).await {
         Ok(_) => (StatusCode::OK, "OK").into_response(),
-        Err(AppError::Conflict(_) | AppError::Invalid(_)) => {
+        Err(AppError::Conflict(_) | AppError::Refused { .. } | AppError::Invalid(_)) => {
             (StatusCode::UNAUTHORIZED, "unverified").into_response()
         }
         Err(AppError::NotFound) => (StatusCode::NOT_FOUND, "unknown payment").into_response(),

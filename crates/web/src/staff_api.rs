@@ -41,7 +41,7 @@ fn refused(e: AppError) -> Response {
                 .join(", "),
         ),
         AppError::Invalid(m) => api_error(StatusCode::UNPROCESSABLE_ENTITY, "invalid", &m),
-        AppError::Conflict(code) => api_error(
+        AppError::Conflict(code) | AppError::Refused { code, .. } => api_error(
             StatusCode::CONFLICT,
             code,
             "not allowed in the current state",

@@ -5,6 +5,7 @@
 //! send a replacement. Staff may file a claim outside its window with a recorded reason. Every
 //! step writes the order's timeline and, for staff, the audit log.
 
+mod action;
 pub(crate) mod handling;
 use crate::auth::StaffActor;
 use crate::field_errors::FieldErrors;
@@ -20,7 +21,8 @@ use jangteo_db::audit::{self, NewAudit};
 use jangteo_db::claims::{self, ClaimRow, NewClaim};
 use jangteo_db::orders::{self, OrderLineRow, OrderRow};
 
-pub use crate::claims::handling::{ClaimAction, ClaimDetail};
+pub use crate::claims::action::ClaimAction;
+pub use crate::claims::handling::ClaimDetail;
 
 /// Most photos one claim may carry.
 pub const MAX_CLAIM_PHOTOS: usize = 5;
@@ -72,7 +74,7 @@ pub struct ClaimChoices {
 
 /// Units of a line still open to a claim.
 pub(crate) fn units_left(line: &OrderLineRow) -> i64 {
-    line.quantity - line.quantity_cancelled - line.quantity_returned
+    line.units().left()
 }
 
 impl App {

@@ -282,6 +282,8 @@ pub struct MembersConfig {
     pub dormancy_days: i64,
     /// Hours a cart must stay untouched before its one reminder (consenting members only).
     pub abandoned_cart_hours: i64,
+    /// How the monthly evaluation sets grades: the spending window and each grade's threshold.
+    pub grades: jangteo_core::loyalty::GradeRules,
 }
 
 impl Default for MembersConfig {
@@ -296,6 +298,7 @@ impl Default for MembersConfig {
             signup_points: 2_000,
             dormancy_days: 365,
             abandoned_cart_hours: 24,
+            grades: jangteo_core::loyalty::GradeRules::default(),
         }
     }
 }

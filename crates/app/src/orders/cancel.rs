@@ -114,14 +114,9 @@ impl App {
             .await?
             .iter()
             .map(|l| {
-                let left = l.quantity - l.quantity_cancelled;
-                let amount = jangteo_core::stats::share_of_units(
-                    l.total,
-                    l.quantity,
-                    l.quantity_cancelled,
-                    left,
-                );
-                (l.id, left, amount)
+                let units = l.units();
+                let refund = units.refund_of(units.left());
+                (refund.line_id, refund.units, refund.amount.get())
             })
             .collect();
         let goods: i64 = lines.iter().map(|l| l.2).sum();

@@ -81,7 +81,7 @@ impl App {
             .gateway
             .lookup(&notice.attempt_id)
             .await
-            .map_err(|e| AppError::Other(format!("looking up the deposit: {e}")))?;
+            .map_err(AppError::gateway("looking up a deposit"))?;
         if looked_up.status != GatewayStatus::Done || looked_up.total_amount.get() != payment.amount
         {
             return Err(AppError::Conflict("webhook_unverified"));

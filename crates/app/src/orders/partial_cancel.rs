@@ -5,14 +5,15 @@
 //! cancellation.
 
 use super::lifecycle::record_event;
-use super::refunds::{GoodsRemoved, kept_goods, points_follow_goods, record_gateway_refund};
+use super::refunds::{points_follow_goods, record_gateway_refund};
 use crate::orders::Actor;
 use crate::{App, AppError, AppResult};
 use chrono::Utc;
 use jangteo_core::Won;
-use jangteo_core::stats::share_of_units;
+use jangteo_core::loyalty::GoodsLeaving;
+use jangteo_core::refund::{kept_goods, pick_units, total_of, units_left_after};
 use jangteo_db::catalog::stock;
-use jangteo_db::orders::{self, OrderLineRow};
+use jangteo_db::orders;
 use jangteo_db::refunds;
 
 /// What a partial cancellation gave back.
@@ -24,31 +25,6 @@ pub struct PartialRefund {
     pub points: i64,
     /// Whether it cancelled everything left (then it was a full cancellation).
     pub whole_order: bool,
-}
-
-/// The chosen lines with their units, checked against what is left of each.
-fn chosen<'a>(
-    lines: &'a [OrderLineRow],
-    picks: &[(i64, i64)],
-) -> AppResult<Vec<(&'a OrderLineRow, i64)>> {
-    let mut out: Vec<(&OrderLineRow, i64)> = Vec::new();
-    for &(line_id, units) in picks.iter().filter(|p| p.1 != 0) {
-        let line = lines
-            .iter()
-            .find(|l| l.id == line_id && !l.is_gift)
-            .ok_or_else(|| AppError::field("units", "invalid_units"))?;
-        if units < 0
-            || units > line.quantity - line.quantity_cancelled
-            || out.iter().any(|(l, _)| l.id == line_id)
-        {
-            return Err(AppError::field("units", "invalid_units"));
-        }
-        out.push((line, units));
-    }
-    if out.is_empty() {
-        return Err(AppError::field("units", "choose_units"));
-    }
-    Ok(out)
 }
 
 impl App {
@@ -66,20 +42,9 @@ impl App {
             return Err(AppError::Conflict("cannot_cancel"));
         }
         let lines = orders::lines(&self.db, order.id).await?;
-        let chosen = chosen(&lines, picks)?;
-        let left_after: i64 = lines
-            .iter()
-            .filter(|l| !l.is_gift)
-            .map(|l| {
-                let taking: i64 = chosen
-                    .iter()
-                    .filter(|(c, _)| c.id == l.id)
-                    .map(|(_, u)| *u)
-                    .sum();
-                l.quantity - l.quantity_cancelled - taking
-            })
-            .sum();
-        if left_after == 0 {
+        let units = orders::line_units(&lines);
+        let chosen = pick_units(&units, picks).map_err(|e| AppError::field("units", e.code()))?;
+        if units_left_after(&units, &chosen) == 0 {
             let before = refunds::of_order(&self.db, order.id).await?.len();
             self.cancel_order(number, actor, reason).await?;
             let all = refunds::of_order(&self.db, order.id).await?;
@@ -90,20 +55,8 @@ impl App {
                 whole_order: true,
             });
         }
-        let shares: Vec<(i64, i64, i64, Option<i64>, i64)> = chosen
-            .iter()
-            .map(|(l, units)| {
-                (
-                    l.id,
-                    *units,
-                    share_of_units(l.total, l.quantity, l.quantity_cancelled, *units),
-                    l.sku_id,
-                    share_of_units(l.points, l.quantity, l.quantity_cancelled, *units),
-                )
-            })
-            .collect();
-        let amount: i64 = shares.iter().map(|s| s.2).sum();
-        let points: i64 = shares.iter().map(|s| s.4).sum();
+        let (amount, points) = total_of(&chosen);
+        let amount = amount.get();
         let sequence = refunds::of_order(&self.db, order.id).await?.len() + 1;
         let key = format!("partial:{number}:{sequence}");
         let refund = self
@@ -117,22 +70,29 @@ impl App {
         if locked.status != order.status {
             return Err(AppError::Conflict("cannot_cancel"));
         }
-        for &(line_id, units, _, sku, _) in &shares {
-            if !orders::cancel_units(&mut tx, line_id, units).await? {
+        for pick in &chosen {
+            if !orders::cancel_units(&mut tx, pick.line_id, pick.units).await? {
                 return Err(AppError::Conflict("cannot_cancel"));
             }
+            let sku = lines
+                .iter()
+                .find(|l| l.id == pick.line_id)
+                .and_then(|l| l.sku_id);
             if let Some(sku) = sku {
-                stock::release(&mut tx, sku, units).await?;
+                stock::release(&mut tx, sku, pick.units).await?;
             }
         }
-        let goods = GoodsRemoved {
-            kept_before: kept_goods(&lines),
-            amount,
+        let goods = GoodsLeaving {
+            kept_before: kept_goods(&units),
+            amount: Won(amount),
             spent_points: points,
         };
         points_follow_goods(&mut tx, &locked, status, &goods, &key, now).await?;
         record_gateway_refund(&mut tx, &refund, now).await?;
-        let refund_lines: Vec<(i64, i64, i64)> = shares.iter().map(|s| (s.0, s.1, s.2)).collect();
+        let refund_lines: Vec<(i64, i64, i64)> = chosen
+            .iter()
+            .map(|r| (r.line_id, r.units, r.amount.get()))
+            .collect();
         refunds::insert(
             &mut tx,
             &refunds::NewRefund {

@@ -186,7 +186,7 @@ impl App {
                 self.fail_payment(attempt_id, &code, &message).await?;
                 return Err(AppError::Conflict("payment_failed"));
             }
-            Err(e) => return Err(AppError::Other(format!("confirming payment: {e}"))),
+            Err(e) => return Err(AppError::gateway("confirming a payment")(e)),
         };
         if confirmed.total_amount.get() != order.total || confirmed.status != GatewayStatus::Done {
             // Approved for something else: give the money back and fail the order.
@@ -376,7 +376,7 @@ impl App {
         }
         let body = gateway
             .simulate_deposit(&payment.attempt_id, Utc::now())
-            .map_err(|e| AppError::Other(e.to_string()))?;
+            .map_err(AppError::gateway("simulating a deposit"))?;
         self.handle_payment_webhook(body.as_bytes()).await
     }
 }

@@ -2,15 +2,15 @@
 //! [`App::refund_at_gateway`] (the gateway first, with an idempotency key; nothing is written if
 //! it refuses) and record it with [`record_gateway_refund`] in the transaction of their change.
 //! A bank deposit is refunded by staff to the buyer's account and only recorded. The points
-//! that follow goods leaving an order are settled here too.
+//! that follow goods leaving an order are moved here too (the rule is core `loyalty`).
 
 use super::lifecycle::move_payment;
 use crate::{App, AppError, AppResult};
 use chrono::{DateTime, Utc};
 use jangteo_core::Won;
+use jangteo_core::loyalty::{GoodsLeaving, points_when_goods_leave};
 use jangteo_core::order::{OrderStatus, PaymentEvent, PaymentStatus};
-use jangteo_core::stats::share_of_units;
-use jangteo_db::orders::{self, OrderLineRow};
+use jangteo_db::orders;
 use jangteo_db::payments::{self, PaymentRow, PaymentUpdate};
 use jangteo_db::promotions;
 use jangteo_providers::payments::CancelRequest;
@@ -103,7 +103,7 @@ impl App {
                 .gateway
                 .cancel(&request)
                 .await
-                .map_err(|e| AppError::Other(format!("refund failed: {e}")))?;
+                .map_err(AppError::gateway("refunding"))?;
             (reply.raw, Some(reply.balance_amount.get()))
         };
         Ok(GatewayRefund {
@@ -117,87 +117,55 @@ impl App {
     }
 }
 
-/// Goods leaving an order (cancelled units, returned units): what was kept before, the goods'
-/// share of the money, and the share of the points spent on them.
-pub(crate) struct GoodsRemoved {
-    /// Goods kept before (after earlier cancellations and returns).
-    pub kept_before: i64,
-    /// Their share of the money.
-    pub amount: i64,
-    /// Their share of the points spent.
-    pub spent_points: i64,
-}
-
-/// The goods an order still holds: each line's total less the share of its units cancelled or
-/// returned.
-pub(crate) fn kept_goods(lines: &[OrderLineRow]) -> i64 {
-    lines
-        .iter()
-        .filter(|l| !l.is_gift)
-        .map(|l| {
-            l.total
-                - share_of_units(
-                    l.total,
-                    l.quantity,
-                    0,
-                    l.quantity_cancelled + l.quantity_returned,
-                )
-        })
-        .sum()
-}
-
-/// Points after goods left an order: the points spent on them come back; the points the order
-/// earns shrink in proportion to the goods kept; points already granted (purchase confirmed)
-/// are taken back for the goods that left, as far as the member's balance goes. `key` makes
-/// each movement happen once.
+/// Moves the points when goods leave an order (core `loyalty::points_when_goods_leave`): the
+/// points spent on them come back, the points the order earns shrink, and points already
+/// granted are taken back as far as the member's balance goes. `key` makes each movement
+/// happen once.
 pub(crate) async fn points_follow_goods(
     tx: &mut jangteo_db::Tx,
     order: &jangteo_db::orders::OrderRow,
     status: OrderStatus,
-    goods: &GoodsRemoved,
+    goods: &GoodsLeaving,
     key: &str,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
-    if let Some(member) = order.member_id
-        && goods.spent_points > 0
-    {
+    let moves = points_when_goods_leave(order.points_to_earn, status, goods);
+    let Some(member) = order.member_id else {
+        orders::set_points_to_earn(tx, order.id, moves.to_earn).await?;
+        return Ok(());
+    };
+    if moves.give_back > 0 {
+        let dedupe = format!("refund:{key}");
         promotions::add_points(
             tx,
             member,
-            goods.spent_points,
+            moves.give_back,
             "order_refund",
             Some(order.id),
-            Some(&format!("refund:{key}")),
+            Some(&dedupe),
             now,
         )
         .await?;
     }
-    if order.points_to_earn <= 0 || goods.kept_before <= 0 {
+    orders::set_points_to_earn(tx, order.id, moves.to_earn).await?;
+    if moves.take_back <= 0 {
         return Ok(());
     }
-    let kept_after = (goods.kept_before - goods.amount).max(0);
-    let earn = i64::try_from(
-        i128::from(order.points_to_earn) * i128::from(kept_after) / i128::from(goods.kept_before),
-    )
-    .unwrap_or(0);
-    orders::set_points_to_earn(tx, order.id, earn).await?;
-    let owed = order.points_to_earn - earn;
-    if let (OrderStatus::Completed, Some(member)) = (status, order.member_id)
-        && owed > 0
-    {
-        let take = owed.min(promotions::points_balance(&mut *tx, member).await?);
-        if take > 0 {
-            promotions::add_points(
-                tx,
-                member,
-                -take,
-                "order_return",
-                Some(order.id),
-                Some(&format!("return:{key}")),
-                now,
-            )
-            .await?;
-        }
+    let take = moves
+        .take_back
+        .min(promotions::points_balance(&mut *tx, member).await?);
+    if take > 0 {
+        let dedupe = format!("return:{key}");
+        promotions::add_points(
+            tx,
+            member,
+            -take,
+            "order_return",
+            Some(order.id),
+            Some(&dedupe),
+            now,
+        )
+        .await?;
     }
     Ok(())
 }

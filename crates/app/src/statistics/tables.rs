@@ -32,7 +32,7 @@ impl Table {
     /// UTF-8 CSV with a byte-order mark (Excel opens Korean text correctly).
     pub fn csv(&self) -> AppResult<Vec<u8>> {
         let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
-        let csv_error = |e: csv::Error| AppError::Other(format!("writing CSV: {e}"));
+        let csv_error = AppError::export::<csv::Error>("CSV");
         out.write_record(&self.headers).map_err(csv_error)?;
         for row in &self.rows {
             out.write_record(row.iter().map(|c| match c {
@@ -43,12 +43,12 @@ impl Table {
             .map_err(csv_error)?;
         }
         out.into_inner()
-            .map_err(|e| AppError::Other(format!("writing CSV: {e}")))
+            .map_err(|e| AppError::export("CSV")(e.into_error()))
     }
 
     /// An .xlsx workbook of one sheet, numbers as numbers.
     pub fn xlsx(&self) -> AppResult<Vec<u8>> {
-        let err = |e: rust_xlsxwriter::XlsxError| AppError::Other(format!("writing xlsx: {e}"));
+        let err = AppError::export::<rust_xlsxwriter::XlsxError>("xlsx");
         let mut book = Workbook::new();
         let bold = Format::new().set_bold();
         let won = Format::new().set_num_format("#,##0");

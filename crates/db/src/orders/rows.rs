@@ -1,8 +1,10 @@
 //! What an order, its lines and its timeline look like, stored and to be stored.
 
 use chrono::{DateTime, Utc};
+use jangteo_core::Won;
 use jangteo_core::order::OrderStatus;
 use jangteo_core::payment::PaymentMethod;
+use jangteo_core::refund::LineUnits;
 
 /// An order as stored.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -208,6 +210,26 @@ pub struct OrderLineRow {
     pub points: i64,
     /// Units returned through claims.
     pub quantity_returned: i64,
+}
+
+impl OrderLineRow {
+    /// The line as refunds see it (core `refund`).
+    pub fn units(&self) -> LineUnits {
+        LineUnits {
+            line_id: self.id,
+            total: Won(self.total),
+            points: self.points,
+            quantity: self.quantity,
+            cancelled: self.quantity_cancelled,
+            returned: self.quantity_returned,
+            is_gift: self.is_gift,
+        }
+    }
+}
+
+/// Every line of an order as refunds see them.
+pub fn line_units(lines: &[OrderLineRow]) -> Vec<LineUnits> {
+    lines.iter().map(OrderLineRow::units).collect()
 }
 
 /// A timeline entry.

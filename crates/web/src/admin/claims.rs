@@ -167,7 +167,7 @@ pub async fn act(
             .await;
             Ok(see_other(&format!("/admin/claims/{id}")))
         }
-        Err(AppError::Conflict(code)) => {
+        Err(AppError::Conflict(code) | AppError::Refused { code, .. }) => {
             flash(&session, "error", &format!("error.conflict.{code}")).await;
             Ok(see_other(&format!("/admin/claims/{id}")))
         }

@@ -352,7 +352,7 @@ async fn staff_cancel_part_of_an_order(backend: Backend) {
 
     let one = cs.post(&path, &[(&field, "1"), ("reason", "불량")]).await;
     assert_eq!(one.status, 303, "{}", one.body);
-    let share = jangteo_core::stats::share_of_units(line.total, 3, 0, 1);
+    let share = jangteo_core::refund::share_of_units(line.total, 3, 0, 1);
     let refunds = jangteo_db::refunds::of_order(&t.app.db, order.id)
         .await
         .unwrap();

@@ -180,7 +180,7 @@ async fn buyers_return_goods_and_staff_refund_them(backend: Backend) {
         .unwrap()
         .unwrap();
     assert_eq!(row.status.as_str(), "refunded");
-    let share = jangteo_core::stats::share_of_units(line.total, 4, 0, 2);
+    let share = jangteo_core::refund::share_of_units(line.total, 4, 0, 2);
     let refunds = jangteo_db::refunds::of_order(&t.app.db, order.id)
         .await
         .unwrap();
@@ -346,7 +346,7 @@ async fn buyers_return_goods_and_staff_refund_them(backend: Backend) {
         .post(&path, &[("action", "refund"), ("deduction", "3,000")])
         .await;
     assert_eq!(refunded.status, 303, "{}", refunded.body);
-    let last_share = jangteo_core::stats::share_of_units(line.total, 4, 3, 1);
+    let last_share = jangteo_core::refund::share_of_units(line.total, 4, 3, 1);
     let refunds = jangteo_db::refunds::of_order(&t.app.db, order.id)
         .await
         .unwrap();
