@@ -2,7 +2,6 @@
 
 use crate::auth::StaffActor;
 use crate::{App, AppError, AppResult};
-use chrono::Utc;
 use jangteo_core::staff::{Access, Area};
 use jangteo_db::audit::{self, NewAudit};
 
@@ -25,7 +24,7 @@ impl App {
                 reason,
                 ..actor.entry(action, target_type, target_id)
             },
-            Utc::now(),
+            self.now(),
         )
         .await?;
         tx.commit().await?;
@@ -102,7 +101,7 @@ impl App {
                 after: Some(described),
                 ..actor.entry("audit.export", "audit", "")
             },
-            Utc::now(),
+            self.now(),
         )
         .await?;
         tx.commit().await?;

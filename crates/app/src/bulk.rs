@@ -5,7 +5,7 @@
 
 use crate::notify::{Channel, Notification};
 use crate::{App, AppError, AppResult};
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use jangteo_db::bulk::{self, BulkSendRow, NewBulkSend};
 
 /// Members per chunk (one transaction each).
@@ -45,7 +45,7 @@ impl App {
             return Err(AppError::field("title", "required"));
         }
         let total = bulk::count_marketing_recipients(&self.db, grade_of_segment(segment)?).await?;
-        let now = Utc::now();
+        let now = self.now();
         let mut tx = self.db.begin().await?;
         let id = bulk::insert(
             &mut tx,
@@ -117,7 +117,7 @@ impl App {
         }
         let grade = grade_of_segment(&campaign.segment)?;
         let rate = self.config.notifications.bulk_rate_per_second.max(1);
-        let now = Utc::now();
+        let now = self.now();
         let paragraphs: Vec<&str> = campaign
             .body
             .split("\n\n")

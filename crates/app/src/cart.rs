@@ -3,7 +3,6 @@
 //! reported to the shopper, never applied silently.
 
 use crate::{App, AppError, AppResult};
-use chrono::Utc;
 use jangteo_core::Won;
 use jangteo_core::catalog::Price;
 use jangteo_db::carts;
@@ -215,7 +214,7 @@ impl App {
         match owner {
             CartOwner::Member(member) => {
                 let mut tx = self.db.begin().await?;
-                carts::put(&mut tx, member, sku_id, quantity, unit, reprice, Utc::now()).await?;
+                carts::put(&mut tx, member, sku_id, quantity, unit, reprice, self.now()).await?;
                 tx.commit().await?;
             }
             CartOwner::Guest(lines) => match lines.iter_mut().find(|l| l.sku_id == sku_id) {
@@ -260,7 +259,7 @@ impl App {
             .into_iter()
             .map(|s| (s.sku_id, s))
             .collect();
-        let now = Utc::now();
+        let now = self.now();
         let mut tx = self.db.begin().await?;
         for line in guest {
             let Some(s) = snapshots.get(&line.sku_id).filter(|s| sellable(s)) else {

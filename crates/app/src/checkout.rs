@@ -113,7 +113,7 @@ impl App {
 
     /// Coupons issued to the member that pricing could apply now (validity and uses checked).
     pub async fn usable_coupons(&self, member_id: i64) -> AppResult<Vec<CouponRow>> {
-        let now = Utc::now();
+        let now = self.now();
         let mut out = Vec::new();
         for c in promotions::issued_to(&self.db, member_id).await? {
             let uses = promotions::uses(&self.db, c.id, member_id).await?;

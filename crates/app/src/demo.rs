@@ -3,7 +3,7 @@
 
 use crate::{App, AppError, AppResult};
 use bytes::Bytes;
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use jangteo_core::Won;
 use jangteo_core::catalog::{DisplayState, Price, is_valid_slug};
 use jangteo_core::ids::CategoryId;
@@ -208,7 +208,7 @@ impl App {
             "데모 관리자",
             &hash,
             "owner",
-            Utc::now(),
+            self.now(),
         )
         .await?;
         tx.commit().await?;
@@ -266,7 +266,7 @@ impl App {
             banner_images.push(self.store_original(Bytes::from(jpeg)).await?);
         }
 
-        let now = Utc::now();
+        let now = self.now();
         let mut tx = self.db.begin().await?;
         let mut category_ids: HashMap<&str, (CategoryId, Vec<String>)> = HashMap::new();
         for (ci, top) in catalog.categories.iter().enumerate() {

@@ -3,7 +3,7 @@
 
 use crate::demo::{BULK_MARKER, Catalog, ProductData, build_skus, option_groups};
 use crate::{App, AppError, AppResult};
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use jangteo_core::Won;
 use jangteo_core::catalog::{DisplayState, Price};
 use jangteo_core::search::SearchKeys;
@@ -29,7 +29,7 @@ impl App {
             .filter(|p| p.state != DisplayState::Hidden)
             .collect();
         let tree = self.category_tree().await?;
-        let now = Utc::now();
+        let now = self.now();
         let mut added = 0;
         // One transaction per chunk keeps each write short (the SQLite writer is shared).
         while added < to_add {

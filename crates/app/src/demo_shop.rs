@@ -3,7 +3,7 @@
 
 use crate::auth::tokens::random_token;
 use crate::{App, AppResult};
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use jangteo_db::catalog::stock;
 use jangteo_db::promotions::{self, NewCoupon};
 use jangteo_db::{members, settings};
@@ -19,7 +19,7 @@ impl App {
         if settings::get(&self.db, PROMOTIONS_MARKER).await?.is_some() {
             return Ok(());
         }
-        let now = Utc::now();
+        let now = self.now();
         let year = now + Duration::days(365);
         let mut tx = self.db.begin().await?;
         let coupon =
@@ -118,7 +118,7 @@ impl App {
     pub(crate) async fn ensure_demo_member(&self) -> AppResult<String> {
         let password = format!("demo{}", &random_token()?[..8]);
         let hash = crate::auth::passwords::hash_password(password.clone()).await?;
-        let now = Utc::now();
+        let now = self.now();
         match members::find_by_email(&self.db, DEMO_MEMBER_EMAIL).await? {
             Some(m) => {
                 let mut tx = self.db.begin().await?;

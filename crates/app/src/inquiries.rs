@@ -6,7 +6,6 @@ use crate::field_errors::FieldErrors;
 use crate::notify::{Channel, Notification};
 use crate::orders::Actor;
 use crate::{App, AppError, AppResult};
-use chrono::Utc;
 use jangteo_core::member::required_text;
 use jangteo_core::paging::{PageRequest, Paged};
 use jangteo_core::staff::{Access, Area};
@@ -104,7 +103,7 @@ impl App {
                 body: &body,
                 is_secret: true,
             },
-            Utc::now(),
+            self.now(),
         )
         .await?;
         tracing::info!(
@@ -146,7 +145,7 @@ impl App {
                 body: &body,
                 is_secret: input.secret,
             },
-            Utc::now(),
+            self.now(),
         )
         .await?;
         tracing::info!(
@@ -262,7 +261,7 @@ impl App {
         let Some(answer) = answer else {
             return Err(AppError::Other("validated answer went missing".into()));
         };
-        let now = Utc::now();
+        let now = self.now();
         let mut tx = self.db.begin().await?;
         let row = inquiries::find(&mut tx, id)
             .await?

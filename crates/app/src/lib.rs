@@ -12,6 +12,7 @@ pub mod cart;
 pub mod catalog;
 pub mod checkout;
 pub mod claims;
+pub mod clock;
 pub mod config;
 pub mod content;
 pub mod demo;
@@ -112,6 +113,8 @@ pub struct App {
     pub(crate) decode_budget: Arc<tokio::sync::Semaphore>,
     /// Whether the database server answers (see [`App::spawn_database_watch`]).
     pub(crate) database_health: Arc<availability::DatabaseHealth>,
+    /// The shop's clock (tests move it to travel in time).
+    pub clock: clock::Clock,
 }
 
 impl App {
@@ -141,7 +144,13 @@ impl App {
             shipping_seeded: Arc::default(),
             decode_budget: Arc::new(tokio::sync::Semaphore::new(media::DECODE_PERMITS)),
             database_health,
+            clock: clock::Clock::default(),
         })
+    }
+
+    /// The time now on the shop's clock: every rule, deadline and recorded time reads it.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
     }
 
     /// Drops every cached catalog entry and rendered page (call after any catalog or content

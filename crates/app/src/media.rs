@@ -2,7 +2,6 @@
 
 use crate::{App, AppError, AppResult};
 use bytes::Bytes;
-use chrono::Utc;
 use jangteo_core::ids::MediaId;
 use jangteo_db::{Tx, media as repo};
 use jangteo_media::{MAX_PIXELS, ThumbSize, content_hash, inspect, is_content_hash, thumbnails};
@@ -95,7 +94,7 @@ impl App {
                 height: i64::from(stored.height),
                 byte_size: i64::try_from(stored.size).unwrap_or(i64::MAX),
             },
-            Utc::now(),
+            self.now(),
         )
         .await?)
     }

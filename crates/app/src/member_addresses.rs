@@ -3,7 +3,6 @@
 use crate::field_errors::FieldErrors;
 use crate::members::AddressInput;
 use crate::{App, AppError, AppResult};
-use chrono::Utc;
 use jangteo_core::member::{MobileKr, Postcode, required_text};
 use jangteo_db::members::{self, AddressRow, NewAddress};
 
@@ -45,7 +44,7 @@ impl App {
                 address2: a.address2.trim(),
                 is_default: a.is_default,
             },
-            Utc::now(),
+            self.now(),
         )
         .await?;
         tx.commit().await?;

@@ -7,7 +7,7 @@ use crate::auth::tokens::{random_token, token_hash};
 use crate::field_errors::FieldErrors;
 use crate::notify::{Channel, Notification};
 use crate::{App, AppError, AppResult};
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use jangteo_core::member::{Email, MobileKr, Password, required_text};
 use jangteo_db::members::{self, MemberRow, NewMember};
 
@@ -110,7 +110,7 @@ impl App {
             return Err(AppError::field("email", "email_taken"));
         }
         let hash = crate::auth::passwords::hash_password(password.expose().to_owned()).await?;
-        let now = Utc::now();
+        let now = self.now();
         let mut tx = self.db.begin().await?;
         let Some(id) = members::insert(
             &mut tx,
@@ -163,7 +163,7 @@ impl App {
         password: &str,
         place: &LoginPlace,
     ) -> AppResult<MemberRow> {
-        let now = Utc::now();
+        let now = self.now();
         let email_norm = email.trim().to_lowercase();
         let guard = self
             .login_guard(
@@ -215,7 +215,7 @@ impl App {
         let Some(member) = members::find_by_email(&self.db, email.as_str()).await? else {
             return Ok(());
         };
-        let now = Utc::now();
+        let now = self.now();
         // One mail per address per few minutes: a stranger cannot flood a member's mailbox
         // (the page says the same either way).
         if members::latest_reset_at(&self.db, member.id)
@@ -261,7 +261,7 @@ impl App {
     /// Whether a reset token can still be used.
     pub async fn reset_token_valid(&self, token: &str) -> AppResult<bool> {
         Ok(
-            members::reset_member(&self.db, &token_hash(token), Utc::now())
+            members::reset_member(&self.db, &token_hash(token), self.now())
                 .await?
                 .is_some(),
         )
@@ -282,7 +282,7 @@ impl App {
         errors.finish()?;
         let password = password.ok_or(AppError::NotFound)?;
         let hash = crate::auth::passwords::hash_password(password.expose().to_owned()).await?;
-        let now = Utc::now();
+        let now = self.now();
         let mut tx = self.db.begin().await?;
         let Some(member) = members::consume_reset(&mut tx, &token_hash(token), now).await? else {
             return Err(AppError::Conflict("reset_invalid"));
@@ -312,7 +312,7 @@ impl App {
         errors.finish()?;
         let hash = crate::auth::passwords::hash_password(password.to_owned()).await?;
         let mut tx = self.db.begin().await?;
-        members::set_password(&mut tx, member_id, &hash, Utc::now()).await?;
+        members::set_password(&mut tx, member_id, &hash, self.now()).await?;
         tx.commit().await.map_err(AppError::from)
     }
 
@@ -338,7 +338,7 @@ impl App {
             &name,
             mobile.digits(),
             marketing,
-            Utc::now(),
+            self.now(),
         )
         .await?;
         tx.commit().await.map_err(AppError::from)
@@ -352,7 +352,7 @@ impl App {
             return Err(AppError::field("password", "wrong_password"));
         }
         let mut tx = self.db.begin().await?;
-        members::anonymise(&mut tx, member_id, Utc::now()).await?;
+        members::anonymise(&mut tx, member_id, self.now()).await?;
         tx.commit().await?;
         tracing::info!(member.id = member_id, "member withdrew");
         Ok(())

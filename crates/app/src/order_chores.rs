@@ -25,7 +25,7 @@ impl App {
     /// same one and a copy of the database cannot forge links.
     pub async fn signing_key(&self) -> AppResult<String> {
         const CONTEXT: &str = "settings.signing_key";
-        let now = Utc::now();
+        let now = self.now();
         let fresh = self
             .secrets
             .seal(crate::auth::tokens::random_token()?.as_bytes(), CONTEXT)?;
@@ -83,7 +83,7 @@ impl App {
             &member.name,
             member.mobile.as_deref().unwrap_or(""),
             false,
-            Utc::now(),
+            self.now(),
         )
         .await?;
         tx.commit().await?;

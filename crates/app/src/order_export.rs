@@ -7,7 +7,6 @@ use crate::admin::orders::OrderQuery;
 use crate::auth::StaffActor;
 use crate::sheets::{Cell, SheetFormat};
 use crate::{App, AppError, AppResult};
-use chrono::Utc;
 use jangteo_core::staff::{Access, Area};
 use jangteo_db::orders::{ExportLineRow, OrderRow};
 use std::collections::HashMap;
@@ -131,7 +130,7 @@ impl App {
                 after: Some(described),
                 ..actor.entry("order.export", "order", "")
             },
-            Utc::now(),
+            self.now(),
         )
         .await?;
         tx.commit().await?;

@@ -5,7 +5,6 @@ use crate::admin::products::MAX_IMAGES;
 use crate::auth::StaffActor;
 use crate::{App, AppError, AppResult};
 use bytes::Bytes;
-use chrono::Utc;
 use jangteo_core::ids::ProductId;
 use jangteo_core::staff::{Access, Area};
 use jangteo_db::audit::{self, NewAudit};
@@ -42,7 +41,7 @@ impl App {
                     .map_err(|e| crate::media::upload_refusal("files", e))?,
             );
         }
-        let now = Utc::now();
+        let now = self.now();
         let mut tx = self.db.begin().await?;
         let mut count = have;
         for s in &stored {
@@ -75,7 +74,7 @@ impl App {
         up: bool,
     ) -> AppResult<()> {
         actor.require(Area::Catalog, Access::Write)?;
-        let now = Utc::now();
+        let now = self.now();
         let mut tx = self.db.begin().await?;
         if !product_admin::move_image(&mut tx, ProductId(id), image, up).await? {
             return Err(AppError::NotFound);
@@ -111,7 +110,7 @@ impl App {
             .iter()
             .find(|i| i.id == image)
             .ok_or(AppError::NotFound)?;
-        let now = Utc::now();
+        let now = self.now();
         let mut tx = self.db.begin().await?;
         product_admin::remove_image(&mut tx, pid, image).await?;
         audit::record(

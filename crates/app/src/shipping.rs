@@ -4,7 +4,6 @@
 
 use crate::auth::StaffActor;
 use crate::{App, AppError, AppResult};
-use chrono::Utc;
 use jangteo_core::money::Won;
 use jangteo_core::pricing::{RemoteArea, ShippingPolicy, ShippingProfileRule, ShippingRule};
 use jangteo_core::staff::{Access, Area};
@@ -151,7 +150,7 @@ impl App {
             self.shipping_seeded.store(true, Ordering::Relaxed);
             return Ok(());
         }
-        let now = Utc::now();
+        let now = self.now();
         let me = self.instance_id.to_string();
         let mut tx = self.db.begin().await?;
         if settings::get_or_insert(&mut tx, SEEDED_KEY, &me, now).await? != me {
@@ -272,7 +271,7 @@ impl App {
         actor.require(Area::Settings, Access::Write)?;
         let (name, rule) = parse_profile(form)?;
         let input = input_of(&name, rule);
-        let now = Utc::now();
+        let now = self.now();
         let mut tx = self.db.begin().await?;
         let id = match id {
             Some(id) => {
@@ -323,7 +322,7 @@ impl App {
         audit::record(
             &mut tx,
             &actor.entry(action, "shipping_profile", &id.to_string()),
-            Utc::now(),
+            self.now(),
         )
         .await?;
         tx.commit().await?;
@@ -357,7 +356,7 @@ impl App {
         let rows = parse_remote_areas(text)
             .map_err(|_| AppError::field("remote_areas", "invalid_remote_areas"))?;
         let before = remote_areas_text(&shipping::remote_areas(&self.db).await?);
-        let now = Utc::now();
+        let now = self.now();
         let mut tx = self.db.begin().await?;
         shipping::replace_remote_areas(&mut tx, &rows).await?;
         audit::record(

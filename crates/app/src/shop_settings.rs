@@ -4,7 +4,6 @@
 
 use crate::auth::StaffActor;
 use crate::{App, AppError, AppResult};
-use chrono::Utc;
 use jangteo_core::catalog::{DEFAULT_LOW_STOCK_THRESHOLD, MAX_LOW_STOCK_THRESHOLD};
 use jangteo_core::legal::{SellerItem, missing_seller_items};
 use jangteo_core::staff::{Access, Area};
@@ -139,7 +138,7 @@ impl App {
             .filter(|m| on.iter().any(|o| o == m))
             .collect();
         let after = after.join(",");
-        let now = Utc::now();
+        let now = self.now();
         let mut tx = self.db.begin().await?;
         settings::set(&mut tx, PAYMENT_METHODS_KEY, &after, now).await?;
         audit::record(
@@ -182,7 +181,7 @@ impl App {
             ));
         };
         let before = self.low_stock_threshold().await?;
-        let now = Utc::now();
+        let now = self.now();
         let mut tx = self.db.begin().await?;
         settings::set(&mut tx, LOW_STOCK_KEY, &after.to_string(), now).await?;
         audit::record(

@@ -136,7 +136,7 @@ impl App {
     ) -> AppResult<StaffRow> {
         let ip = place.ip.as_str();
         let email = email.trim().to_lowercase();
-        let now = Utc::now();
+        let now = self.now();
         if !jangteo_core::staff::ip_allowed(ip, &self.config.admin.allowed_ips) {
             tracing::warn!(login.ip = %ip, "staff login from an address outside the allow-list");
             return Err(AppError::Conflict("ip_not_allowed"));
@@ -168,7 +168,7 @@ impl App {
                 let secret = Secret::generate();
                 let sealed = self.secrets.seal(secret.as_ref(), &context)?;
                 let mut tx = self.db.begin().await?;
-                staff::set_totp_secret(&mut tx, staff_id, Some(&sealed), Utc::now()).await?;
+                staff::set_totp_secret(&mut tx, staff_id, Some(&sealed), self.now()).await?;
                 tx.commit().await?;
                 secret
             }
@@ -206,7 +206,7 @@ impl App {
         place: &LoginPlace,
     ) -> AppResult<Vec<String>> {
         let ip = place.ip.as_str();
-        let now = Utc::now();
+        let now = self.now();
         let account = staff::find(&self.db, staff_id)
             .await?
             .ok_or(AppError::NotFound)?;
@@ -250,7 +250,7 @@ impl App {
         place: &LoginPlace,
     ) -> AppResult<StaffRow> {
         let ip = place.ip.as_str();
-        let now = Utc::now();
+        let now = self.now();
         let account = staff::find(&self.db, staff_id)
             .await?
             .ok_or(AppError::NotFound)?;
@@ -328,7 +328,7 @@ impl App {
             ))
         })?;
         let (password, hash) = first_staff_password().await?;
-        let now = Utc::now();
+        let now = self.now();
         let mut tx = self.db.begin().await?;
         let before = staff::find_by_email(&self.db, email.as_str()).await?;
         let id = staff::upsert(&mut tx, email.as_str(), name, &hash, role.as_str(), now).await?;

@@ -134,7 +134,7 @@ async fn admin_command(app: &App, action: &cli::AdminAction) -> Result<()> {
         }
         cli::AdminAction::RebuildStats => {
             let days = app
-                .rebuild_statistics(chrono::Utc::now())
+                .rebuild_statistics(app.now())
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("statistics rebuilt: {days} days recomputed.");

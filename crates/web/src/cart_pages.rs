@@ -81,7 +81,7 @@ pub async fn show_cart(
             &lines,
             &DiscountChoice::default(),
             None,
-            chrono::Utc::now(),
+            state.app.now(),
         )
         .await?;
     let views: Vec<_> = quote

@@ -93,7 +93,7 @@ async fn checkout_page(
             &lines,
             &form.discounts(),
             postcode,
-            chrono::Utc::now(),
+            state.app.now(),
         )
         .await?;
     let Some(summary_view) = summary(state, req, &quote) else {

@@ -7,7 +7,6 @@ use crate::views::{PaginationView, media_url, val};
 use crate::web_error::WebError;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
-use chrono::Utc;
 use jangteo_app::read_models::PostRow;
 use jangteo_media::ThumbSize;
 use minijinja::{Value, context};
@@ -36,7 +35,7 @@ fn post_view(state: &AppState, p: &PostRow, list: &str) -> Value {
         banner_url => p.banner_hash.as_deref().map(|h| media_url(&media, h, ThumbSize::Detail)),
         starts_at => p.starts_at.map(|d| d.to_rfc3339()),
         last_day => p.ends_at.map(|d| (d - chrono::Duration::days(1)).to_rfc3339()),
-        ended => p.ends_at.is_some_and(|e| e <= Utc::now()),
+        ended => p.ends_at.is_some_and(|e| e <= state.app.now()),
         created_at => p.created_at.to_rfc3339(),
     }
 }

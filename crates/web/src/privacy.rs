@@ -43,7 +43,7 @@ async fn policy_page(
 /// GET /pages/privacy: the policy in force (a change of configuration or of the owner's text is
 /// recorded as a new version the first time it is shown).
 pub async fn show_policy(State(state): State<AppState>, req: Req) -> Result<Response, WebError> {
-    let (current, versions) = state.app.privacy_policy(Utc::now()).await?;
+    let (current, versions) = state.app.privacy_policy(state.app.now()).await?;
     policy_page(&state, &req, &current, current.id, &versions).await
 }
 
@@ -53,7 +53,7 @@ pub async fn show_version(
     req: Req,
     Path(id): Path<i64>,
 ) -> Result<Response, WebError> {
-    let (current, versions) = state.app.privacy_policy(Utc::now()).await?;
+    let (current, versions) = state.app.privacy_policy(state.app.now()).await?;
     let shown = state
         .app
         .privacy_policy_version(id)

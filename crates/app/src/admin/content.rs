@@ -121,7 +121,7 @@ impl App {
             Some(id) => Some(self.admin_page(actor, id).await?),
             None => None,
         };
-        let now = Utc::now();
+        let now = self.now();
         let mut tx = self.db.begin().await?;
         let Some(saved) =
             content::save_page(&mut tx, id, &slug, &title, &body, form.published, now).await?
@@ -243,7 +243,7 @@ impl App {
             Some(id) => Some(self.admin_post(actor, id).await?),
             None => None,
         };
-        let now = Utc::now();
+        let now = self.now();
         let mut tx = self.db.begin().await?;
         let saved = content::save_post(&mut tx, id, &input, now)
             .await?
@@ -338,7 +338,7 @@ impl App {
                 .and_then(|d| d.succ_opt())
                 .map(jangteo_core::time::start_of_business_day),
         };
-        let now = Utc::now();
+        let now = self.now();
         let mut tx = self.db.begin().await?;
         let saved = content::save_banner(&mut tx, id, &input, now)
             .await?
@@ -364,7 +364,7 @@ impl App {
     pub async fn delete_banner(&self, actor: &StaffActor, id: i64) -> AppResult<()> {
         actor.require(Area::Content, Access::Write)?;
         let before = self.admin_banner(actor, id).await?;
-        let now = Utc::now();
+        let now = self.now();
         let mut tx = self.db.begin().await?;
         content::delete_banner(&mut tx, id).await?;
         audit::record(
@@ -397,7 +397,7 @@ impl App {
         audit::record(
             &mut tx,
             &actor.entry("content.image", "media", stored.hash()),
-            Utc::now(),
+            self.now(),
         )
         .await?;
         tx.commit().await?;

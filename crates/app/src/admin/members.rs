@@ -5,7 +5,6 @@
 use crate::auth::StaffActor;
 use crate::members::member_login_scope;
 use crate::{App, AppError, AppResult};
-use chrono::Utc;
 use jangteo_core::paging::{PageRequest, Paged};
 use jangteo_core::staff::{Access, Area};
 use jangteo_db::audit::{self, NewAudit};
@@ -110,7 +109,7 @@ impl App {
 
     /// Coupons staff may issue now: (id, name).
     pub async fn issuable_coupons(&self) -> AppResult<Vec<(i64, String)>> {
-        Ok(member_admin::issuable_coupons(&self.db, Utc::now()).await?)
+        Ok(member_admin::issuable_coupons(&self.db, self.now()).await?)
     }
 
     /// Grants (positive) or takes back (negative) points with a reason.
@@ -127,7 +126,7 @@ impl App {
             return Err(AppError::field("amount", "invalid_amount"));
         }
         let member = self.active_member(member_id).await?;
-        let now = Utc::now();
+        let now = self.now();
         let mut tx = self.db.begin().await?;
         if !promotions::add_points(&mut tx, member_id, amount, "manual", None, None, now).await? {
             return Err(AppError::field("amount", "points_insufficient"));
@@ -161,7 +160,7 @@ impl App {
         let member = member_admin::find(&self.db, member_id)
             .await?
             .ok_or(AppError::NotFound)?;
-        let now = Utc::now();
+        let now = self.now();
         let mut tx = self.db.begin().await?;
         if !jangteo_db::members::set_grade(
             &mut tx,
@@ -219,9 +218,9 @@ impl App {
         self.active_member(member_id).await?;
         let coupon = promotions::by_id(&self.db, coupon_id)
             .await?
-            .filter(|c| c.is_active && c.valid_until > Utc::now())
+            .filter(|c| c.is_active && c.valid_until > self.now())
             .ok_or_else(|| AppError::field("coupon_id", "required"))?;
-        let now = Utc::now();
+        let now = self.now();
         let mut tx = self.db.begin().await?;
         promotions::issue(&mut tx, member_id, coupon.id, now).await?;
         audit::record(
@@ -311,7 +310,7 @@ impl App {
                 reason: &reason,
                 ..actor.entry("member.export", "member", "")
             },
-            Utc::now(),
+            self.now(),
         )
         .await?;
         tx.commit().await?;

@@ -4,7 +4,7 @@
 use crate::auth::StaffActor;
 use crate::orders::Actor;
 use crate::{App, AppError, AppResult};
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use jangteo_core::order::OrderEvent;
 use jangteo_core::paging::{PageRequest, Paged};
 use jangteo_core::staff::{Access, Area};
@@ -146,7 +146,7 @@ impl App {
         let body = jangteo_core::member::required_text(&body.replace("\r\n", "\n"), 2_000)
             .map_err(|e| AppError::field("memo", e.code()))?;
         let order = self.order_for(number, &Actor::System).await?;
-        let now = Utc::now();
+        let now = self.now();
         let mut tx = self.db.begin().await?;
         orders::add_memo(&mut tx, order.id, &actor.email, &body, now).await?;
         audit::record(
@@ -245,7 +245,7 @@ impl App {
                 },
                 ..actor.entry(action.name(), "order", number)
             },
-            Utc::now(),
+            self.now(),
         )
         .await?;
         tx.commit().await?;

@@ -187,7 +187,7 @@ impl App {
         };
         let names = crate::catalog::edit::category_path_names(&categories, category.get());
         let search = SearchKeys::for_product(&name, names.iter().map(String::as_str));
-        let now = Utc::now();
+        let now = self.now();
         let mut tx = self.db.begin().await?;
         let id = products::insert(
             &mut tx,
@@ -264,7 +264,7 @@ impl App {
                 values: values.clone(),
             })
             .collect();
-        let now = Utc::now();
+        let now = self.now();
         let mut tx = self.db.begin().await?;
         let outcome = product_admin::replace_options(
             &mut tx,
@@ -343,7 +343,7 @@ impl App {
             ));
         }
         errors.finish()?;
-        let now = Utc::now();
+        let now = self.now();
         let mut tx = self.db.begin().await?;
         let mut changes = Vec::new();
         for (old, input) in &inputs {

@@ -4,7 +4,6 @@
 use crate::auth::StaffActor;
 use crate::auth::tokens::token_hash;
 use crate::{App, AppError, AppResult};
-use chrono::Utc;
 use jangteo_core::staff::{Access, Area, Role};
 use jangteo_db::audit::{self, NewAudit};
 use jangteo_db::staff::{self, StaffRow};
@@ -44,7 +43,7 @@ impl App {
             return Err(AppError::field("email", "email_taken"));
         }
         let (password, hash) = crate::staff::first_staff_password().await?;
-        let now = Utc::now();
+        let now = self.now();
         let mut tx = self.db.begin().await?;
         let id = staff::upsert(&mut tx, email.as_str(), &name, &hash, role, now).await?;
         audit::record(
@@ -78,7 +77,7 @@ impl App {
         }
         let role = Role::parse(role).ok_or_else(|| AppError::field("role", "required"))?;
         let before = staff::find(&self.db, id).await?.ok_or(AppError::NotFound)?;
-        let now = Utc::now();
+        let now = self.now();
         let mut tx = self.db.begin().await?;
         staff::set_role(&mut tx, id, role.as_str(), active, now).await?;
         let owners = staff::active_owner_count(&mut tx).await?;
@@ -108,7 +107,7 @@ impl App {
     pub async fn reset_staff_account_2fa(&self, actor: &StaffActor, id: i64) -> AppResult<()> {
         actor.require(Area::Staff, Access::Write)?;
         let account = staff::find(&self.db, id).await?.ok_or(AppError::NotFound)?;
-        let now = Utc::now();
+        let now = self.now();
         let mut tx = self.db.begin().await?;
         staff::set_totp_secret(&mut tx, id, None, now).await?;
         audit::record(
@@ -174,7 +173,7 @@ impl App {
             .await?
             .ok_or(AppError::NotFound)?;
         let token = format!("jt_{}", crate::auth::tokens::random_token()?);
-        let now = Utc::now();
+        let now = self.now();
         let mut tx = self.db.begin().await?;
         let id = staff_tokens::insert(
             &mut tx,
@@ -213,7 +212,7 @@ impl App {
         let account = staff::find(&self.db, staff_id)
             .await?
             .ok_or(AppError::NotFound)?;
-        let now = Utc::now();
+        let now = self.now();
         let mut tx = self.db.begin().await?;
         if !staff_tokens::revoke(&mut tx, staff_id, token_id, now).await? {
             return Err(AppError::NotFound);
@@ -242,7 +241,7 @@ impl App {
             return Ok(None);
         };
         let mut tx = self.db.begin().await?;
-        staff_tokens::touch(&mut tx, id, Utc::now()).await?;
+        staff_tokens::touch(&mut tx, id, self.now()).await?;
         tx.commit().await?;
         Ok(Some(account))
     }

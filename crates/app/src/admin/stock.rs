@@ -4,7 +4,6 @@
 
 use crate::auth::StaffActor;
 use crate::{App, AppError, AppResult};
-use chrono::Utc;
 use jangteo_core::catalog::Price;
 use jangteo_core::ids::ProductId;
 use jangteo_core::money::Won;
@@ -124,7 +123,7 @@ impl App {
         if delta == 0 || delta.abs() > 1_000_000 {
             return Err(AppError::field("delta", "invalid_amount"));
         }
-        let now = Utc::now();
+        let now = self.now();
         let mut tx = self.db.begin().await?;
         let Some(after) =
             stock_ledger::adjust(&mut tx, sku_id, delta, "adjust", note, &actor.email, now).await?
@@ -174,7 +173,7 @@ impl App {
         {
             actor.require(Area::Catalog, Access::Write)?;
         }
-        let now = Utc::now();
+        let now = self.now();
         let mut tx = self.db.begin().await?;
         let results = check_rows(&mut tx, rows).await?;
         if results.iter().any(|r| r.error.is_some()) {

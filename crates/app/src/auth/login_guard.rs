@@ -156,7 +156,7 @@ impl App {
         target_id: &str,
     ) -> AppResult<()> {
         let cleared = self.clear_login_failures(account).await?;
-        let now = Utc::now();
+        let now = self.now();
         let mut tx = self.db.begin().await?;
         audit::record(
             &mut tx,
@@ -178,7 +178,7 @@ impl App {
         limits: LoginLimits,
         window_minutes: i64,
     ) -> AppResult<bool> {
-        let since = Utc::now() - Duration::minutes(window_minutes);
+        let since = self.now() - Duration::minutes(window_minutes);
         let account_failures = login_attempts::recent_failures(&self.db, account, since).await?;
         Ok(account_failures >= limits.per_account)
     }
@@ -212,7 +212,7 @@ impl App {
         password: &str,
         ip: &str,
     ) -> AppResult<String> {
-        let now = Utc::now();
+        let now = self.now();
         let number = number.trim().to_uppercase();
         let guard = self
             .login_guard(

@@ -29,7 +29,8 @@ impl App {
         Ok(sessions::save(&self.db, &token_hash(id), data, expires_at).await?)
     }
 
-    /// Loads a live session record's data.
+    /// Loads a live session record's data. Session expiry is set by tower-sessions from the
+    /// system clock, so it is checked against the system clock, not the shop's.
     pub async fn load_session(&self, id: &str) -> AppResult<Option<String>> {
         Ok(sessions::load(&self.db, &token_hash(id), Utc::now()).await?)
     }
@@ -41,9 +42,9 @@ impl App {
 
     /// Deletes expired sessions and old login attempts (nightly).
     pub async fn prune_sessions(&self) -> AppResult<u64> {
-        let now = Utc::now();
-        self.prune_login_attempts(now).await?;
-        Ok(sessions::delete_expired(&self.db, now).await?)
+        self.prune_login_attempts(self.now()).await?;
+        // Expiry is tower-sessions' own (system clock), as in `load_session`.
+        Ok(sessions::delete_expired(&self.db, Utc::now()).await?)
     }
 }
 
@@ -87,7 +88,7 @@ impl App {
     /// Staff retry a dead job.
     pub async fn retry_job(&self, actor: &crate::auth::StaffActor, id: i64) -> AppResult<bool> {
         actor.require(Area::Jobs, Access::Write)?;
-        let done = jangteo_db::jobs::retry(&self.db, id, Utc::now()).await?;
+        let done = jangteo_db::jobs::retry(&self.db, id, self.now()).await?;
         if done {
             self.audit_event(actor, "job.retry", "job", &id.to_string(), "")
                 .await?;

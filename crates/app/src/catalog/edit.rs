@@ -176,7 +176,7 @@ impl App {
         others.push(edit.summary.trim());
         let search = SearchKeys::for_product(&name, others);
         let description = self.clean_html(&edit.description_html);
-        let now = Utc::now();
+        let now = self.now();
         let plan = sale.map(|s| SalePlan {
             price: Won(s),
             starts_at: period.0,
@@ -316,7 +316,7 @@ impl App {
         errors.finish()?;
         let name = name.unwrap_or_default();
         let before = id.and_then(|id| rows.iter().find(|r| r.id == id).cloned());
-        let now = Utc::now();
+        let now = self.now();
         let mut tx = self.db.begin().await?;
         let saved = jangteo_db::catalog::categories::save(
             &mut tx,
@@ -368,7 +368,7 @@ impl App {
     /// Deletes an empty category (no subcategories, no products).
     pub async fn delete_category(&self, actor: &StaffActor, id: i64) -> AppResult<()> {
         actor.require(Area::Catalog, Access::Write)?;
-        let now = Utc::now();
+        let now = self.now();
         let mut tx = self.db.begin().await?;
         if !jangteo_db::catalog::categories::delete_unused(&mut tx, id).await? {
             return Err(AppError::Conflict("category_in_use"));

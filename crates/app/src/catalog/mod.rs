@@ -221,7 +221,7 @@ impl App {
         self.caches
             .home
             .try_get_with((), async move {
-                let now = Utc::now();
+                let now = self.now();
                 let all = ProductFilter::default();
                 let featured = ProductFilter {
                     featured_only: true,
@@ -282,7 +282,7 @@ impl App {
                     featured_only: false,
                 };
                 let rows = products::list_cards(&db, &filter, sort, page).await?;
-                Ok::<_, AppError>(Arc::new(paged_summaries(rows, Utc::now())?))
+                Ok::<_, AppError>(Arc::new(paged_summaries(rows, self.now())?))
             })
             .await?;
         let path: Vec<CategoryNode> = tree.path(category.id).into_iter().cloned().collect();
@@ -379,7 +379,7 @@ impl App {
             })
             .collect();
         let total_stock: i64 = skus.iter().map(|s| s.stock).sum();
-        let now = Utc::now();
+        let now = self.now();
         let related_filter = ProductFilter {
             category_ids: Some(vec![category_id]),
             featured_only: false,
@@ -439,13 +439,13 @@ impl App {
         let rows =
             products::search_cards(&self.db, &query, PageRequest::new(page, LISTING_PAGE_SIZE))
                 .await?;
-        paged_summaries(rows, Utc::now())
+        paged_summaries(rows, self.now())
     }
 
     /// Changes a product's prices and refreshes the caches.
     pub async fn update_product_price(&self, id: ProductId, price: Price) -> AppResult<()> {
         let mut tx = self.db.begin().await?;
-        if !products::update_price(&mut tx, id, price, Utc::now()).await? {
+        if !products::update_price(&mut tx, id, price, self.now()).await? {
             return Err(AppError::Invalid(format!(
                 "상품 {id}을(를) 찾을 수 없습니다"
             )));

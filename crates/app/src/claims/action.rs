@@ -129,7 +129,7 @@ impl App {
             _ => None,
         };
         let staff_actor = Actor::Staff(actor.email.clone());
-        let now = Utc::now();
+        let now = self.now();
         let mut tx = self.db.begin().await?;
         let Some(locked) = orders::lock_by_number(&mut tx, &number).await? else {
             return Err(AppError::NotFound);

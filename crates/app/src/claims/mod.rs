@@ -200,7 +200,7 @@ impl App {
         }
         let staff = staff_actor.is_some();
         let override_reason = form.override_reason.trim();
-        let now = Utc::now();
+        let now = self.now();
         let mut deadline = None;
         if let Some(kind) = kind {
             match may_file_claim(kind, self.claim_policy(), Some(received), discovered, now) {

@@ -3,7 +3,7 @@
 
 use super::{Job, register};
 use crate::App;
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use jangteo_jobs::Handlers;
 use serde::{Deserialize, Serialize};
 
@@ -24,7 +24,7 @@ macro_rules! chores {
                 const KIND: &'static str = $kind;
 
                 async fn run(self, app: App, _last_attempt: bool) -> Result<(), String> {
-                    let outcome = app.$method(Utc::now()).await.map_err(|e| e.to_string())?;
+                    let outcome = app.$method(app.now()).await.map_err(|e| e.to_string())?;
                     tracing::info!(chore = Self::KIND, outcome = ?outcome, "chore done");
                     Ok(())
                 }
@@ -75,7 +75,8 @@ impl Job for PruneJobs {
     const KIND: &'static str = super::schedule::PRUNE_JOBS;
 
     async fn run(self, app: App, _last_attempt: bool) -> Result<(), String> {
-        let now = Utc::now();
+        // Job times are the queue's own (system clock).
+        let now = chrono::Utc::now();
         let removed = jangteo_db::jobs::prune(
             &app.db,
             now - Duration::days(DONE_RETENTION_DAYS),

@@ -137,7 +137,7 @@ impl App {
     /// Renders `n`, records it and enqueues its delivery inside `tx` (so nothing is sent for a
     /// change that does not commit). Returns the message id, or `None` for a duplicate.
     pub async fn notify(&self, tx: &mut Tx, n: &Notification) -> AppResult<Option<i64>> {
-        self.notify_at(tx, n, Utc::now()).await
+        self.notify_at(tx, n, self.now()).await
     }
 
     /// [`App::notify`] at a given time (tests use it to be at night).
@@ -296,7 +296,7 @@ impl App {
             return Ok(()); // Already delivered or given up: a replayed job changes nothing.
         }
         let (provider, result) = self.dispatch(&message).await;
-        let now = Utc::now();
+        let now = self.now();
         match result {
             Ok(accepted) => {
                 messages::mark_sent(

@@ -150,7 +150,7 @@ impl App {
         }
         self.render_preview(event, source).await?;
         let before = jangteo_db::message_templates::get(&self.db, event).await?;
-        let now = Utc::now();
+        let now = self.now();
         let mut tx = self.db.begin().await?;
         jangteo_db::message_templates::save(&mut tx, event, source, &actor.email, now).await?;
         jangteo_db::audit::record(

@@ -32,7 +32,7 @@ impl App {
             }
             _ => None,
         };
-        let now = Utc::now();
+        let now = self.now();
         let mut tx = self.db.begin().await?;
         let Some(locked) = orders::lock_by_number(&mut tx, number).await? else {
             return Err(AppError::NotFound);

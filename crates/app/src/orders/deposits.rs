@@ -5,7 +5,6 @@
 use super::lifecycle::{move_order, move_payment};
 use crate::orders::Actor;
 use crate::{App, AppError, AppResult};
-use chrono::Utc;
 use jangteo_core::order::{OrderEvent, OrderStatus, PaymentEvent};
 use jangteo_db::orders;
 use jangteo_db::payments::{self, PaymentUpdate};
@@ -20,7 +19,12 @@ struct StoredNotice<'a> {
 
 impl StoredNotice<'_> {
     /// Stores it; false when it was stored before (a replay).
-    async fn record(&self, tx: &mut jangteo_db::Tx, provider: &str) -> AppResult<bool> {
+    async fn record(
+        &self,
+        tx: &mut jangteo_db::Tx,
+        provider: &str,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> AppResult<bool> {
         Ok(payments::record_event(
             tx,
             provider,
@@ -28,7 +32,7 @@ impl StoredNotice<'_> {
             Some(self.payment_id),
             "deposit_notice",
             self.raw,
-            Utc::now(),
+            now,
         )
         .await?)
     }
@@ -70,7 +74,9 @@ impl App {
         if notice.status != GatewayStatus::Done {
             // Nothing to apply: keep it for the record (a replay stays a replay).
             let mut tx = self.db.begin().await?;
-            stored.record(&mut tx, self.gateway.name()).await?;
+            stored
+                .record(&mut tx, self.gateway.name(), self.now())
+                .await?;
             tx.commit().await?;
             return Ok(false);
         }
@@ -108,10 +114,10 @@ impl App {
         actor: &Actor,
         notice: Option<StoredNotice<'_>>,
     ) -> AppResult<bool> {
-        let now = Utc::now();
+        let now = self.now();
         let mut tx = self.db.begin().await?;
         if let Some(n) = &notice
-            && !n.record(&mut tx, self.gateway.name()).await?
+            && !n.record(&mut tx, self.gateway.name(), self.now()).await?
         {
             return Ok(false);
         }
@@ -155,7 +161,7 @@ impl App {
     /// The deposit deadline passed: cancel the order and release what it held (a job runs this
     /// at the deadline; a late run after a deposit does nothing).
     pub async fn expire_deposit(&self, number: &str) -> AppResult<bool> {
-        let now = Utc::now();
+        let now = self.now();
         let mut tx = self.db.begin().await?;
         let Some(order) = orders::lock_by_number(&mut tx, number).await? else {
             return Ok(false);

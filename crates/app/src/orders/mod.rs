@@ -119,7 +119,7 @@ impl App {
         event: OrderEvent,
         actor: &Actor,
     ) -> AppResult<()> {
-        let now = Utc::now();
+        let now = self.now();
         let mut tx = self.db.begin().await?;
         let Some(order) = orders::lock_by_number(&mut tx, number).await? else {
             return Err(AppError::NotFound);
@@ -145,7 +145,7 @@ impl App {
     /// The buyer confirms the purchase (구매확정): points are granted now.
     pub async fn confirm_purchase(&self, number: &str, actor: &Actor) -> AppResult<()> {
         let order = self.order_for(number, actor).await?;
-        let now = Utc::now();
+        let now = self.now();
         let mut tx = self.db.begin().await?;
         let event = OrderEvent::PurchaseConfirmed;
         lifecycle::move_order(&mut tx, &order, &event, actor, "", now).await?;

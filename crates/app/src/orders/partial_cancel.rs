@@ -8,7 +8,6 @@ use super::lifecycle::record_event;
 use super::refunds::{points_follow_goods, record_gateway_refund};
 use crate::orders::Actor;
 use crate::{App, AppError, AppResult};
-use chrono::Utc;
 use jangteo_core::Won;
 use jangteo_core::loyalty::GoodsLeaving;
 use jangteo_core::refund::{kept_goods, pick_units, total_of, units_left_after};
@@ -62,7 +61,7 @@ impl App {
         let refund = self
             .refund_at_gateway(order.id, Some(amount), reason, &key)
             .await?;
-        let now = Utc::now();
+        let now = self.now();
         let mut tx = self.db.begin().await?;
         let Some(locked) = orders::lock_by_number(&mut tx, number).await? else {
             return Err(AppError::NotFound);

@@ -6,7 +6,6 @@
 use super::lifecycle::{move_order, move_payment};
 use crate::orders::{Actor, NextStep, Placed};
 use crate::{App, AppError, AppResult};
-use chrono::Utc;
 use jangteo_core::Won;
 use jangteo_core::order::{OrderEvent, OrderStatus, PaymentEvent, PaymentStatus};
 use jangteo_core::payment::PaymentMethod;
@@ -71,7 +70,7 @@ impl App {
             customer_mobile: order.orderer_mobile.clone(),
             success_url: format!("{base}/checkout/success"),
             fail_url: format!("{base}/checkout/fail"),
-            deposit_deadline: self.deposit_deadline(Utc::now()),
+            deposit_deadline: self.deposit_deadline(self.now()),
         };
         match self.gateway.start(&request).await {
             Ok(PaymentStart::Redirect { url }) => Ok(Placed {
@@ -87,7 +86,7 @@ impl App {
                 webhook_secret,
                 raw,
             }) => {
-                let now = Utc::now();
+                let now = self.now();
                 let mut tx = self.db.begin().await?;
                 payments::record_event(
                     &mut tx,
@@ -207,7 +206,7 @@ impl App {
             .await?;
             return Err(AppError::Conflict("amount_mismatch"));
         }
-        let now = Utc::now();
+        let now = self.now();
         let mut tx = self.db.begin().await?;
         if !payments::record_event(
             &mut tx,
@@ -302,7 +301,7 @@ impl App {
         let payment = payments::find_by_attempt(&self.db, attempt_id)
             .await?
             .ok_or(AppError::NotFound)?;
-        let now = Utc::now();
+        let now = self.now();
         let mut tx = self.db.begin().await?;
         let order_number = orders::number_of(&mut tx, payment.order_id).await?;
         let Some(order) = orders::lock_by_number(&mut tx, &order_number).await? else {
@@ -375,7 +374,7 @@ impl App {
             return Ok(false);
         }
         let body = gateway
-            .simulate_deposit(&payment.attempt_id, Utc::now())
+            .simulate_deposit(&payment.attempt_id, self.now())
             .map_err(AppError::gateway("simulating a deposit"))?;
         self.handle_payment_webhook(body.as_bytes()).await
     }

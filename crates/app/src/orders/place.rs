@@ -49,7 +49,7 @@ impl App {
         // reserves its own.
         self.drop_superseded_payments(member_id, &input.earlier_guest_orders)
             .await?;
-        let now = Utc::now();
+        let now = self.now();
         let quote = self
             .quote(
                 member.as_ref(),

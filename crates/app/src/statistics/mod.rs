@@ -296,7 +296,7 @@ impl App {
         let Some(oldest) = stats::oldest_mark(&self.db).await? else {
             return Ok(0);
         };
-        if Utc::now() - oldest > chrono::Duration::seconds(JOB_GRACE_SECONDS) {
+        if self.now() - oldest > chrono::Duration::seconds(JOB_GRACE_SECONDS) {
             self.roll_up_statistics_days(DAYS_BEFORE_READ).await?;
         }
         Ok(stats::dirty_count(&self.db).await?)

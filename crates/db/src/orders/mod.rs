@@ -441,22 +441,3 @@ pub async fn deadlines_between(
     .context("finding deposit deadlines")
     .map(|rows| rows.into_iter().map(|(n,)| n).collect())
 }
-
-/// Sets when an order was delivered (carrier data imported late; tests).
-pub async fn set_delivered_at(tx: &mut Tx, id: i64, at: DateTime<Utc>) -> DbResult<()> {
-    tx_execute!(
-        tx,
-        "UPDATE orders SET delivered_at = $2 WHERE id = $1",
-        id,
-        at
-    )
-    .context("setting delivery time")
-    .map(|_| ())
-}
-
-/// Sets when an order was placed (imports; tests).
-pub async fn set_placed_at(tx: &mut Tx, id: i64, at: DateTime<Utc>) -> DbResult<()> {
-    tx_execute!(tx, "UPDATE orders SET placed_at = $2 WHERE id = $1", id, at)
-        .context("setting placement time")
-        .map(|_| ())
-}

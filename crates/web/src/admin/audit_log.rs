@@ -8,7 +8,6 @@ use crate::views::{PaginationView, val};
 use crate::web_error::WebError;
 use axum::extract::{Query, State};
 use axum::response::Response;
-use chrono::Utc;
 use minijinja::context;
 use tower_sessions::Session;
 
@@ -30,7 +29,7 @@ pub async fn audit_export(
     let bytes = state.app.audit_csv(&admin.actor, &audit_filter(&q)).await?;
     let name = format!(
         "audit-{}.csv",
-        jangteo_core::time::business_date(Utc::now()).format("%Y%m%d")
+        jangteo_core::time::business_date(state.app.now()).format("%Y%m%d")
     );
     Ok(crate::forms::download(
         "text/csv; charset=utf-8",

@@ -12,7 +12,6 @@ use crate::web_error::WebError;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
-use chrono::Utc;
 use jangteo_app::read_models::{MemberAdminRow, MemberFilter};
 use jangteo_core::member::{format_mobile, mask_email, mask_mobile, mask_name};
 use jangteo_core::staff::{Access, Area};
@@ -136,7 +135,7 @@ pub async fn export(
         Ok(bytes) => {
             let name = format!(
                 "members-{}.{}",
-                jangteo_core::time::business_date(Utc::now()).format("%Y%m%d"),
+                jangteo_core::time::business_date(state.app.now()).format("%Y%m%d"),
                 format.extension()
             );
             let mime = match format {

@@ -450,7 +450,7 @@ pub async fn export(
         .await?;
     let name = format!(
         "orders-{}.{}",
-        jangteo_core::time::business_date(chrono::Utc::now()).format("%Y%m%d"),
+        jangteo_core::time::business_date(state.app.now()).format("%Y%m%d"),
         if csv { "csv" } else { "xlsx" }
     );
     let mime = if csv {

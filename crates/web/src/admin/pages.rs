@@ -13,7 +13,6 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use chrono::Utc;
 use jangteo_app::AppError;
 use jangteo_core::staff::{Access, Area};
 use minijinja::{Value, context};
@@ -33,7 +32,7 @@ pub async fn dashboard(
     session: Session,
     admin: Admin,
 ) -> Result<Response, WebError> {
-    let d = state.app.dashboard(&admin.actor, Utc::now()).await?;
+    let d = state.app.dashboard(&admin.actor, state.app.now()).await?;
     // The demo is a test shop by design: its dashboard does not nag.
     let readiness = if state.app.config.demo_mode {
         Vec::new()

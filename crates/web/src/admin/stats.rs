@@ -10,7 +10,6 @@ use crate::web_error::WebError;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use charts_rs::{BarChart, PieChart, Series, SeriesCategory};
-use chrono::Utc;
 use jangteo_app::AppError;
 use jangteo_app::statistics::{
     ItemFigures, MemberReport, SKU_ROWS_SHOWN, SalesQuery, SalesReport, SalesTable, Table,
@@ -158,13 +157,8 @@ fn members_chart(report: &MemberReport, signups: &str, buyers: &str) -> String {
     chart.svg().unwrap_or_default()
 }
 
-fn sales_query(q: &StatsQuery) -> Result<SalesQuery, AppError> {
-    SalesQuery::parse(
-        q.g.as_deref(),
-        q.from.as_deref(),
-        q.to.as_deref(),
-        business_date(Utc::now()),
-    )
+fn sales_query(q: &StatsQuery, today: chrono::NaiveDate) -> Result<SalesQuery, AppError> {
+    SalesQuery::parse(q.g.as_deref(), q.from.as_deref(), q.to.as_deref(), today)
 }
 
 fn table_download(table: &Table, base: &str, format: Option<&str>) -> Result<Response, WebError> {
@@ -191,11 +185,11 @@ pub async fn sales(
     admin: Admin,
     Query(q): Query<StatsQuery>,
 ) -> Result<Response, WebError> {
-    let (query, error) = match sales_query(&q) {
+    let (query, error) = match sales_query(&q, business_date(state.app.now())) {
         Ok(query) => (query, None),
         Err(AppError::Form(errors)) => {
             let g = Granularity::parse(q.g.as_deref().unwrap_or("day"));
-            let period = g.default_period(business_date(Utc::now()));
+            let period = g.default_period(business_date(state.app.now()));
             let message = errors
                 .first()
                 .map(|(_, code)| t(&state, &req, &format!("error.input.{code}")));
@@ -217,7 +211,7 @@ pub async fn sales(
         query.period.from,
         query.period.to
     );
-    let today = business_date(Utc::now());
+    let today = business_date(state.app.now());
     let quick = |key: &str, g: Granularity, from: chrono::NaiveDate| {
         context! {
             label => t(&state, &req, key),
@@ -294,7 +288,7 @@ pub async fn export_sales(
         .as_deref()
         .and_then(SalesTable::parse)
         .ok_or(AppError::NotFound)?;
-    let query = sales_query(&q)?;
+    let query = sales_query(&q, business_date(state.app.now()))?;
     let report = state.app.sales_report(&admin.actor, query).await?;
     let base = format!(
         "sales-{}-{}-{}-{}",
@@ -323,7 +317,7 @@ pub async fn members(
     let months = months_of(&q);
     let report = state
         .app
-        .member_report(&admin.actor, months, business_date(Utc::now()))
+        .member_report(&admin.actor, months, business_date(state.app.now()))
         .await?;
     let grade_parts: Vec<(String, i64)> = report
         .grades
@@ -376,7 +370,7 @@ pub async fn export_members(
     let months = months_of(&q);
     let report = state
         .app
-        .member_report(&admin.actor, months, business_date(Utc::now()))
+        .member_report(&admin.actor, months, business_date(state.app.now()))
         .await?;
     let (table, name) = match q.table.as_deref() {
         Some("months") => (report.months_table(), "members-months"),

@@ -2,7 +2,6 @@
 //! multipart, time moved past the delivery.
 
 use crate::checkout::{add, pay, place, sign_up};
-use chrono::Utc;
 use jangteo_db::orders::{OrderLineRow, OrderRow};
 use jangteo_testkit::TestApp;
 use jangteo_testkit::shopper::Shopper;
@@ -99,27 +98,5 @@ pub(crate) async fn deliver(staff: &Shopper, number: &str) {
         vec![("action", "deliver")],
     ] {
         assert_eq!(staff.post(&action, &form).await.status, 303);
-    }
-}
-
-pub(crate) async fn set_delivered_at(t: &TestApp, number: &str, at: chrono::DateTime<Utc>) {
-    let sql = "UPDATE orders SET delivered_at = $1 WHERE number = $2";
-    match &t.app.db {
-        jangteo_db::Db::Sqlite(s) => {
-            sqlx::query(sql)
-                .bind(at)
-                .bind(number)
-                .execute(&s.write)
-                .await
-                .unwrap();
-        }
-        jangteo_db::Db::Postgres(p) => {
-            sqlx::query(sql)
-                .bind(at)
-                .bind(number)
-                .execute(p)
-                .await
-                .unwrap();
-        }
     }
 }
