@@ -37,6 +37,7 @@ mod state;
 mod templates;
 mod views;
 mod web_error;
+mod webhooks;
 
 pub use router::router;
 pub use server::{serve, shutdown_signal};

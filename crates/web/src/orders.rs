@@ -1,5 +1,5 @@
 //! Order pages after checkout: detail, guest lookup, cancel, purchase confirmation, the demo's
-//! deposit button; the gateway webhook; the demo outbox.
+//! deposit button; the demo outbox.
 
 use crate::auth::{AuthSession, ClientIp};
 use crate::context::Req;
@@ -11,9 +11,7 @@ use crate::views::val;
 use crate::web_error::WebError;
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use bytes::Bytes;
+use axum::response::Response;
 use jangteo_app::AppError;
 use jangteo_app::orders::Actor;
 use minijinja::context;
@@ -135,30 +133,6 @@ pub async fn simulate_deposit(
         flash(&session, "success", "flash.deposit_received").await;
     }
     Ok(see_other(&format!("/orders/{number}")))
-}
-
-/// POST /webhooks/{provider}: the gateway's deposit notice. Verified by the app (secret +
-/// lookup); CSRF-exempt because it is server to server.
-pub async fn payment_webhook(
-    State(state): State<AppState>,
-    Path(provider): Path<String>,
-    body: Bytes,
-) -> Response {
-    if provider != state.app.gateway.name() {
-        return StatusCode::NOT_FOUND.into_response();
-    }
-    match state.app.handle_payment_webhook(&body).await {
-        Ok(_) => (StatusCode::OK, "OK").into_response(),
-        Err(AppError::Conflict(_) | AppError::Refused { .. } | AppError::Invalid(_)) => {
-            (StatusCode::UNAUTHORIZED, "unverified").into_response()
-        }
-        Err(AppError::NotFound) => (StatusCode::NOT_FOUND, "unknown payment").into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, "webhook failed");
-            // Non-200: the gateway retries later.
-            (StatusCode::INTERNAL_SERVER_ERROR, "retry").into_response()
-        }
-    }
 }
 
 /// GET /dev/outbox: the messages the `test` adapters recorded (demo and development only).

@@ -7,6 +7,7 @@ use crate::state::AppState;
 use crate::{
     account, addresses, admin, cart_pages, checkout, claims, errors, input_guard, inquiries,
     limits, media, my_page, ops, orders, outage, page_cache, posts, privacy, seo, shop, staff_api,
+    webhooks,
 };
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -164,7 +165,7 @@ pub fn router(state: AppState) -> Router {
     let routes = Router::new()
         .merge(pages)
         .merge(admin::router(&state))
-        .route("/webhooks/{provider}", post(orders::payment_webhook))
+        .route("/webhooks/{provider}", post(webhooks::payment_webhook))
         .route(
             "/api/v1/staff/orders/{number}/{action}",
             post(staff_api::staff_order_action),

@@ -1,15 +1,12 @@
 //! The audit log page and its CSV export, filtered by staff, action and target.
 
+use super::BackOffice;
 use super::pages::ListQuery;
-use super::{Admin, admin_page};
-use crate::context::Req;
-use crate::state::AppState;
 use crate::views::{PaginationView, val};
 use crate::web_error::WebError;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::response::Response;
 use minijinja::context;
-use tower_sessions::Session;
 
 fn audit_filter(q: &ListQuery) -> jangteo_app::read_models::AuditFilter {
     jangteo_app::read_models::AuditFilter {
@@ -22,10 +19,10 @@ fn audit_filter(q: &ListQuery) -> jangteo_app::read_models::AuditFilter {
 
 /// GET /admin/audit.csv?staff=…&action=…&target=…
 pub async fn audit_export(
-    State(state): State<AppState>,
-    admin: Admin,
+    office: BackOffice,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, WebError> {
+    let BackOffice { state, admin, .. } = &office;
     let bytes = state.app.audit_csv(&admin.actor, &audit_filter(&q)).await?;
     let name = format!(
         "audit-{}.csv",
@@ -39,13 +36,8 @@ pub async fn audit_export(
 }
 
 /// GET /admin/audit?staff=…&action=…&target=…
-pub async fn audit(
-    State(state): State<AppState>,
-    req: Req,
-    session: Session,
-    admin: Admin,
-    Query(q): Query<ListQuery>,
-) -> Result<Response, WebError> {
+pub async fn audit(office: BackOffice, Query(q): Query<ListQuery>) -> Result<Response, WebError> {
+    let BackOffice { state, admin, .. } = &office;
     let filter = audit_filter(&q);
     let list = state
         .app
@@ -58,7 +50,7 @@ pub async fn audit(
         crate::views::encode_component(&filter.target_id)
     );
     let pagination = PaginationView::new(&list, |n| format!("/admin/audit?{query}&page={n}"));
-    admin_page(&state, &req, &session, Some(&admin), "admin/audit.html", "admin.nav.audit", context! {
+    office.page("admin/audit.html", "admin.nav.audit", context! {
         filter => context! { staff => &filter.staff_email, action => &filter.action_prefix, target => &filter.target_id },
         entries => list.items.iter().map(|e| context! {
             id => e.id, at => e.at.to_rfc3339(), staff => &e.staff_email, ip => &e.ip, action => &e.action,

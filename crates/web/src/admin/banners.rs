@@ -1,22 +1,19 @@
 //! Home banners in the back office: image, link, period, order, on/off, delete with confirmation.
 
+use super::BackOffice;
 use super::content::date_text;
-use super::{Admin, admin_page};
-use crate::context::Req;
 use crate::forms::{checked, refuse, see_other};
 use crate::session::flash;
-use crate::state::AppState;
 use crate::views::media_url;
 use crate::web_error::WebError;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::response::Response;
 use chrono::NaiveDate;
 use jangteo_core::staff::{Access, Area};
 use jangteo_media::ThumbSize;
 use minijinja::{Value, context};
 use serde::Deserialize;
-use tower_sessions::Session;
 
 /// The banner form.
 #[derive(Debug, Default, Deserialize)]
@@ -39,15 +36,13 @@ pub struct BannerFields {
 }
 
 async fn banner_editor(
-    state: &AppState,
-    req: &Req,
-    session: &Session,
-    admin: &Admin,
+    office: &BackOffice,
     id: Option<i64>,
     form: Value,
     errors: Value,
 ) -> Result<Response, WebError> {
-    admin_page(state, req, session, Some(admin), "admin/banner_edit.html", "admin.nav.content", context! {
+    let BackOffice { admin, .. } = office;
+    office.page("admin/banner_edit.html", "admin.nav.content", context! {
         id => id, form => form, errors => errors,
         action_url => id.map_or_else(|| "/admin/banners".to_owned(), |id| format!("/admin/banners/{id}")),
         delete_url => id.map(|id| format!("/admin/banners/{id}/delete")),
@@ -57,18 +52,11 @@ async fn banner_editor(
 }
 
 /// GET /admin/banners/new
-pub async fn new_banner(
-    State(state): State<AppState>,
-    req: Req,
-    session: Session,
-    admin: Admin,
-) -> Result<Response, WebError> {
+pub async fn new_banner(office: BackOffice) -> Result<Response, WebError> {
+    let BackOffice { admin, .. } = &office;
     admin.require(Area::Content, Access::Write)?;
     banner_editor(
-        &state,
-        &req,
-        &session,
-        &admin,
+        &office,
         None,
         context! { active => true, position => 0 },
         context! {},
@@ -77,17 +65,12 @@ pub async fn new_banner(
 }
 
 /// GET /admin/banners/{id}
-pub async fn edit_banner(
-    State(state): State<AppState>,
-    req: Req,
-    session: Session,
-    admin: Admin,
-    Path(id): Path<i64>,
-) -> Result<Response, WebError> {
+pub async fn edit_banner(office: BackOffice, Path(id): Path<i64>) -> Result<Response, WebError> {
+    let BackOffice { state, admin, .. } = &office;
     let b = state.app.admin_banner(&admin.actor, id).await?;
     let media = state.app.config.media_url();
     let ends_on = b.ends_at.map(|e| e - chrono::Duration::days(1));
-    banner_editor(&state, &req, &session, &admin, Some(id), context! {
+    banner_editor(&office, Some(id), context! {
         title => &b.title, subtitle => &b.subtitle, link_url => &b.link_url, position => b.position,
         active => b.is_active, starts_on => date_text(b.starts_at), ends_on => date_text(ends_on),
         banner_url => b.image_hash.as_deref().map(|h| media_url(&media, h, ThumbSize::Detail)),
@@ -96,13 +79,16 @@ pub async fn edit_banner(
 }
 
 async fn save_banner(
-    state: AppState,
-    req: Req,
-    session: Session,
-    admin: Admin,
+    office: BackOffice,
     id: Option<i64>,
     fields: BannerFields,
 ) -> Result<Response, WebError> {
+    let BackOffice {
+        state,
+        req,
+        session,
+        admin,
+    } = &office;
     let date = |s: &str| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok();
     let form = jangteo_app::admin::content::BannerForm {
         title: fields.title.clone(),
@@ -116,10 +102,10 @@ async fn save_banner(
     };
     match state.app.save_banner(&admin.actor, id, &form).await {
         Ok(_) => {
-            flash(&session, "success", "admin.flash.content_saved").await;
+            flash(session, "success", "admin.flash.content_saved").await;
             Ok(see_other("/admin/content?tab=banners"))
         }
-        Err(e) => refuse(&state, &req, e, |errors| banner_editor(&state, &req, &session, &admin, id, context! {
+        Err(e) => refuse(state, req, e, |errors| banner_editor(&office, id, context! {
                     title => &fields.title, subtitle => &fields.subtitle, link_url => &fields.link_url,
                     position => &fields.position, active => form.active,
                     starts_on => &fields.starts_on, ends_on => &fields.ends_on,
@@ -129,35 +115,30 @@ async fn save_banner(
 
 /// POST /admin/banners
 pub async fn create_banner(
-    State(state): State<AppState>,
-    req: Req,
-    session: Session,
-    admin: Admin,
+    office: BackOffice,
     Form(fields): Form<BannerFields>,
 ) -> Result<Response, WebError> {
-    save_banner(state, req, session, admin, None, fields).await
+    save_banner(office, None, fields).await
 }
 
 /// POST /admin/banners/{id}
 pub async fn update_banner(
-    State(state): State<AppState>,
-    req: Req,
-    session: Session,
-    admin: Admin,
+    office: BackOffice,
     Path(id): Path<i64>,
     Form(fields): Form<BannerFields>,
 ) -> Result<Response, WebError> {
-    save_banner(state, req, session, admin, Some(id), fields).await
+    save_banner(office, Some(id), fields).await
 }
 
 /// POST /admin/banners/{id}/delete
-pub async fn delete_banner(
-    State(state): State<AppState>,
-    session: Session,
-    admin: Admin,
-    Path(id): Path<i64>,
-) -> Result<Response, WebError> {
+pub async fn delete_banner(office: BackOffice, Path(id): Path<i64>) -> Result<Response, WebError> {
+    let BackOffice {
+        state,
+        session,
+        admin,
+        ..
+    } = &office;
     state.app.delete_banner(&admin.actor, id).await?;
-    flash(&session, "success", "admin.flash.banner_deleted").await;
+    flash(session, "success", "admin.flash.banner_deleted").await;
     Ok(see_other("/admin/content?tab=banners"))
 }

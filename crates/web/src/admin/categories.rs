@@ -1,18 +1,15 @@
 //! The category tree in the back office: add, rename, move (never below itself), order, hide, delete when empty.
 
-use super::{Admin, admin_page};
-use crate::context::Req;
+use super::BackOffice;
 use crate::forms::{checked, refuse, see_other};
 use crate::session::flash;
-use crate::state::AppState;
 use crate::web_error::WebError;
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::response::Response;
 use jangteo_core::staff::{Access, Area};
 use minijinja::{Value, context};
 use serde::Deserialize;
-use tower_sessions::Session;
 
 /// `?edit=ID`.
 #[derive(Debug, Default, Deserialize)]
@@ -44,17 +41,15 @@ pub(super) fn tree_order(
 }
 
 async fn categories_page(
-    state: &AppState,
-    req: &Req,
-    session: &Session,
-    admin: &Admin,
+    office: &BackOffice,
     editing: Option<i64>,
     form: Value,
     errors: Value,
 ) -> Result<Response, WebError> {
+    let BackOffice { state, admin, .. } = office;
     let rows = state.app.admin_categories(&admin.actor).await?;
     let ordered = tree_order(&rows);
-    admin_page(state, req, session, Some(admin), "admin/categories.html", "admin.nav.categories", context! {
+    office.page("admin/categories.html", "admin.nav.categories", context! {
         categories => ordered.iter().map(|(depth, c)| context! {
             id => c.id, name => &c.name, slug => &c.slug, depth => depth, position => c.position,
             visible => c.is_visible, edit_url => format!("/admin/categories?edit={}#category-form", c.id),
@@ -70,12 +65,10 @@ async fn categories_page(
 
 /// GET /admin/categories
 pub async fn categories(
-    State(state): State<AppState>,
-    req: Req,
-    session: Session,
-    admin: Admin,
+    office: BackOffice,
     Query(q): Query<CategoriesQuery>,
 ) -> Result<Response, WebError> {
+    let BackOffice { state, admin, .. } = &office;
     let form = match q.edit {
         Some(id) => {
             let rows = state.app.admin_categories(&admin.actor).await?;
@@ -84,7 +77,7 @@ pub async fn categories(
         }
         None => context! { visible => true, position => 0 },
     };
-    categories_page(&state, &req, &session, &admin, q.edit, form, context! {}).await
+    categories_page(&office, q.edit, form, context! {}).await
 }
 
 /// The category form.
@@ -102,13 +95,16 @@ pub struct CategoryFields {
 }
 
 async fn save_category(
-    state: AppState,
-    req: Req,
-    session: Session,
-    admin: Admin,
+    office: BackOffice,
     id: Option<i64>,
     f: CategoryFields,
 ) -> Result<Response, WebError> {
+    let BackOffice {
+        state,
+        req,
+        session,
+        admin,
+    } = &office;
     let edit = jangteo_app::catalog::edit::CategoryEdit {
         parent_id: f.parent_id.trim().parse().ok(),
         slug: f.slug.clone(),
@@ -118,11 +114,11 @@ async fn save_category(
     };
     match state.app.save_category(&admin.actor, id, &edit).await {
         Ok(_) => {
-            flash(&session, "success", "admin.flash.content_saved").await;
+            flash(session, "success", "admin.flash.content_saved").await;
             Ok(see_other("/admin/categories"))
         }
-        Err(e) => refuse(&state, &req, e, |errors| {
-            categories_page(&state, &req, &session, &admin, id, context! {
+        Err(e) => refuse(state, req, e, |errors| {
+            categories_page(&office, id, context! {
                 name => &f.name, slug => &f.slug, parent_id => edit.parent_id, position => &f.position, visible => edit.visible,
             }, errors)
         })
@@ -132,38 +128,36 @@ async fn save_category(
 
 /// POST /admin/categories
 pub async fn create_category(
-    State(state): State<AppState>,
-    req: Req,
-    session: Session,
-    admin: Admin,
+    office: BackOffice,
     Form(f): Form<CategoryFields>,
 ) -> Result<Response, WebError> {
-    save_category(state, req, session, admin, None, f).await
+    save_category(office, None, f).await
 }
 
 /// POST /admin/categories/{id}
 pub async fn update_category(
-    State(state): State<AppState>,
-    req: Req,
-    session: Session,
-    admin: Admin,
+    office: BackOffice,
     Path(id): Path<i64>,
     Form(f): Form<CategoryFields>,
 ) -> Result<Response, WebError> {
-    save_category(state, req, session, admin, Some(id), f).await
+    save_category(office, Some(id), f).await
 }
 
 /// POST /admin/categories/{id}/delete
 pub async fn delete_category(
-    State(state): State<AppState>,
-    session: Session,
-    admin: Admin,
+    office: BackOffice,
     Path(id): Path<i64>,
 ) -> Result<Response, WebError> {
+    let BackOffice {
+        state,
+        session,
+        admin,
+        ..
+    } = &office;
     match state.app.delete_category(&admin.actor, id).await {
-        Ok(()) => flash(&session, "success", "admin.flash.category_deleted").await,
+        Ok(()) => flash(session, "success", "admin.flash.category_deleted").await,
         Err(jangteo_app::AppError::Conflict(_)) => {
-            flash(&session, "error", "error.conflict.category_in_use").await;
+            flash(session, "error", "error.conflict.category_in_use").await;
         }
         Err(e) => return Err(e.into()),
     }

@@ -2,17 +2,15 @@
 //! the state machine allows, and filing a claim for a buyer (outside its window only with a
 //! recorded reason).
 
-use super::{Admin, admin_page};
+use super::BackOffice;
 use crate::claims::{claim_form, claim_form_view, last_open_minute, typed_values};
-use crate::context::Req;
 use crate::forms::{read_multipart, refuse, see_other, t};
 use crate::order_views::claim_view;
 use crate::session::flash;
-use crate::state::AppState;
 use crate::views::{PaginationView, media_url, val};
 use crate::web_error::WebError;
 use axum::Form;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Multipart, Path, Query};
 use axum::response::Response;
 use jangteo_app::AppError;
 use jangteo_app::claims::ClaimAction;
@@ -22,7 +20,6 @@ use jangteo_core::staff::{Access, Area};
 use jangteo_media::ThumbSize;
 use minijinja::{Value, context};
 use serde::Deserialize;
-use tower_sessions::Session;
 
 /// `?status=&page=`.
 #[derive(Debug, Default, Deserialize)]
@@ -32,13 +29,10 @@ pub struct ClaimsQuery {
 }
 
 /// GET /admin/claims
-pub async fn list(
-    State(state): State<AppState>,
-    req: Req,
-    session: Session,
-    admin: Admin,
-    Query(q): Query<ClaimsQuery>,
-) -> Result<Response, WebError> {
+pub async fn list(office: BackOffice, Query(q): Query<ClaimsQuery>) -> Result<Response, WebError> {
+    let BackOffice {
+        state, req, admin, ..
+    } = &office;
     let status = q.status.unwrap_or_else(|| "waiting".to_owned());
     let (list, waiting) = state
         .app
@@ -51,34 +45,30 @@ pub async fn list(
         .chain(std::iter::once("all"))
         .map(|code| {
             let label = match code {
-                "waiting" | "all" => t(&state, &req, &format!("admin.claims_tab.{code}")),
-                other => t(&state, &req, &format!("claim.status.{other}")),
+                "waiting" | "all" => t(state, req, &format!("admin.claims_tab.{code}")),
+                other => t(state, req, &format!("claim.status.{other}")),
             };
             context! { code => code, label => label, url => format!("/admin/claims?status={code}"), current => code == status }
         })
         .collect();
-    admin_page(&state, &req, &session, Some(&admin), "admin/claims.html", "admin.nav.claims", context! {
+    office.page("admin/claims.html", "admin.nav.claims", context! {
         claims => list.items.iter().map(|(c, number)| context! {
-            number => number, order_url => format!("/admin/orders/{number}"), ..claim_view(&state, &req, c)
+            number => number, order_url => format!("/admin/orders/{number}"), ..claim_view(state, req, c)
         }).collect::<Vec<_>>(),
         tabs => tabs, waiting => waiting, pagination => val(pagination),
     })
     .await
 }
 
-async fn detail_page(
-    state: &AppState,
-    req: &Req,
-    session: &Session,
-    admin: &Admin,
-    id: i64,
-    errors: Value,
-) -> Result<Response, WebError> {
+async fn detail_page(office: &BackOffice, id: i64, errors: Value) -> Result<Response, WebError> {
+    let BackOffice {
+        state, req, admin, ..
+    } = office;
     let d = state.app.admin_claim(&admin.actor, id).await?;
     let status: Option<ClaimStatus> = d.claim.status.parse().ok();
     let can = |to: ClaimStatus| status.is_some_and(|s| s.can_become(to));
     let media = state.app.config.media_url();
-    admin_page(state, req, session, Some(admin), "admin/claim.html", "admin.nav.claims", context! {
+    office.page("admin/claim.html", "admin.nav.claims", context! {
         claim => claim_view(state, req, &d.claim),
         number => &d.order.number, order_url => format!("/admin/orders/{}", d.order.number),
         discovered_at => d.claim.discovered_at.map(|x| x.to_rfc3339()),
@@ -105,14 +95,8 @@ async fn detail_page(
 }
 
 /// GET /admin/claims/{id}
-pub async fn show(
-    State(state): State<AppState>,
-    req: Req,
-    session: Session,
-    admin: Admin,
-    Path(id): Path<i64>,
-) -> Result<Response, WebError> {
-    detail_page(&state, &req, &session, &admin, id, context! {}).await
+pub async fn show(office: BackOffice, Path(id): Path<i64>) -> Result<Response, WebError> {
+    detail_page(&office, id, context! {}).await
 }
 
 /// The action form.
@@ -129,13 +113,16 @@ pub struct ActionFields {
 
 /// POST /admin/claims/{id}
 pub async fn act(
-    State(state): State<AppState>,
-    req: Req,
-    session: Session,
-    admin: Admin,
+    office: BackOffice,
     Path(id): Path<i64>,
     Form(f): Form<ActionFields>,
 ) -> Result<Response, WebError> {
+    let BackOffice {
+        state,
+        req,
+        session,
+        admin,
+    } = &office;
     let restock = f.restock.is_some();
     let action = match f.action.as_str() {
         "approve" => ClaimAction::Approve,
@@ -148,10 +135,7 @@ pub async fn act(
             },
             Err(_) => {
                 let e = AppError::field("deduction", "invalid_deduction");
-                return refuse(&state, &req, e, |errors| {
-                    detail_page(&state, &req, &session, &admin, id, errors)
-                })
-                .await;
+                return refuse(state, req, e, |errors| detail_page(&office, id, errors)).await;
             }
         },
         "exchange" => ClaimAction::Exchange { restock },
@@ -160,7 +144,7 @@ pub async fn act(
     match state.app.claim_action(&admin.actor, id, &action).await {
         Ok(()) => {
             flash(
-                &session,
+                session,
                 "success",
                 &format!("admin.flash.claim_{}", f.action),
             )
@@ -168,30 +152,25 @@ pub async fn act(
             Ok(see_other(&format!("/admin/claims/{id}")))
         }
         Err(AppError::Conflict(code) | AppError::Refused { code, .. }) => {
-            flash(&session, "error", &format!("error.conflict.{code}")).await;
+            flash(session, "error", &format!("error.conflict.{code}")).await;
             Ok(see_other(&format!("/admin/claims/{id}")))
         }
-        Err(e) => {
-            refuse(&state, &req, e, |errors| {
-                detail_page(&state, &req, &session, &admin, id, errors)
-            })
-            .await
-        }
+        Err(e) => refuse(state, req, e, |errors| detail_page(&office, id, errors)).await,
     }
 }
 
 async fn new_page(
-    state: &AppState,
-    req: &Req,
-    session: &Session,
-    admin: &Admin,
+    office: &BackOffice,
     number: &str,
     form: Value,
     errors: Value,
 ) -> Result<Response, WebError> {
+    let BackOffice {
+        state, req, admin, ..
+    } = office;
     let actor = Actor::Staff(admin.actor.email.clone());
     let choices = state.app.claim_choices(number, &actor).await?;
-    admin_page(state, req, session, Some(admin), "admin/claim_new.html", "admin.nav.claims", context! {
+    office.page("admin/claim_new.html", "admin.nav.claims", context! {
         claim => claim_form_view(state, req, &choices), delivered => choices.received_at.is_some(),
         number => number, order_url => format!("/admin/orders/{number}"),
         action_url => format!("/admin/orders/{number}/claims"), form => form, errors => errors,
@@ -201,33 +180,24 @@ async fn new_page(
 
 /// GET /admin/orders/{number}/claims/new
 pub async fn new_for_order(
-    State(state): State<AppState>,
-    req: Req,
-    session: Session,
-    admin: Admin,
+    office: BackOffice,
     Path(number): Path<String>,
 ) -> Result<Response, WebError> {
-    new_page(
-        &state,
-        &req,
-        &session,
-        &admin,
-        &number,
-        context! {},
-        context! {},
-    )
-    .await
+    new_page(&office, &number, context! {}, context! {}).await
 }
 
 /// POST /admin/orders/{number}/claims (multipart)
 pub async fn create_for_order(
-    State(state): State<AppState>,
-    req: Req,
-    session: Session,
-    admin: Admin,
+    office: BackOffice,
     Path(number): Path<String>,
     mut multipart: Multipart,
 ) -> Result<Response, WebError> {
+    let BackOffice {
+        state,
+        req,
+        session,
+        admin,
+    } = &office;
     let typed = match read_multipart(&mut multipart).await {
         Ok(form) => claim_form(&form),
         Err(response) => return Ok(response),
@@ -238,20 +208,12 @@ pub async fn create_for_order(
         .await
     {
         Ok(id) => {
-            flash(&session, "success", "flash.claim_filed").await;
+            flash(session, "success", "flash.claim_filed").await;
             Ok(see_other(&format!("/admin/claims/{id}")))
         }
         Err(e) => {
-            refuse(&state, &req, e, |errors| {
-                new_page(
-                    &state,
-                    &req,
-                    &session,
-                    &admin,
-                    &number,
-                    typed_values(&typed),
-                    errors,
-                )
+            refuse(state, req, e, |errors| {
+                new_page(&office, &number, typed_values(&typed), errors)
             })
             .await
         }

@@ -1,15 +1,13 @@
 //! CMS pages in the back office: pages, notices and events with the WYSIWYG editor, and the
 //! editor's image upload.
 
-use super::{Admin, admin_page};
-use crate::context::Req;
+use super::BackOffice;
 use crate::forms::{checked, refuse, see_other};
 use crate::session::flash;
-use crate::state::AppState;
 use crate::views::{PaginationView, media_url, val};
 use crate::web_error::WebError;
 use axum::Form;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Multipart, Path, Query};
 use axum::response::{IntoResponse, Json, Response};
 use chrono::NaiveDate;
 use jangteo_app::admin::content::{PageForm, PostForm};
@@ -17,7 +15,6 @@ use jangteo_core::staff::{Access, Area};
 use jangteo_media::ThumbSize;
 use minijinja::{Value, context};
 use serde::Deserialize;
-use tower_sessions::Session;
 
 /// `?tab=pages|notice|event&page=`.
 #[derive(Debug, Default, Deserialize)]
@@ -28,12 +25,10 @@ pub struct ContentQuery {
 
 /// GET /admin/content
 pub async fn index(
-    State(state): State<AppState>,
-    req: Req,
-    session: Session,
-    admin: Admin,
+    office: BackOffice,
     Query(q): Query<ContentQuery>,
 ) -> Result<Response, WebError> {
+    let BackOffice { state, admin, .. } = &office;
     let tab = q
         .tab
         .as_deref()
@@ -69,16 +64,9 @@ pub async fn index(
             updated_at => p.updated_at.to_rfc3339(), url => format!("/admin/posts/{tab}/{}", p.id),
         }).collect::<Vec<_>>(), pagination => val(pagination), ..ctx };
     }
-    admin_page(
-        &state,
-        &req,
-        &session,
-        Some(&admin),
-        "admin/content.html",
-        "admin.nav.content",
-        ctx,
-    )
-    .await
+    office
+        .page("admin/content.html", "admin.nav.content", ctx)
+        .await
 }
 
 /// The page form.
@@ -94,15 +82,13 @@ pub struct PageFields {
 }
 
 async fn page_editor(
-    state: &AppState,
-    req: &Req,
-    session: &Session,
-    admin: &Admin,
+    office: &BackOffice,
     id: Option<i64>,
     form: Value,
     errors: Value,
 ) -> Result<Response, WebError> {
-    admin_page(state, req, session, Some(admin), "admin/page_edit.html", "admin.nav.content", context! {
+    let BackOffice { admin, .. } = office;
+    office.page("admin/page_edit.html", "admin.nav.content", context! {
         id => id, form => form, errors => errors,
         action_url => id.map_or_else(|| "/admin/pages".to_owned(), |id| format!("/admin/pages/{id}")),
         can_write => admin.actor.can(Area::Content, Access::Write),
@@ -111,35 +97,17 @@ async fn page_editor(
 }
 
 /// GET /admin/pages/new
-pub async fn new_page(
-    State(state): State<AppState>,
-    req: Req,
-    session: Session,
-    admin: Admin,
-) -> Result<Response, WebError> {
+pub async fn new_page(office: BackOffice) -> Result<Response, WebError> {
+    let BackOffice { admin, .. } = &office;
     admin.require(Area::Content, Access::Write)?;
-    page_editor(
-        &state,
-        &req,
-        &session,
-        &admin,
-        None,
-        context! { published => true },
-        context! {},
-    )
-    .await
+    page_editor(&office, None, context! { published => true }, context! {}).await
 }
 
 /// GET /admin/pages/{id}
-pub async fn edit_page(
-    State(state): State<AppState>,
-    req: Req,
-    session: Session,
-    admin: Admin,
-    Path(id): Path<i64>,
-) -> Result<Response, WebError> {
+pub async fn edit_page(office: BackOffice, Path(id): Path<i64>) -> Result<Response, WebError> {
+    let BackOffice { state, admin, .. } = &office;
     let p = state.app.admin_page(&admin.actor, id).await?;
-    page_editor(&state, &req, &session, &admin, Some(id), context! {
+    page_editor(&office, Some(id), context! {
         slug => &p.slug, title => &p.title, body_html => &p.body_html, published => p.is_published,
         public_url => p.is_published.then(|| format!("/pages/{}", p.slug)),
     }, context! {})
@@ -147,13 +115,16 @@ pub async fn edit_page(
 }
 
 async fn save_page(
-    state: AppState,
-    req: Req,
-    session: Session,
-    admin: Admin,
+    office: BackOffice,
     id: Option<i64>,
     fields: PageFields,
 ) -> Result<Response, WebError> {
+    let BackOffice {
+        state,
+        req,
+        session,
+        admin,
+    } = &office;
     let form = PageForm {
         slug: fields.slug.clone(),
         title: fields.title.clone(),
@@ -162,10 +133,10 @@ async fn save_page(
     };
     match state.app.save_page(&admin.actor, id, &form).await {
         Ok(saved) => {
-            flash(&session, "success", "admin.flash.content_saved").await;
+            flash(session, "success", "admin.flash.content_saved").await;
             Ok(see_other(&format!("/admin/pages/{saved}")))
         }
-        Err(e) => refuse(&state, &req, e, |errors| page_editor(&state, &req, &session, &admin, id, context! {
+        Err(e) => refuse(state, req, e, |errors| page_editor(&office, id, context! {
                     slug => &fields.slug, title => &fields.title, body_html => state.app.clean_html(&fields.body_html),
                     published => form.published,
                 }, errors)).await,
@@ -174,25 +145,19 @@ async fn save_page(
 
 /// POST /admin/pages
 pub async fn create_page(
-    State(state): State<AppState>,
-    req: Req,
-    session: Session,
-    admin: Admin,
+    office: BackOffice,
     Form(fields): Form<PageFields>,
 ) -> Result<Response, WebError> {
-    save_page(state, req, session, admin, None, fields).await
+    save_page(office, None, fields).await
 }
 
 /// POST /admin/pages/{id}
 pub async fn update_page(
-    State(state): State<AppState>,
-    req: Req,
-    session: Session,
-    admin: Admin,
+    office: BackOffice,
     Path(id): Path<i64>,
     Form(fields): Form<PageFields>,
 ) -> Result<Response, WebError> {
-    save_page(state, req, session, admin, Some(id), fields).await
+    save_page(office, Some(id), fields).await
 }
 
 /// The notice/event form.
@@ -222,16 +187,14 @@ fn kind_of(raw: &str) -> Result<&'static str, WebError> {
 
 #[allow(clippy::too_many_arguments)]
 async fn post_editor(
-    state: &AppState,
-    req: &Req,
-    session: &Session,
-    admin: &Admin,
+    office: &BackOffice,
     kind: &str,
     id: Option<i64>,
     form: Value,
     errors: Value,
 ) -> Result<Response, WebError> {
-    admin_page(state, req, session, Some(admin), "admin/post_edit.html", "admin.nav.content", context! {
+    let BackOffice { admin, .. } = office;
+    office.page("admin/post_edit.html", "admin.nav.content", context! {
         kind => kind, id => id, form => form, errors => errors,
         action_url => id.map_or_else(|| format!("/admin/posts/{kind}"), |id| format!("/admin/posts/{kind}/{id}")),
         can_write => admin.actor.can(Area::Content, Access::Write),
@@ -245,20 +208,12 @@ pub(super) fn date_text(d: Option<chrono::DateTime<chrono::Utc>>) -> String {
 }
 
 /// GET /admin/posts/{kind}/new
-pub async fn new_post(
-    State(state): State<AppState>,
-    req: Req,
-    session: Session,
-    admin: Admin,
-    Path(kind): Path<String>,
-) -> Result<Response, WebError> {
+pub async fn new_post(office: BackOffice, Path(kind): Path<String>) -> Result<Response, WebError> {
+    let BackOffice { admin, .. } = &office;
     let kind = kind_of(&kind)?;
     admin.require(Area::Content, Access::Write)?;
     post_editor(
-        &state,
-        &req,
-        &session,
-        &admin,
+        &office,
         kind,
         None,
         context! { published => true },
@@ -269,12 +224,10 @@ pub async fn new_post(
 
 /// GET /admin/posts/{kind}/{id}
 pub async fn edit_post(
-    State(state): State<AppState>,
-    req: Req,
-    session: Session,
-    admin: Admin,
+    office: BackOffice,
     Path((kind, id)): Path<(String, i64)>,
 ) -> Result<Response, WebError> {
+    let BackOffice { state, admin, .. } = &office;
     let kind = kind_of(&kind)?;
     let p = state.app.admin_post(&admin.actor, id).await?;
     if p.kind != kind {
@@ -284,10 +237,7 @@ pub async fn edit_post(
     // The last day shown is the day before the stored (exclusive) end.
     let ends_on = p.ends_at.map(|e| e - chrono::Duration::days(1));
     post_editor(
-        &state,
-        &req,
-        &session,
-        &admin,
+        &office,
         kind,
         Some(id),
         context! {
@@ -303,14 +253,17 @@ pub async fn edit_post(
 }
 
 async fn save_post(
-    state: AppState,
-    req: Req,
-    session: Session,
-    admin: Admin,
+    office: BackOffice,
     kind: &'static str,
     id: Option<i64>,
     fields: PostFields,
 ) -> Result<Response, WebError> {
+    let BackOffice {
+        state,
+        req,
+        session,
+        admin,
+    } = &office;
     let date = |s: &str| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok();
     let form = PostForm {
         title: fields.title.clone(),
@@ -323,10 +276,10 @@ async fn save_post(
     };
     match state.app.save_post(&admin.actor, kind, id, &form).await {
         Ok(saved) => {
-            flash(&session, "success", "admin.flash.content_saved").await;
+            flash(session, "success", "admin.flash.content_saved").await;
             Ok(see_other(&format!("/admin/posts/{kind}/{saved}")))
         }
-        Err(e) => refuse(&state, &req, e, |errors| post_editor(&state, &req, &session, &admin, kind, id, context! {
+        Err(e) => refuse(state, req, e, |errors| post_editor(&office, kind, id, context! {
                     title => &fields.title, body_html => state.app.clean_html(&fields.body_html),
                     banner_hash => &fields.banner_hash, starts_on => &fields.starts_on, ends_on => &fields.ends_on,
                     pinned => form.pinned, published => form.published,
@@ -336,37 +289,31 @@ async fn save_post(
 
 /// POST /admin/posts/{kind}
 pub async fn create_post(
-    State(state): State<AppState>,
-    req: Req,
-    session: Session,
-    admin: Admin,
+    office: BackOffice,
     Path(kind): Path<String>,
     Form(fields): Form<PostFields>,
 ) -> Result<Response, WebError> {
     let kind = kind_of(&kind)?;
-    save_post(state, req, session, admin, kind, None, fields).await
+    save_post(office, kind, None, fields).await
 }
 
 /// POST /admin/posts/{kind}/{id}
 pub async fn update_post(
-    State(state): State<AppState>,
-    req: Req,
-    session: Session,
-    admin: Admin,
+    office: BackOffice,
     Path((kind, id)): Path<(String, i64)>,
     Form(fields): Form<PostFields>,
 ) -> Result<Response, WebError> {
     let kind = kind_of(&kind)?;
-    save_post(state, req, session, admin, kind, Some(id), fields).await
+    save_post(office, kind, Some(id), fields).await
 }
 
 /// POST /admin/media: an image from the editor (multipart field `file`); answers
 /// `{"hash", "url"}` for the editor to insert.
 pub async fn upload_image(
-    State(state): State<AppState>,
-    admin: Admin,
+    office: BackOffice,
     mut multipart: Multipart,
 ) -> Result<Response, WebError> {
+    let BackOffice { state, admin, .. } = &office;
     if let Some((_, bytes)) = crate::forms::uploaded_file(&mut multipart).await? {
         return match state
             .app

@@ -1,7 +1,7 @@
 //! Back-office members: masked list with search and export, the member page (personal data
 //! revealed with a logged reason), points, grade and coupons.
 
-use super::{Admin, admin_page};
+use super::BackOffice;
 use crate::context::Req;
 use crate::forms::with_status;
 use crate::forms::{form_errors, refuse, refused_status, see_other, t};
@@ -10,14 +10,13 @@ use crate::state::AppState;
 use crate::views::{PaginationView, encode_component, val};
 use crate::web_error::WebError;
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::response::Response;
 use jangteo_app::read_models::{MemberAdminRow, MemberFilter};
 use jangteo_core::member::{format_mobile, mask_email, mask_mobile, mask_name};
 use jangteo_core::staff::{Access, Area};
 use minijinja::{Value, context};
 use serde::Deserialize;
-use tower_sessions::Session;
 
 /// `?q=&grade=&state=&marketing=&page=&reason=`.
 #[derive(Debug, Default, Deserialize)]
@@ -75,13 +74,10 @@ fn member_view(state: &AppState, req: &Req, m: &MemberAdminRow, full: bool) -> V
 }
 
 /// GET /admin/members
-pub async fn list(
-    State(state): State<AppState>,
-    req: Req,
-    session: Session,
-    admin: Admin,
-    Query(q): Query<MembersQuery>,
-) -> Result<Response, WebError> {
+pub async fn list(office: BackOffice, Query(q): Query<MembersQuery>) -> Result<Response, WebError> {
+    let BackOffice {
+        state, req, admin, ..
+    } = &office;
     let filter = filter_of(&q);
     let list = state
         .app
@@ -100,8 +96,8 @@ pub async fn list(
     );
     let pagination = PaginationView::new(&list, |n| format!("/admin/members?{params}&page={n}"));
     let grades = state.app.grades().await?;
-    admin_page(&state, &req, &session, Some(&admin), "admin/members.html", "admin.nav.members", context! {
-        members => list.items.iter().map(|m| member_view(&state, &req, m, false)).collect::<Vec<_>>(),
+    office.page("admin/members.html", "admin.nav.members", context! {
+        members => list.items.iter().map(|m| member_view(state, req, m, false)).collect::<Vec<_>>(),
         pagination => val(pagination),
         filter => context! { q => &filter.keyword, grade => &filter.grade, state => &filter.state, marketing => filter.marketing_only },
         grades => grades.iter().map(|g| context! { code => &g.code, name => &g.name }).collect::<Vec<_>>(),
@@ -115,12 +111,16 @@ pub async fn list(
 
 /// GET /admin/members.csv?…&reason=… and /admin/members.xlsx?…&reason=…
 pub async fn export(
-    State(state): State<AppState>,
-    session: Session,
-    admin: Admin,
+    office: BackOffice,
     uri: axum::http::Uri,
     Query(q): Query<MembersQuery>,
 ) -> Result<Response, WebError> {
+    let BackOffice {
+        state,
+        session,
+        admin,
+        ..
+    } = &office;
     use jangteo_app::sheets::SheetFormat;
     let format = if uri.path().ends_with(".xlsx") {
         SheetFormat::Xlsx
@@ -147,7 +147,7 @@ pub async fn export(
             Ok(crate::forms::download(mime, &name, bytes))
         }
         Err(jangteo_app::AppError::Form(_)) => {
-            flash(&session, "error", "error.input.reason_required").await;
+            flash(session, "error", "error.input.reason_required").await;
             Ok(see_other("/admin/members"))
         }
         Err(e) => Err(e.into()),
@@ -155,20 +155,20 @@ pub async fn export(
 }
 
 async fn member_page(
-    state: &AppState,
-    req: &Req,
-    session: &Session,
-    admin: &Admin,
+    office: &BackOffice,
     id: i64,
     reveal: Option<&str>,
     errors: Value,
 ) -> Result<Response, WebError> {
+    let BackOffice {
+        state, req, admin, ..
+    } = office;
     let detail = state.app.staff_member(&admin.actor, id, reveal).await?;
     let full = reveal.is_some();
     let grades = state.app.grades().await?;
     let coupons = state.app.issuable_coupons().await?;
     let can_write = admin.actor.can(Area::Members, Access::Write);
-    admin_page(state, req, session, Some(admin), "admin/member.html", "admin.nav.members", context! {
+    office.page("admin/member.html", "admin.nav.members", context! {
         member => member_view(state, req, &detail.member, full),
         revealed => full,
         can_reveal => admin.actor.can(Area::PersonalData, Access::Read),
@@ -198,14 +198,8 @@ async fn member_page(
 }
 
 /// GET /admin/members/{id}
-pub async fn show(
-    State(state): State<AppState>,
-    req: Req,
-    session: Session,
-    admin: Admin,
-    Path(id): Path<i64>,
-) -> Result<Response, WebError> {
-    member_page(&state, &req, &session, &admin, id, None, context! {}).await
+pub async fn show(office: BackOffice, Path(id): Path<i64>) -> Result<Response, WebError> {
+    member_page(&office, id, None, context! {}).await
 }
 
 /// The reveal form.
@@ -217,28 +211,16 @@ pub struct RevealForm {
 
 /// POST /admin/members/{id}/reveal: the page with the personal data in full (logged).
 pub async fn reveal(
-    State(state): State<AppState>,
-    req: Req,
-    session: Session,
-    admin: Admin,
+    office: BackOffice,
     Path(id): Path<i64>,
     Form(form): Form<RevealForm>,
 ) -> Result<Response, WebError> {
-    match member_page(
-        &state,
-        &req,
-        &session,
-        &admin,
-        id,
-        Some(&form.reason),
-        context! {},
-    )
-    .await
-    {
+    let BackOffice { state, req, .. } = &office;
+    match member_page(&office, id, Some(&form.reason), context! {}).await {
         Err(WebError::Internal(e @ jangteo_app::AppError::Form(_))) => {
-            let errors = form_errors(&state, &req, &e).unwrap_or_default();
+            let errors = form_errors(state, req, &e).unwrap_or_default();
             Ok(with_status(
-                member_page(&state, &req, &session, &admin, id, None, val(errors)).await?,
+                member_page(&office, id, None, val(errors)).await?,
                 refused_status(&e),
             ))
         }
@@ -260,14 +242,17 @@ pub struct ChangeForm {
 }
 
 async fn after_change(
-    state: &AppState,
-    req: &Req,
-    session: &Session,
-    admin: &Admin,
+    office: &BackOffice,
     id: i64,
     result: Result<(), jangteo_app::AppError>,
     done_key: &str,
 ) -> Result<Response, WebError> {
+    let BackOffice {
+        state,
+        req,
+        session,
+        admin: _,
+    } = office;
     match result {
         Ok(()) => {
             flash(session, "success", done_key).await;
@@ -275,7 +260,7 @@ async fn after_change(
         }
         Err(e) => {
             refuse(state, req, e, |errors| {
-                member_page(state, req, session, admin, id, None, errors)
+                member_page(office, id, None, errors)
             })
             .await
         }
@@ -284,13 +269,11 @@ async fn after_change(
 
 /// POST /admin/members/{id}/points
 pub async fn adjust_points(
-    State(state): State<AppState>,
-    req: Req,
-    session: Session,
-    admin: Admin,
+    office: BackOffice,
     Path(id): Path<i64>,
     Form(form): Form<ChangeForm>,
 ) -> Result<Response, WebError> {
+    let BackOffice { state, admin, .. } = &office;
     let result = match jangteo_core::money::parse_typed_amount(&form.amount)
         .ok()
         .flatten()
@@ -304,82 +287,37 @@ pub async fn adjust_points(
         }
         Err(_) => Err(jangteo_app::AppError::field("amount", "invalid_amount")),
     };
-    after_change(
-        &state,
-        &req,
-        &session,
-        &admin,
-        id,
-        result,
-        "admin.flash.points_adjusted",
-    )
-    .await
+    after_change(&office, id, result, "admin.flash.points_adjusted").await
 }
 
 /// POST /admin/members/{id}/unlock: clears the member's failed logins.
-pub async fn unlock_login(
-    State(state): State<AppState>,
-    req: Req,
-    session: Session,
-    admin: Admin,
-    Path(id): Path<i64>,
-) -> Result<Response, WebError> {
+pub async fn unlock_login(office: BackOffice, Path(id): Path<i64>) -> Result<Response, WebError> {
+    let BackOffice { state, admin, .. } = &office;
     let result = state.app.unlock_member_login(&admin.actor, id).await;
-    after_change(
-        &state,
-        &req,
-        &session,
-        &admin,
-        id,
-        result,
-        "admin.flash.member_unlocked",
-    )
-    .await
+    after_change(&office, id, result, "admin.flash.member_unlocked").await
 }
 
 /// POST /admin/members/{id}/grade
 pub async fn change_grade(
-    State(state): State<AppState>,
-    req: Req,
-    session: Session,
-    admin: Admin,
+    office: BackOffice,
     Path(id): Path<i64>,
     Form(form): Form<ChangeForm>,
 ) -> Result<Response, WebError> {
+    let BackOffice { state, admin, .. } = &office;
     let result = state.app.change_grade(&admin.actor, id, &form.grade).await;
-    after_change(
-        &state,
-        &req,
-        &session,
-        &admin,
-        id,
-        result,
-        "admin.flash.grade_changed",
-    )
-    .await
+    after_change(&office, id, result, "admin.flash.grade_changed").await
 }
 
 /// POST /admin/members/{id}/coupons
 pub async fn issue_coupon(
-    State(state): State<AppState>,
-    req: Req,
-    session: Session,
-    admin: Admin,
+    office: BackOffice,
     Path(id): Path<i64>,
     Form(form): Form<ChangeForm>,
 ) -> Result<Response, WebError> {
+    let BackOffice { state, admin, .. } = &office;
     let result = match form.coupon_id.parse::<i64>() {
         Ok(coupon) => state.app.issue_coupon(&admin.actor, id, coupon).await,
         Err(_) => Err(jangteo_app::AppError::field("coupon_id", "required")),
     };
-    after_change(
-        &state,
-        &req,
-        &session,
-        &admin,
-        id,
-        result,
-        "admin.flash.coupon_issued",
-    )
-    .await
+    after_change(&office, id, result, "admin.flash.coupon_issued").await
 }

@@ -13,10 +13,12 @@ mod orders;
 mod pages;
 mod products;
 mod settings;
+mod sheets;
 mod shipping;
 mod staff_accounts;
 mod stats;
 mod stock;
+mod stock_sheet;
 mod waybills;
 
 use crate::auth::ClientIp;
@@ -167,6 +169,63 @@ impl FromRequestParts<AppState> for Admin {
             row: user.row,
             actor,
         })
+    }
+}
+
+/// Everything a back-office handler works with, extracted once: the app, the request's facts,
+/// the admin session (flash messages) and the logged-in staff member.
+pub struct BackOffice {
+    /// The app and the web options.
+    pub state: AppState,
+    /// Language, path, query, request id.
+    pub req: Req,
+    /// The admin session.
+    pub session: Session,
+    /// Who is acting.
+    pub admin: Admin,
+}
+
+impl FromRequestParts<AppState> for BackOffice {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let req = Req::from_request_parts(parts, state)
+            .await
+            .unwrap_or_else(|never| match never {});
+        let session = Session::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let admin = Admin::from_request_parts(parts, state).await?;
+        Ok(Self {
+            state: state.clone(),
+            req,
+            session,
+            admin,
+        })
+    }
+}
+
+impl BackOffice {
+    /// Renders `template` in the admin layout, titled by the message `title_key`.
+    pub async fn page(
+        &self,
+        template: &str,
+        title_key: &str,
+        extra: Value,
+    ) -> Result<Response, WebError> {
+        admin_page(
+            &self.state,
+            &self.req,
+            &self.session,
+            Some(&self.admin),
+            template,
+            title_key,
+            extra,
+        )
+        .await
     }
 }
 
@@ -391,9 +450,9 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/admin/stock/{sku}", post(stock::adjust))
         .route(
             "/admin/stock/import",
-            get(stock::import_form).post(stock::import_preview),
+            get(stock_sheet::import_form).post(stock_sheet::import_preview),
         )
-        .route("/admin/stock/import/apply", post(stock::import_apply))
+        .route("/admin/stock/import/apply", post(stock_sheet::import_apply))
         .route("/admin/inquiries", get(pages::inquiries))
         .route("/admin/inquiries/{id}", get(pages::inquiry))
         .route("/admin/inquiries/{id}/answer", post(pages::answer_inquiry))

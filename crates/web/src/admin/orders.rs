@@ -1,7 +1,7 @@
 //! Back-office orders: the filtered list, the detail page with timeline, memos and the state
 //! changes the state machine allows, and the printable packing slip.
 
-use super::{Admin, admin_page};
+use super::{Admin, BackOffice};
 use crate::context::Req;
 use crate::forms::{refuse, see_other, t};
 use crate::session::flash;
@@ -9,7 +9,7 @@ use crate::state::AppState;
 use crate::views::{PaginationView, encode_component, val};
 use crate::web_error::WebError;
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::response::Response;
 use chrono::NaiveDate;
 use jangteo_app::admin::orders::{OrderQuery, StaffOrderAction};
@@ -19,7 +19,6 @@ use jangteo_core::order::{OrderEvent, OrderStatus};
 use jangteo_core::staff::{Access, Area};
 use minijinja::{Value, context};
 use serde::Deserialize;
-use tower_sessions::Session;
 
 /// `?status=&method=&from=&to=&q=&page=`.
 #[derive(Debug, Default, Deserialize)]
@@ -52,13 +51,10 @@ fn method_label(state: &AppState, req: &Req, method: &str) -> String {
 }
 
 /// GET /admin/orders
-pub async fn list(
-    State(state): State<AppState>,
-    req: Req,
-    session: Session,
-    admin: Admin,
-    Query(q): Query<OrdersQuery>,
-) -> Result<Response, WebError> {
+pub async fn list(office: BackOffice, Query(q): Query<OrdersQuery>) -> Result<Response, WebError> {
+    let BackOffice {
+        state, req, admin, ..
+    } = &office;
     let query = order_query(&q);
     let (status, method) = (query.status.clone(), query.method.clone());
     let list = state
@@ -80,24 +76,24 @@ pub async fn list(
             context! {
                 number => &o.number, url => format!("/admin/orders/{}", o.number),
                 placed_at => o.placed_at.to_rfc3339(), status => o.status.as_str(),
-                status_label => status_label(&state, &req, o.status.as_str()),
-                method_label => method_label(&state, &req, o.payment_method.as_str()),
+                status_label => status_label(state, req, o.status.as_str()),
+                method_label => method_label(state, req, o.payment_method.as_str()),
                 orderer => mask_name(&o.orderer_name), mobile => mask_mobile(&o.orderer_mobile),
                 total => o.total, guest => o.member_id.is_none(),
-                channel_label => t(&state, &req, &format!("admin.channel.{}", o.channel)),
+                channel_label => t(state, req, &format!("admin.channel.{}", o.channel)),
             }
         })
         .collect();
-    admin_page(&state, &req, &session, Some(&admin), "admin/orders.html", "admin.nav.orders", context! {
+    office.page("admin/orders.html", "admin.nav.orders", context! {
         orders => rows, pagination => val(pagination),
         filter => context! { status => status, method => method, channel => &query.channel, from => &q.from, to => &q.to, q => &q.q },
-        channels => jangteo_core::order::CHANNELS.iter().map(|c| context! { code => *c, label => t(&state, &req, &format!("admin.channel.{c}")) }).collect::<Vec<_>>(),
+        channels => jangteo_core::order::CHANNELS.iter().map(|c| context! { code => *c, label => t(state, req, &format!("admin.channel.{c}")) }).collect::<Vec<_>>(),
         export_url => format!("/admin/orders.xlsx?{params}"),
         export_csv_url => format!("/admin/orders.csv?{params}"),
         can_export => admin.actor.sees_order_personal_data(),
         can_write => admin.actor.can(Area::Orders, Access::Write),
-        statuses => OrderStatus::ALL.iter().map(|s| context! { code => s.as_str(), label => status_label(&state, &req, s.as_str()) }).collect::<Vec<_>>(),
-        methods => jangteo_app::orders::PAYMENT_METHODS.iter().map(|m| context! { code => *m, label => method_label(&state, &req, m) }).collect::<Vec<_>>(),
+        statuses => OrderStatus::ALL.iter().map(|s| context! { code => s.as_str(), label => status_label(state, req, s.as_str()) }).collect::<Vec<_>>(),
+        methods => jangteo_app::orders::PAYMENT_METHODS.iter().map(|m| context! { code => *m, label => method_label(state, req, m) }).collect::<Vec<_>>(),
     })
     .await
 }
@@ -187,46 +183,28 @@ async fn detail_view(
 }
 
 async fn detail_page(
-    state: &AppState,
-    req: &Req,
-    session: &Session,
-    admin: &Admin,
+    office: &BackOffice,
     number: &str,
     form: Value,
     errors: Value,
 ) -> Result<Response, WebError> {
+    let BackOffice {
+        state, req, admin, ..
+    } = office;
     let order = state.app.staff_order(&admin.actor, number).await?;
     let view = detail_view(state, req, admin, &order).await?;
-    admin_page(
-        state,
-        req,
-        session,
-        Some(admin),
-        "admin/order.html",
-        "admin.nav.orders",
-        context! { order => view, form => form, errors => errors },
-    )
-    .await
+    office
+        .page(
+            "admin/order.html",
+            "admin.nav.orders",
+            context! { order => view, form => form, errors => errors },
+        )
+        .await
 }
 
 /// GET /admin/orders/{number}
-pub async fn show(
-    State(state): State<AppState>,
-    req: Req,
-    session: Session,
-    admin: Admin,
-    Path(number): Path<String>,
-) -> Result<Response, WebError> {
-    detail_page(
-        &state,
-        &req,
-        &session,
-        &admin,
-        &number,
-        context! {},
-        context! {},
-    )
-    .await
+pub async fn show(office: BackOffice, Path(number): Path<String>) -> Result<Response, WebError> {
+    detail_page(&office, &number, context! {}, context! {}).await
 }
 
 /// The action form.
@@ -244,13 +222,16 @@ pub struct ActionForm {
 
 /// POST /admin/orders/{number}/action
 pub async fn act(
-    State(state): State<AppState>,
-    req: Req,
-    session: Session,
-    admin: Admin,
+    office: BackOffice,
     Path(number): Path<String>,
     Form(form): Form<ActionForm>,
 ) -> Result<Response, WebError> {
+    let BackOffice {
+        state,
+        req,
+        session,
+        admin,
+    } = &office;
     let action = match form.action.as_str() {
         "confirm_deposit" => StaffOrderAction::ConfirmDeposit,
         "prepare" => StaffOrderAction::Prepare,
@@ -271,19 +252,14 @@ pub async fn act(
     {
         Ok(()) => {
             flash(
-                &session,
+                session,
                 "success",
                 &format!("admin.flash.order_{}", form.action),
             )
             .await;
             Ok(see_other(&format!("/admin/orders/{number}")))
         }
-        Err(e) => refuse(&state, &req, e, |errors| detail_page(
-                    &state,
-                    &req,
-                    &session,
-                    &admin,
-                    &number,
+        Err(e) => refuse(state, req, e, |errors| detail_page(&office, &number,
                     context! { carrier => &form.carrier, waybill => &form.waybill, reason => &form.reason },
                     errors,
                 )).await,
@@ -292,13 +268,16 @@ pub async fn act(
 
 /// POST /admin/orders/{number}/partial-cancel: `reason` and `units.{line id}` fields.
 pub async fn partial_cancel(
-    State(state): State<AppState>,
-    req: Req,
-    session: Session,
-    admin: Admin,
+    office: BackOffice,
     Path(number): Path<String>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
+    let BackOffice {
+        state,
+        req,
+        session,
+        admin,
+    } = &office;
     let mut reason = String::new();
     let mut picks = Vec::new();
     for (name, value) in &fields {
@@ -326,16 +305,13 @@ pub async fn partial_cancel(
         .await
     {
         Ok(()) => {
-            flash(&session, "success", "admin.flash.order_partial_cancel").await;
+            flash(session, "success", "admin.flash.order_partial_cancel").await;
             Ok(see_other(&format!("/admin/orders/{number}")))
         }
         Err(e) => {
-            refuse(&state, &req, e, |errors| {
+            refuse(state, req, e, |errors| {
                 detail_page(
-                    &state,
-                    &req,
-                    &session,
-                    &admin,
+                    &office,
                     &number,
                     context! { partial_reason => &reason },
                     errors,
@@ -355,13 +331,13 @@ pub struct MemoForm {
 
 /// POST /admin/orders/{number}/memos
 pub async fn add_memo(
-    State(state): State<AppState>,
-    req: Req,
-    session: Session,
-    admin: Admin,
+    office: BackOffice,
     Path(number): Path<String>,
     Form(form): Form<MemoForm>,
 ) -> Result<Response, WebError> {
+    let BackOffice {
+        state, req, admin, ..
+    } = &office;
     match state
         .app
         .add_order_memo(&admin.actor, &number, &form.memo)
@@ -369,16 +345,8 @@ pub async fn add_memo(
     {
         Ok(()) => Ok(see_other(&format!("/admin/orders/{number}#memos"))),
         Err(e) => {
-            refuse(&state, &req, e, |errors| {
-                detail_page(
-                    &state,
-                    &req,
-                    &session,
-                    &admin,
-                    &number,
-                    context! { memo => &form.memo },
-                    errors,
-                )
+            refuse(state, req, e, |errors| {
+                detail_page(&office, &number, context! { memo => &form.memo }, errors)
             })
             .await
         }
@@ -387,24 +355,21 @@ pub async fn add_memo(
 
 /// GET /admin/orders/{number}/slip: the packing slip, printable on A4 (no prices on it).
 pub async fn packing_slip(
-    State(state): State<AppState>,
-    req: Req,
-    session: Session,
-    admin: Admin,
+    office: BackOffice,
     Path(number): Path<String>,
 ) -> Result<Response, WebError> {
+    let BackOffice {
+        state, req, admin, ..
+    } = &office;
     let order = state.app.staff_order(&admin.actor, &number).await?;
-    let view = detail_view(&state, &req, &admin, &order).await?;
-    admin_page(
-        &state,
-        &req,
-        &session,
-        Some(&admin),
-        "admin/packing_slip.html",
-        "admin.packing_slip",
-        context! { order => view },
-    )
-    .await
+    let view = detail_view(state, req, admin, &order).await?;
+    office
+        .page(
+            "admin/packing_slip.html",
+            "admin.packing_slip",
+            context! { order => view },
+        )
+        .await
 }
 
 fn order_query(q: &OrdersQuery) -> OrderQuery {
@@ -432,11 +397,11 @@ fn order_query(q: &OrdersQuery) -> OrderQuery {
 
 /// GET /admin/orders.xlsx?… and /admin/orders.csv?…: the filtered orders, one row per line.
 pub async fn export(
-    State(state): State<AppState>,
-    admin: Admin,
+    office: BackOffice,
     uri: axum::http::Uri,
     Query(q): Query<OrdersQuery>,
 ) -> Result<Response, WebError> {
+    let BackOffice { state, admin, .. } = &office;
     use jangteo_app::sheets::SheetFormat;
     let csv = uri.path().ends_with(".csv");
     let format = if csv {

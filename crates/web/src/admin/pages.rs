@@ -2,22 +2,19 @@
 //! (the audit log is `audit_log`). Every handler checks the role's permission for its area; every change goes
 //! through an app function that checks it again and writes the audit entry.
 
-use super::{Admin, admin_page};
-use crate::context::Req;
+use super::BackOffice;
 use crate::forms::with_status;
 use crate::forms::{refuse, see_other, t};
-use crate::state::AppState;
 use crate::views::{PaginationView, val};
 use crate::web_error::WebError;
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::Response;
 use jangteo_app::AppError;
 use jangteo_core::staff::{Access, Area};
 use minijinja::{Value, context};
 use serde::Deserialize;
-use tower_sessions::Session;
 
 fn change(now: i64, before: i64) -> Value {
     let delta = now - before;
@@ -26,24 +23,22 @@ fn change(now: i64, before: i64) -> Value {
 }
 
 /// GET /admin
-pub async fn dashboard(
-    State(state): State<AppState>,
-    req: Req,
-    session: Session,
-    admin: Admin,
-) -> Result<Response, WebError> {
+pub async fn dashboard(office: BackOffice) -> Result<Response, WebError> {
+    let BackOffice {
+        state, req, admin, ..
+    } = &office;
     let d = state.app.dashboard(&admin.actor, state.app.now()).await?;
     // The demo is a test shop by design: its dashboard does not nag.
     let readiness = if state.app.config.demo_mode {
         Vec::new()
     } else {
-        super::settings::readiness_view(&state, &req, &state.app.readiness().await?)
+        super::settings::readiness_view(state, req, &state.app.readiness().await?)
     };
     let avg = |sales: i64, orders: i64| if orders > 0 { sales / orders } else { 0 };
     let can_see_orders = admin.actor.can(Area::Orders, Access::Read);
     let orders_url =
         |status: &str| can_see_orders.then(|| format!("/admin/orders?status={status}"));
-    admin_page(&state, &req, &session, Some(&admin), "admin/dashboard.html", "admin.nav.dashboard", context! {
+    office.page("admin/dashboard.html", "admin.nav.dashboard", context! {
         today => context! {
             sales => d.today.sales, orders => d.today.orders, average => avg(d.today.sales, d.today.orders),
             sales_change => change(d.today.sales, d.yesterday_same_time.sales),
@@ -54,13 +49,13 @@ pub async fn dashboard(
             same_time_sales => d.yesterday_same_time.sales, same_time_orders => d.yesterday_same_time.orders,
         },
         todo => vec![
-            context! { label => t(&state, &req, "admin.todo.awaiting_deposit"), count => d.awaiting_deposit,
+            context! { label => t(state, req, "admin.todo.awaiting_deposit"), count => d.awaiting_deposit,
                 url => orders_url("awaiting_deposit") },
-            context! { label => t(&state, &req, "admin.todo.to_prepare"), count => d.to_prepare, url => orders_url("paid") },
-            context! { label => t(&state, &req, "admin.todo.to_ship"), count => d.to_ship, url => orders_url("preparing") },
-            context! { label => t(&state, &req, "admin.todo.claims"), count => d.open_claims,
+            context! { label => t(state, req, "admin.todo.to_prepare"), count => d.to_prepare, url => orders_url("paid") },
+            context! { label => t(state, req, "admin.todo.to_ship"), count => d.to_ship, url => orders_url("preparing") },
+            context! { label => t(state, req, "admin.todo.claims"), count => d.open_claims,
                 url => can_see_orders.then_some("/admin/claims?status=waiting") },
-            context! { label => t(&state, &req, "admin.todo.inquiries"), count => d.open_inquiries,
+            context! { label => t(state, req, "admin.todo.inquiries"), count => d.open_inquiries,
                 url => admin.actor.can(Area::Inquiries, Access::Read).then_some("/admin/inquiries?status=open") },
         ],
         low_stock => d.low_stock.iter().map(|s| context! {
@@ -87,12 +82,12 @@ pub struct ListQuery {
 
 /// GET /admin/inquiries
 pub async fn inquiries(
-    State(state): State<AppState>,
-    req: Req,
-    session: Session,
-    admin: Admin,
+    office: BackOffice,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, WebError> {
+    let BackOffice {
+        state, req, admin, ..
+    } = &office;
     let status = match q.status.as_deref() {
         Some(s @ ("open" | "answered")) => s,
         Some("all") => "",
@@ -114,14 +109,9 @@ pub async fn inquiries(
     let items: Vec<_> = list
         .items
         .iter()
-        .map(|r| crate::inquiries::inquiry_view(&state, &req, r, true))
+        .map(|r| crate::inquiries::inquiry_view(state, req, r, true))
         .collect();
-    admin_page(
-        &state,
-        &req,
-        &session,
-        Some(&admin),
-        "admin/inquiries.html",
+    office.page("admin/inquiries.html",
         "inquiry.staff_title",
         context! {
             inquiries => items, pagination => val(pagination), status => status_param, kind => kind,
@@ -132,14 +122,14 @@ pub async fn inquiries(
 }
 
 async fn inquiry_page(
-    state: &AppState,
-    req: &Req,
-    session: &Session,
-    admin: &Admin,
+    office: &BackOffice,
     id: i64,
     draft: Option<&str>,
     errors: Value,
 ) -> Result<Response, WebError> {
+    let BackOffice {
+        state, req, admin, ..
+    } = office;
     let row = state.app.staff_inquiry(&admin.actor, id).await?;
     let draft = draft
         .map(str::to_owned)
@@ -154,31 +144,22 @@ async fn inquiry_page(
             ..view
         };
     }
-    admin_page(
-        state,
-        req,
-        session,
-        Some(admin),
-        "admin/inquiry.html",
-        "inquiry.staff_title",
-        context! {
-            inquiry => view, draft => draft, errors => errors,
-            can_answer => admin.actor.can(Area::Inquiries, Access::Write),
-            action_url => format!("/admin/inquiries/{id}/answer"),
-        },
-    )
-    .await
+    office
+        .page(
+            "admin/inquiry.html",
+            "inquiry.staff_title",
+            context! {
+                inquiry => view, draft => draft, errors => errors,
+                can_answer => admin.actor.can(Area::Inquiries, Access::Write),
+                action_url => format!("/admin/inquiries/{id}/answer"),
+            },
+        )
+        .await
 }
 
 /// GET /admin/inquiries/{id}
-pub async fn inquiry(
-    State(state): State<AppState>,
-    req: Req,
-    session: Session,
-    admin: Admin,
-    Path(id): Path<i64>,
-) -> Result<Response, WebError> {
-    inquiry_page(&state, &req, &session, &admin, id, None, context! {}).await
+pub async fn inquiry(office: BackOffice, Path(id): Path<i64>) -> Result<Response, WebError> {
+    inquiry_page(&office, id, None, context! {}).await
 }
 
 /// The answer form.
@@ -190,13 +171,16 @@ pub struct AnswerForm {
 
 /// POST /admin/inquiries/{id}/answer
 pub async fn answer_inquiry(
-    State(state): State<AppState>,
-    req: Req,
-    session: Session,
-    admin: Admin,
+    office: BackOffice,
     Path(id): Path<i64>,
     Form(form): Form<AnswerForm>,
 ) -> Result<Response, WebError> {
+    let BackOffice {
+        state,
+        req,
+        session,
+        admin,
+    } = &office;
     match state
         .app
         .answer_inquiry(&admin.actor, id, &form.answer)
@@ -208,20 +192,12 @@ pub async fn answer_inquiry(
             } else {
                 "admin.flash.answer_updated"
             };
-            crate::session::flash(&session, "success", key).await;
+            crate::session::flash(session, "success", key).await;
             Ok(see_other(&format!("/admin/inquiries/{id}")))
         }
         Err(e) => {
-            refuse(&state, &req, e, |errors| {
-                inquiry_page(
-                    &state,
-                    &req,
-                    &session,
-                    &admin,
-                    id,
-                    Some(&form.answer),
-                    errors,
-                )
+            refuse(state, req, e, |errors| {
+                inquiry_page(&office, id, Some(&form.answer), errors)
             })
             .await
         }
@@ -229,13 +205,8 @@ pub async fn answer_inquiry(
 }
 
 /// GET /admin/jobs
-pub async fn jobs(
-    State(state): State<AppState>,
-    req: Req,
-    session: Session,
-    admin: Admin,
-    Query(q): Query<ListQuery>,
-) -> Result<Response, WebError> {
+pub async fn jobs(office: BackOffice, Query(q): Query<ListQuery>) -> Result<Response, WebError> {
+    let BackOffice { state, admin, .. } = &office;
     admin.require(Area::Jobs, Access::Read)?;
     let filter = q
         .state
@@ -243,7 +214,7 @@ pub async fn jobs(
         .filter(|s| matches!(*s, "ready" | "running" | "done" | "dead"));
     let overview = state.app.jobs_overview(filter, 100).await?;
     let can_write = admin.actor.can(Area::Jobs, Access::Write);
-    admin_page(&state, &req, &session, Some(&admin), "admin/jobs.html", "staff.jobs_title", context! {
+    office.page("admin/jobs.html", "staff.jobs_title", context! {
         counts => overview.counts.iter().map(|(s, n)| context! { state => s, count => n }).collect::<Vec<_>>(),
         filter => filter,
         jobs => overview.jobs.iter().map(|j| context! {
@@ -261,54 +232,37 @@ pub async fn jobs(
 }
 
 /// POST /admin/jobs/{id}/retry
-pub async fn retry_job(
-    State(state): State<AppState>,
-    admin: Admin,
-    Path(id): Path<i64>,
-) -> Result<Response, WebError> {
+pub async fn retry_job(office: BackOffice, Path(id): Path<i64>) -> Result<Response, WebError> {
+    let BackOffice { state, admin, .. } = &office;
     state.app.retry_job(&admin.actor, id).await?;
     Ok(see_other("/admin/jobs"))
 }
 
 /// POST /admin/jobs/{id}/discard
-pub async fn discard_job(
-    State(state): State<AppState>,
-    admin: Admin,
-    Path(id): Path<i64>,
-) -> Result<Response, WebError> {
+pub async fn discard_job(office: BackOffice, Path(id): Path<i64>) -> Result<Response, WebError> {
+    let BackOffice { state, admin, .. } = &office;
     state.app.discard_job(&admin.actor, id).await?;
     Ok(see_other("/admin/jobs"))
 }
 
 /// GET /admin/outbox: every recorded message (the `test` adapter's outbox and the log of what
 /// real providers took).
-pub async fn outbox(
-    State(state): State<AppState>,
-    req: Req,
-    session: Session,
-    admin: Admin,
-) -> Result<Response, WebError> {
+pub async fn outbox(office: BackOffice) -> Result<Response, WebError> {
+    let BackOffice { state, admin, .. } = &office;
     admin.require(Area::Notifications, Access::Read)?;
-    let messages = crate::staff::outbox_list(&state, 200).await?;
-    admin_page(
-        &state,
-        &req,
-        &session,
-        Some(&admin),
-        "admin/outbox.html",
-        "outbox.title",
-        context! { messages => messages },
-    )
-    .await
+    let messages = crate::staff::outbox_list(state, 200).await?;
+    office
+        .page(
+            "admin/outbox.html",
+            "outbox.title",
+            context! { messages => messages },
+        )
+        .await
 }
 
 /// GET /admin/templates
-pub async fn templates(
-    State(state): State<AppState>,
-    req: Req,
-    session: Session,
-    admin: Admin,
-) -> Result<Response, WebError> {
+pub async fn templates(office: BackOffice) -> Result<Response, WebError> {
+    let BackOffice { state, admin, .. } = &office;
     admin.require(Area::Notifications, Access::Read)?;
     let edited = state.app.edited_templates().await?;
     let events: Vec<_> = state
@@ -323,16 +277,13 @@ pub async fn templates(
             }
         })
         .collect();
-    admin_page(
-        &state,
-        &req,
-        &session,
-        Some(&admin),
-        "admin/templates.html",
-        "staff.templates_title",
-        context! { events => events },
-    )
-    .await
+    office
+        .page(
+            "admin/templates.html",
+            "staff.templates_title",
+            context! { events => events },
+        )
+        .await
 }
 
 /// The template editor's form.
@@ -344,17 +295,15 @@ pub struct TemplateForm {
 
 #[allow(clippy::too_many_arguments)]
 async fn editor(
-    state: &AppState,
-    req: &Req,
-    session: &Session,
-    admin: &Admin,
+    office: &BackOffice,
     event: &str,
     source: &str,
     edited: bool,
     preview: Option<jangteo_app::notify::TemplatePreview>,
     error: Option<String>,
 ) -> Result<Response, WebError> {
-    admin_page(state, req, session, Some(admin), "admin/template_edit.html", "staff.templates_title", context! {
+    let BackOffice { admin, .. } = office;
+    office.page("admin/template_edit.html", "staff.templates_title", context! {
         event => event, source => source, edited => edited, error => error,
         can_edit => admin.actor.can(Area::Notifications, Access::Write),
         action_url => format!("/admin/templates/{event}"),
@@ -365,28 +314,23 @@ async fn editor(
 
 /// GET /admin/templates/{event}
 pub async fn edit_template(
-    State(state): State<AppState>,
-    req: Req,
-    session: Session,
-    admin: Admin,
+    office: BackOffice,
     Path(event): Path<String>,
 ) -> Result<Response, WebError> {
+    let BackOffice { state, admin, .. } = &office;
     let (source, edited, preview) = state.app.template_for_editing(&admin.actor, &event).await?;
-    editor(
-        &state, &req, &session, &admin, &event, &source, edited, preview, None,
-    )
-    .await
+    editor(&office, &event, &source, edited, preview, None).await
 }
 
 /// POST /admin/templates/{event}: `action` = `preview`, `save` or `reset`.
 pub async fn update_template(
-    State(state): State<AppState>,
-    req: Req,
-    session: Session,
-    admin: Admin,
+    office: BackOffice,
     Path(event): Path<String>,
     Form(form): Form<TemplateForm>,
 ) -> Result<Response, WebError> {
+    let BackOffice {
+        state, req, admin, ..
+    } = &office;
     let (_, edited) = state.app.template_source(&event).await?;
     let result = match form.action.as_str() {
         "reset" => {
@@ -407,32 +351,18 @@ pub async fn update_template(
     match result {
         Ok(None) => Ok(see_other(&format!("/admin/templates/{event}"))),
         Ok(Some(preview)) => {
-            editor(
-                &state,
-                &req,
-                &session,
-                &admin,
-                &event,
-                &form.source,
-                edited,
-                Some(preview),
-                None,
-            )
-            .await
+            editor(&office, &event, &form.source, edited, Some(preview), None).await
         }
         Err(error @ (AppError::Invalid(_) | AppError::Form(_))) => Ok(with_status(
             editor(
-                &state,
-                &req,
-                &session,
-                &admin,
+                &office,
                 &event,
                 &form.source,
                 edited,
                 None,
                 Some(match error {
                     AppError::Invalid(message) => message,
-                    other => crate::forms::form_errors(&state, &req, &other)
+                    other => crate::forms::form_errors(state, req, &other)
                         .and_then(|errors| errors.into_values().next())
                         .unwrap_or_default(),
                 }),

@@ -1,15 +1,14 @@
 //! Back-office products: the list and the product editor.
 
 use super::categories::tree_order;
-use super::{Admin, admin_page};
-use crate::context::Req;
+use super::{Admin, BackOffice};
 use crate::forms::{checked, refuse, see_other, t, uploaded_files};
 use crate::session::flash;
 use crate::state::AppState;
 use crate::views::{PaginationView, encode_component, media_url, val};
 use crate::web_error::WebError;
 use axum::Form;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Multipart, Path, Query};
 use axum::response::Response;
 use jangteo_app::admin::products::{MAX_IMAGES, NewProductForm, OPTION_ROWS, SkuEdit};
 use jangteo_app::catalog::edit::ProductEdit;
@@ -19,7 +18,6 @@ use jangteo_core::time::format_kst_input;
 use jangteo_media::ThumbSize;
 use minijinja::{Value, context};
 use serde::Deserialize;
-use tower_sessions::Session;
 
 /// `?q=&page=`.
 #[derive(Debug, Default, Deserialize)]
@@ -31,23 +29,23 @@ pub struct ProductsQuery {
 
 /// GET /admin/products
 pub async fn list(
-    State(state): State<AppState>,
-    req: Req,
-    session: Session,
-    admin: Admin,
+    office: BackOffice,
     Query(q): Query<ProductsQuery>,
 ) -> Result<Response, WebError> {
+    let BackOffice {
+        state, req, admin, ..
+    } = &office;
     let list = state
         .app
         .admin_products(&admin.actor, &q.q, q.page.unwrap_or(1))
         .await?;
     let query = encode_component(&q.q);
     let pagination = PaginationView::new(&list, |n| format!("/admin/products?q={query}&page={n}"));
-    admin_page(&state, &req, &session, Some(&admin), "admin/products.html", "admin.nav.products", context! {
+    office.page("admin/products.html", "admin.nav.products", context! {
         products => list.items.iter().map(|p| context! {
             id => p.id, name => &p.name, slug => &p.slug, url => format!("/admin/products/{}", p.id),
             price => p.price, sale_price => p.sale_price, featured => p.is_featured,
-            state_label => t(&state, &req, &format!("admin.display_state.{}", p.display_state)),
+            state_label => t(state, req, &format!("admin.display_state.{}", p.display_state)),
         }).collect::<Vec<_>>(),
         pagination => val(pagination), filter => context! { q => &q.q },
     })
@@ -68,22 +66,22 @@ fn option_rows(groups: &[(String, Vec<String>)]) -> Vec<(String, String)> {
 /// stored fields and option groups).
 #[allow(clippy::too_many_arguments)]
 async fn editor(
-    state: &AppState,
-    req: &Req,
-    session: &Session,
-    admin: &Admin,
+    office: &BackOffice,
     id: i64,
     form: Option<Value>,
     errors: Value,
     options: Option<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
+    let BackOffice {
+        state, req, admin, ..
+    } = office;
     let p = state.app.admin_product(&admin.actor, id).await?;
     let extras = state.app.admin_product_extras(&admin.actor, id).await?;
     let form = form.unwrap_or_else(|| stored_fields(&p, &extras.sale));
     let media = state.app.config.media_url();
     let rows = options.unwrap_or_else(|| option_rows(&extras.option_groups));
     let last_image = extras.images.len().saturating_sub(1);
-    admin_page(state, req, session, Some(admin), "admin/product_edit.html", "admin.nav.products", context! {
+    office.page("admin/product_edit.html", "admin.nav.products", context! {
         id => id, slug => &p.slug, public_url => format!("/products/{}", p.slug),
         form => form, errors => errors,
         states => [DisplayState::OnSale, DisplayState::SoldOut, DisplayState::Hidden].iter().map(|s| context! {
@@ -154,14 +152,8 @@ fn stored_fields(
 }
 
 /// GET /admin/products/{id}
-pub async fn edit(
-    State(state): State<AppState>,
-    req: Req,
-    session: Session,
-    admin: Admin,
-    Path(id): Path<i64>,
-) -> Result<Response, WebError> {
-    editor(&state, &req, &session, &admin, id, None, context! {}, None).await
+pub async fn edit(office: BackOffice, Path(id): Path<i64>) -> Result<Response, WebError> {
+    editor(&office, id, None, context! {}, None).await
 }
 
 /// The editor's form.
@@ -216,13 +208,16 @@ impl ProductFields {
 
 /// POST /admin/products/{id}
 pub async fn update(
-    State(state): State<AppState>,
-    req: Req,
-    session: Session,
-    admin: Admin,
+    office: BackOffice,
     Path(id): Path<i64>,
     Form(f): Form<ProductFields>,
 ) -> Result<Response, WebError> {
+    let BackOffice {
+        state,
+        req,
+        session,
+        admin,
+    } = &office;
     let edit = ProductEdit {
         name: f.name.clone(),
         summary: f.summary.clone(),
@@ -243,10 +238,10 @@ pub async fn update(
     };
     match state.app.save_product(&admin.actor, id, &edit).await {
         Ok(()) => {
-            flash(&session, "success", "admin.flash.content_saved").await;
+            flash(session, "success", "admin.flash.content_saved").await;
             Ok(see_other(&format!("/admin/products/{id}")))
         }
-        Err(e) => refuse(&state, &req, e, |errors| editor(&state, &req, &session, &admin, id, Some(context! {
+        Err(e) => refuse(state, req, e, |errors| editor(&office, id, Some(context! {
                     name => &f.name, summary => &f.summary, description_html => state.app.clean_html(&f.body_html),
                     price => &f.price, sale_price => &f.sale_price, sale_starts => &f.sale_starts,
                     sale_ends => &f.sale_ends, state => &f.state, featured => edit.featured,
@@ -258,15 +253,13 @@ pub async fn update(
 }
 
 async fn new_product_page(
-    state: &AppState,
-    req: &Req,
-    session: &Session,
-    admin: &Admin,
+    office: &BackOffice,
     form: Value,
     errors: Value,
 ) -> Result<Response, WebError> {
+    let BackOffice { state, admin, .. } = office;
     let rows = state.app.admin_categories(&admin.actor).await?;
-    admin_page(state, req, session, Some(admin), "admin/product_new.html", "admin.nav.products", context! {
+    office.page("admin/product_new.html", "admin.nav.products", context! {
         form => form, errors => errors,
         categories => tree_order(&rows).iter().map(|(depth, c)| context! {
             id => c.id, name => format!("{}{}", "— ".repeat(*depth), c.name), visible => c.is_visible,
@@ -277,13 +270,8 @@ async fn new_product_page(
 }
 
 /// GET /admin/products/new
-pub async fn new_product(
-    State(state): State<AppState>,
-    req: Req,
-    session: Session,
-    admin: Admin,
-) -> Result<Response, WebError> {
-    new_product_page(&state, &req, &session, &admin, context! {}, context! {}).await
+pub async fn new_product(office: BackOffice) -> Result<Response, WebError> {
+    new_product_page(&office, context! {}, context! {}).await
 }
 
 /// The new-product form.
@@ -301,12 +289,15 @@ pub struct NewProductFields {
 
 /// POST /admin/products/new
 pub async fn create_product(
-    State(state): State<AppState>,
-    req: Req,
-    session: Session,
-    admin: Admin,
+    office: BackOffice,
     Form(f): Form<NewProductFields>,
 ) -> Result<Response, WebError> {
+    let BackOffice {
+        state,
+        req,
+        session,
+        admin,
+    } = &office;
     let form = NewProductForm {
         category_id: f.category_id.trim().parse().ok(),
         name: f.name.clone(),
@@ -315,10 +306,10 @@ pub async fn create_product(
     };
     match state.app.create_product(&admin.actor, &form).await {
         Ok(id) => {
-            flash(&session, "success", "admin.flash.product_created").await;
+            flash(session, "success", "admin.flash.product_created").await;
             Ok(see_other(&format!("/admin/products/{id}")))
         }
-        Err(e) => refuse(&state, &req, e, |errors| new_product_page(&state, &req, &session, &admin, context! {
+        Err(e) => refuse(state, req, e, |errors| new_product_page(&office, context! {
             category_id => form.category_id, name => &f.name, slug => &f.slug, price => &f.price,
         }, errors)).await,
     }
@@ -334,13 +325,16 @@ fn pair_value(fields: &[(String, String)], key: &str) -> Option<String> {
 
 /// POST /admin/products/{id}/options: `group_N` and `values_N` for each row.
 pub async fn save_options(
-    State(state): State<AppState>,
-    req: Req,
-    session: Session,
-    admin: Admin,
+    office: BackOffice,
     Path(id): Path<i64>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
+    let BackOffice {
+        state,
+        req,
+        session,
+        admin,
+    } = &office;
     let field = |key: String| pair_value(&fields, &key).unwrap_or_default();
     let rows: Vec<(String, String)> = (0..OPTION_ROWS)
         .map(|i| (field(format!("group_{i}")), field(format!("values_{i}"))))
@@ -356,21 +350,12 @@ pub async fn save_options(
             } else {
                 "admin.flash.options_saved_deactivated"
             };
-            flash(&session, "success", key).await;
+            flash(session, "success", key).await;
             Ok(see_other(&format!("/admin/products/{id}#options")))
         }
         Err(e) => {
-            refuse(&state, &req, e, |errors| {
-                editor(
-                    &state,
-                    &req,
-                    &session,
-                    &admin,
-                    id,
-                    None,
-                    errors,
-                    Some(rows.clone()),
-                )
+            refuse(state, req, e, |errors| {
+                editor(&office, id, None, errors, Some(rows.clone()))
             })
             .await
         }
@@ -379,13 +364,16 @@ pub async fn save_options(
 
 /// POST /admin/products/{id}/skus: `code_ID`, `extra_ID`, `active_ID` for each SKU.
 pub async fn save_skus(
-    State(state): State<AppState>,
-    req: Req,
-    session: Session,
-    admin: Admin,
+    office: BackOffice,
     Path(id): Path<i64>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
+    let BackOffice {
+        state,
+        req,
+        session,
+        admin,
+    } = &office;
     let value = |key: String| pair_value(&fields, &key);
     let rows: Vec<SkuEdit> = fields
         .iter()
@@ -399,12 +387,12 @@ pub async fn save_skus(
         .collect();
     match state.app.save_skus(&admin.actor, id, &rows).await {
         Ok(()) => {
-            flash(&session, "success", "admin.flash.skus_saved").await;
+            flash(session, "success", "admin.flash.skus_saved").await;
             Ok(see_other(&format!("/admin/products/{id}#skus")))
         }
         Err(e) => {
-            refuse(&state, &req, e, |errors| {
-                editor(&state, &req, &session, &admin, id, None, errors, None)
+            refuse(state, req, e, |errors| {
+                editor(&office, id, None, errors, None)
             })
             .await
         }
@@ -413,13 +401,16 @@ pub async fn save_skus(
 
 /// POST /admin/products/{id}/images (multipart, `files` several times).
 pub async fn upload_images(
-    State(state): State<AppState>,
-    req: Req,
-    session: Session,
-    admin: Admin,
+    office: BackOffice,
     Path(id): Path<i64>,
     mut multipart: Multipart,
 ) -> Result<Response, WebError> {
+    let BackOffice {
+        state,
+        req,
+        session,
+        admin,
+    } = &office;
     let files = match uploaded_files(&mut multipart, "files").await {
         Ok(files) => files,
         Err(response) => return Ok(response),
@@ -427,12 +418,12 @@ pub async fn upload_images(
     let bytes = files.into_iter().map(Into::into).collect();
     match state.app.add_product_images(&admin.actor, id, bytes).await {
         Ok(_) => {
-            flash(&session, "success", "admin.flash.images_added").await;
+            flash(session, "success", "admin.flash.images_added").await;
             Ok(see_other(&format!("/admin/products/{id}#images")))
         }
         Err(e) => {
-            refuse(&state, &req, e, |errors| {
-                editor(&state, &req, &session, &admin, id, None, errors, None)
+            refuse(state, req, e, |errors| {
+                editor(&office, id, None, errors, None)
             })
             .await
         }
@@ -448,11 +439,11 @@ pub struct MoveFields {
 
 /// POST /admin/products/{id}/images/{image}/move
 pub async fn move_image(
-    State(state): State<AppState>,
-    admin: Admin,
+    office: BackOffice,
     Path((id, image)): Path<(i64, i64)>,
     Form(f): Form<MoveFields>,
 ) -> Result<Response, WebError> {
+    let BackOffice { state, admin, .. } = &office;
     state
         .app
         .move_product_image(&admin.actor, id, image, f.dir == "up")
@@ -462,15 +453,19 @@ pub async fn move_image(
 
 /// POST /admin/products/{id}/images/{image}/delete
 pub async fn delete_image(
-    State(state): State<AppState>,
-    session: Session,
-    admin: Admin,
+    office: BackOffice,
     Path((id, image)): Path<(i64, i64)>,
 ) -> Result<Response, WebError> {
+    let BackOffice {
+        state,
+        session,
+        admin,
+        ..
+    } = &office;
     state
         .app
         .remove_product_image(&admin.actor, id, image)
         .await?;
-    flash(&session, "success", "admin.flash.image_removed").await;
+    flash(session, "success", "admin.flash.image_removed").await;
     Ok(see_other(&format!("/admin/products/{id}#images")))
 }

@@ -2,7 +2,7 @@
 //! missing seller disclosures, test e-mail), the payment methods checkout offers and how stock
 //! is shown to shoppers.
 
-use super::{Admin, admin_page};
+use super::BackOffice;
 use crate::context::Req;
 use crate::forms::{refuse, see_other, t};
 use crate::order_views::method_label;
@@ -10,13 +10,11 @@ use crate::session::flash;
 use crate::state::AppState;
 use crate::web_error::WebError;
 use axum::Form;
-use axum::extract::State;
 use axum::response::Response;
 use jangteo_app::shop_settings::Readiness;
 use jangteo_core::staff::{Access, Area};
 use minijinja::{Value, context};
 use std::collections::HashMap;
-use tower_sessions::Session;
 
 /// The readiness warnings as the dashboard and the settings page list them.
 pub(super) fn readiness_view(state: &AppState, req: &Req, r: &Readiness) -> Vec<Value> {
@@ -52,13 +50,13 @@ pub(super) fn readiness_view(state: &AppState, req: &Req, r: &Readiness) -> Vec<
 
 /// The settings page, with the stock-display form as typed and its errors after a refusal.
 async fn settings_page(
-    state: &AppState,
-    req: &Req,
-    session: &Session,
-    admin: &Admin,
+    office: &BackOffice,
     stock_form: Option<Value>,
     stock_errors: Value,
 ) -> Result<Response, WebError> {
+    let BackOffice {
+        state, req, admin, ..
+    } = office;
     let (readiness, enabled, low_stock) = state.app.settings_overview(&admin.actor).await?;
     let methods: Vec<Value> = state
         .app
@@ -70,12 +68,7 @@ async fn settings_page(
             }
         })
         .collect();
-    admin_page(
-        state,
-        req,
-        session,
-        Some(admin),
-        "admin/settings.html",
+    office.page("admin/settings.html",
         "admin.nav.settings",
         context! {
             readiness => readiness_view(state, req, &readiness),
@@ -90,13 +83,8 @@ async fn settings_page(
 }
 
 /// GET /admin/settings
-pub async fn show(
-    State(state): State<AppState>,
-    req: Req,
-    session: Session,
-    admin: Admin,
-) -> Result<Response, WebError> {
-    settings_page(&state, &req, &session, &admin, None, context! {}).await
+pub async fn show(office: BackOffice) -> Result<Response, WebError> {
+    settings_page(&office, None, context! {}).await
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -107,25 +95,28 @@ pub struct StockDisplayForm {
 
 /// POST /admin/settings/stock-display: the "품절 임박" threshold.
 pub async fn save_stock_display(
-    State(state): State<AppState>,
-    req: Req,
-    session: Session,
-    admin: Admin,
+    office: BackOffice,
     Form(form): Form<StockDisplayForm>,
 ) -> Result<Response, WebError> {
+    let BackOffice {
+        state,
+        req,
+        session,
+        admin,
+    } = &office;
     match state
         .app
         .set_low_stock_threshold(&admin.actor, &form.low_stock_threshold)
         .await
     {
         Ok(()) => {
-            flash(&session, "success", "admin.flash.saved").await;
+            flash(session, "success", "admin.flash.saved").await;
             Ok(see_other("/admin/settings#stock-display"))
         }
         Err(e) => {
             let typed = context! { low_stock_threshold => &form.low_stock_threshold };
-            refuse(&state, &req, e, |errors| {
-                settings_page(&state, &req, &session, &admin, Some(typed), errors)
+            refuse(state, req, e, |errors| {
+                settings_page(&office, Some(typed), errors)
             })
             .await
         }
@@ -134,17 +125,21 @@ pub async fn save_stock_display(
 
 /// POST /admin/settings/payment-methods: one checkbox `method_{code}` per method that stays on.
 pub async fn save_payment_methods(
-    State(state): State<AppState>,
-    session: Session,
-    admin: Admin,
+    office: BackOffice,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
+    let BackOffice {
+        state,
+        session,
+        admin,
+        ..
+    } = &office;
     let on: Vec<String> = form
         .keys()
         .filter_map(|k| k.strip_prefix("method_"))
         .map(str::to_owned)
         .collect();
     state.app.set_payment_methods(&admin.actor, &on).await?;
-    flash(&session, "success", "admin.flash.saved").await;
+    flash(session, "success", "admin.flash.saved").await;
     Ok(see_other("/admin/settings"))
 }

@@ -1,21 +1,20 @@
 //! Shipping settings (owner; managers read): shipping profiles (묶음배송) and the remote-area
 //! (제주/도서산간) surcharges.
 
-use super::{Admin, admin_page};
+use super::BackOffice;
 use crate::context::Req;
 use crate::forms::{refuse, see_other, t};
 use crate::session::flash;
 use crate::state::AppState;
 use crate::web_error::WebError;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::response::Response;
 use jangteo_app::shipping::{ProfileForm, remote_areas_text, rule_of};
 use jangteo_core::pricing::ShippingRule;
 use jangteo_core::staff::{Access, Area};
 use minijinja::{Value, context};
 use serde::Deserialize;
-use tower_sessions::Session;
 
 /// What a rule charges, in words ("50,000원 이상 무료, 아니면 3,000원").
 fn rule_text(state: &AppState, req: &Req, rule: ShippingRule) -> String {
@@ -52,49 +51,41 @@ pub(super) async fn profile_choices(state: &AppState, req: &Req) -> Result<Vec<V
 }
 
 async fn shipping_page(
-    state: &AppState,
-    req: &Req,
-    session: &Session,
-    admin: &Admin,
+    office: &BackOffice,
     errors: Value,
     areas_text: Option<String>,
 ) -> Result<Response, WebError> {
+    let BackOffice {
+        state, req, admin, ..
+    } = office;
     let (profiles, areas) = state.app.shipping_setup(&admin.actor).await?;
     let kinds: Vec<Value> = ["free_over", "fixed", "per_quantity", "free"]
         .iter()
         .map(|k| context! { code => *k, label => t(state, req, &format!("admin.shipping_kind.{k}")) })
         .collect();
-    admin_page(
-        state,
-        req,
-        session,
-        Some(admin),
-        "admin/shipping.html",
-        "admin.nav.shipping",
-        context! {
-            profiles => profiles.iter().map(|(p, products)| context! {
-                id => p.id, name => &p.name, kind => &p.kind, fee => p.fee,
-                free_over => p.free_over, per_units => p.per_units, is_default => p.is_default,
-                products => products, rule => rule_text(state, req, rule_of(p)),
-            }).collect::<Vec<_>>(),
-            kinds => kinds,
-            areas_text => areas_text.unwrap_or_else(|| remote_areas_text(&areas)),
-            areas_count => areas.len(),
-            errors => errors,
-            can_write => admin.actor.can(Area::Settings, Access::Write),
-        },
-    )
-    .await
+    office
+        .page(
+            "admin/shipping.html",
+            "admin.nav.shipping",
+            context! {
+                profiles => profiles.iter().map(|(p, products)| context! {
+                    id => p.id, name => &p.name, kind => &p.kind, fee => p.fee,
+                    free_over => p.free_over, per_units => p.per_units, is_default => p.is_default,
+                    products => products, rule => rule_text(state, req, rule_of(p)),
+                }).collect::<Vec<_>>(),
+                kinds => kinds,
+                areas_text => areas_text.unwrap_or_else(|| remote_areas_text(&areas)),
+                areas_count => areas.len(),
+                errors => errors,
+                can_write => admin.actor.can(Area::Settings, Access::Write),
+            },
+        )
+        .await
 }
 
 /// GET /admin/shipping
-pub async fn show(
-    State(state): State<AppState>,
-    req: Req,
-    session: Session,
-    admin: Admin,
-) -> Result<Response, WebError> {
-    shipping_page(&state, &req, &session, &admin, context! {}, None).await
+pub async fn show(office: BackOffice) -> Result<Response, WebError> {
+    shipping_page(&office, context! {}, None).await
 }
 
 /// A profile form.
@@ -124,79 +115,69 @@ impl ProfileFields {
     }
 }
 
-async fn save(
-    state: AppState,
-    req: Req,
-    session: Session,
-    admin: Admin,
-    id: Option<i64>,
-    f: ProfileFields,
-) -> Result<Response, WebError> {
+async fn save(office: BackOffice, id: Option<i64>, f: ProfileFields) -> Result<Response, WebError> {
+    let BackOffice {
+        state,
+        req,
+        session,
+        admin,
+    } = &office;
     match state
         .app
         .save_shipping_profile(&admin.actor, id, &f.form())
         .await
     {
         Ok(_) => {
-            flash(&session, "success", "admin.flash.saved").await;
+            flash(session, "success", "admin.flash.saved").await;
             Ok(see_other("/admin/shipping"))
         }
-        Err(e) => {
-            refuse(&state, &req, e, |errors| {
-                shipping_page(&state, &req, &session, &admin, errors, None)
-            })
-            .await
-        }
+        Err(e) => refuse(state, req, e, |errors| shipping_page(&office, errors, None)).await,
     }
 }
 
 /// POST /admin/shipping/profiles
 pub async fn create(
-    State(state): State<AppState>,
-    req: Req,
-    session: Session,
-    admin: Admin,
+    office: BackOffice,
     Form(f): Form<ProfileFields>,
 ) -> Result<Response, WebError> {
-    save(state, req, session, admin, None, f).await
+    save(office, None, f).await
 }
 
 /// POST /admin/shipping/profiles/{id}
 pub async fn update(
-    State(state): State<AppState>,
-    req: Req,
-    session: Session,
-    admin: Admin,
+    office: BackOffice,
     Path(id): Path<i64>,
     Form(f): Form<ProfileFields>,
 ) -> Result<Response, WebError> {
-    save(state, req, session, admin, Some(id), f).await
+    save(office, Some(id), f).await
 }
 
 /// POST /admin/shipping/profiles/{id}/delete
-pub async fn delete(
-    State(state): State<AppState>,
-    session: Session,
-    admin: Admin,
-    Path(id): Path<i64>,
-) -> Result<Response, WebError> {
+pub async fn delete(office: BackOffice, Path(id): Path<i64>) -> Result<Response, WebError> {
+    let BackOffice {
+        state,
+        session,
+        admin,
+        ..
+    } = &office;
     state.app.delete_shipping_profile(&admin.actor, id).await?;
-    flash(&session, "success", "admin.flash.deleted").await;
+    flash(session, "success", "admin.flash.deleted").await;
     Ok(see_other("/admin/shipping"))
 }
 
 /// POST /admin/shipping/profiles/{id}/default
-pub async fn make_default(
-    State(state): State<AppState>,
-    session: Session,
-    admin: Admin,
-    Path(id): Path<i64>,
-) -> Result<Response, WebError> {
+pub async fn make_default(office: BackOffice, Path(id): Path<i64>) -> Result<Response, WebError> {
+    let BackOffice {
+        state,
+        session,
+        admin,
+        ..
+    } = &office;
     state
         .app
         .make_default_shipping_profile(&admin.actor, id)
         .await?;
-    flash(&session, "success", "admin.flash.saved").await;
+    flash(session, "success", "admin.flash.saved").await;
     Ok(see_other("/admin/shipping"))
 }
 
@@ -209,31 +190,27 @@ pub struct AreasFields {
 
 /// POST /admin/shipping/remote-areas
 pub async fn save_areas(
-    State(state): State<AppState>,
-    req: Req,
-    session: Session,
-    admin: Admin,
+    office: BackOffice,
     Form(f): Form<AreasFields>,
 ) -> Result<Response, WebError> {
+    let BackOffice {
+        state,
+        req,
+        session,
+        admin,
+    } = &office;
     match state
         .app
         .save_remote_areas(&admin.actor, &f.remote_areas)
         .await
     {
         Ok(_) => {
-            flash(&session, "success", "admin.flash.saved").await;
+            flash(session, "success", "admin.flash.saved").await;
             Ok(see_other("/admin/shipping#remote-areas"))
         }
         Err(e) => {
-            refuse(&state, &req, e, |errors| {
-                shipping_page(
-                    &state,
-                    &req,
-                    &session,
-                    &admin,
-                    errors,
-                    Some(f.remote_areas.clone()),
-                )
+            refuse(state, req, e, |errors| {
+                shipping_page(&office, errors, Some(f.remote_areas.clone()))
             })
             .await
         }

@@ -1,19 +1,16 @@
 //! Staff accounts page (owner): list, add (the first password shown once), role and access
 //! changes, 2FA reset, unlocking after failed logins.
 
-use super::{Admin, admin_page};
-use crate::context::Req;
+use super::BackOffice;
 use crate::forms::{checked, refuse, see_other, t};
 use crate::session::flash;
-use crate::state::AppState;
 use crate::web_error::WebError;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::response::Response;
 use jangteo_core::staff::{Access, Area, Role};
 use minijinja::{Value, context};
 use serde::Deserialize;
-use tower_sessions::Session;
 
 /// The add form.
 #[derive(Debug, Default, Deserialize)]
@@ -35,14 +32,14 @@ pub struct ChangeForm {
 }
 
 async fn staff_page(
-    state: &AppState,
-    req: &Req,
-    session: &Session,
-    admin: &Admin,
+    office: &BackOffice,
     form: Value,
     errors: Value,
     created: Option<(String, String)>,
 ) -> Result<Response, WebError> {
+    let BackOffice {
+        state, req, admin, ..
+    } = office;
     let accounts = state.app.staff_accounts(&admin.actor).await?;
     let locked = state.app.locked_staff_ids(&admin.actor).await?;
     let mut tokens = Vec::new();
@@ -71,7 +68,7 @@ async fn staff_page(
         .iter()
         .map(|r| context! { code => r.as_str(), label => t(state, req, &format!("admin.role.{}", r.as_str())) })
         .collect();
-    admin_page(state, req, session, Some(admin), "admin/staff.html", "admin.nav.staff", context! {
+    office.page("admin/staff.html", "admin.nav.staff", context! {
         accounts => accounts.iter().map(|a| context! {
             id => a.id, email => &a.email, name => &a.name, role => &a.role,
             role_label => t(state, req, &format!("admin.role.{}", a.role)),
@@ -90,32 +87,15 @@ async fn staff_page(
 }
 
 /// GET /admin/staff
-pub async fn list(
-    State(state): State<AppState>,
-    req: Req,
-    session: Session,
-    admin: Admin,
-) -> Result<Response, WebError> {
-    staff_page(
-        &state,
-        &req,
-        &session,
-        &admin,
-        context! {},
-        context! {},
-        None,
-    )
-    .await
+pub async fn list(office: BackOffice) -> Result<Response, WebError> {
+    staff_page(&office, context! {}, context! {}, None).await
 }
 
 /// POST /admin/staff
-pub async fn add(
-    State(state): State<AppState>,
-    req: Req,
-    session: Session,
-    admin: Admin,
-    Form(form): Form<AddForm>,
-) -> Result<Response, WebError> {
+pub async fn add(office: BackOffice, Form(form): Form<AddForm>) -> Result<Response, WebError> {
+    let BackOffice {
+        state, req, admin, ..
+    } = &office;
     match state
         .app
         .add_staff_account(&admin.actor, &form.email, &form.name, &form.role)
@@ -124,10 +104,7 @@ pub async fn add(
         // The password is on this response only: never stored in the clear, never redirected.
         Ok(password) => {
             staff_page(
-                &state,
-                &req,
-                &session,
-                &admin,
+                &office,
                 context! {},
                 context! {},
                 Some((form.email.trim().to_lowercase(), password)),
@@ -135,12 +112,9 @@ pub async fn add(
             .await
         }
         Err(e) => {
-            refuse(&state, &req, e, |errors| {
+            refuse(state, req, e, |errors| {
                 staff_page(
-                    &state,
-                    &req,
-                    &session,
-                    &admin,
+                    &office,
                     context! { email => &form.email, name => &form.name, role => &form.role },
                     errors,
                     None,
@@ -153,25 +127,28 @@ pub async fn add(
 
 /// POST /admin/staff/{id}
 pub async fn change(
-    State(state): State<AppState>,
-    req: Req,
-    session: Session,
-    admin: Admin,
+    office: BackOffice,
     Path(id): Path<i64>,
     Form(form): Form<ChangeForm>,
 ) -> Result<Response, WebError> {
+    let BackOffice {
+        state,
+        req,
+        session,
+        admin,
+    } = &office;
     match state
         .app
         .update_staff_account(&admin.actor, id, &form.role, checked(&form.active))
         .await
     {
         Ok(()) => {
-            flash(&session, "success", "admin.flash.staff_changed").await;
+            flash(session, "success", "admin.flash.staff_changed").await;
             Ok(see_other("/admin/staff"))
         }
         Err(e) => {
-            refuse(&state, &req, e, |errors| {
-                staff_page(&state, &req, &session, &admin, context! {}, errors, None)
+            refuse(state, req, e, |errors| {
+                staff_page(&office, context! {}, errors, None)
             })
             .await
         }
@@ -179,26 +156,28 @@ pub async fn change(
 }
 
 /// POST /admin/staff/{id}/reset-2fa
-pub async fn reset_2fa(
-    State(state): State<AppState>,
-    session: Session,
-    admin: Admin,
-    Path(id): Path<i64>,
-) -> Result<Response, WebError> {
+pub async fn reset_2fa(office: BackOffice, Path(id): Path<i64>) -> Result<Response, WebError> {
+    let BackOffice {
+        state,
+        session,
+        admin,
+        ..
+    } = &office;
     state.app.reset_staff_account_2fa(&admin.actor, id).await?;
-    flash(&session, "success", "admin.flash.staff_2fa_reset").await;
+    flash(session, "success", "admin.flash.staff_2fa_reset").await;
     Ok(see_other("/admin/staff"))
 }
 
 /// POST /admin/staff/{id}/unlock: clears the account's failed logins.
-pub async fn unlock(
-    State(state): State<AppState>,
-    session: Session,
-    admin: Admin,
-    Path(id): Path<i64>,
-) -> Result<Response, WebError> {
+pub async fn unlock(office: BackOffice, Path(id): Path<i64>) -> Result<Response, WebError> {
+    let BackOffice {
+        state,
+        session,
+        admin,
+        ..
+    } = &office;
     state.app.unlock_staff_account(&admin.actor, id).await?;
-    flash(&session, "success", "admin.flash.staff_unlocked").await;
+    flash(session, "success", "admin.flash.staff_unlocked").await;
     Ok(see_other("/admin/staff"))
 }
 
@@ -213,12 +192,12 @@ pub struct TokenForm {
 
 /// POST /admin/staff/tokens: issues a staff API token, shown once on the page that answers.
 pub async fn issue_token(
-    State(state): State<AppState>,
-    req: Req,
-    session: Session,
-    admin: Admin,
+    office: BackOffice,
     Form(form): Form<TokenForm>,
 ) -> Result<Response, WebError> {
+    let BackOffice {
+        state, req, admin, ..
+    } = &office;
     match state
         .app
         .issue_staff_api_token(&admin.actor, form.staff_id, &form.token_name)
@@ -234,10 +213,7 @@ pub async fn issue_token(
                 .map(|a| a.email)
                 .unwrap_or_default();
             staff_page(
-                &state,
-                &req,
-                &session,
-                &admin,
+                &office,
                 context! { issued_token => token, issued_for => email },
                 context! {},
                 None,
@@ -245,12 +221,9 @@ pub async fn issue_token(
             .await
         }
         Err(e) => {
-            refuse(&state, &req, e, |errors| {
+            refuse(state, req, e, |errors| {
                 staff_page(
-                    &state,
-                    &req,
-                    &session,
-                    &admin,
+                    &office,
                     context! { token_name => &form.token_name },
                     errors,
                     None,
@@ -263,15 +236,19 @@ pub async fn issue_token(
 
 /// POST /admin/staff/{id}/tokens/{token}/revoke
 pub async fn revoke_token(
-    State(state): State<AppState>,
-    session: Session,
-    admin: Admin,
+    office: BackOffice,
     Path((id, token)): Path<(i64, i64)>,
 ) -> Result<Response, WebError> {
+    let BackOffice {
+        state,
+        session,
+        admin,
+        ..
+    } = &office;
     state
         .app
         .revoke_staff_api_token(&admin.actor, id, token)
         .await?;
-    flash(&session, "success", "admin.flash.token_revoked").await;
+    flash(session, "success", "admin.flash.token_revoked").await;
     Ok(see_other("/admin/staff"))
 }

@@ -2,12 +2,10 @@
 //! period beside every figure, member statistics, server-rendered SVG charts (charts-rs) and a
 //! .xlsx/CSV download of every table.
 
-use super::{Admin, admin_page};
-use crate::context::Req;
+use super::BackOffice;
 use crate::forms::{download, t};
-use crate::state::AppState;
 use crate::web_error::WebError;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::response::Response;
 use charts_rs::{BarChart, PieChart, Series, SeriesCategory};
 use jangteo_app::AppError;
@@ -18,7 +16,6 @@ use jangteo_core::stats::{Granularity, SalesFigures, change_permille};
 use jangteo_core::time::business_date;
 use minijinja::{Value, context};
 use serde::Deserialize;
-use tower_sessions::Session;
 
 /// `?g=day|week|month&from=YYYY-MM-DD&to=YYYY-MM-DD` (+ `table`, `format` for downloads).
 #[derive(Debug, Default, Deserialize)]
@@ -178,13 +175,10 @@ fn table_download(table: &Table, base: &str, format: Option<&str>) -> Result<Res
 }
 
 /// GET /admin/stats
-pub async fn sales(
-    State(state): State<AppState>,
-    req: Req,
-    session: Session,
-    admin: Admin,
-    Query(q): Query<StatsQuery>,
-) -> Result<Response, WebError> {
+pub async fn sales(office: BackOffice, Query(q): Query<StatsQuery>) -> Result<Response, WebError> {
+    let BackOffice {
+        state, req, admin, ..
+    } = &office;
     let (query, error) = match sales_query(&q, business_date(state.app.now())) {
         Ok(query) => (query, None),
         Err(AppError::Form(errors)) => {
@@ -192,7 +186,7 @@ pub async fn sales(
             let period = g.default_period(business_date(state.app.now()));
             let message = errors
                 .first()
-                .map(|(_, code)| t(&state, &req, &format!("error.input.{code}")));
+                .map(|(_, code)| t(state, req, &format!("error.input.{code}")));
             (
                 SalesQuery {
                     granularity: g,
@@ -214,24 +208,24 @@ pub async fn sales(
     let today = business_date(state.app.now());
     let quick = |key: &str, g: Granularity, from: chrono::NaiveDate| {
         context! {
-            label => t(&state, &req, key),
+            label => t(state, req, key),
             url => format!("/admin/stats?g={}&from={from}&to={today}", g.as_str()),
         }
     };
     let month_start = jangteo_core::stats::month_start(today);
-    let current_label = t(&state, &req, "admin.stats.this_period");
-    let previous_label = t(&state, &req, "admin.stats.previous_period");
+    let current_label = t(state, req, "admin.stats.this_period");
+    let previous_label = t(state, req, "admin.stats.previous_period");
     let channel_parts: Vec<(String, i64)> = report
         .channels
         .iter()
         .map(|c| {
             (
-                t(&state, &req, &format!("admin.channel.{}", c.channel)),
+                t(state, req, &format!("admin.channel.{}", c.channel)),
                 c.current.net(),
             )
         })
         .collect();
-    admin_page(&state, &req, &session, Some(&admin), "admin/stats.html", "admin.nav.stats", context! {
+    office.page("admin/stats.html", "admin.nav.stats", context! {
         tab => "sales",
         error => error,
         g => g.as_str(),
@@ -240,7 +234,7 @@ pub async fn sales(
         previous_from => report.previous.from.to_string(),
         previous_to => report.previous.to.to_string(),
         granularities => Granularity::ALL.iter().map(|x| context! {
-            value => x.as_str(), label => t(&state, &req, &format!("admin.stats.by_{}", x.as_str())),
+            value => x.as_str(), label => t(state, req, &format!("admin.stats.by_{}", x.as_str())),
             selected => *x == g,
         }).collect::<Vec<_>>(),
         quick => vec![
@@ -257,11 +251,11 @@ pub async fn sales(
             f => figures_view(&r.current, &r.previous),
         }).collect::<Vec<_>>(),
         channels => report.channels.iter().map(|c| context! {
-            label => t(&state, &req, &format!("admin.channel.{}", c.channel)),
+            label => t(state, req, &format!("admin.channel.{}", c.channel)),
             f => figures_view(&c.current, &c.previous),
         }).collect::<Vec<_>>(),
         categories => report.categories.iter().map(|c| context! {
-            name => if c.name.is_empty() { t(&state, &req, "admin.stats.no_category") } else { c.name.clone() },
+            name => if c.name.is_empty() { t(state, req, "admin.stats.no_category") } else { c.name.clone() },
             f => items_view(&c.current, &c.previous),
         }).collect::<Vec<_>>(),
         skus => report.skus.iter().take(SKU_ROWS_SHOWN).map(|s| context! {
@@ -279,10 +273,10 @@ pub async fn sales(
 
 /// GET /admin/stats/export?table=periods|channels|categories|skus&format=xlsx|csv&g&from&to
 pub async fn export_sales(
-    State(state): State<AppState>,
-    admin: Admin,
+    office: BackOffice,
     Query(q): Query<StatsQuery>,
 ) -> Result<Response, WebError> {
+    let BackOffice { state, admin, .. } = &office;
     let which = q
         .table
         .as_deref()
@@ -308,12 +302,12 @@ fn months_of(q: &StatsQuery) -> u32 {
 
 /// GET /admin/stats/members
 pub async fn members(
-    State(state): State<AppState>,
-    req: Req,
-    session: Session,
-    admin: Admin,
+    office: BackOffice,
     Query(q): Query<StatsQuery>,
 ) -> Result<Response, WebError> {
+    let BackOffice {
+        state, req, admin, ..
+    } = &office;
     let months = months_of(&q);
     let report = state
         .app
@@ -326,10 +320,10 @@ pub async fn members(
         .collect();
     let chart = members_chart(
         &report,
-        &t(&state, &req, "admin.stats.signups"),
-        &t(&state, &req, "admin.stats.buyers"),
+        &t(state, req, "admin.stats.signups"),
+        &t(state, req, "admin.stats.buyers"),
     );
-    admin_page(&state, &req, &session, Some(&admin), "admin/stats_members.html", "admin.nav.stats", context! {
+    office.page("admin/stats_members.html", "admin.nav.stats", context! {
         tab => "members",
         months => months,
         month_choices => [6u32, 12, 24, 36].iter().map(|m| context! { value => m, selected => *m == months }).collect::<Vec<_>>(),
@@ -363,10 +357,10 @@ pub async fn members(
 
 /// GET /admin/stats/members/export?table=months|grades&format=xlsx|csv&months=
 pub async fn export_members(
-    State(state): State<AppState>,
-    admin: Admin,
+    office: BackOffice,
     Query(q): Query<StatsQuery>,
 ) -> Result<Response, WebError> {
+    let BackOffice { state, admin, .. } = &office;
     let months = months_of(&q);
     let report = state
         .app

@@ -1,105 +1,71 @@
-//! Bulk waybills in the back office: a sheet of (order number, carrier, waybill) checked row by row in a dry run, then applied with a per-row result.
+//! Bulk waybills in the back office: a sheet of (order number, carrier, waybill) checked row by
+//! row in a dry run, then applied with a per-row result (rows with a problem are left out).
 
-use super::{Admin, admin_page};
+use super::BackOffice;
+use super::sheets::{Sheet, kept_rows, results_context, sheet_page, sheet_preview};
 use crate::context::Req;
-use crate::forms::{refuse, t};
+use crate::forms::t;
 use crate::state::AppState;
 use crate::web_error::WebError;
 use axum::Form;
-use axum::extract::State;
+use axum::extract::Multipart;
 use axum::response::Response;
-use jangteo_core::staff::{Access, Area};
+use jangteo_app::admin::order_files::{WaybillResult, WaybillRow, read_waybill_sheet};
+use jangteo_app::auth::StaffActor;
+use jangteo_app::{App, AppError};
+use jangteo_core::staff::Area;
 use minijinja::{Value, context};
 use serde::Deserialize;
-use tower_sessions::Session;
 
-fn waybill_results(
-    state: &AppState,
-    req: &Req,
-    results: &[jangteo_app::admin::order_files::WaybillResult],
-) -> Vec<Value> {
-    results
-        .iter()
-        .map(|r| context! {
-            line => r.row.line, number => &r.row.number, carrier => &r.row.carrier, waybill => &r.row.waybill,
-            ok => r.error.is_none(),
-            message => r.error.map(|code| t(state, req, &format!("admin.waybill_error.{code}"))),
-        })
-        .collect()
-}
+/// The waybill sheet.
+pub(crate) struct Waybills;
 
-async fn waybill_page(
-    state: &AppState,
-    req: &Req,
-    session: &Session,
-    admin: &Admin,
-    extra: Value,
-) -> Result<Response, WebError> {
-    admin.require(Area::Orders, Access::Write)?;
-    admin_page(
-        state,
-        req,
-        session,
-        Some(admin),
-        "admin/waybills.html",
-        "admin.waybills_title",
-        extra,
-    )
-    .await
+impl Sheet for Waybills {
+    type Row = WaybillRow;
+    type Checked = WaybillResult;
+    const AREA: Area = Area::Orders;
+    const TEMPLATE: &'static str = "admin/waybills.html";
+    const TITLE: &'static str = "admin.waybills_title";
+
+    fn read(file_name: &str, bytes: &[u8]) -> Result<Vec<WaybillRow>, AppError> {
+        read_waybill_sheet(file_name, bytes)
+    }
+
+    async fn check(
+        app: &App,
+        actor: &StaffActor,
+        rows: &[WaybillRow],
+    ) -> Result<Vec<WaybillResult>, AppError> {
+        app.check_waybills(actor, rows).await
+    }
+
+    fn failed(result: &WaybillResult) -> bool {
+        result.error.is_some()
+    }
+
+    fn views(state: &AppState, req: &Req, results: &[WaybillResult]) -> Vec<Value> {
+        results
+            .iter()
+            .map(|r| context! {
+                line => r.row.line, number => &r.row.number, carrier => &r.row.carrier, waybill => &r.row.waybill,
+                ok => r.error.is_none(),
+                message => r.error.map(|code| t(state, req, &format!("admin.waybill_error.{code}"))),
+            })
+            .collect()
+    }
 }
 
 /// GET /admin/orders/waybills
-pub async fn waybills(
-    State(state): State<AppState>,
-    req: Req,
-    session: Session,
-    admin: Admin,
-) -> Result<Response, WebError> {
-    waybill_page(&state, &req, &session, &admin, context! {}).await
+pub async fn waybills(office: BackOffice) -> Result<Response, WebError> {
+    sheet_page::<Waybills>(&office, context! {}).await
 }
 
 /// POST /admin/orders/waybills (multipart `file`): the dry run.
 pub async fn preview_waybills(
-    State(state): State<AppState>,
-    req: Req,
-    session: Session,
-    admin: Admin,
-    mut multipart: axum::extract::Multipart,
+    office: BackOffice,
+    multipart: Multipart,
 ) -> Result<Response, WebError> {
-    admin.require(Area::Orders, Access::Write)?;
-    let parsed = match crate::forms::uploaded_file(&mut multipart).await? {
-        Some((name, bytes)) => jangteo_app::admin::order_files::read_waybill_sheet(&name, &bytes),
-        None => Err(jangteo_app::AppError::field("file", "required")),
-    };
-    let rows = match parsed {
-        Ok(rows) => rows,
-        Err(e) => {
-            return refuse(&state, &req, e, |errors| {
-                waybill_page(
-                    &state,
-                    &req,
-                    &session,
-                    &admin,
-                    context! { errors => errors },
-                )
-            })
-            .await;
-        }
-    };
-    let results = state.app.check_waybills(&admin.actor, &rows).await?;
-    let ok = results.iter().filter(|r| r.error.is_none()).count();
-    waybill_page(
-        &state,
-        &req,
-        &session,
-        &admin,
-        context! {
-            preview => true, results => waybill_results(&state, &req, &results),
-            ok_count => ok, error_count => results.len() - ok,
-            rows_json => serde_json::to_string(&rows).unwrap_or_default(),
-        },
-    )
-    .await
+    sheet_preview::<Waybills>(office, multipart).await
 }
 
 /// The apply form: the rows of the dry run (checked again before anything is written).
@@ -110,26 +76,15 @@ pub struct ApplyForm {
 
 /// POST /admin/orders/waybills/apply
 pub async fn apply_waybills(
-    State(state): State<AppState>,
-    req: Req,
-    session: Session,
-    admin: Admin,
+    office: BackOffice,
     Form(form): Form<ApplyForm>,
 ) -> Result<Response, WebError> {
-    let rows: Vec<jangteo_app::admin::order_files::WaybillRow> =
-        serde_json::from_str(&form.rows)
-            .map_err(|_| WebError::Internal(jangteo_app::AppError::field("file", "required")))?;
-    let results = state.app.apply_waybills(&admin.actor, &rows).await?;
-    let ok = results.iter().filter(|r| r.error.is_none()).count();
-    waybill_page(
-        &state,
-        &req,
-        &session,
-        &admin,
-        context! {
-            applied => true, results => waybill_results(&state, &req, &results),
-            ok_count => ok, error_count => results.len() - ok,
-        },
-    )
-    .await
+    let rows = kept_rows::<Waybills>(&form.rows)?;
+    let results = office
+        .state
+        .app
+        .apply_waybills(&office.admin.actor, &rows)
+        .await?;
+    let shown = results_context::<Waybills>(&office, &results);
+    sheet_page::<Waybills>(&office, context! { applied => true, ..shown }).await
 }

@@ -1,0 +1,33 @@
+//! Gateway webhooks: server-to-server notices under `/webhooks/{provider}`, CSRF-exempt and
+//! verified by the app (the payment's secret and a lookup at the gateway) before anything moves.
+
+use crate::state::AppState;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
+use jangteo_app::AppError;
+
+/// POST /webhooks/{provider}: the gateway's deposit notice. Verified by the app (secret +
+/// lookup); CSRF-exempt because it is server to server.
+pub async fn payment_webhook(
+    State(state): State<AppState>,
+    Path(provider): Path<String>,
+    body: Bytes,
+) -> Response {
+    if provider != state.app.gateway.name() {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    match state.app.handle_payment_webhook(&body).await {
+        Ok(_) => (StatusCode::OK, "OK").into_response(),
+        Err(AppError::Conflict(_) | AppError::Refused { .. } | AppError::Invalid(_)) => {
+            (StatusCode::UNAUTHORIZED, "unverified").into_response()
+        }
+        Err(AppError::NotFound) => (StatusCode::NOT_FOUND, "unknown payment").into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "webhook failed");
+            // Non-200: the gateway retries later.
+            (StatusCode::INTERNAL_SERVER_ERROR, "retry").into_response()
+        }
+    }
+}
