@@ -171,8 +171,46 @@ impl App {
     ) -> AppResult<()> {
         actor.require(Area::Orders, Access::Write)?;
         let before = self.order_for(number, &Actor::System).await?;
+        self.apply_staff_action(number, actor, &action).await?;
+        let after = self.order_for(number, &Actor::System).await?;
+        let mut tx = self.db.begin().await?;
+        audit::record(
+            &mut tx,
+            &NewAudit {
+                before: Some(serde_json::json!({ "status": before.status }).to_string()),
+                after: Some(
+                    serde_json::json!({
+                        "status": after.status, "carrier": after.carrier, "waybill": after.waybill,
+                        "cancelled_lines": match &action {
+                            StaffOrderAction::PartialCancel { picks, .. } => picks.clone(),
+                            _ => Vec::new(),
+                        },
+                    })
+                    .to_string(),
+                ),
+                reason: match &action {
+                    StaffOrderAction::Cancel { reason }
+                    | StaffOrderAction::PartialCancel { reason, .. } => reason,
+                    _ => "",
+                },
+                ..actor.entry(action.name(), "order", number)
+            },
+            self.now(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The move itself, through the use case each action has.
+    async fn apply_staff_action(
+        &self,
+        number: &str,
+        actor: &StaffActor,
+        action: &StaffOrderAction,
+    ) -> AppResult<()> {
         let by = Actor::Staff(actor.email.clone());
-        match &action {
+        match action {
             StaffOrderAction::ConfirmDeposit => {
                 self.confirm_bank_deposit(number, &actor.email).await?;
             }
@@ -222,33 +260,6 @@ impl App {
                 self.cancel_partially(number, &by, reason, picks).await?;
             }
         }
-        let after = self.order_for(number, &Actor::System).await?;
-        let mut tx = self.db.begin().await?;
-        audit::record(
-            &mut tx,
-            &NewAudit {
-                before: Some(serde_json::json!({ "status": before.status }).to_string()),
-                after: Some(
-                    serde_json::json!({
-                        "status": after.status, "carrier": after.carrier, "waybill": after.waybill,
-                        "cancelled_lines": match &action {
-                            StaffOrderAction::PartialCancel { picks, .. } => picks.clone(),
-                            _ => Vec::new(),
-                        },
-                    })
-                    .to_string(),
-                ),
-                reason: match &action {
-                    StaffOrderAction::Cancel { reason }
-                    | StaffOrderAction::PartialCancel { reason, .. } => reason,
-                    _ => "",
-                },
-                ..actor.entry(action.name(), "order", number)
-            },
-            self.now(),
-        )
-        .await?;
-        tx.commit().await?;
         Ok(())
     }
 }

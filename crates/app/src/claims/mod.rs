@@ -6,22 +6,22 @@
 //! step writes the order's timeline and, for staff, the audit log.
 
 mod action;
+mod form;
 pub(crate) mod handling;
 use crate::auth::StaffActor;
-use crate::field_errors::FieldErrors;
 use crate::orders::{Actor, record_event};
 use crate::{App, AppError, AppResult};
 use bytes::Bytes;
-use chrono::{DateTime, NaiveDate, Utc};
-use jangteo_core::claims::{ClaimKind, ClaimPolicy, ClaimRefusal, claim_deadline, may_file_claim};
+use chrono::{DateTime, Utc};
+use jangteo_core::claims::{ClaimKind, ClaimPolicy, claim_deadline};
 use jangteo_core::order::OrderStatus;
 use jangteo_core::staff::{Access, Area};
-use jangteo_core::time::start_of_business_day;
 use jangteo_db::audit::{self, NewAudit};
 use jangteo_db::claims::{self, ClaimRow, NewClaim};
 use jangteo_db::orders::{self, OrderLineRow, OrderRow};
 
 pub use crate::claims::action::ClaimAction;
+use crate::claims::form::{CheckedClaim, check_claim};
 pub use crate::claims::handling::ClaimDetail;
 
 /// Most photos one claim may carry.
@@ -153,77 +153,22 @@ impl App {
         form: &ClaimForm,
     ) -> AppResult<i64> {
         let choices = self.claim_choices(number, actor).await?;
-        let Some(received) = choices.received_at else {
-            return Err(AppError::Conflict("claim_not_delivered"));
-        };
-        let mut errors = FieldErrors::default();
-        let kind: Option<ClaimKind> = form.kind.parse().ok();
-        if kind.is_none() {
-            errors.add("kind", "required");
-        }
-        if !matches!(form.resolution.as_str(), "return" | "exchange") {
-            errors.add("resolution", "required");
-        }
-        let reason = form.reason.trim();
-        if reason.is_empty() {
-            errors.add("reason", "required");
-        } else if reason.chars().count() > 1_000 {
-            errors.add("reason", "too_long");
-        }
-        let discovered = match form.discovered_on.trim() {
-            "" => None,
-            raw => match NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
-                Ok(day) => Some(start_of_business_day(day)),
-                Err(_) => {
-                    errors.add("discovered_on", "invalid_date");
-                    None
-                }
-            },
-        };
-        let mut picked: Vec<(i64, i64)> = Vec::new();
-        for &(line_id, units) in form.units.iter().filter(|u| u.1 != 0) {
-            let fits = choices
-                .lines
-                .iter()
-                .any(|c| c.line.id == line_id && units > 0 && units <= c.available);
-            if !fits || picked.iter().any(|p| p.0 == line_id) {
-                errors.add("units", "claim_invalid_units");
-            } else {
-                picked.push((line_id, units));
-            }
-        }
-        if picked.is_empty() {
-            errors.add("units", "claim_choose_units");
-        }
-        if form.photos.len() > MAX_CLAIM_PHOTOS {
-            errors.add("photos", "too_many_photos");
-        }
-        let staff = staff_actor.is_some();
-        let override_reason = form.override_reason.trim();
         let now = self.now();
-        let mut deadline = None;
-        if let Some(kind) = kind {
-            match may_file_claim(kind, self.claim_policy(), Some(received), discovered, now) {
-                Ok(d) => deadline = Some(d),
-                Err(ClaimRefusal::WindowClosed) if staff && !override_reason.is_empty() => {
-                    deadline = claim_deadline(kind, self.claim_policy(), received, discovered);
-                }
-                Err(ClaimRefusal::WindowClosed) => errors.add("kind", "claim_window_closed"),
-                Err(ClaimRefusal::DiscoveryDateRequired) => {
-                    errors.add("discovered_on", "discovery_date_required");
-                }
-                Err(ClaimRefusal::DiscoveryInFuture) => {
-                    errors.add("discovered_on", "date_in_future");
-                }
-                Err(ClaimRefusal::NotDelivered) => {
-                    return Err(AppError::Conflict("claim_not_delivered"));
-                }
-            }
-        }
-        errors.finish()?;
-        let (Some(kind), Some(deadline)) = (kind, deadline) else {
-            return Err(AppError::Other("validated claim went missing".into()));
-        };
+        let claim = check_claim(
+            form,
+            &choices,
+            self.claim_policy(),
+            staff_actor.is_some(),
+            now,
+        )?;
+        let CheckedClaim {
+            kind,
+            reason,
+            discovered,
+            deadline,
+            override_reason,
+            ref picked,
+        } = claim;
         // Store every photo before anything is recorded: one bad file files nothing.
         let mut stored = Vec::with_capacity(form.photos.len());
         for photo in &form.photos {
@@ -237,7 +182,7 @@ impl App {
         let Some(locked) = orders::lock_by_number(&mut tx, number).await? else {
             return Err(AppError::NotFound);
         };
-        for &(line, units) in &picked {
+        for &(line, units) in picked {
             let open = claims::claimed_units(&mut tx, line).await?;
             let left = choices
                 .lines
@@ -257,9 +202,9 @@ impl App {
                 reason,
                 discovered_at: discovered,
                 deadline_at: deadline,
-                override_reason: (staff && !override_reason.is_empty()).then_some(override_reason),
+                override_reason,
                 filed_by: &actor.label(),
-                lines: &picked,
+                lines: picked,
             },
             now,
         )
@@ -287,7 +232,7 @@ impl App {
                         serde_json::json!({ "order": number, "kind": kind.as_str(), "lines": picked })
                             .to_string(),
                     ),
-                    reason: override_reason,
+                    reason: override_reason.unwrap_or_default(),
                     ..staff.entry("claims.file", "claim", &id.to_string())
                 },
                 now,

@@ -10,9 +10,10 @@ use crate::orders::Actor;
 use crate::{App, AppError, AppResult};
 use jangteo_core::Won;
 use jangteo_core::loyalty::GoodsLeaving;
-use jangteo_core::refund::{kept_goods, pick_units, total_of, units_left_after};
+use jangteo_core::refund::{UnitsRefund, kept_goods, pick_units, total_of, units_left_after};
+use jangteo_db::Tx;
 use jangteo_db::catalog::stock;
-use jangteo_db::orders;
+use jangteo_db::orders::{self, OrderLineRow};
 use jangteo_db::refunds;
 
 /// What a partial cancellation gave back.
@@ -44,15 +45,9 @@ impl App {
         let units = orders::line_units(&lines);
         let chosen = pick_units(&units, picks).map_err(|e| AppError::field("units", e.code()))?;
         if units_left_after(&units, &chosen) == 0 {
-            let before = refunds::of_order(&self.db, order.id).await?.len();
-            self.cancel_order(number, actor, reason).await?;
-            let all = refunds::of_order(&self.db, order.id).await?;
-            let last = all.get(before);
-            return Ok(PartialRefund {
-                amount: last.map_or(0, |r| r.amount),
-                points: last.map_or(0, |r| r.points_restored),
-                whole_order: true,
-            });
+            return self
+                .cancel_everything_left(number, actor, reason, order.id)
+                .await;
         }
         let (amount, points) = total_of(&chosen);
         let amount = amount.get();
@@ -69,18 +64,7 @@ impl App {
         if locked.status != order.status {
             return Err(AppError::Conflict("cannot_cancel"));
         }
-        for pick in &chosen {
-            if !orders::cancel_units(&mut tx, pick.line_id, pick.units).await? {
-                return Err(AppError::Conflict("cannot_cancel"));
-            }
-            let sku = lines
-                .iter()
-                .find(|l| l.id == pick.line_id)
-                .and_then(|l| l.sku_id);
-            if let Some(sku) = sku {
-                stock::release(&mut tx, sku, pick.units).await?;
-            }
-        }
+        cancel_units(&mut tx, &lines, &chosen).await?;
         let goods = GoodsLeaving {
             kept_before: kept_goods(&units),
             amount: Won(amount),
@@ -92,31 +76,19 @@ impl App {
             .iter()
             .map(|r| (r.line_id, r.units, r.amount.get()))
             .collect();
-        refunds::insert(
-            &mut tx,
-            &refunds::NewRefund {
-                order_id: locked.id,
-                amount,
-                shipping_amount: 0,
-                points_restored: points,
-                reason,
-                actor: &actor.label(),
-                lines: &refund_lines,
-            },
-            now,
-        )
-        .await?;
+        let new = refunds::NewRefund {
+            order_id: locked.id,
+            amount,
+            shipping_amount: 0,
+            points_restored: points,
+            reason,
+            actor: &actor.label(),
+            lines: &refund_lines,
+        };
+        refunds::insert(&mut tx, &new, now).await?;
         let note = format!("{reason} ({}원)", Won(amount).grouped());
-        record_event(
-            &mut tx,
-            &locked,
-            "partially_cancelled",
-            status,
-            actor,
-            &note,
-            now,
-        )
-        .await?;
+        let event = "partially_cancelled";
+        record_event(&mut tx, &locked, event, status, actor, &note, now).await?;
         tx.commit().await?;
         tracing::info!(order.number = %number, refund = amount, "order partially cancelled");
         Ok(PartialRefund {
@@ -125,4 +97,45 @@ impl App {
             whole_order: false,
         })
     }
+
+    /// Cancels the whole rest of an order (its last units chosen): a full cancellation, whose
+    /// refund is reported as this one's.
+    async fn cancel_everything_left(
+        &self,
+        number: &str,
+        actor: &Actor,
+        reason: &str,
+        order_id: i64,
+    ) -> AppResult<PartialRefund> {
+        let before = refunds::of_order(&self.db, order_id).await?.len();
+        self.cancel_order(number, actor, reason).await?;
+        let all = refunds::of_order(&self.db, order_id).await?;
+        let last = all.get(before);
+        Ok(PartialRefund {
+            amount: last.map_or(0, |r| r.amount),
+            points: last.map_or(0, |r| r.points_restored),
+            whole_order: true,
+        })
+    }
+}
+
+/// Takes the chosen units off their lines and puts them back in stock.
+async fn cancel_units(
+    tx: &mut Tx,
+    lines: &[OrderLineRow],
+    chosen: &[UnitsRefund],
+) -> AppResult<()> {
+    for pick in chosen {
+        if !orders::cancel_units(tx, pick.line_id, pick.units).await? {
+            return Err(AppError::Conflict("cannot_cancel"));
+        }
+        let sku = lines
+            .iter()
+            .find(|l| l.id == pick.line_id)
+            .and_then(|l| l.sku_id);
+        if let Some(sku) = sku {
+            stock::release(tx, sku, pick.units).await?;
+        }
+    }
+    Ok(())
 }

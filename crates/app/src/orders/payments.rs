@@ -12,11 +12,20 @@ use jangteo_core::payment::PaymentMethod;
 use jangteo_db::orders::{self, OrderRow};
 use jangteo_db::payments::{self, PaymentRow, PaymentUpdate};
 use jangteo_providers::payments::{
-    CancelRequest, GatewayStatus, PayMethod, PaymentError, PaymentRequest, PaymentStart,
+    CancelRequest, GatewayPayment, GatewayStatus, PayMethod, PaymentError, PaymentRequest,
+    PaymentStart, VirtualAccount,
 };
 
 /// What a payment's deposit-notice secret is sealed for (the AEAD context).
 pub(crate) const WEBHOOK_SECRET_CONTEXT: &str = "payment.webhook_secret";
+
+/// A virtual account as the gateway issued it.
+struct IssuedAccount<'a> {
+    payment_key: &'a str,
+    account: &'a VirtualAccount,
+    webhook_secret: Option<&'a str>,
+    raw: &'a str,
+}
 
 fn pay_method(method: PaymentMethod) -> PayMethod {
     match method {
@@ -51,27 +60,7 @@ impl App {
                 next: NextStep::Complete,
             });
         }
-        let lines = orders::lines(&self.db, order.id).await?;
-        let first = lines.first().map_or("", |l| l.product_name.as_str());
-        let paid_lines = lines.iter().filter(|l| !l.is_gift).count();
-        let order_name = if paid_lines > 1 {
-            format!("{first} 외 {}건", paid_lines - 1)
-        } else {
-            first.to_owned()
-        };
-        let base = self.config.base_url();
-        let request = PaymentRequest {
-            attempt_id: payment.attempt_id.clone(),
-            order_name,
-            amount: Won(payment.amount),
-            method: pay_method(payment.method),
-            customer_name: order.orderer_name.clone(),
-            customer_email: order.orderer_email.clone(),
-            customer_mobile: order.orderer_mobile.clone(),
-            success_url: format!("{base}/checkout/success"),
-            fail_url: format!("{base}/checkout/fail"),
-            deposit_deadline: self.deposit_deadline(self.now()),
-        };
+        let request = self.payment_request(&order, &payment).await?;
         match self.gateway.start(&request).await {
             Ok(PaymentStart::Redirect { url }) => Ok(Placed {
                 number: order.number,
@@ -86,48 +75,14 @@ impl App {
                 webhook_secret,
                 raw,
             }) => {
-                let now = self.now();
-                let mut tx = self.db.begin().await?;
-                payments::record_event(
-                    &mut tx,
-                    self.gateway.name(),
-                    &format!("issue:{}", payment.attempt_id),
-                    Some(payment.id),
-                    "virtual_account_issued",
-                    &raw,
-                    now,
-                )
-                .await?;
-                let update = PaymentUpdate {
-                    payment_key: Some(&payment_key),
-                    virtual_account: Some((
-                        &account.bank,
-                        &account.account,
-                        &account.holder,
-                        account.deadline,
-                    )),
-                    ..Default::default()
+                let issued = IssuedAccount {
+                    payment_key: &payment_key,
+                    account: &account,
+                    webhook_secret: webhook_secret.as_deref(),
+                    raw: &raw,
                 };
-                move_payment(
-                    &mut tx,
-                    &payment,
-                    PaymentEvent::VirtualAccountIssued,
-                    update,
-                    now,
-                )
-                .await?;
-                // Sealed: a copy of the database must not let anyone forge deposit notices.
-                let sealed = webhook_secret
-                    .as_deref()
-                    .map(|s| self.secrets.seal(s.as_bytes(), WEBHOOK_SECRET_CONTEXT))
-                    .transpose()?;
-                payments::set_webhook_secret(&mut tx, payment.id, sealed.as_deref()).await?;
-                let event = OrderEvent::DepositRequested;
-                move_order(&mut tx, &order, &event, &Actor::Gateway, "", now).await?;
-                orders::set_deposit_deadline(&mut tx, order.id, account.deadline).await?;
-                self.after_deposit_requested(&mut tx, &order.number, Some(account.deadline))
+                self.record_virtual_account(&order, &payment, &issued)
                     .await?;
-                tx.commit().await?;
                 self.after_order_settled(&order.number, "order_placed")
                     .await?;
                 Ok(Placed {
@@ -142,6 +97,92 @@ impl App {
                 Err(AppError::Conflict("payment_unavailable"))
             }
         }
+    }
+
+    /// What the gateway is asked to collect for an order: "첫 상품 외 N건", the amount, the
+    /// buyer and the return addresses.
+    async fn payment_request(
+        &self,
+        order: &OrderRow,
+        payment: &PaymentRow,
+    ) -> AppResult<PaymentRequest> {
+        let lines = orders::lines(&self.db, order.id).await?;
+        let first = lines.first().map_or("", |l| l.product_name.as_str());
+        let paid_lines = lines.iter().filter(|l| !l.is_gift).count();
+        let order_name = if paid_lines > 1 {
+            format!("{first} 외 {}건", paid_lines - 1)
+        } else {
+            first.to_owned()
+        };
+        let base = self.config.base_url();
+        Ok(PaymentRequest {
+            attempt_id: payment.attempt_id.clone(),
+            order_name,
+            amount: Won(payment.amount),
+            method: pay_method(payment.method),
+            customer_name: order.orderer_name.clone(),
+            customer_email: order.orderer_email.clone(),
+            customer_mobile: order.orderer_mobile.clone(),
+            success_url: format!("{base}/checkout/success"),
+            fail_url: format!("{base}/checkout/fail"),
+            deposit_deadline: self.deposit_deadline(self.now()),
+        })
+    }
+
+    /// Records a virtual account the gateway issued: the message, the payment's move with the
+    /// account, the sealed notice secret, and the order waiting for the deposit.
+    async fn record_virtual_account(
+        &self,
+        order: &OrderRow,
+        payment: &PaymentRow,
+        issued: &IssuedAccount<'_>,
+    ) -> AppResult<()> {
+        let now = self.now();
+        let account = issued.account;
+        let mut tx = self.db.begin().await?;
+        let key = format!("issue:{}", payment.attempt_id);
+        let (gateway, event) = (self.gateway.name(), "virtual_account_issued");
+        payments::record_event(
+            &mut tx,
+            gateway,
+            &key,
+            Some(payment.id),
+            event,
+            issued.raw,
+            now,
+        )
+        .await?;
+        let update = PaymentUpdate {
+            payment_key: Some(issued.payment_key),
+            virtual_account: Some((
+                &account.bank,
+                &account.account,
+                &account.holder,
+                account.deadline,
+            )),
+            ..Default::default()
+        };
+        move_payment(
+            &mut tx,
+            payment,
+            PaymentEvent::VirtualAccountIssued,
+            update,
+            now,
+        )
+        .await?;
+        // Sealed: a copy of the database must not let anyone forge deposit notices.
+        let sealed = issued
+            .webhook_secret
+            .map(|s| self.secrets.seal(s.as_bytes(), WEBHOOK_SECRET_CONTEXT))
+            .transpose()?;
+        payments::set_webhook_secret(&mut tx, payment.id, sealed.as_deref()).await?;
+        let event = OrderEvent::DepositRequested;
+        move_order(&mut tx, order, &event, &Actor::Gateway, "", now).await?;
+        orders::set_deposit_deadline(&mut tx, order.id, account.deadline).await?;
+        self.after_deposit_requested(&mut tx, &order.number, Some(account.deadline))
+            .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// The gateway's success redirect: checks the amount, confirms, marks the order paid.
@@ -164,15 +205,33 @@ impl App {
         if payment.status != PaymentStatus::Ready {
             return Err(AppError::Conflict("payment_failed"));
         }
-        // The query string can be tampered with: the amount must be the order's.
+        let confirmed = self
+            .confirm_at_gateway(&order, &payment, payment_key, amount)
+            .await?;
+        if self.record_approval(&order, &payment, &confirmed).await? {
+            tracing::info!(order.number = %order.number, "payment approved");
+            self.after_order_settled(&order.number, "payment_completed")
+                .await?;
+        }
+        Ok(order.number)
+    }
+
+    /// Confirms the payment at the gateway, the amount checked before (the query string can be
+    /// tampered with) and after (an approval for another amount is given back). A refusal or
+    /// a mismatch fails the attempt.
+    async fn confirm_at_gateway(
+        &self,
+        order: &OrderRow,
+        payment: &PaymentRow,
+        payment_key: &str,
+        amount: i64,
+    ) -> AppResult<GatewayPayment> {
+        let attempt_id = payment.attempt_id.as_str();
         if amount != payment.amount || amount != order.total {
             tracing::warn!(order.number = %order.number, amount, expected = order.total, "payment amount mismatch");
-            self.fail_payment(
-                attempt_id,
-                "AMOUNT_MISMATCH",
-                "결제 금액이 주문 금액과 다릅니다.",
-            )
-            .await?;
+            let message = "결제 금액이 주문 금액과 다릅니다.";
+            self.fail_payment(attempt_id, "AMOUNT_MISMATCH", message)
+                .await?;
             return Err(AppError::Conflict("amount_mismatch"));
         }
         let confirmed = match self
@@ -198,28 +257,40 @@ impl App {
                     idempotency_key: format!("mismatch:{attempt_id}"),
                 })
                 .await;
-            self.fail_payment(
-                attempt_id,
-                "AMOUNT_MISMATCH",
-                "승인 금액이 주문 금액과 다릅니다.",
-            )
-            .await?;
+            let message = "승인 금액이 주문 금액과 다릅니다.";
+            self.fail_payment(attempt_id, "AMOUNT_MISMATCH", message)
+                .await?;
             return Err(AppError::Conflict("amount_mismatch"));
         }
+        Ok(confirmed)
+    }
+
+    /// Records a confirmed approval: the gateway's message (once per attempt), the payment's
+    /// and the order's moves. False when it was recorded before (a reload).
+    async fn record_approval(
+        &self,
+        order: &OrderRow,
+        payment: &PaymentRow,
+        confirmed: &GatewayPayment,
+    ) -> AppResult<bool> {
         let now = self.now();
+        let attempt_id = payment.attempt_id.as_str();
         let mut tx = self.db.begin().await?;
+        let key = format!("confirm:{attempt_id}");
+        let gateway = self.gateway.name();
+        let raw = confirmed.raw.as_str();
         if !payments::record_event(
             &mut tx,
-            self.gateway.name(),
-            &format!("confirm:{attempt_id}"),
+            gateway,
+            &key,
             Some(payment.id),
             "confirm",
-            &confirmed.raw,
+            raw,
             now,
         )
         .await?
         {
-            return Ok(order.number);
+            return Ok(false);
         }
         let update = PaymentUpdate {
             payment_key: Some(&confirmed.payment_key),
@@ -228,7 +299,7 @@ impl App {
             approved_at: Some(confirmed.approved_at.unwrap_or(now)),
             ..Default::default()
         };
-        if move_payment(&mut tx, &payment, PaymentEvent::Approved, update, now)
+        if move_payment(&mut tx, payment, PaymentEvent::Approved, update, now)
             .await?
             .is_none()
         {
@@ -240,12 +311,9 @@ impl App {
             return Err(AppError::Conflict("payment_failed"));
         }
         let event = OrderEvent::PaymentApproved;
-        move_order(&mut tx, &order, &event, &Actor::Gateway, "", now).await?;
+        move_order(&mut tx, order, &event, &Actor::Gateway, "", now).await?;
         tx.commit().await?;
-        tracing::info!(order.number = %order.number, "payment approved");
-        self.after_order_settled(&order.number, "payment_completed")
-            .await?;
-        Ok(order.number)
+        Ok(true)
     }
 
     /// Cancels an approval the shop cannot use (its order was cancelled meanwhile).
