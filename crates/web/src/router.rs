@@ -53,13 +53,23 @@ pub fn router(state: AppState) -> Router {
         AuthManagerLayerBuilder::new(MemberBackend::new(state.app.clone()), sessions).build();
     let pages = Router::new()
         .merge(cached_pages)
-        .route("/pages/privacy", get(privacy::show_policy))
-        .route("/pages/privacy/versions/{id}", get(privacy::show_version))
-        .route("/search", get(shop::search_products))
-        .route("/notices", get(posts::list))
-        .route("/notices/{id}", get(posts::show))
-        .route("/events", get(posts::list))
-        .route("/events/{id}", get(posts::show))
+        .merge(storefront_routes())
+        .merge(account_routes())
+        .merge(shopping_routes())
+        .fallback(errors::not_found)
+        .layer(middleware::from_fn_with_state(state.clone(), load_viewer))
+        .layer(auth);
+    let routes = Router::new()
+        .merge(pages)
+        .merge(admin::router(&state))
+        .merge(machine_routes());
+
+    with_middleware(routes, &state).with_state(state)
+}
+
+/// Sign-up, login, password reset and the member's own pages.
+fn account_routes() -> Router<AppState> {
+    Router::new()
         .route(
             "/account/signup",
             get(account::new_signup).post(account::create_signup),
@@ -114,10 +124,11 @@ pub fn router(state: AppState) -> Router {
             "/account/inquiries/{id}/delete",
             post(inquiries::delete_inquiry),
         )
-        .route(
-            "/products/{slug}/questions",
-            get(inquiries::list_questions).post(inquiries::create_question),
-        )
+}
+
+/// Cart, checkout, payment returns, order pages and the test gateway's window.
+fn shopping_routes() -> Router<AppState> {
+    Router::new()
         .route("/cart", get(cart_pages::show_cart))
         .route("/cart/items", post(cart_pages::add_item))
         .route("/cart/items/{sku_id}", post(cart_pages::update_item))
@@ -153,18 +164,34 @@ pub fn router(state: AppState) -> Router {
             post(checkout::decline_test_payment),
         )
         .route("/dev/outbox", get(orders::show_outbox))
+}
+
+/// Pages shoppers browse that are not cached: policy, search, notices, questions, the locale switch.
+fn storefront_routes() -> Router<AppState> {
+    Router::new()
+        .route("/pages/privacy", get(privacy::show_policy))
+        .route("/pages/privacy/versions/{id}", get(privacy::show_version))
+        .route("/search", get(shop::search_products))
+        .route("/notices", get(posts::list))
+        .route("/notices/{id}", get(posts::show))
+        .route("/events", get(posts::list))
+        .route("/events/{id}", get(posts::show))
+        .route(
+            "/products/{slug}/questions",
+            get(inquiries::list_questions).post(inquiries::create_question),
+        )
         .route("/staff/{*rest}", get(admin::moved_staff_page))
         .route(
             "/unsubscribe",
             get(addresses::show_unsubscribe).post(addresses::create_unsubscribe),
         )
         .route("/lang/{code}", get(shop::switch_locale))
-        .fallback(errors::not_found)
-        .layer(middleware::from_fn_with_state(state.clone(), load_viewer))
-        .layer(auth);
-    let routes = Router::new()
-        .merge(pages)
-        .merge(admin::router(&state))
+}
+
+/// Server-to-server and machine routes: gateway webhooks, the staff API, media, SEO files and
+/// health checks.
+fn machine_routes() -> Router<AppState> {
+    Router::new()
         .route("/webhooks/{provider}", post(webhooks::payment_webhook))
         .route(
             "/api/v1/staff/orders/{number}/{action}",
@@ -188,8 +215,12 @@ pub fn router(state: AppState) -> Router {
         .route("/sitemaps/{file}", get(seo::show_sitemap_part))
         .route("/robots.txt", get(seo::show_robots))
         .route("/healthz", get(ops::healthz))
-        .route("/readyz", get(ops::readyz));
+        .route("/readyz", get(ops::readyz))
+}
 
+/// The middleware stack, outermost first: request id → trace → compression → error pages →
+/// body limits → panic catcher → CSRF.
+fn with_middleware(routes: Router<AppState>, state: &AppState) -> Router<AppState> {
     routes
         .layer(
             ServiceBuilder::new()
@@ -224,7 +255,6 @@ pub fn router(state: AppState) -> Router {
                     method == axum::http::Method::POST && uri.path().starts_with("/webhooks/")
                 })),
         )
-        .with_state(state)
 }
 
 /// Where the shop's pages may load script and frames from, besides the shop itself: the address

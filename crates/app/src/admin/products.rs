@@ -150,7 +150,7 @@ impl App {
         if category.is_none() {
             errors.add("category_id", "required");
         }
-        let price = match crate::catalog::edit::typed_won(&form.price) {
+        let price = match crate::catalog::product_form::typed_won(&form.price) {
             Ok(Some(p)) => Some(p),
             _ => {
                 errors.add("price", "invalid_price");

@@ -3,7 +3,9 @@
 //! audited and show in the shop at once.
 
 use crate::auth::StaffActor;
-use crate::catalog::facts::parse_facts;
+use crate::catalog::CategoryTree;
+use crate::catalog::facts::{ProductFacts, parse_facts};
+use crate::catalog::product_form::{sale_period, typed_won};
 use crate::field_errors::FieldErrors;
 use crate::{App, AppError, AppResult};
 use chrono::{DateTime, Utc};
@@ -14,78 +16,82 @@ use jangteo_core::money::Won;
 use jangteo_core::paging::{PageRequest, Paged};
 use jangteo_core::search::SearchKeys;
 use jangteo_core::staff::{Access, Area};
-use jangteo_core::time::parse_kst_input;
 use jangteo_db::audit::{self, NewAudit};
 use jangteo_db::catalog::products::{self, ProductDetails, ProductRow};
 
-/// A product as typed in the editor.
-#[derive(Debug, Clone, Default)]
-pub struct ProductEdit {
-    /// Name.
-    pub name: String,
-    /// One-line summary.
-    pub summary: String,
-    /// Editor HTML.
-    pub description_html: String,
-    /// List price as typed.
-    pub price: String,
-    /// Sale price as typed (empty: none).
-    pub sale_price: String,
-    /// Sale start as typed in Korean time (`datetime-local`; empty: now).
-    pub sale_starts: String,
-    /// Sale end as typed in Korean time (empty: open-ended).
-    pub sale_ends: String,
-    /// `on_sale`, `sold_out`, `hidden`.
-    pub state: String,
-    /// Featured on the home page.
-    pub featured: bool,
-    /// Category id as chosen (moving the product).
-    pub category_id: String,
-    /// Brand.
-    pub brand: String,
-    /// Tax-free goods (면세).
-    pub tax_free: bool,
-    /// Most units per order as typed (empty: no limit).
-    pub max_per_order: String,
-    /// 상품정보제공고시 category code.
-    pub notice_category: String,
-    /// The notice's facts by field key.
-    pub notice: std::collections::BTreeMap<String, String>,
-    /// Shipping profile id as chosen (empty: the shop's default).
-    pub shipping_profile: String,
+pub use crate::catalog::product_form::ProductEdit;
+
+/// A product edit that passed every check.
+struct CheckedProduct {
+    name: String,
+    price: i64,
+    sale: Option<i64>,
+    period: (Option<DateTime<Utc>>, Option<DateTime<Utc>>),
+    state: DisplayState,
+    facts: ProductFacts,
 }
 
-/// A sale period as typed (Korean time); each bound optional, the end after the start.
-fn sale_period(
-    errors: &mut FieldErrors,
-    starts: &str,
-    ends: &str,
-) -> (Option<DateTime<Utc>>, Option<DateTime<Utc>>) {
-    let mut bound = |field: &'static str, raw: &str| {
-        if raw.trim().is_empty() {
-            return None;
+/// Checks the editor's fields (every problem at once): name, summary, prices and the sale
+/// period, display state and the product's facts.
+fn check_product_edit(
+    edit: &ProductEdit,
+    tree: &CategoryTree,
+    profiles: &[i64],
+) -> AppResult<CheckedProduct> {
+    let mut errors = FieldErrors::default();
+    let name = errors.check("name", required_text(&edit.name, 100));
+    if edit.summary.chars().count() > 200 {
+        errors.add("summary", "too_long");
+    }
+    let price = match typed_won(&edit.price) {
+        Ok(Some(p)) => Some(p),
+        _ => {
+            errors.add("price", "invalid_price");
+            None
         }
-        let parsed = parse_kst_input(raw);
-        if parsed.is_none() {
-            errors.add(field, "invalid_datetime");
-        }
-        parsed
     };
-    let (s, e) = (bound("sale_starts", starts), bound("sale_ends", ends));
-    if let (Some(s), Some(e)) = (s, e)
-        && e <= s
+    let sale = typed_won(&edit.sale_price).unwrap_or_else(|_| {
+        errors.add("sale_price", "invalid_price");
+        None
+    });
+    if let (Some(p), Some(s)) = (price, sale)
+        && s >= p
     {
-        errors.add("sale_ends", "period_order");
+        errors.add("sale_price", "sale_not_lower");
     }
-    (s, e)
+    let state: Option<DisplayState> = edit.state.parse().ok();
+    if state.is_none() {
+        errors.add("state", "required");
+    }
+    let period = sale_period(&mut errors, &edit.sale_starts, &edit.sale_ends);
+    if sale.is_none() && period != (None, None) {
+        errors.add("sale_price", "sale_period_without_price");
+    }
+    let facts = parse_facts(&mut errors, edit, tree, profiles, state);
+    errors.finish()?;
+    let (Some(name), Some(price), Some(state), Some(facts)) = (name, price, state, facts) else {
+        return Err(AppError::Other("validated product went missing".into()));
+    };
+    Ok(CheckedProduct {
+        name,
+        price,
+        sale,
+        period,
+        state,
+        facts,
+    })
 }
 
-/// A price as typed: 0 to 1,000,000,000 won.
-pub(crate) fn typed_won(raw: &str) -> Result<Option<i64>, jangteo_core::money::NotANumber> {
-    match jangteo_core::money::parse_typed_amount(raw)? {
-        Some(v) if !(0..=1_000_000_000).contains(&v) => Err(jangteo_core::money::NotANumber),
-        other => Ok(other),
-    }
+/// What the audit log keeps of a product before an edit.
+fn product_audit_facts(before: &ProductRow) -> serde_json::Value {
+    serde_json::json!({
+        "name": before.name, "price": before.price, "sale_price": before.sale_price,
+        "state": before.display_state, "featured": before.is_featured,
+        "category_id": before.category_id, "brand": before.brand,
+        "notice_category": before.notice_category, "notice": before.notice_json,
+        "tax_free": before.is_tax_free, "max_per_order": before.max_per_order,
+        "shipping_profile": before.shipping_profile_id,
+    })
 }
 
 impl App {
@@ -120,38 +126,6 @@ impl App {
     ) -> AppResult<()> {
         actor.require(Area::Catalog, Access::Write)?;
         let before = self.admin_product(actor, id).await?;
-        let mut errors = FieldErrors::default();
-        let name = errors.check("name", required_text(&edit.name, 100));
-        if edit.summary.chars().count() > 200 {
-            errors.add("summary", "too_long");
-        }
-        let price = match typed_won(&edit.price) {
-            Ok(Some(p)) => Some(p),
-            _ => {
-                errors.add("price", "invalid_price");
-                None
-            }
-        };
-        let sale = match typed_won(&edit.sale_price) {
-            Ok(s) => s,
-            Err(_) => {
-                errors.add("sale_price", "invalid_price");
-                None
-            }
-        };
-        if let (Some(p), Some(s)) = (price, sale)
-            && s >= p
-        {
-            errors.add("sale_price", "sale_not_lower");
-        }
-        let state: Option<DisplayState> = edit.state.parse().ok();
-        if state.is_none() {
-            errors.add("state", "required");
-        }
-        let period = sale_period(&mut errors, &edit.sale_starts, &edit.sale_ends);
-        if sale.is_none() && period != (None, None) {
-            errors.add("sale_price", "sale_period_without_price");
-        }
         let tree = self.category_tree().await?;
         let profiles: Vec<i64> = self
             .shipping_profiles()
@@ -159,12 +133,14 @@ impl App {
             .iter()
             .map(|p| p.id)
             .collect();
-        let facts = parse_facts(&mut errors, edit, &tree, &profiles, state);
-        errors.finish()?;
-        let (Some(name), Some(price), Some(state), Some(facts)) = (name, price, state, facts)
-        else {
-            return Err(AppError::Other("validated product went missing".into()));
-        };
+        let CheckedProduct {
+            name,
+            price,
+            sale,
+            period,
+            state,
+            facts,
+        } = check_product_edit(edit, &tree, &profiles)?;
         let mut others: Vec<&str> = tree
             .path(CategoryId(facts.category_id))
             .iter()
@@ -209,17 +185,7 @@ impl App {
         audit::record(
             &mut tx,
             &NewAudit {
-                before: Some(
-                    serde_json::json!({
-                        "name": before.name, "price": before.price, "sale_price": before.sale_price,
-                        "state": before.display_state, "featured": before.is_featured,
-                        "category_id": before.category_id, "brand": before.brand,
-                        "notice_category": before.notice_category, "notice": before.notice_json,
-                        "tax_free": before.is_tax_free, "max_per_order": before.max_per_order,
-                        "shipping_profile": before.shipping_profile_id,
-                    })
-                    .to_string(),
-                ),
+                before: Some(product_audit_facts(&before).to_string()),
                 after: Some(
                     serde_json::json!({
                         "name": name, "price": price, "sale_price": sale,

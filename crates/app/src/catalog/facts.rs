@@ -4,7 +4,7 @@
 
 use crate::App;
 use crate::catalog::CategoryTree;
-use crate::catalog::edit::ProductEdit;
+use crate::catalog::product_form::ProductEdit;
 use crate::field_errors::FieldErrors;
 use jangteo_core::catalog::DisplayState;
 use jangteo_core::ids::CategoryId;

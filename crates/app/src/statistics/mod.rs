@@ -3,18 +3,16 @@
 //! transaction, and the `stats.rollup` job — or a statistics page, before it reads — recomputes
 //! the dirty days from the orders. Figures mean what `jangteo_core::stats` says.
 
+mod sales;
 pub(crate) mod tables;
 use crate::auth::StaffActor;
 use crate::{App, AppError, AppResult};
 use chrono::{DateTime, NaiveDate, Utc};
-use jangteo_core::order::CHANNELS;
 use jangteo_core::staff::{Access, Area};
-use jangteo_core::stats::{
-    Bucket, Granularity, Period, PeriodError, SalesFigures, month_start, sum_into_buckets,
-};
+use jangteo_core::stats::{Bucket, Granularity, Period, PeriodError, SalesFigures, month_start};
 use jangteo_core::time::business_date;
 use jangteo_db::stats;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 
 /// Days recomputed per transaction.
 const DAYS_PER_PASS: i64 = 31;
@@ -194,60 +192,6 @@ pub struct MemberReport {
     pub pending_days: i64,
 }
 
-fn figures_of(r: &stats::SalesDayRow) -> SalesFigures {
-    SalesFigures {
-        orders: r.orders,
-        gross: r.gross,
-        discounts: r.discounts,
-        refunds: r.refunds,
-    }
-}
-
-fn item_figures(quantity: i64, gross: i64, discounts: i64, rq: i64, refunds: i64) -> ItemFigures {
-    ItemFigures {
-        quantity,
-        gross,
-        discounts,
-        refunded_quantity: rq,
-        refunds,
-    }
-}
-
-/// Joins this period's keyed rows with the previous period's, keeping every key of either.
-fn pair_items(
-    current: Vec<(String, String, ItemFigures)>,
-    previous: Vec<(String, String, ItemFigures)>,
-) -> Vec<ItemRow> {
-    let mut prev: HashMap<String, (String, ItemFigures)> =
-        previous.into_iter().map(|(k, n, f)| (k, (n, f))).collect();
-    let mut rows: Vec<ItemRow> = current
-        .into_iter()
-        .map(|(key, name, f)| {
-            let previous = prev.remove(&key).map(|(_, p)| p).unwrap_or_default();
-            ItemRow {
-                key,
-                name,
-                current: f,
-                previous,
-            }
-        })
-        .collect();
-    rows.extend(prev.into_iter().map(|(key, (name, f))| ItemRow {
-        key,
-        name,
-        current: ItemFigures::default(),
-        previous: f,
-    }));
-    rows.sort_by(|a, b| {
-        b.current
-            .net()
-            .cmp(&a.current.net())
-            .then(b.previous.net().cmp(&a.previous.net()))
-            .then(a.key.cmp(&b.key))
-    });
-    rows
-}
-
 impl App {
     /// Recomputes dirty statistics days, `limit` at most; returns how many were done.
     pub async fn roll_up_statistics_days(&self, limit: i64) -> AppResult<usize> {
@@ -300,137 +244,6 @@ impl App {
             self.roll_up_statistics_days(DAYS_BEFORE_READ).await?;
         }
         Ok(stats::dirty_count(&self.db).await?)
-    }
-
-    /// The sales report for a period, with the previous period beside every figure.
-    pub async fn sales_report(&self, actor: &StaffActor, q: SalesQuery) -> AppResult<SalesReport> {
-        actor.require(Area::Statistics, Access::Read)?;
-        let pending_days = self.statistics_current().await?;
-        let previous = q.period.previous();
-        let days = stats::sales_days(&self.db, previous.from, q.period.to).await?;
-        let parse = |d: &str| d.parse::<NaiveDate>().ok();
-        let daily = |p: Period| {
-            days.iter()
-                .filter_map(move |r| parse(&r.day).map(|d| (d, figures_of(r))))
-                .filter(move |(d, _)| p.contains(*d))
-        };
-        let current_rows = sum_into_buckets(&q.period, q.granularity, daily(q.period));
-        let previous_rows = sum_into_buckets(&previous, q.granularity, daily(previous));
-        // Buckets line up from the end: the last row of each period is the most comparable
-        // (e.g. this month so far beside the month before).
-        let offset = previous_rows.len() as isize - current_rows.len() as isize;
-        let rows = current_rows
-            .iter()
-            .enumerate()
-            .map(|(i, (bucket, current))| {
-                let at = i as isize + offset;
-                let prev = usize::try_from(at).ok().and_then(|j| previous_rows.get(j));
-                BucketRow {
-                    bucket: *bucket,
-                    current: *current,
-                    previous_bucket: prev.map(|(b, _)| *b),
-                    previous: prev.map(|(_, f)| *f).unwrap_or_default(),
-                }
-            })
-            .collect();
-        let sum = |p: Period| {
-            let mut f = SalesFigures::default();
-            for (_, x) in daily(p) {
-                f += x;
-            }
-            f
-        };
-        let by_channel = |p: Period| {
-            let mut m: BTreeMap<&str, SalesFigures> = BTreeMap::new();
-            for r in &days {
-                if parse(&r.day).is_some_and(|d| p.contains(d)) {
-                    *m.entry(r.channel.as_str()).or_default() += figures_of(r);
-                }
-            }
-            m
-        };
-        let (cur_ch, prev_ch) = (by_channel(q.period), by_channel(previous));
-        let channels = CHANNELS
-            .iter()
-            .map(|c| ChannelRow {
-                channel: c,
-                current: cur_ch.get(c).copied().unwrap_or_default(),
-                previous: prev_ch.get(c).copied().unwrap_or_default(),
-            })
-            .collect();
-        let tree = self.category_tree().await?;
-        let category_name = |id: Option<i64>| match id {
-            Some(id) => {
-                let path = tree.path(jangteo_core::ids::CategoryId(id));
-                if path.is_empty() {
-                    format!("#{id}")
-                } else {
-                    path.iter()
-                        .map(|n| n.name.as_str())
-                        .collect::<Vec<_>>()
-                        .join(" > ")
-                }
-            }
-            None => String::new(),
-        };
-        let categories_of = |rows: Vec<stats::CategorySalesRow>| {
-            rows.into_iter()
-                .map(|r| {
-                    (
-                        r.category_id.map(|c| c.to_string()).unwrap_or_default(),
-                        category_name(r.category_id),
-                        item_figures(
-                            r.quantity,
-                            r.gross,
-                            r.discounts,
-                            r.refunded_quantity,
-                            r.refunds,
-                        ),
-                    )
-                })
-                .collect::<Vec<_>>()
-        };
-        let categories = pair_items(
-            categories_of(stats::category_sales(&self.db, q.period.from, q.period.to).await?),
-            categories_of(stats::category_sales(&self.db, previous.from, previous.to).await?),
-        );
-        let skus_of = |rows: Vec<stats::ItemSalesRow>| {
-            rows.into_iter()
-                .map(|r| {
-                    let name = if r.option_label.is_empty() {
-                        r.product_name
-                    } else {
-                        format!("{} ({})", r.product_name, r.option_label)
-                    };
-                    (
-                        r.sku_code,
-                        name,
-                        item_figures(
-                            r.quantity,
-                            r.gross,
-                            r.discounts,
-                            r.refunded_quantity,
-                            r.refunds,
-                        ),
-                    )
-                })
-                .collect::<Vec<_>>()
-        };
-        let skus = pair_items(
-            skus_of(stats::item_sales(&self.db, q.period.from, q.period.to).await?),
-            skus_of(stats::item_sales(&self.db, previous.from, previous.to).await?),
-        );
-        Ok(SalesReport {
-            query: q,
-            previous,
-            totals: sum(q.period),
-            previous_totals: sum(previous),
-            rows,
-            channels,
-            categories,
-            skus,
-            pending_days,
-        })
     }
 
     /// Member statistics: the last `months` months (ending with the month of `today`) beside the

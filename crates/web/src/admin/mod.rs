@@ -12,6 +12,7 @@ mod members;
 mod orders;
 mod pages;
 mod products;
+mod routes;
 mod settings;
 mod sheets;
 mod shipping;
@@ -32,7 +33,6 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
 use axum_login::{AuthManagerLayerBuilder, AuthUser, AuthnBackend, UserId};
 use jangteo_app::auth::StaffActor;
 use jangteo_app::read_models::StaffRow;
@@ -339,169 +339,5 @@ pub fn router(state: &AppState) -> Router<AppState> {
         sessions,
     )
     .build();
-    Router::new()
-        .route("/admin", get(pages::dashboard))
-        .route(
-            "/admin/login",
-            get(login::show_login).post(login::submit_password),
-        )
-        .route(
-            "/admin/login/code",
-            get(login::show_code).post(login::submit_code),
-        )
-        .route(
-            "/admin/login/enrol",
-            get(login::show_enrol).post(login::submit_enrol),
-        )
-        .route("/admin/logout", post(login::logout))
-        .route("/admin/orders", get(orders::list))
-        .route("/admin/orders.xlsx", get(orders::export))
-        .route("/admin/orders.csv", get(orders::export))
-        .route(
-            "/admin/orders/waybills",
-            get(waybills::waybills).post(waybills::preview_waybills),
-        )
-        .route(
-            "/admin/orders/waybills/apply",
-            post(waybills::apply_waybills),
-        )
-        .route("/admin/orders/{number}", get(orders::show))
-        .route("/admin/orders/{number}/action", post(orders::act))
-        .route(
-            "/admin/orders/{number}/partial-cancel",
-            post(orders::partial_cancel),
-        )
-        .route("/admin/orders/{number}/memos", post(orders::add_memo))
-        .route("/admin/orders/{number}/slip", get(orders::packing_slip))
-        .route("/admin/members", get(members::list))
-        .route("/admin/members.csv", get(members::export))
-        .route("/admin/members.xlsx", get(members::export))
-        .route("/admin/members/{id}", get(members::show))
-        .route("/admin/members/{id}/reveal", post(members::reveal))
-        .route("/admin/members/{id}/points", post(members::adjust_points))
-        .route("/admin/members/{id}/grade", post(members::change_grade))
-        .route("/admin/members/{id}/unlock", post(members::unlock_login))
-        .route("/admin/members/{id}/coupons", post(members::issue_coupon))
-        .route("/admin/content", get(content::index))
-        .route("/admin/pages", post(content::create_page))
-        .route("/admin/pages/new", get(content::new_page))
-        .route(
-            "/admin/pages/{id}",
-            get(content::edit_page).post(content::update_page),
-        )
-        .route("/admin/posts/{kind}", post(content::create_post))
-        .route("/admin/posts/{kind}/new", get(content::new_post))
-        .route(
-            "/admin/posts/{kind}/{id}",
-            get(content::edit_post).post(content::update_post),
-        )
-        .route("/admin/media", post(content::upload_image))
-        .route("/admin/banners", post(banners::create_banner))
-        .route("/admin/banners/new", get(banners::new_banner))
-        .route(
-            "/admin/banners/{id}",
-            get(banners::edit_banner).post(banners::update_banner),
-        )
-        .route("/admin/banners/{id}/delete", post(banners::delete_banner))
-        .route("/admin/claims", get(claims::list))
-        .route("/admin/claims/{id}", get(claims::show).post(claims::act))
-        .route(
-            "/admin/orders/{number}/claims/new",
-            get(claims::new_for_order),
-        )
-        .route(
-            "/admin/orders/{number}/claims",
-            post(claims::create_for_order),
-        )
-        .route("/admin/products", get(products::list))
-        .route(
-            "/admin/products/new",
-            get(products::new_product).post(products::create_product),
-        )
-        .route("/admin/products/{id}/options", post(products::save_options))
-        .route("/admin/products/{id}/skus", post(products::save_skus))
-        .route("/admin/products/{id}/images", post(products::upload_images))
-        .route(
-            "/admin/products/{id}/images/{image}/move",
-            post(products::move_image),
-        )
-        .route(
-            "/admin/products/{id}/images/{image}/delete",
-            post(products::delete_image),
-        )
-        .route(
-            "/admin/products/{id}",
-            get(products::edit).post(products::update),
-        )
-        .route(
-            "/admin/categories",
-            get(categories::categories).post(categories::create_category),
-        )
-        .route("/admin/categories/{id}", post(categories::update_category))
-        .route(
-            "/admin/categories/{id}/delete",
-            post(categories::delete_category),
-        )
-        .route("/admin/stats", get(stats::sales))
-        .route("/admin/stats/export", get(stats::export_sales))
-        .route("/admin/stats/members", get(stats::members))
-        .route("/admin/stats/members/export", get(stats::export_members))
-        .route("/admin/stock", get(stock::list))
-        .route("/admin/stock/{sku}", post(stock::adjust))
-        .route(
-            "/admin/stock/import",
-            get(stock_sheet::import_form).post(stock_sheet::import_preview),
-        )
-        .route("/admin/stock/import/apply", post(stock_sheet::import_apply))
-        .route("/admin/inquiries", get(pages::inquiries))
-        .route("/admin/inquiries/{id}", get(pages::inquiry))
-        .route("/admin/inquiries/{id}/answer", post(pages::answer_inquiry))
-        .route("/admin/templates", get(pages::templates))
-        .route(
-            "/admin/templates/{event}",
-            get(pages::edit_template).post(pages::update_template),
-        )
-        .route("/admin/outbox", get(pages::outbox))
-        .route("/admin/jobs", get(pages::jobs))
-        .route("/admin/jobs/{id}/retry", post(pages::retry_job))
-        .route("/admin/jobs/{id}/discard", post(pages::discard_job))
-        .route(
-            "/admin/staff",
-            get(staff_accounts::list).post(staff_accounts::add),
-        )
-        .route("/admin/staff/{id}", post(staff_accounts::change))
-        .route("/admin/staff/tokens", post(staff_accounts::issue_token))
-        .route(
-            "/admin/staff/{id}/tokens/{token}/revoke",
-            post(staff_accounts::revoke_token),
-        )
-        .route(
-            "/admin/staff/{id}/reset-2fa",
-            post(staff_accounts::reset_2fa),
-        )
-        .route("/admin/staff/{id}/unlock", post(staff_accounts::unlock))
-        .route("/admin/settings", get(settings::show))
-        .route("/admin/shipping", get(shipping::show))
-        .route("/admin/shipping/profiles", post(shipping::create))
-        .route("/admin/shipping/profiles/{id}", post(shipping::update))
-        .route(
-            "/admin/shipping/profiles/{id}/delete",
-            post(shipping::delete),
-        )
-        .route(
-            "/admin/shipping/profiles/{id}/default",
-            post(shipping::make_default),
-        )
-        .route("/admin/shipping/remote-areas", post(shipping::save_areas))
-        .route(
-            "/admin/settings/payment-methods",
-            post(settings::save_payment_methods),
-        )
-        .route(
-            "/admin/settings/stock-display",
-            post(settings::save_stock_display),
-        )
-        .route("/admin/audit", get(audit_log::audit))
-        .route("/admin/audit.csv", get(audit_log::audit_export))
-        .layer(auth)
+    routes::all().layer(auth)
 }
