@@ -136,6 +136,83 @@ fn sellable(s: &SkuSnapshotRow) -> bool {
     s.sku_active && s.display_state != "hidden"
 }
 
+/// A cart line whose SKU was deleted: it stays, marked, so the shopper sees it went.
+fn gone_line_view(line: &CartLine) -> CartLineView {
+    CartLineView {
+        sku_id: line.sku_id,
+        sku_code: String::new(),
+        product_id: 0,
+        product_name: String::new(),
+        product_slug: String::new(),
+        category_id: 0,
+        option_label: String::new(),
+        thumb_hash: None,
+        unit_price: line.seen_unit_price,
+        list_price: line.seen_unit_price,
+        quantity: line.quantity,
+        order_quantity: 0,
+        line_total: 0,
+        stock: 0,
+        max_quantity: 1,
+        shipping_profile_id: None,
+        problems: vec![CartProblem::Unavailable],
+        orderable: false,
+        is_tax_free: false,
+        max_per_order: None,
+    }
+}
+
+/// A cart line priced now, with what changed since the shopper saw it (off sale, sold out, a
+/// new price, fewer units in stock).
+fn line_view(line: &CartLine, s: &SkuSnapshotRow, option_label: String) -> CartLineView {
+    let (unit, list) = unit_prices(s);
+    let mut problems = Vec::new();
+    let mut orderable = true;
+    if !sellable(s) {
+        problems.push(CartProblem::Unavailable);
+        orderable = false;
+    } else if s.stock <= 0 || s.display_state == "sold_out" {
+        problems.push(CartProblem::SoldOut);
+        orderable = false;
+    }
+    if unit != line.seen_unit_price {
+        problems.push(CartProblem::PriceChanged {
+            from: line.seen_unit_price,
+            to: unit,
+        });
+    }
+    let order_quantity = if orderable {
+        line.quantity.min(s.stock)
+    } else {
+        0
+    };
+    if orderable && order_quantity < line.quantity {
+        problems.push(CartProblem::QuantityReduced { to: order_quantity });
+    }
+    CartLineView {
+        sku_id: s.sku_id,
+        sku_code: s.sku_code.clone(),
+        product_id: s.product_id,
+        product_name: s.name.clone(),
+        product_slug: s.slug.clone(),
+        category_id: s.category_id,
+        option_label,
+        thumb_hash: s.thumb_hash.clone(),
+        unit_price: unit,
+        list_price: list,
+        quantity: line.quantity,
+        order_quantity,
+        line_total: unit * order_quantity,
+        stock: s.stock,
+        max_quantity: s.stock.clamp(1, MAX_LINE_QUANTITY),
+        shipping_profile_id: s.shipping_profile_id,
+        problems,
+        orderable,
+        is_tax_free: s.is_tax_free,
+        max_per_order: s.max_per_order,
+    }
+}
+
 impl App {
     /// The lines of a cart as kept.
     pub async fn cart_lines(&self, owner: &CartOwner<'_>) -> AppResult<Vec<CartLine>> {
@@ -286,77 +363,10 @@ impl App {
         let labels = sku_labels(self, &ids).await?;
         let mut views = Vec::with_capacity(lines.len());
         for line in lines {
-            let Some(s) = snapshots.get(&line.sku_id) else {
-                // The SKU was deleted: the line stays, marked, so the shopper sees it went.
-                views.push(CartLineView {
-                    sku_id: line.sku_id,
-                    sku_code: String::new(),
-                    product_id: 0,
-                    product_name: String::new(),
-                    product_slug: String::new(),
-                    category_id: 0,
-                    option_label: String::new(),
-                    thumb_hash: None,
-                    unit_price: line.seen_unit_price,
-                    list_price: line.seen_unit_price,
-                    quantity: line.quantity,
-                    order_quantity: 0,
-                    line_total: 0,
-                    stock: 0,
-                    max_quantity: 1,
-                    shipping_profile_id: None,
-                    problems: vec![CartProblem::Unavailable],
-                    orderable: false,
-                    is_tax_free: false,
-                    max_per_order: None,
-                });
-                continue;
-            };
-            let (unit, list) = unit_prices(s);
-            let mut problems = Vec::new();
-            let mut orderable = true;
-            if !sellable(s) {
-                problems.push(CartProblem::Unavailable);
-                orderable = false;
-            } else if s.stock <= 0 || s.display_state == "sold_out" {
-                problems.push(CartProblem::SoldOut);
-                orderable = false;
-            }
-            if unit != line.seen_unit_price {
-                problems.push(CartProblem::PriceChanged {
-                    from: line.seen_unit_price,
-                    to: unit,
-                });
-            }
-            let order_quantity = if orderable {
-                line.quantity.min(s.stock)
-            } else {
-                0
-            };
-            if orderable && order_quantity < line.quantity {
-                problems.push(CartProblem::QuantityReduced { to: order_quantity });
-            }
-            views.push(CartLineView {
-                sku_id: s.sku_id,
-                sku_code: s.sku_code.clone(),
-                product_id: s.product_id,
-                product_name: s.name.clone(),
-                product_slug: s.slug.clone(),
-                category_id: s.category_id,
-                option_label: labels.get(&s.sku_id).cloned().unwrap_or_default(),
-                thumb_hash: s.thumb_hash.clone(),
-                unit_price: unit,
-                list_price: list,
-                quantity: line.quantity,
-                order_quantity,
-                line_total: unit * order_quantity,
-                stock: s.stock,
-                max_quantity: s.stock.clamp(1, MAX_LINE_QUANTITY),
-                shipping_profile_id: s.shipping_profile_id,
-                problems,
-                orderable,
-                is_tax_free: s.is_tax_free,
-                max_per_order: s.max_per_order,
+            let label = labels.get(&line.sku_id).cloned().unwrap_or_default();
+            views.push(match snapshots.get(&line.sku_id) {
+                Some(s) => line_view(line, s, label),
+                None => gone_line_view(line),
             });
         }
         apply_order_limits(&mut views);

@@ -3,6 +3,7 @@
 //! conditional updates, snapshots the lines, redeems the coupon and spends the points.
 
 use crate::cart::{CartLine, CartLineView};
+use crate::catalog::CategoryTree;
 use crate::{App, AppError, AppResult};
 use chrono::{DateTime, Duration, Utc};
 use jangteo_core::Won;
@@ -12,7 +13,7 @@ use jangteo_core::pricing::{
     PointsPolicy, PricingInput, PricingLine, Rate,
 };
 use jangteo_db::members::{GradeRow, MemberRow};
-use jangteo_db::promotions::{self, CouponRow};
+use jangteo_db::promotions::{self, CouponRow, GiftRuleRow};
 
 /// What the shopper chose for discounts.
 #[derive(Debug, Clone, Default)]
@@ -91,6 +92,46 @@ pub(crate) fn coupon_for_pricing(c: &CouponRow, uses: i64) -> Coupon {
     }
 }
 
+/// The orderable cart lines as pricing sees them.
+fn pricing_lines(views: &[CartLineView], tree: &CategoryTree) -> Vec<PricingLine> {
+    views
+        .iter()
+        .filter(|v| v.orderable && v.order_quantity > 0)
+        .map(|v| PricingLine {
+            sku_id: SkuId(v.sku_id),
+            product_id: ProductId(v.product_id),
+            category_ids: tree
+                .path(CategoryId(v.category_id))
+                .iter()
+                .map(|n| n.id)
+                .collect(),
+            unit_price: Won(v.unit_price),
+            quantity: u32::try_from(v.order_quantity).unwrap_or(u32::MAX),
+            shipping_profile: v.shipping_profile_id,
+            tax_free: v.is_tax_free,
+        })
+        .collect()
+}
+
+/// The free-gift rules as pricing sees them (a rule with no condition gives nothing).
+fn gift_rules(rows: &[GiftRuleRow]) -> Vec<GiftRule> {
+    rows.iter()
+        .filter_map(|r| {
+            let condition = match (r.min_spend, r.buy_product_id) {
+                (Some(min), _) => GiftCondition::MinSpend(Won(min)),
+                (None, Some(p)) => GiftCondition::BuysProduct(ProductId(p)),
+                (None, None) => return None,
+            };
+            Some(GiftRule {
+                id: r.id,
+                gift_sku: SkuId(r.gift_sku_id),
+                gift_stock: r.gift_stock,
+                condition,
+            })
+        })
+        .collect()
+}
+
 impl App {
     /// The shop's points rules.
     pub fn points_policy(&self) -> PointsPolicy {
@@ -149,6 +190,28 @@ impl App {
         Ok((None, false))
     }
 
+    /// The gifts a breakdown earned, as the checkout shows them.
+    async fn gift_lines(&self, b: &Breakdown) -> AppResult<Vec<GiftLine>> {
+        let ids: Vec<i64> = b.gifts.iter().map(|g| g.gift_sku.get()).collect();
+        let snaps = jangteo_db::catalog::stock::snapshots(&self.db, &ids).await?;
+        let labels = crate::cart::sku_labels(self, &ids).await?;
+        let mut gifts = Vec::new();
+        for g in &b.gifts {
+            if let Some(s) = snaps.iter().find(|s| s.sku_id == g.gift_sku.get()) {
+                gifts.push(GiftLine {
+                    rule_id: g.rule_id,
+                    sku_id: s.sku_id,
+                    sku_code: s.sku_code.clone(),
+                    product_id: s.product_id,
+                    product_slug: s.slug.clone(),
+                    name: s.name.clone(),
+                    option_label: labels.get(&s.sku_id).cloned().unwrap_or_default(),
+                });
+            }
+        }
+        Ok(gifts)
+    }
+
     /// Prices the cart for checkout.
     pub async fn quote(
         &self,
@@ -172,40 +235,8 @@ impl App {
             )),
             _ => None,
         };
-        let pricing_lines: Vec<PricingLine> = views
-            .iter()
-            .filter(|v| v.orderable && v.order_quantity > 0)
-            .map(|v| PricingLine {
-                sku_id: SkuId(v.sku_id),
-                product_id: ProductId(v.product_id),
-                category_ids: tree
-                    .path(CategoryId(v.category_id))
-                    .iter()
-                    .map(|n| n.id)
-                    .collect(),
-                unit_price: Won(v.unit_price),
-                quantity: u32::try_from(v.order_quantity).unwrap_or(u32::MAX),
-                shipping_profile: v.shipping_profile_id,
-                tax_free: v.is_tax_free,
-            })
-            .collect();
-        let rules = promotions::gift_rules(&self.db).await?;
-        let gift_rules: Vec<GiftRule> = rules
-            .iter()
-            .filter_map(|r| {
-                let condition = match (r.min_spend, r.buy_product_id) {
-                    (Some(min), _) => GiftCondition::MinSpend(Won(min)),
-                    (None, Some(p)) => GiftCondition::BuysProduct(ProductId(p)),
-                    (None, None) => return None,
-                };
-                Some(GiftRule {
-                    id: r.id,
-                    gift_sku: SkuId(r.gift_sku_id),
-                    gift_stock: r.gift_stock,
-                    condition,
-                })
-            })
-            .collect();
+        let pricing_lines = pricing_lines(&views, &tree);
+        let gift_rules = gift_rules(&promotions::gift_rules(&self.db).await?);
         let shipping = self.shipping_policy().await?;
         let points_balance = member.map_or(0, |m| m.points_balance);
         let breakdown = if pricing_lines.is_empty() {
@@ -232,25 +263,10 @@ impl App {
             };
             Some(pricing::price(&input).map_err(|e| AppError::Invalid(e.to_string()))?)
         };
-        let mut gifts = Vec::new();
-        if let Some(b) = &breakdown {
-            let ids: Vec<i64> = b.gifts.iter().map(|g| g.gift_sku.get()).collect();
-            let snaps = jangteo_db::catalog::stock::snapshots(&self.db, &ids).await?;
-            let labels = crate::cart::sku_labels(self, &ids).await?;
-            for g in &b.gifts {
-                if let Some(s) = snaps.iter().find(|s| s.sku_id == g.gift_sku.get()) {
-                    gifts.push(GiftLine {
-                        rule_id: g.rule_id,
-                        sku_id: s.sku_id,
-                        sku_code: s.sku_code.clone(),
-                        product_id: s.product_id,
-                        product_slug: s.slug.clone(),
-                        name: s.name.clone(),
-                        option_label: labels.get(&s.sku_id).cloned().unwrap_or_default(),
-                    });
-                }
-            }
-        }
+        let gifts = match &breakdown {
+            Some(b) => self.gift_lines(b).await?,
+            None => Vec::new(),
+        };
         Ok(Quote {
             lines: views,
             breakdown,

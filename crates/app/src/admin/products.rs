@@ -84,6 +84,65 @@ fn valid_sku_code(code: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
+/// A slug for a product whose slug was left empty: `p-` and eight random letters or digits.
+fn random_product_slug() -> AppResult<String> {
+    let random: String = crate::auth::tokens::random_token()?
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(8)
+        .collect();
+    Ok(format!("p-{}", random.to_lowercase()))
+}
+
+/// Checks the SKU table as typed against the product's SKUs (every problem at once): codes
+/// plain and unique in the table, extra prices within bounds and never below zero in all.
+fn check_sku_rows(
+    rows: &[SkuEdit],
+    before: &[AdminSkuRow],
+    list_price: i64,
+) -> AppResult<Vec<(AdminSkuRow, SkuInput)>> {
+    let mut errors = FieldErrors::default();
+    let mut inputs = Vec::with_capacity(rows.len());
+    for r in rows {
+        let Some(old) = before.iter().find(|b| b.id == r.id) else {
+            return Err(AppError::NotFound);
+        };
+        let code = r.code.trim().to_uppercase();
+        if !valid_sku_code(&code) {
+            errors.add("skus", "invalid_sku_code");
+        }
+        if rows
+            .iter()
+            .filter(|o| o.code.trim().eq_ignore_ascii_case(&code))
+            .count()
+            > 1
+        {
+            errors.add("skus", "sku_code_taken");
+        }
+        let extra = match jangteo_core::money::parse_typed_amount(&r.extra_price) {
+            Ok(v) => v.unwrap_or(0),
+            Err(_) => {
+                errors.add("skus", "invalid_price");
+                0
+            }
+        };
+        if !(-10_000_000..=10_000_000).contains(&extra) || list_price + extra < 0 {
+            errors.add("skus", "invalid_extra_price");
+        }
+        inputs.push((
+            old.clone(),
+            SkuInput {
+                id: r.id,
+                code,
+                extra_price: extra,
+                is_active: r.active,
+            },
+        ));
+    }
+    errors.finish()?;
+    Ok(inputs)
+}
+
 impl App {
     /// Everything the product editor shows below the product's fields.
     pub async fn admin_product_extras(
@@ -173,15 +232,7 @@ impl App {
             return Err(AppError::Other("validated product went missing".into()));
         };
         let slug = if typed_slug.is_empty() {
-            format!(
-                "p-{}",
-                crate::auth::tokens::random_token()?
-                    .chars()
-                    .filter(char::is_ascii_alphanumeric)
-                    .take(8)
-                    .collect::<String>()
-                    .to_lowercase()
-            )
+            random_product_slug()?
         } else {
             typed_slug
         };
@@ -218,18 +269,13 @@ impl App {
             e if e.is_unique_violation() => AppError::field("slug", "slug_taken"),
             e => e.into(),
         })?;
-        audit::record(
-            &mut tx,
-            &NewAudit {
-                after: Some(
-                    serde_json::json!({ "name": name, "slug": slug, "category": category.get(), "price": price })
-                        .to_string(),
-                ),
-                ..actor.entry("catalog.product_create", "product", &id.get().to_string())
-            },
-            now,
-        )
-        .await?;
+        let after = serde_json::json!({ "name": name, "slug": slug, "category": category.get(), "price": price });
+        let target = id.get().to_string();
+        let entry = NewAudit {
+            after: Some(after.to_string()),
+            ..actor.entry("catalog.product_create", "product", &target)
+        };
+        audit::record(&mut tx, &entry, now).await?;
         tx.commit().await?;
         self.catalog_changed().await;
         Ok(id.get())
@@ -304,45 +350,7 @@ impl App {
         let sale = product_admin::sale_plan(&self.db, pid)
             .await?
             .ok_or(AppError::NotFound)?;
-        let mut errors = FieldErrors::default();
-        let mut inputs = Vec::with_capacity(rows.len());
-        for r in rows {
-            let Some(old) = before.iter().find(|b| b.id == r.id) else {
-                return Err(AppError::NotFound);
-            };
-            let code = r.code.trim().to_uppercase();
-            if !valid_sku_code(&code) {
-                errors.add("skus", "invalid_sku_code");
-            }
-            if rows
-                .iter()
-                .filter(|o| o.code.trim().eq_ignore_ascii_case(&code))
-                .count()
-                > 1
-            {
-                errors.add("skus", "sku_code_taken");
-            }
-            let extra = match jangteo_core::money::parse_typed_amount(&r.extra_price) {
-                Ok(v) => v.unwrap_or(0),
-                Err(_) => {
-                    errors.add("skus", "invalid_price");
-                    0
-                }
-            };
-            if !(-10_000_000..=10_000_000).contains(&extra) || sale.price + extra < 0 {
-                errors.add("skus", "invalid_extra_price");
-            }
-            inputs.push((
-                old.clone(),
-                SkuInput {
-                    id: r.id,
-                    code,
-                    extra_price: extra,
-                    is_active: r.active,
-                },
-            ));
-        }
-        errors.finish()?;
+        let inputs = check_sku_rows(rows, &before, sale.price)?;
         let now = self.now();
         let mut tx = self.db.begin().await?;
         let mut changes = Vec::new();
@@ -366,15 +374,12 @@ impl App {
             }));
         }
         if !changes.is_empty() {
-            audit::record(
-                &mut tx,
-                &NewAudit {
-                    after: Some(serde_json::Value::Array(changes).to_string()),
-                    ..actor.entry("catalog.skus", "product", &id.to_string())
-                },
-                now,
-            )
-            .await?;
+            let target = id.to_string();
+            let entry = NewAudit {
+                after: Some(serde_json::Value::Array(changes).to_string()),
+                ..actor.entry("catalog.skus", "product", &target)
+            };
+            audit::record(&mut tx, &entry, now).await?;
         }
         tx.commit().await?;
         self.catalog_changed().await;

@@ -182,27 +182,22 @@ impl App {
             now,
         )
         .await?;
-        audit::record(
-            &mut tx,
-            &NewAudit {
-                before: Some(product_audit_facts(&before).to_string()),
-                after: Some(
-                    serde_json::json!({
-                        "name": name, "price": price, "sale_price": sale,
-                        "sale_starts": period.0, "sale_ends": period.1,
-                        "state": state.as_str(), "featured": edit.featured, "description": description,
-                        "category_id": facts.category_id, "brand": facts.brand,
-                        "notice_category": facts.notice_category, "notice": facts.notice,
-                        "tax_free": facts.tax_free, "max_per_order": facts.max_per_order,
-                        "shipping_profile": facts.shipping_profile,
-                    })
-                    .to_string(),
-                ),
-                ..actor.entry("catalog.product", "product", &id.to_string())
-            },
-            now,
-        )
-        .await?;
+        let after = serde_json::json!({
+            "name": name, "price": price, "sale_price": sale,
+            "sale_starts": period.0, "sale_ends": period.1,
+            "state": state.as_str(), "featured": edit.featured, "description": description,
+            "category_id": facts.category_id, "brand": facts.brand,
+            "notice_category": facts.notice_category, "notice": facts.notice,
+            "tax_free": facts.tax_free, "max_per_order": facts.max_per_order,
+            "shipping_profile": facts.shipping_profile,
+        });
+        let target = id.to_string();
+        let entry = NewAudit {
+            before: Some(product_audit_facts(&before).to_string()),
+            after: Some(after.to_string()),
+            ..actor.entry("catalog.product", "product", &target)
+        };
+        audit::record(&mut tx, &entry, now).await?;
         tx.commit().await?;
         self.catalog_changed().await;
         Ok(())

@@ -182,17 +182,7 @@ impl App {
         let Some(locked) = orders::lock_by_number(&mut tx, number).await? else {
             return Err(AppError::NotFound);
         };
-        for &(line, units) in picked {
-            let open = claims::claimed_units(&mut tx, line).await?;
-            let left = choices
-                .lines
-                .iter()
-                .find(|c| c.line.id == line)
-                .map_or(0, |c| units_left(&c.line));
-            if units > left - open {
-                return Err(AppError::field("units", "claim_invalid_units"));
-            }
-        }
+        still_claimable(&mut tx, &choices, picked).await?;
         let id = claims::insert(
             &mut tx,
             &NewClaim {
@@ -213,34 +203,42 @@ impl App {
             let media = self.record_original(&mut tx, s).await?;
             claims::add_evidence(&mut tx, id, media.get()).await?;
         }
-        let status: OrderStatus = locked.status;
-        record_event(
-            &mut tx,
-            &locked,
-            "claim_requested",
-            status,
-            actor,
-            reason,
-            now,
-        )
-        .await?;
+        let event = "claim_requested";
+        record_event(&mut tx, &locked, event, locked.status, actor, reason, now).await?;
         if let Some(staff) = staff_actor {
-            audit::record(
-                &mut tx,
-                &NewAudit {
-                    after: Some(
-                        serde_json::json!({ "order": number, "kind": kind.as_str(), "lines": picked })
-                            .to_string(),
-                    ),
-                    reason: override_reason.unwrap_or_default(),
-                    ..staff.entry("claims.file", "claim", &id.to_string())
-                },
-                now,
-            )
-            .await?;
+            let after =
+                serde_json::json!({ "order": number, "kind": kind.as_str(), "lines": picked });
+            let target = id.to_string();
+            let entry = NewAudit {
+                after: Some(after.to_string()),
+                reason: override_reason.unwrap_or_default(),
+                ..staff.entry("claims.file", "claim", &target)
+            };
+            audit::record(&mut tx, &entry, now).await?;
         }
         tx.commit().await?;
         tracing::info!(order.number = %number, claim = id, kind = kind.as_str(), "claim filed");
         Ok(id)
     }
+}
+
+/// Checks, with the order locked, that the picked units are still open to a claim (another
+/// claim may have been filed meanwhile).
+async fn still_claimable(
+    tx: &mut jangteo_db::Tx,
+    choices: &ClaimChoices,
+    picked: &[(i64, i64)],
+) -> AppResult<()> {
+    for &(line, units) in picked {
+        let open = claims::claimed_units(&mut *tx, line).await?;
+        let left = choices
+            .lines
+            .iter()
+            .find(|c| c.line.id == line)
+            .map_or(0, |c| units_left(&c.line));
+        if units > left - open {
+            return Err(AppError::field("units", "claim_invalid_units"));
+        }
+    }
+    Ok(())
 }

@@ -83,6 +83,53 @@ pub(crate) struct CheckoutForm {
     pub(super) channel: &'static str,
 }
 
+/// The payment method (offered now) and, for a bank deposit, the depositor's name.
+fn payment_choice(
+    input: &PlaceOrderInput,
+    enabled: &[&str],
+    errors: &mut FieldErrors,
+) -> (Option<PaymentMethod>, Option<String>) {
+    let method = input.payment_method.parse::<PaymentMethod>().ok();
+    match method {
+        None => errors.add("payment_method", "required"),
+        Some(m) if !enabled.contains(&m.as_str()) => {
+            errors.add("payment_method", "method_unavailable");
+        }
+        Some(_) => {}
+    }
+    let depositor = if method.is_some_and(PaymentMethod::is_manual) {
+        errors.check("depositor_name", required_text(&input.depositor_name, 40))
+    } else {
+        None
+    };
+    (method, depositor)
+}
+
+/// The terms the buyer agreed to and, for a guest, the order password (typed twice) and the
+/// consent to the guest's personal data.
+fn guest_terms(
+    input: &PlaceOrderInput,
+    is_member: bool,
+    errors: &mut FieldErrors,
+) -> Option<Password> {
+    let guest_password = if is_member {
+        None
+    } else {
+        let p = errors.check("guest_password", Password::parse(&input.guest_password));
+        if p.is_some() && input.guest_password != input.guest_password_confirm {
+            errors.add("guest_password_confirm", "password_mismatch");
+        }
+        p
+    };
+    if !input.agree {
+        errors.add("agree", "consent_required");
+    }
+    if !is_member && !input.agree_guest_privacy {
+        errors.add("agree_guest_privacy", "consent_required");
+    }
+    guest_password
+}
+
 /// Parses the checkout form: `is_member` when the buyer has an account (no order password, the
 /// sign-up consent covers the personal data), `enabled` the methods the shop offers now. Every
 /// field's error comes back at once.
@@ -106,34 +153,8 @@ pub(crate) fn parse_checkout(
     if input.delivery_memo.chars().count() > 100 {
         errors.add("delivery_memo", "too_long");
     }
-    let method = input.payment_method.parse::<PaymentMethod>().ok();
-    match method {
-        None => errors.add("payment_method", "required"),
-        Some(m) if !enabled.contains(&m.as_str()) => {
-            errors.add("payment_method", "method_unavailable");
-        }
-        Some(_) => {}
-    }
-    let depositor = if method.is_some_and(PaymentMethod::is_manual) {
-        errors.check("depositor_name", required_text(&input.depositor_name, 40))
-    } else {
-        None
-    };
-    let guest_password = if is_member {
-        None
-    } else {
-        let p = errors.check("guest_password", Password::parse(&input.guest_password));
-        if p.is_some() && input.guest_password != input.guest_password_confirm {
-            errors.add("guest_password_confirm", "password_mismatch");
-        }
-        p
-    };
-    if !input.agree {
-        errors.add("agree", "consent_required");
-    }
-    if !is_member && !input.agree_guest_privacy {
-        errors.add("agree_guest_privacy", "consent_required");
-    }
+    let (method, depositor) = payment_choice(input, enabled, &mut errors);
+    let guest_password = guest_terms(input, is_member, &mut errors);
     if input.checkout_token.len() < 16 || input.checkout_token.len() > 64 {
         errors.add("_form", "checkout_expired");
     }
