@@ -183,6 +183,77 @@ struct PreparedImage {
     stored: crate::media::StoredOriginal,
 }
 
+/// The demo categories (two levels), each with its id and its path of names.
+async fn insert_demo_categories<'c>(
+    tx: &mut jangteo_db::Tx,
+    catalog: &'c Catalog,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<HashMap<&'c str, (CategoryId, Vec<String>)>> {
+    let mut category_ids: HashMap<&str, (CategoryId, Vec<String>)> = HashMap::new();
+    for (ci, top) in catalog.categories.iter().enumerate() {
+        let new = NewCategory {
+            parent_id: None,
+            slug: &top.slug,
+            name: &top.name,
+            position: ci as i64,
+        };
+        let top_id = categories::upsert(tx, &new, now).await?;
+        category_ids.insert(&top.slug, (top_id, vec![top.name.clone()]));
+        for (si, child) in top.children.iter().enumerate() {
+            let new = NewCategory {
+                parent_id: Some(top_id),
+                slug: &child.slug,
+                name: &child.name,
+                position: si as i64,
+            };
+            let id = categories::upsert(tx, &new, now).await?;
+            let names = vec![top.name.clone(), child.name.clone()];
+            category_ids.insert(&child.slug, (id, names));
+        }
+    }
+    Ok(category_ids)
+}
+
+/// One demo product with its options and SKUs (its images are added by the caller).
+async fn insert_demo_product(
+    tx: &mut jangteo_db::Tx,
+    p: &ProductData,
+    category_ids: &HashMap<&str, (CategoryId, Vec<String>)>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<jangteo_core::ids::ProductId> {
+    if !is_valid_slug(&p.slug) {
+        let slug = &p.slug;
+        return Err(AppError::Invalid(format!(
+            "demo product slug {slug:?} is invalid"
+        )));
+    }
+    let (category_id, category_names) = category_ids.get(p.category.as_str()).ok_or_else(|| {
+        AppError::Invalid(format!(
+            "demo product {} has unknown category {}",
+            p.slug, p.category
+        ))
+    })?;
+    let mut others: Vec<&str> = category_names.iter().map(String::as_str).collect();
+    others.extend(p.brand.as_deref());
+    others.push(&p.summary);
+    let groups: Vec<NewOptionGroup> = option_groups(p);
+    let product = NewProduct {
+        category_id: *category_id,
+        slug: &p.slug,
+        name: &p.name,
+        brand: p.brand.as_deref(),
+        summary: &p.summary,
+        description_html: &p.description,
+        price: Price::new(Won(p.price), p.sale_price.map(Won)),
+        state: p.state,
+        is_featured: p.featured,
+        popularity: p.popularity,
+        search: SearchKeys::for_product(&p.name, others),
+        created_at: now - Duration::days(p.days_ago) - Duration::minutes(p.popularity % 600),
+    };
+    Ok(products::insert(tx, &product, &groups, &build_skus(p, &p.slug)).await?)
+}
+
 impl App {
     /// Loads the demo shop (idempotent) and resets the demo staff password.
     pub async fn load_demo(&self, options: &DemoOptions) -> AppResult<DemoReport> {
@@ -268,79 +339,9 @@ impl App {
 
         let now = self.now();
         let mut tx = self.db.begin().await?;
-        let mut category_ids: HashMap<&str, (CategoryId, Vec<String>)> = HashMap::new();
-        for (ci, top) in catalog.categories.iter().enumerate() {
-            let top_id = categories::upsert(
-                &mut tx,
-                &NewCategory {
-                    parent_id: None,
-                    slug: &top.slug,
-                    name: &top.name,
-                    position: ci as i64,
-                },
-                now,
-            )
-            .await?;
-            category_ids.insert(&top.slug, (top_id, vec![top.name.clone()]));
-            for (si, child) in top.children.iter().enumerate() {
-                let id = categories::upsert(
-                    &mut tx,
-                    &NewCategory {
-                        parent_id: Some(top_id),
-                        slug: &child.slug,
-                        name: &child.name,
-                        position: si as i64,
-                    },
-                    now,
-                )
-                .await?;
-                category_ids.insert(
-                    &child.slug,
-                    (id, vec![top.name.clone(), child.name.clone()]),
-                );
-            }
-        }
-
+        let category_ids = insert_demo_categories(&mut tx, catalog, now).await?;
         for (p, images) in catalog.products.iter().zip(&product_images) {
-            if !is_valid_slug(&p.slug) {
-                return Err(AppError::Invalid(format!(
-                    "demo product slug {:?} is invalid",
-                    p.slug
-                )));
-            }
-            let (category_id, category_names) =
-                category_ids.get(p.category.as_str()).ok_or_else(|| {
-                    AppError::Invalid(format!(
-                        "demo product {} has unknown category {}",
-                        p.slug, p.category
-                    ))
-                })?;
-            let mut others: Vec<&str> = category_names.iter().map(String::as_str).collect();
-            others.extend(p.brand.as_deref());
-            others.push(&p.summary);
-            let groups: Vec<NewOptionGroup> = option_groups(p);
-            let product_id = products::insert(
-                &mut tx,
-                &NewProduct {
-                    category_id: *category_id,
-                    slug: &p.slug,
-                    name: &p.name,
-                    brand: p.brand.as_deref(),
-                    summary: &p.summary,
-                    description_html: &p.description,
-                    price: Price::new(Won(p.price), p.sale_price.map(Won)),
-                    state: p.state,
-                    is_featured: p.featured,
-                    popularity: p.popularity,
-                    search: SearchKeys::for_product(&p.name, others),
-                    created_at: now
-                        - Duration::days(p.days_ago)
-                        - Duration::minutes(p.popularity % 600),
-                },
-                &groups,
-                &build_skus(p, &p.slug),
-            )
-            .await?;
+            let product_id = insert_demo_product(&mut tx, p, &category_ids, now).await?;
             for (position, image) in images.iter().enumerate() {
                 let media_id = self.record_original(&mut tx, &image.stored).await?;
                 products::add_image(&mut tx, product_id, media_id, position as i64, &p.name)

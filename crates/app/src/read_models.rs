@@ -12,7 +12,7 @@ pub use jangteo_db::claims::ClaimRow;
 pub use jangteo_db::content::{BannerRow, PostRow};
 pub use jangteo_db::inquiries::InquiryRow;
 pub use jangteo_db::member_admin::{MemberAdminRow, MemberFilter};
-pub use jangteo_db::members::MemberRow;
+pub use jangteo_db::members::{AddressRow, MemberRow};
 pub use jangteo_db::orders::OrderRow;
 pub use jangteo_db::promotions::CouponRow;
 pub use jangteo_db::staff::StaffRow;

@@ -5,7 +5,7 @@ mod cli;
 use anyhow::{Context, Result};
 use clap::Parser;
 use cli::{Cli, Command};
-use jangteo_app::demo::DemoOptions;
+use jangteo_app::demo::{DemoOptions, DemoReport};
 use jangteo_app::{App, Config};
 use jangteo_db::{Db, redact_url};
 use jangteo_web::{AppState, WebOptions, router, serve, shutdown_signal};
@@ -143,6 +143,34 @@ async fn admin_command(app: &App, action: &cli::AdminAction) -> Result<()> {
     Ok(())
 }
 
+/// What the owner needs to try the demo: addresses, logins (new passwords every run), coupons.
+fn print_demo_welcome(base: &str, report: &DemoReport) {
+    println!();
+    println!("  장터 데모샵 / Jangteo demo shop");
+    println!("  ─────────────────────────────────────────────");
+    println!("  상점 주소 (shop)        {base}/");
+    println!(
+        "  상품 (products)         {} {}",
+        report.listed_products,
+        if report.catalog_loaded {
+            "(새로 불러옴 / loaded now)"
+        } else {
+            "(이미 있음 / already loaded)"
+        }
+    );
+    println!(
+        "  관리자 화면 (admin)     {base}/admin (첫 로그인 때 OTP 앱 등록 / enrol 2FA at first login)"
+    );
+    println!("  관리자 (staff login)    {}", report.staff_email);
+    println!("  비밀번호 (password)     {}", report.staff_password);
+    println!("  데모 회원 (member)      {}", report.member_email);
+    println!("  비밀번호 (password)     {}", report.member_password);
+    println!("  쿠폰 코드 (coupons)     WELCOME10, JANGTEO3000");
+    println!("  테스트 결제 · 메일함     {base}/dev/outbox (결제는 모두 테스트 결제)");
+    println!("  (비밀번호는 실행할 때마다 새로 정해집니다 / a new password is set on every run)");
+    println!();
+}
+
 #[tokio::main]
 async fn main() -> Result<()> {
     let started = Instant::now();
@@ -197,33 +225,7 @@ async fn main() -> Result<()> {
                 })
                 .await
                 .context("loading the demo shop")?;
-            let base = app.config.base_url();
-            println!();
-            println!("  장터 데모샵 / Jangteo demo shop");
-            println!("  ─────────────────────────────────────────────");
-            println!("  상점 주소 (shop)        {base}/");
-            println!(
-                "  상품 (products)         {} {}",
-                report.listed_products,
-                if report.catalog_loaded {
-                    "(새로 불러옴 / loaded now)"
-                } else {
-                    "(이미 있음 / already loaded)"
-                }
-            );
-            println!(
-                "  관리자 화면 (admin)     {base}/admin (첫 로그인 때 OTP 앱 등록 / enrol 2FA at first login)"
-            );
-            println!("  관리자 (staff login)    {}", report.staff_email);
-            println!("  비밀번호 (password)     {}", report.staff_password);
-            println!("  데모 회원 (member)      {}", report.member_email);
-            println!("  비밀번호 (password)     {}", report.member_password);
-            println!("  쿠폰 코드 (coupons)     WELCOME10, JANGTEO3000");
-            println!("  테스트 결제 · 메일함     {base}/dev/outbox (결제는 모두 테스트 결제)");
-            println!(
-                "  (비밀번호는 실행할 때마다 새로 정해집니다 / a new password is set on every run)"
-            );
-            println!();
+            print_demo_welcome(&app.config.base_url(), &report);
             if demo.no_serve {
                 app.db.close().await;
                 return Ok(());

@@ -77,6 +77,11 @@ impl Theme {
         BuiltinTemplates::get(name).and_then(|f| String::from_utf8(f.data.into_owned()).ok())
     }
 
+    /// The name of every built-in template (a theme overrides them by name).
+    pub fn template_names() -> impl Iterator<Item = Cow<'static, str>> {
+        BuiltinTemplates::iter()
+    }
+
     /// A locale file.
     pub fn locale_file(&self, name: &str) -> Option<Cow<'static, [u8]>> {
         if let Some(bytes) = self.theme_file("locales", name) {

@@ -17,6 +17,7 @@ use axum::response::Response;
 use jangteo_app::AppError;
 use jangteo_app::checkout::DiscountChoice;
 use jangteo_app::orders::{NextStep, PlaceOrderInput};
+use jangteo_app::read_models::{AddressRow, MemberRow};
 use jangteo_core::member::format_mobile;
 use minijinja::{Value, context};
 use serde::Deserialize;
@@ -68,6 +69,30 @@ pub struct CheckoutQuery {
     guest: Option<String>,
 }
 
+/// A member's first checkout form: their name, mobile and e-mail, and their default address.
+fn prefill_from_member(
+    form_value: &mut serde_json::Value,
+    m: &MemberRow,
+    addresses: &[AddressRow],
+) {
+    form_value["orderer_name"] = m.name.clone().into();
+    form_value["orderer_mobile"] = m
+        .mobile
+        .as_deref()
+        .map(format_mobile)
+        .unwrap_or_default()
+        .into();
+    form_value["orderer_email"] = m.email.clone().unwrap_or_default().into();
+    if let Some(a) = addresses.iter().find(|a| a.is_default) {
+        form_value["address_id"] = a.id.to_string().into();
+        form_value["recipient_name"] = a.recipient.clone().into();
+        form_value["recipient_mobile"] = format_mobile(&a.mobile).into();
+        form_value["postcode"] = a.postcode.clone().into();
+        form_value["address1"] = a.address1.clone().into();
+        form_value["address2"] = a.address2.clone().into();
+    }
+}
+
 fn new_token() -> Result<String, WebError> {
     Ok(jangteo_app::auth::tokens::random_token()?[..32].to_owned())
 }
@@ -110,22 +135,7 @@ async fn checkout_page(
     if let Some(m) = &member
         && form.orderer_name.is_empty()
     {
-        form_value["orderer_name"] = m.name.clone().into();
-        form_value["orderer_mobile"] = m
-            .mobile
-            .as_deref()
-            .map(format_mobile)
-            .unwrap_or_default()
-            .into();
-        form_value["orderer_email"] = m.email.clone().unwrap_or_default().into();
-        if let Some(a) = addresses.iter().find(|a| a.is_default) {
-            form_value["address_id"] = a.id.to_string().into();
-            form_value["recipient_name"] = a.recipient.clone().into();
-            form_value["recipient_mobile"] = format_mobile(&a.mobile).into();
-            form_value["postcode"] = a.postcode.clone().into();
-            form_value["address1"] = a.address1.clone().into();
-            form_value["address2"] = a.address2.clone().into();
-        }
+        prefill_from_member(&mut form_value, m, &addresses);
     }
     let enabled = state.app.payment_methods().await?;
     if form.payment_method.is_empty()

@@ -3,7 +3,9 @@
 //! .xlsx/CSV download of every table.
 
 use super::BackOffice;
+use crate::context::Req;
 use crate::forms::{download, t};
+use crate::state::AppState;
 use crate::web_error::WebError;
 use axum::extract::Query;
 use axum::response::Response;
@@ -174,12 +176,13 @@ fn table_download(table: &Table, base: &str, format: Option<&str>) -> Result<Res
     })
 }
 
-/// GET /admin/stats
-pub async fn sales(office: BackOffice, Query(q): Query<StatsQuery>) -> Result<Response, WebError> {
-    let BackOffice {
-        state, req, admin, ..
-    } = &office;
-    let (query, error) = match sales_query(&q, business_date(state.app.now())) {
+/// The period asked for, or, when it cannot be read, the default period with the message why.
+fn query_or_default(
+    state: &AppState,
+    req: &Req,
+    q: &StatsQuery,
+) -> Result<(SalesQuery, Option<String>), WebError> {
+    Ok(match sales_query(q, business_date(state.app.now())) {
         Ok(query) => (query, None),
         Err(AppError::Form(errors)) => {
             let g = Granularity::parse(q.g.as_deref().unwrap_or("day"));
@@ -196,7 +199,49 @@ pub async fn sales(office: BackOffice, Query(q): Query<StatsQuery>) -> Result<Re
             )
         }
         Err(e) => return Err(e.into()),
+    })
+}
+
+/// The quick period links: last 7 and 30 days, this month, last 12 weeks and 12 months.
+fn quick_periods(state: &AppState, req: &Req, today: chrono::NaiveDate) -> Vec<Value> {
+    let quick = |key: &str, g: Granularity, from: chrono::NaiveDate| {
+        context! {
+            label => t(state, req, key),
+            url => format!("/admin/stats?g={}&from={from}&to={today}", g.as_str()),
+        }
     };
+    let month_start = jangteo_core::stats::month_start(today);
+    vec![
+        quick(
+            "admin.stats.last_7_days",
+            Granularity::Day,
+            today - chrono::Duration::days(6),
+        ),
+        quick(
+            "admin.stats.last_30_days",
+            Granularity::Day,
+            today - chrono::Duration::days(29),
+        ),
+        quick("admin.stats.this_month", Granularity::Day, month_start),
+        quick(
+            "admin.stats.last_12_weeks",
+            Granularity::Week,
+            Granularity::Week.default_period(today).from,
+        ),
+        quick(
+            "admin.stats.last_12_months",
+            Granularity::Month,
+            Granularity::Month.default_period(today).from,
+        ),
+    ]
+}
+
+/// GET /admin/stats
+pub async fn sales(office: BackOffice, Query(q): Query<StatsQuery>) -> Result<Response, WebError> {
+    let BackOffice {
+        state, req, admin, ..
+    } = &office;
+    let (query, error) = query_or_default(state, req, &q)?;
     let report = state.app.sales_report(&admin.actor, query).await?;
     let g = query.granularity;
     let params = format!(
@@ -205,14 +250,7 @@ pub async fn sales(office: BackOffice, Query(q): Query<StatsQuery>) -> Result<Re
         query.period.from,
         query.period.to
     );
-    let today = business_date(state.app.now());
-    let quick = |key: &str, g: Granularity, from: chrono::NaiveDate| {
-        context! {
-            label => t(state, req, key),
-            url => format!("/admin/stats?g={}&from={from}&to={today}", g.as_str()),
-        }
-    };
-    let month_start = jangteo_core::stats::month_start(today);
+    let quick = quick_periods(state, req, business_date(state.app.now()));
     let current_label = t(state, req, "admin.stats.this_period");
     let previous_label = t(state, req, "admin.stats.previous_period");
     let channel_parts: Vec<(String, i64)> = report
@@ -237,13 +275,7 @@ pub async fn sales(office: BackOffice, Query(q): Query<StatsQuery>) -> Result<Re
             value => x.as_str(), label => t(state, req, &format!("admin.stats.by_{}", x.as_str())),
             selected => *x == g,
         }).collect::<Vec<_>>(),
-        quick => vec![
-            quick("admin.stats.last_7_days", Granularity::Day, today - chrono::Duration::days(6)),
-            quick("admin.stats.last_30_days", Granularity::Day, today - chrono::Duration::days(29)),
-            quick("admin.stats.this_month", Granularity::Day, month_start),
-            quick("admin.stats.last_12_weeks", Granularity::Week, Granularity::Week.default_period(today).from),
-            quick("admin.stats.last_12_months", Granularity::Month, Granularity::Month.default_period(today).from),
-        ],
+        quick => quick,
         totals => figures_view(&report.totals, &report.previous_totals),
         rows => report.rows.iter().rev().map(|r| context! {
             label => r.bucket.label(g),
