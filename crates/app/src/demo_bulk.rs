@@ -38,61 +38,73 @@ impl App {
             for i in 0..chunk {
                 let n = done + added + i + 1;
                 let template = templates[(n as usize) % templates.len()];
-                let Some(category) = tree.by_slug(&template.category) else {
-                    return Err(AppError::Invalid(format!(
-                        "category {} missing",
-                        template.category
-                    )));
-                };
-                let slug = format!("bulk-{n}-{}", template.slug);
-                let name = format!("{} {}호", template.name, n);
-                let mut data = template.clone();
-                data.popularity = (template.popularity * 7 + n as i64 * 13) % 5000;
-                let others = [category.name.as_str(), template.summary.as_str()];
-                let groups: Vec<NewOptionGroup> = option_groups(&data);
-                let product_id = products::insert(
-                    &mut tx,
-                    &NewProduct {
-                        category_id: category.id,
-                        slug: &slug,
-                        name: &name,
-                        brand: data.brand.as_deref(),
-                        summary: &data.summary,
-                        description_html: &data.description,
-                        price: Price::new(Won(data.price), data.sale_price.map(Won)),
-                        state: data.state,
-                        is_featured: false,
-                        popularity: data.popularity,
-                        search: SearchKeys::for_product(&name, others),
-                        created_at: now - Duration::days(30 + (n as i64 % 300)),
-                    },
-                    &groups,
-                    &build_skus(&data, &slug),
-                )
-                .await?;
-                if let Some(first) = products::find_by_slug(&self.db, &template.slug).await? {
-                    let images =
-                        products::images(&self.db, jangteo_core::ids::ProductId(first.id)).await?;
-                    for (position, image) in images.iter().enumerate() {
-                        if let Some(media) =
-                            jangteo_db::media::find_by_hash(&self.db, &image.content_hash).await?
-                        {
-                            products::add_image(
-                                &mut tx,
-                                product_id,
-                                jangteo_core::ids::MediaId(media.id),
-                                position as i64,
-                                &name,
-                            )
-                            .await?;
-                        }
-                    }
-                }
+                self.add_bulk_copy(&mut tx, template, n, &tree, now).await?;
             }
             added += chunk;
             settings::set(&mut tx, BULK_MARKER, &(done + added).to_string(), now).await?;
             tx.commit().await?;
         }
         Ok(added)
+    }
+
+    /// One synthetic copy of `template`, numbered `n`, with the template's pictures.
+    async fn add_bulk_copy(
+        &self,
+        tx: &mut jangteo_db::Tx,
+        template: &ProductData,
+        n: u64,
+        tree: &crate::catalog::CategoryTree,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> AppResult<()> {
+        let Some(category) = tree.by_slug(&template.category) else {
+            return Err(AppError::Invalid(format!(
+                "category {} missing",
+                template.category
+            )));
+        };
+        let slug = format!("bulk-{n}-{}", template.slug);
+        let name = format!("{} {}호", template.name, n);
+        let mut data = template.clone();
+        data.popularity = (template.popularity * 7 + n as i64 * 13) % 5000;
+        let others = [category.name.as_str(), template.summary.as_str()];
+        let groups: Vec<NewOptionGroup> = option_groups(&data);
+        let product_id = products::insert(
+            &mut *tx,
+            &NewProduct {
+                category_id: category.id,
+                slug: &slug,
+                name: &name,
+                brand: data.brand.as_deref(),
+                summary: &data.summary,
+                description_html: &data.description,
+                price: Price::new(Won(data.price), data.sale_price.map(Won)),
+                state: data.state,
+                is_featured: false,
+                popularity: data.popularity,
+                search: SearchKeys::for_product(&name, others),
+                created_at: now - Duration::days(30 + (n as i64 % 300)),
+            },
+            &groups,
+            &build_skus(&data, &slug),
+        )
+        .await?;
+        if let Some(first) = products::find_by_slug(&self.db, &template.slug).await? {
+            let images = products::images(&self.db, jangteo_core::ids::ProductId(first.id)).await?;
+            for (position, image) in images.iter().enumerate() {
+                if let Some(media) =
+                    jangteo_db::media::find_by_hash(&self.db, &image.content_hash).await?
+                {
+                    products::add_image(
+                        &mut *tx,
+                        product_id,
+                        jangteo_core::ids::MediaId(media.id),
+                        position as i64,
+                        &name,
+                    )
+                    .await?;
+                }
+            }
+        }
+        Ok(())
     }
 }

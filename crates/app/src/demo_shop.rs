@@ -3,7 +3,7 @@
 
 use crate::auth::tokens::random_token;
 use crate::{App, AppResult};
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 use jangteo_db::catalog::stock;
 use jangteo_db::promotions::{self, NewCoupon};
 use jangteo_db::{members, settings};
@@ -13,6 +13,58 @@ const PROMOTIONS_MARKER: &str = "demo.promotions.v1";
 /// The demo member's login e-mail.
 pub const DEMO_MEMBER_EMAIL: &str = "member@jangteo.example";
 
+/// The demo's coupons: two codes anyone may type and one given at sign-up.
+fn demo_coupons(now: DateTime<Utc>) -> Vec<NewCoupon<'static>> {
+    let year = now + Duration::days(365);
+    let coupon = |code, name, kind, amount, rate_bp, max_discount, min_order, signup| NewCoupon {
+        code,
+        name,
+        kind,
+        amount,
+        rate_bp,
+        max_discount,
+        min_order,
+        scope: "all",
+        scope_ids: "",
+        valid_from: now - Duration::days(1),
+        valid_until: year,
+        per_member_limit: 1,
+        issue_on_signup: signup,
+    };
+    vec![
+        coupon(
+            Some("WELCOME10"),
+            "첫 구매 10% 할인 (최대 5,000원)",
+            "percent",
+            0,
+            1_000,
+            Some(5_000),
+            20_000,
+            false,
+        ),
+        coupon(
+            Some("JANGTEO3000"),
+            "3,000원 할인 쿠폰",
+            "fixed",
+            3_000,
+            0,
+            None,
+            30_000,
+            false,
+        ),
+        coupon(
+            None,
+            "신규회원 5,000원 할인",
+            "fixed",
+            5_000,
+            0,
+            None,
+            40_000,
+            true,
+        ),
+    ]
+}
+
 impl App {
     /// Coupons, gifts and shipping policies of the demo (once).
     pub(crate) async fn load_demo_promotions(&self) -> AppResult<()> {
@@ -20,56 +72,8 @@ impl App {
             return Ok(());
         }
         let now = self.now();
-        let year = now + Duration::days(365);
         let mut tx = self.db.begin().await?;
-        let coupon =
-            |code, name, kind, amount, rate_bp, max_discount, min_order, signup| NewCoupon {
-                code,
-                name,
-                kind,
-                amount,
-                rate_bp,
-                max_discount,
-                min_order,
-                scope: "all",
-                scope_ids: "",
-                valid_from: now - Duration::days(1),
-                valid_until: year,
-                per_member_limit: 1,
-                issue_on_signup: signup,
-            };
-        for c in [
-            coupon(
-                Some("WELCOME10"),
-                "첫 구매 10% 할인 (최대 5,000원)",
-                "percent",
-                0,
-                1_000,
-                Some(5_000),
-                20_000,
-                false,
-            ),
-            coupon(
-                Some("JANGTEO3000"),
-                "3,000원 할인 쿠폰",
-                "fixed",
-                3_000,
-                0,
-                None,
-                30_000,
-                false,
-            ),
-            coupon(
-                None,
-                "신규회원 5,000원 할인",
-                "fixed",
-                5_000,
-                0,
-                None,
-                40_000,
-                true,
-            ),
-        ] {
+        for c in demo_coupons(now) {
             promotions::upsert_coupon(&mut tx, &c, now).await?;
         }
         for (slug, policy, fee) in [
@@ -81,6 +85,12 @@ impl App {
             stock::set_shipping(&mut tx, slug, policy, fee).await?;
         }
         tx.commit().await?;
+        self.insert_demo_gift_rules(now).await
+    }
+
+    /// The demo's free gifts (socks above 70,000원, a mug with the drip-bag coffee), then the
+    /// marker that the promotions are loaded.
+    async fn insert_demo_gift_rules(&self, now: DateTime<Utc>) -> AppResult<()> {
         let socks = stock::first_sku_of(&self.db, "plain-ankle-socks-5pack").await?;
         let mug = stock::first_sku_of(&self.db, "matte-ceramic-mug-350ml").await?;
         let coffee =

@@ -93,6 +93,21 @@ fn prefill_from_member(
     }
 }
 
+/// A saved address as the checkout's address book shows it.
+fn address_view(a: &AddressRow) -> Value {
+    context! { id => a.id, label => &a.label, recipient => &a.recipient,
+    mobile => format_mobile(&a.mobile), postcode => &a.postcode, address1 => &a.address1, address2 => &a.address2,
+    is_default => a.is_default }
+}
+
+/// The payment methods the shop offers now, with their descriptions.
+fn method_views(state: &AppState, req: &Req, enabled: &[&str]) -> Vec<Value> {
+    enabled
+        .iter()
+        .map(|code| context! { code => *code, label => method_label(state, req, code), description => t(state, req, &format!("checkout.method_desc.{code}")) })
+        .collect()
+}
+
 fn new_token() -> Result<String, WebError> {
     Ok(jangteo_app::auth::tokens::random_token()?[..32].to_owned())
 }
@@ -151,10 +166,6 @@ async fn checkout_page(
         form.checkout_token.clone()
     };
     let policy = state.app.points_policy();
-    let methods: Vec<Value> = enabled
-        .iter()
-        .map(|code| context! { code => *code, label => method_label(state, req, code), description => t(state, req, &format!("checkout.method_desc.{code}")) })
-        .collect();
     let views: Vec<_> = quote
         .lines
         .iter()
@@ -169,15 +180,13 @@ async fn checkout_page(
         form => val(form_value),
         errors => val(errors),
         is_member => member.is_some(),
-        addresses => addresses.iter().map(|a| context! { id => a.id, label => &a.label, recipient => &a.recipient,
-            mobile => format_mobile(&a.mobile), postcode => &a.postcode, address1 => &a.address1, address2 => &a.address2,
-            is_default => a.is_default }).collect::<Vec<_>>(),
+        addresses => addresses.iter().map(address_view).collect::<Vec<_>>(),
         coupons => coupons.iter().map(|c| coupon_view(state, req, c)).collect::<Vec<_>>(),
         points => context! {
             balance => quote.points_balance, usable => quote.points_balance >= policy.min_balance.get(),
             min_balance => policy.min_balance.get(), min_use => policy.min_use.get(), step => policy.step.get().max(1),
         },
-        payment_methods => methods,
+        payment_methods => method_views(state, req, &enabled),
         bank_account => val(&state.app.config.checkout.bank_account),
         checkout_token => token,
         terms_url => Value::from(()),

@@ -209,13 +209,12 @@ impl App {
         if category.is_none() {
             errors.add("category_id", "required");
         }
-        let price = match crate::catalog::product_form::typed_won(&form.price) {
-            Ok(Some(p)) => Some(p),
-            _ => {
-                errors.add("price", "invalid_price");
-                None
-            }
-        };
+        let price = crate::catalog::product_form::typed_won(&form.price)
+            .ok()
+            .flatten();
+        if price.is_none() {
+            errors.add("price", "invalid_price");
+        }
         let typed_slug = form.slug.trim().to_lowercase();
         if !typed_slug.is_empty() && !crate::admin::content::valid_slug(&typed_slug) {
             errors.add("slug", "invalid_slug");
@@ -231,11 +230,9 @@ impl App {
         let (Some(name), Some(category), Some(price)) = (name, category, price) else {
             return Err(AppError::Other("validated product went missing".into()));
         };
-        let slug = if typed_slug.is_empty() {
-            random_product_slug()?
-        } else {
-            typed_slug
-        };
+        let slug = Some(typed_slug)
+            .filter(|s| !s.is_empty())
+            .map_or_else(random_product_slug, Ok)?;
         let names = crate::catalog::edit::category_path_names(&categories, category.get());
         let search = SearchKeys::for_product(&name, names.iter().map(String::as_str));
         let now = self.now();

@@ -175,20 +175,12 @@ pub struct OptionsOutcome {
     pub deactivated: Vec<String>,
 }
 
-/// Replaces a product's option groups with `groups` and makes one SKU per combination
-/// (`combinations`: value indexes per group, in order). A SKU whose combination of value names
-/// survives keeps its id, code, stock and price; new combinations get new SKUs coded
-/// `{code_prefix}-N` with no stock; SKUs whose combination is gone are deactivated, never
-/// deleted (orders and the stock ledger point at them).
-pub async fn replace_options(
+/// A product's SKUs (id, code, active), and the SKU standing for each combination of option
+/// value names: only SKUs linked to a value of every group stand for one, active ones first.
+async fn existing_combinations(
     tx: &mut Tx,
-    product: ProductId,
-    groups: &[OptionGroupInput],
-    combinations: &[Vec<usize>],
-    code_prefix: &str,
-    now: DateTime<Utc>,
-) -> DbResult<OptionsOutcome> {
-    let pid = product.get();
+    pid: i64,
+) -> DbResult<(Vec<(i64, String, bool)>, HashMap<Vec<String>, i64>)> {
     let old_group_count = tx_scalar!(
         tx,
         i64,
@@ -229,7 +221,60 @@ pub async fn replace_options(
             by_names.entry(names).or_insert(*id);
         }
     }
+    Ok((skus, by_names))
+}
 
+/// Moves a kept SKU to its combination's position.
+async fn move_sku(tx: &mut Tx, id: i64, position: usize, now: DateTime<Utc>) -> DbResult<()> {
+    tx_execute!(
+        tx,
+        "UPDATE skus SET position = $2, updated_at = $3 WHERE id = $1",
+        id,
+        position as i64,
+        now
+    )
+    .context("reordering SKU")?;
+    Ok(())
+}
+
+/// A new SKU for a new combination: the first free code, no stock, no extra price.
+async fn new_sku(
+    tx: &mut Tx,
+    pid: i64,
+    code_prefix: &str,
+    position: usize,
+    now: DateTime<Utc>,
+) -> DbResult<(i64, String)> {
+    let code = free_code(tx, code_prefix).await?;
+    let id = tx_scalar!(
+        tx,
+        i64,
+        "INSERT INTO skus (product_id, code, extra_price, stock, is_active, position, created_at, updated_at)
+         VALUES ($1, $2, 0, 0, TRUE, $3, $4, $4) RETURNING id",
+        pid,
+        &code,
+        position as i64,
+        now
+    )
+    .context("inserting SKU")?;
+    Ok((id, code))
+}
+
+/// Replaces a product's option groups with `groups` and makes one SKU per combination
+/// (`combinations`: value indexes per group, in order). A SKU whose combination of value names
+/// survives keeps its id, code, stock and price; new combinations get new SKUs coded
+/// `{code_prefix}-N` with no stock; SKUs whose combination is gone are deactivated, never
+/// deleted (orders and the stock ledger point at them).
+pub async fn replace_options(
+    tx: &mut Tx,
+    product: ProductId,
+    groups: &[OptionGroupInput],
+    combinations: &[Vec<usize>],
+    code_prefix: &str,
+    now: DateTime<Utc>,
+) -> DbResult<OptionsOutcome> {
+    let pid = product.get();
+    let (skus, mut by_names) = existing_combinations(tx, pid).await?;
     tx_execute!(tx, "DELETE FROM option_groups WHERE product_id = $1", pid)
         .context("removing option groups")?;
     let named: Vec<(&str, Vec<&str>)> = groups
@@ -253,30 +298,12 @@ pub async fn replace_options(
             .collect();
         let sku_id = match by_names.remove(&names) {
             Some(id) => {
-                tx_execute!(
-                    tx,
-                    "UPDATE skus SET position = $2, updated_at = $3 WHERE id = $1",
-                    id,
-                    position as i64,
-                    now
-                )
-                .context("reordering SKU")?;
+                move_sku(tx, id, position, now).await?;
                 outcome.kept += 1;
                 id
             }
             None => {
-                let code = free_code(tx, code_prefix).await?;
-                let id = tx_scalar!(
-                    tx,
-                    i64,
-                    "INSERT INTO skus (product_id, code, extra_price, stock, is_active, position, created_at, updated_at)
-                     VALUES ($1, $2, 0, 0, TRUE, $3, $4, $4) RETURNING id",
-                    pid,
-                    &code,
-                    position as i64,
-                    now
-                )
-                .context("inserting SKU")?;
+                let (id, code) = new_sku(tx, pid, code_prefix, position, now).await?;
                 outcome.created.push(code);
                 id
             }
