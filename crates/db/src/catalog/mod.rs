@@ -3,6 +3,7 @@
 pub mod categories;
 pub mod product_admin;
 pub mod product_lists;
+mod product_options;
 pub mod product_rows;
 pub mod products;
 mod search;
