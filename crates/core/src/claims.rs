@@ -64,6 +64,13 @@ impl FromStr for ClaimKind {
     }
 }
 
+impl TryFrom<String> for ClaimKind {
+    type Error = UnknownClaimValue;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        s.parse()
+    }
+}
+
 impl fmt::Display for ClaimKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -242,6 +249,13 @@ impl FromStr for ClaimStatus {
             .into_iter()
             .find(|k| k.as_str() == s)
             .ok_or_else(|| UnknownClaimValue(s.to_owned()))
+    }
+}
+
+impl TryFrom<String> for ClaimStatus {
+    type Error = UnknownClaimValue;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        s.parse()
     }
 }
 

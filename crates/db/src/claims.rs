@@ -36,12 +36,14 @@ pub struct ClaimRow {
     pub id: i64,
     /// Order.
     pub order_id: i64,
-    /// Stored kind.
-    pub kind: String,
+    /// Why the buyer claims.
+    #[sqlx(try_from = "String")]
+    pub kind: ClaimKind,
     /// `return` or `exchange`.
     pub resolution: String,
-    /// Stored status.
-    pub status: String,
+    /// Where it stands.
+    #[sqlx(try_from = "String")]
+    pub status: ClaimStatus,
     /// The buyer's words.
     pub reason: String,
     /// When the buyer found the problem.

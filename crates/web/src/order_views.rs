@@ -214,7 +214,7 @@ pub async fn order_detail(
 /// A claim as lists show it.
 pub(crate) fn claim_view(state: &AppState, req: &Req, c: &ClaimRow) -> Value {
     context! {
-        id => c.id, status => &c.status,
+        id => c.id, status => c.status.as_str(),
         kind_label => t(state, req, &format!("claim.kind.{}", c.kind)),
         resolution_label => t(state, req, &format!("claim.resolution.{}", c.resolution)),
         status_label => t(state, req, &format!("claim.status.{}", c.status)),

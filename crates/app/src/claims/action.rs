@@ -82,7 +82,7 @@ impl ClaimAction {
     /// Checks the action against the claim: its move, a rejection's reason, and a refund or a
     /// replacement only for what the buyer asked. Returns the claim's move.
     fn check(&self, detail: &ClaimDetail) -> AppResult<(ClaimStatus, ClaimStatus)> {
-        let from: ClaimStatus = detail.claim.status.parse()?;
+        let from = detail.claim.status;
         let to = self.target();
         if !from.can_become(to) {
             return Err(AppError::Conflict("claim_state"));

@@ -65,8 +65,7 @@ async fn detail_page(office: &BackOffice, id: i64, errors: Value) -> Result<Resp
         state, req, admin, ..
     } = office;
     let d = state.app.admin_claim(&admin.actor, id).await?;
-    let status: Option<ClaimStatus> = d.claim.status.parse().ok();
-    let can = |to: ClaimStatus| status.is_some_and(|s| s.can_become(to));
+    let can = |to: ClaimStatus| d.claim.status.can_become(to);
     let media = state.app.config.media_url();
     office.page("admin/claim.html", "admin.nav.claims", context! {
         claim => claim_view(state, req, &d.claim),

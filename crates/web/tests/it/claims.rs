@@ -146,7 +146,8 @@ async fn buyers_return_goods_and_staff_refund_them(backend: Backend) {
             .await
             .unwrap()
             .unwrap()
-            .status,
+            .status
+            .as_str(),
         "requested"
     );
     let empty_reject = cs
@@ -306,7 +307,8 @@ async fn buyers_return_goods_and_staff_refund_them(backend: Backend) {
             .await
             .unwrap()
             .unwrap()
-            .status,
+            .status
+            .as_str(),
         "exchanged"
     );
     assert_eq!(
