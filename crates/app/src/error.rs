@@ -107,14 +107,6 @@ impl AppError {
         }
     }
 
-    /// The message code of a conflict (plain or a refused move).
-    pub fn conflict_code(&self) -> Option<&'static str> {
-        match self {
-            AppError::Conflict(code) | AppError::Refused { code, .. } => Some(code),
-            _ => None,
-        }
-    }
-
     /// Maps a gateway error met while `doing` something, keeping it as the cause.
     pub fn gateway(doing: &'static str) -> impl Fn(PaymentError) -> AppError + Copy {
         move |source| AppError::Gateway { doing, source }

@@ -130,8 +130,10 @@ pub(crate) async fn points_follow_goods(
     now: DateTime<Utc>,
 ) -> AppResult<()> {
     let moves = points_when_goods_leave(order.points_to_earn, status, goods);
-    let Some(member) = order.member_id else {
+    if moves.to_earn != order.points_to_earn {
         orders::set_points_to_earn(tx, order.id, moves.to_earn).await?;
+    }
+    let Some(member) = order.member_id else {
         return Ok(());
     };
     if moves.give_back > 0 {
@@ -147,7 +149,6 @@ pub(crate) async fn points_follow_goods(
         )
         .await?;
     }
-    orders::set_points_to_earn(tx, order.id, moves.to_earn).await?;
     if moves.take_back <= 0 {
         return Ok(());
     }
