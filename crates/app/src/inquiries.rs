@@ -6,6 +6,7 @@ use crate::field_errors::FieldErrors;
 use crate::notify::{Channel, Notification};
 use crate::orders::Actor;
 use crate::{App, AppError, AppResult};
+use jangteo_core::ids::OrderId;
 use jangteo_core::member::required_text;
 use jangteo_core::paging::{PageRequest, Paged};
 use jangteo_core::staff::{Access, Area};
@@ -97,7 +98,7 @@ impl App {
                 kind: "personal",
                 member_id: member.id,
                 product_id: None,
-                order_id,
+                order_id: order_id.map(OrderId::get),
                 category,
                 title: &title,
                 body: &body,

@@ -7,6 +7,7 @@ use crate::admin::orders::OrderQuery;
 use crate::auth::StaffActor;
 use crate::sheets::{Cell, SheetFormat};
 use crate::{App, AppError, AppResult};
+use jangteo_core::ids::OrderId;
 use jangteo_core::staff::{Access, Area};
 use jangteo_db::orders::{ExportLineRow, OrderRow};
 use std::collections::HashMap;
@@ -74,13 +75,13 @@ fn line_row(o: &OrderRow, l: &ExportLineRow) -> Vec<Cell> {
         Cell::Text(name),
         text(&l.option_label),
         text(&l.sku_code),
-        Cell::Number(l.unit_price),
+        Cell::Number(l.unit_price.get()),
         Cell::Number(l.quantity),
         Cell::Number(l.quantity_cancelled),
         Cell::Number(l.quantity_returned),
         Cell::Number(left),
-        Cell::Number(l.total),
-        Cell::Number(o.total),
+        Cell::Number(l.total.get()),
+        Cell::Number(o.total.get()),
         text(carrier),
         Cell::Text(o.waybill.clone().unwrap_or_default()),
     ]
@@ -99,8 +100,8 @@ impl App {
             return Err(AppError::Forbidden);
         }
         let orders = self.staff_orders(actor, q, 1, MAX_EXPORT_ORDERS).await?;
-        let ids: Vec<i64> = orders.items.iter().map(|o| o.id).collect();
-        let mut lines: HashMap<i64, Vec<ExportLineRow>> = HashMap::new();
+        let ids: Vec<OrderId> = orders.items.iter().map(|o| o.id).collect();
+        let mut lines: HashMap<OrderId, Vec<ExportLineRow>> = HashMap::new();
         for line in jangteo_db::orders::export_lines(&self.db, &ids).await? {
             lines.entry(line.order_id).or_default().push(line);
         }

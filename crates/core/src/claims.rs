@@ -77,6 +77,61 @@ impl fmt::Display for ClaimKind {
     }
 }
 
+/// What the buyer asks for: their money back or the same goods again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ClaimResolution {
+    /// 반품: the goods go back and the money is refunded.
+    Return,
+    /// 교환: the goods go back and a replacement is sent.
+    Exchange,
+}
+
+impl ClaimResolution {
+    /// Both, in the order a form offers them.
+    pub const ALL: [ClaimResolution; 2] = [ClaimResolution::Return, ClaimResolution::Exchange];
+
+    /// The stored value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClaimResolution::Return => "return",
+            ClaimResolution::Exchange => "exchange",
+        }
+    }
+
+    /// Whether a claim asking for this may end in `to`: a refund only for a return, a
+    /// replacement only for an exchange.
+    pub fn allows(self, to: ClaimStatus) -> bool {
+        match to {
+            ClaimStatus::Refunded => self == ClaimResolution::Return,
+            ClaimStatus::Exchanged => self == ClaimResolution::Exchange,
+            _ => true,
+        }
+    }
+}
+
+impl FromStr for ClaimResolution {
+    type Err = UnknownClaimValue;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        ClaimResolution::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or_else(|| UnknownClaimValue(s.to_owned()))
+    }
+}
+
+impl TryFrom<String> for ClaimResolution {
+    type Error = UnknownClaimValue;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        s.parse()
+    }
+}
+
+impl fmt::Display for ClaimResolution {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// The shop's claim policy: at least the statutory windows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClaimPolicy {
@@ -431,5 +486,9 @@ mod tests {
         for s in ClaimStatus::ALL {
             assert_eq!(s.as_str().parse::<ClaimStatus>().unwrap(), s);
         }
+        let (ret, exch) = (ClaimResolution::Return, ClaimResolution::Exchange);
+        assert!(ret.allows(Refunded) && !ret.allows(Exchanged) && ret.allows(Rejected));
+        assert!(exch.allows(Exchanged) && !exch.allows(Refunded));
+        assert_eq!("exchange".parse::<ClaimResolution>().unwrap(), exch);
     }
 }

@@ -15,6 +15,13 @@ macro_rules! id_type {
             }
         }
 
+        // Lets the database layer decode a stored key straight into the newtype.
+        impl From<i64> for $name {
+            fn from(raw: i64) -> Self {
+                Self(raw)
+            }
+        }
+
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 self.0.fmt(f)

@@ -2,7 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
-use std::ops::{Add, Sub};
+use std::iter::Sum;
+use std::ops::{Add, AddAssign, Neg, Sub, SubAssign};
 
 /// An amount in Korean won. KRW has no minor unit, so an `i64` is exact.
 #[derive(
@@ -61,6 +62,13 @@ pub fn group_thousands(n: i64) -> String {
     out
 }
 
+// Lets the database layer decode a stored amount straight into `Won`.
+impl From<i64> for Won {
+    fn from(raw: i64) -> Self {
+        Won(raw)
+    }
+}
+
 impl fmt::Display for Won {
     /// Korean notation: `12,900원`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -79,6 +87,31 @@ impl Sub for Won {
     type Output = Won;
     fn sub(self, rhs: Won) -> Won {
         Won(self.0 - rhs.0)
+    }
+}
+
+impl Neg for Won {
+    type Output = Won;
+    fn neg(self) -> Won {
+        Won(-self.0)
+    }
+}
+
+impl AddAssign for Won {
+    fn add_assign(&mut self, rhs: Won) {
+        self.0 += rhs.0;
+    }
+}
+
+impl SubAssign for Won {
+    fn sub_assign(&mut self, rhs: Won) {
+        self.0 -= rhs.0;
+    }
+}
+
+impl Sum for Won {
+    fn sum<I: Iterator<Item = Won>>(iter: I) -> Won {
+        Won(iter.map(Won::get).sum())
     }
 }
 

@@ -4,17 +4,18 @@
 use crate::error::Context;
 use crate::{Db, DbResult, Tx};
 use chrono::{DateTime, Utc};
-use jangteo_core::claims::{ClaimKind, ClaimStatus};
+use jangteo_core::claims::{ClaimKind, ClaimResolution, ClaimStatus};
+use jangteo_core::ids::OrderId;
 
 /// A claim to file.
 #[derive(Debug, Clone)]
 pub struct NewClaim<'a> {
     /// Order.
-    pub order_id: i64,
+    pub order_id: OrderId,
     /// Why.
     pub kind: ClaimKind,
-    /// `return` or `exchange`.
-    pub resolution: &'a str,
+    /// Refund or replacement.
+    pub resolution: ClaimResolution,
     /// The buyer's words.
     pub reason: &'a str,
     /// When the buyer found the problem.
@@ -35,12 +36,14 @@ pub struct ClaimRow {
     /// Primary key.
     pub id: i64,
     /// Order.
-    pub order_id: i64,
+    #[sqlx(try_from = "i64")]
+    pub order_id: OrderId,
     /// Why the buyer claims.
     #[sqlx(try_from = "String")]
     pub kind: ClaimKind,
-    /// `return` or `exchange`.
-    pub resolution: String,
+    /// Refund or replacement.
+    #[sqlx(try_from = "String")]
+    pub resolution: ClaimResolution,
     /// Where it stands.
     #[sqlx(try_from = "String")]
     pub status: ClaimStatus,
@@ -86,9 +89,9 @@ pub async fn insert(tx: &mut Tx, c: &NewClaim<'_>, now: DateTime<Utc>) -> DbResu
         "INSERT INTO claims (order_id, kind, resolution, status, reason, discovered_at, deadline_at,
              buyer_pays_return, override_reason, filed_by, created_at, updated_at)
          VALUES ($1, $2, $3, 'requested', $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
-        c.order_id,
+        c.order_id.get(),
         c.kind.as_str(),
-        c.resolution,
+        c.resolution.as_str(),
         c.reason,
         c.discovered_at,
         c.deadline_at,
@@ -129,12 +132,12 @@ pub async fn find(db: &Db, id: i64) -> DbResult<Option<ClaimRow>> {
 }
 
 /// The claims of an order, newest first.
-pub async fn for_order(db: &Db, order_id: i64) -> DbResult<Vec<ClaimRow>> {
+pub async fn for_order(db: &Db, order_id: OrderId) -> DbResult<Vec<ClaimRow>> {
     read_all!(
         db,
         ClaimRow,
         select_claims!("WHERE order_id = $1 ORDER BY id DESC"),
-        order_id
+        order_id.get()
     )
     .context("loading an order's claims")
 }
@@ -231,14 +234,14 @@ pub async fn transition(
 }
 
 /// Units of an order's lines held by open claims: (order line id, units).
-pub async fn open_units(db: &Db, order_id: i64) -> DbResult<Vec<(i64, i64)>> {
+pub async fn open_units(db: &Db, order_id: OrderId) -> DbResult<Vec<(i64, i64)>> {
     read_all!(
         db,
         (i64, i64),
         "SELECT cl.order_line_id, cl.quantity FROM claim_lines cl
          JOIN claims c ON c.id = cl.claim_id
          WHERE c.order_id = $1 AND c.status IN ('requested', 'approved', 'collected')",
-        order_id
+        order_id.get()
     )
     .context("loading an order's claimed units")
 }

@@ -3,6 +3,8 @@
 use crate::error::Context;
 use crate::{Db, DbResult, Reader, Tx};
 use chrono::{DateTime, Utc};
+use jangteo_core::Won;
+use jangteo_core::ids::OrderId;
 use jangteo_core::payment::{PaymentMethod, PaymentStatus};
 
 /// A payment attempt.
@@ -11,7 +13,8 @@ pub struct PaymentRow {
     /// Id.
     pub id: i64,
     /// Order.
-    pub order_id: i64,
+    #[sqlx(try_from = "i64")]
+    pub order_id: OrderId,
     /// Gateway name.
     pub provider: String,
     /// Method.
@@ -25,11 +28,14 @@ pub struct PaymentRow {
     #[sqlx(try_from = "String")]
     pub status: PaymentStatus,
     /// Amount asked.
-    pub amount: i64,
+    #[sqlx(try_from = "i64")]
+    pub amount: Won,
     /// Amount approved.
-    pub approved_amount: i64,
+    #[sqlx(try_from = "i64")]
+    pub approved_amount: Won,
     /// Amount refunded.
-    pub cancelled_amount: i64,
+    #[sqlx(try_from = "i64")]
+    pub cancelled_amount: Won,
     /// Card issuer.
     pub card_company: Option<String>,
     /// Virtual account bank.
@@ -55,11 +61,11 @@ const PAYMENT_COLUMNS: &str = "id, order_id, provider, method, attempt_id, payme
 /// Starts an attempt (`ready`).
 pub async fn insert(
     tx: &mut Tx,
-    order_id: i64,
+    order_id: OrderId,
     provider: &str,
-    method: &str,
+    method: PaymentMethod,
     attempt_id: &str,
-    amount: i64,
+    amount: Won,
     now: DateTime<Utc>,
 ) -> DbResult<i64> {
     tx_scalar!(
@@ -67,11 +73,11 @@ pub async fn insert(
         i64,
         "INSERT INTO payments (order_id, provider, method, attempt_id, status, amount, created_at, updated_at)
          VALUES ($1, $2, $3, $4, 'ready', $5, $6, $6) RETURNING id",
-        order_id,
+        order_id.get(),
         provider,
-        method,
+        method.as_str(),
         attempt_id,
-        amount,
+        amount.get(),
         now
     )
     .context("starting payment")
@@ -85,9 +91,9 @@ pub struct PaymentUpdate<'a> {
     /// Gateway key, when learnt.
     pub payment_key: Option<&'a str>,
     /// Approved amount, when approved.
-    pub approved_amount: Option<i64>,
+    pub approved_amount: Option<Won>,
     /// Refunded amount so far.
-    pub cancelled_amount: Option<i64>,
+    pub cancelled_amount: Option<Won>,
     /// Card issuer.
     pub card_company: Option<&'a str>,
     /// Virtual account (bank, number, holder, deadline).
@@ -128,8 +134,8 @@ pub async fn update(
         from,
         u.status,
         u.payment_key,
-        u.approved_amount,
-        u.cancelled_amount,
+        u.approved_amount.map(Won::get),
+        u.cancelled_amount.map(Won::get),
         u.card_company,
         bank,
         account,
@@ -147,7 +153,7 @@ pub async fn update(
 /// The latest attempt of an order.
 pub async fn latest_for_order(
     conn: impl Into<Reader<'_>>,
-    order_id: i64,
+    order_id: OrderId,
 ) -> DbResult<Option<PaymentRow>> {
     reader_optional!(
         conn,
@@ -155,7 +161,7 @@ pub async fn latest_for_order(
         sqlx::AssertSqlSafe(format!(
             "SELECT {PAYMENT_COLUMNS} FROM payments WHERE order_id = $1 ORDER BY id DESC LIMIT 1"
         )),
-        order_id
+        order_id.get()
     )
     .context("loading payment")
 }

@@ -3,6 +3,8 @@
 use crate::error::Context;
 use crate::{Db, DbResult, Reader, Tx};
 use chrono::{DateTime, Utc};
+use jangteo_core::Won;
+use jangteo_core::ids::OrderId;
 
 /// A coupon definition.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -198,8 +200,8 @@ pub async fn redeem(
     tx: &mut Tx,
     coupon_id: i64,
     member_id: i64,
-    order_id: i64,
-    amount: i64,
+    order_id: OrderId,
+    amount: Won,
     limit: i64,
     now: DateTime<Utc>,
 ) -> DbResult<bool> {
@@ -211,8 +213,8 @@ pub async fn redeem(
             WHERE coupon_id = $1 AND member_id = $2 AND released_at IS NULL) < $6",
         coupon_id,
         member_id,
-        order_id,
-        amount,
+        order_id.get(),
+        amount.get(),
         now,
         limit
     )
@@ -221,11 +223,15 @@ pub async fn redeem(
 }
 
 /// Gives a cancelled order's coupon back.
-pub async fn release_redemption(tx: &mut Tx, order_id: i64, now: DateTime<Utc>) -> DbResult<()> {
+pub async fn release_redemption(
+    tx: &mut Tx,
+    order_id: OrderId,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
     tx_execute!(
         tx,
         "UPDATE coupon_redemptions SET released_at = $2 WHERE order_id = $1 AND released_at IS NULL",
-        order_id,
+        order_id.get(),
         now
     )
     .context("releasing coupon")
@@ -267,7 +273,7 @@ pub async fn add_points(
     member_id: i64,
     amount: i64,
     reason: &str,
-    order_id: Option<i64>,
+    order_id: Option<OrderId>,
     dedupe_key: Option<&str>,
     now: DateTime<Utc>,
 ) -> DbResult<bool> {
@@ -303,7 +309,7 @@ pub async fn add_points(
         amount,
         balance,
         reason,
-        order_id,
+        order_id.map(OrderId::get),
         dedupe_key,
         now
     )

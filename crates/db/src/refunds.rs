@@ -4,16 +4,18 @@
 use crate::error::Context;
 use crate::{Db, DbResult, Tx};
 use chrono::{DateTime, Utc};
+use jangteo_core::Won;
+use jangteo_core::ids::OrderId;
 
 /// A refund to record.
 #[derive(Debug, Clone)]
 pub struct NewRefund<'a> {
     /// Order.
-    pub order_id: i64,
-    /// Money returned (won), shipping included.
-    pub amount: i64,
+    pub order_id: OrderId,
+    /// Money returned, shipping included.
+    pub amount: Won,
     /// Part of `amount` that was shipping.
-    pub shipping_amount: i64,
+    pub shipping_amount: Won,
     /// Points given back.
     pub points_restored: i64,
     /// Why.
@@ -21,7 +23,7 @@ pub struct NewRefund<'a> {
     /// Who (`buyer`, `staff:…`, `system`).
     pub actor: &'a str,
     /// Lines: (order line id, units, won).
-    pub lines: &'a [(i64, i64, i64)],
+    pub lines: &'a [(i64, i64, Won)],
 }
 
 /// Records a refund with its lines and marks its day for the statistics.
@@ -31,9 +33,9 @@ pub async fn insert(tx: &mut Tx, r: &NewRefund<'_>, now: DateTime<Utc>) -> DbRes
         i64,
         "INSERT INTO refunds (order_id, amount, shipping_amount, points_restored, reason, actor, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-        r.order_id,
-        r.amount,
-        r.shipping_amount,
+        r.order_id.get(),
+        r.amount.get(),
+        r.shipping_amount.get(),
         r.points_restored,
         r.reason,
         r.actor,
@@ -47,7 +49,7 @@ pub async fn insert(tx: &mut Tx, r: &NewRefund<'_>, now: DateTime<Utc>) -> DbRes
             id,
             line_id,
             quantity,
-            amount
+            amount.get()
         )
         .context("recording refund line")?;
     }
@@ -61,9 +63,11 @@ pub struct RefundRow {
     /// Id.
     pub id: i64,
     /// Money returned.
-    pub amount: i64,
+    #[sqlx(try_from = "i64")]
+    pub amount: Won,
     /// Of which shipping.
-    pub shipping_amount: i64,
+    #[sqlx(try_from = "i64")]
+    pub shipping_amount: Won,
     /// Points given back.
     pub points_restored: i64,
     /// Why.
@@ -75,13 +79,13 @@ pub struct RefundRow {
 }
 
 /// An order's refunds, oldest first.
-pub async fn of_order(db: &Db, order_id: i64) -> DbResult<Vec<RefundRow>> {
+pub async fn of_order(db: &Db, order_id: OrderId) -> DbResult<Vec<RefundRow>> {
     read_all!(
         db,
         RefundRow,
         "SELECT id, amount, shipping_amount, points_restored, reason, actor, created_at FROM refunds
          WHERE order_id = $1 ORDER BY id",
-        order_id
+        order_id.get()
     )
     .context("reading refunds")
 }

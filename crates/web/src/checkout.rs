@@ -18,6 +18,7 @@ use jangteo_app::AppError;
 use jangteo_app::checkout::DiscountChoice;
 use jangteo_app::orders::{NextStep, PlaceOrderInput};
 use jangteo_app::read_models::{AddressRow, MemberRow};
+use jangteo_core::Won;
 use jangteo_core::member::format_mobile;
 use minijinja::{Value, context};
 use serde::Deserialize;
@@ -333,7 +334,7 @@ pub async fn payment_success(
 ) -> Result<Response, WebError> {
     match state
         .app
-        .complete_payment(&q.order_id, &q.payment_key, q.amount)
+        .complete_payment(&q.order_id, &q.payment_key, Won(q.amount))
         .await
     {
         Ok(number) => {
@@ -430,7 +431,7 @@ pub async fn show_test_gateway(
         first
     };
     page(&state, &req, "payments/test_gateway.html", "payment.test_title", context! {
-        payment => context! { order_name => order_name, amount => payment.amount,
+        payment => context! { order_name => order_name, amount => payment.amount.get(),
             method_label => method_label(&state, &req, payment.method.as_str()), order_number => &order.number },
         approve_url => format!("/payments/test/{attempt}/approve"),
         decline_url => format!("/payments/test/{attempt}/decline"),

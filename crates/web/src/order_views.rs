@@ -41,7 +41,7 @@ pub async fn order_summary_async(state: &AppState, req: &Req, o: &OrderRow) -> V
         number => &o.number, url => format!("/orders/{}", o.number), placed_at => o.placed_at.to_rfc3339(),
         status => o.status.as_str(), status_label => status_label(state, req, o.status.as_str()),
         first_item_name => paid.first().map(|l| l.product_name.clone()).unwrap_or_default(),
-        item_count => paid.len(), total => o.total, thumb_url => Value::from(()),
+        item_count => paid.len(), total => o.total.get(), thumb_url => Value::from(()),
     }
 }
 
@@ -164,14 +164,14 @@ pub async fn order_detail(
     let payment_view = payment.as_ref().map(|p| {
         let va = match (&p.va_bank, &p.va_account, &p.va_holder, p.va_deadline) {
             (Some(b), Some(a), Some(h), Some(d)) if p.status == PaymentStatus::WaitingForDeposit => Some(context! {
-                bank => b, account => a, holder => h, amount => p.amount, deadline => d.to_rfc3339(),
+                bank => b, account => a, holder => h, amount => p.amount.get(), deadline => d.to_rfc3339(),
             }),
             _ => None,
         };
         context! {
             method_label => method_label(state, req, p.method.as_str()), status_label => t(state, req, &format!("payment.status.{}", p.status.as_str())),
-            amount => p.amount, approved_at => p.approved_at.map(|d| d.to_rfc3339()), card_company => &p.card_company,
-            virtual_account => va, refunded_amount => p.cancelled_amount,
+            amount => p.amount.get(), approved_at => p.approved_at.map(|d| d.to_rfc3339()), card_company => &p.card_company,
+            virtual_account => va, refunded_amount => p.cancelled_amount.get(),
         }
     });
     let demo_deposit = (state.app.test_gateway.is_some()
@@ -188,13 +188,13 @@ pub async fn order_detail(
         lines => lines.iter().map(|l| context! {
             product_name => &l.product_name,
             product_url => (!l.product_slug.is_empty()).then(|| product_path(&l.product_slug)),
-            option_label => &l.option_label, unit_price => l.unit_price, quantity => l.quantity,
-            quantity_cancelled => l.quantity_cancelled, total => l.total, is_gift => l.is_gift,
+            option_label => &l.option_label, unit_price => l.unit_price.get(), quantity => l.quantity,
+            quantity_cancelled => l.quantity_cancelled, total => l.total.get(), is_gift => l.is_gift,
         }).collect::<Vec<_>>(),
         summary => context! {
-            items_subtotal => o.items_subtotal, grade_discount => o.grade_discount, coupon_discount => o.coupon_discount,
-            shipping_fee => o.shipping_fee, remote_surcharge => o.remote_surcharge, points_used => o.points_used,
-            total => o.total, points_to_earn => o.points_to_earn, gifts => Vec::<Value>::new(),
+            items_subtotal => o.items_subtotal.get(), grade_discount => o.grade_discount.get(), coupon_discount => o.coupon_discount.get(),
+            shipping_fee => o.shipping_fee.get(), remote_surcharge => o.remote_surcharge.get(), points_used => o.points_used,
+            total => o.total.get(), points_to_earn => o.points_to_earn, gifts => Vec::<Value>::new(),
         },
         timeline => events.iter().map(|e| context! {
             at => e.created_at.to_rfc3339(), label => t(state, req, &format!("order.event.{}", e.event)), note => &e.note,

@@ -5,6 +5,7 @@ use crate::auth::StaffActor;
 use crate::orders::Actor;
 use crate::{App, AppError, AppResult};
 use chrono::NaiveDate;
+use jangteo_core::ids::OrderId;
 use jangteo_core::order::OrderEvent;
 use jangteo_core::paging::{PageRequest, Paged};
 use jangteo_core::staff::{Access, Area};
@@ -119,7 +120,7 @@ impl App {
     pub async fn order_refunds(
         &self,
         actor: &StaffActor,
-        order_id: i64,
+        order_id: OrderId,
     ) -> AppResult<Vec<jangteo_db::refunds::RefundRow>> {
         actor.require(Area::Orders, Access::Read)?;
         Ok(jangteo_db::refunds::of_order(&self.db, order_id).await?)
@@ -129,7 +130,7 @@ impl App {
     pub async fn order_memos(
         &self,
         actor: &StaffActor,
-        order_id: i64,
+        order_id: OrderId,
     ) -> AppResult<Vec<OrderMemoRow>> {
         actor.require(Area::Orders, Access::Read)?;
         Ok(orders::memos(&self.db, order_id).await?)

@@ -32,8 +32,8 @@ pub enum ClaimAction {
     /// Refund the claimed units, keeping `deduction` won of return shipping; `restock` puts the
     /// returned units back in stock.
     Refund {
-        /// Return shipping kept (won).
-        deduction: i64,
+        /// Return shipping kept.
+        deduction: Won,
         /// Returned units go back on sale.
         restock: bool,
     },
@@ -90,10 +90,7 @@ impl ClaimAction {
         if self.reject_reason().is_some_and(str::is_empty) {
             return Err(AppError::field("reject_reason", "required"));
         }
-        let resolution = detail.claim.resolution.as_str();
-        if matches!(self, ClaimAction::Refund { .. }) && resolution != "return"
-            || matches!(self, ClaimAction::Exchange { .. }) && resolution != "exchange"
-        {
+        if !detail.claim.resolution.allows(to) {
             return Err(AppError::Conflict("claim_state"));
         }
         Ok((from, to))
@@ -104,8 +101,8 @@ impl ClaimAction {
 struct ClaimRefund {
     gateway: GatewayRefund,
     /// The units' money less the return shipping kept.
-    amount: i64,
-    deduction: i64,
+    amount: Won,
+    deduction: Won,
     units: Vec<UnitsRefund>,
 }
 
@@ -160,7 +157,7 @@ impl App {
         move_claim(&mut tx, id, from, to, facts, now).await?;
         let note = match (action, &refund) {
             (ClaimAction::Reject(reason), _) => reason.trim().to_owned(),
-            (_, Some(refund)) => format!("{}원", Won(refund.amount).grouped()),
+            (_, Some(refund)) => format!("{}원", refund.amount.grouped()),
             _ => String::new(),
         };
         let event = format!("claim_{}", to.as_str());
@@ -175,7 +172,7 @@ impl App {
         )
         .await?;
         let after = serde_json::json!({
-            "status": to.as_str(), "refund": refund.as_ref().map_or(0, |r| r.amount),
+            "status": to.as_str(), "refund": refund.as_ref().map_or(Won::ZERO, |r| r.amount),
             "restock": action.restocks(), "reason": reject_reason,
         });
         let target = id.to_string();
@@ -198,9 +195,9 @@ impl App {
         &self,
         detail: &ClaimDetail,
         id: i64,
-        deduction: i64,
+        deduction: Won,
     ) -> AppResult<ClaimRefund> {
-        if deduction < 0 || deduction > detail.refundable {
+        if deduction < Won::ZERO || deduction > detail.refundable {
             return Err(AppError::field("deduction", "invalid_deduction"));
         }
         let amount = detail.refundable - deduction;
@@ -268,10 +265,10 @@ async fn record_claim_refund(
     record_gateway_refund(tx, &refund.gateway, now).await?;
     let key = format!("claim:{claim_id}");
     points_follow_goods(tx, order, order.status, goods, &key, now).await?;
-    let lines: Vec<(i64, i64, i64)> = refund
+    let lines: Vec<(i64, i64, Won)> = refund
         .units
         .iter()
-        .map(|r| (r.line_id, r.units, r.amount.get()))
+        .map(|r| (r.line_id, r.units, r.amount))
         .collect();
     let new = refunds::NewRefund {
         order_id: order.id,

@@ -6,13 +6,16 @@ use super::{ClaimChoices, ClaimForm, MAX_CLAIM_PHOTOS};
 use crate::field_errors::FieldErrors;
 use crate::{AppError, AppResult};
 use chrono::{DateTime, NaiveDate, Utc};
-use jangteo_core::claims::{ClaimKind, ClaimPolicy, ClaimRefusal, claim_deadline, may_file_claim};
+use jangteo_core::claims::{
+    ClaimKind, ClaimPolicy, ClaimRefusal, ClaimResolution, claim_deadline, may_file_claim,
+};
 use jangteo_core::time::start_of_business_day;
 
 /// A claim ready to be filed.
 #[derive(Debug, Clone)]
 pub(crate) struct CheckedClaim<'a> {
     pub kind: ClaimKind,
+    pub resolution: ClaimResolution,
     pub reason: &'a str,
     pub discovered: Option<DateTime<Utc>>,
     pub deadline: DateTime<Utc>,
@@ -76,7 +79,8 @@ pub(crate) fn check_claim<'a>(
     if kind.is_none() {
         errors.add("kind", "required");
     }
-    if !matches!(form.resolution.as_str(), "return" | "exchange") {
+    let resolution: Option<ClaimResolution> = form.resolution.parse().ok();
+    if resolution.is_none() {
         errors.add("resolution", "required");
     }
     let reason = form.reason.trim();
@@ -111,11 +115,12 @@ pub(crate) fn check_claim<'a>(
         }
     }
     errors.finish()?;
-    let (Some(kind), Some(deadline)) = (kind, deadline) else {
+    let (Some(kind), Some(resolution), Some(deadline)) = (kind, resolution, deadline) else {
         return Err(AppError::Other("validated claim went missing".into()));
     };
     Ok(CheckedClaim {
         kind,
+        resolution,
         reason,
         discovered,
         deadline,

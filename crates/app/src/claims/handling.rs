@@ -3,6 +3,7 @@
 
 use crate::auth::StaffActor;
 use crate::{App, AppError, AppResult};
+use jangteo_core::Won;
 use jangteo_core::paging::{PageRequest, Paged};
 use jangteo_core::staff::{Access, Area};
 use jangteo_db::claims::{self, ClaimRow};
@@ -20,9 +21,9 @@ pub struct ClaimDetail {
     /// Content hashes of the photos.
     pub photos: Vec<String>,
     /// The refund the goods would get now (before return shipping).
-    pub refundable: i64,
+    pub refundable: Won,
     /// Return shipping suggested for the refund.
-    pub suggested_deduction: i64,
+    pub suggested_deduction: Won,
 }
 
 impl App {
@@ -76,15 +77,15 @@ impl App {
             .collect();
         let refundable = lines
             .iter()
-            .map(|(l, units)| l.units().refund_of(*units).amount.get())
+            .map(|(l, units)| l.units().refund_of(*units).amount)
             .sum();
         let buyer_pays = claim.buyer_pays_return;
         Ok(ClaimDetail {
             photos: claims::evidence(&self.db, id).await?,
             suggested_deduction: if buyer_pays {
-                self.config.checkout.return_shipping_fee.max(0)
+                Won(self.config.checkout.return_shipping_fee.max(0))
             } else {
-                0
+                Won::ZERO
             },
             refundable,
             lines,

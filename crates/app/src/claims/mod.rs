@@ -14,6 +14,7 @@ use crate::{App, AppError, AppResult};
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use jangteo_core::claims::{ClaimKind, ClaimPolicy, claim_deadline};
+use jangteo_core::ids::OrderId;
 use jangteo_core::order::OrderStatus;
 use jangteo_core::staff::{Access, Area};
 use jangteo_db::audit::{self, NewAudit};
@@ -83,7 +84,7 @@ impl App {
     }
 
     /// The claims of an order, newest first (the caller has checked who may see the order).
-    pub async fn claims_of_order(&self, order_id: i64) -> AppResult<Vec<ClaimRow>> {
+    pub async fn claims_of_order(&self, order_id: OrderId) -> AppResult<Vec<ClaimRow>> {
         Ok(claims::for_order(&self.db, order_id).await?)
     }
 
@@ -163,6 +164,7 @@ impl App {
         )?;
         let CheckedClaim {
             kind,
+            resolution,
             reason,
             discovered,
             deadline,
@@ -188,7 +190,7 @@ impl App {
             &NewClaim {
                 order_id: locked.id,
                 kind,
-                resolution: &form.resolution,
+                resolution,
                 reason,
                 discovered_at: discovered,
                 deadline_at: deadline,

@@ -7,6 +7,7 @@ use super::lifecycle::{self, move_order};
 use super::refunds::record_gateway_refund;
 use crate::{App, AppError, AppResult};
 use chrono::{DateTime, Utc};
+use jangteo_core::Won;
 use jangteo_core::order::{OrderEvent, PaymentEvent, PaymentStatus};
 use jangteo_db::catalog::stock;
 use jangteo_db::orders::{self, OrderRow};
@@ -48,11 +49,11 @@ impl App {
             }
             (None, Some(p)) => {
                 void_unpaid(&mut tx, p, &order.number, now).await?;
-                0
+                Won::ZERO
             }
-            (None, None) => 0,
+            (None, None) => Won::ZERO,
         };
-        if refunded > 0 {
+        if refunded > Won::ZERO {
             self.record_full_refund(&mut tx, &locked, refunded, actor, reason, now)
                 .await?;
         }
@@ -60,7 +61,7 @@ impl App {
         self.notify_order(&mut tx, &locked, "cancelled", Some(refunded))
             .await?;
         tx.commit().await?;
-        tracing::info!(order.number = %number, refund = refunded, "order cancelled");
+        tracing::info!(order.number = %number, refund = refunded.get(), "order cancelled");
         Ok(())
     }
 
@@ -105,27 +106,27 @@ impl App {
         &self,
         tx: &mut Tx,
         order: &OrderRow,
-        refunded: i64,
+        refunded: Won,
         actor: &Actor,
         reason: &str,
         now: DateTime<Utc>,
     ) -> AppResult<()> {
-        let lines: Vec<(i64, i64, i64)> = orders::lines(&mut *tx, order.id)
+        let lines: Vec<(i64, i64, Won)> = orders::lines(&mut *tx, order.id)
             .await?
             .iter()
             .map(|l| {
                 let units = l.units();
                 let refund = units.refund_of(units.left());
-                (refund.line_id, refund.units, refund.amount.get())
+                (refund.line_id, refund.units, refund.amount)
             })
             .collect();
-        let goods: i64 = lines.iter().map(|l| l.2).sum();
+        let goods: Won = lines.iter().map(|l| l.2).sum();
         jangteo_db::refunds::insert(
             tx,
             &jangteo_db::refunds::NewRefund {
                 order_id: order.id,
                 amount: refunded,
-                shipping_amount: (refunded - goods).max(0),
+                shipping_amount: (refunded - goods).max(Won::ZERO),
                 points_restored: order.points_used,
                 reason,
                 actor: &actor.label(),

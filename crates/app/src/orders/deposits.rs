@@ -5,6 +5,8 @@
 use super::lifecycle::{move_order, move_payment};
 use crate::orders::Actor;
 use crate::{App, AppError, AppResult};
+use jangteo_core::Won;
+use jangteo_core::ids::OrderId;
 use jangteo_core::order::{OrderEvent, OrderStatus, PaymentEvent};
 use jangteo_db::orders;
 use jangteo_db::payments::{self, PaymentUpdate};
@@ -88,8 +90,7 @@ impl App {
             .lookup(&notice.attempt_id)
             .await
             .map_err(AppError::gateway("looking up a deposit"))?;
-        if looked_up.status != GatewayStatus::Done || looked_up.total_amount.get() != payment.amount
-        {
+        if looked_up.status != GatewayStatus::Done || looked_up.total_amount != payment.amount {
             return Err(AppError::Conflict("webhook_unverified"));
         }
         self.settle_deposit(payment.order_id, &Actor::Gateway, Some(stored))
@@ -110,7 +111,7 @@ impl App {
     /// the same transaction, so it counts as processed only together with its effect.
     async fn settle_deposit(
         &self,
-        order_id: i64,
+        order_id: OrderId,
         actor: &Actor,
         notice: Option<StoredNotice<'_>>,
     ) -> AppResult<bool> {
@@ -180,7 +181,7 @@ impl App {
         let event = OrderEvent::DepositExpired;
         move_order(&mut tx, &order, &event, &Actor::System, "", now).await?;
         self.release_holds(&mut tx, &order, now).await?;
-        self.notify_order(&mut tx, &order, "cancelled", Some(0))
+        self.notify_order(&mut tx, &order, "cancelled", Some(Won::ZERO))
             .await?;
         tx.commit().await?;
         tracing::info!(order.number = %number, "deposit deadline passed; order cancelled");

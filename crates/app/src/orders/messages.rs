@@ -3,6 +3,7 @@
 
 use crate::notify::{Channel, Notification};
 use crate::{App, AppResult};
+use jangteo_core::Won;
 use jangteo_db::Tx;
 use jangteo_db::orders::{self, OrderRow};
 use jangteo_db::payments as payment_rows;
@@ -14,11 +15,11 @@ impl App {
         tx: &mut Tx,
         order: &OrderRow,
         event: &str,
-        refund: Option<i64>,
+        refund: Option<Won>,
     ) -> AppResult<()> {
         let lines = orders::lines(&mut *tx, order.id).await?;
         let payment = payment_rows::latest_for_order(&mut *tx, order.id).await?;
-        let discount = order.grade_discount + order.coupon_discount + order.points_used;
+        let discount = order.grade_discount + order.coupon_discount + Won(order.points_used);
         let mut context = serde_json::json!({
             "order": {
                 "number": order.number,

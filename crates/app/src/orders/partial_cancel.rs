@@ -9,6 +9,7 @@ use super::refunds::{points_follow_goods, record_gateway_refund};
 use crate::orders::Actor;
 use crate::{App, AppError, AppResult};
 use jangteo_core::Won;
+use jangteo_core::ids::OrderId;
 use jangteo_core::loyalty::GoodsLeaving;
 use jangteo_core::refund::{UnitsRefund, kept_goods, pick_units, total_of, units_left_after};
 use jangteo_db::Tx;
@@ -19,8 +20,8 @@ use jangteo_db::refunds;
 /// What a partial cancellation gave back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct PartialRefund {
-    /// Money refunded (won).
-    pub amount: i64,
+    /// Money refunded.
+    pub amount: Won,
     /// Points given back.
     pub points: i64,
     /// Whether it cancelled everything left (then it was a full cancellation).
@@ -50,7 +51,6 @@ impl App {
                 .await;
         }
         let (amount, points) = total_of(&chosen);
-        let amount = amount.get();
         let sequence = refunds::of_order(&self.db, order.id).await?.len() + 1;
         let key = format!("partial:{number}:{sequence}");
         let refund = self
@@ -67,30 +67,30 @@ impl App {
         cancel_units(&mut tx, &lines, &chosen).await?;
         let goods = GoodsLeaving {
             kept_before: kept_goods(&units),
-            amount: Won(amount),
+            amount,
             spent_points: points,
         };
         points_follow_goods(&mut tx, &locked, status, &goods, &key, now).await?;
         record_gateway_refund(&mut tx, &refund, now).await?;
-        let refund_lines: Vec<(i64, i64, i64)> = chosen
+        let refund_lines: Vec<(i64, i64, Won)> = chosen
             .iter()
-            .map(|r| (r.line_id, r.units, r.amount.get()))
+            .map(|r| (r.line_id, r.units, r.amount))
             .collect();
         let new = refunds::NewRefund {
             order_id: locked.id,
             amount,
-            shipping_amount: 0,
+            shipping_amount: Won::ZERO,
             points_restored: points,
             reason,
             actor: &actor.label(),
             lines: &refund_lines,
         };
         refunds::insert(&mut tx, &new, now).await?;
-        let note = format!("{reason} ({}원)", Won(amount).grouped());
+        let note = format!("{reason} ({}원)", amount.grouped());
         let event = "partially_cancelled";
         record_event(&mut tx, &locked, event, status, actor, &note, now).await?;
         tx.commit().await?;
-        tracing::info!(order.number = %number, refund = amount, "order partially cancelled");
+        tracing::info!(order.number = %number, refund = amount.get(), "order partially cancelled");
         Ok(PartialRefund {
             amount,
             points,
@@ -105,14 +105,14 @@ impl App {
         number: &str,
         actor: &Actor,
         reason: &str,
-        order_id: i64,
+        order_id: OrderId,
     ) -> AppResult<PartialRefund> {
         let before = refunds::of_order(&self.db, order_id).await?.len();
         self.cancel_order(number, actor, reason).await?;
         let all = refunds::of_order(&self.db, order_id).await?;
         let last = all.get(before);
         Ok(PartialRefund {
-            amount: last.map_or(0, |r| r.amount),
+            amount: last.map_or(Won::ZERO, |r| r.amount),
             points: last.map_or(0, |r| r.points_restored),
             whole_order: true,
         })

@@ -118,7 +118,7 @@ impl App {
         Ok(PaymentRequest {
             attempt_id: payment.attempt_id.clone(),
             order_name,
-            amount: Won(payment.amount),
+            amount: payment.amount,
             method: pay_method(payment.method),
             customer_name: order.orderer_name.clone(),
             customer_email: order.orderer_email.clone(),
@@ -191,7 +191,7 @@ impl App {
         &self,
         attempt_id: &str,
         payment_key: &str,
-        amount: i64,
+        amount: Won,
     ) -> AppResult<String> {
         let payment = payments::find_by_attempt(&self.db, attempt_id)
             .await?
@@ -224,21 +224,17 @@ impl App {
         order: &OrderRow,
         payment: &PaymentRow,
         payment_key: &str,
-        amount: i64,
+        amount: Won,
     ) -> AppResult<GatewayPayment> {
         let attempt_id = payment.attempt_id.as_str();
         if amount != payment.amount || amount != order.total {
-            tracing::warn!(order.number = %order.number, amount, expected = order.total, "payment amount mismatch");
+            tracing::warn!(order.number = %order.number, amount = amount.get(), expected = order.total.get(), "payment amount mismatch");
             let message = "결제 금액이 주문 금액과 다릅니다.";
             self.fail_payment(attempt_id, "AMOUNT_MISMATCH", message)
                 .await?;
             return Err(AppError::Conflict("amount_mismatch"));
         }
-        let confirmed = match self
-            .gateway
-            .confirm(payment_key, attempt_id, Won(amount))
-            .await
-        {
+        let confirmed = match self.gateway.confirm(payment_key, attempt_id, amount).await {
             Ok(c) => c,
             Err(PaymentError::Rejected { code, message, .. }) => {
                 self.fail_payment(attempt_id, &code, &message).await?;
@@ -246,7 +242,7 @@ impl App {
             }
             Err(e) => return Err(AppError::gateway("confirming a payment")(e)),
         };
-        if confirmed.total_amount.get() != order.total || confirmed.status != GatewayStatus::Done {
+        if confirmed.total_amount != order.total || confirmed.status != GatewayStatus::Done {
             // Approved for something else: give the money back and fail the order.
             let _ = self
                 .gateway
@@ -294,7 +290,7 @@ impl App {
         }
         let update = PaymentUpdate {
             payment_key: Some(&confirmed.payment_key),
-            approved_amount: Some(confirmed.total_amount.get()),
+            approved_amount: Some(confirmed.total_amount),
             card_company: confirmed.card_company.as_deref(),
             approved_at: Some(confirmed.approved_at.unwrap_or(now)),
             ..Default::default()
@@ -424,10 +420,10 @@ impl App {
             .test_payment_window(attempt_id)
             .await?
             .ok_or(AppError::NotFound)?;
-        let key = gateway.authorize(attempt_id, Won(payment.amount));
+        let key = gateway.authorize(attempt_id, payment.amount);
         Ok(format!(
             "/checkout/success?paymentKey={key}&orderId={attempt_id}&amount={}",
-            payment.amount
+            payment.amount.get()
         ))
     }
 

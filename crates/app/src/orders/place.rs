@@ -8,6 +8,8 @@ use super::{NextStep, Placed, attempt_id, lifecycle, random_bytes};
 use crate::checkout::Quote;
 use crate::{App, AppError, AppResult};
 use chrono::{DateTime, Utc};
+use jangteo_core::Won;
+use jangteo_core::ids::OrderId;
 use jangteo_core::member::order_number;
 use jangteo_core::order::{OrderStatus, PaymentEvent};
 use jangteo_core::pricing::Breakdown;
@@ -85,15 +87,8 @@ impl App {
         if let Some(m) = &member {
             redeem_discounts(&mut tx, order_id, m.id, &quote, &breakdown, &opening, now).await?;
         }
-        self.open_payment(
-            &mut tx,
-            order_id,
-            &form,
-            &opening,
-            breakdown.total.get(),
-            now,
-        )
-        .await?;
+        self.open_payment(&mut tx, order_id, &form, &opening, breakdown.total, now)
+            .await?;
         if input.save_address
             && let Some(m) = &member
         {
@@ -146,16 +141,15 @@ impl App {
     async fn open_payment(
         &self,
         tx: &mut Tx,
-        order_id: i64,
+        order_id: OrderId,
         form: &CheckoutForm,
         opening: &Opening<'_>,
-        total: i64,
+        total: Won,
         now: DateTime<Utc>,
     ) -> AppResult<()> {
         let attempt = attempt_id(&opening.number)?;
         let gateway = self.gateway.name();
-        let method = form.method.as_str();
-        payments::insert(tx, order_id, gateway, method, &attempt, total, now).await?;
+        payments::insert(tx, order_id, gateway, form.method, &attempt, total, now).await?;
         if opening.status != OrderStatus::AwaitingDeposit {
             return Ok(());
         }
@@ -198,7 +192,7 @@ async fn insert_order(
     quote: &Quote,
     breakdown: &Breakdown,
     now: DateTime<Utc>,
-) -> AppResult<Option<i64>> {
+) -> AppResult<Option<OrderId>> {
     let coupon_id = quote
         .coupon
         .as_ref()
@@ -209,8 +203,8 @@ async fn insert_order(
         member_id,
         guest_password_hash: opening.guest_hash.as_deref(),
         checkout_token: opening.checkout_token,
-        status: opening.status.as_str(),
-        payment_method: form.method.as_str(),
+        status: opening.status,
+        payment_method: form.method,
         orderer_name: &form.orderer_name,
         orderer_mobile: form.orderer_mobile.digits(),
         orderer_email: form.orderer_email.as_str(),
@@ -221,14 +215,14 @@ async fn insert_order(
         address2: &form.address2,
         delivery_memo: &form.delivery_memo,
         depositor_name: form.depositor.as_deref(),
-        items_subtotal: breakdown.items_subtotal.get(),
-        grade_discount: breakdown.grade_discount.get(),
-        coupon_discount: breakdown.coupon_discount.get(),
-        shipping_fee: breakdown.shipping_fee.get(),
-        remote_surcharge: breakdown.remote_surcharge.get(),
+        items_subtotal: breakdown.items_subtotal,
+        grade_discount: breakdown.grade_discount,
+        coupon_discount: breakdown.coupon_discount,
+        shipping_fee: breakdown.shipping_fee,
+        remote_surcharge: breakdown.remote_surcharge,
         points_used: breakdown.points_used.get(),
-        total: breakdown.total.get(),
-        tax_free_amount: breakdown.tax_free_amount.get(),
+        total: breakdown.total,
+        tax_free_amount: breakdown.tax_free_amount,
         points_to_earn: breakdown.points_to_earn.get(),
         coupon_id,
         grade_code: quote.grade.as_ref().map(|g| g.code.as_str()),
@@ -253,7 +247,7 @@ async fn insert_order(
 /// (a gift that ran out meanwhile is simply left out).
 async fn reserve_lines(
     tx: &mut Tx,
-    order_id: i64,
+    order_id: OrderId,
     quote: &Quote,
     breakdown: &Breakdown,
 ) -> AppResult<()> {
@@ -273,13 +267,13 @@ async fn reserve_lines(
             product_slug: &view.product_slug,
             option_label: &view.option_label,
             sku_code: &view.sku_code,
-            unit_price: view.unit_price,
+            unit_price: Won(view.unit_price),
             quantity: view.order_quantity,
-            subtotal: total.subtotal.get(),
-            grade_discount: total.grade_discount.get(),
-            coupon_discount: total.coupon_discount.get(),
+            subtotal: total.subtotal,
+            grade_discount: total.grade_discount,
+            coupon_discount: total.coupon_discount,
             points: total.points.get(),
-            total: total.total.get(),
+            total: total.total,
             is_gift: false,
             gift_rule_id: None,
             is_tax_free: view.is_tax_free,
@@ -297,13 +291,13 @@ async fn reserve_lines(
             product_slug: &gift.product_slug,
             option_label: &gift.option_label,
             sku_code: &gift.sku_code,
-            unit_price: 0,
+            unit_price: Won::ZERO,
             quantity: 1,
-            subtotal: 0,
-            grade_discount: 0,
-            coupon_discount: 0,
+            subtotal: Won::ZERO,
+            grade_discount: Won::ZERO,
+            coupon_discount: Won::ZERO,
             points: 0,
-            total: 0,
+            total: Won::ZERO,
             is_gift: true,
             gift_rule_id: Some(gift.rule_id),
             is_tax_free: false,
@@ -316,16 +310,16 @@ async fn reserve_lines(
 /// Redeems a member's coupon and takes the points spent (either refused: the whole order is).
 async fn redeem_discounts(
     tx: &mut Tx,
-    order_id: i64,
+    order_id: OrderId,
     member_id: i64,
     quote: &Quote,
     breakdown: &Breakdown,
     opening: &Opening<'_>,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
-    let coupon_discount = breakdown.coupon_discount.get();
+    let coupon_discount = breakdown.coupon_discount;
     if let Some(coupon) = &quote.coupon
-        && coupon_discount > 0
+        && coupon_discount > Won::ZERO
         && !promotions::redeem(
             tx,
             coupon.id,

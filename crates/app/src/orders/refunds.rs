@@ -8,6 +8,7 @@ use super::lifecycle::move_payment;
 use crate::{App, AppError, AppResult};
 use chrono::{DateTime, Utc};
 use jangteo_core::Won;
+use jangteo_core::ids::OrderId;
 use jangteo_core::loyalty::{GoodsLeaving, points_when_goods_leave};
 use jangteo_core::order::{OrderStatus, PaymentEvent, PaymentStatus};
 use jangteo_db::orders;
@@ -22,8 +23,8 @@ pub(crate) struct GatewayRefund {
     payment: PaymentRow,
     key: String,
     raw: String,
-    /// Won refunded.
-    pub amount: i64,
+    /// Money refunded.
+    pub amount: Won,
     /// The payment's move (`None`: nothing was refunded, 0 won).
     event: Option<PaymentEvent>,
 }
@@ -64,8 +65,8 @@ impl App {
     /// change's transaction, so that a refused refund changes nothing.
     pub(crate) async fn refund_at_gateway(
         &self,
-        order_id: i64,
-        amount: Option<i64>,
+        order_id: OrderId,
+        amount: Option<Won>,
         reason: &str,
         key: &str,
     ) -> AppResult<GatewayRefund> {
@@ -78,15 +79,15 @@ impl App {
         if !matches!(
             status,
             PaymentStatus::Done | PaymentStatus::PartiallyCancelled
-        ) || !(0..=captured).contains(&amount)
+        ) || !(Won::ZERO..=captured).contains(&amount)
         {
             return Err(AppError::Conflict("cannot_cancel"));
         }
-        let (raw, remaining_after) = if amount == 0 {
+        let (raw, remaining_after) = if amount == Won::ZERO {
             ("{}".to_owned(), None)
         } else if payment.method.is_manual() {
             let raw = "{\"manual_refund\":true}".to_owned();
-            (raw, Some(captured - amount))
+            (raw, Some((captured - amount).get()))
         } else {
             let payment_key = payment
                 .payment_key
@@ -96,7 +97,7 @@ impl App {
                 payment_key,
                 reason: reason.to_owned(),
                 // The whole rest is asked for without an amount, as the gateways document.
-                amount: (amount < captured).then_some(Won(amount)),
+                amount: (amount < captured).then_some(amount),
                 idempotency_key: key.to_owned(),
             };
             let reply = self

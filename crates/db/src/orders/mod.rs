@@ -12,10 +12,15 @@ pub use search::*;
 use crate::error::Context;
 use crate::{Db, DbResult, Reader, Tx};
 use chrono::{DateTime, Utc};
+use jangteo_core::ids::OrderId;
 
 /// Inserts an order; `None` when its checkout token was used already (a double submit).
-pub async fn insert(tx: &mut Tx, o: &NewOrder<'_>, now: DateTime<Utc>) -> DbResult<Option<i64>> {
-    tx_scalar_optional!(
+pub async fn insert(
+    tx: &mut Tx,
+    o: &NewOrder<'_>,
+    now: DateTime<Utc>,
+) -> DbResult<Option<OrderId>> {
+    let id = tx_scalar_optional!(
         tx,
         i64,
         "INSERT INTO orders (number, member_id, guest_password_hash, checkout_token, status, payment_method,
@@ -30,8 +35,8 @@ pub async fn insert(tx: &mut Tx, o: &NewOrder<'_>, now: DateTime<Utc>) -> DbResu
         o.member_id,
         o.guest_password_hash,
         o.checkout_token,
-        o.status,
-        o.payment_method,
+        o.status.as_str(),
+        o.payment_method.as_str(),
         o.orderer_name,
         o.orderer_mobile,
         o.orderer_email,
@@ -42,26 +47,27 @@ pub async fn insert(tx: &mut Tx, o: &NewOrder<'_>, now: DateTime<Utc>) -> DbResu
         o.address2,
         o.delivery_memo,
         o.depositor_name,
-        o.items_subtotal,
-        o.grade_discount,
-        o.coupon_discount,
-        o.shipping_fee,
-        o.remote_surcharge,
+        o.items_subtotal.get(),
+        o.grade_discount.get(),
+        o.coupon_discount.get(),
+        o.shipping_fee.get(),
+        o.remote_surcharge.get(),
         o.points_used,
-        o.total,
+        o.total.get(),
         o.points_to_earn,
         o.coupon_id,
         o.grade_code,
         o.deposit_deadline,
         now,
         o.channel,
-        o.tax_free_amount
+        o.tax_free_amount.get()
     )
-    .context("inserting order")
+    .context("inserting order")?;
+    Ok(id.map(OrderId))
 }
 
 /// Inserts a line.
-pub async fn insert_line(tx: &mut Tx, order_id: i64, l: &NewOrderLine<'_>) -> DbResult<()> {
+pub async fn insert_line(tx: &mut Tx, order_id: OrderId, l: &NewOrderLine<'_>) -> DbResult<()> {
     tx_execute!(
         tx,
         "INSERT INTO order_lines (order_id, sku_id, product_id, product_name, product_slug, option_label,
@@ -69,20 +75,20 @@ pub async fn insert_line(tx: &mut Tx, order_id: i64, l: &NewOrderLine<'_>) -> Db
              gift_rule_id, category_id, is_tax_free)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
              (SELECT category_id FROM products WHERE id = $3), $17)",
-        order_id,
+        order_id.get(),
         l.sku_id,
         l.product_id,
         l.product_name,
         l.product_slug,
         l.option_label,
         l.sku_code,
-        l.unit_price,
+        l.unit_price.get(),
         l.quantity,
-        l.subtotal,
-        l.grade_discount,
-        l.coupon_discount,
+        l.subtotal.get(),
+        l.grade_discount.get(),
+        l.coupon_discount.get(),
         l.points,
-        l.total,
+        l.total.get(),
         l.is_gift,
         l.gift_rule_id,
         l.is_tax_free
@@ -94,7 +100,7 @@ pub async fn insert_line(tx: &mut Tx, order_id: i64, l: &NewOrderLine<'_>) -> Db
 /// Appends to the timeline.
 pub async fn add_event(
     tx: &mut Tx,
-    order_id: i64,
+    order_id: OrderId,
     e: &NewOrderEvent<'_>,
     now: DateTime<Utc>,
 ) -> DbResult<()> {
@@ -102,7 +108,7 @@ pub async fn add_event(
         tx,
         "INSERT INTO order_events (order_id, event, from_status, to_status, actor, note, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        order_id,
+        order_id.get(),
         e.event,
         e.from,
         e.to,
@@ -118,7 +124,7 @@ pub async fn add_event(
 /// no longer in `from` (someone else moved it first), so nothing changed.
 pub async fn transition(
     tx: &mut Tx,
-    order_id: i64,
+    order_id: OrderId,
     from: &str,
     to: &str,
     now: DateTime<Utc>,
@@ -132,7 +138,7 @@ pub async fn transition(
              delivered_at = CASE WHEN $3 = 'delivered' THEN $4 ELSE delivered_at END,
              completed_at = CASE WHEN $3 = 'completed' THEN $4 ELSE completed_at END
          WHERE id = $1 AND status = $2",
-        order_id,
+        order_id.get(),
         from,
         to,
         now
@@ -147,14 +153,14 @@ pub async fn transition(
 /// Records the carrier and waybill.
 pub async fn set_shipment(
     tx: &mut Tx,
-    order_id: i64,
+    order_id: OrderId,
     carrier: &str,
     waybill: &str,
 ) -> DbResult<()> {
     tx_execute!(
         tx,
         "UPDATE orders SET carrier = $2, waybill = $3 WHERE id = $1",
-        order_id,
+        order_id.get(),
         carrier,
         waybill
     )
@@ -190,28 +196,33 @@ pub async fn return_units(tx: &mut Tx, line_id: i64, units: i64) -> DbResult<boo
 }
 
 /// An order's number by id.
-pub async fn number_by_id(db: &Db, id: i64) -> DbResult<String> {
-    read_scalar!(db, String, "SELECT number FROM orders WHERE id = $1", id)
-        .context("loading order number")
+pub async fn number_by_id(db: &Db, id: OrderId) -> DbResult<String> {
+    read_scalar!(
+        db,
+        String,
+        "SELECT number FROM orders WHERE id = $1",
+        id.get()
+    )
+    .context("loading order number")
 }
 
 /// When an order was delivered (the start of its claim windows).
-pub async fn delivered_at(db: &Db, id: i64) -> DbResult<Option<DateTime<Utc>>> {
+pub async fn delivered_at(db: &Db, id: OrderId) -> DbResult<Option<DateTime<Utc>>> {
     read_scalar!(
         db,
         Option<DateTime<Utc>>,
         "SELECT COALESCE(delivered_at, completed_at) FROM orders WHERE id = $1",
-        id
+        id.get()
     )
     .context("loading delivery time")
 }
 
 /// Marks every line's remaining units cancelled.
-pub async fn cancel_lines(tx: &mut Tx, order_id: i64) -> DbResult<()> {
+pub async fn cancel_lines(tx: &mut Tx, order_id: OrderId) -> DbResult<()> {
     tx_execute!(
         tx,
         "UPDATE order_lines SET quantity_cancelled = quantity WHERE order_id = $1",
-        order_id
+        order_id.get()
     )
     .context("cancelling order lines")
     .map(|_| ())
@@ -287,25 +298,25 @@ pub async fn count_for_member(db: &Db, member_id: i64) -> DbResult<i64> {
 }
 
 /// An order's lines.
-pub async fn lines(conn: impl Into<Reader<'_>>, order_id: i64) -> DbResult<Vec<OrderLineRow>> {
+pub async fn lines(conn: impl Into<Reader<'_>>, order_id: OrderId) -> DbResult<Vec<OrderLineRow>> {
     reader_all!(
         conn,
         OrderLineRow,
         "SELECT id, sku_id, product_name, product_slug, option_label, unit_price, quantity, subtotal, total,
              is_gift, quantity_cancelled, points, quantity_returned FROM order_lines WHERE order_id = $1
              ORDER BY is_gift, id",
-        order_id
+        order_id.get()
     )
     .context("loading order lines")
 }
 
 /// An order's timeline, oldest first.
-pub async fn events(db: &Db, order_id: i64) -> DbResult<Vec<OrderEventRow>> {
+pub async fn events(db: &Db, order_id: OrderId) -> DbResult<Vec<OrderEventRow>> {
     read_all!(
         db,
         OrderEventRow,
         "SELECT event, to_status, actor, note, created_at FROM order_events WHERE order_id = $1 ORDER BY id",
-        order_id
+        order_id.get()
     )
     .context("loading order timeline")
 }
@@ -371,28 +382,33 @@ pub async fn count_in_status(db: &Db, status: &str) -> DbResult<i64> {
 }
 
 /// An order by id.
-pub async fn find_by_id(db: &Db, id: i64) -> DbResult<Option<OrderRow>> {
+pub async fn find_by_id(db: &Db, id: OrderId) -> DbResult<Option<OrderRow>> {
     read_optional!(
         db,
         OrderRow,
         sqlx::AssertSqlSafe(format!("SELECT {ORDER_COLUMNS} FROM orders WHERE id = $1")),
-        id
+        id.get()
     )
     .context("loading order by id")
 }
 
 /// The number of an order, inside a transaction.
-pub async fn number_of(tx: &mut Tx, id: i64) -> DbResult<String> {
-    tx_scalar!(tx, String, "SELECT number FROM orders WHERE id = $1", id)
-        .context("loading order number")
+pub async fn number_of(tx: &mut Tx, id: OrderId) -> DbResult<String> {
+    tx_scalar!(
+        tx,
+        String,
+        "SELECT number FROM orders WHERE id = $1",
+        id.get()
+    )
+    .context("loading order number")
 }
 
 /// Lowers the points an order earns at purchase confirmation (after a partial cancellation).
-pub async fn set_points_to_earn(tx: &mut Tx, id: i64, points: i64) -> DbResult<()> {
+pub async fn set_points_to_earn(tx: &mut Tx, id: OrderId, points: i64) -> DbResult<()> {
     tx_execute!(
         tx,
         "UPDATE orders SET points_to_earn = $2 WHERE id = $1",
-        id,
+        id.get(),
         points
     )
     .context("setting points to earn")
@@ -400,11 +416,15 @@ pub async fn set_points_to_earn(tx: &mut Tx, id: i64, points: i64) -> DbResult<(
 }
 
 /// Sets the deposit deadline (a virtual account issued after placement).
-pub async fn set_deposit_deadline(tx: &mut Tx, id: i64, deadline: DateTime<Utc>) -> DbResult<()> {
+pub async fn set_deposit_deadline(
+    tx: &mut Tx,
+    id: OrderId,
+    deadline: DateTime<Utc>,
+) -> DbResult<()> {
     tx_execute!(
         tx,
         "UPDATE orders SET deposit_deadline = $2 WHERE id = $1",
-        id,
+        id.get(),
         deadline
     )
     .context("setting deposit deadline")

@@ -3,6 +3,8 @@
 use crate::error::Context;
 use crate::{Db, DbResult};
 use chrono::{DateTime, Utc};
+use jangteo_core::Won;
+use jangteo_core::ids::OrderId;
 use jangteo_core::order::OrderStatus;
 
 /// The statuses in which money was taken (core's rule), bound into the sales queries.
@@ -12,7 +14,8 @@ const PAID: [&str; 5] = OrderStatus::PAID;
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct ExportLineRow {
     /// Order.
-    pub order_id: i64,
+    #[sqlx(try_from = "i64")]
+    pub order_id: OrderId,
     /// Product name then.
     pub product_name: String,
     /// Option label then ("블랙 / M").
@@ -20,7 +23,8 @@ pub struct ExportLineRow {
     /// SKU code then.
     pub sku_code: String,
     /// Unit price.
-    pub unit_price: i64,
+    #[sqlx(try_from = "i64")]
+    pub unit_price: Won,
     /// Units ordered.
     pub quantity: i64,
     /// Units cancelled.
@@ -28,7 +32,8 @@ pub struct ExportLineRow {
     /// Units returned.
     pub quantity_returned: i64,
     /// What the buyer paid for the line.
-    pub total: i64,
+    #[sqlx(try_from = "i64")]
+    pub total: Won,
     /// A free gift.
     pub is_gift: bool,
     /// Tax-free goods.
@@ -36,7 +41,8 @@ pub struct ExportLineRow {
 }
 
 /// The lines of these orders, in order and line order (one query per 500 orders).
-pub async fn export_lines(db: &Db, order_ids: &[i64]) -> DbResult<Vec<ExportLineRow>> {
+pub async fn export_lines(db: &Db, order_ids: &[OrderId]) -> DbResult<Vec<ExportLineRow>> {
+    let order_ids: Vec<i64> = order_ids.iter().map(|id| id.get()).collect();
     let mut out = Vec::with_capacity(order_ids.len());
     for chunk in order_ids.chunks(500) {
         let mut sql = crate::SqlBuilder::new(
@@ -53,12 +59,12 @@ pub async fn export_lines(db: &Db, order_ids: &[i64]) -> DbResult<Vec<ExportLine
 }
 
 /// The tax-free part of an order's total (면세).
-pub async fn tax_free_amount(db: &Db, order_id: i64) -> DbResult<i64> {
+pub async fn tax_free_amount(db: &Db, order_id: OrderId) -> DbResult<i64> {
     read_scalar!(
         db,
         i64,
         "SELECT tax_free_amount FROM orders WHERE id = $1",
-        order_id
+        order_id.get()
     )
     .context("reading the tax-free amount")
 }

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use jangteo_core::Won;
+use jangteo_core::ids::OrderId;
 use jangteo_core::order::OrderStatus;
 use jangteo_core::payment::PaymentMethod;
 use jangteo_core::refund::LineUnits;
@@ -10,7 +11,8 @@ use jangteo_core::refund::LineUnits;
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct OrderRow {
     /// Id.
-    pub id: i64,
+    #[sqlx(try_from = "i64")]
+    pub id: OrderId,
     /// Public number.
     pub number: String,
     /// Member (none for guests).
@@ -44,19 +46,25 @@ pub struct OrderRow {
     /// Depositor name (bank deposit).
     pub depositor_name: Option<String>,
     /// Σ line subtotals.
-    pub items_subtotal: i64,
+    #[sqlx(try_from = "i64")]
+    pub items_subtotal: Won,
     /// Grade discount.
-    pub grade_discount: i64,
+    #[sqlx(try_from = "i64")]
+    pub grade_discount: Won,
     /// Coupon discount.
-    pub coupon_discount: i64,
+    #[sqlx(try_from = "i64")]
+    pub coupon_discount: Won,
     /// Shipping fee.
-    pub shipping_fee: i64,
+    #[sqlx(try_from = "i64")]
+    pub shipping_fee: Won,
     /// Remote-area surcharge.
-    pub remote_surcharge: i64,
+    #[sqlx(try_from = "i64")]
+    pub remote_surcharge: Won,
     /// Points used.
     pub points_used: i64,
     /// Amount to pay.
-    pub total: i64,
+    #[sqlx(try_from = "i64")]
+    pub total: Won,
     /// Points granted at purchase confirmation.
     pub points_to_earn: i64,
     /// Coupon used.
@@ -93,9 +101,9 @@ pub struct NewOrder<'a> {
     /// Idempotency token of the checkout form.
     pub checkout_token: &'a str,
     /// Initial status.
-    pub status: &'a str,
-    /// Payment method code.
-    pub payment_method: &'a str,
+    pub status: OrderStatus,
+    /// Payment method.
+    pub payment_method: PaymentMethod,
     /// Orderer name.
     pub orderer_name: &'a str,
     /// Orderer mobile.
@@ -117,19 +125,19 @@ pub struct NewOrder<'a> {
     /// Depositor.
     pub depositor_name: Option<&'a str>,
     /// Amounts: items subtotal.
-    pub items_subtotal: i64,
+    pub items_subtotal: Won,
     /// Grade discount.
-    pub grade_discount: i64,
+    pub grade_discount: Won,
     /// Coupon discount.
-    pub coupon_discount: i64,
+    pub coupon_discount: Won,
     /// Shipping.
-    pub shipping_fee: i64,
+    pub shipping_fee: Won,
     /// Surcharge.
-    pub remote_surcharge: i64,
+    pub remote_surcharge: Won,
     /// Points used.
     pub points_used: i64,
     /// Total.
-    pub total: i64,
+    pub total: Won,
     /// Points to earn.
     pub points_to_earn: i64,
     /// Coupon.
@@ -141,7 +149,7 @@ pub struct NewOrder<'a> {
     /// `pc`, `mobile` or `api`.
     pub channel: &'a str,
     /// The tax-free part of the total (면세).
-    pub tax_free_amount: i64,
+    pub tax_free_amount: Won,
 }
 
 /// An order line to insert.
@@ -160,19 +168,19 @@ pub struct NewOrderLine<'a> {
     /// SKU code.
     pub sku_code: &'a str,
     /// Unit price.
-    pub unit_price: i64,
+    pub unit_price: Won,
     /// Units.
     pub quantity: i64,
     /// Subtotal.
-    pub subtotal: i64,
+    pub subtotal: Won,
     /// Grade discount share.
-    pub grade_discount: i64,
+    pub grade_discount: Won,
     /// Coupon share.
-    pub coupon_discount: i64,
+    pub coupon_discount: Won,
     /// Points share.
     pub points: i64,
     /// Line total.
-    pub total: i64,
+    pub total: Won,
     /// A free gift.
     pub is_gift: bool,
     /// Gift rule.
@@ -195,13 +203,16 @@ pub struct OrderLineRow {
     /// Option label.
     pub option_label: String,
     /// Unit price.
-    pub unit_price: i64,
+    #[sqlx(try_from = "i64")]
+    pub unit_price: Won,
     /// Units.
     pub quantity: i64,
     /// Subtotal.
-    pub subtotal: i64,
+    #[sqlx(try_from = "i64")]
+    pub subtotal: Won,
     /// Line total.
-    pub total: i64,
+    #[sqlx(try_from = "i64")]
+    pub total: Won,
     /// Gift.
     pub is_gift: bool,
     /// Units cancelled.
@@ -217,7 +228,7 @@ impl OrderLineRow {
     pub fn units(&self) -> LineUnits {
         LineUnits {
             line_id: self.id,
-            total: Won(self.total),
+            total: self.total,
             points: self.points,
             quantity: self.quantity,
             cancelled: self.quantity_cancelled,

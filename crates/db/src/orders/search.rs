@@ -4,6 +4,7 @@ use super::{ORDER_COLUMNS, OrderRow};
 use crate::error::Context;
 use crate::{Db, DbResult, SqlBuilder, Tx};
 use chrono::{DateTime, Utc};
+use jangteo_core::ids::OrderId;
 
 /// Back-office order filters (empty / none = any).
 #[derive(Debug, Clone, Default)]
@@ -100,7 +101,7 @@ pub struct OrderMemoRow {
 /// Adds a staff memo.
 pub async fn add_memo(
     tx: &mut Tx,
-    order_id: i64,
+    order_id: OrderId,
     staff_email: &str,
     body: &str,
     now: DateTime<Utc>,
@@ -108,7 +109,7 @@ pub async fn add_memo(
     tx_execute!(
         tx,
         "INSERT INTO order_memos (order_id, staff_email, body, created_at) VALUES ($1, $2, $3, $4)",
-        order_id,
+        order_id.get(),
         staff_email,
         body,
         now
@@ -118,12 +119,12 @@ pub async fn add_memo(
 }
 
 /// An order's staff memos, oldest first.
-pub async fn memos(db: &Db, order_id: i64) -> DbResult<Vec<OrderMemoRow>> {
+pub async fn memos(db: &Db, order_id: OrderId) -> DbResult<Vec<OrderMemoRow>> {
     read_all!(
         db,
         OrderMemoRow,
         "SELECT id, staff_email, body, created_at FROM order_memos WHERE order_id = $1 ORDER BY id",
-        order_id
+        order_id.get()
     )
     .context("listing order memos")
 }

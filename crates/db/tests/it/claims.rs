@@ -2,6 +2,8 @@
 
 use crate::orders::*;
 use chrono::{Duration, Utc};
+use jangteo_core::Won;
+use jangteo_core::claims::ClaimResolution;
 use jangteo_db::catalog::stock;
 use jangteo_db::orders;
 use jangteo_testkit::{Backend, TestDb, app_on, fixtures, on_both_backends};
@@ -38,13 +40,13 @@ async fn claims_are_filed_counted_and_move_once(backend: Backend) {
             product_slug: "tshirt",
             option_label: "",
             sku_code: "TSHIRT",
-            unit_price: 5_000,
+            unit_price: Won(5_000),
             quantity: 2,
-            subtotal: 10_000,
-            grade_discount: 0,
-            coupon_discount: 0,
+            subtotal: Won(10_000),
+            grade_discount: Won(0),
+            coupon_discount: Won(0),
             points: 0,
-            total: 10_000,
+            total: Won(10_000),
             is_gift: false,
             gift_rule_id: None,
             is_tax_free: false,
@@ -58,7 +60,7 @@ async fn claims_are_filed_counted_and_move_once(backend: Backend) {
         &NewClaim {
             order_id: order,
             kind: ClaimKind::Defect,
-            resolution: "return",
+            resolution: ClaimResolution::Return,
             reason: "솔기가 터져 왔어요",
             discovered_at: Some(now - Duration::days(1)),
             deadline_at: now + Duration::days(180),

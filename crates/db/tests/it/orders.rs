@@ -1,6 +1,9 @@
 //! Members, sessions, carts, promotions, orders and payments repositories.
 
 use chrono::{Duration, Utc};
+use jangteo_core::Won;
+use jangteo_core::order::OrderStatus;
+use jangteo_core::payment::PaymentMethod;
 use jangteo_db::catalog::stock;
 use jangteo_db::members::{self, NewMember};
 use jangteo_db::orders::{self, NewOrder, NewOrderEvent};
@@ -34,8 +37,8 @@ pub(crate) fn new_order<'a>(number: &'a str, token: &'a str, member: Option<i64>
         member_id: member,
         guest_password_hash: None,
         checkout_token: token,
-        status: "pending_payment",
-        payment_method: "card",
+        status: OrderStatus::PendingPayment,
+        payment_method: PaymentMethod::Card,
         orderer_name: "김",
         orderer_mobile: "01012345678",
         orderer_email: "a@b.c",
@@ -46,19 +49,19 @@ pub(crate) fn new_order<'a>(number: &'a str, token: &'a str, member: Option<i64>
         address2: "",
         delivery_memo: "",
         depositor_name: None,
-        items_subtotal: 10_000,
-        grade_discount: 0,
-        coupon_discount: 0,
-        shipping_fee: 3_000,
-        remote_surcharge: 0,
+        items_subtotal: Won(10_000),
+        grade_discount: Won(0),
+        coupon_discount: Won(0),
+        shipping_fee: Won(3_000),
+        remote_surcharge: Won(0),
         points_used: 0,
-        total: 13_000,
+        total: Won(13_000),
         points_to_earn: 100,
         coupon_id: None,
         grade_code: None,
         deposit_deadline: None,
         channel: "pc",
-        tax_free_amount: 0,
+        tax_free_amount: Won(0),
     }
 }
 
@@ -130,7 +133,7 @@ async fn stock_points_and_coupons_never_go_below_zero(backend: Backend) {
     .await
     .unwrap();
     assert!(
-        promotions::redeem(&mut tx, coupon, id, order, 1_000, 1, now)
+        promotions::redeem(&mut tx, coupon, id, order, Won(1_000), 1, now)
             .await
             .unwrap()
     );
@@ -163,7 +166,7 @@ async fn stock_points_and_coupons_never_go_below_zero(backend: Backend) {
     .unwrap()
     .unwrap();
     assert!(
-        !promotions::redeem(&mut tx, coupon, id, other, 1_000, 1, now)
+        !promotions::redeem(&mut tx, coupon, id, other, Won(1_000), 1, now)
             .await
             .unwrap(),
         "limit reached"
@@ -172,7 +175,7 @@ async fn stock_points_and_coupons_never_go_below_zero(backend: Backend) {
         .await
         .unwrap();
     assert!(
-        promotions::redeem(&mut tx, coupon, id, other, 1_000, 1, now)
+        promotions::redeem(&mut tx, coupon, id, other, Won(1_000), 1, now)
             .await
             .unwrap(),
         "released use counts no more"
@@ -234,9 +237,9 @@ async fn orders_and_payments_change_state_once(backend: Backend) {
         &mut tx,
         id,
         "test",
-        "card",
+        PaymentMethod::Card,
         "20261123-CCCCCC-1",
-        13_000,
+        Won(13_000),
         now,
     )
     .await
@@ -271,7 +274,7 @@ async fn orders_and_payments_change_state_once(backend: Backend) {
     let done = PaymentUpdate {
         status: "done",
         payment_key: Some("pk"),
-        approved_amount: Some(13_000),
+        approved_amount: Some(Won(13_000)),
         ..Default::default()
     };
     assert!(
@@ -295,7 +298,10 @@ async fn orders_and_payments_change_state_once(backend: Backend) {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!((p.status.as_str(), p.approved_amount), ("done", 13_000));
+    assert_eq!(
+        (p.status.as_str(), p.approved_amount),
+        ("done", Won(13_000))
+    );
     assert_eq!(payments::count_events(&t.db, payment).await.unwrap(), 1);
     assert_eq!(orders::events(&t.db, id).await.unwrap().len(), 1);
 }

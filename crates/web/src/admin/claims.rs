@@ -15,6 +15,7 @@ use axum::response::Response;
 use jangteo_app::AppError;
 use jangteo_app::claims::ClaimAction;
 use jangteo_app::orders::Actor;
+use jangteo_core::Won;
 use jangteo_core::claims::ClaimStatus;
 use jangteo_core::staff::{Access, Area};
 use jangteo_media::ThumbSize;
@@ -65,26 +66,25 @@ async fn detail_page(office: &BackOffice, id: i64, errors: Value) -> Result<Resp
         state, req, admin, ..
     } = office;
     let d = state.app.admin_claim(&admin.actor, id).await?;
-    let can = |to: ClaimStatus| d.claim.status.can_become(to);
+    let can = |to: ClaimStatus| d.claim.status.can_become(to) && d.claim.resolution.allows(to);
     let media = state.app.config.media_url();
     office.page("admin/claim.html", "admin.nav.claims", context! {
         claim => claim_view(state, req, &d.claim),
         number => &d.order.number, order_url => format!("/admin/orders/{}", d.order.number),
         discovered_at => d.claim.discovered_at.map(|x| x.to_rfc3339()),
         deadline_at => last_open_minute(d.claim.deadline_at).to_rfc3339(),
-        resolution => &d.claim.resolution,
+        resolution => d.claim.resolution.as_str(),
         lines => d.lines.iter().map(|(l, units)| context! {
-            name => &l.product_name, option_label => &l.option_label, units => units, unit_price => l.unit_price,
+            name => &l.product_name, option_label => &l.option_label, units => units, unit_price => l.unit_price.get(),
         }).collect::<Vec<_>>(),
         photos => d.photos.iter().map(|h| context! {
             thumb => media_url(&media, h, ThumbSize::List), full => media_url(&media, h, ThumbSize::Zoom),
         }).collect::<Vec<_>>(),
-        refundable => d.refundable, suggested_deduction => d.suggested_deduction,
+        refundable => d.refundable.get(), suggested_deduction => d.suggested_deduction.get(),
         actions => context! {
             approve => can(ClaimStatus::Approved), reject => can(ClaimStatus::Rejected),
             collected => can(ClaimStatus::Collected),
-            refund => can(ClaimStatus::Refunded) && d.claim.resolution == "return",
-            exchange => can(ClaimStatus::Exchanged) && d.claim.resolution == "exchange",
+            refund => can(ClaimStatus::Refunded), exchange => can(ClaimStatus::Exchanged),
         },
         can_write => admin.actor.can(Area::Orders, Access::Write),
         action_url => format!("/admin/claims/{id}"),
@@ -129,7 +129,7 @@ pub async fn act(
         "collected" => ClaimAction::Collected,
         "refund" => match jangteo_core::money::parse_typed_amount(&f.deduction) {
             Ok(deduction) => ClaimAction::Refund {
-                deduction: deduction.unwrap_or(0),
+                deduction: Won(deduction.unwrap_or(0)),
                 restock,
             },
             Err(_) => {

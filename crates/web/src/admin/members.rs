@@ -175,7 +175,7 @@ async fn member_page(
         can_write => can_write && detail.member.status == "active",
         orders => detail.orders.iter().map(|o| context! {
             number => &o.number, url => admin.actor.can(Area::Orders, Access::Read).then(|| format!("/admin/orders/{}", o.number)),
-            placed_at => o.placed_at.to_rfc3339(), total => o.total,
+            placed_at => o.placed_at.to_rfc3339(), total => o.total.get(),
             status => o.status.as_str(), status_label => t(state, req, &format!("order.status.{}", o.status)),
         }).collect::<Vec<_>>(),
         points => detail.points.iter().map(|p| context! {

@@ -79,7 +79,7 @@ pub async fn list(office: BackOffice, Query(q): Query<OrdersQuery>) -> Result<Re
                 status_label => status_label(state, req, o.status.as_str()),
                 method_label => method_label(state, req, o.payment_method.as_str()),
                 orderer => mask_name(&o.orderer_name), mobile => mask_mobile(&o.orderer_mobile),
-                total => o.total, guest => o.member_id.is_none(),
+                total => o.total.get(), guest => o.member_id.is_none(),
                 channel_label => t(state, req, &format!("admin.channel.{}", o.channel)),
             }
         })
@@ -136,16 +136,16 @@ async fn detail_view(
             memo => &order.delivery_memo },
         depositor => &order.depositor_name,
         lines => lines.iter().map(|l| context! {
-            name => &l.product_name, option => &l.option_label, unit_price => l.unit_price, quantity => l.quantity,
-            cancelled => l.quantity_cancelled, total => l.total, gift => l.is_gift,
+            name => &l.product_name, option => &l.option_label, unit_price => l.unit_price.get(), quantity => l.quantity,
+            cancelled => l.quantity_cancelled, total => l.total.get(), gift => l.is_gift,
             id => l.id, left => l.quantity - l.quantity_cancelled,
         }).collect::<Vec<_>>(),
         amounts => context! {
-            items => order.items_subtotal, grade_discount => order.grade_discount, coupon_discount => order.coupon_discount,
-            shipping => order.shipping_fee + order.remote_surcharge, points => order.points_used, total => order.total,
+            items => order.items_subtotal.get(), grade_discount => order.grade_discount.get(), coupon_discount => order.coupon_discount.get(),
+            shipping => (order.shipping_fee + order.remote_surcharge).get(), points => order.points_used, total => order.total.get(),
         },
         payment => payment.map(|p| context! {
-            provider => p.provider, status => p.status.as_str(), approved => p.approved_amount, cancelled => p.cancelled_amount,
+            provider => p.provider, status => p.status.as_str(), approved => p.approved_amount.get(), cancelled => p.cancelled_amount.get(),
             card_company => p.card_company, va_bank => p.va_bank, va_account => p.va_account,
         }),
         shipment => order.carrier.as_ref().map(|c| context! {
@@ -168,7 +168,7 @@ async fn detail_view(
             partial_cancel => can_write && status.can_cancel_partially(),
         },
         refunds => refunds.iter().map(|r| context! {
-            at => r.created_at.to_rfc3339(), amount => r.amount, points => r.points_restored,
+            at => r.created_at.to_rfc3339(), amount => r.amount.get(), points => r.points_restored,
             reason => &r.reason, actor => &r.actor,
         }).collect::<Vec<_>>(),
         claims => claims.iter().map(|c| crate::order_views::claim_view(state, req, c)).collect::<Vec<_>>(),

@@ -2,6 +2,7 @@
 //! (and refused ones), staff memos and the packing slip; on SQLite and PostgreSQL.
 
 use crate::checkout::{add, pay, place, shop, sign_up};
+use jangteo_core::Won;
 use jangteo_db::audit::AuditFilter;
 use jangteo_testkit::shopper::{Shopper, staff_session};
 use jangteo_testkit::{Backend, TestApp, on_both_backends};
@@ -352,7 +353,12 @@ async fn staff_cancel_part_of_an_order(backend: Backend) {
 
     let one = cs.post(&path, &[(&field, "1"), ("reason", "불량")]).await;
     assert_eq!(one.status, 303, "{}", one.body);
-    let share = jangteo_core::refund::share_of_units(line.total, 3, 0, 1);
+    let share = Won(jangteo_core::refund::share_of_units(
+        line.total.get(),
+        3,
+        0,
+        1,
+    ));
     let refunds = jangteo_db::refunds::of_order(&t.app.db, order.id)
         .await
         .unwrap();
@@ -366,7 +372,7 @@ async fn staff_cancel_part_of_an_order(backend: Backend) {
         .points_to_earn;
     assert_eq!(
         earns,
-        order.points_to_earn * (line.total - share) / line.total,
+        order.points_to_earn * (line.total - share).get() / line.total.get(),
         "points earned at confirmation follow the goods kept"
     );
     let payment = jangteo_db::payments::latest_for_order(&t.app.db, order.id)
@@ -390,7 +396,7 @@ async fn staff_cancel_part_of_an_order(backend: Backend) {
         .unwrap()
         .unwrap();
     assert_eq!(order.status.as_str(), "cancelled");
-    let refunded: i64 = jangteo_db::refunds::of_order(&t.app.db, order.id)
+    let refunded: Won = jangteo_db::refunds::of_order(&t.app.db, order.id)
         .await
         .unwrap()
         .iter()

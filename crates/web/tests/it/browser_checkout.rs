@@ -2,6 +2,7 @@
 //! points → pay with the test card → the paid order; then a virtual account through its deposit.
 
 use jangteo_app::demo::DemoOptions;
+use jangteo_core::Won;
 use jangteo_testkit::browser::Browser;
 use jangteo_testkit::{Backend, TestApp};
 use std::time::Duration;
@@ -186,7 +187,7 @@ async fn member_buys_with_coupon_points_card_and_virtual_account() {
         .unwrap()
         .unwrap();
     assert!(
-        order.coupon_discount > 0 && order.points_used == 1_000,
+        order.coupon_discount > Won::ZERO && order.points_used == 1_000,
         "{order:?}"
     );
 

@@ -1,6 +1,7 @@
 //! Members, cart, checkout, payment and orders through HTTP, on SQLite and PostgreSQL.
 
 use chrono::{Duration, Utc};
+use jangteo_core::Won;
 use jangteo_db::catalog::stock;
 use jangteo_testkit::shopper::{Page, Shopper};
 use jangteo_testkit::{Backend, TestApp, fixtures, on_both_backends};
@@ -290,11 +291,14 @@ async fn member_cart_merges_and_coupon_and_points_apply(backend: Backend) {
         .await
         .unwrap()
         .unwrap();
-    assert!(order.coupon_discount > 0, "coupon applied");
+    assert!(order.coupon_discount > Won::ZERO, "coupon applied");
     assert_eq!(order.points_used, 1_000);
     assert_eq!(
         order.total,
-        order.items_subtotal - order.grade_discount - order.coupon_discount - order.points_used
+        order.items_subtotal
+            - order.grade_discount
+            - order.coupon_discount
+            - Won(order.points_used)
             + order.shipping_fee
             + order.remote_surcharge
     );

@@ -6,6 +6,7 @@
 use crate::checkout::{shop, sign_up};
 use crate::claim_steps::*;
 use chrono::{Duration, Utc};
+use jangteo_core::Won;
 use jangteo_core::time::business_date;
 use jangteo_db::catalog::stock;
 use jangteo_testkit::shopper::{Shopper, staff_session};
@@ -181,7 +182,12 @@ async fn buyers_return_goods_and_staff_refund_them(backend: Backend) {
         .unwrap()
         .unwrap();
     assert_eq!(row.status.as_str(), "refunded");
-    let share = jangteo_core::refund::share_of_units(line.total, 4, 0, 2);
+    let share = Won(jangteo_core::refund::share_of_units(
+        line.total.get(),
+        4,
+        0,
+        2,
+    ));
     let refunds = jangteo_db::refunds::of_order(&t.app.db, order.id)
         .await
         .unwrap();
@@ -207,7 +213,7 @@ async fn buyers_return_goods_and_staff_refund_them(backend: Backend) {
         .points_to_earn;
     assert_eq!(
         earns,
-        order.points_to_earn * (line.total - share) / line.total,
+        order.points_to_earn * (line.total - share).get() / line.total.get(),
         "points earned at confirmation follow the goods kept"
     );
     let returned = jangteo_db::orders::lines(&t.app.db, order.id)
@@ -348,12 +354,17 @@ async fn buyers_return_goods_and_staff_refund_them(backend: Backend) {
         .post(&path, &[("action", "refund"), ("deduction", "3,000")])
         .await;
     assert_eq!(refunded.status, 303, "{}", refunded.body);
-    let last_share = jangteo_core::refund::share_of_units(line.total, 4, 3, 1);
+    let last_share = Won(jangteo_core::refund::share_of_units(
+        line.total.get(),
+        4,
+        3,
+        1,
+    ));
     let refunds = jangteo_db::refunds::of_order(&t.app.db, order.id)
         .await
         .unwrap();
     assert_eq!(refunds.len(), 2);
-    assert_eq!(refunds[1].amount, last_share - 3_000);
+    assert_eq!(refunds[1].amount, last_share - Won(3_000));
     assert_eq!(
         points().await,
         balance_confirmed - earns.min(balance_confirmed),

@@ -2,6 +2,7 @@
 
 use crate::checkout::*;
 use chrono::Utc;
+use jangteo_core::Won;
 use jangteo_db::catalog::stock;
 use jangteo_testkit::shopper::Shopper;
 use jangteo_testkit::{Backend, TestApp, on_both_backends};
@@ -141,12 +142,15 @@ async fn grades_gifts_addresses_and_points_on_confirmation(backend: Backend) {
         .await
         .unwrap()
         .unwrap();
-    assert!(order.grade_discount > 0, "gold grade discount");
-    assert_eq!(order.remote_surcharge, 3_000);
+    assert!(order.grade_discount > Won::ZERO, "gold grade discount");
+    assert_eq!(order.remote_surcharge, Won(3_000));
     let lines = jangteo_db::orders::lines(&t.app.db, order.id)
         .await
         .unwrap();
-    assert!(lines.iter().any(|l| l.is_gift && l.total == 0), "gift line");
+    assert!(
+        lines.iter().any(|l| l.is_gift && l.total == Won::ZERO),
+        "gift line"
+    );
     assert_eq!(stock_of(&t, tangerines).await, 9, "gift stock reserved");
 
     for (action, body) in [

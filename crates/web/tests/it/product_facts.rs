@@ -2,6 +2,7 @@
 //! shoppers see it, brand, moving category, tax-free goods and a per-order limit, all the way to
 //! the product page, the cart and the order. SQLite and PostgreSQL.
 
+use jangteo_core::Won;
 use jangteo_testkit::shopper::{Shopper, staff_session};
 use jangteo_testkit::{Backend, TestApp, fixtures, on_both_backends};
 
@@ -137,7 +138,7 @@ async fn the_notice_gates_sale_and_facts_reach_the_order(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(lines[0].quantity, 2);
-    assert_eq!(order.total, 31_800 + 3_000);
+    assert_eq!(order.total, Won(31_800 + 3_000));
     let tax_free: i64 = jangteo_db::orders::tax_free_amount(&t.app.db, order.id)
         .await
         .unwrap();

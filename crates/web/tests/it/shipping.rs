@@ -2,6 +2,7 @@
 //! remote-area table, all the way to what a guest pays. SQLite and PostgreSQL.
 
 use crate::checkout::{add, pay, place};
+use jangteo_core::Won;
 use jangteo_testkit::shopper::{Shopper, staff_session};
 use jangteo_testkit::{Backend, TestApp, fixtures, on_both_backends};
 
@@ -130,8 +131,11 @@ async fn owners_shipping_rules_decide_what_buyers_pay(backend: Backend) {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!((order.shipping_fee, order.remote_surcharge), (5_000, 9_000));
-    assert_eq!(order.total, 3 * 9_900 + 59_000 + 5_000 + 9_000);
+    assert_eq!(
+        (order.shipping_fee, order.remote_surcharge),
+        (Won(5_000), Won(9_000))
+    );
+    assert_eq!(order.total, Won(3 * 9_900 + 59_000 + 5_000 + 9_000));
 
     // The table is the owner's: a bad line is refused with what was typed kept; a change applies.
     let bad = owner
@@ -161,7 +165,7 @@ async fn owners_shipping_rules_decide_what_buyers_pay(backend: Backend) {
         .unwrap();
     assert_eq!(
         (order.shipping_fee, order.remote_surcharge),
-        (0, 4_000),
+        (Won::ZERO, Won(4_000)),
         "free, but not the island leg"
     );
 
