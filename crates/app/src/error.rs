@@ -98,6 +98,15 @@ impl From<std::sync::Arc<AppError>> for AppError {
 }
 
 impl AppError {
+    /// The message code of a conflict, a refused move included: the one rule by which every way
+    /// in (pages, staff API, webhooks) tells "not possible in the current state".
+    pub fn conflict_code(&self) -> Option<&'static str> {
+        match self {
+            AppError::Conflict(code) | AppError::Refused { code, .. } => Some(code),
+            _ => None,
+        }
+    }
+
     /// True when the database could not be reached: the same request may succeed shortly.
     pub fn is_unavailable(&self) -> bool {
         match self {

@@ -99,7 +99,7 @@ impl App {
         for number in orders::delivered_before(&self.db, before).await? {
             match self.confirm_purchase(&number, &Actor::System).await {
                 Ok(()) => done += 1,
-                Err(AppError::Conflict(_) | AppError::Refused { .. }) => {}
+                Err(e) if e.conflict_code().is_some() => {}
                 Err(e) => return Err(e),
             }
         }
@@ -347,7 +347,7 @@ impl App {
                         .await
                     {
                         Ok(()) => delivered += 1,
-                        Err(AppError::Conflict(_) | AppError::Refused { .. }) => {}
+                        Err(e) if e.conflict_code().is_some() => {}
                         Err(e) => return Err(e),
                     }
                 }

@@ -4,7 +4,9 @@
 use crate::auth::AuthSession;
 use crate::cart_pages::current_lines;
 use crate::context::Req;
-use crate::forms::{checked, form_errors, page, refused_status, see_other, t, with_status};
+use crate::forms::{
+    checked, flash_conflict, form_errors, page, refused_status, see_other, t, with_status,
+};
 use crate::order_views::{cart_line, coupon_view, method_label, order_detail, summary};
 use crate::orders::buyer;
 use crate::session::{clear_guest_cart, flash, grant_guest_order};
@@ -332,23 +334,17 @@ pub async fn payment_success(
     session: Session,
     Query(q): Query<SuccessQuery>,
 ) -> Result<Response, WebError> {
-    match state
+    let completed = state
         .app
         .complete_payment(&q.order_id, &q.payment_key, Won(q.amount))
-        .await
-    {
-        Ok(number) => {
-            if auth.user.is_none() {
-                clear_guest_cart(&session).await;
-            }
-            Ok(see_other(&format!("/orders/{number}/complete")))
-        }
-        Err(AppError::Conflict(code) | AppError::Refused { code, .. }) => {
-            flash(&session, "error", &format!("error.conflict.{code}")).await;
-            Ok(see_other("/checkout?guest=1"))
-        }
-        Err(e) => Err(e.into()),
+        .await;
+    let Some(number) = flash_conflict(&session, completed).await? else {
+        return Ok(see_other("/checkout?guest=1"));
+    };
+    if auth.user.is_none() {
+        clear_guest_cart(&session).await;
     }
+    Ok(see_other(&format!("/orders/{number}/complete")))
 }
 
 /// The gateway's failure return.

@@ -1,13 +1,15 @@
 //! Helpers shared by the form pages: titles, translated field errors, redirects.
 
 use crate::context::{PageMeta, Req, render};
+use crate::session::flash;
 use crate::state::AppState;
 use crate::web_error::WebError;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use jangteo_app::AppError;
+use jangteo_app::{AppError, AppResult};
 use minijinja::Value;
 use std::collections::BTreeMap;
+use tower_sessions::Session;
 
 /// A message in the visitor's language.
 pub fn t(state: &AppState, req: &Req, key: &str) -> String {
@@ -17,11 +19,24 @@ pub fn t(state: &AppState, req: &Req, key: &str) -> String {
 /// Message key of an app error shown on a form.
 pub fn error_key(err: &AppError) -> Option<String> {
     match err {
-        AppError::Conflict(code) | AppError::Refused { code, .. } => {
-            Some(format!("error.conflict.{code}"))
-        }
         AppError::Throttled => Some("error.conflict.throttled".into()),
-        _ => None,
+        e => e
+            .conflict_code()
+            .map(|code| format!("error.conflict.{code}")),
+    }
+}
+
+/// A use case's result where a conflict (a refused move, a state changed meanwhile) is told to
+/// the user as a flash message on the page they return to: `Ok(None)` once it is flashed. Other
+/// errors pass on.
+pub async fn flash_conflict<T>(session: &Session, result: AppResult<T>) -> AppResult<Option<T>> {
+    match result {
+        Ok(value) => Ok(Some(value)),
+        Err(e) => {
+            let code = e.conflict_code().ok_or(e)?;
+            flash(session, "error", &format!("error.conflict.{code}")).await;
+            Ok(None)
+        }
     }
 }
 
@@ -93,7 +108,7 @@ pub fn see_other(url: &str) -> Response {
 pub fn refused_status(err: &AppError) -> StatusCode {
     match err {
         AppError::Throttled => StatusCode::TOO_MANY_REQUESTS,
-        AppError::Conflict(_) | AppError::Refused { .. } => StatusCode::CONFLICT,
+        e if e.conflict_code().is_some() => StatusCode::CONFLICT,
         _ => StatusCode::UNPROCESSABLE_ENTITY,
     }
 }

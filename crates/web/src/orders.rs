@@ -3,7 +3,7 @@
 
 use crate::auth::{AuthSession, ClientIp};
 use crate::context::Req;
-use crate::forms::{form_errors, page, refused_status, see_other, with_status};
+use crate::forms::{flash_conflict, form_errors, page, refused_status, see_other, with_status};
 use crate::order_views::order_detail;
 use crate::session::{flash, grant_guest_order, has_guest_order};
 use crate::state::AppState;
@@ -12,7 +12,6 @@ use crate::web_error::WebError;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::Response;
-use jangteo_app::AppError;
 use jangteo_app::orders::Actor;
 use minijinja::context;
 use serde::Deserialize;
@@ -47,12 +46,9 @@ pub async fn cancel_order(
     Path(number): Path<String>,
 ) -> Result<Response, WebError> {
     let actor = buyer(&state, &auth, &session, &number).await?;
-    match state.app.cancel_order(&number, &actor, "구매자 취소").await {
-        Ok(()) => flash(&session, "success", "flash.order_cancelled").await,
-        Err(AppError::Conflict(code) | AppError::Refused { code, .. }) => {
-            flash(&session, "error", &format!("error.conflict.{code}")).await
-        }
-        Err(e) => return Err(e.into()),
+    let cancelled = state.app.cancel_order(&number, &actor, "구매자 취소").await;
+    if flash_conflict(&session, cancelled).await?.is_some() {
+        flash(&session, "success", "flash.order_cancelled").await;
     }
     Ok(see_other(&format!("/orders/{number}")))
 }
@@ -65,12 +61,9 @@ pub async fn confirm_order(
     Path(number): Path<String>,
 ) -> Result<Response, WebError> {
     let actor = buyer(&state, &auth, &session, &number).await?;
-    match state.app.confirm_purchase(&number, &actor).await {
-        Ok(()) => flash(&session, "success", "flash.purchase_confirmed").await,
-        Err(AppError::Conflict(code) | AppError::Refused { code, .. }) => {
-            flash(&session, "error", &format!("error.conflict.{code}")).await
-        }
-        Err(e) => return Err(e.into()),
+    let confirmed = state.app.confirm_purchase(&number, &actor).await;
+    if flash_conflict(&session, confirmed).await?.is_some() {
+        flash(&session, "success", "flash.purchase_confirmed").await;
     }
     Ok(see_other(&format!("/orders/{number}")))
 }

@@ -24,6 +24,13 @@ fn api_error(status: StatusCode, code: &str, message: &str) -> Response {
 
 /// The JSON answer of a refused or failed action.
 fn refused(e: AppError) -> Response {
+    if let Some(code) = e.conflict_code() {
+        return api_error(
+            StatusCode::CONFLICT,
+            code,
+            "not allowed in the current state",
+        );
+    }
     match e {
         AppError::NotFound => api_error(StatusCode::NOT_FOUND, "not_found", "not found"),
         AppError::Forbidden => api_error(
@@ -41,11 +48,6 @@ fn refused(e: AppError) -> Response {
                 .join(", "),
         ),
         AppError::Invalid(m) => api_error(StatusCode::UNPROCESSABLE_ENTITY, "invalid", &m),
-        AppError::Conflict(code) | AppError::Refused { code, .. } => api_error(
-            StatusCode::CONFLICT,
-            code,
-            "not allowed in the current state",
-        ),
         e if e.is_unavailable() => api_error(
             StatusCode::SERVICE_UNAVAILABLE,
             "unavailable",

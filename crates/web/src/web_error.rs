@@ -59,9 +59,7 @@ impl IntoResponse for WebError {
             WebError::TooLarge => marked(StatusCode::PAYLOAD_TOO_LARGE),
             WebError::Internal(AppError::Throttled) => marked(StatusCode::TOO_MANY_REQUESTS),
             WebError::Internal(AppError::Forbidden) => marked(StatusCode::FORBIDDEN),
-            WebError::Internal(AppError::Conflict(_) | AppError::Refused { .. }) => {
-                marked(StatusCode::CONFLICT)
-            }
+            WebError::Internal(e) if e.conflict_code().is_some() => marked(StatusCode::CONFLICT),
             WebError::Internal(AppError::Form(_) | AppError::Invalid(_)) => {
                 marked(StatusCode::UNPROCESSABLE_ENTITY)
             }

@@ -20,7 +20,7 @@ pub async fn payment_webhook(
     }
     match state.app.handle_payment_webhook(&body).await {
         Ok(_) => (StatusCode::OK, "OK").into_response(),
-        Err(AppError::Conflict(_) | AppError::Refused { .. } | AppError::Invalid(_)) => {
+        Err(e) if e.conflict_code().is_some() || matches!(e, AppError::Invalid(_)) => {
             (StatusCode::UNAUTHORIZED, "unverified").into_response()
         }
         Err(AppError::NotFound) => (StatusCode::NOT_FOUND, "unknown payment").into_response(),

@@ -211,7 +211,7 @@ impl App {
                 .await;
             let error = match outcome {
                 Ok(()) => None,
-                Err(AppError::Conflict(_) | AppError::Refused { .. }) => Some("not_shippable"),
+                Err(e) if e.conflict_code().is_some() => Some("not_shippable"),
                 Err(AppError::Form(_)) => Some("invalid_waybill"),
                 Err(e) => return Err(e),
             };

@@ -4,7 +4,7 @@
 
 use super::BackOffice;
 use crate::claims::{claim_form, claim_form_view, last_open_minute, typed_values};
-use crate::forms::{read_multipart, refuse, see_other, t};
+use crate::forms::{flash_conflict, read_multipart, refuse, see_other, t};
 use crate::order_views::claim_view;
 use crate::session::flash;
 use crate::views::{PaginationView, media_url, val};
@@ -140,22 +140,16 @@ pub async fn act(
         "exchange" => ClaimAction::Exchange { restock },
         _ => return Err(WebError::NotFound),
     };
-    match state.app.claim_action(&admin.actor, id, &action).await {
-        Ok(()) => {
-            flash(
-                session,
-                "success",
-                &format!("admin.flash.claim_{}", f.action),
-            )
-            .await;
-            Ok(see_other(&format!("/admin/claims/{id}")))
+    let done = state.app.claim_action(&admin.actor, id, &action).await;
+    match flash_conflict(session, done).await {
+        Ok(Some(())) => {
+            let key = format!("admin.flash.claim_{}", f.action);
+            flash(session, "success", &key).await;
         }
-        Err(AppError::Conflict(code) | AppError::Refused { code, .. }) => {
-            flash(session, "error", &format!("error.conflict.{code}")).await;
-            Ok(see_other(&format!("/admin/claims/{id}")))
-        }
-        Err(e) => refuse(state, req, e, |errors| detail_page(&office, id, errors)).await,
+        Ok(None) => {}
+        Err(e) => return refuse(state, req, e, |errors| detail_page(&office, id, errors)).await,
     }
+    Ok(see_other(&format!("/admin/claims/{id}")))
 }
 
 async fn new_page(
