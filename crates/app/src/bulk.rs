@@ -66,7 +66,7 @@ impl App {
                 bulk_id: id,
                 after: 0,
                 index: 0,
-            })
+            })?
             .dedupe(format!("bulk:{id}:after:0")),
         )
         .await?;
@@ -171,7 +171,7 @@ impl App {
                     bulk_id: id,
                     after: last,
                     index: next,
-                })
+                })?
                 .dedupe(format!("bulk:{id}:after:{last}")),
             )
             .await?;

@@ -70,6 +70,15 @@ pub enum AppError {
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
     },
+    /// A job's payload could not be encoded for the queue.
+    #[error("encoding a {kind} job")]
+    JobPayload {
+        /// The job's kind.
+        kind: &'static str,
+        /// The encoder's error.
+        #[source]
+        source: serde_json::Error,
+    },
     /// A stored value this binary does not know: data written by a newer version or by hand.
     #[error("unknown stored value")]
     UnknownStored(#[source] Box<dyn std::error::Error + Send + Sync>),

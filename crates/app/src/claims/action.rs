@@ -140,10 +140,7 @@ impl App {
         }
         let mut refund_id = None;
         if let Some(refund) = &refund {
-            let goods = GoodsLeaving {
-                kept_before,
-                ..refund.goods()
-            };
+            let goods = refund.goods(kept_before);
             refund_id = Some(
                 record_claim_refund(&mut tx, &locked, refund, &goods, id, &staff_actor, now)
                     .await?,
@@ -220,11 +217,11 @@ impl App {
 }
 
 impl ClaimRefund {
-    /// The goods leaving with the claim (what was kept before is the caller's).
-    fn goods(&self) -> GoodsLeaving {
+    /// The goods leaving with the claim, out of `kept_before` the order kept until now.
+    fn goods(&self, kept_before: Won) -> GoodsLeaving {
         let (amount, spent_points) = total_of(&self.units);
         GoodsLeaving {
-            kept_before: Won::ZERO,
+            kept_before,
             amount,
             spent_points,
         }

@@ -14,7 +14,7 @@ pub(crate) use expire_deposit::ExpireDeposit;
 pub use schedule::{PRUNE_JOBS, PRUNE_SESSIONS};
 pub(crate) use send_message::SendMessage;
 
-use crate::App;
+use crate::{App, AppError, AppResult};
 use jangteo_jobs::{Handlers, JobSpec};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -30,10 +30,12 @@ pub(crate) trait Job: Serialize + DeserializeOwned + Send + 'static {
 }
 
 /// The queue entry for `job` (callers add timing, de-duplication and attempts).
-pub(crate) fn spec<J: Job>(job: &J) -> JobSpec {
-    // A payload of plain numbers and strings always serialises.
-    let payload = serde_json::to_value(job).unwrap_or_default();
-    JobSpec::new(J::KIND, payload)
+pub(crate) fn spec<J: Job>(job: &J) -> AppResult<JobSpec> {
+    let payload = serde_json::to_value(job).map_err(|source| AppError::JobPayload {
+        kind: J::KIND,
+        source,
+    })?;
+    Ok(JobSpec::new(J::KIND, payload))
 }
 
 /// Registers `J`'s handler: decode the payload, run the job.

@@ -195,7 +195,7 @@ impl App {
         else {
             return Ok(None);
         };
-        let job = crate::jobs::spec(&crate::jobs::SendMessage { message_id: id })
+        let job = crate::jobs::spec(&crate::jobs::SendMessage { message_id: id })?
             .at(send_after)
             .max_attempts(8)
             .dedupe(format!("message:{id}"));

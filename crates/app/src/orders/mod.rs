@@ -92,7 +92,7 @@ impl App {
                 tx,
                 &crate::jobs::spec(&crate::jobs::ExpireDeposit {
                     number: number.to_owned(),
-                })
+                })?
                 .dedupe(format!("expire:{number}"))
                 .at(deadline),
             )
