@@ -55,10 +55,3 @@ pub async fn delete(db: &Db, id: &str) -> DbResult<()> {
 pub async fn delete_expired(db: &Db, now: DateTime<Utc>) -> DbResult<u64> {
     db_execute!(db, "DELETE FROM sessions WHERE expires_at <= $1", now).context("pruning sessions")
 }
-
-/// Deletes every session whose data mentions `needle` (e.g. a withdrawn member's auth data).
-/// Used rarely; a scan is fine.
-pub async fn delete_containing(db: &Db, needle: &str) -> DbResult<u64> {
-    let pattern = format!("%{needle}%");
-    db_execute!(db, "DELETE FROM sessions WHERE data LIKE $1", pattern).context("deleting sessions")
-}

@@ -221,15 +221,3 @@ pub async fn replace_remote_areas(tx: &mut Tx, rows: &[RemoteAreaRow]) -> DbResu
     }
     Ok(())
 }
-
-/// Sets a product's profile (`None`: the default).
-pub async fn set_product_profile(tx: &mut Tx, product: i64, profile: Option<i64>) -> DbResult<()> {
-    tx_execute!(
-        tx,
-        "UPDATE products SET shipping_profile_id = $2 WHERE id = $1",
-        product,
-        profile
-    )
-    .context("setting a product's shipping profile")
-    .map(|_| ())
-}

@@ -389,12 +389,6 @@ impl App {
         Ok(order.number)
     }
 
-    /// The failure message stored for an order's last payment attempt.
-    pub async fn payment_failure(&self, number: &str) -> AppResult<Option<String>> {
-        let (_, payment) = self.order_and_payment(number).await?;
-        Ok(payment.failure_message)
-    }
-
     /// Test gateway only: the payment window's details for an attempt (`None`: not a payable
     /// attempt).
     pub async fn test_payment_window(

@@ -50,30 +50,6 @@ pub async fn sale_plan(db: &Db, id: ProductId) -> DbResult<Option<SalePlanRow>> 
     .context("loading sale plan")
 }
 
-/// Stores a product's sale plan (none: no sale) with the price in force now.
-pub async fn set_sale_plan(
-    tx: &mut Tx,
-    id: ProductId,
-    plan: Option<&SalePlan>,
-    in_force: Price,
-    now: DateTime<Utc>,
-) -> DbResult<()> {
-    tx_execute!(
-        tx,
-        "UPDATE products SET planned_sale_price = $2, sale_starts_at = $3, sale_ends_at = $4,
-             sale_price = $5, effective_price = $6, updated_at = $7 WHERE id = $1",
-        id.get(),
-        plan.map(|p| p.price.get()),
-        plan.and_then(|p| p.starts_at),
-        plan.and_then(|p| p.ends_at),
-        in_force.sale.map(Won::get),
-        in_force.effective().get(),
-        now
-    )
-    .context("saving sale plan")
-    .map(|_| ())
-}
-
 /// Products whose sale plan has a start or an end (the ones whose price moves with time).
 pub async fn timed_sale_plans(db: &Db) -> DbResult<Vec<SalePlanRow>> {
     read_all!(

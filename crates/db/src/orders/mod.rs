@@ -321,24 +321,6 @@ pub async fn events(db: &Db, order_id: OrderId) -> DbResult<Vec<OrderEventRow>> 
     .context("loading order timeline")
 }
 
-/// Orders in `status` placed before `before` (e.g. deposits past their deadline).
-pub async fn numbers_in_status_before(
-    db: &Db,
-    status: &str,
-    deadline_before: DateTime<Utc>,
-) -> DbResult<Vec<String>> {
-    read_all!(
-        db,
-        (String,),
-        "SELECT number FROM orders WHERE status = $1 AND deposit_deadline IS NOT NULL AND deposit_deadline <= $2
-         ORDER BY id",
-        status,
-        deadline_before
-    )
-    .context("finding overdue orders")
-    .map(|rows| rows.into_iter().map(|(n,)| n).collect())
-}
-
 /// Orders still waiting for an immediate payment that were placed before `placed_before` (the
 /// payment window is long closed), oldest first.
 pub async fn pending_payment_before(
