@@ -86,8 +86,6 @@ pub async fn insert(
 /// What changes on an attempt after a gateway message.
 #[derive(Debug, Clone, Default)]
 pub struct PaymentUpdate<'a> {
-    /// New status.
-    pub status: &'a str,
     /// Gateway key, when learnt.
     pub payment_key: Option<&'a str>,
     /// Approved amount, when approved.
@@ -104,11 +102,11 @@ pub struct PaymentUpdate<'a> {
     pub approved_at: Option<DateTime<Utc>>,
 }
 
-/// Moves an attempt from `from` to the update's status; false when it was not in `from`.
+/// Moves an attempt from `from` to `to` with what was learnt; false when it was not in `from`.
 pub async fn update(
     tx: &mut Tx,
     id: i64,
-    from: &str,
+    (from, to): (PaymentStatus, PaymentStatus),
     u: &PaymentUpdate<'_>,
     now: DateTime<Utc>,
 ) -> DbResult<bool> {
@@ -131,8 +129,8 @@ pub async fn update(
              updated_at = $15
          WHERE id = $1 AND status = $2",
         id,
-        from,
-        u.status,
+        from.as_str(),
+        to.as_str(),
         u.payment_key,
         u.approved_amount.map(Won::get),
         u.cancelled_amount.map(Won::get),

@@ -68,7 +68,7 @@ pub(crate) async fn move_order(
 ) -> AppResult<OrderStatus> {
     let from: OrderStatus = order.status;
     let to = from.apply(event)?;
-    if !order_rows::transition(tx, order.id, from.as_str(), to.as_str(), now).await? {
+    if !order_rows::transition(tx, order.id, from, to, now).await? {
         return Err(IllegalTransition {
             machine: "order",
             from: from.as_str(),
@@ -80,8 +80,7 @@ pub(crate) async fn move_order(
     Ok(to)
 }
 
-/// Moves `payment` (as read) by `event`, storing the facts learnt with it (`update`, whose
-/// status this sets). Refused by core: a conflict. `None`: the attempt had already moved (a
+/// Moves `payment` (as read) by `event`, storing the facts learnt with it (`update`). Refused by core: a conflict. `None`: the attempt had already moved (a
 /// concurrent change won); the caller decides what that means for the money.
 pub(crate) async fn move_payment(
     tx: &mut Tx,
@@ -92,11 +91,7 @@ pub(crate) async fn move_payment(
 ) -> AppResult<Option<PaymentStatus>> {
     let from: PaymentStatus = payment.status;
     let to = from.apply(event)?;
-    let update = PaymentUpdate {
-        status: to.as_str(),
-        ..update
-    };
-    let moved = payment_rows::update(tx, payment.id, from.as_str(), &update, now).await?;
+    let moved = payment_rows::update(tx, payment.id, (from, to), &update, now).await?;
     Ok(moved.then_some(to))
 }
 

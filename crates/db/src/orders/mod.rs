@@ -13,6 +13,7 @@ use crate::error::Context;
 use crate::{Db, DbResult, Reader, Tx};
 use chrono::{DateTime, Utc};
 use jangteo_core::ids::OrderId;
+use jangteo_core::order::OrderStatus;
 
 /// Inserts an order; `None` when its checkout token was used already (a double submit).
 pub async fn insert(
@@ -125,8 +126,8 @@ pub async fn add_event(
 pub async fn transition(
     tx: &mut Tx,
     order_id: OrderId,
-    from: &str,
-    to: &str,
+    from: OrderStatus,
+    to: OrderStatus,
     now: DateTime<Utc>,
 ) -> DbResult<bool> {
     let changed = tx_execute!(
@@ -139,12 +140,12 @@ pub async fn transition(
              completed_at = CASE WHEN $3 = 'completed' THEN $4 ELSE completed_at END
          WHERE id = $1 AND status = $2",
         order_id.get(),
-        from,
-        to,
+        from.as_str(),
+        to.as_str(),
         now
     )
     .context("changing order status")?;
-    if changed == 1 && to == "paid" {
+    if changed == 1 && to == OrderStatus::Paid {
         crate::stats::mark_dirty(tx, now).await?;
     }
     Ok(changed == 1)
