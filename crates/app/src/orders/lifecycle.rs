@@ -45,8 +45,8 @@ pub(crate) async fn record_event(
         order.id,
         &NewOrderEvent {
             event,
-            from: Some(order.status.as_str()),
-            to: to.as_str(),
+            from: Some(order.status),
+            to,
             actor: &actor.label(),
             note,
         },

@@ -235,7 +235,7 @@ async fn insert_order(
     let placed = NewOrderEvent {
         event: "placed",
         from: None,
-        to: opening.status.as_str(),
+        to: opening.status,
         actor: "buyer",
         note: "",
     };

@@ -111,8 +111,8 @@ pub async fn add_event(
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
         order_id.get(),
         e.event,
-        e.from,
-        e.to,
+        e.from.map(OrderStatus::as_str),
+        e.to.as_str(),
         e.actor,
         e.note,
         now

@@ -249,7 +249,8 @@ pub struct OrderEventRow {
     /// Event name.
     pub event: String,
     /// Status after it.
-    pub to_status: String,
+    #[sqlx(try_from = "String")]
+    pub to_status: OrderStatus,
     /// Who (`buyer`, `staff:…`, `gateway`, `system`).
     pub actor: String,
     /// Note.
@@ -264,9 +265,9 @@ pub struct NewOrderEvent<'a> {
     /// Event name (core `OrderEvent::name`, or `placed`).
     pub event: &'a str,
     /// Status before (none when placed).
-    pub from: Option<&'a str>,
+    pub from: Option<OrderStatus>,
     /// Status after.
-    pub to: &'a str,
+    pub to: OrderStatus,
     /// Who (`buyer`, `staff:…`, `gateway`, `system`).
     pub actor: &'a str,
     /// Free text.
