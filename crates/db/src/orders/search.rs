@@ -5,14 +5,16 @@ use crate::error::Context;
 use crate::{Db, DbResult, SqlBuilder, Tx};
 use chrono::{DateTime, Utc};
 use jangteo_core::ids::OrderId;
+use jangteo_core::order::OrderStatus;
+use jangteo_core::payment::PaymentMethod;
 
 /// Back-office order filters (empty / none = any).
 #[derive(Debug, Clone, Default)]
 pub struct OrderFilter {
-    /// Status code.
-    pub status: String,
-    /// Payment method code.
-    pub method: String,
+    /// Status.
+    pub status: Option<OrderStatus>,
+    /// Payment method.
+    pub method: Option<PaymentMethod>,
     /// Channel (`pc`, `mobile`, `api`).
     pub channel: String,
     /// Placed at or after.
@@ -26,11 +28,11 @@ pub struct OrderFilter {
 fn order_filter_sql(base: String, f: &OrderFilter) -> SqlBuilder {
     let mut q = SqlBuilder::from_fixed(base);
     q.push(" WHERE 1 = 1");
-    if !f.status.is_empty() {
-        q.push(" AND status = ").bind_text(&f.status);
+    if let Some(status) = f.status {
+        q.push(" AND status = ").bind_text(status.as_str());
     }
-    if !f.method.is_empty() {
-        q.push(" AND payment_method = ").bind_text(&f.method);
+    if let Some(method) = f.method {
+        q.push(" AND payment_method = ").bind_text(method.as_str());
     }
     if !f.channel.is_empty() {
         q.push(" AND channel = ").bind_text(&f.channel);
