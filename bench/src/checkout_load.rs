@@ -6,8 +6,8 @@
 //! With `CHECKOUT_GUEST=1` the shoppers order as guests (an order password each time: the
 //! Argon2 cost every guest order pays) instead of signing up first.
 //! Traffic goes only to BASE_URL (127.0.0.1 in bench/checkout.sh).
-
 use std::sync::Arc;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
@@ -139,6 +139,15 @@ async fn buy(s: &mut Shopper, sku: &str) -> Result<bool, String> {
     }
 }
 
+/// What the shoppers achieved: orders paid, sold out and failed, and paid orders' latencies (ms).
+#[derive(Default)]
+struct Tally {
+    paid: AtomicU64,
+    sold_out: AtomicU64,
+    errors: AtomicU64,
+    latencies: Mutex<Vec<f64>>,
+}
+
 #[tokio::main]
 async fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -156,12 +165,31 @@ async fn main() {
         .no_proxy()
         .build()
         .unwrap();
-    let paid = Arc::new(AtomicU64::new(0));
-    let sold_out = Arc::new(AtomicU64::new(0));
-    let errors = Arc::new(AtomicU64::new(0));
-    let latencies = Arc::new(std::sync::Mutex::new(Vec::<f64>::new()));
+    let tally = Arc::new(Tally::default());
     let guest = std::env::var("CHECKOUT_GUEST").is_ok_and(|v| v == "1");
     // Every shopper signs up first (argon2 once), outside the measured window; guests do not.
+    let ready = ready_shoppers(base, &client, shoppers, guest).await;
+    let start = Instant::now();
+    let deadline = start + Duration::from_secs(seconds);
+    let mut tasks = Vec::new();
+    for s in ready {
+        let (sku, tally) = (sku.clone(), tally.clone());
+        tasks.push(tokio::spawn(shop_until(s, sku, deadline, max_each, tally)));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let elapsed = start.elapsed().as_secs_f64();
+    print_summary(&tally, elapsed);
+}
+
+/// The shoppers, each signed up unless they order as guests.
+async fn ready_shoppers(
+    base: &str,
+    client: &reqwest::Client,
+    shoppers: usize,
+    guest: bool,
+) -> Vec<Shopper> {
     let mut ready = Vec::new();
     for i in 0..shoppers {
         let mut s = Shopper {
@@ -199,49 +227,48 @@ async fn main() {
         );
         ready.push(s);
     }
-    let start = Instant::now();
-    let deadline = start + Duration::from_secs(seconds);
-    let mut tasks = Vec::new();
-    for mut s in ready {
-        let (sku, paid, sold_out, errors, latencies) = (
-            sku.clone(),
-            paid.clone(),
-            sold_out.clone(),
-            errors.clone(),
-            latencies.clone(),
-        );
-        tasks.push(tokio::spawn(async move {
-            let mut mine = 0;
-            while Instant::now() < deadline && mine < max_each {
-                let t0 = Instant::now();
-                match buy(&mut s, &sku).await {
-                    Ok(true) => {
-                        mine += 1;
-                        paid.fetch_add(1, Ordering::Relaxed);
-                        latencies
-                            .lock()
-                            .unwrap()
-                            .push(t0.elapsed().as_secs_f64() * 1000.0);
-                    }
-                    Ok(false) => {
-                        sold_out.fetch_add(1, Ordering::Relaxed);
-                        if max_each != u64::MAX {
-                            break;
-                        }
-                    }
-                    Err(e) => {
-                        errors.fetch_add(1, Ordering::Relaxed);
-                        eprintln!("{e}");
-                    }
+    ready
+}
+
+/// Buys until the deadline (or `max_each` orders), counting every outcome.
+async fn shop_until(
+    mut s: Shopper,
+    sku: String,
+    deadline: Instant,
+    max_each: u64,
+    tally: Arc<Tally>,
+) {
+    let mut mine = 0;
+    while Instant::now() < deadline && mine < max_each {
+        let t0 = Instant::now();
+        match buy(&mut s, &sku).await {
+            Ok(true) => {
+                mine += 1;
+                tally.paid.fetch_add(1, Ordering::Relaxed);
+                tally
+                    .latencies
+                    .lock()
+                    .unwrap()
+                    .push(t0.elapsed().as_secs_f64() * 1000.0);
+            }
+            Ok(false) => {
+                tally.sold_out.fetch_add(1, Ordering::Relaxed);
+                if max_each != u64::MAX {
+                    break;
                 }
             }
-        }));
+            Err(e) => {
+                tally.errors.fetch_add(1, Ordering::Relaxed);
+                eprintln!("{e}");
+            }
+        }
     }
-    for t in tasks {
-        t.await.unwrap();
-    }
-    let elapsed = start.elapsed().as_secs_f64();
-    let mut l = latencies.lock().unwrap().clone();
+}
+
+/// Prints the counts, the rate and the paid orders' p50 and p99 latencies as one JSON line.
+fn print_summary(tally: &Tally, elapsed: f64) {
+    let (paid, sold_out, errors) = (&tally.paid, &tally.sold_out, &tally.errors);
+    let mut l = tally.latencies.lock().unwrap().clone();
     l.sort_by(f64::total_cmp);
     let pct = |p: f64| {
         if l.is_empty() {

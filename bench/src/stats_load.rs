@@ -58,6 +58,16 @@ async fn main() {
     let t = TestApp::spawn(Backend::Postgres)
         .await
         .expect("PostgreSQL on 127.0.0.1:5432");
+    load_demo_and_sales_history(&t, orders).await;
+    let (staff, _) = staff_session(&t, "owner@example.com", "owner").await;
+    time_statistics_pages(&staff, runs, requests).await;
+    time_dirty_day(&t, &staff).await;
+    time_stale_marks(&t, &staff).await;
+    print_peak_rss();
+}
+
+/// Loads the demo catalog, generates the orders and rolls the statistics up, printing the times.
+async fn load_demo_and_sales_history(t: &TestApp, orders: usize) {
     t.app
         .load_demo(&DemoOptions { bulk_products: 200 })
         .await
@@ -91,7 +101,10 @@ async fn main() {
         start.elapsed().as_secs_f64(),
         start.elapsed().as_secs_f64() * 1000.0 / days.max(1) as f64
     );
-    let (staff, _) = staff_session(&t, "owner@example.com", "owner").await;
+}
+
+/// Times every statistics page (and `/healthz`) `requests` times per run.
+async fn time_statistics_pages(staff: &Shopper, runs: usize, requests: usize) {
     let pages = [
         "/healthz",
         "/admin/stats",
@@ -105,7 +118,7 @@ async fn main() {
     for run in 1..=runs {
         for path in pages {
             let cpu = cpu_seconds();
-            let ms = time_page(&staff, path, requests).await;
+            let ms = time_page(staff, path, requests).await;
             let cpu_ms = (cpu_seconds() - cpu) * 1000.0 / requests as f64;
             println!(
                 "run {run} {path}: p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms, app+client CPU {:.2} ms/request",
@@ -116,8 +129,11 @@ async fn main() {
             );
         }
     }
-    // A payment marks today dirty: pages keep reading the roll-ups (showing the day as pending)
-    // and the every-minute job recomputes the day and its month.
+}
+
+/// A payment marks today dirty: pages keep reading the roll-ups (showing the day as pending)
+/// and the every-minute job recomputes the day and its month.
+async fn time_dirty_day(t: &TestApp, staff: &Shopper) {
     for _ in 0..3 {
         let mut tx = t.app.db.begin().await.unwrap();
         jangteo_db::stats::mark_dirty(&mut tx, Utc::now())
@@ -135,7 +151,10 @@ async fn main() {
             start.elapsed().as_secs_f64() * 1000.0
         );
     }
-    // Without a job worker the marks grow old and the page catches up itself.
+}
+
+/// Without a job worker the marks grow old and the page catches up itself.
+async fn time_stale_marks(t: &TestApp, staff: &Shopper) {
     for _ in 0..3 {
         let mut tx = t.app.db.begin().await.unwrap();
         jangteo_db::stats::mark_dirty(&mut tx, Utc::now() - Duration::minutes(10))
@@ -149,6 +168,10 @@ async fn main() {
             start.elapsed().as_secs_f64() * 1000.0
         );
     }
+}
+
+/// Prints the process's peak resident memory.
+fn print_peak_rss() {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     if let Some(line) = status.lines().find(|l| l.starts_with("VmHWM")) {
         println!("peak RSS (app + generator): {line}");

@@ -2,17 +2,18 @@
 //! abandoned-cart reminders with consent and unsubscribe, grade evaluation, the daily report.
 //! Each runs twice to show a second run changes nothing.
 
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use jangteo_app::App;
-use jangteo_app::auth::login_guard::LoginPlace;
 use jangteo_app::cart::CartOwner;
-use jangteo_app::members::SignupInput;
 use jangteo_app::orders::{Actor, PlaceOrderInput};
 use jangteo_core::order::OrderEvent;
 use jangteo_db::catalog::stock;
 use jangteo_db::{carts, messages, orders};
 use jangteo_testkit::fixtures::{member, paid_order};
 use jangteo_testkit::{Backend, TestDb, app_on, fixtures, on_both_backends};
+
+#[path = "chores/dormancy.rs"]
+mod dormancy;
 
 async fn events(app: &App, event: &str) -> Vec<messages::MessageRow> {
     app.recent_messages(100)
@@ -45,7 +46,13 @@ async fn purchases_confirm_themselves_and_deposits_are_reminded(backend: Backend
         return;
     };
     let m = member(&app, "auto@example.com", false).await;
-    let number = paid_order(&app, m, sku, 1, "token-auto-confirm-0001").await;
+    let now = deliver_and_confirm_purchase_once(&app, m, sku).await;
+    remind_unpaid_deposit_once(&app, m, sku, now).await;
+}
+
+/// Ships and delivers a paid order, which confirms itself (and earns its points) after 7 days.
+async fn deliver_and_confirm_purchase_once(app: &App, m: i64, sku: i64) -> DateTime<Utc> {
+    let number = paid_order(app, m, sku, 1, "token-auto-confirm-0001").await;
     let staff = Actor::Staff("staff@example.com".into());
     app.advance_order(
         &number,
@@ -91,8 +98,11 @@ async fn purchases_confirm_themselves_and_deposits_are_reminded(backend: Backend
         app.active_member(m).await.unwrap().points_balance - before,
         order.points_to_earn
     );
+    now
+}
 
-    // An unpaid deposit order is reminded once, a day before its deadline.
+/// An unpaid deposit order is reminded once, a day before its deadline.
+async fn remind_unpaid_deposit_once(app: &App, m: i64, sku: i64, now: DateTime<Utc>) {
     app.add_to_cart(CartOwner::Member(m), sku, 1).await.unwrap();
     let lines = app.cart_lines(&CartOwner::Member(m)).await.unwrap();
     let waiting = app
@@ -132,7 +142,7 @@ async fn purchases_confirm_themselves_and_deposits_are_reminded(backend: Backend
     tx.commit().await.unwrap();
     app.send_deposit_reminders(now).await.unwrap();
     app.send_deposit_reminders(now).await.unwrap();
-    let reminders = events(&app, "deposit_reminder").await;
+    let reminders = events(app, "deposit_reminder").await;
     assert_eq!(reminders.len(), 1, "once per order");
     assert!(reminders[0].body_text.contains(&waiting.number));
 }
@@ -390,99 +400,15 @@ async fn bulk_sends_resume_without_duplicates(backend: Backend) {
         .unwrap();
     assert!(spread >= 15, "spread {spread} s");
 }
-
 async fn dormant_accounts_are_noticed_separated_and_restored_at_login(backend: Backend) {
     let Some((_t, app, _)) = setup(backend).await else {
         return;
     };
     let m = member(&app, "sleepy@example.com", true).await;
     let now = Utc::now();
-    assert_eq!(
-        app.apply_dormancy(now).await.unwrap(),
-        (0, 0),
-        "recently active"
-    );
-    jangteo_db::members::touch_login(&app.db, m, now - Duration::days(340))
-        .await
-        .unwrap();
-    assert_eq!(
-        app.apply_dormancy(now).await.unwrap(),
-        (1, 0),
-        "notice 30 days before"
-    );
-    assert_eq!(app.apply_dormancy(now).await.unwrap(), (0, 0), "once");
-    let notice = events(&app, "dormancy_notice").await.pop().unwrap();
-    assert_eq!(notice.recipient, "sleepy@example.com");
-
-    assert_eq!(
-        app.apply_dormancy(now + Duration::days(26)).await.unwrap(),
-        (0, 1),
-        "separated after a year"
-    );
-    let row = jangteo_db::members::find(&app.db, m)
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(
-        (row.email, row.mobile, row.name.as_str()),
-        (None, None, ""),
-        "personal data moved out"
-    );
-    assert!(
-        jangteo_db::members::find_by_email(&app.db, "sleepy@example.com")
-            .await
-            .unwrap()
-            .is_none()
-    );
-    // Nobody else can take the address meanwhile; a wrong password restores nothing.
-    let again = app
-        .sign_up(SignupInput {
-            email: "sleepy@example.com".into(),
-            password: "secret1234".into(),
-            password_confirm: "secret1234".into(),
-            name: "다른사람".into(),
-            mobile: "010-0000-0000".into(),
-            agree_terms: true,
-            confirm_age: true,
-            agree_privacy: true,
-            agree_marketing: false,
-        })
-        .await;
-    assert!(matches!(again, Err(jangteo_app::AppError::Form(_))));
-    assert!(
-        app.log_in(
-            "sleepy@example.com",
-            "wrong-pass1",
-            &LoginPlace::ip("127.0.0.1")
-        )
-        .await
-        .is_err()
-    );
-    assert!(
-        jangteo_db::members::find(&app.db, m)
-            .await
-            .unwrap()
-            .unwrap()
-            .email
-            .is_none()
-    );
-    // Logging in with the right password brings everything back.
-    let back = app
-        .log_in(
-            "sleepy@example.com",
-            "secret1234",
-            &LoginPlace::ip("127.0.0.1"),
-        )
-        .await
-        .unwrap();
-    assert_eq!(
-        (back.id, back.name.as_str(), back.mobile.as_deref()),
-        (m, "김장터", Some("01012345678"))
-    );
-    assert!(
-        back.marketing_agreed_at.is_some(),
-        "consent restored with the rest"
-    );
+    dormancy::notice_and_separate(&app, m, now).await;
+    dormancy::keep_address_and_refuse_wrong_password(&app, m).await;
+    dormancy::restore_at_login(&app, m).await;
 }
 
 on_both_backends!(

@@ -4,9 +4,10 @@ use chrono::{TimeZone, Utc};
 use jangteo_app::config::ProviderChoice;
 use jangteo_app::notify::{Channel, Notification};
 use jangteo_app::{App, Config};
-use jangteo_db::{jobs, messages};
+use jangteo_db::{Db, jobs, messages};
 use jangteo_jobs::{Worker, WorkerConfig};
 use jangteo_providers::messaging::{AligoConfig, SmtpConfig, SmtpSecurity, SolapiConfig};
+use jangteo_testkit::fakes::Fake;
 use jangteo_testkit::smtp_sink::{SmtpSink, decoded_parts};
 use jangteo_testkit::{Backend, TestDb, fakes, on_both_backends, server::test_config};
 use serde_json::json;
@@ -220,8 +221,17 @@ async fn alimtalk_and_slack_use_their_providers_and_retry(backend: Backend) {
     };
     let solapi = fakes::solapi().await;
     let slack = fakes::slack().await;
-    let (solapi_url, slack_url) = (solapi.base_url.clone(), fakes::slack_url(&slack));
-    let app = app_with(&t, |c| {
+    let app = app_with_solapi_and_slack(&t, &solapi, &slack);
+    let report = send_alimtalk_and_retry_slack(&t.db, &app, &solapi, &slack).await;
+    give_up_slack_on_the_last_attempt(&t.db, &app, &slack, &report).await;
+    send_sms_without_an_alimtalk_template(&app, &solapi).await;
+    fail_a_refusal_for_good(&t.db, &app).await;
+}
+
+/// An app sending AlimTalk and SMS through the Solapi fake and Slack through the webhook fake.
+fn app_with_solapi_and_slack(t: &TestDb, solapi: &Fake, slack: &Fake) -> App {
+    let (solapi_url, slack_url) = (solapi.base_url.clone(), fakes::slack_url(slack));
+    app_with(t, |c| {
         c.notifications.alimtalk = ProviderChoice::Solapi;
         c.notifications.sms = ProviderChoice::Solapi;
         c.notifications.kakao_channel_id = "KA01PF2026".into();
@@ -235,8 +245,17 @@ async fn alimtalk_and_slack_use_their_providers_and_retry(backend: Backend) {
         });
         c.notifications.slack = ProviderChoice::Webhook;
         c.notifications.slack_webhook_url = Some(jangteo_app::config::Secret(slack_url));
-    });
-    let kakao = notify(&app, &order_placed(Channel::AlimTalk, "01012345678"))
+    })
+}
+
+/// Sends an order's AlimTalk; the daily report waits for Slack, down at first, and goes on retry.
+async fn send_alimtalk_and_retry_slack(
+    db: &Db,
+    app: &App,
+    solapi: &Fake,
+    slack: &Fake,
+) -> Notification {
+    let kakao = notify(app, &order_placed(Channel::AlimTalk, "01012345678"))
         .await
         .unwrap();
     let report = Notification {
@@ -250,9 +269,9 @@ async fn alimtalk_and_slack_use_their_providers_and_retry(backend: Backend) {
         advertising: false,
         dedupe_key: Some("daily_report:2026-11-22".into()),
     };
-    let slack_message = notify(&app, &report).await.unwrap();
+    let slack_message = notify(app, &report).await.unwrap();
     slack.fail_next(1);
-    run_jobs(&app).await;
+    run_jobs(app).await;
     let sent = solapi.received()[0].json();
     assert_eq!(sent["message"]["type"], "ATA");
     assert_eq!(
@@ -264,16 +283,16 @@ async fn alimtalk_and_slack_use_their_providers_and_retry(backend: Backend) {
         "falls back to SMS"
     );
     assert_eq!(
-        messages::find(&t.db, kakao).await.unwrap().unwrap().state,
+        messages::find(db, kakao).await.unwrap().unwrap().state,
         "sent"
     );
-    let m = messages::find(&t.db, slack_message).await.unwrap().unwrap();
+    let m = messages::find(db, slack_message).await.unwrap().unwrap();
     assert_eq!(m.state, "queued", "Slack was down: the job retries later");
     assert!(m.last_error.unwrap().contains("503"));
     // Retry now (test-only time travel), and it goes through.
     app.deliver_message(slack_message, false).await.unwrap();
     assert_eq!(
-        messages::find(&t.db, slack_message)
+        messages::find(db, slack_message)
             .await
             .unwrap()
             .unwrap()
@@ -286,24 +305,34 @@ async fn alimtalk_and_slack_use_their_providers_and_retry(backend: Backend) {
             .unwrap()
             .contains("1,234,000원")
     );
+    report
+}
 
-    // Slack down on the last attempt: the message is given up as failed (the job is dead).
+/// Slack down on the last attempt: the message is given up as failed (the job is dead).
+async fn give_up_slack_on_the_last_attempt(
+    db: &Db,
+    app: &App,
+    slack: &Fake,
+    report: &Notification,
+) {
     let mut last = report.clone();
     last.dedupe_key = Some("daily_report:2026-11-21".into());
-    let doomed = notify(&app, &last).await.unwrap();
+    let doomed = notify(app, &last).await.unwrap();
     slack.fail_next(1);
     assert!(
         app.deliver_message(doomed, true).await.is_err(),
         "the job still records the failure"
     );
-    let m = messages::find(&t.db, doomed).await.unwrap().unwrap();
+    let m = messages::find(db, doomed).await.unwrap().unwrap();
     assert_eq!(m.state, "failed");
+}
 
-    // An event without an approved AlimTalk template goes as SMS with the same text.
+/// An event without an approved AlimTalk template goes as SMS with the same text.
+async fn send_sms_without_an_alimtalk_template(app: &App, solapi: &Fake) {
     let mut shipped = order_placed(Channel::AlimTalk, "01099998888");
     shipped.dedupe_key = Some("fallback".into());
     shipped.event = "payment_completed".into();
-    let id = notify(&app, &shipped).await.unwrap();
+    let id = notify(app, &shipped).await.unwrap();
     app.deliver_message(id, false).await.unwrap();
     assert_eq!(
         solapi.received().last().unwrap().json()["message"]["type"]
@@ -311,14 +340,16 @@ async fn alimtalk_and_slack_use_their_providers_and_retry(backend: Backend) {
             .map(|t| t == "SMS" || t == "LMS"),
         Some(true)
     );
+}
 
-    // A refusal is final: no retries.
+/// A refusal is final: no retries.
+async fn fail_a_refusal_for_good(db: &Db, app: &App) {
     let mut wrong = order_placed(Channel::AlimTalk, "");
     wrong.dedupe_key = None;
-    let id = notify(&app, &wrong).await.unwrap();
+    let id = notify(app, &wrong).await.unwrap();
     app.deliver_message(id, false).await.unwrap();
     assert_eq!(
-        messages::find(&t.db, id).await.unwrap().unwrap().state,
+        messages::find(db, id).await.unwrap().unwrap().state,
         "failed"
     );
 }
@@ -336,6 +367,32 @@ async fn every_event_template_renders_on_its_channels() {
         return;
     };
     let app = app_with(&t, |_| {});
+    let context = every_event_context();
+    let events = [
+        "welcome",
+        "password_reset",
+        "order_placed",
+        "payment_completed",
+        "deposit_reminder",
+        "shipped",
+        "delivered",
+        "cancelled",
+        "inquiry_answered",
+        "grade_changed",
+        "dormancy_notice",
+        "marketing_reconfirm",
+        "abandoned_cart",
+        "review_request",
+        "announcement",
+    ];
+    notify_every_event_and_the_report(&app, &events, &context).await;
+    let all = messages::recent(&t.db, 100).await.unwrap();
+    assert_eq!(all.len(), events.len() * 2 + 1);
+    check_every_message_is_branded_text(&all);
+}
+
+/// The order context plus every other event's variables.
+fn every_event_context() -> serde_json::Value {
     let mut context = order_context();
     let extra = json!({
         "member": {"name": "김구매", "email": "buyer@example.com"},
@@ -357,25 +414,17 @@ async fn every_event_template_renders_on_its_channels() {
         .as_object_mut()
         .unwrap()
         .extend(extra.as_object().unwrap().clone());
-    let events = [
-        "welcome",
-        "password_reset",
-        "order_placed",
-        "payment_completed",
-        "deposit_reminder",
-        "shipped",
-        "delivered",
-        "cancelled",
-        "inquiry_answered",
-        "grade_changed",
-        "dormancy_notice",
-        "marketing_reconfirm",
-        "abandoned_cart",
-        "review_request",
-        "announcement",
-    ];
+    context
+}
+
+/// Queues every event by e-mail and SMS, and the daily report to Slack, in one transaction.
+async fn notify_every_event_and_the_report(
+    app: &App,
+    events: &[&str],
+    context: &serde_json::Value,
+) {
     let mut tx = app.db.begin().await.unwrap();
-    for event in events {
+    for &event in events {
         for channel in [Channel::Email, Channel::Sms] {
             let n = Notification {
                 event: event.into(),
@@ -405,9 +454,11 @@ async fn every_event_template_renders_on_its_channels() {
     };
     app.notify(&mut tx, &report).await.unwrap();
     tx.commit().await.unwrap();
-    let all = messages::recent(&t.db, 100).await.unwrap();
-    assert_eq!(all.len(), events.len() * 2 + 1);
-    for m in &all {
+}
+
+/// Every message has text without replacement characters, and the shop's name where it shows.
+fn check_every_message_is_branded_text(all: &[messages::MessageRow]) {
+    for m in all {
         assert!(
             !m.body_text.is_empty(),
             "{} {} has text",

@@ -275,106 +275,21 @@ pub async fn solapi() -> Fake {
         if let Some(r) = record(&s, "/messages/v4/send", &headers, &body) {
             return r;
         }
-        let err = |status: StatusCode, code: &str, message: &str| {
-            (
-                status,
-                axum::Json(json!({"errorCode": code, "errorMessage": message})),
-            )
-                .into_response()
-        };
-        let auth = headers
-            .get("authorization")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default();
-        let Some(params) = auth.strip_prefix("HMAC-SHA256 ") else {
-            return err(
-                StatusCode::UNAUTHORIZED,
-                "InvalidAPIKey",
-                "unsupported authorization",
-            );
-        };
-        let fields: HashMap<&str, &str> = params
-            .split(", ")
-            .filter_map(|kv| kv.split_once('='))
-            .collect();
-        let (Some(key), Some(date), Some(salt), Some(signature)) = (
-            fields.get("apiKey"),
-            fields.get("date"),
-            fields.get("salt"),
-            fields.get("signature"),
-        ) else {
-            return err(
-                StatusCode::UNAUTHORIZED,
-                "InvalidAuthorization",
-                "missing fields",
-            );
-        };
-        if *key != SOLAPI_KEY {
-            return err(StatusCode::UNAUTHORIZED, "InvalidAPIKey", "unknown API key");
-        }
-        let Ok(at) = chrono::DateTime::parse_from_rfc3339(date) else {
-            return err(
-                StatusCode::UNAUTHORIZED,
-                "InvalidDate",
-                "date is not ISO 8601",
-            );
-        };
-        if (chrono::Utc::now() - at.with_timezone(&chrono::Utc))
-            .num_minutes()
-            .abs()
-            > 15
-        {
-            return err(
-                StatusCode::UNAUTHORIZED,
-                "RequestTimeTooSkewed",
-                "date skew over 15 minutes",
-            );
-        }
-        let mut mac = Hmac::<Sha256>::new_from_slice(SOLAPI_SECRET.as_bytes()).unwrap();
-        mac.update(date.as_bytes());
-        mac.update(salt.as_bytes());
-        if hex::encode(mac.finalize().into_bytes()) != *signature {
-            return err(
-                StatusCode::UNAUTHORIZED,
-                "SignatureDoesNotMatch",
-                "signature does not match",
-            );
-        }
-        if !s.seen_salts.lock().unwrap().insert(format!("{date}{salt}")) {
-            return err(
-                StatusCode::UNAUTHORIZED,
-                "DuplicatedSignature",
-                "signature reused",
-            );
+        if let Some(r) = solapi_authorization_refusal(&s, &headers) {
+            return r;
         }
         let Ok(value) = serde_json::from_slice::<Value>(&body) else {
-            return err(
+            return solapi_error(
                 StatusCode::BAD_REQUEST,
                 "ValidationError",
                 "body is not JSON",
             );
         };
         let m = &value["message"];
-        for field in ["to", "from", "text"] {
-            if m[field].as_str().is_none_or(str::is_empty) {
-                return err(
-                    StatusCode::BAD_REQUEST,
-                    "ValidationError",
-                    &format!("message.{field} is required"),
-                );
-            }
+        if let Some(r) = solapi_message_refusal(m) {
+            return r;
         }
         let kind = m["type"].as_str().unwrap_or("SMS");
-        if kind == "ATA"
-            && (m["kakaoOptions"]["pfId"].as_str().is_none()
-                || m["kakaoOptions"]["templateId"].as_str().is_none())
-        {
-            return err(
-                StatusCode::BAD_REQUEST,
-                "ValidationError",
-                "kakaoOptions.pfId and templateId are required",
-            );
-        }
         let n = s.received.lock().unwrap().len();
         axum::Json(json!({
             "groupId": format!("G4V20261123{n:08}"), "messageId": format!("M4V20261123{n:08}"),
@@ -384,4 +299,127 @@ pub async fn solapi() -> Fake {
         .into_response()
     }
     spawn(Router::new().route("/messages/v4/send", post(send))).await
+}
+
+/// A Solapi error reply.
+fn solapi_error(status: StatusCode, code: &str, message: &str) -> Response {
+    (
+        status,
+        axum::Json(json!({"errorCode": code, "errorMessage": message})),
+    )
+        .into_response()
+}
+
+/// The refusal of a request without a valid `HMAC-SHA256` authorization for the fake's key.
+fn solapi_authorization_refusal(shared: &Shared, headers: &HeaderMap) -> Option<Response> {
+    let auth = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let Some(params) = auth.strip_prefix("HMAC-SHA256 ") else {
+        return Some(solapi_error(
+            StatusCode::UNAUTHORIZED,
+            "InvalidAPIKey",
+            "unsupported authorization",
+        ));
+    };
+    let fields: HashMap<&str, &str> = params
+        .split(", ")
+        .filter_map(|kv| kv.split_once('='))
+        .collect();
+    let (Some(key), Some(date), Some(salt), Some(signature)) = (
+        fields.get("apiKey"),
+        fields.get("date"),
+        fields.get("salt"),
+        fields.get("signature"),
+    ) else {
+        return Some(solapi_error(
+            StatusCode::UNAUTHORIZED,
+            "InvalidAuthorization",
+            "missing fields",
+        ));
+    };
+    if *key != SOLAPI_KEY {
+        return Some(solapi_error(
+            StatusCode::UNAUTHORIZED,
+            "InvalidAPIKey",
+            "unknown API key",
+        ));
+    }
+    solapi_signature_refusal(shared, date, salt, signature)
+}
+
+/// The refusal of a skewed date, a wrong signature or a reused date and salt.
+fn solapi_signature_refusal(
+    shared: &Shared,
+    date: &str,
+    salt: &str,
+    signature: &str,
+) -> Option<Response> {
+    let Ok(at) = chrono::DateTime::parse_from_rfc3339(date) else {
+        return Some(solapi_error(
+            StatusCode::UNAUTHORIZED,
+            "InvalidDate",
+            "date is not ISO 8601",
+        ));
+    };
+    if (chrono::Utc::now() - at.with_timezone(&chrono::Utc))
+        .num_minutes()
+        .abs()
+        > 15
+    {
+        return Some(solapi_error(
+            StatusCode::UNAUTHORIZED,
+            "RequestTimeTooSkewed",
+            "date skew over 15 minutes",
+        ));
+    }
+    let mut mac = Hmac::<Sha256>::new_from_slice(SOLAPI_SECRET.as_bytes()).unwrap();
+    mac.update(date.as_bytes());
+    mac.update(salt.as_bytes());
+    if hex::encode(mac.finalize().into_bytes()) != signature {
+        return Some(solapi_error(
+            StatusCode::UNAUTHORIZED,
+            "SignatureDoesNotMatch",
+            "signature does not match",
+        ));
+    }
+    if !shared
+        .seen_salts
+        .lock()
+        .unwrap()
+        .insert(format!("{date}{salt}"))
+    {
+        return Some(solapi_error(
+            StatusCode::UNAUTHORIZED,
+            "DuplicatedSignature",
+            "signature reused",
+        ));
+    }
+    None
+}
+
+/// The refusal of a message without to, from and text, or an AlimTalk without its template.
+fn solapi_message_refusal(m: &Value) -> Option<Response> {
+    for field in ["to", "from", "text"] {
+        if m[field].as_str().is_none_or(str::is_empty) {
+            return Some(solapi_error(
+                StatusCode::BAD_REQUEST,
+                "ValidationError",
+                &format!("message.{field} is required"),
+            ));
+        }
+    }
+    let kind = m["type"].as_str().unwrap_or("SMS");
+    if kind == "ATA"
+        && (m["kakaoOptions"]["pfId"].as_str().is_none()
+            || m["kakaoOptions"]["templateId"].as_str().is_none())
+    {
+        return Some(solapi_error(
+            StatusCode::BAD_REQUEST,
+            "ValidationError",
+            "kakaoOptions.pfId and templateId are required",
+        ));
+    }
+    None
 }

@@ -1,6 +1,6 @@
 //! A small, fully known catalog for precise assertions.
 
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use jangteo_app::App;
 use jangteo_app::cart::CartOwner;
 use jangteo_app::members::SignupInput;
@@ -9,6 +9,7 @@ use jangteo_core::Won;
 use jangteo_core::catalog::{DisplayState, Price};
 use jangteo_core::ids::{CategoryId, ProductId};
 use jangteo_core::search::SearchKeys;
+use jangteo_db::Tx;
 use jangteo_db::catalog::{NewCategory, NewOptionGroup, NewProduct, NewSku, categories, products};
 use jangteo_media::{Motif, demo_image};
 
@@ -52,8 +53,36 @@ struct Item<'a> {
 pub async fn catalog(app: &App) -> Catalog {
     let now = Utc::now();
     let mut tx = app.db.begin().await.unwrap();
+    let (clothes, tshirts, food) = insert_categories(&mut tx, now).await;
+    let items = fixture_items(clothes, tshirts, food);
+    let mut ids = Vec::new();
+    for item in &items {
+        ids.push(insert_product(&mut tx, item, food, now).await);
+    }
+    tx.commit().await.unwrap();
+    add_first_image(app, ids[0]).await;
+
+    Catalog {
+        clothes,
+        tshirts,
+        food,
+        short_sleeve: ids[0],
+        tshirt: ids[1],
+        striped_shirt: ids[2],
+        jeans: ids[3],
+        tangerines: ids[4],
+        hidden: ids[5],
+        sold_out: ids[6],
+    }
+}
+
+/// Inserts 의류, 티셔츠 under it, and 식품; returns their ids in that order.
+async fn insert_categories(
+    tx: &mut Tx,
+    now: DateTime<Utc>,
+) -> (CategoryId, CategoryId, CategoryId) {
     let clothes = categories::upsert(
-        &mut tx,
+        tx,
         &NewCategory {
             parent_id: None,
             slug: "clothes",
@@ -65,7 +94,7 @@ pub async fn catalog(app: &App) -> Catalog {
     .await
     .unwrap();
     let tshirts = categories::upsert(
-        &mut tx,
+        tx,
         &NewCategory {
             parent_id: Some(clothes),
             slug: "tshirts",
@@ -77,7 +106,7 @@ pub async fn catalog(app: &App) -> Catalog {
     .await
     .unwrap();
     let food = categories::upsert(
-        &mut tx,
+        tx,
         &NewCategory {
             parent_id: None,
             slug: "food",
@@ -88,8 +117,12 @@ pub async fn catalog(app: &App) -> Catalog {
     )
     .await
     .unwrap();
+    (clothes, tshirts, food)
+}
 
-    let items = [
+/// The fixture products, in the order of their ids in [`Catalog`].
+fn fixture_items(clothes: CategoryId, tshirts: CategoryId, food: CategoryId) -> [Item<'static>; 7] {
+    [
         Item {
             slug: "short-sleeve",
             name: "반팔티셔츠",
@@ -160,105 +193,103 @@ pub async fn catalog(app: &App) -> Catalog {
             popularity: 1,
             age_days: 10,
         },
-    ];
-    let mut ids = Vec::new();
-    for item in &items {
-        let price = Price::new(Won(item.price), item.sale.map(Won));
-        let (groups, skus): (Vec<NewOptionGroup>, Vec<NewSku>) = if item.slug == "short-sleeve" {
-            let groups = vec![
-                NewOptionGroup {
-                    name: "색상",
-                    values: vec!["블랙", "화이트"],
-                },
-                NewOptionGroup {
-                    name: "사이즈",
-                    values: vec!["M", "L"],
-                },
-            ];
-            let sku = |code: &str, c: usize, s: usize, stock: i64| NewSku {
-                code: code.into(),
-                value_indexes: vec![c, s],
-                extra: Won(if s == 1 { 2_000 } else { 0 }),
-                stock,
-            };
-            (
-                groups,
-                vec![
-                    sku("SS-BK-M", 0, 0, 5),
-                    sku("SS-BK-L", 0, 1, 3),
-                    sku("SS-WH-M", 1, 0, 0),
-                    sku("SS-WH-L", 1, 1, 7),
-                ],
-            )
-        } else {
-            let stock = if item.state == DisplayState::SoldOut {
-                0
-            } else {
-                10
-            };
-            (
-                Vec::new(),
-                vec![NewSku {
-                    code: item.slug.to_ascii_uppercase(),
-                    value_indexes: vec![],
-                    extra: Won(0),
-                    stock,
-                }],
-            )
-        };
-        let category_name = if item.category == food {
-            "식품"
-        } else {
-            "의류"
-        };
-        let id = products::insert(
-            &mut tx,
-            &NewProduct {
-                category_id: item.category,
-                slug: item.slug,
-                name: item.name,
-                brand: Some("테스트브랜드"),
-                summary: "테스트 상품 요약",
-                description_html: "<p>설명</p>",
-                price,
-                state: item.state,
-                is_featured: item.popularity >= 70,
-                popularity: item.popularity,
-                search: SearchKeys::for_product(item.name, [category_name, "테스트브랜드"]),
-                created_at: now - Duration::days(item.age_days),
-            },
-            &groups,
-            &skus,
-        )
-        .await
-        .unwrap();
-        ids.push(id);
-    }
-    tx.commit().await.unwrap();
+    ]
+}
 
-    // One real image, stored and recorded like an upload.
+/// The option groups and SKUs of an item: colour × size for the short sleeve, else one SKU.
+fn options_and_skus(item: &Item<'_>) -> (Vec<NewOptionGroup<'static>>, Vec<NewSku>) {
+    if item.slug == "short-sleeve" {
+        let groups = vec![
+            NewOptionGroup {
+                name: "색상",
+                values: vec!["블랙", "화이트"],
+            },
+            NewOptionGroup {
+                name: "사이즈",
+                values: vec!["M", "L"],
+            },
+        ];
+        let sku = |code: &str, c: usize, s: usize, stock: i64| NewSku {
+            code: code.into(),
+            value_indexes: vec![c, s],
+            extra: Won(if s == 1 { 2_000 } else { 0 }),
+            stock,
+        };
+        (
+            groups,
+            vec![
+                sku("SS-BK-M", 0, 0, 5),
+                sku("SS-BK-L", 0, 1, 3),
+                sku("SS-WH-M", 1, 0, 0),
+                sku("SS-WH-L", 1, 1, 7),
+            ],
+        )
+    } else {
+        let stock = if item.state == DisplayState::SoldOut {
+            0
+        } else {
+            10
+        };
+        (
+            Vec::new(),
+            vec![NewSku {
+                code: item.slug.to_ascii_uppercase(),
+                value_indexes: vec![],
+                extra: Won(0),
+                stock,
+            }],
+        )
+    }
+}
+
+/// Inserts one fixture item as a product with its options and SKUs.
+async fn insert_product(
+    tx: &mut Tx,
+    item: &Item<'_>,
+    food: CategoryId,
+    now: DateTime<Utc>,
+) -> ProductId {
+    let price = Price::new(Won(item.price), item.sale.map(Won));
+    let (groups, skus) = options_and_skus(item);
+    let category_name = if item.category == food {
+        "식품"
+    } else {
+        "의류"
+    };
+    products::insert(
+        tx,
+        &NewProduct {
+            category_id: item.category,
+            slug: item.slug,
+            name: item.name,
+            brand: Some("테스트브랜드"),
+            summary: "테스트 상품 요약",
+            description_html: "<p>설명</p>",
+            price,
+            state: item.state,
+            is_featured: item.popularity >= 70,
+            popularity: item.popularity,
+            search: SearchKeys::for_product(item.name, [category_name, "테스트브랜드"]),
+            created_at: now - Duration::days(item.age_days),
+        },
+        &groups,
+        &skus,
+    )
+    .await
+    .unwrap()
+}
+
+/// One real image, stored and recorded like an upload, on the given product.
+async fn add_first_image(app: &App, product: ProductId) {
     let jpeg = demo_image(1, [30, 60, 90], Motif::Shirt, 0);
     let stored = app.store_original(bytes::Bytes::from(jpeg)).await.unwrap();
     let mut tx = app.db.begin().await.unwrap();
     let media = app.record_original(&mut tx, &stored).await.unwrap();
-    products::add_image(&mut tx, ids[0], media, 0, "반팔티셔츠")
+    products::add_image(&mut tx, product, media, 0, "반팔티셔츠")
         .await
         .unwrap();
     tx.commit().await.unwrap();
     app.invalidate_catalog();
-
-    Catalog {
-        clothes,
-        tshirts,
-        food,
-        short_sleeve: ids[0],
-        tshirt: ids[1],
-        striped_shirt: ids[2],
-        jeans: ids[3],
-        tangerines: ids[4],
-        hidden: ids[5],
-        sold_out: ids[6],
-    }
 }
 
 /// A member signed up through the app (name 김장터, mobile 010-1234-5678).

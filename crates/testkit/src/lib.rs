@@ -8,6 +8,7 @@ pub mod db;
 pub mod fakes;
 pub mod fixtures;
 pub mod sales;
+mod sales_draw;
 pub mod server;
 pub mod shopper;
 pub mod smtp_sink;

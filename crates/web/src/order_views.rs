@@ -234,10 +234,8 @@ pub(crate) fn claim_view(state: &AppState, req: &Req, c: &ClaimRow) -> Value {
 mod tests {
     use jangteo_core::order::{OrderStatus, PaymentStatus};
 
-    /// Every message key the Rust code builds at run time exists in both locales (a missing key
-    /// would show the key itself to the shopper).
-    #[test]
-    fn every_built_message_key_is_translated() {
+    /// The keys of the order and payment statuses and the payment methods.
+    fn status_and_method_keys() -> Vec<String> {
         let mut keys: Vec<String> = Vec::new();
         keys.extend(
             OrderStatus::ALL
@@ -253,7 +251,12 @@ mod tests {
             keys.push(format!("payment.method.{code}"));
             keys.push(format!("checkout.method_desc.{code}"));
         }
-        for event in [
+        keys
+    }
+
+    /// The keys of the order timeline's events.
+    fn order_event_keys() -> Vec<String> {
+        [
             "placed",
             "payment_approved",
             "payment_failed",
@@ -266,9 +269,15 @@ mod tests {
             "shipped",
             "delivered",
             "purchase_confirmed",
-        ] {
-            keys.push(format!("order.event.{event}"));
-        }
+        ]
+        .iter()
+        .map(|event| format!("order.event.{event}"))
+        .collect()
+    }
+
+    /// The keys of the inquiry categories and statuses, and the answered-inquiry conflict.
+    fn inquiry_keys() -> Vec<String> {
+        let mut keys: Vec<String> = Vec::new();
         for code in jangteo_app::inquiries::PERSONAL_CATEGORIES {
             keys.push(format!("inquiry.category.{code}"));
         }
@@ -276,6 +285,12 @@ mod tests {
             keys.push(format!("inquiry.status.{status}"));
         }
         keys.push("error.conflict.inquiry_answered".into());
+        keys
+    }
+
+    /// The keys of the conflict and input errors.
+    fn error_keys() -> Vec<String> {
+        let mut keys: Vec<String> = Vec::new();
         for code in [
             "sold_out",
             "cart_empty",
@@ -313,15 +328,26 @@ mod tests {
         ] {
             keys.push(format!("error.input.{code}"));
         }
-        for reason in [
+        keys
+    }
+
+    /// The keys of the points ledger's reasons.
+    fn points_reason_keys() -> Vec<String> {
+        [
             "signup",
             "order_use",
             "order_refund",
             "purchase_confirmed",
             "manual",
-        ] {
-            keys.push(format!("points.reason.{reason}"));
-        }
+        ]
+        .iter()
+        .map(|reason| format!("points.reason.{reason}"))
+        .collect()
+    }
+
+    /// The flash and account-title keys quoted in the page handlers' sources.
+    fn keys_quoted_in_sources() -> Vec<String> {
+        let mut keys: Vec<String> = Vec::new();
         let sources = [
             include_str!("account.rs"),
             include_str!("cart_pages.rs"),
@@ -337,6 +363,19 @@ mod tests {
                 }
             }
         }
+        keys
+    }
+
+    /// Every message key the Rust code builds at run time exists in both locales (a missing key
+    /// would show the key itself to the shopper).
+    #[test]
+    fn every_built_message_key_is_translated() {
+        let mut keys: Vec<String> = status_and_method_keys();
+        keys.extend(order_event_keys());
+        keys.extend(inquiry_keys());
+        keys.extend(error_keys());
+        keys.extend(points_reason_keys());
+        keys.extend(keys_quoted_in_sources());
         for (name, text) in [
             ("ko", include_str!("../locales/ko.json")),
             ("en", include_str!("../locales/en.json")),

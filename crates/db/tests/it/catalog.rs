@@ -1,12 +1,13 @@
 //! Catalog, media, content, settings and staff repositories.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use jangteo_core::Won;
 use jangteo_core::catalog::{Price, ProductSort};
 use jangteo_core::ids::CategoryId;
-use jangteo_core::paging::PageRequest;
-use jangteo_db::catalog::{ProductFilter, categories, products};
-use jangteo_db::{content, media, settings, staff};
+use jangteo_core::paging::{PageRequest, Paged};
+use jangteo_db::catalog::{ProductCardRow, ProductFilter, categories, products};
+use jangteo_db::{Db, Tx, content, media, settings, staff};
+use jangteo_testkit::fixtures::Catalog;
 use jangteo_testkit::{Backend, TestDb, app_on, fixtures, on_both_backends};
 
 fn slugs(rows: &[jangteo_db::catalog::ProductCardRow]) -> Vec<&str> {
@@ -20,8 +21,17 @@ async fn lists_sorts_and_pages_products(backend: Backend) {
     let app = app_on(&t);
     let c = fixtures::catalog(&app).await;
     let db = &t.db;
-    let all = ProductFilter::default();
+    let newest = check_newest_first(db).await;
+    check_price_and_popularity_sorts(db).await;
+    check_second_page(db).await;
+    check_category_filters(db, &c).await;
+    check_featured_top_cards(db).await;
+    check_card_stock_prices_and_images(&newest.items);
+}
 
+/// Lists every visible product newest first; the hidden one never shows.
+async fn check_newest_first(db: &Db) -> Paged<ProductCardRow> {
+    let all = ProductFilter::default();
     let newest = products::list_cards(db, &all, ProductSort::New, PageRequest::new(1, 50))
         .await
         .unwrap();
@@ -37,7 +47,12 @@ async fn lists_sorts_and_pages_products(backend: Backend) {
             "jeans"
         ]
     );
+    newest
+}
 
+/// Sorts by the price the shopper pays, both ways, and by popularity.
+async fn check_price_and_popularity_sorts(db: &Db) {
+    let all = ProductFilter::default();
     let cheap = products::list_cards(db, &all, ProductSort::PriceAsc, PageRequest::new(1, 50))
         .await
         .unwrap();
@@ -61,13 +76,20 @@ async fn lists_sorts_and_pages_products(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(slugs(&popular.items)[..2], ["striped-shirt", "tangerines"]);
+}
 
+/// Pages through the list four at a time.
+async fn check_second_page(db: &Db) {
+    let all = ProductFilter::default();
     let page2 = products::list_cards(db, &all, ProductSort::New, PageRequest::new(2, 4))
         .await
         .unwrap();
     assert_eq!((page2.total, page2.total_pages()), (6, 2));
     assert_eq!(slugs(&page2.items), ["tshirt", "jeans"]);
+}
 
+/// Filters by one category, by a category tree and by an empty category list.
+async fn check_category_filters(db: &Db, c: &Catalog) {
     let tshirts = ProductFilter {
         category_ids: Some(vec![c.tshirts]),
         featured_only: false,
@@ -101,7 +123,10 @@ async fn lists_sorts_and_pages_products(backend: Backend) {
             .total,
         0
     );
+}
 
+/// Takes the most popular featured products.
+async fn check_featured_top_cards(db: &Db) {
     let featured = ProductFilter {
         featured_only: true,
         ..Default::default()
@@ -110,25 +135,16 @@ async fn lists_sorts_and_pages_products(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(slugs(&top), ["striped-shirt", "tangerines"]);
+}
 
-    let card = newest
-        .items
-        .iter()
-        .find(|r| r.slug == "short-sleeve")
-        .unwrap();
+/// Reads stock, sale price and main image off the listed cards.
+fn check_card_stock_prices_and_images(items: &[ProductCardRow]) {
+    let card = items.iter().find(|r| r.slug == "short-sleeve").unwrap();
     assert!(card.has_stock);
     assert!(card.image_hash.as_deref().is_some_and(|h| h.len() == 20));
-    let sold_out = newest
-        .items
-        .iter()
-        .find(|r| r.slug == "sold-out-set")
-        .unwrap();
+    let sold_out = items.iter().find(|r| r.slug == "sold-out-set").unwrap();
     assert!(!sold_out.has_stock);
-    let tangerines = newest
-        .items
-        .iter()
-        .find(|r| r.slug == "tangerines")
-        .unwrap();
+    let tangerines = items.iter().find(|r| r.slug == "tangerines").unwrap();
     assert_eq!(
         tangerines.price(),
         Price::new(Won(19_900), Some(Won(15_900)))
@@ -143,6 +159,13 @@ async fn loads_a_product_with_options_skus_and_images(backend: Backend) {
     let app = app_on(&t);
     let c = fixtures::catalog(&app).await;
     let db = &t.db;
+    check_product_lookups(db, &c).await;
+    check_options_and_skus(db, &c).await;
+    check_images_price_update_and_sitemap(db, &c).await;
+}
+
+/// Finds a product by slug and by id; an unknown slug finds nothing.
+async fn check_product_lookups(db: &Db, c: &Catalog) {
     let row = products::find_by_slug(db, "short-sleeve")
         .await
         .unwrap()
@@ -158,7 +181,10 @@ async fn loads_a_product_with_options_skus_and_images(backend: Backend) {
             .slug,
         "short-sleeve"
     );
+}
 
+/// Loads option groups, values, SKUs and which values each SKU combines.
+async fn check_options_and_skus(db: &Db, c: &Catalog) {
     let groups = products::option_groups(db, c.short_sleeve).await.unwrap();
     assert_eq!(
         groups.iter().map(|g| g.name.as_str()).collect::<Vec<_>>(),
@@ -195,7 +221,10 @@ async fn loads_a_product_with_options_skus_and_images(backend: Backend) {
     let mut expected = vec![white, m];
     expected.sort_unstable();
     assert_eq!(of_white_m, expected);
+}
 
+/// Loads images, updates a price and slices the sitemap.
+async fn check_images_price_update_and_sitemap(db: &Db, c: &Catalog) {
     let images = products::images(db, c.short_sleeve).await.unwrap();
     assert_eq!(images.len(), 1);
     assert_eq!((images[0].width, images[0].height), (1000, 1000));
@@ -230,8 +259,19 @@ async fn keeps_categories_media_content_settings_and_staff(backend: Backend) {
     let db = &t.db;
     let now = Utc::now();
     let mut tx = db.begin().await.unwrap();
+    write_and_rename_categories(&mut tx, now).await;
+    write_media_banner_and_page(&mut tx, now).await;
+    write_settings_and_staff(&mut tx, now).await;
+    tx.commit().await.unwrap();
+
+    check_categories_and_media(db).await;
+    check_content_settings_and_staff(db, now).await;
+}
+
+/// Upserts a category tree (the same slug twice) and renames a category.
+async fn write_and_rename_categories(tx: &mut Tx, now: DateTime<Utc>) {
     let top = categories::upsert(
-        &mut tx,
+        tx,
         &categories::NewCategory {
             parent_id: None,
             slug: "top",
@@ -243,7 +283,7 @@ async fn keeps_categories_media_content_settings_and_staff(backend: Backend) {
     .await
     .unwrap();
     let child = categories::upsert(
-        &mut tx,
+        tx,
         &categories::NewCategory {
             parent_id: Some(top),
             slug: "child",
@@ -256,7 +296,7 @@ async fn keeps_categories_media_content_settings_and_staff(backend: Backend) {
     .unwrap();
     // Upserting the same slug updates instead of duplicating.
     let again = categories::upsert(
-        &mut tx,
+        tx,
         &categories::NewCategory {
             parent_id: Some(top),
             slug: "child",
@@ -269,16 +309,19 @@ async fn keeps_categories_media_content_settings_and_staff(backend: Backend) {
     .unwrap();
     assert_eq!(child, again);
     assert!(
-        categories::rename(&mut tx, top, "상위 카테고리", now)
+        categories::rename(tx, top, "상위 카테고리", now)
             .await
             .unwrap()
     );
     assert!(
-        !categories::rename(&mut tx, CategoryId(9_999), "x", now)
+        !categories::rename(tx, CategoryId(9_999), "x", now)
             .await
             .unwrap()
     );
+}
 
+/// Upserts the same media twice, shows it on a banner and saves a page twice.
+async fn write_media_banner_and_page(tx: &mut Tx, now: DateTime<Utc>) {
     let new_media = media::NewMedia {
         content_hash: "0123456789abcdef0123",
         storage_key: "originals/a.jpg",
@@ -287,11 +330,11 @@ async fn keeps_categories_media_content_settings_and_staff(backend: Backend) {
         height: 20,
         byte_size: 99,
     };
-    let m1 = media::upsert(&mut tx, &new_media, now).await.unwrap();
-    let m2 = media::upsert(&mut tx, &new_media, now).await.unwrap();
+    let m1 = media::upsert(tx, &new_media, now).await.unwrap();
+    let m2 = media::upsert(tx, &new_media, now).await.unwrap();
     assert_eq!(m1, m2);
     content::save_banner(
-        &mut tx,
+        tx,
         None,
         &content::BannerInput {
             title: "배너",
@@ -307,40 +350,32 @@ async fn keeps_categories_media_content_settings_and_staff(backend: Backend) {
     )
     .await
     .unwrap();
-    content::upsert_page(&mut tx, "terms", "이용약관", "<p>약관</p>", now)
+    content::upsert_page(tx, "terms", "이용약관", "<p>약관</p>", now)
         .await
         .unwrap();
-    content::upsert_page(&mut tx, "terms", "이용약관 v2", "<p>약관2</p>", now)
+    content::upsert_page(tx, "terms", "이용약관 v2", "<p>약관2</p>", now)
         .await
         .unwrap();
-    settings::set(&mut tx, "k", "v1", now).await.unwrap();
-    settings::set(&mut tx, "k", "v2", now).await.unwrap();
+}
+
+/// Overwrites a setting and a staff member's password hash.
+async fn write_settings_and_staff(tx: &mut Tx, now: DateTime<Utc>) {
+    settings::set(tx, "k", "v1", now).await.unwrap();
+    settings::set(tx, "k", "v2", now).await.unwrap();
     assert_eq!(
-        settings::get(&mut tx, "k").await.unwrap().as_deref(),
+        settings::get(&mut *tx, "k").await.unwrap().as_deref(),
         Some("v2")
     );
-    staff::upsert(
-        &mut tx,
-        "a@b.example",
-        "관리자",
-        "$argon2id$x",
-        "owner",
-        now,
-    )
-    .await
-    .unwrap();
-    staff::upsert(
-        &mut tx,
-        "a@b.example",
-        "관리자",
-        "$argon2id$y",
-        "owner",
-        now,
-    )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
+    staff::upsert(tx, "a@b.example", "관리자", "$argon2id$x", "owner", now)
+        .await
+        .unwrap();
+    staff::upsert(tx, "a@b.example", "관리자", "$argon2id$y", "owner", now)
+        .await
+        .unwrap();
+}
 
+/// Reads back the committed categories and media.
+async fn check_categories_and_media(db: &Db) {
     let rows = categories::list_all(db).await.unwrap();
     assert_eq!(rows.len(), 2);
     assert_eq!(
@@ -365,6 +400,10 @@ async fn keeps_categories_media_content_settings_and_staff(backend: Backend) {
             .unwrap()
             .is_none()
     );
+}
+
+/// Reads back the committed banner, page, setting and staff member.
+async fn check_content_settings_and_staff(db: &Db, now: DateTime<Utc>) {
     let banners = content::active_banners(db, now).await.unwrap();
     assert_eq!(banners.len(), 1);
     assert_eq!(

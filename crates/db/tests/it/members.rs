@@ -1,25 +1,40 @@
 //! Members on both backends: grades, password resets, login throttling records, sessions and carts.
 
 use crate::orders::*;
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use jangteo_db::catalog::stock;
 use jangteo_db::members::{self, NewMember};
-use jangteo_db::{carts, login_attempts, sessions};
+use jangteo_db::{Db, carts, login_attempts, sessions};
 use jangteo_testkit::{Backend, TestDb, app_on, fixtures, on_both_backends};
 
 async fn members_grades_resets_and_throttling_records(backend: Backend) {
     let Some(t) = TestDb::migrated(backend).await else {
         return;
     };
+    let id = check_grades_and_default_grade(&t).await;
+    let now = change_grade_and_spend_resets(&t.db, id).await;
+    let since = now - Duration::minutes(15);
+    check_failures_count_per_scope(&t.db, now, since).await;
+    check_clearing_and_pruning(&t.db, now, since).await;
+    anonymise_and_reuse_email(&t, id).await;
+}
+
+/// Lists the grades; a new member starts on the first one.
+async fn check_grades_and_default_grade(t: &TestDb) -> i64 {
     let grades = members::grades(&t.db).await.unwrap();
     assert_eq!(
         grades.iter().map(|g| g.code.as_str()).collect::<Vec<_>>(),
         ["basic", "silver", "gold", "vip"]
     );
-    let id = member(&t, "a@example.com").await;
+    let id = member(t, "a@example.com").await;
     let m = members::find(&t.db, id).await.unwrap().unwrap();
     assert_eq!(m.grade_id, grades[0].id, "default grade");
-    let mut tx = t.db.begin().await.unwrap();
+    id
+}
+
+/// Refuses a second account per e-mail, sets a grade and spends reset tokens once.
+async fn change_grade_and_spend_resets(db: &Db, id: i64) -> DateTime<Utc> {
+    let mut tx = db.begin().await.unwrap();
     let dup = members::insert(
         &mut tx,
         &NewMember {
@@ -66,13 +81,16 @@ async fn members_grades_resets_and_throttling_records(backend: Backend) {
         "others spent too"
     );
     tx.commit().await.unwrap();
+    now
+}
 
-    let since = now - Duration::minutes(15);
-    login_attempts::record(&t.db, "email:a", &["email:a", "ip:1"], false, now)
+/// Counts login failures per scope; a success resets only the account.
+async fn check_failures_count_per_scope(db: &Db, now: DateTime<Utc>, since: DateTime<Utc>) {
+    login_attempts::record(db, "email:a", &["email:a", "ip:1"], false, now)
         .await
         .unwrap();
     login_attempts::record(
-        &t.db,
+        db,
         "email:a",
         &["email:a", "ip:1"],
         false,
@@ -81,13 +99,13 @@ async fn members_grades_resets_and_throttling_records(backend: Backend) {
     .await
     .unwrap();
     assert_eq!(
-        login_attempts::recent_failures(&t.db, "email:a", since)
+        login_attempts::recent_failures(db, "email:a", since)
             .await
             .unwrap(),
         2
     );
     login_attempts::record(
-        &t.db,
+        db,
         "email:a",
         &["email:a"],
         true,
@@ -96,63 +114,68 @@ async fn members_grades_resets_and_throttling_records(backend: Backend) {
     .await
     .unwrap();
     assert_eq!(
-        login_attempts::recent_failures(&t.db, "email:a", since)
+        login_attempts::recent_failures(db, "email:a", since)
             .await
             .unwrap(),
         0,
         "a success resets the account"
     );
     assert_eq!(
-        login_attempts::recent_failures(&t.db, "ip:1", since)
+        login_attempts::recent_failures(db, "ip:1", since)
             .await
             .unwrap(),
         2,
         "not the IP"
     );
+}
+
+/// Clears the account's failures and prunes old failures but not successes.
+async fn check_clearing_and_pruning(db: &Db, now: DateTime<Utc>, since: DateTime<Utc>) {
     // A success makes its scope known; the owner's clearing removes only the account's failures.
     assert!(
-        login_attempts::has_succeeded(&t.db, "email:a", since)
+        login_attempts::has_succeeded(db, "email:a", since)
             .await
             .unwrap()
     );
     assert!(
-        !login_attempts::has_succeeded(&t.db, "ip:1", since)
+        !login_attempts::has_succeeded(db, "ip:1", since)
             .await
             .unwrap()
     );
-    login_attempts::record(&t.db, "email:b", &["ip:1"], false, now)
+    login_attempts::record(db, "email:b", &["ip:1"], false, now)
         .await
         .unwrap();
     assert_eq!(
-        login_attempts::clear_failures(&t.db, "email:a")
-            .await
-            .unwrap(),
+        login_attempts::clear_failures(db, "email:a").await.unwrap(),
         4
     );
     assert_eq!(
-        login_attempts::recent_failures(&t.db, "ip:1", since)
+        login_attempts::recent_failures(db, "ip:1", since)
             .await
             .unwrap(),
         1,
         "another account's failures stay"
     );
     let later = now + Duration::days(40);
-    login_attempts::prune(&t.db, later, now - Duration::days(1))
+    login_attempts::prune(db, later, now - Duration::days(1))
         .await
         .unwrap();
     assert!(
-        login_attempts::has_succeeded(&t.db, "email:a", since)
+        login_attempts::has_succeeded(db, "email:a", since)
             .await
             .unwrap(),
         "successes outlive failures"
     );
     assert_eq!(
-        login_attempts::recent_failures(&t.db, "ip:1", since)
+        login_attempts::recent_failures(db, "ip:1", since)
             .await
             .unwrap(),
         0
     );
+}
 
+/// Anonymises the member; the e-mail is free to sign up again.
+async fn anonymise_and_reuse_email(t: &TestDb, id: i64) {
     let mut tx = t.db.begin().await.unwrap();
     members::anonymise(&mut tx, id, Utc::now()).await.unwrap();
     tx.commit().await.unwrap();
@@ -162,7 +185,7 @@ async fn members_grades_resets_and_throttling_records(backend: Backend) {
             .unwrap()
             .is_none()
     );
-    member(&t, "a@example.com").await;
+    member(t, "a@example.com").await;
 }
 
 async fn sessions_expire_and_carts_keep_lines(backend: Backend) {

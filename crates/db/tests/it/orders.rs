@@ -1,14 +1,16 @@
 //! Members, sessions, carts, promotions, orders and payments repositories.
 
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use jangteo_core::Won;
+use jangteo_core::ids::OrderId;
 use jangteo_core::order::OrderStatus;
+use jangteo_core::order::PaymentStatus::{Done, Ready};
 use jangteo_core::payment::PaymentMethod;
 use jangteo_db::catalog::stock;
 use jangteo_db::members::{self, NewMember};
 use jangteo_db::orders::{self, NewOrder, NewOrderEvent};
 use jangteo_db::payments::{self, PaymentUpdate};
-use jangteo_db::promotions;
+use jangteo_db::{Db, Tx, promotions};
 use jangteo_testkit::{Backend, TestDb, app_on, fixtures, on_both_backends};
 
 pub(crate) async fn member(t: &TestDb, email: &str) -> i64 {
@@ -78,33 +80,51 @@ async fn stock_points_and_coupons_never_go_below_zero(backend: Backend) {
     let now = Utc::now();
     let id = member(&t, "p@example.com").await;
     let mut tx = t.db.begin().await.unwrap();
-    assert!(stock::reserve(&mut tx, sku, 10).await.unwrap());
-    assert!(!stock::reserve(&mut tx, sku, 1).await.unwrap(), "sold out");
-    stock::release(&mut tx, sku, 4).await.unwrap();
+    reserve_and_release_stock(&mut tx, sku).await;
+    earn_and_spend_points(&mut tx, id, now).await;
+    let (order, coupon) = redeem_coupon_on_order(&mut tx, id, now).await;
+    tx.commit().await.unwrap();
+    check_stock_points_and_coupon_use(&t.db, sku, id, coupon).await;
+    check_released_coupon_use_counts_no_more(&t.db, id, order, coupon, now).await;
+}
+
+/// Reserves all ten T-shirts, is refused one more and releases four.
+async fn reserve_and_release_stock(tx: &mut Tx, sku: i64) {
+    assert!(stock::reserve(tx, sku, 10).await.unwrap());
+    assert!(!stock::reserve(tx, sku, 1).await.unwrap(), "sold out");
+    stock::release(tx, sku, 4).await.unwrap();
+}
+
+/// Earns points once per key and spends them, never below zero.
+async fn earn_and_spend_points(tx: &mut Tx, id: i64, now: DateTime<Utc>) {
     assert!(
-        promotions::add_points(&mut tx, id, 1_000, "signup", None, Some("k1"), now)
+        promotions::add_points(tx, id, 1_000, "signup", None, Some("k1"), now)
             .await
             .unwrap()
     );
     assert!(
-        !promotions::add_points(&mut tx, id, 1_000, "signup", None, Some("k1"), now)
+        !promotions::add_points(tx, id, 1_000, "signup", None, Some("k1"), now)
             .await
             .unwrap(),
         "dedupe"
     );
     assert!(
-        !promotions::add_points(&mut tx, id, -1_001, "order_use", None, None, now)
+        !promotions::add_points(tx, id, -1_001, "order_use", None, None, now)
             .await
             .unwrap(),
         "no negative balance"
     );
     assert!(
-        promotions::add_points(&mut tx, id, -400, "order_use", None, None, now)
+        promotions::add_points(tx, id, -400, "order_use", None, None, now)
             .await
             .unwrap()
     );
+}
+
+/// Places an order and redeems a one-per-member coupon on it.
+async fn redeem_coupon_on_order(tx: &mut Tx, id: i64, now: DateTime<Utc>) -> (OrderId, i64) {
     let order = orders::insert(
-        &mut tx,
+        tx,
         &new_order("20261123-AAAAAA", "token-aaaaaaaaaaaaaaaa", Some(id)),
         now,
     )
@@ -112,7 +132,7 @@ async fn stock_points_and_coupons_never_go_below_zero(backend: Backend) {
     .unwrap()
     .unwrap();
     let coupon = promotions::upsert_coupon(
-        &mut tx,
+        tx,
         &promotions::NewCoupon {
             code: Some("C1"),
             name: "c",
@@ -133,21 +153,21 @@ async fn stock_points_and_coupons_never_go_below_zero(backend: Backend) {
     .await
     .unwrap();
     assert!(
-        promotions::redeem(&mut tx, coupon, id, order, Won(1_000), 1, now)
+        promotions::redeem(tx, coupon, id, order, Won(1_000), 1, now)
             .await
             .unwrap()
     );
-    tx.commit().await.unwrap();
-    assert_eq!(stock::stock_of(&t.db, sku).await.unwrap(), Some(4));
+    (order, coupon)
+}
+
+/// Reads back the stock, the points balance and ledger and the coupon's uses.
+async fn check_stock_points_and_coupon_use(db: &Db, sku: i64, id: i64, coupon: i64) {
+    assert_eq!(stock::stock_of(db, sku).await.unwrap(), Some(4));
     assert_eq!(
-        members::find(&t.db, id)
-            .await
-            .unwrap()
-            .unwrap()
-            .points_balance,
+        members::find(db, id).await.unwrap().unwrap().points_balance,
         600
     );
-    let ledger = promotions::point_entries(&t.db, id, 10, 0).await.unwrap();
+    let ledger = promotions::point_entries(db, id, 10, 0).await.unwrap();
     assert_eq!(
         ledger
             .iter()
@@ -155,8 +175,18 @@ async fn stock_points_and_coupons_never_go_below_zero(backend: Backend) {
             .collect::<Vec<_>>(),
         [(-400, 600), (1_000, 1_000)]
     );
-    assert_eq!(promotions::uses(&t.db, coupon, id).await.unwrap(), 1);
-    let mut tx = t.db.begin().await.unwrap();
+    assert_eq!(promotions::uses(db, coupon, id).await.unwrap(), 1);
+}
+
+/// A second order hits the coupon's limit until the first order's use is released.
+async fn check_released_coupon_use_counts_no_more(
+    db: &Db,
+    id: i64,
+    order: OrderId,
+    coupon: i64,
+    now: DateTime<Utc>,
+) {
+    let mut tx = db.begin().await.unwrap();
     let other = orders::insert(
         &mut tx,
         &new_order("20261123-BBBBBB", "token-bbbbbbbbbbbbbbbb", Some(id)),
@@ -189,8 +219,16 @@ async fn orders_and_payments_change_state_once(backend: Backend) {
     };
     let now = Utc::now();
     let mut tx = t.db.begin().await.unwrap();
+    let id = place_order_once_per_token(&mut tx, now).await;
+    let payment = pay_once_and_record_events_once(&mut tx, id, now).await;
+    tx.commit().await.unwrap();
+    check_paid_order_and_payment(&t.db, id, payment).await;
+}
+
+/// Places an order (one per checkout token), logs its event and pays it once.
+async fn place_order_once_per_token(tx: &mut Tx, now: DateTime<Utc>) -> OrderId {
     let id = orders::insert(
-        &mut tx,
+        tx,
         &new_order("20261123-CCCCCC", "token-cccccccccccccccc", None),
         now,
     )
@@ -199,7 +237,7 @@ async fn orders_and_payments_change_state_once(backend: Backend) {
     .unwrap();
     assert_eq!(
         orders::insert(
-            &mut tx,
+            tx,
             &new_order("20261123-DDDDDD", "token-cccccccccccccccc", None),
             now
         )
@@ -209,12 +247,12 @@ async fn orders_and_payments_change_state_once(backend: Backend) {
         "one order per token"
     );
     orders::add_event(
-        &mut tx,
+        tx,
         id,
         &NewOrderEvent {
             event: "placed",
             from: None,
-            to: "pending_payment",
+            to: OrderStatus::PendingPayment,
             actor: "buyer",
             note: "",
         },
@@ -223,18 +261,29 @@ async fn orders_and_payments_change_state_once(backend: Backend) {
     .await
     .unwrap();
     assert!(
-        orders::transition(&mut tx, id, "pending_payment", "paid", now)
+        orders::transition(tx, id, OrderStatus::PendingPayment, OrderStatus::Paid, now)
             .await
             .unwrap()
     );
     assert!(
-        !orders::transition(&mut tx, id, "pending_payment", "cancelled", now)
-            .await
-            .unwrap(),
+        !orders::transition(
+            tx,
+            id,
+            OrderStatus::PendingPayment,
+            OrderStatus::Cancelled,
+            now
+        )
+        .await
+        .unwrap(),
         "not in that state any more"
     );
+    id
+}
+
+/// Starts a payment, records its confirm event once and completes it once.
+async fn pay_once_and_record_events_once(tx: &mut Tx, id: OrderId, now: DateTime<Utc>) -> i64 {
     let payment = payments::insert(
-        &mut tx,
+        tx,
         id,
         "test",
         PaymentMethod::Card,
@@ -245,56 +294,43 @@ async fn orders_and_payments_change_state_once(backend: Backend) {
     .await
     .unwrap();
     assert!(
-        payments::record_event(
-            &mut tx,
-            "test",
-            "confirm:1",
-            Some(payment),
-            "confirm",
-            "{}",
-            now
-        )
-        .await
-        .unwrap()
+        payments::record_event(tx, "test", "confirm:1", Some(payment), "confirm", "{}", now)
+            .await
+            .unwrap()
     );
     assert!(
-        !payments::record_event(
-            &mut tx,
-            "test",
-            "confirm:1",
-            Some(payment),
-            "confirm",
-            "{}",
-            now
-        )
-        .await
-        .unwrap(),
+        !payments::record_event(tx, "test", "confirm:1", Some(payment), "confirm", "{}", now)
+            .await
+            .unwrap(),
         "replay"
     );
     let done = PaymentUpdate {
-        status: "done",
         payment_key: Some("pk"),
         approved_amount: Some(Won(13_000)),
         ..Default::default()
     };
     assert!(
-        payments::update(&mut tx, payment, "ready", &done, now)
+        payments::update(tx, payment, (Ready, Done), &done, now)
             .await
             .unwrap()
     );
     assert!(
-        !payments::update(&mut tx, payment, "ready", &done, now)
+        !payments::update(tx, payment, (Ready, Done), &done, now)
             .await
             .unwrap()
     );
-    tx.commit().await.unwrap();
-    let o = orders::find_by_number(&t.db, "20261123-CCCCCC")
+    payment
+}
+
+/// Reads back the paid order, the done payment and the one event of each.
+async fn check_paid_order_and_payment(db: &Db, id: OrderId, payment: i64) {
+    let o = orders::find_by_number(db, "20261123-CCCCCC")
         .await
         .unwrap()
         .unwrap();
     assert_eq!(o.status, jangteo_core::order::OrderStatus::Paid);
     assert!(o.paid_at.is_some());
-    let p = payments::find_by_key(&t.db, "test", "pk")
+    let p = payments::find_by_key(db, "test", "pk")
         .await
         .unwrap()
         .unwrap();
@@ -302,8 +338,8 @@ async fn orders_and_payments_change_state_once(backend: Backend) {
         (p.status.as_str(), p.approved_amount),
         ("done", Won(13_000))
     );
-    assert_eq!(payments::count_events(&t.db, payment).await.unwrap(), 1);
-    assert_eq!(orders::events(&t.db, id).await.unwrap().len(), 1);
+    assert_eq!(payments::count_events(db, payment).await.unwrap(), 1);
+    assert_eq!(orders::events(db, id).await.unwrap().len(), 1);
 }
 
 on_both_backends!(

@@ -71,6 +71,53 @@ fn a_plain_serve_warns_about_test_payments_and_missing_seller_information() {
 fn demo_is_idempotent_and_the_server_shuts_down_gracefully() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
+    let products = load_the_demo_twice(root);
+    bulk_load_products_once(root, products);
+    serve_and_stop_gracefully_on_sigterm(root);
+}
+
+/// Counts the rows of the tables the demo fills.
+fn demo_table_counts(root: &Path) -> Vec<(&'static str, i64)> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let db = jangteo_db::Db::connect(&format!(
+            "sqlite:{}",
+            root.join("data/jangteo.db").display()
+        ))
+        .await
+        .unwrap();
+        let jangteo_db::Db::Sqlite(pools) = &db else {
+            unreachable!()
+        };
+        let mut out = Vec::new();
+        for table in [
+            "categories",
+            "products",
+            "skus",
+            "product_images",
+            "media_files",
+            "banners",
+            "pages",
+            "staff_users",
+        ] {
+            let n: i64 =
+                sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
+                    .fetch_one(&pools.read)
+                    .await
+                    .unwrap();
+            out.push((table, n));
+        }
+        db.close().await;
+        out
+    })
+}
+
+/// Loads the demo (printing the staff login), then again without duplicating anything; returns the
+/// number of products.
+fn load_the_demo_twice(root: &Path) -> i64 {
     let first = run(&mut jangteo(root, &["demo", "--no-serve"]));
     assert!(first.status.success(), "{}", text(&first));
     let first_text = text(&first);
@@ -85,46 +132,7 @@ fn demo_is_idempotent_and_the_server_shuts_down_gracefully() {
         .unwrap()
         .to_owned();
     assert!(password.len() >= 12);
-
-    let counts = |root: &Path| {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async {
-            let db = jangteo_db::Db::connect(&format!(
-                "sqlite:{}",
-                root.join("data/jangteo.db").display()
-            ))
-            .await
-            .unwrap();
-            let jangteo_db::Db::Sqlite(pools) = &db else {
-                unreachable!()
-            };
-            let mut out = Vec::new();
-            for table in [
-                "categories",
-                "products",
-                "skus",
-                "product_images",
-                "media_files",
-                "banners",
-                "pages",
-                "staff_users",
-            ] {
-                let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-                    "SELECT COUNT(*) FROM {table}"
-                )))
-                .fetch_one(&pools.read)
-                .await
-                .unwrap();
-                out.push((table, n));
-            }
-            db.close().await;
-            out
-        })
-    };
-    let after_first = counts(root);
+    let after_first = demo_table_counts(root);
     let products = after_first
         .iter()
         .find(|(t, _)| *t == "products")
@@ -144,19 +152,22 @@ fn demo_is_idempotent_and_the_server_shuts_down_gracefully() {
     assert!(second.status.success(), "{}", text(&second));
     assert!(text(&second).contains("already loaded"));
     assert_eq!(
-        counts(root),
+        demo_table_counts(root),
         after_first,
         "running the demo twice duplicates nothing"
     );
+    products
+}
 
-    // Synthetic products for load tests top the catalog up to a listed count, once.
+/// Synthetic products for load tests top the catalog up to a listed count, once.
+fn bulk_load_products_once(root: &Path, products: i64) {
     let bulk = run(&mut jangteo(
         root,
         &["demo", "--no-serve", "--bulk-products", "300"],
     ));
     assert!(bulk.status.success(), "{}", text(&bulk));
     assert!(text(&bulk).contains("300"), "{}", text(&bulk));
-    let after_bulk = counts(root);
+    let after_bulk = demo_table_counts(root);
     let bulk_products = after_bulk.iter().find(|(t, _)| *t == "products").unwrap().1;
     assert!(bulk_products > products + 200, "{bulk_products}");
     let again = run(&mut jangteo(
@@ -164,9 +175,15 @@ fn demo_is_idempotent_and_the_server_shuts_down_gracefully() {
         &["demo", "--no-serve", "--bulk-products", "300"],
     ));
     assert!(again.status.success());
-    assert_eq!(counts(root), after_bulk, "bulk loading is idempotent too");
+    assert_eq!(
+        demo_table_counts(root),
+        after_bulk,
+        "bulk loading is idempotent too"
+    );
+}
 
-    // Serve, answer, then stop on SIGTERM while a slow request (a first zoom thumbnail) runs.
+/// Serve, answer, then stop on SIGTERM while a slow request (a first zoom thumbnail) runs.
+fn serve_and_stop_gracefully_on_sigterm(root: &Path) {
     let port = free_port();
     let mut child = jangteo(root, &["serve", "--listen", &format!("127.0.0.1:{port}")])
         .stdout(Stdio::null())

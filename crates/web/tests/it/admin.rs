@@ -1,7 +1,12 @@
 //! The back office: staff login with TOTP 2FA, throttling and lock, the permission matrix and the
 //! IP allow-list; on SQLite and PostgreSQL.
 
-use chrono::{Duration, Utc};
+use crate::admin_steps::{
+    dashboard_then_logout, deactivated_session_ends, login_steps_audited,
+    manager_may_look_but_not_change, new_account_with_a_first_password, own_account_unchangeable,
+    recovery_code_works_once, role_change_and_deactivation_audited,
+    second_login_needs_a_fresh_code,
+};
 use jangteo_core::staff::{Access, Area, Role};
 use jangteo_db::audit::AuditFilter;
 use jangteo_testkit::server::TestOptions;
@@ -37,105 +42,11 @@ async fn login_needs_the_password_then_a_fresh_code(backend: Backend) {
     };
     let email = "owner@example.com";
     let (s, password) = staff_session(&t, email, "owner").await;
-    // Logged in after enrolment: the dashboard with the role's menu.
-    let dashboard = s.get("/admin").await;
-    assert_eq!(dashboard.status, 200, "{}", dashboard.body);
-    assert!(dashboard.body.contains("id=\"today-sales\""));
-    assert!(
-        dashboard.body.contains("/admin/audit"),
-        "owner sees the audit log"
-    );
-    // Logout ends the session.
-    assert_eq!(s.post("/admin/logout", &[]).await.status, 303);
-    assert_eq!(s.get("/admin").await.status, 303);
-
-    // The second login asks for a code; the password alone is not enough.
-    let id = staff_id(&t, email).await;
-    let step = s
-        .post("/admin/login", &[("email", email), ("password", &password)])
-        .await;
-    assert_eq!(step.location.as_deref(), Some("/admin/login/code"));
-    assert_eq!(s.get("/admin").await.status, 303, "not logged in yet");
-    let wrong = s.post("/admin/login/code", &[("code", "000000")]).await;
-    assert_eq!(wrong.status, 422);
-    assert!(wrong.body.contains("인증 코드가 올바르지 않습니다"));
-    // A code of the next step (the app accepts one step of clock drift) logs in; the same code
-    // is refused afterwards (each code works once).
-    let code = t
-        .app
-        .current_totp_code(id, Utc::now() + Duration::seconds(30))
-        .await
-        .unwrap();
-    let ok = s.post("/admin/login/code", &[("code", &code)]).await;
-    assert_eq!(ok.status, 303, "{}", ok.body);
-    assert_eq!(ok.location.as_deref(), Some("/admin"));
-    assert_eq!(s.get("/admin").await.status, 200);
-    s.post("/admin/logout", &[]).await;
-    s.post("/admin/login", &[("email", email), ("password", &password)])
-        .await;
-    let replay = s.post("/admin/login/code", &[("code", &code)]).await;
-    assert_eq!(replay.status, 422, "a code works once");
-    assert_eq!(s.get("/admin").await.status, 303);
-
-    // A recovery code works once, then never again.
-    let other = "cs@example.com";
-    let cs_password = t.app.create_staff(other, "상담", "cs").await.unwrap();
-    let c = Shopper::new(&t.url(""));
-    c.post(
-        "/admin/login",
-        &[("email", other), ("password", &cs_password)],
-    )
-    .await;
-    c.get("/admin/login/enrol").await;
-    let cs_id = staff_id(&t, other).await;
-    let code = t.app.current_totp_code(cs_id, Utc::now()).await.unwrap();
-    let codes_page = c.post("/admin/login/enrol", &[("code", &code)]).await;
-    let recovery: Vec<String> = codes_page
-        .body
-        .split("<li><code>")
-        .skip(1)
-        .filter_map(|rest| rest.split("</code>").next())
-        .map(str::to_owned)
-        .collect();
-    assert_eq!(recovery.len(), 10, "{}", codes_page.body);
-    c.post("/admin/logout", &[]).await;
-    for (attempt, expected) in [(1, 303), (2, 422)] {
-        c.post(
-            "/admin/login",
-            &[("email", other), ("password", &cs_password)],
-        )
-        .await;
-        let used = c
-            .post(
-                "/admin/login/code",
-                &[("code", &recovery[0].to_uppercase())],
-            )
-            .await;
-        assert_eq!(used.status, expected, "recovery code use {attempt}");
-        c.post("/admin/logout", &[]).await;
-    }
-
-    // Every step is in the audit log.
-    let actions = actions_for(&t, email).await;
-    for action in [
-        "staff.2fa_enrolled",
-        "staff.login",
-        "staff.logout",
-        "staff.code_failed",
-    ] {
-        assert!(
-            actions.iter().any(|a| a == action),
-            "{action} in {actions:?}"
-        );
-    }
-
-    // A deactivated account's session ends at its next request.
-    let mut tx = t.app.db.begin().await.unwrap();
-    jangteo_db::staff::set_role(&mut tx, id, "owner", false, Utc::now())
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
-    assert_eq!(s.get("/admin").await.status, 303);
+    dashboard_then_logout(&s).await;
+    let id = second_login_needs_a_fresh_code(&t, &s, email, &password).await;
+    recovery_code_works_once(&t).await;
+    login_steps_audited(&t, email).await;
+    deactivated_session_ends(&t, &s, id).await;
 }
 
 async fn repeated_failures_lock_the_account_for_a_while(backend: Backend) {
@@ -201,6 +112,82 @@ pub(crate) const PAGES: [(Area, &str); 17] = [
     (Area::Settings, "/admin/shipping"),
 ];
 
+/// Every page of the matrix opens for `role` exactly when it may read its area, and the menu
+/// links exactly those.
+async fn reads_follow_the_role(s: &Shopper, role: Role) {
+    let menu = s.get("/admin").await.body;
+    for (area, path) in PAGES {
+        let allowed = jangteo_core::staff::allows(role, area, Access::Read);
+        let page = s.get(path).await;
+        let expected = if allowed { 200 } else { 403 };
+        assert_eq!(
+            page.status,
+            expected,
+            "{} reading {path} ({area:?})",
+            role.as_str()
+        );
+        if path != "/admin" {
+            assert_eq!(
+                menu.contains(&format!("href=\"{path}\"")),
+                allowed,
+                "{} menu entry {path}",
+                role.as_str()
+            );
+        }
+    }
+}
+
+/// Changes need write access: refused ones are 403 and change nothing.
+async fn writes_follow_the_role(s: &Shopper, role: Role) {
+    let writes = [
+        (Area::Jobs, "/admin/jobs/999999/retry", vec![]),
+        (
+            Area::Content,
+            "/admin/pages",
+            vec![("title", ""), ("slug", "x"), ("body_html", "")],
+        ),
+        (
+            Area::Orders,
+            "/admin/orders/20200101-AAAAAA/memos",
+            vec![("memo", "메모")],
+        ),
+        (
+            Area::Orders,
+            "/admin/claims/999999",
+            vec![("action", "approve")],
+        ),
+        (
+            Area::Catalog,
+            "/admin/products/new",
+            vec![("name", ""), ("price", "")],
+        ),
+        (
+            Area::Inquiries,
+            "/admin/inquiries/999999/answer",
+            vec![("answer", "답변")],
+        ),
+        (
+            Area::Notifications,
+            "/admin/templates/welcome",
+            vec![("source", "x"), ("action", "preview")],
+        ),
+        (
+            Area::Settings,
+            "/admin/settings/payment-methods",
+            vec![("method_card", "on")],
+        ),
+    ];
+    for (area, path, form) in writes {
+        let response = s.post(path, &form).await;
+        let allowed = jangteo_core::staff::allows(role, area, Access::Write);
+        if allowed {
+            assert_ne!(response.status, 403, "{} writing {path}", role.as_str());
+        } else {
+            assert_eq!(response.status, 403, "{} writing {path}", role.as_str());
+        }
+    }
+}
+
 async fn every_role_gets_exactly_its_areas(backend: Backend) {
     let Some(t) = TestApp::spawn(backend).await else {
         return;
@@ -208,74 +195,8 @@ async fn every_role_gets_exactly_its_areas(backend: Backend) {
     for role in Role::ALL {
         let email = format!("{}@example.com", role.as_str());
         let (s, _) = staff_session(&t, &email, role.as_str()).await;
-        let menu = s.get("/admin").await.body;
-        for (area, path) in PAGES {
-            let allowed = jangteo_core::staff::allows(role, area, Access::Read);
-            let page = s.get(path).await;
-            let expected = if allowed { 200 } else { 403 };
-            assert_eq!(
-                page.status,
-                expected,
-                "{} reading {path} ({area:?})",
-                role.as_str()
-            );
-            if path != "/admin" {
-                assert_eq!(
-                    menu.contains(&format!("href=\"{path}\"")),
-                    allowed,
-                    "{} menu entry {path}",
-                    role.as_str()
-                );
-            }
-        }
-        // Changes need write access: refused ones are 403 and change nothing.
-        let writes = [
-            (Area::Jobs, "/admin/jobs/999999/retry", vec![]),
-            (
-                Area::Content,
-                "/admin/pages",
-                vec![("title", ""), ("slug", "x"), ("body_html", "")],
-            ),
-            (
-                Area::Orders,
-                "/admin/orders/20200101-AAAAAA/memos",
-                vec![("memo", "메모")],
-            ),
-            (
-                Area::Orders,
-                "/admin/claims/999999",
-                vec![("action", "approve")],
-            ),
-            (
-                Area::Catalog,
-                "/admin/products/new",
-                vec![("name", ""), ("price", "")],
-            ),
-            (
-                Area::Inquiries,
-                "/admin/inquiries/999999/answer",
-                vec![("answer", "답변")],
-            ),
-            (
-                Area::Notifications,
-                "/admin/templates/welcome",
-                vec![("source", "x"), ("action", "preview")],
-            ),
-            (
-                Area::Settings,
-                "/admin/settings/payment-methods",
-                vec![("method_card", "on")],
-            ),
-        ];
-        for (area, path, form) in writes {
-            let response = s.post(path, &form).await;
-            let allowed = jangteo_core::staff::allows(role, area, Access::Write);
-            if allowed {
-                assert_ne!(response.status, 403, "{} writing {path}", role.as_str());
-            } else {
-                assert_eq!(response.status, 403, "{} writing {path}", role.as_str());
-            }
-        }
+        reads_follow_the_role(&s, role).await;
+        writes_follow_the_role(&s, role).await;
     }
 }
 
@@ -333,97 +254,10 @@ async fn the_owner_manages_staff_accounts(backend: Backend) {
     };
     let (owner, _) = staff_session(&t, "owner@example.com", "owner").await;
     let (manager, _) = staff_session(&t, "manager@example.com", "manager").await;
-    // A new account: its first password is shown once and works for the first login.
-    let created = owner
-        .post(
-            "/admin/staff",
-            &[
-                ("email", "New@Example.com"),
-                ("name", "신입"),
-                ("role", "cs"),
-            ],
-        )
-        .await;
-    assert_eq!(created.status, 200, "{}", created.body);
-    let password = created
-        .body
-        .split("id=\"first-password\">")
-        .nth(1)
-        .and_then(|r| r.split('<').next())
-        .unwrap()
-        .to_owned();
-    let newcomer = Shopper::new(&t.url(""));
-    let step = newcomer
-        .post(
-            "/admin/login",
-            &[("email", "new@example.com"), ("password", &password)],
-        )
-        .await;
-    assert_eq!(step.location.as_deref(), Some("/admin/login/enrol"));
-    let taken = owner
-        .post(
-            "/admin/staff",
-            &[
-                ("email", "new@example.com"),
-                ("name", "중복"),
-                ("role", "cs"),
-            ],
-        )
-        .await;
-    assert_eq!(taken.status, 422);
-    // The manager may look but not change.
-    assert_eq!(manager.get("/admin/staff").await.status, 200);
-    let new_id = staff_id(&t, "new@example.com").await;
-    assert_eq!(
-        manager
-            .post(
-                &format!("/admin/staff/{new_id}"),
-                &[("role", "owner"), ("active", "true")]
-            )
-            .await
-            .status,
-        403
-    );
-    // Role change and deactivation, each audited with before and after.
-    let manager_id = staff_id(&t, "manager@example.com").await;
-    let demoted = owner
-        .post(&format!("/admin/staff/{manager_id}"), &[("role", "cs")])
-        .await;
-    assert_eq!(demoted.status, 303);
-    assert_eq!(
-        manager.get("/admin/staff").await.status,
-        303,
-        "the changed account logs in again"
-    );
-    let entry = jangteo_db::audit::search(
-        &t.app.db,
-        &AuditFilter {
-            action_prefix: "staff.role".into(),
-            ..Default::default()
-        },
-        5,
-        0,
-    )
-    .await
-    .unwrap()
-    .0
-    .remove(0);
-    assert!(entry.before_data.unwrap().contains("manager"));
-    assert!(entry.after_data.unwrap().contains("\"active\":false"));
-    // Nobody changes their own account; the last owner stays.
-    let owner_id = staff_id(&t, "owner@example.com").await;
-    let own = owner
-        .post(
-            &format!("/admin/staff/{owner_id}"),
-            &[("role", "cs"), ("active", "true")],
-        )
-        .await;
-    assert_eq!(own.status, 409);
-    assert!(
-        actions_for(&t, "owner@example.com")
-            .await
-            .contains(&"staff.create".to_owned())
-    );
+    new_account_with_a_first_password(&t, &owner).await;
+    manager_may_look_but_not_change(&t, &manager).await;
+    role_change_and_deactivation_audited(&t, &owner, &manager).await;
+    own_account_unchangeable(&t, &owner).await;
 }
 
 async fn staff_outside_the_allow_list_cannot_log_in(backend: Backend) {

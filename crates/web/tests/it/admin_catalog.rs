@@ -3,67 +3,90 @@
 
 use crate::checkout::shop;
 use jangteo_testkit::shopper::{Shopper, staff_session};
-use jangteo_testkit::{Backend, on_both_backends};
+use jangteo_testkit::{Backend, TestApp, on_both_backends};
 
-async fn staff_edit_products_and_the_shop_follows(backend: Backend) {
-    let Some((t, _)) = shop(backend).await else {
-        return;
-    };
-    let id = t
-        .app
+/// The product editor's form: the given name, prices and state, a hostile description, and the
+/// product's other shown fields.
+fn editor_form(
+    facts: &[(String, String)],
+    (name, price, sale, state): (&str, &str, &str, &str),
+) -> Vec<(String, String)> {
+    let mut fields: Vec<(String, String)> = [
+        ("name", name),
+        ("summary", "여름용"),
+        ("price", price),
+        ("sale_price", sale),
+        ("state", state),
+        ("featured", "true"),
+        (
+            "body_html",
+            "<h2>소재</h2><p onclick=\"x()\">면 100%</p><script>alert(1)</script>",
+        ),
+    ]
+    .iter()
+    .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+    .collect();
+    fields.extend(facts.iter().cloned());
+    fields
+}
+
+/// The T-shirt's product id.
+async fn tshirt_id(t: &TestApp) -> i64 {
+    t.app
         .product_detail("tshirt")
         .await
         .unwrap()
         .unwrap()
         .summary
         .id
-        .0;
-    let (marketer, _) = staff_session(&t, "mkt@example.com", "marketing").await;
-    let (cs, _) = staff_session(&t, "cs@example.com", "cs").await;
-    let visitor = Shopper::new(&t.url(""));
+        .0
+}
 
+/// The product list finds the T-shirt by name.
+async fn list_finds_the_tshirt(marketer: &Shopper, id: i64) {
     let list = marketer
         .get("/admin/products?q=%ED%8B%B0%EC%85%94%EC%B8%A0")
         .await; // "티셔츠"
     assert_eq!(list.status, 200);
     assert!(list.body.contains(&format!("/admin/products/{id}")));
-    let path = format!("/admin/products/{id}");
-    let facts = crate::shown_product_fields(&t, id).await;
-    let form = |name: &str, price: &str, sale: &str, state: &str| {
-        let mut fields: Vec<(String, String)> = [
-            ("name", name),
-            ("summary", "여름용"),
-            ("price", price),
-            ("sale_price", sale),
-            ("state", state),
-            ("featured", "true"),
-            (
-                "body_html",
-                "<h2>소재</h2><p onclick=\"x()\">면 100%</p><script>alert(1)</script>",
-            ),
-        ]
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect();
-        fields.extend(facts.iter().cloned());
-        fields
-    };
+}
+
+/// A sale price not below the list price and an edit by CS are refused; a good edit saves.
+async fn refusals_then_a_save(
+    marketer: &Shopper,
+    cs: &Shopper,
+    path: &str,
+    facts: &[(String, String)],
+) {
     let not_lower = marketer
-        .post_pairs(&path, &form("린넨 셔츠", "20000", "25000", "on_sale"))
+        .post_pairs(
+            path,
+            &editor_form(facts, ("린넨 셔츠", "20000", "25000", "on_sale")),
+        )
         .await;
     assert_eq!(not_lower.status, 422);
     assert!(not_lower.body.contains("할인가는 정가보다 낮아야 합니다"));
     assert_eq!(
-        cs.post_pairs(&path, &form("린넨 셔츠", "20000", "15000", "on_sale"))
-            .await
-            .status,
+        cs.post_pairs(
+            path,
+            &editor_form(facts, ("린넨 셔츠", "20000", "15000", "on_sale"))
+        )
+        .await
+        .status,
         403
     );
     let saved = marketer
-        .post_pairs(&path, &form("린넨 셔츠", "20,000", "15000", "on_sale"))
+        .post_pairs(
+            path,
+            &editor_form(facts, ("린넨 셔츠", "20,000", "15000", "on_sale")),
+        )
         .await;
     assert_eq!(saved.status, 303, "{}", saved.body);
+}
 
+/// The shop shows the new name, the sale price and the cleaned description; search follows
+/// the new name.
+async fn shop_follows_the_edit(visitor: &Shopper) {
     let page = visitor.get("/products/tshirt").await;
     assert_eq!(page.status, 200);
     assert!(page.body.contains("린넨 셔츠") && page.body.contains("15,000원"));
@@ -77,13 +100,10 @@ async fn staff_edit_products_and_the_shop_follows(backend: Backend) {
         found.contains("/products/tshirt"),
         "search follows the new name"
     );
+}
 
-    let hidden = marketer
-        .post_pairs(&path, &form("린넨 셔츠", "20000", "", "hidden"))
-        .await;
-    assert_eq!(hidden.status, 303);
-    assert_eq!(visitor.get("/products/tshirt").await.status, 404);
-
+/// Both edits are audited with the old and new data.
+async fn product_edits_audited(t: &TestApp) {
     let (entries, _) = jangteo_db::audit::search(
         &t.app.db,
         &jangteo_db::audit::AuditFilter {
@@ -112,27 +132,44 @@ async fn staff_edit_products_and_the_shop_follows(backend: Backend) {
     );
 }
 
-async fn staff_edit_the_category_tree(backend: Backend) {
+async fn staff_edit_products_and_the_shop_follows(backend: Backend) {
     let Some((t, _)) = shop(backend).await else {
         return;
     };
+    let id = tshirt_id(&t).await;
     let (marketer, _) = staff_session(&t, "mkt@example.com", "marketing").await;
-    let id_of = |slug: &'static str| {
-        let db = t.app.db.clone();
-        async move {
-            jangteo_db::catalog::categories::list_all(&db)
-                .await
-                .unwrap()
-                .into_iter()
-                .find(|c| c.slug == slug)
-                .map(|c| c.id)
-        }
-    };
-    let page = marketer.get("/admin/categories").await;
-    assert_eq!(page.status, 200);
-    assert!(page.body.contains("data-category=\"clothes\""));
+    let (cs, _) = staff_session(&t, "cs@example.com", "cs").await;
+    let visitor = Shopper::new(&t.url(""));
 
-    // A new top category shows in the shop's menu at once.
+    list_finds_the_tshirt(&marketer, id).await;
+    let path = format!("/admin/products/{id}");
+    let facts = crate::shown_product_fields(&t, id).await;
+    refusals_then_a_save(&marketer, &cs, &path, &facts).await;
+    shop_follows_the_edit(&visitor).await;
+
+    let hidden = marketer
+        .post_pairs(
+            &path,
+            &editor_form(&facts, ("린넨 셔츠", "20000", "", "hidden")),
+        )
+        .await;
+    assert_eq!(hidden.status, 303);
+    assert_eq!(visitor.get("/products/tshirt").await.status, 404);
+    product_edits_audited(&t).await;
+}
+
+/// The id of the category at `slug`, if there is one.
+async fn category_id(t: &TestApp, slug: &str) -> Option<i64> {
+    jangteo_db::catalog::categories::list_all(&t.app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.slug == slug)
+        .map(|c| c.id)
+}
+
+/// A new top category shows in the shop's menu at once.
+async fn new_category_in_the_menu(t: &TestApp, marketer: &Shopper) {
     let created = marketer
         .post(
             "/admin/categories",
@@ -152,10 +189,10 @@ async fn staff_edit_the_category_tree(backend: Backend) {
             .body
             .contains("/categories/sale")
     );
+}
 
-    // No loops: a category cannot move below its own subcategory.
-    let clothes = id_of("clothes").await.unwrap();
-    let below = id_of("tshirts").await.unwrap();
+/// No loops: a category cannot move below its own subcategory.
+async fn no_loops(marketer: &Shopper, clothes: i64, below: i64) {
     let looped = marketer
         .post(
             &format!("/admin/categories/{clothes}"),
@@ -173,8 +210,10 @@ async fn staff_edit_the_category_tree(backend: Backend) {
             .body
             .contains("하위 카테고리 아래로는 옮길 수 없습니다")
     );
+}
 
-    // Renaming a category: its products are found by the new name.
+/// Renaming a category: its products are found by the new name.
+async fn rename_a_category(t: &TestApp, marketer: &Shopper, clothes: i64, below: i64) {
     let renamed = marketer
         .post(
             &format!("/admin/categories/{below}"),
@@ -195,17 +234,19 @@ async fn staff_edit_the_category_tree(backend: Backend) {
         found.contains("/products/tshirt"),
         "search follows the category's new name"
     );
+}
 
-    // Only empty categories can be deleted.
+/// Only empty categories can be deleted; the changes are audited.
+async fn only_empty_categories_deleted(t: &TestApp, marketer: &Shopper, clothes: i64) {
     marketer
         .post(&format!("/admin/categories/{clothes}/delete"), &[])
         .await;
-    assert!(id_of("clothes").await.is_some(), "in use: kept");
-    let sale = id_of("sale").await.unwrap();
+    assert!(category_id(t, "clothes").await.is_some(), "in use: kept");
+    let sale = category_id(t, "sale").await.unwrap();
     marketer
         .post(&format!("/admin/categories/{sale}/delete"), &[])
         .await;
-    assert!(id_of("sale").await.is_none());
+    assert!(category_id(t, "sale").await.is_none());
     let (entries, _) = jangteo_db::audit::search(
         &t.app.db,
         &jangteo_db::audit::AuditFilter {
@@ -226,6 +267,23 @@ async fn staff_edit_the_category_tree(backend: Backend) {
             "catalog.category"
         ]
     );
+}
+
+async fn staff_edit_the_category_tree(backend: Backend) {
+    let Some((t, _)) = shop(backend).await else {
+        return;
+    };
+    let (marketer, _) = staff_session(&t, "mkt@example.com", "marketing").await;
+    let page = marketer.get("/admin/categories").await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("data-category=\"clothes\""));
+
+    new_category_in_the_menu(&t, &marketer).await;
+    let clothes = category_id(&t, "clothes").await.unwrap();
+    let below = category_id(&t, "tshirts").await.unwrap();
+    no_loops(&marketer, clothes, below).await;
+    rename_a_category(&t, &marketer, clothes, below).await;
+    only_empty_categories_deleted(&t, &marketer, clothes).await;
 }
 
 on_both_backends!(

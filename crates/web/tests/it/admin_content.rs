@@ -4,7 +4,7 @@
 
 use crate::fixture_app;
 use jangteo_testkit::shopper::{Shopper, staff_session};
-use jangteo_testkit::{Backend, on_both_backends};
+use jangteo_testkit::{Backend, TestApp, on_both_backends};
 
 const PAYLOAD: &str = "<h2>배송 안내</h2>\
     <p style=\"text-align:center;font-family:Comic Sans MS;position:fixed\" onclick=\"alert(1)\">평일 2시 이전 주문은 당일 출고</p>\
@@ -32,15 +32,8 @@ fn picture() -> Vec<u8> {
     jangteo_media::demo_banner([200, 30, 30], 1)
 }
 
-async fn staff_edit_pages_notices_and_events(backend: Backend) {
-    let Some((t, _)) = fixture_app(backend).await else {
-        return;
-    };
-    let (marketer, _) = staff_session(&t, "mkt@example.com", "marketing").await;
-    let (cs, _) = staff_session(&t, "cs@example.com", "cs").await;
-    let visitor = Shopper::new(&t.url(""));
-
-    // A new page with a hostile body: saved clean, shown in the shop at its address.
+/// A new page with a hostile body: saved clean, shown in the shop at its address.
+async fn hostile_page_saved_clean(t: &TestApp, marketer: &Shopper, visitor: &Shopper) {
     let saved = marketer
         .post(
             "/admin/pages",
@@ -74,8 +67,10 @@ async fn staff_edit_pages_notices_and_events(backend: Backend) {
         .unwrap()
         .unwrap();
     assert_harmless(&stored.body_html);
+}
 
-    // A taken or malformed address is refused with the typed title kept.
+/// A taken or malformed address is refused with the typed title kept.
+async fn bad_page_addresses_refused(marketer: &Shopper) {
     let taken = marketer
         .post(
             "/admin/pages",
@@ -95,8 +90,10 @@ async fn staff_edit_pages_notices_and_events(backend: Backend) {
         )
         .await;
     assert_eq!(bad.status, 422);
+}
 
-    // CS may not edit content.
+/// CS may not edit content.
+async fn cs_may_not_edit_content(cs: &Shopper) {
     assert_eq!(cs.get("/admin/content").await.status, 403);
     assert_eq!(
         cs.post(
@@ -107,8 +104,10 @@ async fn staff_edit_pages_notices_and_events(backend: Backend) {
         .status,
         403
     );
+}
 
-    // A notice: listed and readable; a draft stays hidden.
+/// A notice: listed and readable; a draft stays hidden.
+async fn notice_listed_and_draft_hidden(marketer: &Shopper, visitor: &Shopper) {
     let notice = marketer
         .post(
             "/admin/posts/notice",
@@ -147,8 +146,10 @@ async fn staff_edit_pages_notices_and_events(backend: Backend) {
         visitor.get(&format!("/events/{notice_id}")).await.status,
         404
     );
+}
 
-    // An event needs a sensible period; with one it shows the period and banner.
+/// An event needs a sensible period: one ending before it starts is refused.
+async fn backwards_event_period_refused(marketer: &Shopper) {
     let wrong = marketer
         .post(
             "/admin/posts/event",
@@ -166,7 +167,11 @@ async fn staff_edit_pages_notices_and_events(backend: Backend) {
             .body
             .contains("종료일은 시작일과 같거나 뒤여야 합니다")
     );
-    // The editor's upload: an image in, its media URL out.
+}
+
+/// The editor's upload: an image in, its media URL out; not an image is refused. Returns the
+/// image's (hash, URL).
+async fn editor_uploads_an_image(t: &TestApp, marketer: &Shopper) -> (String, String) {
     let (content_type, upload) = crate::multipart("a.jpg", "image/jpeg", &picture());
     let uploaded = jangteo_testkit::server::client()
         .post(t.url("/admin/media"))
@@ -192,6 +197,16 @@ async fn staff_edit_pages_notices_and_events(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(refused.status(), 422);
+    (hash, json["url"].as_str().unwrap().to_owned())
+}
+
+/// With a sensible period an event shows the period and its banner.
+async fn event_shows_period_and_banner(
+    marketer: &Shopper,
+    visitor: &Shopper,
+    hash: &str,
+    url: &str,
+) {
     let event = marketer
         .post(
             "/admin/posts/event",
@@ -199,14 +214,8 @@ async fn staff_edit_pages_notices_and_events(backend: Backend) {
                 ("title", "겨울 세일"),
                 ("starts_on", "2026-12-01"),
                 ("ends_on", "2026-12-10"),
-                ("banner_hash", &hash),
-                (
-                    "body_html",
-                    &format!(
-                        "<p>최대 50%</p><img src=\"{}\">",
-                        json["url"].as_str().unwrap()
-                    ),
-                ),
+                ("banner_hash", hash),
+                ("body_html", &format!("<p>최대 50%</p><img src=\"{url}\">")),
                 ("published", "true"),
             ],
         )
@@ -214,9 +223,11 @@ async fn staff_edit_pages_notices_and_events(backend: Backend) {
     assert_eq!(event.status, 303, "{}", event.body);
     let events = visitor.get("/events").await.body;
     assert!(events.contains("겨울 세일") && events.contains("2026-12-01 ~ 2026-12-10"));
-    assert!(events.contains(&hash), "banner shown");
+    assert!(events.contains(hash), "banner shown");
+}
 
-    // Home banners: an image is required, links stay inside the shop or on https.
+/// Home banners: an image is required, links stay inside the shop or on https.
+async fn banner_refusals(marketer: &Shopper, hash: &str) {
     let no_image = marketer
         .post(
             "/admin/banners",
@@ -235,12 +246,16 @@ async fn staff_edit_pages_notices_and_events(backend: Backend) {
             &[
                 ("title", "겨울 세일 배너"),
                 ("link_url", "javascript:alert(1)"),
-                ("image_hash", &hash),
+                ("image_hash", hash),
                 ("active", "true"),
             ],
         )
         .await;
     assert_eq!(bad_link.status, 422);
+}
+
+/// A saved banner is on the home page at once, and gone once deleted.
+async fn banner_shown_then_deleted(marketer: &Shopper, visitor: &Shopper, hash: &str) {
     let banner = marketer
         .post(
             "/admin/banners",
@@ -248,7 +263,7 @@ async fn staff_edit_pages_notices_and_events(backend: Backend) {
                 ("title", "겨울 세일 배너"),
                 ("subtitle", "최대 50%"),
                 ("link_url", "/events"),
-                ("image_hash", &hash),
+                ("image_hash", hash),
                 ("position", "-1"),
                 ("active", "true"),
             ],
@@ -270,8 +285,10 @@ async fn staff_edit_pages_notices_and_events(backend: Backend) {
     let deleted = marketer.post(&format!("{banner_url}/delete"), &[]).await;
     assert_eq!(deleted.status, 303);
     assert!(!visitor.get("/").await.body.contains("겨울 세일 배너"));
+}
 
-    // Every save is in the audit log with the cleaned body.
+/// Every save is in the audit log with the cleaned body.
+async fn every_save_audited_clean(t: &TestApp) {
     let (entries, _) = jangteo_db::audit::search(
         &t.app.db,
         &jangteo_db::audit::AuditFilter {
@@ -294,6 +311,26 @@ async fn staff_edit_pages_notices_and_events(backend: Backend) {
     }
     let page_entry = entries.iter().find(|e| e.action == "content.page").unwrap();
     assert_harmless(page_entry.after_data.as_deref().unwrap());
+}
+
+async fn staff_edit_pages_notices_and_events(backend: Backend) {
+    let Some((t, _)) = fixture_app(backend).await else {
+        return;
+    };
+    let (marketer, _) = staff_session(&t, "mkt@example.com", "marketing").await;
+    let (cs, _) = staff_session(&t, "cs@example.com", "cs").await;
+    let visitor = Shopper::new(&t.url(""));
+
+    hostile_page_saved_clean(&t, &marketer, &visitor).await;
+    bad_page_addresses_refused(&marketer).await;
+    cs_may_not_edit_content(&cs).await;
+    notice_listed_and_draft_hidden(&marketer, &visitor).await;
+    backwards_event_period_refused(&marketer).await;
+    let (hash, url) = editor_uploads_an_image(&t, &marketer).await;
+    event_shows_period_and_banner(&marketer, &visitor, &hash, &url).await;
+    banner_refusals(&marketer, &hash).await;
+    banner_shown_then_deleted(&marketer, &visitor, &hash).await;
+    every_save_audited_clean(&t).await;
 }
 
 on_both_backends!(staff_edit_pages_notices_and_events);

@@ -1,9 +1,10 @@
 //! Back-office orders: filters and paging, masked lists, the audited detail view, state changes
 //! (and refused ones), staff memos and the packing slip; on SQLite and PostgreSQL.
 
-use crate::checkout::{add, pay, place, shop, sign_up};
+use crate::checkout::{add, pay, place, shop, sign_up, status_of, stock_of};
 use jangteo_core::Won;
 use jangteo_db::audit::AuditFilter;
+use jangteo_db::orders::{OrderLineRow, OrderRow};
 use jangteo_testkit::shopper::{Shopper, staff_session};
 use jangteo_testkit::{Backend, TestApp, on_both_backends};
 
@@ -23,24 +24,23 @@ async fn audited(t: &TestApp, action: &str, target: &str) -> Vec<jangteo_db::aud
     .0
 }
 
-async fn staff_find_process_and_annotate_orders(backend: Backend) {
-    let Some((t, tshirt)) = shop(backend).await else {
-        return;
-    };
+/// A member with two paid card orders (one T-shirt, then two): (the buyer, the first order
+/// number, the second).
+async fn two_paid_orders(t: &TestApp, tshirt: i64) -> (Shopper, String, String) {
     let buyer = Shopper::new(&t.url(""));
     sign_up(&buyer, "buyer@example.com").await;
     add(&buyer, tshirt, 1).await;
     let paid = pay(&buyer, &place(&buyer, &[("payment_method", "card")]).await).await;
     add(&buyer, tshirt, 2).await;
     let second = pay(&buyer, &place(&buyer, &[("payment_method", "card")]).await).await;
+    (buyer, paid, second)
+}
 
-    let (cs, _) = staff_session(&t, "cs@example.com", "cs").await;
-    let (marketer, _) = staff_session(&t, "mkt@example.com", "marketing").await;
-
-    // The list: both orders, personal data masked; filters narrow it.
+/// The list: both orders, personal data masked; filters narrow it.
+async fn list_masked_and_filtered(cs: &Shopper, paid: &str, second: &str) {
     let list = cs.get("/admin/orders").await;
     assert_eq!(list.status, 200);
-    assert!(list.body.contains(&paid) && list.body.contains(&second));
+    assert!(list.body.contains(paid) && list.body.contains(second));
     assert!(list.body.contains("김*터") && list.body.contains("010-****-5678"));
     assert!(
         !list.body.contains("010-1234-5678"),
@@ -50,33 +50,41 @@ async fn staff_find_process_and_annotate_orders(backend: Backend) {
         .get(&format!("/admin/orders?q={}", &paid[..12]))
         .await
         .body;
-    assert!(by_number.contains(&paid) && !by_number.contains(&second));
+    assert!(by_number.contains(paid) && !by_number.contains(second));
     let by_phone = cs.get("/admin/orders?q=5678").await.body;
-    assert!(by_phone.contains(&paid) && by_phone.contains(&second));
+    assert!(by_phone.contains(paid) && by_phone.contains(second));
     let by_name = cs.get("/admin/orders?q=%EC%9D%B4%EC%88%98").await.body; // "이수": recipient
-    assert!(by_name.contains(&paid));
+    assert!(by_name.contains(paid));
     let nobody = cs.get("/admin/orders?q=%25").await.body;
     assert!(
         nobody.contains("조건에 맞는 주문이 없습니다"),
         "% is not a wildcard"
     );
     let cancelled = cs.get("/admin/orders?status=cancelled").await.body;
-    assert!(!cancelled.contains(&paid));
+    assert!(!cancelled.contains(paid));
     let future = cs.get("/admin/orders?from=2099-01-01").await.body;
-    assert!(!future.contains(&paid));
+    assert!(!future.contains(paid));
     // Orders placed from a browser without a phone's user agent count as the PC shop.
     let pc = cs.get("/admin/orders?channel=pc").await.body;
-    assert!(pc.contains(&paid) && pc.contains("PC 웹"));
+    assert!(pc.contains(paid) && pc.contains("PC 웹"));
     let mobile = cs.get("/admin/orders?channel=mobile").await.body;
-    assert!(!mobile.contains(&paid));
+    assert!(!mobile.contains(paid));
     let paged = cs.get("/admin/orders?page=2").await;
     assert_eq!(paged.status, 200);
+}
 
-    // The detail view shows the buyer in full to CS and is logged.
+/// The detail view shows the buyer in full to CS and is logged; marketing reads orders masked
+/// and cannot change them.
+async fn detail_full_for_cs_masked_for_marketing(
+    t: &TestApp,
+    cs: &Shopper,
+    marketer: &Shopper,
+    paid: &str,
+) {
     let detail = cs.get(&format!("/admin/orders/{paid}")).await;
     assert_eq!(detail.status, 200);
     assert!(detail.body.contains("010-1234-5678") && detail.body.contains("buyer@example.com"));
-    assert_eq!(audited(&t, "order.view", &paid).await.len(), 1);
+    assert_eq!(audited(t, "order.view", paid).await.len(), 1);
     // Marketing reads orders masked and cannot change them.
     let masked = marketer.get(&format!("/admin/orders/{paid}")).await;
     assert_eq!(masked.status, 200);
@@ -88,8 +96,10 @@ async fn staff_find_process_and_annotate_orders(backend: Backend) {
         )
         .await;
     assert_eq!(refused.status, 403);
+}
 
-    // State changes: an illegal one is refused; a bad waybill names the field; shipping works.
+/// State changes: an illegal one is refused; a bad waybill names the field.
+async fn bad_state_changes_refused(cs: &Shopper, paid: &str) {
     let early = cs
         .post(
             &format!("/admin/orders/{paid}/action"),
@@ -106,6 +116,10 @@ async fn staff_find_process_and_annotate_orders(backend: Backend) {
     assert_eq!(bad.status, 422);
     assert!(bad.body.contains("송장번호는 숫자"));
     assert!(bad.body.contains("value=\"abc\""), "typed waybill kept");
+}
+
+/// Preparing, shipping and delivering work; the shipment is audited with its waybill.
+async fn prepare_ship_and_deliver(t: &TestApp, cs: &Shopper, paid: &str) {
     for (action, extra) in [
         ("prepare", vec![]),
         (
@@ -121,13 +135,13 @@ async fn staff_find_process_and_annotate_orders(backend: Backend) {
             .await;
         assert_eq!(done.status, 303, "{action}: {}", done.body);
     }
-    let order = jangteo_db::orders::find_by_number(&t.app.db, &paid)
+    let order = jangteo_db::orders::find_by_number(&t.app.db, paid)
         .await
         .unwrap()
         .unwrap();
     assert_eq!(order.status.as_str(), "delivered");
     assert_eq!(order.waybill.as_deref(), Some("654321098765"));
-    let ship = audited(&t, "order.ship", &paid).await;
+    let ship = audited(t, "order.ship", paid).await;
     assert_eq!(ship.len(), 1);
     assert!(
         ship[0]
@@ -143,8 +157,10 @@ async fn staff_find_process_and_annotate_orders(backend: Backend) {
             .unwrap()
             .contains("654321098765")
     );
+}
 
-    // Cancelling the other order refunds it and releases the stock.
+/// Cancelling the other order refunds it and releases the stock.
+async fn cancel_the_other_order(t: &TestApp, cs: &Shopper, second: &str) {
     let cancel = cs
         .post(
             &format!("/admin/orders/{second}/action"),
@@ -152,12 +168,14 @@ async fn staff_find_process_and_annotate_orders(backend: Backend) {
         )
         .await;
     assert_eq!(cancel.status, 303, "{}", cancel.body);
-    let cancelled = audited(&t, "order.cancel", &second).await;
+    let cancelled = audited(t, "order.cancel", second).await;
     assert_eq!(cancelled[0].reason, "재고 부족");
     let page = cs.get(&format!("/admin/orders/{second}")).await.body;
     assert!(page.contains("취소"));
+}
 
-    // Memos: only staff see them; each is audited.
+/// Memos: only staff see them; each is audited.
+async fn memos_for_staff_only(t: &TestApp, cs: &Shopper, buyer: &Shopper, paid: &str) {
     let empty = cs
         .post(&format!("/admin/orders/{paid}/memos"), &[("memo", " ")])
         .await;
@@ -183,9 +201,11 @@ async fn staff_find_process_and_annotate_orders(backend: Backend) {
             .contains("문 앞에 놓아"),
         "the buyer never sees staff memos"
     );
-    assert_eq!(audited(&t, "order.memo", &paid).await.len(), 1);
+    assert_eq!(audited(t, "order.memo", paid).await.len(), 1);
+}
 
-    // The packing slip: recipient, items, no prices.
+/// The packing slip: recipient, items, no prices.
+async fn packing_slip(cs: &Shopper, paid: &str) {
     let slip = cs.get(&format!("/admin/orders/{paid}/slip")).await;
     assert_eq!(slip.status, 200);
     assert!(slip.body.contains("이수령") && slip.body.contains("티셔츠"));
@@ -193,29 +213,35 @@ async fn staff_find_process_and_annotate_orders(backend: Backend) {
     assert_eq!(cs.get("/admin/orders/20200101-AAAAAA").await.status, 404);
 }
 
+async fn staff_find_process_and_annotate_orders(backend: Backend) {
+    let Some((t, tshirt)) = shop(backend).await else {
+        return;
+    };
+    let (buyer, paid, second) = two_paid_orders(&t, tshirt).await;
+    let (cs, _) = staff_session(&t, "cs@example.com", "cs").await;
+    let (marketer, _) = staff_session(&t, "mkt@example.com", "marketing").await;
+
+    list_masked_and_filtered(&cs, &paid, &second).await;
+    detail_full_for_cs_masked_for_marketing(&t, &cs, &marketer, &paid).await;
+    bad_state_changes_refused(&cs, &paid).await;
+    prepare_ship_and_deliver(&t, &cs, &paid).await;
+    cancel_the_other_order(&t, &cs, &second).await;
+    memos_for_staff_only(&t, &cs, &buyer, &paid).await;
+    packing_slip(&cs, &paid).await;
+}
+
 async fn upload(t: &TestApp, staff: &Shopper, name: &str, body: &[u8]) -> (u16, String) {
     crate::upload_as(t, staff, "/admin/orders/waybills", name, body).await
 }
 
-async fn waybills_in_bulk_and_orders_out_to_excel(backend: Backend) {
-    let Some((t, tshirt)) = shop(backend).await else {
-        return;
-    };
-    let buyer = Shopper::new(&t.url(""));
-    sign_up(&buyer, "buyer@example.com").await;
-    let mut numbers = Vec::new();
-    for _ in 0..3 {
-        add(&buyer, tshirt, 1).await;
-        numbers.push(pay(&buyer, &place(&buyer, &[("payment_method", "card")]).await).await);
-    }
-    let (warehouse, _) = staff_session(&t, "wh@example.com", "warehouse").await;
-    let (a, b, c) = (&numbers[0], &numbers[1], &numbers[2]);
-    let sheet = format!(
-        "주문번호,택배사,송장번호\n{a},CJ대한통운,6543-2109-8765\n{b},한진,abc\n20200101-AAAAAA,cj,123456789012\n{a},cj,123456789012\n{c},DHL,123456789012\n"
-    );
-
-    // The dry run checks every row and writes nothing.
-    let (status, page) = upload(&t, &warehouse, "waybills.csv", sheet.as_bytes()).await;
+/// The dry run checks every row and writes nothing; returns the dry-run page.
+async fn waybill_dry_run_writes_nothing(
+    t: &TestApp,
+    warehouse: &Shopper,
+    sheet: &str,
+    a: &str,
+) -> String {
+    let (status, page) = upload(t, warehouse, "waybills.csv", sheet.as_bytes()).await;
     assert_eq!(status, 200, "{page}");
     assert!(
         page.contains("처리 가능 1건") && page.contains("오류 4건"),
@@ -229,45 +255,46 @@ async fn waybills_in_bulk_and_orders_out_to_excel(backend: Backend) {
     ] {
         assert!(page.contains(message), "{message}");
     }
-    let status_of = |n: String| {
-        let db = t.app.db.clone();
-        async move {
-            jangteo_db::orders::find_by_number(&db, &n)
-                .await
-                .unwrap()
-                .unwrap()
-                .status
-                .as_str()
-        }
-    };
     assert_eq!(
-        status_of(a.clone()).await,
+        status_of(t, a).await,
         "paid",
         "nothing written by the dry run"
     );
+    page
+}
 
-    // Applying ships the good row only and reports each row.
-    let rows = crate::hidden_rows(&page);
+/// Applying ships the good row only and reports each row; a file that is not a sheet is
+/// refused with a reason.
+async fn applying_ships_the_good_row(
+    t: &TestApp,
+    warehouse: &Shopper,
+    page: &str,
+    a: &str,
+    b: &str,
+) {
+    let rows = crate::hidden_rows(page);
     let applied = warehouse
         .post("/admin/orders/waybills/apply", &[("rows", &rows)])
         .await;
     assert_eq!(applied.status, 200, "{}", applied.body);
     assert!(applied.body.contains("발송 처리됨"));
-    assert_eq!(status_of(a.clone()).await, "shipped");
-    assert_eq!(status_of(b.clone()).await, "paid");
+    assert_eq!(status_of(t, a).await, "shipped");
+    assert_eq!(status_of(t, b).await, "paid");
     let shipped = jangteo_db::orders::find_by_number(&t.app.db, a)
         .await
         .unwrap()
         .unwrap();
     assert_eq!(shipped.waybill.as_deref(), Some("654321098765"));
     assert_eq!(shipped.carrier.as_deref(), Some("cj"));
-    assert_eq!(audited(&t, "order.waybill_import", "").await.len(), 1);
+    assert_eq!(audited(t, "order.waybill_import", "").await.len(), 1);
     // A file that is not a sheet is refused with a reason.
-    let (status, page) = upload(&t, &warehouse, "w.xlsx", b"not a spreadsheet").await;
+    let (status, page) = upload(t, warehouse, "w.xlsx", b"not a spreadsheet").await;
     assert_eq!(status, 422);
     assert!(page.contains("파일을 읽을 수 없습니다"));
+}
 
-    // The filtered orders as .xlsx (a zip), logged with the row count.
+/// The filtered orders as .xlsx (a zip), logged with the row count.
+async fn orders_out_as_xlsx(t: &TestApp, warehouse: &Shopper) {
     let xlsx = jangteo_testkit::server::client()
         .get(t.url("/admin/orders.xlsx?status=paid"))
         .header("cookie", warehouse.admin_cookie().unwrap())
@@ -282,9 +309,12 @@ async fn waybills_in_bulk_and_orders_out_to_excel(backend: Backend) {
             .contains("spreadsheetml")
     );
     assert!(xlsx.bytes().await.unwrap().starts_with(b"PK"));
-    let export = &audited(&t, "order.export", "").await[0];
+    let export = &audited(t, "order.export", "").await[0];
     assert!(export.after_data.as_deref().unwrap().contains("\"rows\":2"));
-    // The same as CSV with a BOM: one row per line, Korean labels, SKU code, units left.
+}
+
+/// The same as CSV with a BOM: one row per line, Korean labels, SKU code, units left.
+async fn orders_out_as_csv(t: &TestApp, warehouse: &Shopper) {
     let csv = jangteo_testkit::server::client()
         .get(t.url("/admin/orders.csv?status=paid"))
         .header("cookie", warehouse.admin_cookie().unwrap())
@@ -312,6 +342,29 @@ async fn waybills_in_bulk_and_orders_out_to_excel(backend: Backend) {
     assert!(data.iter().all(|r| r.contains("결제완료")), "{text}");
     assert!(!text.contains(",paid,"), "no raw status codes");
     assert!(data.iter().any(|r| r.contains("TSHIRT")), "{text}");
+}
+
+async fn waybills_in_bulk_and_orders_out_to_excel(backend: Backend) {
+    let Some((t, tshirt)) = shop(backend).await else {
+        return;
+    };
+    let buyer = Shopper::new(&t.url(""));
+    sign_up(&buyer, "buyer@example.com").await;
+    let mut numbers = Vec::new();
+    for _ in 0..3 {
+        add(&buyer, tshirt, 1).await;
+        numbers.push(pay(&buyer, &place(&buyer, &[("payment_method", "card")]).await).await);
+    }
+    let (warehouse, _) = staff_session(&t, "wh@example.com", "warehouse").await;
+    let (a, b, c) = (&numbers[0], &numbers[1], &numbers[2]);
+    let sheet = format!(
+        "주문번호,택배사,송장번호\n{a},CJ대한통운,6543-2109-8765\n{b},한진,abc\n20200101-AAAAAA,cj,123456789012\n{a},cj,123456789012\n{c},DHL,123456789012\n"
+    );
+
+    let page = waybill_dry_run_writes_nothing(&t, &warehouse, &sheet, a).await;
+    applying_ships_the_good_row(&t, &warehouse, &page, a, b).await;
+    orders_out_as_xlsx(&t, &warehouse).await;
+    orders_out_as_csv(&t, &warehouse).await;
     let (marketer, _) = staff_session(&t, "mkt@example.com", "marketing").await;
     assert_eq!(marketer.get("/admin/orders.xlsx").await.status, 403);
 }
@@ -321,36 +374,29 @@ on_both_backends!(
     waybills_in_bulk_and_orders_out_to_excel
 );
 
-/// Staff cancel some units of a paid card order: their share is refunded through the gateway,
-/// the stock comes back, the refund is listed and audited; cancelling the rest is a full
-/// cancellation and the refunds add up to what was paid.
-async fn staff_cancel_part_of_an_order(backend: Backend) {
-    let Some((t, tshirt)) = shop(backend).await else {
-        return;
-    };
-    let (_buyer, number, order, line) =
-        crate::claim_steps::bought(&t, tshirt, "buyer@example.com", 3).await;
-    let stock = || async {
-        jangteo_db::catalog::stock::stock_of(&t.app.db, tshirt)
-            .await
-            .unwrap()
-            .unwrap()
-    };
-    let before = stock().await;
-    let (cs, _) = staff_session(&t, "cs@example.com", "cs").await;
-    let path = format!("/admin/orders/{number}/partial-cancel");
-    let field = format!("units.{}", line.id);
-    let page = cs.get(&format!("/admin/orders/{number}")).await.body;
-    assert!(page.contains(&format!("name=\"{field}\"")));
-
-    let too_many = cs.post(&path, &[(&field, "4"), ("reason", "불량")]).await;
+/// Refused partial cancellations: more units than are left, none, or no reason.
+async fn partial_cancel_refusals(cs: &Shopper, path: &str, field: &str) {
+    let too_many = cs.post(path, &[(field, "4"), ("reason", "불량")]).await;
     assert_eq!(too_many.status, 422);
     assert!(too_many.body.contains("남은 수량까지"));
-    let none = cs.post(&path, &[(&field, "0"), ("reason", "불량")]).await;
+    let none = cs.post(path, &[(field, "0"), ("reason", "불량")]).await;
     assert_eq!(none.status, 422);
-    let no_reason = cs.post(&path, &[(&field, "1"), ("reason", " ")]).await;
+    let no_reason = cs.post(path, &[(field, "1"), ("reason", " ")]).await;
     assert_eq!(no_reason.status, 422);
+}
 
+/// One unit cancelled: its share refunded through the gateway, the stock back, the points to
+/// earn reduced, the refund listed and audited.
+async fn cancel_one_unit(
+    t: &TestApp,
+    cs: &Shopper,
+    number: &str,
+    (order, line): (&OrderRow, &OrderLineRow),
+    tshirt: i64,
+    before: i64,
+) {
+    let path = format!("/admin/orders/{number}/partial-cancel");
+    let field = format!("units.{}", line.id);
     let one = cs.post(&path, &[(&field, "1"), ("reason", "불량")]).await;
     assert_eq!(one.status, 303, "{}", one.body);
     let share = Won(jangteo_core::refund::share_of_units(
@@ -364,7 +410,7 @@ async fn staff_cancel_part_of_an_order(backend: Backend) {
         .unwrap();
     assert_eq!(refunds.len(), 1);
     assert_eq!(refunds[0].amount, share);
-    assert_eq!(stock().await, before + 1);
+    assert_eq!(stock_of(t, tshirt).await, before + 1);
     let earns = jangteo_db::orders::find_by_id(&t.app.db, order.id)
         .await
         .unwrap()
@@ -383,10 +429,21 @@ async fn staff_cancel_part_of_an_order(backend: Backend) {
     assert_eq!(payment.cancelled_amount, share);
     let detail = cs.get(&format!("/admin/orders/{number}")).await.body;
     assert!(detail.contains("id=\"order-refunds\"") && detail.contains("부분 취소"));
-    let audit = audited(&t, "order.partial_cancel", &number).await;
+    let audit = audited(t, "order.partial_cancel", number).await;
     assert_eq!(audit[0].reason, "불량");
+}
 
-    // The two units left: a full cancellation; everything paid has come back.
+/// The two units left: a full cancellation; everything paid has come back.
+async fn cancel_the_two_left(
+    t: &TestApp,
+    cs: &Shopper,
+    number: &str,
+    (order, line): (&OrderRow, &OrderLineRow),
+    tshirt: i64,
+    before: i64,
+) {
+    let path = format!("/admin/orders/{number}/partial-cancel");
+    let field = format!("units.{}", line.id);
     let rest = cs
         .post(&path, &[(&field, "2"), ("reason", "고객 요청")])
         .await;
@@ -403,13 +460,34 @@ async fn staff_cancel_part_of_an_order(backend: Backend) {
         .map(|r| r.amount)
         .sum();
     assert_eq!(refunded, order.total);
-    assert_eq!(stock().await, before + 3);
+    assert_eq!(stock_of(t, tshirt).await, before + 3);
     assert_eq!(
         cs.post(&path, &[(&field, "1"), ("reason", "x")])
             .await
             .status,
         409
     );
+}
+
+/// Staff cancel some units of a paid card order: their share is refunded through the gateway,
+/// the stock comes back, the refund is listed and audited; cancelling the rest is a full
+/// cancellation and the refunds add up to what was paid.
+async fn staff_cancel_part_of_an_order(backend: Backend) {
+    let Some((t, tshirt)) = shop(backend).await else {
+        return;
+    };
+    let (_buyer, number, order, line) =
+        crate::claim_steps::bought(&t, tshirt, "buyer@example.com", 3).await;
+    let before = stock_of(&t, tshirt).await;
+    let (cs, _) = staff_session(&t, "cs@example.com", "cs").await;
+    let path = format!("/admin/orders/{number}/partial-cancel");
+    let field = format!("units.{}", line.id);
+    let page = cs.get(&format!("/admin/orders/{number}")).await.body;
+    assert!(page.contains(&format!("name=\"{field}\"")));
+
+    partial_cancel_refusals(&cs, &path, &field).await;
+    cancel_one_unit(&t, &cs, &number, (&order, &line), tshirt, before).await;
+    cancel_the_two_left(&t, &cs, &number, (&order, &line), tshirt, before).await;
 }
 
 on_both_backends!(staff_cancel_part_of_an_order);

@@ -22,10 +22,8 @@ async fn fetch(t: &TestApp, staff: &Shopper, path: &str) -> (u16, String, Vec<u8
     (status, kind, r.bytes().await.unwrap().to_vec())
 }
 
-async fn statistics_pages_show_and_download_every_table(backend: Backend) {
-    let Some((t, _)) = crate::fixture_app(backend).await else {
-        return;
-    };
+/// A generated sales history of 300 orders over 400 days, with the statistics rebuilt.
+async fn generated_history(t: &TestApp) {
     let now = chrono::Utc::now();
     generate(
         &t.app.db,
@@ -41,8 +39,11 @@ async fn statistics_pages_show_and_download_every_table(backend: Backend) {
     .unwrap();
     // Generated rows bypass the transactional marks, as a restored backup would: rebuild.
     t.app.rebuild_statistics(now).await.unwrap();
-    let (marketer, _) = staff_session(&t, "mkt@example.com", "marketing").await;
+}
 
+/// The sales page by day, week and month with its charts; reversed or too long periods are
+/// explained.
+async fn sales_pages_and_refused_periods(marketer: &Shopper) {
     let page = marketer.get("/admin/stats").await;
     assert_eq!(page.status, 200);
     for part in [
@@ -75,11 +76,14 @@ async fn statistics_pages_show_and_download_every_table(backend: Backend) {
         .get("/admin/stats?g=day&from=2020-01-01&to=2026-03-01")
         .await;
     assert!(too_long.body.contains("기간이 너무 깁니다"));
+}
 
+/// Every sales table downloads as .xlsx and as CSV with rows; an unknown table is not found.
+async fn every_table_downloads(t: &TestApp, marketer: &Shopper) {
     for table in ["periods", "channels", "categories", "skus"] {
         let (status, kind, body) = fetch(
-            &t,
-            &marketer,
+            t,
+            marketer,
             &format!("/admin/stats/export?g=month&table={table}&format=xlsx"),
         )
         .await;
@@ -87,8 +91,8 @@ async fn statistics_pages_show_and_download_every_table(backend: Backend) {
         assert!(kind.contains("spreadsheetml"));
         assert!(body.starts_with(b"PK"));
         let (status, kind, body) = fetch(
-            &t,
-            &marketer,
+            t,
+            marketer,
             &format!("/admin/stats/export?g=month&table={table}&format=csv"),
         )
         .await;
@@ -99,12 +103,13 @@ async fn statistics_pages_show_and_download_every_table(backend: Backend) {
         assert!(text.lines().count() > 1, "{table} has rows");
     }
     assert_eq!(
-        fetch(&t, &marketer, "/admin/stats/export?table=nope")
-            .await
-            .0,
+        fetch(t, marketer, "/admin/stats/export?table=nope").await.0,
         404
     );
+}
 
+/// Member statistics: the page with its chart and grades, and a month per CSV row.
+async fn member_statistics(t: &TestApp, marketer: &Shopper) {
     let members = marketer.get("/admin/stats/members?months=12").await;
     assert_eq!(members.status, 200);
     for part in [
@@ -117,13 +122,25 @@ async fn statistics_pages_show_and_download_every_table(backend: Backend) {
         assert!(members.body.contains(part), "{part}");
     }
     let (status, _, body) = fetch(
-        &t,
-        &marketer,
+        t,
+        marketer,
         "/admin/stats/members/export?table=months&format=csv&months=12",
     )
     .await;
     assert_eq!(status, 200);
     assert_eq!(String::from_utf8(body).unwrap().lines().count(), 13);
+}
+
+async fn statistics_pages_show_and_download_every_table(backend: Backend) {
+    let Some((t, _)) = crate::fixture_app(backend).await else {
+        return;
+    };
+    generated_history(&t).await;
+    let (marketer, _) = staff_session(&t, "mkt@example.com", "marketing").await;
+
+    sales_pages_and_refused_periods(&marketer).await;
+    every_table_downloads(&t, &marketer).await;
+    member_statistics(&t, &marketer).await;
 
     // Warehouse staff have no statistics.
     let (warehouse, _) = staff_session(&t, "wh@example.com", "warehouse").await;

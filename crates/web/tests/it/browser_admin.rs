@@ -60,14 +60,27 @@ async fn staff_enrols_totp_logs_in_and_ships_an_order() {
     d.set_implicit_wait_timeout(Duration::from_secs(10))
         .await
         .unwrap();
+    logs_in_with_the_password(&browser, &t, &password).await;
+    enrols_totp_from_the_secret_on_the_page(&browser).await;
+    dashboard_counts_the_paid_order(&browser).await;
+    ships_the_order(&browser, &t, &number).await;
+    browser.quit().await;
+    shipment_is_recorded_and_audited(&t, &number).await;
+}
 
+/// The new staff member logs in with the password they were given.
+async fn logs_in_with_the_password(browser: &Browser, t: &TestApp, password: &str) {
+    let d = &browser.driver;
     d.goto(t.url("/admin")).await.unwrap();
     fill(d, "email", "warehouse@example.com").await;
-    fill(d, "password", &password).await;
+    fill(d, "password", password).await;
     browser.screenshot("admin-login").await;
     submit(d, "form[action='/admin/login']").await;
+}
 
-    // Enrolment: the QR code and the same secret as text; the code comes from that text.
+/// Enrolment: the QR code and the same secret as text; the code comes from that text.
+async fn enrols_totp_from_the_secret_on_the_page(browser: &Browser) {
+    let d = &browser.driver;
     let qr = d.find(By::Css("img.admin-enrol__qr")).await.unwrap();
     assert!(
         qr.attr("src")
@@ -96,14 +109,20 @@ async fn staff_enrols_totp_logs_in_and_ships_an_order() {
         .click()
         .await
         .unwrap();
+}
 
-    // The dashboard counts the paid order as waiting to be prepared.
+/// The dashboard counts the paid order as waiting to be prepared.
+async fn dashboard_counts_the_paid_order(browser: &Browser) {
+    let d = &browser.driver;
     d.find(By::Id("today-sales")).await.unwrap();
     let todo = d.find(By::Id("todo")).await.unwrap().text().await.unwrap();
     assert!(todo.contains("결제 완료"), "{todo}");
     browser.screenshot("admin-dashboard").await;
+}
 
-    // Orders → the order → ship it with a carrier and waybill.
+/// Orders → the order → ship it with a carrier and waybill.
+async fn ships_the_order(browser: &Browser, t: &TestApp, number: &str) {
+    let d = &browser.driver;
     d.goto(t.url("/admin/orders?status=paid")).await.unwrap();
     browser.screenshot("admin-orders").await;
     d.find(By::Css(format!("tr[data-order='{number}'] a")))
@@ -147,10 +166,11 @@ async fn staff_enrols_totp_logs_in_and_ships_an_order() {
         .unwrap();
     assert_eq!(status, "배송중");
     browser.screenshot("admin-order-shipped").await;
-    browser.quit().await;
+}
 
-    // The buyer got the shipping mail; the audit log names who shipped it.
-    let order = jangteo_db::orders::find_by_number(&t.app.db, &number)
+/// The buyer got the shipping mail; the audit log names who shipped it.
+async fn shipment_is_recorded_and_audited(t: &TestApp, number: &str) {
+    let order = jangteo_db::orders::find_by_number(&t.app.db, number)
         .await
         .unwrap()
         .unwrap();

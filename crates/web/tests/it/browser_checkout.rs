@@ -95,8 +95,18 @@ async fn member_buys_with_coupon_points_card_and_virtual_account() {
     d.set_implicit_wait_timeout(Duration::from_secs(10))
         .await
         .unwrap();
+    signs_up(&browser, &t).await;
+    two_products_with_options_to_checkout(&browser, &t).await;
+    coupon_and_points_in_the_summary(&browser).await;
+    pays_with_the_test_card(&browser, &t).await;
+    virtual_account_waits_for_deposit(&browser, &t).await;
+    demo_deposit_pays_the_order(&browser).await;
+    browser.quit().await;
+}
 
-    // Sign up.
+/// Sign up.
+async fn signs_up(browser: &Browser, t: &TestApp) {
+    let d = &browser.driver;
     d.goto(t.url("/account/signup")).await.unwrap();
     fill(d, "email", "browser@example.com").await;
     fill(d, "password", "secret1234").await;
@@ -118,8 +128,11 @@ async fn member_buys_with_coupon_points_card_and_virtual_account() {
     .await
     .unwrap();
     d.find(By::Css("a.header-account")).await.unwrap();
+}
 
-    // Two products with options.
+/// Two products with options, then on to checkout.
+async fn two_products_with_options_to_checkout(browser: &Browser, t: &TestApp) {
+    let d = &browser.driver;
     add_with_options(d, &t.url("/products/overfit-cotton-tshirt")).await;
     add_with_options(d, &t.url("/products/wide-cotton-pants")).await;
     assert_eq!(d.find_all(By::Css(".cart-line")).await.unwrap().len(), 2);
@@ -130,8 +143,11 @@ async fn member_buys_with_coupon_points_card_and_virtual_account() {
         .click()
         .await
         .unwrap();
+}
 
-    // Checkout with a coupon code and points, then the test card.
+/// Checkout with a coupon code and points: the summary shows them.
+async fn coupon_and_points_in_the_summary(browser: &Browser) {
+    let d = &browser.driver;
     d.find(By::Css("#checkout-form")).await.unwrap();
     fill_address(d).await;
     fill(d, "coupon_code", "WELCOME10").await;
@@ -153,6 +169,11 @@ async fn member_buys_with_coupon_points_card_and_virtual_account() {
         "points shown in the summary"
     );
     browser.screenshot("checkout").await;
+}
+
+/// The test card pays the order, which then shows as paid with the coupon and points.
+async fn pays_with_the_test_card(browser: &Browser, t: &TestApp) {
+    let d = &browser.driver;
     place_and_wait(d).await;
     d.find(By::Css("#test-approve")).await.unwrap();
     browser.screenshot("test-gateway").await;
@@ -190,8 +211,11 @@ async fn member_buys_with_coupon_points_card_and_virtual_account() {
         order.coupon_discount > Won::ZERO && order.points_used == 1_000,
         "{order:?}"
     );
+}
 
-    // A virtual account, paid through the demo's deposit button.
+/// A virtual account waits for its deposit on the order page.
+async fn virtual_account_waits_for_deposit(browser: &Browser, t: &TestApp) {
+    let d = &browser.driver;
     add_with_options(d, &t.url("/products/stripe-shirt")).await;
     d.goto(t.url("/checkout")).await.unwrap();
     fill_address(d).await;
@@ -226,6 +250,11 @@ async fn member_buys_with_coupon_points_card_and_virtual_account() {
             .trim(),
         "입금대기"
     );
+}
+
+/// The demo's deposit button pays the virtual account.
+async fn demo_deposit_pays_the_order(browser: &Browser) {
+    let d = &browser.driver;
     let deposit = d.find(By::Css("form.demo-deposit button")).await.unwrap();
     deposit.scroll_into_view().await.unwrap();
     deposit.click().await.unwrap();
@@ -244,5 +273,4 @@ async fn member_buys_with_coupon_points_card_and_virtual_account() {
     }
     assert_eq!(status, "결제완료");
     browser.screenshot("virtual-account-paid").await;
-    browser.quit().await;
 }

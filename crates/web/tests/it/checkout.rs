@@ -226,6 +226,18 @@ async fn member_cart_merges_and_coupon_and_points_apply(backend: Backend) {
     let Some((t, tshirt)) = shop(backend).await else {
         return;
     };
+    welcome10_coupon_is_on_offer(&t).await;
+    let s = Shopper::new(&t.base_url);
+    sign_up(&s, "member@example.com").await;
+    let _ = s.post("/account/logout", &[]).await;
+    guest_cart_merges_at_login(&t, &s, tshirt).await;
+    let (number, member_id) = coupon_and_points_lower_the_total(&t, &s).await;
+    other_members_neither_see_nor_cancel(&t, &number).await;
+    cancelling_gives_coupon_and_points_back(&t, &s, &number, member_id, tshirt).await;
+}
+
+/// The code coupon WELCOME10: 10% off orders from 10,000 won, at most 5,000 won, once a member.
+async fn welcome10_coupon_is_on_offer(t: &TestApp) {
     let now = Utc::now();
     let mut tx = t.app.db.begin().await.unwrap();
     jangteo_db::promotions::upsert_coupon(
@@ -250,12 +262,11 @@ async fn member_cart_merges_and_coupon_and_points_apply(backend: Backend) {
     .await
     .unwrap();
     tx.commit().await.unwrap();
+}
 
-    let s = Shopper::new(&t.base_url);
-    sign_up(&s, "member@example.com").await;
-    let _ = s.post("/account/logout", &[]).await;
-    // A guest cart merges into the member's cart at login, quantities summed.
-    add(&s, tshirt, 1).await;
+/// A guest cart merges into the member's cart at login, quantities summed.
+async fn guest_cart_merges_at_login(t: &TestApp, s: &Shopper, tshirt: i64) {
+    add(s, tshirt, 1).await;
     let login = s
         .post(
             "/account/login",
@@ -267,7 +278,7 @@ async fn member_cart_merges_and_coupon_and_points_apply(backend: Backend) {
         )
         .await;
     assert_eq!(login.location.as_deref(), Some("/cart"));
-    add(&s, tshirt, 2).await;
+    add(s, tshirt, 2).await;
     assert_eq!(
         t.app
             .cart_lines(&jangteo_app::cart::CartOwner::Member(1))
@@ -276,9 +287,13 @@ async fn member_cart_merges_and_coupon_and_points_apply(backend: Backend) {
             .quantity,
         3
     );
+}
 
+/// The coupon and 1,000 points lower the paid total; the order is in the member's list.
+/// Returns the order number and the member id.
+async fn coupon_and_points_lower_the_total(t: &TestApp, s: &Shopper) -> (String, i64) {
     let placed = place(
-        &s,
+        s,
         &[
             ("payment_method", "card"),
             ("coupon_code", "welcome10"),
@@ -286,7 +301,7 @@ async fn member_cart_merges_and_coupon_and_points_apply(backend: Backend) {
         ],
     )
     .await;
-    let number = pay(&s, &placed).await;
+    let number = pay(s, &placed).await;
     let order = jangteo_db::orders::find_by_number(&t.app.db, &number)
         .await
         .unwrap()
@@ -308,8 +323,11 @@ async fn member_cart_merges_and_coupon_and_points_apply(backend: Backend) {
         "2,000 sign-up points minus 1,000 used"
     );
     assert!(s.get("/account/orders").await.body.contains(&number));
+    (number, member.id)
+}
 
-    // Another member neither sees nor cancels it.
+/// Another member neither sees nor cancels it.
+async fn other_members_neither_see_nor_cancel(t: &TestApp, number: &str) {
     let b = Shopper::new(&t.base_url);
     sign_up(&b, "other@example.com").await;
     assert_eq!(b.get(&format!("/orders/{number}")).await.status, 404);
@@ -319,28 +337,36 @@ async fn member_cart_merges_and_coupon_and_points_apply(backend: Backend) {
             .status,
         404
     );
-    assert_eq!(status_of(&t, &number).await, "paid");
+    assert_eq!(status_of(t, number).await, "paid");
+}
 
-    // The coupon is used up; cancelling gives it and the points back.
-    assert!(t.app.usable_coupons(member.id).await.unwrap().is_empty());
+/// The coupon is used up; cancelling gives it and the points back.
+async fn cancelling_gives_coupon_and_points_back(
+    t: &TestApp,
+    s: &Shopper,
+    number: &str,
+    member_id: i64,
+    tshirt: i64,
+) {
+    assert!(t.app.usable_coupons(member_id).await.unwrap().is_empty());
     assert_eq!(
         s.post(&format!("/orders/{number}/cancel"), &[])
             .await
             .status,
         303
     );
-    assert_eq!(status_of(&t, &number).await, "cancelled");
+    assert_eq!(status_of(t, number).await, "cancelled");
     assert_eq!(
-        t.app.active_member(member.id).await.unwrap().points_balance,
+        t.app.active_member(member_id).await.unwrap().points_balance,
         2_000
     );
     assert_eq!(
-        jangteo_db::promotions::uses(&t.app.db, 1, member.id)
+        jangteo_db::promotions::uses(&t.app.db, 1, member_id)
             .await
             .unwrap(),
         0
     );
-    assert_eq!(stock_of(&t, tshirt).await, 10);
+    assert_eq!(stock_of(t, tshirt).await, 10);
 }
 
 async fn virtual_account_is_paid_by_a_verified_deposit_notice(backend: Backend) {

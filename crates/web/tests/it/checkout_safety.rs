@@ -6,6 +6,13 @@ use chrono::{Duration, Utc};
 use jangteo_db::catalog::stock;
 use jangteo_testkit::shopper::Shopper;
 use jangteo_testkit::{Backend, TestApp, fixtures, on_both_backends};
+/// The checkout fields of a guest paying by bank deposit.
+const BANK_DEPOSIT: [(&str, &str); 4] = [
+    ("payment_method", "bank_deposit"),
+    ("depositor_name", "김장터"),
+    ("guest_password", "guest1234"),
+    ("guest_password_confirm", "guest1234"),
+];
 
 async fn bank_deposit_waits_for_staff_and_expires(backend: Backend) {
     let Some((t, tshirt)) = shop(backend).await else {
@@ -14,18 +21,21 @@ async fn bank_deposit_waits_for_staff_and_expires(backend: Backend) {
     let token = staff_token(&t).await;
     let s = Shopper::new(&t.base_url);
     add(&s, tshirt, 1).await;
-    let fields = [
-        ("payment_method", "bank_deposit"),
-        ("depositor_name", "김장터"),
-        ("guest_password", "guest1234"),
-        ("guest_password_confirm", "guest1234"),
-    ];
-    let number = place(&s, &fields)
+    let number = bank_order_waits_for_its_deposit(&t, &s).await;
+    staff_api_confirms_the_deposit(&t, &token, &number).await;
+    shipped_and_delivered_then_confirmed(&t, &s, &token, &number).await;
+    unpaid_order_expires_and_releases_stock(&t, &s, tshirt).await;
+}
+
+/// A bank-deposit order waits for its deposit; the order mail tells where to deposit.
+/// Returns the order number.
+async fn bank_order_waits_for_its_deposit(t: &TestApp, s: &Shopper) -> String {
+    let number = place(s, &BANK_DEPOSIT)
         .await
         .location
         .map(|l| order_number_in(&l))
         .unwrap();
-    assert_eq!(status_of(&t, &number).await, "awaiting_deposit");
+    assert_eq!(status_of(t, &number).await, "awaiting_deposit");
     let mail = t
         .app
         .recent_messages(10)
@@ -38,7 +48,11 @@ async fn bank_deposit_waits_for_staff_and_expires(backend: Backend) {
         mail.body_text.contains("123456-01-234567"),
         "the order mail tells where to deposit"
     );
+    number
+}
 
+/// Confirming the deposit needs a valid staff API token.
+async fn staff_api_confirms_the_deposit(t: &TestApp, token: &str, number: &str) {
     let client = jangteo_testkit::server::client();
     let url = t.url(&format!("/api/v1/staff/orders/{number}/confirm-deposit"));
     assert_eq!(client.post(&url).send().await.unwrap().status(), 401);
@@ -52,14 +66,17 @@ async fn bank_deposit_waits_for_staff_and_expires(backend: Backend) {
             .status(),
         401
     );
-    let ok = client.post(&url).bearer_auth(&token).send().await.unwrap();
+    let ok = client.post(&url).bearer_auth(token).send().await.unwrap();
     assert_eq!(ok.status(), 200);
-    assert_eq!(status_of(&t, &number).await, "paid");
+    assert_eq!(status_of(t, number).await, "paid");
+}
 
-    // Ship and deliver through the staff API; the buyer confirms the purchase.
+/// Ship and deliver through the staff API; the buyer confirms the purchase.
+async fn shipped_and_delivered_then_confirmed(t: &TestApp, s: &Shopper, token: &str, number: &str) {
+    let client = jangteo_testkit::server::client();
     let ship = client
         .post(t.url(&format!("/api/v1/staff/orders/{number}/ship")))
-        .bearer_auth(&token)
+        .bearer_auth(token)
         .json(&serde_json::json!({"carrier": "cj", "waybill": "6543-2109-8765"}))
         .send()
         .await
@@ -72,7 +89,7 @@ async fn bank_deposit_waits_for_staff_and_expires(backend: Backend) {
     );
     let deliver = client
         .post(t.url(&format!("/api/v1/staff/orders/{number}/deliver")))
-        .bearer_auth(&token)
+        .bearer_auth(token)
         .send()
         .await
         .unwrap();
@@ -84,21 +101,23 @@ async fn bank_deposit_waits_for_staff_and_expires(backend: Backend) {
         303
     );
     assert_eq!(
-        status_of(&t, &number).await,
+        status_of(t, number).await,
         "delivered",
         "no cancel after shipping"
     );
     s.post(&format!("/orders/{number}/confirm"), &[]).await;
-    assert_eq!(status_of(&t, &number).await, "completed");
+    assert_eq!(status_of(t, number).await, "completed");
+}
 
-    // A second bank order whose deadline passes is cancelled and its stock released.
-    add(&s, tshirt, 2).await;
-    let second = place(&s, &fields)
+/// A second bank order whose deadline passes is cancelled and its stock released.
+async fn unpaid_order_expires_and_releases_stock(t: &TestApp, s: &Shopper, tshirt: i64) {
+    add(s, tshirt, 2).await;
+    let second = place(s, &BANK_DEPOSIT)
         .await
         .location
         .map(|l| order_number_in(&l))
         .unwrap();
-    assert_eq!(stock_of(&t, tshirt).await, 7);
+    assert_eq!(stock_of(t, tshirt).await, 7);
     assert!(
         !t.app.expire_deposit(&second).await.unwrap(),
         "not before the deadline"
@@ -114,8 +133,8 @@ async fn bank_deposit_waits_for_staff_and_expires(backend: Backend) {
     tx.commit().await.unwrap();
     assert!(t.app.expire_deposit(&second).await.unwrap());
     assert!(!t.app.expire_deposit(&second).await.unwrap(), "once");
-    assert_eq!(status_of(&t, &second).await, "cancelled");
-    assert_eq!(stock_of(&t, tshirt).await, 9);
+    assert_eq!(status_of(t, &second).await, "cancelled");
+    assert_eq!(stock_of(t, tshirt).await, 9);
 }
 
 async fn tampered_amounts_declines_and_double_submits_are_safe(backend: Backend) {
@@ -201,6 +220,14 @@ async fn csrf_throttling_and_validation(backend: Backend) {
         return;
     };
     let s = Shopper::new(&t.base_url);
+    cross_site_posts_are_refused(&s, tshirt).await;
+    session_cookie_is_http_only_and_same_site(&t, tshirt).await;
+    logins_are_throttled(&s).await;
+    refused_sign_up_keeps_what_was_typed(&s).await;
+}
+
+/// Posts from another site (by Origin or Sec-Fetch-Site) are refused; nothing is added.
+async fn cross_site_posts_are_refused(s: &Shopper, tshirt: i64) {
     for headers in [
         [("origin", "https://evil.example"), ("x", "y")],
         [("sec-fetch-site", "cross-site"), ("x", "y")],
@@ -218,8 +245,10 @@ async fn csrf_throttling_and_validation(backend: Backend) {
         !s.get("/cart").await.body.contains("data-sku-id"),
         "nothing was added"
     );
+}
 
-    // The session cookie is HttpOnly and SameSite=Lax (Secure only under an https base URL).
+/// The session cookie is HttpOnly and SameSite=Lax (Secure only under an https base URL).
+async fn session_cookie_is_http_only_and_same_site(t: &TestApp, tshirt: i64) {
     let r = jangteo_testkit::server::client()
         .post(t.url("/cart/items"))
         .form(&[("sku_id", tshirt.to_string()), ("quantity", "1".to_owned())])
@@ -240,8 +269,11 @@ async fn csrf_throttling_and_validation(backend: Backend) {
         "{cookie}"
     );
     assert!(!cookie.contains("Secure"), "plain http in tests");
+}
 
-    sign_up(&s, "throttle@example.com").await;
+/// Five wrong passwords lock the login, even for the right password.
+async fn logins_are_throttled(s: &Shopper) {
+    sign_up(s, "throttle@example.com").await;
     let _ = s.post("/account/logout", &[]).await;
     for _ in 0..5 {
         let r = s
@@ -262,8 +294,10 @@ async fn csrf_throttling_and_validation(backend: Backend) {
         )
         .await;
     assert_eq!(r.status, 429, "locked even with the right password");
+}
 
-    // Refused input keeps what was typed and says what is wrong, in Korean.
+/// Refused input keeps what was typed and says what is wrong, in Korean.
+async fn refused_sign_up_keeps_what_was_typed(s: &Shopper) {
     let r = s
         .post(
             "/account/signup",

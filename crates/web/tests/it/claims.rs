@@ -9,8 +9,92 @@ use chrono::{Duration, Utc};
 use jangteo_core::Won;
 use jangteo_core::time::business_date;
 use jangteo_db::catalog::stock;
+use jangteo_db::orders::{OrderLineRow, OrderRow};
 use jangteo_testkit::shopper::{Shopper, staff_session};
-use jangteo_testkit::{Backend, on_both_backends};
+use jangteo_testkit::{Backend, TestApp, on_both_backends};
+
+/// What the steps share: the app, the T-shirt, its buyer with their order and T-shirt line.
+struct Case {
+    t: TestApp,
+    tshirt: i64,
+    buyer: Shopper,
+    number: String,
+    order: OrderRow,
+    line: OrderLineRow,
+    /// The form field holding the units claimed from the T-shirt line.
+    units: String,
+}
+
+impl Case {
+    /// The buyer's claim form.
+    fn new_path(&self) -> String {
+        format!("/orders/{}/claims/new", self.number)
+    }
+
+    /// The staff form that files a claim for the order.
+    fn admin_path(&self) -> String {
+        format!("/admin/orders/{}/claims", self.number)
+    }
+
+    /// A defect return of `n` units discovered on `date`.
+    fn defect_return(&self, n: &str, date: &str) -> Vec<(String, String)> {
+        vec![
+            ("kind".into(), "defect".into()),
+            ("resolution".into(), "return".into()),
+            ("reason".into(), "솔기가 터져서 왔어요".into()),
+            ("discovered_on".into(), date.to_owned()),
+            (self.units.clone(), n.into()),
+        ]
+    }
+
+    /// The buyer files a claim: (status, location, body).
+    async fn send(
+        &self,
+        fields: &[(String, String)],
+        photos: &[Vec<u8>],
+    ) -> (u16, Option<String>, String) {
+        let refs: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let photo_refs: Vec<&[u8]> = photos.iter().map(Vec::as_slice).collect();
+        let post_path = format!("/orders/{}/claims", self.number);
+        post_claim(&self.t, &self.buyer, &post_path, &refs, &photo_refs).await
+    }
+
+    /// The buyer's order page.
+    async fn order_page(&self) -> String {
+        self.buyer
+            .get(&format!("/orders/{}", self.number))
+            .await
+            .body
+    }
+
+    /// The buyer's points balance.
+    async fn points(&self) -> i64 {
+        jangteo_db::members::find_by_email(&self.t.app.db, "buyer@example.com")
+            .await
+            .unwrap()
+            .unwrap()
+            .points_balance
+    }
+
+    /// The newest claim on the order.
+    async fn newest_claim(&self) -> jangteo_db::claims::ClaimRow {
+        jangteo_db::claims::for_order(&self.t.app.db, self.order.id)
+            .await
+            .unwrap()[0]
+            .clone()
+    }
+
+    /// The T-shirt's stock.
+    async fn stock(&self) -> i64 {
+        stock::stock_of(&self.t.app.db, self.tshirt)
+            .await
+            .unwrap()
+            .unwrap()
+    }
+}
 
 async fn buyers_return_goods_and_staff_refund_them(backend: Backend) {
     let Some((t, tshirt)) = shop(backend).await else {
@@ -18,132 +102,135 @@ async fn buyers_return_goods_and_staff_refund_them(backend: Backend) {
     };
     let (buyer, number, order, line) = bought(&t, tshirt, "buyer@example.com", 4).await;
     let units = format!("units_{}", line.id);
-    let new_path = format!("/orders/{number}/claims/new");
-    let post_path = format!("/orders/{number}/claims");
+    let c = Case {
+        t,
+        tshirt,
+        buyer,
+        number,
+        order,
+        line,
+        units,
+    };
+    no_claim_before_delivery(&c).await;
+    let (cs, _) = staff_session(&c.t, "cs@example.com", "cs").await;
+    deliver(&cs, &c.number).await;
+    form_shows_each_kind_with_its_window(&c).await;
+    let today = business_date(Utc::now()).to_string();
+    refusals_file_nothing(&c, &today).await;
+    let claim = filed_with_photo(&c, &today).await;
+    others_do_not_see_the_order(&c).await;
+    dashboard_queues_the_claim(&cs, claim).await;
+    no_refund_before_goods_are_back(&c, &cs, claim).await;
+    let share = staff_refund_with_restock(&c, &cs, claim).await;
+    let earns = refund_adjusts_points_and_lines_once(&c, &cs, claim, share).await;
+    let balance_confirmed = buyer_confirms_purchase(&c).await;
+    let late = late_change_of_mind_refused_to_buyer(&c).await;
+    staff_exchange_with_recorded_exception(&c, &cs, &late).await;
+    confirmed_return_keeps_shipping_and_takes_points(&c, &cs, balance_confirmed, earns).await;
+    audit_and_timeline_record_claims(&c).await;
+}
 
-    // Not delivered yet: no form, back to the order.
-    let early = buyer.get(&new_path).await;
+/// Not delivered yet: no form, back to the order.
+async fn no_claim_before_delivery(c: &Case) {
+    let early = c.buyer.get(&c.new_path()).await;
     assert_eq!(early.status, 303);
-    assert!(
-        !buyer
-            .get(&format!("/orders/{number}"))
-            .await
-            .body
-            .contains("id=\"claim-link\"")
-    );
+    assert!(!c.order_page().await.contains("id=\"claim-link\""));
+}
 
-    let (cs, _) = staff_session(&t, "cs@example.com", "cs").await;
-    deliver(&cs, &number).await;
-
-    // The form shows each kind with its window.
-    assert!(
-        buyer
-            .get(&format!("/orders/{number}"))
-            .await
-            .body
-            .contains("id=\"claim-link\"")
-    );
-    let form = buyer.get(&new_path).await;
+/// The form shows each kind with its window.
+async fn form_shows_each_kind_with_its_window(c: &Case) {
+    assert!(c.order_page().await.contains("id=\"claim-link\""));
+    let form = c.buyer.get(&c.new_path()).await;
     assert_eq!(form.status, 200);
     assert!(form.body.contains("받은 날부터 7일 이내"));
     assert!(form.body.contains("하자를 안 날부터 6개월"));
-    assert!(form.body.contains(&format!("name=\"{units}\"")));
+    assert!(form.body.contains(&format!("name=\"{}\"", c.units)));
+}
 
-    // Refusals: no discovery date for a defect, more units than bought, a file that is no image.
-    let today = business_date(Utc::now()).to_string();
-    let base = |n: &'static str, date: &str| -> Vec<(String, String)> {
-        vec![
-            ("kind".into(), "defect".into()),
-            ("resolution".into(), "return".into()),
-            ("reason".into(), "솔기가 터져서 왔어요".into()),
-            ("discovered_on".into(), date.to_owned()),
-            (units.clone(), n.into()),
-        ]
-    };
-    let as_refs = |v: &[(String, String)]| -> Vec<(String, String)> { v.to_vec() };
-    let send = |fields: Vec<(String, String)>, photos: Vec<Vec<u8>>| {
-        let t = &t;
-        let buyer = &buyer;
-        let post_path = post_path.clone();
-        async move {
-            let refs: Vec<(&str, &str)> = fields
-                .iter()
-                .map(|(k, v)| (k.as_str(), v.as_str()))
-                .collect();
-            let photo_refs: Vec<&[u8]> = photos.iter().map(Vec::as_slice).collect();
-            post_claim(t, buyer, &post_path, &refs, &photo_refs).await
-        }
-    };
-    let (status, _, body) = send(as_refs(&base("2", "")), vec![]).await;
+/// Refusals: no discovery date for a defect, more units than bought, a file that is no image,
+/// a decompression bomb; nothing is filed.
+async fn refusals_file_nothing(c: &Case, today: &str) {
+    let (status, _, body) = c.send(&c.defect_return("2", ""), &[]).await;
     assert_eq!(status, 422);
     assert!(body.contains("문제를 안 날을 입력해 주세요"));
     assert!(body.contains("솔기가 터져서 왔어요"), "typed reason kept");
-    let (status, _, body) = send(as_refs(&base("5", &today)), vec![]).await;
+    let (status, _, body) = c.send(&c.defect_return("5", today), &[]).await;
     assert_eq!(status, 422);
     assert!(body.contains("신청 수량은 남은 수량까지"));
-    let (status, _, _) = send(as_refs(&base("2", &today)), vec![b"not a picture".to_vec()]).await;
+    let (status, _, _) = c
+        .send(&c.defect_return("2", today), &[b"not a picture".to_vec()])
+        .await;
     assert_eq!(status, 422);
     // A decompression bomb (a small file claiming 10,841 × 10,841 pixels) is refused unread.
     let bomb = jangteo_testkit::fixtures::png_bomb(10_841, 10_841);
     assert!(bomb.len() < 1024 * 1024);
-    let (status, _, body) = send(as_refs(&base("2", &today)), vec![bomb]).await;
+    let (status, _, body) = c.send(&c.defect_return("2", today), &[bomb]).await;
     assert_eq!(status, 422);
     assert!(body.contains("이미지가 너무 큽니다"), "{body}");
     assert!(body.contains("솔기가 터져서 왔어요"), "typed reason kept");
     assert!(
-        jangteo_db::claims::for_order(&t.app.db, order.id)
+        jangteo_db::claims::for_order(&c.t.app.db, c.order.id)
             .await
             .unwrap()
             .is_empty()
     );
+}
 
-    // Filed with a photo; the units it holds are no longer offered.
+/// Filed with a photo; the units it holds are no longer offered. Returns the claim id.
+async fn filed_with_photo(c: &Case, today: &str) -> i64 {
     let photo = jangteo_media::demo_banner([200, 30, 30], 1);
-    let (status, location, body) = send(as_refs(&base("2", &today)), vec![photo.clone()]).await;
+    let (status, location, body) = c.send(&c.defect_return("2", today), &[photo]).await;
     assert_eq!(status, 303, "{body}");
     assert_eq!(
         location.as_deref(),
-        Some(format!("/orders/{number}#claims").as_str())
+        Some(format!("/orders/{}#claims", c.number).as_str())
     );
-    let claims = jangteo_db::claims::for_order(&t.app.db, order.id)
+    let claims = jangteo_db::claims::for_order(&c.t.app.db, c.order.id)
         .await
         .unwrap();
     assert_eq!(claims.len(), 1);
     let claim = claims[0].id;
     assert_eq!(
-        jangteo_db::claims::evidence(&t.app.db, claim)
+        jangteo_db::claims::evidence(&c.t.app.db, claim)
             .await
             .unwrap()
             .len(),
         1
     );
-    let (status, _, _) = send(as_refs(&base("3", &today)), vec![]).await;
+    let (status, _, _) = c.send(&c.defect_return("3", today), &[]).await;
     assert_eq!(status, 422, "only two units left to claim");
-    let page = buyer.get(&format!("/orders/{number}")).await.body;
+    let page = c.order_page().await;
     assert!(page.contains("반품/교환 신청") && page.contains("신청됨"));
+    claim
+}
 
-    // Someone else's order does not exist for them.
-    let other = Shopper::new(&t.url(""));
+/// Someone else's order does not exist for them.
+async fn others_do_not_see_the_order(c: &Case) {
+    let other = Shopper::new(&c.t.url(""));
     sign_up(&other, "other@example.com").await;
-    assert_eq!(other.get(&new_path).await.status, 404);
+    assert_eq!(other.get(&c.new_path()).await.status, 404);
+}
 
-    // The dashboard counts it and links the queue.
+/// The dashboard counts the claim and links the queue.
+async fn dashboard_queues_the_claim(cs: &Shopper, claim: i64) {
     let dashboard = cs.get("/admin").await.body;
     assert!(dashboard.contains("/admin/claims?status=waiting"));
     let queue = cs.get("/admin/claims").await;
     assert_eq!(queue.status, 200);
     assert!(queue.body.contains(&format!("data-claim=\"{claim}\"")));
+}
 
-    // Staff: no refund before the goods are back; approve, collected, refund with restock.
-    let claim_path = format!("/admin/claims/{claim}");
-    let detail = cs.get(&claim_path).await;
+/// Staff: no refund before the goods are back; a rejection needs a reason.
+async fn no_refund_before_goods_are_back(c: &Case, cs: &Shopper, claim: i64) {
+    let claim_path = &format!("/admin/claims/{claim}");
+    let detail = cs.get(claim_path).await;
     assert!(detail.body.contains("판매자 부담") && detail.body.contains("솔기가 터져서"));
     let early_refund = cs
-        .post(&claim_path, &[("action", "refund"), ("deduction", "0")])
+        .post(claim_path, &[("action", "refund"), ("deduction", "0")])
         .await;
     assert_eq!(early_refund.status, 303);
     assert_eq!(
-        jangteo_db::claims::find(&t.app.db, claim)
+        jangteo_db::claims::find(&c.t.app.db, claim)
             .await
             .unwrap()
             .unwrap()
@@ -152,23 +239,28 @@ async fn buyers_return_goods_and_staff_refund_them(backend: Backend) {
         "requested"
     );
     let empty_reject = cs
-        .post(&claim_path, &[("action", "reject"), ("reject_reason", " ")])
+        .post(claim_path, &[("action", "reject"), ("reject_reason", " ")])
         .await;
     assert_eq!(empty_reject.status, 422, "a rejection needs a reason");
-    let stock_before = stock::stock_of(&t.app.db, tshirt).await.unwrap().unwrap();
+}
+
+/// Staff approve, mark collected and refund with restock: the gateway cancels the units' share
+/// and the units go back to stock. Returns the refunded share.
+async fn staff_refund_with_restock(c: &Case, cs: &Shopper, claim: i64) -> Won {
+    let claim_path = &format!("/admin/claims/{claim}");
+    let db = &c.t.app.db;
+    let stock_before = c.stock().await;
     assert_eq!(
-        cs.post(&claim_path, &[("action", "approve")]).await.status,
+        cs.post(claim_path, &[("action", "approve")]).await.status,
         303
     );
     assert_eq!(
-        cs.post(&claim_path, &[("action", "collected")])
-            .await
-            .status,
+        cs.post(claim_path, &[("action", "collected")]).await.status,
         303
     );
     let refunded = cs
         .post(
-            &claim_path,
+            claim_path,
             &[
                 ("action", "refund"),
                 ("deduction", "0"),
@@ -177,24 +269,19 @@ async fn buyers_return_goods_and_staff_refund_them(backend: Backend) {
         )
         .await;
     assert_eq!(refunded.status, 303, "{}", refunded.body);
-    let row = jangteo_db::claims::find(&t.app.db, claim)
-        .await
-        .unwrap()
-        .unwrap();
+    let row = jangteo_db::claims::find(db, claim).await.unwrap().unwrap();
     assert_eq!(row.status.as_str(), "refunded");
     let share = Won(jangteo_core::refund::share_of_units(
-        line.total.get(),
+        c.line.total.get(),
         4,
         0,
         2,
     ));
-    let refunds = jangteo_db::refunds::of_order(&t.app.db, order.id)
-        .await
-        .unwrap();
+    let refunds = jangteo_db::refunds::of_order(db, c.order.id).await.unwrap();
     assert_eq!(refunds.len(), 1);
     assert_eq!(refunds[0].amount, share);
     assert_eq!(row.refund_id, Some(refunds[0].id));
-    let payment = jangteo_db::payments::latest_for_order(&t.app.db, order.id)
+    let payment = jangteo_db::payments::latest_for_order(db, c.order.id)
         .await
         .unwrap()
         .unwrap();
@@ -202,105 +289,103 @@ async fn buyers_return_goods_and_staff_refund_them(backend: Backend) {
         (payment.status.as_str(), payment.cancelled_amount),
         ("partially_cancelled", share)
     );
-    assert_eq!(
-        stock::stock_of(&t.app.db, tshirt).await.unwrap().unwrap(),
-        stock_before + 2
-    );
-    let earns = jangteo_db::orders::find_by_id(&t.app.db, order.id)
+    assert_eq!(c.stock().await, stock_before + 2);
+    share
+}
+
+/// After the refund the points to earn follow the goods kept, the line counts its returned
+/// units, a second refund does nothing and nothing waits. Returns the points to earn.
+async fn refund_adjusts_points_and_lines_once(
+    c: &Case,
+    cs: &Shopper,
+    claim: i64,
+    share: Won,
+) -> i64 {
+    let claim_path = &format!("/admin/claims/{claim}");
+    let db = &c.t.app.db;
+    let earns = jangteo_db::orders::find_by_id(db, c.order.id)
         .await
         .unwrap()
         .unwrap()
         .points_to_earn;
     assert_eq!(
         earns,
-        order.points_to_earn * (line.total - share).get() / line.total.get(),
+        c.order.points_to_earn * (c.line.total - share).get() / c.line.total.get(),
         "points earned at confirmation follow the goods kept"
     );
-    let returned = jangteo_db::orders::lines(&t.app.db, order.id)
-        .await
-        .unwrap();
+    let returned = jangteo_db::orders::lines(db, c.order.id).await.unwrap();
     assert_eq!(
         returned
             .iter()
-            .find(|l| l.id == line.id)
+            .find(|l| l.id == c.line.id)
             .unwrap()
             .quantity_returned,
         2
     );
     let again = cs
-        .post(&claim_path, &[("action", "refund"), ("deduction", "0")])
+        .post(claim_path, &[("action", "refund"), ("deduction", "0")])
         .await;
     assert_eq!(again.status, 303);
     assert_eq!(
-        jangteo_db::refunds::of_order(&t.app.db, order.id)
+        jangteo_db::refunds::of_order(db, c.order.id)
             .await
             .unwrap()
             .len(),
         1,
         "refunded once"
     );
-    assert!(
-        buyer
-            .get(&format!("/orders/{number}"))
-            .await
-            .body
-            .contains("환불 완료")
-    );
-    assert_eq!(
-        jangteo_db::claims::count_waiting(&t.app.db).await.unwrap(),
-        0
-    );
+    assert!(c.order_page().await.contains("환불 완료"));
+    assert_eq!(jangteo_db::claims::count_waiting(db).await.unwrap(), 0);
+    earns
+}
 
-    // The buyer confirms the purchase: the points left to earn are granted.
+/// The buyer confirms the purchase: the points left to earn are granted. Returns the balance.
+async fn buyer_confirms_purchase(c: &Case) -> i64 {
     assert_eq!(
-        buyer
-            .post(&format!("/orders/{number}/confirm"), &[])
+        c.buyer
+            .post(&format!("/orders/{}/confirm", c.number), &[])
             .await
             .status,
         303
     );
-    let points = || async {
-        jangteo_db::members::find_by_email(&t.app.db, "buyer@example.com")
-            .await
-            .unwrap()
-            .unwrap()
-            .points_balance
-    };
-    let balance_confirmed = points().await;
+    c.points().await
+}
 
-    // A week and more later: a change of mind is refused to the buyer…
-    t.app.clock.travel(Duration::days(10));
+/// A week and more later: a change of mind is refused to the buyer. Returns its fields.
+async fn late_change_of_mind_refused_to_buyer(c: &Case) -> Vec<(String, String)> {
+    c.t.app.clock.travel(Duration::days(10));
     let late = vec![
         ("kind".to_owned(), "change_of_mind".to_owned()),
         ("resolution".to_owned(), "exchange".to_owned()),
         ("reason".to_owned(), "색이 마음에 안 들어요".to_owned()),
-        (units.clone(), "1".to_owned()),
+        (c.units.clone(), "1".to_owned()),
     ];
-    let (status, _, body) = send(late.clone(), vec![]).await;
+    let (status, _, body) = c.send(&late, &[]).await;
     assert_eq!(status, 422);
     assert!(body.contains("신청 기간이 지났습니다"));
-    // …and staff accept it only with a recorded exception, then exchange it from stock.
+    late
+}
+
+/// …and staff accept it only with a recorded exception, then exchange it from stock.
+async fn staff_exchange_with_recorded_exception(c: &Case, cs: &Shopper, late: &[(String, String)]) {
     let refs: Vec<(&str, &str)> = late.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let admin_path = format!("/admin/orders/{number}/claims");
+    let admin_path = c.admin_path();
     let (content_type, body) = claim_body(&refs, &[]);
-    let (status, _) = crate::post_multipart(&t, &cs, &admin_path, &content_type, body).await;
+    let (status, _) = crate::post_multipart(&c.t, cs, &admin_path, &content_type, body).await;
     assert_eq!(status, 422);
     let mut with_reason = refs.clone();
     with_reason.push(("override_reason", "VIP 고객 요청, 팀장 승인"));
     let (content_type, body) = claim_body(&with_reason, &[]);
-    let (status, body) = crate::post_multipart(&t, &cs, &admin_path, &content_type, body).await;
+    let (status, body) = crate::post_multipart(&c.t, cs, &admin_path, &content_type, body).await;
     assert_eq!(status, 303, "{body}");
-    let exchange = jangteo_db::claims::for_order(&t.app.db, order.id)
-        .await
-        .unwrap()[0]
-        .clone();
+    let exchange = c.newest_claim().await;
     assert_eq!(
         exchange.override_reason.as_deref(),
         Some("VIP 고객 요청, 팀장 승인")
     );
     assert!(exchange.buyer_pays_return);
     let path = format!("/admin/claims/{}", exchange.id);
-    let stock_now = stock::stock_of(&t.app.db, tshirt).await.unwrap().unwrap();
+    let stock_now = c.stock().await;
     for step in ["approve", "collected", "exchange"] {
         assert_eq!(
             cs.post(&path, &[("action", step)]).await.status,
@@ -309,7 +394,7 @@ async fn buyers_return_goods_and_staff_refund_them(backend: Backend) {
         );
     }
     assert_eq!(
-        jangteo_db::claims::find(&t.app.db, exchange.id)
+        jangteo_db::claims::find(&c.t.app.db, exchange.id)
             .await
             .unwrap()
             .unwrap()
@@ -318,26 +403,31 @@ async fn buyers_return_goods_and_staff_refund_them(backend: Backend) {
         "exchanged"
     );
     assert_eq!(
-        stock::stock_of(&t.app.db, tshirt).await.unwrap().unwrap(),
+        c.stock().await,
         stock_now - 1,
         "the replacement leaves stock; the returned unit was not put back"
     );
+}
 
-    // A return after the purchase was confirmed: return shipping kept, earned points taken back.
+/// A return after the purchase was confirmed: return shipping kept, earned points taken back.
+async fn confirmed_return_keeps_shipping_and_takes_points(
+    c: &Case,
+    cs: &Shopper,
+    balance_confirmed: i64,
+    earns: i64,
+) {
     let last = [
         ("kind", "change_of_mind"),
         ("resolution", "return"),
         ("reason", "사이즈가 안 맞아요"),
-        (units.as_str(), "1"),
+        (c.units.as_str(), "1"),
         ("override_reason", "VIP 고객 요청, 팀장 승인"),
     ];
     let (content_type, body) = claim_body(&last, &[]);
-    let (status, body) = crate::post_multipart(&t, &cs, &admin_path, &content_type, body).await;
+    let (status, body) =
+        crate::post_multipart(&c.t, cs, &c.admin_path(), &content_type, body).await;
     assert_eq!(status, 303, "{body}");
-    let back = jangteo_db::claims::for_order(&t.app.db, order.id)
-        .await
-        .unwrap()[0]
-        .id;
+    let back = c.newest_claim().await.id;
     let path = format!("/admin/claims/{back}");
     for step in ["approve", "collected"] {
         assert_eq!(cs.post(&path, &[("action", step)]).await.status, 303);
@@ -355,24 +445,28 @@ async fn buyers_return_goods_and_staff_refund_them(backend: Backend) {
         .await;
     assert_eq!(refunded.status, 303, "{}", refunded.body);
     let last_share = Won(jangteo_core::refund::share_of_units(
-        line.total.get(),
+        c.line.total.get(),
         4,
         3,
         1,
     ));
-    let refunds = jangteo_db::refunds::of_order(&t.app.db, order.id)
+    let refunds = jangteo_db::refunds::of_order(&c.t.app.db, c.order.id)
         .await
         .unwrap();
     assert_eq!(refunds.len(), 2);
     assert_eq!(refunds[1].amount, last_share - Won(3_000));
     assert_eq!(
-        points().await,
+        c.points().await,
         balance_confirmed - earns.min(balance_confirmed),
         "the points earned on goods sent back are taken back"
     );
+}
 
+/// The audit log records every staff action and the exception's reason; the order timeline
+/// shows the refund and the exchange.
+async fn audit_and_timeline_record_claims(c: &Case) {
     let (entries, _) = jangteo_db::audit::search(
-        &t.app.db,
+        &c.t.app.db,
         &jangteo_db::audit::AuditFilter {
             action_prefix: "claims.".into(),
             ..Default::default()
@@ -391,7 +485,7 @@ async fn buyers_return_goods_and_staff_refund_them(backend: Backend) {
     );
     let filed = entries.iter().find(|e| e.action == "claims.file").unwrap();
     assert_eq!(filed.reason, "VIP 고객 요청, 팀장 승인");
-    let timeline = jangteo_db::orders::events(&t.app.db, order.id)
+    let timeline = jangteo_db::orders::events(&c.t.app.db, c.order.id)
         .await
         .unwrap();
     assert!(timeline.iter().any(|e| e.event == "claim_refunded"));

@@ -32,13 +32,28 @@ async fn member_asks_staff_answer_and_the_member_is_told_once(backend: Backend) 
     sign_up(&s, "asker@example.com").await;
     add(&s, tshirt, 1).await;
     let number = pay(&s, &place(&s, &[("payment_method", "card")]).await).await;
+    empty_list_offers_to_ask(&s).await;
+    bad_input_keeps_what_was_typed(&t, &s).await;
+    let (location, id) = asked_from_the_order(&s, &number).await;
+    let other = others_see_nothing_of_it(&t, &location, id).await;
+    staff_see_the_open_inquiry(&cs, &other, id).await;
+    empty_answer_sends_nothing(&t, &cs, id).await;
+    answer_is_shown_and_mailed_once(&t, &cs, &s, &location, id).await;
+    edited_answer_mails_nobody_again(&t, &cs, &s, &location, id).await;
+    audit_log_keeps_both_answers(&t, &cs, id).await;
+    only_open_inquiries_can_be_withdrawn(&t, &s, id).await;
+    guests_are_sent_to_log_in(&t).await;
+}
 
-    // Empty list first, with a way to ask.
+/// Empty list first, with a way to ask.
+async fn empty_list_offers_to_ask(s: &Shopper) {
     let empty = s.get("/account/inquiries").await;
     assert_eq!(empty.status, 200);
     assert!(empty.body.contains("/account/inquiries/new"));
+}
 
-    // Bad input keeps what was typed and names each field.
+/// Bad input keeps what was typed and names each field; nothing is stored.
+async fn bad_input_keeps_what_was_typed(t: &TestApp, s: &Shopper) {
     let refused = s
         .post(
             "/account/inquiries",
@@ -65,15 +80,15 @@ async fn member_asks_staff_answer_and_the_member_is_told_once(backend: Backend) 
             .1,
         0
     );
+}
 
-    // The order page's form link pre-fills the order.
+/// The order page's form link pre-fills the order; the member asks about it. Returns the
+/// inquiry's location and id.
+async fn asked_from_the_order(s: &Shopper, number: &str) -> (String, i64) {
     let form = s
         .get(&format!("/account/inquiries/new?order={number}"))
         .await;
-    assert_eq!(
-        form.input_value("order_number").as_deref(),
-        Some(number.as_str())
-    );
+    assert_eq!(form.input_value("order_number").as_deref(), Some(number));
     let asked = s
         .post(
             "/account/inquiries",
@@ -91,17 +106,20 @@ async fn member_asks_staff_answer_and_the_member_is_told_once(backend: Backend) 
     let mine = s.get(&location).await;
     assert_eq!(mine.status, 200);
     assert!(mine.body.contains("답변 대기"));
-    assert!(mine.body.contains(&number), "linked to the order");
+    assert!(mine.body.contains(number), "linked to the order");
     assert!(
         mine.body.contains("배송 문의&lt;script&gt;") && !mine.body.contains("<script>alert(1)"),
         "title escaped"
     );
     assert!(s.get("/account/inquiries").await.body.contains("배송 문의"));
+    (location, id)
+}
 
-    // Another member sees nothing of it, and cannot delete it.
+/// Another member sees nothing of it, and cannot delete it. Returns that member.
+async fn others_see_nothing_of_it(t: &TestApp, location: &str, id: i64) -> Shopper {
     let other = Shopper::new(&t.url(""));
     sign_up(&other, "other@example.com").await;
-    assert_eq!(other.get(&location).await.status, 404);
+    assert_eq!(other.get(location).await.status, 404);
     assert_eq!(
         other
             .post(&format!("/account/inquiries/{id}/delete"), &[])
@@ -116,8 +134,11 @@ async fn member_asks_staff_answer_and_the_member_is_told_once(backend: Backend) 
             .body
             .contains("배송 문의")
     );
+    other
+}
 
-    // Staff pages need a staff session; the open inquiry is listed.
+/// Staff pages need a staff session; the open inquiry is listed.
+async fn staff_see_the_open_inquiry(cs: &Shopper, other: &Shopper, id: i64) {
     let anonymous = other.get("/admin/inquiries").await;
     assert!(anonymous.location.unwrap().starts_with("/admin/login"));
     let list = cs.get("/admin/inquiries").await.body;
@@ -129,8 +150,10 @@ async fn member_asks_staff_answer_and_the_member_is_told_once(backend: Backend) 
         detail.body.contains("asker@example.com"),
         "CS sees who asked"
     );
+}
 
-    // An empty answer is refused; nothing is sent.
+/// An empty answer is refused; nothing is sent.
+async fn empty_answer_sends_nothing(t: &TestApp, cs: &Shopper, id: i64) {
     let blank = cs
         .post(
             &format!("/admin/inquiries/{id}/answer"),
@@ -138,9 +161,17 @@ async fn member_asks_staff_answer_and_the_member_is_told_once(backend: Backend) 
         )
         .await;
     assert_eq!(blank.status, 422);
-    assert!(answered_mails(&t, "asker@example.com").await.is_empty());
+    assert!(answered_mails(t, "asker@example.com").await.is_empty());
+}
 
-    // The answer: status, page and one e-mail with the excerpt and the link.
+/// The answer: status, page and one e-mail with the excerpt and the link.
+async fn answer_is_shown_and_mailed_once(
+    t: &TestApp,
+    cs: &Shopper,
+    s: &Shopper,
+    location: &str,
+    id: i64,
+) {
     let answered = cs
         .post(
             &format!("/admin/inquiries/{id}/answer"),
@@ -148,25 +179,36 @@ async fn member_asks_staff_answer_and_the_member_is_told_once(backend: Backend) 
         )
         .await;
     assert_eq!(answered.status, 303);
-    let mine = s.get(&location).await;
+    let mine = s.get(location).await;
     assert!(mine.body.contains("답변 완료"));
     assert!(mine.body.contains("내일 도착 예정입니다."));
-    let mails = answered_mails(&t, "asker@example.com").await;
+    let mails = answered_mails(t, "asker@example.com").await;
     assert_eq!(mails.len(), 1);
     assert!(mails[0].contains("내일 도착 예정입니다."), "{}", mails[0]);
     assert!(mails[0].contains(&format!("/account/inquiries/{id}")));
+}
 
-    // Editing the answer changes the page but mails nobody again.
+/// Editing the answer changes the page but mails nobody again; it leaves the open list.
+async fn edited_answer_mails_nobody_again(
+    t: &TestApp,
+    cs: &Shopper,
+    s: &Shopper,
+    location: &str,
+    id: i64,
+) {
     cs.post(
         &format!("/admin/inquiries/{id}/answer"),
         &[("answer", "오늘 출고되어 내일 도착합니다.")],
     )
     .await;
-    assert!(s.get(&location).await.body.contains("오늘 출고되어"));
-    assert_eq!(answered_mails(&t, "asker@example.com").await.len(), 1);
+    assert!(s.get(location).await.body.contains("오늘 출고되어"));
+    assert_eq!(answered_mails(t, "asker@example.com").await.len(), 1);
     let open = cs.get("/admin/inquiries?status=open").await.body;
     assert!(!open.contains(&format!("/admin/inquiries/{id}\"")));
-    // Both answers are in the audit log, the edit with the text it replaced.
+}
+
+/// Both answers are in the audit log, the edit with the text it replaced.
+async fn audit_log_keeps_both_answers(t: &TestApp, cs: &Shopper, id: i64) {
     let log = cs.get(&format!("/admin/audit?target={id}")).await;
     assert_eq!(log.status, 403, "CS may not read the audit log");
     let entries = jangteo_db::audit::search(
@@ -191,8 +233,10 @@ async fn member_asks_staff_answer_and_the_member_is_told_once(backend: Backend) 
             .unwrap()
             .contains("내일 도착 예정입니다.")
     );
+}
 
-    // Answered inquiries stay on record; open ones can be withdrawn by their author.
+/// Answered inquiries stay on record; open ones can be withdrawn by their author.
+async fn only_open_inquiries_can_be_withdrawn(t: &TestApp, s: &Shopper, id: i64) {
     let refused = s
         .post(&format!("/account/inquiries/{id}/delete"), &[])
         .await;
@@ -226,8 +270,10 @@ async fn member_asks_staff_answer_and_the_member_is_told_once(backend: Backend) 
             .unwrap()
             .is_none()
     );
+}
 
-    // Guests are sent to log in.
+/// Guests are sent to log in.
+async fn guests_are_sent_to_log_in(t: &TestApp) {
     let guest = Shopper::new(&t.url(""));
     let to_login = guest.get("/account/inquiries").await;
     assert!(to_login.location.unwrap().starts_with("/account/login"));
@@ -248,7 +294,17 @@ async fn product_questions_hide_secret_ones_from_others(backend: Backend) {
             .contains("/products/tshirt/questions"),
         "product page links to its Q&A"
     );
+    let author = the_author_asks_in_public_and_in_secret(&t).await;
+    let visitor = visitors_see_the_public_question_only(&t, &author).await;
+    let secret_id = staff_list_names_the_product(&t, &cs, product.summary.id.0).await;
+    marketing_reads_masked_but_cannot_answer(&marketer, secret_id).await;
+    secret_answer_reaches_the_author_only(&t, &cs, &author, &visitor, secret_id).await;
+    member_list_holds_product_questions(&author, &visitor).await;
+}
 
+/// A member asks a public and a secret question; a question without text is refused.
+/// Returns the author.
+async fn the_author_asks_in_public_and_in_secret(t: &TestApp) -> Shopper {
     let author = Shopper::new(&t.url(""));
     sign_up(&author, "qna@example.com").await;
     let public = author
@@ -280,8 +336,12 @@ async fn product_questions_hide_secret_ones_from_others(backend: Backend) {
         .await;
     assert_eq!(refused.status, 422);
     assert!(refused.body.contains("제목만"), "typed title kept");
+    author
+}
 
-    // A visitor sees the public question, not the secret one's title or text.
+/// A visitor sees the public question, not the secret one's title or text; the author sees
+/// both. Returns the visitor.
+async fn visitors_see_the_public_question_only(t: &TestApp, author: &Shopper) -> Shopper {
     let visitor = Shopper::new(&t.url(""));
     let page = visitor.get("/products/tshirt/questions").await;
     assert_eq!(page.status, 200);
@@ -300,9 +360,12 @@ async fn product_questions_hide_secret_ones_from_others(backend: Backend) {
     // The author sees both.
     let own = author.get("/products/tshirt/questions").await;
     assert!(own.body.contains("비밀 질문입니다") && own.body.contains("010-1111-2222"));
+    visitor
+}
 
-    // Staff answer the secret one: the author reads the answer, visitors still do not.
-    let (rows, _) = jangteo_db::inquiries::list_for_product(&t.app.db, product.summary.id.0, 10, 0)
+/// Staff see the open product questions with the product named. Returns the secret one's id.
+async fn staff_list_names_the_product(t: &TestApp, cs: &Shopper, product_id: i64) -> i64 {
+    let (rows, _) = jangteo_db::inquiries::list_for_product(&t.app.db, product_id, 10, 0)
         .await
         .unwrap();
     let secret_id = rows.iter().find(|r| r.is_secret).unwrap().id;
@@ -314,7 +377,11 @@ async fn product_questions_hide_secret_ones_from_others(backend: Backend) {
         product_list.contains("<span class=\"small muted\">티셔츠</span>"),
         "product named for staff"
     );
-    // Marketing reads inquiries (the asker masked) but may not answer.
+    secret_id
+}
+
+/// Marketing reads inquiries (the asker masked) but may not answer.
+async fn marketing_reads_masked_but_cannot_answer(marketer: &Shopper, secret_id: i64) {
     let read_only = marketer.get(&format!("/admin/inquiries/{secret_id}")).await;
     assert_eq!(read_only.status, 200);
     assert!(
@@ -327,6 +394,16 @@ async fn product_questions_hide_secret_ones_from_others(backend: Backend) {
         )
         .await;
     assert_eq!(refused.status, 403);
+}
+
+/// Staff answer the secret one: the author reads the answer, visitors still do not.
+async fn secret_answer_reaches_the_author_only(
+    t: &TestApp,
+    cs: &Shopper,
+    author: &Shopper,
+    visitor: &Shopper,
+    secret_id: i64,
+) {
     cs.post(
         &format!("/admin/inquiries/{secret_id}/answer"),
         &[("answer", "가슴단면 55cm입니다")],
@@ -346,8 +423,11 @@ async fn product_questions_hide_secret_ones_from_others(backend: Backend) {
             .body
             .contains("가슴단면 55cm")
     );
-    assert_eq!(answered_mails(&t, "qna@example.com").await.len(), 1);
-    // The member's own list holds product questions too.
+    assert_eq!(answered_mails(t, "qna@example.com").await.len(), 1);
+}
+
+/// The member's own list holds product questions too; an unknown product has no Q&A.
+async fn member_list_holds_product_questions(author: &Shopper, visitor: &Shopper) {
     let mine = author.get("/account/inquiries").await;
     assert!(mine.body.contains("비밀 질문입니다") && mine.body.contains("상품 문의"));
     assert_eq!(visitor.get("/products/no-such/questions").await.status, 404);

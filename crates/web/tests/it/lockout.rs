@@ -31,6 +31,15 @@ async fn guess_staff(s: &Shopper, email: &str, n: usize) -> Vec<u16> {
     statuses
 }
 
+/// The row of the back office's staff list for `email`.
+fn staff_row(body: &str, email: &str) -> String {
+    let row = body
+        .split(&format!("data-staff=\"{email}\""))
+        .nth(1)
+        .unwrap();
+    row.split("</tr>").next().unwrap().to_owned()
+}
+
 async fn an_attacker_cannot_lock_the_owner_out(backend: Backend) {
     let Some(t) = behind_a_proxy(backend).await else {
         return;
@@ -38,21 +47,42 @@ async fn an_attacker_cannot_lock_the_owner_out(backend: Backend) {
     let email = "owner@example.com";
     let (owner, password) = staff_session(&t, email, "owner").await;
     owner.post("/admin/logout", &[]).await;
-
-    // 30 guesses from elsewhere: the first five are checked, then the stranger is refused, the
-    // right password included.
     let attacker = Shopper::new(&t.url(""));
-    let statuses = guess_staff(&attacker, email, 30).await;
+    strangers_are_refused_after_five_guesses(&attacker, email, &password).await;
+    let id = the_owners_browser_keeps_its_allowance(&t, &owner, email, &password).await;
+    let colleague = "manager@example.com";
+    the_owner_unlocks_a_locked_colleague(&t, &owner, &attacker, email, colleague).await;
+    // A manager may not unlock (staff write is the owner's).
+    let (manager, _) = staff_session(&t, "other-manager@example.com", "manager").await;
+    let refused = manager
+        .post(&format!("/admin/staff/{id}/unlock"), &[])
+        .await;
+    assert_eq!(refused.status, 403);
+    admin_commands_lift_the_lock(&t, &attacker, colleague).await;
+}
+
+/// 30 guesses from elsewhere: the first five are checked, then the stranger is refused, the
+/// right password included.
+async fn strangers_are_refused_after_five_guesses(attacker: &Shopper, email: &str, password: &str) {
+    let statuses = guess_staff(attacker, email, 30).await;
     assert_eq!(&statuses[..5], &[422; 5]);
     assert!(statuses[5..].iter().all(|s| *s == 429), "{statuses:?}");
-    let right = [("email", email), ("password", password.as_str())];
+    let right = [("email", email), ("password", password)];
     let refused = attacker
         .post_with("/admin/login", &right, &[STRANGER])
         .await;
     assert_eq!(refused.status, 429);
+}
 
-    // Someone else at the owner's own address (no device cookie) uses up that address's
-    // allowance; the owner's browser still has its own and logs in.
+/// Someone else at the owner's own address (no device cookie) uses up that address's
+/// allowance; the owner's browser still has its own and logs in. Returns the owner's id.
+async fn the_owners_browser_keeps_its_allowance(
+    t: &TestApp,
+    owner: &Shopper,
+    email: &str,
+    password: &str,
+) -> i64 {
+    let right = [("email", email), ("password", password)];
     let neighbour = Shopper::new(&t.url(""));
     for _ in 0..6 {
         let wrong = [("email", email), ("password", "wrong-password")];
@@ -66,41 +96,42 @@ async fn an_attacker_cannot_lock_the_owner_out(backend: Backend) {
         "{}",
         step.body
     );
-    let id = staff_id(&t, email).await;
+    let id = staff_id(t, email).await;
     let next_step = chrono::Utc::now() + chrono::Duration::seconds(30);
     let code = t.app.current_totp_code(id, next_step).await.unwrap();
     let done = owner.post("/admin/login/code", &[("code", &code)]).await;
     assert_eq!(done.location.as_deref(), Some("/admin"), "{}", done.body);
+    id
+}
 
-    // A locked colleague: the owner sees it and unlocks it; the audit log says so.
-    let colleague = "manager@example.com";
+/// A locked colleague: the owner sees it and unlocks it; the audit log says so.
+async fn the_owner_unlocks_a_locked_colleague(
+    t: &TestApp,
+    owner: &Shopper,
+    attacker: &Shopper,
+    email: &str,
+    colleague: &str,
+) {
     let colleague_password = t
         .app
         .create_staff(colleague, "매니저", "manager")
         .await
         .unwrap();
-    guess_staff(&attacker, colleague, 5).await;
-    let row_of = |body: &str, email: &str| {
-        let row = body
-            .split(&format!("data-staff=\"{email}\""))
-            .nth(1)
-            .unwrap();
-        row.split("</tr>").next().unwrap().to_owned()
-    };
-    let row = row_of(&owner.get("/admin/staff").await.body, colleague);
+    guess_staff(attacker, colleague, 5).await;
+    let row = staff_row(&owner.get("/admin/staff").await.body, colleague);
     assert!(
         row.contains("data-locked") && row.contains("잠금 해제"),
         "{row}"
     );
-    let colleague_id = staff_id(&t, colleague).await;
+    let colleague_id = staff_id(t, colleague).await;
     let unlocked = owner
         .post(&format!("/admin/staff/{colleague_id}/unlock"), &[])
         .await;
     assert_eq!(unlocked.status, 303);
     let page = owner.get("/admin/staff").await;
-    assert!(!row_of(&page.body, colleague).contains("data-locked"));
+    assert!(!staff_row(&page.body, colleague).contains("data-locked"));
     assert!(
-        row_of(&page.body, email).contains("data-locked"),
+        staff_row(&page.body, email).contains("data-locked"),
         "the owner's own login leaves strangers locked out"
     );
     let in_again = Shopper::new(&t.url(""));
@@ -110,18 +141,14 @@ async fn an_attacker_cannot_lock_the_owner_out(backend: Backend) {
     ];
     let step = in_again.post_with("/admin/login", &form, &[STRANGER]).await;
     assert_eq!(step.status, 303, "unlocked: {}", step.body);
-    let actions = crate::admin::actions_for(&t, email).await;
+    let actions = crate::admin::actions_for(t, email).await;
     assert!(actions.iter().any(|a| a == "staff.unlocked"), "{actions:?}");
+}
 
-    // A manager may not unlock (staff write is the owner's).
-    let (manager, _) = staff_session(&t, "other-manager@example.com", "manager").await;
-    let refused = manager
-        .post(&format!("/admin/staff/{id}/unlock"), &[])
-        .await;
-    assert_eq!(refused.status, 403);
-
-    // `jangteo admin create-user` (a new password) lifts the lock as well.
-    guess_staff(&attacker, colleague, 5).await;
+/// `jangteo admin create-user` (a new password) lifts the lock as well; so does
+/// `jangteo admin reset-2fa`.
+async fn admin_commands_lift_the_lock(t: &TestApp, attacker: &Shopper, colleague: &str) {
+    guess_staff(attacker, colleague, 5).await;
     let new_password = t
         .app
         .create_staff(colleague, "매니저", "manager")
@@ -134,7 +161,7 @@ async fn an_attacker_cannot_lock_the_owner_out(backend: Backend) {
     assert_eq!(step.status, 303, "{}", step.body);
 
     // So does `jangteo admin reset-2fa`.
-    guess_staff(&attacker, colleague, 5).await;
+    guess_staff(attacker, colleague, 5).await;
     t.app.reset_staff_2fa(colleague).await.unwrap();
     let step = Shopper::new(&t.url(""))
         .post_with("/admin/login", &form, &[STRANGER])

@@ -4,6 +4,7 @@ use crate::checkout::*;
 use chrono::Utc;
 use jangteo_core::Won;
 use jangteo_db::catalog::stock;
+use jangteo_db::orders::OrderRow;
 use jangteo_testkit::shopper::Shopper;
 use jangteo_testkit::{Backend, TestApp, on_both_backends};
 
@@ -12,6 +13,24 @@ async fn grades_gifts_addresses_and_points_on_confirmation(backend: Backend) {
         return;
     };
     let token = staff_token(&t).await;
+    let tangerines = tangerines_given_from_10000_won(&t).await;
+    let s = Shopper::new(&t.base_url);
+    sign_up(&s, "grade@example.com").await;
+    staff_api_sets_grades_and_bulk_sends(&t, &token).await;
+    address_book_refuses_bad_postcodes_and_strangers(&t, &s).await;
+    add(&s, tshirt, 2).await;
+    let cart = s.get("/cart").await;
+    assert!(
+        cart.body.contains("제주 감귤"),
+        "the gift is shown in the cart"
+    );
+    let (number, order) = jeju_order_gets_discount_gift_and_surcharge(&t, &s, tangerines).await;
+    staff_api_delivers_the_order(&t, &token, &number).await;
+    confirmation_grants_the_points(&t, &s, &number, &order).await;
+}
+
+/// A gift rule: a bag of tangerines with orders of 10,000 won or more. Returns the gift's SKU.
+async fn tangerines_given_from_10000_won(t: &TestApp) -> i64 {
     let tangerines = stock::sku_id_by_code(&t.app.db, "TANGERINES")
         .await
         .unwrap()
@@ -28,13 +47,16 @@ async fn grades_gifts_addresses_and_points_on_confirmation(backend: Backend) {
     .await
     .unwrap();
     tx.commit().await.unwrap();
+    tangerines
+}
 
-    let s = Shopper::new(&t.base_url);
-    sign_up(&s, "grade@example.com").await;
+/// The staff API makes member 1 gold (an unknown grade is refused) and queues a bulk send
+/// (an empty one is refused).
+async fn staff_api_sets_grades_and_bulk_sends(t: &TestApp, token: &str) {
     assert_eq!(
         staff(
-            &t,
-            &token,
+            t,
+            token,
             "/api/v1/staff/members/1/grade",
             serde_json::json!({"grade": "gold"})
         )
@@ -43,8 +65,8 @@ async fn grades_gifts_addresses_and_points_on_confirmation(backend: Backend) {
     );
     assert_eq!(
         staff(
-            &t,
-            &token,
+            t,
+            token,
             "/api/v1/staff/members/1/grade",
             serde_json::json!({"grade": "nope"})
         )
@@ -54,8 +76,8 @@ async fn grades_gifts_addresses_and_points_on_confirmation(backend: Backend) {
     );
     assert_eq!(
         staff(
-            &t,
-            &token,
+            t,
+            token,
             "/api/v1/staff/bulk-sends",
             serde_json::json!({"name": "세일", "title": "겨울 세일", "body": "10% 할인"})
         )
@@ -64,17 +86,19 @@ async fn grades_gifts_addresses_and_points_on_confirmation(backend: Backend) {
     );
     assert_eq!(
         staff(
-            &t,
-            &token,
+            t,
+            token,
             "/api/v1/staff/bulk-sends",
             serde_json::json!({"name": "x", "title": "", "body": ""})
         )
         .await,
         422
     );
+}
 
-    // Address book: a bad postcode is refused with the typed values kept; another member's
-    // address cannot be deleted.
+/// Address book: a bad postcode is refused with the typed values kept; another member's
+/// address cannot be deleted.
+async fn address_book_refuses_bad_postcodes_and_strangers(t: &TestApp, s: &Shopper) {
     let bad = s
         .post(
             "/account/addresses",
@@ -114,16 +138,17 @@ async fn grades_gifts_addresses_and_points_on_confirmation(backend: Backend) {
         404
     );
     assert_eq!(t.app.addresses(1).await.unwrap().len(), 1);
+}
 
-    add(&s, tshirt, 2).await;
-    let cart = s.get("/cart").await;
-    assert!(
-        cart.body.contains("제주 감귤"),
-        "the gift is shown in the cart"
-    );
-    // The default (Jeju) address adds the remote-area surcharge.
+/// The default (Jeju) address adds the remote-area surcharge; the gold grade discounts and the
+/// gift line reserves its stock. Returns the order number and the order.
+async fn jeju_order_gets_discount_gift_and_surcharge(
+    t: &TestApp,
+    s: &Shopper,
+    tangerines: i64,
+) -> (String, OrderRow) {
     let placed = place(
-        &s,
+        s,
         &[
             ("payment_method", "bank_deposit"),
             ("depositor_name", "김장터"),
@@ -151,8 +176,12 @@ async fn grades_gifts_addresses_and_points_on_confirmation(backend: Backend) {
         lines.iter().any(|l| l.is_gift && l.total == Won::ZERO),
         "gift line"
     );
-    assert_eq!(stock_of(&t, tangerines).await, 9, "gift stock reserved");
+    assert_eq!(stock_of(t, tangerines).await, 9, "gift stock reserved");
+    (number, order)
+}
 
+/// Staff move the order through the API to delivered; a second delivery is an illegal transition.
+async fn staff_api_delivers_the_order(t: &TestApp, token: &str, number: &str) {
     for (action, body) in [
         ("confirm-deposit", serde_json::json!({})),
         (
@@ -163,8 +192,8 @@ async fn grades_gifts_addresses_and_points_on_confirmation(backend: Backend) {
     ] {
         assert_eq!(
             staff(
-                &t,
-                &token,
+                t,
+                token,
                 &format!("/api/v1/staff/orders/{number}/{action}"),
                 body
             )
@@ -175,8 +204,8 @@ async fn grades_gifts_addresses_and_points_on_confirmation(backend: Backend) {
     }
     assert_eq!(
         staff(
-            &t,
-            &token,
+            t,
+            token,
             &format!("/api/v1/staff/orders/{number}/deliver"),
             serde_json::json!({})
         )
@@ -184,6 +213,10 @@ async fn grades_gifts_addresses_and_points_on_confirmation(backend: Backend) {
         409,
         "illegal transition"
     );
+}
+
+/// The buyer confirms the purchase: the points to earn are granted and listed.
+async fn confirmation_grants_the_points(t: &TestApp, s: &Shopper, number: &str, order: &OrderRow) {
     let before = t.app.active_member(1).await.unwrap().points_balance;
     assert_eq!(
         s.post(&format!("/orders/{number}/confirm"), &[])
@@ -194,7 +227,7 @@ async fn grades_gifts_addresses_and_points_on_confirmation(backend: Backend) {
     let after = t.app.active_member(1).await.unwrap().points_balance;
     assert_eq!(after - before, order.points_to_earn);
     assert!(order.points_to_earn > 0);
-    assert!(s.get("/account/points").await.body.contains(&number));
+    assert!(s.get("/account/points").await.body.contains(number));
 }
 
 /// A manager account with a staff API token (what the back office's staff page issues).

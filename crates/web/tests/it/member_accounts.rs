@@ -3,7 +3,7 @@
 use crate::checkout::*;
 use jangteo_app::AppError;
 use jangteo_testkit::shopper::Shopper;
-use jangteo_testkit::{Backend, on_both_backends};
+use jangteo_testkit::{Backend, TestApp, on_both_backends};
 
 async fn password_reset_and_withdrawal(backend: Backend) {
     let Some((t, tshirt)) = shop(backend).await else {
@@ -14,6 +14,14 @@ async fn password_reset_and_withdrawal(backend: Backend) {
     add(&s, tshirt, 1).await;
     let number = pay(&s, &place(&s, &[("payment_method", "card")]).await).await;
     let _ = s.post("/account/logout", &[]).await;
+    reset_is_mailed_once_without_hints(&t, &s).await;
+    let link = reset_link_in_the_mail(&t).await;
+    reset_link_sets_the_password_once(&s, &link).await;
+    withdrawal_erases_personal_data_and_keeps_orders(&t, &s, &number).await;
+}
+
+/// A reset is asked for a member and a stranger alike; asking again at once sends nothing more.
+async fn reset_is_mailed_once_without_hints(t: &TestApp, s: &Shopper) {
     assert_eq!(
         s.post("/account/password-reset", &[("email", "reset@example.com")])
             .await
@@ -48,6 +56,10 @@ async fn password_reset_and_withdrawal(backend: Backend) {
         .filter(|m| m.event == "password_reset")
         .count();
     assert_eq!(resets, 1, "one mail per address per few minutes");
+}
+
+/// The reset link in the mail.
+async fn reset_link_in_the_mail(t: &TestApp) -> String {
     let mail = t
         .app
         .recent_messages(10)
@@ -61,10 +73,15 @@ async fn password_reset_and_withdrawal(backend: Backend) {
         .chars()
         .take_while(|c| !c.is_whitespace())
         .collect();
-    assert_eq!(s.get(&link).await.status, 200);
+    link
+}
+
+/// The link sets a new password once; the old password no longer logs in, the new one does.
+async fn reset_link_sets_the_password_once(s: &Shopper, link: &str) {
+    assert_eq!(s.get(link).await.status, 200);
     let r = s
         .post(
-            &link,
+            link,
             &[
                 ("password", "newsecret99"),
                 ("password_confirm", "newsecret99"),
@@ -74,7 +91,7 @@ async fn password_reset_and_withdrawal(backend: Backend) {
     assert_eq!(r.location.as_deref(), Some("/account/login"));
     let reused = s
         .post(
-            &link,
+            link,
             &[
                 ("password", "another999"),
                 ("password_confirm", "another999"),
@@ -100,8 +117,10 @@ async fn password_reset_and_withdrawal(backend: Backend) {
         .status,
         303
     );
+}
 
-    // Withdrawal erases the personal data and keeps the order.
+/// Withdrawal erases the personal data and keeps the order.
+async fn withdrawal_erases_personal_data_and_keeps_orders(t: &TestApp, s: &Shopper, number: &str) {
     let wrong = s
         .post(
             "/account/withdraw",
@@ -125,7 +144,7 @@ async fn password_reset_and_withdrawal(backend: Backend) {
         (None, None, "withdrawn")
     );
     assert!(member.name.is_empty());
-    assert_eq!(status_of(&t, &number).await, "paid", "orders are kept");
+    assert_eq!(status_of(t, number).await, "paid", "orders are kept");
     assert_eq!(
         s.post(
             "/account/login",
@@ -147,6 +166,16 @@ async fn profile_password_change_and_outbox(backend: Backend) {
     };
     let s = Shopper::new(&t.base_url);
     sign_up(&s, "profile@example.com").await;
+    profile_changes_are_saved(&t, &s).await;
+    password_change_ends_other_sessions(&t, &s).await;
+    mail_is_recorded_but_the_outbox_hidden(&t, &s).await;
+    unsubscribing_needs_a_confirmation_and_a_valid_token(&t).await;
+    // English pages translate the payment method names too.
+    assert!(s.get("/lang/en?next=/").await.status == 303);
+}
+
+/// The member changes name, mobile and marketing consent.
+async fn profile_changes_are_saved(t: &TestApp, s: &Shopper) {
     let r = s
         .post(
             "/account/profile",
@@ -165,8 +194,10 @@ async fn profile_password_change_and_outbox(backend: Backend) {
     );
     assert!(m.marketing_agreed_at.is_some());
     assert!(s.get("/account").await.body.contains("김바뀜"));
+}
 
-    // Another device stays logged in until the password changes.
+/// Another device stays logged in until the password changes.
+async fn password_change_ends_other_sessions(t: &TestApp, s: &Shopper) {
     let other_device = Shopper::new(&t.base_url);
     assert_eq!(
         other_device
@@ -216,8 +247,10 @@ async fn profile_password_change_and_outbox(backend: Backend) {
         Some(true),
         "other sessions end"
     );
+}
 
-    // The test adapter recorded the mail; outside demo mode nobody but staff may read it.
+/// The test adapter recorded the mail; outside demo mode nobody but staff may read it.
+async fn mail_is_recorded_but_the_outbox_hidden(t: &TestApp, s: &Shopper) {
     let recorded = t.app.recent_messages(50).await.unwrap();
     assert!(
         recorded
@@ -225,7 +258,10 @@ async fn profile_password_change_and_outbox(backend: Backend) {
             .any(|m| m.recipient == "profile@example.com")
     );
     assert_eq!(s.get("/dev/outbox").await.status, 404);
-    // An unsubscribe link needs no login; opening it changes nothing until confirmed.
+}
+
+/// An unsubscribe link needs no login; opening it changes nothing until confirmed.
+async fn unsubscribing_needs_a_confirmation_and_a_valid_token(t: &TestApp) {
     let link = t.app.unsubscribe_url(1).await.unwrap();
     let visitor = Shopper::new(&t.base_url);
     assert_eq!(visitor.get(&link).await.status, 200);
@@ -254,8 +290,6 @@ async fn profile_password_change_and_outbox(backend: Backend) {
         .post("/unsubscribe", &[("m", "2"), ("t", token)])
         .await;
     assert!(!forged.body.contains("unsubscribe-done"));
-    // English pages translate the payment method names too.
-    assert!(s.get("/lang/en?next=/").await.status == 303);
 }
 
 async fn sessions_and_carts_are_shared_by_every_instance(backend: Backend) {

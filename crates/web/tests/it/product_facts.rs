@@ -50,20 +50,37 @@ async fn the_notice_gates_sale_and_facts_reach_the_order(backend: Backend) {
     let id = catalog.tangerines.get();
     let (owner, _) = staff_session(&t, "owner@example.com", "owner").await;
     let path = format!("/admin/products/{id}");
-    let editor = owner.get(&path).await.body;
+    editor_asks_for_the_facts(&owner, &path).await;
+    incomplete_notice_keeps_the_product_hidden(&owner, &path, &catalog).await;
+    complete_facts_are_saved(&owner, &path, &catalog).await;
+    let visitor = Shopper::new(&t.base_url);
+    product_page_shows_the_facts(&visitor).await;
+    order_is_limited_and_its_goods_tax_free(&t, &visitor).await;
+}
+
+/// The editor asks for the notice, the category and whether the goods are tax-free.
+async fn editor_asks_for_the_facts(owner: &Shopper, path: &str) {
+    let editor = owner.get(path).await.body;
     assert!(editor.contains("name=\"notice_category\"") && editor.contains("식품 (농수축산물)"));
     assert!(editor.contains("name=\"category_id\"") && editor.contains("name=\"tax_free\""));
+}
 
+/// No notice or a half-filled one: the product cannot be shown; hidden products may wait.
+async fn incomplete_notice_keeps_the_product_hidden(
+    owner: &Shopper,
+    path: &str,
+    catalog: &fixtures::Catalog,
+) {
     // No notice: the product cannot be shown.
     let none = owner
-        .post_pairs(&path, &editor_form(catalog.food.0, &[]))
+        .post_pairs(path, &editor_form(catalog.food.0, &[]))
         .await;
     assert_eq!(none.status, 422);
     assert!(none.body.contains("상품정보제공고시 상품군을 골라"));
     // A half-filled notice neither; what was typed stays.
     let half = owner
         .post_pairs(
-            &path,
+            path,
             &editor_form(
                 catalog.food.0,
                 &[
@@ -80,9 +97,11 @@ async fn the_notice_gates_sale_and_facts_reach_the_order(backend: Backend) {
     let mut hidden = editor_form(catalog.food.0, &[]);
     hidden.retain(|(k, _)| k != "state");
     hidden.push(("state".into(), "hidden".into()));
-    assert_eq!(owner.post_pairs(&path, &hidden).await.status, 303);
+    assert_eq!(owner.post_pairs(path, &hidden).await.status, 303);
+}
 
-    // Complete: shown, moved to 의류 with a brand, tax-free, at most 2 per order.
+/// Complete: shown, moved to 의류 with a brand, tax-free, at most 2 per order.
+async fn complete_facts_are_saved(owner: &Shopper, path: &str, catalog: &fixtures::Catalog) {
     let mut full = editor_form(
         catalog.clothes.0,
         &[
@@ -93,10 +112,12 @@ async fn the_notice_gates_sale_and_facts_reach_the_order(backend: Backend) {
         ],
     );
     full.extend(fresh_food_facts());
-    let saved = owner.post_pairs(&path, &full).await;
+    let saved = owner.post_pairs(path, &full).await;
     assert_eq!(saved.status, 303, "{}", saved.body);
+}
 
-    let visitor = Shopper::new(&t.base_url);
+/// The product page shows the notice, the terms, the limit, the new category and the brand.
+async fn product_page_shows_the_facts(visitor: &Shopper) {
     let page = visitor.get("/products/tangerines").await.body;
     assert!(page.contains("id=\"product-notice\""));
     assert!(page.contains("<th scope=\"row\">원산지</th><td>제주특별자치도</td>"));
@@ -111,17 +132,19 @@ async fn the_notice_gates_sale_and_facts_reach_the_order(backend: Backend) {
     assert!(page.contains("data-max-per-order=\"2\""));
     assert!(page.contains("/categories/clothes"), "moved to 의류");
     assert!(page.contains("제주농원"), "brand");
+}
 
-    // Three asked, two ordered; the order's tax-free part is the goods, not the shipping.
+/// Three asked, two ordered; the order's tax-free part is the goods, not the shipping.
+async fn order_is_limited_and_its_goods_tax_free(t: &TestApp, visitor: &Shopper) {
     let sku = jangteo_db::catalog::stock::sku_id_by_code(&t.app.db, "TANGERINES")
         .await
         .unwrap()
         .unwrap();
-    crate::checkout::add(&visitor, sku, 3).await;
+    crate::checkout::add(visitor, sku, 3).await;
     let cart = visitor.get("/cart").await.body;
     assert!(cart.contains("1회 최대 2개"), "the cart says why");
     let placed = crate::checkout::place(
-        &visitor,
+        visitor,
         &[
             ("payment_method", "card"),
             ("guest_password", "guest1234"),
@@ -129,7 +152,7 @@ async fn the_notice_gates_sale_and_facts_reach_the_order(backend: Backend) {
         ],
     )
     .await;
-    let number = crate::checkout::pay(&visitor, &placed).await;
+    let number = crate::checkout::pay(visitor, &placed).await;
     let order = jangteo_db::orders::find_by_number(&t.app.db, &number)
         .await
         .unwrap()

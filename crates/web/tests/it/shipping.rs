@@ -34,12 +34,47 @@ fn profile_id(page: &str, name: &str) -> String {
     row[start..start + row[start..].find('"').unwrap()].to_owned()
 }
 
+/// The checkout fields of a guest paying by card, shipping to 제주.
+const GUEST_FIELDS: [(&str, &str); 4] = [
+    ("payment_method", "card"),
+    ("guest_password", "guest1234"),
+    ("guest_password_confirm", "guest1234"),
+    ("postcode", "63100"),
+];
+
+/// The SKU id of `code`.
+async fn sku(t: &TestApp, code: &str) -> i64 {
+    jangteo_db::catalog::stock::sku_id_by_code(&t.app.db, code)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+/// The order numbered `number`.
+async fn order(t: &TestApp, number: &str) -> jangteo_db::orders::OrderRow {
+    jangteo_db::orders::find_by_number(&t.app.db, number)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
 async fn owners_shipping_rules_decide_what_buyers_pay(backend: Backend) {
     let Some(t) = TestApp::spawn(backend).await else {
         return;
     };
     let catalog = fixtures::catalog(&t.app).await;
     let (owner, _) = staff_session(&t, "owner@example.com", "owner").await;
+    default_rules_are_shown(&owner).await;
+    let (bulky, free) = owner_adds_profiles(&owner).await;
+    products_ship_by_their_profiles(&t, &owner, &catalog, &bulky, &free).await;
+    guest_pays_per_box_and_per_island_leg(&t).await;
+    owner_edits_the_remote_area_table(&t, &owner).await;
+    default_profile_stays_others_can_go(&t, &owner, &catalog, &free).await;
+    managers_read_cs_do_not_and_changes_are_audited(&t).await;
+}
+
+/// The default profile and the remote-area table are shown.
+async fn default_rules_are_shown(owner: &Shopper) {
     let page = owner.get("/admin/shipping").await;
     assert_eq!(page.status, 200);
     assert!(page.body.contains("기본 배송") && page.body.contains("50,000원 이상 무료"));
@@ -50,7 +85,11 @@ async fn owners_shipping_rules_decide_what_buyers_pay(backend: Backend) {
     ] {
         assert!(page.body.contains(line), "{line}");
     }
+}
 
+/// The owner adds a per-quantity and a free profile; a conditional one needs a threshold.
+/// Returns the ids of (bulky, free).
+async fn owner_adds_profiles(owner: &Shopper) -> (String, String) {
     let added = owner
         .post(
             "/admin/shipping/profiles",
@@ -79,13 +118,22 @@ async fn owners_shipping_rules_decide_what_buyers_pay(backend: Backend) {
     let page = owner.get("/admin/shipping").await.body;
     let bulky = profile_id(&page, "부피 큰 상품");
     let free = profile_id(&page, "무료배송");
+    (bulky, free)
+}
 
-    // Two products, two profiles (the editor's select).
+/// Two products, two profiles (the editor's select); the product page says how it ships.
+async fn products_ship_by_their_profiles(
+    t: &TestApp,
+    owner: &Shopper,
+    catalog: &fixtures::Catalog,
+    bulky: &str,
+    free: &str,
+) {
     let tshirt = catalog.tshirt.get();
     let jeans = catalog.jeans.get();
     let editor = owner.get(&format!("/admin/products/{tshirt}")).await.body;
     assert!(editor.contains("name=\"shipping_profile\"") && editor.contains("2개마다 2,500원"));
-    let form = product_form(&t, tshirt, "티셔츠", "9900", &bulky).await;
+    let form = product_form(t, tshirt, "티셔츠", "9900", bulky).await;
     assert_eq!(
         owner
             .post_pairs(&format!("/admin/products/{tshirt}"), &form)
@@ -93,7 +141,7 @@ async fn owners_shipping_rules_decide_what_buyers_pay(backend: Backend) {
             .status,
         303
     );
-    let form = product_form(&t, jeans, "청바지 와이드", "59000", &free).await;
+    let form = product_form(t, jeans, "청바지 와이드", "59000", free).await;
     assert_eq!(
         owner
             .post_pairs(&format!("/admin/products/{jeans}"), &form)
@@ -106,38 +154,24 @@ async fn owners_shipping_rules_decide_what_buyers_pay(backend: Backend) {
         product.contains("2개마다 배송비 2,500원"),
         "the product page says how it ships"
     );
+}
 
-    // Three T-shirts (two boxes) and jeans (free) to 제주: 2 × 2,500 + 3 boxes × 3,000.
+/// Three T-shirts (two boxes) and jeans (free) to 제주: 2 × 2,500 + 3 boxes × 3,000.
+async fn guest_pays_per_box_and_per_island_leg(t: &TestApp) {
     let guest = Shopper::new(&t.base_url);
-    let sku = |code: &'static str| {
-        let db = t.app.db.clone();
-        async move {
-            jangteo_db::catalog::stock::sku_id_by_code(&db, code)
-                .await
-                .unwrap()
-                .unwrap()
-        }
-    };
-    add(&guest, sku("TSHIRT").await, 3).await;
-    add(&guest, sku("JEANS").await, 1).await;
-    let guest_fields = [
-        ("payment_method", "card"),
-        ("guest_password", "guest1234"),
-        ("guest_password_confirm", "guest1234"),
-        ("postcode", "63100"),
-    ];
-    let number = pay(&guest, &place(&guest, &guest_fields).await).await;
-    let order = jangteo_db::orders::find_by_number(&t.app.db, &number)
-        .await
-        .unwrap()
-        .unwrap();
+    add(&guest, sku(t, "TSHIRT").await, 3).await;
+    add(&guest, sku(t, "JEANS").await, 1).await;
+    let number = pay(&guest, &place(&guest, &GUEST_FIELDS).await).await;
+    let order = order(t, &number).await;
     assert_eq!(
         (order.shipping_fee, order.remote_surcharge),
         (Won(5_000), Won(9_000))
     );
     assert_eq!(order.total, Won(3 * 9_900 + 59_000 + 5_000 + 9_000));
+}
 
-    // The table is the owner's: a bad line is refused with what was typed kept; a change applies.
+/// The table is the owner's: a bad line is refused with what was typed kept; a change applies.
+async fn owner_edits_the_remote_area_table(t: &TestApp, owner: &Shopper) {
     let bad = owner
         .post(
             "/admin/shipping/remote-areas",
@@ -157,19 +191,23 @@ async fn owners_shipping_rules_decide_what_buyers_pay(backend: Backend) {
         .await;
     assert_eq!(saved.status, 303);
     let again = Shopper::new(&t.base_url);
-    add(&again, sku("JEANS").await, 1).await;
-    let number = pay(&again, &place(&again, &guest_fields).await).await;
-    let order = jangteo_db::orders::find_by_number(&t.app.db, &number)
-        .await
-        .unwrap()
-        .unwrap();
+    add(&again, sku(t, "JEANS").await, 1).await;
+    let number = pay(&again, &place(&again, &GUEST_FIELDS).await).await;
+    let order = order(t, &number).await;
     assert_eq!(
         (order.shipping_fee, order.remote_surcharge),
         (Won::ZERO, Won(4_000)),
         "free, but not the island leg"
     );
+}
 
-    // The default cannot go; another profile can, its products fall back to the default.
+/// The default cannot go; another profile can, its products fall back to the default.
+async fn default_profile_stays_others_can_go(
+    t: &TestApp,
+    owner: &Shopper,
+    catalog: &fixtures::Catalog,
+    free: &str,
+) {
     let page = owner.get("/admin/shipping").await.body;
     let default = profile_id(&page, "기본 배송");
     assert_eq!(
@@ -191,9 +229,11 @@ async fn owners_shipping_rules_decide_what_buyers_pay(backend: Backend) {
         .unwrap()
         .unwrap();
     assert_eq!(row.shipping_profile_id, None);
+}
 
-    // Managers read, cs do not; every change is audited.
-    let (manager, _) = staff_session(&t, "manager@example.com", "manager").await;
+/// Managers read, cs do not; every change is audited.
+async fn managers_read_cs_do_not_and_changes_are_audited(t: &TestApp) {
+    let (manager, _) = staff_session(t, "manager@example.com", "manager").await;
     assert_eq!(manager.get("/admin/shipping").await.status, 200);
     assert_eq!(
         manager
@@ -202,7 +242,7 @@ async fn owners_shipping_rules_decide_what_buyers_pay(backend: Backend) {
             .status,
         403
     );
-    let (cs, _) = staff_session(&t, "cs@example.com", "cs").await;
+    let (cs, _) = staff_session(t, "cs@example.com", "cs").await;
     assert_eq!(cs.get("/admin/shipping").await.status, 403);
     let (entries, _) = jangteo_db::audit::search(
         &t.app.db,

@@ -4,10 +4,8 @@ use jangteo_jobs::{Handlers, JobSpec, Worker, WorkerConfig};
 use jangteo_testkit::shopper::{Shopper, staff_session};
 use jangteo_testkit::{Backend, TestApp, on_both_backends};
 
-async fn staff_see_jobs_and_retry_or_discard_dead_ones(backend: Backend) {
-    let Some(t) = TestApp::spawn(backend).await else {
-        return;
-    };
+/// Two jobs of a broken kind that die on their first attempt.
+async fn two_dead_jobs(t: &TestApp) {
     let mut tx = t.app.db.begin().await.unwrap();
     for i in 0..2 {
         jangteo_jobs::enqueue(
@@ -26,7 +24,11 @@ async fn staff_see_jobs_and_retry_or_discard_dead_ones(backend: Backend) {
         .run_due()
         .await
         .unwrap();
+}
 
+/// The jobs page needs a staff login and shows the dead jobs with their last error; returns
+/// the logged-in staff member.
+async fn jobs_page_shows_dead_jobs(t: &TestApp) -> Shopper {
     let anonymous = Shopper::new(&t.url("")).get("/admin/jobs").await;
     assert_eq!(anonymous.status, 303, "not logged in: to the login page");
     assert!(
@@ -35,7 +37,7 @@ async fn staff_see_jobs_and_retry_or_discard_dead_ones(backend: Backend) {
             .unwrap()
             .starts_with("/admin/login?next=")
     );
-    let (staff, _) = staff_session(&t, "ops@example.com", "manager").await;
+    let (staff, _) = staff_session(t, "ops@example.com", "manager").await;
     let page = staff.get("/admin/jobs?state=dead").await;
     assert_eq!(page.status, 200);
     let body = page.body;
@@ -44,7 +46,11 @@ async fn staff_see_jobs_and_retry_or_discard_dead_ones(backend: Backend) {
         body.contains("test.broken") && body.contains("&quot;i&quot;"),
         "kind and payload shown"
     );
+    staff
+}
 
+/// One dead job retried, the other discarded; a cross-site form cannot do it; both audited.
+async fn retry_one_discard_the_other(t: &TestApp, staff: &Shopper) {
     let dead = jangteo_db::jobs::list(&t.app.db, Some("dead"), 10, 0)
         .await
         .unwrap();
@@ -92,6 +98,15 @@ async fn staff_see_jobs_and_retry_or_discard_dead_ones(backend: Backend) {
         log.contains("job.retry") && log.contains("job.discard"),
         "{log}"
     );
+}
+
+async fn staff_see_jobs_and_retry_or_discard_dead_ones(backend: Backend) {
+    let Some(t) = TestApp::spawn(backend).await else {
+        return;
+    };
+    two_dead_jobs(&t).await;
+    let staff = jobs_page_shows_dead_jobs(&t).await;
+    retry_one_discard_the_other(&t, &staff).await;
 
     assert_eq!(staff.get("/admin/outbox").await.status, 200);
     // The old staff addresses lead to the back office.
@@ -99,11 +114,8 @@ async fn staff_see_jobs_and_retry_or_discard_dead_ones(backend: Backend) {
     assert_eq!(moved.location.as_deref(), Some("/admin/jobs"));
 }
 
-async fn staff_edit_preview_and_reset_notification_templates(backend: Backend) {
-    let Some(t) = TestApp::spawn(backend).await else {
-        return;
-    };
-    let (staff, _) = staff_session(&t, "staff@example.com", "marketing").await;
+/// The template list and the built-in welcome template's editor, with a preview.
+async fn template_list_and_editor(staff: &Shopper) {
     let list = staff.get("/admin/templates").await.body;
     assert!(
         list.contains("/admin/templates/welcome") && list.contains("/admin/templates/order_placed")
@@ -113,8 +125,10 @@ async fn staff_edit_preview_and_reset_notification_templates(backend: Backend) {
         editor.contains("template-preview"),
         "the built-in template previews with sample values"
     );
+}
 
-    // A broken edit is refused with the reason and not saved.
+/// A broken edit is refused with the reason and not saved.
+async fn broken_edit_refused(t: &TestApp, staff: &Shopper) {
     let broken = "{% block subject %}{{ oops( }}{% endblock %}";
     let r = staff
         .post(
@@ -125,8 +139,10 @@ async fn staff_edit_preview_and_reset_notification_templates(backend: Backend) {
     assert_eq!(r.status, 422);
     assert!(r.body.contains("template-error"));
     assert!(t.app.edited_templates().await.unwrap().is_empty());
+}
 
-    // A good edit previews, saves, and is what the next welcome mail uses.
+/// A good edit previews and saves; returns the built-in source.
+async fn good_edit_previews_and_saves(t: &TestApp, staff: &Shopper) -> String {
     let (builtin, _) = t.app.template_source("welcome").await.unwrap();
     let edited = builtin.replace(
         "회원가입을 환영합니다{% endautoescape %}",
@@ -147,6 +163,11 @@ async fn staff_edit_preview_and_reset_notification_templates(backend: Backend) {
         )
         .await;
     assert_eq!(saved.status, 303);
+    builtin
+}
+
+/// The next welcome mail uses the edited template, and who edited it is kept.
+async fn next_welcome_mail_uses_the_edit(t: &TestApp) {
     t.app
         .sign_up(jangteo_app::members::SignupInput {
             email: "new@example.com".into(),
@@ -179,8 +200,10 @@ async fn staff_edit_preview_and_reset_notification_templates(backend: Backend) {
         "staff@example.com",
         "who edited is kept"
     );
+}
 
-    // Reset: the built-in template applies again.
+/// Reset: the built-in template applies again; an unknown template is not found.
+async fn reset_to_builtin(t: &TestApp, staff: &Shopper, builtin: String) {
     let reset = staff
         .post(
             "/admin/templates/welcome",
@@ -193,7 +216,10 @@ async fn staff_edit_preview_and_reset_notification_templates(backend: Backend) {
         (builtin, false)
     );
     assert_eq!(staff.get("/admin/templates/nope").await.status, 404);
-    // The save and the reset are audited with the old and new source.
+}
+
+/// The save and the reset are audited with the old and new source.
+async fn template_changes_audited(t: &TestApp) {
     let log = jangteo_db::audit::search(
         &t.app.db,
         &jangteo_db::audit::AuditFilter {
@@ -215,6 +241,19 @@ async fn staff_edit_preview_and_reset_notification_templates(backend: Backend) {
             .unwrap()
             .contains("가입 축하 쿠폰")
     );
+}
+
+async fn staff_edit_preview_and_reset_notification_templates(backend: Backend) {
+    let Some(t) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let (staff, _) = staff_session(&t, "staff@example.com", "marketing").await;
+    template_list_and_editor(&staff).await;
+    broken_edit_refused(&t, &staff).await;
+    let builtin = good_edit_previews_and_saves(&t, &staff).await;
+    next_welcome_mail_uses_the_edit(&t).await;
+    reset_to_builtin(&t, &staff, builtin).await;
+    template_changes_audited(&t).await;
 }
 
 on_both_backends!(
