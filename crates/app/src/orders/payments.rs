@@ -251,6 +251,7 @@ impl App {
                     reason: "결제 금액 불일치".into(),
                     amount: None,
                     idempotency_key: format!("mismatch:{attempt_id}"),
+                    refund_account: None,
                 })
                 .await;
             let message = "승인 금액이 주문 금액과 다릅니다.";
@@ -321,6 +322,7 @@ impl App {
                 reason: "결제 시간이 지난 주문".into(),
                 amount: None,
                 idempotency_key: format!("orphaned:{attempt_id}"),
+                refund_account: None,
             })
             .await;
         match refund {

@@ -99,6 +99,7 @@ impl App {
                 // The whole rest is asked for without an amount, as the gateways document.
                 amount: (amount < captured).then_some(amount),
                 idempotency_key: key.to_owned(),
+                refund_account: None,
             };
             let reply = self
                 .gateway

@@ -5,8 +5,11 @@
 //! established by the caller comparing the shared secret and looking the payment up again).
 
 mod test_gateway;
+mod toss;
+mod toss_shapes;
 
 pub use test_gateway::TestGateway;
+pub use toss::{TossConfig, TossPayments};
 
 use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
@@ -85,10 +88,15 @@ pub enum PaymentStart {
         /// Absolute or site-relative URL.
         url: String,
     },
-    /// Render the gateway's widget with these parameters (Toss payment widget).
+    /// Open the gateway's payment window from a page of ours: load `sdk_url`, then call
+    /// `requestPayment(method, params)` with `client_key` (Toss payment window).
     Widget {
+        /// The gateway's browser SDK.
+        sdk_url: String,
         /// Public client key.
         client_key: String,
+        /// The method as the SDK names it ("카드", "계좌이체" …).
+        method: String,
         /// Parameters for `requestPayment`.
         params: serde_json::Value,
     },
@@ -141,8 +149,21 @@ pub struct GatewayPayment {
     pub approved_at: Option<DateTime<Utc>>,
     /// Card issuer, for card payments.
     pub card_company: Option<String>,
+    /// The secret the gateway repeats in deposit notices (virtual accounts).
+    pub secret: Option<String>,
     /// The raw reply, stored before acting on it.
     pub raw: String,
+}
+
+/// The buyer's account a virtual-account refund is paid into.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefundAccount {
+    /// Bank code (Toss: two-digit code such as "88").
+    pub bank: String,
+    /// Account number, digits only.
+    pub number: String,
+    /// Holder's name.
+    pub holder: String,
 }
 
 /// A cancel (refund) request.
@@ -156,11 +177,24 @@ pub struct CancelRequest {
     pub amount: Option<Won>,
     /// One key per logical cancel (Toss `Idempotency-Key`).
     pub idempotency_key: String,
+    /// Where the money goes back to (virtual-account payments only).
+    pub refund_account: Option<RefundAccount>,
+}
+
+/// What a webhook says happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoticeKind {
+    /// A virtual-account deposit (or its cancellation); carries the payment's secret.
+    Deposit,
+    /// A payment's status changed; unsigned, so only a lookup tells what is true.
+    StatusChanged,
 }
 
 /// A parsed webhook. Not trusted until the caller verified `secret` and looked the payment up.
 #[derive(Debug, Clone)]
 pub struct WebhookNotice {
+    /// Kind.
+    pub kind: NoticeKind,
     /// Unique per delivery content (the gateway's transaction key): replays repeat it.
     pub idempotency_key: String,
     /// Our attempt id.

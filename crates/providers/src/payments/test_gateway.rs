@@ -130,26 +130,15 @@ impl TestGateway {
             balance_amount: Won(r.balance),
             approved_at: r.approved_at,
             card_company: Some("테스트카드".to_owned()),
+            secret: None,
             raw,
         }
     }
 }
 
-fn status_name(s: GatewayStatus) -> &'static str {
-    match s {
-        GatewayStatus::Ready => "READY",
-        GatewayStatus::Done => "DONE",
-        GatewayStatus::WaitingForDeposit => "WAITING_FOR_DEPOSIT",
-        GatewayStatus::PartiallyCancelled => "PARTIAL_CANCELED",
-        GatewayStatus::Cancelled => "CANCELED",
-        GatewayStatus::Aborted => "ABORTED",
-        GatewayStatus::Expired => "EXPIRED",
-    }
-}
-
 fn raw_of(attempt_id: &str, r: &Remembered) -> String {
     serde_json::json!({
-        "paymentKey": r.payment_key, "orderId": attempt_id, "status": status_name(r.status),
+        "paymentKey": r.payment_key, "orderId": attempt_id, "status": super::toss_shapes::status_name(r.status),
         "totalAmount": r.total, "balanceAmount": r.balance, "currency": "KRW",
     })
     .to_string()
@@ -300,30 +289,7 @@ impl PaymentGateway for TestGateway {
     }
 
     fn parse_webhook(&self, body: &[u8]) -> Result<WebhookNotice, PaymentError> {
-        let value: serde_json::Value =
-            serde_json::from_slice(body).map_err(|e| PaymentError::Malformed(e.to_string()))?;
-        // Accept both the flat and the `data`-wrapped shape (docs/PROVIDERS.md §1.8).
-        let v = value
-            .get("data")
-            .filter(|d| d.is_object())
-            .unwrap_or(&value);
-        let field = |name: &str| v.get(name).and_then(|x| x.as_str()).map(str::to_owned);
-        let attempt_id =
-            field("orderId").ok_or_else(|| PaymentError::Malformed("no orderId".into()))?;
-        let key = field("transactionKey")
-            .ok_or_else(|| PaymentError::Malformed("no transactionKey".into()))?;
-        let status = match field("status").as_deref() {
-            Some("DONE") => GatewayStatus::Done,
-            Some("CANCELED") => GatewayStatus::Cancelled,
-            Some("WAITING_FOR_DEPOSIT") => GatewayStatus::WaitingForDeposit,
-            other => return Err(PaymentError::Malformed(format!("status {other:?}"))),
-        };
-        Ok(WebhookNotice {
-            idempotency_key: key,
-            attempt_id,
-            status,
-            secret: field("secret"),
-            raw: String::from_utf8_lossy(body).into_owned(),
-        })
+        // The test gateway's notices have Toss's shapes.
+        super::toss_shapes::webhook(body)
     }
 }

@@ -1,0 +1,298 @@
+//! Toss Payments (API v1, docs/PROVIDERS.md §1): the payment window opened by its browser SDK
+//! with our client key, server-side confirm and cancel with Basic auth of the secret key and an
+//! `Idempotency-Key`, lookup by `orderId`, virtual accounts issued server-side, and webhooks
+//! (deposit callbacks carrying the payment's `secret`, unsigned status changes).
+
+use super::{
+    CancelRequest, GatewayPayment, PayMethod, PaymentError, PaymentGateway, PaymentRequest,
+    PaymentStart, VirtualAccount, WebhookNotice, toss_shapes,
+};
+use base64::Engine;
+use chrono::Utc;
+use futures::FutureExt;
+use futures::future::BoxFuture;
+use jangteo_core::Won;
+use serde_json::json;
+
+const NAME: &str = "toss";
+
+/// Toss Payments settings.
+#[derive(Clone)]
+pub struct TossConfig {
+    /// `https://api.tosspayments.com` (a fake server's address in tests).
+    pub api_base: String,
+    /// The payment-window SDK, `https://js.tosspayments.com/v1/payment`.
+    pub sdk_url: String,
+    /// Client key (`test_ck_…`/`live_ck_…`), shown in the page.
+    pub client_key: String,
+    /// Secret key (`test_sk_…`/`live_sk_…`), never leaves the server.
+    pub secret_key: String,
+    /// Bank (Toss code) of the virtual accounts issued for this shop.
+    pub virtual_account_bank: String,
+    /// Holder shown with an issued virtual account (the shop).
+    pub account_holder: String,
+}
+
+impl std::fmt::Debug for TossConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TossConfig")
+            .field("api_base", &self.api_base)
+            .field("client_key", &self.client_key)
+            .field("secret_key", &"***")
+            .finish_non_exhaustive()
+    }
+}
+
+/// The Toss Payments gateway.
+#[derive(Debug, Clone)]
+pub struct TossPayments {
+    client: reqwest::Client,
+    config: TossConfig,
+    authorization: String,
+}
+
+/// The method as the payment-window SDK names it (Korean literals, §1.4).
+fn window_method(method: PayMethod) -> &'static str {
+    match method {
+        PayMethod::Card => "카드",
+        PayMethod::Transfer => "계좌이체",
+        PayMethod::VirtualAccount => "가상계좌",
+        // Toss's own easy pay in its window [INF: the v1 window takes "토스페이"].
+        PayMethod::EasyPay => "토스페이",
+    }
+}
+
+impl TossPayments {
+    /// An adapter with its settings.
+    pub fn new(client: reqwest::Client, config: TossConfig) -> Self {
+        // The secret key is the user name, the password empty; the colon is mandatory (§1.1).
+        let token =
+            base64::engine::general_purpose::STANDARD.encode(format!("{}:", config.secret_key));
+        Self {
+            client,
+            authorization: format!("Basic {token}"),
+            config,
+        }
+    }
+
+    /// The API address of these path segments (each escaped as a path segment).
+    fn url(&self, segments: &[&str]) -> Result<reqwest::Url, PaymentError> {
+        let mut url =
+            reqwest::Url::parse(&self.config.api_base).map_err(|e| PaymentError::Unavailable {
+                provider: NAME,
+                message: format!("api_base: {e}"),
+            })?;
+        url.path_segments_mut()
+            .map_err(|()| PaymentError::Unavailable {
+                provider: NAME,
+                message: "api_base cannot take a path".into(),
+            })?
+            .pop_if_empty()
+            .extend(segments);
+        Ok(url)
+    }
+
+    /// Sends a request and reads a Payment object (or the error body).
+    async fn call(&self, request: reqwest::RequestBuilder) -> Result<GatewayPayment, PaymentError> {
+        let response = request
+            .header(reqwest::header::AUTHORIZATION, &self.authorization)
+            .send()
+            .await
+            .map_err(|e| PaymentError::Unavailable {
+                provider: NAME,
+                message: e.without_url().to_string(),
+            })?;
+        let status = response.status();
+        let raw = response
+            .text()
+            .await
+            .map_err(|e| PaymentError::Unavailable {
+                provider: NAME,
+                message: e.without_url().to_string(),
+            })?;
+        if !status.is_success() {
+            return Err(toss_shapes::error(NAME, status.as_u16(), &raw));
+        }
+        toss_shapes::payment(NAME, raw)
+    }
+
+    async fn issue_virtual_account(
+        &self,
+        req: &PaymentRequest,
+    ) -> Result<PaymentStart, PaymentError> {
+        let hours = ((req.deposit_deadline - Utc::now()).num_minutes() + 59) / 60;
+        let mut body = json!({
+            "amount": req.amount.get(),
+            "orderId": req.attempt_id,
+            "orderName": truncate(&req.order_name, 100),
+            "customerName": truncate(&req.customer_name, 100),
+            "bank": self.config.virtual_account_bank,
+            // Default 168, at most 720 (§1.3).
+            "validHours": hours.clamp(1, 720),
+        });
+        if !req.customer_email.is_empty() {
+            body["customerEmail"] = json!(req.customer_email);
+        }
+        if !req.customer_mobile.is_empty() {
+            body["customerMobilePhone"] = json!(req.customer_mobile);
+        }
+        let request = self
+            .client
+            .post(self.url(&["v1", "virtual-accounts"])?)
+            .header("Idempotency-Key", format!("issue-{}", req.attempt_id))
+            .json(&body);
+        let issued = self.call(request).await?;
+        let raw: serde_json::Value = serde_json::from_str(&issued.raw).unwrap_or_default();
+        let account = &raw["virtualAccount"];
+        let bank_code = account["bankCode"]
+            .as_str()
+            .unwrap_or(&self.config.virtual_account_bank);
+        let deadline = account["dueDate"]
+            .as_str()
+            .and_then(|d| chrono::DateTime::parse_from_rfc3339(d).ok())
+            .map_or(req.deposit_deadline, |d| d.with_timezone(&Utc));
+        Ok(PaymentStart::VirtualAccount {
+            payment_key: issued.payment_key,
+            account: VirtualAccount {
+                bank: bank_name(bank_code).to_owned(),
+                account: account["accountNumber"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+                holder: self.config.account_holder.clone(),
+                deadline,
+            },
+            webhook_secret: issued.secret,
+            raw: issued.raw,
+        })
+    }
+}
+
+fn truncate(text: &str, chars: usize) -> String {
+    text.chars().take(chars).collect()
+}
+
+/// A Toss bank code as the bank's name (the codes virtual accounts are issued at).
+pub fn bank_name(code: &str) -> &str {
+    match code {
+        "39" => "경남은행",
+        "34" => "광주은행",
+        "06" => "KB국민은행",
+        "03" => "IBK기업은행",
+        "11" => "NH농협은행",
+        "31" => "iM뱅크(대구)",
+        "32" => "부산은행",
+        "45" => "새마을금고",
+        "07" => "Sh수협은행",
+        "88" => "신한은행",
+        "20" => "우리은행",
+        "71" => "우체국예금보험",
+        "37" => "전북은행",
+        "81" => "하나은행",
+        "89" => "케이뱅크",
+        "90" => "카카오뱅크",
+        "92" => "토스뱅크",
+        other => other,
+    }
+}
+
+impl PaymentGateway for TossPayments {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn start<'a>(
+        &'a self,
+        req: &'a PaymentRequest,
+    ) -> BoxFuture<'a, Result<PaymentStart, PaymentError>> {
+        async move {
+            if req.method == PayMethod::VirtualAccount {
+                return self.issue_virtual_account(req).await;
+            }
+            let mut params = json!({
+                "amount": req.amount.get(),
+                "orderId": req.attempt_id,
+                "orderName": truncate(&req.order_name, 100),
+                "customerName": truncate(&req.customer_name, 100),
+                "successUrl": req.success_url,
+                "failUrl": req.fail_url,
+            });
+            if !req.customer_email.is_empty() {
+                params["customerEmail"] = json!(req.customer_email);
+            }
+            Ok(PaymentStart::Widget {
+                sdk_url: self.config.sdk_url.clone(),
+                client_key: self.config.client_key.clone(),
+                method: window_method(req.method).to_owned(),
+                params,
+            })
+        }
+        .boxed()
+    }
+
+    fn confirm<'a>(
+        &'a self,
+        payment_key: &'a str,
+        attempt_id: &'a str,
+        amount: Won,
+    ) -> BoxFuture<'a, Result<GatewayPayment, PaymentError>> {
+        async move {
+            // One key per attempt: a retry after a timeout replays the first answer instead of
+            // confirming twice (§1.7).
+            let request = self
+                .client
+                .post(self.url(&["v1", "payments", "confirm"])?)
+                .header("Idempotency-Key", format!("confirm-{attempt_id}"))
+                .json(&json!({
+                    "paymentKey": payment_key,
+                    "orderId": attempt_id,
+                    "amount": amount.get(),
+                }));
+            self.call(request).await
+        }
+        .boxed()
+    }
+
+    fn cancel<'a>(
+        &'a self,
+        req: &'a CancelRequest,
+    ) -> BoxFuture<'a, Result<GatewayPayment, PaymentError>> {
+        async move {
+            let mut body = json!({ "cancelReason": truncate(&req.reason, 200) });
+            if let Some(amount) = req.amount {
+                body["cancelAmount"] = json!(amount.get());
+            }
+            if let Some(account) = &req.refund_account {
+                body["refundReceiveAccount"] = json!({
+                    "bank": account.bank,
+                    "accountNumber": account.number,
+                    "holderName": truncate(&account.holder, 60),
+                });
+            }
+            let key: String = req.idempotency_key.chars().take(300).collect();
+            let url = self.url(&["v1", "payments", &req.payment_key, "cancel"])?;
+            let request = self
+                .client
+                .post(url)
+                .header("Idempotency-Key", key)
+                .json(&body);
+            self.call(request).await
+        }
+        .boxed()
+    }
+
+    fn lookup<'a>(
+        &'a self,
+        attempt_id: &'a str,
+    ) -> BoxFuture<'a, Result<GatewayPayment, PaymentError>> {
+        async move {
+            let url = self.url(&["v1", "payments", "orders", attempt_id])?;
+            self.call(self.client.get(url)).await
+        }
+        .boxed()
+    }
+
+    fn parse_webhook(&self, body: &[u8]) -> Result<WebhookNotice, PaymentError> {
+        toss_shapes::webhook(body)
+    }
+}
