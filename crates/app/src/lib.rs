@@ -21,6 +21,8 @@ mod demo_notices;
 mod demo_shop;
 mod error;
 pub mod field_errors;
+pub mod gateway_settings;
+pub mod gateways;
 pub mod inquiries;
 pub mod jobs;
 pub mod media;
@@ -46,7 +48,7 @@ pub use error::AppError;
 
 use cache::Caches;
 use jangteo_db::Db;
-use jangteo_providers::payments::{PaymentGateway, TestGateway};
+use jangteo_providers::payments::TestGateway;
 use jangteo_providers::storage::Storage;
 use std::sync::Arc;
 
@@ -59,8 +61,8 @@ fn instance_id() -> String {
     raw.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// The configured payment gateway.
-fn payment_gateway(config: &Config) -> AppResult<(Arc<dyn PaymentGateway>, Option<TestGateway>)> {
+/// The built-in test gateway, signing with the configured secret (random per process if unset).
+fn test_gateway(config: &Config) -> AppResult<TestGateway> {
     match config.checkout.gateway.as_str() {
         "test" => {
             let secret = match &config.checkout.test_gateway_secret {
@@ -71,11 +73,10 @@ fn payment_gateway(config: &Config) -> AppResult<(Arc<dyn PaymentGateway>, Optio
                 "" => config.shop.name.as_str(),
                 holder => holder,
             };
-            let gateway = TestGateway::new(secret.as_bytes(), holder);
-            Ok((Arc::new(gateway.clone()), Some(gateway)))
+            Ok(TestGateway::new(secret.as_bytes(), holder))
         }
         other => Err(AppError::Invalid(format!(
-            "checkout.gateway = \"{other}\" is not available (built in: test)"
+            "checkout.gateway = \"{other}\" is not available: choose the gateway in the back office (설정 → 결제 대행사)"
         ))),
     }
 }
@@ -97,10 +98,8 @@ pub struct App {
     /// Identifies this instance in cross-instance cache notices.
     instance_id: Arc<str>,
     messenger: notify::SharedMessenger,
-    /// The payment gateway in use.
-    pub gateway: Arc<dyn PaymentGateway>,
-    /// The built-in test gateway, when it is the one in use (demo pages drive it).
-    pub test_gateway: Option<TestGateway>,
+    /// The payment gateways (see [`gateways`]).
+    gateways: Arc<gateways::Gateways>,
     /// Parcel tracking (the built-in `test` tracker until a logistics provider is configured).
     pub tracker: Arc<dyn jangteo_providers::logistics::Tracker>,
     /// The test tracker, to report deliveries in the demo and tests.
@@ -122,7 +121,10 @@ impl App {
     pub fn new(db: Db, config: Config) -> AppResult<Self> {
         let storage = Storage::local(&config.media_dir())?;
         let messenger = Arc::new(notify::Messenger::new(&config.notifications)?);
-        let (gateway, test_gateway) = payment_gateway(&config)?;
+        let gateways = Arc::new(gateways::Gateways::new(
+            test_gateway(&config)?,
+            config.checkout.gateway_timeout_seconds,
+        ));
         let test_tracker = jangteo_providers::logistics::TestTracker::default();
         let secrets = Arc::new(secret_box::SecretBox::load(
             config.admin.secret_key.as_deref(),
@@ -131,8 +133,7 @@ impl App {
         let database_health = Arc::new(availability::DatabaseHealth::new(&db));
         Ok(Self {
             secrets,
-            gateway,
-            test_gateway,
+            gateways,
             tracker: Arc::new(test_tracker.clone()),
             test_tracker,
             db,
@@ -182,10 +183,14 @@ impl App {
                     Ok(Some(mut changes)) => {
                         // Anything may have changed while we were not listening.
                         app.invalidate_catalog();
+                        app.refresh_gateway().await;
                         loop {
                             match changes.next().await {
                                 Ok(origin) if origin == *app.instance_id => {}
-                                Ok(_) => app.invalidate_catalog(),
+                                Ok(_) => {
+                                    app.invalidate_catalog();
+                                    app.refresh_gateway().await;
+                                }
                                 Err(e) => {
                                     // Cached pages stay while the database is away (they may
                                     // be all a visitor gets); reconnecting drops them.

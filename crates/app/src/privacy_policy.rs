@@ -164,7 +164,7 @@ impl App {
         } else {
             out.push(row(
                 "결제 처리",
-                format!("결제대행사 ({})", c.checkout.gateway),
+                format!("결제대행사 ({})", self.live_gateway().provider.company()),
             ));
         }
         out.push(row(

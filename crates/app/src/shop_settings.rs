@@ -5,6 +5,7 @@
 use crate::auth::StaffActor;
 use crate::{App, AppError, AppResult};
 use jangteo_core::catalog::{DEFAULT_LOW_STOCK_THRESHOLD, MAX_LOW_STOCK_THRESHOLD};
+use jangteo_core::gateway::{GatewayMode, GatewayProvider};
 use jangteo_core::legal::{SellerItem, missing_seller_items};
 use jangteo_core::staff::{Access, Area};
 use jangteo_db::audit::{self, NewAudit};
@@ -19,8 +20,12 @@ const LOW_STOCK_KEY: &str = "catalog.low_stock_threshold";
 /// What keeps the shop from being a real one, as the dashboard and the start-up log tell it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Readiness {
+    /// The gateway new payments go through, and its mode.
+    pub gateway: Option<crate::gateways::LiveGateway>,
     /// Payments go through the built-in test gateway: no money moves.
     pub test_payments: bool,
+    /// A real gateway runs on its test keys: its window works, but no money moves.
+    pub sandbox_payments: bool,
     /// E-mail goes to the message log only (the `test` adapter): buyers receive nothing.
     pub test_email: bool,
     /// Seller items the law asks the footer to show that are not set.
@@ -30,11 +35,6 @@ pub struct Readiness {
 }
 
 impl App {
-    /// Whether payments are the built-in test gateway's (the shop shows a test-mode ribbon).
-    pub fn test_payments(&self) -> bool {
-        self.test_gateway.is_some()
-    }
-
     /// Whether the shop publishes its terms of use (a CMS page `terms`).
     pub async fn has_terms(&self) -> AppResult<bool> {
         Ok(content::published_page(&self.db, "terms").await?.is_some())
@@ -44,8 +44,13 @@ impl App {
     pub async fn readiness(&self) -> AppResult<Readiness> {
         let has_terms = self.has_terms().await?;
         let business = &self.config.shop.business;
+        self.refresh_gateway().await;
+        let live = self.live_gateway();
         Ok(Readiness {
-            test_payments: self.test_payments(),
+            gateway: Some(live),
+            test_payments: live.provider == GatewayProvider::Test,
+            sandbox_payments: live.provider != GatewayProvider::Test
+                && live.mode == GatewayMode::Test,
             test_email: self.config.notifications.email == crate::config::ProviderChoice::Test,
             missing_seller: missing_seller_items(&business.disclosure(has_terms)),
             no_payment_methods: self.payment_methods().await?.is_empty(),
@@ -67,13 +72,31 @@ impl App {
 
     /// Logs every readiness gap once at start-up (outside demo mode).
     pub async fn log_readiness(&self) -> AppResult<()> {
+        self.refresh_gateway().await;
+        let live = self.live_gateway();
+        tracing::info!(
+            gateway = live.provider.as_str(),
+            mode = live.mode.as_str(),
+            "payments go through {} ({})",
+            live.provider.company(),
+            if live.mode == GatewayMode::Live {
+                "live: real money"
+            } else {
+                "test: no money moves"
+            }
+        );
         if self.config.demo_mode {
             return Ok(());
         }
         let r = self.readiness().await?;
+        if r.sandbox_payments {
+            tracing::warn!(
+                "the payment gateway runs on its test keys: no money is taken; enter the live keys in 설정 → 결제 대행사"
+            );
+        }
         if r.test_payments {
             tracing::warn!(
-                "checkout.gateway = \"test\": payments are simulated and no money is taken; the shop shows a test-payment ribbon"
+                "the built-in test gateway is live: payments are simulated and no money is taken; the shop shows a test-payment ribbon"
             );
         }
         if r.test_email {

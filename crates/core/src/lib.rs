@@ -3,6 +3,7 @@
 pub mod carrier;
 pub mod catalog;
 pub mod claims;
+pub mod gateway;
 pub mod ids;
 pub mod legal;
 pub mod login;

@@ -51,6 +51,7 @@ async fn card_window_then_confirm_with_basic_auth_and_idempotency() {
         client_key,
         method,
         params,
+        ..
     } = gateway
         .start(&request("att-card-0001", PayMethod::Card))
         .await

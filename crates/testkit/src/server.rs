@@ -27,6 +27,8 @@ pub struct TestOptions {
     pub web: WebOptions,
     /// Adjusts the configuration before start.
     pub configure: Option<fn(&mut Config)>,
+    /// Points Toss Payments at this fake (`FakeToss::base_url`).
+    pub toss_base: Option<String>,
 }
 
 /// An HTTP client for tests: no redirects followed, no proxies, short timeouts.
@@ -85,6 +87,10 @@ impl TestApp {
             .expect("binding a port");
         let addr = listener.local_addr().expect("local address");
         let mut config = test_config(db.dir.path(), &addr.to_string(), &db.url);
+        if let Some(base) = &options.toss_base {
+            config.checkout.toss.api_base = base.clone();
+            config.checkout.toss.sdk_url = format!("{base}/v1/payment");
+        }
         if let Some(configure) = options.configure {
             configure(&mut config);
         }

@@ -280,6 +280,7 @@ pub async fn place_order(
             }
             match placed.next {
                 NextStep::Pay(url) => Ok(see_other(&url)),
+                NextStep::Window(_) => Ok(see_other(&format!("/checkout/pay/{}", placed.number))),
                 NextStep::Complete => {
                     if member_id.is_none() {
                         clear_guest_cart(&session).await;
@@ -304,9 +305,11 @@ pub async fn place_order(
     }
 }
 
-/// GET /checkout/pay/{number}: (re)starts the payment of an unpaid order.
+/// GET /checkout/pay/{number}: (re)starts the payment of an unpaid order; a gateway whose
+/// window opens from our page gets that page.
 pub async fn pay_order(
     State(state): State<AppState>,
+    req: Req,
     auth: AuthSession,
     session: Session,
     Path(number): Path<String>,
@@ -314,6 +317,9 @@ pub async fn pay_order(
     buyer(&state, &auth, &session, &number).await?;
     match state.app.start_payment(&number).await?.next {
         NextStep::Pay(url) => Ok(see_other(&url)),
+        NextStep::Window(window) => {
+            crate::payment_window::show(&state, &req, &number, &window).await
+        }
         NextStep::Complete => Ok(see_other(&format!("/orders/{number}/complete"))),
     }
 }

@@ -174,7 +174,7 @@ pub async fn order_detail(
             virtual_account => va, refunded_amount => p.cancelled_amount.get(),
         }
     });
-    let demo_deposit = (state.app.test_gateway.is_some()
+    let demo_deposit = (state.app.test_payments()
         && o.status == OrderStatus::AwaitingDeposit
         && o.payment_method == PaymentMethod::VirtualAccount)
         .then(|| format!("/payments/test/deposit/{}", o.number));

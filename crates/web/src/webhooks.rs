@@ -8,17 +8,14 @@ use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use jangteo_app::AppError;
 
-/// POST /webhooks/{provider}: the gateway's deposit notice. Verified by the app (secret +
-/// lookup); CSRF-exempt because it is server to server.
+/// POST /webhooks/{provider}: a gateway's notice (deposit or status change). Verified by the
+/// app (secret and/or lookup); CSRF-exempt because it is server to server.
 pub async fn payment_webhook(
     State(state): State<AppState>,
     Path(provider): Path<String>,
     body: Bytes,
 ) -> Response {
-    if provider != state.app.gateway.name() {
-        return StatusCode::NOT_FOUND.into_response();
-    }
-    match state.app.handle_payment_webhook(&body).await {
+    match state.app.handle_payment_webhook(&provider, &body).await {
         Ok(_) => (StatusCode::OK, "OK").into_response(),
         Err(e) if e.conflict_code().is_some() || matches!(e, AppError::Invalid(_)) => {
             (StatusCode::UNAUTHORIZED, "unverified").into_response()

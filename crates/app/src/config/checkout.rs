@@ -97,12 +97,36 @@ impl BankAccountConfig {
     }
 }
 
+/// Where Toss Payments answers.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TossEndpoints {
+    /// API base.
+    pub api_base: String,
+    /// The payment-window SDK loaded by the payment page.
+    pub sdk_url: String,
+}
+
+impl Default for TossEndpoints {
+    fn default() -> Self {
+        Self {
+            api_base: "https://api.tosspayments.com".into(),
+            sdk_url: "https://js.tosspayments.com/v1/payment".into(),
+        }
+    }
+}
+
 /// Checkout and payment settings.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct CheckoutConfig {
-    /// Payment gateway: `test` (built in; approves in a demo payment window).
+    /// Payment gateway until the owner chooses one in the back office: `test` (built in;
+    /// approves in a demo payment window). Real gateways and their keys are set in 설정 → 결제.
     pub gateway: String,
+    /// Toss Payments addresses (sandbox and live share them; tests point them at a fake).
+    pub toss: TossEndpoints,
+    /// Seconds to wait for a gateway's answer; after that the payment is looked up instead.
+    pub gateway_timeout_seconds: u64,
     /// Secret the test gateway signs its payment keys with (default: random per process).
     pub test_gateway_secret: Option<Secret>,
     /// Hours a virtual account or bank deposit stays open.
@@ -138,6 +162,8 @@ impl Default for CheckoutConfig {
     fn default() -> Self {
         Self {
             gateway: "test".into(),
+            toss: TossEndpoints::default(),
+            gateway_timeout_seconds: 30,
             test_gateway_secret: None,
             deposit_hours: 72,
             payment_timeout_minutes: 30,

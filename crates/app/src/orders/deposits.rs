@@ -10,10 +10,13 @@ use jangteo_core::ids::OrderId;
 use jangteo_core::order::{OrderEvent, OrderStatus, PaymentEvent};
 use jangteo_db::orders;
 use jangteo_db::payments::{self, PaymentUpdate};
-use jangteo_providers::payments::{GatewayStatus, secrets_match};
+use jangteo_providers::payments::{
+    GatewayStatus, NoticeKind, PaymentError, WebhookNotice, secrets_match,
+};
 
 /// A gateway notice to store with its idempotency key.
 struct StoredNotice<'a> {
+    provider: &'a str,
     key: &'a str,
     payment_id: i64,
     raw: &'a str,
@@ -24,12 +27,11 @@ impl StoredNotice<'_> {
     async fn record(
         &self,
         tx: &mut jangteo_db::Tx,
-        provider: &str,
         now: chrono::DateTime<chrono::Utc>,
     ) -> AppResult<bool> {
         Ok(payments::record_event(
             tx,
-            provider,
+            self.provider,
             self.key,
             Some(self.payment_id),
             "deposit_notice",
@@ -41,16 +43,66 @@ impl StoredNotice<'_> {
 }
 
 impl App {
-    /// A gateway's deposit notice: stored raw, verified by its secret and a lookup, then applied
-    /// once. Returns whether anything changed.
-    pub async fn handle_payment_webhook(&self, body: &[u8]) -> AppResult<bool> {
-        let notice = self
-            .gateway
+    /// A gateway's notice (`provider` names the gateway): a deposit verified by its secret, or
+    /// a status change; either is applied only after an authoritative lookup, and once.
+    /// Returns whether anything changed.
+    pub async fn handle_payment_webhook(&self, provider: &str, body: &[u8]) -> AppResult<bool> {
+        let gateway = self
+            .gateway_named(provider)
+            .await
+            .map_err(|_| AppError::NotFound)?;
+        let notice = gateway
             .parse_webhook(body)
             .map_err(|e| AppError::Invalid(e.to_string()))?;
         let payment = payments::find_by_attempt(&self.db, &notice.attempt_id)
             .await?
+            .filter(|p| p.provider == provider)
             .ok_or(AppError::NotFound)?;
+        // A deposit notice proves itself with the payment's secret; a status change is unsigned
+        // and only a lookup below can make it count.
+        if notice.kind == NoticeKind::Deposit
+            && !self.deposit_secret_matches(&payment, &notice).await?
+        {
+            tracing::warn!(payment.attempt = %notice.attempt_id, "deposit notice with a wrong secret refused");
+            return Err(AppError::Conflict("webhook_unverified"));
+        }
+        if notice.kind == NoticeKind::StatusChanged && notice.status != GatewayStatus::Done {
+            // Our own cancels and expiries come back this way: nothing to apply.
+            return Ok(false);
+        }
+        let stored = StoredNotice {
+            provider,
+            key: &notice.idempotency_key,
+            payment_id: payment.id,
+            raw: &notice.raw,
+        };
+        if notice.status != GatewayStatus::Done {
+            // Nothing to apply: keep it for the record (a replay stays a replay).
+            let mut tx = self.db.begin().await?;
+            stored.record(&mut tx, self.now()).await?;
+            tx.commit().await?;
+            return Ok(false);
+        }
+        // Authoritative state from the gateway itself, before anything is recorded: a failed
+        // lookup answers non-200 and the gateway's retry is processed anew, never taken for a
+        // replay of a notice whose deposit was not applied.
+        let looked_up = gateway
+            .lookup(&notice.attempt_id)
+            .await
+            .map_err(AppError::gateway("looking up a deposit"))?;
+        if looked_up.status != GatewayStatus::Done || looked_up.total_amount != payment.amount {
+            return Err(AppError::Conflict("webhook_unverified"));
+        }
+        self.settle_deposit(payment.order_id, &Actor::Gateway, Some(stored))
+            .await
+    }
+
+    /// Whether a deposit notice carries the secret the gateway gave with the account.
+    async fn deposit_secret_matches(
+        &self,
+        payment: &payments::PaymentRow,
+        notice: &WebhookNotice,
+    ) -> AppResult<bool> {
         let stored_secret = match payments::webhook_secret(&self.db, payment.id).await? {
             Some(sealed) if sealed.starts_with("v1.") => Some(
                 String::from_utf8(
@@ -62,39 +114,7 @@ impl App {
             // Stored in plain by an earlier version (still compared, never shown).
             plain => plain,
         };
-        let genuine =
-            matches!((&stored_secret, &notice.secret), (Some(a), Some(b)) if secrets_match(a, b));
-        if !genuine {
-            tracing::warn!(payment.attempt = %notice.attempt_id, "deposit notice with a wrong secret refused");
-            return Err(AppError::Conflict("webhook_unverified"));
-        }
-        let stored = StoredNotice {
-            key: &notice.idempotency_key,
-            payment_id: payment.id,
-            raw: &notice.raw,
-        };
-        if notice.status != GatewayStatus::Done {
-            // Nothing to apply: keep it for the record (a replay stays a replay).
-            let mut tx = self.db.begin().await?;
-            stored
-                .record(&mut tx, self.gateway.name(), self.now())
-                .await?;
-            tx.commit().await?;
-            return Ok(false);
-        }
-        // Authoritative state from the gateway itself, before anything is recorded: a failed
-        // lookup answers non-200 and the gateway's retry is processed anew, never taken for a
-        // replay of a notice whose deposit was not applied.
-        let looked_up = self
-            .gateway
-            .lookup(&notice.attempt_id)
-            .await
-            .map_err(AppError::gateway("looking up a deposit"))?;
-        if looked_up.status != GatewayStatus::Done || looked_up.total_amount != payment.amount {
-            return Err(AppError::Conflict("webhook_unverified"));
-        }
-        self.settle_deposit(payment.order_id, &Actor::Gateway, Some(stored))
-            .await
+        Ok(matches!((&stored_secret, &notice.secret), (Some(a), Some(b)) if secrets_match(a, b)))
     }
 
     /// Staff confirm a bank deposit (무통장입금) arrived.
@@ -118,7 +138,7 @@ impl App {
         let now = self.now();
         let mut tx = self.db.begin().await?;
         if let Some(n) = &notice
-            && !n.record(&mut tx, self.gateway.name(), self.now()).await?
+            && !n.record(&mut tx, self.now()).await?
         {
             return Ok(false);
         }
@@ -159,9 +179,35 @@ impl App {
         Ok(true)
     }
 
+    /// At the deadline, asks the gateway about a virtual account first: a deposit whose notice
+    /// never arrived pays the order instead of cancelling it.
+    async fn deposit_arrived_unnoticed(&self, number: &str) -> AppResult<bool> {
+        let (order, payment) = self.order_and_payment(number).await?;
+        if order.status != OrderStatus::AwaitingDeposit || payment.method.is_manual() {
+            return Ok(false);
+        }
+        let gateway = self.gateway_named(&payment.provider).await?;
+        match gateway.lookup(&payment.attempt_id).await {
+            Ok(found)
+                if found.status == GatewayStatus::Done && found.total_amount == payment.amount =>
+            {
+                tracing::warn!(order.number = %number, "a deposit whose notice never arrived was found at the deadline");
+                self.settle_deposit(order.id, &Actor::Gateway, None).await
+            }
+            // Unreachable: the job tries again rather than cancel a deposit it cannot see.
+            Err(e @ PaymentError::Unavailable { .. }) => {
+                Err(AppError::gateway("looking up a deposit at its deadline")(e))
+            }
+            _ => Ok(false),
+        }
+    }
+
     /// The deposit deadline passed: cancel the order and release what it held (a job runs this
     /// at the deadline; a late run after a deposit does nothing).
     pub async fn expire_deposit(&self, number: &str) -> AppResult<bool> {
+        if self.deposit_arrived_unnoticed(number).await? {
+            return Ok(false);
+        }
         let now = self.now();
         let mut tx = self.db.begin().await?;
         let Some(order) = orders::lock_by_number(&mut tx, number).await? else {

@@ -51,16 +51,33 @@ impl Actor {
 }
 
 /// Where checkout continues after the order is placed.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum NextStep {
     /// Send the browser to the gateway's payment window.
     Pay(String),
+    /// Open the gateway's window from our payment page (its SDK, with these parameters).
+    Window(PaymentWindow),
     /// Show the completion page (deposit orders, or an order already paid).
     Complete,
 }
 
+/// What the payment page needs to open a gateway's window (Toss `requestPayment`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PaymentWindow {
+    /// The gateway's browser SDK.
+    pub sdk_url: String,
+    /// Public client key.
+    pub client_key: String,
+    /// Method as the SDK names it.
+    pub method: String,
+    /// Parameters of `requestPayment`.
+    pub params: serde_json::Value,
+    /// Origins the page must allow script and frames from.
+    pub origins: Vec<String>,
+}
+
 /// A placed order.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Placed {
     /// Number.
     pub number: String,

@@ -4,16 +4,17 @@
 //! idempotency key in the transaction of the change it makes; a replay changes nothing.
 
 use super::lifecycle::{move_order, move_payment};
-use crate::orders::{Actor, NextStep, Placed};
+use crate::orders::{Actor, NextStep, PaymentWindow, Placed};
 use crate::{App, AppError, AppResult};
 use jangteo_core::Won;
+use jangteo_core::gateway::GatewayProvider;
 use jangteo_core::order::{OrderEvent, OrderStatus, PaymentEvent, PaymentStatus};
 use jangteo_core::payment::PaymentMethod;
 use jangteo_db::orders::{self, OrderRow};
 use jangteo_db::payments::{self, PaymentRow, PaymentUpdate};
 use jangteo_providers::payments::{
-    CancelRequest, GatewayPayment, GatewayStatus, PayMethod, PaymentError, PaymentRequest,
-    PaymentStart, VirtualAccount,
+    CancelRequest, GatewayPayment, GatewayStatus, PayMethod, PaymentError, PaymentGateway,
+    PaymentRequest, PaymentStart, VirtualAccount,
 };
 
 /// What a payment's deposit-notice secret is sealed for (the AEAD context).
@@ -61,14 +62,28 @@ impl App {
             });
         }
         let request = self.payment_request(&order, &payment).await?;
-        match self.gateway.start(&request).await {
+        let gateway = self.gateway_named(&payment.provider).await?;
+        match gateway.start(&request).await {
             Ok(PaymentStart::Redirect { url }) => Ok(Placed {
                 number: order.number,
                 next: NextStep::Pay(url),
             }),
-            Ok(PaymentStart::Widget { .. }) => Err(AppError::Other(
-                "widget gateways need the widget page".into(),
-            )),
+            Ok(PaymentStart::Widget {
+                sdk_url,
+                client_key,
+                method,
+                params,
+                origins,
+            }) => Ok(Placed {
+                number: order.number,
+                next: NextStep::Window(PaymentWindow {
+                    sdk_url,
+                    client_key,
+                    method,
+                    params,
+                    origins,
+                }),
+            }),
             Ok(PaymentStart::VirtualAccount {
                 payment_key,
                 account,
@@ -141,7 +156,7 @@ impl App {
         let account = issued.account;
         let mut tx = self.db.begin().await?;
         let key = format!("issue:{}", payment.attempt_id);
-        let (gateway, event) = (self.gateway.name(), "virtual_account_issued");
+        let (gateway, event) = (payment.provider.as_str(), "virtual_account_issued");
         payments::record_event(
             &mut tx,
             gateway,
@@ -234,18 +249,28 @@ impl App {
                 .await?;
             return Err(AppError::Conflict("amount_mismatch"));
         }
-        let confirmed = match self.gateway.confirm(payment_key, attempt_id, amount).await {
+        let gateway = self.gateway_named(&payment.provider).await?;
+        let confirmed = match gateway.confirm(payment_key, attempt_id, amount).await {
             Ok(c) => c,
             Err(PaymentError::Rejected { code, message, .. }) => {
                 self.fail_payment(attempt_id, &code, &message).await?;
                 return Err(AppError::Conflict("payment_failed"));
             }
-            Err(e) => return Err(AppError::gateway("confirming a payment")(e)),
+            // No answer: the confirm may have gone through. Ask before anything is retried, so
+            // the buyer is never charged twice.
+            Err(e) => match gateway.lookup(attempt_id).await {
+                Ok(found)
+                    if found.status == GatewayStatus::Done && found.payment_key == payment_key =>
+                {
+                    tracing::warn!(order.number = %order.number, error = %e, "confirm unanswered; the lookup shows it approved");
+                    found
+                }
+                _ => return Err(AppError::gateway("confirming a payment")(e)),
+            },
         };
         if confirmed.total_amount != order.total || confirmed.status != GatewayStatus::Done {
             // Approved for something else: give the money back and fail the order.
-            let _ = self
-                .gateway
+            let _ = gateway
                 .cancel(&CancelRequest {
                     payment_key: confirmed.payment_key.clone(),
                     reason: "결제 금액 불일치".into(),
@@ -264,7 +289,7 @@ impl App {
 
     /// Records a confirmed approval: the gateway's message (once per attempt), the payment's
     /// and the order's moves. False when it was recorded before (a reload).
-    async fn record_approval(
+    pub(super) async fn record_approval(
         &self,
         order: &OrderRow,
         payment: &PaymentRow,
@@ -274,7 +299,7 @@ impl App {
         let attempt_id = payment.attempt_id.as_str();
         let mut tx = self.db.begin().await?;
         let key = format!("confirm:{attempt_id}");
-        let gateway = self.gateway.name();
+        let gateway = payment.provider.as_str();
         let raw = confirmed.raw.as_str();
         if !payments::record_event(
             &mut tx,
@@ -303,7 +328,7 @@ impl App {
             // The attempt expired or was dropped while the buyer paid: the gateway took the
             // money for an order that no longer waits for it, so give it back.
             drop(tx);
-            self.refund_orphaned_approval(&confirmed.payment_key, attempt_id)
+            self.refund_orphaned_approval(payment, &confirmed.payment_key)
                 .await;
             return Err(AppError::Conflict("payment_failed"));
         }
@@ -314,9 +339,16 @@ impl App {
     }
 
     /// Cancels an approval the shop cannot use (its order was cancelled meanwhile).
-    async fn refund_orphaned_approval(&self, payment_key: &str, attempt_id: &str) {
-        let refund = self
-            .gateway
+    async fn refund_orphaned_approval(&self, payment: &PaymentRow, payment_key: &str) {
+        let attempt_id = payment.attempt_id.as_str();
+        let Ok(gateway) = self.gateway_named(&payment.provider).await else {
+            tracing::error!(
+                payment.attempt = attempt_id,
+                "approval for a cancelled order could not be refunded: its gateway is not configured"
+            );
+            return;
+        };
+        let refund = gateway
             .cancel(&CancelRequest {
                 payment_key: payment_key.to_owned(),
                 reason: "결제 시간이 지난 주문".into(),
@@ -397,12 +429,15 @@ impl App {
         &self,
         attempt_id: &str,
     ) -> AppResult<Option<(PaymentRow, OrderRow)>> {
-        if self.test_gateway.is_none() {
+        if self.live_test_gateway().await?.is_none() {
             return Ok(None);
         }
         let Some(payment) = payments::find_by_attempt(&self.db, attempt_id).await? else {
             return Ok(None);
         };
+        if payment.provider != GatewayProvider::Test.as_str() {
+            return Ok(None);
+        }
         let order = orders::find_by_id(&self.db, payment.order_id)
             .await?
             .ok_or(AppError::NotFound)?;
@@ -411,7 +446,7 @@ impl App {
 
     /// Test gateway only: the window's "pay" button; returns the success redirect.
     pub async fn test_gateway_approve(&self, attempt_id: &str) -> AppResult<String> {
-        let gateway = self.test_gateway.as_ref().ok_or(AppError::NotFound)?;
+        let gateway = self.live_test_gateway().await?.ok_or(AppError::NotFound)?;
         let (payment, _) = self
             .test_payment_window(attempt_id)
             .await?
@@ -426,9 +461,10 @@ impl App {
     /// Test gateway only: the demo "deposit" button: the gateway marks the virtual account paid
     /// and delivers its notice through the same verification as a real webhook.
     pub async fn test_gateway_deposit(&self, number: &str) -> AppResult<bool> {
-        let gateway = self.test_gateway.as_ref().ok_or(AppError::NotFound)?;
+        let gateway = self.live_test_gateway().await?.ok_or(AppError::NotFound)?;
         let (order, payment) = self.order_and_payment(number).await?;
-        if payment.method != PaymentMethod::VirtualAccount
+        if payment.provider != gateway.name()
+            || payment.method != PaymentMethod::VirtualAccount
             || order.status != OrderStatus::AwaitingDeposit
         {
             return Ok(false);
@@ -436,6 +472,7 @@ impl App {
         let body = gateway
             .simulate_deposit(&payment.attempt_id, self.now())
             .map_err(AppError::gateway("simulating a deposit"))?;
-        self.handle_payment_webhook(body.as_bytes()).await
+        self.handle_payment_webhook(gateway.name(), body.as_bytes())
+            .await
     }
 }

@@ -6,6 +6,7 @@ use crate::{App, AppResult};
 use chrono::{DateTime, Duration, Utc};
 use jangteo_core::order::{OrderStatus, PaymentStatus};
 use jangteo_db::{orders, payments};
+use jangteo_providers::payments::{GatewayStatus, PaymentError};
 
 /// Orders expired per chore run (the next minute takes the rest).
 const EXPIRY_BATCH: i64 = 500;
@@ -76,6 +77,34 @@ impl App {
         Ok(())
     }
 
+    /// Asks the gateway before an attempt is given up: a payment it approved (the shop went down
+    /// between its approval and our record) is recorded as paid; an unreachable gateway leaves
+    /// the order for the next run. True when the attempt may be failed.
+    async fn gateway_says_unpaid(
+        &self,
+        order: &orders::OrderRow,
+        payment: &payments::PaymentRow,
+    ) -> AppResult<bool> {
+        let gateway = self.gateway_named(&payment.provider).await?;
+        match gateway.lookup(&payment.attempt_id).await {
+            Ok(found)
+                if found.status == GatewayStatus::Done && found.total_amount == payment.amount =>
+            {
+                tracing::warn!(order.number = %order.number, "an approval the shop had not recorded was found; the order is paid");
+                if self.record_approval(order, payment, &found).await? {
+                    self.after_order_settled(&order.number, "payment_completed")
+                        .await?;
+                }
+                Ok(false)
+            }
+            Ok(_) | Err(PaymentError::Rejected { .. }) => Ok(true),
+            Err(e) => {
+                tracing::warn!(order.number = %order.number, error = %e, "the gateway cannot tell whether this payment went through; trying again later");
+                Ok(false)
+            }
+        }
+    }
+
     /// Fails the open payment attempt of an unpaid order (releasing its holds); false when the
     /// order is no longer waiting for payment.
     async fn drop_unpaid(&self, number: &str, code: &str, message: &str) -> AppResult<bool> {
@@ -89,6 +118,9 @@ impl App {
             return Ok(false);
         };
         if payment.status != PaymentStatus::Ready {
+            return Ok(false);
+        }
+        if !self.gateway_says_unpaid(&order, &payment).await? {
             return Ok(false);
         }
         self.fail_payment(&payment.attempt_id, code, message)

@@ -22,6 +22,9 @@ use jangteo_db::{Tx, members, promotions};
 /// What the order is opened with, decided before the transaction.
 struct Opening<'a> {
     number: String,
+    /// The gateway the payment goes through (read before the transaction: reading it needs a
+    /// connection of its own).
+    gateway: &'static str,
     status: OrderStatus,
     deadline: Option<DateTime<Utc>>,
     guest_hash: Option<String>,
@@ -122,6 +125,7 @@ impl App {
         };
         Ok(Opening {
             number: order_number(business_date(now), random_bytes::<6>()?),
+            gateway: self.active_gateway().await?.name(),
             status: if form.method.is_manual() {
                 OrderStatus::AwaitingDeposit
             } else {
@@ -148,8 +152,16 @@ impl App {
         now: DateTime<Utc>,
     ) -> AppResult<()> {
         let attempt = attempt_id(&opening.number)?;
-        let gateway = self.gateway.name();
-        payments::insert(tx, order_id, gateway, form.method, &attempt, total, now).await?;
+        payments::insert(
+            tx,
+            order_id,
+            opening.gateway,
+            form.method,
+            &attempt,
+            total,
+            now,
+        )
+        .await?;
         if opening.status != OrderStatus::AwaitingDeposit {
             return Ok(());
         }

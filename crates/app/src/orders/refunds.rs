@@ -101,8 +101,8 @@ impl App {
                 idempotency_key: key.to_owned(),
                 refund_account: None,
             };
-            let reply = self
-                .gateway
+            let gateway = self.gateway_named(&payment.provider).await?;
+            let reply = gateway
                 .cancel(&request)
                 .await
                 .map_err(AppError::gateway("refunding"))?;

@@ -54,7 +54,7 @@ fn a_plain_serve_warns_about_test_payments_and_missing_seller_information() {
     assert!(home.contains("테스트 결제 모드"));
     let said = std::fs::read_to_string(&log).unwrap();
     for warning in [
-        "checkout.gateway = \"test\"",
+        "the built-in test gateway is live",
         "notifications.email = \"test\"",
         "registration_no",
         "hosting_provider",

@@ -8,6 +8,7 @@ mod test_gateway;
 mod toss;
 mod toss_shapes;
 
+pub use reqwest::Client as HttpClient;
 pub use test_gateway::TestGateway;
 pub use toss::{TossConfig, TossPayments};
 
@@ -99,6 +100,8 @@ pub enum PaymentStart {
         method: String,
         /// Parameters for `requestPayment`.
         params: serde_json::Value,
+        /// Origins the page must let load script and frames (the SDK's, the window's).
+        origins: Vec<String>,
     },
     /// A virtual account was issued; the payment waits for the deposit.
     VirtualAccount {
@@ -266,6 +269,17 @@ pub trait PaymentGateway: Send + Sync {
 
     /// Parses a webhook body.
     fn parse_webhook(&self, body: &[u8]) -> Result<WebhookNotice, PaymentError>;
+}
+
+/// The HTTP client gateways are called with: rustls, no redirects, `timeout` per request (after
+/// it the shop looks the payment up rather than retrying blindly).
+pub fn http_client(timeout: std::time::Duration) -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(timeout)
+        .connect_timeout(std::time::Duration::from_secs(5).min(timeout))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("the HTTP client configuration is static and valid")
 }
 
 /// Compares two secrets in time independent of where they differ.

@@ -12,6 +12,7 @@ use chrono::Utc;
 use futures::FutureExt;
 use futures::future::BoxFuture;
 use jangteo_core::Won;
+use jangteo_core::gateway::toss_bank_name;
 use serde_json::json;
 
 const NAME: &str = "toss";
@@ -154,7 +155,7 @@ impl TossPayments {
         Ok(PaymentStart::VirtualAccount {
             payment_key: issued.payment_key,
             account: VirtualAccount {
-                bank: bank_name(bank_code).to_owned(),
+                bank: toss_bank_name(bank_code).unwrap_or(bank_code).to_owned(),
                 account: account["accountNumber"]
                     .as_str()
                     .unwrap_or_default()
@@ -170,30 +171,6 @@ impl TossPayments {
 
 fn truncate(text: &str, chars: usize) -> String {
     text.chars().take(chars).collect()
-}
-
-/// A Toss bank code as the bank's name (the codes virtual accounts are issued at).
-pub fn bank_name(code: &str) -> &str {
-    match code {
-        "39" => "경남은행",
-        "34" => "광주은행",
-        "06" => "KB국민은행",
-        "03" => "IBK기업은행",
-        "11" => "NH농협은행",
-        "31" => "iM뱅크(대구)",
-        "32" => "부산은행",
-        "45" => "새마을금고",
-        "07" => "Sh수협은행",
-        "88" => "신한은행",
-        "20" => "우리은행",
-        "71" => "우체국예금보험",
-        "37" => "전북은행",
-        "81" => "하나은행",
-        "89" => "케이뱅크",
-        "90" => "카카오뱅크",
-        "92" => "토스뱅크",
-        other => other,
-    }
 }
 
 impl PaymentGateway for TossPayments {
@@ -220,7 +197,16 @@ impl PaymentGateway for TossPayments {
             if !req.customer_email.is_empty() {
                 params["customerEmail"] = json!(req.customer_email);
             }
+            let sdk_origin = reqwest::Url::parse(&self.config.sdk_url)
+                .map(|u| u.origin().ascii_serialization())
+                .unwrap_or_default();
             Ok(PaymentStart::Widget {
+                // The window itself is served from Toss's domains [DOC: js.tosspayments.com].
+                origins: vec![
+                    sdk_origin,
+                    "https://*.tosspayments.com".into(),
+                    "https://*.toss.im".into(),
+                ],
                 sdk_url: self.config.sdk_url.clone(),
                 client_key: self.config.client_key.clone(),
                 method: window_method(req.method).to_owned(),

@@ -7,6 +7,7 @@ mod banners;
 mod categories;
 mod claims;
 mod content;
+mod gateway;
 mod login;
 mod members;
 mod orders;

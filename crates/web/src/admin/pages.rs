@@ -38,7 +38,9 @@ pub async fn dashboard(office: BackOffice) -> Result<Response, WebError> {
     let can_see_orders = admin.actor.can(Area::Orders, Access::Read);
     let orders_url =
         |status: &str| can_see_orders.then(|| format!("/admin/orders?status={status}"));
+    let gateway = super::settings::gateway_view(state, req, state.app.live_gateway());
     office.page("admin/dashboard.html", "admin.nav.dashboard", context! {
+        gateway => gateway,
         today => context! {
             sales => d.today.sales, orders => d.today.orders, average => avg(d.today.sales, d.today.orders),
             sales_change => change(d.today.sales, d.yesterday_same_time.sales),

@@ -1,8 +1,8 @@
 //! The back office's routes, by area (the session and login layers are added in `router`).
 
 use super::{
-    audit_log, banners, categories, claims, content, login, members, orders, pages, products,
-    settings, shipping, staff_accounts, stats, stock, stock_sheet, waybills,
+    audit_log, banners, categories, claims, content, gateway, login, members, orders, pages,
+    products, settings, shipping, staff_accounts, stats, stock, stock_sheet, waybills,
 };
 use crate::state::AppState;
 use axum::Router;
@@ -211,6 +211,10 @@ fn settings() -> Router<AppState> {
         .route(
             "/admin/settings/payment-methods",
             post(settings::save_payment_methods),
+        )
+        .route(
+            "/admin/settings/payments",
+            get(gateway::show).post(gateway::save),
         )
         .route(
             "/admin/settings/stock-display",

@@ -11,6 +11,7 @@ use crate::state::AppState;
 use crate::web_error::WebError;
 use axum::Form;
 use axum::response::Response;
+use jangteo_app::gateways::LiveGateway;
 use jangteo_app::shop_settings::Readiness;
 use jangteo_core::staff::{Access, Area};
 use minijinja::{Value, context};
@@ -19,10 +20,16 @@ use std::collections::HashMap;
 /// The readiness warnings as the dashboard and the settings page list them.
 pub(super) fn readiness_view(state: &AppState, req: &Req, r: &Readiness) -> Vec<Value> {
     let mut items = Vec::new();
+    let gateway_link = "/admin/settings/payments";
     if r.test_payments {
-        items.push(
-            context! { key => "test_payments", text => t(state, req, "admin.ready.test_payments") },
-        );
+        items.push(context! {
+            key => "test_payments", text => t(state, req, "admin.ready.test_payments"), link => gateway_link,
+        });
+    }
+    if r.sandbox_payments {
+        items.push(context! {
+            key => "sandbox_payments", text => t(state, req, "admin.ready.sandbox_payments"), link => gateway_link,
+        });
     }
     if r.no_payment_methods {
         items.push(context! { key => "no_payment_methods", text => t(state, req, "admin.ready.no_payment_methods") });
@@ -48,6 +55,15 @@ pub(super) fn readiness_view(state: &AppState, req: &Req, r: &Readiness) -> Vec<
     items
 }
 
+/// The live gateway and its mode, as the dashboard and the settings page show them.
+pub(super) fn gateway_view(state: &AppState, req: &Req, live: LiveGateway) -> Value {
+    context! {
+        provider => t(state, req, &format!("admin.gateway.provider.{}", live.provider.as_str())),
+        mode => live.mode.as_str(),
+        mode_label => t(state, req, &format!("admin.gateway.mode.{}", live.mode.as_str())),
+    }
+}
+
 /// The settings page, with the stock-display form as typed and its errors after a refusal.
 async fn settings_page(
     office: &BackOffice,
@@ -68,9 +84,11 @@ async fn settings_page(
             }
         })
         .collect();
+    let live = state.app.live_gateway();
     office.page("admin/settings.html",
         "admin.nav.settings",
         context! {
+            gateway => gateway_view(state, req, live),
             readiness => readiness_view(state, req, &readiness),
             methods => methods,
             bank_account_set => state.app.config.checkout.bank_account.is_set(),

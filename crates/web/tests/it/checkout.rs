@@ -415,14 +415,12 @@ async fn virtual_account_is_paid_by_a_verified_deposit_notice(backend: Backend) 
     // The gateway's own notice makes it paid; replaying it changes nothing.
     let notice = t
         .app
-        .test_gateway
-        .as_ref()
-        .unwrap()
+        .test_gateway()
         .simulate_deposit(&payment.attempt_id, Utc::now())
         .unwrap();
     // The gateway cannot be reached for the authoritative lookup: the notice is not taken as
     // processed, and the gateway's retry applies the deposit (it was lost before).
-    t.app.test_gateway.as_ref().unwrap().fail_next_lookups(1);
+    t.app.test_gateway().fail_next_lookups(1);
     let failed = client
         .post(t.url("/webhooks/test"))
         .header("content-type", "application/json")

@@ -18,6 +18,7 @@ mod browser_checkout;
 mod browser_hardening;
 mod browser_legal;
 mod browser_settings;
+mod browser_toss;
 mod cache;
 mod checkout;
 mod checkout_safety;
@@ -40,6 +41,7 @@ mod staff;
 mod staff_api;
 mod staff_tokens;
 mod stock_display;
+mod toss_payments;
 
 use jangteo_testkit::{Backend, TestApp, fixtures};
 

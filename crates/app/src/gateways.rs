@@ -1,0 +1,210 @@
+//! The payment gateways: the one new payments go through (the owner's choice in the back office,
+//! else `checkout.gateway`), and the one each existing payment was made with (its refunds and
+//! lookups go back to it). Built from the stored settings, whose secret keys are sealed at rest;
+//! rebuilt whenever the stored value changes, so every instance follows the owner's last save.
+
+use crate::{App, AppError, AppResult};
+use jangteo_core::gateway::{GatewayMode, GatewayProvider, toss_key_mode};
+use jangteo_db::settings;
+use jangteo_providers::payments::{PaymentGateway, TestGateway, TossConfig, TossPayments};
+use serde::{Deserialize, Serialize};
+use std::sync::{Arc, Mutex};
+
+/// Settings key of the gateway choice (JSON of [`StoredGateways`]).
+pub(crate) const GATEWAY_KEY: &str = "payments.gateway";
+/// AEAD context of sealed gateway secrets.
+pub(crate) const GATEWAY_SECRET_CONTEXT: &str = "payments.gateway.secret";
+
+/// The stored choice: the provider new payments use, and each provider's keys.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct StoredGateways {
+    pub provider: GatewayProvider,
+    #[serde(default)]
+    pub toss: Option<StoredToss>,
+}
+
+/// Toss keys as stored: the secret sealed.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct StoredToss {
+    pub client_key: String,
+    pub secret_key_sealed: String,
+    pub virtual_account_bank: String,
+}
+
+/// Which gateway is live, as the ribbon, dashboard and start-up log tell it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LiveGateway {
+    /// Provider of new payments.
+    pub provider: GatewayProvider,
+    /// Whether it moves real money.
+    pub mode: GatewayMode,
+}
+
+/// Gateways built from one stored value.
+struct Built {
+    raw: Option<String>,
+    live: LiveGateway,
+    toss: Option<Arc<TossPayments>>,
+}
+
+/// The gateways of this process.
+pub(crate) struct Gateways {
+    test: TestGateway,
+    http: jangteo_providers::payments::HttpClient,
+    built: Mutex<Arc<Built>>,
+}
+
+impl Gateways {
+    /// Only the test gateway, until the stored choice is read.
+    pub fn new(test: TestGateway, timeout_seconds: u64) -> Self {
+        let live = LiveGateway {
+            provider: GatewayProvider::Test,
+            mode: GatewayMode::Test,
+        };
+        Self {
+            test,
+            http: jangteo_providers::payments::http_client(std::time::Duration::from_secs(
+                timeout_seconds.max(1),
+            )),
+            built: Mutex::new(Arc::new(Built {
+                raw: None,
+                live,
+                toss: None,
+            })),
+        }
+    }
+
+    fn current(&self) -> Arc<Built> {
+        Arc::clone(&self.built.lock().expect("gateway state"))
+    }
+}
+
+impl App {
+    /// The gateway new payments go through and its mode (as last read; see
+    /// [`App::refresh_gateway`]).
+    pub fn live_gateway(&self) -> LiveGateway {
+        self.gateways.current().live
+    }
+
+    /// Whether payments are the built-in test gateway's (the shop shows a test-mode ribbon).
+    pub fn test_payments(&self) -> bool {
+        self.live_gateway().provider == GatewayProvider::Test
+    }
+
+    /// The built-in test gateway (the demo's payment window and deposit button drive it).
+    pub fn test_gateway(&self) -> &TestGateway {
+        &self.gateways.test
+    }
+
+    /// Reads the stored choice again (at start-up, and when another instance announces a change).
+    pub async fn refresh_gateway(&self) {
+        if let Err(e) = self.load_gateways().await {
+            tracing::error!(error = %e, "the payment gateway settings cannot be read");
+        }
+    }
+
+    /// The gateways as stored now: rebuilt only when the stored value changed.
+    async fn load_gateways(&self) -> AppResult<Arc<Built>> {
+        let raw = settings::get(&self.db, GATEWAY_KEY).await?;
+        let current = self.gateways.current();
+        if current.raw == raw {
+            return Ok(current);
+        }
+        let built = Arc::new(self.build_gateways(raw)?);
+        *self.gateways.built.lock().expect("gateway state") = Arc::clone(&built);
+        Ok(built)
+    }
+
+    fn build_gateways(&self, raw: Option<String>) -> AppResult<Built> {
+        let stored = match raw.as_deref() {
+            Some(json) => serde_json::from_str::<StoredGateways>(json)
+                .map_err(|e| AppError::Other(format!("stored gateway settings: {e}")))?,
+            None => StoredGateways {
+                provider: GatewayProvider::Test,
+                toss: None,
+            },
+        };
+        let toss = match &stored.toss {
+            Some(t) => Some(Arc::new(self.toss_gateway(t)?)),
+            None => None,
+        };
+        let mode = match (stored.provider, &stored.toss) {
+            (GatewayProvider::Toss, Some(t)) => {
+                let secret = self.open_gateway_secret(&t.secret_key_sealed)?;
+                toss_key_mode(&t.client_key, &secret).unwrap_or(GatewayMode::Test)
+            }
+            (GatewayProvider::Toss, None) => {
+                return Err(AppError::Other("Toss chosen without its keys".into()));
+            }
+            (GatewayProvider::Test, _) => GatewayMode::Test,
+        };
+        Ok(Built {
+            raw,
+            live: LiveGateway {
+                provider: stored.provider,
+                mode,
+            },
+            toss,
+        })
+    }
+
+    pub(crate) fn open_gateway_secret(&self, sealed: &str) -> AppResult<String> {
+        let plain = self.secrets.open(sealed, GATEWAY_SECRET_CONTEXT)?;
+        String::from_utf8(plain).map_err(|e| AppError::Other(format!("gateway secret: {e}")))
+    }
+
+    fn toss_gateway(&self, stored: &StoredToss) -> AppResult<TossPayments> {
+        let endpoints = &self.config.checkout.toss;
+        let holder = match self.config.checkout.bank_account.holder.trim() {
+            "" => self.config.shop.name.clone(),
+            holder => holder.to_owned(),
+        };
+        Ok(TossPayments::new(
+            self.gateways.http.clone(),
+            TossConfig {
+                api_base: endpoints.api_base.clone(),
+                sdk_url: endpoints.sdk_url.clone(),
+                client_key: stored.client_key.clone(),
+                secret_key: self.open_gateway_secret(&stored.secret_key_sealed)?,
+                virtual_account_bank: stored.virtual_account_bank.clone(),
+                account_holder: holder,
+            },
+        ))
+    }
+
+    /// The test gateway, when it is the live one: its demo aids (payment window, deposit
+    /// button) work only then.
+    pub(crate) async fn live_test_gateway(&self) -> AppResult<Option<&TestGateway>> {
+        let live = self.load_gateways().await?.live.provider;
+        Ok((live == GatewayProvider::Test).then_some(&self.gateways.test))
+    }
+
+    /// The gateway new payments go through.
+    pub(crate) async fn active_gateway(&self) -> AppResult<Arc<dyn PaymentGateway>> {
+        let built = self.load_gateways().await?;
+        self.gateway_of(&built, built.live.provider)
+    }
+
+    /// The gateway a payment was made with (by its stored provider name).
+    pub(crate) async fn gateway_named(&self, name: &str) -> AppResult<Arc<dyn PaymentGateway>> {
+        let provider: GatewayProvider = name
+            .parse()
+            .map_err(|e: String| AppError::UnknownStored(e.into()))?;
+        let built = self.load_gateways().await?;
+        self.gateway_of(&built, provider)
+    }
+
+    fn gateway_of(
+        &self,
+        built: &Built,
+        provider: GatewayProvider,
+    ) -> AppResult<Arc<dyn PaymentGateway>> {
+        match provider {
+            GatewayProvider::Test => Ok(Arc::new(self.gateways.test.clone())),
+            GatewayProvider::Toss => match &built.toss {
+                Some(t) => Ok(Arc::clone(t) as Arc<dyn PaymentGateway>),
+                None => Err(AppError::Conflict("gateway_not_configured")),
+            },
+        }
+    }
+}

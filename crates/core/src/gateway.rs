@@ -1,0 +1,204 @@
+//! Which payment gateway takes the shop's money, and what its keys say about the mode: a Toss
+//! `test_` key never moves money, a `live_` key does, and the two halves of a pair must agree.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// A payment gateway the shop can use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GatewayProvider {
+    /// The built-in test gateway (demo and development; no money moves).
+    Test,
+    /// Toss Payments.
+    Toss,
+}
+
+impl GatewayProvider {
+    /// Every provider, in the order the back office lists them.
+    pub const ALL: [GatewayProvider; 2] = [GatewayProvider::Test, GatewayProvider::Toss];
+
+    /// Stored code (also the webhook path segment and the payment row's provider).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GatewayProvider::Test => "test",
+            GatewayProvider::Toss => "toss",
+        }
+    }
+
+    /// The company that processes payment data (named in the privacy policy as 수탁자).
+    pub fn company(self) -> &'static str {
+        match self {
+            GatewayProvider::Test => "테스트 결제",
+            GatewayProvider::Toss => "토스페이먼츠(주)",
+        }
+    }
+}
+
+impl fmt::Display for GatewayProvider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for GatewayProvider {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|p| p.as_str() == s)
+            .ok_or_else(|| format!("unknown payment gateway {s:?}"))
+    }
+}
+
+/// Whether a gateway moves real money.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GatewayMode {
+    /// Sandbox keys: payments are simulated by the gateway.
+    Test,
+    /// Live keys: real money.
+    Live,
+}
+
+impl GatewayMode {
+    /// Stored code.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GatewayMode::Test => "test",
+            GatewayMode::Live => "live",
+        }
+    }
+}
+
+/// What is wrong with a pair of keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyProblem {
+    /// The client key is not `test_ck_…`/`live_ck_…` (or the widget's `…_gck_…`).
+    ClientKeyFormat,
+    /// The secret key is not `test_sk_…`/`live_sk_…` (or the widget's `…_gsk_…`).
+    SecretKeyFormat,
+    /// One key is a test key and the other a live key.
+    ModeMismatch,
+    /// A widget key paired with a window key (Toss refuses such a confirm).
+    KindMismatch,
+}
+
+impl KeyProblem {
+    /// Message key of the form error.
+    pub fn code(self) -> &'static str {
+        match self {
+            KeyProblem::ClientKeyFormat => "toss_client_key_format",
+            KeyProblem::SecretKeyFormat => "toss_secret_key_format",
+            KeyProblem::ModeMismatch => "toss_key_mode_mismatch",
+            KeyProblem::KindMismatch => "toss_key_kind_mismatch",
+        }
+    }
+}
+
+/// Splits `test_ck_…` into (mode, kind "ck") when it is a well-formed key of one of `kinds`.
+fn toss_key<'a>(key: &'a str, kinds: [&'a str; 2]) -> Option<(GatewayMode, &'a str)> {
+    let (mode, rest) = if let Some(rest) = key.strip_prefix("test_") {
+        (GatewayMode::Test, rest)
+    } else {
+        (GatewayMode::Live, key.strip_prefix("live_")?)
+    };
+    let (kind, body) = rest.split_once('_')?;
+    let well_formed =
+        !body.is_empty() && body.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    (kinds.contains(&kind) && well_formed).then_some((mode, kind))
+}
+
+/// The mode a pair of Toss Payments keys runs in (docs/PROVIDERS.md §1.1).
+pub fn toss_key_mode(client_key: &str, secret_key: &str) -> Result<GatewayMode, KeyProblem> {
+    let (client_mode, client_kind) =
+        toss_key(client_key.trim(), ["ck", "gck"]).ok_or(KeyProblem::ClientKeyFormat)?;
+    let (secret_mode, secret_kind) =
+        toss_key(secret_key.trim(), ["sk", "gsk"]).ok_or(KeyProblem::SecretKeyFormat)?;
+    if client_mode != secret_mode {
+        return Err(KeyProblem::ModeMismatch);
+    }
+    if (client_kind == "gck") != (secret_kind == "gsk") {
+        return Err(KeyProblem::KindMismatch);
+    }
+    Ok(client_mode)
+}
+
+/// Toss bank codes and the bank's name (virtual accounts are issued at, and refunds paid to,
+/// these).
+pub const TOSS_BANKS: [(&str, &str); 17] = [
+    ("88", "신한은행"),
+    ("06", "KB국민은행"),
+    ("20", "우리은행"),
+    ("81", "하나은행"),
+    ("11", "NH농협은행"),
+    ("03", "IBK기업은행"),
+    ("90", "카카오뱅크"),
+    ("92", "토스뱅크"),
+    ("89", "케이뱅크"),
+    ("32", "부산은행"),
+    ("39", "경남은행"),
+    ("34", "광주은행"),
+    ("31", "iM뱅크(대구)"),
+    ("37", "전북은행"),
+    ("45", "새마을금고"),
+    ("07", "Sh수협은행"),
+    ("71", "우체국예금보험"),
+];
+
+/// The name of a Toss bank code.
+pub fn toss_bank_name(code: &str) -> Option<&'static str> {
+    TOSS_BANKS.iter().find(|(c, _)| *c == code).map(|(_, n)| *n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn toss_keys_tell_the_mode_and_must_agree() {
+        let ok = toss_key_mode(
+            "test_ck_D5GePWvyJnrK0W0k6q8gLzN97Eoq",
+            "test_sk_zXLkKEypNArWmo50nX3lmeaxYG5R",
+        );
+        assert_eq!(ok, Ok(GatewayMode::Test));
+        assert_eq!(
+            toss_key_mode("live_gck_abc", "live_gsk_def"),
+            Ok(GatewayMode::Live)
+        );
+        assert_eq!(
+            toss_key_mode("test_ck_abc", "live_sk_def"),
+            Err(KeyProblem::ModeMismatch)
+        );
+        assert_eq!(
+            toss_key_mode("test_gck_abc", "test_sk_def"),
+            Err(KeyProblem::KindMismatch)
+        );
+        assert_eq!(
+            toss_key_mode("test_sk_abc", "test_sk_def"),
+            Err(KeyProblem::ClientKeyFormat)
+        );
+        assert_eq!(
+            toss_key_mode("test_ck_abc", "sk_def"),
+            Err(KeyProblem::SecretKeyFormat)
+        );
+        assert_eq!(
+            toss_key_mode("test_ck_", "test_sk_x"),
+            Err(KeyProblem::ClientKeyFormat)
+        );
+        assert_eq!(
+            toss_key_mode("test_ck_a b", "test_sk_x"),
+            Err(KeyProblem::ClientKeyFormat)
+        );
+    }
+
+    #[test]
+    fn providers_round_trip_their_codes() {
+        for p in GatewayProvider::ALL {
+            assert_eq!(p.as_str().parse::<GatewayProvider>(), Ok(p));
+        }
+        assert!("inicis".parse::<GatewayProvider>().is_err());
+    }
+}

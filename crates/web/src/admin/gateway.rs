@@ -1,0 +1,113 @@
+//! 설정 → 결제 대행사: the owner chooses the gateway new payments go through and enters its
+//! keys (owner writes, managers read). Secrets are never shown back, only their last characters.
+
+use super::BackOffice;
+use crate::forms::{refuse, see_other, t};
+use crate::session::flash;
+use crate::web_error::WebError;
+use axum::Form;
+use axum::response::Response;
+use jangteo_app::gateway_settings::GatewayInput;
+use jangteo_core::gateway::{GatewayMode, GatewayProvider, TOSS_BANKS};
+use jangteo_core::staff::{Access, Area};
+use minijinja::{Value, context};
+
+/// What the owner typed (secrets are never typed back into the page).
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct GatewayForm {
+    #[serde(default)]
+    provider: String,
+    #[serde(default)]
+    toss_client_key: String,
+    #[serde(default)]
+    toss_secret_key: String,
+    #[serde(default)]
+    toss_virtual_account_bank: String,
+}
+
+fn mode_label(office: &BackOffice, mode: GatewayMode) -> String {
+    t(
+        &office.state,
+        &office.req,
+        &format!("admin.gateway.mode.{}", mode.as_str()),
+    )
+}
+
+async fn gateway_page(
+    office: &BackOffice,
+    typed: Option<&GatewayForm>,
+    errors: Value,
+) -> Result<Response, WebError> {
+    let BackOffice {
+        state, req, admin, ..
+    } = office;
+    let settings = state.app.gateway_settings(&admin.actor).await?;
+    let toss = settings.toss.as_ref();
+    let chosen = typed.map_or(settings.live.provider.as_str(), |f| f.provider.as_str());
+    let bank = typed
+        .map(|f| f.toss_virtual_account_bank.clone())
+        .or_else(|| toss.map(|t| t.virtual_account_bank.clone()))
+        .unwrap_or_default();
+    let providers: Vec<Value> = GatewayProvider::ALL
+        .into_iter()
+        .map(|p| context! {
+            code => p.as_str(), label => t(state, req, &format!("admin.gateway.provider.{}", p.as_str())),
+            on => p.as_str() == chosen,
+        })
+        .collect();
+    let banks: Vec<Value> = TOSS_BANKS
+        .iter()
+        .map(|&(code, name)| context! { code => code, name => name, on => code == bank })
+        .collect();
+    office.page("admin/gateway.html", "admin.gateway.title", context! {
+        live => context! {
+            provider => t(state, req, &format!("admin.gateway.provider.{}", settings.live.provider.as_str())),
+            mode => settings.live.mode.as_str(), mode_label => mode_label(office, settings.live.mode),
+        },
+        providers => providers,
+        banks => banks,
+        toss => toss.map(|t| context! {
+            client_key => &t.client_key, secret_hint => &t.secret_hint,
+            mode_label => mode_label(office, t.mode),
+        }),
+        form => context! {
+            toss_client_key => typed.map_or_else(|| toss.map(|t| t.client_key.clone()).unwrap_or_default(), |f| f.toss_client_key.clone()),
+        },
+        errors => errors,
+        can_write => admin.actor.can(Area::Settings, Access::Write),
+        webhook_url => format!("{}/webhooks/toss", state.app.config.base_url()),
+    })
+    .await
+}
+
+/// GET /admin/settings/payments
+pub async fn show(office: BackOffice) -> Result<Response, WebError> {
+    gateway_page(&office, None, context! {}).await
+}
+
+/// POST /admin/settings/payments
+pub async fn save(office: BackOffice, Form(form): Form<GatewayForm>) -> Result<Response, WebError> {
+    let input = GatewayInput {
+        provider: form.provider.clone(),
+        toss_client_key: form.toss_client_key.clone(),
+        toss_secret_key: form.toss_secret_key.clone(),
+        toss_virtual_account_bank: form.toss_virtual_account_bank.clone(),
+    };
+    match office
+        .state
+        .app
+        .set_gateway(&office.admin.actor, &input)
+        .await
+    {
+        Ok(()) => {
+            flash(&office.session, "success", "admin.flash.saved").await;
+            Ok(see_other("/admin/settings/payments"))
+        }
+        Err(e) => {
+            refuse(&office.state, &office.req, e, |errors| {
+                gateway_page(&office, Some(&form), errors)
+            })
+            .await
+        }
+    }
+}
