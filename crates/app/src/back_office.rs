@@ -38,6 +38,8 @@ pub struct Dashboard {
     pub open_inquiries: i64,
     /// Return/exchange claims staff still act on.
     pub open_claims: i64,
+    /// Returns of cash payments whose refund account nobody entered (order numbers).
+    pub missing_refund_accounts: Vec<String>,
     /// SKUs running low.
     pub low_stock: Vec<LowStockRow>,
 }
@@ -64,6 +66,7 @@ impl App {
             to_ship: orders::count_in_status(&self.db, "preparing").await?,
             open_inquiries: jangteo_db::inquiries::count_open(&self.db).await?,
             open_claims: jangteo_db::claims::count_waiting(&self.db).await?,
+            missing_refund_accounts: self.returns_missing_refund_account().await?,
             low_stock: stock::low_stock(&self.db, LOW_STOCK_THRESHOLD, 10).await?,
         })
     }

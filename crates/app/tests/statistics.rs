@@ -390,6 +390,16 @@ async fn statistics_equal_brute_force(backend: Backend) {
         .unwrap();
     fixtures::paid_order(&app, member, sku, 2, "stats-token-0000001").await;
     let cancelled = fixtures::paid_order(&app, member, sku, 2, "stats-token-0000002").await;
+    // Paid by bank deposit: the refund goes to the account the buyer named.
+    let account = jangteo_app::orders::RefundAccountInput {
+        bank: "20".into(),
+        number: "1002123456789".into(),
+        holder: "김장터".into(),
+    };
+    let staff = Actor::Staff("staff@example.com".into());
+    app.save_refund_account(&cancelled, &staff, &account)
+        .await
+        .unwrap();
     app.cancel_order(
         &cancelled,
         &Actor::Staff("staff@example.com".into()),

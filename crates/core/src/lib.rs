@@ -17,6 +17,7 @@ pub mod payment;
 pub mod pricing;
 pub mod product_notice;
 pub mod refund;
+pub mod refund_account;
 pub mod search;
 pub mod staff;
 pub mod stats;

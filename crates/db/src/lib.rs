@@ -32,6 +32,7 @@ mod pool;
 pub mod privacy;
 mod probe;
 pub mod promotions;
+pub mod refund_accounts;
 pub mod refunds;
 pub mod sessions;
 pub mod settings;

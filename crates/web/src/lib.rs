@@ -27,6 +27,7 @@ mod page_cache;
 mod payment_window;
 mod posts;
 mod privacy;
+mod refund_account_view;
 mod router;
 mod seo;
 mod server;

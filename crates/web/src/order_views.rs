@@ -178,7 +178,14 @@ pub async fn order_detail(
         && o.status == OrderStatus::AwaitingDeposit
         && o.payment_method == PaymentMethod::VirtualAccount)
         .then(|| format!("/payments/test/deposit/{}", o.number));
+    let refund_account = crate::refund_account_view::refund_account_block(
+        state,
+        o,
+        format!("/orders/{}/refund-account", o.number),
+    )
+    .await?;
     Ok(context! {
+        refund_account => refund_account,
         number => &o.number, url => format!("/orders/{}", o.number), placed_at => o.placed_at.to_rfc3339(),
         status => o.status.as_str(), status_label => status_label(state, req, o.status.as_str()),
         payment_method_label => method_label(state, req, o.payment_method.as_str()),

@@ -159,3 +159,44 @@ pub async fn buyer(
     }
     Err(WebError::NotFound)
 }
+
+/// POST /orders/{number}/refund-account: the buyer names the account; a refusal shows the order
+/// page again with what was typed and each field's message.
+pub async fn save_refund_account(
+    State(state): State<AppState>,
+    req: Req,
+    auth: AuthSession,
+    session: Session,
+    Path(number): Path<String>,
+    Form(form): Form<crate::refund_account_view::RefundAccountForm>,
+) -> Result<Response, WebError> {
+    let actor = buyer(&state, &auth, &session, &number).await?;
+    let saved = state
+        .app
+        .save_refund_account(&number, &actor, &form.input())
+        .await;
+    let Err(e) = saved else {
+        flash(&session, "success", "order.refund_account_saved").await;
+        return Ok(see_other(&format!("/orders/{number}#refund-account")));
+    };
+    let Some(errors) = form_errors(&state, &req, &e) else {
+        return Err(e.into());
+    };
+    let order = state.app.order_for(&number, &actor).await?;
+    let detail = order_detail(&state, &req, &order).await?;
+    let typed = context! {
+        refund_bank => &form.refund_bank, refund_number => &form.refund_number,
+        refund_holder => &form.refund_holder,
+    };
+    let page = page(
+        &state,
+        &req,
+        "orders/detail.html",
+        "order.detail_title",
+        context! {
+            order => detail, refund_form => typed, refund_errors => val(&errors),
+        },
+    )
+    .await?;
+    Ok(with_status(page, refused_status(&e)))
+}

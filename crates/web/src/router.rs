@@ -147,6 +147,10 @@ fn shopping_routes() -> Router<AppState> {
         .route("/orders/{number}", get(orders::show_order))
         .route("/orders/{number}/complete", get(checkout::show_complete))
         .route("/orders/{number}/cancel", post(orders::cancel_order))
+        .route(
+            "/orders/{number}/refund-account",
+            post(orders::save_refund_account),
+        )
         .route("/orders/{number}/confirm", post(orders::confirm_order))
         .route("/orders/{number}/claims/new", get(claims::new_claim))
         .route("/orders/{number}/claims", post(claims::create_claim))

@@ -57,6 +57,9 @@ pub enum StaffOrderAction {
         /// (order line id, units).
         picks: Vec<(i64, i64)>,
     },
+    /// The account a virtual-account or bank-deposit payment is refunded to, as the buyer told
+    /// staff (the number is sealed; the audit keeps its last digits).
+    RefundAccount(crate::orders::RefundAccountInput),
 }
 
 impl StaffOrderAction {
@@ -69,6 +72,7 @@ impl StaffOrderAction {
             StaffOrderAction::Deliver => "order.deliver",
             StaffOrderAction::Cancel { .. } => "order.cancel",
             StaffOrderAction::PartialCancel { .. } => "order.partial_cancel",
+            StaffOrderAction::RefundAccount(_) => "order.refund_account",
         }
     }
 }
@@ -260,6 +264,9 @@ impl App {
                     return Err(AppError::field("reason", "required"));
                 }
                 self.cancel_partially(number, &by, reason, picks).await?;
+            }
+            StaffOrderAction::RefundAccount(input) => {
+                self.save_refund_account(number, &by, input).await?;
             }
         }
         Ok(())

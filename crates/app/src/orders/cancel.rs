@@ -13,6 +13,7 @@ use jangteo_db::catalog::stock;
 use jangteo_db::orders::{self, OrderRow};
 use jangteo_db::payments::{self as payment_rows, PaymentRow, PaymentUpdate};
 use jangteo_db::{Tx, promotions};
+use jangteo_providers::payments::{CancelRequest, PaymentError};
 
 impl App {
     /// Cancels an order (buyer while awaiting deposit or paid; staff until shipped): refunds the
@@ -31,7 +32,11 @@ impl App {
                 let key = format!("cancel:{}", order.number);
                 Some(self.refund_at_gateway(order.id, None, reason, &key).await?)
             }
-            _ => None,
+            Some(p) => {
+                self.close_virtual_account(p, reason).await?;
+                None
+            }
+            None => None,
         };
         let now = self.now();
         let mut tx = self.db.begin().await?;
@@ -63,6 +68,35 @@ impl App {
         tx.commit().await?;
         tracing::info!(order.number = %number, refund = refunded.get(), "order cancelled");
         Ok(())
+    }
+
+    /// Closes a virtual account still waiting for its deposit at the gateway, so no deposit can
+    /// arrive for an order that no longer wants it (one already closed there is fine).
+    pub(crate) async fn close_virtual_account(
+        &self,
+        payment: &PaymentRow,
+        reason: &str,
+    ) -> AppResult<()> {
+        let (PaymentStatus::WaitingForDeposit, Some(key)) = (payment.status, &payment.payment_key)
+        else {
+            return Ok(());
+        };
+        let gateway = self.gateway_named(&payment.provider).await?;
+        let request = CancelRequest {
+            payment_key: key.clone(),
+            reason: reason.to_owned(),
+            amount: None,
+            idempotency_key: format!("close:{}", payment.attempt_id),
+            refund_account: None,
+        };
+        match gateway.cancel(&request).await {
+            Ok(_) => Ok(()),
+            Err(PaymentError::Rejected { code, .. }) => {
+                tracing::info!(payment.attempt = %payment.attempt_id, code = %code, "the virtual account was already closed at the gateway");
+                Ok(())
+            }
+            Err(e) => Err(AppError::gateway("closing a virtual account")(e)),
+        }
     }
 
     /// Gives back what a cancelled order held: stock of lines not yet cancelled, the coupon use,

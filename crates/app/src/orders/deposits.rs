@@ -208,6 +208,12 @@ impl App {
         if self.deposit_arrived_unnoticed(number).await? {
             return Ok(false);
         }
+        if let Ok((order, payment)) = self.order_and_payment(number).await
+            && order.deposit_deadline.is_none_or(|d| d <= self.now())
+        {
+            self.close_virtual_account(&payment, "입금 기한 만료")
+                .await?;
+        }
         let now = self.now();
         let mut tx = self.db.begin().await?;
         let Some(order) = orders::lock_by_number(&mut tx, number).await? else {

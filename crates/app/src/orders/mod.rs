@@ -12,10 +12,12 @@ pub mod partial_cancel;
 pub mod payments;
 pub mod pending_payments;
 mod place;
+mod refund_accounts;
 pub(crate) mod refunds;
 
 pub use checkout_form::{PAYMENT_METHODS, PlaceOrderInput};
 pub(crate) use lifecycle::record_event;
+pub use refund_accounts::{RefundAccountInput, RefundAccountView};
 
 use crate::{App, AppError, AppResult};
 use chrono::{DateTime, Utc};

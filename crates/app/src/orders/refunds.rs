@@ -11,10 +11,11 @@ use jangteo_core::Won;
 use jangteo_core::ids::OrderId;
 use jangteo_core::loyalty::{GoodsLeaving, points_when_goods_leave};
 use jangteo_core::order::{OrderStatus, PaymentEvent, PaymentStatus};
+use jangteo_core::refund_account::refunds_to_an_account;
 use jangteo_db::orders;
 use jangteo_db::payments::{self, PaymentRow, PaymentUpdate};
 use jangteo_db::promotions;
-use jangteo_providers::payments::CancelRequest;
+use jangteo_providers::payments::{CancelRequest, RefundAccount};
 
 /// A refund the gateway has made (or, for a bank deposit, that staff make by hand), to be
 /// recorded in the transaction of the change it belongs to.
@@ -83,6 +84,16 @@ impl App {
         {
             return Err(AppError::Conflict("cannot_cancel"));
         }
+        // Cash goes back to an account the buyer named: none yet, no refund (staff see a to-do).
+        let account = if amount > Won::ZERO && refunds_to_an_account(payment.method) {
+            Some(
+                self.refund_account(order_id)
+                    .await?
+                    .ok_or(AppError::Conflict("refund_account_missing"))?,
+            )
+        } else {
+            None
+        };
         let (raw, remaining_after) = if amount == Won::ZERO {
             ("{}".to_owned(), None)
         } else if payment.method.is_manual() {
@@ -99,7 +110,11 @@ impl App {
                 // The whole rest is asked for without an amount, as the gateways document.
                 amount: (amount < captured).then_some(amount),
                 idempotency_key: key.to_owned(),
-                refund_account: None,
+                refund_account: account.map(|a| RefundAccount {
+                    bank: a.bank,
+                    number: a.number,
+                    holder: a.holder,
+                }),
             };
             let gateway = self.gateway_named(&payment.provider).await?;
             let reply = gateway

@@ -122,9 +122,17 @@ async fn detail_view(
         }
     };
     let claims = state.app.claims_of_order(order.id).await?;
+    let refund_account = match can_write {
+        true => {
+            let url = format!("/admin/orders/{}/action", order.number);
+            crate::refund_account_view::refund_account_block(state, order, url).await?
+        }
+        false => None,
+    };
     let (orderer_name, orderer_mobile) = person(&order.orderer_name, &order.orderer_mobile);
     let (recipient_name, recipient_mobile) = person(&order.recipient_name, &order.recipient_mobile);
     Ok(context! {
+        refund_account => refund_account,
         number => &order.number, status => order.status.as_str(), status_label => status_label(state, req, order.status.as_str()),
         placed_at => order.placed_at.to_rfc3339(), paid_at => order.paid_at.map(|d| d.to_rfc3339()),
         method_label => method_label(state, req, order.payment_method.as_str()),
@@ -218,6 +226,8 @@ pub struct ActionForm {
     waybill: String,
     #[serde(default)]
     reason: String,
+    #[serde(flatten)]
+    refund: crate::refund_account_view::RefundAccountForm,
 }
 
 /// POST /admin/orders/{number}/action
@@ -243,6 +253,7 @@ pub async fn act(
         "cancel" => StaffOrderAction::Cancel {
             reason: form.reason.clone(),
         },
+        "refund_account" => StaffOrderAction::RefundAccount(form.refund.input()),
         _ => return Err(WebError::NotFound),
     };
     match state
@@ -260,7 +271,9 @@ pub async fn act(
             Ok(see_other(&format!("/admin/orders/{number}")))
         }
         Err(e) => refuse(state, req, e, |errors| detail_page(&office, &number,
-                    context! { carrier => &form.carrier, waybill => &form.waybill, reason => &form.reason },
+                    context! { carrier => &form.carrier, waybill => &form.waybill, reason => &form.reason,
+                        refund_bank => &form.refund.refund_bank, refund_number => &form.refund.refund_number,
+                        refund_holder => &form.refund.refund_holder },
                     errors,
                 )).await,
     }

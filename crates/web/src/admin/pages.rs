@@ -57,6 +57,8 @@ pub async fn dashboard(office: BackOffice) -> Result<Response, WebError> {
             context! { label => t(state, req, "admin.todo.to_ship"), count => d.to_ship, url => orders_url("preparing") },
             context! { label => t(state, req, "admin.todo.claims"), count => d.open_claims,
                 url => can_see_orders.then_some("/admin/claims?status=waiting") },
+            context! { label => t(state, req, "admin.todo.refund_accounts"), count => d.missing_refund_accounts.len(),
+                url => d.missing_refund_accounts.first().filter(|_| can_see_orders).map(|n| format!("/admin/orders/{n}#refund-account")) },
             context! { label => t(state, req, "admin.todo.inquiries"), count => d.open_inquiries,
                 url => admin.actor.can(Area::Inquiries, Access::Read).then_some("/admin/inquiries?status=open") },
         ],

@@ -34,6 +34,7 @@ mod open_for_business;
 mod outage;
 mod pages;
 mod product_facts;
+mod refund_accounts;
 mod secrets_at_rest;
 mod seo;
 mod shipping;

@@ -266,3 +266,126 @@ on_both_backends!(
     a_confirm_timeout_is_settled_by_a_lookup_never_twice,
     virtual_account_is_paid_by_the_deposit_callback_once,
 );
+
+/// A paid virtual-account order: its refund needs the buyer's account, which is sealed at rest
+/// and handed to Toss with the cancel; an unpaid one is closed at Toss when cancelled.
+async fn virtual_account_refunds_need_the_buyers_account(backend: Backend) {
+    let Some((t, tshirt, fake, _)) = toss_shop(backend, None).await else {
+        return;
+    };
+    let s = Shopper::new(&t.base_url);
+    let placed = guest_order(&s, tshirt, "virtual_account").await;
+    let number = order_number_in(&placed.location.clone().unwrap());
+    let order = jangteo_db::orders::find_by_number(&t.app.db, &number)
+        .await
+        .unwrap()
+        .unwrap();
+    let payment = jangteo_db::payments::latest_for_order(&t.app.db, order.id)
+        .await
+        .unwrap()
+        .unwrap();
+    let body = fake
+        .deposit(&payment.attempt_id, chrono::Utc::now())
+        .unwrap();
+    let sent = jangteo_testkit::server::client()
+        .post(t.url("/webhooks/toss"))
+        .header("content-type", "application/json")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sent.status(), 200);
+    let page = s.get(&format!("/orders/{number}")).await;
+    assert!(
+        page.body.contains("id=\"refund-account-missing\""),
+        "the page asks for it"
+    );
+
+    // No account yet: the cancel refunds nothing and says why.
+    let refused = s.post(&format!("/orders/{number}/cancel"), &[]).await;
+    assert_eq!(refused.status, 303);
+    let page = s.get(&format!("/orders/{number}")).await;
+    assert!(page.body.contains("환불 받을 계좌가 없어"), "{}", page.body);
+    assert_eq!(status_of(&t, &number).await, "paid");
+
+    // A wrong account is refused field by field and what was typed stays.
+    let url = format!("/orders/{number}/refund-account");
+    let wrong = s
+        .post(
+            &url,
+            &[
+                ("refund_bank", "20"),
+                ("refund_number", "12-3"),
+                ("refund_holder", "김장터"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status, 422);
+    assert!(wrong.body.contains("6~20자리"));
+    assert!(wrong.body.contains("value=\"김장터\""));
+    let saved = s
+        .post(
+            &url,
+            &[
+                ("refund_bank", "20"),
+                ("refund_number", "1002-123-456789"),
+                ("refund_holder", "김장터"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, 303);
+    let stored = jangteo_db::refund_accounts::of_order(&t.app.db, order.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        !stored.number_sealed.contains("1002123456789"),
+        "sealed at rest"
+    );
+    assert!(
+        s.get(&format!("/orders/{number}"))
+            .await
+            .body
+            .contains("…6789")
+    );
+
+    let cancelled = s.post(&format!("/orders/{number}/cancel"), &[]).await;
+    assert_eq!(cancelled.status, 303);
+    assert_eq!(status_of(&t, &number).await, "cancelled");
+    let (_, path, _, body) = fake
+        .requests()
+        .into_iter()
+        .rev()
+        .find(|r| r.1.ends_with("/cancel"))
+        .unwrap();
+    assert_eq!(
+        path,
+        format!("/v1/payments/{}/cancel", payment.payment_key.unwrap())
+    );
+    let body: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(
+        body["refundReceiveAccount"]["accountNumber"],
+        "1002123456789"
+    );
+    assert_eq!(body["refundReceiveAccount"]["bank"], "20");
+
+    // An unpaid virtual account is closed at Toss when its order is cancelled.
+    let placed = guest_order(&s, tshirt, "virtual_account").await;
+    let unpaid = order_number_in(&placed.location.clone().unwrap());
+    s.post(&format!("/orders/{unpaid}/cancel"), &[]).await;
+    assert_eq!(status_of(&t, &unpaid).await, "cancelled");
+    let order = jangteo_db::orders::find_by_number(&t.app.db, &unpaid)
+        .await
+        .unwrap()
+        .unwrap();
+    let payment = jangteo_db::payments::latest_for_order(&t.app.db, order.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        fake.payment_of_order(&payment.attempt_id).unwrap().status,
+        "CANCELED"
+    );
+}
+
+on_both_backends!(virtual_account_refunds_need_the_buyers_account);
