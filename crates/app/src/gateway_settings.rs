@@ -14,7 +14,9 @@ use jangteo_core::gateway::{
 use jangteo_core::staff::{Access, Area};
 use jangteo_db::audit::{self, NewAudit};
 use jangteo_db::settings;
-use jangteo_providers::payments::{PaymentError, PaymentGateway, TossConfig, TossPayments};
+use jangteo_providers::payments::{
+    PaymentError, PaymentGateway, PaymentRef, TossConfig, TossPayments,
+};
 use serde_json::json;
 
 /// The Toss settings as the back office shows them.
@@ -207,7 +209,10 @@ impl App {
                 account_holder: String::new(),
             },
         );
-        match probe.lookup("jangteo-key-check").await {
+        match probe
+            .lookup(&PaymentRef::attempt("jangteo-key-check"))
+            .await
+        {
             Err(PaymentError::Rejected { code, .. }) if code == "NOT_FOUND_PAYMENT" => Ok(()),
             Ok(_) => Ok(()),
             Err(PaymentError::Rejected { code, .. }) => {

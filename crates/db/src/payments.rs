@@ -244,6 +244,18 @@ pub async fn set_webhook_secret(tx: &mut Tx, id: i64, secret: Option<&str>) -> D
     .map(|_| ())
 }
 
+/// Keeps the key a gateway gave when the payment started (KakaoPay's `tid`, needed to approve).
+pub async fn set_started_key(tx: &mut Tx, id: i64, key: &str) -> DbResult<()> {
+    tx_execute!(
+        tx,
+        "UPDATE payments SET payment_key = $2 WHERE id = $1 AND status = 'ready'",
+        id,
+        key
+    )
+    .context("storing the started payment's key")
+    .map(|_| ())
+}
+
 /// The stored deposit-notice secret of a payment.
 pub async fn webhook_secret(db: &Db, id: i64) -> DbResult<Option<String>> {
     read_optional!(

@@ -32,6 +32,16 @@ fn request(attempt: &str, method: PayMethod) -> PaymentRequest {
         success_url: "http://127.0.0.1:1/checkout/success".into(),
         fail_url: "http://127.0.0.1:1/checkout/fail".into(),
         deposit_deadline: Utc::now() + Duration::days(3),
+        mobile: false,
+    }
+}
+
+fn confirming(key: &str, attempt: &str, amount: i64) -> ConfirmRequest {
+    ConfirmRequest {
+        payment_key: key.to_owned(),
+        attempt_id: attempt.to_owned(),
+        amount: Won(amount),
+        approval_token: None,
     }
 }
 
@@ -68,7 +78,7 @@ async fn card_window_then_confirm_with_basic_auth_and_idempotency() {
     let key = fake.authenticate("att-card-0001", "니트 카디건 외 1건", 39_800, "카드");
 
     let paid = gateway
-        .confirm(&key, "att-card-0001", Won(39_800))
+        .confirm(&confirming(&key, "att-card-0001", 39_800))
         .await
         .unwrap();
     assert_eq!(paid.status, GatewayStatus::Done);
@@ -87,14 +97,17 @@ async fn card_window_then_confirm_with_basic_auth_and_idempotency() {
     assert_eq!(headers["idempotency-key"], "confirm-att-card-0001");
     // A retry of the same confirm replays the first answer; the payment is approved once.
     let again = gateway
-        .confirm(&key, "att-card-0001", Won(39_800))
+        .confirm(&confirming(&key, "att-card-0001", 39_800))
         .await
         .unwrap();
     assert_eq!(
         (again.status, fake.confirms_executed()),
         (GatewayStatus::Done, 1)
     );
-    let looked_up = gateway.lookup("att-card-0001").await.unwrap();
+    let looked_up = gateway
+        .lookup(&PaymentRef::attempt("att-card-0001"))
+        .await
+        .unwrap();
     assert_eq!(
         (looked_up.payment_key, looked_up.status),
         (key, GatewayStatus::Done)
@@ -107,17 +120,20 @@ async fn refusals_carry_the_gateway_code() {
     let key = fake.authenticate("att-refuse-01", "니트", 10_000, "카드");
     let wrong_key = toss(&fake, "test_sk_wrong");
     let e = wrong_key
-        .confirm(&key, "att-refuse-01", Won(10_000))
+        .confirm(&confirming(&key, "att-refuse-01", 10_000))
         .await
         .unwrap_err();
     assert_eq!(code_of(e), "UNAUTHORIZED_KEY");
     let gateway = toss(&fake, TOSS_SECRET_KEY);
     let e = gateway
-        .confirm(&key, "att-refuse-01", Won(9_000))
+        .confirm(&confirming(&key, "att-refuse-01", 9_000))
         .await
         .unwrap_err();
     assert_eq!(code_of(e), "INVALID_REQUEST");
-    let e = gateway.lookup("att-nobody-01").await.unwrap_err();
+    let e = gateway
+        .lookup(&PaymentRef::attempt("att-nobody-01"))
+        .await
+        .unwrap_err();
     assert_eq!(code_of(e), "NOT_FOUND_PAYMENT");
 }
 
@@ -127,7 +143,7 @@ async fn partial_then_full_cancel_and_duplicate_cancel_replayed() {
     let gateway = toss(&fake, TOSS_SECRET_KEY);
     let key = fake.authenticate("att-cancel-01", "니트", 30_000, "카드");
     gateway
-        .confirm(&key, "att-cancel-01", Won(30_000))
+        .confirm(&confirming(&key, "att-cancel-01", 30_000))
         .await
         .unwrap();
     let cancel = |amount: Option<i64>, idem: &str| CancelRequest {
@@ -249,7 +265,7 @@ async fn status_change_notice_is_unsigned_and_named_by_its_transaction() {
     let gateway = toss(&fake, TOSS_SECRET_KEY);
     let key = fake.authenticate("att-status-1", "니트", 5_000, "토스페이");
     gateway
-        .confirm(&key, "att-status-1", Won(5_000))
+        .confirm(&confirming(&key, "att-status-1", 5_000))
         .await
         .unwrap();
     let body = fake.status_changed("att-status-1", Utc::now()).unwrap();
@@ -283,11 +299,14 @@ async fn a_confirm_timeout_is_unavailable_and_the_lookup_tells_the_truth() {
     let key = fake.authenticate("att-slow-001", "니트", 7_000, "카드");
     fake.delay_confirms(std::time::Duration::from_secs(2));
     let e = gateway
-        .confirm(&key, "att-slow-001", Won(7_000))
+        .confirm(&confirming(&key, "att-slow-001", 7_000))
         .await
         .unwrap_err();
     assert!(matches!(e, PaymentError::Unavailable { .. }), "{e:?}");
-    let truth = gateway.lookup("att-slow-001").await.unwrap();
+    let truth = gateway
+        .lookup(&PaymentRef::attempt("att-slow-001"))
+        .await
+        .unwrap();
     assert_eq!(
         truth.status,
         GatewayStatus::Done,

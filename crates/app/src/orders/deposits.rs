@@ -87,7 +87,7 @@ impl App {
         // lookup answers non-200 and the gateway's retry is processed anew, never taken for a
         // replay of a notice whose deposit was not applied.
         let looked_up = gateway
-            .lookup(&notice.attempt_id)
+            .lookup(&crate::orders::payments::payment_ref(&payment))
             .await
             .map_err(AppError::gateway("looking up a deposit"))?;
         if looked_up.status != GatewayStatus::Done || looked_up.total_amount != payment.amount {
@@ -187,7 +187,10 @@ impl App {
             return Ok(false);
         }
         let gateway = self.gateway_named(&payment.provider).await?;
-        match gateway.lookup(&payment.attempt_id).await {
+        match gateway
+            .lookup(&crate::orders::payments::payment_ref(&payment))
+            .await
+        {
             Ok(found)
                 if found.status == GatewayStatus::Done && found.total_amount == payment.amount =>
             {

@@ -13,8 +13,8 @@ use jangteo_core::payment::PaymentMethod;
 use jangteo_db::orders::{self, OrderRow};
 use jangteo_db::payments::{self, PaymentRow, PaymentUpdate};
 use jangteo_providers::payments::{
-    CancelRequest, GatewayPayment, GatewayStatus, PayMethod, PaymentError, PaymentGateway,
-    PaymentRequest, PaymentStart, VirtualAccount,
+    CancelRequest, ConfirmRequest, GatewayPayment, GatewayStatus, PayMethod, PaymentError,
+    PaymentGateway, PaymentRef, PaymentRequest, PaymentStart, VirtualAccount,
 };
 
 /// What a payment's deposit-notice secret is sealed for (the AEAD context).
@@ -26,6 +26,14 @@ struct IssuedAccount<'a> {
     account: &'a VirtualAccount,
     webhook_secret: Option<&'a str>,
     raw: &'a str,
+}
+
+/// How the gateway finds a payment of ours.
+pub(crate) fn payment_ref(payment: &PaymentRow) -> PaymentRef {
+    PaymentRef {
+        attempt_id: payment.attempt_id.clone(),
+        payment_key: payment.payment_key.clone(),
+    }
 }
 
 fn pay_method(method: PaymentMethod) -> PayMethod {
@@ -64,10 +72,17 @@ impl App {
         let request = self.payment_request(&order, &payment).await?;
         let gateway = self.gateway_named(&payment.provider).await?;
         match gateway.start(&request).await {
-            Ok(PaymentStart::Redirect { url }) => Ok(Placed {
-                number: order.number,
-                next: NextStep::Pay(url),
-            }),
+            Ok(PaymentStart::Redirect { url, payment_key }) => {
+                if let Some(key) = payment_key {
+                    let mut tx = self.db.begin().await?;
+                    payments::set_started_key(&mut tx, payment.id, &key).await?;
+                    tx.commit().await?;
+                }
+                Ok(Placed {
+                    number: order.number,
+                    next: NextStep::Pay(url),
+                })
+            }
             Ok(PaymentStart::Widget {
                 sdk_url,
                 client_key,
@@ -141,6 +156,7 @@ impl App {
             success_url: format!("{base}/checkout/success"),
             fail_url: format!("{base}/checkout/fail"),
             deposit_deadline: self.deposit_deadline(self.now()),
+            mobile: order.channel == "mobile",
         })
     }
 
@@ -200,15 +216,41 @@ impl App {
         Ok(())
     }
 
-    /// The gateway's success redirect: checks the amount, confirms, marks the order paid.
-    /// Reloading it changes nothing. Returns the order number.
+    /// A gateway's success redirect that carries the payment key and amount (Toss): checks the
+    /// amount, confirms, marks the order paid. Reloading it changes nothing. Returns the order
+    /// number.
     pub async fn complete_payment(
         &self,
         attempt_id: &str,
         payment_key: &str,
         amount: Won,
     ) -> AppResult<String> {
+        let request = ConfirmRequest {
+            payment_key: payment_key.to_owned(),
+            attempt_id: attempt_id.to_owned(),
+            amount,
+            approval_token: None,
+        };
+        self.complete_with(request).await
+    }
+
+    /// A gateway's success redirect that carries a one-time approval token (KakaoPay
+    /// `pg_token`): the key kept from the start and the order's own amount are confirmed.
+    pub async fn complete_token_payment(&self, attempt_id: &str, token: &str) -> AppResult<String> {
         let payment = payments::find_by_attempt(&self.db, attempt_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let request = ConfirmRequest {
+            payment_key: payment.payment_key.clone().unwrap_or_default(),
+            attempt_id: attempt_id.to_owned(),
+            amount: payment.amount,
+            approval_token: Some(token.to_owned()),
+        };
+        self.complete_with(request).await
+    }
+
+    async fn complete_with(&self, request: ConfirmRequest) -> AppResult<String> {
+        let payment = payments::find_by_attempt(&self.db, &request.attempt_id)
             .await?
             .ok_or(AppError::NotFound)?;
         let order = orders::find_by_id(&self.db, payment.order_id)
@@ -220,9 +262,7 @@ impl App {
         if payment.status != PaymentStatus::Ready {
             return Err(AppError::Conflict("payment_failed"));
         }
-        let confirmed = self
-            .confirm_at_gateway(&order, &payment, payment_key, amount)
-            .await?;
+        let confirmed = self.confirm_at_gateway(&order, &payment, &request).await?;
         if self.record_approval(&order, &payment, &confirmed).await? {
             tracing::info!(order.number = %order.number, "payment approved");
             self.after_order_settled(&order.number, "payment_completed")
@@ -238,10 +278,10 @@ impl App {
         &self,
         order: &OrderRow,
         payment: &PaymentRow,
-        payment_key: &str,
-        amount: Won,
+        request: &ConfirmRequest,
     ) -> AppResult<GatewayPayment> {
         let attempt_id = payment.attempt_id.as_str();
+        let amount = request.amount;
         if amount != payment.amount || amount != order.total {
             tracing::warn!(order.number = %order.number, amount = amount.get(), expected = order.total.get(), "payment amount mismatch");
             let message = "결제 금액이 주문 금액과 다릅니다.";
@@ -250,7 +290,7 @@ impl App {
             return Err(AppError::Conflict("amount_mismatch"));
         }
         let gateway = self.gateway_named(&payment.provider).await?;
-        let confirmed = match gateway.confirm(payment_key, attempt_id, amount).await {
+        let confirmed = match gateway.confirm(request).await {
             Ok(c) => c,
             Err(PaymentError::Rejected { code, message, .. }) => {
                 self.fail_payment(attempt_id, &code, &message).await?;
@@ -258,9 +298,10 @@ impl App {
             }
             // No answer: the confirm may have gone through. Ask before anything is retried, so
             // the buyer is never charged twice.
-            Err(e) => match gateway.lookup(attempt_id).await {
+            Err(e) => match gateway.lookup(&payment_ref(payment)).await {
                 Ok(found)
-                    if found.status == GatewayStatus::Done && found.payment_key == payment_key =>
+                    if found.status == GatewayStatus::Done
+                        && found.total_amount == payment.amount =>
                 {
                     tracing::warn!(order.number = %order.number, error = %e, "confirm unanswered; the lookup shows it approved");
                     found

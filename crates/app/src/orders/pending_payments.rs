@@ -86,7 +86,7 @@ impl App {
         payment: &payments::PaymentRow,
     ) -> AppResult<bool> {
         let gateway = self.gateway_named(&payment.provider).await?;
-        match gateway.lookup(&payment.attempt_id).await {
+        match gateway.lookup(&super::payments::payment_ref(payment)).await {
             Ok(found)
                 if found.status == GatewayStatus::Done && found.total_amount == payment.amount =>
             {

@@ -66,6 +66,8 @@ pub struct PaymentRequest {
     pub fail_url: String,
     /// Deadline of a virtual account.
     pub deposit_deadline: DateTime<Utc>,
+    /// The buyer is on a phone (gateways redirect phones to their mobile window).
+    pub mobile: bool,
 }
 
 /// A virtual account to show the shopper.
@@ -88,6 +90,8 @@ pub enum PaymentStart {
     Redirect {
         /// Absolute or site-relative URL.
         url: String,
+        /// The gateway's key of the started payment, when it gives one now (KakaoPay `tid`).
+        payment_key: Option<String>,
     },
     /// Open the gateway's payment window from a page of ours: load `sdk_url`, then call
     /// `requestPayment(method, params)` with `client_key` (Toss payment window).
@@ -156,6 +160,38 @@ pub struct GatewayPayment {
     pub secret: Option<String>,
     /// The raw reply, stored before acting on it.
     pub raw: String,
+}
+
+/// A confirm: the browser came back from the gateway's window.
+#[derive(Debug, Clone)]
+pub struct ConfirmRequest {
+    /// The gateway's key (Toss `paymentKey` from the return; KakaoPay `tid` kept from `ready`).
+    pub payment_key: String,
+    /// Our attempt id.
+    pub attempt_id: String,
+    /// The amount the shop expects.
+    pub amount: Won,
+    /// A one-time token the return carried (KakaoPay `pg_token`).
+    pub approval_token: Option<String>,
+}
+
+/// Which payment to look up.
+#[derive(Debug, Clone)]
+pub struct PaymentRef {
+    /// Our attempt id.
+    pub attempt_id: String,
+    /// The gateway's key, when known.
+    pub payment_key: Option<String>,
+}
+
+impl PaymentRef {
+    /// A payment known by our attempt id only.
+    pub fn attempt(attempt_id: &str) -> Self {
+        Self {
+            attempt_id: attempt_id.to_owned(),
+            payment_key: None,
+        }
+    }
 }
 
 /// The buyer's account a virtual-account refund is paid into.
@@ -247,12 +283,10 @@ pub trait PaymentGateway: Send + Sync {
         req: &'a PaymentRequest,
     ) -> BoxFuture<'a, Result<PaymentStart, PaymentError>>;
 
-    /// Confirms (captures) an approved payment for exactly `amount`.
+    /// Confirms (captures) an approved payment for exactly its amount.
     fn confirm<'a>(
         &'a self,
-        payment_key: &'a str,
-        attempt_id: &'a str,
-        amount: Won,
+        req: &'a ConfirmRequest,
     ) -> BoxFuture<'a, Result<GatewayPayment, PaymentError>>;
 
     /// Refunds all or part of a payment.
@@ -261,10 +295,11 @@ pub trait PaymentGateway: Send + Sync {
         req: &'a CancelRequest,
     ) -> BoxFuture<'a, Result<GatewayPayment, PaymentError>>;
 
-    /// The payment's authoritative state, by our attempt id.
+    /// The payment's authoritative state, by our attempt id (and the gateway's key, which some
+    /// gateways need: KakaoPay looks up by `tid`).
     fn lookup<'a>(
         &'a self,
-        attempt_id: &'a str,
+        payment: &'a PaymentRef,
     ) -> BoxFuture<'a, Result<GatewayPayment, PaymentError>>;
 
     /// Parses a webhook body.

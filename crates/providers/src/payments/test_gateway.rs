@@ -7,8 +7,8 @@
 //! confirm them; lookups and cancellations are remembered in memory (good enough for a demo).
 
 use super::{
-    CancelRequest, GatewayPayment, GatewayStatus, PayMethod, PaymentError, PaymentGateway,
-    PaymentRequest, PaymentStart, VirtualAccount, WebhookNotice,
+    CancelRequest, ConfirmRequest, GatewayPayment, GatewayStatus, PayMethod, PaymentError,
+    PaymentGateway, PaymentRef, PaymentRequest, PaymentStart, VirtualAccount, WebhookNotice,
 };
 use chrono::{DateTime, Utc};
 use futures::FutureExt;
@@ -163,6 +163,7 @@ impl PaymentGateway for TestGateway {
             if req.method != PayMethod::VirtualAccount {
                 return Ok(PaymentStart::Redirect {
                     url: format!("/payments/test/{}", req.attempt_id),
+                    payment_key: None,
                 });
             }
             let digits: String = self
@@ -201,10 +202,9 @@ impl PaymentGateway for TestGateway {
 
     fn confirm<'a>(
         &'a self,
-        payment_key: &'a str,
-        attempt_id: &'a str,
-        amount: Won,
+        req: &'a ConfirmRequest,
     ) -> BoxFuture<'a, Result<GatewayPayment, PaymentError>> {
+        let (payment_key, attempt_id, amount) = (&req.payment_key, &req.attempt_id, req.amount);
         async move {
             // Like Toss: the key was issued for one attempt and amount; anything else is refused.
             if !super::secrets_match(payment_key, &self.authorize(attempt_id, amount)) {
@@ -262,8 +262,9 @@ impl PaymentGateway for TestGateway {
 
     fn lookup<'a>(
         &'a self,
-        attempt_id: &'a str,
+        payment: &'a PaymentRef,
     ) -> BoxFuture<'a, Result<GatewayPayment, PaymentError>> {
+        let attempt_id = payment.attempt_id.as_str();
         async move {
             let failing = self
                 .failing_lookups

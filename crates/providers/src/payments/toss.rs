@@ -4,14 +4,13 @@
 //! (deposit callbacks carrying the payment's `secret`, unsigned status changes).
 
 use super::{
-    CancelRequest, GatewayPayment, PayMethod, PaymentError, PaymentGateway, PaymentRequest,
-    PaymentStart, VirtualAccount, WebhookNotice, toss_shapes,
+    CancelRequest, ConfirmRequest, GatewayPayment, PayMethod, PaymentError, PaymentGateway,
+    PaymentRef, PaymentRequest, PaymentStart, VirtualAccount, WebhookNotice, toss_shapes,
 };
 use base64::Engine;
 use chrono::Utc;
 use futures::FutureExt;
 use futures::future::BoxFuture;
-use jangteo_core::Won;
 use jangteo_core::gateway::toss_bank_name;
 use serde_json::json;
 
@@ -218,10 +217,9 @@ impl PaymentGateway for TossPayments {
 
     fn confirm<'a>(
         &'a self,
-        payment_key: &'a str,
-        attempt_id: &'a str,
-        amount: Won,
+        req: &'a ConfirmRequest,
     ) -> BoxFuture<'a, Result<GatewayPayment, PaymentError>> {
+        let (payment_key, attempt_id, amount) = (&req.payment_key, &req.attempt_id, req.amount);
         async move {
             // One key per attempt: a retry after a timeout replays the first answer instead of
             // confirming twice (§1.7).
@@ -269,10 +267,10 @@ impl PaymentGateway for TossPayments {
 
     fn lookup<'a>(
         &'a self,
-        attempt_id: &'a str,
+        payment: &'a PaymentRef,
     ) -> BoxFuture<'a, Result<GatewayPayment, PaymentError>> {
         async move {
-            let url = self.url(&["v1", "payments", "orders", attempt_id])?;
+            let url = self.url(&["v1", "payments", "orders", &payment.attempt_id])?;
             self.call(self.client.get(url)).await
         }
         .boxed()
