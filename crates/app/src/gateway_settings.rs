@@ -5,17 +5,17 @@
 
 use crate::auth::StaffActor;
 use crate::gateways::{
-    GATEWAY_KEY, GATEWAY_SECRET_CONTEXT, LiveGateway, StoredGateways, StoredToss,
+    GATEWAY_KEY, GATEWAY_SECRET_CONTEXT, LiveGateway, StoredGateways, StoredKakaoPay, StoredToss,
 };
 use crate::{App, AppError, AppResult};
 use jangteo_core::gateway::{
-    GatewayMode, GatewayProvider, TOSS_BANKS, toss_bank_name, toss_key_mode,
+    GatewayMode, GatewayProvider, TOSS_BANKS, kakaopay_key_mode, toss_bank_name, toss_key_mode,
 };
 use jangteo_core::staff::{Access, Area};
 use jangteo_db::audit::{self, NewAudit};
 use jangteo_db::settings;
 use jangteo_providers::payments::{
-    PaymentError, PaymentGateway, PaymentRef, TossConfig, TossPayments,
+    KakaoPay, KakaoPayConfig, PaymentError, PaymentGateway, PaymentRef, TossConfig, TossPayments,
 };
 use serde_json::json;
 
@@ -32,6 +32,17 @@ pub struct TossSettingsView {
     pub virtual_account_bank: String,
 }
 
+/// The KakaoPay settings as the back office shows them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KakaoPaySettingsView {
+    /// Merchant id.
+    pub cid: String,
+    /// The secret key's last four characters.
+    pub secret_hint: String,
+    /// Mode the keys run in.
+    pub mode: GatewayMode,
+}
+
 /// The gateway settings page.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GatewaySettingsView {
@@ -39,6 +50,8 @@ pub struct GatewaySettingsView {
     pub live: LiveGateway,
     /// Toss, when its keys were entered.
     pub toss: Option<TossSettingsView>,
+    /// KakaoPay, when connected.
+    pub kakaopay: Option<KakaoPaySettingsView>,
 }
 
 /// What the owner submitted.
@@ -52,6 +65,12 @@ pub struct GatewayInput {
     pub toss_secret_key: String,
     /// Toss bank code for virtual accounts.
     pub toss_virtual_account_bank: String,
+    /// KakaoPay offered at checkout.
+    pub kakaopay_on: bool,
+    /// KakaoPay CID.
+    pub kakaopay_cid: String,
+    /// KakaoPay secret key; blank keeps the stored one.
+    pub kakaopay_secret_key: String,
 }
 
 fn hint(secret: &str) -> String {
@@ -74,6 +93,7 @@ impl App {
             None => Ok(StoredGateways {
                 provider: GatewayProvider::Test,
                 toss: None,
+                kakaopay: None,
             }),
         }
     }
@@ -94,10 +114,22 @@ impl App {
             }
             None => None,
         };
+        let kakaopay = match &stored.kakaopay {
+            Some(k) => {
+                let secret = self.open_gateway_secret(&k.secret_key_sealed)?;
+                Some(KakaoPaySettingsView {
+                    cid: k.cid.clone(),
+                    secret_hint: hint(&secret),
+                    mode: kakaopay_key_mode(&k.cid, &secret).unwrap_or(GatewayMode::Test),
+                })
+            }
+            None => None,
+        };
         self.refresh_gateway().await;
         Ok(GatewaySettingsView {
             live: self.live_gateway(),
             toss,
+            kakaopay,
         })
     }
 
@@ -108,16 +140,28 @@ impl App {
         let provider: GatewayProvider = input
             .provider
             .parse()
-            .map_err(|_| AppError::field("provider", "gateway_unknown"))?;
+            .ok()
+            .filter(|p| GatewayProvider::MAIN.contains(p))
+            .ok_or(AppError::field("provider", "gateway_unknown"))?;
         let before = self.stored_gateways().await?;
         let toss = self
             .toss_from_input(input, before.toss.as_ref(), provider)
             .await?;
-        let after = StoredGateways { provider, toss };
+        let kakaopay = self
+            .kakaopay_from_input(input, before.kakaopay.as_ref())
+            .await?;
+        let after = StoredGateways {
+            provider,
+            toss,
+            kakaopay,
+        };
         let now = self.now();
         let mut tx = self.db.begin().await?;
         let value = serde_json::to_string(&after).map_err(|e| AppError::Other(e.to_string()))?;
         settings::set(&mut tx, GATEWAY_KEY, &value, now).await?;
+        if before.kakaopay.is_none() && after.kakaopay.is_some() {
+            self.offer_method(&mut tx, "kakao_pay").await?;
+        }
         audit::record(
             &mut tx,
             &NewAudit {
@@ -226,6 +270,88 @@ impl App {
         }
     }
 
+    /// The KakaoPay keys to keep (`None`: KakaoPay is off): typed ones are checked for form and
+    /// tried at KakaoPay; blank fields keep the stored ones.
+    async fn kakaopay_from_input(
+        &self,
+        input: &GatewayInput,
+        stored: Option<&StoredKakaoPay>,
+    ) -> AppResult<Option<StoredKakaoPay>> {
+        if !input.kakaopay_on {
+            return Ok(None);
+        }
+        let cid = match (input.kakaopay_cid.trim(), stored) {
+            ("", Some(s)) => s.cid.clone(),
+            ("", None) => return Err(AppError::field("kakaopay_cid", "kakaopay_keys_required")),
+            (typed, _) => typed.to_owned(),
+        };
+        let (secret, sealed) = match (input.kakaopay_secret_key.trim(), stored) {
+            ("", Some(s)) => (
+                self.open_gateway_secret(&s.secret_key_sealed)?,
+                Some(s.secret_key_sealed.clone()),
+            ),
+            ("", None) => {
+                return Err(AppError::field(
+                    "kakaopay_secret_key",
+                    "kakaopay_keys_required",
+                ));
+            }
+            (typed, _) => (typed.to_owned(), None),
+        };
+        if let Err(problem) = kakaopay_key_mode(&cid, &secret) {
+            let field = match problem {
+                jangteo_core::gateway::KeyProblem::ClientKeyFormat => "kakaopay_cid",
+                _ => "kakaopay_secret_key",
+            };
+            return Err(AppError::field(field, problem.kakaopay_code()));
+        }
+        self.try_kakaopay_keys(&cid, &secret).await?;
+        let sealed = match sealed {
+            Some(s) => s,
+            None => self
+                .secrets
+                .seal(secret.as_bytes(), GATEWAY_SECRET_CONTEXT)?,
+        };
+        Ok(Some(StoredKakaoPay {
+            cid,
+            secret_key_sealed: sealed,
+        }))
+    }
+
+    /// Asks KakaoPay about a tid that cannot exist: "no such tid" means the key was accepted.
+    async fn try_kakaopay_keys(&self, cid: &str, secret: &str) -> AppResult<()> {
+        let probe = KakaoPay::new(
+            jangteo_providers::payments::http_client(std::time::Duration::from_secs(10)),
+            KakaoPayConfig {
+                api_base: self.config.checkout.kakaopay.api_base.clone(),
+                cid: cid.to_owned(),
+                secret_key: secret.to_owned(),
+            },
+        );
+        let check = PaymentRef {
+            attempt_id: String::new(),
+            payment_key: Some("T0000000000000000000".into()),
+        };
+        match probe.lookup(&check).await {
+            Ok(_) => Ok(()),
+            Err(PaymentError::Rejected { code, .. }) if code == "-721" => Ok(()),
+            Err(PaymentError::Rejected { code, .. }) => {
+                tracing::warn!(code = %code, "KakaoPay refused the keys");
+                Err(AppError::field(
+                    "kakaopay_secret_key",
+                    "kakaopay_key_refused",
+                ))
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "KakaoPay could not be reached to check the keys");
+                Err(AppError::field(
+                    "kakaopay_secret_key",
+                    "kakaopay_unreachable",
+                ))
+            }
+        }
+    }
+
     /// The audit's view of a setting: never a secret, only whether it changed.
     fn audit_view(
         &self,
@@ -242,6 +368,7 @@ impl App {
                 "virtual_account_bank": t.virtual_account_bank,
             })
         });
-        json!({ "provider": stored.provider.as_str(), "toss": toss })
+        let kakaopay = stored.kakaopay.as_ref().map(|k| json!({ "cid": k.cid }));
+        json!({ "provider": stored.provider.as_str(), "toss": toss, "kakaopay": kakaopay })
     }
 }

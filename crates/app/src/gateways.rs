@@ -4,9 +4,14 @@
 //! rebuilt whenever the stored value changes, so every instance follows the owner's last save.
 
 use crate::{App, AppError, AppResult};
-use jangteo_core::gateway::{GatewayMode, GatewayProvider, toss_key_mode};
+use jangteo_core::gateway::{
+    GatewayMode, GatewayProvider, gateway_for, kakaopay_key_mode, toss_key_mode,
+};
+use jangteo_core::payment::PaymentMethod;
 use jangteo_db::settings;
-use jangteo_providers::payments::{PaymentGateway, TestGateway, TossConfig, TossPayments};
+use jangteo_providers::payments::{
+    KakaoPay, KakaoPayConfig, PaymentGateway, TestGateway, TossConfig, TossPayments,
+};
 use serde::{Deserialize, Serialize};
 use std::sync::{Arc, Mutex};
 
@@ -21,6 +26,16 @@ pub(crate) struct StoredGateways {
     pub provider: GatewayProvider,
     #[serde(default)]
     pub toss: Option<StoredToss>,
+    /// KakaoPay, when the owner connected it (the KakaoPay method goes through it).
+    #[serde(default)]
+    pub kakaopay: Option<StoredKakaoPay>,
+}
+
+/// KakaoPay keys as stored: the secret sealed.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct StoredKakaoPay {
+    pub cid: String,
+    pub secret_key_sealed: String,
 }
 
 /// Toss keys as stored: the secret sealed.
@@ -38,6 +53,8 @@ pub struct LiveGateway {
     pub provider: GatewayProvider,
     /// Whether it moves real money.
     pub mode: GatewayMode,
+    /// KakaoPay's mode, when connected.
+    pub kakaopay: Option<GatewayMode>,
 }
 
 /// Gateways built from one stored value.
@@ -45,6 +62,7 @@ struct Built {
     raw: Option<String>,
     live: LiveGateway,
     toss: Option<Arc<TossPayments>>,
+    kakaopay: Option<Arc<KakaoPay>>,
 }
 
 /// The gateways of this process.
@@ -60,6 +78,7 @@ impl Gateways {
         let live = LiveGateway {
             provider: GatewayProvider::Test,
             mode: GatewayMode::Test,
+            kakaopay: None,
         };
         Self {
             test,
@@ -70,6 +89,7 @@ impl Gateways {
                 raw: None,
                 live,
                 toss: None,
+                kakaopay: None,
             })),
         }
     }
@@ -122,11 +142,26 @@ impl App {
             None => StoredGateways {
                 provider: GatewayProvider::Test,
                 toss: None,
+                kakaopay: None,
             },
         };
         let toss = match &stored.toss {
             Some(t) => Some(Arc::new(self.toss_gateway(t)?)),
             None => None,
+        };
+        let (kakaopay, kakaopay_mode) = match &stored.kakaopay {
+            Some(k) => {
+                let secret = self.open_gateway_secret(&k.secret_key_sealed)?;
+                let mode = kakaopay_key_mode(&k.cid, &secret).unwrap_or(GatewayMode::Test);
+                let config = KakaoPayConfig {
+                    api_base: self.config.checkout.kakaopay.api_base.clone(),
+                    cid: k.cid.clone(),
+                    secret_key: secret,
+                };
+                let gateway = KakaoPay::new(self.gateways.http.clone(), config);
+                (Some(Arc::new(gateway)), Some(mode))
+            }
+            None => (None, None),
         };
         let mode = match (stored.provider, &stored.toss) {
             (GatewayProvider::Toss, Some(t)) => {
@@ -137,14 +172,21 @@ impl App {
                 return Err(AppError::Other("Toss chosen without its keys".into()));
             }
             (GatewayProvider::Test, _) => GatewayMode::Test,
+            (GatewayProvider::KakaoPay, _) => {
+                return Err(AppError::Other(
+                    "KakaoPay cannot be the main gateway".into(),
+                ));
+            }
         };
         Ok(Built {
             raw,
             live: LiveGateway {
                 provider: stored.provider,
                 mode,
+                kakaopay: kakaopay_mode,
             },
             toss,
+            kakaopay,
         })
     }
 
@@ -179,10 +221,16 @@ impl App {
         Ok((live == GatewayProvider::Test).then_some(&self.gateways.test))
     }
 
-    /// The gateway new payments go through.
-    pub(crate) async fn active_gateway(&self) -> AppResult<Arc<dyn PaymentGateway>> {
+    /// The gateway a new payment with `method` goes through.
+    pub(crate) async fn gateway_for_method(
+        &self,
+        method: PaymentMethod,
+    ) -> AppResult<Arc<dyn PaymentGateway>> {
         let built = self.load_gateways().await?;
-        self.gateway_of(&built, built.live.provider)
+        let live = built.live;
+        let provider = gateway_for(method, live.provider, live.kakaopay.is_some())
+            .ok_or(AppError::Conflict("gateway_not_configured"))?;
+        self.gateway_of(&built, provider)
     }
 
     /// The gateway a payment was made with (by its stored provider name).
@@ -203,6 +251,10 @@ impl App {
             GatewayProvider::Test => Ok(Arc::new(self.gateways.test.clone())),
             GatewayProvider::Toss => match &built.toss {
                 Some(t) => Ok(Arc::clone(t) as Arc<dyn PaymentGateway>),
+                None => Err(AppError::Conflict("gateway_not_configured")),
+            },
+            GatewayProvider::KakaoPay => match &built.kakaopay {
+                Some(k) => Ok(Arc::clone(k) as Arc<dyn PaymentGateway>),
                 None => Err(AppError::Conflict("gateway_not_configured")),
             },
         }

@@ -123,13 +123,42 @@ impl App {
 
     /// Every payment method this shop can offer (bank deposit needs the shop's account).
     pub fn available_payment_methods(&self) -> Vec<&'static str> {
+        let live = self.live_gateway();
+        let kakaopay = jangteo_core::gateway::gateway_for(
+            jangteo_core::payment::PaymentMethod::KakaoPay,
+            live.provider,
+            live.kakaopay.is_some(),
+        );
         crate::orders::PAYMENT_METHODS
             .into_iter()
             .filter(|m| {
                 *m != jangteo_core::payment::PaymentMethod::BankDeposit.as_str()
                     || self.config.checkout.bank_account.is_set()
             })
+            .filter(|m| *m != "kakao_pay" || kakaopay.is_some())
             .collect()
+    }
+
+    /// Turns a newly connected method on when the owner had chosen methods before (connecting
+    /// KakaoPay is asking for it at checkout).
+    pub(crate) async fn offer_method(
+        &self,
+        tx: &mut jangteo_db::Tx,
+        method: &str,
+    ) -> AppResult<()> {
+        if let Some(chosen) = settings::get(&self.db, PAYMENT_METHODS_KEY).await?
+            && !chosen.split(',').any(|m| m.trim() == method)
+        {
+            let after = format!("{chosen},{method}");
+            settings::set(
+                tx,
+                PAYMENT_METHODS_KEY,
+                after.trim_start_matches(','),
+                self.now(),
+            )
+            .await?;
+        }
+        Ok(())
     }
 
     /// The payment methods checkout offers now: the owner's choice (all available ones until

@@ -1,6 +1,7 @@
 //! Which payment gateway takes the shop's money, and what its keys say about the mode: a Toss
 //! `test_` key never moves money, a `live_` key does, and the two halves of a pair must agree.
 
+use crate::payment::PaymentMethod;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
@@ -13,17 +14,27 @@ pub enum GatewayProvider {
     Test,
     /// Toss Payments.
     Toss,
+    /// KakaoPay (single payments; only the KakaoPay method).
+    KakaoPay,
 }
 
 impl GatewayProvider {
     /// Every provider, in the order the back office lists them.
-    pub const ALL: [GatewayProvider; 2] = [GatewayProvider::Test, GatewayProvider::Toss];
+    pub const ALL: [GatewayProvider; 3] = [
+        GatewayProvider::Test,
+        GatewayProvider::Toss,
+        GatewayProvider::KakaoPay,
+    ];
+
+    /// The providers that can be the main gateway (card, transfer, virtual account).
+    pub const MAIN: [GatewayProvider; 2] = [GatewayProvider::Test, GatewayProvider::Toss];
 
     /// Stored code (also the webhook path segment and the payment row's provider).
     pub fn as_str(self) -> &'static str {
         match self {
             GatewayProvider::Test => "test",
             GatewayProvider::Toss => "toss",
+            GatewayProvider::KakaoPay => "kakaopay",
         }
     }
 
@@ -32,6 +43,7 @@ impl GatewayProvider {
         match self {
             GatewayProvider::Test => "테스트 결제",
             GatewayProvider::Toss => "토스페이먼츠(주)",
+            GatewayProvider::KakaoPay => "(주)카카오페이",
         }
     }
 }
@@ -87,7 +99,16 @@ pub enum KeyProblem {
 }
 
 impl KeyProblem {
-    /// Message key of the form error.
+    /// Message key of the form error about KakaoPay keys.
+    pub fn kakaopay_code(self) -> &'static str {
+        match self {
+            KeyProblem::ClientKeyFormat => "kakaopay_cid_format",
+            KeyProblem::SecretKeyFormat | KeyProblem::KindMismatch => "kakaopay_secret_key_format",
+            KeyProblem::ModeMismatch => "kakaopay_key_mode_mismatch",
+        }
+    }
+
+    /// Message key of the form error about Toss keys.
     pub fn code(self) -> &'static str {
         match self {
             KeyProblem::ClientKeyFormat => "toss_client_key_format",
@@ -124,6 +145,42 @@ pub fn toss_key_mode(client_key: &str, secret_key: &str) -> Result<GatewayMode, 
         return Err(KeyProblem::KindMismatch);
     }
     Ok(client_mode)
+}
+
+/// The gateway a payment with `method` goes through: KakaoPay through KakaoPay when the owner
+/// connected it (the built-in test gateway stands in for it in the demo), everything else through
+/// the main gateway. `None`: the method cannot be offered.
+pub fn gateway_for(
+    method: PaymentMethod,
+    main: GatewayProvider,
+    kakaopay_connected: bool,
+) -> Option<GatewayProvider> {
+    match method {
+        PaymentMethod::KakaoPay if kakaopay_connected => Some(GatewayProvider::KakaoPay),
+        PaymentMethod::KakaoPay => (main == GatewayProvider::Test).then_some(main),
+        _ => Some(main),
+    }
+}
+
+/// The mode of KakaoPay keys: test secret keys start with `DEV` and the test CID is
+/// `TC0ONETIME` (docs/PROVIDERS.md §2.1); a test CID with a live key (or the reverse) is refused.
+pub fn kakaopay_key_mode(cid: &str, secret_key: &str) -> Result<GatewayMode, KeyProblem> {
+    let (cid, secret) = (cid.trim(), secret_key.trim());
+    if cid.len() != 10 || !cid.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return Err(KeyProblem::ClientKeyFormat);
+    }
+    if secret.len() < 8 || !secret.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return Err(KeyProblem::SecretKeyFormat);
+    }
+    let test_key = secret.starts_with("DEV");
+    if (cid == "TC0ONETIME") != test_key {
+        return Err(KeyProblem::ModeMismatch);
+    }
+    Ok(if test_key {
+        GatewayMode::Test
+    } else {
+        GatewayMode::Live
+    })
 }
 
 /// Toss bank codes and the bank's name (virtual accounts are issued at, and refunds paid to,
@@ -190,6 +247,37 @@ mod tests {
         );
         assert_eq!(
             toss_key_mode("test_ck_a b", "test_sk_x"),
+            Err(KeyProblem::ClientKeyFormat)
+        );
+    }
+
+    #[test]
+    fn kakaopay_goes_through_kakaopay_or_the_demo_gateway() {
+        use GatewayProvider::*;
+        assert_eq!(
+            gateway_for(PaymentMethod::KakaoPay, Toss, true),
+            Some(KakaoPay)
+        );
+        assert_eq!(gateway_for(PaymentMethod::KakaoPay, Toss, false), None);
+        assert_eq!(
+            gateway_for(PaymentMethod::KakaoPay, Test, false),
+            Some(Test)
+        );
+        assert_eq!(gateway_for(PaymentMethod::Card, Toss, true), Some(Toss));
+        assert_eq!(
+            kakaopay_key_mode("TC0ONETIME", "DEV1234567890ABCD"),
+            Ok(GatewayMode::Test)
+        );
+        assert_eq!(
+            kakaopay_key_mode("CAJT123456", "PRD1234567890ABCD"),
+            Ok(GatewayMode::Live)
+        );
+        assert_eq!(
+            kakaopay_key_mode("TC0ONETIME", "PRD1234567890ABCD"),
+            Err(KeyProblem::ModeMismatch)
+        );
+        assert_eq!(
+            kakaopay_key_mode("TC0", "DEV1234567890ABCD"),
             Err(KeyProblem::ClientKeyFormat)
         );
     }

@@ -15,8 +15,10 @@ pub enum PaymentMethod {
     Card,
     /// Real-time account transfer. 실시간 계좌이체
     Transfer,
-    /// Easy pay (KakaoPay, NaverPay …). 간편결제
+    /// Easy pay through the main gateway's window (토스페이 …). 간편결제
     EasyPay,
+    /// KakaoPay, through KakaoPay itself. 카카오페이
+    KakaoPay,
     /// A virtual account the gateway issues; paid later by deposit. 가상계좌
     VirtualAccount,
     /// A deposit to the shop's own bank account. 무통장입금
@@ -25,9 +27,10 @@ pub enum PaymentMethod {
 
 impl PaymentMethod {
     /// Every method, in the order checkout lists them.
-    pub const ALL: [PaymentMethod; 5] = [
+    pub const ALL: [PaymentMethod; 6] = [
         PaymentMethod::Card,
         PaymentMethod::Transfer,
+        PaymentMethod::KakaoPay,
         PaymentMethod::EasyPay,
         PaymentMethod::VirtualAccount,
         PaymentMethod::BankDeposit,
@@ -39,6 +42,7 @@ impl PaymentMethod {
             PaymentMethod::Card => "card",
             PaymentMethod::Transfer => "transfer",
             PaymentMethod::EasyPay => "easy_pay",
+            PaymentMethod::KakaoPay => "kakao_pay",
             PaymentMethod::VirtualAccount => "virtual_account",
             PaymentMethod::BankDeposit => "bank_deposit",
         }
@@ -50,6 +54,7 @@ impl PaymentMethod {
             PaymentMethod::Card => "신용/체크카드",
             PaymentMethod::Transfer => "실시간 계좌이체",
             PaymentMethod::EasyPay => "간편결제",
+            PaymentMethod::KakaoPay => "카카오페이",
             PaymentMethod::VirtualAccount => "가상계좌",
             PaymentMethod::BankDeposit => "무통장입금",
         }

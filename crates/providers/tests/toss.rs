@@ -30,6 +30,7 @@ fn request(attempt: &str, method: PayMethod) -> PaymentRequest {
         customer_email: "buyer@example.com".into(),
         customer_mobile: "01012345678".into(),
         success_url: "http://127.0.0.1:1/checkout/success".into(),
+        approval_url: format!("http://127.0.0.1:1/checkout/approve/{attempt}"),
         fail_url: "http://127.0.0.1:1/checkout/fail".into(),
         deposit_deadline: Utc::now() + Duration::days(3),
         mobile: false,

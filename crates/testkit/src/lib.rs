@@ -5,6 +5,7 @@
 
 pub mod browser;
 pub mod db;
+pub mod fake_kakaopay;
 pub mod fake_toss;
 pub mod fakes;
 pub mod fixtures;

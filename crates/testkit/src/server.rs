@@ -29,6 +29,8 @@ pub struct TestOptions {
     pub configure: Option<fn(&mut Config)>,
     /// Points Toss Payments at this fake (`FakeToss::base_url`).
     pub toss_base: Option<String>,
+    /// Points KakaoPay at this fake (`FakeKakaoPay::base_url`).
+    pub kakaopay_base: Option<String>,
 }
 
 /// An HTTP client for tests: no redirects followed, no proxies, short timeouts.
@@ -90,6 +92,9 @@ impl TestApp {
         if let Some(base) = &options.toss_base {
             config.checkout.toss.api_base = base.clone();
             config.checkout.toss.sdk_url = format!("{base}/v1/payment");
+        }
+        if let Some(base) = &options.kakaopay_base {
+            config.checkout.kakaopay.api_base = base.clone();
         }
         if let Some(configure) = options.configure {
             configure(&mut config);

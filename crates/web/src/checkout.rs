@@ -353,6 +353,33 @@ pub async fn payment_success(
     Ok(see_other(&format!("/orders/{number}/complete")))
 }
 
+/// KakaoPay's return: `approval_url` (our address naming the attempt) plus `pg_token`.
+#[derive(Debug, Deserialize)]
+pub struct ApprovalQuery {
+    pg_token: String,
+}
+
+/// GET /checkout/approve/{attempt}
+pub async fn payment_approved(
+    State(state): State<AppState>,
+    auth: AuthSession,
+    session: Session,
+    Path(attempt): Path<String>,
+    Query(q): Query<ApprovalQuery>,
+) -> Result<Response, WebError> {
+    let completed = state
+        .app
+        .complete_token_payment(&attempt, &q.pg_token)
+        .await;
+    let Some(number) = flash_conflict(&session, completed).await? else {
+        return Ok(see_other("/checkout?guest=1"));
+    };
+    if auth.user.is_none() {
+        clear_guest_cart(&session).await;
+    }
+    Ok(see_other(&format!("/orders/{number}/complete")))
+}
+
 /// The gateway's failure return.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -160,6 +160,10 @@ fn shopping_routes() -> Router<AppState> {
         )
         .route("/payments/test/{attempt}", get(checkout::show_test_gateway))
         .route(
+            "/checkout/approve/{attempt}",
+            get(checkout::payment_approved),
+        )
+        .route(
             "/payments/test/{attempt}/approve",
             post(checkout::approve_test_payment),
         )

@@ -116,6 +116,22 @@ impl Default for TossEndpoints {
     }
 }
 
+/// Where KakaoPay answers.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct KakaoPayEndpoints {
+    /// API base (the open API).
+    pub api_base: String,
+}
+
+impl Default for KakaoPayEndpoints {
+    fn default() -> Self {
+        Self {
+            api_base: "https://open-api.kakaopay.com".into(),
+        }
+    }
+}
+
 /// Checkout and payment settings.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -125,6 +141,8 @@ pub struct CheckoutConfig {
     pub gateway: String,
     /// Toss Payments addresses (sandbox and live share them; tests point them at a fake).
     pub toss: TossEndpoints,
+    /// KakaoPay's API address.
+    pub kakaopay: KakaoPayEndpoints,
     /// Seconds to wait for a gateway's answer; after that the payment is looked up instead.
     pub gateway_timeout_seconds: u64,
     /// Secret the test gateway signs its payment keys with (default: random per process).
@@ -163,6 +181,7 @@ impl Default for CheckoutConfig {
         Self {
             gateway: "test".into(),
             toss: TossEndpoints::default(),
+            kakaopay: KakaoPayEndpoints::default(),
             gateway_timeout_seconds: 30,
             test_gateway_secret: None,
             deposit_hours: 72,

@@ -14,6 +14,7 @@ pub mod pending_payments;
 mod place;
 mod refund_accounts;
 pub(crate) mod refunds;
+mod test_gateway_aids;
 
 pub use checkout_form::{PAYMENT_METHODS, PlaceOrderInput};
 pub(crate) use lifecycle::record_event;

@@ -7,7 +7,6 @@ use super::lifecycle::{move_order, move_payment};
 use crate::orders::{Actor, NextStep, PaymentWindow, Placed};
 use crate::{App, AppError, AppResult};
 use jangteo_core::Won;
-use jangteo_core::gateway::GatewayProvider;
 use jangteo_core::order::{OrderEvent, OrderStatus, PaymentEvent, PaymentStatus};
 use jangteo_core::payment::PaymentMethod;
 use jangteo_db::orders::{self, OrderRow};
@@ -36,10 +35,34 @@ pub(crate) fn payment_ref(payment: &PaymentRow) -> PaymentRef {
     }
 }
 
+/// Confirms, or finds the payment approved already (an answer lost on the way, a return
+/// reloaded): the gateway is asked before anything is retried or failed, so a buyer is never
+/// charged twice nor a paid order cancelled.
+async fn confirm_or_find(
+    gateway: &dyn PaymentGateway,
+    request: &ConfirmRequest,
+    payment: &PaymentRow,
+) -> Result<GatewayPayment, PaymentError> {
+    let error = match gateway.confirm(request).await {
+        Ok(confirmed) => return Ok(confirmed),
+        Err(e) => e,
+    };
+    match gateway.lookup(&payment_ref(payment)).await {
+        Ok(found)
+            if found.status == GatewayStatus::Done && found.total_amount == payment.amount =>
+        {
+            tracing::warn!(payment.attempt = %payment.attempt_id, error = %error, "confirm failed; the lookup shows it approved");
+            Ok(found)
+        }
+        _ => Err(error),
+    }
+}
+
 fn pay_method(method: PaymentMethod) -> PayMethod {
     match method {
         PaymentMethod::Transfer => PayMethod::Transfer,
         PaymentMethod::EasyPay => PayMethod::EasyPay,
+        PaymentMethod::KakaoPay => PayMethod::KakaoPay,
         PaymentMethod::VirtualAccount => PayMethod::VirtualAccount,
         // A bank deposit never reaches a gateway.
         PaymentMethod::Card | PaymentMethod::BankDeposit => PayMethod::Card,
@@ -154,6 +177,7 @@ impl App {
             customer_email: order.orderer_email.clone(),
             customer_mobile: order.orderer_mobile.clone(),
             success_url: format!("{base}/checkout/success"),
+            approval_url: format!("{base}/checkout/approve/{}", payment.attempt_id),
             fail_url: format!("{base}/checkout/fail"),
             deposit_deadline: self.deposit_deadline(self.now()),
             mobile: order.channel == "mobile",
@@ -290,24 +314,13 @@ impl App {
             return Err(AppError::Conflict("amount_mismatch"));
         }
         let gateway = self.gateway_named(&payment.provider).await?;
-        let confirmed = match gateway.confirm(request).await {
+        let confirmed = match confirm_or_find(gateway.as_ref(), request, payment).await {
             Ok(c) => c,
             Err(PaymentError::Rejected { code, message, .. }) => {
                 self.fail_payment(attempt_id, &code, &message).await?;
                 return Err(AppError::Conflict("payment_failed"));
             }
-            // No answer: the confirm may have gone through. Ask before anything is retried, so
-            // the buyer is never charged twice.
-            Err(e) => match gateway.lookup(&payment_ref(payment)).await {
-                Ok(found)
-                    if found.status == GatewayStatus::Done
-                        && found.total_amount == payment.amount =>
-                {
-                    tracing::warn!(order.number = %order.number, error = %e, "confirm unanswered; the lookup shows it approved");
-                    found
-                }
-                _ => return Err(AppError::gateway("confirming a payment")(e)),
-            },
+            Err(e) => return Err(AppError::gateway("confirming a payment")(e)),
         };
         if confirmed.total_amount != order.total || confirmed.status != GatewayStatus::Done {
             // Approved for something else: give the money back and fail the order.
@@ -462,58 +475,5 @@ impl App {
         tx.commit().await?;
         tracing::info!(order.number = %order.number, payment.failure = code, "payment failed");
         Ok(order.number)
-    }
-
-    /// Test gateway only: the payment window's details for an attempt (`None`: not a payable
-    /// attempt).
-    pub async fn test_payment_window(
-        &self,
-        attempt_id: &str,
-    ) -> AppResult<Option<(PaymentRow, OrderRow)>> {
-        if self.live_test_gateway().await?.is_none() {
-            return Ok(None);
-        }
-        let Some(payment) = payments::find_by_attempt(&self.db, attempt_id).await? else {
-            return Ok(None);
-        };
-        if payment.provider != GatewayProvider::Test.as_str() {
-            return Ok(None);
-        }
-        let order = orders::find_by_id(&self.db, payment.order_id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        Ok((payment.status == PaymentStatus::Ready).then_some((payment, order)))
-    }
-
-    /// Test gateway only: the window's "pay" button; returns the success redirect.
-    pub async fn test_gateway_approve(&self, attempt_id: &str) -> AppResult<String> {
-        let gateway = self.live_test_gateway().await?.ok_or(AppError::NotFound)?;
-        let (payment, _) = self
-            .test_payment_window(attempt_id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        let key = gateway.authorize(attempt_id, payment.amount);
-        Ok(format!(
-            "/checkout/success?paymentKey={key}&orderId={attempt_id}&amount={}",
-            payment.amount.get()
-        ))
-    }
-
-    /// Test gateway only: the demo "deposit" button: the gateway marks the virtual account paid
-    /// and delivers its notice through the same verification as a real webhook.
-    pub async fn test_gateway_deposit(&self, number: &str) -> AppResult<bool> {
-        let gateway = self.live_test_gateway().await?.ok_or(AppError::NotFound)?;
-        let (order, payment) = self.order_and_payment(number).await?;
-        if payment.provider != gateway.name()
-            || payment.method != PaymentMethod::VirtualAccount
-            || order.status != OrderStatus::AwaitingDeposit
-        {
-            return Ok(false);
-        }
-        let body = gateway
-            .simulate_deposit(&payment.attempt_id, self.now())
-            .map_err(AppError::gateway("simulating a deposit"))?;
-        self.handle_payment_webhook(gateway.name(), body.as_bytes())
-            .await
     }
 }

@@ -125,7 +125,7 @@ impl App {
         };
         Ok(Opening {
             number: order_number(business_date(now), random_bytes::<6>()?),
-            gateway: self.active_gateway().await?.name(),
+            gateway: self.gateway_for_method(form.method).await?.name(),
             status: if form.method.is_manual() {
                 OrderStatus::AwaitingDeposit
             } else {

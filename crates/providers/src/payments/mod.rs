@@ -4,10 +4,12 @@
 //! cancels with an idempotency key; status lookup; and webhook parsing (authenticity is then
 //! established by the caller comparing the shared secret and looking the payment up again).
 
+mod kakaopay;
 mod test_gateway;
 mod toss;
 mod toss_shapes;
 
+pub use kakaopay::{KakaoPay, KakaoPayConfig};
 pub use reqwest::Client as HttpClient;
 pub use test_gateway::TestGateway;
 pub use toss::{TossConfig, TossPayments};
@@ -27,6 +29,8 @@ pub enum PayMethod {
     Transfer,
     /// Easy pay (KakaoPay, NaverPay, Toss Pay …).
     EasyPay,
+    /// KakaoPay.
+    KakaoPay,
     /// A virtual account issued by the gateway (가상계좌).
     VirtualAccount,
 }
@@ -38,6 +42,7 @@ impl PayMethod {
             PayMethod::Card => "card",
             PayMethod::Transfer => "transfer",
             PayMethod::EasyPay => "easy_pay",
+            PayMethod::KakaoPay => "kakao_pay",
             PayMethod::VirtualAccount => "virtual_account",
         }
     }
@@ -60,8 +65,11 @@ pub struct PaymentRequest {
     pub customer_email: String,
     /// Buyer mobile digits.
     pub customer_mobile: String,
-    /// Where the gateway sends the browser after approval.
+    /// Where the gateway sends the browser after approval (with its parameters added).
     pub success_url: String,
+    /// The shop's return address for gateways that add only a one-time token (KakaoPay
+    /// `approval_url`, which names the attempt itself).
+    pub approval_url: String,
     /// Where it sends the browser after failure or abandonment.
     pub fail_url: String,
     /// Deadline of a virtual account.

@@ -58,7 +58,7 @@ fn window_method(method: PayMethod) -> &'static str {
         PayMethod::Transfer => "계좌이체",
         PayMethod::VirtualAccount => "가상계좌",
         // Toss's own easy pay in its window [INF: the v1 window takes "토스페이"].
-        PayMethod::EasyPay => "토스페이",
+        PayMethod::EasyPay | PayMethod::KakaoPay => "토스페이",
     }
 }
 

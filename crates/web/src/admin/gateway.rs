@@ -23,6 +23,12 @@ pub struct GatewayForm {
     toss_secret_key: String,
     #[serde(default)]
     toss_virtual_account_bank: String,
+    #[serde(default)]
+    kakaopay_on: Option<String>,
+    #[serde(default)]
+    kakaopay_cid: String,
+    #[serde(default)]
+    kakaopay_secret_key: String,
 }
 
 fn mode_label(office: &BackOffice, mode: GatewayMode) -> String {
@@ -48,7 +54,11 @@ async fn gateway_page(
         .map(|f| f.toss_virtual_account_bank.clone())
         .or_else(|| toss.map(|t| t.virtual_account_bank.clone()))
         .unwrap_or_default();
-    let providers: Vec<Value> = GatewayProvider::ALL
+    let kakaopay = settings.kakaopay.as_ref();
+    let kakaopay_on = typed.map_or(kakaopay.is_some(), |f| {
+        crate::forms::checked(&f.kakaopay_on)
+    });
+    let providers: Vec<Value> = GatewayProvider::MAIN
         .into_iter()
         .map(|p| context! {
             code => p.as_str(), label => t(state, req, &format!("admin.gateway.provider.{}", p.as_str())),
@@ -70,7 +80,12 @@ async fn gateway_page(
             client_key => &t.client_key, secret_hint => &t.secret_hint,
             mode_label => mode_label(office, t.mode),
         }),
+        kakaopay => kakaopay.map(|k| context! {
+            cid => &k.cid, secret_hint => &k.secret_hint, mode_label => mode_label(office, k.mode),
+        }),
+        kakaopay_on => kakaopay_on,
         form => context! {
+            kakaopay_cid => typed.map_or_else(|| kakaopay.map(|k| k.cid.clone()).unwrap_or_default(), |f| f.kakaopay_cid.clone()),
             toss_client_key => typed.map_or_else(|| toss.map(|t| t.client_key.clone()).unwrap_or_default(), |f| f.toss_client_key.clone()),
         },
         errors => errors,
@@ -92,6 +107,9 @@ pub async fn save(office: BackOffice, Form(form): Form<GatewayForm>) -> Result<R
         toss_client_key: form.toss_client_key.clone(),
         toss_secret_key: form.toss_secret_key.clone(),
         toss_virtual_account_bank: form.toss_virtual_account_bank.clone(),
+        kakaopay_on: crate::forms::checked(&form.kakaopay_on),
+        kakaopay_cid: form.kakaopay_cid.clone(),
+        kakaopay_secret_key: form.kakaopay_secret_key.clone(),
     };
     match office
         .state

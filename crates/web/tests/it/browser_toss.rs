@@ -164,3 +164,40 @@ async fn owner_sets_toss_and_shoppers_pay_through_its_window() {
     assert_eq!(status_of(&t, &number).await, "paid");
     phone.quit().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_phone_pays_with_kakaopay_in_its_window() {
+    let Some((t, _, fake)) = crate::kakaopay_payments::kakaopay_shop(Backend::Sqlite).await else {
+        return;
+    };
+    let Some(phone) = Browser::start(390, 844, true).await else {
+        return;
+    };
+    let d = &phone.driver;
+    d.set_implicit_wait_timeout(Duration::from_secs(10))
+        .await
+        .unwrap();
+    guest_places_an_order(d, &t, "kakao_pay").await;
+    d.find(By::Css("#kakaopay-approve")).await.unwrap();
+    assert!(
+        d.current_url()
+            .await
+            .unwrap()
+            .as_str()
+            .contains("device=mobile"),
+        "a phone gets KakaoPay's mobile window"
+    );
+    phone.screenshot("kakaopay-phone-window").await;
+    click(d, "#kakaopay-approve").await;
+    let number = d
+        .find(By::Css("#order-number"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    phone.screenshot("kakaopay-phone-paid").await;
+    assert_eq!(status_of(&t, number.trim()).await, "paid");
+    assert_eq!(fake.approvals(), 1);
+    phone.quit().await;
+}

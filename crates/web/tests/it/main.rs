@@ -25,6 +25,7 @@ mod checkout_safety;
 mod claim_steps;
 mod claims;
 mod inquiries;
+mod kakaopay_payments;
 mod limits;
 mod lockout;
 mod loyalty;
