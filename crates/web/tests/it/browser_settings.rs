@@ -42,7 +42,13 @@ async fn the_owner_clicks_through_shop_and_shipping_settings() {
     browser.screenshot("admin-settings").await;
     assert_eq!(
         t.app.payment_methods().await.unwrap(),
-        ["transfer", "easy_pay", "virtual_account", "bank_deposit"]
+        [
+            "transfer",
+            "kakao_pay",
+            "easy_pay",
+            "virtual_account",
+            "bank_deposit"
+        ]
     );
 
     // The "품절 임박" threshold: the T-shirt's 10 units are "almost gone" below 50.
