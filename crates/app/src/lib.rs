@@ -35,6 +35,7 @@ pub mod orders;
 pub mod privacy_policy;
 mod product_images;
 pub mod read_models;
+pub mod reconciliation;
 pub mod rich_text;
 pub mod secret_box;
 pub mod sheets;

@@ -242,12 +242,18 @@ impl App {
             orders::sales_between(&self.db, from - Duration::days(7), to - Duration::days(7))
                 .await?;
         let top = orders::top_products_between(&self.db, from, to, 5).await?;
+        let reconciled = self.reconciliation_of(day).await?;
         let context = serde_json::json!({ "report": {
             "date": day.format("%Y-%m-%d").to_string(),
             "sales": sales, "orders": orders_count,
             "average_order_value": if orders_count > 0 { sales / orders_count } else { 0 },
             "sales_prev_day": prev_sales, "orders_prev_day": prev_orders,
             "sales_same_weekday_last_week": week_sales,
+            "reconciliation": {
+                "checked": reconciled.checked,
+                "differences": reconciled.differences.len(),
+                "url": format!("{}/admin/payments/reconciliation?date={day}", self.config.base_url()),
+            },
             "top_products": top.iter().map(|(name, quantity, sales)| serde_json::json!({
                 "name": name, "quantity": quantity, "sales": sales,
             })).collect::<Vec<_>>(),

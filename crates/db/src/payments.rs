@@ -244,6 +244,27 @@ pub async fn set_webhook_secret(tx: &mut Tx, id: i64, secret: Option<&str>) -> D
     .map(|_| ())
 }
 
+/// Payments through a gateway approved in `[from, to)` (bank deposits excluded: no gateway holds
+/// them), oldest first: what a day's reconciliation compares.
+pub async fn gateway_payments_approved_between(
+    db: &Db,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> DbResult<Vec<PaymentRow>> {
+    read_all!(
+        db,
+        PaymentRow,
+        sqlx::AssertSqlSafe(format!(
+            "SELECT {PAYMENT_COLUMNS} FROM payments
+             WHERE approved_at >= $1 AND approved_at < $2 AND method <> 'bank_deposit'
+             ORDER BY approved_at, id"
+        )),
+        from,
+        to
+    )
+    .context("listing the day's gateway payments")
+}
+
 /// Keeps the key a gateway gave when the payment started (KakaoPay's `tid`, needed to approve).
 pub async fn set_started_key(tx: &mut Tx, id: i64, key: &str) -> DbResult<()> {
     tx_execute!(

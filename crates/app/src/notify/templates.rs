@@ -46,6 +46,7 @@ pub fn sample_context() -> serde_json::Value {
         "announcement": {"title": "겨울 세일", "body": "전 상품 10% 할인", "paragraphs": ["전 상품 10% 할인"]},
         "report": {"date": "2026-11-22", "sales": 1_234_000, "orders": 31, "average_order_value": 39_806,
             "sales_prev_day": 1_000_000, "sales_same_weekday_last_week": 1_500_000, "orders_prev_day": 25,
+            "reconciliation": {"checked": 30, "differences": 1, "url": "https://shop.example.com/admin/payments/reconciliation?date=2026-11-22"},
             "top_products": [{"name": "제주 감귤 5kg", "quantity": 12, "sales": 190_800}]}
     })
 }

@@ -138,6 +138,21 @@ impl FakeToss {
         )
     }
 
+    /// A refund made in Toss's own console, outside the shop: the balance of `order_id`'s
+    /// payment drops by `amount`.
+    pub fn refund_in_console(&self, order_id: &str, amount: i64) {
+        let mut payments = self.state.payments.lock().unwrap();
+        if let Some(p) = payments.values_mut().find(|p| p.order_id == order_id) {
+            p.balance -= amount;
+            p.status = if p.balance == 0 {
+                "CANCELED"
+            } else {
+                "PARTIAL_CANCELED"
+            }
+            .into();
+        }
+    }
+
     /// The `PAYMENT_STATUS_CHANGED` body for a payment as it stands (unsigned, §1.8).
     pub fn status_changed(&self, order_id: &str, now: DateTime<Utc>) -> Option<String> {
         let payments = self.state.payments.lock().unwrap();

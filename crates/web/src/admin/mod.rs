@@ -13,6 +13,7 @@ mod members;
 mod orders;
 mod pages;
 mod products;
+mod reconciliation;
 mod routes;
 mod settings;
 mod sheets;

@@ -2,7 +2,8 @@
 
 use super::{
     audit_log, banners, categories, claims, content, gateway, login, members, orders, pages,
-    products, settings, shipping, staff_accounts, stats, stock, stock_sheet, waybills,
+    products, reconciliation, settings, shipping, staff_accounts, stats, stock, stock_sheet,
+    waybills,
 };
 use crate::state::AppState;
 use axum::Router;
@@ -212,6 +213,7 @@ fn settings() -> Router<AppState> {
             "/admin/settings/payment-methods",
             post(settings::save_payment_methods),
         )
+        .route("/admin/payments/reconciliation", get(reconciliation::show))
         .route(
             "/admin/settings/payments",
             get(gateway::show).post(gateway::save),

@@ -35,6 +35,7 @@ mod open_for_business;
 mod outage;
 mod pages;
 mod product_facts;
+mod reconciliation;
 mod refund_accounts;
 mod secrets_at_rest;
 mod seo;
