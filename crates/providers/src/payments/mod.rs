@@ -147,6 +147,21 @@ pub enum GatewayStatus {
     Expired,
 }
 
+impl GatewayStatus {
+    /// Stable code (message keys, logs).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GatewayStatus::Ready => "ready",
+            GatewayStatus::Done => "done",
+            GatewayStatus::WaitingForDeposit => "waiting_for_deposit",
+            GatewayStatus::PartiallyCancelled => "partially_cancelled",
+            GatewayStatus::Cancelled => "cancelled",
+            GatewayStatus::Aborted => "aborted",
+            GatewayStatus::Expired => "expired",
+        }
+    }
+}
+
 /// A payment as the gateway reports it.
 #[derive(Debug, Clone)]
 pub struct GatewayPayment {

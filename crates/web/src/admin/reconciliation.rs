@@ -38,7 +38,9 @@ pub async fn show(office: BackOffice, Query(q): Query<DayQuery>) -> Result<Respo
     let differences: Vec<_> = r.differences.iter().map(|d| context! {
         number => &d.order_number, provider => provider(&d.provider),
         ours => t(state, req, &format!("payment.status.{}", d.ours.as_str())), ours_balance => d.ours_balance.get(),
-        theirs => d.theirs.map(|(s, b)| context! { status => format!("{s:?}"), balance => b.get() }),
+        theirs => d.theirs.map(|(s, b)| context! {
+            status => t(state, req, &format!("admin.reconciliation.status.{}", s.as_str())), balance => b.get(),
+        }),
     }).collect();
     office.page("admin/reconciliation.html", "admin.reconciliation.title", context! {
         date => day.format("%Y-%m-%d").to_string(), today => today.format("%Y-%m-%d").to_string(),

@@ -104,7 +104,6 @@ async fn owner_sets_toss_and_shoppers_pay_through_its_window() {
         return;
     };
     owner_enters_the_keys(&owner, &t).await;
-    owner.quit().await;
 
     let Some(desktop) = Browser::start(1280, 900, false).await else {
         return;
@@ -117,6 +116,18 @@ async fn owner_sets_toss_and_shoppers_pay_through_its_window() {
     let number = pays_in_the_window(&desktop, "toss-window").await;
     desktop.screenshot("toss-paid").await;
     assert_eq!(status_of(&t, &number).await, "paid");
+
+    // The owner reconciles the day's payments from the orders list.
+    let o = &owner.driver;
+    o.goto(t.url("/admin/orders")).await.unwrap();
+    click(o, "#reconciliation-link").await;
+    let today = jangteo_core::time::business_date(chrono::Utc::now()).format("%Y-%m-%d");
+    o.goto(t.url(&format!("/admin/payments/reconciliation?date={today}")))
+        .await
+        .unwrap();
+    o.find(By::Css("[data-reconciled='ok']")).await.unwrap();
+    owner.screenshot("admin-reconciliation").await;
+    owner.quit().await;
 
     // A virtual account is issued at once and waits for Toss's deposit callback.
     guest_places_an_order(d, &t, "virtual_account").await;

@@ -78,6 +78,10 @@ async fn a_console_refund_shows_as_a_difference(backend: Backend) {
             .contains(&format!("data-difference=\"{agreeing}\""))
     );
     assert!(page.body.contains("(1 / 2)"), "one of two differs");
+    assert!(
+        page.body.contains("부분 취소 · 7,900원"),
+        "what Toss says, in Korean"
+    );
 
     // The daily report of that day says so too.
     t.app
