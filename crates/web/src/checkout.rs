@@ -4,12 +4,10 @@
 use crate::auth::AuthSession;
 use crate::cart_pages::current_lines;
 use crate::context::Req;
-use crate::forms::{
-    checked, flash_conflict, form_errors, page, refused_status, see_other, t, with_status,
-};
+use crate::forms::{checked, form_errors, page, refused_status, see_other, t, with_status};
 use crate::order_views::{cart_line, coupon_view, method_label, order_detail, summary};
 use crate::orders::buyer;
-use crate::session::{clear_guest_cart, flash, grant_guest_order};
+use crate::session::{clear_guest_cart, flash, flash_with_detail, grant_guest_order};
 use crate::state::AppState;
 use crate::views::val;
 use crate::web_error::WebError;
@@ -324,6 +322,27 @@ pub async fn pay_order(
     }
 }
 
+/// The order number of a completed return; after a refusal, `None` with the reason flashed —
+/// in the gateway's own words when it gave any (a declined card says why).
+async fn returned(
+    state: &AppState,
+    session: &Session,
+    attempt: &str,
+    completed: Result<String, AppError>,
+) -> Result<Option<String>, WebError> {
+    let code = match completed {
+        Ok(number) => return Ok(Some(number)),
+        Err(e) => match e.conflict_code() {
+            Some(code) => code,
+            None => return Err(e.into()),
+        },
+    };
+    let detail = state.app.payment_failure_message(attempt).await?;
+    let key = format!("error.conflict.{code}");
+    flash_with_detail(session, "error", &key, detail.as_deref()).await;
+    Ok(None)
+}
+
 /// The gateway's success return.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -344,7 +363,7 @@ pub async fn payment_success(
         .app
         .complete_payment(&q.order_id, &q.payment_key, Won(q.amount))
         .await;
-    let Some(number) = flash_conflict(&session, completed).await? else {
+    let Some(number) = returned(&state, &session, &q.order_id, completed).await? else {
         return Ok(see_other("/checkout?guest=1"));
     };
     if auth.user.is_none() {
@@ -371,7 +390,7 @@ pub async fn payment_approved(
         .app
         .complete_token_payment(&attempt, &q.pg_token)
         .await;
-    let Some(number) = flash_conflict(&session, completed).await? else {
+    let Some(number) = returned(&state, &session, &attempt, completed).await? else {
         return Ok(see_other("/checkout?guest=1"));
     };
     if auth.user.is_none() {
@@ -405,6 +424,7 @@ pub async fn payment_fail(
         },
         None => None,
     };
+    let mut detail = None;
     if let Some(attempt) = attempt {
         let code = q.code.as_deref().unwrap_or("PAY_PROCESS_CANCELED");
         let message = q.message.as_deref().unwrap_or("");
@@ -412,8 +432,16 @@ pub async fn payment_fail(
             Ok(_) | Err(AppError::NotFound) => {}
             Err(e) => return Err(e.into()),
         }
+        // Only the buyer's own attempt gets the gateway's words back (no reflected text).
+        detail = state.app.payment_failure_message(attempt).await?;
     }
-    flash(&session, "error", "error.conflict.payment_failed").await;
+    flash_with_detail(
+        &session,
+        "error",
+        "error.conflict.payment_failed",
+        detail.as_deref(),
+    )
+    .await;
     Ok(see_other("/checkout?guest=1"))
 }
 

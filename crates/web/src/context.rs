@@ -178,7 +178,7 @@ async fn base_context(
         .viewer
         .flash
         .iter()
-        .map(|f| context! { kind => &f.kind, message => state.inner.messages.get(req.locale, &f.key) })
+        .map(|f| context! { kind => &f.kind, message => f.message(state.inner.messages.get(req.locale, &f.key)) })
         .collect();
     context! {
         shop => val(ShopView {

@@ -101,6 +101,21 @@ pub struct Flash {
     pub kind: String,
     /// Message key (translated when shown).
     pub key: String,
+    /// Words of someone else's shown after it as they are (a gateway's reason for a decline).
+    #[serde(default)]
+    pub detail: Option<String>,
+}
+
+impl Flash {
+    /// The notice as shown: the translated message, then the detail.
+    pub fn message(&self, translated: &str) -> String {
+        match &self.detail {
+            Some(detail) if !detail.trim().is_empty() => {
+                format!("{translated} ({})", detail.trim())
+            }
+            _ => translated.to_owned(),
+        }
+    }
 }
 
 /// The guest cart kept in the session.
@@ -122,10 +137,16 @@ pub async fn clear_guest_cart(session: &Session) {
 
 /// Queues a notice for the next page.
 pub async fn flash(session: &Session, kind: &str, key: &str) {
+    flash_with_detail(session, kind, key, None).await;
+}
+
+/// Queues a notice with a detail shown as it is after the message (at most 200 characters).
+pub async fn flash_with_detail(session: &Session, kind: &str, key: &str, detail: Option<&str>) {
     let mut list: Vec<Flash> = session.get(FLASH).await.ok().flatten().unwrap_or_default();
     list.push(Flash {
         kind: kind.to_owned(),
         key: key.to_owned(),
+        detail: detail.map(|d| d.chars().take(200).collect()),
     });
     let _ = session.insert(FLASH, list).await;
 }

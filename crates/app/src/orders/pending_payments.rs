@@ -41,6 +41,13 @@ impl App {
         Ok(expired)
     }
 
+    /// Why a payment attempt failed, in the gateway's words (shown to the buyer who made it).
+    pub async fn payment_failure_message(&self, attempt_id: &str) -> AppResult<Option<String>> {
+        Ok(payments::find_by_attempt(&self.db, attempt_id)
+            .await?
+            .and_then(|p| p.failure_message))
+    }
+
     /// The order a payment attempt belongs to.
     pub async fn order_number_of_attempt(&self, attempt_id: &str) -> AppResult<Option<String>> {
         match payments::find_by_attempt(&self.db, attempt_id).await? {

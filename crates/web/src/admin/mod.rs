@@ -282,7 +282,7 @@ pub(crate) async fn admin_page(
     let flash: Vec<Value> = take_flash(session)
         .await
         .iter()
-        .map(|f| context! { kind => &f.kind, message => t(state, req, &f.key) })
+        .map(|f| context! { kind => &f.kind, message => f.message(&t(state, req, &f.key)) })
         .collect();
     let menu: Vec<Value> = admin
         .map(|a| {

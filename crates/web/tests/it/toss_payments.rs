@@ -168,6 +168,12 @@ async fn a_tampered_return_amount_fails_the_order_without_a_confirm(backend: Bac
     ))
     .await;
     assert_eq!(status_of(&t, &number).await, "cancelled");
+    let told = s.get("/checkout?guest=1").await;
+    assert!(
+        told.body.contains("결제 금액이 주문 금액과 다릅니다"),
+        "the reason, in Korean: {}",
+        told.body
+    );
     assert_eq!(
         fake.confirms_executed(),
         0,
