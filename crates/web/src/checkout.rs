@@ -7,7 +7,7 @@ use crate::context::Req;
 use crate::forms::{checked, form_errors, page, refused_status, see_other, t, with_status};
 use crate::order_views::{cart_line, coupon_view, method_label, order_detail, summary};
 use crate::orders::buyer;
-use crate::session::{clear_guest_cart, flash, flash_with_detail, grant_guest_order};
+use crate::session::{clear_guest_cart, flash, grant_guest_order};
 use crate::state::AppState;
 use crate::views::val;
 use crate::web_error::WebError;
@@ -18,7 +18,6 @@ use jangteo_app::AppError;
 use jangteo_app::checkout::DiscountChoice;
 use jangteo_app::orders::{NextStep, PlaceOrderInput};
 use jangteo_app::read_models::{AddressRow, MemberRow};
-use jangteo_core::Won;
 use jangteo_core::member::format_mobile;
 use minijinja::{Value, context};
 use serde::Deserialize;
@@ -320,129 +319,6 @@ pub async fn pay_order(
         }
         NextStep::Complete => Ok(see_other(&format!("/orders/{number}/complete"))),
     }
-}
-
-/// The order number of a completed return; after a refusal, `None` with the reason flashed —
-/// in the gateway's own words when it gave any (a declined card says why).
-async fn returned(
-    state: &AppState,
-    session: &Session,
-    attempt: &str,
-    completed: Result<String, AppError>,
-) -> Result<Option<String>, WebError> {
-    let code = match completed {
-        Ok(number) => return Ok(Some(number)),
-        Err(e) => match e.conflict_code() {
-            Some(code) => code,
-            None => return Err(e.into()),
-        },
-    };
-    let detail = state.app.payment_failure_message(attempt).await?;
-    let key = format!("error.conflict.{code}");
-    flash_with_detail(session, "error", &key, detail.as_deref()).await;
-    Ok(None)
-}
-
-/// The gateway's success return.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SuccessQuery {
-    payment_key: String,
-    order_id: String,
-    amount: i64,
-}
-
-/// GET /checkout/success
-pub async fn payment_success(
-    State(state): State<AppState>,
-    auth: AuthSession,
-    session: Session,
-    Query(q): Query<SuccessQuery>,
-) -> Result<Response, WebError> {
-    let completed = state
-        .app
-        .complete_payment(&q.order_id, &q.payment_key, Won(q.amount))
-        .await;
-    let Some(number) = returned(&state, &session, &q.order_id, completed).await? else {
-        return Ok(see_other("/checkout?guest=1"));
-    };
-    if auth.user.is_none() {
-        clear_guest_cart(&session).await;
-    }
-    Ok(see_other(&format!("/orders/{number}/complete")))
-}
-
-/// KakaoPay's return: `approval_url` (our address naming the attempt) plus `pg_token`.
-#[derive(Debug, Deserialize)]
-pub struct ApprovalQuery {
-    pg_token: String,
-}
-
-/// GET /checkout/approve/{attempt}
-pub async fn payment_approved(
-    State(state): State<AppState>,
-    auth: AuthSession,
-    session: Session,
-    Path(attempt): Path<String>,
-    Query(q): Query<ApprovalQuery>,
-) -> Result<Response, WebError> {
-    let completed = state
-        .app
-        .complete_token_payment(&attempt, &q.pg_token)
-        .await;
-    let Some(number) = returned(&state, &session, &attempt, completed).await? else {
-        return Ok(see_other("/checkout?guest=1"));
-    };
-    if auth.user.is_none() {
-        clear_guest_cart(&session).await;
-    }
-    Ok(see_other(&format!("/orders/{number}/complete")))
-}
-
-/// The gateway's failure return.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct FailQuery {
-    code: Option<String>,
-    message: Option<String>,
-    order_id: Option<String>,
-}
-
-/// GET /checkout/fail
-pub async fn payment_fail(
-    State(state): State<AppState>,
-    auth: AuthSession,
-    session: Session,
-    Query(q): Query<FailQuery>,
-) -> Result<Response, WebError> {
-    // Only the buyer who started the payment may end it here; anyone else's link changes
-    // nothing (an abandoned payment expires on its own).
-    let attempt = match &q.order_id {
-        Some(attempt) => match state.app.order_number_of_attempt(attempt).await? {
-            Some(number) if buyer(&state, &auth, &session, &number).await.is_ok() => Some(attempt),
-            _ => None,
-        },
-        None => None,
-    };
-    let mut detail = None;
-    if let Some(attempt) = attempt {
-        let code = q.code.as_deref().unwrap_or("PAY_PROCESS_CANCELED");
-        let message = q.message.as_deref().unwrap_or("");
-        match state.app.fail_payment(attempt, code, message).await {
-            Ok(_) | Err(AppError::NotFound) => {}
-            Err(e) => return Err(e.into()),
-        }
-        // Only the buyer's own attempt gets the gateway's words back (no reflected text).
-        detail = state.app.payment_failure_message(attempt).await?;
-    }
-    flash_with_detail(
-        &session,
-        "error",
-        "error.conflict.payment_failed",
-        detail.as_deref(),
-    )
-    .await;
-    Ok(see_other("/checkout?guest=1"))
 }
 
 /// GET /orders/{number}/complete

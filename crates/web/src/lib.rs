@@ -24,6 +24,7 @@ mod order_views;
 mod orders;
 mod outage;
 mod page_cache;
+mod payment_returns;
 mod payment_window;
 mod posts;
 mod privacy;

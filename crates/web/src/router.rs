@@ -138,8 +138,11 @@ fn shopping_routes() -> Router<AppState> {
             get(checkout::show_checkout).post(checkout::place_order),
         )
         .route("/checkout/pay/{number}", get(checkout::pay_order))
-        .route("/checkout/success", get(checkout::payment_success))
-        .route("/checkout/fail", get(checkout::payment_fail))
+        .route(
+            "/checkout/success",
+            get(crate::payment_returns::payment_success),
+        )
+        .route("/checkout/fail", get(crate::payment_returns::payment_fail))
         .route(
             "/orders/lookup",
             get(orders::new_lookup).post(orders::create_lookup),
@@ -161,7 +164,7 @@ fn shopping_routes() -> Router<AppState> {
         .route("/payments/test/{attempt}", get(checkout::show_test_gateway))
         .route(
             "/checkout/approve/{attempt}",
-            get(checkout::payment_approved),
+            get(crate::payment_returns::payment_approved),
         )
         .route(
             "/payments/test/{attempt}/approve",
