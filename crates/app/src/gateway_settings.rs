@@ -87,15 +87,7 @@ fn hint(secret: &str) -> String {
 
 impl App {
     async fn stored_gateways(&self) -> AppResult<StoredGateways> {
-        match settings::get(&self.db, GATEWAY_KEY).await? {
-            Some(json) => serde_json::from_str(&json)
-                .map_err(|e| AppError::Other(format!("stored gateway settings: {e}"))),
-            None => Ok(StoredGateways {
-                provider: GatewayProvider::Test,
-                toss: None,
-                kakaopay: None,
-            }),
-        }
+        StoredGateways::parse(settings::get(&self.db, GATEWAY_KEY).await?.as_deref())
     }
 
     /// The gateway settings (shop settings, read).

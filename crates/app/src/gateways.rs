@@ -38,6 +38,21 @@ pub(crate) struct StoredKakaoPay {
     pub secret_key_sealed: String,
 }
 
+impl StoredGateways {
+    /// The stored setting's value; nothing stored yet: the test gateway alone.
+    pub(crate) fn parse(raw: Option<&str>) -> AppResult<Self> {
+        match raw {
+            Some(json) => serde_json::from_str(json)
+                .map_err(|e| AppError::Other(format!("stored gateway settings: {e}"))),
+            None => Ok(StoredGateways {
+                provider: GatewayProvider::Test,
+                toss: None,
+                kakaopay: None,
+            }),
+        }
+    }
+}
+
 /// Toss keys as stored: the secret sealed.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct StoredToss {
@@ -136,15 +151,7 @@ impl App {
     }
 
     fn build_gateways(&self, raw: Option<String>) -> AppResult<Built> {
-        let stored = match raw.as_deref() {
-            Some(json) => serde_json::from_str::<StoredGateways>(json)
-                .map_err(|e| AppError::Other(format!("stored gateway settings: {e}")))?,
-            None => StoredGateways {
-                provider: GatewayProvider::Test,
-                toss: None,
-                kakaopay: None,
-            },
-        };
+        let stored = StoredGateways::parse(raw.as_deref())?;
         let toss = match &stored.toss {
             Some(t) => Some(Arc::new(self.toss_gateway(t)?)),
             None => None,

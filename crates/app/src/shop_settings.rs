@@ -146,7 +146,8 @@ impl App {
         tx: &mut jangteo_db::Tx,
         method: &str,
     ) -> AppResult<()> {
-        if let Some(chosen) = settings::get(&self.db, PAYMENT_METHODS_KEY).await?
+        // Read in the transaction: no second connection while it holds one.
+        if let Some(chosen) = settings::get(&mut *tx, PAYMENT_METHODS_KEY).await?
             && !chosen.split(',').any(|m| m.trim() == method)
         {
             let after = format!("{chosen},{method}");

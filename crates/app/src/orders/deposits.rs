@@ -90,7 +90,7 @@ impl App {
             .lookup(&crate::orders::payments::payment_ref(&payment))
             .await
             .map_err(AppError::gateway("looking up a deposit"))?;
-        if looked_up.status != GatewayStatus::Done || looked_up.total_amount != payment.amount {
+        if !looked_up.is_paid(payment.amount) {
             return Err(AppError::Conflict("webhook_unverified"));
         }
         self.settle_deposit(payment.order_id, &Actor::Gateway, Some(stored))
@@ -181,20 +181,17 @@ impl App {
 
     /// At the deadline, asks the gateway about a virtual account first: a deposit whose notice
     /// never arrived pays the order instead of cancelling it.
-    async fn deposit_arrived_unnoticed(&self, number: &str) -> AppResult<bool> {
-        let (order, payment) = self.order_and_payment(number).await?;
+    async fn deposit_arrived_unnoticed(
+        &self,
+        order: &orders::OrderRow,
+        payment: &payments::PaymentRow,
+    ) -> AppResult<bool> {
         if order.status != OrderStatus::AwaitingDeposit || payment.method.is_manual() {
             return Ok(false);
         }
-        let gateway = self.gateway_named(&payment.provider).await?;
-        match gateway
-            .lookup(&crate::orders::payments::payment_ref(&payment))
-            .await
-        {
-            Ok(found)
-                if found.status == GatewayStatus::Done && found.total_amount == payment.amount =>
-            {
-                tracing::warn!(order.number = %number, "a deposit whose notice never arrived was found at the deadline");
+        match self.look_up_at_gateway(payment).await? {
+            Ok(found) if found.is_paid(payment.amount) => {
+                tracing::warn!(order.number = %order.number, "a deposit whose notice never arrived was found at the deadline");
                 self.settle_deposit(order.id, &Actor::Gateway, None).await
             }
             // Unreachable: the job tries again rather than cancel a deposit it cannot see.
@@ -208,14 +205,15 @@ impl App {
     /// The deposit deadline passed: cancel the order and release what it held (a job runs this
     /// at the deadline; a late run after a deposit does nothing).
     pub async fn expire_deposit(&self, number: &str) -> AppResult<bool> {
-        if self.deposit_arrived_unnoticed(number).await? {
-            return Ok(false);
-        }
-        if let Ok((order, payment)) = self.order_and_payment(number).await
-            && order.deposit_deadline.is_none_or(|d| d <= self.now())
-        {
-            self.close_virtual_account(&payment, "입금 기한 만료")
-                .await?;
+        // Read once for both: the lookup of a lost deposit and the account's closing.
+        if let Ok((order, payment)) = self.order_and_payment(number).await {
+            if self.deposit_arrived_unnoticed(&order, &payment).await? {
+                return Ok(false);
+            }
+            if order.deposit_deadline.is_none_or(|d| d <= self.now()) {
+                self.close_virtual_account(&payment, "입금 기한 만료")
+                    .await?;
+            }
         }
         let now = self.now();
         let mut tx = self.db.begin().await?;

@@ -6,7 +6,7 @@ use crate::{App, AppResult};
 use chrono::{DateTime, Duration, Utc};
 use jangteo_core::order::{OrderStatus, PaymentStatus};
 use jangteo_db::{orders, payments};
-use jangteo_providers::payments::{GatewayStatus, PaymentError};
+use jangteo_providers::payments::PaymentError;
 
 /// Orders expired per chore run (the next minute takes the rest).
 const EXPIRY_BATCH: i64 = 500;
@@ -92,11 +92,8 @@ impl App {
         order: &orders::OrderRow,
         payment: &payments::PaymentRow,
     ) -> AppResult<bool> {
-        let gateway = self.gateway_named(&payment.provider).await?;
-        match gateway.lookup(&super::payments::payment_ref(payment)).await {
-            Ok(found)
-                if found.status == GatewayStatus::Done && found.total_amount == payment.amount =>
-            {
+        match self.look_up_at_gateway(payment).await? {
+            Ok(found) if found.is_paid(payment.amount) => {
                 tracing::warn!(order.number = %order.number, "an approval the shop had not recorded was found; the order is paid");
                 if self.record_approval(order, payment, &found).await? {
                     self.after_order_settled(&order.number, "payment_completed")

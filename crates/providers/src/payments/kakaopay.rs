@@ -93,12 +93,11 @@ impl KakaoPay {
     /// POSTs `body` to `/online/v1/payment/{call}`; the reply's JSON or the error as ours.
     async fn call(&self, call: &str, mut body: Value) -> Result<(Value, String), PaymentError> {
         body["cid"] = json!(self.config.cid);
-        let mut url = reqwest::Url::parse(&self.config.api_base)
-            .map_err(|e| unavailable(format!("api_base: {e}")))?;
-        url.path_segments_mut()
-            .map_err(|()| unavailable("api_base cannot take a path".into()))?
-            .pop_if_empty()
-            .extend(["online", "v1", "payment", call]);
+        let url = super::endpoint(
+            NAME,
+            &self.config.api_base,
+            &["online", "v1", "payment", call],
+        )?;
         let response = self
             .client
             .post(url)

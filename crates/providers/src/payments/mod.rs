@@ -228,6 +228,13 @@ pub struct RefundAccount {
     pub holder: String,
 }
 
+impl GatewayPayment {
+    /// Whether the gateway holds it as paid, for exactly `amount`.
+    pub fn is_paid(&self, amount: Won) -> bool {
+        self.status == GatewayStatus::Done && self.total_amount == amount
+    }
+}
+
 /// A cancel (refund) request.
 #[derive(Debug, Clone)]
 pub struct CancelRequest {
@@ -327,6 +334,21 @@ pub trait PaymentGateway: Send + Sync {
 
     /// Parses a webhook body.
     fn parse_webhook(&self, body: &[u8]) -> Result<WebhookNotice, PaymentError>;
+}
+
+/// `base` with these path segments appended, each escaped as a path segment.
+fn endpoint(
+    provider: &'static str,
+    base: &str,
+    segments: &[&str],
+) -> Result<reqwest::Url, PaymentError> {
+    let unavailable = |message: String| PaymentError::Unavailable { provider, message };
+    let mut url = reqwest::Url::parse(base).map_err(|e| unavailable(format!("api_base: {e}")))?;
+    url.path_segments_mut()
+        .map_err(|()| unavailable("api_base cannot take a path".into()))?
+        .pop_if_empty()
+        .extend(segments);
+    Ok(url)
 }
 
 /// The HTTP client gateways are called with: rustls, no redirects, `timeout` per request (after

@@ -75,21 +75,9 @@ impl TossPayments {
         }
     }
 
-    /// The API address of these path segments (each escaped as a path segment).
+    /// The API address of these path segments.
     fn url(&self, segments: &[&str]) -> Result<reqwest::Url, PaymentError> {
-        let mut url =
-            reqwest::Url::parse(&self.config.api_base).map_err(|e| PaymentError::Unavailable {
-                provider: NAME,
-                message: format!("api_base: {e}"),
-            })?;
-        url.path_segments_mut()
-            .map_err(|()| PaymentError::Unavailable {
-                provider: NAME,
-                message: "api_base cannot take a path".into(),
-            })?
-            .pop_if_empty()
-            .extend(segments);
-        Ok(url)
+        super::endpoint(NAME, &self.config.api_base, segments)
     }
 
     /// Sends a request and reads a Payment object (or the error body).
