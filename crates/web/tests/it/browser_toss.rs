@@ -140,25 +140,8 @@ async fn owner_sets_toss_and_shoppers_pay_through_its_window() {
         .unwrap();
     assert!(d.source().await.unwrap().contains("신한은행"));
     desktop.screenshot("toss-virtual-account").await;
-    let order = jangteo_db::orders::find_by_number(&t.app.db, number.trim())
-        .await
-        .unwrap()
-        .unwrap();
-    let payment = jangteo_db::payments::latest_for_order(&t.app.db, order.id)
-        .await
-        .unwrap()
-        .unwrap();
-    let body = fake
-        .deposit(&payment.attempt_id, chrono::Utc::now())
-        .unwrap();
-    let sent = jangteo_testkit::server::client()
-        .post(t.url("/webhooks/toss"))
-        .header("content-type", "application/json")
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(sent.status(), 200);
+    let sent = crate::toss_payments::deposit_arrives(&t, &fake, number.trim()).await;
+    assert_eq!(sent, 200);
     assert_eq!(status_of(&t, number.trim()).await, "paid");
     desktop.quit().await;
 

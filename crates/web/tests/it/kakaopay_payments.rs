@@ -3,11 +3,12 @@
 //! comes back with a `pg_token`; a refund names its amount and the balance it expects; a window
 //! closed without paying cancels the order.
 
-use crate::checkout::{add, place, status_of};
+use crate::checkout::{add, status_of};
+use crate::toss_payments::guest_order;
 use jangteo_testkit::fake_kakaopay::{FakeKakaoPay, KAKAOPAY_CID, KAKAOPAY_SECRET};
 use jangteo_testkit::fake_toss::{FakeToss, TOSS_CLIENT_KEY, TOSS_SECRET_KEY};
 use jangteo_testkit::server::TestOptions;
-use jangteo_testkit::shopper::{Page, Shopper, staff_session};
+use jangteo_testkit::shopper::{Shopper, staff_session};
 use jangteo_testkit::{Backend, TestApp, fixtures, on_both_backends};
 
 /// A shop on Toss with KakaoPay connected: the shop, the T-shirt SKU, the KakaoPay fake.
@@ -46,17 +47,6 @@ pub(crate) async fn kakaopay_shop(backend: Backend) -> Option<(TestApp, i64, Fak
     Some((t, tshirt, kakaopay))
 }
 
-/// A guest order paid with KakaoPay: the answer of placing it (a redirect to KakaoPay).
-async fn kakaopay_order(s: &Shopper, tshirt: i64) -> Page {
-    add(s, tshirt, 1).await;
-    let fields = [
-        ("payment_method", "kakao_pay"),
-        ("guest_password", "guest1234"),
-        ("guest_password_confirm", "guest1234"),
-    ];
-    place(s, &fields).await
-}
-
 async fn kakaopay_pays_refunds_and_quits(backend: Backend) {
     let Some((t, tshirt, fake)) = kakaopay_shop(backend).await else {
         return;
@@ -68,7 +58,7 @@ async fn kakaopay_pays_refunds_and_quits(backend: Backend) {
         checkout.body.contains("value=\"kakao_pay\""),
         "checkout offers 카카오페이"
     );
-    let placed = kakaopay_order(&s, tshirt).await;
+    let placed = guest_order(&s, tshirt, "kakao_pay").await;
     assert_eq!(placed.status, 303, "{}", placed.body);
     let window = placed.location.clone().unwrap();
     assert!(
@@ -123,7 +113,7 @@ async fn kakaopay_pays_refunds_and_quits(backend: Backend) {
     );
 
     // The shopper closes KakaoPay's window: back at checkout, the order cancelled.
-    let placed = kakaopay_order(&s, tshirt).await;
+    let placed = guest_order(&s, tshirt, "kakao_pay").await;
     let window = placed.location.clone().unwrap();
     let tid = window
         .split("/window/")

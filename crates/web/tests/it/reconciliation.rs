@@ -2,7 +2,7 @@
 //! reconciliation page (reached from the orders list) and in the daily report; payments that
 //! agree do not.
 
-use crate::checkout::{add, place};
+use crate::toss_payments::guest_order;
 use crate::toss_payments::toss_shop;
 use jangteo_testkit::shopper::Shopper;
 use jangteo_testkit::{Backend, on_both_backends};
@@ -14,13 +14,7 @@ async fn paid_by_card(
     tshirt: i64,
 ) -> (String, String) {
     let s = Shopper::new(&t.base_url);
-    add(&s, tshirt, 1).await;
-    let fields = [
-        ("payment_method", "card"),
-        ("guest_password", "guest1234"),
-        ("guest_password_confirm", "guest1234"),
-    ];
-    let placed = place(&s, &fields).await;
+    let placed = guest_order(&s, tshirt, "card").await;
     let number = placed
         .location
         .unwrap()

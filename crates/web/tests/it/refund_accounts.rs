@@ -2,9 +2,9 @@
 //! and enter it on the order page as the buyer told them (audited without the number). The
 //! refund itself goes the one refund path, whose account hand-over `toss_payments` checks.
 
-use crate::checkout::{add, order_number_in, place};
+use crate::checkout::order_number_in;
 use crate::claim_steps::{deliver, post_claim};
-use crate::toss_payments::toss_shop;
+use crate::toss_payments::{deposit_arrives, guest_order, order_and_payment, toss_shop};
 use jangteo_testkit::shopper::Shopper;
 use jangteo_testkit::{Backend, on_both_backends};
 
@@ -13,35 +13,10 @@ async fn staff_enter_the_refund_account_of_a_return(backend: Backend) {
         return;
     };
     let s = Shopper::new(&t.base_url);
-    add(&s, tshirt, 1).await;
-    let placed = place(
-        &s,
-        &[
-            ("payment_method", "virtual_account"),
-            ("guest_password", "guest1234"),
-            ("guest_password_confirm", "guest1234"),
-        ],
-    )
-    .await;
+    let placed = guest_order(&s, tshirt, "virtual_account").await;
     let number = order_number_in(&placed.location.clone().unwrap());
-    let order = jangteo_db::orders::find_by_number(&t.app.db, &number)
-        .await
-        .unwrap()
-        .unwrap();
-    let payment = jangteo_db::payments::latest_for_order(&t.app.db, order.id)
-        .await
-        .unwrap()
-        .unwrap();
-    let body = fake
-        .deposit(&payment.attempt_id, chrono::Utc::now())
-        .unwrap();
-    jangteo_testkit::server::client()
-        .post(t.url("/webhooks/toss"))
-        .header("content-type", "application/json")
-        .body(body)
-        .send()
-        .await
-        .unwrap();
+    let (order, _) = order_and_payment(&t, &number).await;
+    assert_eq!(deposit_arrives(&t, &fake, &number).await, 200);
     deliver(&owner, &number).await;
     let line = jangteo_db::orders::lines(&t.app.db, order.id)
         .await

@@ -59,11 +59,48 @@ pub(crate) async fn toss_shop(
 }
 
 /// Places a guest order paid with `method`; returns the placed answer.
-async fn guest_order(s: &Shopper, tshirt: i64, method: &str) -> Page {
+pub(crate) async fn guest_order(s: &Shopper, tshirt: i64, method: &str) -> Page {
     add(s, tshirt, 1).await;
     let mut fields = vec![("payment_method", method)];
     fields.extend_from_slice(&GUEST);
     place(s, &fields).await
+}
+
+/// An order and its latest payment attempt.
+pub(crate) async fn order_and_payment(
+    t: &TestApp,
+    number: &str,
+) -> (
+    jangteo_db::orders::OrderRow,
+    jangteo_db::payments::PaymentRow,
+) {
+    let order = jangteo_db::orders::find_by_number(&t.app.db, number)
+        .await
+        .unwrap()
+        .unwrap();
+    let payment = jangteo_db::payments::latest_for_order(&t.app.db, order.id)
+        .await
+        .unwrap()
+        .unwrap();
+    (order, payment)
+}
+
+/// The buyer deposits into the virtual account of order `number` and Toss sends its deposit
+/// callback to the shop; returns the shop's answer status.
+pub(crate) async fn deposit_arrives(t: &TestApp, fake: &FakeToss, number: &str) -> u16 {
+    let (_, payment) = order_and_payment(t, number).await;
+    let body = fake
+        .deposit(&payment.attempt_id, chrono::Utc::now())
+        .unwrap();
+    jangteo_testkit::server::client()
+        .post(t.url("/webhooks/toss"))
+        .header("content-type", "application/json")
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
 }
 
 /// The payment page of a placed order: its number, and the attempt id and amount it asks the
@@ -282,25 +319,8 @@ async fn virtual_account_refunds_need_the_buyers_account(backend: Backend) {
     let s = Shopper::new(&t.base_url);
     let placed = guest_order(&s, tshirt, "virtual_account").await;
     let number = order_number_in(&placed.location.clone().unwrap());
-    let order = jangteo_db::orders::find_by_number(&t.app.db, &number)
-        .await
-        .unwrap()
-        .unwrap();
-    let payment = jangteo_db::payments::latest_for_order(&t.app.db, order.id)
-        .await
-        .unwrap()
-        .unwrap();
-    let body = fake
-        .deposit(&payment.attempt_id, chrono::Utc::now())
-        .unwrap();
-    let sent = jangteo_testkit::server::client()
-        .post(t.url("/webhooks/toss"))
-        .header("content-type", "application/json")
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(sent.status(), 200);
+    let (order, payment) = order_and_payment(&t, &number).await;
+    assert_eq!(deposit_arrives(&t, &fake, &number).await, 200);
     let page = s.get(&format!("/orders/{number}")).await;
     assert!(
         page.body.contains("id=\"refund-account-missing\""),
