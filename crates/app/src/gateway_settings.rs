@@ -7,6 +7,7 @@ use crate::auth::StaffActor;
 use crate::gateways::{
     GATEWAY_KEY, GATEWAY_SECRET_CONTEXT, LiveGateway, StoredGateways, StoredKakaoPay, StoredToss,
 };
+use crate::portone_settings::PortOneSettingsView;
 use crate::{App, AppError, AppResult};
 use jangteo_core::gateway::{
     GatewayMode, GatewayProvider, TOSS_BANKS, kakaopay_key_mode, toss_bank_name, toss_key_mode,
@@ -52,6 +53,8 @@ pub struct GatewaySettingsView {
     pub toss: Option<TossSettingsView>,
     /// KakaoPay, when connected.
     pub kakaopay: Option<KakaoPaySettingsView>,
+    /// PortOne, when its keys were entered.
+    pub portone: Option<PortOneSettingsView>,
 }
 
 /// What the owner submitted.
@@ -71,9 +74,23 @@ pub struct GatewayInput {
     pub kakaopay_cid: String,
     /// KakaoPay secret key; blank keeps the stored one.
     pub kakaopay_secret_key: String,
+    /// PortOne store id.
+    pub portone_store_id: String,
+    /// PortOne channel of cards, transfers and virtual accounts.
+    pub portone_channel_key: String,
+    /// PortOne NaverPay channel (blank: NaverPay off).
+    pub portone_naverpay_channel_key: String,
+    /// PortOne V2 API secret; blank keeps the stored one.
+    pub portone_api_secret: String,
+    /// PortOne webhook secret; blank keeps the stored one.
+    pub portone_webhook_secret: String,
+    /// Bank code of PortOne virtual accounts.
+    pub portone_virtual_account_bank: String,
+    /// The PortOne channels are live channels (real money).
+    pub portone_live: bool,
 }
 
-fn hint(secret: &str) -> String {
+pub(crate) fn hint(secret: &str) -> String {
     let tail: String = secret
         .chars()
         .rev()
@@ -117,11 +134,16 @@ impl App {
             }
             None => None,
         };
+        let portone = match &stored.portone {
+            Some(p) => Some(self.portone_view(p)?),
+            None => None,
+        };
         self.refresh_gateway().await;
         Ok(GatewaySettingsView {
             live: self.live_gateway(),
             toss,
             kakaopay,
+            portone,
         })
     }
 
@@ -142,10 +164,14 @@ impl App {
         let kakaopay = self
             .kakaopay_from_input(input, before.kakaopay.as_ref())
             .await?;
+        let portone = self
+            .portone_from_input(input, before.portone.as_ref(), provider)
+            .await?;
         let after = StoredGateways {
             provider,
             toss,
             kakaopay,
+            portone,
         };
         let now = self.now();
         let mut tx = self.db.begin().await?;
@@ -153,6 +179,11 @@ impl App {
         settings::set(&mut tx, GATEWAY_KEY, &value, now).await?;
         if before.kakaopay.is_none() && after.kakaopay.is_some() {
             self.offer_method(&mut tx, "kakao_pay").await?;
+        }
+        let has_naverpay =
+            |s: &StoredGateways| s.portone.as_ref().is_some_and(|p| p.naverpay_channel_key.is_some());
+        if !has_naverpay(&before) && has_naverpay(&after) {
+            self.offer_method(&mut tx, "naver_pay").await?;
         }
         audit::record(
             &mut tx,
@@ -361,6 +392,18 @@ impl App {
             })
         });
         let kakaopay = stored.kakaopay.as_ref().map(|k| json!({ "cid": k.cid }));
-        json!({ "provider": stored.provider.as_str(), "toss": toss, "kakaopay": kakaopay })
+        let portone = stored.portone.as_ref().map(|p| {
+            let changed = before.and_then(|b| b.portone.as_ref()).is_none_or(|b| {
+                b.api_secret_sealed != p.api_secret_sealed
+                    || b.webhook_secret_sealed != p.webhook_secret_sealed
+            });
+            json!({
+                "store_id": p.store_id, "channel_key": p.channel_key,
+                "naverpay_channel_key": p.naverpay_channel_key, "live": p.live,
+                "secrets": if before.is_some() && changed { "changed" } else { "set" },
+                "virtual_account_bank": p.virtual_account_bank,
+            })
+        });
+        json!({ "provider": stored.provider.as_str(), "toss": toss, "kakaopay": kakaopay, "portone": portone })
     }
 }

@@ -5,12 +5,13 @@
 
 use crate::{App, AppError, AppResult};
 use jangteo_core::gateway::{
-    GatewayMode, GatewayProvider, gateway_for, kakaopay_key_mode, toss_key_mode,
+    Connected, GatewayMode, GatewayProvider, gateway_for, kakaopay_key_mode, toss_key_mode,
 };
 use jangteo_core::payment::PaymentMethod;
 use jangteo_db::settings;
 use jangteo_providers::payments::{
-    KakaoPay, KakaoPayConfig, PaymentGateway, TestGateway, TossConfig, TossPayments,
+    KakaoPay, KakaoPayConfig, PaymentGateway, PortOne, PortOneConfig, TestGateway, TossConfig,
+    TossPayments,
 };
 use serde::{Deserialize, Serialize};
 use std::sync::{Arc, Mutex};
@@ -29,6 +30,23 @@ pub(crate) struct StoredGateways {
     /// KakaoPay, when the owner connected it (the KakaoPay method goes through it).
     #[serde(default)]
     pub kakaopay: Option<StoredKakaoPay>,
+    /// PortOne, when its keys were entered.
+    #[serde(default)]
+    pub portone: Option<StoredPortOne>,
+}
+
+/// PortOne settings as stored: the API and webhook secrets sealed.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct StoredPortOne {
+    pub store_id: String,
+    pub channel_key: String,
+    #[serde(default)]
+    pub naverpay_channel_key: Option<String>,
+    pub api_secret_sealed: String,
+    pub webhook_secret_sealed: String,
+    pub virtual_account_bank: String,
+    /// The owner entered test channels (PortOne's keys do not tell).
+    pub live: bool,
 }
 
 /// KakaoPay keys as stored: the secret sealed.
@@ -48,6 +66,7 @@ impl StoredGateways {
                 provider: GatewayProvider::Test,
                 toss: None,
                 kakaopay: None,
+                portone: None,
             }),
         }
     }
@@ -70,6 +89,18 @@ pub struct LiveGateway {
     pub mode: GatewayMode,
     /// KakaoPay's mode, when connected.
     pub kakaopay: Option<GatewayMode>,
+    /// NaverPay is connected (a PortOne channel).
+    pub naverpay: bool,
+}
+
+impl LiveGateway {
+    /// What is connected beside the main gateway.
+    pub fn connected(&self) -> Connected {
+        Connected {
+            kakaopay: self.kakaopay.is_some(),
+            naverpay: self.naverpay,
+        }
+    }
 }
 
 /// Gateways built from one stored value.
@@ -78,6 +109,7 @@ struct Built {
     live: LiveGateway,
     toss: Option<Arc<TossPayments>>,
     kakaopay: Option<Arc<KakaoPay>>,
+    portone: Option<Arc<PortOne>>,
 }
 
 /// The gateways of this process.
@@ -94,6 +126,7 @@ impl Gateways {
             provider: GatewayProvider::Test,
             mode: GatewayMode::Test,
             kakaopay: None,
+            naverpay: false,
         };
         Self {
             test,
@@ -105,6 +138,7 @@ impl Gateways {
                 live,
                 toss: None,
                 kakaopay: None,
+                portone: None,
             })),
         }
     }
@@ -178,6 +212,11 @@ impl App {
             (GatewayProvider::Toss, None) => {
                 return Err(AppError::Other("Toss chosen without its keys".into()));
             }
+            (GatewayProvider::PortOne, _) => match &stored.portone {
+                Some(p) if p.live => GatewayMode::Live,
+                Some(_) => GatewayMode::Test,
+                None => return Err(AppError::Other("PortOne chosen without its keys".into())),
+            },
             (GatewayProvider::Test, _) => GatewayMode::Test,
             (GatewayProvider::KakaoPay, _) => {
                 return Err(AppError::Other(
@@ -185,15 +224,26 @@ impl App {
                 ));
             }
         };
+        let portone = match &stored.portone {
+            Some(p) => Some(Arc::new(self.portone_gateway(p)?)),
+            None => None,
+        };
+        let naverpay = stored.provider == GatewayProvider::PortOne
+            && stored
+                .portone
+                .as_ref()
+                .is_some_and(|p| p.naverpay_channel_key.is_some());
         Ok(Built {
             raw,
             live: LiveGateway {
                 provider: stored.provider,
                 mode,
                 kakaopay: kakaopay_mode,
+                naverpay,
             },
             toss,
             kakaopay,
+            portone,
         })
     }
 
@@ -202,12 +252,35 @@ impl App {
         String::from_utf8(plain).map_err(|e| AppError::Other(format!("gateway secret: {e}")))
     }
 
-    fn toss_gateway(&self, stored: &StoredToss) -> AppResult<TossPayments> {
-        let endpoints = &self.config.checkout.toss;
-        let holder = match self.config.checkout.bank_account.holder.trim() {
+    /// The holder shown with issued virtual accounts: the shop's account holder, else its name.
+    fn account_holder(&self) -> String {
+        match self.config.checkout.bank_account.holder.trim() {
             "" => self.config.shop.name.clone(),
             holder => holder.to_owned(),
-        };
+        }
+    }
+
+    pub(crate) fn portone_gateway(&self, stored: &StoredPortOne) -> AppResult<PortOne> {
+        let endpoints = &self.config.checkout.portone;
+        Ok(PortOne::new(
+            self.gateways.http.clone(),
+            PortOneConfig {
+                api_base: endpoints.api_base.clone(),
+                sdk_url: endpoints.sdk_url.clone(),
+                store_id: stored.store_id.clone(),
+                channel_key: stored.channel_key.clone(),
+                naverpay_channel_key: stored.naverpay_channel_key.clone(),
+                api_secret: self.open_gateway_secret(&stored.api_secret_sealed)?,
+                webhook_secret: self.open_gateway_secret(&stored.webhook_secret_sealed)?,
+                virtual_account_bank: stored.virtual_account_bank.clone(),
+                account_holder: self.account_holder(),
+            },
+        ))
+    }
+
+    fn toss_gateway(&self, stored: &StoredToss) -> AppResult<TossPayments> {
+        let endpoints = &self.config.checkout.toss;
+        let holder = self.account_holder();
         Ok(TossPayments::new(
             self.gateways.http.clone(),
             TossConfig {
@@ -235,7 +308,7 @@ impl App {
     ) -> AppResult<Arc<dyn PaymentGateway>> {
         let built = self.load_gateways().await?;
         let live = built.live;
-        let provider = gateway_for(method, live.provider, live.kakaopay.is_some())
+        let provider = gateway_for(method, live.provider, live.connected())
             .ok_or(AppError::Conflict("gateway_not_configured"))?;
         self.gateway_of(&built, provider)
     }
@@ -262,6 +335,10 @@ impl App {
             },
             GatewayProvider::KakaoPay => match &built.kakaopay {
                 Some(k) => Ok(Arc::clone(k) as Arc<dyn PaymentGateway>),
+                None => Err(AppError::Conflict("gateway_not_configured")),
+            },
+            GatewayProvider::PortOne => match &built.portone {
+                Some(p) => Ok(Arc::clone(p) as Arc<dyn PaymentGateway>),
                 None => Err(AppError::Conflict("gateway_not_configured")),
             },
         }

@@ -32,6 +32,7 @@ pub mod notify;
 pub mod order_chores;
 pub mod order_export;
 pub mod orders;
+pub mod portone_settings;
 pub mod privacy_policy;
 mod product_images;
 pub mod read_models;

@@ -124,18 +124,17 @@ impl App {
     /// Every payment method this shop can offer (bank deposit needs the shop's account).
     pub fn available_payment_methods(&self) -> Vec<&'static str> {
         let live = self.live_gateway();
-        let kakaopay = jangteo_core::gateway::gateway_for(
-            jangteo_core::payment::PaymentMethod::KakaoPay,
-            live.provider,
-            live.kakaopay.is_some(),
-        );
+        use jangteo_core::payment::PaymentMethod;
         crate::orders::PAYMENT_METHODS
             .into_iter()
-            .filter(|m| {
-                *m != jangteo_core::payment::PaymentMethod::BankDeposit.as_str()
-                    || self.config.checkout.bank_account.is_set()
+            .filter(|m| match m.parse::<PaymentMethod>() {
+                Ok(PaymentMethod::BankDeposit) => self.config.checkout.bank_account.is_set(),
+                Ok(method) => {
+                    jangteo_core::gateway::gateway_for(method, live.provider, live.connected())
+                        .is_some()
+                }
+                Err(_) => false,
             })
-            .filter(|m| *m != "kakao_pay" || kakaopay.is_some())
             .collect()
     }
 

@@ -16,18 +16,25 @@ pub enum GatewayProvider {
     Toss,
     /// KakaoPay (single payments; only the KakaoPay method).
     KakaoPay,
+    /// PortOne V2 (cards, transfers, virtual accounts, escrow; NaverPay on its own channel).
+    PortOne,
 }
 
 impl GatewayProvider {
     /// Every provider, in the order the back office lists them.
-    pub const ALL: [GatewayProvider; 3] = [
+    pub const ALL: [GatewayProvider; 4] = [
         GatewayProvider::Test,
         GatewayProvider::Toss,
+        GatewayProvider::PortOne,
         GatewayProvider::KakaoPay,
     ];
 
     /// The providers that can be the main gateway (card, transfer, virtual account).
-    pub const MAIN: [GatewayProvider; 2] = [GatewayProvider::Test, GatewayProvider::Toss];
+    pub const MAIN: [GatewayProvider; 3] = [
+        GatewayProvider::Test,
+        GatewayProvider::Toss,
+        GatewayProvider::PortOne,
+    ];
 
     /// Stored code (also the webhook path segment and the payment row's provider).
     pub fn as_str(self) -> &'static str {
@@ -35,6 +42,7 @@ impl GatewayProvider {
             GatewayProvider::Test => "test",
             GatewayProvider::Toss => "toss",
             GatewayProvider::KakaoPay => "kakaopay",
+            GatewayProvider::PortOne => "portone",
         }
     }
 
@@ -44,6 +52,7 @@ impl GatewayProvider {
             GatewayProvider::Test => "테스트 결제",
             GatewayProvider::Toss => "토스페이먼츠(주)",
             GatewayProvider::KakaoPay => "(주)카카오페이",
+            GatewayProvider::PortOne => "(주)코리아포트원",
         }
     }
 }
@@ -147,17 +156,32 @@ pub fn toss_key_mode(client_key: &str, secret_key: &str) -> Result<GatewayMode, 
     Ok(client_mode)
 }
 
+/// What the owner connected beside the main gateway.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Connected {
+    /// KakaoPay's own keys.
+    pub kakaopay: bool,
+    /// A NaverPay channel on PortOne (PortOne being the main gateway).
+    pub naverpay: bool,
+}
+
 /// The gateway a payment with `method` goes through: KakaoPay through KakaoPay when the owner
-/// connected it (the built-in test gateway stands in for it in the demo), everything else through
-/// the main gateway. `None`: the method cannot be offered.
+/// connected it, NaverPay through PortOne's NaverPay channel (the built-in test gateway stands in
+/// for both in the demo), everything else through the main gateway. `None`: the method cannot be
+/// offered.
 pub fn gateway_for(
     method: PaymentMethod,
     main: GatewayProvider,
-    kakaopay_connected: bool,
+    connected: Connected,
 ) -> Option<GatewayProvider> {
     match method {
-        PaymentMethod::KakaoPay if kakaopay_connected => Some(GatewayProvider::KakaoPay),
-        PaymentMethod::KakaoPay => (main == GatewayProvider::Test).then_some(main),
+        PaymentMethod::KakaoPay if connected.kakaopay => Some(GatewayProvider::KakaoPay),
+        PaymentMethod::NaverPay if connected.naverpay && main == GatewayProvider::PortOne => {
+            Some(main)
+        }
+        PaymentMethod::KakaoPay | PaymentMethod::NaverPay => {
+            (main == GatewayProvider::Test).then_some(main)
+        }
         _ => Some(main),
     }
 }
@@ -254,16 +278,29 @@ mod tests {
     #[test]
     fn kakaopay_goes_through_kakaopay_or_the_demo_gateway() {
         use GatewayProvider::*;
+        let kakaopay = Connected {
+            kakaopay: true,
+            naverpay: false,
+        };
+        let naverpay = Connected {
+            kakaopay: false,
+            naverpay: true,
+        };
+        let none = Connected::default();
         assert_eq!(
-            gateway_for(PaymentMethod::KakaoPay, Toss, true),
+            gateway_for(PaymentMethod::KakaoPay, Toss, kakaopay),
             Some(KakaoPay)
         );
-        assert_eq!(gateway_for(PaymentMethod::KakaoPay, Toss, false), None);
+        assert_eq!(gateway_for(PaymentMethod::KakaoPay, Toss, none), None);
+        assert_eq!(gateway_for(PaymentMethod::KakaoPay, Test, none), Some(Test));
+        assert_eq!(gateway_for(PaymentMethod::Card, Toss, kakaopay), Some(Toss));
         assert_eq!(
-            gateway_for(PaymentMethod::KakaoPay, Test, false),
-            Some(Test)
+            gateway_for(PaymentMethod::NaverPay, PortOne, naverpay),
+            Some(PortOne)
         );
-        assert_eq!(gateway_for(PaymentMethod::Card, Toss, true), Some(Toss));
+        assert_eq!(gateway_for(PaymentMethod::NaverPay, PortOne, none), None);
+        assert_eq!(gateway_for(PaymentMethod::NaverPay, Toss, naverpay), None);
+        assert_eq!(gateway_for(PaymentMethod::NaverPay, Test, none), Some(Test));
         assert_eq!(
             kakaopay_key_mode("TC0ONETIME", "DEV1234567890ABCD"),
             Ok(GatewayMode::Test)

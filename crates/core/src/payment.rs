@@ -19,6 +19,8 @@ pub enum PaymentMethod {
     EasyPay,
     /// KakaoPay, through KakaoPay itself. 카카오페이
     KakaoPay,
+    /// NaverPay, through PortOne's NaverPay channel. 네이버페이
+    NaverPay,
     /// A virtual account the gateway issues; paid later by deposit. 가상계좌
     VirtualAccount,
     /// A deposit to the shop's own bank account. 무통장입금
@@ -27,10 +29,11 @@ pub enum PaymentMethod {
 
 impl PaymentMethod {
     /// Every method, in the order checkout lists them.
-    pub const ALL: [PaymentMethod; 6] = [
+    pub const ALL: [PaymentMethod; 7] = [
         PaymentMethod::Card,
         PaymentMethod::Transfer,
         PaymentMethod::KakaoPay,
+        PaymentMethod::NaverPay,
         PaymentMethod::EasyPay,
         PaymentMethod::VirtualAccount,
         PaymentMethod::BankDeposit,
@@ -43,6 +46,7 @@ impl PaymentMethod {
             PaymentMethod::Transfer => "transfer",
             PaymentMethod::EasyPay => "easy_pay",
             PaymentMethod::KakaoPay => "kakao_pay",
+            PaymentMethod::NaverPay => "naver_pay",
             PaymentMethod::VirtualAccount => "virtual_account",
             PaymentMethod::BankDeposit => "bank_deposit",
         }
@@ -55,6 +59,7 @@ impl PaymentMethod {
             PaymentMethod::Transfer => "실시간 계좌이체",
             PaymentMethod::EasyPay => "간편결제",
             PaymentMethod::KakaoPay => "카카오페이",
+            PaymentMethod::NaverPay => "네이버페이",
             PaymentMethod::VirtualAccount => "가상계좌",
             PaymentMethod::BankDeposit => "무통장입금",
         }
@@ -65,6 +70,15 @@ impl PaymentMethod {
         matches!(
             self,
             PaymentMethod::VirtualAccount | PaymentMethod::BankDeposit
+        )
+    }
+
+    /// Paid in cash (transfer, virtual account, bank deposit): 구매안전서비스 must be offered
+    /// (전자상거래법 제13조②10호) and a 현금영수증 can be asked for.
+    pub fn is_cash(self) -> bool {
+        matches!(
+            self,
+            PaymentMethod::Transfer | PaymentMethod::VirtualAccount | PaymentMethod::BankDeposit
         )
     }
 

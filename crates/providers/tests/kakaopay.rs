@@ -29,6 +29,7 @@ fn request(attempt: &str, mobile: bool) -> PaymentRequest {
         fail_url: "http://127.0.0.1:1/checkout/fail".into(),
         deposit_deadline: Utc::now() + Duration::days(3),
         mobile,
+        escrow: false,
     }
 }
 
@@ -100,6 +101,7 @@ async fn ready_window_approve_with_the_same_partner_ids_then_partial_and_full_ca
         amount: amount.map(Won),
         idempotency_key: "k".into(),
         refund_account: None,
+        captured: None,
     };
     let part = gateway.cancel(&cancel(Some(10_000))).await.unwrap();
     assert_eq!(
@@ -154,7 +156,7 @@ async fn wrong_keys_and_unknown_payments_are_refused() {
         "-721"
     );
     assert!(
-        gateway.parse_webhook(b"{}").is_err(),
+        gateway.parse_webhook(&HeaderMap::new(), b"{}").is_err(),
         "KakaoPay sends no webhooks"
     );
 }

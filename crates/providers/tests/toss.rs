@@ -34,6 +34,7 @@ fn request(attempt: &str, method: PayMethod) -> PaymentRequest {
         fail_url: "http://127.0.0.1:1/checkout/fail".into(),
         deposit_deadline: Utc::now() + Duration::days(3),
         mobile: false,
+        escrow: false,
     }
 }
 
@@ -153,6 +154,7 @@ async fn partial_then_full_cancel_and_duplicate_cancel_replayed() {
         amount: amount.map(Won),
         idempotency_key: idem.into(),
         refund_account: None,
+        captured: None,
     };
     let part = gateway
         .cancel(&cancel(Some(10_000), "refund-1"))
@@ -220,7 +222,7 @@ async fn virtual_account_deposit_notice_and_refund_account() {
     assert!(!account.account.is_empty());
     let secret = webhook_secret.expect("the payment's secret");
     let body = fake.deposit("att-va-00001", Utc::now()).unwrap();
-    let notice = gateway.parse_webhook(body.as_bytes()).unwrap();
+    let notice = gateway.parse_webhook(&HeaderMap::new(), body.as_bytes()).unwrap();
     assert_eq!(
         (notice.kind, notice.status),
         (NoticeKind::Deposit, GatewayStatus::Done)
@@ -230,7 +232,7 @@ async fn virtual_account_deposit_notice_and_refund_account() {
     let wrapped = format!(r#"{{"eventType":"DEPOSIT_CALLBACK","data":{body}}}"#);
     assert_eq!(
         gateway
-            .parse_webhook(wrapped.as_bytes())
+            .parse_webhook(&HeaderMap::new(), wrapped.as_bytes())
             .unwrap()
             .attempt_id,
         "att-va-00001"
@@ -242,6 +244,7 @@ async fn virtual_account_deposit_notice_and_refund_account() {
         amount: None,
         idempotency_key: "va-refund-1".into(),
         refund_account: None,
+        captured: None,
     };
     let e = gateway.cancel(&refund).await.unwrap_err();
     assert_eq!(
@@ -270,13 +273,13 @@ async fn status_change_notice_is_unsigned_and_named_by_its_transaction() {
         .await
         .unwrap();
     let body = fake.status_changed("att-status-1", Utc::now()).unwrap();
-    let notice = gateway.parse_webhook(body.as_bytes()).unwrap();
+    let notice = gateway.parse_webhook(&HeaderMap::new(), body.as_bytes()).unwrap();
     assert_eq!(
         (notice.kind, notice.status),
         (NoticeKind::StatusChanged, GatewayStatus::Done)
     );
     assert!(notice.idempotency_key.starts_with("status:txconf"));
-    assert!(gateway.parse_webhook(b"{\"orderId\":1}").is_err());
+    assert!(gateway.parse_webhook(&HeaderMap::new(), b"{\"orderId\":1}").is_err());
 }
 
 #[tokio::test]

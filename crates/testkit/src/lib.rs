@@ -6,6 +6,7 @@
 pub mod browser;
 pub mod db;
 pub mod fake_kakaopay;
+pub mod fake_portone;
 pub mod fake_toss;
 pub mod fakes;
 pub mod fixtures;

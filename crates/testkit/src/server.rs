@@ -31,6 +31,8 @@ pub struct TestOptions {
     pub toss_base: Option<String>,
     /// Points KakaoPay at this fake (`FakeKakaoPay::base_url`).
     pub kakaopay_base: Option<String>,
+    /// PortOne's API and SDK host (a fake's address).
+    pub portone_base: Option<String>,
 }
 
 /// An HTTP client for tests: no redirects followed, no proxies, short timeouts.
@@ -92,6 +94,10 @@ impl TestApp {
         if let Some(base) = &options.toss_base {
             config.checkout.toss.api_base = base.clone();
             config.checkout.toss.sdk_url = format!("{base}/v1/payment");
+        }
+        if let Some(base) = &options.portone_base {
+            config.checkout.portone.api_base = base.clone();
+            config.checkout.portone.sdk_url = format!("{base}/v2/browser-sdk.js");
         }
         if let Some(base) = &options.kakaopay_base {
             config.checkout.kakaopay.api_base = base.clone();

@@ -1,6 +1,7 @@
 //! The gateways' returns to the shop: the success return carrying the payment key and amount
-//! (Toss, the test gateway), the return carrying a one-time token (KakaoPay), and the failure
-//! return; a refusal tells the buyer why, in the gateway's words for their own attempt.
+//! (Toss, the test gateway), the return to an address naming the attempt (KakaoPay with its
+//! one-time token, PortOne with `code` when it failed), and the failure return; a refusal tells
+//! the buyer why, in the gateway's words for their own attempt.
 
 use crate::auth::AuthSession;
 use crate::forms::see_other;
@@ -65,10 +66,13 @@ pub async fn payment_success(
     Ok(see_other(&format!("/orders/{number}/complete")))
 }
 
-/// KakaoPay's return: `approval_url` (our address naming the attempt) plus `pg_token`.
+/// The return to our address naming the attempt: KakaoPay adds `pg_token`; PortOne adds
+/// `paymentId`, and `code` and `message` when the payment failed.
 #[derive(Debug, Deserialize)]
 pub struct ApprovalQuery {
-    pg_token: String,
+    pg_token: Option<String>,
+    code: Option<String>,
+    message: Option<String>,
 }
 
 /// GET /checkout/approve/{attempt}
@@ -79,10 +83,12 @@ pub async fn payment_approved(
     Path(attempt): Path<String>,
     Query(q): Query<ApprovalQuery>,
 ) -> Result<Response, WebError> {
-    let completed = state
-        .app
-        .complete_token_payment(&attempt, &q.pg_token)
-        .await;
+    if let Some(code) = &q.code {
+        let message = q.message.as_deref().unwrap_or("");
+        return failed(&state, &auth, &session, Some(&attempt), code, message).await;
+    }
+    let token = q.pg_token.as_deref().unwrap_or_default();
+    let completed = state.app.complete_token_payment(&attempt, token).await;
     let Some(number) = returned(&state, &session, &attempt, completed).await? else {
         return Ok(see_other("/checkout?guest=1"));
     };
@@ -108,19 +114,31 @@ pub async fn payment_fail(
     session: Session,
     Query(q): Query<FailQuery>,
 ) -> Result<Response, WebError> {
+    let code = q.code.as_deref().unwrap_or("PAY_PROCESS_CANCELED");
+    let message = q.message.as_deref().unwrap_or("");
+    failed(&state, &auth, &session, q.order_id.as_deref(), code, message).await
+}
+
+/// A failed or abandoned payment: the attempt fails with the gateway's words, back to checkout.
+async fn failed(
+    state: &AppState,
+    auth: &AuthSession,
+    session: &Session,
+    attempt: Option<&str>,
+    code: &str,
+    message: &str,
+) -> Result<Response, WebError> {
     // Only the buyer who started the payment may end it here; anyone else's link changes
     // nothing (an abandoned payment expires on its own).
-    let attempt = match &q.order_id {
+    let attempt = match attempt {
         Some(attempt) => match state.app.order_number_of_attempt(attempt).await? {
-            Some(number) if buyer(&state, &auth, &session, &number).await.is_ok() => Some(attempt),
+            Some(number) if buyer(state, auth, session, &number).await.is_ok() => Some(attempt),
             _ => None,
         },
         None => None,
     };
     let mut detail = None;
     if let Some(attempt) = attempt {
-        let code = q.code.as_deref().unwrap_or("PAY_PROCESS_CANCELED");
-        let message = q.message.as_deref().unwrap_or("");
         match state.app.fail_payment(attempt, code, message).await {
             Ok(_) | Err(AppError::NotFound) => {}
             Err(e) => return Err(e.into()),
@@ -129,7 +147,7 @@ pub async fn payment_fail(
         detail = state.app.payment_failure_message(attempt).await?;
     }
     flash_with_detail(
-        &session,
+        session,
         "error",
         "error.conflict.payment_failed",
         detail.as_deref(),

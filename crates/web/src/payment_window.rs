@@ -1,5 +1,5 @@
-//! The payment page of a gateway whose window opens from the shop's own page (Toss Payments):
-//! the gateway's SDK and `requestPayment` with the order's amount and return addresses. The
+//! The payment page of a gateway whose window opens from the shop's own page (Toss Payments,
+//! PortOne): the gateway's SDK and `requestPayment` with the order's amount and return addresses. The
 //! page's content-security policy lets in exactly the gateway's origins.
 
 use crate::context::Req;
@@ -26,12 +26,13 @@ pub async fn show(
         "payment.window_title",
         context! {
             number => number,
+            sdk => window.sdk,
             sdk_url => &window.sdk_url,
             client_key => &window.client_key,
             method => &window.method,
             params => params.to_string(),
             order_name => params["orderName"].as_str().unwrap_or_default(),
-            amount => params["amount"].as_i64().unwrap_or_default(),
+            amount => params["amount"].as_i64().or_else(|| params["totalAmount"].as_i64()).unwrap_or_default(),
         },
     )
     .await?;

@@ -3,7 +3,7 @@
 
 use crate::state::AppState;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use jangteo_app::AppError;
@@ -13,9 +13,10 @@ use jangteo_app::AppError;
 pub async fn payment_webhook(
     State(state): State<AppState>,
     Path(provider): Path<String>,
+    headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    match state.app.handle_payment_webhook(&provider, &body).await {
+    match state.app.handle_payment_webhook(&provider, &headers, &body).await {
         Ok(_) => (StatusCode::OK, "OK").into_response(),
         Err(e) if e.conflict_code().is_some() || matches!(e, AppError::Invalid(_)) => {
             (StatusCode::UNAUTHORIZED, "unverified").into_response()

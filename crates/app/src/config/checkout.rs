@@ -132,6 +132,25 @@ impl Default for KakaoPayEndpoints {
     }
 }
 
+/// Where PortOne answers.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PortOneEndpoints {
+    /// API base (V2).
+    pub api_base: String,
+    /// The browser SDK loaded by the payment page.
+    pub sdk_url: String,
+}
+
+impl Default for PortOneEndpoints {
+    fn default() -> Self {
+        Self {
+            api_base: "https://api.portone.io".into(),
+            sdk_url: "https://cdn.portone.io/v2/browser-sdk.js".into(),
+        }
+    }
+}
+
 /// Checkout and payment settings.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -143,6 +162,8 @@ pub struct CheckoutConfig {
     pub toss: TossEndpoints,
     /// KakaoPay's API address.
     pub kakaopay: KakaoPayEndpoints,
+    /// PortOne's addresses.
+    pub portone: PortOneEndpoints,
     /// Seconds to wait for a gateway's answer; after that the payment is looked up instead.
     pub gateway_timeout_seconds: u64,
     /// Secret the test gateway signs its payment keys with (default: random per process).
@@ -182,6 +203,7 @@ impl Default for CheckoutConfig {
             gateway: "test".into(),
             toss: TossEndpoints::default(),
             kakaopay: KakaoPayEndpoints::default(),
+            portone: PortOneEndpoints::default(),
             gateway_timeout_seconds: 30,
             test_gateway_secret: None,
             deposit_hours: 72,

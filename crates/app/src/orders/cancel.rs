@@ -88,6 +88,7 @@ impl App {
             amount: None,
             idempotency_key: format!("close:{}", payment.attempt_id),
             refund_account: None,
+            captured: None,
         };
         match gateway.cancel(&request).await {
             Ok(_) => Ok(()),

@@ -9,10 +9,11 @@ use jangteo_core::order::CHANNELS;
 use jangteo_core::payment::PaymentMethod;
 
 /// Payment methods offered at checkout.
-pub const PAYMENT_METHODS: [&str; 6] = [
+pub const PAYMENT_METHODS: [&str; 7] = [
     PaymentMethod::Card.as_str(),
     PaymentMethod::Transfer.as_str(),
     PaymentMethod::KakaoPay.as_str(),
+    PaymentMethod::NaverPay.as_str(),
     PaymentMethod::EasyPay.as_str(),
     PaymentMethod::VirtualAccount.as_str(),
     PaymentMethod::BankDeposit.as_str(),

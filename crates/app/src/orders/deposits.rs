@@ -11,7 +11,7 @@ use jangteo_core::order::{OrderEvent, OrderStatus, PaymentEvent};
 use jangteo_db::orders;
 use jangteo_db::payments::{self, PaymentUpdate};
 use jangteo_providers::payments::{
-    GatewayStatus, NoticeKind, PaymentError, WebhookNotice, secrets_match,
+    GatewayStatus, HeaderMap, NoticeKind, PaymentError, WebhookNotice, secrets_match,
 };
 
 /// A gateway notice to store with its idempotency key.
@@ -44,16 +44,24 @@ impl StoredNotice<'_> {
 
 impl App {
     /// A gateway's notice (`provider` names the gateway): a deposit verified by its secret, or
-    /// a status change; either is applied only after an authoritative lookup, and once.
-    /// Returns whether anything changed.
-    pub async fn handle_payment_webhook(&self, provider: &str, body: &[u8]) -> AppResult<bool> {
+    /// a status change (signed or not); either is applied only after an authoritative lookup,
+    /// and once. Returns whether anything changed.
+    pub async fn handle_payment_webhook(
+        &self,
+        provider: &str,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> AppResult<bool> {
         let gateway = self
             .gateway_named(provider)
             .await
             .map_err(|_| AppError::NotFound)?;
         let notice = gateway
-            .parse_webhook(body)
-            .map_err(|e| AppError::Invalid(e.to_string()))?;
+            .parse_webhook(headers, body)
+            .map_err(|e| {
+                tracing::warn!(gateway = provider, error = %e, "webhook refused");
+                AppError::Invalid(e.to_string())
+            })?;
         let payment = payments::find_by_attempt(&self.db, &notice.attempt_id)
             .await?
             .filter(|p| p.provider == provider)

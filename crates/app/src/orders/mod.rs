@@ -67,6 +67,8 @@ pub enum NextStep {
 /// What the payment page needs to open a gateway's window (Toss `requestPayment`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PaymentWindow {
+    /// Which SDK call opens it (`toss`, `portone`).
+    pub sdk: &'static str,
     /// The gateway's browser SDK.
     pub sdk_url: String,
     /// Public client key.

@@ -73,6 +73,7 @@ fn pay_method(method: PaymentMethod) -> PayMethod {
         PaymentMethod::Transfer => PayMethod::Transfer,
         PaymentMethod::EasyPay => PayMethod::EasyPay,
         PaymentMethod::KakaoPay => PayMethod::KakaoPay,
+        PaymentMethod::NaverPay => PayMethod::NaverPay,
         PaymentMethod::VirtualAccount => PayMethod::VirtualAccount,
         // A bank deposit never reaches a gateway.
         PaymentMethod::Card | PaymentMethod::BankDeposit => PayMethod::Card,
@@ -117,6 +118,7 @@ impl App {
                 })
             }
             Ok(PaymentStart::Widget {
+                sdk,
                 sdk_url,
                 client_key,
                 method,
@@ -125,6 +127,7 @@ impl App {
             }) => Ok(Placed {
                 number: order.number,
                 next: NextStep::Window(PaymentWindow {
+                    sdk: sdk.as_str(),
                     sdk_url,
                     client_key,
                     method,
@@ -191,6 +194,7 @@ impl App {
             fail_url: format!("{base}/checkout/fail"),
             deposit_deadline: self.deposit_deadline(self.now()),
             mobile: order.channel == "mobile",
+            escrow: false,
         })
     }
 
@@ -341,6 +345,7 @@ impl App {
                     amount: None,
                     idempotency_key: format!("mismatch:{attempt_id}"),
                     refund_account: None,
+                    captured: None,
                 })
                 .await;
             let message = "승인 금액이 주문 금액과 다릅니다.";
@@ -419,6 +424,7 @@ impl App {
                 amount: None,
                 idempotency_key: format!("orphaned:{attempt_id}"),
                 refund_account: None,
+                captured: None,
             })
             .await;
         match refund {

@@ -115,6 +115,7 @@ impl App {
                     number: a.number,
                     holder: a.holder,
                 }),
+                captured: Some(captured),
             };
             let gateway = self.gateway_named(&payment.provider).await?;
             let reply = gateway

@@ -59,7 +59,7 @@ impl App {
         let body = gateway
             .simulate_deposit(&payment.attempt_id, self.now())
             .map_err(AppError::gateway("simulating a deposit"))?;
-        self.handle_payment_webhook(gateway.name(), body.as_bytes())
+        self.handle_payment_webhook(gateway.name(), &Default::default(), body.as_bytes())
             .await
     }
 }

@@ -281,7 +281,11 @@ impl PaymentGateway for KakaoPay {
         .boxed()
     }
 
-    fn parse_webhook(&self, _body: &[u8]) -> Result<WebhookNotice, PaymentError> {
+    fn parse_webhook(
+        &self,
+        _headers: &super::HeaderMap,
+        _body: &[u8],
+    ) -> Result<WebhookNotice, PaymentError> {
         Err(PaymentError::Malformed(
             "KakaoPay sends no payment webhooks".into(),
         ))

@@ -5,11 +5,16 @@
 //! established by the caller comparing the shared secret and looking the payment up again).
 
 mod kakaopay;
+mod portone;
+mod portone_shapes;
 mod test_gateway;
 mod toss;
 mod toss_shapes;
 
 pub use kakaopay::{KakaoPay, KakaoPayConfig};
+pub use portone::{PortOne, PortOneConfig};
+pub use portone_shapes::portone_bank;
+pub use reqwest::header::HeaderMap;
 pub use reqwest::Client as HttpClient;
 pub use test_gateway::TestGateway;
 pub use toss::{TossConfig, TossPayments};
@@ -31,6 +36,8 @@ pub enum PayMethod {
     EasyPay,
     /// KakaoPay.
     KakaoPay,
+    /// NaverPay (through PortOne's NaverPay channel).
+    NaverPay,
     /// A virtual account issued by the gateway (가상계좌).
     VirtualAccount,
 }
@@ -43,6 +50,7 @@ impl PayMethod {
             PayMethod::Transfer => "transfer",
             PayMethod::EasyPay => "easy_pay",
             PayMethod::KakaoPay => "kakao_pay",
+            PayMethod::NaverPay => "naver_pay",
             PayMethod::VirtualAccount => "virtual_account",
         }
     }
@@ -76,6 +84,29 @@ pub struct PaymentRequest {
     pub deposit_deadline: DateTime<Utc>,
     /// The buyer is on a phone (gateways redirect phones to their mobile window).
     pub mobile: bool,
+    /// The buyer chose 구매안전서비스: the gateway holds the money until the purchase is
+    /// confirmed (cash-type methods).
+    pub escrow: bool,
+}
+
+/// Which browser SDK opens a gateway's window from the shop's payment page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WindowSdk {
+    /// Toss Payments: `TossPayments(clientKey).requestPayment(method, params)`.
+    Toss,
+    /// PortOne V2: `PortOne.requestPayment(params)`.
+    PortOne,
+}
+
+impl WindowSdk {
+    /// Stored code (the page's `data-sdk`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WindowSdk::Toss => "toss",
+            WindowSdk::PortOne => "portone",
+        }
+    }
 }
 
 /// A virtual account to show the shopper.
@@ -104,6 +135,8 @@ pub enum PaymentStart {
     /// Open the gateway's payment window from a page of ours: load `sdk_url`, then call
     /// `requestPayment(method, params)` with `client_key` (Toss payment window).
     Widget {
+        /// Which SDK's call opens the window.
+        sdk: WindowSdk,
         /// The gateway's browser SDK.
         sdk_url: String,
         /// Public client key.
@@ -248,6 +281,28 @@ pub struct CancelRequest {
     pub idempotency_key: String,
     /// Where the money goes back to (virtual-account payments only).
     pub refund_account: Option<RefundAccount>,
+    /// What the shop holds as still captured before this cancel: gateways that guard by the
+    /// balance (PortOne `currentCancellableAmount`) refuse a repeat of a refund already made.
+    pub captured: Option<Won>,
+}
+
+/// A shipment of an escrow payment, registered with the gateway (구매안전서비스).
+#[derive(Debug, Clone)]
+pub struct EscrowShipment {
+    /// Gateway key.
+    pub payment_key: String,
+    /// Our attempt id.
+    pub attempt_id: String,
+    /// Our carrier code (`cj`, `hanjin` …).
+    pub carrier: String,
+    /// Waybill number.
+    pub waybill: String,
+    /// When it was handed to the carrier.
+    pub sent_at: DateTime<Utc>,
+    /// Recipient's name.
+    pub receiver_name: String,
+    /// Recipient's mobile digits.
+    pub receiver_mobile: String,
 }
 
 /// What a webhook says happened.
@@ -332,8 +387,43 @@ pub trait PaymentGateway: Send + Sync {
         payment: &'a PaymentRef,
     ) -> BoxFuture<'a, Result<GatewayPayment, PaymentError>>;
 
-    /// Parses a webhook body.
-    fn parse_webhook(&self, body: &[u8]) -> Result<WebhookNotice, PaymentError>;
+    /// Parses a webhook (a signed one is verified here, with its headers).
+    fn parse_webhook(&self, headers: &HeaderMap, body: &[u8])
+    -> Result<WebhookNotice, PaymentError>;
+
+    /// Whether this gateway can hold a payment in escrow and take its shipments.
+    fn supports_escrow(&self) -> bool {
+        false
+    }
+
+    /// Registers the carrier and waybill of an escrow payment's shipment.
+    fn register_escrow_shipment<'a>(
+        &'a self,
+        shipment: &'a EscrowShipment,
+    ) -> BoxFuture<'a, Result<(), PaymentError>> {
+        let provider = self.name();
+        let _ = shipment;
+        Box::pin(async move { Err(escrow_unsupported(provider)) })
+    }
+
+    /// Completes an escrow payment: the buyer confirmed the purchase, the money goes to the shop.
+    fn complete_escrow<'a>(
+        &'a self,
+        payment: &'a PaymentRef,
+    ) -> BoxFuture<'a, Result<(), PaymentError>> {
+        let provider = self.name();
+        let _ = payment;
+        Box::pin(async move { Err(escrow_unsupported(provider)) })
+    }
+}
+
+/// The refusal of a gateway without escrow calls (Toss v1 has no shipment registration).
+fn escrow_unsupported(provider: &'static str) -> PaymentError {
+    PaymentError::Rejected {
+        provider,
+        code: "ESCROW_UNSUPPORTED".into(),
+        message: "이 결제 대행사는 에스크로 배송 등록을 지원하지 않습니다.".into(),
+    }
 }
 
 /// `base` with these path segments appended, each escaped as a path segment.

@@ -289,7 +289,11 @@ impl PaymentGateway for TestGateway {
         .boxed()
     }
 
-    fn parse_webhook(&self, body: &[u8]) -> Result<WebhookNotice, PaymentError> {
+    fn parse_webhook(
+        &self,
+        _headers: &super::HeaderMap,
+        body: &[u8],
+    ) -> Result<WebhookNotice, PaymentError> {
         // The test gateway's notices have Toss's shapes.
         super::toss_shapes::webhook(body)
     }

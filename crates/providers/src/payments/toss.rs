@@ -58,7 +58,7 @@ fn window_method(method: PayMethod) -> &'static str {
         PayMethod::Transfer => "계좌이체",
         PayMethod::VirtualAccount => "가상계좌",
         // Toss's own easy pay in its window [INF: the v1 window takes "토스페이"].
-        PayMethod::EasyPay | PayMethod::KakaoPay => "토스페이",
+        PayMethod::EasyPay | PayMethod::KakaoPay | PayMethod::NaverPay => "토스페이",
     }
 }
 
@@ -188,6 +188,7 @@ impl PaymentGateway for TossPayments {
                 .map(|u| u.origin().ascii_serialization())
                 .unwrap_or_default();
             Ok(PaymentStart::Widget {
+                sdk: super::WindowSdk::Toss,
                 // The window itself is served from Toss's domains [DOC: js.tosspayments.com].
                 origins: vec![
                     sdk_origin,
@@ -264,7 +265,11 @@ impl PaymentGateway for TossPayments {
         .boxed()
     }
 
-    fn parse_webhook(&self, body: &[u8]) -> Result<WebhookNotice, PaymentError> {
+    fn parse_webhook(
+        &self,
+        _headers: &super::HeaderMap,
+        body: &[u8],
+    ) -> Result<WebhookNotice, PaymentError> {
         toss_shapes::webhook(body)
     }
 }

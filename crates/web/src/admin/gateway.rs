@@ -29,6 +29,20 @@ pub struct GatewayForm {
     kakaopay_cid: String,
     #[serde(default)]
     kakaopay_secret_key: String,
+    #[serde(default)]
+    portone_store_id: String,
+    #[serde(default)]
+    portone_channel_key: String,
+    #[serde(default)]
+    portone_naverpay_channel_key: String,
+    #[serde(default)]
+    portone_api_secret: String,
+    #[serde(default)]
+    portone_webhook_secret: String,
+    #[serde(default)]
+    portone_virtual_account_bank: String,
+    #[serde(default)]
+    portone_live: Option<String>,
 }
 
 fn mode_label(office: &BackOffice, mode: GatewayMode) -> String {
@@ -65,17 +79,33 @@ async fn gateway_page(
             on => p.as_str() == chosen,
         })
         .collect();
-    let banks: Vec<Value> = TOSS_BANKS
-        .iter()
-        .map(|&(code, name)| context! { code => code, name => name, on => code == bank })
-        .collect();
+    let bank_options = |chosen: &str| -> Vec<Value> {
+        TOSS_BANKS
+            .iter()
+            .map(|&(code, name)| context! { code => code, name => name, on => code == chosen })
+            .collect()
+    };
+    let portone = settings.portone.as_ref();
+    let portone_bank = typed
+        .map(|f| f.portone_virtual_account_bank.clone())
+        .or_else(|| portone.map(|p| p.virtual_account_bank.clone()))
+        .unwrap_or_default();
+    let portone_live = typed.map_or(portone.is_some_and(|p| p.mode == GatewayMode::Live), |f| {
+        crate::forms::checked(&f.portone_live)
+    });
     office.page("admin/gateway.html", "admin.gateway.title", context! {
         live => context! {
             provider => t(state, req, &format!("admin.gateway.provider.{}", settings.live.provider.as_str())),
             mode => settings.live.mode.as_str(), mode_label => mode_label(office, settings.live.mode),
         },
         providers => providers,
-        banks => banks,
+        banks => bank_options(&bank),
+        portone_banks => bank_options(&portone_bank),
+        portone_live => portone_live,
+        portone => portone.map(|p| context! {
+            store_id => &p.store_id, secret_hint => &p.secret_hint,
+            webhook_secret_hint => &p.webhook_secret_hint, mode_label => mode_label(office, p.mode),
+        }),
         toss => toss.map(|t| context! {
             client_key => &t.client_key, secret_hint => &t.secret_hint,
             mode_label => mode_label(office, t.mode),
@@ -87,10 +117,14 @@ async fn gateway_page(
         form => context! {
             kakaopay_cid => typed.map_or_else(|| kakaopay.map(|k| k.cid.clone()).unwrap_or_default(), |f| f.kakaopay_cid.clone()),
             toss_client_key => typed.map_or_else(|| toss.map(|t| t.client_key.clone()).unwrap_or_default(), |f| f.toss_client_key.clone()),
+            portone_store_id => typed.map_or_else(|| portone.map(|p| p.store_id.clone()).unwrap_or_default(), |f| f.portone_store_id.clone()),
+            portone_channel_key => typed.map_or_else(|| portone.map(|p| p.channel_key.clone()).unwrap_or_default(), |f| f.portone_channel_key.clone()),
+            portone_naverpay_channel_key => typed.map_or_else(|| portone.and_then(|p| p.naverpay_channel_key.clone()).unwrap_or_default(), |f| f.portone_naverpay_channel_key.clone()),
         },
         errors => errors,
         can_write => admin.actor.can(Area::Settings, Access::Write),
         webhook_url => format!("{}/webhooks/toss", state.app.config.base_url()),
+        portone_webhook_url => format!("{}/webhooks/portone", state.app.config.base_url()),
     })
     .await
 }
@@ -110,6 +144,13 @@ pub async fn save(office: BackOffice, Form(form): Form<GatewayForm>) -> Result<R
         kakaopay_on: crate::forms::checked(&form.kakaopay_on),
         kakaopay_cid: form.kakaopay_cid.clone(),
         kakaopay_secret_key: form.kakaopay_secret_key.clone(),
+        portone_store_id: form.portone_store_id.clone(),
+        portone_channel_key: form.portone_channel_key.clone(),
+        portone_naverpay_channel_key: form.portone_naverpay_channel_key.clone(),
+        portone_api_secret: form.portone_api_secret.clone(),
+        portone_webhook_secret: form.portone_webhook_secret.clone(),
+        portone_virtual_account_bank: form.portone_virtual_account_bank.clone(),
+        portone_live: crate::forms::checked(&form.portone_live),
     };
     match office
         .state
