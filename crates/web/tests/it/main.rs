@@ -34,6 +34,7 @@ mod member_accounts;
 mod open_for_business;
 mod outage;
 mod pages;
+mod portone_payments;
 mod product_facts;
 mod reconciliation;
 mod refund_accounts;
