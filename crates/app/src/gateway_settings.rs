@@ -5,9 +5,9 @@
 
 use crate::auth::StaffActor;
 use crate::gateways::{
-    GATEWAY_KEY, GATEWAY_SECRET_CONTEXT, LiveGateway, StoredGateways, StoredKakaoPay, StoredToss,
+    EscrowSettings, GATEWAY_KEY, GATEWAY_SECRET_CONTEXT, LiveGateway, StoredGateways,
+    StoredKakaoPay, StoredToss,
 };
-use crate::portone_settings::PortOneSettingsView;
 use crate::{App, AppError, AppResult};
 use jangteo_core::gateway::{
     GatewayMode, GatewayProvider, TOSS_BANKS, kakaopay_key_mode, toss_bank_name, toss_key_mode,
@@ -44,6 +44,25 @@ pub struct KakaoPaySettingsView {
     pub mode: GatewayMode,
 }
 
+/// The PortOne settings as the back office shows them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PortOneSettingsView {
+    /// Store id.
+    pub store_id: String,
+    /// Channel of cards, transfers and virtual accounts.
+    pub channel_key: String,
+    /// NaverPay's channel.
+    pub naverpay_channel_key: Option<String>,
+    /// The API secret's last four characters.
+    pub secret_hint: String,
+    /// The webhook secret's last four characters.
+    pub webhook_secret_hint: String,
+    /// Mode the channels run in (as the owner declared them).
+    pub mode: GatewayMode,
+    /// Bank code of issued virtual accounts.
+    pub virtual_account_bank: String,
+}
+
 /// The gateway settings page.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GatewaySettingsView {
@@ -55,6 +74,8 @@ pub struct GatewaySettingsView {
     pub kakaopay: Option<KakaoPaySettingsView>,
     /// PortOne, when its keys were entered.
     pub portone: Option<PortOneSettingsView>,
+    /// 구매안전서비스.
+    pub escrow: EscrowSettings,
 }
 
 /// What the owner submitted.
@@ -88,6 +109,10 @@ pub struct GatewayInput {
     pub portone_virtual_account_bank: String,
     /// The PortOne channels are live channels (real money).
     pub portone_live: bool,
+    /// Escrow ticked at checkout by default.
+    pub escrow_default: bool,
+    /// The 구매안전서비스 이용확인증 link.
+    pub escrow_certificate_url: String,
 }
 
 pub(crate) fn hint(secret: &str) -> String {
@@ -144,6 +169,7 @@ impl App {
             toss,
             kakaopay,
             portone,
+            escrow: stored.escrow,
         })
     }
 
@@ -167,11 +193,24 @@ impl App {
         let portone = self
             .portone_from_input(input, before.portone.as_ref(), provider)
             .await?;
+        let certificate_url = input.escrow_certificate_url.trim();
+        let is_web_address =
+            certificate_url.starts_with("https://") || certificate_url.starts_with("http://");
+        if !certificate_url.is_empty() && (!is_web_address || certificate_url.len() > 500) {
+            return Err(AppError::field(
+                "escrow_certificate_url",
+                "escrow_certificate_url_format",
+            ));
+        }
         let after = StoredGateways {
             provider,
             toss,
             kakaopay,
             portone,
+            escrow: EscrowSettings {
+                default_on: input.escrow_default,
+                certificate_url: certificate_url.to_owned(),
+            },
         };
         let now = self.now();
         let mut tx = self.db.begin().await?;
@@ -180,8 +219,11 @@ impl App {
         if before.kakaopay.is_none() && after.kakaopay.is_some() {
             self.offer_method(&mut tx, "kakao_pay").await?;
         }
-        let has_naverpay =
-            |s: &StoredGateways| s.portone.as_ref().is_some_and(|p| p.naverpay_channel_key.is_some());
+        let has_naverpay = |s: &StoredGateways| {
+            s.portone
+                .as_ref()
+                .is_some_and(|p| p.naverpay_channel_key.is_some())
+        };
         if !has_naverpay(&before) && has_naverpay(&after) {
             self.offer_method(&mut tx, "naver_pay").await?;
         }
@@ -404,6 +446,9 @@ impl App {
                 "virtual_account_bank": p.virtual_account_bank,
             })
         });
-        json!({ "provider": stored.provider.as_str(), "toss": toss, "kakaopay": kakaopay, "portone": portone })
+        json!({
+            "provider": stored.provider.as_str(), "toss": toss, "kakaopay": kakaopay, "portone": portone,
+            "escrow": { "default_on": stored.escrow.default_on, "certificate_url": stored.escrow.certificate_url },
+        })
     }
 }

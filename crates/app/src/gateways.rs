@@ -33,6 +33,18 @@ pub(crate) struct StoredGateways {
     /// PortOne, when its keys were entered.
     #[serde(default)]
     pub portone: Option<StoredPortOne>,
+    /// 구매안전서비스: the owner's default and the 확인증 link.
+    #[serde(default)]
+    pub escrow: EscrowSettings,
+}
+
+/// The shop's 구매안전서비스 (escrow or consumer-damage insurance, 전자상거래법 제13조②10호).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EscrowSettings {
+    /// Checkout ticks escrow for transfers and virtual accounts unless the buyer unticks it.
+    pub default_on: bool,
+    /// The 구매안전서비스 이용확인증 page the footer links to (the gateway's or the bank's).
+    pub certificate_url: String,
 }
 
 /// PortOne settings as stored: the API and webhook secrets sealed.
@@ -67,6 +79,7 @@ impl StoredGateways {
                 toss: None,
                 kakaopay: None,
                 portone: None,
+                escrow: EscrowSettings::default(),
             }),
         }
     }
@@ -110,6 +123,7 @@ struct Built {
     toss: Option<Arc<TossPayments>>,
     kakaopay: Option<Arc<KakaoPay>>,
     portone: Option<Arc<PortOne>>,
+    escrow: EscrowSettings,
 }
 
 /// The gateways of this process.
@@ -139,6 +153,7 @@ impl Gateways {
                 toss: None,
                 kakaopay: None,
                 portone: None,
+                escrow: EscrowSettings::default(),
             })),
         }
     }
@@ -153,6 +168,28 @@ impl App {
     /// [`App::refresh_gateway`]).
     pub fn live_gateway(&self) -> LiveGateway {
         self.gateways.current().live
+    }
+
+    /// The shop's 구매안전서비스 settings (as last read).
+    pub fn escrow_settings(&self) -> EscrowSettings {
+        self.gateways.current().escrow.clone()
+    }
+
+    /// The methods offered now whose payments the gateway can hold in escrow (checkout shows the
+    /// 구매안전서비스 choice for them).
+    pub async fn escrow_methods(&self) -> AppResult<Vec<&'static str>> {
+        let mut methods = Vec::new();
+        for code in self.payment_methods().await? {
+            let Ok(method) = code.parse::<PaymentMethod>() else {
+                continue;
+            };
+            if crate::orders::escrow_applies(method)
+                && self.gateway_for_method(method).await?.supports_escrow()
+            {
+                methods.push(code);
+            }
+        }
+        Ok(methods)
     }
 
     /// Whether payments are the built-in test gateway's (the shop shows a test-mode ribbon).
@@ -244,6 +281,7 @@ impl App {
             toss,
             kakaopay,
             portone,
+            escrow: stored.escrow,
         })
     }
 

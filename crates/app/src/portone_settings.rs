@@ -2,30 +2,11 @@
 //! accounts, and NaverPay's own channel), the V2 API secret and the webhook signing secret. The
 //! secrets are sealed at rest and tried against PortOne before they are kept.
 
-use crate::gateway_settings::{GatewayInput, hint};
+use crate::gateway_settings::{GatewayInput, PortOneSettingsView, hint};
 use crate::gateways::{GATEWAY_SECRET_CONTEXT, StoredPortOne};
 use crate::{App, AppError, AppResult};
 use jangteo_core::gateway::{GatewayMode, GatewayProvider, TOSS_BANKS, toss_bank_name};
 use jangteo_providers::payments::{PaymentError, PaymentGateway, PaymentRef};
-
-/// The PortOne settings as the back office shows them.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PortOneSettingsView {
-    /// Store id.
-    pub store_id: String,
-    /// Channel of cards, transfers and virtual accounts.
-    pub channel_key: String,
-    /// NaverPay's channel.
-    pub naverpay_channel_key: Option<String>,
-    /// The API secret's last four characters.
-    pub secret_hint: String,
-    /// The webhook secret's last four characters.
-    pub webhook_secret_hint: String,
-    /// Mode the channels run in (as the owner declared them).
-    pub mode: GatewayMode,
-    /// Bank code of issued virtual accounts.
-    pub virtual_account_bank: String,
-}
 
 /// A typed value, or the stored one when the field was left blank.
 fn typed_or(typed: &str, stored: Option<&str>) -> Option<String> {
@@ -33,6 +14,41 @@ fn typed_or(typed: &str, stored: Option<&str>) -> Option<String> {
         "" => stored.map(str::to_owned),
         typed => Some(typed.to_owned()),
     }
+}
+
+/// The store id and channel keys to keep, checked for form: typed, or stored when left blank.
+fn portone_ids(
+    input: &GatewayInput,
+    stored: Option<&StoredPortOne>,
+) -> AppResult<(String, String, Option<String>)> {
+    let required = |field: &'static str| AppError::field(field, "portone_keys_required");
+    let store_id = typed_or(&input.portone_store_id, stored.map(|s| s.store_id.as_str()))
+        .ok_or_else(|| required("portone_store_id"))?;
+    let channel_key = typed_or(
+        &input.portone_channel_key,
+        stored.map(|s| s.channel_key.as_str()),
+    )
+    .ok_or_else(|| required("portone_channel_key"))?;
+    let naverpay = input.portone_naverpay_channel_key.trim();
+    let naverpay_channel_key = (!naverpay.is_empty()).then(|| naverpay.to_owned());
+    if !store_id.starts_with("store-") {
+        return Err(AppError::field(
+            "portone_store_id",
+            "portone_store_id_format",
+        ));
+    }
+    for (field, key) in [
+        ("portone_channel_key", Some(&channel_key)),
+        (
+            "portone_naverpay_channel_key",
+            naverpay_channel_key.as_ref(),
+        ),
+    ] {
+        if key.is_some_and(|k| !k.starts_with("channel-key-")) {
+            return Err(AppError::field(field, "portone_channel_key_format"));
+        }
+    }
+    Ok((store_id, channel_key, naverpay_channel_key))
 }
 
 impl App {
@@ -74,25 +90,8 @@ impl App {
             }
             return Ok(None);
         }
+        let (store_id, channel_key, naverpay_channel_key) = portone_ids(input, stored)?;
         let required = |field: &'static str| AppError::field(field, "portone_keys_required");
-        let store_id = typed_or(&input.portone_store_id, stored.map(|s| s.store_id.as_str()))
-            .ok_or_else(|| required("portone_store_id"))?;
-        let channel_key =
-            typed_or(&input.portone_channel_key, stored.map(|s| s.channel_key.as_str()))
-                .ok_or_else(|| required("portone_channel_key"))?;
-        let naverpay = input.portone_naverpay_channel_key.trim();
-        let naverpay_channel_key = (!naverpay.is_empty()).then(|| naverpay.to_owned());
-        if !store_id.starts_with("store-") {
-            return Err(AppError::field("portone_store_id", "portone_store_id_format"));
-        }
-        for (field, key) in [
-            ("portone_channel_key", Some(&channel_key)),
-            ("portone_naverpay_channel_key", naverpay_channel_key.as_ref()),
-        ] {
-            if key.is_some_and(|k| !k.starts_with("channel-key-")) {
-                return Err(AppError::field(field, "portone_channel_key_format"));
-            }
-        }
         let secret = |typed: &str, sealed: Option<&String>, field: &'static str| match typed.trim()
         {
             "" => match sealed {
@@ -149,16 +148,17 @@ impl App {
         {
             return Ok(sealed.clone());
         }
-        Ok(self
-            .secrets
-            .seal(secret.as_bytes(), GATEWAY_SECRET_CONTEXT)?)
+        self.secrets.seal(secret.as_bytes(), GATEWAY_SECRET_CONTEXT)
     }
 
     /// Asks PortOne about a payment that cannot exist: "not found" means the secret and the
     /// store id work.
     async fn try_portone_keys(&self, stored: &StoredPortOne) -> AppResult<()> {
         let probe = self.portone_gateway(stored)?;
-        match probe.lookup(&PaymentRef::attempt("jangteo-key-check")).await {
+        match probe
+            .lookup(&PaymentRef::attempt("jangteo-key-check"))
+            .await
+        {
             Ok(_) => Ok(()),
             Err(PaymentError::Rejected { code, .. }) if code == "PAYMENT_NOT_FOUND" => Ok(()),
             Err(PaymentError::Rejected { code, .. }) if code == "FORBIDDEN" => {

@@ -32,6 +32,8 @@ pub struct Readiness {
     pub missing_seller: Vec<SellerItem>,
     /// No payment method is on: checkout cannot finish.
     pub no_payment_methods: bool,
+    /// Cash methods are on without a 구매안전서비스 (전자상거래법 제13조②10호); outside demo mode.
+    pub no_escrow: bool,
 }
 
 impl App {
@@ -46,6 +48,14 @@ impl App {
         let business = &self.config.shop.business;
         self.refresh_gateway().await;
         let live = self.live_gateway();
+        let methods = self.payment_methods().await?;
+        let cash_methods_on = methods.iter().any(|m| {
+            m.parse::<jangteo_core::payment::PaymentMethod>()
+                .is_ok_and(|m| m.is_cash())
+        });
+        let no_escrow = !self.config.demo_mode
+            && cash_methods_on
+            && self.escrow_settings().certificate_url.is_empty();
         Ok(Readiness {
             gateway: Some(live),
             test_payments: live.provider == GatewayProvider::Test,
@@ -53,7 +63,8 @@ impl App {
                 && live.mode == GatewayMode::Test,
             test_email: self.config.notifications.email == crate::config::ProviderChoice::Test,
             missing_seller: missing_seller_items(&business.disclosure(has_terms)),
-            no_payment_methods: self.payment_methods().await?.is_empty(),
+            no_payment_methods: methods.is_empty(),
+            no_escrow,
         })
     }
 
@@ -97,6 +108,11 @@ impl App {
         if r.test_payments {
             tracing::warn!(
                 "the built-in test gateway is live: payments are simulated and no money is taken; the shop shows a test-payment ribbon"
+            );
+        }
+        if r.no_escrow {
+            tracing::warn!(
+                "cash payments are on without a 구매안전서비스 (전자상거래법 제13조): set escrow and its certificate link in 설정 → 결제 대행사"
             );
         }
         if r.test_email {

@@ -52,32 +52,48 @@ pub struct PaymentRow {
     pub failure_message: Option<String>,
     /// Approved.
     pub approved_at: Option<DateTime<Utc>>,
+    /// The buyer chose 구매안전서비스 (escrow).
+    pub escrow: bool,
+    /// When the shipment was registered with the gateway's escrow.
+    pub escrow_shipped_at: Option<DateTime<Utc>>,
+    /// When the escrow completed (purchase confirmed, money released to the shop).
+    pub escrow_completed_at: Option<DateTime<Utc>>,
 }
 
 const PAYMENT_COLUMNS: &str = "id, order_id, provider, method, attempt_id, payment_key, status, amount, \
      approved_amount, cancelled_amount, card_company, va_bank, va_account, va_holder, va_deadline, \
-     failure_code, failure_message, approved_at";
+     failure_code, failure_message, approved_at, escrow, escrow_shipped_at, escrow_completed_at";
+
+/// What a new attempt is.
+#[derive(Debug, Clone, Copy)]
+pub struct NewPayment<'a> {
+    /// Order.
+    pub order_id: OrderId,
+    /// Gateway name.
+    pub provider: &'a str,
+    /// Method.
+    pub method: PaymentMethod,
+    /// Our attempt id.
+    pub attempt_id: &'a str,
+    /// Amount asked.
+    pub amount: Won,
+    /// 구매안전서비스 chosen.
+    pub escrow: bool,
+}
 
 /// Starts an attempt (`ready`).
-pub async fn insert(
-    tx: &mut Tx,
-    order_id: OrderId,
-    provider: &str,
-    method: PaymentMethod,
-    attempt_id: &str,
-    amount: Won,
-    now: DateTime<Utc>,
-) -> DbResult<i64> {
+pub async fn insert(tx: &mut Tx, new: &NewPayment<'_>, now: DateTime<Utc>) -> DbResult<i64> {
     tx_scalar!(
         tx,
         i64,
-        "INSERT INTO payments (order_id, provider, method, attempt_id, status, amount, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, 'ready', $5, $6, $6) RETURNING id",
-        order_id.get(),
-        provider,
-        method.as_str(),
-        attempt_id,
-        amount.get(),
+        "INSERT INTO payments (order_id, provider, method, attempt_id, status, amount, escrow, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, 'ready', $5, $6, $7, $7) RETURNING id",
+        new.order_id.get(),
+        new.provider,
+        new.method.as_str(),
+        new.attempt_id,
+        new.amount.get(),
+        new.escrow,
         now
     )
     .context("starting payment")
@@ -287,4 +303,32 @@ pub async fn webhook_secret(db: &Db, id: i64) -> DbResult<Option<String>> {
     )
     .context("loading webhook secret")
     .map(|r| r.and_then(|(s,)| s))
+}
+
+/// Records that an escrow payment's shipment was registered with the gateway; false when it was
+/// recorded before.
+pub async fn mark_escrow_shipped(tx: &mut Tx, id: i64, now: DateTime<Utc>) -> DbResult<bool> {
+    tx_execute!(
+        tx,
+        "UPDATE payments SET escrow_shipped_at = $2, updated_at = $2
+         WHERE id = $1 AND escrow AND escrow_shipped_at IS NULL",
+        id,
+        now
+    )
+    .context("recording an escrow shipment")
+    .map(|n| n == 1)
+}
+
+/// Records that an escrow payment completed (the money released to the shop); false when it was
+/// recorded before.
+pub async fn mark_escrow_completed(tx: &mut Tx, id: i64, now: DateTime<Utc>) -> DbResult<bool> {
+    tx_execute!(
+        tx,
+        "UPDATE payments SET escrow_completed_at = $2, updated_at = $2
+         WHERE id = $1 AND escrow AND escrow_completed_at IS NULL",
+        id,
+        now
+    )
+    .context("recording an escrow completion")
+    .map(|n| n == 1)
 }

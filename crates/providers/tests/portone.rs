@@ -101,7 +101,10 @@ async fn card_window_read_back_and_cancels_guarded_by_the_balance() {
     let fake = FakePortOne::start().await;
     let gateway = portone(&fake, PORTONE_API_SECRET);
     let PaymentStart::Widget {
-        sdk, params, sdk_url, ..
+        sdk,
+        params,
+        sdk_url,
+        ..
     } = gateway
         .start(&request("pay-card-1", PayMethod::Card))
         .await
@@ -117,7 +120,10 @@ async fn card_window_read_back_and_cancels_guarded_by_the_balance() {
         back.starts_with("http://127.0.0.1:1/checkout/approve/pay-card-1?paymentId=pay-card-1"),
         "PortOne adds the paymentId to the redirect address: {back}"
     );
-    let paid = gateway.confirm(&confirm("pay-card-1", 45_000)).await.unwrap();
+    let paid = gateway
+        .confirm(&confirm("pay-card-1", 45_000))
+        .await
+        .unwrap();
     assert!(paid.is_paid(Won(45_000)));
     assert_eq!(paid.card_company.as_deref(), Some("SHINHAN_CARD"));
 
@@ -168,10 +174,16 @@ async fn naverpay_goes_through_its_own_channel_and_a_cancelled_window_fails() {
     assert_eq!(params["channelKey"], PORTONE_NAVERPAY_CHANNEL_KEY);
     assert_eq!(params["easyPay"]["easyPayProvider"], "NAVERPAY");
     pay_in_window(&fake, &params).await;
-    let paid = gateway.confirm(&confirm("pay-naver-1", 45_000)).await.unwrap();
+    let paid = gateway
+        .confirm(&confirm("pay-naver-1", 45_000))
+        .await
+        .unwrap();
     assert_eq!(paid.status, GatewayStatus::Done);
     assert_eq!(
-        fake.payment("pay-naver-1").unwrap().easy_pay_provider.as_deref(),
+        fake.payment("pay-naver-1")
+            .unwrap()
+            .easy_pay_provider
+            .as_deref(),
         Some("NAVERPAY")
     );
 
@@ -196,7 +208,10 @@ async fn naverpay_goes_through_its_own_channel_and_a_cancelled_window_fails() {
         .unwrap();
     let location = back.headers()["location"].to_str().unwrap();
     assert!(location.contains("code=FAILURE_TYPE_PG"), "{location}");
-    let failed = gateway.confirm(&confirm("pay-card-2", 45_000)).await.unwrap_err();
+    let failed = gateway
+        .confirm(&confirm("pay-card-2", 45_000))
+        .await
+        .unwrap_err();
     assert_eq!(code_of(failed), "PAY_PROCESS_CANCELED");
 }
 
@@ -216,7 +231,10 @@ async fn virtual_account_issued_closed_and_refunded_to_an_account() {
         panic!("a virtual account is issued server-side");
     };
     assert_eq!(payment_key, "pay-va-1");
-    assert_eq!(account.bank, "신한은행", "PortOne's SHINHAN shown by its name");
+    assert_eq!(
+        account.bank, "신한은행",
+        "PortOne's SHINHAN shown by its name"
+    );
     assert!(account.account.starts_with("5630"));
     assert_eq!(
         fake.payment("pay-va-1").unwrap().virtual_account.unwrap().0,

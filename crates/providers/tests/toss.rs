@@ -222,7 +222,9 @@ async fn virtual_account_deposit_notice_and_refund_account() {
     assert!(!account.account.is_empty());
     let secret = webhook_secret.expect("the payment's secret");
     let body = fake.deposit("att-va-00001", Utc::now()).unwrap();
-    let notice = gateway.parse_webhook(&HeaderMap::new(), body.as_bytes()).unwrap();
+    let notice = gateway
+        .parse_webhook(&HeaderMap::new(), body.as_bytes())
+        .unwrap();
     assert_eq!(
         (notice.kind, notice.status),
         (NoticeKind::Deposit, GatewayStatus::Done)
@@ -273,13 +275,19 @@ async fn status_change_notice_is_unsigned_and_named_by_its_transaction() {
         .await
         .unwrap();
     let body = fake.status_changed("att-status-1", Utc::now()).unwrap();
-    let notice = gateway.parse_webhook(&HeaderMap::new(), body.as_bytes()).unwrap();
+    let notice = gateway
+        .parse_webhook(&HeaderMap::new(), body.as_bytes())
+        .unwrap();
     assert_eq!(
         (notice.kind, notice.status),
         (NoticeKind::StatusChanged, GatewayStatus::Done)
     );
     assert!(notice.idempotency_key.starts_with("status:txconf"));
-    assert!(gateway.parse_webhook(&HeaderMap::new(), b"{\"orderId\":1}").is_err());
+    assert!(
+        gateway
+            .parse_webhook(&HeaderMap::new(), b"{\"orderId\":1}")
+            .is_err()
+    );
 }
 
 #[tokio::test]

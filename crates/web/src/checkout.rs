@@ -49,6 +49,7 @@ pub struct CheckoutForm {
     agree: Option<String>,
     agree_guest_privacy: Option<String>,
     save_address: Option<String>,
+    escrow: Option<String>,
     recalculate: Option<String>,
     expected_total: String,
 }
@@ -187,6 +188,11 @@ async fn checkout_page(
             min_balance => policy.min_balance.get(), min_use => policy.min_use.get(), step => policy.step.get().max(1),
         },
         payment_methods => method_views(state, req, &enabled),
+        escrow => context! {
+            methods => state.app.escrow_methods().await?,
+            // A fresh page follows the owner's default; a posted one keeps the buyer's choice.
+            checked => if form.checkout_token.is_empty() { state.app.escrow_settings().default_on } else { checked(&form.escrow) },
+        },
         bank_account => val(&state.app.config.checkout.bank_account),
         checkout_token => token,
         terms_url => Value::from(()),
@@ -261,6 +267,7 @@ pub async fn place_order(
         agree: checked(&form.agree),
         agree_guest_privacy: checked(&form.agree_guest_privacy),
         save_address: checked(&form.save_address) && form.address_id.is_empty(),
+        escrow: checked(&form.escrow),
         expected_total: form.expected_total.trim().parse().ok(),
         channel: jangteo_core::order::channel_of_user_agent(&user_agent).to_owned(),
         earlier_guest_orders: if auth.user.is_some() {

@@ -201,6 +201,7 @@ async fn base_context(
         test_payments => state.app.test_payments(),
         legal => context! {
             ftc_url => jangteo_core::legal::ftc_business_url(&config.shop.business.registration_no),
+            escrow_certificate_url => Some(state.app.escrow_settings().certificate_url).filter(|u| !u.is_empty()),
         },
     }
 }

@@ -172,6 +172,7 @@ pub async fn order_detail(
             method_label => method_label(state, req, p.method.as_str()), status_label => t(state, req, &format!("payment.status.{}", p.status.as_str())),
             amount => p.amount.get(), approved_at => p.approved_at.map(|d| d.to_rfc3339()), card_company => &p.card_company,
             virtual_account => va, refunded_amount => p.cancelled_amount.get(),
+            escrow => jangteo_app::orders::escrow::escrow_state(p),
         }
     });
     let demo_deposit = (state.app.test_payments()

@@ -116,7 +116,15 @@ pub async fn payment_fail(
 ) -> Result<Response, WebError> {
     let code = q.code.as_deref().unwrap_or("PAY_PROCESS_CANCELED");
     let message = q.message.as_deref().unwrap_or("");
-    failed(&state, &auth, &session, q.order_id.as_deref(), code, message).await
+    failed(
+        &state,
+        &auth,
+        &session,
+        q.order_id.as_deref(),
+        code,
+        message,
+    )
+    .await
 }
 
 /// A failed or abandoned payment: the attempt fails with the gateway's words, back to checkout.

@@ -16,7 +16,11 @@ pub async fn payment_webhook(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    match state.app.handle_payment_webhook(&provider, &headers, &body).await {
+    match state
+        .app
+        .handle_payment_webhook(&provider, &headers, &body)
+        .await
+    {
         Ok(_) => (StatusCode::OK, "OK").into_response(),
         Err(e) if e.conflict_code().is_some() || matches!(e, AppError::Invalid(_)) => {
             (StatusCode::UNAUTHORIZED, "unverified").into_response()

@@ -5,11 +5,13 @@
 
 mod bulk_chunk;
 pub(crate) mod chores;
+mod escrow;
 mod expire_deposit;
 mod schedule;
 mod send_message;
 
 pub(crate) use bulk_chunk::BulkChunk;
+pub(crate) use escrow::{EscrowJob, EscrowStep};
 pub(crate) use expire_deposit::ExpireDeposit;
 pub use schedule::{PRUNE_JOBS, PRUNE_SESSIONS};
 pub(crate) use send_message::SendMessage;
@@ -58,6 +60,7 @@ impl App {
         register::<SendMessage>(&mut handlers, self);
         register::<ExpireDeposit>(&mut handlers, self);
         register::<BulkChunk>(&mut handlers, self);
+        register::<EscrowJob>(&mut handlers, self);
         chores::register_all(&mut handlers, self);
         handlers
     }

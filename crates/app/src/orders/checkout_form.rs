@@ -59,6 +59,8 @@ pub struct PlaceOrderInput {
     pub agree_guest_privacy: bool,
     /// Save the address to the book.
     pub save_address: bool,
+    /// 구매안전서비스 (escrow) asked for a transfer or virtual-account payment.
+    pub escrow: bool,
     /// The total the shopper saw; a different total now means something changed.
     pub expected_total: Option<i64>,
     /// Where the order comes from: `pc`, `mobile` (from the browser) or `api`.
@@ -80,9 +82,20 @@ pub(crate) struct CheckoutForm {
     pub(super) address2: String,
     pub(super) delivery_memo: String,
     pub(super) method: PaymentMethod,
+    /// Escrow asked for, with a method escrow applies to.
+    pub(super) escrow: bool,
     pub(super) depositor: Option<String>,
     pub(super) guest_password: Option<Password>,
     pub(super) channel: &'static str,
+}
+
+/// Whether a gateway's escrow can hold a payment by `method` (a bank deposit goes to the shop's
+/// own account, outside any gateway).
+pub fn escrow_applies(method: PaymentMethod) -> bool {
+    matches!(
+        method,
+        PaymentMethod::Transfer | PaymentMethod::VirtualAccount
+    )
 }
 
 /// The payment method (offered now) and, for a bank deposit, the depositor's name.
@@ -194,6 +207,7 @@ pub(crate) fn parse_checkout(
         address2: input.address2.trim().to_owned(),
         delivery_memo: input.delivery_memo.trim().to_owned(),
         method,
+        escrow: input.escrow && escrow_applies(method),
         depositor,
         guest_password,
         channel: CHANNELS

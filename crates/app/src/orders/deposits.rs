@@ -56,12 +56,10 @@ impl App {
             .gateway_named(provider)
             .await
             .map_err(|_| AppError::NotFound)?;
-        let notice = gateway
-            .parse_webhook(headers, body)
-            .map_err(|e| {
-                tracing::warn!(gateway = provider, error = %e, "webhook refused");
-                AppError::Invalid(e.to_string())
-            })?;
+        let notice = gateway.parse_webhook(headers, body).map_err(|e| {
+            tracing::warn!(gateway = provider, error = %e, "webhook refused");
+            AppError::Invalid(e.to_string())
+        })?;
         let payment = payments::find_by_attempt(&self.db, &notice.attempt_id)
             .await?
             .filter(|p| p.provider == provider)

@@ -6,6 +6,7 @@
 mod cancel;
 mod checkout_form;
 pub mod deposits;
+pub mod escrow;
 pub(crate) mod lifecycle;
 mod messages;
 pub mod partial_cancel;
@@ -16,7 +17,7 @@ mod refund_accounts;
 pub(crate) mod refunds;
 mod test_gateway_aids;
 
-pub use checkout_form::{PAYMENT_METHODS, PlaceOrderInput};
+pub use checkout_form::{PAYMENT_METHODS, PlaceOrderInput, escrow_applies};
 pub(crate) use lifecycle::record_event;
 pub use refund_accounts::{RefundAccountInput, RefundAccountView};
 
@@ -149,6 +150,8 @@ impl App {
         lifecycle::move_order(&mut tx, &order, &event, actor, "", now).await?;
         if let OrderEvent::Shipped { carrier, waybill } = &event {
             orders::set_shipment(&mut tx, order.id, carrier, waybill).await?;
+            self.queue_escrow_step(&mut tx, order.id, number, crate::jobs::EscrowStep::Shipment)
+                .await?;
         }
         if matches!(event, OrderEvent::Delivered) {
             self.notify_order(&mut tx, &order, "delivered", None)
@@ -171,6 +174,13 @@ impl App {
         let mut tx = self.db.begin().await?;
         let event = OrderEvent::PurchaseConfirmed;
         lifecycle::move_order(&mut tx, &order, &event, actor, "", now).await?;
+        self.queue_escrow_step(
+            &mut tx,
+            order.id,
+            number,
+            crate::jobs::EscrowStep::Completion,
+        )
+        .await?;
         if let Some(member) = order.member_id
             && order.points_to_earn > 0
         {

@@ -194,7 +194,7 @@ impl App {
             fail_url: format!("{base}/checkout/fail"),
             deposit_deadline: self.deposit_deadline(self.now()),
             mobile: order.channel == "mobile",
-            escrow: false,
+            escrow: payment.escrow,
         })
     }
 

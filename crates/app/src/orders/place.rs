@@ -25,6 +25,8 @@ struct Opening<'a> {
     /// The gateway the payment goes through (read before the transaction: reading it needs a
     /// connection of its own).
     gateway: &'static str,
+    /// The payment goes into the gateway's escrow (asked for, and the gateway can).
+    escrow: bool,
     status: OrderStatus,
     deadline: Option<DateTime<Utc>>,
     guest_hash: Option<String>,
@@ -123,9 +125,11 @@ impl App {
             Some(p) => Some(crate::auth::passwords::hash_password(p.expose().to_owned()).await?),
             None => None,
         };
+        let gateway = self.gateway_for_method(form.method).await?;
         Ok(Opening {
             number: order_number(business_date(now), random_bytes::<6>()?),
-            gateway: self.gateway_for_method(form.method).await?.name(),
+            gateway: gateway.name(),
+            escrow: form.escrow && gateway.supports_escrow(),
             status: if form.method.is_manual() {
                 OrderStatus::AwaitingDeposit
             } else {
@@ -152,16 +156,15 @@ impl App {
         now: DateTime<Utc>,
     ) -> AppResult<()> {
         let attempt = attempt_id(&opening.number)?;
-        payments::insert(
-            tx,
+        let new = payments::NewPayment {
             order_id,
-            opening.gateway,
-            form.method,
-            &attempt,
-            total,
-            now,
-        )
-        .await?;
+            provider: opening.gateway,
+            method: form.method,
+            attempt_id: &attempt,
+            amount: total,
+            escrow: opening.escrow,
+        };
+        payments::insert(tx, &new, now).await?;
         if opening.status != OrderStatus::AwaitingDeposit {
             return Ok(());
         }

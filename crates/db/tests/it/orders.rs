@@ -282,17 +282,15 @@ async fn place_order_once_per_token(tx: &mut Tx, now: DateTime<Utc>) -> OrderId 
 
 /// Starts a payment, records its confirm event once and completes it once.
 async fn pay_once_and_record_events_once(tx: &mut Tx, id: OrderId, now: DateTime<Utc>) -> i64 {
-    let payment = payments::insert(
-        tx,
-        id,
-        "test",
-        PaymentMethod::Card,
-        "20261123-CCCCCC-1",
-        Won(13_000),
-        now,
-    )
-    .await
-    .unwrap();
+    let new = payments::NewPayment {
+        order_id: id,
+        provider: "test",
+        method: PaymentMethod::Card,
+        attempt_id: "20261123-CCCCCC-1",
+        amount: Won(13_000),
+        escrow: false,
+    };
+    let payment = payments::insert(tx, &new, now).await.unwrap();
     assert!(
         payments::record_event(tx, "test", "confirm:1", Some(payment), "confirm", "{}", now)
             .await

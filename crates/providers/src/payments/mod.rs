@@ -14,8 +14,8 @@ mod toss_shapes;
 pub use kakaopay::{KakaoPay, KakaoPayConfig};
 pub use portone::{PortOne, PortOneConfig};
 pub use portone_shapes::portone_bank;
-pub use reqwest::header::HeaderMap;
 pub use reqwest::Client as HttpClient;
+pub use reqwest::header::HeaderMap;
 pub use test_gateway::TestGateway;
 pub use toss::{TossConfig, TossPayments};
 
@@ -388,8 +388,11 @@ pub trait PaymentGateway: Send + Sync {
     ) -> BoxFuture<'a, Result<GatewayPayment, PaymentError>>;
 
     /// Parses a webhook (a signed one is verified here, with its headers).
-    fn parse_webhook(&self, headers: &HeaderMap, body: &[u8])
-    -> Result<WebhookNotice, PaymentError>;
+    fn parse_webhook(
+        &self,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> Result<WebhookNotice, PaymentError>;
 
     /// Whether this gateway can hold a payment in escrow and take its shipments.
     fn supports_escrow(&self) -> bool {

@@ -366,7 +366,10 @@ impl PaymentGateway for PortOne {
         payment: &'a PaymentRef,
     ) -> BoxFuture<'a, Result<(), PaymentError>> {
         async move {
-            let key = payment.payment_key.as_deref().unwrap_or(&payment.attempt_id);
+            let key = payment
+                .payment_key
+                .as_deref()
+                .unwrap_or(&payment.attempt_id);
             let url = super::endpoint(
                 NAME,
                 &self.config.api_base,

@@ -77,7 +77,9 @@ pub(super) fn payment(raw: String) -> Result<GatewayPayment, PaymentError> {
 
 /// The virtual account of a payment (`method.type == "PaymentMethodVirtualAccount"`): bank enum,
 /// account number, holder, deadline.
-pub(super) fn virtual_account(raw: &str) -> Option<(String, String, String, Option<DateTime<Utc>>)> {
+pub(super) fn virtual_account(
+    raw: &str,
+) -> Option<(String, String, String, Option<DateTime<Utc>>)> {
     let v: Value = serde_json::from_str(raw).ok()?;
     let method = v.get("method")?;
     if text(method, "type") != Some("PaymentMethodVirtualAccount") {

@@ -297,4 +297,24 @@ impl PaymentGateway for TestGateway {
         // The test gateway's notices have Toss's shapes.
         super::toss_shapes::webhook(body)
     }
+
+    fn supports_escrow(&self) -> bool {
+        true
+    }
+
+    fn register_escrow_shipment<'a>(
+        &'a self,
+        shipment: &'a super::EscrowShipment,
+    ) -> BoxFuture<'a, Result<(), PaymentError>> {
+        // The demo's escrow accepts every shipment (it remembers payments in memory only).
+        let _ = shipment;
+        async { Ok(()) }.boxed()
+    }
+
+    fn complete_escrow<'a>(
+        &'a self,
+        _payment: &'a PaymentRef,
+    ) -> BoxFuture<'a, Result<(), PaymentError>> {
+        async { Ok(()) }.boxed()
+    }
 }

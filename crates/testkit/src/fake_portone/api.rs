@@ -1,9 +1,7 @@
 //! The API the shop calls: get, instant (virtual accounts), cancel, close, escrow logistics and
 //! completion. Error bodies are `{type, message}` (§3.1); the HTTP status of each is inferred.
 
-use super::{
-    FakePortOnePayment, PORTONE_API_SECRET, PORTONE_CHANNEL_KEY, PORTONE_STORE_ID, State,
-};
+use super::{FakePortOnePayment, PORTONE_API_SECRET, PORTONE_CHANNEL_KEY, PORTONE_STORE_ID, State};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State as AxState};
@@ -14,14 +12,16 @@ use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::sync::Arc;
 
-type Reply = Result<Response, Response>;
+/// A refusal, boxed (a response is large).
+type Refusal = Box<Response>;
+type Reply = Result<Response, Refusal>;
 
-fn error(status: StatusCode, kind: &str, message: &str) -> Response {
-    (status, Json(json!({"type": kind, "message": message}))).into_response()
+fn error(status: StatusCode, kind: &str, message: &str) -> Refusal {
+    Box::new((status, Json(json!({"type": kind, "message": message}))).into_response())
 }
 
 /// `Authorization: PortOne {secret}`.
-fn authorised(headers: &HeaderMap) -> Result<(), Response> {
+fn authorised(headers: &HeaderMap) -> Result<(), Refusal> {
     let auth = headers
         .get("authorization")
         .and_then(|v| v.to_str().ok())
@@ -29,20 +29,28 @@ fn authorised(headers: &HeaderMap) -> Result<(), Response> {
     if auth == format!("PortOne {PORTONE_API_SECRET}") {
         Ok(())
     } else {
-        Err(error(StatusCode::UNAUTHORIZED, "UNAUTHORIZED", "인증 정보가 올바르지 않습니다."))
+        Err(error(
+            StatusCode::UNAUTHORIZED,
+            "UNAUTHORIZED",
+            "인증 정보가 올바르지 않습니다.",
+        ))
     }
 }
 
 /// The store named as a query parameter (GET, and POST calls without a body).
-fn store_in_query(q: &HashMap<String, String>) -> Result<(), Response> {
+fn store_in_query(q: &HashMap<String, String>) -> Result<(), Refusal> {
     match q.get("storeId").map(String::as_str) {
         None | Some(PORTONE_STORE_ID) => Ok(()),
-        Some(_) => Err(error(StatusCode::FORBIDDEN, "FORBIDDEN", "접근 권한이 없는 상점입니다.")),
+        Some(_) => Err(error(
+            StatusCode::FORBIDDEN,
+            "FORBIDDEN",
+            "접근 권한이 없는 상점입니다.",
+        )),
     }
 }
 
 /// A JSON object body naming the store (POST calls with a body).
-fn body(headers: &HeaderMap, raw: &Bytes) -> Result<Value, Response> {
+fn body(headers: &HeaderMap, raw: &Bytes) -> Result<Value, Refusal> {
     authorised(headers)?;
     let json_body = headers
         .get("content-type")
@@ -50,19 +58,31 @@ fn body(headers: &HeaderMap, raw: &Bytes) -> Result<Value, Response> {
         .is_some_and(|v| v.starts_with("application/json"));
     let v: Value = serde_json::from_slice(raw).unwrap_or_default();
     if !json_body || !v.is_object() {
-        return Err(error(StatusCode::BAD_REQUEST, "INVALID_REQUEST", "JSON 본문이 필요합니다."));
+        return Err(error(
+            StatusCode::BAD_REQUEST,
+            "INVALID_REQUEST",
+            "JSON 본문이 필요합니다.",
+        ));
     }
     match v.get("storeId").and_then(Value::as_str) {
         None | Some(PORTONE_STORE_ID) => Ok(v),
-        Some(_) => Err(error(StatusCode::FORBIDDEN, "FORBIDDEN", "접근 권한이 없는 상점입니다.")),
+        Some(_) => Err(error(
+            StatusCode::FORBIDDEN,
+            "FORBIDDEN",
+            "접근 권한이 없는 상점입니다.",
+        )),
     }
 }
 
-fn not_found() -> Response {
-    error(StatusCode::NOT_FOUND, "PAYMENT_NOT_FOUND", "결제 건이 존재하지 않습니다.")
+fn not_found() -> Refusal {
+    error(
+        StatusCode::NOT_FOUND,
+        "PAYMENT_NOT_FOUND",
+        "결제 건이 존재하지 않습니다.",
+    )
 }
 
-fn invalid(message: &str) -> Response {
+fn invalid(message: &str) -> Refusal {
     error(StatusCode::BAD_REQUEST, "INVALID_REQUEST", message)
 }
 
@@ -80,7 +100,7 @@ pub(super) async fn get_payment(
         let p = payments.get(&id).ok_or_else(not_found)?;
         Ok(Json(p.to_json()).into_response())
     };
-    reply().unwrap_or_else(|e| e)
+    reply().unwrap_or_else(|e| *e)
 }
 
 /// POST /payments/{id}/instant: a virtual account issued server-side.
@@ -93,7 +113,11 @@ pub(super) async fn instant(
     let reply = || -> Reply {
         let v = body(&headers, &raw)?;
         if v["channelKey"] != PORTONE_CHANNEL_KEY {
-            return Err(error(StatusCode::NOT_FOUND, "CHANNEL_NOT_FOUND", "채널이 존재하지 않습니다."));
+            return Err(error(
+                StatusCode::NOT_FOUND,
+                "CHANNEL_NOT_FOUND",
+                "채널이 존재하지 않습니다.",
+            ));
         }
         let va = &v["method"]["virtualAccount"];
         let total = v["amount"]["total"].as_i64();
@@ -110,9 +134,15 @@ pub(super) async fn instant(
         }
         let mut payments = s.payments.lock().unwrap();
         if payments.contains_key(&id) {
-            return Err(error(StatusCode::CONFLICT, "ALREADY_PAID", "이미 결제된 건입니다."));
+            return Err(error(
+                StatusCode::CONFLICT,
+                "ALREADY_PAID",
+                "이미 결제된 건입니다.",
+            ));
         }
-        let due = va["expiry"]["dueDate"].as_str().unwrap_or("2026-12-31T14:59:59Z");
+        let due = va["expiry"]["dueDate"]
+            .as_str()
+            .unwrap_or("2026-12-31T14:59:59Z");
         let number = format!("5630{:010}", s.next());
         let mut p = super::window::new_payment(
             &id,
@@ -130,32 +160,40 @@ pub(super) async fn instant(
             due.to_owned(),
         ));
         payments.insert(id.clone(), p);
-        let summary = json!({"payment": {"pgTxId": format!("pg-{id}"), "paidAt": Utc::now().to_rfc3339()}});
+        let summary =
+            json!({"payment": {"pgTxId": format!("pg-{id}"), "paidAt": Utc::now().to_rfc3339()}});
         Ok(Json(summary).into_response())
     };
-    reply().unwrap_or_else(|e| e)
+    reply().unwrap_or_else(|e| *e)
 }
 
 /// Checks a cancel against the payment; the cancelled amount on success.
-fn cancellable(p: &FakePortOnePayment, v: &Value) -> Result<i64, Response> {
+fn cancellable(p: &FakePortOnePayment, v: &Value) -> Result<i64, Refusal> {
     let conflict = |kind: &str, message: &str| error(StatusCode::CONFLICT, kind, message);
     match p.status {
         "PAID" | "PARTIAL_CANCELLED" => {}
-        "CANCELLED" => return Err(conflict("PAYMENT_ALREADY_CANCELLED", "이미 취소된 결제입니다.")),
+        "CANCELLED" => {
+            return Err(conflict(
+                "PAYMENT_ALREADY_CANCELLED",
+                "이미 취소된 결제입니다.",
+            ));
+        }
         _ => return Err(conflict("PAYMENT_NOT_PAID", "결제가 완료되지 않았습니다.")),
     }
     let left = p.total - p.cancelled;
-    if let Some(expected) = v.get("currentCancellableAmount") {
-        if expected.as_i64() != Some(left) {
-            return Err(conflict(
-                "CANCELLABLE_AMOUNT_CONSISTENCY_BROKEN",
-                "취소 가능 잔액 검증에 실패했습니다.",
-            ));
-        }
+    if let Some(expected) = v.get("currentCancellableAmount")
+        && expected.as_i64() != Some(left)
+    {
+        return Err(conflict(
+            "CANCELLABLE_AMOUNT_CONSISTENCY_BROKEN",
+            "취소 가능 잔액 검증에 실패했습니다.",
+        ));
     }
     let amount = match v.get("amount") {
         None => left,
-        Some(a) => a.as_i64().ok_or_else(|| invalid("amount는 정수여야 합니다."))?,
+        Some(a) => a
+            .as_i64()
+            .ok_or_else(|| invalid("amount는 정수여야 합니다."))?,
     };
     if amount < 1 || amount > left {
         return Err(conflict(
@@ -167,7 +205,9 @@ fn cancellable(p: &FakePortOnePayment, v: &Value) -> Result<i64, Response> {
         let account = &v["refundAccount"];
         if !(account["bank"].is_string()
             && account["number"].as_str().is_some_and(|n| !n.is_empty())
-            && account["holderName"].as_str().is_some_and(|n| !n.is_empty()))
+            && account["holderName"]
+                .as_str()
+                .is_some_and(|n| !n.is_empty()))
         {
             return Err(invalid("가상계좌 환불에는 환불 계좌가 필요합니다."));
         }
@@ -184,14 +224,18 @@ pub(super) async fn cancel(
 ) -> Response {
     let reply = || -> Reply {
         let v = body(&headers, &raw)?;
-        if !v["reason"].as_str().is_some_and(|r| !r.is_empty()) {
+        if v["reason"].as_str().is_none_or(str::is_empty) {
             return Err(invalid("reason은 필수입니다."));
         }
         let mut payments = s.payments.lock().unwrap();
         let p = payments.get_mut(&id).ok_or_else(not_found)?;
         let amount = cancellable(p, &v)?;
         p.cancelled += amount;
-        p.status = if p.cancelled == p.total { "CANCELLED" } else { "PARTIAL_CANCELLED" };
+        p.status = if p.cancelled == p.total {
+            "CANCELLED"
+        } else {
+            "PARTIAL_CANCELLED"
+        };
         if v.get("refundAccount").is_some() {
             p.refund_accounts.push(v["refundAccount"].clone());
         }
@@ -202,7 +246,7 @@ pub(super) async fn cancel(
         }});
         Ok(Json(cancellation).into_response())
     };
-    reply().unwrap_or_else(|e| e)
+    reply().unwrap_or_else(|e| *e)
 }
 
 /// POST /payments/{id}/virtual-account/close?storeId=
@@ -227,10 +271,19 @@ pub(super) async fn close(
         p.status = "CANCELLED";
         Ok(Json(json!({"closedAt": Utc::now().to_rfc3339()})).into_response())
     };
-    reply().unwrap_or_else(|e| e)
+    reply().unwrap_or_else(|e| *e)
 }
 
-const COMPANIES: [&str; 8] = ["CJ", "HANJIN", "LOTTE", "POST", "LOGEN", "KYUNGDONG", "DAESIN", "ETC"];
+const COMPANIES: [&str; 8] = [
+    "CJ",
+    "HANJIN",
+    "LOTTE",
+    "POST",
+    "LOGEN",
+    "KYUNGDONG",
+    "DAESIN",
+    "ETC",
+];
 
 /// POST /payments/{id}/escrow/logistics
 pub(super) async fn escrow_logistics(
@@ -253,7 +306,11 @@ pub(super) async fn escrow_logistics(
         let mut payments = s.payments.lock().unwrap();
         let p = payments.get_mut(&id).ok_or_else(not_found)?;
         if p.status != "PAID" {
-            return Err(error(StatusCode::CONFLICT, "PAYMENT_NOT_PAID", "결제가 완료되지 않았습니다."));
+            return Err(error(
+                StatusCode::CONFLICT,
+                "PAYMENT_NOT_PAID",
+                "결제가 완료되지 않았습니다.",
+            ));
         }
         if !p.is_escrow {
             return Err(invalid("에스크로 결제가 아닙니다."));
@@ -263,7 +320,7 @@ pub(super) async fn escrow_logistics(
             "invoiceNumber": invoice, "sentAt": logistics["sentAt"], "appliedAt": Utc::now().to_rfc3339()}});
         Ok(Json(invoice).into_response())
     };
-    reply().unwrap_or_else(|e| e)
+    reply().unwrap_or_else(|e| *e)
 }
 
 /// POST /payments/{id}/escrow/complete
@@ -286,5 +343,5 @@ pub(super) async fn escrow_complete(
         }
         Ok(Json(json!({"completedAt": Utc::now().to_rfc3339()})).into_response())
     };
-    reply().unwrap_or_else(|e| e)
+    reply().unwrap_or_else(|e| *e)
 }

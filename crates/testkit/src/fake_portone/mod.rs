@@ -170,7 +170,10 @@ impl FakePortOne {
             .route("/payments/{id}/instant", post(api::instant))
             .route("/payments/{id}/cancel", post(api::cancel))
             .route("/payments/{id}/virtual-account/close", post(api::close))
-            .route("/payments/{id}/escrow/logistics", post(api::escrow_logistics))
+            .route(
+                "/payments/{id}/escrow/logistics",
+                post(api::escrow_logistics),
+            )
             .route("/payments/{id}/escrow/complete", post(api::escrow_complete))
             .route("/v2/browser-sdk.js", get(window::sdk))
             .route("/window", get(window::show))

@@ -72,7 +72,10 @@ fn escape(s: &str) -> String {
 }
 
 fn refusal(message: &str) -> Response {
-    let page = Html(format!("<h1>INVALID_REQUEST</h1><p>{}</p>", escape(message)));
+    let page = Html(format!(
+        "<h1>INVALID_REQUEST</h1><p>{}</p>",
+        escape(message)
+    ));
     (StatusCode::BAD_REQUEST, page).into_response()
 }
 
@@ -130,7 +133,11 @@ pub(super) async fn show(
         Some("NAVERPAY") => "네이버페이",
         _ => "PortOne",
     };
-    let escrow = if payment.is_escrow { "<p id=\"escrow\">에스크로(구매안전) 결제</p>" } else { "" };
+    let escrow = if payment.is_escrow {
+        "<p id=\"escrow\">에스크로(구매안전) 결제</p>"
+    } else {
+        ""
+    };
     let page = format!(
         r#"<!doctype html><html lang="ko"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>{title} (가짜 서버)</title>
@@ -148,7 +155,10 @@ button{{width:100%;padding:14px;margin-top:10px;font-size:16px}}</style></head>
     );
     let mut payments = s.payments.lock().unwrap();
     // A payment id that was paid before cannot be paid again (ALREADY_PAID).
-    if payments.get(&id).is_some_and(|existing| existing.status != "READY") {
+    if payments
+        .get(&id)
+        .is_some_and(|existing| existing.status != "READY")
+    {
         return refusal("이미 처리된 결제 건입니다.");
     }
     payments.insert(id, payment);
@@ -181,7 +191,11 @@ pub(super) async fn approve(
     let tx = format!("tx-{id}");
     redirect(
         &p.redirect_url,
-        &[("paymentId", id.as_str()), ("transactionType", "PAYMENT"), ("txId", &tx)],
+        &[
+            ("paymentId", id.as_str()),
+            ("transactionType", "PAYMENT"),
+            ("txId", &tx),
+        ],
     )
 }
 

@@ -43,6 +43,10 @@ pub struct GatewayForm {
     portone_virtual_account_bank: String,
     #[serde(default)]
     portone_live: Option<String>,
+    #[serde(default)]
+    escrow_default: Option<String>,
+    #[serde(default)]
+    escrow_certificate_url: String,
 }
 
 fn mode_label(office: &BackOffice, mode: GatewayMode) -> String {
@@ -102,6 +106,7 @@ async fn gateway_page(
         banks => bank_options(&bank),
         portone_banks => bank_options(&portone_bank),
         portone_live => portone_live,
+        escrow_default => typed.map_or(settings.escrow.default_on, |f| crate::forms::checked(&f.escrow_default)),
         portone => portone.map(|p| context! {
             store_id => &p.store_id, secret_hint => &p.secret_hint,
             webhook_secret_hint => &p.webhook_secret_hint, mode_label => mode_label(office, p.mode),
@@ -117,6 +122,7 @@ async fn gateway_page(
         form => context! {
             kakaopay_cid => typed.map_or_else(|| kakaopay.map(|k| k.cid.clone()).unwrap_or_default(), |f| f.kakaopay_cid.clone()),
             toss_client_key => typed.map_or_else(|| toss.map(|t| t.client_key.clone()).unwrap_or_default(), |f| f.toss_client_key.clone()),
+            escrow_certificate_url => typed.map_or_else(|| settings.escrow.certificate_url.clone(), |f| f.escrow_certificate_url.clone()),
             portone_store_id => typed.map_or_else(|| portone.map(|p| p.store_id.clone()).unwrap_or_default(), |f| f.portone_store_id.clone()),
             portone_channel_key => typed.map_or_else(|| portone.map(|p| p.channel_key.clone()).unwrap_or_default(), |f| f.portone_channel_key.clone()),
             portone_naverpay_channel_key => typed.map_or_else(|| portone.and_then(|p| p.naverpay_channel_key.clone()).unwrap_or_default(), |f| f.portone_naverpay_channel_key.clone()),
@@ -151,6 +157,8 @@ pub async fn save(office: BackOffice, Form(form): Form<GatewayForm>) -> Result<R
         portone_webhook_secret: form.portone_webhook_secret.clone(),
         portone_virtual_account_bank: form.portone_virtual_account_bank.clone(),
         portone_live: crate::forms::checked(&form.portone_live),
+        escrow_default: crate::forms::checked(&form.escrow_default),
+        escrow_certificate_url: form.escrow_certificate_url.clone(),
     };
     match office
         .state

@@ -102,6 +102,28 @@ fn allowed(status: OrderStatus, event: &OrderEvent) -> bool {
     status.apply(event).is_ok()
 }
 
+/// The payment as the staff order page shows it.
+fn payment_view(p: jangteo_app::read_models::PaymentRow) -> Value {
+    context! {
+        escrow => jangteo_app::orders::escrow::escrow_state(&p),
+        provider => p.provider, status => p.status.as_str(), approved => p.approved_amount.get(), cancelled => p.cancelled_amount.get(),
+        card_company => p.card_company, va_bank => p.va_bank, va_account => p.va_account,
+    }
+}
+
+/// The moves staff may make on the order now.
+fn actions_view(order: &OrderRow, can_write: bool) -> Value {
+    let status: OrderStatus = order.status;
+    context! {
+        confirm_deposit => can_write && order.payment_method.is_manual() && allowed(status, &OrderEvent::DepositReceived),
+        prepare => can_write && allowed(status, &OrderEvent::PreparationStarted),
+        ship => can_write && status.can_ship(),
+        deliver => can_write && allowed(status, &OrderEvent::Delivered),
+        cancel => can_write && allowed(status, &OrderEvent::CancelledByStaff),
+        partial_cancel => can_write && status.can_cancel_partially(),
+    }
+}
+
 async fn detail_view(
     state: &AppState,
     req: &Req,
@@ -152,10 +174,7 @@ async fn detail_view(
             items => order.items_subtotal.get(), grade_discount => order.grade_discount.get(), coupon_discount => order.coupon_discount.get(),
             shipping => (order.shipping_fee + order.remote_surcharge).get(), points => order.points_used, total => order.total.get(),
         },
-        payment => payment.map(|p| context! {
-            provider => p.provider, status => p.status.as_str(), approved => p.approved_amount.get(), cancelled => p.cancelled_amount.get(),
-            card_company => p.card_company, va_bank => p.va_bank, va_account => p.va_account,
-        }),
+        payment => payment.map(payment_view),
         shipment => order.carrier.as_ref().map(|c| context! {
             carrier => jangteo_core::carrier::carrier(c).map_or(c.as_str(), |x| x.name),
             waybill => &order.waybill,
@@ -167,14 +186,7 @@ async fn detail_view(
         }).collect::<Vec<_>>(),
         memos => memos.iter().map(|m| context! { at => m.created_at.to_rfc3339(), by => &m.staff_email, body => &m.body }).collect::<Vec<_>>(),
         can_write => can_write,
-        actions => context! {
-            confirm_deposit => can_write && order.payment_method.is_manual() && allowed(status, &OrderEvent::DepositReceived),
-            prepare => can_write && allowed(status, &OrderEvent::PreparationStarted),
-            ship => can_write && status.can_ship(),
-            deliver => can_write && allowed(status, &OrderEvent::Delivered),
-            cancel => can_write && allowed(status, &OrderEvent::CancelledByStaff),
-            partial_cancel => can_write && status.can_cancel_partially(),
-        },
+        actions => actions_view(order, can_write),
         refunds => refunds.iter().map(|r| context! {
             at => r.created_at.to_rfc3339(), amount => r.amount.get(), points => r.points_restored,
             reason => &r.reason, actor => &r.actor,

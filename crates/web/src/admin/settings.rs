@@ -31,6 +31,11 @@ pub(super) fn readiness_view(state: &AppState, req: &Req, r: &Readiness) -> Vec<
             key => "sandbox_payments", text => t(state, req, "admin.ready.sandbox_payments"), link => gateway_link,
         });
     }
+    if r.no_escrow {
+        items.push(context! {
+            key => "no_escrow", text => t(state, req, "admin.ready.no_escrow"), link => gateway_link,
+        });
+    }
     if r.no_payment_methods {
         items.push(context! { key => "no_payment_methods", text => t(state, req, "admin.ready.no_payment_methods") });
     }

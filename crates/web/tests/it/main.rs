@@ -24,6 +24,7 @@ mod checkout;
 mod checkout_safety;
 mod claim_steps;
 mod claims;
+mod escrow_payments;
 mod inquiries;
 mod kakaopay_payments;
 mod limits;

@@ -11,8 +11,8 @@ use jangteo_testkit::shopper::{Page, Shopper, staff_session};
 use jangteo_testkit::{Backend, TestApp, fixtures, on_both_backends};
 
 /// A shop whose owner chose PortOne (the fake) with a NaverPay channel: the shop, the T-shirt
-/// SKU, the fake.
-pub(crate) async fn portone_shop(backend: Backend) -> Option<(TestApp, i64, FakePortOne)> {
+/// SKU, the fake, the owner's session.
+pub(crate) async fn portone_shop(backend: Backend) -> Option<(TestApp, i64, FakePortOne, Shopper)> {
     let fake = FakePortOne::start().await;
     let options = TestOptions {
         portone_base: Some(fake.base_url.clone()),
@@ -55,7 +55,7 @@ pub(crate) async fn portone_shop(backend: Backend) -> Option<(TestApp, i64, Fake
         "secrets are never shown back"
     );
     assert!(page.body.contains("/webhooks/portone"));
-    Some((t, tshirt, fake))
+    Some((t, tshirt, fake, owner))
 }
 
 /// The window parameters on the payment page of a placed order, and the order number.
@@ -110,7 +110,7 @@ async fn post_webhook(t: &TestApp, signed: &SignedWebhook) -> u16 {
 }
 
 async fn naverpay_and_card_pay_through_portone(backend: Backend) {
-    let Some((t, tshirt, fake)) = portone_shop(backend).await else {
+    let Some((t, tshirt, fake, _)) = portone_shop(backend).await else {
         return;
     };
     let s = Shopper::new(&t.base_url);
@@ -164,7 +164,7 @@ async fn naverpay_and_card_pay_through_portone(backend: Backend) {
 }
 
 async fn a_payment_for_another_amount_is_given_back(backend: Backend) {
-    let Some((t, tshirt, fake)) = portone_shop(backend).await else {
+    let Some((t, tshirt, fake, _)) = portone_shop(backend).await else {
         return;
     };
     let s = Shopper::new(&t.base_url);
@@ -190,7 +190,7 @@ async fn a_payment_for_another_amount_is_given_back(backend: Backend) {
 }
 
 async fn a_virtual_account_is_paid_by_a_signed_webhook_once(backend: Backend) {
-    let Some((t, tshirt, fake)) = portone_shop(backend).await else {
+    let Some((t, tshirt, fake, _)) = portone_shop(backend).await else {
         return;
     };
     let s = Shopper::new(&t.base_url);
@@ -222,7 +222,11 @@ async fn a_virtual_account_is_paid_by_a_signed_webhook_once(backend: Backend) {
     let paid = fake.deposit(&payment.attempt_id).unwrap();
     assert_eq!(post_webhook(&t, &paid).await, 200);
     assert_eq!(status_of(&t, &number).await, "paid");
-    assert_eq!(post_webhook(&t, &paid).await, 200, "a retry is acknowledged");
+    assert_eq!(
+        post_webhook(&t, &paid).await,
+        200,
+        "a retry is acknowledged"
+    );
     let events = jangteo_db::orders::events(&t.app.db, payment.order_id)
         .await
         .unwrap();

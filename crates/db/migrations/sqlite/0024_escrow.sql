@@ -1,0 +1,5 @@
+-- 구매안전서비스 (escrow): whether the buyer chose it for a cash payment, and when the shipment was
+-- registered with the gateway and the escrow completed (the money released to the shop).
+ALTER TABLE payments ADD COLUMN escrow INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE payments ADD COLUMN escrow_shipped_at TEXT;
+ALTER TABLE payments ADD COLUMN escrow_completed_at TEXT;
