@@ -1,6 +1,7 @@
 //! Jangteo's domain core: types, rules and state machines, with no I/O, no async and no SQL.
 
 pub mod carrier;
+pub mod cash_receipt;
 pub mod catalog;
 pub mod claims;
 pub mod gateway;

@@ -12,6 +12,7 @@ mod dynamic;
 pub mod audit;
 pub mod bulk;
 pub mod carts;
+pub mod cash_receipts;
 pub mod catalog;
 pub mod claims;
 pub mod content;

@@ -351,3 +351,37 @@ async fn webhooks_count_only_with_a_valid_recent_signature() {
         .unwrap_err();
     assert!(unsigned.to_string().contains("MISSING_REQUIRED_HEADERS"));
 }
+
+#[tokio::test]
+async fn cash_receipts_are_issued_and_cancelled_only_whole() {
+    let fake = FakePortOne::start().await;
+    let gateway = portone(&fake, PORTONE_API_SECRET);
+    let request = CashReceiptRequest {
+        receipt_id: "pay-va-1-cr0".into(),
+        order_name: "주문 1".into(),
+        amount: Won(45_000),
+        business: true,
+        identity: "1234567890".into(),
+    };
+    let issued = gateway.issue_cash_receipt(&request).await.unwrap();
+    assert_eq!(issued.receipt_key, "pay-va-1-cr0");
+    assert!(!issued.issue_number.is_empty());
+    let held = fake.cash_receipt("pay-va-1-cr0").unwrap();
+    assert_eq!(held["type"], "CORPORATE");
+    assert_eq!(held["channelKey"], PORTONE_CHANNEL_KEY);
+    let again = gateway.issue_cash_receipt(&request).await.unwrap_err();
+    assert_eq!(code_of(again), "CASH_RECEIPT_ALREADY_ISSUED");
+    let partial = gateway
+        .cancel_cash_receipt(&issued.receipt_key, Some(Won(5_000)))
+        .await
+        .unwrap_err();
+    assert_eq!(code_of(partial), "PARTIAL_CANCEL_UNSUPPORTED");
+    gateway
+        .cancel_cash_receipt(&issued.receipt_key, None)
+        .await
+        .unwrap();
+    assert_eq!(
+        fake.cash_receipt("pay-va-1-cr0").unwrap()["status"],
+        "CANCELLED"
+    );
+}

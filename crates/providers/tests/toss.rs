@@ -325,3 +325,41 @@ async fn a_confirm_timeout_is_unavailable_and_the_lookup_tells_the_truth() {
         "charged although the reply was lost"
     );
 }
+
+#[tokio::test]
+async fn cash_receipts_are_issued_reduced_and_cancelled() {
+    let fake = FakeToss::start().await;
+    let gateway = toss(&fake, TOSS_SECRET_KEY);
+    let request = CashReceiptRequest {
+        receipt_id: "20261206-ABCDEF-1234abcd-cr0".into(),
+        order_name: "주문 20261206-ABCDEF".into(),
+        amount: Won(30_000),
+        business: false,
+        identity: "01012345678".into(),
+    };
+    let issued = gateway.issue_cash_receipt(&request).await.unwrap();
+    let held = fake.cash_receipt(&request.receipt_id).unwrap();
+    assert_eq!(held["type"], "소득공제");
+    assert_eq!(held["receiptKey"], issued.receipt_key.as_str());
+    assert!(issued.receipt_url.is_some());
+    // The same issue again (an answer lost on the way) is replayed, not issued twice.
+    let replayed = gateway.issue_cash_receipt(&request).await.unwrap();
+    assert_eq!(replayed.receipt_key, issued.receipt_key);
+    gateway
+        .cancel_cash_receipt(&issued.receipt_key, Some(Won(10_000)))
+        .await
+        .unwrap();
+    assert_eq!(
+        fake.cash_receipt(&request.receipt_id).unwrap()["amount"],
+        20_000
+    );
+    gateway
+        .cancel_cash_receipt(&issued.receipt_key, None)
+        .await
+        .unwrap();
+    let cancelled = fake.cash_receipt(&request.receipt_id).unwrap();
+    assert_eq!(cancelled["transactionType"], "CANCEL");
+    let mut wrong = request.clone();
+    wrong.receipt_id = "x".into();
+    assert!(gateway.issue_cash_receipt(&wrong).await.is_err());
+}

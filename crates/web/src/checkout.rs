@@ -50,6 +50,8 @@ pub struct CheckoutForm {
     agree_guest_privacy: Option<String>,
     save_address: Option<String>,
     escrow: Option<String>,
+    cash_receipt: String,
+    cash_receipt_number: String,
     recalculate: Option<String>,
     expected_total: String,
 }
@@ -268,6 +270,8 @@ pub async fn place_order(
         agree_guest_privacy: checked(&form.agree_guest_privacy),
         save_address: checked(&form.save_address) && form.address_id.is_empty(),
         escrow: checked(&form.escrow),
+        cash_receipt: form.cash_receipt.clone(),
+        cash_receipt_number: form.cash_receipt_number.clone(),
         expected_total: form.expected_total.trim().parse().ok(),
         channel: jangteo_core::order::channel_of_user_agent(&user_agent).to_owned(),
         earlier_guest_orders: if auth.user.is_some() {

@@ -185,8 +185,10 @@ pub async fn order_detail(
         format!("/orders/{}/refund-account", o.number),
     )
     .await?;
+    let cash_receipt = state.app.cash_receipt_of(o.id).await?;
     Ok(context! {
         refund_account => refund_account,
+        cash_receipt => cash_receipt.map(|r| cash_receipt_view(state, req, &r)),
         number => &o.number, url => format!("/orders/{}", o.number), placed_at => o.placed_at.to_rfc3339(),
         status => o.status.as_str(), status_label => status_label(state, req, o.status.as_str()),
         payment_method_label => method_label(state, req, o.payment_method.as_str()),
@@ -235,6 +237,20 @@ pub(crate) fn claim_view(state: &AppState, req: &Req, c: &ClaimRow) -> Value {
         reject_reason => &c.reject_reason, override_reason => &c.override_reason,
         buyer_pays_return => c.buyer_pays_return,
         admin_url => format!("/admin/claims/{}", c.id),
+    }
+}
+
+/// A 현금영수증 as the buyer's and the staff's order pages show it.
+pub(crate) fn cash_receipt_view(
+    state: &AppState,
+    req: &Req,
+    r: &jangteo_app::orders::cash_receipts::CashReceiptView,
+) -> Value {
+    context! {
+        kind => &r.kind, kind_label => t(state, req, &format!("cash_receipt.kind.{}", r.kind)),
+        status => &r.status, status_label => t(state, req, &format!("cash_receipt.status.{}", r.status)),
+        identity => &r.identity_hint, amount => r.amount, issue_number => &r.issue_number,
+        receipt_url => &r.receipt_url, failure => &r.failure,
     }
 }
 

@@ -4,6 +4,7 @@
 //! none, are listed in `chores.rs`. The queue delivers at least once: every job is idempotent.
 
 mod bulk_chunk;
+mod cash_receipt;
 pub(crate) mod chores;
 mod escrow;
 mod expire_deposit;
@@ -11,6 +12,7 @@ mod schedule;
 mod send_message;
 
 pub(crate) use bulk_chunk::BulkChunk;
+pub(crate) use cash_receipt::CashReceiptSync;
 pub(crate) use escrow::{EscrowJob, EscrowStep};
 pub(crate) use expire_deposit::ExpireDeposit;
 pub use schedule::{PRUNE_JOBS, PRUNE_SESSIONS};
@@ -61,6 +63,7 @@ impl App {
         register::<ExpireDeposit>(&mut handlers, self);
         register::<BulkChunk>(&mut handlers, self);
         register::<EscrowJob>(&mut handlers, self);
+        register::<CashReceiptSync>(&mut handlers, self);
         chores::register_all(&mut handlers, self);
         handlers
     }

@@ -4,6 +4,7 @@
 use crate::checkout::DiscountChoice;
 use crate::field_errors::FieldErrors;
 use crate::{AppError, AppResult};
+use jangteo_core::cash_receipt::{ReceiptKind, parse_request};
 use jangteo_core::member::{Email, MobileKr, Password, Postcode, required_text};
 use jangteo_core::order::CHANNELS;
 use jangteo_core::payment::PaymentMethod;
@@ -61,6 +62,10 @@ pub struct PlaceOrderInput {
     pub save_address: bool,
     /// 구매안전서비스 (escrow) asked for a transfer or virtual-account payment.
     pub escrow: bool,
+    /// 현금영수증 asked for a cash payment: `personal`, `business` or `none`.
+    pub cash_receipt: String,
+    /// Its mobile or business number.
+    pub cash_receipt_number: String,
     /// The total the shopper saw; a different total now means something changed.
     pub expected_total: Option<i64>,
     /// Where the order comes from: `pc`, `mobile` (from the browser) or `api`.
@@ -84,6 +89,8 @@ pub(crate) struct CheckoutForm {
     pub(super) method: PaymentMethod,
     /// Escrow asked for, with a method escrow applies to.
     pub(super) escrow: bool,
+    /// The 현금영수증 asked for (cash methods only), with its identity's digits.
+    pub(super) cash_receipt: Option<(ReceiptKind, String)>,
     pub(super) depositor: Option<String>,
     pub(super) guest_password: Option<Password>,
     pub(super) channel: &'static str,
@@ -169,6 +176,17 @@ pub(crate) fn parse_checkout(
         errors.add("delivery_memo", "too_long");
     }
     let (method, depositor) = payment_choice(input, enabled, &mut errors);
+    let cash_receipt = if method.is_some_and(PaymentMethod::is_cash) {
+        match parse_request(&input.cash_receipt, &input.cash_receipt_number) {
+            Ok(request) => request,
+            Err(code) => {
+                errors.add("cash_receipt_number", code);
+                None
+            }
+        }
+    } else {
+        None
+    };
     let guest_password = guest_terms(input, is_member, &mut errors);
     if input.checkout_token.len() < 16 || input.checkout_token.len() > 64 {
         errors.add("_form", "checkout_expired");
@@ -208,6 +226,7 @@ pub(crate) fn parse_checkout(
         delivery_memo: input.delivery_memo.trim().to_owned(),
         method,
         escrow: input.escrow && escrow_applies(method),
+        cash_receipt,
         depositor,
         guest_password,
         channel: CHANNELS

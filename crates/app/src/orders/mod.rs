@@ -4,6 +4,7 @@
 //! points granted. Messages to the orderer are in [`messages`].
 
 mod cancel;
+pub mod cash_receipts;
 mod checkout_form;
 pub mod deposits;
 pub mod escrow;

@@ -445,6 +445,9 @@ impl App {
             .ok_or(AppError::NotFound)?;
         let mut tx = self.db.begin().await?;
         self.notify_order(&mut tx, &order, event, None).await?;
+        if event == "payment_completed" {
+            super::cash_receipts::queue_cash_receipt_sync(&mut tx, order.id).await?;
+        }
         tx.commit().await?;
         if let Some(member) = order.member_id {
             let skus: Vec<i64> = orders::lines(&self.db, order.id)

@@ -165,6 +165,11 @@ impl App {
             escrow: opening.escrow,
         };
         payments::insert(tx, &new, now).await?;
+        if let Some((kind, digits)) = &form.cash_receipt {
+            let (sealed, hint) = self.seal_receipt_identity(digits)?;
+            let identity = Some((sealed.as_str(), hint.as_str()));
+            jangteo_db::cash_receipts::request(tx, order_id, kind.as_str(), identity, now).await?;
+        }
         if opening.status != OrderStatus::AwaitingDeposit {
             return Ok(());
         }

@@ -56,6 +56,8 @@ pub(crate) async fn record_gateway_refund(
         ..Default::default()
     };
     move_payment(tx, payment, event, update, now).await?;
+    // The 현금영수증 follows what is still paid.
+    super::cash_receipts::queue_cash_receipt_sync(tx, payment.order_id).await?;
     Ok(())
 }
 

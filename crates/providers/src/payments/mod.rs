@@ -4,6 +4,7 @@
 //! cancels with an idempotency key; status lookup; and webhook parsing (authenticity is then
 //! established by the caller comparing the shared secret and looking the payment up again).
 
+mod aftercare;
 mod kakaopay;
 mod portone;
 mod portone_shapes;
@@ -11,6 +12,8 @@ mod test_gateway;
 mod toss;
 mod toss_shapes;
 
+pub use aftercare::{CashReceiptRequest, EscrowShipment, IssuedReceipt};
+use aftercare::{escrow_unsupported, receipts_unsupported};
 pub use kakaopay::{KakaoPay, KakaoPayConfig};
 pub use portone::{PortOne, PortOneConfig};
 pub use portone_shapes::portone_bank;
@@ -286,25 +289,6 @@ pub struct CancelRequest {
     pub captured: Option<Won>,
 }
 
-/// A shipment of an escrow payment, registered with the gateway (구매안전서비스).
-#[derive(Debug, Clone)]
-pub struct EscrowShipment {
-    /// Gateway key.
-    pub payment_key: String,
-    /// Our attempt id.
-    pub attempt_id: String,
-    /// Our carrier code (`cj`, `hanjin` …).
-    pub carrier: String,
-    /// Waybill number.
-    pub waybill: String,
-    /// When it was handed to the carrier.
-    pub sent_at: DateTime<Utc>,
-    /// Recipient's name.
-    pub receiver_name: String,
-    /// Recipient's mobile digits.
-    pub receiver_mobile: String,
-}
-
 /// What a webhook says happened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NoticeKind {
@@ -409,6 +393,28 @@ pub trait PaymentGateway: Send + Sync {
         Box::pin(async move { Err(escrow_unsupported(provider)) })
     }
 
+    /// Issues a 현금영수증 for a cash payment.
+    fn issue_cash_receipt<'a>(
+        &'a self,
+        request: &'a CashReceiptRequest,
+    ) -> BoxFuture<'a, Result<IssuedReceipt, PaymentError>> {
+        let provider = self.name();
+        let _ = request;
+        Box::pin(async move { Err(receipts_unsupported(provider)) })
+    }
+
+    /// Cancels a receipt: all of it (`None`) or `amount` of it. A gateway that cannot cancel
+    /// in part refuses with `PARTIAL_CANCEL_UNSUPPORTED` (the caller then reissues).
+    fn cancel_cash_receipt<'a>(
+        &'a self,
+        receipt_key: &'a str,
+        amount: Option<Won>,
+    ) -> BoxFuture<'a, Result<(), PaymentError>> {
+        let provider = self.name();
+        let _ = (receipt_key, amount);
+        Box::pin(async move { Err(receipts_unsupported(provider)) })
+    }
+
     /// Completes an escrow payment: the buyer confirmed the purchase, the money goes to the shop.
     fn complete_escrow<'a>(
         &'a self,
@@ -417,15 +423,6 @@ pub trait PaymentGateway: Send + Sync {
         let provider = self.name();
         let _ = payment;
         Box::pin(async move { Err(escrow_unsupported(provider)) })
-    }
-}
-
-/// The refusal of a gateway without escrow calls (Toss v1 has no shipment registration).
-fn escrow_unsupported(provider: &'static str) -> PaymentError {
-    PaymentError::Rejected {
-        provider,
-        code: "ESCROW_UNSUPPORTED".into(),
-        message: "이 결제 대행사는 에스크로 배송 등록을 지원하지 않습니다.".into(),
     }
 }
 

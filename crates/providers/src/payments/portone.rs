@@ -329,6 +329,58 @@ impl PaymentGateway for PortOne {
         portone_shapes::webhook(headers, body)
     }
 
+    fn issue_cash_receipt<'a>(
+        &'a self,
+        request: &'a super::CashReceiptRequest,
+    ) -> BoxFuture<'a, Result<super::IssuedReceipt, PaymentError>> {
+        async move {
+            let body = json!({
+                "storeId": self.config.store_id,
+                // A receipt issued by hand carries an id of our own [SDK].
+                "paymentId": request.receipt_id,
+                "channelKey": self.config.channel_key,
+                "type": if request.business { "CORPORATE" } else { "PERSONAL" },
+                "orderName": truncate(&request.order_name, 100),
+                "currency": "KRW",
+                "amount": { "total": request.amount.get() },
+                "customer": { "identityNumber": request.identity },
+            });
+            let url = super::endpoint(NAME, &self.config.api_base, &["cash-receipts"])?;
+            let raw = self.send(self.client.post(url).json(&body)).await?;
+            let v: Value = serde_json::from_str(&raw).unwrap_or_default();
+            let receipt = &v["cashReceipt"];
+            Ok(super::IssuedReceipt {
+                receipt_key: request.receipt_id.clone(),
+                issue_number: receipt["issueNumber"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+                receipt_url: receipt["url"].as_str().map(str::to_owned),
+            })
+        }
+        .boxed()
+    }
+
+    fn cancel_cash_receipt<'a>(
+        &'a self,
+        receipt_key: &'a str,
+        amount: Option<jangteo_core::Won>,
+    ) -> BoxFuture<'a, Result<(), PaymentError>> {
+        async move {
+            if amount.is_some() {
+                // PortOne cancels a receipt whole [SDK: no amount on the cancel call].
+                return Err(PaymentError::Rejected {
+                    provider: NAME,
+                    code: "PARTIAL_CANCEL_UNSUPPORTED".into(),
+                    message: String::new(),
+                });
+            }
+            let url = self.url(&["payments", receipt_key, "cash-receipt", "cancel"])?;
+            self.send(self.client.post(url)).await.map(|_| ())
+        }
+        .boxed()
+    }
+
     fn supports_escrow(&self) -> bool {
         true
     }

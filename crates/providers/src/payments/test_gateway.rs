@@ -317,4 +317,31 @@ impl PaymentGateway for TestGateway {
     ) -> BoxFuture<'a, Result<(), PaymentError>> {
         async { Ok(()) }.boxed()
     }
+
+    fn issue_cash_receipt<'a>(
+        &'a self,
+        request: &'a super::CashReceiptRequest,
+    ) -> BoxFuture<'a, Result<super::IssuedReceipt, PaymentError>> {
+        // The demo issues at once; the number is derived from the receipt id.
+        let digits: String = self
+            .mac(&["receipt", &request.receipt_id])
+            .bytes()
+            .map(|b| char::from(b'0' + b % 10))
+            .take(9)
+            .collect();
+        let receipt = super::IssuedReceipt {
+            receipt_key: format!("tcr_{}", request.receipt_id),
+            issue_number: digits,
+            receipt_url: None,
+        };
+        async move { Ok(receipt) }.boxed()
+    }
+
+    fn cancel_cash_receipt<'a>(
+        &'a self,
+        _receipt_key: &'a str,
+        _amount: Option<Won>,
+    ) -> BoxFuture<'a, Result<(), PaymentError>> {
+        async { Ok(()) }.boxed()
+    }
 }

@@ -82,6 +82,11 @@ impl TossPayments {
 
     /// Sends a request and reads a Payment object (or the error body).
     async fn call(&self, request: reqwest::RequestBuilder) -> Result<GatewayPayment, PaymentError> {
+        toss_shapes::payment(NAME, self.send(request).await?)
+    }
+
+    /// Sends a request: the reply body, or the error body as a refusal.
+    async fn send(&self, request: reqwest::RequestBuilder) -> Result<String, PaymentError> {
         let response = request
             .header(reqwest::header::AUTHORIZATION, &self.authorization)
             .send()
@@ -101,7 +106,7 @@ impl TossPayments {
         if !status.is_success() {
             return Err(toss_shapes::error(NAME, status.as_u16(), &raw));
         }
-        toss_shapes::payment(NAME, raw)
+        Ok(raw)
     }
 
     async fn issue_virtual_account(
@@ -261,6 +266,55 @@ impl PaymentGateway for TossPayments {
         async move {
             let url = self.url(&["v1", "payments", "orders", &payment.attempt_id])?;
             self.call(self.client.get(url)).await
+        }
+        .boxed()
+    }
+
+    fn issue_cash_receipt<'a>(
+        &'a self,
+        request: &'a super::CashReceiptRequest,
+    ) -> BoxFuture<'a, Result<super::IssuedReceipt, PaymentError>> {
+        async move {
+            let body = json!({
+                "amount": request.amount.get(),
+                "orderId": request.receipt_id,
+                "orderName": truncate(&request.order_name, 100),
+                "customerIdentityNumber": request.identity,
+                "type": if request.business { "지출증빙" } else { "소득공제" },
+                "taxFreeAmount": 0,
+            });
+            let request = self
+                .client
+                .post(self.url(&["v1", "cash-receipts"])?)
+                .header("Idempotency-Key", format!("receipt-{}", request.receipt_id))
+                .json(&body);
+            let raw = self.send(request).await?;
+            toss_shapes::cash_receipt(NAME, &raw)
+        }
+        .boxed()
+    }
+
+    fn cancel_cash_receipt<'a>(
+        &'a self,
+        receipt_key: &'a str,
+        amount: Option<jangteo_core::Won>,
+    ) -> BoxFuture<'a, Result<(), PaymentError>> {
+        async move {
+            let body = match amount {
+                Some(a) => json!({ "amount": a.get() }),
+                None => json!({}),
+            };
+            let url = self.url(&["v1", "cash-receipts", receipt_key, "cancel"])?;
+            let key = format!(
+                "receipt-cancel-{receipt_key}-{}",
+                amount.map_or(0, |a| a.get())
+            );
+            let request = self
+                .client
+                .post(url)
+                .header("Idempotency-Key", key)
+                .json(&body);
+            self.send(request).await.map(|_| ())
         }
         .boxed()
     }

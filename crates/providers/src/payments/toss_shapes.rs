@@ -173,3 +173,30 @@ pub(super) fn error(provider: &'static str, status: u16, raw: &str) -> PaymentEr
         },
     }
 }
+
+/// A Toss `CashReceipt` object (issue reply): `receiptKey`, `issueNumber`, `receiptUrl`.
+pub(super) fn cash_receipt(
+    provider: &'static str,
+    raw: &str,
+) -> Result<super::IssuedReceipt, PaymentError> {
+    let v: Value = serde_json::from_str(raw).unwrap_or_default();
+    if text(&v, "issueStatus") == Some("FAILED") {
+        return Err(PaymentError::Rejected {
+            provider,
+            code: "CASH_RECEIPT_FAILED".into(),
+            message: v["failure"]["message"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
+        });
+    }
+    let key = text(&v, "receiptKey").ok_or_else(|| PaymentError::Unavailable {
+        provider,
+        message: "unexpected cash receipt: receiptKey".into(),
+    })?;
+    Ok(super::IssuedReceipt {
+        receipt_key: key.to_owned(),
+        issue_number: text(&v, "issueNumber").unwrap_or_default().to_owned(),
+        receipt_url: text(&v, "receiptUrl").map(str::to_owned),
+    })
+}

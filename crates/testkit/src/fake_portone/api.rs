@@ -13,15 +13,15 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 /// A refusal, boxed (a response is large).
-type Refusal = Box<Response>;
-type Reply = Result<Response, Refusal>;
+pub(super) type Refusal = Box<Response>;
+pub(super) type Reply = Result<Response, Refusal>;
 
-fn error(status: StatusCode, kind: &str, message: &str) -> Refusal {
+pub(super) fn error(status: StatusCode, kind: &str, message: &str) -> Refusal {
     Box::new((status, Json(json!({"type": kind, "message": message}))).into_response())
 }
 
 /// `Authorization: PortOne {secret}`.
-fn authorised(headers: &HeaderMap) -> Result<(), Refusal> {
+pub(super) fn authorised(headers: &HeaderMap) -> Result<(), Refusal> {
     let auth = headers
         .get("authorization")
         .and_then(|v| v.to_str().ok())
@@ -38,7 +38,7 @@ fn authorised(headers: &HeaderMap) -> Result<(), Refusal> {
 }
 
 /// The store named as a query parameter (GET, and POST calls without a body).
-fn store_in_query(q: &HashMap<String, String>) -> Result<(), Refusal> {
+pub(super) fn store_in_query(q: &HashMap<String, String>) -> Result<(), Refusal> {
     match q.get("storeId").map(String::as_str) {
         None | Some(PORTONE_STORE_ID) => Ok(()),
         Some(_) => Err(error(
@@ -50,7 +50,7 @@ fn store_in_query(q: &HashMap<String, String>) -> Result<(), Refusal> {
 }
 
 /// A JSON object body naming the store (POST calls with a body).
-fn body(headers: &HeaderMap, raw: &Bytes) -> Result<Value, Refusal> {
+pub(super) fn body(headers: &HeaderMap, raw: &Bytes) -> Result<Value, Refusal> {
     authorised(headers)?;
     let json_body = headers
         .get("content-type")
@@ -82,7 +82,7 @@ fn not_found() -> Refusal {
     )
 }
 
-fn invalid(message: &str) -> Refusal {
+pub(super) fn invalid(message: &str) -> Refusal {
     error(StatusCode::BAD_REQUEST, "INVALID_REQUEST", message)
 }
 

@@ -7,6 +7,7 @@
 //! Webhooks way. Lenient on the inferred HTTP status of each error type.
 
 mod api;
+mod receipts;
 mod window;
 
 use axum::Router;
@@ -110,6 +111,8 @@ impl FakePortOnePayment {
 pub(crate) struct State {
     pub payments: Mutex<HashMap<String, FakePortOnePayment>>,
     pub serial: AtomicU64,
+    /// Cash receipts by their payment id.
+    pub receipts: Mutex<HashMap<String, Value>>,
 }
 
 impl State {
@@ -175,6 +178,8 @@ impl FakePortOne {
                 post(api::escrow_logistics),
             )
             .route("/payments/{id}/escrow/complete", post(api::escrow_complete))
+            .route("/cash-receipts", post(receipts::issue))
+            .route("/payments/{id}/cash-receipt/cancel", post(receipts::cancel))
             .route("/v2/browser-sdk.js", get(window::sdk))
             .route("/window", get(window::show))
             .route("/window/{id}/approve", post(window::approve))
@@ -204,6 +209,11 @@ impl FakePortOne {
         p.is_escrow = escrow;
         p.status = "PAID";
         p.paid_at = Some(Utc::now());
+    }
+
+    /// The cash receipt issued under `id` (the request as the fake holds it, with `status`).
+    pub fn cash_receipt(&self, id: &str) -> Option<Value> {
+        self.state.receipts.lock().unwrap().get(id).cloned()
     }
 
     /// The buyer deposits into the virtual account of `id`: it becomes `PAID` and this is the

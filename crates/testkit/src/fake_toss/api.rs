@@ -13,13 +13,13 @@ use serde_json::{Value, json};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
-type Answer = (StatusCode, Value);
+pub(super) type Answer = (StatusCode, Value);
 
-fn error(status: StatusCode, code: &str, message: &str) -> Answer {
+pub(super) fn error(status: StatusCode, code: &str, message: &str) -> Answer {
     (status, json!({"code": code, "message": message}))
 }
 
-fn invalid(message: &str) -> Answer {
+pub(super) fn invalid(message: &str) -> Answer {
     error(StatusCode::BAD_REQUEST, "INVALID_REQUEST", message)
 }
 
@@ -33,7 +33,7 @@ fn not_found() -> Answer {
 
 /// Records, authenticates, replays a repeated `Idempotency-Key`, else runs `op` and stores its
 /// answer under the key.
-fn serve(
+pub(super) fn serve(
     state: &State,
     method: &Method,
     path: &str,
@@ -108,7 +108,7 @@ fn serve(
     (status, [("content-type", "application/json")], text).into_response()
 }
 
-fn valid_order_id(id: &str) -> bool {
+pub(super) fn valid_order_id(id: &str) -> bool {
     (6..=64).contains(&id.len())
         && id
             .bytes()

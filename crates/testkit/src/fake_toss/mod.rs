@@ -7,6 +7,7 @@
 
 mod api;
 mod payment;
+mod receipts;
 mod window;
 
 use axum::Router;
@@ -37,6 +38,8 @@ pub(crate) struct State {
     pub confirm_delay_ms: AtomicU64,
     pub requests: Mutex<Vec<TossRequest>>,
     pub serial: AtomicU64,
+    /// Cash receipts by receipt key.
+    pub receipts: Mutex<HashMap<String, Value>>,
 }
 
 impl State {
@@ -70,6 +73,11 @@ impl FakeToss {
             .route("/v1/payments/{payment_key}", get(api::lookup_by_key))
             .route("/v1/payments/{payment_key}/cancel", post(api::cancel))
             .route("/v1/virtual-accounts", post(api::issue_virtual_account))
+            .route("/v1/cash-receipts", post(receipts::issue))
+            .route(
+                "/v1/cash-receipts/{receipt_key}/cancel",
+                post(receipts::cancel),
+            )
             .route("/v1/payment", get(window::sdk))
             .route("/window", get(window::show))
             .route("/window/approve", post(window::approve))
@@ -151,6 +159,15 @@ impl FakeToss {
             }
             .into();
         }
+    }
+
+    /// The cash receipt issued for `order_id` (its `CashReceipt` object as the fake holds it).
+    pub fn cash_receipt(&self, order_id: &str) -> Option<Value> {
+        let receipts = self.state.receipts.lock().unwrap();
+        receipts
+            .values()
+            .find(|r| r["orderId"] == order_id)
+            .cloned()
     }
 
     /// The `PAYMENT_STATUS_CHANGED` body for a payment as it stands (unsigned, §1.8).

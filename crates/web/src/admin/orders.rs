@@ -151,10 +151,12 @@ async fn detail_view(
         }
         false => None,
     };
+    let cash_receipt = state.app.cash_receipt_of(order.id).await?;
     let (orderer_name, orderer_mobile) = person(&order.orderer_name, &order.orderer_mobile);
     let (recipient_name, recipient_mobile) = person(&order.recipient_name, &order.recipient_mobile);
     Ok(context! {
         refund_account => refund_account,
+        cash_receipt => cash_receipt.map(|r| crate::order_views::cash_receipt_view(state, req, &r)),
         number => &order.number, status => order.status.as_str(), status_label => status_label(state, req, order.status.as_str()),
         placed_at => order.placed_at.to_rfc3339(), paid_at => order.paid_at.map(|d| d.to_rfc3339()),
         method_label => method_label(state, req, order.payment_method.as_str()),

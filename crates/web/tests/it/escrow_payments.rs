@@ -13,7 +13,7 @@ use jangteo_testkit::{Backend, TestApp, on_both_backends};
 const CERTIFICATE: &str = "https://pg.example.com/escrow/certificate?mid=jangteo";
 
 /// Runs every job that is due (the shop's worker, once).
-async fn run_jobs(t: &TestApp) {
+pub(crate) async fn run_jobs(t: &TestApp) {
     Worker::new(
         t.app.db.clone(),
         t.app.job_handlers(),

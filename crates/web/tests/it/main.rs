@@ -20,6 +20,7 @@ mod browser_legal;
 mod browser_settings;
 mod browser_toss;
 mod cache;
+mod cash_receipts;
 mod checkout;
 mod checkout_safety;
 mod claim_steps;

@@ -105,7 +105,7 @@ pub(crate) async fn deposit_arrives(t: &TestApp, fake: &FakeToss, number: &str) 
 
 /// The payment page of a placed order: its number, and the attempt id and amount it asks the
 /// window for.
-async fn payment_page(s: &Shopper, placed: &Page) -> (String, String, i64) {
+pub(crate) async fn payment_page(s: &Shopper, placed: &Page) -> (String, String, i64) {
     assert_eq!(placed.status, 303, "{}", placed.body);
     let pay_url = placed.location.clone().unwrap();
     assert!(pay_url.starts_with("/checkout/pay/"), "{pay_url}");
