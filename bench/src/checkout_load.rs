@@ -2,6 +2,9 @@
 //! gateway as fast as the shop lets them: add to cart → checkout page → place (card) → the test
 //! window's approve → the success return. Prints one JSON line with the counts and timings.
 //!
+//! A shop on a gateway whose window opens from its payment page (Toss, in bench/gateway.sh) is
+//! paid through that window's approve and the success return instead.
+//!
 //! Usage: checkout-load BASE_URL SKU_ID SHOPPERS SECONDS [MAX_ORDERS_PER_SHOPPER]
 //! With `CHECKOUT_GUEST=1` the shoppers order as guests (an order password each time: the
 //! Argon2 cost every guest order pays) instead of signing up first.
@@ -127,16 +130,68 @@ async fn buy(s: &mut Shopper, sku: &str) -> Result<bool, String> {
         let _ = s.post(&format!("/cart/items/{sku}/delete"), &[]).await?;
         return Ok(false);
     }
-    if !placed.location.starts_with("/payments/test/") {
+    let done = if placed.location.starts_with("/checkout/pay/") {
+        pay_in_gateway_window(s, &placed.location).await?
+    } else if placed.location.starts_with("/payments/test/") {
+        let approved = s.post(&format!("{}/approve", placed.location), &[]).await?;
+        s.get(&approved.location).await?
+    } else {
         return Err(format!("place: {} {}", placed.status, placed.location));
-    }
-    let approved = s.post(&format!("{}/approve", placed.location), &[]).await?;
-    let done = s.get(&approved.location).await?;
+    };
     if done.location.ends_with("/complete") {
         Ok(true)
     } else {
         Err(format!("pay: {}", done.location))
     }
+}
+
+/// An attribute's value in the payment page (`data-params="…"`), unescaped.
+fn attribute(body: &str, name: &str) -> String {
+    let needle = format!("{name}=\"");
+    let raw = body
+        .find(&needle)
+        .map(|i| {
+            let rest = &body[i + needle.len()..];
+            &rest[..rest.find('"').unwrap_or(0)]
+        })
+        .unwrap_or_default();
+    raw.replace("&quot;", "\"")
+        .replace("&#34;", "\"")
+        .replace("&#x22;", "\"")
+        .replace("&amp;", "&")
+}
+
+/// A gateway's window opened from the shop's payment page (the fake Toss in bench/gateway.sh):
+/// the window's approve, then the success return, where the shop confirms with the gateway.
+async fn pay_in_gateway_window(s: &mut Shopper, pay_page: &str) -> Result<Reply, String> {
+    let page = s.get(pay_page).await?;
+    // The SDK's address (`…/v1/payment`) names the window's host.
+    let end = page
+        .body
+        .find("/v1/payment\"")
+        .ok_or("no gateway SDK on the page")?;
+    let start = page.body[..end].rfind("src=\"").ok_or("no gateway SDK")? + 5;
+    let window_base = page.body[start..end].to_owned();
+    let form = [
+        ("clientKey", attribute(&page.body, "data-client-key")),
+        ("method", attribute(&page.body, "data-method")),
+        ("params", attribute(&page.body, "data-params")),
+    ];
+    let approved = s
+        .client
+        .post(format!("{window_base}/window/approve"))
+        .form(&form)
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    let back = approved
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .ok_or("the window did not return")?
+        .to_owned();
+    let back = back.strip_prefix(&s.base).unwrap_or(&back).to_owned();
+    s.get(&back).await
 }
 
 /// What the shoppers achieved: orders paid, sold out and failed, and paid orders' latencies (ms).

@@ -12,7 +12,7 @@ use jangteo_testkit::fake_toss::{TOSS_CLIENT_KEY, TOSS_SECRET_KEY};
 use std::time::Duration;
 use thirtyfour::prelude::*;
 
-async fn click(d: &WebDriver, css: &str) {
+pub(crate) async fn click(d: &WebDriver, css: &str) {
     let e = d.find(By::Css(css)).await.unwrap();
     e.scroll_into_view().await.unwrap();
     e.click().await.unwrap();
@@ -52,7 +52,21 @@ async fn owner_enters_the_keys(browser: &Browser, t: &jangteo_testkit::TestApp) 
 }
 
 /// A guest puts the T-shirt in the cart and places the order paying with `method`.
-async fn guest_places_an_order(d: &WebDriver, t: &jangteo_testkit::TestApp, method: &str) {
+pub(crate) async fn guest_places_an_order(
+    d: &WebDriver,
+    t: &jangteo_testkit::TestApp,
+    method: &str,
+) {
+    guest_fills_the_checkout(d, t, method).await;
+    click(d, "#place-order").await;
+}
+
+/// A guest puts the T-shirt in the cart and fills the checkout paying with `method`, agreed.
+pub(crate) async fn guest_fills_the_checkout(
+    d: &WebDriver,
+    t: &jangteo_testkit::TestApp,
+    method: &str,
+) {
     d.goto(t.url("/products/tshirt")).await.unwrap();
     click(d, "#add-to-cart").await;
     d.find(By::Css(".cart-line")).await.unwrap();
@@ -74,7 +88,6 @@ async fn guest_places_an_order(d: &WebDriver, t: &jangteo_testkit::TestApp, meth
             agree.click().await.unwrap();
         }
     }
-    click(d, "#place-order").await;
 }
 
 /// The window opens by itself from the payment page; approving returns to the shop paid.

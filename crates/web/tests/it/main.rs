@@ -17,6 +17,7 @@ mod browser_admin;
 mod browser_checkout;
 mod browser_hardening;
 mod browser_legal;
+mod browser_portone;
 mod browser_settings;
 mod browser_toss;
 mod cache;

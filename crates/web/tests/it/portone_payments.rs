@@ -10,9 +10,10 @@ use jangteo_testkit::server::TestOptions;
 use jangteo_testkit::shopper::{Page, Shopper, staff_session};
 use jangteo_testkit::{Backend, TestApp, fixtures, on_both_backends};
 
-/// A shop whose owner chose PortOne (the fake) with a NaverPay channel: the shop, the T-shirt
-/// SKU, the fake, the owner's session.
-pub(crate) async fn portone_shop(backend: Backend) -> Option<(TestApp, i64, FakePortOne, Shopper)> {
+/// A shop whose PortOne is the fake (no keys entered yet): the shop, the T-shirt SKU, the fake.
+pub(crate) async fn portone_shop_without_keys(
+    backend: Backend,
+) -> Option<(TestApp, i64, FakePortOne)> {
     let fake = FakePortOne::start().await;
     let options = TestOptions {
         portone_base: Some(fake.base_url.clone()),
@@ -24,6 +25,13 @@ pub(crate) async fn portone_shop(backend: Backend) -> Option<(TestApp, i64, Fake
         .await
         .unwrap()
         .unwrap();
+    Some((t, tshirt, fake))
+}
+
+/// A shop whose owner chose PortOne (the fake) with a NaverPay channel: the shop, the T-shirt
+/// SKU, the fake, the owner's session.
+pub(crate) async fn portone_shop(backend: Backend) -> Option<(TestApp, i64, FakePortOne, Shopper)> {
+    let (t, tshirt, fake) = portone_shop_without_keys(backend).await?;
     let (owner, _) = staff_session(&t, "owner@shop.example.com", "owner").await;
     let mut fields = vec![
         ("provider", "portone"),
