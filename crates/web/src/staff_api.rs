@@ -89,10 +89,14 @@ pub struct StaffActionJson {
     carrier: String,
     waybill: String,
     reason: String,
+    /// Refund account (`refund-account`): bank code, number, holder.
+    bank: String,
+    number: String,
+    holder: String,
 }
 
 /// POST /api/v1/staff/orders/{number}/{action}: `confirm-deposit`, `prepare`, `ship`, `deliver`,
-/// `cancel` — the same state changes as the back office's order page.
+/// `cancel`, `refund-account` — the same changes as the back office's order page.
 pub async fn staff_order_action(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -116,6 +120,13 @@ pub async fn staff_order_action(
         "cancel" => StaffOrderAction::Cancel {
             reason: body.reason,
         },
+        "refund-account" => {
+            StaffOrderAction::RefundAccount(jangteo_app::orders::RefundAccountInput {
+                bank: body.bank,
+                number: body.number,
+                holder: body.holder,
+            })
+        }
         _ => return api_error(StatusCode::NOT_FOUND, "unknown_action", "unknown action"),
     };
     if let Err(e) = state.app.staff_order_action(&actor, &number, action).await {

@@ -69,6 +69,33 @@ async fn staff_api_confirms_the_deposit(t: &TestApp, token: &str, number: &str) 
     let ok = client.post(&url).bearer_auth(token).send().await.unwrap();
     assert_eq!(ok.status(), 200);
     assert_eq!(status_of(t, number).await, "paid");
+    // The refund account of a paid bank deposit, entered over the API as on the order page.
+    let account = t.url(&format!("/api/v1/staff/orders/{number}/refund-account"));
+    let refused = client
+        .post(&account)
+        .bearer_auth(token)
+        .json(&serde_json::json!({"bank": "88", "number": "12", "holder": "김장터"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 422);
+    let saved = client
+        .post(&account)
+        .bearer_auth(token)
+        .json(&serde_json::json!({"bank": "88", "number": "110-123-456789", "holder": "김장터"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(saved.status(), 200);
+    let order = jangteo_db::orders::find_by_number(&t.app.db, number)
+        .await
+        .unwrap()
+        .unwrap();
+    let stored = jangteo_db::refund_accounts::of_order(&t.app.db, order.id)
+        .await
+        .unwrap()
+        .expect("stored");
+    assert_eq!(stored.number_hint, "…6789");
 }
 
 /// Ship and deliver through the staff API; the buyer confirms the purchase.
