@@ -45,6 +45,7 @@ async fn the_owner_clicks_through_shop_and_shipping_settings() {
         [
             "transfer",
             "kakao_pay",
+            "naver_pay",
             "easy_pay",
             "virtual_account",
             "bank_deposit"
@@ -77,6 +78,10 @@ async fn the_owner_clicks_through_shop_and_shipping_settings() {
     assert_eq!(told.trim(), "품절 임박");
     browser.screenshot("product-low-stock").await;
     d.back().await.unwrap();
+    // Back restores the scroll position; the menu sits under the sticky top bar from there.
+    d.execute("window.scrollTo(0, 0)", Vec::new())
+        .await
+        .unwrap();
 
     d.find(By::Css("nav.admin-nav a[href='/admin/shipping']"))
         .await
