@@ -245,7 +245,28 @@ async fn a_virtual_account_is_paid_by_a_signed_webhook_once(backend: Backend) {
     assert_eq!(deposits, 1, "one state change for a repeated notice");
 }
 
+/// The shop went down between PortOne's approval and the buyer's return: the reconciliation of
+/// unfinished payments finds the approval and pays the order; one never paid is cancelled.
+async fn an_approval_the_shop_missed_is_settled_by_reconciliation(backend: Backend) {
+    let Some((t, tshirt, fake, _)) = portone_shop(backend).await else {
+        return;
+    };
+    let s = Shopper::new(&t.base_url);
+    let placed = guest_order(&s, tshirt, "card").await;
+    let (paid_number, params) = window_params(&s, &placed).await;
+    let id = params["paymentId"].as_str().unwrap();
+    fake.approve(id, params["totalAmount"].as_i64().unwrap(), "CARD", false);
+    let other = Shopper::new(&t.base_url);
+    let placed = guest_order(&other, tshirt, "card").await;
+    let (abandoned_number, _) = window_params(&other, &placed).await;
+    let later = chrono::Utc::now() + chrono::Duration::minutes(31);
+    t.app.expire_abandoned_payments(later).await.unwrap();
+    assert_eq!(status_of(&t, &paid_number).await, "paid");
+    assert_eq!(status_of(&t, &abandoned_number).await, "cancelled");
+}
+
 on_both_backends!(
+    an_approval_the_shop_missed_is_settled_by_reconciliation,
     naverpay_and_card_pay_through_portone,
     a_payment_for_another_amount_is_given_back,
     a_virtual_account_is_paid_by_a_signed_webhook_once,
