@@ -178,14 +178,18 @@ impl App {
     /// The methods offered now whose payments the gateway can hold in escrow (checkout shows the
     /// 구매안전서비스 choice for them).
     pub async fn escrow_methods(&self) -> AppResult<Vec<&'static str>> {
+        let offered = self.payment_methods().await?;
+        // One read of the stored choice for every method.
+        let built = self.load_gateways().await?;
         let mut methods = Vec::new();
-        for code in self.payment_methods().await? {
+        for code in offered {
             let Ok(method) = code.parse::<PaymentMethod>() else {
                 continue;
             };
-            if crate::orders::escrow_applies(method)
-                && self.gateway_for_method(method).await?.supports_escrow()
-            {
+            if !crate::orders::escrow_applies(method) {
+                continue;
+            }
+            if self.gateway_in(&built, method)?.supports_escrow() {
                 methods.push(code);
             }
         }
@@ -345,10 +349,19 @@ impl App {
         method: PaymentMethod,
     ) -> AppResult<Arc<dyn PaymentGateway>> {
         let built = self.load_gateways().await?;
+        self.gateway_in(&built, method)
+    }
+
+    /// The gateway of `method` among gateways already built.
+    fn gateway_in(
+        &self,
+        built: &Built,
+        method: PaymentMethod,
+    ) -> AppResult<Arc<dyn PaymentGateway>> {
         let live = built.live;
         let provider = gateway_for(method, live.provider, live.connected())
             .ok_or(AppError::Conflict("gateway_not_configured"))?;
-        self.gateway_of(&built, provider)
+        self.gateway_of(built, provider)
     }
 
     /// The gateway a payment was made with (by its stored provider name).

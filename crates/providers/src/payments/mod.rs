@@ -452,6 +452,11 @@ pub fn http_client(timeout: std::time::Duration) -> reqwest::Client {
         .expect("the HTTP client configuration is static and valid")
 }
 
+/// `text` cut to at most `chars` characters (gateways bound their text fields in characters).
+fn truncate(text: &str, chars: usize) -> String {
+    text.chars().take(chars).collect()
+}
+
 /// Compares two secrets in time independent of where they differ.
 pub fn secrets_match(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());

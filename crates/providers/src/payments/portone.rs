@@ -7,6 +7,7 @@
 //! channel. Auth: `Authorization: PortOne {API secret}`.
 
 use super::portone_shapes::{self, NAME, unavailable};
+use super::truncate;
 use super::{
     CancelRequest, ConfirmRequest, EscrowShipment, GatewayPayment, GatewayStatus, HeaderMap,
     PayMethod, PaymentError, PaymentGateway, PaymentRef, PaymentRequest, PaymentStart,
@@ -57,10 +58,6 @@ impl std::fmt::Debug for PortOneConfig {
 pub struct PortOne {
     client: reqwest::Client,
     config: PortOneConfig,
-}
-
-fn truncate(text: &str, chars: usize) -> String {
-    text.chars().take(chars).collect()
 }
 
 impl PortOne {

@@ -3,6 +3,7 @@
 //! `Idempotency-Key`, lookup by `orderId`, virtual accounts issued server-side, and webhooks
 //! (deposit callbacks carrying the payment's `secret`, unsigned status changes).
 
+use super::truncate;
 use super::{
     CancelRequest, ConfirmRequest, GatewayPayment, PayMethod, PaymentError, PaymentGateway,
     PaymentRef, PaymentRequest, PaymentStart, VirtualAccount, WebhookNotice, toss_shapes,
@@ -159,10 +160,6 @@ impl TossPayments {
             raw: issued.raw,
         })
     }
-}
-
-fn truncate(text: &str, chars: usize) -> String {
-    text.chars().take(chars).collect()
 }
 
 impl PaymentGateway for TossPayments {

@@ -180,13 +180,7 @@ async fn a_phone_pays_with_naverpay_and_a_buyer_enters_the_refund_account() {
         .to_owned();
     let (_, payment) = crate::toss_payments::order_and_payment(&t, &number).await;
     let paid = fake.deposit(&payment.attempt_id).unwrap();
-    let mut notice = jangteo_testkit::server::client()
-        .post(t.url("/webhooks/portone"))
-        .body(paid.body.clone());
-    for (name, value) in &paid.headers {
-        notice = notice.header(name.as_str(), value.as_str());
-    }
-    assert_eq!(notice.send().await.unwrap().status(), 200);
+    assert_eq!(crate::portone_payments::post_webhook(&t, &paid).await, 200);
     d.goto(t.url(&format!("/orders/{number}"))).await.unwrap();
     d.find(By::Css("#refund-account-missing")).await.unwrap();
     click(d, "#f-refund_bank option[value='90']").await;

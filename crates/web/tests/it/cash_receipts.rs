@@ -176,13 +176,7 @@ async fn portone_reissues_a_reduced_receipt(backend: Backend) {
         .to_owned();
     let (order, payment) = order_and_payment(&t, &number).await;
     let paid = fake.deposit(&payment.attempt_id).unwrap();
-    let mut request = jangteo_testkit::server::client()
-        .post(t.url("/webhooks/portone"))
-        .body(paid.body.clone());
-    for (name, value) in &paid.headers {
-        request = request.header(name.as_str(), value.as_str());
-    }
-    assert_eq!(request.send().await.unwrap().status(), 200);
+    assert_eq!(crate::portone_payments::post_webhook(&t, &paid).await, 200);
     run_jobs(&t).await;
     let first = fake
         .cash_receipt(&format!("{}-cr0", payment.attempt_id))

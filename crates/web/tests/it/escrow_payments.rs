@@ -3,7 +3,7 @@
 //! while cash methods are on without it); a transfer paid in escrow has its carrier and waybill
 //! registered with PortOne when staff ship it, and completes when the buyer confirms the purchase.
 
-use crate::portone_payments::portone_shop;
+use crate::portone_payments::{portone_shop, url_query};
 use crate::toss_payments::order_and_payment;
 use jangteo_jobs::{Worker, WorkerConfig};
 use jangteo_testkit::fake_portone::*;
@@ -22,12 +22,6 @@ pub(crate) async fn run_jobs(t: &TestApp) {
     .run_due()
     .await
     .unwrap();
-}
-
-fn url_query(pairs: &[(&str, &str)]) -> String {
-    let mut url = reqwest::Url::parse("http://x/").unwrap();
-    url.query_pairs_mut().extend_pairs(pairs);
-    url.query().unwrap_or_default().to_owned()
 }
 
 /// The owner's escrow settings, keeping PortOne's stored keys (blank secrets keep them).
@@ -79,16 +73,7 @@ async fn pay_escrow_transfer(
     let (_, payment) = order_and_payment(t, &number).await;
     assert!(payment.escrow);
     let page = s.get(&format!("/checkout/pay/{number}")).await;
-    let params = page
-        .body
-        .split("data-params=\"")
-        .nth(1)
-        .and_then(|rest| rest.split('"').next())
-        .unwrap()
-        .replace("&quot;", "\"")
-        .replace("&#34;", "\"")
-        .replace("&#x22;", "\"");
-    let params: serde_json::Value = serde_json::from_str(&params).unwrap();
+    let params = crate::toss_payments::window_params_of(&page.body);
     assert_eq!(params["isEscrow"], true);
     let query = url_query(&[("params", &params.to_string())]);
     s.get(&format!("{}/window?{query}", fake.base_url)).await;

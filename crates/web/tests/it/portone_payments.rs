@@ -4,7 +4,7 @@
 //! back; forged, stale and replayed webhooks change nothing.
 
 use crate::checkout::{add, status_of};
-use crate::toss_payments::{guest_order, order_and_payment};
+use crate::toss_payments::{guest_order, order_and_payment, window_params_of};
 use jangteo_testkit::fake_portone::*;
 use jangteo_testkit::server::TestOptions;
 use jangteo_testkit::shopper::{Page, Shopper, staff_session};
@@ -75,16 +75,7 @@ async fn window_params(s: &Shopper, placed: &Page) -> (String, serde_json::Value
     let page = s.get(&pay_url).await;
     assert!(page.body.contains("data-sdk=\"portone\""), "{}", page.body);
     assert!(!page.body.contains(PORTONE_API_SECRET));
-    let params = page
-        .body
-        .split("data-params=\"")
-        .nth(1)
-        .and_then(|rest| rest.split('"').next())
-        .unwrap()
-        .replace("&quot;", "\"")
-        .replace("&#34;", "\"")
-        .replace("&#x22;", "\"");
-    (number, serde_json::from_str(&params).unwrap())
+    (number, window_params_of(&page.body))
 }
 
 /// Opens PortOne's window with `params` and presses 결제하기; returns the shop address it sends
@@ -100,13 +91,15 @@ async fn approve_in_window(s: &Shopper, fake: &FakePortOne, params: &serde_json:
     back.location.unwrap()
 }
 
-fn url_query(pairs: &[(&str, &str)]) -> String {
+/// A query string of `pairs`, form-encoded.
+pub(crate) fn url_query(pairs: &[(&str, &str)]) -> String {
     let mut url = reqwest::Url::parse("http://x/").unwrap();
     url.query_pairs_mut().extend_pairs(pairs);
     url.query().unwrap_or_default().to_owned()
 }
 
-async fn post_webhook(t: &TestApp, signed: &SignedWebhook) -> u16 {
+/// Posts a signed PortOne webhook to the shop; its answer's status.
+pub(crate) async fn post_webhook(t: &TestApp, signed: &SignedWebhook) -> u16 {
     let mut request = jangteo_testkit::server::client()
         .post(t.url("/webhooks/portone"))
         .header("content-type", "application/json")

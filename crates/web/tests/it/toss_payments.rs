@@ -103,6 +103,20 @@ pub(crate) async fn deposit_arrives(t: &TestApp, fake: &FakeToss, number: &str) 
         .as_u16()
 }
 
+/// The parameters a payment page hands the gateway's window (its `data-params`).
+pub(crate) fn window_params_of(body: &str) -> serde_json::Value {
+    let escaped = body
+        .split("data-params=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap();
+    let json = escaped
+        .replace("&quot;", "\"")
+        .replace("&#34;", "\"")
+        .replace("&#x22;", "\"");
+    serde_json::from_str(&json).unwrap()
+}
+
 /// The payment page of a placed order: its number, and the attempt id and amount it asks the
 /// window for.
 pub(crate) async fn payment_page(s: &Shopper, placed: &Page) -> (String, String, i64) {
@@ -117,16 +131,7 @@ pub(crate) async fn payment_page(s: &Shopper, placed: &Page) -> (String, String,
         "the client key is in the page"
     );
     assert!(!page.body.contains(TOSS_SECRET_KEY), "never the secret key");
-    let params = page
-        .body
-        .split("data-params=\"")
-        .nth(1)
-        .and_then(|rest| rest.split('"').next())
-        .unwrap()
-        .replace("&quot;", "\"")
-        .replace("&#34;", "\"")
-        .replace("&#x22;", "\"");
-    let params: serde_json::Value = serde_json::from_str(&params).unwrap();
+    let params = window_params_of(&page.body);
     let attempt = params["orderId"].as_str().unwrap().to_owned();
     (number, attempt, params["amount"].as_i64().unwrap())
 }
