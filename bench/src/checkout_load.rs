@@ -2,8 +2,10 @@
 //! gateway as fast as the shop lets them: add to cart → checkout page → place (card) → the test
 //! window's approve → the success return. Prints one JSON line with the counts and timings.
 //!
-//! A shop on a gateway whose window opens from its payment page (Toss, in bench/gateway.sh) is
-//! paid through that window's approve and the success return instead.
+//! A shop on a real gateway's flow (bench/gateway.sh) is paid through that gateway's fake window
+//! instead: Toss's and PortOne's open from the shop's payment page, KakaoPay's is where placing
+//! the order redirects; then the return to the shop, where it confirms with the gateway.
+//! `CHECKOUT_METHOD` names the payment method (`card` unless set; `kakao_pay` for KakaoPay).
 //!
 //! Usage: checkout-load BASE_URL SKU_ID SHOPPERS SECONDS [MAX_ORDERS_PER_SHOPPER]
 //! With `CHECKOUT_GUEST=1` the shoppers order as guests (an order password each time: the
@@ -19,6 +21,7 @@ struct Shopper {
     client: reqwest::Client,
     cookie: Option<String>,
     guest: bool,
+    method: String,
 }
 
 struct Reply {
@@ -105,6 +108,7 @@ async fn buy(s: &mut Shopper, sku: &str) -> Result<bool, String> {
     }
     let token = input(&page.body, "checkout_token");
     let total = input(&page.body, "expected_total");
+    let method = s.method.clone();
     let mut form = vec![
         ("checkout_token", token.as_str()),
         ("expected_total", total.as_str()),
@@ -118,7 +122,7 @@ async fn buy(s: &mut Shopper, sku: &str) -> Result<bool, String> {
         ("postcode", "06236"),
         ("address1", "서울 강남구 테헤란로 1"),
         ("address2", "1층"),
-        ("payment_method", "card"),
+        ("payment_method", method.as_str()),
     ];
     if s.guest {
         form.push(("guest_password", "guest1234"));
@@ -132,6 +136,11 @@ async fn buy(s: &mut Shopper, sku: &str) -> Result<bool, String> {
     }
     let done = if placed.location.starts_with("/checkout/pay/") {
         pay_in_gateway_window(s, &placed.location).await?
+    } else if placed.location.starts_with("http") {
+        // KakaoPay's window, outside the shop: its approve sends the browser back.
+        let window = placed.location.split('?').next().unwrap_or_default();
+        let back = window_approve(s, &format!("{window}/approve"), &[]).await?;
+        s.get(&back).await?
     } else if placed.location.starts_with("/payments/test/") {
         let approved = s.post(&format!("{}/approve", placed.location), &[]).await?;
         s.get(&approved.location).await?
@@ -161,26 +170,59 @@ fn attribute(body: &str, name: &str) -> String {
         .replace("&amp;", "&")
 }
 
-/// A gateway's window opened from the shop's payment page (the fake Toss in bench/gateway.sh):
-/// the window's approve, then the success return, where the shop confirms with the gateway.
+/// A gateway's window opened from the shop's payment page (the fake Toss or PortOne in
+/// bench/gateway.sh): the window's approve, then the return, where the shop confirms.
 async fn pay_in_gateway_window(s: &mut Shopper, pay_page: &str) -> Result<Reply, String> {
     let page = s.get(pay_page).await?;
-    // The SDK's address (`…/v1/payment`) names the window's host.
-    let end = page
+    // The SDK is served by the gateway (the fake): its origin is the window's host.
+    // The shop's own scripts are relative; the gateway's is the absolute one.
+    let sdk_url = page
         .body
-        .find("/v1/payment\"")
+        .split("<script src=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .find_map(|src| reqwest::Url::parse(src).ok())
         .ok_or("no gateway SDK on the page")?;
-    let start = page.body[..end].rfind("src=\"").ok_or("no gateway SDK")? + 5;
-    let window_base = page.body[start..end].to_owned();
-    let form = [
-        ("clientKey", attribute(&page.body, "data-client-key")),
-        ("method", attribute(&page.body, "data-method")),
-        ("params", attribute(&page.body, "data-params")),
-    ];
+    let window_base = sdk_url.origin().ascii_serialization();
+    let params = attribute(&page.body, "data-params");
+    let back = match attribute(&page.body, "data-sdk").as_str() {
+        "portone" => {
+            let id = serde_json::from_str::<serde_json::Value>(&params)
+                .map_err(|e| format!("PortOne parameters: {e}"))?["paymentId"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned();
+            let mut window = reqwest::Url::parse(&format!("{window_base}/window")).unwrap();
+            window.query_pairs_mut().append_pair("params", &params);
+            let shown = s
+                .client
+                .get(window)
+                .send()
+                .await
+                .map_err(|e| e.to_string())?;
+            if !shown.status().is_success() {
+                return Err(format!("PortOne window: {}", shown.status()));
+            }
+            window_approve(s, &format!("{window_base}/window/{id}/approve"), &[]).await?
+        }
+        _ => {
+            let form = [
+                ("clientKey", attribute(&page.body, "data-client-key")),
+                ("method", attribute(&page.body, "data-method")),
+                ("params", params),
+            ];
+            window_approve(s, &format!("{window_base}/window/approve"), &form).await?
+        }
+    };
+    s.get(&back).await
+}
+
+/// Presses 결제하기 in a gateway's window at `url`; the shop's path it sends the browser back to.
+async fn window_approve(s: &Shopper, url: &str, form: &[(&str, String)]) -> Result<String, String> {
     let approved = s
         .client
-        .post(format!("{window_base}/window/approve"))
-        .form(&form)
+        .post(url)
+        .form(form)
         .send()
         .await
         .map_err(|e| e.to_string())?;
@@ -188,10 +230,8 @@ async fn pay_in_gateway_window(s: &mut Shopper, pay_page: &str) -> Result<Reply,
         .headers()
         .get("location")
         .and_then(|v| v.to_str().ok())
-        .ok_or("the window did not return")?
-        .to_owned();
-    let back = back.strip_prefix(&s.base).unwrap_or(&back).to_owned();
-    s.get(&back).await
+        .ok_or_else(|| format!("the window did not return: {}", approved.status()))?;
+    Ok(back.strip_prefix(&s.base).unwrap_or(back).to_owned())
 }
 
 /// What the shoppers achieved: orders paid, sold out and failed, and paid orders' latencies (ms).
@@ -222,8 +262,9 @@ async fn main() {
         .unwrap();
     let tally = Arc::new(Tally::default());
     let guest = std::env::var("CHECKOUT_GUEST").is_ok_and(|v| v == "1");
+    let method = std::env::var("CHECKOUT_METHOD").unwrap_or_else(|_| "card".to_owned());
     // Every shopper signs up first (argon2 once), outside the measured window; guests do not.
-    let ready = ready_shoppers(base, &client, shoppers, guest).await;
+    let ready = ready_shoppers(base, &client, shoppers, guest, &method).await;
     let start = Instant::now();
     let deadline = start + Duration::from_secs(seconds);
     let mut tasks = Vec::new();
@@ -244,6 +285,7 @@ async fn ready_shoppers(
     client: &reqwest::Client,
     shoppers: usize,
     guest: bool,
+    method: &str,
 ) -> Vec<Shopper> {
     let mut ready = Vec::new();
     for i in 0..shoppers {
@@ -252,6 +294,7 @@ async fn ready_shoppers(
             client: client.clone(),
             cookie: None,
             guest,
+            method: method.to_owned(),
         };
         if guest {
             ready.push(s);

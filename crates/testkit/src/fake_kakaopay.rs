@@ -38,6 +38,8 @@ struct Shared {
     payments: Mutex<HashMap<String, Payment>>,
     serial: AtomicU64,
     approvals: AtomicU64,
+    /// How long an approve takes, in ms (the 300 ms benchmark).
+    approve_delay_ms: AtomicU64,
 }
 
 /// A running fake KakaoPay.
@@ -159,6 +161,10 @@ async fn approve(State(s): State<Arc<Shared>>, headers: HeaderMap, body: Bytes) 
         Ok(v) => v,
         Err(r) => return *r,
     };
+    let delay = s.approve_delay_ms.load(Ordering::SeqCst);
+    if delay > 0 {
+        tokio::time::sleep(std::time::Duration::from_millis(delay)).await;
+    }
     let tid = text(&v, "tid");
     let mut payments = s.payments.lock().unwrap();
     let Some(p) = payments.get_mut(&tid) else {
@@ -302,6 +308,12 @@ impl FakeKakaoPay {
             let _ = axum::serve(listener, router).await;
         });
         Self { base_url, shared }
+    }
+
+    /// Makes every approve answer only after `delay` (the 300 ms benchmark).
+    pub fn delay_approvals(&self, delay: std::time::Duration) {
+        let ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX);
+        self.shared.approve_delay_ms.store(ms, Ordering::SeqCst);
     }
 
     /// How many approvals went through.

@@ -113,6 +113,8 @@ pub(crate) struct State {
     pub serial: AtomicU64,
     /// Cash receipts by their payment id.
     pub receipts: Mutex<HashMap<String, Value>>,
+    /// How long `GET /payments/{id}` (the shop's check after the window) takes, in ms.
+    pub lookup_delay_ms: AtomicU64,
 }
 
 impl State {
@@ -194,6 +196,13 @@ impl FakePortOne {
     /// The SDK address to configure (`portone.sdk_url`).
     pub fn sdk_url(&self) -> String {
         format!("{}/v2/browser-sdk.js", self.base_url)
+    }
+
+    /// Makes every payment lookup answer only after `delay`: the shop's confirm of a PortOne
+    /// payment is that lookup (the 300 ms benchmark).
+    pub fn delay_lookups(&self, delay: std::time::Duration) {
+        let ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX);
+        self.state.lookup_delay_ms.store(ms, Ordering::SeqCst);
     }
 
     /// The payment `id` as the fake holds it.
