@@ -268,6 +268,7 @@ impl App {
         let bulk_added = self.load_bulk(&catalog, options.bulk_products).await?;
         self.fill_demo_notices().await?;
         self.load_demo_promotions().await?;
+        self.load_demo_posts().await?;
         let member_password = self.ensure_demo_member().await?;
 
         let password = random_password()?;

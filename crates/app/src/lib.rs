@@ -18,6 +18,7 @@ pub mod content;
 pub mod demo;
 mod demo_bulk;
 mod demo_notices;
+mod demo_posts;
 mod demo_shop;
 mod error;
 pub mod field_errors;

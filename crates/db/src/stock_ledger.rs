@@ -27,16 +27,32 @@ pub struct SkuStockRow {
     pub sale_price: Option<i64>,
     /// `on_sale`, `sold_out`, `hidden`.
     pub display_state: String,
+    /// Sold or taken off sale (a combination that vanished, or switched off).
+    pub is_active: bool,
+}
+
+/// Which SKUs the stock screen lists.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SkuFilter {
+    /// Part of a SKU code or product name.
+    pub keyword: String,
+    /// Only those at or below this stock.
+    pub low_only: Option<i64>,
+    /// Off-sale SKUs too (hidden unless asked: they cannot be bought).
+    pub with_off_sale: bool,
 }
 
 const SKU_COLUMNS: &str = "SELECT s.id AS sku_id, s.code, s.stock, s.extra_price, p.id AS product_id, \
-     p.name AS product_name, p.slug AS product_slug, p.price, p.sale_price, p.display_state \
-     FROM skus s JOIN products p ON p.id = s.product_id";
+     p.name AS product_name, p.slug AS product_slug, p.price, p.sale_price, p.display_state, \
+     s.is_active FROM skus s JOIN products p ON p.id = s.product_id";
 
-fn filtered(base: &'static str, keyword: &str, low_only: Option<i64>) -> SqlBuilder {
+fn filtered(base: &'static str, filter: &SkuFilter) -> SqlBuilder {
     let mut q = SqlBuilder::new(base);
     q.push(" WHERE 1 = 1");
-    let keyword = keyword.trim();
+    if !filter.with_off_sale {
+        q.push(" AND s.is_active = TRUE");
+    }
+    let keyword = filter.keyword.trim();
     if !keyword.is_empty() {
         q.push(" AND (s.code LIKE ")
             .bind_text(crate::dynamic::like_contains(&keyword.to_uppercase()))
@@ -44,31 +60,28 @@ fn filtered(base: &'static str, keyword: &str, low_only: Option<i64>) -> SqlBuil
             .bind_text(crate::dynamic::like_contains(keyword))
             .push(" ESCAPE '\\')");
     }
-    if let Some(limit) = low_only {
+    if let Some(limit) = filter.low_only {
         q.push(" AND s.stock <= ").bind_int(limit);
     }
     q
 }
 
-/// SKUs matching a code or product name (part), optionally only those at or below a stock
-/// level; by product then position, with their number.
+/// SKUs matching the filter; by product, sold ones first, then position; with their number.
 pub async fn search_skus(
     db: &Db,
-    keyword: &str,
-    low_only: Option<i64>,
+    filter: &SkuFilter,
     limit: i64,
     offset: i64,
 ) -> DbResult<(Vec<SkuStockRow>, i64)> {
-    let mut q = filtered(SKU_COLUMNS, keyword, low_only);
-    q.push(" ORDER BY p.id, s.position, s.id LIMIT ")
+    let mut q = filtered(SKU_COLUMNS, filter);
+    q.push(" ORDER BY p.id, s.is_active DESC, s.position, s.id LIMIT ")
         .bind_int(limit)
         .push(" OFFSET ")
         .bind_int(offset);
     let rows = read_dynamic!(db, SkuStockRow, &q, fetch_all).context("searching SKUs")?;
     let count = filtered(
         "SELECT COUNT(*) FROM skus s JOIN products p ON p.id = s.product_id",
-        keyword,
-        low_only,
+        filter,
     );
     let total = read_dynamic_scalar!(db, i64, &count).context("counting SKUs")?;
     Ok((rows, total))
@@ -146,6 +159,29 @@ pub async fn adjust(
     )
     .context("recording stock movement")?;
     Ok(Some(after))
+}
+
+/// Sets a SKU's stock to `target` and records the change; (before, after), or none when the
+/// SKU does not exist. Reads the stock inside the transaction, so orders placed meanwhile are
+/// not counted twice.
+pub async fn set(
+    tx: &mut Tx,
+    sku_id: i64,
+    target: i64,
+    reason: &str,
+    staff_email: &str,
+    now: DateTime<Utc>,
+) -> DbResult<Option<(i64, i64)>> {
+    let Some(before) = tx_scalar_optional!(tx, i64, "SELECT stock FROM skus WHERE id = $1", sku_id)
+        .context("reading stock")?
+    else {
+        return Ok(None);
+    };
+    if before == target {
+        return Ok(Some((before, before)));
+    }
+    let after = adjust(tx, sku_id, target - before, reason, "", staff_email, now).await?;
+    Ok(after.map(|after| (before, after)))
 }
 
 /// A ledger entry.

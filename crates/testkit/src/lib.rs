@@ -60,7 +60,9 @@ pub fn app_on(db: &TestDb) -> jangteo_app::App {
 /// The RFC 6238 code an authenticator app shows at `at` for a base32 secret (what a person reads
 /// off the enrolment page and types into their phone).
 pub fn totp_code(secret_base32: &str, at: chrono::DateTime<chrono::Utc>) -> String {
-    let secret = totp_rs::Secret::try_from_base32(secret_base32.trim()).expect("a base32 secret");
+    // Typed as shown, in groups of four: an authenticator app drops the spaces.
+    let typed: String = secret_base32.split_whitespace().collect();
+    let secret = totp_rs::Secret::try_from_base32(&typed).expect("a base32 secret");
     let totp = totp_rs::Builder::new()
         .with_secret(secret)
         .build_noncompliant();

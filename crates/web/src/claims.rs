@@ -29,12 +29,15 @@ pub(crate) fn claim_form_view(state: &AppState, req: &Req, choices: &ClaimChoice
         .map(|d| jangteo_core::time::format_kst(last_open_minute(d)))
         .unwrap_or_default();
     let fee = jangteo_core::Won(choices.return_fee).grouped();
+    // One line to claim: all its units are chosen already (the buyer lowers the count if not).
+    let single = choices.lines.iter().filter(|c| c.available > 0).count() == 1;
     context! {
         number => &choices.order.number,
         received_at => choices.received_at.map(|r| r.to_rfc3339()),
         lines => choices.lines.iter().map(|c| context! {
             id => c.line.id, name => &c.line.product_name, option_label => &c.line.option_label,
             quantity => c.line.quantity, available => c.available, units => (0..=c.available).collect::<Vec<_>>(),
+            preselected => if single { c.available } else { 0 },
         }).collect::<Vec<_>>(),
         any_available => choices.lines.iter().any(|c| c.available > 0),
         kinds => ClaimKind::ALL.iter().map(|k| context! {

@@ -23,6 +23,14 @@ pub fn method_label(state: &AppState, req: &Req, code: &str) -> String {
     t(state, req, &format!("payment.method.{code}"))
 }
 
+/// A carrier's name in the page's language; an unknown code as stored.
+pub fn carrier_label(state: &AppState, req: &Req, code: &str) -> String {
+    match carrier::carrier(code) {
+        Some(c) => t(state, req, &format!("carrier.{}", c.code)),
+        None => code.to_owned(),
+    }
+}
+
 /// Translated order status.
 pub fn status_label(state: &AppState, req: &Req, status: &str) -> String {
     t(state, req, &format!("order.status.{status}"))
@@ -41,7 +49,9 @@ pub async fn order_summary_async(state: &AppState, req: &Req, o: &OrderRow) -> V
         number => &o.number, url => format!("/orders/{}", o.number), placed_at => o.placed_at.to_rfc3339(),
         status => o.status.as_str(), status_label => status_label(state, req, o.status.as_str()),
         first_item_name => paid.first().map(|l| l.product_name.clone()).unwrap_or_default(),
-        item_count => paid.len(), total => o.total.get(), thumb_url => Value::from(()),
+        item_count => paid.len(), total => o.total.get(),
+        thumb_url => paid.first().and_then(|l| l.thumb_hash.as_deref())
+            .map(|h| media_url(&state.app.config.media_url(), h, ThumbSize::List)),
     }
 }
 
@@ -156,7 +166,7 @@ pub async fn order_detail(
     let claims = state.app.claims_of_order(o.id).await?;
     let shipment = match (&o.carrier, &o.waybill) {
         (Some(c), Some(w)) => Some(context! {
-            carrier_name => carrier::carrier(c).map_or(c.as_str(), |x| x.name), waybill => w,
+            carrier_name => carrier_label(state, req, c), waybill => w,
             tracking_url => carrier::tracking_url(c, w),
         }),
         _ => None,
@@ -199,7 +209,8 @@ pub async fn order_detail(
             product_name => &l.product_name,
             product_url => (!l.product_slug.is_empty()).then(|| product_path(&l.product_slug)),
             option_label => &l.option_label, unit_price => l.unit_price.get(), quantity => l.quantity,
-            quantity_cancelled => l.quantity_cancelled, total => l.total.get(), is_gift => l.is_gift,
+            // Price × units: the order's discounts (grade, coupon, points) are in the summary.
+            quantity_cancelled => l.quantity_cancelled, subtotal => l.subtotal.get(), is_gift => l.is_gift,
         }).collect::<Vec<_>>(),
         summary => context! {
             items_subtotal => o.items_subtotal.get(), grade_discount => o.grade_discount.get(), coupon_discount => o.coupon_discount.get(),

@@ -20,6 +20,7 @@ use jangteo_db::catalog::product_admin::{
     self, AdminImageRow, AdminSkuRow, OptionGroupInput, OptionsOutcome, SalePlanRow, SkuInput,
 };
 use jangteo_db::catalog::products::{self, NewProduct, NewSku};
+use jangteo_db::stock_ledger;
 
 /// Most images one product may have.
 pub const MAX_IMAGES: usize = 20;
@@ -52,6 +53,11 @@ pub struct SkuEdit {
     pub extra_price: String,
     /// Sold in the shop.
     pub active: bool,
+    /// Stock as typed (empty: unchanged).
+    pub stock: String,
+    /// Stock as the page showed it: typed the same, it is left alone (orders may have taken
+    /// units since).
+    pub stock_shown: String,
 }
 
 /// A SKU with its option label, for the editor.
@@ -96,11 +102,29 @@ fn random_product_slug() -> AppResult<String> {
 
 /// Checks the SKU table as typed against the product's SKUs (every problem at once): codes
 /// plain and unique in the table, extra prices within bounds and never below zero in all.
+/// The stock a row asks for: none when the field is empty or unchanged from what was shown.
+fn typed_stock(row: &SkuEdit, errors: &mut FieldErrors) -> Option<i64> {
+    let typed = row.stock.trim();
+    if typed.is_empty() || typed == row.stock_shown.trim() {
+        return None;
+    }
+    match jangteo_core::money::parse_typed_amount(typed) {
+        Ok(Some(n)) if (0..=10_000_000).contains(&n) => Some(n),
+        _ => {
+            errors.add("skus", "invalid_stock");
+            None
+        }
+    }
+}
+
+/// A checked SKU row: as stored, as typed, and the stock to set (if changed).
+type CheckedSku = (AdminSkuRow, SkuInput, Option<i64>);
+
 fn check_sku_rows(
     rows: &[SkuEdit],
     before: &[AdminSkuRow],
     list_price: i64,
-) -> AppResult<Vec<(AdminSkuRow, SkuInput)>> {
+) -> AppResult<Vec<CheckedSku>> {
     let mut errors = FieldErrors::default();
     let mut inputs = Vec::with_capacity(rows.len());
     for r in rows {
@@ -129,6 +153,7 @@ fn check_sku_rows(
         if !(-10_000_000..=10_000_000).contains(&extra) || list_price + extra < 0 {
             errors.add("skus", "invalid_extra_price");
         }
+        let stock = typed_stock(r, &mut errors);
         inputs.push((
             old.clone(),
             SkuInput {
@@ -137,6 +162,7 @@ fn check_sku_rows(
                 extra_price: extra,
                 is_active: r.active,
             },
+            stock,
         ));
     }
     errors.finish()?;
@@ -338,8 +364,9 @@ impl App {
         Ok(outcome)
     }
 
-    /// Saves the SKU table: codes (unique), extra prices and whether each SKU is sold. All rows
-    /// or none.
+    /// Saves the SKU table: codes (unique), extra prices, whether each SKU is sold and, for
+    /// staff who may change stock, each SKU's stock (in the stock ledger as "product editor").
+    /// All rows or none.
     pub async fn save_skus(&self, actor: &StaffActor, id: i64, rows: &[SkuEdit]) -> AppResult<()> {
         actor.require(Area::Catalog, Access::Write)?;
         let pid = ProductId(id);
@@ -348,10 +375,17 @@ impl App {
             .await?
             .ok_or(AppError::NotFound)?;
         let inputs = check_sku_rows(rows, &before, sale.price)?;
+        if inputs.iter().any(|(_, _, stock)| stock.is_some()) {
+            actor.require(Area::Stock, Access::Write)?;
+        }
         let now = self.now();
         let mut tx = self.db.begin().await?;
         let mut changes = Vec::new();
-        for (old, input) in &inputs {
+        for (old, input, stock) in &inputs {
+            if let Some(target) = stock {
+                self.set_stock_in_editor(&mut tx, actor, input.id, *target, now)
+                    .await?;
+            }
             if old.code == input.code
                 && old.extra_price == input.extra_price
                 && old.is_active == input.is_active
@@ -380,6 +414,34 @@ impl App {
         }
         tx.commit().await?;
         self.catalog_changed().await;
+        Ok(())
+    }
+
+    /// Sets one SKU's stock from the editor: in the ledger and audited like an adjustment.
+    async fn set_stock_in_editor(
+        &self,
+        tx: &mut jangteo_db::Tx,
+        actor: &StaffActor,
+        sku: i64,
+        target: i64,
+        now: DateTime<Utc>,
+    ) -> AppResult<()> {
+        let (before, after) = stock_ledger::set(tx, sku, target, "editor", &actor.email, now)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if before == after {
+            return Ok(());
+        }
+        audit::record(
+            tx,
+            &NewAudit {
+                before: Some(serde_json::json!({ "stock": before }).to_string()),
+                after: Some(serde_json::json!({ "stock": after }).to_string()),
+                ..actor.entry("stock.adjust", "sku", &sku.to_string())
+            },
+            now,
+        )
+        .await?;
         Ok(())
     }
 

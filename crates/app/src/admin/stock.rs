@@ -10,7 +10,7 @@ use jangteo_core::money::Won;
 use jangteo_core::paging::{PageRequest, Paged};
 use jangteo_core::staff::{Access, Area};
 use jangteo_db::audit::{self, NewAudit};
-use jangteo_db::stock_ledger::{self, SkuStockRow, StockMovementRow};
+use jangteo_db::stock_ledger::{self, SkuFilter, SkuStockRow, StockMovementRow};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -75,25 +75,50 @@ pub fn read_stock_sheet(file_name: &str, bytes: &[u8]) -> AppResult<Vec<StockShe
     Ok(rows)
 }
 
+/// What the stock screen lists.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StockFilter {
+    /// Part of a SKU code or product name.
+    pub keyword: String,
+    /// Only SKUs at or below the low-stock level.
+    pub low_only: bool,
+    /// Off-sale SKUs too.
+    pub with_off_sale: bool,
+}
+
 impl App {
-    /// SKUs for the stock screen.
+    /// SKUs for the stock screen, each with its option label ("빨강 / L"; empty without
+    /// options).
     pub async fn stock_list(
         &self,
         actor: &StaffActor,
-        keyword: &str,
-        low_only: bool,
+        filter: &StockFilter,
         page: u32,
-    ) -> AppResult<Paged<SkuStockRow>> {
+    ) -> AppResult<Paged<(SkuStockRow, String)>> {
         actor.require(Area::Stock, Access::Read)?;
         let request = PageRequest::new(page, 50);
         let (items, total) = stock_ledger::search_skus(
             &self.db,
-            keyword,
-            low_only.then_some(crate::back_office::LOW_STOCK_THRESHOLD),
+            &SkuFilter {
+                keyword: filter.keyword.clone(),
+                low_only: filter
+                    .low_only
+                    .then_some(crate::back_office::LOW_STOCK_THRESHOLD),
+                with_off_sale: filter.with_off_sale,
+            },
             request.limit(),
             request.offset(),
         )
         .await?;
+        let ids: Vec<i64> = items.iter().map(|s| s.sku_id).collect();
+        let mut labels = crate::cart::sku_labels(self, &ids).await?;
+        let items = items
+            .into_iter()
+            .map(|s| {
+                let label = labels.remove(&s.sku_id).unwrap_or_default();
+                (s, label)
+            })
+            .collect();
         Ok(jangteo_core::paging::Paged::counted(items, total, request))
     }
 

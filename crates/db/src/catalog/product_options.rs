@@ -75,6 +75,19 @@ async fn existing_combinations(
     Ok((skus, by_names))
 }
 
+/// Whether an order line or a cart line points at the SKU.
+async fn sku_in_use(tx: &mut Tx, id: i64) -> DbResult<bool> {
+    let uses = tx_scalar!(
+        tx,
+        i64,
+        "SELECT (SELECT COUNT(*) FROM order_lines WHERE sku_id = $1)
+              + (SELECT COUNT(*) FROM cart_items WHERE sku_id = $1)",
+        id
+    )
+    .context("checking SKU use")?;
+    Ok(uses > 0)
+}
+
 /// Moves a kept SKU to its combination's position.
 async fn move_sku(tx: &mut Tx, id: i64, position: usize, now: DateTime<Utc>) -> DbResult<()> {
     tx_execute!(
@@ -114,8 +127,9 @@ async fn new_sku(
 /// Replaces a product's option groups with `groups` and makes one SKU per combination
 /// (`combinations`: value indexes per group, in order). A SKU whose combination of value names
 /// survives keeps its id, code, stock and price; new combinations get new SKUs coded
-/// `{code_prefix}-N` with no stock; SKUs whose combination is gone are deactivated, never
-/// deleted (orders and the stock ledger point at them).
+/// `{code_prefix}-N` with no stock (when the product had no options, its one SKU becomes the
+/// first combination's unless an order or a cart points at it); SKUs whose combination is gone
+/// are deactivated, never deleted (orders and the stock ledger point at them).
 pub async fn replace_options(
     tx: &mut Tx,
     product: ProductId,
@@ -126,6 +140,12 @@ pub async fn replace_options(
 ) -> DbResult<OptionsOutcome> {
     let pid = product.get();
     let (skus, mut by_names) = existing_combinations(tx, pid).await?;
+    // Options added to a product without any: its one SKU becomes the first option's, unless
+    // an order or a cart points at it (then it stays, off sale, for them).
+    let mut adoptable = match by_names.remove(&Vec::new()) {
+        Some(id) if !groups.is_empty() && !sku_in_use(tx, id).await? => Some(id),
+        _ => None,
+    };
     tx_execute!(tx, "DELETE FROM option_groups WHERE product_id = $1", pid)
         .context("removing option groups")?;
     let named: Vec<(&str, Vec<&str>)> = groups
@@ -147,7 +167,7 @@ pub async fn replace_options(
             .enumerate()
             .map(|(gi, vi)| groups[gi].values[*vi].clone())
             .collect();
-        let sku_id = match by_names.remove(&names) {
+        let sku_id = match by_names.remove(&names).or_else(|| adoptable.take()) {
             Some(id) => {
                 move_sku(tx, id, position, now).await?;
                 outcome.kept += 1;

@@ -303,9 +303,11 @@ pub async fn lines(conn: impl Into<Reader<'_>>, order_id: OrderId) -> DbResult<V
     reader_all!(
         conn,
         OrderLineRow,
-        "SELECT id, sku_id, product_name, product_slug, option_label, unit_price, quantity, subtotal, total,
-             is_gift, quantity_cancelled, points, quantity_returned FROM order_lines WHERE order_id = $1
-             ORDER BY is_gift, id",
+        "SELECT l.id, l.sku_id, l.product_name, l.product_slug, l.option_label, l.unit_price, l.quantity,
+             l.subtotal, l.total, l.is_gift, l.quantity_cancelled, l.points, l.quantity_returned,
+             (SELECT m.content_hash FROM product_images pi JOIN media_files m ON m.id = pi.media_id
+              WHERE pi.product_id = l.product_id ORDER BY pi.position, pi.id LIMIT 1) AS thumb_hash
+         FROM order_lines l WHERE l.order_id = $1 ORDER BY l.is_gift, l.id",
         order_id.get()
     )
     .context("loading order lines")

@@ -221,6 +221,8 @@ pub struct OrderLineRow {
     pub points: i64,
     /// Units returned through claims.
     pub quantity_returned: i64,
+    /// The product's main photo now (none without photos or once the product is gone).
+    pub thumb_hash: Option<String>,
 }
 
 impl OrderLineRow {

@@ -241,7 +241,7 @@ async fn enrol_page(
         "admin/login_enrol.html",
         "admin.enrol_title",
         context! {
-            secret => enrolment.secret, otpauth_url => enrolment.url,
+            secret => in_groups_of_four(&enrolment.secret), otpauth_url => enrolment.url,
             qr => format!("data:image/png;base64,{}", enrolment.qr_png_base64),
             errors => errors,
         },
@@ -327,4 +327,16 @@ pub async fn logout(
         .await
         .map_err(|e| WebError::Internal(AppError::Other(format!("staff logout: {e}"))))?;
     Ok(see_other("/admin/login"))
+}
+
+/// "JBSW Y3DP EHPK 3PXP": the key in groups of four, as authenticator apps show and accept it
+/// (they ignore the spaces), so the owner can type it without losing their place.
+fn in_groups_of_four(secret: &str) -> String {
+    secret
+        .chars()
+        .collect::<Vec<_>>()
+        .chunks(4)
+        .map(|group| group.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join(" ")
 }

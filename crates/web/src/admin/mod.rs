@@ -231,29 +231,57 @@ impl BackOffice {
     }
 }
 
-/// Menu entries: (url, message key, area).
-const MENU: [(&str, &str, Area); 17] = [
-    ("/admin", "admin.nav.dashboard", Area::Dashboard),
-    ("/admin/orders", "admin.nav.orders", Area::Orders),
-    ("/admin/claims", "admin.nav.claims", Area::Orders),
-    ("/admin/members", "admin.nav.members", Area::Members),
-    ("/admin/products", "admin.nav.products", Area::Catalog),
-    ("/admin/categories", "admin.nav.categories", Area::Catalog),
-    ("/admin/stock", "admin.nav.stock", Area::Stock),
-    ("/admin/inquiries", "admin.nav.inquiries", Area::Inquiries),
-    ("/admin/content", "admin.nav.content", Area::Content),
-    ("/admin/stats", "admin.nav.stats", Area::Statistics),
-    (
+/// One menu entry: shown to staff with `access` to `area`; `sub` entries are indented under the
+/// one before.
+struct MenuEntry {
+    url: &'static str,
+    key: &'static str,
+    area: Area,
+    access: Access,
+    sub: bool,
+}
+
+const fn entry(url: &'static str, key: &'static str, area: Area) -> MenuEntry {
+    MenuEntry {
+        url,
+        key,
+        area,
+        access: Access::Read,
+        sub: false,
+    }
+}
+
+/// The back-office menu.
+const MENU: [MenuEntry; 18] = [
+    entry("/admin", "admin.nav.dashboard", Area::Dashboard),
+    entry("/admin/orders", "admin.nav.orders", Area::Orders),
+    entry("/admin/claims", "admin.nav.claims", Area::Orders),
+    entry("/admin/members", "admin.nav.members", Area::Members),
+    entry("/admin/products", "admin.nav.products", Area::Catalog),
+    // Creating a product is the owner's everyday task: one click from the menu.
+    MenuEntry {
+        url: "/admin/products/new",
+        key: "admin.nav.product_new",
+        area: Area::Catalog,
+        access: Access::Write,
+        sub: true,
+    },
+    entry("/admin/categories", "admin.nav.categories", Area::Catalog),
+    entry("/admin/stock", "admin.nav.stock", Area::Stock),
+    entry("/admin/inquiries", "admin.nav.inquiries", Area::Inquiries),
+    entry("/admin/content", "admin.nav.content", Area::Content),
+    entry("/admin/stats", "admin.nav.stats", Area::Statistics),
+    entry(
         "/admin/templates",
         "admin.nav.templates",
         Area::Notifications,
     ),
-    ("/admin/outbox", "admin.nav.outbox", Area::Notifications),
-    ("/admin/jobs", "admin.nav.jobs", Area::Jobs),
-    ("/admin/staff", "admin.nav.staff", Area::Staff),
-    ("/admin/audit", "admin.nav.audit", Area::Audit),
-    ("/admin/settings", "admin.nav.settings", Area::Settings),
-    ("/admin/shipping", "admin.nav.shipping", Area::Settings),
+    entry("/admin/outbox", "admin.nav.outbox", Area::Notifications),
+    entry("/admin/jobs", "admin.nav.jobs", Area::Jobs),
+    entry("/admin/staff", "admin.nav.staff", Area::Staff),
+    entry("/admin/audit", "admin.nav.audit", Area::Audit),
+    entry("/admin/settings", "admin.nav.settings", Area::Settings),
+    entry("/admin/shipping", "admin.nav.shipping", Area::Settings),
 ];
 
 fn no_store(mut response: Response) -> Response {
@@ -284,17 +312,25 @@ pub(crate) async fn admin_page(
         .iter()
         .map(|f| context! { kind => &f.kind, message => f.message(&t(state, req, &f.key)) })
         .collect();
+    // The entry with the longest address the path starts with is the page's (상품 등록, not
+    // 상품 관리, on /admin/products/new).
+    let current = MENU
+        .iter()
+        .filter(|m| match m.url {
+            "/admin" => req.path == "/admin",
+            url => req.path.starts_with(url),
+        })
+        .map(|m| m.url)
+        .max_by_key(|url| url.len());
     let menu: Vec<Value> = admin
         .map(|a| {
             MENU.iter()
-                .filter(|(_, _, area)| a.actor.can(*area, Access::Read))
-                .map(|(url, key, _)| {
-                    let active = if *url == "/admin" {
-                        req.path == "/admin"
-                    } else {
-                        req.path.starts_with(url)
-                    };
-                    context! { url => *url, label => t(state, req, key), active => active }
+                .filter(|m| a.actor.can(m.area, m.access))
+                .map(|m| {
+                    context! {
+                        url => m.url, label => t(state, req, m.key), sub => m.sub,
+                        active => current == Some(m.url),
+                    }
                 })
                 .collect()
         })

@@ -178,7 +178,7 @@ async fn detail_view(
         },
         payment => payment.map(payment_view),
         shipment => order.carrier.as_ref().map(|c| context! {
-            carrier => jangteo_core::carrier::carrier(c).map_or(c.as_str(), |x| x.name),
+            carrier => crate::order_views::carrier_label(state, req, c),
             waybill => &order.waybill,
             tracking_url => order.waybill.as_deref().and_then(|w| jangteo_core::carrier::tracking_url(c, w)),
         }),
@@ -200,7 +200,9 @@ async fn detail_view(
         action_url => format!("/admin/orders/{}/action", order.number),
         memo_url => format!("/admin/orders/{}/memos", order.number),
         slip_url => format!("/admin/orders/{}/slip", order.number),
-        carriers => jangteo_core::carrier::CARRIERS.iter().map(|c| context! { code => c.code, name => c.name }).collect::<Vec<_>>(),
+        carriers => jangteo_core::carrier::CARRIERS.iter().map(|c| context! {
+            code => c.code, name => crate::order_views::carrier_label(state, req, c.code),
+        }).collect::<Vec<_>>(),
     })
 }
 

@@ -48,6 +48,7 @@ pub async fn list(
             state_label => t(state, req, &format!("admin.display_state.{}", p.display_state)),
         }).collect::<Vec<_>>(),
         pagination => val(pagination), filter => context! { q => &q.q },
+        can_write => admin.actor.can(Area::Catalog, Access::Write),
     })
     .await
 }
@@ -62,24 +63,35 @@ fn option_rows(groups: &[(String, Vec<String>)]) -> Vec<(String, String)> {
     rows
 }
 
-/// The product editor. `form` and `options` re-show what was typed after a refusal (none: the
-/// stored fields and option groups).
-#[allow(clippy::too_many_arguments)]
+/// What a refused save of one of the editor's forms had typed, shown again instead of the
+/// stored values.
+#[derive(Default)]
+struct Typed {
+    form: Option<Value>,
+    options: Option<Vec<(String, String)>>,
+    skus: Option<Vec<SkuEdit>>,
+}
+
+/// The product editor: stored values, or what was typed where a save was refused.
 async fn editor(
     office: &BackOffice,
     id: i64,
-    form: Option<Value>,
+    typed: Typed,
     errors: Value,
-    options: Option<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let BackOffice {
         state, req, admin, ..
     } = office;
     let p = state.app.admin_product(&admin.actor, id).await?;
     let extras = state.app.admin_product_extras(&admin.actor, id).await?;
-    let form = form.unwrap_or_else(|| stored_fields(&p, &extras.sale));
+    let form = typed
+        .form
+        .unwrap_or_else(|| stored_fields(&p, &extras.sale));
     let media = state.app.config.media_url();
-    let rows = options.unwrap_or_else(|| option_rows(&extras.option_groups));
+    let rows = typed
+        .options
+        .unwrap_or_else(|| option_rows(&extras.option_groups));
+    let typed_sku = |sku: i64| typed.skus.iter().flatten().find(|t| t.id == sku);
     let last_image = extras.images.len().saturating_sub(1);
     office.page("admin/product_edit.html", "admin.nav.products", context! {
         id => id, slug => &p.slug, public_url => format!("/products/{}", p.slug),
@@ -89,16 +101,23 @@ async fn editor(
         }).collect::<Vec<_>>(),
         can_write => admin.actor.can(Area::Catalog, Access::Write),
         can_stock => admin.actor.can(Area::Stock, Access::Read),
+        can_set_stock => admin.actor.can(Area::Stock, Access::Write),
         stock_url => format!("/admin/stock?q={}", encode_component(&p.name)),
         sale_now => extras.sale.sale_price,
         sale_waiting => extras.sale.planned_sale_price.is_some() && extras.sale.sale_price.is_none(),
         option_rows => rows.iter().enumerate().map(|(i, (name, values))| context! {
             index => i, name => name, values => values,
         }).collect::<Vec<_>>(),
-        skus => extras.skus.iter().map(|s| context! {
-            id => s.row.id, code => &s.row.code, label => &s.label, extra_price => s.row.extra_price,
-            stock => s.row.stock, active => s.row.is_active,
-            price => (p.price + s.row.extra_price).max(0),
+        skus => extras.skus.iter().map(|s| {
+            let typed = typed_sku(s.row.id);
+            context! {
+                id => s.row.id, label => &s.label, stock_shown => s.row.stock,
+                code => typed.map_or(s.row.code.clone(), |t| t.code.clone()),
+                extra_price => typed.map_or(s.row.extra_price.to_string(), |t| t.extra_price.clone()),
+                stock => typed.map_or(s.row.stock.to_string(), |t| t.stock.clone()),
+                active => typed.map_or(s.row.is_active, |t| t.active),
+                price => (p.price + s.row.extra_price).max(0),
+            }
         }).collect::<Vec<_>>(),
         images => extras.images.iter().enumerate().map(|(i, img)| context! {
             id => img.id, url => media_url(&media, &img.content_hash, ThumbSize::List), alt => &img.alt,
@@ -153,7 +172,7 @@ fn stored_fields(
 
 /// GET /admin/products/{id}
 pub async fn edit(office: BackOffice, Path(id): Path<i64>) -> Result<Response, WebError> {
-    editor(&office, id, None, context! {}, None).await
+    editor(&office, id, Typed::default(), context! {}).await
 }
 
 /// The editor's form.
@@ -241,14 +260,14 @@ pub async fn update(
             flash(session, "success", "admin.flash.content_saved").await;
             Ok(see_other(&format!("/admin/products/{id}")))
         }
-        Err(e) => refuse(state, req, e, |errors| editor(&office, id, Some(context! {
+        Err(e) => refuse(state, req, e, |errors| editor(&office, id, Typed { form: Some(context! {
                     name => &f.name, summary => &f.summary, description_html => state.app.clean_html(&f.body_html),
                     price => &f.price, sale_price => &f.sale_price, sale_starts => &f.sale_starts,
                     sale_ends => &f.sale_ends, state => &f.state, featured => edit.featured,
                     category_id => &f.category_id, brand => &f.brand, tax_free => edit.tax_free,
                     max_per_order => &f.max_per_order, notice_category => &f.notice_category,
                     notice => &edit.notice, shipping_profile => &f.shipping_profile,
-                }), errors, None)).await,
+                }), ..Typed::default() }, errors)).await,
     }
 }
 
@@ -355,7 +374,11 @@ pub async fn save_options(
         }
         Err(e) => {
             refuse(state, req, e, |errors| {
-                editor(&office, id, None, errors, Some(rows.clone()))
+                let typed = Typed {
+                    options: Some(rows.clone()),
+                    ..Typed::default()
+                };
+                editor(&office, id, typed, errors)
             })
             .await
         }
@@ -383,6 +406,8 @@ pub async fn save_skus(
             code: value(format!("code_{sku}")).unwrap_or_default(),
             extra_price: value(format!("extra_{sku}")).unwrap_or_default(),
             active: value(format!("active_{sku}")).is_some(),
+            stock: value(format!("stock_{sku}")).unwrap_or_default(),
+            stock_shown: value(format!("stock_shown_{sku}")).unwrap_or_default(),
         })
         .collect();
     match state.app.save_skus(&admin.actor, id, &rows).await {
@@ -392,7 +417,11 @@ pub async fn save_skus(
         }
         Err(e) => {
             refuse(state, req, e, |errors| {
-                editor(&office, id, None, errors, None)
+                let typed = Typed {
+                    skus: Some(rows.clone()),
+                    ..Typed::default()
+                };
+                editor(&office, id, typed, errors)
             })
             .await
         }
@@ -423,7 +452,7 @@ pub async fn upload_images(
         }
         Err(e) => {
             refuse(state, req, e, |errors| {
-                editor(&office, id, None, errors, None)
+                editor(&office, id, Typed::default(), errors)
             })
             .await
         }

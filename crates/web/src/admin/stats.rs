@@ -132,7 +132,12 @@ fn pie_chart(parts: &[(String, i64)]) -> String {
         .map(|(name, v)| Series::new(name.clone(), vec![(*v).max(0) as f32]))
         .collect();
     let mut chart = PieChart::new(series);
-    styled(&mut chart, 420.0);
+    styled(&mut chart, 460.0);
+    // A plain donut: a rose scales each slice's radius too, so 92 % looked like a quarter. The
+    // radius leaves room beside it for the slices' names.
+    chart.rose_type = Some(false);
+    chart.radius = 95.0;
+    chart.inner_radius = 55.0;
     chart.svg().unwrap_or_default()
 }
 
@@ -150,10 +155,30 @@ fn members_chart(report: &MemberReport, signups: &str, buyers: &str) -> String {
         buyers.to_owned(),
         report.months.iter().map(|m| m.buyers as f32).collect(),
     );
+    let most = report
+        .months
+        .iter()
+        .map(|m| m.signups.max(m.buyers))
+        .max()
+        .unwrap_or(0);
     let mut chart = BarChart::new(vec![s, b], labels);
     styled(&mut chart, 900.0);
     chart.series.colors = vec![CURRENT_COLOUR.into(), PREVIOUS_COLOUR.into()];
+    if let Some(axis) = chart.y_axis_configs.first_mut() {
+        let (top, steps) = whole_ticks(most);
+        axis.min = Some(0.0);
+        axis.max = Some(top as f32);
+        axis.split_number = steps;
+    }
     chart.svg().unwrap_or_default()
+}
+
+/// An axis top and a number of steps such that every tick is a whole number of people (a
+/// count of 3 would otherwise be ticked 0.6, 1.2, …).
+fn whole_ticks(most: i64) -> (i64, usize) {
+    let steps = most.clamp(1, 5);
+    let step = (most.max(1) + steps - 1) / steps;
+    (step * steps, steps as usize)
 }
 
 fn sales_query(q: &StatsQuery, today: chrono::NaiveDate) -> Result<SalesQuery, AppError> {
@@ -404,4 +429,18 @@ pub async fn export_members(
         _ => return Err(AppError::NotFound.into()),
     };
     table_download(&table, name, q.format.as_deref())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::whole_ticks;
+
+    #[test]
+    fn member_axis_ticks_are_whole_people() {
+        assert_eq!(whole_ticks(0), (1, 1));
+        assert_eq!(whole_ticks(3), (3, 3));
+        assert_eq!(whole_ticks(7), (10, 5));
+        assert_eq!(whole_ticks(100), (100, 5));
+        assert_eq!(whole_ticks(101), (105, 5));
+    }
 }

@@ -18,6 +18,8 @@
     });
   }
 
+  var STATEFUL = ["bold", "italic", "insertUnorderedList", "insertOrderedList"];
+
   function escapeAttr(s) {
     return String(s).replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
   }
@@ -45,6 +47,26 @@
       }).catch(function () { window.alert(msg(root, "failed", "Upload failed")); });
     }
 
+    // The toolbar shows what applies where the caret is (bold carries into the next list item
+    // otherwise unseen): aria-pressed on each button whose state the browser can tell.
+    function showState() {
+      var sel = document.getSelection();
+      if (!sel || !sel.rangeCount || !area.contains(sel.anchorNode)) return;
+      var block = String(document.queryCommandValue("formatBlock") || "").toLowerCase();
+      toolbar.querySelectorAll("button[data-cmd]").forEach(function (b) {
+        var cmd = b.getAttribute("data-cmd");
+        var on = null;
+        if (cmd === "formatBlock") {
+          on = block === b.getAttribute("data-value");
+        } else if (STATEFUL.indexOf(cmd) >= 0) {
+          on = document.queryCommandState(cmd);
+        }
+        if (on !== null) b.setAttribute("aria-pressed", on ? "true" : "false");
+      });
+    }
+    document.addEventListener("selectionchange", showState);
+    area.addEventListener("keyup", showState);
+
     toolbar.addEventListener("click", function (e) {
       var button = e.target.closest("button[data-cmd]");
       if (!button) return;
@@ -66,6 +88,7 @@
         document.execCommand(cmd, false, button.getAttribute("data-value"));
       }
       sync();
+      showState();
     });
     fileInput.addEventListener("change", function () {
       if (fileInput.files[0]) insertImage(fileInput.files[0]);

@@ -9,7 +9,8 @@
  *   - banner slider dots / arrows / gentle autoplay
  *   - "이전 페이지" on error pages
  *   - buy buttons follow the chosen SKU; address search (Daum postcode, loaded on first click);
- *     checkout niceties (address book, "전액 사용", 무통장입금 box, one-click lock); "전체 동의"
+ *     checkout niceties (address book, "전액 사용", 무통장입금 box, one-click lock); "전체 동의";
+ *     "계좌번호 복사"
  * No libraries, no build step.
  */
 (function () {
@@ -145,6 +146,9 @@
     function show(state, sku) {
       var price = sku ? sku.final_price : defaultPrice;
       if (priceEl) priceEl.textContent = formatWon(price);
+      toArray(doc.querySelectorAll("[data-bar-price]")).forEach(function (el) {
+        el.textContent = formatWon(price);
+      });
 
       if (stockEl) {
         stockEl.classList.remove("is-sold-out", "is-low", "is-unavailable");
@@ -890,7 +894,42 @@
     });
   }
 
+  /* ------------------------------------------------------------ "계좌번호 복사" */
+
+  // Copies [data-copy] to the clipboard; the button says so for a moment. Hidden without JS.
+  function initCopyButtons() {
+    toArray(doc.querySelectorAll("button[data-copy]")).forEach(function (button) {
+      var label = button.textContent;
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        var value = button.getAttribute("data-copy");
+        var done = function () {
+          button.textContent = button.getAttribute("data-copied") || label;
+          window.setTimeout(function () { button.textContent = label; }, 2000);
+        };
+        // Older browsers and refused permissions: copy through a selected, unseen textarea.
+        var viaSelection = function () {
+          var area = doc.createElement("textarea");
+          area.value = value;
+          area.setAttribute("readonly", "");
+          area.style.position = "fixed";
+          area.style.opacity = "0";
+          doc.body.appendChild(area);
+          area.select();
+          try { if (doc.execCommand("copy")) done(); } catch (e) { /* the number stays selectable */ }
+          doc.body.removeChild(area);
+        };
+        if (navigator.clipboard && window.isSecureContext) {
+          navigator.clipboard.writeText(value).then(done, viaSelection);
+        } else {
+          viaSelection();
+        }
+      });
+    });
+  }
+
   function init() {
+    initCopyButtons();
     initDrawer();
     initBuyActions(); // listens for the SKU events initBuyBox fires right away
     initBuyBox();

@@ -165,7 +165,8 @@ pub(crate) fn options(
     ]
 }
 
-/// Options: 2 × 2 combinations; the option-less SKU gives way. Returns the SKUs.
+/// Options: 2 × 2 combinations; the option-less SKU becomes the first one's (nothing ordered
+/// it), none left off sale. Returns the SKUs.
 pub(crate) async fn two_by_two_options(t: &TestApp, marketer: &Shopper, id: i64) -> Vec<Sku> {
     let path = format!("/admin/products/{id}/options");
     let saved = marketer.post(&path, &options("블랙, 화이트", "S, M")).await;
@@ -173,10 +174,8 @@ pub(crate) async fn two_by_two_options(t: &TestApp, marketer: &Shopper, id: i64)
     let now = skus(t, id).await;
     let labels: Vec<&str> = now.iter().filter(|s| s.1).map(|s| s.3.as_str()).collect();
     assert_eq!(labels, ["블랙 / S", "블랙 / M", "화이트 / S", "화이트 / M"]);
-    assert!(
-        now.iter().any(|s| s.0 == "WOOL-KNIT-1" && !s.1),
-        "kept, off sale"
-    );
+    assert_eq!(now[0].0, "WOOL-KNIT-1", "the first SKU is 블랙 / S now");
+    assert!(now.iter().all(|s| s.1), "none left behind off sale");
     now
 }
 
@@ -220,8 +219,8 @@ pub(crate) async fn stock_survives_a_new_colour(
     );
     assert_eq!(
         after.iter().filter(|s| !s.1).count(),
-        3,
-        "화이트 ×2 and the first SKU off sale"
+        2,
+        "화이트 ×2 off sale"
     );
     (after, black_m_id)
 }
@@ -284,6 +283,60 @@ pub(crate) async fn edit_the_sku_table(
     assert!(
         table_now.iter().any(|s| s.0 == "KNIT-NVY-S" && !s.1),
         "unticked: off sale"
+    );
+    stock_in_the_sku_table(t, marketer, id, black_m_id).await;
+}
+
+/// Stock typed in the SKU table: only for staff who may change stock, into the ledger; a stock
+/// left as shown is not touched (orders may have taken units since the page was loaded).
+async fn stock_in_the_sku_table(t: &TestApp, marketer: &Shopper, id: i64, black_m_id: i64) {
+    let sku_path = format!("/admin/products/{id}/skus");
+    let row = |stock: &str, shown: &str| {
+        vec![
+            (format!("code_{black_m_id}"), "KNIT-BLK-M".to_owned()),
+            (format!("extra_{black_m_id}"), "0".to_owned()),
+            (format!("active_{black_m_id}"), "true".to_owned()),
+            (format!("stock_{black_m_id}"), stock.to_owned()),
+            (format!("stock_shown_{black_m_id}"), shown.to_owned()),
+        ]
+    };
+    let stock_now = || async {
+        stock::stock_of(&t.app.db, black_m_id)
+            .await
+            .unwrap()
+            .unwrap()
+    };
+    assert_eq!(
+        marketer.post_pairs(&sku_path, &row("20", "7")).await.status,
+        403
+    );
+    assert_eq!(
+        marketer.post_pairs(&sku_path, &row("7", "7")).await.status,
+        303
+    );
+    let (manager, _) =
+        jangteo_testkit::shopper::staff_session(t, "mgr@example.com", "manager").await;
+    let bad = manager.post_pairs(&sku_path, &row("스무 개", "7")).await;
+    assert_eq!(bad.status, 422);
+    assert!(bad.body.contains("재고는 0 이상의 숫자로"));
+    assert!(bad.body.contains("value=\"스무 개\""), "typed stock kept");
+    assert_eq!(stock_now().await, 7);
+    // An order took 2 units after the page showed 7; the manager's 20 is what counts.
+    let mut tx = t.app.db.begin().await.unwrap();
+    stock::set_stock(&mut tx, black_m_id, 5).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(
+        manager.post_pairs(&sku_path, &row("20", "7")).await.status,
+        303
+    );
+    assert_eq!(stock_now().await, 20);
+    let ledger = manager
+        .get(&format!("/admin/stock?sku={black_m_id}"))
+        .await
+        .body;
+    assert!(
+        ledger.contains("상품 편집") && ledger.contains("+15"),
+        "in the ledger"
     );
 }
 

@@ -127,6 +127,53 @@ async fn prices_need_catalog_rights(t: &TestApp, warehouse: &Shopper) {
     );
 }
 
+/// The list names each SKU's options, hides off-sale SKUs unless asked, and an adjustment
+/// comes back to the same search (a refused one keeps what was typed).
+async fn options_named_and_off_sale_hidden(t: &TestApp, warehouse: &Shopper) {
+    let (manager, _) = staff_session(t, "mgr2@example.com", "manager").await;
+    let white_m = jangteo_db::catalog::stock::sku_id_by_code(&t.app.db, "SS-WH-M")
+        .await
+        .unwrap()
+        .unwrap();
+    let product = crate::admin_products_steps::product_id(t, "short-sleeve").await;
+    let off = manager
+        .post_pairs(
+            &format!("/admin/products/{product}/skus"),
+            &[
+                (format!("code_{white_m}"), "SS-WH-M".to_owned()),
+                (format!("extra_{white_m}"), "0".to_owned()),
+            ],
+        )
+        .await;
+    assert_eq!(off.status, 303, "{}", off.body);
+    let search = "/admin/stock?q=%EB%B0%98%ED%8C%94";
+    let list = warehouse.get(search).await.body;
+    assert!(list.contains("data-sku=\"SS-BK-L\"") && list.contains("블랙 / L"));
+    assert!(!list.contains("data-sku=\"SS-WH-M\""), "off sale: hidden");
+    let all = warehouse.get(&format!("{search}&off=1")).await.body;
+    assert!(all.contains("data-sku=\"SS-WH-M\"") && all.contains("판매 중지"));
+
+    let black_l = jangteo_db::catalog::stock::sku_id_by_code(&t.app.db, "SS-BK-L")
+        .await
+        .unwrap()
+        .unwrap();
+    let back = "q=%EB%B0%98%ED%8C%94&page=1";
+    let path = format!("/admin/stock/{black_l}?{back}");
+    let refused = warehouse
+        .post(&path, &[("delta", "세 개"), ("note", "입고")])
+        .await;
+    assert_eq!(refused.status, 422);
+    assert!(refused.body.contains("value=\"세 개\"") && refused.body.contains("value=\"입고\""));
+    let done = warehouse
+        .post(&path, &[("delta", "3"), ("note", "입고")])
+        .await;
+    assert_eq!(done.status, 303);
+    assert_eq!(
+        done.location.as_deref(),
+        Some(format!("/admin/stock?{back}&sku={black_l}#ledger").as_str())
+    );
+}
+
 /// Adjustments and imports are both audited.
 async fn stock_changes_audited(t: &TestApp) {
     let (entries, _) = jangteo_db::audit::search(
@@ -160,6 +207,7 @@ async fn stock_is_adjusted_with_reasons_and_sheets_apply_all_or_nothing(backend:
     bad_sheet_changes_nothing(&t, &warehouse, tshirt, start).await;
     clean_sheet_applies(&t, &warehouse, tshirt).await;
     prices_need_catalog_rights(&t, &warehouse).await;
+    options_named_and_off_sale_hidden(&t, &warehouse).await;
     stock_changes_audited(&t).await;
 }
 

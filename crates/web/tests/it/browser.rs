@@ -53,6 +53,9 @@ async fn browse_and_pick_an_option(width: u32, height: u32, mobile: bool, name: 
         let chosen = pick_the_last_value_of_every_group(&selects).await;
         let sku = sku_with_values(d, &chosen).await;
         price_and_stock_follow_the_sku(&browser, &sku, name).await;
+        if mobile {
+            buy_bar_stays_on_screen(&browser, &sku).await;
+        }
         found = true;
         break;
     }
@@ -196,6 +199,41 @@ async fn price_and_stock_follow_the_sku(browser: &Browser, sku: &serde_json::Val
         .await
         .unwrap();
     browser.screenshot(&format!("{name}-product")).await;
+}
+
+/// Whether the element with this id is wholly on screen.
+pub(crate) async fn in_view(d: &WebDriver, id: &str) -> bool {
+    let seen = d
+        .execute(
+            "var r = document.getElementById(arguments[0]).getBoundingClientRect();
+             return r.top >= 0 && r.bottom <= window.innerHeight;",
+            vec![serde_json::Value::from(id)],
+        )
+        .await
+        .unwrap();
+    seen.json() == &serde_json::Value::Bool(true)
+}
+
+/// On a phone the buy buttons and the chosen SKU's price stay at the bottom of the screen,
+/// even at the top of the page (the buttons are two screens below the photo).
+async fn buy_bar_stays_on_screen(browser: &Browser, sku: &serde_json::Value) {
+    let d = &browser.driver;
+    d.execute("window.scrollTo(0, 0);", Vec::new())
+        .await
+        .unwrap();
+    assert!(in_view(d, "buy-now").await, "the buy button is on screen");
+    let bar = d
+        .find(By::Css("[data-bar-price]"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        bar.contains(&won(sku["final_price"].as_i64().unwrap())),
+        "{bar}"
+    );
+    browser.screenshot("mobile-product-buy-bar").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -38,6 +38,15 @@ pub(crate) async fn owner_browser(t: &TestApp, width: u32, height: u32) -> Optio
     Some(browser)
 }
 
+/// The test shop on SQLite and an owner's desktop browser on its dashboard; `None` without a
+/// browser or a database.
+pub(crate) async fn owner_on_the_dashboard() -> Option<(TestApp, Browser)> {
+    let (t, _) = shop(Backend::Sqlite).await?;
+    let browser = owner_browser(&t, 1280, 1000).await?;
+    browser.driver.goto(t.url("/admin")).await.unwrap();
+    Some((t, browser))
+}
+
 #[tokio::test]
 async fn staff_enrols_totp_logs_in_and_ships_an_order() {
     let Some((t, tshirt)) = shop(Backend::Sqlite).await else {
@@ -289,6 +298,12 @@ async fn claim_pages_render_in_a_browser() {
         .click()
         .await
         .unwrap();
+    // The one line bought starts with both its units chosen, not at 0.
+    let units = d
+        .find(By::Css(format!("select[name='units_{}']", line.id)))
+        .await
+        .unwrap();
+    assert_eq!(units.value().await.unwrap().as_deref(), Some("2"));
     browser.screenshot("claim-form").await;
 
     let id = t

@@ -155,6 +155,17 @@ async fn coupon_and_points_in_the_summary(browser: &Browser) {
     let apply = d.find(By::Css("button[name='recalculate']")).await.unwrap();
     apply.scroll_into_view().await.unwrap();
     apply.click().await.unwrap();
+    // Back at the discounts, saying so, not at the top of the page.
+    let applied = d.find(By::Id("discount-applied")).await.unwrap();
+    assert!(
+        applied
+            .text()
+            .await
+            .unwrap()
+            .contains("할인을 적용했습니다")
+    );
+    assert_eq!(d.current_url().await.unwrap().fragment(), Some("discounts"));
+    assert!(crate::browser::in_view(d, "discount-applied").await);
     let summary = d
         .find(By::Css("#checkout-total"))
         .await
@@ -236,6 +247,9 @@ async fn virtual_account_waits_for_deposit(browser: &Browser, t: &TestApp) {
         .await
         .unwrap();
     assert!(d.source().await.unwrap().contains("테스트은행"));
+    let copy = d.find(By::Css(".deposit-box__copy")).await.unwrap();
+    copy.click().await.unwrap();
+    copy.wait_until().has_text("복사했습니다").await.unwrap();
     browser.screenshot("virtual-account").await;
     d.goto(t.url(&format!("/orders/{}", number.trim())))
         .await

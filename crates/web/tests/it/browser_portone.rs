@@ -200,9 +200,11 @@ async fn a_phone_pays_with_naverpay_and_a_buyer_enters_the_refund_account() {
     o.goto(t.url(&format!("/admin/orders/{number}")))
         .await
         .unwrap();
-    o.find(By::Css("#refund-account-stored")).await.unwrap();
+    let before = o.find(By::Css("#refund-account-stored")).await.unwrap();
     fill(o, "refund_number", "3333-01-7654321").await;
     click(o, "#refund-account-save").await;
+    // The saved page replaces this one: read the new one, not the old.
+    before.wait_until().stale().await.unwrap();
     let stored = o.find(By::Css("#refund-account-stored")).await.unwrap();
     assert!(stored.text().await.unwrap().contains("4321"));
     owner.screenshot("admin-refund-account").await;

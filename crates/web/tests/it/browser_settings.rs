@@ -3,19 +3,14 @@
 //! table (screenshots `admin-settings.png`, `product-low-stock.png` and `admin-shipping.png` are
 //! looked at).
 
-use jangteo_testkit::Backend;
 use thirtyfour::prelude::*;
 
 #[tokio::test]
 async fn the_owner_clicks_through_shop_and_shipping_settings() {
-    let Some((t, _)) = crate::checkout::shop(Backend::Sqlite).await else {
-        return;
-    };
-    let Some(browser) = crate::browser_admin::owner_browser(&t, 1280, 1000).await else {
+    let Some((t, browser)) = crate::browser_admin::owner_on_the_dashboard().await else {
         return;
     };
     let d = &browser.driver;
-    d.goto(t.url("/admin")).await.unwrap();
     // The dashboard says what is missing and leads to the settings.
     d.find(By::Css("#readiness [data-readiness='test_payments']"))
         .await

@@ -14,6 +14,7 @@ mod admin_steps;
 mod admin_stock;
 mod browser;
 mod browser_admin;
+mod browser_catalog;
 mod browser_checkout;
 mod browser_hardening;
 mod browser_legal;
