@@ -17,7 +17,7 @@ const NOTICES: [(&str, &str); 3] = [
     ),
     (
         "연말연시 배송 일정 안내",
-        "<p>12월 31일(목)과 1월 1일(금)은 택배사 휴무로 출고하지 않습니다. 12월 30일 오후 2시 이후 주문은 1월 4일(월)부터 차례로 출고합니다.</p>",
+        "<p>연말연시 택배사 휴무일에는 출고하지 않습니다. 휴무 전날 오후 2시 이후 주문은 휴무가 끝난 다음 영업일부터 차례로 출고합니다.</p>",
     ),
     (
         "개인정보처리방침 개정 안내",
@@ -25,19 +25,20 @@ const NOTICES: [(&str, &str); 3] = [
     ),
 ];
 
-/// (title, body, first day offset, last day offset) of each demo event, in days from today.
+/// (title, body, first day offset, last day offset) of each demo event, in days from today;
+/// the shop lists the latest first, so the running one is saved last.
 const EVENTS: [(&str, &str, i64, i64); 2] = [
+    (
+        "가을 시즌오프 세일",
+        "<p>가을 상품 시즌오프 세일이 끝났습니다. 함께해 주셔서 감사합니다.</p>",
+        -60,
+        -31,
+    ),
     (
         "겨울 신상품 첫 구매 10% 할인",
         "<h2>첫 구매 10% 할인 (최대 5,000원)</h2><p>주문서의 쿠폰 코드 칸에 <strong>WELCOME10</strong>을 입력하세요. 신규 회원께는 5,000원 할인 쿠폰도 자동으로 드립니다.</p><ul><li>20,000원 이상 주문 시</li><li>회원당 한 번</li></ul>",
         -3,
         27,
-    ),
-    (
-        "가을 포토 리뷰 이벤트",
-        "<p>사진과 함께 리뷰를 남겨 주신 분들께 적립금 2,000원을 드렸습니다. 참여해 주셔서 감사합니다.</p>",
-        -60,
-        -31,
     ),
 ];
 

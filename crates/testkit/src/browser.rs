@@ -29,6 +29,18 @@ fn free_port() -> u16 {
 }
 
 impl Browser {
+    /// A phone (390×844, mobile) that waits up to 10 s for elements to appear; `None` as
+    /// [`Browser::start`].
+    pub async fn phone() -> Option<Browser> {
+        let browser = Browser::start(390, 844, true).await?;
+        browser
+            .driver
+            .set_implicit_wait_timeout(Duration::from_secs(10))
+            .await
+            .expect("implicit wait");
+        Some(browser)
+    }
+
     /// Starts a headless browser with a `width`×`height` window; `None` when Chromium is not
     /// installed outside CI.
     pub async fn start(width: u32, height: u32, mobile: bool) -> Option<Browser> {

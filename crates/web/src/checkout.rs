@@ -7,7 +7,9 @@ use crate::context::Req;
 use crate::forms::{checked, form_errors, page, refused_status, see_other, t, with_status};
 use crate::order_views::{cart_line, coupon_view, method_label, order_detail, summary};
 use crate::orders::buyer;
-use crate::session::{clear_guest_cart, flash, grant_guest_order};
+use crate::session::{
+    clear_guest_cart, failed_checkout, flash, forget_failed_checkout, grant_guest_order,
+};
 use crate::state::AppState;
 use crate::views::val;
 use crate::web_error::WebError;
@@ -17,7 +19,7 @@ use axum::response::Response;
 use jangteo_app::AppError;
 use jangteo_app::checkout::DiscountChoice;
 use jangteo_app::orders::{NextStep, PlaceOrderInput};
-use jangteo_app::read_models::{AddressRow, MemberRow};
+use jangteo_app::read_models::{AddressRow, MemberRow, OrderRow};
 use jangteo_core::member::format_mobile;
 use minijinja::{Value, context};
 use serde::Deserialize;
@@ -57,6 +59,25 @@ pub struct CheckoutForm {
 }
 
 impl CheckoutForm {
+    /// The form as typed for an order whose payment did not go through (the order password is
+    /// kept with that order, not here).
+    fn typed_for(o: &OrderRow) -> CheckoutForm {
+        CheckoutForm {
+            orderer_name: o.orderer_name.clone(),
+            orderer_mobile: format_mobile(&o.orderer_mobile),
+            orderer_email: o.orderer_email.clone(),
+            recipient_name: o.recipient_name.clone(),
+            recipient_mobile: format_mobile(&o.recipient_mobile),
+            postcode: o.postcode.clone(),
+            address1: o.address1.clone(),
+            address2: o.address2.clone(),
+            delivery_memo: o.delivery_memo.clone(),
+            payment_method: o.payment_method.as_str().to_owned(),
+            depositor_name: o.depositor_name.clone().unwrap_or_default(),
+            ..CheckoutForm::default()
+        }
+    }
+
     fn discounts(&self) -> DiscountChoice {
         DiscountChoice {
             coupon_id: self.coupon_id.trim().parse().ok(),
@@ -198,9 +219,19 @@ async fn checkout_page(
         bank_account => val(&state.app.config.checkout.bank_account),
         checkout_token => token,
         terms_url => Value::from(()),
+        // After a payment that did not go through: the form is filled in from that order, and
+        // a guest may leave the order password empty to keep the one typed then.
+        retrying => failed_checkout(session).await.is_some(),
     })
     .await?;
     Ok(Some(response))
+}
+
+/// The buyer's own order whose payment did not go through, if checkout should start from it.
+async fn failed_order(state: &AppState, auth: &AuthSession, session: &Session) -> Option<OrderRow> {
+    let number = failed_checkout(session).await?;
+    let actor = buyer(state, auth, session, &number).await.ok()?;
+    state.app.order_for(&number, &actor).await.ok()
 }
 
 /// GET /checkout
@@ -214,16 +245,11 @@ pub async fn show_checkout(
     if auth.user.is_none() && q.guest.is_none() {
         return Ok(see_other("/account/login?next=%2Fcheckout"));
     }
-    match checkout_page(
-        &state,
-        &req,
-        &auth,
-        &session,
-        &CheckoutForm::default(),
-        BTreeMap::new(),
-    )
-    .await?
-    {
+    let form = match failed_order(&state, &auth, &session).await {
+        Some(order) => CheckoutForm::typed_for(&order),
+        None => CheckoutForm::default(),
+    };
+    match checkout_page(&state, &req, &auth, &session, &form, BTreeMap::new()).await? {
         Some(r) => Ok(r),
         None => Ok(see_other("/cart")),
     }
@@ -283,6 +309,7 @@ pub async fn place_order(
     let member_id = auth.user.as_ref().map(|m| m.id);
     match state.app.place_order(member_id, &lines, &input).await {
         Ok(placed) => {
+            forget_failed_checkout(&session).await;
             if member_id.is_none() {
                 grant_guest_order(&session, &placed.number).await;
             }

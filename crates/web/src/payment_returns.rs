@@ -6,7 +6,7 @@
 use crate::auth::AuthSession;
 use crate::forms::see_other;
 use crate::orders::buyer;
-use crate::session::{clear_guest_cart, flash_with_detail};
+use crate::session::{clear_guest_cart, flash_with_detail, remember_failed_checkout};
 use crate::state::AppState;
 use crate::web_error::WebError;
 use axum::extract::{Path, Query, State};
@@ -37,6 +37,24 @@ async fn returned(
     Ok(None)
 }
 
+/// The order of the buyer's own attempt (anyone else's attempt: none), remembered so that the
+/// checkout the buyer comes back to is filled in as they typed it.
+async fn own_failed_order(
+    state: &AppState,
+    auth: &AuthSession,
+    session: &Session,
+    attempt: &str,
+) -> Result<Option<String>, WebError> {
+    let Some(number) = state.app.order_number_of_attempt(attempt).await? else {
+        return Ok(None);
+    };
+    if buyer(state, auth, session, &number).await.is_err() {
+        return Ok(None);
+    }
+    remember_failed_checkout(session, &number).await;
+    Ok(Some(number))
+}
+
 /// The gateway's success return.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -58,6 +76,7 @@ pub async fn payment_success(
         .complete_payment(&q.order_id, &q.payment_key, Won(q.amount))
         .await;
     let Some(number) = returned(&state, &session, &q.order_id, completed).await? else {
+        own_failed_order(&state, &auth, &session, &q.order_id).await?;
         return Ok(see_other("/checkout?guest=1"));
     };
     if auth.user.is_none() {
@@ -90,6 +109,7 @@ pub async fn payment_approved(
     let token = q.pg_token.as_deref().unwrap_or_default();
     let completed = state.app.complete_token_payment(&attempt, token).await;
     let Some(number) = returned(&state, &session, &attempt, completed).await? else {
+        own_failed_order(&state, &auth, &session, &attempt).await?;
         return Ok(see_other("/checkout?guest=1"));
     };
     if auth.user.is_none() {
@@ -139,10 +159,9 @@ async fn failed(
     // Only the buyer who started the payment may end it here; anyone else's link changes
     // nothing (an abandoned payment expires on its own).
     let attempt = match attempt {
-        Some(attempt) => match state.app.order_number_of_attempt(attempt).await? {
-            Some(number) if buyer(state, auth, session, &number).await.is_ok() => Some(attempt),
-            _ => None,
-        },
+        Some(attempt) => own_failed_order(state, auth, session, attempt)
+            .await?
+            .map(|_| attempt),
         None => None,
     };
     let mut detail = None;

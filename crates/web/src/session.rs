@@ -93,6 +93,7 @@ impl SessionStore for DbSessionStore {
 const CART: &str = "cart";
 const FLASH: &str = "flash";
 const GUEST_ORDERS: &str = "guest_orders";
+const FAILED_CHECKOUT: &str = "failed_checkout";
 
 /// A one-time notice shown on the next page.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -192,4 +193,19 @@ pub async fn guest_orders(session: &Session) -> Vec<String> {
 /// Whether this session may see a guest order.
 pub async fn has_guest_order(session: &Session, number: &str) -> bool {
     guest_orders(session).await.iter().any(|n| n == number)
+}
+
+/// Remembers the buyer's order whose payment did not go through: checkout fills itself from it.
+pub async fn remember_failed_checkout(session: &Session, number: &str) {
+    let _ = session.insert(FAILED_CHECKOUT, number.to_owned()).await;
+}
+
+/// The buyer's order whose payment did not go through, until a new order is placed.
+pub async fn failed_checkout(session: &Session) -> Option<String> {
+    session.get(FAILED_CHECKOUT).await.ok().flatten()
+}
+
+/// Forgets the failed checkout (a new order was placed).
+pub async fn forget_failed_checkout(session: &Session) {
+    let _ = session.remove::<String>(FAILED_CHECKOUT).await;
 }

@@ -27,6 +27,9 @@ pub struct OrderQuery {
     pub to: Option<NaiveDate>,
     /// Order number, orderer or recipient name, or mobile number.
     pub keyword: String,
+    /// Also orders cancelled before they were paid (failed payment attempts, deposits that never
+    /// came); left out by default.
+    pub with_unpaid_cancellations: bool,
 }
 
 /// A state change staff make on an order.
@@ -105,6 +108,7 @@ impl App {
                 .and_then(|d| d.succ_opt())
                 .map(jangteo_core::time::start_of_business_day),
             keyword: q.keyword.trim().to_owned(),
+            with_unpaid_cancellations: q.with_unpaid_cancellations,
         };
         let request = PageRequest::new(page, size);
         let (items, total) =

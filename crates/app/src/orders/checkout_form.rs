@@ -92,8 +92,16 @@ pub(crate) struct CheckoutForm {
     /// The 현금영수증 asked for (cash methods only), with its identity's digits.
     pub(super) cash_receipt: Option<(ReceiptKind, String)>,
     pub(super) depositor: Option<String>,
-    pub(super) guest_password: Option<Password>,
+    pub(super) guest_password: Option<GuestSecret>,
     pub(super) channel: &'static str,
+}
+
+/// A guest order's password: typed, or left empty after a payment that did not go through,
+/// meaning the one typed for the guest's earlier order in this session.
+#[derive(Debug, Clone)]
+pub(crate) enum GuestSecret {
+    Typed(Password),
+    AsBefore,
 }
 
 /// Whether a gateway's escrow can hold a payment by `method` (a bank deposit goes to the shop's
@@ -127,21 +135,27 @@ fn payment_choice(
     (method, depositor)
 }
 
-/// The terms the buyer agreed to and, for a guest, the order password (typed twice) and the
-/// consent to the guest's personal data.
+/// The terms the buyer agreed to and, for a guest, the order password (typed twice, or left
+/// empty to keep the one of the session's earlier order) and the consent to the guest's
+/// personal data.
 fn guest_terms(
     input: &PlaceOrderInput,
     is_member: bool,
     errors: &mut FieldErrors,
-) -> Option<Password> {
+) -> Option<GuestSecret> {
     let guest_password = if is_member {
         None
+    } else if input.guest_password.is_empty()
+        && input.guest_password_confirm.is_empty()
+        && !input.earlier_guest_orders.is_empty()
+    {
+        Some(GuestSecret::AsBefore)
     } else {
         let p = errors.check("guest_password", Password::parse(&input.guest_password));
         if p.is_some() && input.guest_password != input.guest_password_confirm {
             errors.add("guest_password_confirm", "password_mismatch");
         }
-        p
+        p.map(GuestSecret::Typed)
     };
     if !input.agree {
         errors.add("agree", "consent_required");

@@ -3,7 +3,7 @@
 //! redeems the coupon and points, opens the payment attempt and, for a bank deposit, hands out
 //! the shop's account. Idempotent per checkout token.
 
-use super::checkout_form::{CheckoutForm, PlaceOrderInput, parse_checkout};
+use super::checkout_form::{CheckoutForm, GuestSecret, PlaceOrderInput, parse_checkout};
 use super::{NextStep, Placed, attempt_id, lifecycle, random_bytes};
 use crate::checkout::Quote;
 use crate::{App, AppError, AppResult};
@@ -76,7 +76,14 @@ impl App {
         {
             return Err(AppError::Conflict("total_changed"));
         }
-        let opening = self.opening(&form, &input.checkout_token, now).await?;
+        let opening = self
+            .opening(
+                &form,
+                &input.checkout_token,
+                &input.earlier_guest_orders,
+                now,
+            )
+            .await?;
         let mut tx = self.db.begin().await?;
         let Some(order_id) =
             insert_order(&mut tx, &form, &opening, member_id, &quote, &breakdown, now).await?
@@ -114,15 +121,34 @@ impl App {
         self.start_payment(&number).await
     }
 
+    /// The password hash of the guest's latest earlier order in this session (`earlier`, granted
+    /// to the session), for a guest who left the password empty after a payment that did not go
+    /// through; without one the password is required.
+    async fn earlier_guest_hash(&self, earlier: &[String]) -> AppResult<String> {
+        for number in earlier.iter().rev() {
+            if let Some(order) = orders::find_by_number(&self.db, number).await?
+                && order.member_id.is_none()
+                && let Some(hash) = order.guest_password_hash
+            {
+                return Ok(hash);
+            }
+        }
+        Err(AppError::field("guest_password", "required"))
+    }
+
     /// The number, first status, deposit deadline and guest password hash of a new order.
     async fn opening<'a>(
         &self,
         form: &CheckoutForm,
         checkout_token: &'a str,
+        earlier: &[String],
         now: DateTime<Utc>,
     ) -> AppResult<Opening<'a>> {
         let guest_hash = match &form.guest_password {
-            Some(p) => Some(crate::auth::passwords::hash_password(p.expose().to_owned()).await?),
+            Some(GuestSecret::Typed(p)) => {
+                Some(crate::auth::passwords::hash_password(p.expose().to_owned()).await?)
+            }
+            Some(GuestSecret::AsBefore) => Some(self.earlier_guest_hash(earlier).await?),
             None => None,
         };
         let gateway = self.gateway_for_method(form.method).await?;

@@ -23,6 +23,9 @@ pub struct OrderFilter {
     pub until: Option<DateTime<Utc>>,
     /// Order number (prefix), orderer or recipient name (part), or mobile digits (part).
     pub keyword: String,
+    /// Also orders cancelled before any payment arrived (a declined or abandoned card, a deposit
+    /// that never came): attempts, not sales, left out unless asked for.
+    pub with_unpaid_cancellations: bool,
 }
 
 fn order_filter_sql(base: String, f: &OrderFilter) -> SqlBuilder {
@@ -33,6 +36,11 @@ fn order_filter_sql(base: String, f: &OrderFilter) -> SqlBuilder {
     }
     if let Some(method) = f.method {
         q.push(" AND payment_method = ").bind_text(method.as_str());
+    }
+    if !f.with_unpaid_cancellations {
+        q.push(" AND NOT (status = ")
+            .bind_text(OrderStatus::Cancelled.as_str())
+            .push(" AND paid_at IS NULL)");
     }
     if !f.channel.is_empty() {
         q.push(" AND channel = ").bind_text(&f.channel);

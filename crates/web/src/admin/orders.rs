@@ -35,6 +35,8 @@ pub struct OrdersQuery {
     to: String,
     #[serde(default)]
     q: String,
+    /// `1`: also the orders cancelled before payment.
+    unpaid: Option<String>,
     page: Option<u32>,
 }
 
@@ -62,11 +64,16 @@ pub async fn list(office: BackOffice, Query(q): Query<OrdersQuery>) -> Result<Re
         .staff_orders(&admin.actor, &query, q.page.unwrap_or(1), 30)
         .await?;
     let params = format!(
-        "status={status}&method={method}&channel={}&from={}&to={}&q={}",
+        "status={status}&method={method}&channel={}&from={}&to={}&q={}{}",
         query.channel,
         encode_component(&q.from),
         encode_component(&q.to),
-        encode_component(&q.q)
+        encode_component(&q.q),
+        if query.with_unpaid_cancellations {
+            "&unpaid=1"
+        } else {
+            ""
+        },
     );
     let pagination = PaginationView::new(&list, |n| format!("/admin/orders?{params}&page={n}"));
     let rows: Vec<Value> = list
@@ -86,7 +93,10 @@ pub async fn list(office: BackOffice, Query(q): Query<OrdersQuery>) -> Result<Re
         .collect();
     office.page("admin/orders.html", "admin.nav.orders", context! {
         orders => rows, pagination => val(pagination),
-        filter => context! { status => status, method => method, channel => &query.channel, from => &q.from, to => &q.to, q => &q.q },
+        filter => context! {
+            status => status, method => method, channel => &query.channel, from => &q.from, to => &q.to, q => &q.q,
+            unpaid => query.with_unpaid_cancellations,
+        },
         channels => jangteo_core::order::CHANNELS.iter().map(|c| context! { code => *c, label => t(state, req, &format!("admin.channel.{c}")) }).collect::<Vec<_>>(),
         export_url => format!("/admin/orders.xlsx?{params}"),
         export_csv_url => format!("/admin/orders.csv?{params}"),
@@ -421,6 +431,7 @@ fn order_query(q: &OrdersQuery) -> OrderQuery {
         from: date(&q.from),
         to: date(&q.to),
         keyword: q.q.clone(),
+        with_unpaid_cancellations: q.unpaid.is_some(),
     }
 }
 

@@ -50,6 +50,30 @@ async fn legal_pages(width: u32, height: u32, mobile: bool, name: &str) {
     );
     browser.screenshot(&format!("{name}-legal-footer")).await;
 
+    // The footer's 공지사항 and 이벤트 lead to the demo's posts.
+    d.find(By::Css(".site-footer__links a[href='/notices']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let notices = d.find_all(By::Css(".post-item")).await.unwrap();
+    assert!(notices.len() >= 3, "{} notices", notices.len());
+    assert!(
+        notices[0].text().await.unwrap().contains("배송 안내"),
+        "pinned first"
+    );
+    browser.screenshot(&format!("{name}-notices")).await;
+    d.back().await.unwrap();
+    let events = d
+        .find(By::Css(".site-footer__links a[href='/events']"))
+        .await
+        .unwrap();
+    events.scroll_into_view().await.unwrap();
+    events.click().await.unwrap();
+    let listed = d.find(By::Css(".post-item")).await.unwrap();
+    assert!(listed.text().await.unwrap().contains("할인"));
+
     // A demo product's notice table, then the trade terms.
     d.goto(demo.url("/products/overfit-cotton-tshirt"))
         .await

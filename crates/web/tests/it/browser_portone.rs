@@ -61,7 +61,16 @@ async fn owner_ships(browser: &Browser, t: &jangteo_testkit::TestApp, number: &s
     d.goto(t.url(&format!("/admin/orders/{number}")))
         .await
         .unwrap();
-    click(d, "#order-actions form input[value='prepare'] ~ button").await;
+    let prepare = d
+        .find(By::Css(
+            "#order-actions form input[value='prepare'] ~ button",
+        ))
+        .await
+        .unwrap();
+    prepare.scroll_into_view().await.unwrap();
+    prepare.click().await.unwrap();
+    // The prepared page has the waybill form too: type into that one, not the old page's.
+    prepare.wait_until().stale().await.unwrap();
     fill(d, "waybill", "654321098765").await;
     click(d, "#ship-submit").await;
     d.find(By::Css("#shipment")).await.unwrap();
@@ -148,13 +157,10 @@ async fn a_phone_pays_with_naverpay_and_a_buyer_enters_the_refund_account() {
     let Some((t, _, fake, _)) = crate::portone_payments::portone_shop(Backend::Sqlite).await else {
         return;
     };
-    let Some(phone) = Browser::start(390, 844, true).await else {
+    let Some(phone) = Browser::phone().await else {
         return;
     };
     let d = &phone.driver;
-    d.set_implicit_wait_timeout(Duration::from_secs(10))
-        .await
-        .unwrap();
     guest_places_an_order(d, &t, "naver_pay").await;
     let title = d.find(By::Css("h1")).await.unwrap().text().await.unwrap();
     assert!(title.contains("네이버페이"), "{title}");

@@ -81,6 +81,11 @@ pub(crate) async fn guest_fills_the_checkout(
         &format!("input[name='payment_method'][value='{method}']"),
     )
     .await;
+    tick_the_agreements(d).await;
+}
+
+/// Ticks a guest's two checkout agreements (left as they are when ticked).
+pub(crate) async fn tick_the_agreements(d: &WebDriver) {
     for name in ["agree_guest_privacy", "agree"] {
         let agree = d.find(By::Name(name)).await.unwrap();
         agree.scroll_into_view().await.unwrap();
@@ -158,13 +163,10 @@ async fn owner_sets_toss_and_shoppers_pay_through_its_window() {
     assert_eq!(status_of(&t, number.trim()).await, "paid");
     desktop.quit().await;
 
-    let Some(phone) = Browser::start(390, 844, true).await else {
+    let Some(phone) = Browser::phone().await else {
         return;
     };
     let d = &phone.driver;
-    d.set_implicit_wait_timeout(Duration::from_secs(10))
-        .await
-        .unwrap();
     guest_places_an_order(d, &t, "transfer").await;
     let number = pays_in_the_window(&phone, "toss-phone-window").await;
     phone.screenshot("toss-phone-paid").await;
@@ -177,13 +179,10 @@ async fn a_phone_pays_with_kakaopay_in_its_window() {
     let Some((t, _, fake)) = crate::kakaopay_payments::kakaopay_shop(Backend::Sqlite).await else {
         return;
     };
-    let Some(phone) = Browser::start(390, 844, true).await else {
+    let Some(phone) = Browser::phone().await else {
         return;
     };
     let d = &phone.driver;
-    d.set_implicit_wait_timeout(Duration::from_secs(10))
-        .await
-        .unwrap();
     guest_places_an_order(d, &t, "kakao_pay").await;
     d.find(By::Css("#kakaopay-approve")).await.unwrap();
     assert!(
