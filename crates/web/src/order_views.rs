@@ -161,7 +161,10 @@ pub async fn order_detail(
     let status: jangteo_core::order::OrderStatus = o.status;
     use jangteo_core::order::OrderEvent as E;
     let can_cancel = status.apply(&E::CancelledByBuyer).is_ok();
-    let can_confirm = status.apply(&E::PurchaseConfirmed).is_ok();
+    // The same rule as confirm_purchase: something must be left to confirm.
+    let units: Vec<_> = lines.iter().map(|l| l.units()).collect();
+    let units_left = jangteo_core::refund::units_left_after(&units, &[]);
+    let can_confirm = status.apply(&E::PurchaseConfirmed).is_ok() && units_left > 0;
     let can_claim = status.can_file_claim();
     let claims = state.app.claims_of_order(o.id).await?;
     let shipment = match (&o.carrier, &o.waybill) {
@@ -210,7 +213,8 @@ pub async fn order_detail(
             product_url => (!l.product_slug.is_empty()).then(|| product_path(&l.product_slug)),
             option_label => &l.option_label, unit_price => l.unit_price.get(), quantity => l.quantity,
             // Price × units: the order's discounts (grade, coupon, points) are in the summary.
-            quantity_cancelled => l.quantity_cancelled, subtotal => l.subtotal.get(), is_gift => l.is_gift,
+            quantity_cancelled => l.quantity_cancelled, quantity_returned => l.quantity_returned,
+            subtotal => l.subtotal.get(), is_gift => l.is_gift,
         }).collect::<Vec<_>>(),
         summary => context! {
             items_subtotal => o.items_subtotal.get(), grade_discount => o.grade_discount.get(), coupon_discount => o.coupon_discount.get(),

@@ -62,8 +62,13 @@ pub async fn confirm_order(
 ) -> Result<Response, WebError> {
     let actor = buyer(&state, &auth, &session, &number).await?;
     let confirmed = state.app.confirm_purchase(&number, &actor).await;
-    if flash_conflict(&session, confirmed).await?.is_some() {
-        flash(&session, "success", "flash.purchase_confirmed").await;
+    // Only points actually granted are announced (a guest or a fully refunded line earns none).
+    match flash_conflict(&session, confirmed).await? {
+        Some(points) if points > 0 => {
+            flash(&session, "success", "flash.purchase_confirmed_points").await;
+        }
+        Some(_) => flash(&session, "success", "flash.purchase_confirmed").await,
+        None => {}
     }
     Ok(see_other(&format!("/orders/{number}")))
 }

@@ -168,9 +168,14 @@ impl App {
         Ok(())
     }
 
-    /// The buyer confirms the purchase (구매확정): points are granted now.
-    pub async fn confirm_purchase(&self, number: &str, actor: &Actor) -> AppResult<()> {
+    /// The buyer confirms the purchase (구매확정): points are granted now; the points granted.
+    /// Nothing is left to confirm once every unit was cancelled or returned.
+    pub async fn confirm_purchase(&self, number: &str, actor: &Actor) -> AppResult<i64> {
         let order = self.order_for(number, actor).await?;
+        let lines = orders::line_units(&orders::lines(&self.db, order.id).await?);
+        if jangteo_core::refund::units_left_after(&lines, &[]) <= 0 {
+            return Err(AppError::Conflict("nothing_to_confirm"));
+        }
         let now = self.now();
         let mut tx = self.db.begin().await?;
         let event = OrderEvent::PurchaseConfirmed;
@@ -182,6 +187,7 @@ impl App {
             crate::jobs::EscrowStep::Completion,
         )
         .await?;
+        let mut granted = 0;
         if let Some(member) = order.member_id
             && order.points_to_earn > 0
         {
@@ -195,9 +201,10 @@ impl App {
                 now,
             )
             .await?;
+            granted = order.points_to_earn;
         }
         tx.commit().await?;
-        Ok(())
+        Ok(granted)
     }
 
     /// The order, if `actor` may see it: its member, a guest who proved access (the caller checks

@@ -306,23 +306,7 @@ async fn claim_pages_render_in_a_browser() {
     assert_eq!(units.value().await.unwrap().as_deref(), Some("2"));
     browser.screenshot("claim-form").await;
 
-    let id = t
-        .app
-        .staff_file_claim(
-            &jangteo_app::auth::StaffActor::system("test"),
-            &number,
-            &jangteo_app::claims::ClaimForm {
-                kind: "defect".into(),
-                resolution: "return".into(),
-                reason: "박음질이 풀려 있었습니다. 사진 첨부합니다.".into(),
-                discovered_on: jangteo_core::time::business_date(Utc::now()).to_string(),
-                units: vec![(line.id, 1)],
-                photos: vec![jangteo_media::demo_banner([120, 120, 160], 2).into()],
-                override_reason: String::new(),
-            },
-        )
-        .await
-        .unwrap();
+    let id = crate::claim_steps::staff_files_a_defect(&t, &number, line.id, 1).await;
     d.delete_all_cookies().await.unwrap();
     let cookie = staff.admin_cookie().unwrap();
     let (name, value) = cookie.split_once('=').unwrap();

@@ -100,3 +100,24 @@ pub(crate) async fn deliver(staff: &Shopper, number: &str) {
         assert_eq!(staff.post(&action, &form).await.status, 303);
     }
 }
+
+/// Staff file a defect return of `units` of line `line` for the buyer (with a photo); the
+/// claim's id.
+pub(crate) async fn staff_files_a_defect(t: &TestApp, number: &str, line: i64, units: i64) -> i64 {
+    t.app
+        .staff_file_claim(
+            &jangteo_app::auth::StaffActor::system("test"),
+            number,
+            &jangteo_app::claims::ClaimForm {
+                kind: "defect".into(),
+                resolution: "return".into(),
+                reason: "박음질이 풀려 있었습니다. 사진 첨부합니다.".into(),
+                discovered_on: jangteo_core::time::business_date(chrono::Utc::now()).to_string(),
+                units: vec![(line, units)],
+                photos: vec![jangteo_media::demo_banner([120, 120, 160], 2).into()],
+                override_reason: String::new(),
+            },
+        )
+        .await
+        .unwrap()
+}

@@ -348,6 +348,10 @@ async fn buyer_confirms_purchase(c: &Case) -> i64 {
             .status,
         303
     );
+    assert!(
+        c.order_page().await.contains("적립금이 지급되었습니다"),
+        "points were granted and the flash says so"
+    );
     c.points().await
 }
 

@@ -29,6 +29,7 @@ mod checkout_retry;
 mod checkout_safety;
 mod claim_steps;
 mod claims;
+mod claims_full_return;
 mod escrow_payments;
 mod inquiries;
 mod kakaopay_payments;
