@@ -38,8 +38,8 @@ struct Shared {
     payments: Mutex<HashMap<String, Payment>>,
     serial: AtomicU64,
     approvals: AtomicU64,
-    /// How long an approve takes, in ms (the 300 ms benchmark).
-    approve_delay_ms: AtomicU64,
+    /// How long an approve takes (the 300 ms benchmark).
+    approve_delay: crate::delay::Delay,
 }
 
 /// A running fake KakaoPay.
@@ -161,10 +161,7 @@ async fn approve(State(s): State<Arc<Shared>>, headers: HeaderMap, body: Bytes) 
         Ok(v) => v,
         Err(r) => return *r,
     };
-    let delay = s.approve_delay_ms.load(Ordering::SeqCst);
-    if delay > 0 {
-        tokio::time::sleep(std::time::Duration::from_millis(delay)).await;
-    }
+    s.approve_delay.wait().await;
     let tid = text(&v, "tid");
     let mut payments = s.payments.lock().unwrap();
     let Some(p) = payments.get_mut(&tid) else {
@@ -312,8 +309,7 @@ impl FakeKakaoPay {
 
     /// Makes every approve answer only after `delay` (the 300 ms benchmark).
     pub fn delay_approvals(&self, delay: std::time::Duration) {
-        let ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX);
-        self.shared.approve_delay_ms.store(ms, Ordering::SeqCst);
+        self.shared.approve_delay.set(delay);
     }
 
     /// How many approvals went through.

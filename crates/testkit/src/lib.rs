@@ -5,6 +5,7 @@
 
 pub mod browser;
 pub mod db;
+mod delay;
 pub mod fake_kakaopay;
 pub mod fake_portone;
 pub mod fake_toss;

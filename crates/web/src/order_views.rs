@@ -162,9 +162,8 @@ pub async fn order_detail(
     use jangteo_core::order::OrderEvent as E;
     let can_cancel = status.apply(&E::CancelledByBuyer).is_ok();
     // The same rule as confirm_purchase: something must be left to confirm.
-    let units: Vec<_> = lines.iter().map(|l| l.units()).collect();
-    let units_left = jangteo_core::refund::units_left_after(&units, &[]);
-    let can_confirm = status.apply(&E::PurchaseConfirmed).is_ok() && units_left > 0;
+    let can_confirm =
+        status.apply(&E::PurchaseConfirmed).is_ok() && jangteo_app::orders::units_left(&lines) > 0;
     let can_claim = status.can_file_claim();
     let claims = state.app.claims_of_order(o.id).await?;
     let shipment = match (&o.carrier, &o.waybill) {

@@ -100,8 +100,6 @@ fn random_product_slug() -> AppResult<String> {
     Ok(format!("p-{}", random.to_lowercase()))
 }
 
-/// Checks the SKU table as typed against the product's SKUs (every problem at once): codes
-/// plain and unique in the table, extra prices within bounds and never below zero in all.
 /// The stock a row asks for: none when the field is empty or unchanged from what was shown.
 fn typed_stock(row: &SkuEdit, errors: &mut FieldErrors) -> Option<i64> {
     let typed = row.stock.trim();
@@ -120,6 +118,9 @@ fn typed_stock(row: &SkuEdit, errors: &mut FieldErrors) -> Option<i64> {
 /// A checked SKU row: as stored, as typed, and the stock to set (if changed).
 type CheckedSku = (AdminSkuRow, SkuInput, Option<i64>);
 
+/// Checks the SKU table as typed against the product's SKUs (every problem at once): codes
+/// plain and unique in the table, extra prices within bounds and never below zero in all,
+/// stock a whole number of units.
 fn check_sku_rows(
     rows: &[SkuEdit],
     before: &[AdminSkuRow],
@@ -194,17 +195,13 @@ impl App {
                 (g.name.clone(), vs)
             })
             .collect();
-        let labels = product_admin::sku_labels(&self.db, pid).await?;
-        let skus = product_admin::admin_skus(&self.db, pid)
-            .await?
+        let rows = product_admin::admin_skus(&self.db, pid).await?;
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let mut labels = crate::cart::sku_labels(self, &ids).await?;
+        let skus = rows
             .into_iter()
             .map(|row| {
-                let label = labels
-                    .iter()
-                    .filter(|(sku, _)| *sku == row.id)
-                    .map(|(_, v)| v.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" / ");
+                let label = labels.remove(&row.id).unwrap_or_default();
                 SkuView { row, label }
             })
             .collect();
@@ -432,17 +429,7 @@ impl App {
         if before == after {
             return Ok(());
         }
-        audit::record(
-            tx,
-            &NewAudit {
-                before: Some(serde_json::json!({ "stock": before }).to_string()),
-                after: Some(serde_json::json!({ "stock": after }).to_string()),
-                ..actor.entry("stock.adjust", "sku", &sku.to_string())
-            },
-            now,
-        )
-        .await?;
-        Ok(())
+        crate::admin::stock::audit_stock_change(tx, actor, sku, (before, after), "", now).await
     }
 
     /// Starts and ends timed sales: puts each product's price in force for `now` (the

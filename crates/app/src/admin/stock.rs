@@ -75,6 +75,29 @@ pub fn read_stock_sheet(file_name: &str, bytes: &[u8]) -> AppResult<Vec<StockShe
     Ok(rows)
 }
 
+/// The audit entry of a staff change to a SKU's stock (before, after), with the reason given.
+pub(crate) async fn audit_stock_change(
+    tx: &mut jangteo_db::Tx,
+    actor: &StaffActor,
+    sku_id: i64,
+    (before, after): (i64, i64),
+    reason: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<()> {
+    audit::record(
+        tx,
+        &NewAudit {
+            before: Some(serde_json::json!({ "stock": before }).to_string()),
+            after: Some(serde_json::json!({ "stock": after }).to_string()),
+            reason,
+            ..actor.entry("stock.adjust", "sku", &sku_id.to_string())
+        },
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
 /// What the stock screen lists.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct StockFilter {
@@ -155,17 +178,7 @@ impl App {
         else {
             return Err(AppError::field("delta", "stock_below_zero"));
         };
-        audit::record(
-            &mut tx,
-            &NewAudit {
-                before: Some(serde_json::json!({ "stock": after - delta }).to_string()),
-                after: Some(serde_json::json!({ "stock": after }).to_string()),
-                reason: note,
-                ..actor.entry("stock.adjust", "sku", &sku_id.to_string())
-            },
-            now,
-        )
-        .await?;
+        audit_stock_change(&mut tx, actor, sku_id, (after - delta, after), note, now).await?;
         tx.commit().await?;
         self.catalog_changed().await;
         Ok(after)

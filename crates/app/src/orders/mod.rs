@@ -103,6 +103,12 @@ fn attempt_id(number: &str) -> AppResult<String> {
     Ok(format!("{number}-{}", hex::encode(random_bytes::<4>()?)))
 }
 
+/// Units an order still holds, gifts aside, once cancellations and returns left it: with none
+/// there is nothing to confirm (the order page asks the same).
+pub fn units_left(lines: &[orders::OrderLineRow]) -> i64 {
+    jangteo_core::refund::units_left_after(&orders::line_units(lines), &[])
+}
+
 impl App {
     /// Schedules the deadline and sends the order-placed message for a deposit order.
     pub(crate) async fn after_deposit_requested(
@@ -172,8 +178,7 @@ impl App {
     /// Nothing is left to confirm once every unit was cancelled or returned.
     pub async fn confirm_purchase(&self, number: &str, actor: &Actor) -> AppResult<i64> {
         let order = self.order_for(number, actor).await?;
-        let lines = orders::line_units(&orders::lines(&self.db, order.id).await?);
-        if jangteo_core::refund::units_left_after(&lines, &[]) <= 0 {
+        if units_left(&orders::lines(&self.db, order.id).await?) <= 0 {
             return Err(AppError::Conflict("nothing_to_confirm"));
         }
         let now = self.now();

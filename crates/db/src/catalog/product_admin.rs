@@ -117,20 +117,6 @@ pub async fn admin_skus(db: &Db, id: ProductId) -> DbResult<Vec<AdminSkuRow>> {
     .context("listing SKUs for staff")
 }
 
-/// The option values of each SKU of a product: (SKU id, value), in group order.
-pub async fn sku_labels(db: &Db, id: ProductId) -> DbResult<Vec<(i64, String)>> {
-    read_all!(
-        db,
-        (i64, String),
-        "SELECT so.sku_id, v.value FROM sku_option_values so
-         JOIN option_values v ON v.id = so.option_value_id
-         JOIN option_groups g ON g.id = v.group_id
-         WHERE g.product_id = $1 ORDER BY so.sku_id, g.position, g.id",
-        id.get()
-    )
-    .context("loading SKU labels")
-}
-
 /// A SKU's editable fields.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SkuInput {

@@ -11,7 +11,6 @@ use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
 
 /// A refusal, boxed (a response is large).
 pub(super) type Refusal = Box<Response>;
@@ -94,10 +93,7 @@ pub(super) async fn get_payment(
     Path(id): Path<String>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let delay = s.lookup_delay_ms.load(Ordering::SeqCst);
-    if delay > 0 {
-        tokio::time::sleep(std::time::Duration::from_millis(delay)).await;
-    }
+    s.lookup_delay.wait().await;
     let reply = || -> Reply {
         authorised(&headers)?;
         store_in_query(&q)?;
@@ -261,10 +257,6 @@ pub(super) async fn close(
     Path(id): Path<String>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let delay = s.lookup_delay_ms.load(Ordering::SeqCst);
-    if delay > 0 {
-        tokio::time::sleep(std::time::Duration::from_millis(delay)).await;
-    }
     let reply = || -> Reply {
         authorised(&headers)?;
         store_in_query(&q)?;

@@ -113,8 +113,8 @@ pub(crate) struct State {
     pub serial: AtomicU64,
     /// Cash receipts by their payment id.
     pub receipts: Mutex<HashMap<String, Value>>,
-    /// How long `GET /payments/{id}` (the shop's check after the window) takes, in ms.
-    pub lookup_delay_ms: AtomicU64,
+    /// How long `GET /payments/{id}` (the shop's check after the window) takes.
+    pub lookup_delay: crate::delay::Delay,
 }
 
 impl State {
@@ -201,8 +201,7 @@ impl FakePortOne {
     /// Makes every payment lookup answer only after `delay`: the shop's confirm of a PortOne
     /// payment is that lookup (the 300 ms benchmark).
     pub fn delay_lookups(&self, delay: std::time::Duration) {
-        let ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX);
-        self.state.lookup_delay_ms.store(ms, Ordering::SeqCst);
+        self.state.lookup_delay.set(delay);
     }
 
     /// The payment `id` as the fake holds it.

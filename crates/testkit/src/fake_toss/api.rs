@@ -130,10 +130,7 @@ pub(super) async fn confirm(
         confirm_op,
     );
     // Slow after the work: a shop that times out has been charged all the same.
-    let delay = state.confirm_delay_ms.load(Ordering::SeqCst);
-    if delay > 0 {
-        tokio::time::sleep(std::time::Duration::from_millis(delay)).await;
-    }
+    state.confirm_delay.wait().await;
     answer
 }
 

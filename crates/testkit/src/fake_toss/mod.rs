@@ -35,7 +35,7 @@ pub(crate) struct State {
     pub replays: Mutex<HashMap<(String, String, String, String), Replay>>,
     pub last_cancel: Mutex<HashMap<String, std::time::Instant>>,
     pub confirms_executed: AtomicU64,
-    pub confirm_delay_ms: AtomicU64,
+    pub confirm_delay: crate::delay::Delay,
     pub requests: Mutex<Vec<TossRequest>>,
     pub serial: AtomicU64,
     /// Cash receipts by receipt key.
@@ -106,8 +106,7 @@ impl FakeToss {
 
     /// Makes every confirm answer only after `delay` (timeouts, the 300 ms benchmark).
     pub fn delay_confirms(&self, delay: Duration) {
-        let ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX);
-        self.state.confirm_delay_ms.store(ms, Ordering::SeqCst);
+        self.state.confirm_delay.set(delay);
     }
 
     /// The payment of an attempt, as the fake holds it.

@@ -37,13 +37,9 @@ impl StockQuery {
         )
     }
 
-    /// The list as it was: search and page.
-    fn list_url(&self) -> String {
-        format!(
-            "/admin/stock?{}&page={}",
-            self.params(),
-            self.page.unwrap_or(1)
-        )
+    /// The list as it was, search and page, as a query string.
+    fn list_query(&self) -> String {
+        format!("{}&page={}", self.params(), self.page.unwrap_or(1))
     }
 }
 
@@ -67,7 +63,7 @@ async fn stock_page(
         .stock_list(&admin.actor, &filter, q.page.unwrap_or(1))
         .await?;
     let params = q.params();
-    let list_url = q.list_url();
+    let list_query = q.list_query();
     let pagination = PaginationView::new(&list, |n| format!("/admin/stock?{params}&page={n}"));
     let ledger = match q.sku {
         Some(sku) => state.app.stock_movements(&admin.actor, sku).await?,
@@ -80,8 +76,8 @@ async fn stock_page(
             product_url => format!("/products/{}", s.product_slug),
             price => s.sale_price.unwrap_or(s.price) + s.extra_price,
             state_label => t(state, req, &format!("admin.display_state.{}", s.display_state)),
-            ledger_url => format!("{list_url}&sku={}#ledger", s.sku_id),
-            adjust_url => format!("/admin/stock/{}?{}", s.sku_id, list_url.trim_start_matches("/admin/stock?")),
+            ledger_url => format!("/admin/stock?{list_query}&sku={}#ledger", s.sku_id),
+            adjust_url => format!("/admin/stock/{}?{list_query}", s.sku_id),
             selected => q.sku == Some(s.sku_id),
         }).collect::<Vec<_>>(),
         ledger => ledger.iter().map(|m| context! {
@@ -139,7 +135,10 @@ pub async fn adjust(
     match result {
         Ok(()) => {
             flash(session, "success", "admin.flash.stock_adjusted").await;
-            Ok(see_other(&format!("{}&sku={sku}#ledger", back.list_url())))
+            Ok(see_other(&format!(
+                "/admin/stock?{}&sku={sku}#ledger",
+                back.list_query()
+            )))
         }
         Err(e) => {
             let q = StockQuery {

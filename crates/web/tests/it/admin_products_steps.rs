@@ -37,16 +37,15 @@ pub(crate) async fn audit_actions(t: &TestApp, prefix: &str) -> Vec<String> {
 /// A product's SKUs as (code, active, stock, label), active first.
 pub(crate) async fn skus(t: &TestApp, id: i64) -> Vec<Sku> {
     let pid = jangteo_core::ids::ProductId(id);
-    let labels = product_admin::sku_labels(&t.app.db, pid).await.unwrap();
-    product_admin::admin_skus(&t.app.db, pid)
-        .await
-        .unwrap()
-        .into_iter()
+    let rows = product_admin::admin_skus(&t.app.db, pid).await.unwrap();
+    let ids: Vec<i64> = rows.iter().map(|s| s.id).collect();
+    let labels = stock::labels(&t.app.db, &ids).await.unwrap();
+    rows.into_iter()
         .map(|s| {
             let label = labels
                 .iter()
-                .filter(|(sku, _)| *sku == s.id)
-                .map(|(_, v)| v.as_str())
+                .filter(|part| part.sku_id == s.id)
+                .map(|part| part.value.as_str())
                 .collect::<Vec<_>>()
                 .join(" / ");
             (s.code, s.is_active, s.stock, label)
