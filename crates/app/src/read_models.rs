@@ -16,4 +16,5 @@ pub use jangteo_db::members::{AddressRow, MemberRow};
 pub use jangteo_db::orders::OrderRow;
 pub use jangteo_db::payments::PaymentRow;
 pub use jangteo_db::promotions::CouponRow;
+pub use jangteo_db::refunds::RefundRow;
 pub use jangteo_db::staff::StaffRow;

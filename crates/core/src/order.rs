@@ -28,6 +28,9 @@ pub enum OrderStatus {
     Completed,
     /// Cancelled before shipping (stock released, payment refunded). 취소
     Cancelled,
+    /// Every unit came back through returns and was refunded (less any return shipping the
+    /// buyer pays). 반품완료
+    Returned,
 }
 
 /// What happens to an order.
@@ -60,6 +63,8 @@ pub enum OrderEvent {
     Delivered,
     /// The buyer, or the automatic rule N days after delivery, confirms the purchase.
     PurchaseConfirmed,
+    /// A return's refund left no unit in the order.
+    EverythingReturned,
 }
 
 impl OrderEvent {
@@ -77,6 +82,7 @@ impl OrderEvent {
             OrderEvent::Shipped { .. } => "shipped",
             OrderEvent::Delivered => "delivered",
             OrderEvent::PurchaseConfirmed => "purchase_confirmed",
+            OrderEvent::EverythingReturned => "everything_returned",
         }
     }
 }
@@ -95,7 +101,7 @@ pub struct IllegalTransition {
 
 impl OrderStatus {
     /// Every state.
-    pub const ALL: [OrderStatus; 8] = [
+    pub const ALL: [OrderStatus; 9] = [
         OrderStatus::PendingPayment,
         OrderStatus::AwaitingDeposit,
         OrderStatus::Paid,
@@ -104,6 +110,7 @@ impl OrderStatus {
         OrderStatus::Delivered,
         OrderStatus::Completed,
         OrderStatus::Cancelled,
+        OrderStatus::Returned,
     ];
 
     /// The stored value.
@@ -117,12 +124,16 @@ impl OrderStatus {
             OrderStatus::Delivered => "delivered",
             OrderStatus::Completed => "completed",
             OrderStatus::Cancelled => "cancelled",
+            OrderStatus::Returned => "returned",
         }
     }
 
     /// No event leaves this state.
     pub fn is_final(self) -> bool {
-        matches!(self, OrderStatus::Completed | OrderStatus::Cancelled)
+        matches!(
+            self,
+            OrderStatus::Completed | OrderStatus::Cancelled | OrderStatus::Returned
+        )
     }
 
     /// Whether reserved stock must be released when leaving this state by cancellation
@@ -137,7 +148,8 @@ impl OrderStatus {
         )
     }
 
-    /// Whether money was taken, so that a cancellation must refund it.
+    /// Whether money was taken and is kept, so that a cancellation must refund it (a returned
+    /// order gave its money back: sales and grade spend leave it out).
     pub fn is_paid(self) -> bool {
         matches!(
             self,
@@ -187,6 +199,8 @@ impl OrderStatus {
             (S::Preparing, E::CancelledByStaff) => S::Cancelled,
             (S::Shipped, E::Delivered) => S::Delivered,
             (S::Delivered, E::PurchaseConfirmed) => S::Completed,
+            // Returns may follow a confirmed purchase too (a defect found later).
+            (S::Delivered | S::Completed, E::EverythingReturned) => S::Returned,
             (from, event) => {
                 return Err(IllegalTransition {
                     machine: "order",
@@ -211,6 +225,7 @@ impl OrderStatus {
             OrderStatus::Delivered => "배송완료",
             OrderStatus::Completed => "구매확정",
             OrderStatus::Cancelled => "주문취소",
+            OrderStatus::Returned => "반품완료",
         }
     }
 
@@ -381,7 +396,11 @@ mod tests {
             E::Delivered,
             E::PurchaseConfirmed,
         ];
-        for s in [S::Completed, S::Cancelled] {
+        for s in [S::Cancelled, S::Returned] {
+            assert!(s.is_final());
+            assert!(s.apply(&E::EverythingReturned).is_err(), "{s}");
+        }
+        for s in [S::Completed, S::Cancelled, S::Returned] {
             assert!(events.iter().all(|e| s.apply(e).is_err()), "{s}");
         }
         // A replayed approval (webhook delivered twice) is refused, not applied twice.
@@ -391,6 +410,20 @@ mod tests {
         for s in S::ALL {
             assert_eq!(s.as_str().parse::<S>(), Ok(s));
         }
+    }
+
+    #[test]
+    fn returns_end_delivered_or_confirmed_orders() {
+        let returnable: Vec<S> = S::ALL
+            .into_iter()
+            .filter(|s| s.apply(&E::EverythingReturned).is_ok())
+            .collect();
+        assert_eq!(returnable, [S::Delivered, S::Completed]);
+        assert!(returnable.iter().all(|s| s.can_file_claim()));
+        let returned = S::Completed.apply(&E::EverythingReturned).unwrap();
+        assert_eq!(returned, S::Returned);
+        assert!(!returned.can_file_claim() && !returned.is_paid() && !returned.holds_stock());
+        assert_eq!(returned.korean_name(), "반품완료");
     }
 
     #[test]

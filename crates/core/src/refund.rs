@@ -148,6 +148,74 @@ pub fn units_left_after(lines: &[LineUnits], refunds: &[UnitsRefund]) -> i64 {
         - leaving
 }
 
+/// What a return gives back, as the buyer sees it before filing and staff before refunding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ReturnQuote {
+    /// The returned units' share of the money paid for goods (after discounts and points).
+    pub goods: Won,
+    /// Points given back to the buyer's balance.
+    pub points: i64,
+    /// Outbound shipping refunded: the seller is at fault and nothing is left of the order.
+    pub shipping_refunded: Won,
+    /// Outbound shipping that stays paid although nothing is left (a change of mind: the
+    /// delivery was made).
+    pub shipping_kept: Won,
+    /// Return shipping the buyer pays, taken from the refund.
+    pub return_fee: Won,
+}
+
+impl ReturnQuote {
+    /// The money refunded with `deduction` won of return shipping kept (the quote's own fee
+    /// unless staff change it), never below zero.
+    pub fn refund_with(&self, deduction: Won) -> Won {
+        (self.goods + self.shipping_refunded - deduction).max(Won::ZERO)
+    }
+
+    /// The money refunded as quoted.
+    pub fn refund(&self) -> Won {
+        self.refund_with(self.return_fee)
+    }
+
+    /// The most return shipping that may be kept: everything the refund would give back.
+    pub fn max_deduction(&self) -> Won {
+        self.goods + self.shipping_refunded
+    }
+}
+
+/// Quotes the return of `picks` (line id, units): the units' money and points, the outbound
+/// shipping (`outbound`, still unrefunded) given back only when the seller is at fault and the
+/// return takes everything left, and `return_fee` kept when the buyer pays the return
+/// (전자상거래법 제18조⑨⑩), at most what the refund gives back.
+pub fn quote_return(
+    lines: &[LineUnits],
+    picks: &[(i64, i64)],
+    outbound: Won,
+    buyer_pays: bool,
+    return_fee: Won,
+) -> Result<ReturnQuote, PickError> {
+    let units = pick_units(lines, picks)?;
+    let (goods, points) = total_of(&units);
+    let everything = units_left_after(lines, &units) == 0;
+    let outbound = outbound.max(Won::ZERO);
+    let (shipping_refunded, shipping_kept) = match (everything, buyer_pays) {
+        (true, false) => (outbound, Won::ZERO),
+        (true, true) => (Won::ZERO, outbound),
+        (false, _) => (Won::ZERO, Won::ZERO),
+    };
+    let fee = if buyer_pays {
+        return_fee.max(Won::ZERO).min(goods)
+    } else {
+        Won::ZERO
+    };
+    Ok(ReturnQuote {
+        goods,
+        points,
+        shipping_refunded,
+        shipping_kept,
+        return_fee: fee,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -212,5 +280,38 @@ mod tests {
         assert_eq!(total_of(&picked), (Won(11_000), 500));
         assert_eq!(units_left_after(&lines, &picked), 1);
         assert_eq!(kept_goods(&lines), Won(14_000));
+    }
+
+    #[test]
+    fn a_return_quote_names_every_deduction() {
+        let lines = [line(1, 20_000, 1_000, 2), line(2, 9_000, 0, 1)];
+        let fee = Won(3_000);
+        // A change of mind for one unit: its share, less the return fee.
+        let one = quote_return(&lines, &[(1, 1)], Won(3_000), true, fee).unwrap();
+        assert_eq!((one.goods, one.points), (Won(10_000), 500));
+        assert_eq!(
+            (one.shipping_refunded, one.shipping_kept),
+            (Won::ZERO, Won::ZERO)
+        );
+        assert_eq!(one.refund(), Won(7_000));
+        // Everything back by change of mind: the delivery stays paid, and it is said.
+        let all = quote_return(&lines, &[(1, 2), (2, 1)], Won(3_000), true, fee).unwrap();
+        assert_eq!(all.goods, Won(29_000));
+        assert_eq!(all.shipping_kept, Won(3_000));
+        assert_eq!(all.refund(), Won(26_000));
+        // A defect returning everything: the outbound shipping comes back too, no fee.
+        let defect = quote_return(&lines, &[(1, 2), (2, 1)], Won(3_000), false, fee).unwrap();
+        assert_eq!(defect.return_fee, Won::ZERO);
+        assert_eq!(defect.refund(), Won(32_000));
+        assert_eq!(defect.max_deduction(), Won(32_000));
+        // The fee never exceeds the goods; staff may keep another amount.
+        let cheap = [line(3, 2_000, 0, 1), line(4, 5_000, 0, 1)];
+        let small = quote_return(&cheap, &[(3, 1)], Won(3_000), true, fee).unwrap();
+        assert_eq!((small.return_fee, small.refund()), (Won(2_000), Won::ZERO));
+        assert_eq!(one.refund_with(Won(1_000)), Won(9_000));
+        assert_eq!(
+            quote_return(&lines, &[], Won(3_000), true, fee),
+            Err(PickError::NothingChosen)
+        );
     }
 }

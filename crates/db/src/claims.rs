@@ -61,6 +61,8 @@ pub struct ClaimRow {
     pub reject_reason: Option<String>,
     /// The refund made for it.
     pub refund_id: Option<i64>,
+    /// Whether the returned units went back on sale (set when settled by refund or exchange).
+    pub restocked: Option<bool>,
     /// Who filed it.
     pub filed_by: String,
     /// Filed at.
@@ -74,8 +76,8 @@ macro_rules! select_claims {
     ($rest:literal) => {
         concat!(
             "SELECT id, order_id, kind, resolution, status, reason, discovered_at, deadline_at,
-                 buyer_pays_return, override_reason, reject_reason, refund_id, filed_by, created_at,
-                 updated_at FROM claims ",
+                 buyer_pays_return, override_reason, reject_reason, refund_id, restocked, filed_by,
+                 created_at, updated_at FROM claims ",
             $rest
         )
     };
@@ -203,15 +205,24 @@ pub async fn count_waiting(db: &Db) -> DbResult<i64> {
     .context("counting waiting claims")
 }
 
+/// What a claim's move stores besides its status.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ClaimFacts<'a> {
+    /// Why staff refused it (the buyer sees this).
+    pub reject_reason: Option<&'a str>,
+    /// The refund that settled it.
+    pub refund_id: Option<i64>,
+    /// Whether the returned units went back on sale.
+    pub restocked: Option<bool>,
+}
+
 /// Moves a claim from `from` to `to` (refused by the state machine: false; already moved by
-/// someone else: false), recording a rejection reason or the refund when given.
+/// someone else: false), recording the facts given.
 pub async fn transition(
     tx: &mut Tx,
     id: i64,
-    from: ClaimStatus,
-    to: ClaimStatus,
-    reject_reason: Option<&str>,
-    refund_id: Option<i64>,
+    (from, to): (ClaimStatus, ClaimStatus),
+    facts: ClaimFacts<'_>,
     now: DateTime<Utc>,
 ) -> DbResult<bool> {
     if !from.can_become(to) {
@@ -220,14 +231,16 @@ pub async fn transition(
     tx_execute!(
         tx,
         "UPDATE claims SET status = $3, updated_at = $4,
-             reject_reason = COALESCE($5, reject_reason), refund_id = COALESCE($6, refund_id)
+             reject_reason = COALESCE($5, reject_reason), refund_id = COALESCE($6, refund_id),
+             restocked = COALESCE($7, restocked)
          WHERE id = $1 AND status = $2",
         id,
         from.as_str(),
         to.as_str(),
         now,
-        reject_reason,
-        refund_id
+        facts.reject_reason,
+        facts.refund_id,
+        facts.restocked
     )
     .context("moving claim")
     .map(|n| n == 1)

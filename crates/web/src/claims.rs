@@ -2,17 +2,18 @@
 //! filing) and the claims listed on the order page. The staff pages are in `admin::claims`.
 
 use crate::auth::AuthSession;
-use crate::context::Req;
+use crate::context::{Req, render_to_string};
 use crate::forms::{MultipartForm, page, read_multipart, refuse, see_other, t};
 use crate::orders::buyer;
 use crate::session::flash;
 use crate::state::AppState;
 use crate::web_error::WebError;
-use axum::extract::{Multipart, Path, State};
-use axum::response::Response;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::response::{Html, IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use jangteo_app::claims::{ClaimChoices, ClaimForm, MAX_CLAIM_PHOTOS};
 use jangteo_core::claims::ClaimKind;
+use jangteo_core::refund::ReturnQuote;
 use minijinja::{Value, context};
 use tower_sessions::Session;
 
@@ -21,8 +22,81 @@ pub(crate) fn last_open_minute(deadline: DateTime<Utc>) -> DateTime<Utc> {
     deadline - chrono::Duration::minutes(1)
 }
 
-/// What the claim form shows: the lines with units left, each kind with its window.
-pub(crate) fn claim_form_view(state: &AppState, req: &Req, choices: &ClaimChoices) -> Value {
+/// What a return would give back (`kind`: the reason chosen, if any; `exchange`: no refund).
+pub(crate) fn quote_view(
+    quote: Option<&ReturnQuote>,
+    kind: Option<ClaimKind>,
+    exchange: bool,
+) -> Value {
+    let q = quote.copied().unwrap_or_default();
+    context! {
+        exchange => exchange, chosen => quote.is_some(), kind_chosen => kind.is_some(),
+        goods => q.goods.get(), points => q.points, shipping_refunded => q.shipping_refunded.get(),
+        shipping_kept => q.shipping_kept.get(), return_fee => q.return_fee.get(), refund => q.refund().get(),
+    }
+}
+
+/// The reason and units typed so far on a claim form (for its quote).
+fn typed_choice(fields: &[(String, String)]) -> (Option<ClaimKind>, bool, Vec<(i64, i64)>) {
+    let field = |name: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
+    let kind = field("kind").and_then(|k| k.parse().ok());
+    let exchange = field("resolution") == Some("exchange");
+    let picks = fields
+        .iter()
+        .filter_map(|(k, v)| {
+            Some((
+                k.strip_prefix("units_")?.parse().ok()?,
+                v.trim().parse().ok()?,
+            ))
+        })
+        .collect();
+    (kind, exchange, picks)
+}
+
+/// The quote for what the claim form holds now, as an HTML fragment the form swaps in.
+pub(crate) fn quote_fragment(
+    state: &AppState,
+    req: &Req,
+    choices: &ClaimChoices,
+    fields: &[(String, String)],
+) -> Result<Response, WebError> {
+    let (kind, exchange, picks) = typed_choice(fields);
+    let quote = quote_view(choices.quote(kind, &picks).as_ref(), kind, exchange);
+    let html = render_to_string(
+        state,
+        "shop/_refund_quote.html",
+        context! { quote => quote, locale => req.locale.code() },
+    )?;
+    Ok(Html(html).into_response())
+}
+
+/// GET /orders/{number}/claims/quote
+pub async fn quote(
+    State(state): State<AppState>,
+    req: Req,
+    auth: AuthSession,
+    session: Session,
+    Path(number): Path<String>,
+    Query(fields): Query<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let actor = buyer(&state, &auth, &session, &number).await?;
+    let choices = state.app.claim_choices(&number, &actor).await?;
+    quote_fragment(&state, &req, &choices, &fields)
+}
+
+/// What the claim form shows: the lines with units left, each kind with its window, and the
+/// quote for the units chosen at first.
+pub(crate) fn claim_form_view(
+    state: &AppState,
+    req: &Req,
+    choices: &ClaimChoices,
+    quote_url: &str,
+) -> Value {
     let days = choices.change_of_mind_days.to_string();
     let until = choices
         .change_of_mind_until
@@ -31,6 +105,12 @@ pub(crate) fn claim_form_view(state: &AppState, req: &Req, choices: &ClaimChoice
     let fee = jangteo_core::Won(choices.return_fee).grouped();
     // One line to claim: all its units are chosen already (the buyer lowers the count if not).
     let single = choices.lines.iter().filter(|c| c.available > 0).count() == 1;
+    let first_picks: Vec<(i64, i64)> = choices
+        .lines
+        .iter()
+        .filter(|c| single && c.available > 0)
+        .map(|c| (c.line.id, c.available))
+        .collect();
     context! {
         number => &choices.order.number,
         received_at => choices.received_at.map(|r| r.to_rfc3339()),
@@ -47,6 +127,8 @@ pub(crate) fn claim_form_view(state: &AppState, req: &Req, choices: &ClaimChoice
             needs_date => k.needs_discovery_date(),
         }).collect::<Vec<_>>(),
         max_photos => MAX_CLAIM_PHOTOS,
+        quote => quote_view(choices.quote(None, &first_picks).as_ref(), None, false),
+        quote_url => quote_url,
     }
 }
 
@@ -98,7 +180,8 @@ async fn claim_page(
         "orders/claim.html",
         "claim.title",
         context! {
-            claim => claim_form_view(state, req, choices), form => form, errors => errors,
+            claim => claim_form_view(state, req, choices, &format!("/orders/{number}/claims/quote")),
+            form => form, errors => errors,
             order_url => format!("/orders/{number}"), action_url => format!("/orders/{number}/claims"),
         },
     )

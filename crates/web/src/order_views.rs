@@ -9,7 +9,7 @@ use jangteo_app::cart::{CartLineView, CartProblem};
 use jangteo_app::checkout::Quote;
 use jangteo_app::read_models::ClaimRow;
 use jangteo_app::read_models::CouponRow;
-use jangteo_app::read_models::OrderRow;
+use jangteo_app::read_models::{OrderRow, PaymentRow, RefundRow};
 use jangteo_core::carrier;
 use jangteo_core::member::format_mobile;
 use jangteo_core::order::OrderStatus;
@@ -150,6 +150,40 @@ pub fn summary(state: &AppState, req: &Req, q: &Quote) -> Option<Value> {
     })
 }
 
+/// The payment as the buyer's order page shows it.
+fn payment_view(state: &AppState, req: &Req, o: &OrderRow, p: &PaymentRow) -> Value {
+    let va = match (&p.va_bank, &p.va_account, &p.va_holder, p.va_deadline) {
+        (Some(b), Some(a), Some(h), Some(d)) if p.status == PaymentStatus::WaitingForDeposit => {
+            Some(context! {
+                bank => b, account => a, holder => h, amount => p.amount.get(), deadline => d.to_rfc3339(),
+            })
+        }
+        _ => None,
+    };
+    // A returned order's payment reads as refunded, whatever return shipping was kept.
+    let status_label = match o.status {
+        OrderStatus::Returned => t(state, req, "payment.status.refunded_after_return"),
+        _ => t(state, req, &format!("payment.status.{}", p.status.as_str())),
+    };
+    context! {
+        method_label => method_label(state, req, p.method.as_str()), status_label => status_label,
+        amount => p.amount.get(), approved_at => p.approved_at.map(|d| d.to_rfc3339()), card_company => &p.card_company,
+        virtual_account => va, refunded_amount => p.cancelled_amount.get(),
+        escrow => jangteo_app::orders::escrow::escrow_state(p),
+    }
+}
+
+/// A refund as made: the goods, the outbound shipping given back or the return shipping kept,
+/// the points, and (staff) whether the units went back on sale.
+pub(crate) fn settled_view(refund: &RefundRow, restocked: Option<bool>) -> Value {
+    let shipping = refund.shipping_amount.get();
+    context! {
+        amount => refund.amount.get(), goods => refund.amount.get() - shipping, points => refund.points_restored,
+        shipping_refunded => shipping.max(0), deducted => (-shipping).max(0), restocked => restocked,
+        at => refund.created_at.to_rfc3339(),
+    }
+}
+
 /// Everything the order page and the completion page show. `demo_deposit` adds the demo's
 /// deposit button for an awaiting virtual account.
 pub async fn order_detail(
@@ -173,20 +207,7 @@ pub async fn order_detail(
         }),
         _ => None,
     };
-    let payment_view = payment.as_ref().map(|p| {
-        let va = match (&p.va_bank, &p.va_account, &p.va_holder, p.va_deadline) {
-            (Some(b), Some(a), Some(h), Some(d)) if p.status == PaymentStatus::WaitingForDeposit => Some(context! {
-                bank => b, account => a, holder => h, amount => p.amount.get(), deadline => d.to_rfc3339(),
-            }),
-            _ => None,
-        };
-        context! {
-            method_label => method_label(state, req, p.method.as_str()), status_label => t(state, req, &format!("payment.status.{}", p.status.as_str())),
-            amount => p.amount.get(), approved_at => p.approved_at.map(|d| d.to_rfc3339()), card_company => &p.card_company,
-            virtual_account => va, refunded_amount => p.cancelled_amount.get(),
-            escrow => jangteo_app::orders::escrow::escrow_state(p),
-        }
-    });
+    let payment_view = payment.as_ref().map(|p| payment_view(state, req, o, p));
     let demo_deposit = (state.app.test_payments()
         && o.status == OrderStatus::AwaitingDeposit
         && o.payment_method == PaymentMethod::VirtualAccount)
@@ -214,6 +235,7 @@ pub async fn order_detail(
             // Price × units: the order's discounts (grade, coupon, points) are in the summary.
             quantity_cancelled => l.quantity_cancelled, quantity_returned => l.quantity_returned,
             subtotal => l.subtotal.get(), is_gift => l.is_gift,
+            thumb_url => l.thumb_hash.as_deref().map(|h| media_url(&state.app.config.media_url(), h, ThumbSize::List)),
         }).collect::<Vec<_>>(),
         summary => context! {
             items_subtotal => o.items_subtotal.get(), grade_discount => o.grade_discount.get(), coupon_discount => o.coupon_discount.get(),
@@ -227,7 +249,9 @@ pub async fn order_detail(
         shipment => shipment,
         can_cancel => can_cancel, can_confirm => can_confirm,
         can_claim => can_claim, claim_url => format!("/orders/{}/claims/new", o.number),
-        claims => claims.iter().map(|c| claim_view(state, req, c)).collect::<Vec<_>>(),
+        claims => claims.iter().map(|(c, refund)| context! {
+            refund => refund.as_ref().map(|r| settled_view(r, None)), ..claim_view(state, req, c)
+        }).collect::<Vec<_>>(),
         cancel_url => format!("/orders/{}/cancel", o.number), confirm_url => format!("/orders/{}/confirm", o.number),
         is_guest_order => o.member_id.is_none(),
         inquiry_url => o.member_id.is_some().then(|| format!("/account/inquiries/new?order={}", o.number)),
@@ -307,6 +331,7 @@ mod tests {
             "shipped",
             "delivered",
             "purchase_confirmed",
+            "everything_returned",
         ]
         .iter()
         .map(|event| format!("order.event.{event}"))

@@ -4,19 +4,21 @@
 
 use super::handling::ClaimDetail;
 use crate::auth::StaffActor;
-use crate::orders::lifecycle::{ClaimFacts, move_claim};
+use crate::orders::lifecycle::{move_claim, move_order};
 use crate::orders::refunds::{GatewayRefund, points_follow_goods, record_gateway_refund};
-use crate::orders::{Actor, record_event};
+use crate::orders::{Actor, record_event, units_left};
 use crate::{App, AppError, AppResult};
 use chrono::{DateTime, Utc};
 use jangteo_core::Won;
 use jangteo_core::claims::ClaimStatus;
 use jangteo_core::loyalty::GoodsLeaving;
+use jangteo_core::order::OrderEvent;
 use jangteo_core::refund::{UnitsRefund, kept_goods, total_of};
 use jangteo_core::staff::{Access, Area};
 use jangteo_db::Tx;
 use jangteo_db::audit::{self, NewAudit};
 use jangteo_db::catalog::stock;
+use jangteo_db::claims::ClaimFacts;
 use jangteo_db::orders::{self, OrderRow};
 use jangteo_db::refunds;
 
@@ -55,7 +57,7 @@ impl ClaimAction {
         }
     }
 
-    /// Whether the claimed units come back into the order's books (refund or replacement).
+    /// Whether the claimed units come back to the shop (refund or replacement).
     fn takes_goods_back(&self) -> bool {
         matches!(
             self,
@@ -100,9 +102,11 @@ impl ClaimAction {
 /// A claim's refund: made at the gateway, to be recorded with the claim's move.
 struct ClaimRefund {
     gateway: GatewayRefund,
-    /// The units' money less the return shipping kept.
+    /// The units' money (and the outbound shipping when it comes back) less the return
+    /// shipping kept.
     amount: Won,
-    deduction: Won,
+    /// Outbound shipping refunded less the return shipping kept (the refund's shipping part).
+    shipping: Won,
     units: Vec<UnitsRefund>,
 }
 
@@ -150,6 +154,7 @@ impl App {
         let facts = ClaimFacts {
             reject_reason,
             refund_id,
+            restocked: action.takes_goods_back().then(|| action.restocks()),
         };
         move_claim(&mut tx, id, from, to, facts, now).await?;
         let note = match (action, &refund) {
@@ -168,6 +173,11 @@ impl App {
             now,
         )
         .await?;
+        // The last units refunded: the order is over (반품완료).
+        if refund.is_some() && units_left(&orders::lines(&mut tx, locked.id).await?) == 0 {
+            let last = OrderEvent::EverythingReturned;
+            move_order(&mut tx, &locked, &last, &staff_actor, "", now).await?;
+        }
         let after = serde_json::json!({
             "status": to.as_str(), "refund": refund.as_ref().map_or(Won::ZERO, |r| r.amount),
             "restock": action.restocks(), "reason": reject_reason,
@@ -194,10 +204,10 @@ impl App {
         id: i64,
         deduction: Won,
     ) -> AppResult<ClaimRefund> {
-        if deduction < Won::ZERO || deduction > detail.refundable {
+        if deduction < Won::ZERO || deduction > detail.quote.max_deduction() {
             return Err(AppError::field("deduction", "invalid_deduction"));
         }
-        let amount = detail.refundable - deduction;
+        let amount = detail.quote.refund_with(deduction);
         let key = format!("claim:{}:{id}", detail.order.number);
         let gateway = self
             .refund_at_gateway(detail.order.id, Some(amount), "반품 환불", &key)
@@ -210,7 +220,7 @@ impl App {
         Ok(ClaimRefund {
             gateway,
             amount,
-            deduction,
+            shipping: detail.quote.shipping_refunded - deduction,
             units,
         })
     }
@@ -228,11 +238,13 @@ impl ClaimRefund {
     }
 }
 
-/// The claimed units come back: returned on their lines, back on sale when asked, and taken
-/// from stock again for a replacement.
+/// The claimed units come back: returned on their lines when refunded (a replacement stays
+/// the buyer's, open to a later claim), back on sale when asked, and taken from stock again for
+/// a replacement.
 async fn take_goods_back(tx: &mut Tx, detail: &ClaimDetail, action: &ClaimAction) -> AppResult<()> {
+    let refunded = matches!(action, ClaimAction::Refund { .. });
     for (line, units) in &detail.lines {
-        if !orders::return_units(tx, line.id, *units).await? {
+        if refunded && !orders::return_units(tx, line.id, *units).await? {
             return Err(AppError::Conflict("claim_state"));
         }
         let Some(sku) = line.sku_id else { continue };
@@ -249,7 +261,8 @@ async fn take_goods_back(tx: &mut Tx, detail: &ClaimDetail, action: &ClaimAction
 }
 
 /// Records a claim's refund with its order: the gateway's refund, the points that follow the
-/// goods, and the refund with its lines (return shipping kept as a negative shipping amount).
+/// goods, and the refund with its lines (outbound shipping refunded less the return shipping
+/// kept as its shipping amount).
 async fn record_claim_refund(
     tx: &mut Tx,
     order: &OrderRow,
@@ -270,7 +283,7 @@ async fn record_claim_refund(
     let new = refunds::NewRefund {
         order_id: order.id,
         amount: refund.amount,
-        shipping_amount: -refund.deduction,
+        shipping_amount: refund.shipping,
         points_restored: goods.spent_points,
         reason: "반품 환불",
         actor: &actor.label(),

@@ -5,9 +5,29 @@ use crate::auth::StaffActor;
 use crate::{App, AppError, AppResult};
 use jangteo_core::Won;
 use jangteo_core::paging::{PageRequest, Paged};
+use jangteo_core::refund::{PickError, ReturnQuote, quote_return};
+
+/// What returning `picks` (line id, units) of `order` would give back (`buyer_pays`: a change
+/// of mind, whose return shipping `fee` the buyer pays).
+pub(crate) fn quote_for(
+    order: &OrderRow,
+    lines: &[OrderLineRow],
+    picks: &[(i64, i64)],
+    buyer_pays: bool,
+    fee: Won,
+) -> Result<ReturnQuote, PickError> {
+    quote_return(
+        &orders::line_units(lines),
+        picks,
+        order.shipping_fee + order.remote_surcharge,
+        buyer_pays,
+        fee,
+    )
+}
 use jangteo_core::staff::{Access, Area};
 use jangteo_db::claims::{self, ClaimRow};
 use jangteo_db::orders::{self, OrderLineRow, OrderRow};
+use jangteo_db::refunds::{self, RefundRow};
 
 /// A claim with what the staff page shows.
 #[derive(Debug, Clone)]
@@ -20,10 +40,11 @@ pub struct ClaimDetail {
     pub lines: Vec<(OrderLineRow, i64)>,
     /// Content hashes of the photos.
     pub photos: Vec<String>,
-    /// The refund the goods would get now (before return shipping).
-    pub refundable: Won,
-    /// Return shipping suggested for the refund.
-    pub suggested_deduction: Won,
+    /// What refunding the claimed units would give back now, with the return shipping the
+    /// buyer pays suggested as the deduction.
+    pub quote: ReturnQuote,
+    /// The refund that settled it.
+    pub refund: Option<RefundRow>,
 }
 
 impl App {
@@ -75,19 +96,22 @@ impl App {
                     .map(|l| (l.clone(), units))
             })
             .collect();
-        let refundable = lines
-            .iter()
-            .map(|(l, units)| l.units().refund_of(*units).amount)
-            .sum();
-        let buyer_pays = claim.buyer_pays_return;
+        let picks: Vec<(i64, i64)> = lines.iter().map(|(l, units)| (l.id, *units)).collect();
+        // A settled claim's units are no longer in the order: nothing is quoted then.
+        let fee = Won(self.config.checkout.return_shipping_fee);
+        let quote =
+            quote_for(&order, &all, &picks, claim.buyer_pays_return, fee).unwrap_or_default();
+        let refund = match claim.refund_id {
+            Some(refund_id) => refunds::of_order(&self.db, order.id)
+                .await?
+                .into_iter()
+                .find(|r| r.id == refund_id),
+            None => None,
+        };
         Ok(ClaimDetail {
+            refund,
             photos: claims::evidence(&self.db, id).await?,
-            suggested_deduction: if buyer_pays {
-                Won(self.config.checkout.return_shipping_fee.max(0))
-            } else {
-                Won::ZERO
-            },
-            refundable,
+            quote,
             lines,
             order,
             claim,

@@ -24,6 +24,10 @@ use jangteo_db::orders::{self, OrderLineRow, OrderRow};
 pub use crate::claims::action::ClaimAction;
 use crate::claims::form::{CheckedClaim, check_claim};
 pub use crate::claims::handling::ClaimDetail;
+use crate::claims::handling::quote_for;
+use jangteo_core::Won;
+use jangteo_core::refund::ReturnQuote;
+use jangteo_db::refunds::{self, RefundRow};
 
 /// Most photos one claim may carry.
 pub const MAX_CLAIM_PHOTOS: usize = 5;
@@ -73,6 +77,16 @@ pub struct ClaimChoices {
     pub return_fee: i64,
 }
 
+impl ClaimChoices {
+    /// What returning `picks` (line id, units) would give back. No reason chosen yet (`kind`
+    /// none): quoted as a change of mind, the case where the buyer pays the return.
+    pub fn quote(&self, kind: Option<ClaimKind>, picks: &[(i64, i64)]) -> Option<ReturnQuote> {
+        let lines: Vec<OrderLineRow> = self.lines.iter().map(|c| c.line.clone()).collect();
+        let buyer_pays = kind.is_none_or(ClaimKind::buyer_pays_return);
+        quote_for(&self.order, &lines, picks, buyer_pays, Won(self.return_fee)).ok()
+    }
+}
+
 /// Units of a line still open to a claim.
 pub(crate) fn units_left(line: &OrderLineRow) -> i64 {
     line.units().left()
@@ -83,9 +97,24 @@ impl App {
         ClaimPolicy::new(self.config.checkout.change_of_mind_days)
     }
 
-    /// The claims of an order, newest first (the caller has checked who may see the order).
-    pub async fn claims_of_order(&self, order_id: OrderId) -> AppResult<Vec<ClaimRow>> {
-        Ok(claims::for_order(&self.db, order_id).await?)
+    /// The claims of an order, newest first, with the refund that settled each (the caller has
+    /// checked who may see the order).
+    pub async fn claims_of_order(
+        &self,
+        order_id: OrderId,
+    ) -> AppResult<Vec<(ClaimRow, Option<RefundRow>)>> {
+        let mut refunds = refunds::of_order(&self.db, order_id).await?;
+        Ok(claims::for_order(&self.db, order_id)
+            .await?
+            .into_iter()
+            .map(|c| {
+                let refund = c
+                    .refund_id
+                    .and_then(|id| refunds.iter().position(|r| r.id == id))
+                    .map(|i| refunds.swap_remove(i));
+                (c, refund)
+            })
+            .collect())
     }
 
     /// What the buyer (or staff) may claim on an order.

@@ -11,7 +11,7 @@ use jangteo_core::order::{
     IllegalTransition, OrderEvent, OrderStatus, PaymentEvent, PaymentStatus,
 };
 use jangteo_db::Tx;
-use jangteo_db::claims as claim_rows;
+use jangteo_db::claims::{self as claim_rows, ClaimFacts};
 use jangteo_db::orders::{self as order_rows, NewOrderEvent, OrderRow};
 use jangteo_db::payments::{self as payment_rows, PaymentRow, PaymentUpdate};
 
@@ -95,15 +95,6 @@ pub(crate) async fn move_payment(
     Ok(moved.then_some(to))
 }
 
-/// What a claim's move stores besides its status.
-#[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct ClaimFacts<'a> {
-    /// Why staff refused it (the buyer sees this).
-    pub reject_reason: Option<&'a str>,
-    /// The refund that settled it.
-    pub refund_id: Option<i64>,
-}
-
 /// Moves a claim from `from` to `to`. Not a move core allows, or moved meanwhile: a conflict.
 pub(crate) async fn move_claim(
     tx: &mut Tx,
@@ -113,17 +104,8 @@ pub(crate) async fn move_claim(
     facts: ClaimFacts<'_>,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
-    let moved = from.can_become(to)
-        && claim_rows::transition(
-            tx,
-            claim_id,
-            from,
-            to,
-            facts.reject_reason,
-            facts.refund_id,
-            now,
-        )
-        .await?;
+    let moved =
+        from.can_become(to) && claim_rows::transition(tx, claim_id, (from, to), facts, now).await?;
     if !moved {
         return Err(IllegalTransition {
             machine: "claim",

@@ -6,7 +6,7 @@ use jangteo_core::Won;
 use jangteo_core::claims::{ClaimKind, ClaimResolution, ClaimStatus};
 use jangteo_core::ids::OrderId;
 use jangteo_db::catalog::stock;
-use jangteo_db::claims::{self, NewClaim};
+use jangteo_db::claims::{self, ClaimFacts, NewClaim};
 use jangteo_db::{Db, orders};
 use jangteo_testkit::fixtures::Catalog;
 use jangteo_testkit::{Backend, TestDb, app_on, fixtures, on_both_backends};
@@ -122,10 +122,11 @@ async fn reject_claim_once(db: &Db, line: i64, claim: i64, now: DateTime<Utc>) {
         !claims::transition(
             &mut tx,
             claim,
-            ClaimStatus::Requested,
-            ClaimStatus::Refunded,
-            None,
-            None,
+            (ClaimStatus::Requested, ClaimStatus::Refunded),
+            ClaimFacts {
+                reject_reason: None,
+                ..ClaimFacts::default()
+            },
             now
         )
         .await
@@ -136,10 +137,11 @@ async fn reject_claim_once(db: &Db, line: i64, claim: i64, now: DateTime<Utc>) {
         claims::transition(
             &mut tx,
             claim,
-            ClaimStatus::Requested,
-            ClaimStatus::Rejected,
-            Some("사용 흔적"),
-            None,
+            (ClaimStatus::Requested, ClaimStatus::Rejected),
+            ClaimFacts {
+                reject_reason: Some("사용 흔적"),
+                ..ClaimFacts::default()
+            },
             now
         )
         .await
@@ -149,10 +151,11 @@ async fn reject_claim_once(db: &Db, line: i64, claim: i64, now: DateTime<Utc>) {
         !claims::transition(
             &mut tx,
             claim,
-            ClaimStatus::Requested,
-            ClaimStatus::Approved,
-            None,
-            None,
+            (ClaimStatus::Requested, ClaimStatus::Approved),
+            ClaimFacts {
+                reject_reason: None,
+                ..ClaimFacts::default()
+            },
             now
         )
         .await

@@ -7,3 +7,4 @@ mod members;
 mod migrations;
 mod orders;
 mod search;
+mod upgrade;

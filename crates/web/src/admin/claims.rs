@@ -3,9 +3,11 @@
 //! recorded reason).
 
 use super::BackOffice;
-use crate::claims::{claim_form, claim_form_view, last_open_minute, typed_values};
+use crate::claims::{
+    claim_form, claim_form_view, last_open_minute, quote_fragment, quote_view, typed_values,
+};
 use crate::forms::{flash_conflict, read_multipart, refuse, see_other, t};
-use crate::order_views::claim_view;
+use crate::order_views::{claim_view, settled_view};
 use crate::session::flash;
 use crate::views::{PaginationView, media_url, val};
 use crate::web_error::WebError;
@@ -80,7 +82,9 @@ async fn detail_page(office: &BackOffice, id: i64, errors: Value) -> Result<Resp
         photos => d.photos.iter().map(|h| context! {
             thumb => media_url(&media, h, ThumbSize::List), full => media_url(&media, h, ThumbSize::Zoom),
         }).collect::<Vec<_>>(),
-        refundable => d.refundable.get(), suggested_deduction => d.suggested_deduction.get(),
+        quote => quote_view(Some(&d.quote), Some(d.claim.kind), false),
+        suggested_deduction => d.quote.return_fee.get(), max_deduction => d.quote.max_deduction().get(),
+        settled => d.refund.as_ref().map(|r| settled_view(r, d.claim.restocked)),
         actions => context! {
             approve => can(ClaimStatus::Approved), reject => can(ClaimStatus::Rejected),
             collected => can(ClaimStatus::Collected),
@@ -164,11 +168,26 @@ async fn new_page(
     let actor = Actor::Staff(admin.actor.email.clone());
     let choices = state.app.claim_choices(number, &actor).await?;
     office.page("admin/claim_new.html", "admin.nav.claims", context! {
-        claim => claim_form_view(state, req, &choices), delivered => choices.received_at.is_some(),
+        claim => claim_form_view(state, req, &choices, &format!("/admin/orders/{number}/claims/quote")),
+        delivered => choices.received_at.is_some(),
         number => number, order_url => format!("/admin/orders/{number}"),
         action_url => format!("/admin/orders/{number}/claims"), form => form, errors => errors,
     })
     .await
+}
+
+/// GET /admin/orders/{number}/claims/quote: the claim form's quote as typed so far.
+pub async fn quote_for_order(
+    office: BackOffice,
+    Path(number): Path<String>,
+    Query(fields): Query<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let BackOffice {
+        state, req, admin, ..
+    } = &office;
+    let actor = Actor::Staff(admin.actor.email.clone());
+    let choices = state.app.claim_choices(&number, &actor).await?;
+    quote_fragment(state, req, &choices, &fields)
 }
 
 /// GET /admin/orders/{number}/claims/new

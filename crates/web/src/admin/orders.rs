@@ -113,8 +113,9 @@ fn allowed(status: OrderStatus, event: &OrderEvent) -> bool {
 }
 
 /// The payment as the staff order page shows it.
-fn payment_view(p: jangteo_app::read_models::PaymentRow) -> Value {
+fn payment_view(state: &AppState, req: &Req, p: jangteo_app::read_models::PaymentRow) -> Value {
     context! {
+        status_label => t(state, req, &format!("payment.status.{}", p.status.as_str())),
         escrow => jangteo_app::orders::escrow::escrow_state(&p),
         provider => p.provider, status => p.status.as_str(), approved => p.approved_amount.get(), cancelled => p.cancelled_amount.get(),
         card_company => p.card_company, va_bank => p.va_bank, va_account => p.va_account,
@@ -186,7 +187,7 @@ async fn detail_view(
             items => order.items_subtotal.get(), grade_discount => order.grade_discount.get(), coupon_discount => order.coupon_discount.get(),
             shipping => (order.shipping_fee + order.remote_surcharge).get(), points => order.points_used, total => order.total.get(),
         },
-        payment => payment.map(payment_view),
+        payment => payment.map(|p| payment_view(state, req, p)),
         shipment => order.carrier.as_ref().map(|c| context! {
             carrier => crate::order_views::carrier_label(state, req, c),
             waybill => &order.waybill,
@@ -203,7 +204,7 @@ async fn detail_view(
             at => r.created_at.to_rfc3339(), amount => r.amount.get(), points => r.points_restored,
             reason => &r.reason, actor => &r.actor,
         }).collect::<Vec<_>>(),
-        claims => claims.iter().map(|c| crate::order_views::claim_view(state, req, c)).collect::<Vec<_>>(),
+        claims => claims.iter().map(|(c, _)| crate::order_views::claim_view(state, req, c)).collect::<Vec<_>>(),
         claim_new_url => (can_write && status.can_file_claim())
             .then(|| format!("/admin/orders/{}/claims/new", order.number)),
         partial_cancel_url => format!("/admin/orders/{}/partial-cancel", order.number),

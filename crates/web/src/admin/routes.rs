@@ -69,6 +69,10 @@ fn orders() -> Router<AppState> {
             get(claims::new_for_order),
         )
         .route(
+            "/admin/orders/{number}/claims/quote",
+            get(claims::quote_for_order),
+        )
+        .route(
             "/admin/orders/{number}/claims",
             post(claims::create_for_order),
         )

@@ -2,6 +2,7 @@
 
 use jangteo_testkit::browser::Browser;
 use jangteo_testkit::server::SharedServer;
+use jangteo_testkit::shopper::Shopper;
 use jangteo_testkit::{Backend, shared_demo};
 use std::time::Duration;
 use thirtyfour::components::SelectElement;
@@ -244,4 +245,29 @@ async fn desktop_journey_picks_an_option_and_sees_its_price() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn mobile_journey_picks_an_option_and_sees_its_price() {
     browse_and_pick_an_option(390, 844, true, "mobile").await;
+}
+
+/// Puts `who`'s shop session into the browser (waiting up to 10 s for elements from then on).
+pub(crate) async fn as_shopper(d: &WebDriver, t: &jangteo_testkit::TestApp, who: &Shopper) {
+    d.set_implicit_wait_timeout(Duration::from_secs(10))
+        .await
+        .unwrap();
+    d.goto(t.url("/")).await.unwrap();
+    for pair in who.cookie_header().split("; ") {
+        let (name, value) = pair.split_once('=').unwrap();
+        d.add_cookie(Cookie::new(name.to_owned(), value.to_owned()))
+            .await
+            .unwrap();
+    }
+}
+
+/// Puts `staff`'s back-office session into the browser instead of any shop session.
+pub(crate) async fn as_staff(d: &WebDriver, t: &jangteo_testkit::TestApp, staff: &Shopper) {
+    d.goto(t.url("/admin/login")).await.unwrap();
+    d.delete_all_cookies().await.unwrap();
+    let cookie = staff.admin_cookie().unwrap();
+    let (name, value) = cookie.split_once('=').unwrap();
+    d.add_cookie(Cookie::new(name.to_owned(), value.to_owned()))
+        .await
+        .unwrap();
 }

@@ -279,16 +279,7 @@ async fn claim_pages_render_in_a_browser() {
         return;
     };
     let d = &browser.driver;
-    d.set_implicit_wait_timeout(Duration::from_secs(10))
-        .await
-        .unwrap();
-    d.goto(t.url("/")).await.unwrap();
-    for pair in buyer.cookie_header().split("; ") {
-        let (name, value) = pair.split_once('=').unwrap();
-        d.add_cookie(Cookie::new(name.to_owned(), value.to_owned()))
-            .await
-            .unwrap();
-    }
+    crate::browser::as_shopper(d, &t, &buyer).await;
     d.goto(t.url(&format!("/orders/{number}/claims/new")))
         .await
         .unwrap();
@@ -307,12 +298,7 @@ async fn claim_pages_render_in_a_browser() {
     browser.screenshot("claim-form").await;
 
     let id = crate::claim_steps::staff_files_a_defect(&t, &number, line.id, 1).await;
-    d.delete_all_cookies().await.unwrap();
-    let cookie = staff.admin_cookie().unwrap();
-    let (name, value) = cookie.split_once('=').unwrap();
-    d.add_cookie(Cookie::new(name.to_owned(), value.to_owned()))
-        .await
-        .unwrap();
+    crate::browser::as_staff(d, &t, &staff).await;
     d.goto(t.url(&format!("/admin/claims/{id}"))).await.unwrap();
     d.find(By::Css("#claim-actions")).await.unwrap();
     browser.screenshot("admin-claim").await;

@@ -121,3 +121,36 @@ pub(crate) async fn staff_files_a_defect(t: &TestApp, number: &str, line: i64, u
         .await
         .unwrap()
 }
+
+/// The audit log records every staff action and the exception's reason; the order timeline
+/// shows the refund and the exchange.
+pub(crate) async fn claims_audited_and_on_the_timeline(
+    t: &TestApp,
+    order_id: jangteo_core::ids::OrderId,
+) {
+    let (entries, _) = jangteo_db::audit::search(
+        &t.app.db,
+        &jangteo_db::audit::AuditFilter {
+            action_prefix: "claims.".into(),
+            ..Default::default()
+        },
+        20,
+        0,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        entries
+            .iter()
+            .filter(|e| e.action == "claims.action")
+            .count(),
+        9
+    );
+    let filed = entries.iter().find(|e| e.action == "claims.file").unwrap();
+    assert_eq!(filed.reason, "VIP 고객 요청, 팀장 승인");
+    let timeline = jangteo_db::orders::events(&t.app.db, order_id)
+        .await
+        .unwrap();
+    assert!(timeline.iter().any(|e| e.event == "claim_refunded"));
+    assert!(timeline.iter().any(|e| e.event == "claim_exchanged"));
+}

@@ -127,7 +127,7 @@ async fn buyers_return_goods_and_staff_refund_them(backend: Backend) {
     let late = late_change_of_mind_refused_to_buyer(&c).await;
     staff_exchange_with_recorded_exception(&c, &cs, &late).await;
     confirmed_return_keeps_shipping_and_takes_points(&c, &cs, balance_confirmed, earns).await;
-    audit_and_timeline_record_claims(&c).await;
+    crate::claim_steps::claims_audited_and_on_the_timeline(&c.t, c.order.id).await;
 }
 
 /// Not delivered yet: no form, back to the order.
@@ -411,6 +411,16 @@ async fn staff_exchange_with_recorded_exception(c: &Case, cs: &Shopper, late: &[
         stock_now - 1,
         "the replacement leaves stock; the returned unit was not put back"
     );
+    let line = jangteo_db::orders::lines(&c.t.app.db, c.order.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|l| l.id == c.line.id)
+        .unwrap();
+    assert_eq!(
+        line.quantity_returned, 2,
+        "the replacement is the buyer's: open to a later claim, not counted as returned"
+    );
 }
 
 /// A return after the purchase was confirmed: return shipping kept, earned points taken back.
@@ -448,10 +458,11 @@ async fn confirmed_return_keeps_shipping_and_takes_points(
         .post(&path, &[("action", "refund"), ("deduction", "3,000")])
         .await;
     assert_eq!(refunded.status, 303, "{}", refunded.body);
+    // Two units went back before; the exchanged one stayed the buyer's.
     let last_share = Won(jangteo_core::refund::share_of_units(
         c.line.total.get(),
         4,
-        3,
+        2,
         1,
     ));
     let refunds = jangteo_db::refunds::of_order(&c.t.app.db, c.order.id)
@@ -459,41 +470,26 @@ async fn confirmed_return_keeps_shipping_and_takes_points(
         .unwrap();
     assert_eq!(refunds.len(), 2);
     assert_eq!(refunds[1].amount, last_share - Won(3_000));
+    // The exchanged unit is still kept: only the returned unit's share of the points goes.
+    let goods = jangteo_core::loyalty::GoodsLeaving {
+        kept_before: c.line.total
+            - Won(jangteo_core::refund::share_of_units(
+                c.line.total.get(),
+                4,
+                0,
+                2,
+            )),
+        amount: last_share,
+        spent_points: 0,
+    };
+    let status = jangteo_core::order::OrderStatus::Completed;
+    let take_back = jangteo_core::loyalty::points_when_goods_leave(earns, status, &goods).take_back;
+    assert!(take_back > 0 && take_back < earns);
     assert_eq!(
         c.points().await,
-        balance_confirmed - earns.min(balance_confirmed),
+        balance_confirmed - take_back.min(balance_confirmed),
         "the points earned on goods sent back are taken back"
     );
-}
-
-/// The audit log records every staff action and the exception's reason; the order timeline
-/// shows the refund and the exchange.
-async fn audit_and_timeline_record_claims(c: &Case) {
-    let (entries, _) = jangteo_db::audit::search(
-        &c.t.app.db,
-        &jangteo_db::audit::AuditFilter {
-            action_prefix: "claims.".into(),
-            ..Default::default()
-        },
-        20,
-        0,
-    )
-    .await
-    .unwrap();
-    assert_eq!(
-        entries
-            .iter()
-            .filter(|e| e.action == "claims.action")
-            .count(),
-        9
-    );
-    let filed = entries.iter().find(|e| e.action == "claims.file").unwrap();
-    assert_eq!(filed.reason, "VIP 고객 요청, 팀장 승인");
-    let timeline = jangteo_db::orders::events(&c.t.app.db, c.order.id)
-        .await
-        .unwrap();
-    assert!(timeline.iter().any(|e| e.event == "claim_refunded"));
-    assert!(timeline.iter().any(|e| e.event == "claim_exchanged"));
 }
 
 on_both_backends!(buyers_return_goods_and_staff_refund_them);

@@ -20,6 +20,7 @@ mod browser_hardening;
 mod browser_legal;
 mod browser_portone;
 mod browser_retry;
+mod browser_returns;
 mod browser_settings;
 mod browser_toss;
 mod cache;
