@@ -33,6 +33,7 @@ pub mod notify;
 pub mod order_chores;
 pub mod order_export;
 pub mod orders;
+pub mod pins;
 pub mod portone_settings;
 pub mod privacy_policy;
 mod product_images;

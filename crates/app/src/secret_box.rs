@@ -3,12 +3,15 @@
 
 use crate::{AppError, AppResult};
 use aws_lc_rs::aead::{AES_256_GCM, Aad, LessSafeKey, NONCE_LEN, Nonce, UnboundKey};
+use aws_lc_rs::hmac;
 use base64::Engine;
 use std::path::Path;
 
 /// Encrypts secrets at rest with AES-256-GCM (random 96-bit nonce per value).
 pub struct SecretBox {
     key: LessSafeKey,
+    /// HMAC key derived from the shop key, for lookups of values never stored in clear.
+    hash_key: hmac::Key,
 }
 
 impl std::fmt::Debug for SecretBox {
@@ -52,8 +55,14 @@ impl SecretBox {
         }
         let key = UnboundKey::new(&AES_256_GCM, &raw)
             .map_err(|_| AppError::Other("secret key rejected".into()))?;
+        let derive = hmac::Key::new(hmac::HMAC_SHA256, &raw);
+        let hash_key = hmac::Key::new(
+            hmac::HMAC_SHA256,
+            hmac::sign(&derive, b"jangteo keyed hash v1").as_ref(),
+        );
         Ok(Self {
             key: LessSafeKey::new(key),
+            hash_key,
         })
     }
 
@@ -75,6 +84,20 @@ impl SecretBox {
             "v1.{}",
             base64::engine::general_purpose::STANDARD.encode(out)
         ))
+    }
+
+    /// A keyed hash of `value` (hex HMAC-SHA256 under a key derived from the shop key): equal
+    /// values match, and nobody without the key can test a guess against it.
+    pub fn keyed_hash(&self, context: &str, value: &str) -> String {
+        let mut message = Vec::with_capacity(context.len() + 1 + value.len());
+        message.extend_from_slice(context.as_bytes());
+        message.push(0);
+        message.extend_from_slice(value.as_bytes());
+        hmac::sign(&self.hash_key, &message)
+            .as_ref()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
     }
 
     /// Reverses [`SecretBox::seal`]; fails for another key, another context or a changed value.
@@ -147,6 +170,11 @@ mod tests {
         )
         .unwrap();
         assert!(other.open(&sealed, "totp:1").is_err());
+        let hash = a.keyed_hash("pin", "1234567890123456");
+        assert_eq!(hash, again.keyed_hash("pin", "1234567890123456"));
+        assert_eq!(hash.len(), 64);
+        assert_ne!(hash, a.keyed_hash("serial", "1234567890123456"));
+        assert_ne!(hash, other.keyed_hash("pin", "1234567890123456"));
         assert!(
             SecretBox::load(Some("c2hvcnQ="), &dir).is_err(),
             "short key refused"

@@ -15,6 +15,7 @@ pub mod notify;
 pub mod order;
 pub mod paging;
 pub mod payment;
+pub mod pins;
 pub mod pricing;
 pub mod product_notice;
 pub mod refund;

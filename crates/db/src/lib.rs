@@ -29,6 +29,7 @@ pub mod messages;
 pub mod notify;
 pub mod orders;
 pub mod payments;
+pub mod pins;
 mod pool;
 pub mod privacy;
 mod probe;

@@ -153,6 +153,18 @@ impl App {
         })
     }
 
+    /// What staff may claim on an order for its buyer (the filing form and its quote: those
+    /// who may file, orders write).
+    pub async fn staff_claim_choices(
+        &self,
+        staff: &StaffActor,
+        number: &str,
+    ) -> AppResult<ClaimChoices> {
+        staff.require(Area::Orders, Access::Write)?;
+        let actor = Actor::Staff(staff.email.clone());
+        self.claim_choices(number, &actor).await
+    }
+
     /// Files a buyer's claim, held to the windows; returns its id.
     pub async fn file_claim(
         &self,

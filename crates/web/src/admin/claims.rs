@@ -16,7 +16,6 @@ use axum::extract::{Multipart, Path, Query};
 use axum::response::Response;
 use jangteo_app::AppError;
 use jangteo_app::claims::ClaimAction;
-use jangteo_app::orders::Actor;
 use jangteo_core::Won;
 use jangteo_core::claims::ClaimStatus;
 use jangteo_core::staff::{Access, Area};
@@ -165,8 +164,7 @@ async fn new_page(
     let BackOffice {
         state, req, admin, ..
     } = office;
-    let actor = Actor::Staff(admin.actor.email.clone());
-    let choices = state.app.claim_choices(number, &actor).await?;
+    let choices = state.app.staff_claim_choices(&admin.actor, number).await?;
     office.page("admin/claim_new.html", "admin.nav.claims", context! {
         claim => claim_form_view(state, req, &choices, &format!("/admin/orders/{number}/claims/quote")),
         delivered => choices.received_at.is_some(),
@@ -185,8 +183,7 @@ pub async fn quote_for_order(
     let BackOffice {
         state, req, admin, ..
     } = &office;
-    let actor = Actor::Staff(admin.actor.email.clone());
-    let choices = state.app.claim_choices(&number, &actor).await?;
+    let choices = state.app.staff_claim_choices(&admin.actor, &number).await?;
     quote_fragment(state, req, &choices, &fields)
 }
 

@@ -12,6 +12,7 @@ mod login;
 mod members;
 mod orders;
 mod pages;
+mod pins;
 mod products;
 mod reconciliation;
 mod routes;

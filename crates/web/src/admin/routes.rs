@@ -1,7 +1,7 @@
 //! The back office's routes, by area (the session and login layers are added in `router`).
 
 use super::{
-    audit_log, banners, categories, claims, content, gateway, login, members, orders, pages,
+    audit_log, banners, categories, claims, content, gateway, login, members, orders, pages, pins,
     products, reconciliation, settings, shipping, staff_accounts, stats, stock, stock_sheet,
     waybills,
 };
@@ -128,6 +128,14 @@ fn catalog() -> Router<AppState> {
         )
         .route("/admin/products/{id}/options", post(products::save_options))
         .route("/admin/products/{id}/skus", post(products::save_skus))
+        .route(
+            "/admin/products/{id}/pins",
+            get(pins::show).post(pins::upload),
+        )
+        .route(
+            "/admin/products/{id}/pins/settings",
+            post(pins::save_settings),
+        )
         .route("/admin/products/{id}/images", post(products::upload_images))
         .route(
             "/admin/products/{id}/images/{image}/move",

@@ -14,7 +14,7 @@ use thirtyfour::prelude::*;
 
 /// Clicks what `css` finds, scrolled to the middle of the screen (the admin's top bar stays
 /// over the top of the page).
-async fn click(d: &WebDriver, css: &str) {
+pub(crate) async fn click(d: &WebDriver, css: &str) {
     let element = d.find(By::Css(css)).await.unwrap();
     d.execute(
         "arguments[0].scrollIntoView({block: 'center'});",

@@ -64,6 +64,13 @@ async fn a_return_is_quoted_then_shown_as_made(backend: Backend) {
         ))
         .await;
     assert_ne!(refused.status, 200, "only the buyer sees the quote");
+    let (marketing, _) = staff_session(&t, "marketing@example.com", "marketing").await;
+    for path in ["quote", "new"] {
+        let page = marketing
+            .get(&format!("/admin/orders/{number}/claims/{path}"))
+            .await;
+        assert_eq!(page.status, 403, "marketing only reads orders: {path}");
+    }
 
     // Staff file it, see the same figures, and refund with the return fee kept.
     let claim = file_change_of_mind(&t, &number, line.id).await;

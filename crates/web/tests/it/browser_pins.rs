@@ -1,0 +1,64 @@
+//! The owner turns a product into a gift card and registers its PINs in headless Chromium,
+//! clicked from the product editor: settings saved, a sheet checked and stored, the pool shown
+//! masked (screenshot `admin-pins.png` is looked at).
+
+use crate::browser_catalog::click;
+use crate::browser_checkout::fill;
+use thirtyfour::prelude::*;
+
+#[tokio::test]
+async fn the_owner_registers_gift_card_pins() {
+    let Some((t, browser)) = crate::browser_admin::owner_on_the_dashboard().await else {
+        return;
+    };
+    let d = &browser.driver;
+    let product = jangteo_db::catalog::products::find_by_slug(&t.app.db, "tshirt")
+        .await
+        .unwrap()
+        .unwrap();
+    let sku = jangteo_db::catalog::stock::sku_id_by_code(&t.app.db, "TSHIRT")
+        .await
+        .unwrap()
+        .unwrap();
+    crate::checkout::set_stock(&t, sku, 0).await;
+    d.goto(t.url(&format!("/admin/products/{}", product.id)))
+        .await
+        .unwrap();
+    click(d, "#pins-link").await;
+    fill(d, "face_value", "10,000").await;
+    click(d, "#pin-settings-form button[type=submit]").await;
+    let kind = d.find(By::Css("#pin-kind .badge")).await.unwrap();
+    assert_eq!(kind.text().await.unwrap(), "디지털 상품권");
+
+    let dir = tempfile::tempdir().unwrap();
+    let sheet = dir.path().join("pins.csv");
+    std::fs::write(
+        &sheet,
+        "핀번호,관리번호,유효기간\n1111-2222-3333-4444,A-1,2099-12-31\n5555-6666-7777-8888,,\n",
+    )
+    .unwrap();
+    let file = d
+        .find(By::Css("#pin-upload input[type=file]"))
+        .await
+        .unwrap();
+    file.send_keys(sheet.display().to_string()).await.unwrap();
+    click(d, "#pin-store").await;
+    let summary = d.find(By::Id("pin-upload-summary")).await.unwrap();
+    assert_eq!(summary.text().await.unwrap(), "핀번호 2개를 등록했습니다.");
+    let listed = d.find_all(By::Css("#pin-list code")).await.unwrap();
+    let mut shown = Vec::new();
+    for code in &listed {
+        shown.push(code.text().await.unwrap());
+    }
+    assert!(
+        shown.contains(&"****-****-****-4444".to_owned()),
+        "{shown:?}"
+    );
+    assert!(
+        !d.source().await.unwrap().contains("1111-2222"),
+        "never in clear"
+    );
+    assert_eq!(crate::checkout::stock_of(&t, sku).await, 2);
+    browser.screenshot("admin-pins").await;
+    browser.quit().await;
+}

@@ -1,0 +1,134 @@
+//! Gift-card PIN pools (issue 16, first part), on SQLite and PostgreSQL: a product becomes a PIN
+//! product; a sheet is checked row by row (format, duplicates in the sheet and in the pool,
+//! expiry) and stored only when every row passes; PINs are sealed at rest (no column and no
+//! audit entry holds one); the pool is the stock; a paid order gets its own PIN per unit.
+
+use crate::checkout::{set_stock, shop, stock_of};
+use crate::claim_steps::bought;
+use jangteo_app::auth::StaffActor;
+use jangteo_core::Won;
+use jangteo_testkit::{Backend, TestApp, on_both_backends};
+
+const GOOD: &str =
+    "1111-2222-3333-4444,A-001,2099-12-31\n5555-6666-7777-8888,,\n9999 0000 1111 2222,,\n";
+
+async fn product_of(t: &TestApp) -> i64 {
+    let found = jangteo_db::catalog::products::find_by_slug(&t.app.db, "tshirt").await;
+    found.unwrap().unwrap().id
+}
+
+async fn upload(
+    t: &TestApp,
+    product: i64,
+    sheet: &str,
+    store: bool,
+) -> jangteo_app::pins::PinUpload {
+    let owner = StaffActor::system("pins-test");
+    t.app
+        .upload_pins(&owner, product, ("pins.csv", sheet.as_bytes()), store)
+        .await
+        .unwrap()
+}
+
+async fn pins_are_checked_sealed_and_sold_once(backend: Backend) {
+    let Some((t, sku)) = shop(backend).await else {
+        return;
+    };
+    let product = product_of(&t).await;
+    set_stock(&t, sku, 0).await;
+    let owner = StaffActor::system("pins-test");
+    let refused = t
+        .app
+        .set_pin_product(&owner, product, Won(10_000), "99x9")
+        .await;
+    assert!(refused.is_err(), "a pattern of 9, A and separators only");
+    t.app
+        .set_pin_product(&owner, product, Won(10_000), "9999-9999-9999-9999")
+        .await
+        .unwrap();
+
+    let mixed = format!(
+        "PIN,관리번호,유효기간\n{GOOD}1111-2222-3333-4444,,\n1234-5678,,\n4444-3333-2222-1111,,2001-01-01\n"
+    );
+    for store in [false, true] {
+        let report = upload(&t, product, &mixed, store).await;
+        assert_eq!(
+            (report.lines.len(), report.accepted, report.refused()),
+            (6, 3, 3)
+        );
+        assert!(!report.stored, "nothing is stored while a row is refused");
+        let errors: Vec<_> = report.lines.iter().map(|l| l.error).collect();
+        assert_eq!(
+            errors,
+            [
+                None,
+                None,
+                None,
+                Some("pin_duplicate_in_sheet"),
+                Some("pin_bad_format"),
+                Some("pin_expired")
+            ]
+        );
+        assert_eq!(report.lines[0].shown, "****-****-****-4444");
+    }
+    assert_eq!(stock_of(&t, sku).await, 0);
+
+    let stored = upload(&t, product, GOOD, true).await;
+    assert!(stored.stored && stored.accepted == 3);
+    assert_eq!(stock_of(&t, sku).await, 3, "the pool is the stock");
+    let again = upload(&t, product, GOOD, true).await;
+    assert!(!again.stored);
+    assert!(
+        again
+            .lines
+            .iter()
+            .all(|l| l.error == Some("pin_duplicate_in_pool"))
+    );
+
+    // Sealed at rest: no column of the pool and no audit entry holds a PIN.
+    let (pool, total) = jangteo_db::pins::of_sku(&t.app.db, sku, 10, 0)
+        .await
+        .unwrap();
+    assert_eq!(total, 3);
+    let columns: Vec<String> = pool
+        .iter()
+        .map(|p| format!("{}|{}|{:?}", p.pin_sealed, p.pin_hint, p.serial))
+        .collect();
+    let (entries, _) = jangteo_db::audit::search(&t.app.db, &Default::default(), 50, 0)
+        .await
+        .unwrap();
+    let audit: Vec<String> = entries
+        .iter()
+        .filter_map(|e| e.after_data.clone())
+        .collect();
+    assert!(
+        audit.iter().any(|a| a.contains("\"pins\":3")),
+        "the upload is audited"
+    );
+    for pin in [
+        "1111222233334444",
+        "1111-2222-3333-4444",
+        "5555666677778888",
+        "9999000011112222",
+    ] {
+        assert!(
+            !columns.iter().chain(&audit).any(|c| c.contains(pin)),
+            "{pin} in clear"
+        );
+    }
+
+    // A member buys two: each unit gets its own PIN, soonest expiry first, in the paying step.
+    let (_, _, _, line) = bought(&t, sku, "gift@example.com", 2).await;
+    let sold = jangteo_db::pins::of_line(&t.app.db, line.id).await.unwrap();
+    assert_eq!(sold.len(), 2);
+    assert!(sold.iter().all(|p| p.status == "allocated"));
+    assert_eq!(sold[0].serial.as_deref(), Some("A-001"));
+    let counts = jangteo_db::pins::counts(&t.app.db, sku).await.unwrap();
+    assert_eq!(
+        counts,
+        [("allocated".to_owned(), 2), ("available".to_owned(), 1)]
+    );
+    assert_eq!(stock_of(&t, sku).await, 1);
+}
+
+on_both_backends!(pins_are_checked_sealed_and_sold_once);
