@@ -265,3 +265,70 @@ pub async fn digital_lines(tx: &mut Tx, order_id: i64) -> DbResult<Vec<(i64, i64
     )
     .context("finding an order's PIN lines")
 }
+
+/// The PINs sold to an order, by line then id.
+pub async fn of_order(db: &Db, order_id: i64) -> DbResult<Vec<PinRow>> {
+    read_all!(
+        db,
+        PinRow,
+        sqlx::AssertSqlSafe(format!(
+            "{PIN_COLUMNS} WHERE order_line_id IN (SELECT id FROM order_lines WHERE order_id = $1)
+             ORDER BY order_line_id, id"
+        )),
+        order_id
+    )
+    .context("reading an order's PINs")
+}
+
+/// Marks an order's sold PINs as shown to the buyer; how many were shown for the first time.
+pub async fn reveal(tx: &mut Tx, order_id: i64, now: DateTime<Utc>) -> DbResult<u64> {
+    tx_execute!(
+        tx,
+        "UPDATE pins SET status = 'revealed', revealed_at = $2, updated_at = $2
+         WHERE status = 'allocated'
+           AND order_line_id IN (SELECT id FROM order_lines WHERE order_id = $1)",
+        order_id,
+        now
+    )
+    .context("revealing PINs")
+}
+
+/// Puts an order's unseen PINs back in their pools (the order is cancelled); per line, the
+/// PINs the buyer has seen, which stay sold: (line id, seen).
+pub async fn release_unseen(
+    tx: &mut Tx,
+    order_id: i64,
+    now: DateTime<Utc>,
+) -> DbResult<Vec<(i64, i64)>> {
+    tx_execute!(
+        tx,
+        "UPDATE pins SET status = 'available', order_line_id = NULL, allocated_at = NULL,
+             updated_at = $2
+         WHERE status = 'allocated'
+           AND order_line_id IN (SELECT id FROM order_lines WHERE order_id = $1)",
+        order_id,
+        now
+    )
+    .context("returning PINs to the pool")?;
+    tx_all!(
+        tx,
+        (i64, i64),
+        "SELECT order_line_id, CAST(COUNT(*) AS BIGINT) FROM pins
+         WHERE status = 'revealed'
+           AND order_line_id IN (SELECT id FROM order_lines WHERE order_id = $1)
+         GROUP BY order_line_id",
+        order_id
+    )
+    .context("counting seen PINs")
+}
+
+/// The PIN pattern of the product a SKU belongs to.
+pub async fn pattern_of_sku(db: &Db, sku_id: i64) -> DbResult<Option<String>> {
+    read_scalar!(
+        db,
+        Option<String>,
+        "SELECT p.pin_format FROM skus s JOIN products p ON p.id = s.product_id WHERE s.id = $1",
+        sku_id
+    )
+    .context("reading a SKU's PIN pattern")
+}

@@ -194,7 +194,9 @@ pub async fn order_detail(
     let (lines, events, payment) = state.app.order_details(o).await?;
     let status: jangteo_core::order::OrderStatus = o.status;
     use jangteo_core::order::OrderEvent as E;
-    let can_cancel = status.apply(&E::CancelledByBuyer).is_ok();
+    let pins = state.app.pin_summary(o).await?;
+    // A seen PIN ends the buyer's right to cancel (staff still can).
+    let can_cancel = status.apply(&E::CancelledByBuyer).is_ok() && pins.seen == 0;
     // The same rule as confirm_purchase: something must be left to confirm.
     let can_confirm =
         status.apply(&E::PurchaseConfirmed).is_ok() && jangteo_app::orders::units_left(&lines) > 0;
@@ -256,6 +258,10 @@ pub async fn order_detail(
         is_guest_order => o.member_id.is_none(),
         inquiry_url => o.member_id.is_some().then(|| format!("/account/inquiries/new?order={}", o.number)),
         demo_deposit_url => demo_deposit,
+        pins => (pins.sold > 0).then(|| context! {
+            sold => pins.sold, seen => pins.seen, url => format!("/orders/{}/pins", o.number),
+            guest => o.member_id.is_none(),
+        }),
     })
 }
 
@@ -332,6 +338,8 @@ mod tests {
             "delivered",
             "purchase_confirmed",
             "everything_returned",
+            "pins_revealed",
+            "pins_viewed",
         ]
         .iter()
         .map(|event| format!("order.event.{event}"))

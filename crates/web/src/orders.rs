@@ -38,6 +38,58 @@ pub async fn show_order(
     .await
 }
 
+/// The re-authentication that shows a gift-card order's PINs.
+#[derive(Debug, Default, Deserialize)]
+pub struct RevealForm {
+    #[serde(default)]
+    password: String,
+}
+
+/// POST /orders/{number}/pins: the order page with its PINs shown (never stored in the page's
+/// session, so a reload hides them again).
+pub async fn reveal_pins(
+    State(state): State<AppState>,
+    req: Req,
+    auth: AuthSession,
+    session: Session,
+    ClientIp(ip): ClientIp,
+    Path(number): Path<String>,
+    Form(form): Form<RevealForm>,
+) -> Result<Response, WebError> {
+    let actor = buyer(&state, &auth, &session, &number).await?;
+    let shown = state
+        .app
+        .reveal_pins(&number, &actor, &form.password, &ip)
+        .await;
+    let order = state.app.order_for(&number, &actor).await?;
+    let detail = order_detail(&state, &req, &order).await?;
+    let (pins, errors) = match shown {
+        Ok(pins) => (pins, context! {}),
+        Err(e) => match form_errors(&state, &req, &e) {
+            Some(errors) => (Vec::new(), crate::views::val(errors)),
+            None => return Err(e.into()),
+        },
+    };
+    let revealed: Vec<_> = pins
+        .iter()
+        .map(|p| context! { product_name => &p.product_name, pin => &p.pin, serial => &p.serial, expires_on => &p.expires_on })
+        .collect();
+    let refused = revealed.is_empty();
+    let response = page(
+        &state,
+        &req,
+        "orders/detail.html",
+        "order.detail_title",
+        context! { order => detail, revealed_pins => revealed, pin_errors => errors },
+    )
+    .await?;
+    Ok(if refused {
+        with_status(response, axum::http::StatusCode::UNPROCESSABLE_ENTITY)
+    } else {
+        response
+    })
+}
+
 /// POST /orders/{number}/cancel
 pub async fn cancel_order(
     State(state): State<AppState>,

@@ -157,6 +157,7 @@ fn shopping_routes() -> Router<AppState> {
         .route("/orders/{number}/confirm", post(orders::confirm_order))
         .route("/orders/{number}/claims/new", get(claims::new_claim))
         .route("/orders/{number}/claims/quote", get(claims::quote))
+        .route("/orders/{number}/pins", post(orders::reveal_pins))
         .route("/orders/{number}/claims", post(claims::create_claim))
         .route(
             "/payments/test/deposit/{number}",

@@ -284,6 +284,7 @@ pub async fn show_product(
             notice => detail.notice.iter().map(|(label, value)| context! { label => *label, value => value }).collect::<Vec<_>>(),
             trade_terms => val(state.app.trade_terms().await?),
             max_per_order => detail.max_per_order,
+            gift_card => detail.gift_card.map(|face| context! { face_value => face.get() }),
         },
     )
     .await

@@ -138,6 +138,10 @@ impl App {
             category_path: tree.path(category_id).into_iter().cloned().collect(),
             notice: notice_rows(&row),
             max_per_order: row.max_per_order,
+            gift_card: jangteo_db::pins::digital_product(&self.db, row.id)
+                .await?
+                .filter(|d| d.kind == "digital_pin")
+                .map(|d| Won(d.face_value.unwrap_or(0))),
             shipping_rule,
             images: images
                 .into_iter()

@@ -196,6 +196,8 @@ pub struct ProductDetail {
     pub max_per_order: Option<i64>,
     /// How the product ships (its shipping profile's rule).
     pub shipping_rule: jangteo_core::pricing::ShippingRule,
+    /// The face value, when the product is a gift card sold as PINs (nothing ships).
+    pub gift_card: Option<jangteo_core::Won>,
 }
 
 impl App {

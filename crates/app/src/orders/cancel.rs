@@ -26,6 +26,12 @@ impl App {
         };
         // Asked before any money moves: a refused cancellation refunds nothing.
         order.status.apply(&event)?;
+        if event == OrderEvent::CancelledByBuyer
+            && crate::pins_reveal::any_seen(&self.db, &order).await?
+        {
+            // 전자상거래법 제17조②5호: withdrawal ends once the code was provided.
+            return Err(AppError::Conflict("pins_revealed"));
+        }
         let payment = payment_rows::latest_for_order(&self.db, order.id).await?;
         let refund = match &payment {
             Some(p) if is_captured(p)? => {
@@ -108,8 +114,14 @@ impl App {
         order: &OrderRow,
         now: DateTime<Utc>,
     ) -> AppResult<()> {
+        // Unseen PINs go back to their pools; seen ones stay sold, and so out of stock.
+        let seen = jangteo_db::pins::release_unseen(tx, order.id.get(), now).await?;
         for line in orders::lines(&mut *tx, order.id).await? {
-            let left = line.quantity - line.quantity_cancelled;
+            let kept = seen
+                .iter()
+                .find(|(l, _)| *l == line.id)
+                .map_or(0, |(_, n)| *n);
+            let left = line.quantity - line.quantity_cancelled - kept;
             if let Some(sku) = line.sku_id
                 && left > 0
             {

@@ -62,3 +62,48 @@ async fn the_owner_registers_gift_card_pins() {
     browser.screenshot("admin-pins").await;
     browser.quit().await;
 }
+
+/// A member on a phone opens a paid gift-card order, confirms the password and sees the PINs
+/// (screenshot `order-pins.png` is looked at).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_member_sees_the_pins_after_the_password() {
+    let Some((t, sku)) = crate::checkout::shop(jangteo_testkit::Backend::Sqlite).await else {
+        return;
+    };
+    let product = jangteo_db::catalog::products::find_by_slug(&t.app.db, "tshirt")
+        .await
+        .unwrap()
+        .unwrap();
+    crate::checkout::set_stock(&t, sku, 0).await;
+    let owner = jangteo_app::auth::StaffActor::system("pins-test");
+    let face = jangteo_core::Won(10_000);
+    t.app
+        .set_pin_product(&owner, product.id, face, "9999-9999-9999-9999")
+        .await
+        .unwrap();
+    let sheet = b"1234-5678-9012-3456,GC-7,2099-12-31\n";
+    let upload = t
+        .app
+        .upload_pins(&owner, product.id, ("p.csv", sheet), true);
+    assert!(upload.await.unwrap().stored);
+    let (buyer, number, _, _) =
+        crate::claim_steps::bought(&t, sku, "phone-gift@example.com", 1).await;
+    let Some(browser) = jangteo_testkit::browser::Browser::phone().await else {
+        return;
+    };
+    let d = &browser.driver;
+    crate::browser::as_shopper(d, &t, &buyer).await;
+    d.goto(t.url(&format!("/orders/{number}"))).await.unwrap();
+    fill(d, "password", crate::checkout::PASSWORD).await;
+    click(d, "#pin-reveal-button").await;
+    let pin = d.find(By::Css("#revealed-pins [data-pin]")).await.unwrap();
+    assert_eq!(pin.text().await.unwrap(), "1234-5678-9012-3456");
+    d.find(By::Id("pins"))
+        .await
+        .unwrap()
+        .scroll_into_view()
+        .await
+        .unwrap();
+    browser.screenshot("order-pins").await;
+    browser.quit().await;
+}

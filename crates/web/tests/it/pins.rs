@@ -7,6 +7,7 @@ use crate::checkout::{set_stock, shop, stock_of};
 use crate::claim_steps::bought;
 use jangteo_app::auth::StaffActor;
 use jangteo_core::Won;
+use jangteo_testkit::shopper::Shopper;
 use jangteo_testkit::{Backend, TestApp, on_both_backends};
 
 const GOOD: &str =
@@ -46,6 +47,11 @@ async fn pins_are_checked_sealed_and_sold_once(backend: Backend) {
         .set_pin_product(&owner, product, Won(10_000), "9999-9999-9999-9999")
         .await
         .unwrap();
+    // Before buying, the product page says what a gift card is and when withdrawal ends.
+    let visitor = Shopper::new(&t.url(""));
+    let page = visitor.get("/products/tshirt").await.body;
+    assert!(page.contains("id=\"gift-card-note\"") && page.contains("액면가 10,000원"));
+    assert!(page.contains("청약철회가 제한됩니다"));
 
     let mixed = format!(
         "PIN,관리번호,유효기간\n{GOOD}1111-2222-3333-4444,,\n1234-5678,,\n4444-3333-2222-1111,,2001-01-01\n"
@@ -118,7 +124,7 @@ async fn pins_are_checked_sealed_and_sold_once(backend: Backend) {
     }
 
     // A member buys two: each unit gets its own PIN, soonest expiry first, in the paying step.
-    let (_, _, _, line) = bought(&t, sku, "gift@example.com", 2).await;
+    let (buyer, number, _, line) = bought(&t, sku, "gift@example.com", 2).await;
     let sold = jangteo_db::pins::of_line(&t.app.db, line.id).await.unwrap();
     assert_eq!(sold.len(), 2);
     assert!(sold.iter().all(|p| p.status == "allocated"));
@@ -129,6 +135,65 @@ async fn pins_are_checked_sealed_and_sold_once(backend: Backend) {
         [("allocated".to_owned(), 2), ("available".to_owned(), 1)]
     );
     assert_eq!(stock_of(&t, sku).await, 1);
+    the_buyer_sees_them_once_sure(&t, &buyer, &number).await;
+    an_unseen_order_cancelled_gives_its_pin_back(&t, sku).await;
+}
+
+/// Shown only after the password again; once seen, the buyer can no longer cancel.
+async fn the_buyer_sees_them_once_sure(t: &TestApp, buyer: &Shopper, number: &str) {
+    let page = buyer.get(&format!("/orders/{number}")).await.body;
+    assert!(
+        page.contains("핀번호 2개가 준비되었습니다") && page.contains("class=\"order-cancel\"")
+    );
+    assert!(!page.contains("1111-2222-3333-4444"));
+    let path = format!("/orders/{number}/pins");
+    let wrong = buyer.post(&path, &[("password", "not-the-password")]).await;
+    assert_eq!(wrong.status, 422);
+    assert!(wrong.body.contains("비밀번호가 맞지 않습니다") && !wrong.body.contains("data-pin"));
+    let shown = buyer
+        .post(&path, &[("password", crate::checkout::PASSWORD)])
+        .await;
+    assert_eq!(shown.status, 200, "{}", shown.body);
+    assert!(shown.body.contains("1111-2222-3333-4444") && shown.body.contains("A-001"));
+    let order = jangteo_db::orders::find_by_number(&t.app.db, number)
+        .await
+        .unwrap()
+        .unwrap();
+    let timeline = jangteo_db::orders::events(&t.app.db, order.id)
+        .await
+        .unwrap();
+    assert!(timeline.iter().any(|e| e.event == "pins_revealed"));
+    let page = buyer.get(&format!("/orders/{number}")).await.body;
+    assert!(!page.contains("1111-2222-3333-4444"), "hidden again");
+    assert!(
+        !page.contains("class=\"order-cancel\""),
+        "no cancel once seen"
+    );
+    let cancel = buyer.post(&format!("/orders/{number}/cancel"), &[]).await;
+    assert_eq!(cancel.status, 303);
+    assert!(
+        buyer
+            .get(&format!("/orders/{number}"))
+            .await
+            .body
+            .contains("핀번호를 이미 확인한 주문은")
+    );
+    assert_eq!(crate::checkout::status_of(t, number).await, "paid");
+}
+
+/// A buyer who never looked cancels: the PIN goes back to the pool and the stock with it.
+async fn an_unseen_order_cancelled_gives_its_pin_back(t: &TestApp, sku: i64) {
+    let (buyer, number, _, _) = bought(t, sku, "undecided@example.com", 1).await;
+    assert_eq!(stock_of(t, sku).await, 0);
+    let cancel = buyer.post(&format!("/orders/{number}/cancel"), &[]).await;
+    assert_eq!(cancel.status, 303);
+    assert_eq!(crate::checkout::status_of(t, &number).await, "cancelled");
+    let counts = jangteo_db::pins::counts(&t.app.db, sku).await.unwrap();
+    assert_eq!(
+        counts,
+        [("available".to_owned(), 1), ("revealed".to_owned(), 2)]
+    );
+    assert_eq!(stock_of(t, sku).await, 1);
 }
 
 on_both_backends!(pins_are_checked_sealed_and_sold_once);

@@ -1,0 +1,125 @@
+//! The buyer sees the PINs of a paid gift-card order behind re-authentication (the member's
+//! password, or a guest's order password), throttled like a login; each reveal is on the
+//! order's timeline, and a seen PIN ends the buyer's right to cancel (전자상거래법 제17조②5호).
+
+use crate::auth::login_guard::LoginPlace;
+use crate::orders::{Actor, record_event};
+use crate::{App, AppError, AppResult};
+use jangteo_core::pins::{PinFormat, PinStatus};
+use jangteo_db::orders::{self, OrderRow};
+use jangteo_db::pins;
+
+/// A PIN as the buyer sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RevealedPin {
+    /// The product it was bought with.
+    pub product_name: String,
+    /// The PIN grouped like its pattern.
+    pub pin: String,
+    /// 관리번호.
+    pub serial: Option<String>,
+    /// Last day of use.
+    pub expires_on: Option<String>,
+}
+
+/// What the order page says of an order's PINs before they are shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PinSummary {
+    /// PINs sold to the order.
+    pub sold: usize,
+    /// Of which the buyer has seen.
+    pub seen: usize,
+}
+
+/// Whether the buyer has seen any PIN of `order`.
+pub(crate) async fn any_seen(db: &jangteo_db::Db, order: &OrderRow) -> AppResult<bool> {
+    Ok(pins::of_order(db, order.id.get())
+        .await?
+        .iter()
+        .any(|p| p.status() == Some(PinStatus::Revealed)))
+}
+
+impl App {
+    /// How many PINs an order holds and how many were seen (the caller checked access).
+    pub async fn pin_summary(&self, order: &OrderRow) -> AppResult<PinSummary> {
+        let sold = pins::of_order(&self.db, order.id.get()).await?;
+        Ok(PinSummary {
+            sold: sold.len(),
+            seen: sold
+                .iter()
+                .filter(|p| p.status() == Some(PinStatus::Revealed))
+                .count(),
+        })
+    }
+
+    /// Shows the buyer the PINs of their order once `password` proves it is them again (the
+    /// member's password, or the guest order's password); failures count like logins.
+    pub async fn reveal_pins(
+        &self,
+        number: &str,
+        actor: &Actor,
+        password: &str,
+        ip: &str,
+    ) -> AppResult<Vec<RevealedPin>> {
+        let order = self.order_for(number, actor).await?;
+        let now = self.now();
+        let guard = self
+            .login_guard(
+                format!("pin-reveal:{}", order.number),
+                format!("pin-reveal-ip:{ip}"),
+                &LoginPlace::ip(ip),
+                self.member_login_limits(),
+                self.config.members.throttle_minutes,
+                now,
+            )
+            .await?;
+        let hash = match (actor, order.member_id) {
+            (Actor::Member(id), Some(_)) => jangteo_db::members::find(&self.db, *id)
+                .await?
+                .map(|m| m.password_hash)
+                .unwrap_or_default(),
+            (Actor::Guest, None) => order.guest_password_hash.clone().unwrap_or_default(),
+            _ => return Err(AppError::NotFound),
+        };
+        if !crate::auth::passwords::verify_password(password.to_owned(), hash).await? {
+            self.login_failed(&guard, now).await?;
+            return Err(AppError::field("password", "reveal_password"));
+        }
+        let sold = pins::of_order(&self.db, order.id.get()).await?;
+        if sold.is_empty() {
+            return Err(AppError::NotFound);
+        }
+        let lines = orders::lines(&self.db, order.id).await?;
+        let mut shown = Vec::with_capacity(sold.len());
+        for pin in &sold {
+            let line = lines.iter().find(|l| Some(l.id) == pin.order_line_id);
+            let format = pins::pattern_of_sku(&self.db, pin.sku_id)
+                .await?
+                .and_then(|p| PinFormat::parse(&p).ok());
+            let context = format!("pin:{}", pin.pin_hash);
+            let canonical = String::from_utf8(self.secrets.open(&pin.pin_sealed, &context)?)
+                .map_err(|_| AppError::Other("a sealed PIN is not text".into()))?;
+            shown.push(RevealedPin {
+                product_name: line.map(|l| l.product_name.clone()).unwrap_or_default(),
+                pin: format
+                    .as_ref()
+                    .map_or(canonical.clone(), |f: &PinFormat| f.display(&canonical)),
+                serial: pin.serial.clone(),
+                expires_on: pin.expires_on.clone(),
+            });
+        }
+        let mut tx = self.db.begin().await?;
+        let first_time = pins::reveal(&mut tx, order.id.get(), now).await?;
+        let note = format!("{}개", shown.len());
+        let event = if first_time > 0 {
+            "pins_revealed"
+        } else {
+            "pins_viewed"
+        };
+        record_event(&mut tx, &order, event, order.status, actor, &note, now).await?;
+        tx.commit().await?;
+        self.login_succeeded(&guard, now).await?;
+        tracing::info!(order.number = %order.number, pins = shown.len(), "PINs shown to the buyer");
+        Ok(shown)
+    }
+}
