@@ -4,8 +4,8 @@
 //! key and found by keyed hash; the pool is the SKU's stock, so checkout reserves it like any
 //! stock, and the paying transaction gives each unit its own PIN.
 
-use crate::admin::order_files::read_cells;
 use crate::auth::StaffActor;
+use crate::sheets::read_cells;
 use crate::{App, AppError, AppResult};
 use chrono::{DateTime, Utc};
 use jangteo_core::Won;
@@ -344,4 +344,15 @@ impl App {
             product: Some(product),
         })
     }
+}
+
+/// Whether the buyer has seen any PIN of `order`.
+pub(crate) async fn any_seen(
+    db: &jangteo_db::Db,
+    order: &jangteo_db::orders::OrderRow,
+) -> AppResult<bool> {
+    Ok(pins::of_order(db, order.id.get())
+        .await?
+        .iter()
+        .any(|p| p.status() == Some(jangteo_core::pins::PinStatus::Revealed)))
 }

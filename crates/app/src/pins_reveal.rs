@@ -31,14 +31,6 @@ pub struct PinSummary {
     pub seen: usize,
 }
 
-/// Whether the buyer has seen any PIN of `order`.
-pub(crate) async fn any_seen(db: &jangteo_db::Db, order: &OrderRow) -> AppResult<bool> {
-    Ok(pins::of_order(db, order.id.get())
-        .await?
-        .iter()
-        .any(|p| p.status() == Some(PinStatus::Revealed)))
-}
-
 impl App {
     /// How many PINs an order holds and how many were seen (the caller checked access).
     pub async fn pin_summary(&self, order: &OrderRow) -> AppResult<PinSummary> {

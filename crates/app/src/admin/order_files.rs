@@ -1,6 +1,6 @@
 //! Order spreadsheets in: bulk waybill registration from .xlsx or CSV (order number, carrier,
 //! waybill) with a dry run that checks every row before anything is written and a per-row result
-//! after; and the one sheet reader every upload uses (`order_export` writes them out).
+//! after (`sheets` reads and writes the files).
 
 use crate::admin::orders::{StaffOrderAction, normalise_waybill};
 use crate::auth::StaffActor;
@@ -35,84 +35,10 @@ pub struct WaybillResult {
     pub error: Option<&'static str>,
 }
 
-fn cell_text(cell: &calamine::Data) -> String {
-    match cell {
-        calamine::Data::Int(i) => i.to_string(),
-        // Waybills typed as numbers arrive as floats: print them without ".0" or exponents.
-        calamine::Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e17 => format!("{f:.0}"),
-        calamine::Data::Empty => String::new(),
-        other => other.to_string(),
-    }
-    .trim()
-    .to_owned()
-}
-
-/// CSV bytes as text: UTF-8 (with or without BOM) or CP949/EUC-KR, which Korean Excel saves
-/// ("CSV (쉼표로 분리)"); detected, never asked. Anything else is refused.
-pub fn decode_text(bytes: &[u8]) -> AppResult<std::borrow::Cow<'_, str>> {
-    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        return std::str::from_utf8(rest)
-            .map(std::borrow::Cow::Borrowed)
-            .map_err(|_| AppError::field("file", "not_utf8"));
-    }
-    if let Ok(text) = std::str::from_utf8(bytes) {
-        return Ok(std::borrow::Cow::Borrowed(text));
-    }
-    // encoding_rs's EUC-KR is the WHATWG one, i.e. Windows code page 949 (UHC) in full.
-    let (text, had_errors) = encoding_rs::EUC_KR.decode_without_bom_handling(bytes);
-    if had_errors {
-        return Err(AppError::field("file", "not_utf8"));
-    }
-    Ok(text)
-}
-
-/// The cells of the first sheet of an .xlsx/.xls file, or of CSV text (UTF-8 with or without BOM,
-/// or CP949; by file name), each row with the line number a spreadsheet shows.
-pub fn read_cells(file_name: &str, bytes: &[u8]) -> AppResult<Vec<(usize, Vec<String>)>> {
-    let lower = file_name.to_lowercase();
-    let raw: Vec<(usize, Vec<String>)> = if lower.ends_with(".xlsx") || lower.ends_with(".xls") {
-        let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes.to_vec()))
-            .map_err(|_| AppError::field("file", "unreadable_sheet"))?;
-        use calamine::Reader;
-        let range = book
-            .worksheet_range_at(0)
-            .ok_or_else(|| AppError::field("file", "unreadable_sheet"))?
-            .map_err(|_| AppError::field("file", "unreadable_sheet"))?;
-        let first = range.start().map_or(0, |(row, _)| row as usize);
-        range
-            .rows()
-            .enumerate()
-            .map(|(i, r)| (first + i + 1, r.iter().map(cell_text).collect()))
-            .collect()
-    } else {
-        let text = decode_text(bytes)?;
-        // Line by line (waybill sheets have no multi-line cells), so each row keeps the line
-        // number a spreadsheet shows.
-        let mut rows = Vec::new();
-        for (i, line) in text.lines().enumerate() {
-            let mut reader = csv::ReaderBuilder::new()
-                .has_headers(false)
-                .flexible(true)
-                .from_reader(line.as_bytes());
-            let cells = match reader.records().next() {
-                Some(record) => record
-                    .map_err(|_| AppError::field("file", "unreadable_sheet"))?
-                    .iter()
-                    .map(|c| c.trim().to_owned())
-                    .collect(),
-                None => Vec::new(),
-            };
-            rows.push((i + 1, cells));
-        }
-        rows
-    };
-    Ok(raw)
-}
-
 /// Reads (number, carrier, waybill) rows from a sheet ([`read_cells`]). A first row that is not
 /// an order number is a header.
 pub fn read_waybill_sheet(file_name: &str, bytes: &[u8]) -> AppResult<Vec<WaybillRow>> {
-    let raw = read_cells(file_name, bytes)?;
+    let raw = crate::sheets::read_cells(file_name, bytes)?;
     let mut rows = Vec::new();
     for (i, (line, cells)) in raw.iter().enumerate() {
         let get = |n: usize| cells.get(n).cloned().unwrap_or_default();
@@ -260,7 +186,7 @@ mod tests {
         assert_eq!(rows[0].carrier, "CJ대한통운");
         // UTF-8 without a BOM works as before; bytes that are neither are refused.
         assert_eq!(read_waybill_sheet("w.csv", csv.as_bytes()).unwrap(), rows);
-        assert!(read_cells("w.csv", &[0x80, 0xff, 0xfe, 0x41]).is_err());
+        assert!(crate::sheets::read_cells("w.csv", &[0x80, 0xff, 0xfe, 0x41]).is_err());
     }
 
     #[test]

@@ -48,7 +48,7 @@ pub struct StockSheetResult {
 /// Reads stock/price rows (SKU code, stock, price, sale price) from .xlsx/.xls or CSV; a first
 /// row whose stock column is not a number is a header.
 pub fn read_stock_sheet(file_name: &str, bytes: &[u8]) -> AppResult<Vec<StockSheetRow>> {
-    let cells = crate::admin::order_files::read_cells(file_name, bytes)?;
+    let cells = crate::sheets::read_cells(file_name, bytes)?;
     let mut rows = Vec::new();
     for (i, (line, cells)) in cells.iter().enumerate() {
         let get = |n: usize| cells.get(n).cloned().unwrap_or_default();
