@@ -346,6 +346,19 @@ impl App {
     }
 }
 
+/// Refuses a hand-made stock change on a PIN SKU (`field` carries the message): its stock is
+/// its unsold PINs, changed only by uploads and sales.
+pub(crate) async fn refuse_pin_stock(
+    tx: &mut Tx,
+    sku_id: i64,
+    field: &'static str,
+) -> AppResult<()> {
+    if pins::is_pin_sku(tx, sku_id).await? {
+        return Err(AppError::field(field, "pin_stock"));
+    }
+    Ok(())
+}
+
 /// Whether the buyer has seen any PIN of `order`.
 pub(crate) async fn any_seen(
     db: &jangteo_db::Db,

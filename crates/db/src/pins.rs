@@ -332,3 +332,47 @@ pub async fn pattern_of_sku(db: &Db, sku_id: i64) -> DbResult<Option<String>> {
     )
     .context("reading a SKU's PIN pattern")
 }
+
+/// Whether a SKU's stock is a PIN pool (only PIN uploads and sales change it).
+pub async fn is_pin_sku(tx: &mut Tx, sku_id: i64) -> DbResult<bool> {
+    tx_scalar!(
+        tx,
+        i64,
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM skus s JOIN products p ON p.id = s.product_id
+         WHERE s.id = $1 AND p.kind = 'digital_pin'",
+        sku_id
+    )
+    .context("checking for a PIN SKU")
+    .map(|n| n > 0)
+}
+
+/// Puts back up to `units` unseen PINs of an order line (part of it is cancelled); (PINs the
+/// line holds, PINs put back).
+pub async fn release_line(
+    tx: &mut Tx,
+    order_line_id: i64,
+    units: i64,
+    now: DateTime<Utc>,
+) -> DbResult<(i64, i64)> {
+    let held = tx_scalar!(
+        tx,
+        i64,
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM pins WHERE order_line_id = $1",
+        order_line_id
+    )
+    .context("counting a line's PINs")?;
+    let back: Vec<(i64,)> = tx_all!(
+        tx,
+        (i64,),
+        "UPDATE pins SET status = 'available', order_line_id = NULL, allocated_at = NULL,
+             updated_at = $3
+         WHERE id IN (SELECT id FROM pins WHERE order_line_id = $1 AND status = 'allocated'
+                      ORDER BY id DESC LIMIT $2)
+         RETURNING id",
+        order_line_id,
+        units,
+        now
+    )
+    .context("returning a line's PINs")?;
+    Ok((held, i64::try_from(back.len()).unwrap_or(0)))
+}

@@ -423,6 +423,7 @@ impl App {
         target: i64,
         now: DateTime<Utc>,
     ) -> AppResult<()> {
+        crate::pins::refuse_pin_stock(tx, sku, "skus").await?;
         let (before, after) = stock_ledger::set(tx, sku, target, "editor", &actor.email, now)
             .await?
             .ok_or(AppError::NotFound)?;

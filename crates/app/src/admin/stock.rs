@@ -173,6 +173,7 @@ impl App {
         }
         let now = self.now();
         let mut tx = self.db.begin().await?;
+        crate::pins::refuse_pin_stock(&mut tx, sku_id, "delta").await?;
         let Some(after) =
             stock_ledger::adjust(&mut tx, sku_id, delta, "adjust", note, &actor.email, now).await?
         else {
@@ -232,6 +233,7 @@ impl App {
             if let Some((before, after)) = r.stock_change
                 && before != after
             {
+                crate::pins::refuse_pin_stock(&mut tx, sku.sku_id, "file").await?;
                 stock_ledger::adjust(
                     &mut tx,
                     sku.sku_id,

@@ -8,6 +8,7 @@ use super::lifecycle::record_event;
 use super::refunds::{points_follow_goods, record_gateway_refund};
 use crate::orders::Actor;
 use crate::{App, AppError, AppResult};
+use chrono::{DateTime, Utc};
 use jangteo_core::Won;
 use jangteo_core::ids::OrderId;
 use jangteo_core::loyalty::GoodsLeaving;
@@ -50,6 +51,18 @@ impl App {
                 .cancel_everything_left(number, actor, reason, order.id)
                 .await;
         }
+        // Asked before any money moves: seen PINs cannot be cancelled by part either.
+        let sold = jangteo_db::pins::of_order(&self.db, order.id.get()).await?;
+        for pick in &chosen {
+            let on_line: Vec<_> = sold
+                .iter()
+                .filter(|p| p.order_line_id == Some(pick.line_id))
+                .collect();
+            let unseen = on_line.iter().filter(|p| p.status == "allocated").count();
+            if !on_line.is_empty() && i64::try_from(unseen).unwrap_or(0) < pick.units {
+                return Err(AppError::Conflict("pins_revealed"));
+            }
+        }
         let (amount, points) = total_of(&chosen);
         let sequence = refunds::of_order(&self.db, order.id).await?.len() + 1;
         let key = format!("partial:{number}:{sequence}");
@@ -64,7 +77,7 @@ impl App {
         if locked.status != order.status {
             return Err(AppError::Conflict("cannot_cancel"));
         }
-        cancel_units(&mut tx, &lines, &chosen).await?;
+        cancel_units(&mut tx, &lines, &chosen, now).await?;
         let goods = GoodsLeaving {
             kept_before: kept_goods(&units),
             amount,
@@ -124,6 +137,7 @@ async fn cancel_units(
     tx: &mut Tx,
     lines: &[OrderLineRow],
     chosen: &[UnitsRefund],
+    now: DateTime<Utc>,
 ) -> AppResult<()> {
     for pick in chosen {
         if !orders::cancel_units(tx, pick.line_id, pick.units).await? {
@@ -133,6 +147,12 @@ async fn cancel_units(
             .iter()
             .find(|l| l.id == pick.line_id)
             .and_then(|l| l.sku_id);
+        // A gift-card line gives back unseen PINs, and only those units go back in stock.
+        let (held, back) =
+            jangteo_db::pins::release_line(tx, pick.line_id, pick.units, now).await?;
+        if held > 0 && back < pick.units {
+            return Err(AppError::Conflict("pins_revealed"));
+        }
         if let Some(sku) = sku {
             stock::release(tx, sku, pick.units).await?;
         }

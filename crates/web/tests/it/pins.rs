@@ -137,6 +137,40 @@ async fn pins_are_checked_sealed_and_sold_once(backend: Backend) {
     assert_eq!(stock_of(&t, sku).await, 1);
     the_buyer_sees_them_once_sure(&t, &buyer, &number).await;
     an_unseen_order_cancelled_gives_its_pin_back(&t, sku).await;
+    stock_follows_the_pins_only(&t, product, sku).await;
+}
+
+/// Nobody types a gift card's stock; a part cancelled by staff gives its unseen PIN back.
+async fn stock_follows_the_pins_only(t: &TestApp, product: i64, sku: i64) {
+    let owner = StaffActor::system("pins-test");
+    let typed = t.app.adjust_stock(&owner, sku, 5, "재고 맞춤").await;
+    assert!(
+        matches!(&typed, Err(jangteo_app::AppError::Form(f)) if f == &[("delta", "pin_stock")]),
+        "{typed:?}"
+    );
+    let more = upload(
+        t,
+        product,
+        "2222-3333-4444-5555,,\n6666-7777-8888-9999,,\n",
+        true,
+    )
+    .await;
+    assert!(more.stored);
+    assert_eq!(stock_of(t, sku).await, 3);
+    let (_, number, _, line) = bought(t, sku, "twice@example.com", 2).await;
+    let staff = jangteo_app::orders::Actor::Staff("cs@example.com".into());
+    let part = t
+        .app
+        .cancel_partially(&number, &staff, "재고 착오", &[(line.id, 1)])
+        .await;
+    assert!(!part.unwrap().whole_order);
+    let on_line = jangteo_db::pins::of_line(&t.app.db, line.id).await.unwrap();
+    assert_eq!(on_line.len(), 1, "one PIN left with the line");
+    assert_eq!(
+        stock_of(t, sku).await,
+        2,
+        "the cancelled unit's PIN is for sale again"
+    );
 }
 
 /// Shown only after the password again; once seen, the buyer can no longer cancel.
