@@ -5,19 +5,17 @@
 //! stock, and the paying transaction gives each unit its own PIN.
 
 use crate::auth::StaffActor;
-use crate::sheets::read_cells;
+use crate::sheets::{cell, read_rows};
 use crate::{App, AppError, AppResult};
 use chrono::{DateTime, Utc};
 use jangteo_core::Won;
-use jangteo_core::pins::{PinFormat, PinRowError, PinSheetRow, check_pin_sheet};
+use jangteo_core::pins::{PinFormat, PinRowError, PinSheetRow, PinStatus, check_pin_sheet};
 use jangteo_core::staff::{Access, Area};
 use jangteo_db::Tx;
 use jangteo_db::audit::{self, NewAudit};
 use jangteo_db::pins::{self, NewPin};
 use jangteo_db::stock_ledger;
 
-/// Rows one upload takes at most.
-const MAX_PIN_ROWS: usize = 5_000;
 /// Sealing context and hash domain of PINs.
 const PIN_CONTEXT: &str = "pin";
 
@@ -98,7 +96,7 @@ impl App {
     pub async fn pin_product(&self, product_id: i64) -> AppResult<PinProduct> {
         let row = pins::digital_product(&self.db, product_id)
             .await?
-            .filter(|r| r.kind == "digital_pin")
+            .filter(pins::DigitalProductRow::sells_pins)
             .ok_or(AppError::NotFound)?;
         let format = row
             .pin_format
@@ -223,29 +221,17 @@ fn read_pin_sheet(
     file_name: &str,
     bytes: &[u8],
 ) -> AppResult<Vec<PinSheetRow>> {
-    let mut rows = Vec::new();
-    for (i, (line, cells)) in read_cells(file_name, bytes)?.into_iter().enumerate() {
-        let get = |n: usize| cells.get(n).cloned().unwrap_or_default();
-        if cells.iter().all(String::is_empty) {
-            continue;
-        }
-        if i == 0 && format.canonical(&get(0)).is_none() {
-            continue; // header
-        }
-        rows.push(PinSheetRow {
+    read_rows(
+        file_name,
+        bytes,
+        |cells| format.canonical(&cell(cells, 0)).is_none(),
+        |line, cells| PinSheetRow {
             line,
-            pin: get(0),
-            serial: get(1),
-            expires: get(2),
-        });
-    }
-    if rows.is_empty() {
-        return Err(AppError::field("file", "empty_sheet"));
-    }
-    if rows.len() > MAX_PIN_ROWS {
-        return Err(AppError::field("file", "too_many_rows"));
-    }
-    Ok(rows)
+            pin: cell(cells, 0),
+            serial: cell(cells, 1),
+            expires: cell(cells, 2),
+        },
+    )
 }
 
 /// Gives every unit of the order's PIN lines its own PIN, inside the transaction that records
@@ -359,13 +345,26 @@ pub(crate) async fn refuse_pin_stock(
     Ok(())
 }
 
-/// Whether the buyer has seen any PIN of `order`.
-pub(crate) async fn any_seen(
-    db: &jangteo_db::Db,
-    order: &jangteo_db::orders::OrderRow,
-) -> AppResult<bool> {
-    Ok(pins::of_order(db, order.id.get())
-        .await?
-        .iter()
-        .any(|p| p.status() == Some(jangteo_core::pins::PinStatus::Revealed)))
+/// What the order page says of an order's PINs before they are shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PinSummary {
+    /// PINs sold to the order.
+    pub sold: usize,
+    /// Of which the buyer has seen.
+    pub seen: usize,
+}
+
+impl App {
+    /// How many PINs an order holds and how many the buyer has seen (the caller checked
+    /// access; a seen PIN ends the buyer's cancellation).
+    pub async fn pin_summary(&self, order: &jangteo_db::orders::OrderRow) -> AppResult<PinSummary> {
+        let sold = pins::of_order(&self.db, order.id.get()).await?;
+        Ok(PinSummary {
+            sold: sold.len(),
+            seen: sold
+                .iter()
+                .filter(|p| p.status() == Some(PinStatus::Revealed))
+                .count(),
+        })
+    }
 }

@@ -5,8 +5,8 @@
 use crate::auth::login_guard::LoginPlace;
 use crate::orders::{Actor, record_event};
 use crate::{App, AppError, AppResult};
-use jangteo_core::pins::{PinFormat, PinStatus};
-use jangteo_db::orders::{self, OrderRow};
+use jangteo_core::pins::PinFormat;
+use jangteo_db::orders;
 use jangteo_db::pins;
 
 /// A PIN as the buyer sees it.
@@ -22,28 +22,7 @@ pub struct RevealedPin {
     pub expires_on: Option<String>,
 }
 
-/// What the order page says of an order's PINs before they are shown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct PinSummary {
-    /// PINs sold to the order.
-    pub sold: usize,
-    /// Of which the buyer has seen.
-    pub seen: usize,
-}
-
 impl App {
-    /// How many PINs an order holds and how many were seen (the caller checked access).
-    pub async fn pin_summary(&self, order: &OrderRow) -> AppResult<PinSummary> {
-        let sold = pins::of_order(&self.db, order.id.get()).await?;
-        Ok(PinSummary {
-            sold: sold.len(),
-            seen: sold
-                .iter()
-                .filter(|p| p.status() == Some(PinStatus::Revealed))
-                .count(),
-        })
-    }
-
     /// Shows the buyer the PINs of their order once `password` proves it is them again (the
     /// member's password, or the guest order's password); failures count like logins.
     pub async fn reveal_pins(
@@ -82,20 +61,28 @@ impl App {
             return Err(AppError::NotFound);
         }
         let lines = orders::lines(&self.db, order.id).await?;
+        // One pattern per SKU (an order holds few), read once.
+        let mut formats: Vec<(i64, Option<PinFormat>)> = Vec::new();
+        for pin in &sold {
+            if !formats.iter().any(|(sku, _)| *sku == pin.sku_id) {
+                let pattern = pins::pattern_of_sku(&self.db, pin.sku_id).await?;
+                let format = pattern.and_then(|p| PinFormat::parse(&p).ok());
+                formats.push((pin.sku_id, format));
+            }
+        }
         let mut shown = Vec::with_capacity(sold.len());
         for pin in &sold {
             let line = lines.iter().find(|l| Some(l.id) == pin.order_line_id);
-            let format = pins::pattern_of_sku(&self.db, pin.sku_id)
-                .await?
-                .and_then(|p| PinFormat::parse(&p).ok());
+            let format = formats
+                .iter()
+                .find(|(sku, _)| *sku == pin.sku_id)
+                .and_then(|(_, f)| f.as_ref());
             let context = format!("pin:{}", pin.pin_hash);
             let canonical = String::from_utf8(self.secrets.open(&pin.pin_sealed, &context)?)
                 .map_err(|_| AppError::Other("a sealed PIN is not text".into()))?;
             shown.push(RevealedPin {
                 product_name: line.map(|l| l.product_name.clone()).unwrap_or_default(),
-                pin: format
-                    .as_ref()
-                    .map_or(canonical.clone(), |f: &PinFormat| f.display(&canonical)),
+                pin: format.map_or(canonical.clone(), |f| f.display(&canonical)),
                 serial: pin.serial.clone(),
                 expires_on: pin.expires_on.clone(),
             });

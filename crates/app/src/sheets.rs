@@ -180,6 +180,39 @@ pub fn read_cells(file_name: &str, bytes: &[u8]) -> AppResult<Vec<(usize, Vec<St
     Ok(raw)
 }
 
+/// Most rows one uploaded sheet may hold.
+pub const MAX_SHEET_ROWS: usize = 5_000;
+
+/// The cell `n` of a row, empty when the row is shorter.
+pub fn cell(cells: &[String], n: usize) -> String {
+    cells.get(n).cloned().unwrap_or_default()
+}
+
+/// The rows of an uploaded sheet ([`read_cells`]) made by `row(line, cells)`, blank rows left
+/// out and a first row that `is_header` recognises skipped. A sheet with no row, or more than
+/// [`MAX_SHEET_ROWS`], is refused.
+pub fn read_rows<T>(
+    file_name: &str,
+    bytes: &[u8],
+    is_header: impl Fn(&[String]) -> bool,
+    row: impl Fn(usize, &[String]) -> T,
+) -> AppResult<Vec<T>> {
+    let mut rows = Vec::new();
+    for (i, (line, cells)) in read_cells(file_name, bytes)?.iter().enumerate() {
+        if cells.iter().all(String::is_empty) || (i == 0 && is_header(cells)) {
+            continue;
+        }
+        rows.push(row(*line, cells));
+    }
+    if rows.is_empty() {
+        return Err(AppError::field("file", "empty_sheet"));
+    }
+    if rows.len() > MAX_SHEET_ROWS {
+        return Err(AppError::field("file", "too_many_rows"));
+    }
+    Ok(rows)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

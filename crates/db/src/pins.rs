@@ -214,6 +214,13 @@ pub struct DigitalProductRow {
     pub sku_id: Option<i64>,
 }
 
+impl DigitalProductRow {
+    /// Whether the product sells PINs.
+    pub fn sells_pins(&self) -> bool {
+        self.kind == "digital_pin"
+    }
+}
+
 /// The digital side of a product; none when it does not exist.
 pub async fn digital_product(db: &Db, product_id: i64) -> DbResult<Option<DigitalProductRow>> {
     read_optional!(

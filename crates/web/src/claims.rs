@@ -36,28 +36,6 @@ pub(crate) fn quote_view(
     }
 }
 
-/// The reason and units typed so far on a claim form (for its quote).
-fn typed_choice(fields: &[(String, String)]) -> (Option<ClaimKind>, bool, Vec<(i64, i64)>) {
-    let field = |name: &str| {
-        fields
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    };
-    let kind = field("kind").and_then(|k| k.parse().ok());
-    let exchange = field("resolution") == Some("exchange");
-    let picks = fields
-        .iter()
-        .filter_map(|(k, v)| {
-            Some((
-                k.strip_prefix("units_")?.parse().ok()?,
-                v.trim().parse().ok()?,
-            ))
-        })
-        .collect();
-    (kind, exchange, picks)
-}
-
 /// The quote for what the claim form holds now, as an HTML fragment the form swaps in.
 pub(crate) fn quote_fragment(
     state: &AppState,
@@ -65,8 +43,14 @@ pub(crate) fn quote_fragment(
     choices: &ClaimChoices,
     fields: &[(String, String)],
 ) -> Result<Response, WebError> {
-    let (kind, exchange, picks) = typed_choice(fields);
-    let quote = quote_view(choices.quote(kind, &picks).as_ref(), kind, exchange);
+    // Read like the form it comes from: the same fields, no photos.
+    let typed = claim_form(&MultipartForm {
+        fields: fields.to_vec(),
+        ..MultipartForm::default()
+    });
+    let kind = typed.kind.parse().ok();
+    let exchange = typed.resolution == "exchange";
+    let quote = quote_view(choices.quote(kind, &typed.units).as_ref(), kind, exchange);
     let html = render_to_string(
         state,
         "shop/_refund_quote.html",

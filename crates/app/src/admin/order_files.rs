@@ -5,13 +5,11 @@
 use crate::admin::orders::{StaffOrderAction, normalise_waybill};
 use crate::auth::StaffActor;
 use crate::orders::Actor;
+use crate::sheets::{cell, read_rows};
 use crate::{App, AppError, AppResult};
 use jangteo_core::order::OrderStatus;
 use jangteo_core::staff::{Access, Area};
 use serde::{Deserialize, Serialize};
-
-/// Rows an import takes at most.
-const MAX_IMPORT_ROWS: usize = 5_000;
 
 /// One line of a waybill sheet as read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -35,33 +33,20 @@ pub struct WaybillResult {
     pub error: Option<&'static str>,
 }
 
-/// Reads (number, carrier, waybill) rows from a sheet ([`read_cells`]). A first row that is not
+/// Reads (number, carrier, waybill) rows from a sheet ([`read_rows`]). A first row that is not
 /// an order number is a header.
 pub fn read_waybill_sheet(file_name: &str, bytes: &[u8]) -> AppResult<Vec<WaybillRow>> {
-    let raw = crate::sheets::read_cells(file_name, bytes)?;
-    let mut rows = Vec::new();
-    for (i, (line, cells)) in raw.iter().enumerate() {
-        let get = |n: usize| cells.get(n).cloned().unwrap_or_default();
-        if cells.iter().all(String::is_empty) {
-            continue;
-        }
-        if i == 0 && !jangteo_core::member::looks_like_order_number(&get(0).to_uppercase()) {
-            continue; // header
-        }
-        rows.push(WaybillRow {
-            line: *line,
-            number: get(0),
-            carrier: get(1),
-            waybill: get(2),
-        });
-    }
-    if rows.is_empty() {
-        return Err(AppError::field("file", "empty_sheet"));
-    }
-    if rows.len() > MAX_IMPORT_ROWS {
-        return Err(AppError::field("file", "too_many_rows"));
-    }
-    Ok(rows)
+    read_rows(
+        file_name,
+        bytes,
+        |cells| !jangteo_core::member::looks_like_order_number(&cell(cells, 0).to_uppercase()),
+        |line, cells| WaybillRow {
+            line,
+            number: cell(cells, 0),
+            carrier: cell(cells, 1),
+            waybill: cell(cells, 2),
+        },
+    )
 }
 
 impl App {

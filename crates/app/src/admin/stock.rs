@@ -48,31 +48,19 @@ pub struct StockSheetResult {
 /// Reads stock/price rows (SKU code, stock, price, sale price) from .xlsx/.xls or CSV; a first
 /// row whose stock column is not a number is a header.
 pub fn read_stock_sheet(file_name: &str, bytes: &[u8]) -> AppResult<Vec<StockSheetRow>> {
-    let cells = crate::sheets::read_cells(file_name, bytes)?;
-    let mut rows = Vec::new();
-    for (i, (line, cells)) in cells.iter().enumerate() {
-        let get = |n: usize| cells.get(n).cloned().unwrap_or_default();
-        if cells.iter().all(String::is_empty) {
-            continue;
-        }
-        if i == 0 && jangteo_core::money::parse_typed_amount(&get(1)).is_err() {
-            continue;
-        }
-        rows.push(StockSheetRow {
-            line: *line,
-            code: get(0).to_uppercase(),
-            stock: get(1),
-            price: get(2),
-            sale_price: get(3),
-        });
-    }
-    if rows.is_empty() {
-        return Err(AppError::field("file", "empty_sheet"));
-    }
-    if rows.len() > 5_000 {
-        return Err(AppError::field("file", "too_many_rows"));
-    }
-    Ok(rows)
+    use crate::sheets::cell;
+    crate::sheets::read_rows(
+        file_name,
+        bytes,
+        |cells| jangteo_core::money::parse_typed_amount(&cell(cells, 1)).is_err(),
+        |line, cells| StockSheetRow {
+            line,
+            code: cell(cells, 0).to_uppercase(),
+            stock: cell(cells, 1),
+            price: cell(cells, 2),
+            sale_price: cell(cells, 3),
+        },
+    )
 }
 
 /// The audit entry of a staff change to a SKU's stock (before, after), with the reason given.

@@ -140,7 +140,7 @@ impl App {
             max_per_order: row.max_per_order,
             gift_card: jangteo_db::pins::digital_product(&self.db, row.id)
                 .await?
-                .filter(|d| d.kind == "digital_pin")
+                .filter(jangteo_db::pins::DigitalProductRow::sells_pins)
                 .map(|d| Won(d.face_value.unwrap_or(0))),
             shipping_rule,
             images: images

@@ -26,7 +26,7 @@ impl App {
         };
         // Asked before any money moves: a refused cancellation refunds nothing.
         order.status.apply(&event)?;
-        if event == OrderEvent::CancelledByBuyer && crate::pins::any_seen(&self.db, &order).await? {
+        if event == OrderEvent::CancelledByBuyer && self.pin_summary(&order).await?.seen > 0 {
             // 전자상거래법 제17조②5호: withdrawal ends once the code was provided.
             return Err(AppError::Conflict("pins_revealed"));
         }

@@ -12,6 +12,7 @@ use chrono::{DateTime, Utc};
 use jangteo_core::Won;
 use jangteo_core::ids::OrderId;
 use jangteo_core::loyalty::GoodsLeaving;
+use jangteo_core::pins::PinStatus;
 use jangteo_core::refund::{UnitsRefund, kept_goods, pick_units, total_of, units_left_after};
 use jangteo_db::Tx;
 use jangteo_db::catalog::stock;
@@ -58,7 +59,10 @@ impl App {
                 .iter()
                 .filter(|p| p.order_line_id == Some(pick.line_id))
                 .collect();
-            let unseen = on_line.iter().filter(|p| p.status == "allocated").count();
+            let unseen = on_line
+                .iter()
+                .filter(|p| p.status() == Some(PinStatus::Allocated))
+                .count();
             if !on_line.is_empty() && i64::try_from(unseen).unwrap_or(0) < pick.units {
                 return Err(AppError::Conflict("pins_revealed"));
             }

@@ -82,12 +82,8 @@ pub async fn save_settings(
         session,
         admin,
     } = &office;
-    let digits: String = form
-        .face_value
-        .chars()
-        .filter(char::is_ascii_digit)
-        .collect();
-    let face = Won(digits.parse().unwrap_or(0));
+    let typed = jangteo_core::money::parse_typed_amount(&form.face_value);
+    let face = Won(typed.ok().flatten().unwrap_or(0));
     match state
         .app
         .set_pin_product(&admin.actor, id, face, &form.pin_format)
