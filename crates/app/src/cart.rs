@@ -5,6 +5,7 @@
 use crate::{App, AppError, AppResult};
 use jangteo_core::Won;
 use jangteo_core::catalog::Price;
+use jangteo_core::digital::{Contents, ProductKind};
 use jangteo_db::carts;
 use jangteo_db::catalog::stock::{self, SkuSnapshotRow};
 use serde::{Deserialize, Serialize};
@@ -107,6 +108,8 @@ pub struct CartLineView {
     /// The product's most units per order.
     #[serde(skip)]
     pub max_per_order: Option<i64>,
+    /// What the product sells (gift-card codes are bought on their own and do not ship).
+    pub kind: ProductKind,
 }
 
 /// Joins the option values of each SKU into labels.
@@ -159,6 +162,7 @@ fn gone_line_view(line: &CartLine) -> CartLineView {
         orderable: false,
         is_tax_free: false,
         max_per_order: None,
+        kind: ProductKind::Goods,
     }
 }
 
@@ -210,6 +214,7 @@ fn line_view(line: &CartLine, s: &SkuSnapshotRow, option_label: String) -> CartL
         orderable,
         is_tax_free: s.is_tax_free,
         max_per_order: s.max_per_order,
+        kind: s.product_kind,
     }
 }
 
@@ -228,6 +233,13 @@ impl App {
                 .collect()),
             CartOwner::Guest(lines) => Ok(lines.to_vec()),
         }
+    }
+
+    /// What the lines hold: goods, gift-card codes, or (refused at checkout) both.
+    pub async fn cart_contents(&self, lines: &[CartLine]) -> AppResult<Contents> {
+        let ids: Vec<i64> = lines.iter().map(|l| l.sku_id).collect();
+        let snapshots = stock::snapshots(&self.db, &ids).await?;
+        Ok(Contents::of(snapshots.iter().map(|s| s.product_kind)))
     }
 
     /// Number of lines in a member's cart.
@@ -250,9 +262,11 @@ impl App {
             return Err(AppError::Conflict("sold_out"));
         }
         let (unit, _) = unit_prices(&s);
-        let existing = self
-            .cart_lines(&owner)
-            .await?
+        let held = self.cart_lines(&owner).await?;
+        if !self.cart_contents(&held).await?.may_add(s.product_kind) {
+            return Err(AppError::Conflict("gift_cards_alone"));
+        }
+        let existing = held
             .iter()
             .find(|l| l.sku_id == sku_id)
             .map_or(0, |l| l.quantity);

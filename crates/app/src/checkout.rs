@@ -7,6 +7,7 @@ use crate::catalog::CategoryTree;
 use crate::{App, AppError, AppResult};
 use chrono::{DateTime, Duration, Utc};
 use jangteo_core::Won;
+use jangteo_core::digital::Contents;
 use jangteo_core::ids::{CategoryId, ProductId, SkuId};
 use jangteo_core::pricing::{
     self, Breakdown, Coupon, CouponScope, CouponValue, GiftCondition, GiftRule, GradeBenefits,
@@ -43,6 +44,8 @@ pub struct Quote {
     pub grade: Option<GradeRow>,
     /// Points balance.
     pub points_balance: i64,
+    /// What the orderable lines hold: gift-card codes need no address and are bought alone.
+    pub contents: Contents,
 }
 
 /// A free gift added to the order.
@@ -109,6 +112,7 @@ fn pricing_lines(views: &[CartLineView], tree: &CategoryTree) -> Vec<PricingLine
             quantity: u32::try_from(v.order_quantity).unwrap_or(u32::MAX),
             shipping_profile: v.shipping_profile_id,
             tax_free: v.is_tax_free,
+            ships: v.kind.ships(),
         })
         .collect()
 }
@@ -236,7 +240,18 @@ impl App {
             _ => None,
         };
         let pricing_lines = pricing_lines(&views, &tree);
-        let gift_rules = gift_rules(&promotions::gift_rules(&self.db).await?);
+        let contents = Contents::of(
+            views
+                .iter()
+                .filter(|v| v.orderable && v.order_quantity > 0)
+                .map(|v| v.kind),
+        );
+        // Free gifts are goods that ship: a gift-card order (or a refused mix) gets none.
+        let gift_rules = if contents == Contents::Goods {
+            gift_rules(&promotions::gift_rules(&self.db).await?)
+        } else {
+            Vec::new()
+        };
         let shipping = self.shipping_policy().await?;
         let points_balance = member.map_or(0, |m| m.points_balance);
         let breakdown = if pricing_lines.is_empty() {
@@ -275,6 +290,7 @@ impl App {
             gifts,
             grade,
             points_balance,
+            contents,
         })
     }
 

@@ -9,6 +9,7 @@ use crate::sheets::{cell, read_rows};
 use crate::{App, AppError, AppResult};
 use chrono::{DateTime, Utc};
 use jangteo_core::Won;
+use jangteo_core::digital::IssuedCodes;
 use jangteo_core::pins::{PinFormat, PinRowError, PinSheetRow, PinStatus, check_pin_sheet};
 use jangteo_core::staff::{Access, Area};
 use jangteo_db::Tx;
@@ -235,14 +236,16 @@ fn read_pin_sheet(
 }
 
 /// Gives every unit of the order's PIN lines its own PIN, inside the transaction that records
-/// the payment. The units were reserved from the pool's stock at checkout, so the pool holds
-/// them; a pool that ran dry anyway is a conflict and nothing is recorded.
+/// the payment, and says how many lines got PINs. The units were reserved from the pool's stock
+/// at checkout, so the pool holds them; a pool that ran dry anyway is a conflict and nothing is
+/// recorded.
 pub(crate) async fn allocate_for_order(
     tx: &mut Tx,
     order_id: jangteo_core::ids::OrderId,
     now: DateTime<Utc>,
-) -> AppResult<()> {
-    for (line, sku, units) in pins::digital_lines(tx, order_id.get()).await? {
+) -> AppResult<usize> {
+    let lines = pins::digital_lines(tx, order_id.get()).await?;
+    for &(line, sku, units) in &lines {
         let taken = pins::allocate(tx, sku, line, units, now).await?;
         if i64::try_from(taken.len()).unwrap_or(0) < units {
             tracing::error!(
@@ -254,7 +257,7 @@ pub(crate) async fn allocate_for_order(
             return Err(AppError::Conflict("pin_pool_empty"));
         }
     }
-    Ok(())
+    Ok(lines.len())
 }
 
 /// A PIN as staff lists show it: masked.
@@ -345,26 +348,22 @@ pub(crate) async fn refuse_pin_stock(
     Ok(())
 }
 
-/// What the order page says of an order's PINs before they are shown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct PinSummary {
-    /// PINs sold to the order.
-    pub sold: usize,
-    /// Of which the buyer has seen.
-    pub seen: usize,
-}
-
 impl App {
     /// How many PINs an order holds and how many the buyer has seen (the caller checked
     /// access; a seen PIN ends the buyer's cancellation).
-    pub async fn pin_summary(&self, order: &jangteo_db::orders::OrderRow) -> AppResult<PinSummary> {
+    pub async fn pin_summary(
+        &self,
+        order: &jangteo_db::orders::OrderRow,
+    ) -> AppResult<IssuedCodes> {
         let sold = pins::of_order(&self.db, order.id.get()).await?;
-        Ok(PinSummary {
-            sold: sold.len(),
-            seen: sold
-                .iter()
-                .filter(|p| p.status() == Some(PinStatus::Revealed))
-                .count(),
+        let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+        Ok(IssuedCodes {
+            issued: count(sold.len()),
+            seen: count(
+                sold.iter()
+                    .filter(|p| p.status() == Some(PinStatus::Revealed))
+                    .count(),
+            ),
         })
     }
 }

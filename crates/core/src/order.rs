@@ -65,6 +65,12 @@ pub enum OrderEvent {
     PurchaseConfirmed,
     /// A return's refund left no unit in the order.
     EverythingReturned,
+    /// The order's electronic codes (gift-card PINs) were issued to the buyer as it was paid:
+    /// nothing ships, so it is delivered at once.
+    CodesIssued,
+    /// An order whose codes were issued is withdrawn and refunded (the buyer before seeing any
+    /// code, or staff; [`crate::digital::withdrawal_allowed`] says who may).
+    CodesWithdrawn,
 }
 
 impl OrderEvent {
@@ -83,6 +89,8 @@ impl OrderEvent {
             OrderEvent::Delivered => "delivered",
             OrderEvent::PurchaseConfirmed => "purchase_confirmed",
             OrderEvent::EverythingReturned => "everything_returned",
+            OrderEvent::CodesIssued => "codes_issued",
+            OrderEvent::CodesWithdrawn => "codes_withdrawn",
         }
     }
 }
@@ -201,6 +209,8 @@ impl OrderStatus {
             (S::Delivered, E::PurchaseConfirmed) => S::Completed,
             // Returns may follow a confirmed purchase too (a defect found later).
             (S::Delivered | S::Completed, E::EverythingReturned) => S::Returned,
+            (S::Paid, E::CodesIssued) => S::Delivered,
+            (S::Delivered, E::CodesWithdrawn) => S::Cancelled,
             (from, event) => {
                 return Err(IllegalTransition {
                     machine: "order",
@@ -395,6 +405,8 @@ mod tests {
             ship(),
             E::Delivered,
             E::PurchaseConfirmed,
+            E::CodesIssued,
+            E::CodesWithdrawn,
         ];
         for s in [S::Cancelled, S::Returned] {
             assert!(s.is_final());
@@ -424,6 +436,20 @@ mod tests {
         assert_eq!(returned, S::Returned);
         assert!(!returned.can_file_claim() && !returned.is_paid() && !returned.holds_stock());
         assert_eq!(returned.korean_name(), "반품완료");
+    }
+
+    #[test]
+    fn issued_codes_deliver_at_once_and_only_delivered_codes_are_withdrawn() {
+        let delivered = S::Paid.apply(&E::CodesIssued).unwrap();
+        assert_eq!(delivered, S::Delivered);
+        assert_eq!(delivered.apply(&E::CodesWithdrawn), Ok(S::Cancelled));
+        let issuable: Vec<S> = S::ALL
+            .into_iter()
+            .filter(|s| s.apply(&E::CodesIssued).is_ok())
+            .collect();
+        assert_eq!(issuable, [S::Paid]);
+        assert!(S::Completed.apply(&E::CodesWithdrawn).is_err());
+        assert!(S::Shipped.apply(&E::CodesWithdrawn).is_err());
     }
 
     #[test]

@@ -152,6 +152,10 @@ pub async fn add_item(
             flash(&session, "success", "flash.added_to_cart").await;
             Ok(see_other("/cart"))
         }
+        Err(AppError::Conflict("gift_cards_alone")) => {
+            flash(&session, "error", "error.conflict.gift_cards_alone").await;
+            Ok(see_other(&back_to(&headers)))
+        }
         Err(AppError::Conflict(_)) => {
             flash(&session, "error", "flash.sold_out").await;
             Ok(see_other(&back_to(&headers)))

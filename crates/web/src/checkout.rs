@@ -20,6 +20,7 @@ use jangteo_app::AppError;
 use jangteo_app::checkout::DiscountChoice;
 use jangteo_app::orders::{NextStep, PlaceOrderInput};
 use jangteo_app::read_models::{AddressRow, MemberRow, OrderRow};
+use jangteo_core::digital::Contents;
 use jangteo_core::member::format_mobile;
 use minijinja::{Value, context};
 use serde::Deserialize;
@@ -144,22 +145,16 @@ async fn checkout_page(
     form: &CheckoutForm,
     errors: BTreeMap<String, String>,
 ) -> Result<Option<Response>, WebError> {
-    let lines = current_lines(state, auth, session).await?;
     let member = match &auth.user {
         Some(m) => Some(state.app.active_member(m.id).await?),
         None => None,
     };
-    let postcode = Some(form.postcode.trim()).filter(|p| p.len() == 5);
-    let quote = state
-        .app
-        .quote(
-            member.as_ref(),
-            &lines,
-            &form.discounts(),
-            postcode,
-            state.app.now(),
-        )
-        .await?;
+    let quote = checkout_quote(state, auth, session, member.as_ref(), form).await?;
+    if quote.contents == Contents::Mixed {
+        flash(session, "error", "error.conflict.gift_cards_alone").await;
+        return Ok(None);
+    }
+    let ships = quote.contents.ships();
     let Some(summary_view) = summary(state, req, &quote) else {
         return Ok(None);
     };
@@ -189,7 +184,6 @@ async fn checkout_page(
     } else {
         form.checkout_token.clone()
     };
-    let policy = state.app.points_policy();
     let views: Vec<_> = quote
         .lines
         .iter()
@@ -198,33 +192,79 @@ async fn checkout_page(
         .collect();
     let total = quote.breakdown.as_ref().map_or(0, |b| b.total.get());
     form_value["expected_total"] = total.to_string().into();
-    let response = page(state, req, "checkout/checkout.html", "checkout.title", context! {
-        lines => views,
-        summary => summary_view,
-        form => val(form_value),
-        errors => val(errors),
-        is_member => member.is_some(),
-        addresses => addresses.iter().map(address_view).collect::<Vec<_>>(),
-        coupons => coupons.iter().map(|c| coupon_view(state, req, c)).collect::<Vec<_>>(),
-        points => context! {
-            balance => quote.points_balance, usable => quote.points_balance >= policy.min_balance.get(),
-            min_balance => policy.min_balance.get(), min_use => policy.min_use.get(), step => policy.step.get().max(1),
+    let response = page(
+        state,
+        req,
+        "checkout/checkout.html",
+        "checkout.title",
+        context! {
+            lines => views,
+            summary => summary_view,
+            form => val(form_value),
+            errors => val(errors),
+            is_member => member.is_some(),
+            addresses => addresses.iter().map(address_view).collect::<Vec<_>>(),
+            coupons => coupons.iter().map(|c| coupon_view(state, req, c)).collect::<Vec<_>>(),
+            points => points_view(state, quote.points_balance),
+            payment_methods => method_views(state, req, &enabled),
+            ships => ships,
+            escrow => escrow_view(state, form, ships).await?,
+            bank_account => val(&state.app.config.checkout.bank_account),
+            checkout_token => token,
+            terms_url => Value::from(()),
+            // After a payment that did not go through: the form is filled in from that order, and
+            // a guest may leave the order password empty to keep the one typed then.
+            retrying => failed_checkout(session).await.is_some(),
         },
-        payment_methods => method_views(state, req, &enabled),
-        escrow => context! {
-            methods => state.app.escrow_methods().await?,
-            // A fresh page follows the owner's default; a posted one keeps the buyer's choice.
-            checked => if form.checkout_token.is_empty() { state.app.escrow_settings().default_on } else { checked(&form.escrow) },
-        },
-        bank_account => val(&state.app.config.checkout.bank_account),
-        checkout_token => token,
-        terms_url => Value::from(()),
-        // After a payment that did not go through: the form is filled in from that order, and
-        // a guest may leave the order password empty to keep the one typed then.
-        retrying => failed_checkout(session).await.is_some(),
-    })
+    )
     .await?;
     Ok(Some(response))
+}
+
+/// The cart priced with the form's discounts and postcode.
+async fn checkout_quote(
+    state: &AppState,
+    auth: &AuthSession,
+    session: &Session,
+    member: Option<&MemberRow>,
+    form: &CheckoutForm,
+) -> Result<jangteo_app::checkout::Quote, WebError> {
+    let lines = current_lines(state, auth, session).await?;
+    let postcode = Some(form.postcode.trim()).filter(|p| p.len() == 5);
+    let now = state.app.now();
+    Ok(state
+        .app
+        .quote(member, &lines, &form.discounts(), postcode, now)
+        .await?)
+}
+
+/// The points a member may use and the shop's rules for them.
+fn points_view(state: &AppState, balance: i64) -> Value {
+    let policy = state.app.points_policy();
+    context! {
+        balance => balance, usable => balance >= policy.min_balance.get(),
+        min_balance => policy.min_balance.get(), min_use => policy.min_use.get(), step => policy.step.get().max(1),
+    }
+}
+
+/// The escrow choice: the methods it applies to (none for gift-card codes, delivered at once)
+/// and whether it is ticked (the owner's default on a fresh page, the buyer's choice after).
+async fn escrow_view(
+    state: &AppState,
+    form: &CheckoutForm,
+    ships: bool,
+) -> Result<Value, WebError> {
+    let methods = if ships {
+        state.app.escrow_methods().await?
+    } else {
+        Vec::new()
+    };
+    let ticked = if form.checkout_token.is_empty() {
+        state.app.escrow_settings().default_on
+    } else {
+        checked(&form.escrow)
+    };
+    Ok(context! { methods => methods, checked => ticked })
 }
 
 /// The buyer's own order whose payment did not go through, if checkout should start from it.
@@ -324,7 +364,7 @@ pub async fn place_order(
                 }
             }
         }
-        Err(AppError::Conflict(code @ ("sold_out" | "cart_empty"))) => {
+        Err(AppError::Conflict(code @ ("sold_out" | "cart_empty" | "gift_cards_alone"))) => {
             flash(&session, "error", &format!("error.conflict.{code}")).await;
             Ok(see_other("/cart"))
         }

@@ -11,6 +11,7 @@ use jangteo_app::read_models::ClaimRow;
 use jangteo_app::read_models::CouponRow;
 use jangteo_app::read_models::{OrderRow, PaymentRow, RefundRow};
 use jangteo_core::carrier;
+use jangteo_core::digital;
 use jangteo_core::member::format_mobile;
 use jangteo_core::order::OrderStatus;
 use jangteo_core::payment::{PaymentMethod, PaymentStatus};
@@ -34,6 +35,21 @@ pub fn carrier_label(state: &AppState, req: &Req, code: &str) -> String {
 /// Translated order status.
 pub fn status_label(state: &AppState, req: &Req, status: &str) -> String {
     t(state, req, &format!("order.status.{status}"))
+}
+
+/// The status as an order page shows it: codes were issued, not shipped, so a delivered
+/// gift-card order reads "발급완료" rather than "배송완료".
+pub fn shown_status(
+    state: &AppState,
+    req: &Req,
+    status: OrderStatus,
+    codes: digital::IssuedCodes,
+) -> String {
+    if codes.issued > 0 && status == OrderStatus::Delivered {
+        status_label(state, req, "codes_issued")
+    } else {
+        status_label(state, req, status.as_str())
+    }
 }
 
 /// An order in a list.
@@ -196,11 +212,11 @@ pub async fn order_detail(
     use jangteo_core::order::OrderEvent as E;
     let pins = state.app.pin_summary(o).await?;
     // A seen PIN ends the buyer's right to cancel (staff still can).
-    let can_cancel = status.apply(&E::CancelledByBuyer).is_ok() && pins.seen == 0;
+    let can_cancel = digital::may_cancel(status, false, pins);
     // The same rule as confirm_purchase: something must be left to confirm.
     let can_confirm =
         status.apply(&E::PurchaseConfirmed).is_ok() && jangteo_app::orders::units_left(&lines) > 0;
-    let can_claim = status.can_file_claim();
+    let can_claim = digital::may_file_claim(status, pins);
     let claims = state.app.claims_of_order(o.id).await?;
     let shipment = match (&o.carrier, &o.waybill) {
         (Some(c), Some(w)) => Some(context! {
@@ -225,7 +241,7 @@ pub async fn order_detail(
         refund_account => refund_account,
         cash_receipt => cash_receipt.map(|r| cash_receipt_view(state, req, &r)),
         number => &o.number, url => format!("/orders/{}", o.number), placed_at => o.placed_at.to_rfc3339(),
-        status => o.status.as_str(), status_label => status_label(state, req, o.status.as_str()),
+        status => o.status.as_str(), status_label => shown_status(state, req, status, pins),
         payment_method_label => method_label(state, req, o.payment_method.as_str()),
         orderer => context! { name => &o.orderer_name, mobile => format_mobile(&o.orderer_mobile), email => &o.orderer_email },
         recipient => context! { name => &o.recipient_name, mobile => format_mobile(&o.recipient_mobile), postcode => &o.postcode,
@@ -258,8 +274,8 @@ pub async fn order_detail(
         is_guest_order => o.member_id.is_none(),
         inquiry_url => o.member_id.is_some().then(|| format!("/account/inquiries/new?order={}", o.number)),
         demo_deposit_url => demo_deposit,
-        pins => (pins.sold > 0).then(|| context! {
-            sold => pins.sold, seen => pins.seen, url => format!("/orders/{}/pins", o.number),
+        pins => (pins.issued > 0).then(|| context! {
+            sold => pins.issued, seen => pins.seen, url => format!("/orders/{}/pins", o.number),
             guest => o.member_id.is_none(),
         }),
     })

@@ -121,7 +121,12 @@ impl App {
     pub async fn claim_choices(&self, number: &str, actor: &Actor) -> AppResult<ClaimChoices> {
         let order = self.order_for(number, actor).await?;
         let status: OrderStatus = order.status;
-        let received_at = if status.can_file_claim() {
+        let codes = self.pin_summary(&order).await?;
+        if codes.issued > 0 {
+            // Gift-card codes are withdrawn by cancelling the order, never returned.
+            return Err(AppError::Conflict("codes_no_claims"));
+        }
+        let received_at = if jangteo_core::digital::may_file_claim(status, codes) {
             orders::delivered_at(&self.db, order.id).await?
         } else {
             None

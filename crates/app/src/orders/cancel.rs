@@ -8,7 +8,8 @@ use super::refunds::record_gateway_refund;
 use crate::{App, AppError, AppResult};
 use chrono::{DateTime, Utc};
 use jangteo_core::Won;
-use jangteo_core::order::{OrderEvent, PaymentEvent, PaymentStatus};
+use jangteo_core::digital::cancel_event;
+use jangteo_core::order::{PaymentEvent, PaymentStatus};
 use jangteo_db::catalog::stock;
 use jangteo_db::orders::{self, OrderRow};
 use jangteo_db::payments::{self as payment_rows, PaymentRow, PaymentUpdate};
@@ -20,16 +21,12 @@ impl App {
     /// payment through the gateway, releases stock, restores coupon and points.
     pub async fn cancel_order(&self, number: &str, actor: &Actor, reason: &str) -> AppResult<()> {
         let order = self.order_for(number, actor).await?;
-        let event = match actor {
-            Actor::Staff(_) | Actor::System => OrderEvent::CancelledByStaff,
-            _ => OrderEvent::CancelledByBuyer,
-        };
-        // Asked before any money moves: a refused cancellation refunds nothing.
+        let by_staff = matches!(actor, Actor::Staff(_) | Actor::System);
+        // Asked before any money moves: a refused cancellation refunds nothing. An order whose
+        // gift-card codes were issued is withdrawn, by the buyer only before seeing a code.
+        let event = cancel_event(order.status, by_staff, self.pin_summary(&order).await?)
+            .map_err(|refusal| AppError::Conflict(refusal.code()))?;
         order.status.apply(&event)?;
-        if event == OrderEvent::CancelledByBuyer && self.pin_summary(&order).await?.seen > 0 {
-            // 전자상거래법 제17조②5호: withdrawal ends once the code was provided.
-            return Err(AppError::Conflict("pins_revealed"));
-        }
         let payment = payment_rows::latest_for_order(&self.db, order.id).await?;
         let refund = match &payment {
             Some(p) if is_captured(p)? => {

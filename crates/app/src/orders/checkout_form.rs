@@ -80,12 +80,8 @@ pub(crate) struct CheckoutForm {
     pub(super) orderer_name: String,
     pub(super) orderer_mobile: MobileKr,
     pub(super) orderer_email: Email,
-    pub(super) recipient_name: String,
-    pub(super) recipient_mobile: MobileKr,
-    pub(super) postcode: Postcode,
-    pub(super) address1: String,
-    pub(super) address2: String,
-    pub(super) delivery_memo: String,
+    /// Where the parcel goes (`None`: nothing ships; gift-card codes go to the orderer).
+    pub(super) ship_to: Option<ShipTo>,
     pub(super) method: PaymentMethod,
     /// Escrow asked for, with a method escrow applies to.
     pub(super) escrow: bool,
@@ -94,6 +90,40 @@ pub(crate) struct CheckoutForm {
     pub(super) depositor: Option<String>,
     pub(super) guest_password: Option<GuestSecret>,
     pub(super) channel: &'static str,
+}
+
+/// The recipient and address of an order that ships.
+#[derive(Debug, Clone)]
+pub(crate) struct ShipTo {
+    pub(super) recipient_name: String,
+    pub(super) recipient_mobile: MobileKr,
+    pub(super) postcode: Postcode,
+    pub(super) address1: String,
+    pub(super) address2: String,
+    pub(super) delivery_memo: String,
+}
+
+/// The recipient and address, every field checked.
+fn ship_to(input: &PlaceOrderInput, errors: &mut FieldErrors) -> Option<ShipTo> {
+    let recipient_name = errors.check("recipient_name", required_text(&input.recipient_name, 40));
+    let recipient_mobile =
+        errors.check("recipient_mobile", MobileKr::parse(&input.recipient_mobile));
+    let postcode = errors.check("postcode", Postcode::parse(&input.postcode));
+    let address1 = errors.check("address1", required_text(&input.address1, 200));
+    if input.address2.chars().count() > 200 {
+        errors.add("address2", "too_long");
+    }
+    if input.delivery_memo.chars().count() > 100 {
+        errors.add("delivery_memo", "too_long");
+    }
+    Some(ShipTo {
+        recipient_name: recipient_name?,
+        recipient_mobile: recipient_mobile?,
+        postcode: postcode?,
+        address1: address1?,
+        address2: input.address2.trim().to_owned(),
+        delivery_memo: input.delivery_memo.trim().to_owned(),
+    })
 }
 
 /// A guest order's password: typed, or left empty after a payment that did not go through,
@@ -166,29 +196,28 @@ fn guest_terms(
     guest_password
 }
 
-/// Parses the checkout form: `is_member` when the buyer has an account (no order password, the
-/// sign-up consent covers the personal data), `enabled` the methods the shop offers now. Every
+/// Who buys: a member or a guest, and whether anything ships.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Buyer {
+    /// The buyer has an account (no order password; the sign-up consent covers the personal
+    /// data).
+    pub(crate) is_member: bool,
+    /// Something ships, so a recipient and address are asked (gift-card codes do not).
+    pub(crate) ships: bool,
+}
+
+/// Parses the checkout form for `buyer`, `enabled` the methods the shop offers now. Every
 /// field's error comes back at once.
 pub(crate) fn parse_checkout(
     input: &PlaceOrderInput,
-    is_member: bool,
+    buyer: Buyer,
     enabled: &[&str],
 ) -> AppResult<CheckoutForm> {
     let mut errors = FieldErrors::default();
     let orderer_name = errors.check("orderer_name", required_text(&input.orderer_name, 40));
     let orderer_mobile = errors.check("orderer_mobile", MobileKr::parse(&input.orderer_mobile));
     let orderer_email = errors.check("orderer_email", Email::parse(&input.orderer_email));
-    let recipient_name = errors.check("recipient_name", required_text(&input.recipient_name, 40));
-    let recipient_mobile =
-        errors.check("recipient_mobile", MobileKr::parse(&input.recipient_mobile));
-    let postcode = errors.check("postcode", Postcode::parse(&input.postcode));
-    let address1 = errors.check("address1", required_text(&input.address1, 200));
-    if input.address2.chars().count() > 200 {
-        errors.add("address2", "too_long");
-    }
-    if input.delivery_memo.chars().count() > 100 {
-        errors.add("delivery_memo", "too_long");
-    }
+    let ship_to = buyer.ships.then(|| ship_to(input, &mut errors));
     let (method, depositor) = payment_choice(input, enabled, &mut errors);
     let cash_receipt = if method.is_some_and(PaymentMethod::is_cash) {
         match parse_request(&input.cash_receipt, &input.cash_receipt_number) {
@@ -201,45 +230,29 @@ pub(crate) fn parse_checkout(
     } else {
         None
     };
-    let guest_password = guest_terms(input, is_member, &mut errors);
+    let guest_password = guest_terms(input, buyer.is_member, &mut errors);
     if input.checkout_token.len() < 16 || input.checkout_token.len() > 64 {
         errors.add("_form", "checkout_expired");
     }
     errors.finish()?;
-    let (
-        Some(orderer_name),
-        Some(orderer_mobile),
-        Some(orderer_email),
-        Some(recipient_name),
-        Some(recipient_mobile),
-        Some(postcode),
-        Some(address1),
-        Some(method),
-    ) = (
-        orderer_name,
-        orderer_mobile,
-        orderer_email,
-        recipient_name,
-        recipient_mobile,
-        postcode,
-        address1,
-        method,
-    )
+    let missing = || AppError::Other("validated checkout went missing".into());
+    let (Some(orderer_name), Some(orderer_mobile), Some(orderer_email), Some(method)) =
+        (orderer_name, orderer_mobile, orderer_email, method)
     else {
-        return Err(AppError::Other("validated checkout went missing".into()));
+        return Err(missing());
+    };
+    let ship_to = match ship_to {
+        Some(checked) => Some(checked.ok_or_else(missing)?),
+        None => None,
     };
     Ok(CheckoutForm {
         orderer_name,
         orderer_mobile,
         orderer_email,
-        recipient_name,
-        recipient_mobile,
-        postcode,
-        address1,
-        address2: input.address2.trim().to_owned(),
-        delivery_memo: input.delivery_memo.trim().to_owned(),
+        // Gift-card codes are not held by an escrow: they are delivered the moment it is paid.
+        escrow: input.escrow && escrow_applies(method) && ship_to.is_some(),
+        ship_to,
         method,
-        escrow: input.escrow && escrow_applies(method),
         cash_receipt,
         depositor,
         guest_password,
@@ -275,6 +288,15 @@ mod tests {
         }
     }
 
+    const GUEST: Buyer = Buyer {
+        is_member: false,
+        ships: true,
+    };
+    const MEMBER: Buyer = Buyer {
+        is_member: true,
+        ships: true,
+    };
+
     fn codes(result: AppResult<CheckoutForm>) -> Vec<(&'static str, &'static str)> {
         match result {
             Err(AppError::Form(errors)) => errors,
@@ -284,8 +306,8 @@ mod tests {
 
     #[test]
     fn a_complete_guest_form_parses_with_trimmed_text() {
-        let form = parse_checkout(&filled(), false, &PAYMENT_METHODS).expect("valid");
-        assert_eq!(form.address2, "101호");
+        let form = parse_checkout(&filled(), GUEST, &PAYMENT_METHODS).expect("valid");
+        assert_eq!(form.ship_to.expect("ships").address2, "101호");
         assert_eq!(form.method, PaymentMethod::Card);
         assert_eq!(form.channel, "mobile");
         assert!(form.guest_password.is_some());
@@ -303,7 +325,7 @@ mod tests {
             agree: false,
             ..filled()
         };
-        let errors = codes(parse_checkout(&input, false, &PAYMENT_METHODS));
+        let errors = codes(parse_checkout(&input, GUEST, &PAYMENT_METHODS));
         let fields: Vec<&str> = errors.iter().map(|e| e.0).collect();
         assert_eq!(
             fields,
@@ -325,9 +347,9 @@ mod tests {
             agree_guest_privacy: false,
             ..filled()
         };
-        let form = parse_checkout(&member, true, &PAYMENT_METHODS).expect("member form");
+        let form = parse_checkout(&member, MEMBER, &PAYMENT_METHODS).expect("member form");
         assert!(form.guest_password.is_none());
-        let errors = codes(parse_checkout(&member, false, &PAYMENT_METHODS));
+        let errors = codes(parse_checkout(&member, GUEST, &PAYMENT_METHODS));
         assert!(errors.contains(&("agree_guest_privacy", "consent_required")));
         assert!(errors.iter().any(|e| e.0 == "guest_password"));
     }
@@ -339,11 +361,11 @@ mod tests {
             ..filled()
         };
         assert_eq!(
-            codes(parse_checkout(&unknown, true, &PAYMENT_METHODS)),
+            codes(parse_checkout(&unknown, MEMBER, &PAYMENT_METHODS)),
             [("payment_method", "required")]
         );
         assert_eq!(
-            codes(parse_checkout(&filled(), true, &["bank_deposit"])),
+            codes(parse_checkout(&filled(), MEMBER, &["bank_deposit"])),
             [("payment_method", "method_unavailable")]
         );
         let deposit = PlaceOrderInput {
@@ -351,9 +373,28 @@ mod tests {
             ..filled()
         };
         assert_eq!(
-            codes(parse_checkout(&deposit, true, &PAYMENT_METHODS)),
+            codes(parse_checkout(&deposit, MEMBER, &PAYMENT_METHODS)),
             [("depositor_name", "required")]
         );
+    }
+
+    #[test]
+    fn gift_card_orders_ask_no_address_and_take_no_escrow() {
+        let input = PlaceOrderInput {
+            recipient_name: String::new(),
+            postcode: String::new(),
+            address1: String::new(),
+            payment_method: "transfer".into(),
+            escrow: true,
+            ..filled()
+        };
+        assert!(parse_checkout(&input, MEMBER, &PAYMENT_METHODS).is_err());
+        let codes_only = Buyer {
+            is_member: true,
+            ships: false,
+        };
+        let form = parse_checkout(&input, codes_only, &PAYMENT_METHODS).expect("no address");
+        assert!(form.ship_to.is_none() && !form.escrow);
     }
 
     #[test]
@@ -363,14 +404,14 @@ mod tests {
             ..filled()
         };
         assert_eq!(
-            codes(parse_checkout(&stale, true, &PAYMENT_METHODS)),
+            codes(parse_checkout(&stale, MEMBER, &PAYMENT_METHODS)),
             [("_form", "checkout_expired")]
         );
         let odd = PlaceOrderInput {
             channel: "fax".into(),
             ..filled()
         };
-        let form = parse_checkout(&odd, true, &PAYMENT_METHODS).expect("valid");
+        let form = parse_checkout(&odd, MEMBER, &PAYMENT_METHODS).expect("valid");
         assert_eq!(form.channel, "pc");
     }
 }

@@ -178,7 +178,7 @@ impl App {
             now,
         )
         .await?;
-        crate::pins::allocate_for_order(&mut tx, order.id, now).await?;
+        super::codes::issue_codes(&mut tx, &order, now).await?;
         tx.commit().await?;
         tracing::info!(order.number = %order.number, "deposit received");
         self.after_order_settled(&order.number, "payment_completed")

@@ -18,9 +18,8 @@ use jangteo_db::payments::{self as payment_rows, PaymentRow, PaymentUpdate};
 impl From<IllegalTransition> for AppError {
     fn from(refused: IllegalTransition) -> Self {
         let code = match (refused.machine, refused.event) {
-            ("order", "cancelled_by_buyer" | "cancelled_by_staff") | ("payment", "refunded") => {
-                "cannot_cancel"
-            }
+            ("order", "cancelled_by_buyer" | "cancelled_by_staff" | "codes_withdrawn")
+            | ("payment", "refunded") => "cannot_cancel",
             ("order", "purchase_confirmed") => "cannot_confirm",
             ("claim", _) => "claim_state",
             _ => "illegal_transition",

@@ -6,6 +6,7 @@
 mod cancel;
 pub mod cash_receipts;
 mod checkout_form;
+mod codes;
 pub mod deposits;
 pub mod escrow;
 pub(crate) mod lifecycle;

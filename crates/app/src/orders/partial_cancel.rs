@@ -41,7 +41,8 @@ impl App {
     ) -> AppResult<PartialRefund> {
         let order = self.order_for(number, actor).await?;
         let status = order.status;
-        if !status.can_cancel_partially() {
+        let codes = self.pin_summary(&order).await?;
+        if !jangteo_core::digital::may_cancel_partially(status, codes) {
             return Err(AppError::Conflict("cannot_cancel"));
         }
         let lines = orders::lines(&self.db, order.id).await?;

@@ -403,7 +403,7 @@ impl App {
         }
         let event = OrderEvent::PaymentApproved;
         move_order(&mut tx, order, &event, &Actor::Gateway, "", now).await?;
-        crate::pins::allocate_for_order(&mut tx, order.id, now).await?;
+        super::codes::issue_codes(&mut tx, order, now).await?;
         tx.commit().await?;
         Ok(true)
     }

@@ -3,12 +3,15 @@
 //! redeems the coupon and points, opens the payment attempt and, for a bank deposit, hands out
 //! the shop's account. Idempotent per checkout token.
 
-use super::checkout_form::{CheckoutForm, GuestSecret, PlaceOrderInput, parse_checkout};
+use super::checkout_form::{
+    Buyer, CheckoutForm, GuestSecret, PlaceOrderInput, ShipTo, parse_checkout,
+};
 use super::{NextStep, Placed, attempt_id, lifecycle, random_bytes};
 use crate::checkout::Quote;
 use crate::{App, AppError, AppResult};
 use chrono::{DateTime, Utc};
 use jangteo_core::Won;
+use jangteo_core::digital::Contents;
 use jangteo_core::ids::OrderId;
 use jangteo_core::member::order_number;
 use jangteo_core::order::{OrderStatus, PaymentEvent};
@@ -51,7 +54,7 @@ impl App {
             None => None,
         };
         let enabled = self.payment_methods().await?;
-        let form = parse_checkout(input, member.is_some(), &enabled)?;
+        let form = parse_checkout(input, self.buyer(member.is_some(), lines).await?, &enabled)?;
         // The buyer left an earlier payment window: its stock comes back before this order
         // reserves its own.
         self.drop_superseded_payments(member_id, &input.earlier_guest_orders)
@@ -62,7 +65,7 @@ impl App {
                 member.as_ref(),
                 lines,
                 &input.discounts,
-                Some(form.postcode.as_str()),
+                form.ship_to.as_ref().map(|t| t.postcode.as_str()),
                 now,
             )
             .await?;
@@ -102,9 +105,9 @@ impl App {
         self.open_payment(&mut tx, order_id, &form, &opening, breakdown.total, now)
             .await?;
         if input.save_address
-            && let Some(m) = &member
+            && let (Some(m), Some(ship_to)) = (&member, &form.ship_to)
         {
-            save_address(&mut tx, m.id, &form, now).await?;
+            save_address(&mut tx, m.id, ship_to, now).await?;
         }
         tx.commit().await?;
         let number = opening.number;
@@ -119,6 +122,18 @@ impl App {
             });
         }
         self.start_payment(&number).await
+    }
+
+    /// Who buys and whether anything ships; gift cards mixed with goods are refused.
+    async fn buyer(&self, is_member: bool, lines: &[crate::cart::CartLine]) -> AppResult<Buyer> {
+        let contents = self.cart_contents(lines).await?;
+        if contents == Contents::Mixed {
+            return Err(AppError::Conflict("gift_cards_alone"));
+        }
+        Ok(Buyer {
+            is_member,
+            ships: contents.ships(),
+        })
     }
 
     /// The password hash of the guest's latest earlier order in this session (`earlier`, granted
@@ -254,12 +269,20 @@ async fn insert_order(
         orderer_name: &form.orderer_name,
         orderer_mobile: form.orderer_mobile.digits(),
         orderer_email: form.orderer_email.as_str(),
-        recipient_name: &form.recipient_name,
-        recipient_mobile: form.recipient_mobile.digits(),
-        postcode: form.postcode.as_str(),
-        address1: &form.address1,
-        address2: &form.address2,
-        delivery_memo: &form.delivery_memo,
+        // Gift-card codes go to the orderer: no recipient, no address.
+        recipient_name: form
+            .ship_to
+            .as_ref()
+            .map_or(&form.orderer_name, |t| &t.recipient_name),
+        recipient_mobile: form
+            .ship_to
+            .as_ref()
+            .map_or(&form.orderer_mobile, |t| &t.recipient_mobile)
+            .digits(),
+        postcode: form.ship_to.as_ref().map_or("", |t| t.postcode.as_str()),
+        address1: form.ship_to.as_ref().map_or("", |t| &t.address1),
+        address2: form.ship_to.as_ref().map_or("", |t| &t.address2),
+        delivery_memo: form.ship_to.as_ref().map_or("", |t| &t.delivery_memo),
         depositor_name: form.depositor.as_deref(),
         items_subtotal: breakdown.items_subtotal,
         grade_discount: breakdown.grade_discount,
@@ -401,16 +424,16 @@ async fn redeem_discounts(
 async fn save_address(
     tx: &mut Tx,
     member_id: i64,
-    form: &CheckoutForm,
+    to: &ShipTo,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
     let address = members::NewAddress {
         label: "",
-        recipient: &form.recipient_name,
-        mobile: form.recipient_mobile.digits(),
-        postcode: form.postcode.as_str(),
-        address1: &form.address1,
-        address2: &form.address2,
+        recipient: &to.recipient_name,
+        mobile: to.recipient_mobile.digits(),
+        postcode: to.postcode.as_str(),
+        address1: &to.address1,
+        address2: &to.address2,
         is_default: false,
     };
     members::add_address(tx, member_id, &address, now).await?;

@@ -48,6 +48,8 @@ pub struct PricingLine {
     pub shipping_profile: Option<i64>,
     /// Tax-free goods (면세): the line's total counts toward the order's tax-free amount.
     pub tax_free: bool,
+    /// The line needs a parcel (gift-card codes do not: no shipping, no remote surcharge).
+    pub ships: bool,
 }
 
 /// A membership grade's benefits.

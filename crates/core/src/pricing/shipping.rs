@@ -132,11 +132,11 @@ impl ShippingPolicy {
     }
 }
 
-/// The parcels of an order: lines grouped by profile in order of first appearance, each group's
-/// fee by its rule over its items (after discounts) and units.
+/// The parcels of an order: lines that ship, grouped by profile in order of first appearance,
+/// each group's fee by its rule over its items (after discounts) and units.
 pub fn parcels(policy: &ShippingPolicy, lines: &[PricingLine], items: &[Won]) -> Vec<Parcel> {
     let mut groups: Vec<(i64, ShippingRule, Won, u64)> = Vec::new();
-    for (line, amount) in lines.iter().zip(items) {
+    for (line, amount) in lines.iter().zip(items).filter(|(l, _)| l.ships) {
         let (id, rule) = policy.rule_of(line.shipping_profile);
         match groups.iter_mut().find(|g| g.0 == id) {
             Some(g) => {

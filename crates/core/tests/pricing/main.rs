@@ -20,6 +20,7 @@ pub(crate) fn line(sku: i64, product: i64, category: i64, unit: i64, qty: u32) -
         quantity: qty,
         shipping_profile: None,
         tax_free: false,
+        ships: true,
     }
 }
 
@@ -299,6 +300,22 @@ fn shipping_profiles_make_parcels_and_remote_areas_charge_per_box() {
     let lines = [with(7, Some(99), 60_000, 1)];
     let b = price(&input(&lines, &policy)).unwrap();
     assert_eq!((b.parcels[0].profile_id, b.shipping_fee), (1, Won::ZERO));
+}
+
+#[test]
+fn gift_card_codes_need_no_parcel_nor_surcharge() {
+    let policy = shipping();
+    let mut code = line(1, 11, 2, 9_500, 2);
+    code.ships = false;
+    let lines = [code];
+    let mut i = input(&lines, &policy);
+    i.postcode = Some("63100");
+    let b = price(&i).unwrap();
+    assert!(b.parcels.is_empty());
+    assert_eq!(
+        (b.shipping_fee, b.remote_surcharge, b.total),
+        (Won::ZERO, Won::ZERO, Won(19_000))
+    );
 }
 
 #[test]

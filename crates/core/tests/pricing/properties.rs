@@ -26,6 +26,7 @@ fn arb_line() -> impl Strategy<Value = PricingLine> {
                 quantity: qty,
                 // None (default), 1–4, or 5: a profile that no longer exists.
                 shipping_profile: (profile > 0).then_some(profile),
+                ships: true,
             },
         )
 }

@@ -3,6 +3,7 @@
 
 use crate::error::Context;
 use crate::{Db, DbResult, SqlBuilder, Tx};
+use jangteo_core::digital::ProductKind;
 
 /// A SKU with what pricing and the cart need about it and its product.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -43,6 +44,9 @@ pub struct SkuSnapshotRow {
     pub max_per_order: Option<i64>,
     /// Shipping profile (`None`: the default).
     pub shipping_profile_id: Option<i64>,
+    /// What the product sells.
+    #[sqlx(try_from = "String")]
+    pub product_kind: ProductKind,
 }
 
 /// One option value of a SKU, in option-group order.
@@ -63,6 +67,7 @@ pub async fn snapshots(db: &Db, sku_ids: &[i64]) -> DbResult<Vec<SkuSnapshotRow>
         "SELECT s.id AS sku_id, s.code AS sku_code, s.extra_price, s.stock, s.is_active AS sku_active,
              p.id AS product_id, p.slug, p.name, p.price, p.sale_price, p.display_state, p.category_id,
              p.shipping_policy, p.shipping_fee, p.is_tax_free, p.max_per_order, p.shipping_profile_id,
+             p.kind AS product_kind,
              (SELECT m.content_hash FROM product_images pi JOIN media_files m ON m.id = pi.media_id
               WHERE pi.product_id = p.id ORDER BY pi.position, pi.id LIMIT 1) AS thumb_hash
          FROM skus s JOIN products p ON p.id = s.product_id WHERE s.id IN (",

@@ -14,6 +14,7 @@ use axum::response::Response;
 use chrono::NaiveDate;
 use jangteo_app::admin::orders::{OrderQuery, StaffOrderAction};
 use jangteo_app::read_models::OrderRow;
+use jangteo_core::digital::{self, IssuedCodes};
 use jangteo_core::member::{format_mobile, mask_mobile, mask_name};
 use jangteo_core::order::{OrderEvent, OrderStatus};
 use jangteo_core::staff::{Access, Area};
@@ -122,16 +123,17 @@ fn payment_view(state: &AppState, req: &Req, p: jangteo_app::read_models::Paymen
     }
 }
 
-/// The moves staff may make on the order now.
-fn actions_view(order: &OrderRow, can_write: bool) -> Value {
+/// The moves staff may make on the order now (`codes`: its gift-card PINs, which withdraw a
+/// delivered order instead of returning it).
+fn actions_view(order: &OrderRow, can_write: bool, codes: IssuedCodes) -> Value {
     let status: OrderStatus = order.status;
     context! {
         confirm_deposit => can_write && order.payment_method.is_manual() && allowed(status, &OrderEvent::DepositReceived),
         prepare => can_write && allowed(status, &OrderEvent::PreparationStarted),
         ship => can_write && status.can_ship(),
         deliver => can_write && allowed(status, &OrderEvent::Delivered),
-        cancel => can_write && allowed(status, &OrderEvent::CancelledByStaff),
-        partial_cancel => can_write && status.can_cancel_partially(),
+        cancel => can_write && digital::may_cancel(status, true, codes),
+        partial_cancel => can_write && digital::may_cancel_partially(status, codes),
     }
 }
 
@@ -155,6 +157,7 @@ async fn detail_view(
         }
     };
     let claims = state.app.claims_of_order(order.id).await?;
+    let codes = state.app.pin_summary(order).await?;
     let refund_account = match can_write {
         true => {
             let url = format!("/admin/orders/{}/action", order.number);
@@ -168,7 +171,8 @@ async fn detail_view(
     Ok(context! {
         refund_account => refund_account,
         cash_receipt => cash_receipt.map(|r| crate::order_views::cash_receipt_view(state, req, &r)),
-        number => &order.number, status => order.status.as_str(), status_label => status_label(state, req, order.status.as_str()),
+        number => &order.number, status => order.status.as_str(), status_label => crate::order_views::shown_status(state, req, status, codes),
+        codes => (codes.issued > 0).then(|| context! { issued => codes.issued, seen => codes.seen }),
         placed_at => order.placed_at.to_rfc3339(), paid_at => order.paid_at.map(|d| d.to_rfc3339()),
         method_label => method_label(state, req, order.payment_method.as_str()),
         member_id => order.member_id, guest => order.member_id.is_none(),
@@ -199,13 +203,13 @@ async fn detail_view(
         }).collect::<Vec<_>>(),
         memos => memos.iter().map(|m| context! { at => m.created_at.to_rfc3339(), by => &m.staff_email, body => &m.body }).collect::<Vec<_>>(),
         can_write => can_write,
-        actions => actions_view(order, can_write),
+        actions => actions_view(order, can_write, codes),
         refunds => refunds.iter().map(|r| context! {
             at => r.created_at.to_rfc3339(), amount => r.amount.get(), points => r.points_restored,
             reason => &r.reason, actor => &r.actor,
         }).collect::<Vec<_>>(),
         claims => claims.iter().map(|(c, _)| crate::order_views::claim_view(state, req, c)).collect::<Vec<_>>(),
-        claim_new_url => (can_write && status.can_file_claim())
+        claim_new_url => (can_write && digital::may_file_claim(status, codes))
             .then(|| format!("/admin/orders/{}/claims/new", order.number)),
         partial_cancel_url => format!("/admin/orders/{}/partial-cancel", order.number),
         action_url => format!("/admin/orders/{}/action", order.number),

@@ -33,6 +33,7 @@ mod claim_steps;
 mod claims;
 mod claims_full_return;
 mod escrow_payments;
+mod gift_checkout;
 mod inquiries;
 mod kakaopay_payments;
 mod limits;

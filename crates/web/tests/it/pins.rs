@@ -212,7 +212,11 @@ async fn the_buyer_sees_them_once_sure(t: &TestApp, buyer: &Shopper, number: &st
             .body
             .contains("핀번호를 이미 확인한 주문은")
     );
-    assert_eq!(crate::checkout::status_of(t, number).await, "paid");
+    assert_eq!(
+        crate::checkout::status_of(t, number).await,
+        "delivered",
+        "codes are delivered as the order is paid"
+    );
 }
 
 /// A buyer who never looked cancels: the PIN goes back to the pool and the stock with it.

@@ -1,0 +1,145 @@
+//! Buying gift cards (issue 16), on SQLite and PostgreSQL: codes are bought on their own, need
+//! no address, pay no shipping and take no escrow, and are delivered as they are paid; staff
+//! cancel some unseen codes, the buyer withdraws the rest before seeing them; codes are never
+//! returned.
+
+use crate::checkout::{add, pay, set_stock, shop, sign_up, status_of, stock_of};
+use jangteo_app::AppError;
+use jangteo_app::auth::StaffActor;
+use jangteo_app::orders::Actor;
+use jangteo_core::Won;
+use jangteo_db::catalog::stock;
+use jangteo_testkit::shopper::Shopper;
+use jangteo_testkit::{Backend, TestApp, on_both_backends};
+
+const PINS: &str = "1111-2222-3333-4444,,\n5555-6666-7777-8888,,\n9999-0000-1111-2222,,\n";
+
+/// The T-shirt made a 10,000원 gift card with three PINs in its pool.
+async fn gift_card(t: &TestApp, sku: i64) {
+    let product = jangteo_db::catalog::products::find_by_slug(&t.app.db, "tshirt")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    set_stock(t, sku, 0).await;
+    let owner = StaffActor::system("gift-test");
+    t.app
+        .set_pin_product(&owner, product, Won(10_000), "9999-9999-9999-9999")
+        .await
+        .unwrap();
+    let upload = t
+        .app
+        .upload_pins(&owner, product, ("pins.csv", PINS.as_bytes()), true)
+        .await
+        .unwrap();
+    assert!(upload.stored);
+}
+
+/// Checkout with the orderer's details only (no recipient, no address), by card.
+async fn check_out_codes(buyer: &Shopper) -> String {
+    let form = buyer.get("/checkout").await;
+    assert_eq!(form.status, 200);
+    assert!(form.body.contains("id=\"codes-delivery\""));
+    assert!(
+        !form.body.contains("name=\"recipient_name\"")
+            && !form.body.contains("name=\"postcode\"")
+            && !form.body.contains("name=\"escrow\""),
+        "no address and no escrow for codes"
+    );
+    let token = form.input_value("checkout_token").unwrap();
+    let placed = buyer
+        .post(
+            "/checkout",
+            &[
+                ("checkout_token", token.as_str()),
+                ("orderer_name", "김장터"),
+                ("orderer_mobile", "010-1234-5678"),
+                ("orderer_email", "gift@example.com"),
+                ("payment_method", "card"),
+                ("escrow", "on"),
+                ("agree", "true"),
+            ],
+        )
+        .await;
+    pay(buyer, &placed).await
+}
+
+async fn gift_cards_check_out_alone_and_arrive_at_once(backend: Backend) {
+    let Some((t, sku)) = shop(backend).await else {
+        return;
+    };
+    gift_card(&t, sku).await;
+    let jeans = stock::sku_id_by_code(&t.app.db, "JEANS")
+        .await
+        .unwrap()
+        .unwrap();
+    let buyer = Shopper::new(&t.url(""));
+    sign_up(&buyer, "gift@example.com").await;
+    add(&buyer, sku, 2).await;
+    let mixed = buyer
+        .post(
+            "/cart/items",
+            &[("sku_id", &jeans.to_string()), ("quantity", "1")],
+        )
+        .await;
+    assert_eq!(mixed.status, 303);
+    let cart = buyer.get("/cart").await.body;
+    assert!(cart.contains("상품권은 다른 상품과 함께 주문할 수 없습니다"));
+    assert!(!cart.contains("/products/jeans"), "the jeans stayed out");
+
+    let number = check_out_codes(&buyer).await;
+    let order = jangteo_db::orders::find_by_number(&t.app.db, &number)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (
+            order.shipping_fee,
+            order.remote_surcharge,
+            order.postcode.as_str()
+        ),
+        (Won::ZERO, Won::ZERO, ""),
+        "no shipping below the free-shipping threshold, no address"
+    );
+    assert_eq!(order.total, order.items_subtotal - order.grade_discount);
+    assert_eq!(order.recipient_name, "김장터", "codes go to the orderer");
+    assert_eq!(status_of(&t, &number).await, "delivered");
+    let timeline = jangteo_db::orders::events(&t.app.db, order.id)
+        .await
+        .unwrap();
+    assert!(timeline.iter().any(|e| e.event == "codes_issued"));
+    let page = buyer.get(&format!("/orders/{number}")).await.body;
+    assert!(page.contains("발급완료") && page.contains("class=\"order-cancel\""));
+    assert!(!page.contains("/claims/new"), "codes are not returned");
+    let claim = t
+        .app
+        .claim_choices(&number, &Actor::Member(order.member_id.unwrap()))
+        .await;
+    assert!(matches!(claim, Err(AppError::Conflict("codes_no_claims"))));
+
+    // Staff cancel one unseen code; the buyer withdraws the other before seeing it.
+    let line = jangteo_db::orders::lines(&t.app.db, order.id)
+        .await
+        .unwrap()
+        .remove(0);
+    let staff = Actor::Staff("cs@example.com".into());
+    let part = t
+        .app
+        .cancel_partially(&number, &staff, "고객 요청", &[(line.id, 1)])
+        .await
+        .unwrap();
+    assert!(!part.whole_order && part.amount > Won::ZERO);
+    assert_eq!(stock_of(&t, sku).await, 2);
+    let cancel = buyer.post(&format!("/orders/{number}/cancel"), &[]).await;
+    assert_eq!(cancel.status, 303);
+    assert_eq!(status_of(&t, &number).await, "cancelled");
+    let timeline = jangteo_db::orders::events(&t.app.db, order.id)
+        .await
+        .unwrap();
+    assert!(timeline.iter().any(|e| e.event == "codes_withdrawn"));
+    assert_eq!(stock_of(&t, sku).await, 3, "every PIN is for sale again");
+    let counts = jangteo_db::pins::counts(&t.app.db, sku).await.unwrap();
+    assert_eq!(counts, [("available".to_owned(), 3)]);
+}
+
+on_both_backends!(gift_cards_check_out_alone_and_arrive_at_once);
