@@ -214,6 +214,43 @@ impl App {
         tracing::info!(product = product_id, pins = count, batch = %batch, "PINs added");
         Ok(())
     }
+
+    /// Takes an unsold PIN out of a product's pool (Stock write): it will never be sold, the
+    /// stock drops by one in the ledger with the reason, and the change is audited (with the
+    /// PIN's last four characters only).
+    pub async fn void_pin(
+        &self,
+        actor: &StaffActor,
+        product_id: i64,
+        pin_id: i64,
+        reason: &str,
+    ) -> AppResult<()> {
+        actor.require(Area::Stock, Access::Write)?;
+        let mut errors = crate::field_errors::FieldErrors::default();
+        let reason = errors.check("reason", jangteo_core::member::required_text(reason, 200));
+        errors.finish()?;
+        let reason = reason.unwrap_or_default();
+        let product = self.pin_product(product_id).await?;
+        let now = self.now();
+        let mut tx = self.db.begin().await?;
+        if !pins::void_available(&mut tx, product.sku_id, pin_id, now).await? {
+            return Err(AppError::Conflict("pin_not_available"));
+        }
+        let email = &actor.email;
+        stock_ledger::adjust(&mut tx, product.sku_id, -1, "pins", &reason, email, now)
+            .await?
+            .ok_or(AppError::Conflict("stock_changed"))?;
+        let after = serde_json::json!({ "pin": pin_id, "reason": reason });
+        let target = product_id.to_string();
+        let entry = NewAudit {
+            after: Some(after.to_string()),
+            ..actor.entry("pins.void", "product", &target)
+        };
+        audit::record(&mut tx, &entry, now).await?;
+        tx.commit().await?;
+        self.catalog_changed().await;
+        Ok(())
+    }
 }
 
 /// Reads (PIN, serial, expiry) rows; a first row whose PIN does not fit the pattern is a header.
@@ -263,6 +300,8 @@ pub(crate) async fn allocate_for_order(
 /// A PIN as staff lists show it: masked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PinView {
+    /// Id (to void it).
+    pub id: i64,
     /// Last four characters behind masks, grouped like the pattern.
     pub masked: String,
     /// 관리번호.
@@ -319,6 +358,7 @@ impl App {
         let views = rows
             .into_iter()
             .map(|r| PinView {
+                id: r.id,
                 masked: product.format.masked_hint(&r.pin_hint),
                 serial: r.serial,
                 expires_on: r.expires_on,

@@ -383,3 +383,23 @@ pub async fn release_line(
     .context("returning a line's PINs")?;
     Ok((held, i64::try_from(back.len()).unwrap_or(0)))
 }
+
+/// Takes an available PIN of `sku_id` out of the pool (staff found it wrong or used
+/// elsewhere); false when it is not there or no longer available.
+pub async fn void_available(
+    tx: &mut Tx,
+    sku_id: i64,
+    pin_id: i64,
+    now: DateTime<Utc>,
+) -> DbResult<bool> {
+    tx_execute!(
+        tx,
+        "UPDATE pins SET status = 'void', updated_at = $3
+         WHERE id = $1 AND sku_id = $2 AND status = 'available'",
+        pin_id,
+        sku_id,
+        now
+    )
+    .context("voiding a PIN")
+    .map(|n| n == 1)
+}

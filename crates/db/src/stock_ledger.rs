@@ -3,6 +3,7 @@
 use crate::error::Context;
 use crate::{Db, DbResult, SqlBuilder, Tx};
 use chrono::{DateTime, Utc};
+use jangteo_core::digital::ProductKind;
 
 /// A SKU as the stock screen shows it.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -29,6 +30,9 @@ pub struct SkuStockRow {
     pub display_state: String,
     /// Sold or taken off sale (a combination that vanished, or switched off).
     pub is_active: bool,
+    /// What the product sells (a gift card's stock is its PIN pool, never typed).
+    #[sqlx(try_from = "String")]
+    pub product_kind: ProductKind,
 }
 
 /// Which SKUs the stock screen lists.
@@ -44,7 +48,7 @@ pub struct SkuFilter {
 
 const SKU_COLUMNS: &str = "SELECT s.id AS sku_id, s.code, s.stock, s.extra_price, p.id AS product_id, \
      p.name AS product_name, p.slug AS product_slug, p.price, p.sale_price, p.display_state, \
-     s.is_active FROM skus s JOIN products p ON p.id = s.product_id";
+     s.is_active, p.kind AS product_kind FROM skus s JOIN products p ON p.id = s.product_id";
 
 fn filtered(base: &'static str, filter: &SkuFilter) -> SqlBuilder {
     let mut q = SqlBuilder::new(base);

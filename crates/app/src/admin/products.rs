@@ -80,6 +80,8 @@ pub struct ProductExtras {
     pub skus: Vec<SkuView>,
     /// The gallery in order.
     pub images: Vec<AdminImageRow>,
+    /// It sells gift-card PINs: its stock is the pool, never typed.
+    pub sells_pins: bool,
 }
 
 /// A SKU code as typed: 1–40 letters, digits, `-` or `_`.
@@ -206,11 +208,15 @@ impl App {
             })
             .collect();
         let images = product_admin::admin_images(&self.db, pid).await?;
+        let sells_pins = jangteo_db::pins::digital_product(&self.db, id)
+            .await?
+            .is_some_and(|p| p.sells_pins());
         Ok(ProductExtras {
             sale,
             option_groups,
             skus,
             images,
+            sells_pins,
         })
     }
 

@@ -5,6 +5,7 @@
 use crate::auth::StaffActor;
 use crate::{App, AppError, AppResult};
 use jangteo_core::catalog::Price;
+use jangteo_core::digital::ProductKind;
 use jangteo_core::ids::ProductId;
 use jangteo_core::money::Won;
 use jangteo_core::paging::{PageRequest, Paged};
@@ -221,7 +222,6 @@ impl App {
             if let Some((before, after)) = r.stock_change
                 && before != after
             {
-                crate::pins::refuse_pin_stock(&mut tx, sku.sku_id, "file").await?;
                 stock_ledger::adjust(
                     &mut tx,
                     sku.sku_id,
@@ -272,6 +272,10 @@ fn check_row(
     price_change: &mut Option<(i64, i64)>,
 ) -> Option<&'static str> {
     match jangteo_core::money::parse_typed_amount(&row.stock) {
+        // A gift card's stock is its PIN pool: only a PIN upload changes it.
+        Ok(Some(n)) if n != sku.stock && sku.product_kind == ProductKind::PinCodes => {
+            return Some("pin_stock");
+        }
         Ok(Some(n)) if (0..=10_000_000).contains(&n) => *stock_change = Some((sku.stock, n)),
         Ok(None) => {}
         _ => return Some("invalid_stock"),

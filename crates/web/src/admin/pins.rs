@@ -42,6 +42,7 @@ async fn pool_page(
         counts => pool.counts.iter().map(|(s, n)| context! { status => s, label => label(s), count => n }).collect::<Vec<_>>(),
         pins => pool.pins.items.iter().map(|p| context! {
             masked => &p.masked, serial => &p.serial, expires_on => &p.expires_on,
+            void_url => (p.status == "available").then(|| format!("/admin/products/{id}/pins/{}/void", p.id)),
             status_label => label(&p.status), created_at => p.created_at.to_rfc3339(),
         }).collect::<Vec<_>>(),
         pagination => val(pagination),
@@ -148,6 +149,43 @@ pub async fn upload(
             } else {
                 page
             })
+        }
+        Err(e) => {
+            refuse(state, req, e, |errors| {
+                pool_page(&office, id, 1, context! { errors => errors })
+            })
+            .await
+        }
+    }
+}
+
+/// The void form: why the PIN leaves the pool.
+#[derive(Debug, Default, Deserialize)]
+pub struct VoidForm {
+    #[serde(default)]
+    reason: String,
+}
+
+/// POST /admin/products/{id}/pins/{pin}/void
+pub async fn void(
+    office: BackOffice,
+    Path((id, pin)): Path<(i64, i64)>,
+    Form(form): Form<VoidForm>,
+) -> Result<Response, WebError> {
+    let BackOffice {
+        state,
+        req,
+        session,
+        admin,
+    } = &office;
+    match state
+        .app
+        .void_pin(&admin.actor, id, pin, &form.reason)
+        .await
+    {
+        Ok(()) => {
+            flash(session, "success", "admin.pins.voided").await;
+            Ok(see_other(&format!("/admin/products/{id}/pins#pin-list")))
         }
         Err(e) => {
             refuse(state, req, e, |errors| {

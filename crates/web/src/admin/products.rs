@@ -101,7 +101,7 @@ async fn editor(
         }).collect::<Vec<_>>(),
         can_write => admin.actor.can(Area::Catalog, Access::Write),
         can_stock => admin.actor.can(Area::Stock, Access::Read),
-        can_set_stock => admin.actor.can(Area::Stock, Access::Write),
+        can_set_stock => admin.actor.can(Area::Stock, Access::Write) && !extras.sells_pins,
         stock_url => format!("/admin/stock?q={}", encode_component(&p.name)),
         sale_now => extras.sale.sale_price,
         sale_waiting => extras.sale.planned_sale_price.is_some() && extras.sale.sale_price.is_none(),

@@ -136,6 +136,7 @@ fn catalog() -> Router<AppState> {
             "/admin/products/{id}/pins/settings",
             post(pins::save_settings),
         )
+        .route("/admin/products/{id}/pins/{pin}/void", post(pins::void))
         .route("/admin/products/{id}/images", post(products::upload_images))
         .route(
             "/admin/products/{id}/images/{image}/move",

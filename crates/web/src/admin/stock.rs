@@ -11,6 +11,7 @@ use axum::Form;
 use axum::extract::{Path, Query};
 use axum::response::Response;
 use jangteo_app::admin::stock::StockFilter;
+use jangteo_core::digital::ProductKind;
 use jangteo_core::staff::{Access, Area};
 use minijinja::{Value, context};
 use serde::Deserialize;
@@ -78,6 +79,8 @@ async fn stock_page(
             state_label => t(state, req, &format!("admin.display_state.{}", s.display_state)),
             ledger_url => format!("/admin/stock?{list_query}&sku={}#ledger", s.sku_id),
             adjust_url => format!("/admin/stock/{}?{list_query}", s.sku_id),
+            // A gift card's stock is its PIN pool: counted by uploads, never typed.
+            pins_url => (s.product_kind == ProductKind::PinCodes).then(|| format!("/admin/products/{}/pins", s.product_id)),
             selected => q.sku == Some(s.sku_id),
         }).collect::<Vec<_>>(),
         ledger => ledger.iter().map(|m| context! {

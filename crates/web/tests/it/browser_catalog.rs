@@ -38,7 +38,7 @@ async fn the_shirt(t: &TestApp) -> (ProductRow, Vec<AdminSkuRow>) {
 }
 
 /// Presses OK on the "are you sure" dialog once it is up.
-async fn accept_the_confirmation(d: &WebDriver) {
+pub(crate) async fn accept_the_confirmation(d: &WebDriver) {
     for _ in 0..50 {
         if d.accept_alert().await.is_ok() {
             return;

@@ -59,7 +59,44 @@ async fn the_owner_registers_gift_card_pins() {
         "never in clear"
     );
     assert_eq!(crate::checkout::stock_of(&t, sku).await, 2);
+    // One turns out used elsewhere: voided with a reason, after the confirmation.
+    let reason = d
+        .find(By::Css("#pin-list .pin-void input[name=reason]"))
+        .await
+        .unwrap();
+    reason.send_keys("다른 채널에서 판매됨").await.unwrap();
+    click(d, "#pin-list .pin-void button").await;
+    crate::browser_catalog::accept_the_confirmation(d).await;
+    d.find(By::Css(".flash, [role=status]")).await.unwrap();
+    assert_eq!(crate::checkout::stock_of(&t, sku).await, 1);
+    assert_eq!(
+        d.find_all(By::Css("#pin-list .pin-void"))
+            .await
+            .unwrap()
+            .len(),
+        1,
+        "only the unsold one can still be voided"
+    );
     browser.screenshot("admin-pins").await;
+    // Its stock is the pool: neither the editor's SKU table nor the stock page types it.
+    d.goto(t.url(&format!("/admin/products/{}", product.id)))
+        .await
+        .unwrap();
+    assert!(
+        d.find_all(By::Css("#skus-form .admin-sku-stock"))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    d.goto(t.url("/admin/stock?q=TSHIRT")).await.unwrap();
+    let row = d.find(By::Css("#stock tr[data-sku=TSHIRT]")).await.unwrap();
+    assert!(row.find_all(By::Name("delta")).await.unwrap().is_empty());
+    assert!(
+        row.text()
+            .await
+            .unwrap()
+            .contains("재고 = 판매 가능한 핀번호 수")
+    );
     browser.quit().await;
 }
 

@@ -148,6 +148,41 @@ async fn stock_follows_the_pins_only(t: &TestApp, product: i64, sku: i64) {
         matches!(&typed, Err(jangteo_app::AppError::Form(f)) if f == &[("delta", "pin_stock")]),
         "{typed:?}"
     );
+    let row = |stock: &str| jangteo_app::admin::stock::StockSheetRow {
+        line: 2,
+        code: "TSHIRT".into(),
+        stock: stock.into(),
+        price: String::new(),
+        sale_price: "-".into(),
+    };
+    let checked = t.app.check_stock_sheet(&owner, &[row("9")]).await.unwrap();
+    assert_eq!(
+        checked[0].error,
+        Some("pin_stock"),
+        "the sheet's dry run says so"
+    );
+    let same = t.app.check_stock_sheet(&owner, &[row("1")]).await.unwrap();
+    assert_eq!(same[0].error, None, "the pool's own count is no change");
+    // A PIN found used elsewhere leaves the pool: stock down by one, audited, never sold.
+    let (pool, _) = jangteo_db::pins::of_sku(&t.app.db, sku, 50, 0)
+        .await
+        .unwrap();
+    let spare = pool.iter().find(|p| p.status == "available").unwrap().id;
+    let sold = pool.iter().find(|p| p.status != "available").unwrap().id;
+    let refused = t
+        .app
+        .void_pin(&owner, product, sold, "다른 곳에서 사용됨")
+        .await;
+    assert!(matches!(
+        refused,
+        Err(jangteo_app::AppError::Conflict("pin_not_available"))
+    ));
+    let before = stock_of(t, sku).await;
+    t.app
+        .void_pin(&owner, product, spare, "다른 곳에서 사용됨")
+        .await
+        .unwrap();
+    assert_eq!(stock_of(t, sku).await, before - 1);
     let more = upload(
         t,
         product,
@@ -156,7 +191,7 @@ async fn stock_follows_the_pins_only(t: &TestApp, product: i64, sku: i64) {
     )
     .await;
     assert!(more.stored);
-    assert_eq!(stock_of(t, sku).await, 3);
+    assert_eq!(stock_of(t, sku).await, 2);
     let (_, number, _, line) = bought(t, sku, "twice@example.com", 2).await;
     let staff = jangteo_app::orders::Actor::Staff("cs@example.com".into());
     let part = t
@@ -168,7 +203,7 @@ async fn stock_follows_the_pins_only(t: &TestApp, product: i64, sku: i64) {
     assert_eq!(on_line.len(), 1, "one PIN left with the line");
     assert_eq!(
         stock_of(t, sku).await,
-        2,
+        1,
         "the cancelled unit's PIN is for sale again"
     );
 }
