@@ -34,6 +34,7 @@ pub mod order_chores;
 pub mod order_export;
 pub mod orders;
 pub mod pins;
+pub mod pins_notice;
 pub mod pins_reveal;
 pub mod portone_settings;
 pub mod privacy_policy;

@@ -90,6 +90,22 @@ pub async fn reveal_pins(
     })
 }
 
+/// POST /orders/{number}/pins/notice: the gift-card notice again (a few times per order).
+pub async fn resend_pin_notice(
+    State(state): State<AppState>,
+    auth: AuthSession,
+    session: Session,
+    Path(number): Path<String>,
+) -> Result<Response, WebError> {
+    let actor = buyer(&state, &auth, &session, &number).await?;
+    let order = state.app.order_for(&number, &actor).await?;
+    let sent = state.app.resend_codes_notice(&order).await;
+    if flash_conflict(&session, sent).await?.is_some() {
+        flash(&session, "success", "flash.pin_notice_sent").await;
+    }
+    Ok(see_other(&format!("/orders/{number}#pins")))
+}
+
 /// POST /orders/{number}/cancel
 pub async fn cancel_order(
     State(state): State<AppState>,

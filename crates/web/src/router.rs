@@ -158,6 +158,10 @@ fn shopping_routes() -> Router<AppState> {
         .route("/orders/{number}/claims/new", get(claims::new_claim))
         .route("/orders/{number}/claims/quote", get(claims::quote))
         .route("/orders/{number}/pins", post(orders::reveal_pins))
+        .route(
+            "/orders/{number}/pins/notice",
+            post(orders::resend_pin_notice),
+        )
         .route("/orders/{number}/claims", post(claims::create_claim))
         .route(
             "/payments/test/deposit/{number}",

@@ -2,13 +2,47 @@
 //! the figures the templates show.
 
 use crate::notify::{Channel, Notification};
-use crate::{App, AppResult};
+use crate::{App, AppError, AppResult};
 use jangteo_core::Won;
+use jangteo_core::order::OrderStatus;
 use jangteo_db::Tx;
 use jangteo_db::orders::{self, OrderRow};
 use jangteo_db::payments as payment_rows;
 
 impl App {
+    /// After payment or deposit request: message the buyer, take the lines out of a member's cart.
+    pub(crate) async fn after_order_settled(&self, number: &str, event: &str) -> AppResult<()> {
+        let order = orders::find_by_number(&self.db, number)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let codes_issued = event == "payment_completed"
+            && order.status == OrderStatus::Delivered
+            && self.pin_summary(&order).await?.issued > 0;
+        let channels = self.gift_card_notice().await?;
+        let mut tx = self.db.begin().await?;
+        if codes_issued {
+            // A gift card: the notice of its codes instead of "we will ship it".
+            self.notify_codes_issued(&mut tx, &order, channels, 0)
+                .await?;
+        } else {
+            self.notify_order(&mut tx, &order, event, None).await?;
+        }
+        if event == "payment_completed" {
+            super::cash_receipts::queue_cash_receipt_sync(&mut tx, order.id).await?;
+        }
+        tx.commit().await?;
+        if let Some(member) = order.member_id {
+            let skus: Vec<i64> = orders::lines(&self.db, order.id)
+                .await?
+                .iter()
+                .filter(|l| !l.is_gift)
+                .filter_map(|l| l.sku_id)
+                .collect();
+            self.clear_member_cart_lines(member, &skus).await?;
+        }
+        Ok(())
+    }
+
     /// Records an order message for the orderer.
     pub(crate) async fn notify_order(
         &self,
@@ -17,6 +51,23 @@ impl App {
         event: &str,
         refund: Option<Won>,
     ) -> AppResult<()> {
+        let key = format!("{event}:{}:email", order.number);
+        self.notify_order_keyed(tx, order, (event, Channel::Email), refund, key)
+            .await
+            .map(|_| ())
+    }
+
+    /// [`App::notify_order`] on a channel (e-mail to the orderer's address, a text to their
+    /// mobile) under its own dedupe key (a message sent again); false when a message with that
+    /// key exists.
+    pub(crate) async fn notify_order_keyed(
+        &self,
+        tx: &mut Tx,
+        order: &OrderRow,
+        (event, channel): (&str, Channel),
+        refund: Option<Won>,
+        dedupe_key: String,
+    ) -> AppResult<bool> {
         let lines = orders::lines(&mut *tx, order.id).await?;
         let payment = payment_rows::latest_for_order(&mut *tx, order.id).await?;
         let discount = order.grade_discount + order.coupon_discount + Won(order.points_used);
@@ -72,19 +123,23 @@ impl App {
                 "expected": order.payment_method.refund_expectation(),
             });
         }
-        self.notify(
-            tx,
-            &Notification {
-                event: event.to_owned(),
-                channel: Channel::Email,
-                to: order.orderer_email.clone(),
-                recipient_name: order.orderer_name.clone(),
-                context,
-                advertising: false,
-                dedupe_key: Some(format!("{event}:{}:email", order.number)),
-            },
-        )
-        .await?;
-        Ok(())
+        let queued = self
+            .notify(
+                tx,
+                &Notification {
+                    event: event.to_owned(),
+                    channel,
+                    to: match channel {
+                        Channel::Email => order.orderer_email.clone(),
+                        _ => order.orderer_mobile.clone(),
+                    },
+                    recipient_name: order.orderer_name.clone(),
+                    context,
+                    advertising: false,
+                    dedupe_key: Some(dedupe_key),
+                },
+            )
+            .await?;
+        Ok(queued.is_some())
     }
 }

@@ -439,29 +439,6 @@ impl App {
         }
     }
 
-    /// After payment or deposit request: message the buyer, take the lines out of a member's cart.
-    pub(crate) async fn after_order_settled(&self, number: &str, event: &str) -> AppResult<()> {
-        let order = orders::find_by_number(&self.db, number)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        let mut tx = self.db.begin().await?;
-        self.notify_order(&mut tx, &order, event, None).await?;
-        if event == "payment_completed" {
-            super::cash_receipts::queue_cash_receipt_sync(&mut tx, order.id).await?;
-        }
-        tx.commit().await?;
-        if let Some(member) = order.member_id {
-            let skus: Vec<i64> = orders::lines(&self.db, order.id)
-                .await?
-                .iter()
-                .filter(|l| !l.is_gift)
-                .filter_map(|l| l.sku_id)
-                .collect();
-            self.clear_member_cart_lines(member, &skus).await?;
-        }
-        Ok(())
-    }
-
     /// A failed or abandoned payment: the order is cancelled and everything it held released.
     /// Idempotent. Returns the order number.
     pub async fn fail_payment(

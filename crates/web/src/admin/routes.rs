@@ -235,4 +235,8 @@ fn settings() -> Router<AppState> {
             "/admin/settings/stock-display",
             post(settings::save_stock_display),
         )
+        .route(
+            "/admin/settings/gift-card-notice",
+            post(settings::save_gift_card_notice),
+        )
 }

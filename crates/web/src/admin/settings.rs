@@ -90,6 +90,7 @@ async fn settings_page(
         })
         .collect();
     let live = state.app.live_gateway();
+    let notice = state.app.gift_card_notice().await?;
     office.page("admin/settings.html",
         "admin.nav.settings",
         context! {
@@ -100,6 +101,7 @@ async fn settings_page(
             can_write => admin.actor.can(Area::Settings, Access::Write),
             stock_form => stock_form.unwrap_or_else(|| context! { low_stock_threshold => low_stock }),
             stock_errors => stock_errors,
+            gift_notice => context! { email => notice.email, text => notice.text },
         },
     )
     .await
@@ -165,4 +167,27 @@ pub async fn save_payment_methods(
     state.app.set_payment_methods(&admin.actor, &on).await?;
     flash(session, "success", "admin.flash.saved").await;
     Ok(see_other("/admin/settings"))
+}
+
+/// POST /admin/settings/gift-card-notice: checkboxes `email` and `text`.
+pub async fn save_gift_card_notice(
+    office: BackOffice,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, WebError> {
+    let BackOffice {
+        state,
+        session,
+        admin,
+        ..
+    } = &office;
+    let channels = jangteo_app::pins_notice::NoticeChannels {
+        email: form.contains_key("email"),
+        text: form.contains_key("text"),
+    };
+    state
+        .app
+        .set_gift_card_notice(&admin.actor, channels)
+        .await?;
+    flash(session, "success", "admin.flash.saved").await;
+    Ok(see_other("/admin/settings#gift-card-notice"))
 }

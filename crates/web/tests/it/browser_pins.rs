@@ -97,6 +97,13 @@ async fn the_owner_registers_gift_card_pins() {
             .unwrap()
             .contains("재고 = 판매 가능한 핀번호 수")
     );
+    // The issue notice goes by e-mail only from now on (shop settings, from the menu).
+    click(d, "nav.admin-nav a[href='/admin/settings']").await;
+    click(d, "#gift-card-notice input[name=text]").await;
+    click(d, "#gift-card-notice button[type=submit]").await;
+    d.find(By::Css(".flash")).await.unwrap();
+    let notice = t.app.gift_card_notice().await.unwrap();
+    assert!(notice.email && !notice.text);
     browser.quit().await;
 }
 
@@ -131,6 +138,15 @@ async fn a_member_sees_the_pins_after_the_password() {
     let d = &browser.driver;
     crate::browser::as_shopper(d, &t, &buyer).await;
     d.goto(t.url(&format!("/orders/{number}"))).await.unwrap();
+    let status = d.find(By::Id("order-status")).await.unwrap();
+    assert_eq!(status.text().await.unwrap(), "발급완료");
+    d.find(By::Id("pin-notice"))
+        .await
+        .unwrap()
+        .scroll_into_view()
+        .await
+        .unwrap();
+    browser.screenshot("order-pins-hidden").await;
     fill(d, "password", crate::checkout::PASSWORD).await;
     click(d, "#pin-reveal-button").await;
     let pin = d.find(By::Css("#revealed-pins [data-pin]")).await.unwrap();

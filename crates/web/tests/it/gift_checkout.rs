@@ -110,6 +110,7 @@ async fn gift_cards_check_out_alone_and_arrive_at_once(backend: Backend) {
     assert!(timeline.iter().any(|e| e.event == "codes_issued"));
     let page = buyer.get(&format!("/orders/{number}")).await.body;
     assert!(page.contains("발급완료") && page.contains("class=\"order-cancel\""));
+    the_notice_carries_the_link_never_a_pin(&t, &buyer, &number).await;
     assert!(!page.contains("/claims/new"), "codes are not returned");
     let claim = t
         .app
@@ -140,6 +141,49 @@ async fn gift_cards_check_out_alone_and_arrive_at_once(backend: Backend) {
     assert_eq!(stock_of(&t, sku).await, 3, "every PIN is for sale again");
     let counts = jangteo_db::pins::counts(&t.app.db, sku).await.unwrap();
     assert_eq!(counts, [("available".to_owned(), 3)]);
+}
+
+/// The notice goes by e-mail and AlimTalk with the order link and no PIN instead of "we will
+/// ship it"; the buyer asks for it again three times at most.
+async fn the_notice_carries_the_link_never_a_pin(t: &TestApp, buyer: &Shopper, number: &str) {
+    let of_order = || async {
+        jangteo_db::messages::recent(&t.app.db, 100)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|m| m.body_text.contains(number))
+            .collect::<Vec<_>>()
+    };
+    let sent = of_order().await;
+    let kinds: Vec<(&str, &str)> = sent
+        .iter()
+        .map(|m| (m.event.as_str(), m.channel.as_str()))
+        .collect();
+    assert!(
+        kinds.contains(&("codes_issued", "email")) && kinds.contains(&("codes_issued", "alimtalk"))
+    );
+    assert!(
+        !kinds.iter().any(|(e, _)| *e == "payment_completed"),
+        "{kinds:?}"
+    );
+    for m in &sent {
+        assert!(m.body_text.contains(&format!("/orders/{number}")));
+        for pin in PINS.lines().map(|l| l.trim_end_matches(',')) {
+            assert!(!m.body_text.contains(pin) && !m.body_html.contains(pin));
+        }
+    }
+    let again = format!("/orders/{number}/pins/notice");
+    for _ in 0..3 {
+        assert_eq!(buyer.post(&again, &[]).await.status, 303);
+    }
+    let issued = |all: Vec<jangteo_db::messages::MessageRow>| {
+        all.iter().filter(|m| m.event == "codes_issued").count()
+    };
+    assert_eq!(issued(of_order().await), 2 * 4);
+    buyer.post(&again, &[]).await;
+    let page = buyer.get(&format!("/orders/{number}")).await.body;
+    assert!(page.contains("발급 안내는 주문당 3번까지"));
+    assert_eq!(issued(of_order().await), 2 * 4);
 }
 
 on_both_backends!(gift_cards_check_out_alone_and_arrive_at_once);

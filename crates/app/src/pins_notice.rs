@@ -1,0 +1,132 @@
+//! Telling the buyer their gift card is issued (issue 16): by e-mail and by AlimTalk (SMS when
+//! no approved template) as the owner chooses. The message carries the order link, never a PIN:
+//! PINs leave sealed storage only on the order page, to the buyer who re-authenticated, so the
+//! message log, the providers and a forwarded text hold nothing to steal. The buyer may ask for
+//! the notice again a few times per order.
+
+use crate::auth::StaffActor;
+use crate::notify::Channel;
+use crate::{App, AppError, AppResult};
+use jangteo_core::staff::{Access, Area};
+use jangteo_db::Tx;
+use jangteo_db::audit::{self, NewAudit};
+use jangteo_db::orders::OrderRow;
+use jangteo_db::settings;
+
+/// Settings key: the channels of the notice (`email`, `text`, comma-separated; empty: none).
+const CHANNELS_KEY: &str = "pins.notice_channels";
+
+/// The message event (template) of the notice.
+const EVENT: &str = "codes_issued";
+
+/// How many times a buyer may ask for the notice again per order.
+pub const RESENDS_PER_ORDER: u32 = 3;
+
+/// Where the notice goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NoticeChannels {
+    /// E-mail to the orderer.
+    pub email: bool,
+    /// AlimTalk (SMS fallback) to the orderer's mobile.
+    pub text: bool,
+}
+
+impl NoticeChannels {
+    fn parse(stored: &str) -> Self {
+        let on = |name: &str| stored.split(',').any(|c| c.trim() == name);
+        Self {
+            email: on("email"),
+            text: on("text"),
+        }
+    }
+
+    fn stored(self) -> String {
+        [("email", self.email), ("text", self.text)]
+            .iter()
+            .filter(|(_, on)| *on)
+            .map(|(name, _)| *name)
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+}
+
+impl App {
+    /// The notice's channels: both until the owner chooses.
+    pub async fn gift_card_notice(&self) -> AppResult<NoticeChannels> {
+        Ok(settings::get(&self.db, CHANNELS_KEY).await?.map_or(
+            NoticeChannels {
+                email: true,
+                text: true,
+            },
+            |s| NoticeChannels::parse(&s),
+        ))
+    }
+
+    /// Sets the notice's channels (shop settings, write); audited.
+    pub async fn set_gift_card_notice(
+        &self,
+        actor: &StaffActor,
+        channels: NoticeChannels,
+    ) -> AppResult<()> {
+        actor.require(Area::Settings, Access::Write)?;
+        let now = self.now();
+        let after = channels.stored();
+        let mut tx = self.db.begin().await?;
+        settings::set(&mut tx, CHANNELS_KEY, &after, now).await?;
+        let entry = NewAudit {
+            after: Some(serde_json::json!({ "channels": after }).to_string()),
+            ..actor.entry("settings.gift_card_notice", "settings", CHANNELS_KEY)
+        };
+        audit::record(&mut tx, &entry, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Queues the notice of `order`'s issued codes on the owner's `channels` (read before the
+    /// transaction); `round` 0 is the first notice, 1.. the buyer's requests again. False when
+    /// that round was sent already.
+    pub(crate) async fn notify_codes_issued(
+        &self,
+        tx: &mut Tx,
+        order: &OrderRow,
+        channels: NoticeChannels,
+        round: u32,
+    ) -> AppResult<bool> {
+        let mut queued = false;
+        let number = &order.number;
+        if channels.email {
+            let key = format!("{EVENT}:{number}:email:{round}");
+            let email = (EVENT, Channel::Email);
+            queued |= self.notify_order_keyed(tx, order, email, None, key).await?;
+        }
+        if channels.text && !order.orderer_mobile.is_empty() {
+            let key = format!("{EVENT}:{number}:text:{round}");
+            let text = (EVENT, Channel::AlimTalk);
+            queued |= self.notify_order_keyed(tx, order, text, None, key).await?;
+        }
+        Ok(queued)
+    }
+
+    /// The buyer asks for the notice again (the caller checked the order is theirs): at most
+    /// [`RESENDS_PER_ORDER`] times per order, then `resend_limit`.
+    pub async fn resend_codes_notice(&self, order: &OrderRow) -> AppResult<()> {
+        if self.pin_summary(order).await?.issued == 0 {
+            return Err(AppError::NotFound);
+        }
+        let channels = self.gift_card_notice().await?;
+        if !channels.email && !channels.text {
+            return Err(AppError::Conflict("notice_off"));
+        }
+        let mut tx = self.db.begin().await?;
+        for round in 1..=RESENDS_PER_ORDER {
+            if self
+                .notify_codes_issued(&mut tx, order, channels, round)
+                .await?
+            {
+                tx.commit().await?;
+                return Ok(());
+            }
+        }
+        Err(AppError::Conflict("resend_limit"))
+    }
+}
