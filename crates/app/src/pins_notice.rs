@@ -2,11 +2,12 @@
 //! no approved template) as the owner chooses. The message carries the order link, never a PIN:
 //! PINs leave sealed storage only on the order page, to the buyer who re-authenticated, so the
 //! message log, the providers and a forwarded text hold nothing to steal. The buyer may ask for
-//! the notice again a few times per order.
+//! the notice again a few times per order. Staff hear when a sale leaves a pool low.
 
 use crate::auth::StaffActor;
-use crate::notify::Channel;
+use crate::notify::{Channel, Notification};
 use crate::{App, AppError, AppResult};
+use jangteo_core::pins::PinStatus;
 use jangteo_core::staff::{Access, Area};
 use jangteo_db::Tx;
 use jangteo_db::audit::{self, NewAudit};
@@ -105,6 +106,67 @@ impl App {
             queued |= self.notify_order_keyed(tx, order, text, None, key).await?;
         }
         Ok(queued)
+    }
+
+    /// Tells staff (Slack and the shop's e-mail) which pools `order`'s sale left at or below the
+    /// "품절 임박" threshold; once per pool size, so a refill arms the alert again.
+    pub(crate) async fn alert_low_pools(&self, order: &OrderRow) -> AppResult<()> {
+        let threshold = self.low_stock_threshold().await?;
+        if threshold <= 0 {
+            return Ok(());
+        }
+        let mut low = Vec::new();
+        for line in jangteo_db::orders::lines(&self.db, order.id).await? {
+            let Some(sku) = line.sku_id else { continue };
+            let counts = jangteo_db::pins::counts(&self.db, sku).await?;
+            let count = |s: PinStatus| {
+                counts
+                    .iter()
+                    .filter(|(status, _)| *status == s.as_str())
+                    .map(|(_, n)| *n)
+                    .sum::<i64>()
+            };
+            let available = count(PinStatus::Available);
+            let total: i64 = counts.iter().map(|(_, n)| n).sum();
+            if total == 0 || available > threshold {
+                continue;
+            }
+            let snapshot = jangteo_db::catalog::stock::snapshots(&self.db, &[sku]).await?;
+            if let Some(product) = snapshot.first().map(|s| s.product_id) {
+                low.push((sku, product, line.product_name, available, total));
+            }
+        }
+        if low.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.db.begin().await?;
+        for (sku, product, name, available, total) in low {
+            let context = serde_json::json!({ "pool": {
+                "product": name, "available": available, "sold": total - available,
+                "url": format!("{}/admin/products/{product}/pins", self.config.base_url()),
+            }});
+            for (channel, to) in [
+                (Channel::Slack, "staff".to_owned()),
+                (Channel::Email, self.config.shop.business.email.clone()),
+            ] {
+                if to.is_empty() {
+                    continue;
+                }
+                let alert = Notification {
+                    event: "pin_pool_low".into(),
+                    channel,
+                    to,
+                    recipient_name: String::new(),
+                    context: context.clone(),
+                    advertising: false,
+                    dedupe_key: Some(format!("pin_pool_low:{sku}:{total}:{}", channel.as_str())),
+                };
+                self.notify(&mut tx, &alert).await?;
+            }
+            tracing::warn!(sku, available, "gift-card PIN pool is running low");
+        }
+        tx.commit().await?;
+        Ok(())
     }
 
     /// The buyer asks for the notice again (the caller checked the order is theirs): at most

@@ -36,6 +36,7 @@ pub fn sample_context() -> serde_json::Value {
         "expires_minutes": 30,
         "shipment": {"carrier_name": "CJ대한통운", "waybill": "123456789012", "tracking_url": "https://trace.cjlogistics.com/next/tracking.html?wblNo=123456789012"},
         "review_url": "https://shop.example.com/orders/20261122-8F3K2Q", "confirm_days": 7,
+        "pool": {"product": "문화상품권 1만원권", "available": 3, "sold": 97, "url": "https://shop.example.com/admin/products/7/pins"},
         "refund": {"amount": 42_800, "method": "가상계좌 환불", "expected": "영업일 기준 1~2일"},
         "inquiry": {"title": "배송 문의", "answer_excerpt": "내일 출고됩니다.", "url": "https://shop.example.com/inquiries/1"},
         "grade": {"old": "실버", "new": "골드", "discount_percent": 3, "point_percent": 3},

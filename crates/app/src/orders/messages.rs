@@ -31,6 +31,12 @@ impl App {
             super::cash_receipts::queue_cash_receipt_sync(&mut tx, order.id).await?;
         }
         tx.commit().await?;
+        if codes_issued {
+            // A staff alert that cannot be queued must not fail the buyer's paid order.
+            if let Err(e) = self.alert_low_pools(&order).await {
+                tracing::error!(order.number = %order.number, error = %e, "low PIN pool alert not queued");
+            }
+        }
         if let Some(member) = order.member_id {
             let skus: Vec<i64> = orders::lines(&self.db, order.id)
                 .await?

@@ -6,5 +6,6 @@ mod claims;
 mod members;
 mod migrations;
 mod orders;
+mod pins_race;
 mod search;
 mod upgrade;

@@ -111,6 +111,19 @@ async fn gift_cards_check_out_alone_and_arrive_at_once(backend: Backend) {
     let page = buyer.get(&format!("/orders/{number}")).await.body;
     assert!(page.contains("발급완료") && page.contains("class=\"order-cancel\""));
     the_notice_carries_the_link_never_a_pin(&t, &buyer, &number).await;
+    // Two of three PINs sold: the pool is at the "품절 임박" line and staff hear of it once.
+    let alerts: Vec<_> = jangteo_db::messages::recent(&t.app.db, 100)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.event == "pin_pool_low")
+        .collect();
+    assert!(!alerts.is_empty(), "staff are told the pool runs low");
+    assert!(
+        alerts
+            .iter()
+            .all(|m| m.body_text.contains("판매 가능") && m.body_text.contains("1개"))
+    );
     assert!(!page.contains("/claims/new"), "codes are not returned");
     let claim = t
         .app
