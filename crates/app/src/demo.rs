@@ -179,8 +179,8 @@ fn random_password() -> AppResult<String> {
         .collect())
 }
 
-struct PreparedImage {
-    stored: crate::media::StoredOriginal,
+pub(crate) struct PreparedImage {
+    pub(crate) stored: crate::media::StoredOriginal,
 }
 
 /// The demo categories (two levels), each with its id and its path of names.
@@ -215,7 +215,7 @@ async fn insert_demo_categories<'c>(
 }
 
 /// One demo product with its options and SKUs (its images are added by the caller).
-async fn insert_demo_product(
+pub(crate) async fn insert_demo_product(
     tx: &mut jangteo_db::Tx,
     p: &ProductData,
     category_ids: &HashMap<&str, (CategoryId, Vec<String>)>,
@@ -269,6 +269,7 @@ impl App {
         self.fill_demo_notices().await?;
         self.load_demo_promotions().await?;
         self.load_demo_posts().await?;
+        self.load_demo_gift_cards().await?;
         let member_password = self.ensure_demo_member().await?;
 
         let password = random_password()?;
@@ -297,7 +298,7 @@ impl App {
         })
     }
 
-    async fn demo_product_images(
+    pub(crate) async fn demo_product_images(
         &self,
         index: usize,
         p: &ProductData,

@@ -17,6 +17,7 @@ pub mod config;
 pub mod content;
 pub mod demo;
 mod demo_bulk;
+mod demo_gift_cards;
 mod demo_notices;
 mod demo_posts;
 mod demo_shop;

@@ -200,3 +200,24 @@ async fn the_notice_carries_the_link_never_a_pin(t: &TestApp, buyer: &Shopper, n
 }
 
 on_both_backends!(gift_cards_check_out_alone_and_arrive_at_once);
+
+/// The demo sells three gift cards below face value, each with a pool of PINs.
+#[tokio::test]
+async fn the_demo_has_a_gift_card_shop() {
+    let Some(demo) = jangteo_testkit::shared_demo(Backend::Sqlite) else {
+        return;
+    };
+    let visitor = Shopper::new(&demo.url(""));
+    let list = visitor.get("/categories/gift-cards").await;
+    assert_eq!(list.status, 200);
+    for name in [
+        "문화상품권 1만원권",
+        "도서상품권 5천원권",
+        "모바일 상품권 3만원권",
+    ] {
+        assert!(list.body.contains(name), "{name}");
+    }
+    let page = visitor.get("/products/culture-gift-card-10000").await.body;
+    assert!(page.contains("id=\"gift-card-note\"") && page.contains("액면가 10,000원"));
+    assert!(page.contains("schema.org/InStock"), "its pool is its stock");
+}
