@@ -7,6 +7,7 @@
 //! Webhooks way. Lenient on the inferred HTTP status of each error type.
 
 mod api;
+mod identity;
 mod receipts;
 mod window;
 
@@ -19,6 +20,8 @@ use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
+
+pub use identity::FakePerson;
 
 /// The fake's store id.
 pub const PORTONE_STORE_ID: &str = "store-4f1c2d3e-5a6b-4c7d-8e9f-0a1b2c3d4e5f";
@@ -115,6 +118,8 @@ pub(crate) struct State {
     pub receipts: Mutex<HashMap<String, Value>>,
     /// How long `GET /payments/{id}` (the shop's check after the window) takes.
     pub lookup_delay: crate::delay::Delay,
+    /// 본인인증 records by their id.
+    pub identities: Mutex<HashMap<String, Value>>,
 }
 
 impl State {
@@ -180,6 +185,7 @@ impl FakePortOne {
                 post(api::escrow_logistics),
             )
             .route("/payments/{id}/escrow/complete", post(api::escrow_complete))
+            .route("/identity-verifications/{id}", get(identity::get))
             .route("/cash-receipts", post(receipts::issue))
             .route("/payments/{id}/cash-receipt/cancel", post(receipts::cancel))
             .route("/v2/browser-sdk.js", get(window::sdk))
@@ -217,6 +223,26 @@ impl FakePortOne {
         p.is_escrow = escrow;
         p.status = "PAID";
         p.paid_at = Some(Utc::now());
+    }
+
+    /// The 본인인증 window verified `person` under `id` (what the shop then reads back).
+    pub fn verify_identity(&self, id: &str, person: &FakePerson) {
+        let record = identity::verified(id, person);
+        self.state
+            .identities
+            .lock()
+            .unwrap()
+            .insert(id.to_owned(), record);
+    }
+
+    /// The buyer gave up the 본인인증 window of `id`.
+    pub fn fail_identity(&self, id: &str) {
+        let record = identity::failed(id);
+        self.state
+            .identities
+            .lock()
+            .unwrap()
+            .insert(id.to_owned(), record);
     }
 
     /// The cash receipt issued under `id` (the request as the fake holds it, with `status`).

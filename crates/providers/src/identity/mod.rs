@@ -1,0 +1,83 @@
+//! Identity verification (본인인증, docs/PROVIDERS.md §13): the buyer proves who they are in the
+//! provider's window; the shop then asks the provider, server to server, what was verified — the
+//! browser's word is never taken. Adapters: PortOne V2 `identity-verifications` ([`portone`]).
+
+pub mod portone;
+
+use chrono::NaiveDate;
+use futures::future::BoxFuture;
+
+/// The person a provider verified.
+#[derive(Clone, PartialEq, Eq)]
+pub struct VerifiedPerson {
+    /// Name as registered with the carrier.
+    pub name: String,
+    /// Birth date (PortOne V2 always gives it; a verification without one cannot prove age).
+    pub birth_date: Option<NaiveDate>,
+    /// Mobile number, digits only (some contracts leave it out).
+    pub mobile: Option<String>,
+    /// 연계정보 (CI): the same for one person at every shop; stored only as a keyed hash.
+    pub ci: Option<String>,
+    /// Test channel (no real person was checked).
+    pub test_channel: bool,
+}
+
+impl std::fmt::Debug for VerifiedPerson {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Personal data stays out of logs.
+        f.debug_struct("VerifiedPerson")
+            .field("birth_date", &self.birth_date.map(|_| "***"))
+            .field("ci", &self.ci.as_ref().map(|_| "***"))
+            .field("test_channel", &self.test_channel)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Where a verification stands at the provider.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verification {
+    /// Verified: who it was.
+    Verified(VerifiedPerson),
+    /// Started, not finished (the window is still open, or was left).
+    Pending,
+    /// Failed at the provider, with its reason.
+    Failed(String),
+}
+
+/// Why a provider could not answer.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IdentityError {
+    /// No such verification at the provider.
+    #[error("{provider}: no such identity verification")]
+    NotFound {
+        /// Provider.
+        provider: &'static str,
+    },
+    /// The provider refused the request (bad credentials, wrong store…).
+    #[error("{provider} refused: {code} {message}")]
+    Rejected {
+        /// Provider.
+        provider: &'static str,
+        /// Its error type.
+        code: String,
+        /// Its message.
+        message: String,
+    },
+    /// Unreachable, timed out, or an answer the adapter cannot read.
+    #[error("{provider} unavailable: {message}")]
+    Unavailable {
+        /// Provider.
+        provider: &'static str,
+        /// What went wrong.
+        message: String,
+    },
+}
+
+/// A 본인인증 provider.
+pub trait IdentityVerifier: Send + Sync {
+    /// Stored name of the provider.
+    fn name(&self) -> &'static str;
+
+    /// What the provider verified under `id` (the id the shop generated for the attempt).
+    fn lookup<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Result<Verification, IdentityError>>;
+}
