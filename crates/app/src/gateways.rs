@@ -9,6 +9,8 @@ use jangteo_core::gateway::{
 };
 use jangteo_core::payment::PaymentMethod;
 use jangteo_db::settings;
+use jangteo_providers::identity::IdentityVerifier;
+use jangteo_providers::identity::portone::{PortOneIdentity, PortOneIdentityConfig};
 use jangteo_providers::payments::{
     KakaoPay, KakaoPayConfig, PaymentGateway, PortOne, PortOneConfig, TestGateway, TossConfig,
     TossPayments,
@@ -123,6 +125,8 @@ struct Built {
     toss: Option<Arc<TossPayments>>,
     kakaopay: Option<Arc<KakaoPay>>,
     portone: Option<Arc<PortOne>>,
+    /// 본인인증 through the connected PortOne store.
+    identity: Option<Arc<PortOneIdentity>>,
     escrow: EscrowSettings,
 }
 
@@ -153,6 +157,7 @@ impl Gateways {
                 toss: None,
                 kakaopay: None,
                 portone: None,
+                identity: None,
                 escrow: EscrowSettings::default(),
             })),
         }
@@ -204,6 +209,14 @@ impl App {
     /// The built-in test gateway (the demo's payment window and deposit button drive it).
     pub fn test_gateway(&self) -> &TestGateway {
         &self.gateways.test
+    }
+
+    /// The 본인인증 provider: PortOne's, once its store is connected.
+    pub(crate) async fn identity_verifier(&self) -> AppResult<Arc<dyn IdentityVerifier>> {
+        match &self.load_gateways().await?.identity {
+            Some(identity) => Ok(identity.clone()),
+            None => Err(AppError::Conflict("identity_unavailable")),
+        }
     }
 
     /// Reads the stored choice again (at start-up, and when another instance announces a change).
@@ -269,6 +282,17 @@ impl App {
             Some(p) => Some(Arc::new(self.portone_gateway(p)?)),
             None => None,
         };
+        let identity = match &stored.portone {
+            Some(p) => Some(Arc::new(PortOneIdentity::new(
+                self.gateways.http.clone(),
+                PortOneIdentityConfig {
+                    api_base: self.config.checkout.portone.api_base.clone(),
+                    store_id: p.store_id.clone(),
+                    api_secret: self.open_gateway_secret(&p.api_secret_sealed)?,
+                },
+            ))),
+            None => None,
+        };
         let naverpay = stored.provider == GatewayProvider::PortOne
             && stored
                 .portone
@@ -285,6 +309,7 @@ impl App {
             toss,
             kakaopay,
             portone,
+            identity,
             escrow: stored.escrow,
         })
     }

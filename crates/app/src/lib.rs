@@ -25,6 +25,7 @@ mod error;
 pub mod field_errors;
 pub mod gateway_settings;
 pub mod gateways;
+pub mod identity;
 pub mod inquiries;
 pub mod jobs;
 pub mod media;

@@ -17,6 +17,7 @@ pub mod catalog;
 pub mod claims;
 pub mod content;
 mod error;
+pub mod identity;
 pub mod inquiries;
 pub mod jobs;
 pub mod login_attempts;

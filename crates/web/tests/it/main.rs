@@ -34,6 +34,7 @@ mod claims;
 mod claims_full_return;
 mod escrow_payments;
 mod gift_checkout;
+mod identity;
 mod inquiries;
 mod kakaopay_payments;
 mod limits;
