@@ -95,6 +95,17 @@ pub(crate) fn coupon_for_pricing(c: &CouponRow, uses: i64) -> Coupon {
     }
 }
 
+/// What the order made of these lines would hold (only the lines that will be ordered count,
+/// the same ones pricing takes).
+pub(crate) fn ordered_contents(views: &[CartLineView]) -> Contents {
+    Contents::of(
+        views
+            .iter()
+            .filter(|v| v.orderable && v.order_quantity > 0)
+            .map(|v| v.kind),
+    )
+}
+
 /// The orderable cart lines as pricing sees them.
 fn pricing_lines(views: &[CartLineView], tree: &CategoryTree) -> Vec<PricingLine> {
     views
@@ -240,12 +251,7 @@ impl App {
             _ => None,
         };
         let pricing_lines = pricing_lines(&views, &tree);
-        let contents = Contents::of(
-            views
-                .iter()
-                .filter(|v| v.orderable && v.order_quantity > 0)
-                .map(|v| v.kind),
-        );
+        let contents = ordered_contents(&views);
         // Free gifts are goods that ship: a gift-card order (or a refused mix) gets none.
         let gift_rules = if contents == Contents::Goods {
             gift_rules(&promotions::gift_rules(&self.db).await?)

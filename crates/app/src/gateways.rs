@@ -125,8 +125,8 @@ struct Built {
     toss: Option<Arc<TossPayments>>,
     kakaopay: Option<Arc<KakaoPay>>,
     portone: Option<Arc<PortOne>>,
-    /// 본인인증 through the connected PortOne store.
-    identity: Option<Arc<PortOneIdentity>>,
+    /// 본인인증 through the connected PortOne store, and whether the owner runs it live.
+    identity: Option<(Arc<PortOneIdentity>, bool)>,
     escrow: EscrowSettings,
 }
 
@@ -211,10 +211,11 @@ impl App {
         &self.gateways.test
     }
 
-    /// The 본인인증 provider: PortOne's, once its store is connected.
-    pub(crate) async fn identity_verifier(&self) -> AppResult<Arc<dyn IdentityVerifier>> {
+    /// The 본인인증 provider (PortOne's, once its store is connected) and whether it runs live
+    /// (then a verification on a test channel proves nobody).
+    pub(crate) async fn identity_verifier(&self) -> AppResult<(Arc<dyn IdentityVerifier>, bool)> {
         match &self.load_gateways().await?.identity {
-            Some(identity) => Ok(identity.clone()),
+            Some((identity, live)) => Ok((identity.clone(), *live)),
             None => Err(AppError::Conflict("identity_unavailable")),
         }
     }
@@ -283,14 +284,17 @@ impl App {
             None => None,
         };
         let identity = match &stored.portone {
-            Some(p) => Some(Arc::new(PortOneIdentity::new(
-                self.gateways.http.clone(),
-                PortOneIdentityConfig {
-                    api_base: self.config.checkout.portone.api_base.clone(),
-                    store_id: p.store_id.clone(),
-                    api_secret: self.open_gateway_secret(&p.api_secret_sealed)?,
-                },
-            ))),
+            Some(p) => Some((
+                Arc::new(PortOneIdentity::new(
+                    self.gateways.http.clone(),
+                    PortOneIdentityConfig {
+                        api_base: self.config.checkout.portone.api_base.clone(),
+                        store_id: p.store_id.clone(),
+                        api_secret: self.open_gateway_secret(&p.api_secret_sealed)?,
+                    },
+                )),
+                p.live,
+            )),
             None => None,
         };
         let naverpay = stored.provider == GatewayProvider::PortOne

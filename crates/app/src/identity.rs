@@ -65,7 +65,7 @@ impl App {
         &self,
         member_id: Option<i64>,
     ) -> AppResult<IdentityStart> {
-        let verifier = self.identity_verifier().await?;
+        let (verifier, _) = self.identity_verifier().await?;
         let token = crate::auth::tokens::random_token()?;
         let verification_id = format!("iv-{}", &token[..24]);
         let mut tx = self.db.begin().await?;
@@ -95,7 +95,7 @@ impl App {
         if row.status != "started" {
             return Err(AppError::Conflict("identity_used"));
         }
-        let verifier = self.identity_verifier().await?;
+        let (verifier, live) = self.identity_verifier().await?;
         let found = verifier
             .lookup(verification_id)
             .await
@@ -106,6 +106,16 @@ impl App {
         let now = self.now();
         let mut tx = self.db.begin().await?;
         let person = match found {
+            // A live shop's 본인인증 on a test channel checked nobody (its channel key is public).
+            Verification::Verified(person) if person.test_channel && live => {
+                identity::fail(&mut tx, verification_id).await?;
+                tx.commit().await?;
+                tracing::warn!(
+                    verification = verification_id,
+                    "identity verified on a test channel refused"
+                );
+                return Err(AppError::Conflict("identity_failed"));
+            }
             Verification::Verified(person) => person,
             Verification::Pending => return Err(AppError::Conflict("identity_pending")),
             Verification::Failed(reason) => {
@@ -115,9 +125,6 @@ impl App {
                 return Err(AppError::Conflict("identity_failed"));
             }
         };
-        if person.test_channel && !self.config.demo_mode {
-            tracing::warn!("identity verified on a PortOne test channel: no real person checked");
-        }
         let ci_hash = person
             .ci
             .as_deref()

@@ -172,7 +172,12 @@ impl App {
     /// The buyer asks for the notice again (the caller checked the order is theirs): at most
     /// [`RESENDS_PER_ORDER`] times per order, then `resend_limit`.
     pub async fn resend_codes_notice(&self, order: &OrderRow) -> AppResult<()> {
-        if self.pin_summary(order).await?.issued == 0 {
+        let issued = matches!(
+            order.status,
+            jangteo_core::order::OrderStatus::Delivered
+                | jangteo_core::order::OrderStatus::Completed
+        );
+        if !issued || self.pin_summary(order).await?.issued == 0 {
             return Err(AppError::NotFound);
         }
         let channels = self.gift_card_notice().await?;

@@ -126,7 +126,8 @@ impl App {
 
     /// Who buys and whether anything ships; gift cards mixed with goods are refused.
     async fn buyer(&self, is_member: bool, lines: &[crate::cart::CartLine]) -> AppResult<Buyer> {
-        let contents = self.cart_contents(lines).await?;
+        let views = self.view_cart_lines(lines).await?;
+        let contents = crate::checkout::ordered_contents(&views);
         if contents == Contents::Mixed {
             return Err(AppError::Conflict("gift_cards_alone"));
         }

@@ -139,7 +139,8 @@ pub async fn member_spend_since(db: &Db, since: DateTime<Utc>) -> DbResult<Vec<(
     .context("summing member spend")
 }
 
-/// Numbers of orders delivered in `[from, to)` (delivered or already confirmed).
+/// Numbers of orders delivered in `[from, to)` (delivered or already confirmed); gift-card
+/// orders are left out (codes were issued, there is nothing to review).
 pub async fn delivered_between(
     db: &Db,
     from: DateTime<Utc>,
@@ -148,8 +149,11 @@ pub async fn delivered_between(
     read_all!(
         db,
         (String,),
-        "SELECT number FROM orders WHERE status IN ('delivered', 'completed')
-             AND delivered_at >= $1 AND delivered_at < $2 ORDER BY id",
+        "SELECT number FROM orders o WHERE status IN ('delivered', 'completed')
+             AND delivered_at >= $1 AND delivered_at < $2
+             AND NOT EXISTS (SELECT 1 FROM order_lines l JOIN pins p ON p.order_line_id = l.id
+                             WHERE l.order_id = o.id)
+             ORDER BY id",
         from,
         to
     )

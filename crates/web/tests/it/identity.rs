@@ -5,14 +5,14 @@
 
 use crate::checkout::sign_up;
 use jangteo_app::AppError;
-use jangteo_testkit::fake_portone::FakePerson;
+use jangteo_testkit::fake_portone::*;
 use jangteo_testkit::shopper::Shopper;
 use jangteo_testkit::{Backend, on_both_backends};
 
 const CI: &str = "Q0ktZmFrZS1raW0taW5qZXVuZy0xOTkw";
 
 async fn members_are_verified_once_by_portone(backend: Backend) {
-    let Some((t, _, fake, _)) = crate::portone_payments::portone_shop(backend).await else {
+    let Some((t, _, fake, owner)) = crate::portone_payments::portone_shop(backend).await else {
         return;
     };
     let buyer = Shopper::new(&t.url(""));
@@ -94,6 +94,34 @@ async fn members_are_verified_once_by_portone(backend: Backend) {
         .unwrap()
         .unwrap();
     assert_eq!((row.status.as_str(), row.name), ("failed", None));
+
+    // Once the owner runs PortOne live, a verification on a test channel proves nobody.
+    let live = [
+        ("provider", "portone"),
+        ("portone_store_id", PORTONE_STORE_ID),
+        ("portone_channel_key", PORTONE_CHANNEL_KEY),
+        ("portone_naverpay_channel_key", PORTONE_NAVERPAY_CHANNEL_KEY),
+        ("portone_api_secret", PORTONE_API_SECRET),
+        ("portone_webhook_secret", PORTONE_WEBHOOK_SECRET),
+        ("portone_virtual_account_bank", "88"),
+        ("portone_live", "on"),
+    ];
+    let saved = owner.post("/admin/settings/payments", &live).await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let test_channel = t
+        .app
+        .start_identity_verification(Some(member))
+        .await
+        .unwrap();
+    fake.verify_identity(&test_channel.verification_id, &person);
+    let refused = t
+        .app
+        .complete_identity_verification(&test_channel.verification_id, Some(member))
+        .await;
+    assert!(
+        matches!(refused, Err(AppError::Conflict("identity_failed"))),
+        "{refused:?}"
+    );
 }
 
 on_both_backends!(members_are_verified_once_by_portone);
