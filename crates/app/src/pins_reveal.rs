@@ -5,6 +5,7 @@
 use crate::auth::login_guard::LoginPlace;
 use crate::orders::{Actor, record_event};
 use crate::{App, AppError, AppResult};
+use jangteo_core::order::OrderStatus;
 use jangteo_core::pins::PinFormat;
 use jangteo_db::orders;
 use jangteo_db::pins;
@@ -23,6 +24,41 @@ pub struct RevealedPin {
 }
 
 impl App {
+    /// The sold PINs opened and grouped like their patterns, with their products.
+    async fn open_pins(
+        &self,
+        sold: &[pins::PinRow],
+        lines: &[orders::OrderLineRow],
+    ) -> AppResult<Vec<RevealedPin>> {
+        // One pattern per SKU (an order holds few), read once.
+        let mut formats: Vec<(i64, Option<PinFormat>)> = Vec::new();
+        for pin in sold {
+            if !formats.iter().any(|(sku, _)| *sku == pin.sku_id) {
+                let pattern = pins::pattern_of_sku(&self.db, pin.sku_id).await?;
+                let format = pattern.and_then(|p| PinFormat::parse(&p).ok());
+                formats.push((pin.sku_id, format));
+            }
+        }
+        let mut shown = Vec::with_capacity(sold.len());
+        for pin in sold {
+            let line = lines.iter().find(|l| Some(l.id) == pin.order_line_id);
+            let format = formats
+                .iter()
+                .find(|(sku, _)| *sku == pin.sku_id)
+                .and_then(|(_, f)| f.as_ref());
+            let context = format!("pin:{}", pin.pin_hash);
+            let canonical = String::from_utf8(self.secrets.open(&pin.pin_sealed, &context)?)
+                .map_err(|_| AppError::Other("a sealed PIN is not text".into()))?;
+            shown.push(RevealedPin {
+                product_name: line.map(|l| l.product_name.clone()).unwrap_or_default(),
+                pin: format.map_or(canonical.clone(), |f| f.display(&canonical)),
+                serial: pin.serial.clone(),
+                expires_on: pin.expires_on.clone(),
+            });
+        }
+        Ok(shown)
+    }
+
     /// Shows the buyer the PINs of their order once `password` proves it is them again (the
     /// member's password, or the guest order's password); failures count like logins.
     pub async fn reveal_pins(
@@ -56,47 +92,30 @@ impl App {
             self.login_failed(&guard, now).await?;
             return Err(AppError::field("password", "reveal_password"));
         }
-        let sold = pins::of_order(&self.db, order.id.get()).await?;
+        // Marked seen under the order's lock before anything is opened: a withdrawal that locks
+        // the order next finds them seen (they never go back to the pool), and a withdrawn
+        // order shows nothing.
+        let mut tx = self.db.begin().await?;
+        let locked = orders::lock_by_number(&mut tx, number)
+            .await?
+            .filter(|o| o.status != OrderStatus::Cancelled)
+            .ok_or(AppError::NotFound)?;
+        let first_time = pins::reveal(&mut tx, locked.id.get(), now).await?;
+        let sold = pins::of_order(&mut tx, locked.id.get()).await?;
         if sold.is_empty() {
             return Err(AppError::NotFound);
         }
-        let lines = orders::lines(&self.db, order.id).await?;
-        // One pattern per SKU (an order holds few), read once.
-        let mut formats: Vec<(i64, Option<PinFormat>)> = Vec::new();
-        for pin in &sold {
-            if !formats.iter().any(|(sku, _)| *sku == pin.sku_id) {
-                let pattern = pins::pattern_of_sku(&self.db, pin.sku_id).await?;
-                let format = pattern.and_then(|p| PinFormat::parse(&p).ok());
-                formats.push((pin.sku_id, format));
-            }
-        }
-        let mut shown = Vec::with_capacity(sold.len());
-        for pin in &sold {
-            let line = lines.iter().find(|l| Some(l.id) == pin.order_line_id);
-            let format = formats
-                .iter()
-                .find(|(sku, _)| *sku == pin.sku_id)
-                .and_then(|(_, f)| f.as_ref());
-            let context = format!("pin:{}", pin.pin_hash);
-            let canonical = String::from_utf8(self.secrets.open(&pin.pin_sealed, &context)?)
-                .map_err(|_| AppError::Other("a sealed PIN is not text".into()))?;
-            shown.push(RevealedPin {
-                product_name: line.map(|l| l.product_name.clone()).unwrap_or_default(),
-                pin: format.map_or(canonical.clone(), |f| f.display(&canonical)),
-                serial: pin.serial.clone(),
-                expires_on: pin.expires_on.clone(),
-            });
-        }
-        let mut tx = self.db.begin().await?;
-        let first_time = pins::reveal(&mut tx, order.id.get(), now).await?;
-        let note = format!("{}개", shown.len());
+        let note = format!("{}개", sold.len());
         let event = if first_time > 0 {
             "pins_revealed"
         } else {
             "pins_viewed"
         };
-        record_event(&mut tx, &order, event, order.status, actor, &note, now).await?;
+        record_event(&mut tx, &locked, event, locked.status, actor, &note, now).await?;
         tx.commit().await?;
+        let shown = self
+            .open_pins(&sold, &orders::lines(&self.db, order.id).await?)
+            .await?;
         self.login_succeeded(&guard, now).await?;
         tracing::info!(order.number = %order.number, pins = shown.len(), "PINs shown to the buyer");
         Ok(shown)

@@ -2,7 +2,7 @@
 //! to order lines inside the paying transaction (core::pins owns the rules).
 
 use crate::error::Context;
-use crate::{Db, DbResult, SqlBuilder, Tx};
+use crate::{Db, DbResult, Reader, SqlBuilder, Tx};
 use chrono::{DateTime, NaiveDate, Utc};
 use jangteo_core::pins::PinStatus;
 use std::collections::HashSet;
@@ -274,9 +274,9 @@ pub async fn digital_lines(tx: &mut Tx, order_id: i64) -> DbResult<Vec<(i64, i64
 }
 
 /// The PINs sold to an order, by line then id.
-pub async fn of_order(db: &Db, order_id: i64) -> DbResult<Vec<PinRow>> {
-    read_all!(
-        db,
+pub async fn of_order(conn: impl Into<Reader<'_>>, order_id: i64) -> DbResult<Vec<PinRow>> {
+    reader_all!(
+        conn,
         PinRow,
         sqlx::AssertSqlSafe(format!(
             "{PIN_COLUMNS} WHERE order_line_id IN (SELECT id FROM order_lines WHERE order_id = $1)

@@ -261,6 +261,13 @@ async fn an_unseen_order_cancelled_gives_its_pin_back(t: &TestApp, sku: i64) {
     let cancel = buyer.post(&format!("/orders/{number}/cancel"), &[]).await;
     assert_eq!(cancel.status, 303);
     assert_eq!(crate::checkout::status_of(t, &number).await, "cancelled");
+    let late = buyer
+        .post(
+            &format!("/orders/{number}/pins"),
+            &[("password", crate::checkout::PASSWORD)],
+        )
+        .await;
+    assert_eq!(late.status, 404, "a withdrawn order shows no PIN");
     let counts = jangteo_db::pins::counts(&t.app.db, sku).await.unwrap();
     assert_eq!(
         counts,
