@@ -214,7 +214,7 @@ pub async fn set_grade(
 }
 
 /// Erases a member's personal data (withdrawal): the row stays, anonymised, for the orders that
-/// point at it; addresses, cart, coupons, resets and sessions go.
+/// point at it; addresses, cart, coupons, resets, 본인인증 records and sessions go.
 pub async fn anonymise(tx: &mut Tx, id: i64, now: DateTime<Utc>) -> DbResult<()> {
     tx_execute!(
         tx,
@@ -232,6 +232,7 @@ pub async fn anonymise(tx: &mut Tx, id: i64, now: DateTime<Utc>) -> DbResult<()>
         "DELETE FROM cart_items WHERE member_id = $1",
         "DELETE FROM member_coupons WHERE member_id = $1",
         "DELETE FROM password_resets WHERE member_id = $1",
+        "DELETE FROM identity_verifications WHERE member_id = $1",
     ] {
         tx_execute!(tx, sql, id).context("erasing member data")?;
     }

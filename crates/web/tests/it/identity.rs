@@ -122,6 +122,19 @@ async fn members_are_verified_once_by_portone(backend: Backend) {
         matches!(refused, Err(AppError::Conflict("identity_failed"))),
         "{refused:?}"
     );
+
+    // Withdrawal erases what was verified with the rest of the member's personal data.
+    t.app
+        .withdraw(member, crate::checkout::PASSWORD)
+        .await
+        .unwrap();
+    assert!(
+        jangteo_db::identity::find(&t.app.db, id)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(t.app.member_identity(member).await.unwrap().is_none());
 }
 
 on_both_backends!(members_are_verified_once_by_portone);
