@@ -42,10 +42,9 @@ struct Card {
 
 /// A sheet of `count` random PINs in the demo pattern.
 fn pin_sheet(count: usize) -> AppResult<String> {
-    let mut raw = vec![0u8; count * 16];
-    getrandom::fill(&mut raw).map_err(|e| AppError::Other(format!("randomness: {e}")))?;
     let mut sheet = String::from("핀번호\n");
-    for pin in raw.chunks(16) {
+    for _ in 0..count {
+        let pin = crate::auth::tokens::random_bytes::<16>()?;
         let digits: Vec<String> = pin.iter().map(|b| (b % 10).to_string()).collect();
         let groups: Vec<String> = digits.chunks(4).map(|g| g.concat()).collect();
         sheet.push_str(&groups.join("-"));

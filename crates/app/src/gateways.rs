@@ -10,7 +10,7 @@ use jangteo_core::gateway::{
 use jangteo_core::payment::PaymentMethod;
 use jangteo_db::settings;
 use jangteo_providers::identity::IdentityVerifier;
-use jangteo_providers::identity::portone::{PortOneIdentity, PortOneIdentityConfig};
+use jangteo_providers::identity::portone::PortOneIdentity;
 use jangteo_providers::payments::{
     KakaoPay, KakaoPayConfig, PaymentGateway, PortOne, PortOneConfig, TestGateway, TossConfig,
     TossPayments,
@@ -283,20 +283,10 @@ impl App {
             Some(p) => Some(Arc::new(self.portone_gateway(p)?)),
             None => None,
         };
-        let identity = match &stored.portone {
-            Some(p) => Some((
-                Arc::new(PortOneIdentity::new(
-                    self.gateways.http.clone(),
-                    PortOneIdentityConfig {
-                        api_base: self.config.checkout.portone.api_base.clone(),
-                        store_id: p.store_id.clone(),
-                        api_secret: self.open_gateway_secret(&p.api_secret_sealed)?,
-                    },
-                )),
-                p.live,
-            )),
-            None => None,
-        };
+        let identity = portone
+            .as_ref()
+            .zip(stored.portone.as_ref())
+            .map(|(gateway, p)| (Arc::new(gateway.identity()), p.live));
         let naverpay = stored.provider == GatewayProvider::PortOne
             && stored
                 .portone

@@ -7,3 +7,14 @@ pub mod logistics;
 pub mod messaging;
 pub mod payments;
 pub mod storage;
+
+/// `base` with these path segments appended, each escaped as a path segment; why not, when the
+/// configured base cannot take a path.
+pub(crate) fn endpoint(base: &str, segments: &[&str]) -> Result<reqwest::Url, String> {
+    let mut url = reqwest::Url::parse(base).map_err(|e| format!("api_base: {e}"))?;
+    url.path_segments_mut()
+        .map_err(|()| "api_base cannot take a path".to_owned())?
+        .pop_if_empty()
+        .extend(segments);
+    Ok(url)
+}

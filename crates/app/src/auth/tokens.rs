@@ -3,11 +3,16 @@
 use crate::{AppError, AppResult};
 use sha2::{Digest, Sha256};
 
+/// `N` random bytes from the system.
+pub(crate) fn random_bytes<const N: usize>() -> AppResult<[u8; N]> {
+    let mut raw = [0u8; N];
+    getrandom::fill(&mut raw).map_err(|e| AppError::Other(format!("randomness: {e}")))?;
+    Ok(raw)
+}
+
 /// A random URL-safe token of 32 bytes.
 pub fn random_token() -> AppResult<String> {
-    let mut raw = [0u8; 32];
-    getrandom::fill(&mut raw).map_err(|e| AppError::Other(format!("random token: {e}")))?;
-    Ok(hex::encode(raw))
+    Ok(hex::encode(random_bytes::<32>()?))
 }
 
 /// SHA-256 hex of a secret token (reset tokens, staff API tokens, recovery codes: only their

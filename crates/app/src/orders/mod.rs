@@ -23,6 +23,7 @@ pub use checkout_form::{PAYMENT_METHODS, PlaceOrderInput, escrow_applies};
 pub(crate) use lifecycle::record_event;
 pub use refund_accounts::{RefundAccountInput, RefundAccountView};
 
+use crate::auth::tokens::random_bytes;
 use crate::{App, AppError, AppResult};
 use chrono::{DateTime, Utc};
 use jangteo_core::order::{OrderEvent, OrderStatus};
@@ -91,12 +92,6 @@ pub struct Placed {
     pub number: String,
     /// Next step.
     pub next: NextStep,
-}
-
-fn random_bytes<const N: usize>() -> AppResult<[u8; N]> {
-    let mut raw = [0u8; N];
-    getrandom::fill(&mut raw).map_err(|e| AppError::Other(format!("randomness: {e}")))?;
-    Ok(raw)
 }
 
 /// An attempt id for the gateway (Toss `orderId`: 6–64 of `[A-Za-z0-9-_]`).

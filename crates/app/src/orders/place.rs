@@ -6,7 +6,8 @@
 use super::checkout_form::{
     Buyer, CheckoutForm, GuestSecret, PlaceOrderInput, ShipTo, parse_checkout,
 };
-use super::{NextStep, Placed, attempt_id, lifecycle, random_bytes};
+use super::{NextStep, Placed, attempt_id, lifecycle};
+use crate::auth::tokens::random_bytes;
 use crate::checkout::Quote;
 use crate::{App, AppError, AppResult};
 use chrono::{DateTime, Utc};

@@ -2,7 +2,6 @@
 
 use crate::orders::*;
 use chrono::{DateTime, Duration, Utc};
-use jangteo_core::Won;
 use jangteo_core::claims::{ClaimKind, ClaimResolution, ClaimStatus};
 use jangteo_core::ids::OrderId;
 use jangteo_db::catalog::stock;
@@ -47,24 +46,7 @@ async fn file_defect_claim(
     orders::insert_line(
         &mut tx,
         order,
-        &orders::NewOrderLine {
-            sku_id: sku,
-            product_id: catalog.tshirt.get(),
-            product_name: "티셔츠",
-            product_slug: "tshirt",
-            option_label: "",
-            sku_code: "TSHIRT",
-            unit_price: Won(5_000),
-            quantity: 2,
-            subtotal: Won(10_000),
-            grade_discount: Won(0),
-            coupon_discount: Won(0),
-            points: 0,
-            total: Won(10_000),
-            is_gift: false,
-            gift_rule_id: None,
-            is_tax_free: false,
-        },
+        &tshirt_line(sku, catalog.tshirt.get(), 5_000, 2),
     )
     .await
     .unwrap();

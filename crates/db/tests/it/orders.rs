@@ -8,7 +8,7 @@ use jangteo_core::order::PaymentStatus::{Done, Ready};
 use jangteo_core::payment::PaymentMethod;
 use jangteo_db::catalog::stock;
 use jangteo_db::members::{self, NewMember};
-use jangteo_db::orders::{self, NewOrder, NewOrderEvent};
+use jangteo_db::orders::{self, NewOrder, NewOrderEvent, NewOrderLine};
 use jangteo_db::payments::{self, PaymentUpdate};
 use jangteo_db::{Db, Tx, promotions};
 use jangteo_testkit::{Backend, TestDb, app_on, fixtures, on_both_backends};
@@ -64,6 +64,33 @@ pub(crate) fn new_order<'a>(number: &'a str, token: &'a str, member: Option<i64>
         deposit_deadline: None,
         channel: "pc",
         tax_free_amount: Won(0),
+    }
+}
+
+/// A line of `quantity` T-shirts at `unit` each, no discount.
+pub(crate) fn tshirt_line(
+    sku: i64,
+    product: i64,
+    unit: i64,
+    quantity: i64,
+) -> NewOrderLine<'static> {
+    NewOrderLine {
+        sku_id: sku,
+        product_id: product,
+        product_name: "티셔츠",
+        product_slug: "tshirt",
+        option_label: "",
+        sku_code: "TSHIRT",
+        unit_price: Won(unit),
+        quantity,
+        subtotal: Won(unit * quantity),
+        grade_discount: Won(0),
+        coupon_discount: Won(0),
+        points: 0,
+        total: Won(unit * quantity),
+        is_gift: false,
+        gift_rule_id: None,
+        is_tax_free: false,
     }
 }
 

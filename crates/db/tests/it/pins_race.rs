@@ -3,9 +3,8 @@
 //! order line, no line gets two, and the pool ends empty with nothing lost.
 
 use chrono::Utc;
-use jangteo_core::Won;
 use jangteo_db::catalog::stock;
-use jangteo_db::orders::{self, NewOrderLine};
+use jangteo_db::orders;
 use jangteo_db::pins::{self, NewPin};
 use jangteo_testkit::{Backend, TestDb, app_on, fixtures, on_both_backends};
 use std::collections::HashSet;
@@ -53,24 +52,7 @@ async fn orders_of_buyers(t: &TestDb, sku: i64, product: i64) -> Vec<i64> {
         .await
         .unwrap()
         .unwrap();
-        let line = NewOrderLine {
-            sku_id: sku,
-            product_id: product,
-            product_name: "상품권",
-            product_slug: "tshirt",
-            option_label: "",
-            sku_code: "TSHIRT",
-            unit_price: Won(10_000),
-            quantity: 1,
-            subtotal: Won(10_000),
-            grade_discount: Won(0),
-            coupon_discount: Won(0),
-            points: 0,
-            total: Won(10_000),
-            is_gift: false,
-            gift_rule_id: None,
-            is_tax_free: false,
-        };
+        let line = crate::orders::tshirt_line(sku, product, 10_000, 1);
         orders::insert_line(&mut tx, order, &line).await.unwrap();
         lines.push(orders::lines(&mut tx, order).await.unwrap()[0].id);
     }

@@ -136,12 +136,8 @@ impl PortOneIdentity {
     }
 
     fn url(&self, id: &str) -> Result<reqwest::Url, IdentityError> {
-        let mut url = reqwest::Url::parse(&self.config.api_base)
-            .map_err(|e| unavailable(format!("api_base: {e}")))?;
-        url.path_segments_mut()
-            .map_err(|()| unavailable("api_base cannot take a path".into()))?
-            .pop_if_empty()
-            .extend(["identity-verifications", id]);
+        let mut url = crate::endpoint(&self.config.api_base, &["identity-verifications", id])
+            .map_err(unavailable)?;
         url.query_pairs_mut()
             .append_pair("storeId", &self.config.store_id);
         Ok(url)

@@ -426,19 +426,14 @@ pub trait PaymentGateway: Send + Sync {
     }
 }
 
-/// `base` with these path segments appended, each escaped as a path segment.
+/// [`crate::endpoint`] for a gateway.
 fn endpoint(
     provider: &'static str,
     base: &str,
     segments: &[&str],
 ) -> Result<reqwest::Url, PaymentError> {
-    let unavailable = |message: String| PaymentError::Unavailable { provider, message };
-    let mut url = reqwest::Url::parse(base).map_err(|e| unavailable(format!("api_base: {e}")))?;
-    url.path_segments_mut()
-        .map_err(|()| unavailable("api_base cannot take a path".into()))?
-        .pop_if_empty()
-        .extend(segments);
-    Ok(url)
+    crate::endpoint(base, segments)
+        .map_err(|message| PaymentError::Unavailable { provider, message })
 }
 
 /// The HTTP client gateways are called with: rustls, no redirects, `timeout` per request (after

@@ -66,6 +66,18 @@ impl PortOne {
         Self { client, config }
     }
 
+    /// 본인인증 through the same store, secret and client.
+    pub fn identity(&self) -> crate::identity::portone::PortOneIdentity {
+        crate::identity::portone::PortOneIdentity::new(
+            self.client.clone(),
+            crate::identity::portone::PortOneIdentityConfig {
+                api_base: self.config.api_base.clone(),
+                store_id: self.config.store_id.clone(),
+                api_secret: self.config.api_secret.clone(),
+            },
+        )
+    }
+
     /// `/payments/{id}/…` with the store named as the query parameter GET calls take.
     fn url(&self, segments: &[&str]) -> Result<reqwest::Url, PaymentError> {
         let mut url = super::endpoint(NAME, &self.config.api_base, segments)?;
