@@ -110,6 +110,8 @@ pub struct CartLineView {
     pub max_per_order: Option<i64>,
     /// What the product sells (gift-card codes are bought on their own and do not ship).
     pub kind: ProductKind,
+    /// Sold to verified adults only (19세 이상).
+    pub adult_only: bool,
 }
 
 /// Joins the option values of each SKU into labels.
@@ -163,6 +165,7 @@ fn gone_line_view(line: &CartLine) -> CartLineView {
         is_tax_free: false,
         max_per_order: None,
         kind: ProductKind::Goods,
+        adult_only: false,
     }
 }
 
@@ -215,6 +218,7 @@ fn line_view(line: &CartLine, s: &SkuSnapshotRow, option_label: String) -> CartL
         is_tax_free: s.is_tax_free,
         max_per_order: s.max_per_order,
         kind: s.product_kind,
+        adult_only: s.adult_only,
     }
 }
 

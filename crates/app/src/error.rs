@@ -112,6 +112,11 @@ impl AppError {
     pub fn conflict_code(&self) -> Option<&'static str> {
         match self {
             AppError::Conflict(code) | AppError::Refused { code, .. } => Some(code),
+            // The gateway said no (nothing changed here): the person is told, not shown a 500.
+            AppError::Gateway {
+                source: PaymentError::Rejected { .. },
+                ..
+            } => Some("gateway_refused"),
             _ => None,
         }
     }

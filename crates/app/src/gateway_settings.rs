@@ -53,6 +53,8 @@ pub struct PortOneSettingsView {
     pub channel_key: String,
     /// NaverPay's channel.
     pub naverpay_channel_key: Option<String>,
+    /// 본인인증's channel.
+    pub identity_channel_key: Option<String>,
     /// The API secret's last four characters.
     pub secret_hint: String,
     /// The webhook secret's last four characters.
@@ -101,6 +103,8 @@ pub struct GatewayInput {
     pub portone_channel_key: String,
     /// PortOne NaverPay channel (blank: NaverPay off).
     pub portone_naverpay_channel_key: String,
+    /// PortOne 본인인증 channel (blank: no 본인인증).
+    pub portone_identity_channel_key: String,
     /// PortOne V2 API secret; blank keeps the stored one.
     pub portone_api_secret: String,
     /// PortOne webhook secret; blank keeps the stored one.
@@ -442,6 +446,7 @@ impl App {
             json!({
                 "store_id": p.store_id, "channel_key": p.channel_key,
                 "naverpay_channel_key": p.naverpay_channel_key, "live": p.live,
+                "identity_channel_key": p.identity_channel_key,
                 "secrets": if before.is_some() && changed { "changed" } else { "set" },
                 "virtual_account_bank": p.virtual_account_bank,
             })

@@ -10,7 +10,6 @@ use jangteo_core::gateway::{
 use jangteo_core::payment::PaymentMethod;
 use jangteo_db::settings;
 use jangteo_providers::identity::IdentityVerifier;
-use jangteo_providers::identity::portone::PortOneIdentity;
 use jangteo_providers::payments::{
     KakaoPay, KakaoPayConfig, PaymentGateway, PortOne, PortOneConfig, TestGateway, TossConfig,
     TossPayments,
@@ -56,6 +55,9 @@ pub(crate) struct StoredPortOne {
     pub channel_key: String,
     #[serde(default)]
     pub naverpay_channel_key: Option<String>,
+    /// 본인인증's channel (issue 16).
+    #[serde(default)]
+    pub identity_channel_key: Option<String>,
     pub api_secret_sealed: String,
     pub webhook_secret_sealed: String,
     pub virtual_account_bank: String,
@@ -126,7 +128,7 @@ struct Built {
     kakaopay: Option<Arc<KakaoPay>>,
     portone: Option<Arc<PortOne>>,
     /// 본인인증 through the connected PortOne store, and whether the owner runs it live.
-    identity: Option<(Arc<PortOneIdentity>, bool)>,
+    identity: Option<(Arc<dyn IdentityVerifier>, bool)>,
     escrow: EscrowSettings,
 }
 
@@ -286,7 +288,8 @@ impl App {
         let identity = portone
             .as_ref()
             .zip(stored.portone.as_ref())
-            .map(|(gateway, p)| (Arc::new(gateway.identity()), p.live));
+            .and_then(|(gateway, p)| Some((gateway.identity()?, p.live)))
+            .map(|(identity, live)| (Arc::new(identity) as Arc<dyn IdentityVerifier>, live));
         let naverpay = stored.provider == GatewayProvider::PortOne
             && stored
                 .portone
@@ -331,6 +334,7 @@ impl App {
                 store_id: stored.store_id.clone(),
                 channel_key: stored.channel_key.clone(),
                 naverpay_channel_key: stored.naverpay_channel_key.clone(),
+                identity_channel_key: stored.identity_channel_key.clone(),
                 api_secret: self.open_gateway_secret(&stored.api_secret_sealed)?,
                 webhook_secret: self.open_gateway_secret(&stored.webhook_secret_sealed)?,
                 virtual_account_bank: stored.virtual_account_bank.clone(),

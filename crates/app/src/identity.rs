@@ -1,21 +1,51 @@
-//! 본인인증 (issue 16): the shop starts an attempt under an id it generates and binds to the
-//! member (or the guest's session), the buyer proves who they are in the provider's window, and
-//! the shop reads the result back from the provider, server to server. Only a started attempt
-//! of the same buyer completes, once; what was verified is kept with the CI as a keyed hash.
+//! 본인인증 (issue 16): the shop starts an attempt under an id it generates, bound to the member
+//! and to the browser session that started it (a secret only that session holds), the buyer
+//! proves who they are in the provider's window, and the shop reads the result back from the
+//! provider, server to server. Only a fresh started attempt of the same buyer and session
+//! completes, once; what was verified is kept with the CI as a keyed hash, and counts for that
+//! session only (법제처: an age check holds until logout).
 
 use crate::{App, AppError, AppResult};
 use chrono::{DateTime, NaiveDate, Utc};
-use jangteo_db::identity::{self, IdentityRow, Verified};
+use jangteo_db::identity::{self, IdentityRow, Started, Verified};
+pub use jangteo_providers::identity::IdentityWindow;
 use jangteo_providers::identity::{IdentityError, Verification};
+use serde::{Deserialize, Serialize};
 
 /// Hash domain of CIs.
 const CI_CONTEXT: &str = "ci";
+/// Hash domain of session secrets.
+const SESSION_CONTEXT: &str = "identity-session";
+/// How long a started attempt may wait for its window.
+const ATTEMPT_MINUTES: i64 = 30;
+/// How long a verification counts in its session (a working day; logging out ends it sooner).
+const SESSION_HOURS: i64 = 12;
 
-/// A started attempt: the id the provider's window must carry.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct IdentityStart {
-    /// `iv-…`, generated here.
+/// What the buyer's session keeps of an attempt: its id and the secret proving it is the
+/// browser that started it.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IdentityProof {
+    /// `iv-…`.
     pub verification_id: String,
+    /// Known to this session only; stored as a keyed hash.
+    pub secret: String,
+}
+
+impl std::fmt::Debug for IdentityProof {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IdentityProof")
+            .field("verification_id", &self.verification_id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A started attempt: what the session keeps and how the browser opens the window.
+#[derive(Debug, Clone)]
+pub struct IdentityStart {
+    /// For the session.
+    pub proof: IdentityProof,
+    /// The provider's window.
+    pub window: IdentityWindow,
 }
 
 /// A verified identity, as the shop uses it.
@@ -60,40 +90,76 @@ impl VerifiedIdentity {
 }
 
 impl App {
-    /// Starts an attempt for the member (`None`: a guest, whose session keeps the id).
+    /// Whether buyers can verify at all (the owner connected a 본인인증 channel).
+    pub async fn identity_available(&self) -> AppResult<bool> {
+        match self.identity_verifier().await {
+            Ok(_) => Ok(true),
+            Err(AppError::Conflict("identity_unavailable")) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Starts an attempt for the member (`None`: a guest) in the session that will keep the
+    /// proof; the window comes back to `return_url`.
     pub async fn start_identity_verification(
         &self,
         member_id: Option<i64>,
+        return_url: &str,
     ) -> AppResult<IdentityStart> {
         let (verifier, _) = self.identity_verifier().await?;
         let token = crate::auth::tokens::random_token()?;
         let verification_id = format!("iv-{}", &token[..24]);
-        let mut tx = self.db.begin().await?;
-        identity::start(
-            &mut tx,
-            &verification_id,
-            verifier.name(),
+        let secret = crate::auth::tokens::random_token()?;
+        let session_hash = self.secrets.keyed_hash(SESSION_CONTEXT, &secret);
+        let attempt = Started {
+            verification_id: &verification_id,
+            provider: verifier.name(),
             member_id,
-            self.now(),
-        )
-        .await?;
+            session_hash: &session_hash,
+        };
+        let mut tx = self.db.begin().await?;
+        identity::start(&mut tx, attempt, self.now()).await?;
         tx.commit().await?;
-        Ok(IdentityStart { verification_id })
+        let window = verifier.window(&verification_id, return_url);
+        Ok(IdentityStart {
+            proof: IdentityProof {
+                verification_id,
+                secret,
+            },
+            window,
+        })
     }
 
-    /// Completes the buyer's started attempt with what the provider verified. Someone else's
-    /// attempt is not found; one completed already, failed or still open is a conflict.
+    /// The attempt `proof` names, when it is this buyer's and this session's.
+    async fn attempt_of(
+        &self,
+        proof: &IdentityProof,
+        member_id: Option<i64>,
+    ) -> AppResult<Option<IdentityRow>> {
+        let hash = self.secrets.keyed_hash(SESSION_CONTEXT, &proof.secret);
+        Ok(identity::find(&self.db, &proof.verification_id)
+            .await?
+            .filter(|r| r.member_id == member_id && r.session_hash.as_deref() == Some(&hash)))
+    }
+
+    /// Completes the buyer's started attempt with what the provider verified. Another buyer's
+    /// or another session's attempt is not found; one completed already, failed, expired or
+    /// still open is a conflict.
     pub async fn complete_identity_verification(
         &self,
-        verification_id: &str,
+        proof: &IdentityProof,
         member_id: Option<i64>,
     ) -> AppResult<VerifiedIdentity> {
-        let row = identity::find(&self.db, verification_id)
+        let verification_id = proof.verification_id.as_str();
+        let row = self
+            .attempt_of(proof, member_id)
             .await?
-            .filter(|r| r.member_id == member_id)
             .ok_or(AppError::NotFound)?;
         if row.status != "started" {
             return Err(AppError::Conflict("identity_used"));
+        }
+        if self.now() - row.created_at > chrono::Duration::minutes(ATTEMPT_MINUTES) {
+            return Err(AppError::Conflict("identity_expired"));
         }
         let (verifier, live) = self.identity_verifier().await?;
         let found = verifier
@@ -146,6 +212,25 @@ impl App {
             mobile: person.mobile,
             verified_at: now,
         })
+    }
+
+    /// The identity verified in this session (`proof` from it), while it counts.
+    pub async fn session_identity(
+        &self,
+        proof: Option<&IdentityProof>,
+        member_id: Option<i64>,
+    ) -> AppResult<Option<VerifiedIdentity>> {
+        let Some(proof) = proof else {
+            return Ok(None);
+        };
+        let now = self.now();
+        Ok(self
+            .attempt_of(proof, member_id)
+            .await?
+            .filter(|r| r.status == "verified")
+            .as_ref()
+            .and_then(VerifiedIdentity::of)
+            .filter(|v| now - v.verified_at <= chrono::Duration::hours(SESSION_HOURS)))
     }
 
     /// The member's latest verified identity.

@@ -396,14 +396,19 @@ impl App {
         order: &jangteo_db::orders::OrderRow,
     ) -> AppResult<IssuedCodes> {
         let sold = pins::of_order(&self.db, order.id.get()).await?;
-        let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
-        Ok(IssuedCodes {
-            issued: count(sold.len()),
-            seen: count(
-                sold.iter()
-                    .filter(|p| p.status() == Some(PinStatus::Revealed))
-                    .count(),
-            ),
-        })
+        Ok(issued_codes(&sold))
+    }
+}
+
+/// How many of `sold` were issued and seen.
+pub(crate) fn issued_codes(sold: &[pins::PinRow]) -> IssuedCodes {
+    let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+    IssuedCodes {
+        issued: count(sold.len()),
+        seen: count(
+            sold.iter()
+                .filter(|p| p.status() == Some(PinStatus::Revealed))
+                .count(),
+        ),
     }
 }

@@ -100,6 +100,9 @@ impl App {
             .await?
             .filter(|o| o.status != OrderStatus::Cancelled)
             .ok_or(AppError::NotFound)?;
+        if jangteo_db::pin_holds::is_held(&mut tx, locked.id.get(), now).await? {
+            return Err(AppError::Conflict("codes_withdrawing"));
+        }
         let first_time = pins::reveal(&mut tx, locked.id.get(), now).await?;
         let sold = pins::of_order(&mut tx, locked.id.get()).await?;
         if sold.is_empty() {

@@ -1,5 +1,5 @@
 //! PortOne on 설정 → 결제 대행사: the store id, the channel keys (cards/transfers/virtual
-//! accounts, and NaverPay's own channel), the V2 API secret and the webhook signing secret. The
+//! accounts, NaverPay's own channel, 본인인증's), the V2 API secret and the webhook signing secret. The
 //! secrets are sealed at rest and tried against PortOne before they are kept.
 
 use crate::gateway_settings::{GatewayInput, PortOneSettingsView, hint};
@@ -20,7 +20,7 @@ fn typed_or(typed: &str, stored: Option<&str>) -> Option<String> {
 fn portone_ids(
     input: &GatewayInput,
     stored: Option<&StoredPortOne>,
-) -> AppResult<(String, String, Option<String>)> {
+) -> AppResult<(String, String, Option<String>, Option<String>)> {
     let required = |field: &'static str| AppError::field(field, "portone_keys_required");
     let store_id = typed_or(&input.portone_store_id, stored.map(|s| s.store_id.as_str()))
         .ok_or_else(|| required("portone_store_id"))?;
@@ -31,6 +31,8 @@ fn portone_ids(
     .ok_or_else(|| required("portone_channel_key"))?;
     let naverpay = input.portone_naverpay_channel_key.trim();
     let naverpay_channel_key = (!naverpay.is_empty()).then(|| naverpay.to_owned());
+    let identity = input.portone_identity_channel_key.trim();
+    let identity_channel_key = (!identity.is_empty()).then(|| identity.to_owned());
     if !store_id.starts_with("store-") {
         return Err(AppError::field(
             "portone_store_id",
@@ -43,12 +45,21 @@ fn portone_ids(
             "portone_naverpay_channel_key",
             naverpay_channel_key.as_ref(),
         ),
+        (
+            "portone_identity_channel_key",
+            identity_channel_key.as_ref(),
+        ),
     ] {
         if key.is_some_and(|k| !k.starts_with("channel-key-")) {
             return Err(AppError::field(field, "portone_channel_key_format"));
         }
     }
-    Ok((store_id, channel_key, naverpay_channel_key))
+    Ok((
+        store_id,
+        channel_key,
+        naverpay_channel_key,
+        identity_channel_key,
+    ))
 }
 
 impl App {
@@ -57,6 +68,7 @@ impl App {
             store_id: p.store_id.clone(),
             channel_key: p.channel_key.clone(),
             naverpay_channel_key: p.naverpay_channel_key.clone(),
+            identity_channel_key: p.identity_channel_key.clone(),
             secret_hint: hint(&self.open_gateway_secret(&p.api_secret_sealed)?),
             webhook_secret_hint: hint(&self.open_gateway_secret(&p.webhook_secret_sealed)?),
             mode: if p.live {
@@ -90,7 +102,8 @@ impl App {
             }
             return Ok(None);
         }
-        let (store_id, channel_key, naverpay_channel_key) = portone_ids(input, stored)?;
+        let (store_id, channel_key, naverpay_channel_key, identity_channel_key) =
+            portone_ids(input, stored)?;
         let required = |field: &'static str| AppError::field(field, "portone_keys_required");
         let secret = |typed: &str, sealed: Option<&String>, field: &'static str| match typed.trim()
         {
@@ -130,6 +143,7 @@ impl App {
             store_id,
             channel_key,
             naverpay_channel_key,
+            identity_channel_key,
             api_secret_sealed: self.reseal(&api_secret, stored.map(|s| &s.api_secret_sealed))?,
             webhook_secret_sealed: self
                 .reseal(&webhook_secret, stored.map(|s| &s.webhook_secret_sealed))?,

@@ -128,7 +128,9 @@ pub fn cancel_event(
         return Err(CancelRefusal::CodesSeen);
     }
     Ok(match (status, by_staff) {
-        (OrderStatus::Delivered, _) if codes.issued > 0 => OrderEvent::CodesWithdrawn,
+        (OrderStatus::Delivered, _) | (OrderStatus::Completed, true) if codes.issued > 0 => {
+            OrderEvent::CodesWithdrawn
+        }
         (_, true) => OrderEvent::CancelledByStaff,
         (_, false) => OrderEvent::CancelledByBuyer,
     })
@@ -146,9 +148,11 @@ pub fn may_file_claim(status: OrderStatus, codes: IssuedCodes) -> bool {
 }
 
 /// Whether staff may cancel some units: goods before they ship, or the unseen codes of an order
-/// whose codes were issued (each unit's PIN goes back to the pool).
+/// whose codes were issued, even after a confirmed purchase (each unit's PIN goes back to the
+/// pool).
 pub fn may_cancel_partially(status: OrderStatus, codes: IssuedCodes) -> bool {
-    status.can_cancel_partially() || (status == OrderStatus::Delivered && codes.issued > 0)
+    status.can_cancel_partially()
+        || (matches!(status, OrderStatus::Delivered | OrderStatus::Completed) && codes.issued > 0)
 }
 
 #[cfg(test)]
@@ -190,8 +194,11 @@ mod tests {
         assert!(!may_cancel(S::Delivered, false, IssuedCodes::default()));
         assert!(!may_cancel(S::Delivered, true, IssuedCodes::default()));
         assert!(may_cancel(S::Paid, false, IssuedCodes::default()));
-        // A confirmed purchase is past withdrawal.
-        assert!(!may_cancel(S::Completed, true, seen));
+        // After a confirmed purchase only staff withdraw codes (a PIN the issuer refuses).
+        assert!(may_cancel(S::Completed, true, seen));
+        assert!(!may_cancel(S::Completed, false, unseen));
+        assert!(!may_cancel(S::Completed, true, IssuedCodes::default()));
+        assert!(may_cancel_partially(S::Completed, unseen));
         assert!(may_cancel_partially(S::Delivered, unseen));
         assert!(!may_cancel_partially(S::Delivered, IssuedCodes::default()));
         // Codes are never returned or exchanged.

@@ -6,6 +6,7 @@ pub mod catalog;
 pub mod claims;
 pub mod digital;
 pub mod gateway;
+pub mod gift_limits;
 pub mod identity;
 pub mod ids;
 pub mod legal;

@@ -29,6 +29,8 @@ pub struct IdentityRow {
     pub created_at: DateTime<Utc>,
     /// Verified at.
     pub verified_at: Option<DateTime<Utc>>,
+    /// Keyed hash of the secret the starting browser's session holds.
+    pub session_hash: Option<String>,
 }
 
 /// What a provider verified.
@@ -45,24 +47,33 @@ pub struct Verified<'a> {
 }
 
 const COLUMNS: &str = "SELECT id, verification_id, provider, member_id, status, name, birth_date, \
-     mobile, ci_hash, created_at, verified_at FROM identity_verifications";
+     mobile, ci_hash, created_at, verified_at, session_hash FROM identity_verifications";
+
+/// An attempt to record as started.
+#[derive(Debug, Clone, Copy)]
+pub struct Started<'a> {
+    /// The id the provider's window carries.
+    pub verification_id: &'a str,
+    /// Provider.
+    pub provider: &'a str,
+    /// The member (`None`: a guest).
+    pub member_id: Option<i64>,
+    /// Keyed hash of the starting session's secret.
+    pub session_hash: &'a str,
+}
 
 /// Records a started attempt.
-pub async fn start(
-    tx: &mut Tx,
-    verification_id: &str,
-    provider: &str,
-    member_id: Option<i64>,
-    now: DateTime<Utc>,
-) -> DbResult<()> {
+pub async fn start(tx: &mut Tx, attempt: Started<'_>, now: DateTime<Utc>) -> DbResult<()> {
     tx_execute!(
         tx,
-        "INSERT INTO identity_verifications (verification_id, provider, member_id, status, created_at)
-         VALUES ($1, $2, $3, 'started', $4)",
-        verification_id,
-        provider,
-        member_id,
-        now
+        "INSERT INTO identity_verifications
+             (verification_id, provider, member_id, status, created_at, session_hash)
+         VALUES ($1, $2, $3, 'started', $4, $5)",
+        attempt.verification_id,
+        attempt.provider,
+        attempt.member_id,
+        now,
+        attempt.session_hash
     )
     .context("starting an identity verification")
     .map(|_| ())

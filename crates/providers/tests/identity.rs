@@ -6,7 +6,7 @@ use jangteo_providers::identity::portone::{PortOneIdentity, PortOneIdentityConfi
 use jangteo_providers::identity::{IdentityError, IdentityVerifier, Verification};
 use jangteo_providers::messaging::http_client;
 use jangteo_testkit::fake_portone::{
-    FakePerson, FakePortOne, PORTONE_API_SECRET, PORTONE_STORE_ID,
+    FakePerson, FakePortOne, PORTONE_API_SECRET, PORTONE_IDENTITY_CHANNEL_KEY, PORTONE_STORE_ID,
 };
 
 fn verifier(fake: &FakePortOne, secret: &str, store: &str) -> PortOneIdentity {
@@ -16,6 +16,8 @@ fn verifier(fake: &FakePortOne, secret: &str, store: &str) -> PortOneIdentity {
             api_base: fake.base_url.clone(),
             store_id: store.into(),
             api_secret: secret.into(),
+            sdk_url: fake.sdk_url(),
+            channel_key: PORTONE_IDENTITY_CHANNEL_KEY.into(),
         },
     )
 }

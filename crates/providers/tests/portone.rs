@@ -17,6 +17,7 @@ fn portone(fake: &FakePortOne, secret: &str) -> PortOne {
             store_id: PORTONE_STORE_ID.into(),
             channel_key: PORTONE_CHANNEL_KEY.into(),
             naverpay_channel_key: Some(PORTONE_NAVERPAY_CHANNEL_KEY.into()),
+            identity_channel_key: None,
             api_secret: secret.into(),
             webhook_secret: PORTONE_WEBHOOK_SECRET.into(),
             virtual_account_bank: "88".into(),

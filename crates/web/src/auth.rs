@@ -170,5 +170,5 @@ impl FromRequestParts<AppState> for ClientIp {
 
 /// Only local redirects after login (`/…` but not `//…`): no open redirect.
 pub fn safe_next(next: Option<&str>) -> &str {
-    crate::shop::local_path_or(next, "/account")
+    crate::forms::local_path_or(next, "/account")
 }

@@ -154,6 +154,11 @@ async fn checkout_page(
         flash(session, "error", "error.conflict.gift_cards_alone").await;
         return Ok(None);
     }
+    if let Some(detour) =
+        crate::identity_pages::identity_detour(state, auth, session, &quote.lines).await?
+    {
+        return Ok(Some(detour));
+    }
     let ships = quote.contents.ships();
     let Some(summary_view) = summary(state, req, &quote) else {
         return Ok(None);
@@ -345,6 +350,7 @@ pub async fn place_order(
         } else {
             crate::session::guest_orders(&session).await
         },
+        identity: crate::session::identity_proof(&session).await,
     };
     let member_id = auth.user.as_ref().map(|m| m.id);
     match state.app.place_order(member_id, &lines, &input).await {

@@ -245,3 +245,12 @@ pub async fn uploaded_files(
 ) -> Result<Vec<Vec<u8>>, Response> {
     Ok(read_multipart(multipart).await?.files_named(name))
 }
+
+/// `next` when it is a local path (one leading `/`: no `//host` or `/\host` open redirects),
+/// else `fallback`.
+pub(crate) fn local_path_or<'a>(next: Option<&'a str>, fallback: &'a str) -> &'a str {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => n,
+        _ => fallback,
+    }
+}

@@ -14,6 +14,7 @@ mod device;
 mod errors;
 mod forms;
 mod i18n;
+mod identity_pages;
 mod input_guard;
 mod inquiries;
 mod limits;

@@ -36,7 +36,14 @@ pub async fn show(
         },
     )
     .await?;
-    let origins = window.origins.join(" ");
+    let_in_origins(&mut response, &window.origins);
+    Ok(response)
+}
+
+/// Sets a page's content-security policy to let in exactly a provider's `origins` (its SDK
+/// and the windows it opens) besides our own.
+pub(crate) fn let_in_origins(response: &mut Response, origins: &[String]) {
+    let origins = origins.join(" ");
     let policy = format!(
         "default-src 'self'; script-src 'self' {origins}; style-src 'self' 'unsafe-inline'; \
          img-src 'self' data: https:; font-src 'self' data:; connect-src 'self' {origins}; \
@@ -47,5 +54,4 @@ pub async fn show(
             .headers_mut()
             .insert(header::CONTENT_SECURITY_POLICY, value);
     }
-    Ok(response)
 }

@@ -5,9 +5,9 @@ use crate::context::ViewerInfo;
 use crate::session::DbSessionStore;
 use crate::state::AppState;
 use crate::{
-    account, addresses, admin, cart_pages, checkout, claims, errors, input_guard, inquiries,
-    limits, media, my_page, ops, orders, outage, page_cache, posts, privacy, seo, shop, staff_api,
-    webhooks,
+    account, addresses, admin, cart_pages, checkout, claims, errors, identity_pages, input_guard,
+    inquiries, limits, media, my_page, ops, orders, outage, page_cache, posts, privacy, seo, shop,
+    staff_api, webhooks,
 };
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -158,6 +158,11 @@ fn shopping_routes() -> Router<AppState> {
         .route("/orders/{number}/claims/new", get(claims::new_claim))
         .route("/orders/{number}/claims/quote", get(claims::quote))
         .route("/orders/{number}/pins", post(orders::reveal_pins))
+        .route(
+            "/identity",
+            get(identity_pages::show).post(identity_pages::start),
+        )
+        .route("/identity/return", get(identity_pages::finish))
         .route(
             "/orders/{number}/pins/notice",
             post(orders::resend_pin_notice),

@@ -5,6 +5,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use jangteo_app::App;
 use jangteo_app::cart::CartLine;
+use jangteo_app::identity::IdentityProof;
 use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 use tower_sessions::session::{Id, Record};
@@ -208,4 +209,35 @@ pub async fn failed_checkout(session: &Session) -> Option<String> {
 /// Forgets the failed checkout (a new order was placed).
 pub async fn forget_failed_checkout(session: &Session) {
     let _ = session.remove::<String>(FAILED_CHECKOUT).await;
+}
+
+const IDENTITY: &str = "identity";
+const IDENTITY_ATTEMPT: &str = "identity_attempt";
+
+/// The 본인인증 this session completed (the app checks it is still good).
+pub async fn identity_proof(session: &Session) -> Option<IdentityProof> {
+    session.get(IDENTITY).await.ok().flatten()
+}
+
+/// Keeps the 본인인증 this session completed.
+pub async fn keep_identity_proof(session: &Session, proof: &IdentityProof) {
+    if let Err(e) = session.insert(IDENTITY, proof).await {
+        tracing::warn!(error = %e, "could not keep the identity verification");
+    }
+}
+
+/// Keeps an attempt whose window is open, with where to go once it is done.
+pub async fn keep_identity_attempt(session: &Session, proof: &IdentityProof, next: &str) {
+    if let Err(e) = session.insert(IDENTITY_ATTEMPT, (proof, next)).await {
+        tracing::warn!(error = %e, "could not keep the identity attempt");
+    }
+}
+
+/// Takes the attempt whose window came back, and where to go next.
+pub async fn take_identity_attempt(session: &Session) -> Option<(IdentityProof, String)> {
+    session
+        .remove::<(IdentityProof, String)>(IDENTITY_ATTEMPT)
+        .await
+        .ok()
+        .flatten()
 }

@@ -234,6 +234,8 @@ fn product_json_ld(d: &ProductDetail, base_url: &str, media: &str) -> String {
 pub async fn show_product(
     State(state): State<AppState>,
     req: Req,
+    auth: crate::auth::AuthSession,
+    session: tower_sessions::Session,
     Path(slug): Path<String>,
 ) -> Result<Response, WebError> {
     let detail = state
@@ -241,6 +243,13 @@ pub async fn show_product(
         .product_detail(&slug)
         .await?
         .ok_or(WebError::NotFound)?;
+    if detail.summary.adult_only {
+        let here = product_path(&detail.summary.slug);
+        let gate = crate::identity_pages::adult_gate(&state, &req, &auth, &session, &here).await?;
+        if let Some(gate) = gate {
+            return Ok(gate);
+        }
+    }
     let config = &state.app.config;
     let media = config.media_url();
     let base_url = config.base_url();
@@ -363,16 +372,7 @@ pub async fn show_page(
 
 /// A local path to return to: must start with one `/` (no `//host` or `/\host` open redirects).
 fn safe_next(next: Option<&str>) -> &str {
-    local_path_or(next, "/")
-}
-
-/// `next` when it is a local path (one leading `/`: no `//host` or `/\host` open redirects),
-/// else `fallback`.
-pub(crate) fn local_path_or<'a>(next: Option<&'a str>, fallback: &'a str) -> &'a str {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => n,
-        _ => fallback,
-    }
+    crate::forms::local_path_or(next, "/")
 }
 
 /// `GET /lang/{code}?next=/path`: remembers the UI language in a cookie and goes back.

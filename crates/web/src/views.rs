@@ -114,6 +114,7 @@ pub struct ProductCardView {
     thumb_url_2x: Option<String>,
     is_sold_out: bool,
     is_new: bool,
+    adult_only: bool,
     review_count: u32,
 }
 
@@ -136,6 +137,7 @@ impl ProductCardView {
                 .map(|h| media_url(media_prefix, h, ThumbSize::Detail)),
             is_sold_out: p.is_sold_out,
             is_new: p.is_new,
+            adult_only: p.adult_only,
             review_count: 0,
         }
     }
@@ -249,6 +251,7 @@ pub struct ProductView {
     price: PriceView,
     is_sold_out: bool,
     is_new: bool,
+    adult_only: bool,
     category: Option<NamedLink>,
     images: Vec<ImageView>,
     option_groups: Vec<OptionGroupView>,
@@ -288,6 +291,7 @@ impl ProductView {
             price: d.summary.price.into(),
             is_sold_out: d.summary.is_sold_out,
             is_new: d.summary.is_new,
+            adult_only: d.summary.adult_only,
             category: d.category_path.last().map(|c| NamedLink {
                 name: c.name.clone(),
                 url: category_path(&c.slug),

@@ -132,6 +132,7 @@ impl App {
                 is_sold_out: is_sold_out(state, total_stock),
                 is_new: now - row.created_at < Duration::days(NEW_FOR_DAYS),
                 image_hash: images.first().map(|i| i.content_hash.clone()),
+                adult_only: row.adult_only,
             },
             tagline: row.summary.clone(),
             description_html: row.description_html.clone(),

@@ -89,7 +89,8 @@ fn product_audit_facts(before: &ProductRow) -> serde_json::Value {
         "state": before.display_state, "featured": before.is_featured,
         "category_id": before.category_id, "brand": before.brand,
         "notice_category": before.notice_category, "notice": before.notice_json,
-        "tax_free": before.is_tax_free, "max_per_order": before.max_per_order,
+        "tax_free": before.is_tax_free, "adult_only": before.adult_only,
+        "max_per_order": before.max_per_order,
         "shipping_profile": before.shipping_profile_id,
     })
 }
@@ -141,16 +142,7 @@ impl App {
             state,
             facts,
         } = check_product_edit(edit, &tree, &profiles)?;
-        let mut others: Vec<&str> = tree
-            .path(CategoryId(facts.category_id))
-            .iter()
-            .map(|c| c.name.as_str())
-            .collect();
-        if !facts.brand.is_empty() {
-            others.push(&facts.brand);
-        }
-        others.push(edit.summary.trim());
-        let search = SearchKeys::for_product(&name, others);
+        let search = search_keys(&tree, &facts, &name, edit.summary.trim());
         let description = self.clean_html(&edit.description_html);
         let now = self.now();
         let plan = sale.map(|s| SalePlan {
@@ -176,6 +168,7 @@ impl App {
                 brand: &facts.brand,
                 notice: (facts.notice_category.as_deref(), &facts.notice_json()),
                 is_tax_free: facts.tax_free,
+                adult_only: facts.adult_only,
                 max_per_order: facts.max_per_order,
                 shipping_profile_id: facts.shipping_profile,
             },
@@ -188,7 +181,8 @@ impl App {
             "state": state.as_str(), "featured": edit.featured, "description": description,
             "category_id": facts.category_id, "brand": facts.brand,
             "notice_category": facts.notice_category, "notice": facts.notice,
-            "tax_free": facts.tax_free, "max_per_order": facts.max_per_order,
+            "tax_free": facts.tax_free, "adult_only": facts.adult_only,
+            "max_per_order": facts.max_per_order,
             "shipping_profile": facts.shipping_profile,
         });
         let target = id.to_string();
@@ -384,6 +378,20 @@ async fn reindex_products_below(
         products::set_search_keys(tx, id, &SearchKeys::for_product(&name, others)).await?;
     }
     Ok(())
+}
+
+/// What search finds a product by: its name, then its categories, brand and summary.
+fn search_keys(tree: &CategoryTree, facts: &ProductFacts, name: &str, summary: &str) -> SearchKeys {
+    let mut others: Vec<&str> = tree
+        .path(CategoryId(facts.category_id))
+        .iter()
+        .map(|c| c.name.as_str())
+        .collect();
+    if !facts.brand.is_empty() {
+        others.push(&facts.brand);
+    }
+    others.push(summary);
+    SearchKeys::for_product(name, others)
 }
 
 #[cfg(test)]

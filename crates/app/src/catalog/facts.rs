@@ -25,6 +25,8 @@ pub(crate) struct ProductFacts {
     pub notice: BTreeMap<String, String>,
     /// Tax-free goods.
     pub tax_free: bool,
+    /// Sold to verified adults only (19세 이상).
+    pub adult_only: bool,
     /// Most units per order.
     pub max_per_order: Option<i64>,
     /// Shipping profile (`None`: the default).
@@ -116,6 +118,7 @@ pub(crate) fn parse_facts(
         notice_category,
         notice,
         tax_free: edit.tax_free,
+        adult_only: edit.adult_only,
         max_per_order: max_per_order.ok()?,
         shipping_profile: shipping_profile.ok()?,
     })

@@ -45,6 +45,8 @@ pub struct ProductSummary {
     pub is_new: bool,
     /// First image.
     pub image_hash: Option<String>,
+    /// Sold to verified adults only (19세 이상): marked, its image hidden in lists.
+    pub adult_only: bool,
 }
 
 impl ProductSummary {
@@ -59,6 +61,7 @@ impl ProductSummary {
             name: row.name,
             brand: row.brand,
             image_hash: row.image_hash,
+            adult_only: row.adult_only,
         })
     }
 }

@@ -31,6 +31,8 @@ pub struct ProductEdit {
     pub brand: String,
     /// Tax-free goods (면세).
     pub tax_free: bool,
+    /// Sold to verified adults only (19세 이상, 청소년보호법).
+    pub adult_only: bool,
     /// Most units per order as typed (empty: no limit).
     pub max_per_order: String,
     /// 상품정보제공고시 category code.

@@ -4,12 +4,13 @@
 
 use super::Actor;
 use super::lifecycle::{self, move_order};
-use super::refunds::record_gateway_refund;
+use super::refunds::{GatewayRefund, record_gateway_refund, take_back_points};
+use crate::pins::issued_codes;
 use crate::{App, AppError, AppResult};
 use chrono::{DateTime, Utc};
 use jangteo_core::Won;
 use jangteo_core::digital::cancel_event;
-use jangteo_core::order::{PaymentEvent, PaymentStatus};
+use jangteo_core::order::{OrderStatus, PaymentEvent, PaymentStatus};
 use jangteo_db::catalog::stock;
 use jangteo_db::orders::{self, OrderRow};
 use jangteo_db::payments::{self as payment_rows, PaymentRow, PaymentUpdate};
@@ -27,17 +28,27 @@ impl App {
         let event = cancel_event(order.status, by_staff, self.pin_summary(&order).await?)
             .map_err(|refusal| AppError::Conflict(refusal.code()))?;
         order.status.apply(&event)?;
+        // Asked again under the lock for PINs, which stay held until the order moves: a reveal
+        // while the gateway refunds would leave a refunded buyer holding seen codes.
+        let held = self
+            .hold_codes(number, |locked, sold| {
+                if locked.status != order.status {
+                    return Err(AppError::Conflict("cannot_cancel"));
+                }
+                cancel_event(locked.status, by_staff, issued_codes(sold))
+                    .map(drop)
+                    .map_err(|refusal| AppError::Conflict(refusal.code()))
+            })
+            .await?;
         let payment = payment_rows::latest_for_order(&self.db, order.id).await?;
-        let refund = match &payment {
-            Some(p) if is_captured(p)? => {
-                let key = format!("cancel:{}", order.number);
-                Some(self.refund_at_gateway(order.id, None, reason, &key).await?)
+        let refund = match self.money_back(&order, payment.as_ref(), reason).await {
+            Ok(refund) => refund,
+            Err(e) => {
+                if held {
+                    self.lift_codes_hold(&order).await;
+                }
+                return Err(e);
             }
-            Some(p) => {
-                self.close_virtual_account(p, reason).await?;
-                None
-            }
-            None => None,
         };
         let now = self.now();
         let mut tx = self.db.begin().await?;
@@ -63,12 +74,40 @@ impl App {
             self.record_full_refund(&mut tx, &locked, refunded, actor, reason, now)
                 .await?;
         }
+        if locked.status == OrderStatus::Completed {
+            // Codes withdrawn after a confirmed purchase: the points it granted go back.
+            let key = format!("cancel:{number}");
+            take_back_points(&mut tx, &locked, locked.points_to_earn, &key, now).await?;
+        }
         self.release_holds(&mut tx, &locked, now).await?;
         self.notify_order(&mut tx, &locked, "cancelled", Some(refunded))
             .await?;
         tx.commit().await?;
         tracing::info!(order.number = %number, refund = refunded.get(), "order cancelled");
         Ok(())
+    }
+
+    /// Gives the buyer's money back at the gateway: a captured payment is refunded, a virtual
+    /// account still waiting is closed. Nothing has changed here when it fails.
+    async fn money_back(
+        &self,
+        order: &OrderRow,
+        payment: Option<&PaymentRow>,
+        reason: &str,
+    ) -> AppResult<Option<GatewayRefund>> {
+        match payment {
+            Some(p) if is_captured(p)? => {
+                let key = format!("cancel:{}", order.number);
+                Ok(Some(
+                    self.refund_at_gateway(order.id, None, reason, &key).await?,
+                ))
+            }
+            Some(p) => {
+                self.close_virtual_account(p, reason).await?;
+                Ok(None)
+            }
+            None => Ok(None),
+        }
     }
 
     /// Closes a virtual account still waiting for its deposit at the gateway, so no deposit can
@@ -111,6 +150,7 @@ impl App {
     ) -> AppResult<()> {
         // Unseen PINs go back to their pools; seen ones stay sold, and so out of stock.
         let seen = jangteo_db::pins::release_unseen(tx, order.id.get(), now).await?;
+        jangteo_db::pin_holds::release(tx, order.id.get()).await?;
         for line in orders::lines(&mut *tx, order.id).await? {
             let kept = seen
                 .iter()

@@ -72,6 +72,8 @@ pub struct PlaceOrderInput {
     pub channel: String,
     /// Orders this guest's session started before: unpaid ones are dropped by the new order.
     pub earlier_guest_orders: Vec<String>,
+    /// The buyer's 본인인증 in this session, for gift cards and adults-only goods.
+    pub identity: Option<crate::identity::IdentityProof>,
 }
 
 /// The checkout form once every field is valid.

@@ -1,13 +1,15 @@
 //! Gift-card orders: the paying transaction gives each unit its PIN and, as nothing ships,
-//! delivers the order at once (issue 16).
+//! delivers the order at once (issue 16); a withdrawal holds them while the gateway refunds.
 
 use super::Actor;
 use super::lifecycle::move_order;
-use crate::AppResult;
+use crate::{AppError, AppResult};
 use chrono::{DateTime, Utc};
 use jangteo_core::order::{OrderEvent, OrderStatus};
 use jangteo_db::Tx;
 use jangteo_db::orders::{self, OrderRow};
+use jangteo_db::pin_holds;
+use jangteo_db::pins::{self, PinRow};
 
 /// Issues the PINs of `order`, just moved to paid in `tx`; an order of codes only is delivered
 /// with them. Says whether codes were issued.
@@ -30,4 +32,51 @@ pub(crate) async fn issue_codes(
         move_order(tx, &paid, &OrderEvent::CodesIssued, &Actor::System, "", now).await?;
     }
     Ok(true)
+}
+
+/// How long a withdrawal may hold an order's PINs: far longer than any gateway call, short
+/// enough that a hold a crash left behind does not lock the buyer out for long.
+const WITHDRAWAL_HOLD_MINUTES: i64 = 10;
+
+impl crate::App {
+    /// Before a withdrawal asks the gateway for money back: under the order's lock, checks
+    /// with `still_allowed` that the order and its PINs (as they are now) still allow it, and
+    /// holds the PINs so no reveal and no second withdrawal slips in before the order moves.
+    /// Whether a hold was taken (an order without PINs needs none).
+    pub(crate) async fn hold_codes(
+        &self,
+        number: &str,
+        still_allowed: impl FnOnce(&OrderRow, &[PinRow]) -> AppResult<()>,
+    ) -> AppResult<bool> {
+        let now = self.now();
+        let mut tx = self.db.begin().await?;
+        let locked = orders::lock_by_number(&mut tx, number)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let sold = pins::of_order(&mut tx, locked.id.get()).await?;
+        if sold.is_empty() {
+            return Ok(false);
+        }
+        still_allowed(&locked, &sold)?;
+        let until = now + chrono::Duration::minutes(WITHDRAWAL_HOLD_MINUTES);
+        if !pin_holds::hold(&mut tx, locked.id.get(), now, until).await? {
+            return Err(AppError::Conflict("codes_withdrawing"));
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Lifts a hold after the gateway refused the refund (nothing changed).
+    pub(crate) async fn lift_codes_hold(&self, order: &OrderRow) {
+        let lifted = async {
+            let mut tx = self.db.begin().await?;
+            pin_holds::release(&mut tx, order.id.get()).await?;
+            tx.commit().await?;
+            AppResult::Ok(())
+        };
+        // It lapses on its own; a failure here only delays the buyer's next look.
+        if let Err(e) = lifted.await {
+            tracing::warn!(order.number = %order.number, error = %e, "could not lift a PIN hold");
+        }
+    }
 }

@@ -17,6 +17,7 @@ use jangteo_core::refund::{UnitsRefund, kept_goods, pick_units, total_of, units_
 use jangteo_db::Tx;
 use jangteo_db::catalog::stock;
 use jangteo_db::orders::{self, OrderLineRow};
+use jangteo_db::pins::PinRow;
 use jangteo_db::refunds;
 
 /// What a partial cancellation gave back.
@@ -53,27 +54,31 @@ impl App {
                 .cancel_everything_left(number, actor, reason, order.id)
                 .await;
         }
-        // Asked before any money moves: seen PINs cannot be cancelled by part either.
-        let sold = jangteo_db::pins::of_order(&self.db, order.id.get()).await?;
-        for pick in &chosen {
-            let on_line: Vec<_> = sold
-                .iter()
-                .filter(|p| p.order_line_id == Some(pick.line_id))
-                .collect();
-            let unseen = on_line
-                .iter()
-                .filter(|p| p.status() == Some(PinStatus::Allocated))
-                .count();
-            if !on_line.is_empty() && i64::try_from(unseen).unwrap_or(0) < pick.units {
-                return Err(AppError::Conflict("pins_revealed"));
-            }
-        }
+        // Asked under the lock before any money moves, the PINs then held until the units
+        // leave: seen PINs cannot be cancelled by part either.
+        let held = self
+            .hold_codes(number, |locked, sold| {
+                if locked.status != status {
+                    return Err(AppError::Conflict("cannot_cancel"));
+                }
+                enough_unseen(sold, &chosen)
+            })
+            .await?;
         let (amount, points) = total_of(&chosen);
         let sequence = refunds::of_order(&self.db, order.id).await?.len() + 1;
         let key = format!("partial:{number}:{sequence}");
-        let refund = self
+        let refund = match self
             .refund_at_gateway(order.id, Some(amount), reason, &key)
-            .await?;
+            .await
+        {
+            Ok(refund) => refund,
+            Err(e) => {
+                if held {
+                    self.lift_codes_hold(&order).await;
+                }
+                return Err(e);
+            }
+        };
         let now = self.now();
         let mut tx = self.db.begin().await?;
         let Some(locked) = orders::lock_by_number(&mut tx, number).await? else {
@@ -107,6 +112,7 @@ impl App {
         let note = format!("{reason} ({}원)", amount.grouped());
         let event = "partially_cancelled";
         record_event(&mut tx, &locked, event, status, actor, &note, now).await?;
+        jangteo_db::pin_holds::release(&mut tx, locked.id.get()).await?;
         tx.commit().await?;
         tracing::info!(order.number = %number, refund = amount.get(), "order partially cancelled");
         Ok(PartialRefund {
@@ -135,6 +141,24 @@ impl App {
             whole_order: true,
         })
     }
+}
+
+/// Refuses when a chosen gift-card line has fewer unseen PINs than the units chosen.
+fn enough_unseen(sold: &[PinRow], chosen: &[UnitsRefund]) -> AppResult<()> {
+    for pick in chosen {
+        let on_line: Vec<_> = sold
+            .iter()
+            .filter(|p| p.order_line_id == Some(pick.line_id))
+            .collect();
+        let unseen = on_line
+            .iter()
+            .filter(|p| p.status() == Some(PinStatus::Allocated))
+            .count();
+        if !on_line.is_empty() && i64::try_from(unseen).unwrap_or(0) < pick.units {
+            return Err(AppError::Conflict("pins_revealed"));
+        }
+    }
+    Ok(())
 }
 
 /// Takes the chosen units off their lines and puts them back in stock.

@@ -55,7 +55,10 @@ impl App {
             None => None,
         };
         let enabled = self.payment_methods().await?;
-        let form = parse_checkout(input, self.buyer(member.is_some(), lines).await?, &enabled)?;
+        let buyer = self
+            .buyer(member_id, lines, input.identity.as_ref())
+            .await?;
+        let form = parse_checkout(input, buyer, &enabled)?;
         // The buyer left an earlier payment window: its stock comes back before this order
         // reserves its own.
         self.drop_superseded_payments(member_id, &input.earlier_guest_orders)
@@ -70,16 +73,9 @@ impl App {
                 now,
             )
             .await?;
-        let breakdown = quote
-            .breakdown
-            .clone()
-            .ok_or(AppError::Conflict("cart_empty"))?;
-        if input
-            .expected_total
-            .is_some_and(|seen| seen != breakdown.total.get())
-        {
-            return Err(AppError::Conflict("total_changed"));
-        }
+        let breakdown = self
+            .agreed_breakdown(&quote, input, &form, member_id)
+            .await?;
         let opening = self
             .opening(
                 &form,
@@ -125,15 +121,55 @@ impl App {
         self.start_payment(&number).await
     }
 
-    /// Who buys and whether anything ships; gift cards mixed with goods are refused.
-    async fn buyer(&self, is_member: bool, lines: &[crate::cart::CartLine]) -> AppResult<Buyer> {
+    /// The quote's breakdown, when it is the total the shopper saw and, for gift cards, within
+    /// the owner's limits (checked before anything is reserved).
+    async fn agreed_breakdown(
+        &self,
+        quote: &Quote,
+        input: &PlaceOrderInput,
+        form: &CheckoutForm,
+        member_id: Option<i64>,
+    ) -> AppResult<Breakdown> {
+        let breakdown = quote
+            .breakdown
+            .clone()
+            .ok_or(AppError::Conflict("cart_empty"))?;
+        if input
+            .expected_total
+            .is_some_and(|seen| seen != breakdown.total.get())
+        {
+            return Err(AppError::Conflict("total_changed"));
+        }
+        if form.ship_to.is_none() {
+            let purchase = crate::gift_limits::GiftCardPurchase {
+                member_id,
+                amount: breakdown.total,
+                depositor: form.depositor.as_deref(),
+                identity: input.identity.as_ref(),
+            };
+            self.check_gift_card_purchase(purchase).await?;
+        }
+        Ok(breakdown)
+    }
+
+    /// Who buys and whether anything ships; gift cards mixed with goods are refused, and so is
+    /// a buyer whose 본인인증 in this session (`identity`) does not meet what the lines ask.
+    async fn buyer(
+        &self,
+        member_id: Option<i64>,
+        lines: &[crate::cart::CartLine],
+        identity: Option<&crate::identity::IdentityProof>,
+    ) -> AppResult<Buyer> {
         let views = self.view_cart_lines(lines).await?;
         let contents = crate::checkout::ordered_contents(&views);
         if contents == Contents::Mixed {
             return Err(AppError::Conflict("gift_cards_alone"));
         }
+        let needs = self.identity_needs(&views).await?;
+        self.check_buyer_identity(needs, identity, member_id)
+            .await?;
         Ok(Buyer {
-            is_member,
+            is_member: member_id.is_some(),
             ships: contents.ships(),
         })
     }

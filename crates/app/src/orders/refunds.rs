@@ -169,12 +169,25 @@ pub(crate) async fn points_follow_goods(
         )
         .await?;
     }
-    if moves.take_back <= 0 {
+    take_back_points(tx, order, moves.take_back, key, now).await
+}
+
+/// Takes back up to `take_back` points the order granted, as far as the member's balance goes;
+/// `key` makes it happen once.
+pub(crate) async fn take_back_points(
+    tx: &mut jangteo_db::Tx,
+    order: &jangteo_db::orders::OrderRow,
+    take_back: i64,
+    key: &str,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let Some(member) = order.member_id else {
+        return Ok(());
+    };
+    if take_back <= 0 {
         return Ok(());
     }
-    let take = moves
-        .take_back
-        .min(promotions::points_balance(&mut *tx, member).await?);
+    let take = take_back.min(promotions::points_balance(&mut *tx, member).await?);
     if take > 0 {
         let dedupe = format!("return:{key}");
         promotions::add_points(

@@ -151,7 +151,7 @@ pub async fn admin_list(
         ProductRow,
         "SELECT id, category_id, slug, name, brand, summary, description_html, price, sale_price,
          display_state, is_featured, popularity, created_at, updated_at, notice_category,
-         notice_json, is_tax_free, max_per_order, shipping_profile_id FROM products
+         notice_json, is_tax_free, max_per_order, shipping_profile_id, adult_only FROM products
          WHERE name LIKE $1 ESCAPE '\\' OR slug LIKE $1 ESCAPE '\\'
          ORDER BY id DESC LIMIT $2 OFFSET $3",
         &pattern,

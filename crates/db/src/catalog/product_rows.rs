@@ -31,6 +31,8 @@ pub struct ProductCardRow {
     pub has_stock: bool,
     /// Content hash of the first image.
     pub image_hash: Option<String>,
+    /// Sold to verified adults only (19세 이상).
+    pub adult_only: bool,
 }
 
 impl ProductCardRow {
@@ -93,6 +95,8 @@ pub struct ProductRow {
     pub max_per_order: Option<i64>,
     /// Shipping profile (`None`: the default).
     pub shipping_profile_id: Option<i64>,
+    /// Sold to verified adults only (19세 이상).
+    pub adult_only: bool,
 }
 
 impl ProductRow {

@@ -16,6 +16,7 @@ use jangteo_core::search::SearchKeys;
 macro_rules! card_columns {
     () => {
         "p.id, p.slug, p.name, p.brand, p.price, p.sale_price, p.display_state, p.created_at,
+         p.adult_only,
          EXISTS (SELECT 1 FROM skus s WHERE s.product_id = p.id AND s.is_active AND s.stock > 0) AS has_stock,
          (SELECT m.content_hash FROM product_images pi JOIN media_files m ON m.id = pi.media_id
           WHERE pi.product_id = p.id ORDER BY pi.position, pi.id LIMIT 1) AS image_hash"
@@ -183,7 +184,7 @@ pub async fn find_by_slug(db: &Db, slug: &str) -> DbResult<Option<ProductRow>> {
         ProductRow,
         "SELECT id, category_id, slug, name, brand, summary, description_html, price, sale_price,
          display_state, is_featured, popularity, created_at, updated_at, notice_category,
-         notice_json, is_tax_free, max_per_order, shipping_profile_id FROM products WHERE slug = $1",
+         notice_json, is_tax_free, max_per_order, shipping_profile_id, adult_only FROM products WHERE slug = $1",
         slug
     )
     .context("loading product by slug")
@@ -196,7 +197,7 @@ pub async fn find_by_id(db: &Db, id: ProductId) -> DbResult<Option<ProductRow>> 
         ProductRow,
         "SELECT id, category_id, slug, name, brand, summary, description_html, price, sale_price,
          display_state, is_featured, popularity, created_at, updated_at, notice_category,
-         notice_json, is_tax_free, max_per_order, shipping_profile_id FROM products WHERE id = $1",
+         notice_json, is_tax_free, max_per_order, shipping_profile_id, adult_only FROM products WHERE id = $1",
         id.get()
     )
     .context("loading product by id")
@@ -294,6 +295,8 @@ pub struct ProductDetails<'a> {
     pub max_per_order: Option<i64>,
     /// Shipping profile (`None`: the default).
     pub shipping_profile_id: Option<i64>,
+    /// Sold to verified adults only (19세 이상).
+    pub adult_only: bool,
 }
 
 /// Saves a product's details; false when there is no such product.
@@ -310,7 +313,7 @@ pub async fn update_details(
              search_text = $11, search_initials = $12, updated_at = $13, planned_sale_price = $14,
              sale_starts_at = $15, sale_ends_at = $16, category_id = $17, brand = $18,
              notice_category = $19, notice_json = $20, is_tax_free = $21, max_per_order = $22,
-             shipping_profile_id = $23
+             shipping_profile_id = $23, adult_only = $24
          WHERE id = $1",
         id.get(),
         d.name,
@@ -334,7 +337,8 @@ pub async fn update_details(
         d.notice.1,
         d.is_tax_free,
         d.max_per_order,
-        d.shipping_profile_id
+        d.shipping_profile_id,
+        d.adult_only
     )
     .context("updating product details")
     .map(|n| n == 1)

@@ -47,6 +47,8 @@ pub struct SkuSnapshotRow {
     /// What the product sells.
     #[sqlx(try_from = "String")]
     pub product_kind: ProductKind,
+    /// Sold to verified adults only (19세 이상).
+    pub adult_only: bool,
 }
 
 /// One option value of a SKU, in option-group order.
@@ -67,7 +69,7 @@ pub async fn snapshots(db: &Db, sku_ids: &[i64]) -> DbResult<Vec<SkuSnapshotRow>
         "SELECT s.id AS sku_id, s.code AS sku_code, s.extra_price, s.stock, s.is_active AS sku_active,
              p.id AS product_id, p.slug, p.name, p.price, p.sale_price, p.display_state, p.category_id,
              p.shipping_policy, p.shipping_fee, p.is_tax_free, p.max_per_order, p.shipping_profile_id,
-             p.kind AS product_kind,
+             p.kind AS product_kind, p.adult_only,
              (SELECT m.content_hash FROM product_images pi JOIN media_files m ON m.id = pi.media_id
               WHERE pi.product_id = p.id ORDER BY pi.position, pi.id LIMIT 1) AS thumb_hash
          FROM skus s JOIN products p ON p.id = s.product_id WHERE s.id IN (",

@@ -73,10 +73,29 @@ pub enum IdentityError {
     },
 }
 
+/// How the buyer's browser opens the provider's window for one attempt.
+#[derive(Debug, Clone, PartialEq)]
+pub enum IdentityWindow {
+    /// From a page of ours: load `sdk_url`, then call
+    /// `PortOne.requestIdentityVerification(params)`; the window comes back to the return
+    /// address with `identityVerificationId` (and `code`, `message` when it failed).
+    PortOneSdk {
+        /// The provider's browser SDK.
+        sdk_url: String,
+        /// The call's parameters.
+        params: serde_json::Value,
+        /// Origins the page must let load script and frames.
+        origins: Vec<String>,
+    },
+}
+
 /// A 본인인증 provider.
 pub trait IdentityVerifier: Send + Sync {
     /// Stored name of the provider.
     fn name(&self) -> &'static str;
+
+    /// The window of attempt `id`, coming back to `return_url` (absolute).
+    fn window(&self, id: &str, return_url: &str) -> IdentityWindow;
 
     /// What the provider verified under `id` (the id the shop generated for the attempt).
     fn lookup<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Result<Verification, IdentityError>>;

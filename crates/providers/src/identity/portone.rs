@@ -2,7 +2,7 @@
 //! `Authorization: PortOne {API secret}`; only `status == "VERIFIED"` counts, and the record must
 //! be the one asked for. There is no webhook: the shop asks once the window closes.
 
-use super::{IdentityError, IdentityVerifier, Verification, VerifiedPerson};
+use super::{IdentityError, IdentityVerifier, IdentityWindow, Verification, VerifiedPerson};
 use futures::FutureExt;
 use futures::future::BoxFuture;
 use serde::Deserialize;
@@ -18,6 +18,10 @@ pub struct PortOneIdentityConfig {
     pub store_id: String,
     /// V2 API secret.
     pub api_secret: String,
+    /// The browser SDK, `https://cdn.portone.io/v2/browser-sdk.js`.
+    pub sdk_url: String,
+    /// The 본인인증 channel (`channel-key-…`, a carrier-verification contract), public.
+    pub channel_key: String,
 }
 
 impl std::fmt::Debug for PortOneIdentityConfig {
@@ -180,6 +184,23 @@ impl PortOneIdentity {
 impl IdentityVerifier for PortOneIdentity {
     fn name(&self) -> &'static str {
         NAME
+    }
+
+    fn window(&self, id: &str, return_url: &str) -> IdentityWindow {
+        let sdk_origin = reqwest::Url::parse(&self.config.sdk_url)
+            .map(|u| u.origin().ascii_serialization())
+            .unwrap_or_default();
+        IdentityWindow::PortOneSdk {
+            sdk_url: self.config.sdk_url.clone(),
+            params: serde_json::json!({
+                "storeId": self.config.store_id,
+                "identityVerificationId": id,
+                "channelKey": self.config.channel_key,
+                "redirectUrl": return_url,
+            }),
+            // The SDK opens the carriers' windows from PortOne's and the PGs' domains [INF].
+            origins: vec![sdk_origin, "https://*.portone.io".into(), "https:".into()],
+        }
     }
 
     fn lookup<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Result<Verification, IdentityError>> {

@@ -32,6 +32,8 @@ pub struct PortOneConfig {
     pub channel_key: String,
     /// NaverPay's channel, when the owner connected one.
     pub naverpay_channel_key: Option<String>,
+    /// The 본인인증 channel, when the owner connected one.
+    pub identity_channel_key: Option<String>,
     /// V2 API secret, never leaves the server.
     pub api_secret: String,
     /// Webhook signing secret (`whsec_…`).
@@ -66,16 +68,19 @@ impl PortOne {
         Self { client, config }
     }
 
-    /// 본인인증 through the same store, secret and client.
-    pub fn identity(&self) -> crate::identity::portone::PortOneIdentity {
-        crate::identity::portone::PortOneIdentity::new(
+    /// 본인인증 through the same store, secret and client, when the owner connected its channel.
+    pub fn identity(&self) -> Option<crate::identity::portone::PortOneIdentity> {
+        let channel_key = self.config.identity_channel_key.clone()?;
+        Some(crate::identity::portone::PortOneIdentity::new(
             self.client.clone(),
             crate::identity::portone::PortOneIdentityConfig {
                 api_base: self.config.api_base.clone(),
                 store_id: self.config.store_id.clone(),
                 api_secret: self.config.api_secret.clone(),
+                sdk_url: self.config.sdk_url.clone(),
+                channel_key,
             },
-        )
+        ))
     }
 
     /// `/payments/{id}/…` with the store named as the query parameter GET calls take.

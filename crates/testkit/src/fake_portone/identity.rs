@@ -41,6 +41,14 @@ pub(crate) fn verified(id: &str, person: &FakePerson) -> Value {
     })
 }
 
+/// A `READY` record under `id` (the window is open).
+pub(crate) fn ready(id: &str) -> Value {
+    json!({
+        "status": "READY", "id": id, "requestedCustomer": {},
+        "requestedAt": AT, "updatedAt": AT, "statusChangedAt": AT, "version": "V2",
+    })
+}
+
 /// A `FAILED` record under `id`.
 pub(crate) fn failed(id: &str) -> Value {
     json!({

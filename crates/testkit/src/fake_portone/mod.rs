@@ -8,6 +8,7 @@
 
 mod api;
 mod identity;
+mod identity_window;
 mod receipts;
 mod window;
 
@@ -29,6 +30,8 @@ pub const PORTONE_STORE_ID: &str = "store-4f1c2d3e-5a6b-4c7d-8e9f-0a1b2c3d4e5f";
 pub const PORTONE_CHANNEL_KEY: &str = "channel-key-1a2b3c4d-0000-4000-8000-00000000c0de";
 /// Its NaverPay channel.
 pub const PORTONE_NAVERPAY_CHANNEL_KEY: &str = "channel-key-9f8e7d6c-0000-4000-8000-0000000a7e40";
+/// Its 본인인증 channel.
+pub const PORTONE_IDENTITY_CHANNEL_KEY: &str = "channel-key-5e4d3c2b-0000-4000-8000-0000000001d0";
 /// Its V2 API secret.
 pub const PORTONE_API_SECRET: &str = "fakePortOneV2ApiSecret0123456789abcdefghijklmnopqrstuvwxyz";
 /// Its webhook signing secret (`whsec_` + base64 of the key).
@@ -120,6 +123,8 @@ pub(crate) struct State {
     pub lookup_delay: crate::delay::Delay,
     /// 본인인증 records by their id.
     pub identities: Mutex<HashMap<String, Value>>,
+    /// Where each open 본인인증 window sends the browser back.
+    pub identity_redirects: Mutex<HashMap<String, String>>,
 }
 
 impl State {
@@ -192,6 +197,15 @@ impl FakePortOne {
             .route("/window", get(window::show))
             .route("/window/{id}/approve", post(window::approve))
             .route("/window/{id}/cancel", post(window::cancel))
+            .route("/identity-window", get(identity_window::show))
+            .route(
+                "/identity-window/{id}/approve",
+                post(identity_window::approve),
+            )
+            .route(
+                "/identity-window/{id}/cancel",
+                post(identity_window::cancel),
+            )
             .with_state(state.clone());
         tokio::spawn(async move {
             let _ = axum::serve(listener, router).await;

@@ -53,6 +53,11 @@ pub(super) async fn sdk(headers: HeaderMap) -> Response {
     var q = new URLSearchParams({{ params: JSON.stringify(params) }});
     window.location.href = "http://{host}/window?" + q.toString();
     return new Promise(function () {{}});
+  }},
+  requestIdentityVerification: function (params) {{
+    var q = new URLSearchParams({{ params: JSON.stringify(params) }});
+    window.location.href = "http://{host}/identity-window?" + q.toString();
+    return new Promise(function () {{}});
   }}
 }};
 "#
@@ -64,14 +69,14 @@ pub(super) async fn sdk(headers: HeaderMap) -> Response {
         .into_response()
 }
 
-fn escape(s: &str) -> String {
+pub(super) fn escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
 }
 
-fn refusal(message: &str) -> Response {
+pub(super) fn refusal(message: &str) -> Response {
     let page = Html(format!(
         "<h1>INVALID_REQUEST</h1><p>{}</p>",
         escape(message)

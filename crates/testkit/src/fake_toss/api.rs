@@ -225,9 +225,11 @@ pub(super) async fn cancel(
     body: Bytes,
 ) -> Response {
     let path = format!("/v1/payments/{key}/cancel");
-    serve(&state, &Method::POST, &path, &headers, &body, |s, v| {
+    let answer = serve(&state, &Method::POST, &path, &headers, &body, |s, v| {
         cancel_op(s, &key, v)
-    })
+    });
+    state.cancel_delay.wait().await;
+    answer
 }
 
 fn refund_account_refusal(v: &Value) -> Option<Answer> {
@@ -252,6 +254,13 @@ fn refund_account_refusal(v: &Value) -> Option<Answer> {
 }
 
 fn cancel_op(state: &State, key: &str, v: &Value) -> Answer {
+    if state.cancels_refused.load(Ordering::SeqCst) {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "NOT_CANCELABLE_PAYMENT",
+            "취소 할 수 없는 결제 입니다.",
+        );
+    }
     let Some(reason) =
         text(v, "cancelReason").filter(|r| !r.is_empty() && r.chars().count() <= 200)
     else {

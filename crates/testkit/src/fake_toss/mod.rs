@@ -36,6 +36,9 @@ pub(crate) struct State {
     pub last_cancel: Mutex<HashMap<String, std::time::Instant>>,
     pub confirms_executed: AtomicU64,
     pub confirm_delay: crate::delay::Delay,
+    pub cancel_delay: crate::delay::Delay,
+    /// Every cancel refused as the console would refuse a payment it cannot cancel.
+    pub cancels_refused: std::sync::atomic::AtomicBool,
     pub requests: Mutex<Vec<TossRequest>>,
     pub serial: AtomicU64,
     /// Cash receipts by receipt key.
@@ -107,6 +110,16 @@ impl FakeToss {
     /// Makes every confirm answer only after `delay` (timeouts, the 300 ms benchmark).
     pub fn delay_confirms(&self, delay: Duration) {
         self.state.confirm_delay.set(delay);
+    }
+
+    /// Makes every cancel answer only after `delay` (a refund in flight).
+    pub fn delay_cancels(&self, delay: Duration) {
+        self.state.cancel_delay.set(delay);
+    }
+
+    /// Refuses (`true`) or processes again every later cancel.
+    pub fn refuse_cancels(&self, refuse: bool) {
+        self.state.cancels_refused.store(refuse, Ordering::SeqCst);
     }
 
     /// The payment of an attempt, as the fake holds it.

@@ -36,6 +36,8 @@ pub struct GatewayForm {
     #[serde(default)]
     portone_naverpay_channel_key: String,
     #[serde(default)]
+    portone_identity_channel_key: String,
+    #[serde(default)]
     portone_api_secret: String,
     #[serde(default)]
     portone_webhook_secret: String,
@@ -126,6 +128,7 @@ async fn gateway_page(
             portone_store_id => typed.map_or_else(|| portone.map(|p| p.store_id.clone()).unwrap_or_default(), |f| f.portone_store_id.clone()),
             portone_channel_key => typed.map_or_else(|| portone.map(|p| p.channel_key.clone()).unwrap_or_default(), |f| f.portone_channel_key.clone()),
             portone_naverpay_channel_key => typed.map_or_else(|| portone.and_then(|p| p.naverpay_channel_key.clone()).unwrap_or_default(), |f| f.portone_naverpay_channel_key.clone()),
+            portone_identity_channel_key => typed.map_or_else(|| portone.and_then(|p| p.identity_channel_key.clone()).unwrap_or_default(), |f| f.portone_identity_channel_key.clone()),
         },
         errors => errors,
         can_write => admin.actor.can(Area::Settings, Access::Write),
@@ -153,6 +156,7 @@ pub async fn save(office: BackOffice, Form(form): Form<GatewayForm>) -> Result<R
         portone_store_id: form.portone_store_id.clone(),
         portone_channel_key: form.portone_channel_key.clone(),
         portone_naverpay_channel_key: form.portone_naverpay_channel_key.clone(),
+        portone_identity_channel_key: form.portone_identity_channel_key.clone(),
         portone_api_secret: form.portone_api_secret.clone(),
         portone_webhook_secret: form.portone_webhook_secret.clone(),
         portone_virtual_account_bank: form.portone_virtual_account_bank.clone(),

@@ -54,7 +54,7 @@ pub struct CodeForm {
 }
 
 fn safe_admin_next(next: Option<&str>) -> String {
-    let next = crate::shop::local_path_or(next, "/admin");
+    let next = crate::forms::local_path_or(next, "/admin");
     if next.starts_with("/admin") {
         next.to_owned()
     } else {

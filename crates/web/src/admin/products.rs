@@ -163,7 +163,7 @@ fn stored_fields(
         sale_ends => sale.sale_ends_at.map(format_kst_input).unwrap_or_default(),
         state => &p.display_state, featured => p.is_featured,
         category_id => p.category_id.to_string(), brand => p.brand.clone().unwrap_or_default(),
-        tax_free => p.is_tax_free, max_per_order => p.max_per_order.map(|n| n.to_string()).unwrap_or_default(),
+        tax_free => p.is_tax_free, adult_only => p.adult_only, max_per_order => p.max_per_order.map(|n| n.to_string()).unwrap_or_default(),
         notice_category => p.notice_category.clone().unwrap_or_default(),
         notice => jangteo_app::catalog::facts::notice_values(p),
         shipping_profile => p.shipping_profile_id.map(|id| id.to_string()).unwrap_or_default(),
@@ -177,34 +177,23 @@ pub async fn edit(office: BackOffice, Path(id): Path<i64>) -> Result<Response, W
 
 /// The editor's form.
 #[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct ProductFields {
-    #[serde(default)]
     name: String,
-    #[serde(default)]
     summary: String,
-    #[serde(default)]
     body_html: String,
-    #[serde(default)]
     price: String,
-    #[serde(default)]
     sale_price: String,
-    #[serde(default)]
     sale_starts: String,
-    #[serde(default)]
     sale_ends: String,
-    #[serde(default)]
     state: String,
     featured: Option<String>,
-    #[serde(default)]
     category_id: String,
-    #[serde(default)]
     brand: String,
     tax_free: Option<String>,
-    #[serde(default)]
+    adult_only: Option<String>,
     max_per_order: String,
-    #[serde(default)]
     notice_category: String,
-    #[serde(default)]
     shipping_profile: String,
     /// `notice__{category}__{field}` inputs of every category (only the chosen one counts).
     #[serde(flatten)]
@@ -250,6 +239,7 @@ pub async fn update(
         category_id: f.category_id.clone(),
         brand: f.brand.clone(),
         tax_free: checked(&f.tax_free),
+        adult_only: checked(&f.adult_only),
         max_per_order: f.max_per_order.clone(),
         notice_category: f.notice_category.clone(),
         notice: f.notice(),
@@ -264,7 +254,7 @@ pub async fn update(
                     name => &f.name, summary => &f.summary, description_html => state.app.clean_html(&f.body_html),
                     price => &f.price, sale_price => &f.sale_price, sale_starts => &f.sale_starts,
                     sale_ends => &f.sale_ends, state => &f.state, featured => edit.featured,
-                    category_id => &f.category_id, brand => &f.brand, tax_free => edit.tax_free,
+                    category_id => &f.category_id, brand => &f.brand, tax_free => edit.tax_free, adult_only => edit.adult_only,
                     max_per_order => &f.max_per_order, notice_category => &f.notice_category,
                     notice => &edit.notice, shipping_profile => &f.shipping_profile,
                 }), ..Typed::default() }, errors)).await,

@@ -239,4 +239,12 @@ fn settings() -> Router<AppState> {
             "/admin/settings/gift-card-notice",
             post(settings::save_gift_card_notice),
         )
+        .route(
+            "/admin/settings/gift-card-identity",
+            post(settings::save_gift_card_identity),
+        )
+        .route(
+            "/admin/settings/gift-card-limits",
+            post(settings::save_gift_card_limits),
+        )
 }

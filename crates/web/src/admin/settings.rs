@@ -14,6 +14,7 @@ use axum::response::Response;
 use jangteo_app::gateways::LiveGateway;
 use jangteo_app::shop_settings::Readiness;
 use jangteo_core::staff::{Access, Area};
+use jangteo_core::time::format_kst;
 use minijinja::{Value, context};
 use std::collections::HashMap;
 
@@ -69,15 +70,27 @@ pub(super) fn gateway_view(state: &AppState, req: &Req, live: LiveGateway) -> Va
     }
 }
 
-/// The settings page, with the stock-display form as typed and its errors after a refusal.
+/// Which form a refused save shows again as typed.
+enum Typed {
+    Nothing,
+    Stock(Value),
+    Limits(Value),
+}
+
+/// The settings page, with a refused form as typed and its errors.
 async fn settings_page(
     office: &BackOffice,
-    stock_form: Option<Value>,
-    stock_errors: Value,
+    typed: Typed,
+    errors: Value,
 ) -> Result<Response, WebError> {
     let BackOffice {
         state, req, admin, ..
     } = office;
+    let (stock_form, limits_form, stock_errors, limit_errors) = match typed {
+        Typed::Nothing => (None, None, context! {}, context! {}),
+        Typed::Stock(form) => (Some(form), None, errors, context! {}),
+        Typed::Limits(form) => (None, Some(form), context! {}, errors),
+    };
     let (readiness, enabled, low_stock) = state.app.settings_overview(&admin.actor).await?;
     let methods: Vec<Value> = state
         .app
@@ -91,6 +104,21 @@ async fn settings_page(
         .collect();
     let live = state.app.live_gateway();
     let notice = state.app.gift_card_notice().await?;
+    let limits = state.app.gift_card_limits().await?;
+    let (refusals, refusal_count) = state.app.gift_card_refusals(&admin.actor, 20).await?;
+    let refusals: Vec<_> = refusals
+        .iter()
+        .map(|r| {
+            context! {
+                email => &r.member_email, amount => r.amount, at => format_kst(r.created_at),
+                reason => t(state, req, &format!("error.conflict.{}", r.reason)),
+            }
+        })
+        .collect();
+    let identity = context! {
+        required => state.app.gift_cards_need_identity().await?,
+        available => state.app.identity_available().await?,
+    };
     office.page("admin/settings.html",
         "admin.nav.settings",
         context! {
@@ -102,6 +130,11 @@ async fn settings_page(
             stock_form => stock_form.unwrap_or_else(|| context! { low_stock_threshold => low_stock }),
             stock_errors => stock_errors,
             gift_notice => context! { email => notice.email, text => notice.text },
+            gift_identity => identity,
+            gift_limits => limits_form.unwrap_or_else(|| limits_view(&limits)),
+            gift_limit_errors => limit_errors,
+            refusals => refusals,
+            refusal_count => refusal_count,
         },
     )
     .await
@@ -109,7 +142,7 @@ async fn settings_page(
 
 /// GET /admin/settings
 pub async fn show(office: BackOffice) -> Result<Response, WebError> {
-    settings_page(&office, None, context! {}).await
+    settings_page(&office, Typed::Nothing, context! {}).await
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -141,7 +174,7 @@ pub async fn save_stock_display(
         Err(e) => {
             let typed = context! { low_stock_threshold => &form.low_stock_threshold };
             refuse(state, req, e, |errors| {
-                settings_page(&office, Some(typed), errors)
+                settings_page(&office, Typed::Stock(typed), errors)
             })
             .await
         }
@@ -190,4 +223,83 @@ pub async fn save_gift_card_notice(
         .await?;
     flash(session, "success", "admin.flash.saved").await;
     Ok(see_other("/admin/settings#gift-card-notice"))
+}
+
+/// POST /admin/settings/gift-card-identity: checkbox `required`.
+pub async fn save_gift_card_identity(
+    office: BackOffice,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, WebError> {
+    let required = form.contains_key("required");
+    let app = &office.state.app;
+    let saved = app
+        .set_gift_cards_need_identity(&office.admin.actor, required)
+        .await;
+    if crate::forms::flash_conflict(&office.session, saved)
+        .await?
+        .is_some()
+    {
+        flash(&office.session, "success", "admin.flash.saved").await;
+    }
+    Ok(see_other("/admin/settings#gift-card-identity"))
+}
+
+/// The limits as the form shows them.
+fn limits_view(l: &jangteo_core::gift_limits::GiftCardLimits) -> Value {
+    let amount = |w: jangteo_core::Won| {
+        if w.get() > 0 {
+            w.get().to_string()
+        } else {
+            String::new()
+        }
+    };
+    context! {
+        members_only => l.members_only, depositor_must_match => l.depositor_must_match,
+        daily_unverified => amount(l.daily_unverified), daily_verified => amount(l.daily_verified),
+        monthly_unverified => amount(l.monthly_unverified), monthly_verified => amount(l.monthly_verified),
+        first_purchase => amount(l.first_purchase),
+        new_member_wait_hours => l.new_member_wait_hours.to_string(),
+    }
+}
+
+/// POST /admin/settings/gift-card-limits: the limits (a refused form keeps what was typed).
+pub async fn save_gift_card_limits(
+    office: BackOffice,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, WebError> {
+    let field = |name: &str| form.get(name).cloned().unwrap_or_default();
+    let input = jangteo_app::gift_limits::GiftCardLimitsInput {
+        members_only: form.contains_key("members_only"),
+        daily_unverified: field("daily_unverified"),
+        daily_verified: field("daily_verified"),
+        monthly_unverified: field("monthly_unverified"),
+        monthly_verified: field("monthly_verified"),
+        first_purchase: field("first_purchase"),
+        new_member_wait_hours: field("new_member_wait_hours"),
+        depositor_must_match: form.contains_key("depositor_must_match"),
+    };
+    let saved = office
+        .state
+        .app
+        .set_gift_card_limits(&office.admin.actor, &input)
+        .await;
+    match saved {
+        Ok(()) => {
+            flash(&office.session, "success", "admin.flash.saved").await;
+            Ok(see_other("/admin/settings#gift-card-limits"))
+        }
+        Err(e) => {
+            let state = &office.state;
+            refuse(state, &office.req, e, |errors| {
+                let typed = context! {
+                    members_only => input.members_only, depositor_must_match => input.depositor_must_match,
+                    daily_unverified => &input.daily_unverified, daily_verified => &input.daily_verified,
+                    monthly_unverified => &input.monthly_unverified, monthly_verified => &input.monthly_verified,
+                    first_purchase => &input.first_purchase, new_member_wait_hours => &input.new_member_wait_hours,
+                };
+                settings_page(&office, Typed::Limits(typed), errors)
+            })
+            .await
+        }
+    }
 }

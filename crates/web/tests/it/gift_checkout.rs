@@ -15,7 +15,7 @@ use jangteo_testkit::{Backend, TestApp, on_both_backends};
 const PINS: &str = "1111-2222-3333-4444,,\n5555-6666-7777-8888,,\n9999-0000-1111-2222,,\n";
 
 /// The T-shirt made a 10,000원 gift card with three PINs in its pool.
-async fn gift_card(t: &TestApp, sku: i64) {
+pub(crate) async fn gift_card(t: &TestApp, sku: i64) {
     let product = jangteo_db::catalog::products::find_by_slug(&t.app.db, "tshirt")
         .await
         .unwrap()

@@ -10,6 +10,7 @@ use jangteo_testkit::shopper::Shopper;
 use jangteo_testkit::{Backend, on_both_backends};
 
 const CI: &str = "Q0ktZmFrZS1raW0taW5qZXVuZy0xOTkw";
+const RETURN: &str = "http://127.0.0.1/identity/return";
 
 async fn members_are_verified_once_by_portone(backend: Backend) {
     let Some((t, _, fake, owner)) = crate::portone_payments::portone_shop(backend).await else {
@@ -25,12 +26,16 @@ async fn members_are_verified_once_by_portone(backend: Backend) {
     assert!(t.app.member_identity(member).await.unwrap().is_none());
     let start = t
         .app
-        .start_identity_verification(Some(member))
+        .start_identity_verification(Some(member), RETURN)
         .await
         .unwrap();
-    let id = start.verification_id.as_str();
+    let id = start.proof.verification_id.as_str();
+    let proof = &start.proof;
     assert!(id.starts_with("iv-"));
-    let early = t.app.complete_identity_verification(id, Some(member)).await;
+    let early = t
+        .app
+        .complete_identity_verification(proof, Some(member))
+        .await;
     assert!(
         matches!(early, Err(AppError::Conflict("identity_pending"))),
         "{early:?}"
@@ -42,14 +47,26 @@ async fn members_are_verified_once_by_portone(backend: Backend) {
         ci: CI.into(),
     };
     fake.verify_identity(id, &person);
-    let stranger = t.app.complete_identity_verification(id, None).await;
+    let stranger = t.app.complete_identity_verification(proof, None).await;
     assert!(
         matches!(stranger, Err(AppError::NotFound)),
         "only its buyer completes it"
     );
+    let other_session = jangteo_app::identity::IdentityProof {
+        secret: "another-browser".into(),
+        ..proof.clone()
+    };
+    let elsewhere = t
+        .app
+        .complete_identity_verification(&other_session, Some(member))
+        .await;
+    assert!(
+        matches!(elsewhere, Err(AppError::NotFound)),
+        "only the session that started it completes it"
+    );
     let verified = t
         .app
-        .complete_identity_verification(id, Some(member))
+        .complete_identity_verification(proof, Some(member))
         .await
         .unwrap();
     assert_eq!(verified.name, "김인증");
@@ -60,7 +77,10 @@ async fn members_are_verified_once_by_portone(backend: Backend) {
         verified.adult_on(new_year) && !verified.adult_on(eve),
         "19세 by the year"
     );
-    let again = t.app.complete_identity_verification(id, Some(member)).await;
+    let again = t
+        .app
+        .complete_identity_verification(proof, Some(member))
+        .await;
     assert!(
         matches!(again, Err(AppError::Conflict("identity_used"))),
         "once"
@@ -80,16 +100,16 @@ async fn members_are_verified_once_by_portone(backend: Backend) {
     // A window the buyer gave up records a failure and nothing else.
     let left = t
         .app
-        .start_identity_verification(Some(member))
+        .start_identity_verification(Some(member), RETURN)
         .await
         .unwrap();
-    fake.fail_identity(&left.verification_id);
+    fake.fail_identity(&left.proof.verification_id);
     let failed = t
         .app
-        .complete_identity_verification(&left.verification_id, Some(member))
+        .complete_identity_verification(&left.proof, Some(member))
         .await;
     assert!(matches!(failed, Err(AppError::Conflict("identity_failed"))));
-    let row = jangteo_db::identity::find(&t.app.db, &left.verification_id)
+    let row = jangteo_db::identity::find(&t.app.db, &left.proof.verification_id)
         .await
         .unwrap()
         .unwrap();
@@ -101,6 +121,7 @@ async fn members_are_verified_once_by_portone(backend: Backend) {
         ("portone_store_id", PORTONE_STORE_ID),
         ("portone_channel_key", PORTONE_CHANNEL_KEY),
         ("portone_naverpay_channel_key", PORTONE_NAVERPAY_CHANNEL_KEY),
+        ("portone_identity_channel_key", PORTONE_IDENTITY_CHANNEL_KEY),
         ("portone_api_secret", PORTONE_API_SECRET),
         ("portone_webhook_secret", PORTONE_WEBHOOK_SECRET),
         ("portone_virtual_account_bank", "88"),
@@ -110,13 +131,13 @@ async fn members_are_verified_once_by_portone(backend: Backend) {
     assert_eq!(saved.status, 303, "{}", saved.body);
     let test_channel = t
         .app
-        .start_identity_verification(Some(member))
+        .start_identity_verification(Some(member), RETURN)
         .await
         .unwrap();
-    fake.verify_identity(&test_channel.verification_id, &person);
+    fake.verify_identity(&test_channel.proof.verification_id, &person);
     let refused = t
         .app
-        .complete_identity_verification(&test_channel.verification_id, Some(member))
+        .complete_identity_verification(&test_channel.proof, Some(member))
         .await;
     assert!(
         matches!(refused, Err(AppError::Conflict("identity_failed"))),

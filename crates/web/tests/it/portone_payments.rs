@@ -28,7 +28,7 @@ pub(crate) async fn portone_shop_without_keys(
     Some((t, tshirt, fake))
 }
 
-/// A shop whose owner chose PortOne (the fake) with a NaverPay channel: the shop, the T-shirt
+/// A shop whose owner chose PortOne (the fake) with a NaverPay and a 본인인증 channel: the shop, the T-shirt
 /// SKU, the fake, the owner's session.
 pub(crate) async fn portone_shop(backend: Backend) -> Option<(TestApp, i64, FakePortOne, Shopper)> {
     let (t, tshirt, fake) = portone_shop_without_keys(backend).await?;
@@ -38,6 +38,7 @@ pub(crate) async fn portone_shop(backend: Backend) -> Option<(TestApp, i64, Fake
         ("portone_store_id", PORTONE_STORE_ID),
         ("portone_channel_key", PORTONE_CHANNEL_KEY),
         ("portone_naverpay_channel_key", PORTONE_NAVERPAY_CHANNEL_KEY),
+        ("portone_identity_channel_key", PORTONE_IDENTITY_CHANNEL_KEY),
         ("portone_api_secret", "not-the-secret"),
         ("portone_webhook_secret", PORTONE_WEBHOOK_SECRET),
         ("portone_virtual_account_bank", "88"),
@@ -53,7 +54,7 @@ pub(crate) async fn portone_shop(backend: Backend) -> Option<(TestApp, i64, Fake
         refused.body.contains(PORTONE_CHANNEL_KEY),
         "what was typed stays"
     );
-    fields[4] = ("portone_api_secret", PORTONE_API_SECRET);
+    fields[5] = ("portone_api_secret", PORTONE_API_SECRET);
     let saved = owner.post("/admin/settings/payments", &fields).await;
     assert_eq!(saved.status, 303, "{}", saved.body);
     let page = owner.get("/admin/settings/payments").await;

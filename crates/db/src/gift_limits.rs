@@ -1,0 +1,86 @@
+//! What gift-card limits read (a member's gift-card orders) and the attempts they refused.
+
+use crate::error::Context;
+use crate::{Db, DbResult, Tx};
+use chrono::{DateTime, Utc};
+
+/// An order holding gift cards: some line's product sells PINs.
+const HOLDS_GIFT_CARDS: &str = "EXISTS (SELECT 1 FROM order_lines l JOIN skus s ON s.id = l.sku_id
+     JOIN products p ON p.id = s.product_id WHERE l.order_id = o.id AND p.kind = 'digital_pin')";
+
+/// The member's gift-card orders not cancelled placed since `since`: their total and count.
+pub async fn spent_since(db: &Db, member_id: i64, since: DateTime<Utc>) -> DbResult<(i64, i64)> {
+    read_optional!(
+        db,
+        (i64, i64),
+        sqlx::AssertSqlSafe(format!(
+            "SELECT CAST(COALESCE(SUM(o.total), 0) AS BIGINT), CAST(COUNT(*) AS BIGINT)
+             FROM orders o
+             WHERE o.member_id = $1 AND o.placed_at >= $2 AND o.status <> 'cancelled'
+               AND {HOLDS_GIFT_CARDS}"
+        )),
+        member_id,
+        since
+    )
+    .context("summing a member's gift-card orders")
+    .map(Option::unwrap_or_default)
+}
+
+/// A refused attempt as staff see it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct RefusalRow {
+    /// Id.
+    pub id: i64,
+    /// The member (`None`: a guest, or a member since withdrawn).
+    pub member_id: Option<i64>,
+    /// Their e-mail.
+    pub member_email: Option<String>,
+    /// The order's amount.
+    pub amount: i64,
+    /// Why (`gift_limit_…`).
+    pub reason: String,
+    /// When.
+    pub created_at: DateTime<Utc>,
+}
+
+/// Records a refused attempt.
+pub async fn record_refusal(
+    tx: &mut Tx,
+    member_id: Option<i64>,
+    amount: i64,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
+    tx_execute!(
+        tx,
+        "INSERT INTO gift_card_refusals (member_id, amount, reason, created_at)
+         VALUES ($1, $2, $3, $4)",
+        member_id,
+        amount,
+        reason,
+        now
+    )
+    .context("recording a refused gift-card purchase")
+    .map(|_| ())
+}
+
+/// The latest refused attempts, newest first, and how many there are.
+pub async fn refusals(db: &Db, limit: i64, offset: i64) -> DbResult<(Vec<RefusalRow>, i64)> {
+    let rows = read_all!(
+        db,
+        RefusalRow,
+        "SELECT r.id, r.member_id, m.email AS member_email, r.amount, r.reason, r.created_at
+         FROM gift_card_refusals r LEFT JOIN members m ON m.id = r.member_id
+         ORDER BY r.created_at DESC, r.id DESC LIMIT $1 OFFSET $2",
+        limit,
+        offset
+    )
+    .context("listing refused gift-card purchases")?;
+    let total = read_scalar!(
+        db,
+        i64,
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM gift_card_refusals"
+    )
+    .context("counting refused gift-card purchases")?;
+    Ok((rows, total))
+}

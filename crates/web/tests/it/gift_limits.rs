@@ -1,0 +1,106 @@
+//! The owner's limits on gift-card purchases (issue 16), on SQLite and PostgreSQL: set in 상점
+//! 설정 (a refused form keeps what was typed), checked as the order is placed (guests, daily
+//! caps, deposits from an unverified name) with the checkout kept as typed, and every refusal
+//! listed for staff with its reason.
+
+use crate::checkout::{add, pay, shop, sign_up};
+use crate::gift_checkout::gift_card;
+use jangteo_testkit::shopper::{Page, Shopper, staff_session};
+use jangteo_testkit::{Backend, on_both_backends};
+
+/// Posts the gift-card checkout with `method` (and a depositor for a bank deposit).
+async fn place_codes(buyer: &Shopper, extra: &[(&str, &str)]) -> Page {
+    let form = buyer.get("/checkout?guest=1").await;
+    assert_eq!(form.status, 200, "{:?}", form.location);
+    let token = form.input_value("checkout_token").unwrap();
+    let mut fields = vec![
+        ("checkout_token", token.as_str()),
+        ("orderer_name", "김장터"),
+        ("orderer_mobile", "010-1234-5678"),
+        ("orderer_email", "limits@example.com"),
+        ("agree", "true"),
+        ("agree_guest_privacy", "true"),
+        ("guest_password", "guest1234"),
+        ("guest_password_confirm", "guest1234"),
+    ];
+    fields.extend_from_slice(extra);
+    buyer.post("/checkout", &fields).await
+}
+
+async fn limits_refuse_and_staff_see_why(backend: Backend) {
+    let Some((t, tshirt)) = shop(backend).await else {
+        return;
+    };
+    gift_card(&t, tshirt).await;
+    let (owner, _) = staff_session(&t, "owner@shop.example.com", "owner").await;
+    let settings = owner.get("/admin/settings").await;
+    assert!(settings.body.contains("id=\"gift-card-limits\""));
+    assert!(settings.body.contains("id=\"gift-refusals-empty\""));
+    let mut limits = vec![
+        ("members_only", "on"),
+        ("depositor_must_match", "on"),
+        ("daily_unverified", "abc"),
+        ("daily_verified", "500,000"),
+        ("monthly_unverified", "300000"),
+        ("monthly_verified", ""),
+        ("first_purchase", "20000"),
+        ("new_member_wait_hours", "0"),
+    ];
+    let refused = owner
+        .post("/admin/settings/gift-card-limits", &limits)
+        .await;
+    assert_eq!(refused.status, 422);
+    assert!(
+        refused.body.contains("value=\"abc\""),
+        "what was typed stays"
+    );
+    limits[2] = ("daily_unverified", "15,000");
+    let saved = owner
+        .post("/admin/settings/gift-card-limits", &limits)
+        .await;
+    assert_eq!(saved.status, 303);
+    let kept = t.app.gift_card_limits().await.unwrap();
+    assert_eq!(kept.daily_unverified.get(), 15_000);
+    assert_eq!(kept.monthly_verified.get(), 0, "empty: no cap");
+
+    let guest = Shopper::new(&t.url(""));
+    add(&guest, tshirt, 1).await;
+    let guest_try = place_codes(&guest, &[("payment_method", "card")]).await;
+    assert_eq!(guest_try.status, 409);
+    assert!(
+        guest_try
+            .body
+            .contains("상품권은 회원만 구매할 수 있습니다")
+    );
+    assert_eq!(
+        guest_try.input_value("orderer_name").as_deref(),
+        Some("김장터")
+    );
+
+    let member = Shopper::new(&t.url(""));
+    sign_up(&member, "limits@example.com").await;
+    add(&member, tshirt, 1).await;
+    let deposit = [
+        ("payment_method", "bank_deposit"),
+        ("depositor_name", "박도용"),
+    ];
+    let unverified = place_codes(&member, &deposit).await;
+    assert_eq!(unverified.status, 409);
+    assert!(
+        unverified
+            .body
+            .contains("무통장입금으로 사려면 먼저 휴대폰 본인인증")
+    );
+    let first = place_codes(&member, &[("payment_method", "card")]).await;
+    pay(&member, &first).await;
+    add(&member, tshirt, 1).await;
+    let second = place_codes(&member, &[("payment_method", "card")]).await;
+    assert_eq!(second.status, 409);
+    assert!(second.body.contains("오늘의 상품권 구매 한도를 넘었습니다"));
+
+    let listed = owner.get("/admin/settings").await.body;
+    assert_eq!(listed.matches("data-refusal").count(), 3, "{listed}");
+    assert!(listed.contains("limits@example.com") && listed.contains("비회원"));
+}
+
+on_both_backends!(limits_refuse_and_staff_see_why);
