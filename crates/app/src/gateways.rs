@@ -10,6 +10,7 @@ use jangteo_core::gateway::{
 use jangteo_core::payment::PaymentMethod;
 use jangteo_db::settings;
 use jangteo_providers::identity::IdentityVerifier;
+use jangteo_providers::identity::nice::{Nice, NiceConfig};
 use jangteo_providers::payments::{
     KakaoPay, KakaoPayConfig, PaymentGateway, PortOne, PortOneConfig, TestGateway, TossConfig,
     TossPayments,
@@ -137,6 +138,8 @@ pub(crate) struct Gateways {
     test: TestGateway,
     http: jangteo_providers::payments::HttpClient,
     built: Mutex<Arc<Built>>,
+    /// NICE 본인확인 from the configuration, made on first use (it keeps its access token).
+    nice: std::sync::OnceLock<Arc<dyn IdentityVerifier>>,
 }
 
 impl Gateways {
@@ -162,6 +165,7 @@ impl Gateways {
                 identity: None,
                 escrow: EscrowSettings::default(),
             })),
+            nice: std::sync::OnceLock::new(),
         }
     }
 
@@ -213,9 +217,14 @@ impl App {
         &self.gateways.test
     }
 
-    /// The 본인인증 provider (PortOne's, once its store is connected) and whether it runs live
-    /// (then a verification on a test channel proves nobody).
+    /// The 본인인증 provider (NICE when configured, else PortOne's 본인인증 channel once connected)
+    /// and whether it runs live (then a verification on a test channel proves nobody).
     pub(crate) async fn identity_verifier(&self) -> AppResult<(Arc<dyn IdentityVerifier>, bool)> {
+        if let Some(nice) = &self.config.checkout.nice {
+            // A NICE contract is always live: its window checks real people.
+            let verifier = self.gateways.nice.get_or_init(|| self.nice_identity(nice));
+            return Ok((Arc::clone(verifier), true));
+        }
         match &self.load_gateways().await?.identity {
             Some((identity, live)) => Ok((identity.clone(), *live)),
             None => Err(AppError::Conflict("identity_unavailable")),
@@ -341,6 +350,16 @@ impl App {
                 account_holder: self.account_holder(),
             },
         ))
+    }
+
+    fn nice_identity(&self, nice: &crate::config::NiceSettings) -> Arc<dyn IdentityVerifier> {
+        let config = NiceConfig {
+            api_base: nice.api_base.clone(),
+            window_url: nice.window_url.clone(),
+            client_id: nice.client_id.clone(),
+            client_secret: nice.client_secret.0.clone(),
+        };
+        Arc::new(Nice::new(self.gateways.http.clone(), config))
     }
 
     fn toss_gateway(&self, stored: &StoredToss) -> AppResult<TossPayments> {

@@ -111,16 +111,25 @@ impl App {
         let verification_id = format!("iv-{}", &token[..24]);
         let secret = crate::auth::tokens::random_token()?;
         let session_hash = self.secrets.keyed_hash(SESSION_CONTEXT, &secret);
+        let opening = verifier
+            .start(&verification_id, return_url)
+            .await
+            .map_err(|e| AppError::Other(e.to_string()))?;
+        let sealed = match &opening.state {
+            Some(state) => Some(self.secrets.seal(state.as_bytes(), &verification_id)?),
+            None => None,
+        };
         let attempt = Started {
             verification_id: &verification_id,
             provider: verifier.name(),
             member_id,
             session_hash: &session_hash,
+            provider_state: sealed.as_deref(),
         };
         let mut tx = self.db.begin().await?;
         identity::start(&mut tx, attempt, self.now()).await?;
         tx.commit().await?;
-        let window = verifier.window(&verification_id, return_url);
+        let window = opening.window;
         Ok(IdentityStart {
             proof: IdentityProof {
                 verification_id,
@@ -149,6 +158,7 @@ impl App {
         &self,
         proof: &IdentityProof,
         member_id: Option<i64>,
+        returned: &[(String, String)],
     ) -> AppResult<VerifiedIdentity> {
         let verification_id = proof.verification_id.as_str();
         let row = self
@@ -162,12 +172,28 @@ impl App {
             return Err(AppError::Conflict("identity_expired"));
         }
         let (verifier, live) = self.identity_verifier().await?;
+        if verifier.name() != row.provider {
+            // The owner changed provider since: this attempt cannot be read any more.
+            return Err(AppError::Conflict("identity_lost"));
+        }
+        let state = match &row.provider_state {
+            Some(sealed) => Some(
+                String::from_utf8(self.secrets.open(sealed, verification_id)?)
+                    .map_err(|_| AppError::Other("a kept identity state is not text".into()))?,
+            ),
+            None => None,
+        };
         let found = verifier
-            .lookup(verification_id)
+            .finish(verification_id, state.as_deref(), returned)
             .await
             .map_err(|e| match e {
                 IdentityError::NotFound { .. } => AppError::Conflict("identity_pending"),
-                other => AppError::Other(other.to_string()),
+                other => {
+                    // Unreachable, refused, or an answer that is not the provider's: nothing
+                    // is verified; the buyer may try again.
+                    tracing::warn!(verification = verification_id, error = %other, "an identity verification could not be read");
+                    AppError::Conflict("identity_failed")
+                }
             })?;
         let now = self.now();
         let mut tx = self.db.begin().await?;
@@ -231,6 +257,16 @@ impl App {
             .as_ref()
             .and_then(VerifiedIdentity::of)
             .filter(|v| now - v.verified_at <= chrono::Duration::hours(SESSION_HOURS)))
+    }
+
+    /// Deletes what no one needs any more: guests' verifications once their session use is
+    /// over, and attempts that never verified (personal data kept no longer than its use).
+    pub(crate) async fn prune_identity_attempts(&self) -> AppResult<u64> {
+        let before = self.now() - chrono::Duration::days(1);
+        let mut tx = self.db.begin().await?;
+        let removed = identity::prune(&mut tx, before).await?;
+        tx.commit().await?;
+        Ok(removed)
     }
 
     /// The member's latest verified identity.

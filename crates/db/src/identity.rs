@@ -31,6 +31,8 @@ pub struct IdentityRow {
     pub verified_at: Option<DateTime<Utc>>,
     /// Keyed hash of the secret the starting browser's session holds.
     pub session_hash: Option<String>,
+    /// What the provider needs kept to read its answer, sealed.
+    pub provider_state: Option<String>,
 }
 
 /// What a provider verified.
@@ -47,7 +49,7 @@ pub struct Verified<'a> {
 }
 
 const COLUMNS: &str = "SELECT id, verification_id, provider, member_id, status, name, birth_date, \
-     mobile, ci_hash, created_at, verified_at, session_hash FROM identity_verifications";
+     mobile, ci_hash, created_at, verified_at, session_hash, provider_state FROM identity_verifications";
 
 /// An attempt to record as started.
 #[derive(Debug, Clone, Copy)]
@@ -60,6 +62,8 @@ pub struct Started<'a> {
     pub member_id: Option<i64>,
     /// Keyed hash of the starting session's secret.
     pub session_hash: &'a str,
+    /// What the provider needs kept, sealed.
+    pub provider_state: Option<&'a str>,
 }
 
 /// Records a started attempt.
@@ -67,13 +71,14 @@ pub async fn start(tx: &mut Tx, attempt: Started<'_>, now: DateTime<Utc>) -> DbR
     tx_execute!(
         tx,
         "INSERT INTO identity_verifications
-             (verification_id, provider, member_id, status, created_at, session_hash)
-         VALUES ($1, $2, $3, 'started', $4, $5)",
+             (verification_id, provider, member_id, status, created_at, session_hash, provider_state)
+         VALUES ($1, $2, $3, 'started', $4, $5, $6)",
         attempt.verification_id,
         attempt.provider,
         attempt.member_id,
         now,
-        attempt.session_hash
+        attempt.session_hash,
+        attempt.provider_state
     )
     .context("starting an identity verification")
     .map(|_| ())
@@ -138,4 +143,16 @@ pub async fn latest_of_member(db: &Db, member_id: i64) -> DbResult<Option<Identi
         member_id
     )
     .context("loading a member's identity")
+}
+
+/// Deletes attempts older than `before` that no member keeps: guests' (valid for their session
+/// only) and any that never verified. Returns how many.
+pub async fn prune(tx: &mut Tx, before: DateTime<Utc>) -> DbResult<u64> {
+    tx_execute!(
+        tx,
+        "DELETE FROM identity_verifications
+         WHERE created_at < $1 AND (member_id IS NULL OR status <> 'verified')",
+        before
+    )
+    .context("pruning identity verifications")
 }

@@ -3,7 +3,7 @@
 //! wrong secret or store is refused.
 
 use jangteo_providers::identity::portone::{PortOneIdentity, PortOneIdentityConfig};
-use jangteo_providers::identity::{IdentityError, IdentityVerifier, Verification};
+use jangteo_providers::identity::{IdentityError, Verification};
 use jangteo_providers::messaging::http_client;
 use jangteo_testkit::fake_portone::{
     FakePerson, FakePortOne, PORTONE_API_SECRET, PORTONE_IDENTITY_CHANNEL_KEY, PORTONE_STORE_ID,

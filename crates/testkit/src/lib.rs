@@ -7,6 +7,7 @@ pub mod browser;
 pub mod db;
 mod delay;
 pub mod fake_kakaopay;
+pub mod fake_nice;
 pub mod fake_portone;
 pub mod fake_toss;
 pub mod fakes;

@@ -33,6 +33,8 @@ pub struct TestOptions {
     pub kakaopay_base: Option<String>,
     /// PortOne's API and SDK host (a fake's address).
     pub portone_base: Option<String>,
+    /// NICE 본인확인's API and window host (a fake's address): buyers verify through NICE.
+    pub nice_base: Option<String>,
 }
 
 /// An HTTP client for tests: no redirects followed, no proxies, short timeouts.
@@ -98,6 +100,16 @@ impl TestApp {
         if let Some(base) = &options.portone_base {
             config.checkout.portone.api_base = base.clone();
             config.checkout.portone.sdk_url = format!("{base}/v2/browser-sdk.js");
+        }
+        if let Some(base) = &options.nice_base {
+            config.checkout.nice = Some(jangteo_app::config::NiceSettings {
+                client_id: crate::fake_nice::NICE_CLIENT_ID.into(),
+                client_secret: jangteo_app::config::Secret(
+                    crate::fake_nice::NICE_CLIENT_SECRET.into(),
+                ),
+                api_base: base.clone(),
+                window_url: format!("{base}/CheckPlusSafeModel/service.cb"),
+            });
         }
         if let Some(base) = &options.kakaopay_base {
             config.checkout.kakaopay.api_base = base.clone();

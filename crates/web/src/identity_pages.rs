@@ -28,11 +28,12 @@ pub struct NextQuery {
     next: Option<String>,
 }
 
-/// The provider's return (only the id is read; the result comes from the provider).
-#[derive(Debug, Deserialize)]
-pub struct ReturnQuery {
-    #[serde(rename = "identityVerificationId", default)]
-    verification_id: String,
+/// A field of the provider's return.
+fn returned<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    pairs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
 }
 
 /// The name as shown back: the first and last characters (김*터).
@@ -108,21 +109,31 @@ pub async fn start(
         Err(e) => return Err(e.into()),
     };
     keep_identity_attempt(&session, &started.proof, &next).await;
-    let IdentityWindow::PortOneSdk {
-        sdk_url,
-        params,
-        origins,
-    } = started.window;
+    let back = format!("/identity?next={}", encode_component(&next));
+    let (window, origins) = match started.window {
+        IdentityWindow::PortOneSdk {
+            sdk_url,
+            params,
+            origins,
+        } => (
+            context! { sdk_url => sdk_url, params => params.to_string() },
+            origins,
+        ),
+        IdentityWindow::FormPost { action, fields } => {
+            let fields: Vec<_> = fields
+                .iter()
+                .map(|(name, value)| context! { name => name, value => value })
+                .collect();
+            (context! { action => action, fields => fields }, Vec::new())
+        }
+    };
+    let context = context! { window => window, back => back };
     let mut response = page(
         &state,
         &req,
         "identity/window.html",
         "identity.title",
-        context! {
-            sdk_url => sdk_url,
-            params => params.to_string(),
-            back => format!("/identity?next={}", encode_component(&next)),
-        },
+        context,
     )
     .await?;
     crate::payment_window::let_in_origins(&mut response, &origins);
@@ -135,19 +146,24 @@ pub async fn finish(
     State(state): State<AppState>,
     auth: AuthSession,
     session: Session,
-    Query(q): Query<ReturnQuery>,
+    // The attempt it names (PortOne) and everything it brought (NICE's sealed answer, read by
+    // the provider's adapter, never taken at its word).
+    Query(q): Query<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let member_id = auth.user.as_ref().map(|m| m.id);
+    // PortOne names the attempt; NICE's window names nothing readable, so the session's
+    // attempt is the one (its sealed answer is checked against that attempt's key).
+    let named = returned(&q, "identityVerificationId");
     let Some((proof, next)) = take_identity_attempt(&session)
         .await
-        .filter(|(p, _)| p.verification_id == q.verification_id)
+        .filter(|(p, _)| named.is_none_or(|id| p.verification_id == id))
     else {
         flash(&session, "error", "error.conflict.identity_lost").await;
         return Ok(see_other("/identity"));
     };
     match state
         .app
-        .complete_identity_verification(&proof, member_id)
+        .complete_identity_verification(&proof, member_id, &q)
         .await
     {
         Ok(_) => {

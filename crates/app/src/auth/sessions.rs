@@ -43,6 +43,7 @@ impl App {
     /// Deletes expired sessions and old login attempts (nightly).
     pub async fn prune_sessions(&self) -> AppResult<u64> {
         self.prune_login_attempts(self.now()).await?;
+        self.prune_identity_attempts().await?;
         // Expiry is tower-sessions' own (system clock), as in `load_session`.
         Ok(sessions::delete_expired(&self.db, Utc::now()).await?)
     }

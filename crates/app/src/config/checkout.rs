@@ -151,6 +151,31 @@ impl Default for PortOneEndpoints {
     }
 }
 
+/// NICE 본인확인 (CheckPlus): when set, buyers verify through NICE's window instead of
+/// PortOne's 본인인증 channel.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NiceSettings {
+    /// Client id of the NICE API contract.
+    pub client_id: String,
+    /// Its client secret.
+    pub client_secret: super::Secret,
+    /// API base.
+    #[serde(default = "nice_api_base")]
+    pub api_base: String,
+    /// The window the browser posts to.
+    #[serde(default = "nice_window_url")]
+    pub window_url: String,
+}
+
+fn nice_api_base() -> String {
+    "https://svc.niceapi.co.kr:22001".into()
+}
+
+fn nice_window_url() -> String {
+    "https://nice.checkplus.co.kr/CheckPlusSafeModel/service.cb".into()
+}
+
 /// Checkout and payment settings.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -164,6 +189,8 @@ pub struct CheckoutConfig {
     pub kakaopay: KakaoPayEndpoints,
     /// PortOne's addresses.
     pub portone: PortOneEndpoints,
+    /// NICE 본인확인, when contracted.
+    pub nice: Option<NiceSettings>,
     /// Seconds to wait for a gateway's answer; after that the payment is looked up instead.
     pub gateway_timeout_seconds: u64,
     /// Secret the test gateway signs its payment keys with (default: random per process).
@@ -204,6 +231,7 @@ impl Default for CheckoutConfig {
             toss: TossEndpoints::default(),
             kakaopay: KakaoPayEndpoints::default(),
             portone: PortOneEndpoints::default(),
+            nice: None,
             gateway_timeout_seconds: 30,
             test_gateway_secret: None,
             deposit_hours: 72,

@@ -3,7 +3,7 @@
 
 pub(crate) mod checkout;
 pub(crate) mod shop;
-pub use checkout::{BankAccountConfig, CheckoutConfig, RemoteAreaConfig};
+pub use checkout::{BankAccountConfig, CheckoutConfig, NiceSettings, RemoteAreaConfig};
 use serde::Deserialize;
 pub use shop::{BusinessInfo, ShopConfig, TradeTermsConfig};
 use std::path::PathBuf;

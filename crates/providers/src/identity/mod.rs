@@ -1,7 +1,9 @@
 //! Identity verification (본인인증, docs/PROVIDERS.md §13): the buyer proves who they are in the
 //! provider's window; the shop then asks the provider, server to server, what was verified — the
-//! browser's word is never taken. Adapters: PortOne V2 `identity-verifications` ([`portone`]).
+//! browser's word is never taken. Adapters: PortOne V2 `identity-verifications` ([`portone`])
+//! and NICE's CheckPlus window ([`nice`]).
 
+pub mod nice;
 pub mod portone;
 
 use chrono::NaiveDate;
@@ -87,6 +89,23 @@ pub enum IdentityWindow {
         /// Origins the page must let load script and frames.
         origins: Vec<String>,
     },
+    /// A form the browser posts to the provider's window (NICE, KCB); the window comes back to
+    /// the return address with the sealed result in the query.
+    FormPost {
+        /// The window's address.
+        action: String,
+        /// Hidden fields.
+        fields: Vec<(String, String)>,
+    },
+}
+
+/// An attempt opened at the provider.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IdentityOpening {
+    /// How the browser opens the window.
+    pub window: IdentityWindow,
+    /// What the shop must keep, secret, to read the answer (NICE's key material).
+    pub state: Option<String>,
 }
 
 /// A 본인인증 provider.
@@ -94,9 +113,21 @@ pub trait IdentityVerifier: Send + Sync {
     /// Stored name of the provider.
     fn name(&self) -> &'static str;
 
-    /// The window of attempt `id`, coming back to `return_url` (absolute).
-    fn window(&self, id: &str, return_url: &str) -> IdentityWindow;
+    /// Opens attempt `id` (the id the shop generated), its window coming back to `return_url`
+    /// (absolute).
+    fn start<'a>(
+        &'a self,
+        id: &'a str,
+        return_url: &'a str,
+    ) -> BoxFuture<'a, Result<IdentityOpening, IdentityError>>;
 
-    /// What the provider verified under `id` (the id the shop generated for the attempt).
-    fn lookup<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Result<Verification, IdentityError>>;
+    /// What the provider verified under `id`, given what was kept when it opened (`state`)
+    /// and what the window brought back (`returned`, never trusted without the provider's
+    /// seal or its API).
+    fn finish<'a>(
+        &'a self,
+        id: &'a str,
+        state: Option<&'a str>,
+        returned: &'a [(String, String)],
+    ) -> BoxFuture<'a, Result<Verification, IdentityError>>;
 }

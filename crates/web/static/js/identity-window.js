@@ -1,5 +1,5 @@
-// Opens PortOne's 본인인증 window (`PortOne.requestIdentityVerification(params)`) with the
-// parameters the server put on the button; once on load, and again whenever the buyer presses
+// Opens the 본인인증 window: PortOne's (`PortOne.requestIdentityVerification(params)` with the
+// parameters the server put on the button) or a provider's that takes a posted form (NICE); once on load, and again whenever the buyer presses
 // it. Where PortOne answers in the page instead of redirecting, go to the return address it
 // would have redirected to: the server asks PortOne what was verified either way.
 (function () {
@@ -17,6 +17,9 @@
     window.location.href = url.toString();
   }
   function open() {
+    // A provider whose window takes a posted form (NICE): post it.
+    var form = document.getElementById("identity-form");
+    if (form) return form.submit();
     var params = JSON.parse(button.getAttribute("data-params"));
     if (!window.PortOne || typeof window.PortOne.requestIdentityVerification !== "function") return unavailable();
     var started = window.PortOne.requestIdentityVerification(params);

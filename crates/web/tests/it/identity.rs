@@ -34,7 +34,7 @@ async fn members_are_verified_once_by_portone(backend: Backend) {
     assert!(id.starts_with("iv-"));
     let early = t
         .app
-        .complete_identity_verification(proof, Some(member))
+        .complete_identity_verification(proof, Some(member), &[])
         .await;
     assert!(
         matches!(early, Err(AppError::Conflict("identity_pending"))),
@@ -47,7 +47,7 @@ async fn members_are_verified_once_by_portone(backend: Backend) {
         ci: CI.into(),
     };
     fake.verify_identity(id, &person);
-    let stranger = t.app.complete_identity_verification(proof, None).await;
+    let stranger = t.app.complete_identity_verification(proof, None, &[]).await;
     assert!(
         matches!(stranger, Err(AppError::NotFound)),
         "only its buyer completes it"
@@ -58,7 +58,7 @@ async fn members_are_verified_once_by_portone(backend: Backend) {
     };
     let elsewhere = t
         .app
-        .complete_identity_verification(&other_session, Some(member))
+        .complete_identity_verification(&other_session, Some(member), &[])
         .await;
     assert!(
         matches!(elsewhere, Err(AppError::NotFound)),
@@ -66,7 +66,7 @@ async fn members_are_verified_once_by_portone(backend: Backend) {
     );
     let verified = t
         .app
-        .complete_identity_verification(proof, Some(member))
+        .complete_identity_verification(proof, Some(member), &[])
         .await
         .unwrap();
     assert_eq!(verified.name, "김인증");
@@ -79,7 +79,7 @@ async fn members_are_verified_once_by_portone(backend: Backend) {
     );
     let again = t
         .app
-        .complete_identity_verification(proof, Some(member))
+        .complete_identity_verification(proof, Some(member), &[])
         .await;
     assert!(
         matches!(again, Err(AppError::Conflict("identity_used"))),
@@ -106,7 +106,7 @@ async fn members_are_verified_once_by_portone(backend: Backend) {
     fake.fail_identity(&left.proof.verification_id);
     let failed = t
         .app
-        .complete_identity_verification(&left.proof, Some(member))
+        .complete_identity_verification(&left.proof, Some(member), &[])
         .await;
     assert!(matches!(failed, Err(AppError::Conflict("identity_failed"))));
     let row = jangteo_db::identity::find(&t.app.db, &left.proof.verification_id)
@@ -137,7 +137,7 @@ async fn members_are_verified_once_by_portone(backend: Backend) {
     fake.verify_identity(&test_channel.proof.verification_id, &person);
     let refused = t
         .app
-        .complete_identity_verification(&test_channel.proof, Some(member))
+        .complete_identity_verification(&test_channel.proof, Some(member), &[])
         .await;
     assert!(
         matches!(refused, Err(AppError::Conflict("identity_failed"))),

@@ -121,6 +121,22 @@ async fn gift_cards_and_adult_goods_wait_for_identity(backend: Backend) {
     );
 
     adult_goods_for_adults_only(&t, &fake, &owner, &buyer).await;
+
+    // A day on, attempts that never verified are gone; the member's verification stays.
+    t.app.clock.travel(chrono::Duration::days(2));
+    t.app.prune_sessions().await.unwrap();
+    assert!(
+        jangteo_db::identity::find(&t.app.db, &id)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let member = jangteo_db::members::find_by_email(&t.app.db, "gate@example.com")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    assert!(t.app.member_identity(member).await.unwrap().is_some());
 }
 
 /// Jeans made 19세: marked in the list, its page hidden until an adult verifies in the session;

@@ -39,6 +39,7 @@ mod gift_limits;
 mod gift_withdrawal;
 mod identity;
 mod identity_gate;
+mod identity_nice;
 mod inquiries;
 mod kakaopay_payments;
 mod limits;
