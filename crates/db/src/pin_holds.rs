@@ -45,3 +45,15 @@ pub async fn release(tx: &mut Tx, order_id: i64) -> DbResult<()> {
         .context("lifting a PIN hold")?;
     Ok(())
 }
+
+/// Moves a hold's lapse to `until` (a refund that left: kept until staff settle the order).
+pub async fn extend(tx: &mut Tx, order_id: i64, until: DateTime<Utc>) -> DbResult<()> {
+    tx_execute!(
+        tx,
+        "UPDATE pin_holds SET held_until = $2 WHERE order_id = $1",
+        order_id,
+        until
+    )
+    .context("keeping a PIN hold")?;
+    Ok(())
+}

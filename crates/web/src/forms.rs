@@ -250,7 +250,17 @@ pub async fn uploaded_files(
 /// else `fallback`.
 pub(crate) fn local_path_or<'a>(next: Option<&'a str>, fallback: &'a str) -> &'a str {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => n,
+        // No control characters, spaces or backslashes anywhere: browsers drop tabs and
+        // newlines from a Location, which would turn `/\t/host` into `//host`.
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n
+                    .chars()
+                    .any(|c| c.is_control() || c.is_whitespace() || c == '\\') =>
+        {
+            n
+        }
         _ => fallback,
     }
 }

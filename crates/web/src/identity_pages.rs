@@ -172,6 +172,10 @@ pub async fn finish(
             Ok(see_other(&next))
         }
         Err(AppError::Conflict(code)) => {
+            if code == "identity_pending" {
+                // Not finished at the provider yet: the same attempt may still complete.
+                keep_identity_attempt(&session, &proof, &next).await;
+            }
             flash(&session, "error", &format!("error.conflict.{code}")).await;
             Ok(see_other(&format!(
                 "/identity?next={}",

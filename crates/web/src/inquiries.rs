@@ -258,14 +258,26 @@ async fn questions_page(
     .await
 }
 
-/// GET /products/{slug}/questions
+/// GET /products/{slug}/questions (a 19세 product's behind the same gate as its page)
 pub async fn list_questions(
     State(state): State<AppState>,
     req: Req,
     auth: AuthSession,
+    session: Session,
     Path(slug): Path<String>,
     Query(q): Query<InquiryQuery>,
 ) -> Result<Response, WebError> {
+    let here = format!("/products/{slug}/questions");
+    if state
+        .app
+        .product_detail(&slug)
+        .await?
+        .is_some_and(|d| d.summary.adult_only)
+        && let Some(gate) =
+            crate::identity_pages::adult_gate(&state, &req, &auth, &session, &here).await?
+    {
+        return Ok(gate);
+    }
     questions_page(
         &state,
         &req,

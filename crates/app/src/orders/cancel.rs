@@ -45,11 +45,15 @@ impl App {
             Ok(refund) => refund,
             Err(e) => {
                 if held {
-                    self.lift_codes_hold(&order).await;
+                    self.after_failed_refund(&order, &e).await;
                 }
                 return Err(e);
             }
         };
+        if held && refund.is_some() {
+            // The money left: should what follows fail, the PINs stay held for staff.
+            self.keep_codes_held(&order).await;
+        }
         let now = self.now();
         let mut tx = self.db.begin().await?;
         let Some(locked) = orders::lock_by_number(&mut tx, number).await? else {
@@ -74,12 +78,13 @@ impl App {
             self.record_full_refund(&mut tx, &locked, refunded, actor, reason, now)
                 .await?;
         }
+        self.release_holds(&mut tx, &locked, now).await?;
         if locked.status == OrderStatus::Completed {
-            // Codes withdrawn after a confirmed purchase: the points it granted go back.
+            // Codes withdrawn after a confirmed purchase: the points it granted go back (after
+            // the points it spent came back, so the balance covers them).
             let key = format!("cancel:{number}");
             take_back_points(&mut tx, &locked, locked.points_to_earn, &key, now).await?;
         }
-        self.release_holds(&mut tx, &locked, now).await?;
         self.notify_order(&mut tx, &locked, "cancelled", Some(refunded))
             .await?;
         tx.commit().await?;

@@ -66,8 +66,38 @@ impl crate::App {
         Ok(true)
     }
 
+    /// After a withdrawal's refund failed: lifts the hold when nothing changed (the gateway
+    /// said no, or the refund was never asked); keeps it, made permanent, when the outcome is
+    /// unknown (a timeout may have refunded) so staff settle it first.
+    pub(crate) async fn after_failed_refund(&self, order: &OrderRow, error: &AppError) {
+        let unknown = matches!(
+            error,
+            AppError::Gateway { source, .. }
+                if !matches!(source, jangteo_providers::payments::PaymentError::Rejected { .. })
+        );
+        if unknown {
+            self.keep_codes_held(order).await;
+        } else {
+            self.lift_codes_hold(order).await;
+        }
+    }
+
+    /// Makes the hold permanent (the money may have left; only staff may settle the order).
+    pub(crate) async fn keep_codes_held(&self, order: &OrderRow) {
+        let kept = async {
+            let mut tx = self.db.begin().await?;
+            let forever = self.now() + chrono::Duration::days(36_500);
+            pin_holds::extend(&mut tx, order.id.get(), forever).await?;
+            tx.commit().await?;
+            AppResult::Ok(())
+        };
+        if let Err(e) = kept.await {
+            tracing::error!(order.number = %order.number, error = %e, "could not keep a PIN hold");
+        }
+    }
+
     /// Lifts a hold after the gateway refused the refund (nothing changed).
-    pub(crate) async fn lift_codes_hold(&self, order: &OrderRow) {
+    async fn lift_codes_hold(&self, order: &OrderRow) {
         let lifted = async {
             let mut tx = self.db.begin().await?;
             pin_holds::release(&mut tx, order.id.get()).await?;

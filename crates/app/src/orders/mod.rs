@@ -179,6 +179,10 @@ impl App {
         }
         let now = self.now();
         let mut tx = self.db.begin().await?;
+        // Not while a withdrawal's refund is at the gateway: the order is about to be cancelled.
+        if jangteo_db::pin_holds::is_held(&mut tx, order.id.get(), now).await? {
+            return Err(AppError::Conflict("codes_withdrawing"));
+        }
         let event = OrderEvent::PurchaseConfirmed;
         lifecycle::move_order(&mut tx, &order, &event, actor, "", now).await?;
         self.queue_escrow_step(

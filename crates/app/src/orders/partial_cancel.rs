@@ -74,11 +74,14 @@ impl App {
             Ok(refund) => refund,
             Err(e) => {
                 if held {
-                    self.lift_codes_hold(&order).await;
+                    self.after_failed_refund(&order, &e).await;
                 }
                 return Err(e);
             }
         };
+        if held {
+            self.keep_codes_held(&order).await;
+        }
         let now = self.now();
         let mut tx = self.db.begin().await?;
         let Some(locked) = orders::lock_by_number(&mut tx, number).await? else {

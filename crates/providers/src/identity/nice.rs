@@ -236,7 +236,14 @@ impl Nice {
                 "dataHeader": {"CNTY_CD": "ko"},
                 "dataBody": {"req_dtim": req_dtim, "req_no": req_no, "enc_mode": "1"},
             }));
-        let body = self.send(request).await?;
+        let body = match self.send(request).await {
+            Ok(body) => body,
+            Err(e) => {
+                // A revoked or expired institution token: take a new one next time.
+                *self.access_token.lock().expect("token") = None;
+                return Err(e);
+            }
+        };
         let data = &body["dataBody"];
         if data["rsp_cd"] != "P000" || data["result_cd"] != "0000" {
             return Err(IdentityError::Rejected {
@@ -299,14 +306,16 @@ impl Nice {
         let kept: Kept = state
             .and_then(|s| serde_json::from_str(s).ok())
             .ok_or_else(|| unavailable("no key kept for this attempt"))?;
+        // Base64 in a query: a `+` NICE left unencoded arrives as a space.
         let field = |name: &str| {
             returned
                 .iter()
                 .find(|(k, _)| k == name)
-                .map(|(_, v)| v.as_str())
+                .map(|(_, v)| v.replace(' ', "+"))
                 .unwrap_or_default()
         };
-        if field("enc_data").is_empty() {
+        let enc_data = field("enc_data");
+        if enc_data.is_empty() {
             // Closed or given up: NICE comes back with nothing sealed.
             return Ok(Verification::Failed("the window was closed".into()));
         }
@@ -319,14 +328,14 @@ impl Nice {
             .take(30)
             .collect();
         let keys = keys(&kept.req_dtim, &req_no, &kept.token_val);
-        let expected = integrity(&keys, field("enc_data"));
+        let expected = integrity(&keys, &enc_data);
         let given = field("integrity_value");
         if aws_lc_rs::constant_time::verify_slices_are_equal(expected.as_bytes(), given.as_bytes())
             .is_err()
         {
             return Err(unavailable("the answer's integrity value does not match"));
         }
-        let result = open(&keys, field("enc_data"))?;
+        let result = open(&keys, &enc_data)?;
         if result["requestno"].as_str() != Some(req_no.as_str()) {
             return Err(unavailable("the answer is about another request"));
         }

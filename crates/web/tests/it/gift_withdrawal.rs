@@ -82,6 +82,9 @@ async fn a_withdrawal_holds_the_pins_while_the_gateway_refunds(backend: Backend)
         );
         let again = buyer.post(&cancel_path, &[]).await;
         assert_eq!(again.status, 303);
+        // Nor 구매확정: the order is about to be cancelled (checked below: it is).
+        let confirm = buyer.post(&format!("/orders/{slow}/confirm"), &[]).await;
+        assert_eq!(confirm.status, 303);
     };
     let (withdrawn, ()) = tokio::join!(buyer.post(&cancel_path, &[]), meanwhile);
     assert_eq!(withdrawn.status, 303);

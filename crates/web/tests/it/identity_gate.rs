@@ -119,6 +119,15 @@ async fn gift_cards_and_adult_goods_wait_for_identity(backend: Backend) {
             .body
             .contains("id=\"identity-start\"")
     );
+    // `next` goes nowhere but this shop: a tab browsers would drop cannot make `//host`.
+    let sneaky = stranger.get("/identity?next=%2F%09%2Fevil.example").await;
+    assert!(
+        sneaky
+            .body
+            .contains("<input type=\"hidden\" name=\"next\" value=\"/\">"),
+        "{}",
+        sneaky.body
+    );
 
     adult_goods_for_adults_only(&t, &fake, &owner, &buyer).await;
 
@@ -177,6 +186,8 @@ async fn adult_goods_for_adults_only(
         !gate.body.contains("buy-box"),
         "nothing of the product before verification"
     );
+    let questions = visitor.get("/products/jeans/questions").await;
+    assert!(questions.body.contains("id=\"adult-gate\""), "nor its Q&A");
 
     let refused = minor.get("/products/jeans").await;
     assert!(
