@@ -41,19 +41,10 @@ impl App {
             })
             .await?;
         let payment = payment_rows::latest_for_order(&self.db, order.id).await?;
-        let refund = match self.money_back(&order, payment.as_ref(), reason).await {
-            Ok(refund) => refund,
-            Err(e) => {
-                if held {
-                    self.after_failed_refund(&order, &e).await;
-                }
-                return Err(e);
-            }
-        };
-        if held && refund.is_some() {
-            // The money left: should what follows fail, the PINs stay held for staff.
-            self.keep_codes_held(&order).await;
-        }
+        let refund = self.money_back(&order, payment.as_ref(), reason);
+        let refund = self
+            .refund_while_held(&order, held, refund, Option::is_some)
+            .await?;
         let now = self.now();
         let mut tx = self.db.begin().await?;
         let Some(locked) = orders::lock_by_number(&mut tx, number).await? else {

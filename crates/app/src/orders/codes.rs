@@ -66,10 +66,36 @@ impl crate::App {
         Ok(true)
     }
 
+    /// Runs a withdrawal's `refund` with the PINs `held`: when it fails the hold is lifted or
+    /// kept as the outcome says; once money left (`money_left`) the hold stays until the order
+    /// moves.
+    pub(crate) async fn refund_while_held<T>(
+        &self,
+        order: &OrderRow,
+        held: bool,
+        refund: impl std::future::Future<Output = AppResult<T>>,
+        money_left: impl Fn(&T) -> bool,
+    ) -> AppResult<T> {
+        match refund.await {
+            Ok(done) => {
+                if held && money_left(&done) {
+                    self.keep_codes_held(order).await;
+                }
+                Ok(done)
+            }
+            Err(e) => {
+                if held {
+                    self.after_failed_refund(order, &e).await;
+                }
+                Err(e)
+            }
+        }
+    }
+
     /// After a withdrawal's refund failed: lifts the hold when nothing changed (the gateway
     /// said no, or the refund was never asked); keeps it, made permanent, when the outcome is
     /// unknown (a timeout may have refunded) so staff settle it first.
-    pub(crate) async fn after_failed_refund(&self, order: &OrderRow, error: &AppError) {
+    async fn after_failed_refund(&self, order: &OrderRow, error: &AppError) {
         let unknown = matches!(
             error,
             AppError::Gateway { source, .. }
@@ -83,7 +109,7 @@ impl crate::App {
     }
 
     /// Makes the hold permanent (the money may have left; only staff may settle the order).
-    pub(crate) async fn keep_codes_held(&self, order: &OrderRow) {
+    async fn keep_codes_held(&self, order: &OrderRow) {
         let kept = async {
             let mut tx = self.db.begin().await?;
             let forever = self.now() + chrono::Duration::days(36_500);

@@ -67,21 +67,10 @@ impl App {
         let (amount, points) = total_of(&chosen);
         let sequence = refunds::of_order(&self.db, order.id).await?.len() + 1;
         let key = format!("partial:{number}:{sequence}");
-        let refund = match self
-            .refund_at_gateway(order.id, Some(amount), reason, &key)
-            .await
-        {
-            Ok(refund) => refund,
-            Err(e) => {
-                if held {
-                    self.after_failed_refund(&order, &e).await;
-                }
-                return Err(e);
-            }
-        };
-        if held {
-            self.keep_codes_held(&order).await;
-        }
+        let refund = self.refund_at_gateway(order.id, Some(amount), reason, &key);
+        let refund = self
+            .refund_while_held(&order, held, refund, |_| true)
+            .await?;
         let now = self.now();
         let mut tx = self.db.begin().await?;
         let Some(locked) = orders::lock_by_number(&mut tx, number).await? else {
