@@ -95,22 +95,20 @@ pub(crate) fn coupon_for_pricing(c: &CouponRow, uses: i64) -> Coupon {
     }
 }
 
-/// What the order made of these lines would hold (only the lines that will be ordered count,
-/// the same ones pricing takes).
+/// The lines that will be ordered: pricing, the order's contents and what it asks of the
+/// buyer's 본인인증 all read these.
+pub(crate) fn ordered_lines(views: &[CartLineView]) -> impl Iterator<Item = &CartLineView> + Clone {
+    views.iter().filter(|v| v.orderable && v.order_quantity > 0)
+}
+
+/// What the order made of these lines would hold.
 pub(crate) fn ordered_contents(views: &[CartLineView]) -> Contents {
-    Contents::of(
-        views
-            .iter()
-            .filter(|v| v.orderable && v.order_quantity > 0)
-            .map(|v| v.kind),
-    )
+    Contents::of(ordered_lines(views).map(|v| v.kind))
 }
 
 /// The orderable cart lines as pricing sees them.
 fn pricing_lines(views: &[CartLineView], tree: &CategoryTree) -> Vec<PricingLine> {
-    views
-        .iter()
-        .filter(|v| v.orderable && v.order_quantity > 0)
+    ordered_lines(views)
         .map(|v| PricingLine {
             sku_id: SkuId(v.sku_id),
             product_id: ProductId(v.product_id),

@@ -110,13 +110,13 @@ impl App {
         let now = self.now();
         let today = business_date(now);
         let month_start = chrono::Datelike::with_day0(&today, 0).unwrap_or(today);
-        let (spent_today, _) =
-            gift_limits::spent_since(&self.db, member_id, start_of_business_day(today)).await?;
-        let (spent_this_month, _) =
-            gift_limits::spent_since(&self.db, member_id, start_of_business_day(month_start))
-                .await?;
-        let (_, earlier_orders) =
-            gift_limits::spent_since(&self.db, member_id, chrono::DateTime::UNIX_EPOCH).await?;
+        let (spent_today, spent_this_month, earlier_orders) = gift_limits::history(
+            &self.db,
+            member_id,
+            start_of_business_day(today),
+            start_of_business_day(month_start),
+        )
+        .await?;
         let joined = jangteo_db::members::find(&self.db, member_id)
             .await?
             .map_or(now, |m| m.created_at);

@@ -47,11 +47,11 @@ impl App {
 
     /// What the ordered lines ask of the buyer.
     pub async fn identity_needs(&self, views: &[CartLineView]) -> AppResult<IdentityNeeds> {
-        let ordered = views.iter().filter(|v| v.orderable && v.order_quantity > 0);
+        let mut ordered = crate::checkout::ordered_lines(views);
         let codes = ordered.clone().any(|v| v.kind == ProductKind::PinCodes);
         Ok(IdentityNeeds {
             gift_cards: codes && self.gift_cards_need_identity().await?,
-            adults_only: ordered.clone().any(|v| v.adult_only),
+            adults_only: ordered.any(|v| v.adult_only),
         })
     }
 

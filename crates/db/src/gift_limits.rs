@@ -8,22 +8,28 @@ use chrono::{DateTime, Utc};
 const HOLDS_GIFT_CARDS: &str = "EXISTS (SELECT 1 FROM order_lines l JOIN skus s ON s.id = l.sku_id
      JOIN products p ON p.id = s.product_id WHERE l.order_id = o.id AND p.kind = 'digital_pin')";
 
-/// The member's gift-card orders not cancelled placed since `since`: their total (unpaid ones
-/// too, so parallel attempts count) and how many were paid.
-pub async fn spent_since(db: &Db, member_id: i64, since: DateTime<Utc>) -> DbResult<(i64, i64)> {
+/// A member's gift-card orders not cancelled, in one read: the total placed since `today`
+/// and since `month` (unpaid ones too, so parallel attempts count), and how many were ever paid.
+pub async fn history(
+    db: &Db,
+    member_id: i64,
+    today: DateTime<Utc>,
+    month: DateTime<Utc>,
+) -> DbResult<(i64, i64, i64)> {
     read_optional!(
         db,
-        (i64, i64),
+        (i64, i64, i64),
         sqlx::AssertSqlSafe(format!(
-            "SELECT CAST(COALESCE(SUM(o.total), 0) AS BIGINT),
+            "SELECT CAST(COALESCE(SUM(CASE WHEN o.placed_at >= $2 THEN o.total ELSE 0 END), 0) AS BIGINT),
+                    CAST(COALESCE(SUM(CASE WHEN o.placed_at >= $3 THEN o.total ELSE 0 END), 0) AS BIGINT),
                     CAST(COALESCE(SUM(CASE WHEN o.status IN ('pending_payment', 'awaiting_deposit')
                                       THEN 0 ELSE 1 END), 0) AS BIGINT)
              FROM orders o
-             WHERE o.member_id = $1 AND o.placed_at >= $2 AND o.status <> 'cancelled'
-               AND {HOLDS_GIFT_CARDS}"
+             WHERE o.member_id = $1 AND o.status <> 'cancelled' AND {HOLDS_GIFT_CARDS}"
         )),
         member_id,
-        since
+        today,
+        month
     )
     .context("summing a member's gift-card orders")
     .map(Option::unwrap_or_default)

@@ -190,6 +190,21 @@ pub async fn finish(
     }
 }
 
+/// Whether the 본인인증 this session completed meets `needs` (the app's one rule).
+async fn this_session_meets(
+    state: &AppState,
+    auth: &AuthSession,
+    session: &Session,
+    needs: IdentityNeeds,
+) -> Result<(), AppError> {
+    let proof = identity_proof(session).await;
+    let member_id = auth.user.as_ref().map(|m| m.id);
+    state
+        .app
+        .check_buyer_identity(needs, proof.as_ref(), member_id)
+        .await
+}
+
 /// Where a buyer goes first when the cart asks a 본인인증 this session lacks: to verify, or
 /// back to the cart when verified but too young (`None`: on to checkout).
 pub(crate) async fn identity_detour(
@@ -199,13 +214,7 @@ pub(crate) async fn identity_detour(
     lines: &[jangteo_app::cart::CartLineView],
 ) -> Result<Option<Response>, WebError> {
     let needs = state.app.identity_needs(lines).await?;
-    let proof = crate::session::identity_proof(session).await;
-    let member_id = auth.user.as_ref().map(|m| m.id);
-    match state
-        .app
-        .check_buyer_identity(needs, proof.as_ref(), member_id)
-        .await
-    {
+    match this_session_meets(state, auth, session, needs).await {
         Ok(()) => Ok(None),
         Err(AppError::Conflict("identity_required")) => {
             flash(session, "info", "error.conflict.identity_required").await;
@@ -232,13 +241,7 @@ pub(crate) async fn adult_gate(
         adults_only: true,
         ..IdentityNeeds::default()
     };
-    let proof = identity_proof(session).await;
-    let member_id = auth.user.as_ref().map(|m| m.id);
-    let refused = match state
-        .app
-        .check_buyer_identity(needs, proof.as_ref(), member_id)
-        .await
-    {
+    let refused = match this_session_meets(state, auth, session, needs).await {
         Ok(()) => return Ok(None),
         Err(AppError::Conflict("identity_required")) => false,
         Err(AppError::Conflict(_)) => true,

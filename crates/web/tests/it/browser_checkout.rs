@@ -52,6 +52,18 @@ async fn add_with_options(d: &WebDriver, url: &str) {
     d.find(By::Css(".cart-line")).await.unwrap();
 }
 
+/// The order number the completion page shows.
+pub(crate) async fn shown_order_number(d: &WebDriver) -> String {
+    d.find(By::Css("#order-number"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+        .trim()
+        .to_owned()
+}
+
 pub(crate) async fn fill(d: &WebDriver, name: &str, value: &str) {
     let input = d.find(By::Name(name)).await.unwrap();
     input.clear().await.unwrap();
@@ -194,13 +206,7 @@ async fn pays_with_the_test_card(browser: &Browser, t: &TestApp) {
         .click()
         .await
         .unwrap();
-    let number = d
-        .find(By::Css("#order-number"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let number = shown_order_number(d).await;
     browser.screenshot("order-complete").await;
     d.goto(t.url(&format!("/orders/{}", number.trim())))
         .await
@@ -239,13 +245,7 @@ async fn virtual_account_waits_for_deposit(browser: &Browser, t: &TestApp) {
     va.scroll_into_view().await.unwrap();
     va.click().await.unwrap();
     place_and_wait(d).await;
-    let number = d
-        .find(By::Css("#order-number"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let number = shown_order_number(d).await;
     assert!(d.source().await.unwrap().contains("테스트은행"));
     let copy = d.find(By::Css(".deposit-box__copy")).await.unwrap();
     copy.click().await.unwrap();

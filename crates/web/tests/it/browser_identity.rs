@@ -88,15 +88,7 @@ async fn a_phone_buys_a_gift_card_after_identity_verification() {
     browser.screenshot("checkout-verified-phone").await;
     click(d, "#place-order").await;
     click(d, "#portone-approve").await;
-    let number = d
-        .find(By::Css("#order-number"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
-        .trim()
-        .to_owned();
+    let number = crate::browser_checkout::shown_order_number(d).await;
     assert_eq!(crate::checkout::status_of(&t, &number).await, "delivered");
     d.goto(t.url(&format!("/orders/{number}"))).await.unwrap();
     fill(d, "password", crate::checkout::PASSWORD).await;

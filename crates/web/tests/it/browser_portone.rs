@@ -116,15 +116,7 @@ async fn an_escrow_transfer_is_paid_shipped_and_registered_with_portone() {
     d.find(By::Css("#escrow")).await.unwrap();
     desktop.screenshot("portone-escrow-window").await;
     click(d, "#portone-approve").await;
-    let number = d
-        .find(By::Css("#order-number"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
-        .trim()
-        .to_owned();
+    let number = crate::browser_checkout::shown_order_number(d).await;
     assert_eq!(status_of(&t, &number).await, "paid");
     d.goto(t.url("/")).await.unwrap();
     let certificate = d.find(By::Css("#footer-escrow a")).await.unwrap();
@@ -175,15 +167,7 @@ async fn a_phone_pays_with_naverpay_and_a_buyer_enters_the_refund_account() {
     // A virtual account paid by PortOne's signed notice; the buyer then names the account a
     // refund would go to, from the order page.
     guest_places_an_order(d, &t, "virtual_account").await;
-    let number = d
-        .find(By::Css("#order-number"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
-        .trim()
-        .to_owned();
+    let number = crate::browser_checkout::shown_order_number(d).await;
     let (_, payment) = crate::toss_payments::order_and_payment(&t, &number).await;
     let paid = fake.deposit(&payment.attempt_id).unwrap();
     assert_eq!(crate::portone_payments::post_webhook(&t, &paid).await, 200);

@@ -38,13 +38,7 @@ async fn a_declined_card_brings_the_guest_back_to_what_they_typed() {
     tick_the_agreements(d).await;
     click(d, "#place-order").await;
     click(d, "#test-approve").await;
-    let number = d
-        .find(By::Css("#order-number"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let number = crate::browser_checkout::shown_order_number(d).await;
     assert_eq!(crate::checkout::status_of(&t, number.trim()).await, "paid");
     browser.quit().await;
 }

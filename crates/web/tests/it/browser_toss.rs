@@ -101,14 +101,7 @@ async fn pays_in_the_window(browser: &Browser, shot: &str) -> String {
     d.find(By::Css("#toss-approve")).await.unwrap();
     browser.screenshot(shot).await;
     click(d, "#toss-approve").await;
-    d.find(By::Css("#order-number"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
-        .trim()
-        .to_owned()
+    crate::browser_checkout::shown_order_number(d).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
