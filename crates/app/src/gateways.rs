@@ -10,6 +10,7 @@ use jangteo_core::gateway::{
 use jangteo_core::payment::PaymentMethod;
 use jangteo_db::settings;
 use jangteo_providers::identity::IdentityVerifier;
+use jangteo_providers::identity::demo::DemoVerifier;
 use jangteo_providers::identity::nice::{Nice, NiceConfig};
 use jangteo_providers::payments::{
     KakaoPay, KakaoPayConfig, PaymentGateway, PortOne, PortOneConfig, TestGateway, TossConfig,
@@ -217,8 +218,8 @@ impl App {
         &self.gateways.test
     }
 
-    /// The 본인인증 provider (NICE when configured, else PortOne's 본인인증 channel once connected)
-    /// and whether it runs live (then a verification on a test channel proves nobody).
+    /// The 본인인증 provider (NICE when configured, else PortOne's 본인인증 channel once connected,
+    /// else in demo mode the demo's own window) and whether it runs live (then a verification on a test channel proves nobody).
     pub(crate) async fn identity_verifier(&self) -> AppResult<(Arc<dyn IdentityVerifier>, bool)> {
         if let Some(nice) = &self.config.checkout.nice {
             // A NICE contract is always live: its window checks real people.
@@ -227,8 +228,24 @@ impl App {
         }
         match &self.load_gateways().await?.identity {
             Some((identity, live)) => Ok((identity.clone(), *live)),
+            // The demo shows the journey with a window that checks nobody; never outside it.
+            None if self.config.demo_mode => Ok((Arc::new(DemoVerifier), false)),
             None => Err(AppError::Conflict("identity_unavailable")),
         }
+    }
+
+    /// The 본인인증 channel buyers verify through: `nice` (configuration file), `portone`
+    /// (설정 › 결제 대행사), `demo` (demo mode only, checks nobody), or `None`.
+    pub async fn identity_channel(&self) -> AppResult<Option<&'static str>> {
+        if self.config.checkout.nice.is_some() {
+            return Ok(Some("nice"));
+        }
+        let stored = self.load_gateways().await?.identity.is_some();
+        Ok(match (stored, self.config.demo_mode) {
+            (true, _) => Some("portone"),
+            (false, true) => Some("demo"),
+            (false, false) => None,
+        })
     }
 
     /// Reads the stored choice again (at start-up, and when another instance announces a change).

@@ -4,15 +4,16 @@
 use crate::auth::StaffActor;
 use crate::identity::IdentityProof;
 use crate::{App, AppError, AppResult};
+use chrono::{DateTime, Utc};
 use jangteo_core::Won;
 use jangteo_core::gift_limits::{
-    GiftCardAttempt, GiftCardHistory, GiftCardLimits, check_gift_card_limits,
+    GiftCardAttempt, GiftCardHistory, GiftCardLimits, LimitRefusal, check_gift_card_limits,
 };
 use jangteo_core::staff::{Access, Area};
 use jangteo_core::time::{business_date, start_of_business_day};
 use jangteo_db::audit::{self, NewAudit};
 use jangteo_db::gift_limits::{self, RefusalRow};
-use jangteo_db::settings;
+use jangteo_db::{Tx, settings};
 
 /// Settings key: the limits as JSON.
 const LIMITS_KEY: &str = "pins.limits";
@@ -49,6 +50,69 @@ pub(crate) struct GiftCardPurchase<'a> {
     pub depositor: Option<&'a str>,
     /// The buyer's 본인인증 in this session.
     pub identity: Option<&'a IdentityProof>,
+}
+
+/// A purchase as the limits read it, kept to check again inside the order's transaction,
+/// where the member's history is read under a lock (two checkouts at once cannot both fit
+/// under a cap meant for one).
+#[derive(Debug, Clone)]
+pub(crate) struct GiftCardRecheck {
+    limits: GiftCardLimits,
+    /// The member and when they signed up (`None`: a guest).
+    member: Option<(i64, DateTime<Utc>)>,
+    verified_name: Option<String>,
+    amount: Won,
+    depositor: Option<String>,
+}
+
+impl GiftCardRecheck {
+    /// The limits' verdict on this purchase given the member's (today, month, paid) history.
+    fn verdict(
+        &self,
+        history: Option<(i64, i64, i64)>,
+        now: DateTime<Utc>,
+    ) -> Result<(), LimitRefusal> {
+        let member = self
+            .member
+            .zip(history)
+            .map(|((_, joined), (today, month, paid))| GiftCardHistory {
+                member_for_hours: (now - joined).num_hours(),
+                spent_today: Won(today),
+                spent_this_month: Won(month),
+                earlier_orders: paid,
+            });
+        let attempt = GiftCardAttempt {
+            member,
+            verified_name: self.verified_name.as_deref(),
+            amount: self.amount,
+            depositor: self.depositor.as_deref(),
+        };
+        check_gift_card_limits(&self.limits, &attempt)
+    }
+
+    /// The verdict again, with the member's history read in `tx` under a lock on their row.
+    pub(crate) async fn verdict_in(
+        &self,
+        tx: &mut Tx,
+        now: DateTime<Utc>,
+    ) -> AppResult<Result<(), LimitRefusal>> {
+        let Some((member_id, _)) = self.member else {
+            return Ok(self.verdict(None, now));
+        };
+        let (today, month) = limit_periods(now);
+        let history = gift_limits::history_locked(tx, member_id, today, month).await?;
+        Ok(self.verdict(Some(history), now))
+    }
+}
+
+/// The starts of today and of this month (Korean calendar), which the caps count from.
+fn limit_periods(now: DateTime<Utc>) -> (DateTime<Utc>, DateTime<Utc>) {
+    let today = business_date(now);
+    let month_start = chrono::Datelike::with_day0(&today, 0).unwrap_or(today);
+    (
+        start_of_business_day(today),
+        start_of_business_day(month_start),
+    )
 }
 
 fn typed_amount(raw: &str, field: &'static str) -> AppResult<Won> {
@@ -92,6 +156,9 @@ impl App {
             new_member_wait_hours: hours,
             depositor_must_match: input.depositor_must_match,
         };
+        if let Some((field, code)) = limits.contradiction() {
+            return Err(AppError::field(field, code));
+        }
         let stored = serde_json::to_string(&limits).map_err(|e| AppError::Other(e.to_string()))?;
         let now = self.now();
         let mut tx = self.db.begin().await?;
@@ -105,57 +172,80 @@ impl App {
         Ok(())
     }
 
-    /// The member's gift-card history as the limits read it.
-    async fn gift_card_history(&self, member_id: i64) -> AppResult<GiftCardHistory> {
-        let now = self.now();
-        let today = business_date(now);
-        let month_start = chrono::Datelike::with_day0(&today, 0).unwrap_or(today);
-        let (spent_today, spent_this_month, earlier_orders) = gift_limits::history(
-            &self.db,
-            member_id,
-            start_of_business_day(today),
-            start_of_business_day(month_start),
-        )
-        .await?;
-        let joined = jangteo_db::members::find(&self.db, member_id)
-            .await?
-            .map_or(now, |m| m.created_at);
-        Ok(GiftCardHistory {
-            member_for_hours: (now - joined).num_hours(),
-            spent_today: Won(spent_today),
-            spent_this_month: Won(spent_this_month),
-            earlier_orders,
-        })
-    }
-
-    /// Refuses a gift-card purchase over the owner's limits, recording the refusal for staff.
+    /// Refuses a gift-card purchase over the owner's limits, recording the refusal for staff;
+    /// what it returns checks a member's purchase again inside the order's transaction.
     pub(crate) async fn check_gift_card_purchase(
         &self,
         purchase: GiftCardPurchase<'_>,
-    ) -> AppResult<()> {
-        let limits = self.gift_card_limits().await?;
-        let member = match purchase.member_id {
-            Some(id) => Some(self.gift_card_history(id).await?),
-            None => None,
-        };
+    ) -> AppResult<Option<GiftCardRecheck>> {
         let verified = self
             .session_identity(purchase.identity, purchase.member_id)
             .await?;
-        let attempt = GiftCardAttempt {
-            member,
-            verified_name: verified.as_ref().map(|v| v.name.as_str()),
+        let mut recheck = GiftCardRecheck {
+            limits: self.gift_card_limits().await?,
+            member: None,
+            verified_name: verified.map(|v| v.name),
             amount: purchase.amount,
-            depositor: purchase.depositor,
+            depositor: purchase.depositor.map(str::to_owned),
         };
-        let Err(refusal) = check_gift_card_limits(&limits, &attempt) else {
-            return Ok(());
+        let history = match purchase.member_id {
+            Some(id) => {
+                let joined = jangteo_db::members::find(&self.db, id)
+                    .await?
+                    .map_or(self.now(), |m| m.created_at);
+                recheck.member = Some((id, joined));
+                let (today, month) = limit_periods(self.now());
+                Some(gift_limits::history(&self.db, id, today, month).await?)
+            }
+            None => None,
         };
-        let mut tx = self.db.begin().await?;
-        let (member_id, amount) = (purchase.member_id, purchase.amount.get());
-        gift_limits::record_refusal(&mut tx, member_id, amount, refusal.code(), self.now()).await?;
-        tx.commit().await?;
+        match recheck.verdict(history, self.now()) {
+            Ok(()) => Ok(recheck.member.is_some().then_some(recheck)),
+            Err(refusal) => Err(self.refuse_gift_card(&recheck, refusal).await),
+        }
+    }
+
+    /// The order's transaction back when the purchase still fits the limits read inside it
+    /// (`recheck`: `None` for orders without gift cards and guests); a refusal ends it.
+    pub(crate) async fn still_within_limits(
+        &self,
+        mut tx: Tx,
+        recheck: Option<&GiftCardRecheck>,
+        now: DateTime<Utc>,
+    ) -> AppResult<Tx> {
+        let Some(recheck) = recheck else {
+            return Ok(tx);
+        };
+        match recheck.verdict_in(&mut tx, now).await? {
+            Ok(()) => Ok(tx),
+            Err(refusal) => {
+                // The refusal is recorded in a transaction of its own, after this one ends.
+                drop(tx);
+                Err(self.refuse_gift_card(recheck, refusal).await)
+            }
+        }
+    }
+
+    /// Records a refused purchase and the error the buyer sees.
+    pub(crate) async fn refuse_gift_card(
+        &self,
+        recheck: &GiftCardRecheck,
+        refusal: LimitRefusal,
+    ) -> AppError {
+        let member_id = recheck.member.map(|(id, _)| id);
+        let amount = recheck.amount.get();
+        let recorded = async {
+            let mut tx = self.db.begin().await?;
+            gift_limits::record_refusal(&mut tx, member_id, amount, refusal.code(), self.now())
+                .await?;
+            tx.commit().await?;
+            AppResult::Ok(())
+        };
+        if let Err(e) = recorded.await {
+            return e;
+        }
         tracing::warn!(member = ?member_id, amount, reason = refusal.code(), "gift-card purchase refused by the limits");
-        Err(AppError::Conflict(refusal.code()))
+        AppError::Conflict(refusal.code())
     }
 
     /// The latest refused gift-card purchases (shop settings, read) and how many there are.

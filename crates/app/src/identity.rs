@@ -9,6 +9,7 @@ use crate::{App, AppError, AppResult};
 use chrono::{DateTime, NaiveDate, Utc};
 use jangteo_db::identity::{self, IdentityRow, Started, Verified};
 pub use jangteo_providers::identity::IdentityWindow;
+pub use jangteo_providers::identity::demo::DEMO_WINDOW_PATH;
 use jangteo_providers::identity::{IdentityError, Verification};
 use serde::{Deserialize, Serialize};
 
@@ -92,11 +93,7 @@ impl VerifiedIdentity {
 impl App {
     /// Whether buyers can verify at all (the owner connected a 본인인증 channel).
     pub async fn identity_available(&self) -> AppResult<bool> {
-        match self.identity_verifier().await {
-            Ok(_) => Ok(true),
-            Err(AppError::Conflict("identity_unavailable")) => Ok(false),
-            Err(e) => Err(e),
-        }
+        Ok(self.identity_channel().await?.is_some())
     }
 
     /// Starts an attempt for the member (`None`: a guest) in the session that will keep the

@@ -34,6 +34,9 @@ pub struct Readiness {
     pub no_payment_methods: bool,
     /// Cash methods are on without a 구매안전서비스 (전자상거래법 제13조②10호); outside demo mode.
     pub no_escrow: bool,
+    /// 19세 goods are on sale, or gift cards ask 본인인증, with no 본인인증 channel: nobody
+    /// can buy them.
+    pub no_identity_channel: bool,
 }
 
 impl App {
@@ -56,6 +59,9 @@ impl App {
         let no_escrow = !self.config.demo_mode
             && cash_methods_on
             && self.escrow_settings().certificate_url.is_empty();
+        let needs_identity = self.gift_cards_need_identity().await?
+            || jangteo_db::catalog::products::any_adult_only_on_sale(&self.db).await?;
+        let no_identity_channel = needs_identity && !self.identity_available().await?;
         Ok(Readiness {
             gateway: Some(live),
             test_payments: live.provider == GatewayProvider::Test,
@@ -65,6 +71,7 @@ impl App {
             missing_seller: missing_seller_items(&business.disclosure(has_terms)),
             no_payment_methods: methods.is_empty(),
             no_escrow,
+            no_identity_channel,
         })
     }
 
@@ -113,6 +120,11 @@ impl App {
         if r.no_escrow {
             tracing::warn!(
                 "cash payments are on without a 구매안전서비스 (전자상거래법 제13조): set escrow and its certificate link in 설정 → 결제 대행사"
+            );
+        }
+        if r.no_identity_channel {
+            tracing::warn!(
+                "19세 goods or gift cards ask 본인인증 but no 본인인증 channel is connected: nobody can buy them; connect PortOne's 본인인증 channel in 설정 → 결제 대행사 or configure checkout.nice"
             );
         }
         if r.test_email {

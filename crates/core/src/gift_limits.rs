@@ -44,6 +44,28 @@ impl Default for GiftCardLimits {
     }
 }
 
+impl GiftCardLimits {
+    /// The first cap that contradicts another, as (field, code): a cap before 본인인증 above
+    /// (or without) the one after it would make verifying lower the cap, and a day may not
+    /// allow more than its month.
+    pub fn contradiction(&self) -> Option<(&'static str, &'static str)> {
+        let above = |lower: Won, upper: Won| upper.0 > 0 && (lower.0 <= 0 || lower.0 > upper.0);
+        if above(self.daily_unverified, self.daily_verified) {
+            return Some(("daily_unverified", "limit_above_verified"));
+        }
+        if above(self.monthly_unverified, self.monthly_verified) {
+            return Some(("monthly_unverified", "limit_above_verified"));
+        }
+        if above(self.daily_unverified, self.monthly_unverified) {
+            return Some(("daily_unverified", "limit_above_monthly"));
+        }
+        if above(self.daily_verified, self.monthly_verified) {
+            return Some(("daily_verified", "limit_above_monthly"));
+        }
+        None
+    }
+}
+
 /// A member's gift-card history as the limits read it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct GiftCardHistory {
@@ -253,5 +275,42 @@ mod tests {
             Ok(())
         );
         assert_eq!(LimitRefusal::Daily.code(), "gift_limit_daily");
+    }
+
+    #[test]
+    fn contradicting_caps_are_named() {
+        assert_eq!(GiftCardLimits::default().contradiction(), None);
+        let unverified_above = GiftCardLimits {
+            daily_unverified: Won(600_000),
+            ..GiftCardLimits::default()
+        };
+        assert_eq!(
+            unverified_above.contradiction(),
+            Some(("daily_unverified", "limit_above_verified"))
+        );
+        let unverified_uncapped = GiftCardLimits {
+            monthly_unverified: Won(0),
+            ..GiftCardLimits::default()
+        };
+        assert_eq!(
+            unverified_uncapped.contradiction(),
+            Some(("monthly_unverified", "limit_above_verified"))
+        );
+        let day_above_month = GiftCardLimits {
+            daily_verified: Won(3_000_000),
+            ..GiftCardLimits::default()
+        };
+        assert_eq!(
+            day_above_month.contradiction(),
+            Some(("daily_verified", "limit_above_monthly"))
+        );
+        let none_capped = GiftCardLimits {
+            daily_unverified: Won(0),
+            daily_verified: Won(0),
+            monthly_unverified: Won(0),
+            monthly_verified: Won(0),
+            ..GiftCardLimits::default()
+        };
+        assert_eq!(none_capped.contradiction(), None);
     }
 }

@@ -8,8 +8,20 @@ use chrono::{DateTime, Utc};
 const HOLDS_GIFT_CARDS: &str = "EXISTS (SELECT 1 FROM order_lines l JOIN skus s ON s.id = l.sku_id
      JOIN products p ON p.id = s.product_id WHERE l.order_id = o.id AND p.kind = 'digital_pin')";
 
-/// A member's gift-card orders not cancelled, in one read: the total placed since `today`
-/// and since `month` (unpaid ones too, so parallel attempts count), and how many were ever paid.
+/// A member's gift-card orders not cancelled, summed: the total placed since `$2` (today) and
+/// since `$3` (this month), unpaid ones too so parallel attempts count, and how many were paid.
+fn history_sql() -> String {
+    format!(
+        "SELECT CAST(COALESCE(SUM(CASE WHEN o.placed_at >= $2 THEN o.total ELSE 0 END), 0) AS BIGINT),
+                CAST(COALESCE(SUM(CASE WHEN o.placed_at >= $3 THEN o.total ELSE 0 END), 0) AS BIGINT),
+                CAST(COALESCE(SUM(CASE WHEN o.status IN ('pending_payment', 'awaiting_deposit')
+                                  THEN 0 ELSE 1 END), 0) AS BIGINT)
+         FROM orders o
+         WHERE o.member_id = $1 AND o.status <> 'cancelled' AND {HOLDS_GIFT_CARDS}"
+    )
+}
+
+/// A member's gift-card history in one read (see `history_sql`), for the early check.
 pub async fn history(
     db: &Db,
     member_id: i64,
@@ -19,14 +31,37 @@ pub async fn history(
     read_optional!(
         db,
         (i64, i64, i64),
-        sqlx::AssertSqlSafe(format!(
-            "SELECT CAST(COALESCE(SUM(CASE WHEN o.placed_at >= $2 THEN o.total ELSE 0 END), 0) AS BIGINT),
-                    CAST(COALESCE(SUM(CASE WHEN o.placed_at >= $3 THEN o.total ELSE 0 END), 0) AS BIGINT),
-                    CAST(COALESCE(SUM(CASE WHEN o.status IN ('pending_payment', 'awaiting_deposit')
-                                      THEN 0 ELSE 1 END), 0) AS BIGINT)
-             FROM orders o
-             WHERE o.member_id = $1 AND o.status <> 'cancelled' AND {HOLDS_GIFT_CARDS}"
-        )),
+        sqlx::AssertSqlSafe(history_sql()),
+        member_id,
+        today,
+        month
+    )
+    .context("summing a member's gift-card orders")
+    .map(Option::unwrap_or_default)
+}
+
+/// The same history read inside the order's transaction after locking the member's row, so
+/// two checkouts of one member at once are counted one after the other (SQLite's writer is
+/// one already).
+pub async fn history_locked(
+    tx: &mut Tx,
+    member_id: i64,
+    today: DateTime<Utc>,
+    month: DateTime<Utc>,
+) -> DbResult<(i64, i64, i64)> {
+    if let Tx::Postgres(_) = tx {
+        tx_optional!(
+            tx,
+            (i64,),
+            "SELECT id FROM members WHERE id = $1 FOR UPDATE",
+            member_id
+        )
+        .context("locking the member for a gift-card order")?;
+    }
+    tx_optional!(
+        tx,
+        (i64, i64, i64),
+        sqlx::AssertSqlSafe(history_sql()),
         member_id,
         today,
         month

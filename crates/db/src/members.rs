@@ -380,6 +380,14 @@ pub async fn make_dormant(tx: &mut Tx, id: i64, now: DateTime<Utc>) -> DbResult<
         now
     )
     .context("separating dormant member")?;
+    // A 본인인증 counts for one session only: after a year away the verified name, birth date,
+    // mobile and CI hash serve nothing and are not kept.
+    tx_execute!(
+        tx,
+        "DELETE FROM identity_verifications WHERE member_id = $1",
+        id
+    )
+    .context("dropping a dormant member's identity verifications")?;
     Ok(true)
 }
 

@@ -248,7 +248,10 @@ pub async fn set_digital(
     };
     tx_execute!(
         tx,
-        "UPDATE products SET kind = $2, face_value = $3, pin_format = $4, updated_at = $5
+        // A gift card becomes tax-free: selling a 상품권 is not a supply of goods under the VAT
+        // act, so gateways and cash receipts must carry no VAT on it (the owner may change it).
+        "UPDATE products SET kind = $2, face_value = $3, pin_format = $4, updated_at = $5,
+             is_tax_free = CASE WHEN $2 = 'digital_pin' THEN TRUE ELSE is_tax_free END
          WHERE id = $1",
         product_id,
         kind,

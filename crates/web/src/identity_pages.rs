@@ -140,6 +140,22 @@ pub async fn start(
     Ok(response)
 }
 
+/// POST /identity/demo-window: the demo shop's 본인인증 window, where any person may be typed
+/// (demo mode only: a shop started with `serve` answers 404).
+pub async fn demo_window(State(state): State<AppState>, req: Req) -> Result<Response, WebError> {
+    if !state.app.config.demo_mode {
+        return Err(WebError::NotFound);
+    }
+    page(
+        &state,
+        &req,
+        "payments/identity_demo.html",
+        "identity.demo_title",
+        context! {},
+    )
+    .await
+}
+
 /// GET /identity/return: the window came back; what the provider verified is read and kept
 /// for this session.
 pub async fn finish(

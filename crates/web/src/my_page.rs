@@ -24,8 +24,14 @@ pub async fn show_account(
     State(state): State<AppState>,
     req: Req,
     RequireMember(m): RequireMember,
+    session: Session,
 ) -> Result<Response, WebError> {
     let row = state.app.active_member(m.id).await?;
+    let proof = crate::session::identity_proof(&session).await;
+    let identity = context! {
+        available => state.app.identity_available().await?,
+        verified => state.app.session_identity(proof.as_ref(), Some(m.id)).await?.is_some(),
+    };
     let grade = state.app.grade_of(&row).await?;
     let orders = state.app.member_orders(m.id, 1, 5).await?;
     let coupons = state.app.usable_coupons(m.id).await?;
@@ -49,6 +55,7 @@ pub async fn show_account(
         },
         recent_orders => val(recent),
         coupons => val(coupons),
+        identity => identity,
     }).await
 }
 

@@ -164,6 +164,10 @@ fn shopping_routes() -> Router<AppState> {
         )
         .route("/identity/return", get(identity_pages::finish))
         .route(
+            jangteo_app::identity::DEMO_WINDOW_PATH,
+            post(identity_pages::demo_window),
+        )
+        .route(
             "/orders/{number}/pins/notice",
             post(orders::resend_pin_notice),
         )

@@ -28,8 +28,10 @@ impl App {
         let event = cancel_event(order.status, by_staff, self.pin_summary(&order).await?)
             .map_err(|refusal| AppError::Conflict(refusal.code()))?;
         order.status.apply(&event)?;
+        let payment = payment_rows::latest_for_order(&self.db, order.id).await?;
         // Asked again under the lock for PINs, which stay held until the order moves: a reveal
-        // while the gateway refunds would leave a refunded buyer holding seen codes.
+        // while the gateway refunds would leave a refunded buyer holding seen codes. Nothing
+        // that can fail stands between the hold and the refund, which lifts or keeps it.
         let held = self
             .hold_codes(number, |locked, sold| {
                 if locked.status != order.status {
@@ -40,7 +42,6 @@ impl App {
                     .map_err(|refusal| AppError::Conflict(refusal.code()))
             })
             .await?;
-        let payment = payment_rows::latest_for_order(&self.db, order.id).await?;
         let refund = self.money_back(&order, payment.as_ref(), reason);
         let refund = self
             .refund_while_held(&order, held, refund, Option::is_some)

@@ -54,8 +54,12 @@ impl App {
                 .cancel_everything_left(number, actor, reason, order.id)
                 .await;
         }
+        let (amount, points) = total_of(&chosen);
+        let sequence = refunds::of_order(&self.db, order.id).await?.len() + 1;
+        let key = format!("partial:{number}:{sequence}");
         // Asked under the lock before any money moves, the PINs then held until the units
-        // leave: seen PINs cannot be cancelled by part either.
+        // leave: seen PINs cannot be cancelled by part either. Nothing that can fail stands
+        // between the hold and the refund, which lifts or keeps it.
         let held = self
             .hold_codes(number, |locked, sold| {
                 if locked.status != status {
@@ -64,9 +68,6 @@ impl App {
                 enough_unseen(sold, &chosen)
             })
             .await?;
-        let (amount, points) = total_of(&chosen);
-        let sequence = refunds::of_order(&self.db, order.id).await?.len() + 1;
-        let key = format!("partial:{number}:{sequence}");
         let refund = self.refund_at_gateway(order.id, Some(amount), reason, &key);
         let refund = self
             .refund_while_held(&order, held, refund, |_| true)

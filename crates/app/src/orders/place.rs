@@ -9,6 +9,7 @@ use super::checkout_form::{
 use super::{NextStep, Placed, attempt_id, lifecycle};
 use crate::auth::tokens::random_bytes;
 use crate::checkout::Quote;
+use crate::gift_limits::GiftCardRecheck;
 use crate::{App, AppError, AppResult};
 use chrono::{DateTime, Utc};
 use jangteo_core::Won;
@@ -73,7 +74,7 @@ impl App {
                 now,
             )
             .await?;
-        let breakdown = self
+        let (breakdown, recheck) = self
             .agreed_breakdown(&quote, input, &form, member_id)
             .await?;
         let opening = self
@@ -84,7 +85,8 @@ impl App {
                 now,
             )
             .await?;
-        let mut tx = self.db.begin().await?;
+        let tx = self.db.begin().await?;
+        let mut tx = self.still_within_limits(tx, recheck.as_ref(), now).await?;
         let Some(order_id) =
             insert_order(&mut tx, &form, &opening, member_id, &quote, &breakdown, now).await?
         else {
@@ -122,14 +124,15 @@ impl App {
     }
 
     /// The quote's breakdown, when it is the total the shopper saw and, for gift cards, within
-    /// the owner's limits (checked before anything is reserved).
+    /// the owner's limits (checked before anything is reserved; a member's purchase is checked
+    /// again inside the order's transaction with what it returns).
     async fn agreed_breakdown(
         &self,
         quote: &Quote,
         input: &PlaceOrderInput,
         form: &CheckoutForm,
         member_id: Option<i64>,
-    ) -> AppResult<Breakdown> {
+    ) -> AppResult<(Breakdown, Option<GiftCardRecheck>)> {
         let breakdown = quote
             .breakdown
             .clone()
@@ -147,9 +150,10 @@ impl App {
                 depositor: form.depositor.as_deref(),
                 identity: input.identity.as_ref(),
             };
-            self.check_gift_card_purchase(purchase).await?;
+            let recheck = self.check_gift_card_purchase(purchase).await?;
+            return Ok((breakdown, recheck));
         }
-        Ok(breakdown)
+        Ok((breakdown, None))
     }
 
     /// Who buys and whether anything ships; gift cards mixed with goods are refused, and so is

@@ -7,6 +7,32 @@ use jangteo_app::auth::login_guard::LoginPlace;
 use jangteo_app::members::SignupInput;
 
 /// Notices a member inactive for 340 days once, then separates the personal data after a year.
+/// The member verified once (name, birth date, mobile, CI hash kept with the attempt).
+async fn verified_once(app: &App, m: i64, now: DateTime<Utc>) {
+    use jangteo_db::identity::{Started, Verified, start, verify};
+    let mut tx = app.db.begin().await.unwrap();
+    let attempt = Started {
+        verification_id: "identity-sleepy",
+        provider: "portone",
+        member_id: Some(m),
+        session_hash: "h",
+        provider_state: None,
+    };
+    start(&mut tx, attempt, now).await.unwrap();
+    let person = Verified {
+        name: "김잠꾸러기",
+        birth_date: Some("1990-01-01"),
+        mobile: Some("01012345678"),
+        ci_hash: Some("ci"),
+    };
+    assert!(
+        verify(&mut tx, "identity-sleepy", person, now)
+            .await
+            .unwrap()
+    );
+    tx.commit().await.unwrap();
+}
+
 pub(super) async fn notice_and_separate(app: &App, m: i64, now: DateTime<Utc>) {
     assert_eq!(
         app.apply_dormancy(now).await.unwrap(),
@@ -25,11 +51,14 @@ pub(super) async fn notice_and_separate(app: &App, m: i64, now: DateTime<Utc>) {
     let notice = events(app, "dormancy_notice").await.pop().unwrap();
     assert_eq!(notice.recipient, "sleepy@example.com");
 
+    verified_once(app, m, now).await;
     assert_eq!(
         app.apply_dormancy(now + Duration::days(26)).await.unwrap(),
         (0, 1),
         "separated after a year"
     );
+    let identity = jangteo_db::identity::latest_of_member(&app.db, m).await;
+    assert!(identity.unwrap().is_none(), "the 본인인증 is not kept");
     let row = jangteo_db::members::find(&app.db, m)
         .await
         .unwrap()

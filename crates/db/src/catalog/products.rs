@@ -190,6 +190,16 @@ pub async fn find_by_slug(db: &Db, slug: &str) -> DbResult<Option<ProductRow>> {
     .context("loading product by slug")
 }
 
+/// Whether any 19세 product is shown in the shop.
+pub async fn any_adult_only_on_sale(db: &Db) -> DbResult<bool> {
+    read_scalar!(
+        db,
+        bool,
+        "SELECT EXISTS (SELECT 1 FROM products WHERE adult_only AND display_state <> 'hidden')"
+    )
+    .context("looking for 19세 products")
+}
+
 /// A product by id, whatever its display state.
 pub async fn find_by_id(db: &Db, id: ProductId) -> DbResult<Option<ProductRow>> {
     read_optional!(

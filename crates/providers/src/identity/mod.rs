@@ -1,8 +1,9 @@
 //! Identity verification (본인인증, docs/PROVIDERS.md §13): the buyer proves who they are in the
 //! provider's window; the shop then asks the provider, server to server, what was verified — the
 //! browser's word is never taken. Adapters: PortOne V2 `identity-verifications` ([`portone`])
-//! and NICE's CheckPlus window ([`nice`]).
+//! and NICE's CheckPlus window ([`nice`]); the demo shop's own window ([`demo`]) checks nobody.
 
+pub mod demo;
 pub mod nice;
 pub mod portone;
 

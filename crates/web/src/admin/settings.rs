@@ -37,6 +37,11 @@ pub(super) fn readiness_view(state: &AppState, req: &Req, r: &Readiness) -> Vec<
             key => "no_escrow", text => t(state, req, "admin.ready.no_escrow"), link => gateway_link,
         });
     }
+    if r.no_identity_channel {
+        items.push(context! {
+            key => "no_identity_channel", text => t(state, req, "admin.ready.no_identity_channel"), link => gateway_link,
+        });
+    }
     if r.no_payment_methods {
         items.push(context! { key => "no_payment_methods", text => t(state, req, "admin.ready.no_payment_methods") });
     }
@@ -117,7 +122,7 @@ async fn settings_page(
         .collect();
     let identity = context! {
         required => state.app.gift_cards_need_identity().await?,
-        available => state.app.identity_available().await?,
+        channel => state.app.identity_channel().await?,
     };
     office.page("admin/settings.html",
         "admin.nav.settings",

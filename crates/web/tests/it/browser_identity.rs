@@ -10,6 +10,7 @@ use crate::browser_checkout::fill;
 use jangteo_testkit::Backend;
 use jangteo_testkit::browser::Browser;
 use jangteo_testkit::shopper::Shopper;
+use thirtyfour::components::SelectElement;
 use thirtyfour::prelude::*;
 
 /// The owner turns on 본인인증 before gift cards from the settings menu.
@@ -26,7 +27,10 @@ async fn owner_asks_identity(t: &jangteo_testkit::TestApp) {
         .unwrap();
     required.scroll_into_view().await.unwrap();
     required.click().await.unwrap();
+    let old_page = d.find(By::Css("#gift-card-identity")).await.unwrap();
     click(d, "#gift-card-identity button[type='submit']").await;
+    // Read the saved page, not the one the click left.
+    old_page.wait_until().stale().await.unwrap();
     let saved = d
         .find(By::Css("#gift-card-identity input[name='required']"))
         .await
@@ -36,6 +40,72 @@ async fn owner_asks_identity(t: &jangteo_testkit::TestApp) {
     owner.screenshot("admin-gift-identity").await;
     owner.quit().await;
     assert!(t.app.gift_cards_need_identity().await.unwrap());
+}
+
+/// The owner caps unverified gift-card buyers at 50,000원 from 상점 설정 and marks the jeans
+/// 19세 from the product list, clicking as they would.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_owner_sets_limits_and_marks_adult_goods() {
+    let Some((t, _, _fake, _)) = crate::portone_payments::portone_shop(Backend::Sqlite).await
+    else {
+        return;
+    };
+    let Some(owner) = crate::browser_admin::owner_browser(&t, 1280, 1000).await else {
+        return;
+    };
+    let d = &owner.driver;
+    d.goto(t.url("/admin")).await.unwrap();
+    click(d, "nav.admin-nav a[href='/admin/settings']").await;
+    let channel = d.find(By::Id("gift-card-identity-channel")).await.unwrap();
+    assert!(channel.text().await.unwrap().contains("PortOne"));
+    fill(d, "daily_unverified", "50,000").await;
+    let form = d.find(By::Id("gift-limits-save")).await.unwrap();
+    click(d, "#gift-limits-save").await;
+    form.wait_until().stale().await.unwrap();
+    d.find(By::Id("gift-card-limits")).await.unwrap();
+    let limits = t.app.gift_card_limits().await.unwrap();
+    assert_eq!(limits.daily_unverified.get(), 50_000);
+    owner.screenshot("admin-gift-limits").await;
+
+    click(d, "nav.admin-nav a[href='/admin/products']").await;
+    click(d, "tr[data-product='jeans'] a").await;
+    let adult = d.find(By::Id("adult-only")).await.unwrap();
+    adult.scroll_into_view().await.unwrap();
+    adult.click().await.unwrap();
+    // The fixture's jeans lack the 상품정보제공고시 that a product on sale must show.
+    let notice = d.find(By::Name("notice_category")).await.unwrap();
+    notice.scroll_into_view().await.unwrap();
+    SelectElement::new(&notice)
+        .await
+        .unwrap()
+        .select_by_value("other")
+        .await
+        .unwrap();
+    let other = jangteo_core::product_notice::category("other").unwrap();
+    for field in other.fields {
+        fill(
+            d,
+            &format!("notice__other__{}", field.key),
+            "상세페이지 참조",
+        )
+        .await;
+    }
+    click(d, "#product-save").await;
+    adult.wait_until().stale().await.unwrap();
+    assert!(
+        d.find(By::Id("adult-only"))
+            .await
+            .unwrap()
+            .is_selected()
+            .await
+            .unwrap()
+    );
+    let jeans = jangteo_db::catalog::products::find_by_slug(&t.app.db, "jeans")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(jeans.adult_only, "saved as 19세");
+    owner.quit().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -102,5 +172,37 @@ async fn a_phone_buys_a_gift_card_after_identity_verification() {
         .await
         .unwrap();
     browser.screenshot("gift-pin-phone").await;
+    browser.quit().await;
+}
+
+/// The demo shop's 본인인증 on a phone: from My page to the shop's own window (which says it
+/// checks nobody) and back, verified. Screenshots `identity-demo-window-phone.png` and
+/// `identity-demo-done-phone.png` are looked at.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_demo_visitor_verifies_from_my_page() {
+    let options = jangteo_testkit::server::TestOptions {
+        configure: Some(jangteo_app::Config::enter_demo_mode),
+        ..Default::default()
+    };
+    let Some(t) = jangteo_testkit::TestApp::spawn_with(Backend::Sqlite, options).await else {
+        return;
+    };
+    let member = Shopper::new(&t.url(""));
+    crate::checkout::sign_up(&member, "demo-phone@example.com").await;
+    let Some(browser) = Browser::phone().await else {
+        return;
+    };
+    let d = &browser.driver;
+    crate::browser::as_shopper(d, &t, &member).await;
+    d.goto(t.url("/account")).await.unwrap();
+    click(d, "#account-identity a").await;
+    click(d, "#identity-start").await;
+    d.find(By::Id("demo-identity-form")).await.unwrap();
+    browser.screenshot("identity-demo-window-phone").await;
+    click(d, "#identity-approve").await;
+    let done = d.find(By::Id("account-identity")).await.unwrap();
+    assert!(done.text().await.unwrap().contains("인증 완료"));
+    assert_eq!(d.current_url().await.unwrap().path(), "/account");
+    browser.screenshot("identity-demo-done-phone").await;
     browser.quit().await;
 }

@@ -41,6 +41,12 @@ async fn owner_enters_portone(browser: &Browser, t: &jangteo_testkit::TestApp) {
         PORTONE_NAVERPAY_CHANNEL_KEY,
     )
     .await;
+    fill(
+        d,
+        "portone_identity_channel_key",
+        PORTONE_IDENTITY_CHANNEL_KEY,
+    )
+    .await;
     fill(d, "portone_api_secret", PORTONE_API_SECRET).await;
     fill(d, "portone_webhook_secret", PORTONE_WEBHOOK_SECRET).await;
     tick(d, "#escrow-default").await;
@@ -52,6 +58,7 @@ async fn owner_enters_portone(browser: &Browser, t: &jangteo_testkit::TestApp) {
         .await
         .unwrap();
     assert!(live.text().await.unwrap().contains("포트원"));
+    assert_eq!(t.app.identity_channel().await.unwrap(), Some("portone"));
     browser.screenshot("admin-portone").await;
 }
 

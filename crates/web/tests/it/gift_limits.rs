@@ -54,6 +54,16 @@ async fn limits_refuse_and_staff_see_why(backend: Backend) {
         refused.body.contains("value=\"abc\""),
         "what was typed stays"
     );
+    limits[2] = ("daily_unverified", "600,000");
+    let contradicting = owner
+        .post("/admin/settings/gift-card-limits", &limits)
+        .await;
+    assert_eq!(contradicting.status, 422);
+    assert!(
+        contradicting
+            .body
+            .contains("본인인증 전 한도는 본인인증 후 한도보다 클 수 없습니다")
+    );
     limits[2] = ("daily_unverified", "15,000");
     let saved = owner
         .post("/admin/settings/gift-card-limits", &limits)
@@ -104,3 +114,53 @@ async fn limits_refuse_and_staff_see_why(backend: Backend) {
 }
 
 on_both_backends!(limits_refuse_and_staff_see_why);
+
+/// Two checkouts of one member at once: the caps hold for both together (the second is
+/// counted after the first, inside its transaction), whichever way the race goes.
+async fn parallel_checkouts_share_one_cap(backend: Backend) {
+    let Some((t, tshirt)) = shop(backend).await else {
+        return;
+    };
+    gift_card(&t, tshirt).await;
+    let member = Shopper::new(&t.url(""));
+    sign_up(&member, "racing@example.com").await;
+    add(&member, tshirt, 1).await;
+    let total: i64 = member
+        .get("/checkout")
+        .await
+        .input_value("expected_total")
+        .unwrap()
+        .parse()
+        .unwrap();
+    let owner = jangteo_app::auth::StaffActor::system("limits-test");
+    let one_only = jangteo_app::gift_limits::GiftCardLimitsInput {
+        members_only: true,
+        daily_unverified: (total + total / 2).to_string(),
+        daily_verified: (total * 10).to_string(),
+        first_purchase: (total * 10).to_string(),
+        ..Default::default()
+    };
+    t.app.set_gift_card_limits(&owner, &one_only).await.unwrap();
+    for _ in 0..3 {
+        let card = [("payment_method", "card")];
+        let (a, b) = tokio::join!(place_codes(&member, &card), place_codes(&member, &card));
+        assert!(
+            [a.status, b.status].iter().all(|s| [303, 409].contains(s)),
+            "{} {}",
+            a.status,
+            b.status
+        );
+    }
+    let id = jangteo_db::members::find_by_email(&t.app.db, "racing@example.com")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let long_ago = chrono::DateTime::UNIX_EPOCH;
+    let (today, _, _) = jangteo_db::gift_limits::history(&t.app.db, id, long_ago, long_ago)
+        .await
+        .unwrap();
+    assert_eq!(today, total, "one order counts, never two");
+}
+
+on_both_backends!(parallel_checkouts_share_one_cap);

@@ -148,6 +148,33 @@ async fn gift_cards_and_adult_goods_wait_for_identity(backend: Backend) {
     assert!(t.app.member_identity(member).await.unwrap().is_some());
 }
 
+/// The owner marks the product `slug` 19세 in its editor.
+pub(crate) async fn make_adult_only(
+    t: &TestApp,
+    owner: &Shopper,
+    slug: &str,
+) -> jangteo_db::catalog::products::ProductRow {
+    let product = jangteo_db::catalog::products::find_by_slug(&t.app.db, slug)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut form: Vec<(String, String)> = [
+        ("name", product.name.as_str()),
+        ("price", &product.price.to_string()),
+        ("state", "on_sale"),
+        ("adult_only", "true"),
+    ]
+    .iter()
+    .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+    .collect();
+    form.extend(crate::shown_product_fields(t, product.id).await);
+    let saved = owner
+        .post_pairs(&format!("/admin/products/{}", product.id), &form)
+        .await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    product
+}
+
 /// Jeans made 19세: marked in the list, its page hidden until an adult verifies in the session;
 /// the minor verified above is refused; an adult in another session sees and buys it.
 async fn adult_goods_for_adults_only(
@@ -156,24 +183,7 @@ async fn adult_goods_for_adults_only(
     owner: &Shopper,
     minor: &Shopper,
 ) {
-    let jeans = jangteo_db::catalog::products::find_by_slug(&t.app.db, "jeans")
-        .await
-        .unwrap()
-        .unwrap();
-    let mut form: Vec<(String, String)> = [
-        ("name", jeans.name.as_str()),
-        ("price", &jeans.price.to_string()),
-        ("state", "on_sale"),
-        ("adult_only", "true"),
-    ]
-    .iter()
-    .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-    .collect();
-    form.extend(crate::shown_product_fields(t, jeans.id).await);
-    let saved = owner
-        .post_pairs(&format!("/admin/products/{}", jeans.id), &form)
-        .await;
-    assert_eq!(saved.status, 303, "{}", saved.body);
+    let jeans = make_adult_only(t, owner, "jeans").await;
     let editor = owner.get(&format!("/admin/products/{}", jeans.id)).await;
     assert!(editor.body.contains("id=\"adult-only\""));
 

@@ -38,6 +38,7 @@ mod gift_checkout;
 mod gift_limits;
 mod gift_withdrawal;
 mod identity;
+mod identity_demo;
 mod identity_gate;
 mod identity_nice;
 mod inquiries;
