@@ -258,6 +258,9 @@ impl App {
         };
         let shipping = self.shipping_policy().await?;
         let points_balance = member.map_or(0, |m| m.points_balance);
+        let benefits = contents.takes_member_benefits();
+        let grade = grade.filter(|_| benefits);
+        let core_coupon = core_coupon.filter(|_| benefits);
         let breakdown = if pricing_lines.is_empty() {
             None
         } else {
@@ -268,7 +271,7 @@ impl App {
                     point_rate: Rate(u32::try_from(g.point_bp).unwrap_or(0)),
                 }),
                 coupon: core_coupon.as_ref(),
-                points_requested: Won(if member.is_some() {
+                points_requested: Won(if member.is_some() && benefits {
                     choice.points.max(0)
                 } else {
                     0

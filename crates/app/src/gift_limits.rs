@@ -50,6 +50,8 @@ pub(crate) struct GiftCardPurchase<'a> {
     pub depositor: Option<&'a str>,
     /// The buyer's 본인인증 in this session.
     pub identity: Option<&'a IdentityProof>,
+    /// The checkout form's token (a double-clicked submit is not counted against itself).
+    pub checkout_token: &'a str,
 }
 
 /// A purchase as the limits read it, kept to check again inside the order's transaction,
@@ -63,6 +65,7 @@ pub(crate) struct GiftCardRecheck {
     verified_name: Option<String>,
     amount: Won,
     depositor: Option<String>,
+    checkout_token: String,
 }
 
 impl GiftCardRecheck {
@@ -99,8 +102,9 @@ impl GiftCardRecheck {
         let Some((member_id, _)) = self.member else {
             return Ok(self.verdict(None, now));
         };
-        let (today, month) = limit_periods(now);
-        let history = gift_limits::history_locked(tx, member_id, today, month).await?;
+        let periods = limit_periods(now);
+        let history =
+            gift_limits::history_locked(tx, member_id, periods, &self.checkout_token).await?;
         Ok(self.verdict(Some(history), now))
     }
 }
@@ -187,6 +191,7 @@ impl App {
             verified_name: verified.map(|v| v.name),
             amount: purchase.amount,
             depositor: purchase.depositor.map(str::to_owned),
+            checkout_token: purchase.checkout_token.to_owned(),
         };
         let history = match purchase.member_id {
             Some(id) => {
@@ -194,8 +199,9 @@ impl App {
                     .await?
                     .map_or(self.now(), |m| m.created_at);
                 recheck.member = Some((id, joined));
-                let (today, month) = limit_periods(self.now());
-                Some(gift_limits::history(&self.db, id, today, month).await?)
+                let periods = limit_periods(self.now());
+                let token = purchase.checkout_token;
+                Some(gift_limits::history(&self.db, id, periods, token).await?)
             }
             None => None,
         };

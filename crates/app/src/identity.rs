@@ -10,7 +10,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use jangteo_db::identity::{self, IdentityRow, Started, Verified};
 pub use jangteo_providers::identity::IdentityWindow;
 pub use jangteo_providers::identity::demo::DEMO_WINDOW_PATH;
-use jangteo_providers::identity::{IdentityError, Verification};
+use jangteo_providers::identity::demo::DemoVerifier;
+use jangteo_providers::identity::{IdentityError, IdentityVerifier, Verification};
 use serde::{Deserialize, Serialize};
 
 /// Hash domain of CIs.
@@ -251,6 +252,8 @@ impl App {
             .attempt_of(proof, member_id)
             .await?
             .filter(|r| r.status == "verified")
+            // The demo's window checks nobody: what it verified counts in demo mode only.
+            .filter(|r| self.config.demo_mode || r.provider != DemoVerifier.name())
             .as_ref()
             .and_then(VerifiedIdentity::of)
             .filter(|v| now - v.verified_at <= chrono::Duration::hours(SESSION_HOURS)))

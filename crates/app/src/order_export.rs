@@ -44,7 +44,7 @@ const HEADERS: [&str; 24] = [
 
 /// The row of one order line.
 fn line_row(o: &OrderRow, l: &ExportLineRow) -> Vec<Cell> {
-    let status = o.status.korean_name();
+    let status = o.status.shown_korean_name(o.ships_goods());
     let carrier = o
         .carrier
         .as_deref()

@@ -1,14 +1,29 @@
 //! The buyer sees the PINs of a paid gift-card order behind re-authentication (the member's
-//! password, or a guest's order password), throttled like a login; each reveal is on the
-//! order's timeline, and a seen PIN ends the buyer's right to cancel (전자상거래법 제17조②5호).
+//! password, a guest's order password, or a fresh 본인인증 of the person whose mobile the order
+//! names), throttled like a login; each reveal is on the order's timeline, and a seen PIN ends
+//! the buyer's right to cancel (전자상거래법 제17조②5호).
 
 use crate::auth::login_guard::LoginPlace;
+use crate::identity::IdentityProof;
 use crate::orders::{Actor, record_event};
 use crate::{App, AppError, AppResult};
 use jangteo_core::order::OrderStatus;
 use jangteo_core::pins::PinFormat;
 use jangteo_db::orders;
 use jangteo_db::pins;
+
+/// Minutes a 본인인증 counts as re-authentication for seeing PINs (it proves presence now, not
+/// earlier in the session).
+const REVEAL_IDENTITY_MINUTES: i64 = 10;
+
+/// How the buyer proves it is them again before seeing PINs.
+#[derive(Debug, Clone, Copy)]
+pub enum RevealProof<'a> {
+    /// The member's password, or the guest order's password.
+    Password(&'a str),
+    /// This session's 본인인증 (`None`: none).
+    Identity(Option<&'a IdentityProof>),
+}
 
 /// A PIN as the buyer sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,13 +74,50 @@ impl App {
         Ok(shown)
     }
 
-    /// Shows the buyer the PINs of their order once `password` proves it is them again (the
-    /// member's password, or the guest order's password); failures count like logins.
+    /// Whether `proof` shows the buyer of `order` is here: the right password, or a 본인인증 in
+    /// this session of the last few minutes whose mobile is the orderer's. No 본인인증 yet is
+    /// `identity_required` (nothing was guessed); a wrong answer is `Ok(false)`.
+    async fn proves_buyer(
+        &self,
+        order: &orders::OrderRow,
+        actor: &Actor,
+        proof: RevealProof<'_>,
+    ) -> AppResult<bool> {
+        let member_id = match (actor, order.member_id) {
+            (Actor::Member(id), Some(_)) => Some(*id),
+            (Actor::Guest, None) => None,
+            _ => return Err(AppError::NotFound),
+        };
+        match proof {
+            RevealProof::Password(password) => {
+                let hash = match member_id {
+                    Some(id) => jangteo_db::members::find(&self.db, id)
+                        .await?
+                        .map(|m| m.password_hash)
+                        .unwrap_or_default(),
+                    None => order.guest_password_hash.clone().unwrap_or_default(),
+                };
+                crate::auth::passwords::verify_password(password.to_owned(), hash).await
+            }
+            RevealProof::Identity(proof) => {
+                let fresh = chrono::Duration::minutes(REVEAL_IDENTITY_MINUTES);
+                let verified = self
+                    .session_identity(proof, member_id)
+                    .await?
+                    .filter(|v| self.now() - v.verified_at <= fresh)
+                    .ok_or(AppError::Conflict("identity_required"))?;
+                Ok(verified.mobile.as_deref() == Some(order.orderer_mobile.as_str()))
+            }
+        }
+    }
+
+    /// Shows the buyer the PINs of their order once `proof` shows it is them again; failures
+    /// count like logins.
     pub async fn reveal_pins(
         &self,
         number: &str,
         actor: &Actor,
-        password: &str,
+        proof: RevealProof<'_>,
         ip: &str,
     ) -> AppResult<Vec<RevealedPin>> {
         let order = self.order_for(number, actor).await?;
@@ -80,17 +132,12 @@ impl App {
                 now,
             )
             .await?;
-        let hash = match (actor, order.member_id) {
-            (Actor::Member(id), Some(_)) => jangteo_db::members::find(&self.db, *id)
-                .await?
-                .map(|m| m.password_hash)
-                .unwrap_or_default(),
-            (Actor::Guest, None) => order.guest_password_hash.clone().unwrap_or_default(),
-            _ => return Err(AppError::NotFound),
-        };
-        if !crate::auth::passwords::verify_password(password.to_owned(), hash).await? {
+        if !self.proves_buyer(&order, actor, proof).await? {
             self.login_failed(&guard, now).await?;
-            return Err(AppError::field("password", "reveal_password"));
+            return Err(match proof {
+                RevealProof::Password(_) => AppError::field("password", "reveal_password"),
+                RevealProof::Identity(_) => AppError::Conflict("reveal_identity_mismatch"),
+            });
         }
         // Marked seen under the order's lock before anything is opened: a withdrawal that locks
         // the order next finds them seen (they never go back to the pool), and a withdrawn

@@ -87,6 +87,13 @@ impl Contents {
     pub fn ships(self) -> bool {
         matches!(self, Contents::Goods | Contents::Mixed)
     }
+
+    /// Whether member benefits apply (grade discount, coupons, points spent or earned): not to
+    /// gift cards, which sell near face value and are as good as cash, so a coupon or points
+    /// spent on them would leave the shop as cash (상품권깡).
+    pub fn takes_member_benefits(self) -> bool {
+        self != Contents::Codes
+    }
 }
 
 /// An order's issued codes.
@@ -170,6 +177,9 @@ mod tests {
         assert!(Contents::Empty.may_add(PinCodes) && Contents::Codes.may_add(PinCodes));
         assert!(!Contents::Goods.may_add(PinCodes) && !Contents::Codes.may_add(Goods));
         assert!(!Contents::Codes.ships() && Contents::Goods.ships() && Contents::Mixed.ships());
+        assert!(
+            !Contents::Codes.takes_member_benefits() && Contents::Goods.takes_member_benefits()
+        );
         for kind in [Goods, PinCodes] {
             assert_eq!(kind.as_str().parse::<ProductKind>(), Ok(kind));
         }

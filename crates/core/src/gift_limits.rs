@@ -56,10 +56,12 @@ impl GiftCardLimits {
         if above(self.monthly_unverified, self.monthly_verified) {
             return Some(("monthly_unverified", "limit_above_verified"));
         }
-        if above(self.daily_unverified, self.monthly_unverified) {
+        // No daily cap under a monthly one is fine: the month caps every day.
+        let day_above = |day: Won, month: Won| day.0 > 0 && month.0 > 0 && day.0 > month.0;
+        if day_above(self.daily_unverified, self.monthly_unverified) {
             return Some(("daily_unverified", "limit_above_monthly"));
         }
-        if above(self.daily_verified, self.monthly_verified) {
+        if day_above(self.daily_verified, self.monthly_verified) {
             return Some(("daily_verified", "limit_above_monthly"));
         }
         None
@@ -312,5 +314,11 @@ mod tests {
             ..GiftCardLimits::default()
         };
         assert_eq!(none_capped.contradiction(), None);
+        let monthly_only = GiftCardLimits {
+            daily_unverified: Won(0),
+            daily_verified: Won(0),
+            ..GiftCardLimits::default()
+        };
+        assert_eq!(monthly_only.contradiction(), None);
     }
 }

@@ -256,12 +256,6 @@ impl PinStatus {
         }
     }
 
-    /// Whether the buyer may still get money back for it without staff: not seen yet
-    /// (전자상거래법 제17조②5호 ends withdrawal once the code is provided).
-    pub fn refundable_by_buyer(self) -> bool {
-        self == PinStatus::Allocated
-    }
-
     /// Whether staff may take it out of the pool.
     pub fn can_void(self) -> bool {
         self == PinStatus::Available
@@ -358,12 +352,10 @@ mod tests {
     }
 
     #[test]
-    fn only_unseen_pins_go_back_without_staff() {
+    fn statuses_read_back_and_only_available_pins_are_voided() {
         for status in PinStatus::ALL {
             assert_eq!(status.as_str().parse::<PinStatus>(), Ok(status));
         }
-        assert!(PinStatus::Allocated.refundable_by_buyer());
-        assert!(!PinStatus::Revealed.refundable_by_buyer());
         assert!(PinStatus::Available.can_void() && !PinStatus::Allocated.can_void());
     }
 }

@@ -10,6 +10,7 @@ const HOLDS_GIFT_CARDS: &str = "EXISTS (SELECT 1 FROM order_lines l JOIN skus s 
 
 /// A member's gift-card orders not cancelled, summed: the total placed since `$2` (today) and
 /// since `$3` (this month), unpaid ones too so parallel attempts count, and how many were paid.
+/// The order of checkout token `$4` is left out: a double-clicked submit is the same purchase.
 fn history_sql() -> String {
     format!(
         "SELECT CAST(COALESCE(SUM(CASE WHEN o.placed_at >= $2 THEN o.total ELSE 0 END), 0) AS BIGINT),
@@ -17,7 +18,8 @@ fn history_sql() -> String {
                 CAST(COALESCE(SUM(CASE WHEN o.status IN ('pending_payment', 'awaiting_deposit')
                                   THEN 0 ELSE 1 END), 0) AS BIGINT)
          FROM orders o
-         WHERE o.member_id = $1 AND o.status <> 'cancelled' AND {HOLDS_GIFT_CARDS}"
+         WHERE o.member_id = $1 AND o.status <> 'cancelled'
+           AND o.checkout_token <> $4 AND {HOLDS_GIFT_CARDS}"
     )
 }
 
@@ -25,8 +27,8 @@ fn history_sql() -> String {
 pub async fn history(
     db: &Db,
     member_id: i64,
-    today: DateTime<Utc>,
-    month: DateTime<Utc>,
+    (today, month): (DateTime<Utc>, DateTime<Utc>),
+    checkout_token: &str,
 ) -> DbResult<(i64, i64, i64)> {
     read_optional!(
         db,
@@ -34,7 +36,8 @@ pub async fn history(
         sqlx::AssertSqlSafe(history_sql()),
         member_id,
         today,
-        month
+        month,
+        checkout_token
     )
     .context("summing a member's gift-card orders")
     .map(Option::unwrap_or_default)
@@ -46,14 +49,15 @@ pub async fn history(
 pub async fn history_locked(
     tx: &mut Tx,
     member_id: i64,
-    today: DateTime<Utc>,
-    month: DateTime<Utc>,
+    (today, month): (DateTime<Utc>, DateTime<Utc>),
+    checkout_token: &str,
 ) -> DbResult<(i64, i64, i64)> {
     if let Tx::Postgres(_) = tx {
+        // NO KEY: rows that only point at the member (cart lines, attempts) are not held up.
         tx_optional!(
             tx,
             (i64,),
-            "SELECT id FROM members WHERE id = $1 FOR UPDATE",
+            "SELECT id FROM members WHERE id = $1 FOR NO KEY UPDATE",
             member_id
         )
         .context("locking the member for a gift-card order")?;
@@ -64,7 +68,8 @@ pub async fn history_locked(
         sqlx::AssertSqlSafe(history_sql()),
         member_id,
         today,
-        month
+        month,
+        checkout_token
     )
     .context("summing a member's gift-card orders")
     .map(Option::unwrap_or_default)

@@ -248,10 +248,12 @@ pub async fn set_digital(
     };
     tx_execute!(
         tx,
-        // A gift card becomes tax-free: selling a 상품권 is not a supply of goods under the VAT
-        // act, so gateways and cash receipts must carry no VAT on it (the owner may change it).
+        // A product becoming a gift card becomes tax-free (the old `kind` is read here): selling
+        // a 상품권 is not a supply of goods under the VAT act, so gateways and cash receipts must
+        // carry no VAT on it; the owner may change it afterwards.
         "UPDATE products SET kind = $2, face_value = $3, pin_format = $4, updated_at = $5,
-             is_tax_free = CASE WHEN $2 = 'digital_pin' THEN TRUE ELSE is_tax_free END
+             is_tax_free = CASE WHEN $2 = 'digital_pin' AND kind <> 'digital_pin' THEN TRUE
+                                ELSE is_tax_free END
          WHERE id = $1",
         product_id,
         kind,

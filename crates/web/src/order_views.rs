@@ -63,7 +63,7 @@ pub async fn order_summary_async(state: &AppState, req: &Req, o: &OrderRow) -> V
     let paid: Vec<_> = lines.iter().filter(|l| !l.is_gift).collect();
     context! {
         number => &o.number, url => format!("/orders/{}", o.number), placed_at => o.placed_at.to_rfc3339(),
-        status => o.status.as_str(), status_label => status_label(state, req, o.status.as_str()),
+        status => o.status.as_str(), status_label => status_label(state, req, o.status.shown_code(o.ships_goods())),
         first_item_name => paid.first().map(|l| l.product_name.clone()).unwrap_or_default(),
         item_count => paid.len(), total => o.total.get(),
         thumb_url => paid.first().and_then(|l| l.thumb_hash.as_deref())
@@ -274,10 +274,13 @@ pub async fn order_detail(
         is_guest_order => o.member_id.is_none(),
         inquiry_url => o.member_id.is_some().then(|| format!("/account/inquiries/new?order={}", o.number)),
         demo_deposit_url => demo_deposit,
-        pins => (pins.issued > 0).then(|| context! {
-            sold => pins.issued, seen => pins.seen, url => format!("/orders/{}/pins", o.number),
-            guest => o.member_id.is_none(),
-        }),
+        pins => match pins.issued > 0 {
+            true => Some(context! {
+                sold => pins.issued, seen => pins.seen, url => format!("/orders/{}/pins", o.number),
+                guest => o.member_id.is_none(), by_identity => state.app.identity_available().await?,
+            }),
+            false => None,
+        },
     })
 }
 

@@ -5,14 +5,16 @@ use crate::auth::{AuthSession, ClientIp};
 use crate::context::Req;
 use crate::forms::{flash_conflict, form_errors, page, refused_status, see_other, with_status};
 use crate::order_views::order_detail;
-use crate::session::{flash, grant_guest_order, has_guest_order};
+use crate::session::{flash, grant_guest_order, has_guest_order, identity_proof};
 use crate::state::AppState;
-use crate::views::val;
+use crate::views::{encode_component, val};
 use crate::web_error::WebError;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::Response;
+use jangteo_app::AppError;
 use jangteo_app::orders::Actor;
+use jangteo_app::pins_reveal::RevealProof;
 use minijinja::context;
 use serde::Deserialize;
 use tower_sessions::Session;
@@ -38,11 +40,14 @@ pub async fn show_order(
     .await
 }
 
-/// The re-authentication that shows a gift-card order's PINs.
+/// The re-authentication that shows a gift-card order's PINs: the password, or (`by` =
+/// `identity`) this session's fresh 본인인증.
 #[derive(Debug, Default, Deserialize)]
 pub struct RevealForm {
     #[serde(default)]
     password: String,
+    #[serde(default)]
+    by: String,
 }
 
 /// POST /orders/{number}/pins: the order page with its PINs shown (never stored in the page's
@@ -57,10 +62,19 @@ pub async fn reveal_pins(
     Form(form): Form<RevealForm>,
 ) -> Result<Response, WebError> {
     let actor = buyer(&state, &auth, &session, &number).await?;
-    let shown = state
-        .app
-        .reveal_pins(&number, &actor, &form.password, &ip)
-        .await;
+    let identity = identity_proof(&session).await;
+    let proof = if form.by == "identity" {
+        RevealProof::Identity(identity.as_ref())
+    } else {
+        RevealProof::Password(&form.password)
+    };
+    let shown = state.app.reveal_pins(&number, &actor, proof, &ip).await;
+    if let Err(AppError::Conflict("identity_required")) = shown {
+        // Verify first, then back to the PINs to ask again.
+        flash(&session, "info", "error.conflict.reveal_identity_required").await;
+        let back = encode_component(&format!("/orders/{number}#pins"));
+        return Ok(see_other(&format!("/identity?next={back}")));
+    }
     let order = state.app.order_for(&number, &actor).await?;
     let detail = order_detail(&state, &req, &order).await?;
     let (pins, errors) = match shown {

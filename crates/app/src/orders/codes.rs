@@ -122,8 +122,8 @@ impl crate::App {
         }
     }
 
-    /// Lifts a hold after the gateway refused the refund (nothing changed).
-    async fn lift_codes_hold(&self, order: &OrderRow) {
+    /// Lifts a hold when nothing changed (the gateway refused the refund, or it was never asked).
+    pub(super) async fn lift_codes_hold(&self, order: &OrderRow) {
         let lifted = async {
             let mut tx = self.db.begin().await?;
             pin_holds::release(&mut tx, order.id.get()).await?;

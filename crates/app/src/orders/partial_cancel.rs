@@ -55,11 +55,8 @@ impl App {
                 .await;
         }
         let (amount, points) = total_of(&chosen);
-        let sequence = refunds::of_order(&self.db, order.id).await?.len() + 1;
-        let key = format!("partial:{number}:{sequence}");
         // Asked under the lock before any money moves, the PINs then held until the units
-        // leave: seen PINs cannot be cancelled by part either. Nothing that can fail stands
-        // between the hold and the refund, which lifts or keeps it.
+        // leave: seen PINs cannot be cancelled by part either.
         let held = self
             .hold_codes(number, |locked, sold| {
                 if locked.status != status {
@@ -68,6 +65,18 @@ impl App {
                 enough_unseen(sold, &chosen)
             })
             .await?;
+        // Counted once held, so two partial cancels of one order never share a refund key; a
+        // failed count lifts the hold (the refund then lifts or keeps it).
+        let sequence = match refunds::of_order(&self.db, order.id).await {
+            Ok(done) => done.len() + 1,
+            Err(e) => {
+                if held {
+                    self.lift_codes_hold(&order).await;
+                }
+                return Err(e.into());
+            }
+        };
+        let key = format!("partial:{number}:{sequence}");
         let refund = self.refund_at_gateway(order.id, Some(amount), reason, &key);
         let refund = self
             .refund_while_held(&order, held, refund, |_| true)

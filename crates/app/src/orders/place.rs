@@ -149,6 +149,7 @@ impl App {
                 amount: breakdown.total,
                 depositor: form.depositor.as_deref(),
                 identity: input.identity.as_ref(),
+                checkout_token: &input.checkout_token,
             };
             let recheck = self.check_gift_card_purchase(purchase).await?;
             return Ok((breakdown, recheck));

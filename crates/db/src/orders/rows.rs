@@ -83,6 +83,14 @@ pub struct OrderRow {
     pub channel: String,
 }
 
+impl OrderRow {
+    /// Whether the order ships goods: checkout asks an address for every order but one that
+    /// holds gift-card codes only.
+    pub fn ships_goods(&self) -> bool {
+        !self.postcode.is_empty()
+    }
+}
+
 pub(super) const ORDER_COLUMNS: &str = "id, number, member_id, guest_password_hash, status, payment_method, \
      orderer_name, orderer_mobile, orderer_email, recipient_name, recipient_mobile, postcode, address1, \
      address2, delivery_memo, depositor_name, items_subtotal, grade_discount, coupon_discount, shipping_fee, \

@@ -11,6 +11,7 @@ use axum::extract::{Multipart, Path, Query};
 use axum::response::Response;
 use jangteo_app::pins::PinUpload;
 use jangteo_core::Won;
+use jangteo_core::pins::PinStatus;
 use jangteo_core::staff::{Access, Area};
 use minijinja::{Value, context};
 use serde::Deserialize;
@@ -42,7 +43,8 @@ async fn pool_page(
         counts => pool.counts.iter().map(|(s, n)| context! { status => s, label => label(s), count => n }).collect::<Vec<_>>(),
         pins => pool.pins.items.iter().map(|p| context! {
             masked => &p.masked, serial => &p.serial, expires_on => &p.expires_on,
-            void_url => (p.status == "available").then(|| format!("/admin/products/{id}/pins/{}/void", p.id)),
+            void_url => p.status.parse::<PinStatus>().is_ok_and(PinStatus::can_void)
+                .then(|| format!("/admin/products/{id}/pins/{}/void", p.id)),
             status_label => label(&p.status), created_at => p.created_at.to_rfc3339(),
         }).collect::<Vec<_>>(),
         pagination => val(pagination),

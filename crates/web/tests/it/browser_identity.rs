@@ -163,21 +163,16 @@ async fn a_phone_buys_a_gift_card_after_identity_verification() {
     d.goto(t.url(&format!("/orders/{number}"))).await.unwrap();
     fill(d, "password", crate::checkout::PASSWORD).await;
     click(d, "#pin-reveal-button").await;
-    let pin = d.find(By::Css("#revealed-pins [data-pin]")).await.unwrap();
-    assert_eq!(pin.text().await.unwrap(), "1111-2222-3333-4444");
-    d.find(By::Id("pins"))
-        .await
-        .unwrap()
-        .scroll_into_view()
-        .await
-        .unwrap();
-    browser.screenshot("gift-pin-phone").await;
+    let pin = crate::browser_pins::shown_pin(&browser, "gift-pin-phone").await;
+    assert_eq!(pin, "1111-2222-3333-4444");
     browser.quit().await;
 }
 
 /// The demo shop's 본인인증 on a phone: from My page to the shop's own window (which says it
-/// checks nobody) and back, verified. Screenshots `identity-demo-window-phone.png` and
-/// `identity-demo-done-phone.png` are looked at.
+/// checks nobody) and back, verified; then the gift card bought before shows its PIN after
+/// that 본인인증 instead of the password. Screenshots `identity-demo-window-phone.png`,
+/// `identity-demo-done-phone.png`, `pins-reveal-choices-phone.png` and `pins-by-identity-phone.png`
+/// are looked at.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_demo_visitor_verifies_from_my_page() {
     let options = jangteo_testkit::server::TestOptions {
@@ -187,8 +182,18 @@ async fn a_demo_visitor_verifies_from_my_page() {
     let Some(t) = jangteo_testkit::TestApp::spawn_with(Backend::Sqlite, options).await else {
         return;
     };
+    jangteo_testkit::fixtures::catalog(&t.app).await;
     let member = Shopper::new(&t.url(""));
     crate::checkout::sign_up(&member, "demo-phone@example.com").await;
+    let tshirt = jangteo_db::catalog::stock::sku_id_by_code(&t.app.db, "TSHIRT")
+        .await
+        .unwrap()
+        .unwrap();
+    crate::gift_checkout::gift_card(&t, tshirt).await;
+    crate::checkout::add(&member, tshirt, 1).await;
+    let card = [("payment_method", "card")];
+    let placed = crate::gift_limits::place_codes(&member, &card).await;
+    let number = crate::checkout::pay(&member, &placed).await;
     let Some(browser) = Browser::phone().await else {
         return;
     };
@@ -204,5 +209,12 @@ async fn a_demo_visitor_verifies_from_my_page() {
     assert!(done.text().await.unwrap().contains("인증 완료"));
     assert_eq!(d.current_url().await.unwrap().path(), "/account");
     browser.screenshot("identity-demo-done-phone").await;
+    d.goto(t.url(&format!("/orders/{number}"))).await.unwrap();
+    let choices = d.find(By::Id("pin-reveal-identity")).await.unwrap();
+    choices.scroll_into_view().await.unwrap();
+    browser.screenshot("pins-reveal-choices-phone").await;
+    click(d, "#pin-reveal-identity-button").await;
+    let pin = crate::browser_pins::shown_pin(&browser, "pins-by-identity-phone").await;
+    assert_eq!(pin, "1111-2222-3333-4444");
     browser.quit().await;
 }

@@ -4,6 +4,7 @@
 
 use crate::browser_catalog::click;
 use crate::browser_checkout::fill;
+use jangteo_testkit::browser::Browser;
 use thirtyfour::prelude::*;
 
 #[tokio::test]
@@ -132,7 +133,7 @@ async fn a_member_sees_the_pins_after_the_password() {
     assert!(upload.await.unwrap().stored);
     let (buyer, number, _, _) =
         crate::claim_steps::bought(&t, sku, "phone-gift@example.com", 1).await;
-    let Some(browser) = jangteo_testkit::browser::Browser::phone().await else {
+    let Some(browser) = Browser::phone().await else {
         return;
     };
     let d = &browser.driver;
@@ -149,14 +150,23 @@ async fn a_member_sees_the_pins_after_the_password() {
     browser.screenshot("order-pins-hidden").await;
     fill(d, "password", crate::checkout::PASSWORD).await;
     click(d, "#pin-reveal-button").await;
+    assert_eq!(
+        shown_pin(&browser, "order-pins").await,
+        "1234-5678-9012-3456"
+    );
+    browser.quit().await;
+}
+
+/// The first PIN the order page shows, after a screenshot `name` of the PIN panel.
+pub(crate) async fn shown_pin(browser: &Browser, name: &str) -> String {
+    let d = &browser.driver;
     let pin = d.find(By::Css("#revealed-pins [data-pin]")).await.unwrap();
-    assert_eq!(pin.text().await.unwrap(), "1234-5678-9012-3456");
     d.find(By::Id("pins"))
         .await
         .unwrap()
         .scroll_into_view()
         .await
         .unwrap();
-    browser.screenshot("order-pins").await;
-    browser.quit().await;
+    browser.screenshot(name).await;
+    pin.text().await.unwrap()
 }

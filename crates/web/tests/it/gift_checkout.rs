@@ -41,6 +41,11 @@ async fn check_out_codes(buyer: &Shopper) -> String {
     assert_eq!(form.status, 200);
     assert!(form.body.contains("id=\"codes-delivery\""));
     assert!(
+        form.body.contains("id=\"codes-no-discounts\"")
+            && !form.body.contains("name=\"coupon_id\""),
+        "no coupons or points on gift cards"
+    );
+    assert!(
         !form.body.contains("name=\"recipient_name\"")
             && !form.body.contains("name=\"postcode\"")
             && !form.body.contains("name=\"escrow\""),
@@ -101,7 +106,11 @@ async fn gift_cards_check_out_alone_and_arrive_at_once(backend: Backend) {
         (Won::ZERO, Won::ZERO, ""),
         "no shipping below the free-shipping threshold, no address"
     );
-    assert_eq!(order.total, order.items_subtotal - order.grade_discount);
+    assert_eq!(
+        (order.total, order.grade_discount, order.points_to_earn),
+        (order.items_subtotal, Won::ZERO, 0),
+        "no member benefits on gift cards"
+    );
     assert_eq!(order.recipient_name, "김장터", "codes go to the orderer");
     assert_eq!(status_of(&t, &number).await, "delivered");
     let timeline = jangteo_db::orders::events(&t.app.db, order.id)
@@ -110,6 +119,11 @@ async fn gift_cards_check_out_alone_and_arrive_at_once(backend: Backend) {
     assert!(timeline.iter().any(|e| e.event == "codes_issued"));
     let page = buyer.get(&format!("/orders/{number}")).await.body;
     assert!(page.contains("발급완료") && page.contains("class=\"order-cancel\""));
+    let listed = buyer.get("/account/orders").await.body;
+    assert!(
+        listed.contains("발급완료") && !listed.contains("배송완료"),
+        "the list says it too"
+    );
     the_notice_carries_the_link_never_a_pin(&t, &buyer, &number).await;
     // Two of three PINs sold: the pool is at the "품절 임박" line and staff hear of it once.
     let alerts: Vec<_> = jangteo_db::messages::recent(&t.app.db, 100)

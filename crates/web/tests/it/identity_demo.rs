@@ -2,8 +2,10 @@
 //! through the shop's own window (anyone may be typed; it says it checks nobody) and My page
 //! shows it; on a shop started with `serve` that window does not exist, 본인인증 is unavailable
 //! until a channel is connected, and the owner is warned once 19세 goods are on sale without one.
+//! A fresh 본인인증 of the orderer's mobile shows a gift-card order's PINs instead of the password.
 
-use crate::checkout::{shop, sign_up};
+use crate::checkout::{add, pay, shop, sign_up};
+use crate::gift_limits::place_codes;
 use crate::identity_gate::make_adult_only;
 use jangteo_testkit::server::TestOptions;
 use jangteo_testkit::shopper::{Shopper, staff_session};
@@ -59,6 +61,53 @@ async fn demo_mode_verifies_through_its_own_window(backend: Backend) {
     let settings = owner.get("/admin/settings").await.body;
     assert!(settings.contains("id=\"gift-card-identity-channel\""));
     assert!(settings.contains("데모용 시험 인증"));
+    pins_shown_after_identity(&t, &member).await;
+}
+
+/// Verifies `member` in the demo window as the person with `mobile`.
+async fn verify_in_demo_window(member: &Shopper, next: &str, mobile: &str) {
+    let opened = member.post("/identity", &[("next", next)]).await;
+    assert_eq!(opened.status, 200);
+    let back = member
+        .get(&format!(
+            "/identity/return?name=%EA%B9%80%EB%8D%B0%EB%AA%A8&birth_date=1990-01-01&mobile={mobile}"
+        ))
+        .await;
+    assert_eq!(back.status, 303, "{}", back.body);
+}
+
+/// A gift card's PINs behind a fresh 본인인증 of the orderer's mobile (010-1234-5678).
+async fn pins_shown_after_identity(t: &TestApp, member: &Shopper) {
+    let tshirt = jangteo_db::catalog::stock::sku_id_by_code(&t.app.db, "TSHIRT")
+        .await
+        .unwrap()
+        .unwrap();
+    crate::gift_checkout::gift_card(t, tshirt).await;
+    add(member, tshirt, 1).await;
+    let number = pay(
+        member,
+        &place_codes(member, &[("payment_method", "card")]).await,
+    )
+    .await;
+    let pins = format!("/orders/{number}/pins");
+    let page = member.get(&format!("/orders/{number}")).await.body;
+    assert!(page.contains("id=\"pin-reveal-identity\""));
+    // The verification above is older than ten minutes: verify again first.
+    t.app.clock.travel(chrono::Duration::minutes(11));
+    let asked = member.post(&pins, &[("by", "identity")]).await;
+    assert_eq!(
+        asked.location.as_deref(),
+        Some(format!("/identity?next=%2Forders%2F{number}%23pins").as_str())
+    );
+    verify_in_demo_window(member, &format!("/orders/{number}"), "010-9999-0000").await;
+    let someone_else = member.post(&pins, &[("by", "identity")]).await;
+    assert_eq!(someone_else.status, 422);
+    assert!(someone_else.body.contains("주문자 휴대폰 번호와 다릅니다"));
+    assert!(!someone_else.body.contains("data-pin"));
+    verify_in_demo_window(member, &format!("/orders/{number}"), "010-1234-5678").await;
+    let shown = member.post(&pins, &[("by", "identity")]).await;
+    assert_eq!(shown.status, 200, "{}", shown.body);
+    assert!(shown.body.contains("id=\"revealed-pins\"") && shown.body.contains("data-pin"));
 }
 
 on_both_backends!(demo_mode_verifies_through_its_own_window);
