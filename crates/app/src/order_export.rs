@@ -44,7 +44,7 @@ const HEADERS: [&str; 24] = [
 
 /// The row of one order line.
 fn line_row(o: &OrderRow, l: &ExportLineRow) -> Vec<Cell> {
-    let status = o.status.shown_korean_name(o.ships_goods());
+    let status = jangteo_core::digital::shown_status_name(o.status, o.ships_goods());
     let carrier = o
         .carrier
         .as_deref()

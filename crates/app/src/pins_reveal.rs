@@ -21,8 +21,9 @@ const REVEAL_IDENTITY_MINUTES: i64 = 10;
 pub enum RevealProof<'a> {
     /// The member's password, or the guest order's password.
     Password(&'a str),
-    /// This session's 본인인증 (`None`: none).
-    Identity(Option<&'a IdentityProof>),
+    /// This session's 본인인증 (`None`: none) and the member logged in to the session (who
+    /// started it; a member may be looking at a guest order).
+    Identity(Option<&'a IdentityProof>, Option<i64>),
 }
 
 /// A PIN as the buyer sees it.
@@ -99,14 +100,18 @@ impl App {
                 };
                 crate::auth::passwords::verify_password(password.to_owned(), hash).await
             }
-            RevealProof::Identity(proof) => {
+            RevealProof::Identity(proof, session_member) => {
                 let fresh = chrono::Duration::minutes(REVEAL_IDENTITY_MINUTES);
                 let verified = self
-                    .session_identity(proof, member_id)
+                    .session_identity(proof, session_member)
                     .await?
                     .filter(|v| self.now() - v.verified_at <= fresh)
                     .ok_or(AppError::Conflict("identity_required"))?;
-                Ok(verified.mobile.as_deref() == Some(order.orderer_mobile.as_str()))
+                // Some contracts leave the mobile out: nothing to compare, nothing guessed.
+                let mobile = verified
+                    .mobile
+                    .ok_or(AppError::Conflict("reveal_identity_no_mobile"))?;
+                Ok(mobile == order.orderer_mobile)
             }
         }
     }
@@ -136,7 +141,7 @@ impl App {
             self.login_failed(&guard, now).await?;
             return Err(match proof {
                 RevealProof::Password(_) => AppError::field("password", "reveal_password"),
-                RevealProof::Identity(_) => AppError::Conflict("reveal_identity_mismatch"),
+                RevealProof::Identity(..) => AppError::Conflict("reveal_identity_mismatch"),
             });
         }
         // Marked seen under the order's lock before anything is opened: a withdrawal that locks

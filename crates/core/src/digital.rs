@@ -96,6 +96,23 @@ impl Contents {
     }
 }
 
+/// The code an order's status is shown by: an order that ships no goods (gift-card codes
+/// only) was issued, not delivered, so it reads "발급완료" rather than "배송완료".
+pub fn shown_status_code(status: OrderStatus, ships_goods: bool) -> &'static str {
+    match (status, ships_goods) {
+        (OrderStatus::Delivered, false) => "codes_issued",
+        _ => status.as_str(),
+    }
+}
+
+/// The Korean name likewise (order sheets).
+pub fn shown_status_name(status: OrderStatus, ships_goods: bool) -> &'static str {
+    match (status, ships_goods) {
+        (OrderStatus::Delivered, false) => "발급완료",
+        _ => status.korean_name(),
+    }
+}
+
 /// An order's issued codes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct IssuedCodes {

@@ -241,23 +241,6 @@ impl OrderStatus {
         }
     }
 
-    /// The code the status is shown by: an order that ships no goods (gift-card codes only)
-    /// was issued, not delivered, so it reads "발급완료" rather than "배송완료".
-    pub fn shown_code(self, ships_goods: bool) -> &'static str {
-        match (self, ships_goods) {
-            (OrderStatus::Delivered, false) => "codes_issued",
-            _ => self.as_str(),
-        }
-    }
-
-    /// The Korean name likewise (sheets).
-    pub fn shown_korean_name(self, ships_goods: bool) -> &'static str {
-        match (self, ships_goods) {
-            (OrderStatus::Delivered, false) => "발급완료",
-            _ => self.korean_name(),
-        }
-    }
-
     /// Whether staff may hand the order to a carrier now (the state machine's answer to a
     /// shipment with a carrier and waybill).
     pub fn can_ship(self) -> bool {
@@ -316,15 +299,6 @@ pub fn channel_of_user_agent(user_agent: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn codes_only_orders_read_as_issued() {
-        assert_eq!(OrderStatus::Delivered.shown_code(false), "codes_issued");
-        assert_eq!(OrderStatus::Delivered.shown_korean_name(false), "발급완료");
-        assert_eq!(OrderStatus::Delivered.shown_code(true), "delivered");
-        assert_eq!(OrderStatus::Completed.shown_code(false), "completed");
-        assert_eq!(OrderStatus::Delivered.shown_korean_name(true), "배송완료");
-    }
     use OrderEvent as E;
     use OrderStatus as S;
 

@@ -21,11 +21,14 @@ use minijinja::context;
 use serde::Deserialize;
 use tower_sessions::Session;
 
-/// Where to go once verified.
+/// Where to go once verified; `again` asks a new verification even when this session has one
+/// (seeing PINs needs a fresh one, perhaps of another mobile).
 #[derive(Debug, Default, Deserialize)]
 pub struct NextQuery {
     #[serde(default)]
     next: Option<String>,
+    #[serde(default)]
+    again: Option<String>,
 }
 
 /// A field of the provider's return.
@@ -55,7 +58,7 @@ pub async fn show(
     Query(q): Query<NextQuery>,
 ) -> Result<Response, WebError> {
     let member_id = auth.user.as_ref().map(|m| m.id);
-    let proof = identity_proof(&session).await;
+    let proof = identity_proof(&session).await.filter(|_| q.again.is_none());
     let verified = state
         .app
         .session_identity(proof.as_ref(), member_id)

@@ -63,7 +63,7 @@ pub async fn order_summary_async(state: &AppState, req: &Req, o: &OrderRow) -> V
     let paid: Vec<_> = lines.iter().filter(|l| !l.is_gift).collect();
     context! {
         number => &o.number, url => format!("/orders/{}", o.number), placed_at => o.placed_at.to_rfc3339(),
-        status => o.status.as_str(), status_label => status_label(state, req, o.status.shown_code(o.ships_goods())),
+        status => o.status.as_str(), status_label => status_label(state, req, jangteo_core::digital::shown_status_code(o.status, o.ships_goods())),
         first_item_name => paid.first().map(|l| l.product_name.clone()).unwrap_or_default(),
         item_count => paid.len(), total => o.total.get(),
         thumb_url => paid.first().and_then(|l| l.thumb_hash.as_deref())

@@ -64,16 +64,23 @@ pub async fn reveal_pins(
     let actor = buyer(&state, &auth, &session, &number).await?;
     let identity = identity_proof(&session).await;
     let proof = if form.by == "identity" {
-        RevealProof::Identity(identity.as_ref())
+        RevealProof::Identity(identity.as_ref(), auth.user.as_ref().map(|m| m.id))
     } else {
         RevealProof::Password(&form.password)
     };
     let shown = state.app.reveal_pins(&number, &actor, proof, &ip).await;
-    if let Err(AppError::Conflict("identity_required")) = shown {
-        // Verify first, then back to the PINs to ask again.
-        flash(&session, "info", "error.conflict.reveal_identity_required").await;
+    let verify_first = match &shown {
+        Err(AppError::Conflict("identity_required")) => Some(("info", "reveal_identity_required")),
+        Err(AppError::Conflict("reveal_identity_mismatch")) => {
+            Some(("error", "reveal_identity_mismatch"))
+        }
+        _ => None,
+    };
+    if let Some((kind, code)) = verify_first {
+        // A new verification (even when the session has an older one), then back to the PINs.
+        flash(&session, kind, &format!("error.conflict.{code}")).await;
         let back = encode_component(&format!("/orders/{number}#pins"));
-        return Ok(see_other(&format!("/identity?next={back}")));
+        return Ok(see_other(&format!("/identity?again=1&next={back}")));
     }
     let order = state.app.order_for(&number, &actor).await?;
     let detail = order_detail(&state, &req, &order).await?;

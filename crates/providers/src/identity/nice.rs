@@ -132,7 +132,13 @@ fn person(result: &Value) -> Verification {
     Verification::Verified(VerifiedPerson {
         name,
         birth_date: chrono::NaiveDate::parse_from_str(&text("birthdate"), "%Y%m%d").ok(),
-        mobile: Some(text("mobileno")).filter(|m| !m.is_empty()),
+        mobile: Some(
+            text("mobileno")
+                .chars()
+                .filter(char::is_ascii_digit)
+                .collect::<String>(),
+        )
+        .filter(|m| !m.is_empty()),
         ci: Some(text("ci")).filter(|c| !c.is_empty()),
         test_channel: false,
     })

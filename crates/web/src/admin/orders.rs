@@ -84,7 +84,7 @@ pub async fn list(office: BackOffice, Query(q): Query<OrdersQuery>) -> Result<Re
             context! {
                 number => &o.number, url => format!("/admin/orders/{}", o.number),
                 placed_at => o.placed_at.to_rfc3339(), status => o.status.as_str(),
-                status_label => status_label(state, req, o.status.shown_code(o.ships_goods())),
+                status_label => status_label(state, req, jangteo_core::digital::shown_status_code(o.status, o.ships_goods())),
                 method_label => method_label(state, req, o.payment_method.as_str()),
                 orderer => mask_name(&o.orderer_name), mobile => mask_mobile(&o.orderer_mobile),
                 total => o.total.get(), guest => o.member_id.is_none(),
