@@ -31,6 +31,20 @@ pub struct PartialRefund {
     pub whole_order: bool,
 }
 
+/// The gateway's idempotency key of a partial cancel: the order, how many refunds it had, and
+/// the units leaving. Two partial cancels of different units at once (a goods order holds no
+/// lock until it moves) get different keys, so neither replays the other's refund; the same
+/// request twice gets the same key, so the gateway refunds once.
+fn refund_key(number: &str, sequence: usize, chosen: &[UnitsRefund]) -> String {
+    use sha2::Digest;
+    let units: Vec<String> = chosen
+        .iter()
+        .map(|r| format!("{}x{}", r.line_id, r.units))
+        .collect();
+    let digest = sha2::Sha256::digest(units.join(",").as_bytes());
+    format!("partial:{number}:{sequence}:{}", &hex::encode(digest)[..12])
+}
+
 impl App {
     /// Cancels `picks` (order line id, units) of an order that is paid or being prepared.
     pub async fn cancel_partially(
@@ -76,7 +90,7 @@ impl App {
                 return Err(e.into());
             }
         };
-        let key = format!("partial:{number}:{sequence}");
+        let key = refund_key(number, sequence, &chosen);
         let refund = self.refund_at_gateway(order.id, Some(amount), reason, &key);
         let refund = self
             .refund_while_held(&order, held, refund, |_| true)

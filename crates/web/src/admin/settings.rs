@@ -252,8 +252,9 @@ pub async fn save_gift_card_identity(
 /// The limits as the form shows them.
 fn limits_view(l: &jangteo_core::gift_limits::GiftCardLimits) -> Value {
     let amount = |w: jangteo_core::Won| {
+        // Shown grouped (500,000) as typed: typed_won reads the commas back.
         if w.get() > 0 {
-            w.get().to_string()
+            jangteo_core::money::group_thousands(w.get())
         } else {
             String::new()
         }
