@@ -237,15 +237,12 @@ impl App {
     /// The 본인인증 channel buyers verify through: `nice` (configuration file), `portone`
     /// (설정 › 결제 대행사), `demo` (demo mode only, checks nobody), or `None`.
     pub async fn identity_channel(&self) -> AppResult<Option<&'static str>> {
-        if self.config.checkout.nice.is_some() {
-            return Ok(Some("nice"));
+        // The provider's own name: one choice of provider, made in identity_verifier.
+        match self.identity_verifier().await {
+            Ok((verifier, _)) => Ok(Some(verifier.name())),
+            Err(AppError::Conflict("identity_unavailable")) => Ok(None),
+            Err(e) => Err(e),
         }
-        let stored = self.load_gateways().await?.identity.is_some();
-        Ok(match (stored, self.config.demo_mode) {
-            (true, _) => Some("portone"),
-            (false, true) => Some("demo"),
-            (false, false) => None,
-        })
     }
 
     /// Reads the stored choice again (at start-up, and when another instance announces a change).

@@ -182,6 +182,7 @@ impl App {
         &self,
         purchase: GiftCardPurchase<'_>,
     ) -> AppResult<Option<GiftCardRecheck>> {
+        let now = self.now();
         let verified = self
             .session_identity(purchase.identity, purchase.member_id)
             .await?;
@@ -197,15 +198,15 @@ impl App {
             Some(id) => {
                 let joined = jangteo_db::members::find(&self.db, id)
                     .await?
-                    .map_or(self.now(), |m| m.created_at);
+                    .map_or(now, |m| m.created_at);
                 recheck.member = Some((id, joined));
-                let periods = limit_periods(self.now());
+                let periods = limit_periods(now);
                 let token = purchase.checkout_token;
                 Some(gift_limits::history(&self.db, id, periods, token).await?)
             }
             None => None,
         };
-        match recheck.verdict(history, self.now()) {
+        match recheck.verdict(history, now) {
             Ok(()) => Ok(recheck.member.is_some().then_some(recheck)),
             Err(refusal) => Err(self.refuse_gift_card(&recheck, refusal).await),
         }

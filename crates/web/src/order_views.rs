@@ -37,19 +37,14 @@ pub fn status_label(state: &AppState, req: &Req, status: &str) -> String {
     t(state, req, &format!("order.status.{status}"))
 }
 
-/// The status as an order page shows it: codes were issued, not shipped, so a delivered
-/// gift-card order reads "발급완료" rather than "배송완료".
-pub fn shown_status(
-    state: &AppState,
-    req: &Req,
-    status: OrderStatus,
-    codes: digital::IssuedCodes,
-) -> String {
-    if codes.issued > 0 && status == OrderStatus::Delivered {
-        status_label(state, req, "codes_issued")
-    } else {
-        status_label(state, req, status.as_str())
-    }
+/// The order's status as pages and lists show it: a codes-only order that was delivered reads
+/// "발급완료" rather than "배송완료" (core's rule).
+pub fn shown_status(state: &AppState, req: &Req, o: &OrderRow) -> String {
+    status_label(
+        state,
+        req,
+        digital::shown_status_code(o.status, o.ships_goods()),
+    )
 }
 
 /// An order in a list.
@@ -63,7 +58,7 @@ pub async fn order_summary_async(state: &AppState, req: &Req, o: &OrderRow) -> V
     let paid: Vec<_> = lines.iter().filter(|l| !l.is_gift).collect();
     context! {
         number => &o.number, url => format!("/orders/{}", o.number), placed_at => o.placed_at.to_rfc3339(),
-        status => o.status.as_str(), status_label => status_label(state, req, jangteo_core::digital::shown_status_code(o.status, o.ships_goods())),
+        status => o.status.as_str(), status_label => shown_status(state, req, o),
         first_item_name => paid.first().map(|l| l.product_name.clone()).unwrap_or_default(),
         item_count => paid.len(), total => o.total.get(),
         thumb_url => paid.first().and_then(|l| l.thumb_hash.as_deref())
@@ -241,7 +236,7 @@ pub async fn order_detail(
         refund_account => refund_account,
         cash_receipt => cash_receipt.map(|r| cash_receipt_view(state, req, &r)),
         number => &o.number, url => format!("/orders/{}", o.number), placed_at => o.placed_at.to_rfc3339(),
-        status => o.status.as_str(), status_label => shown_status(state, req, status, pins),
+        status => o.status.as_str(), status_label => shown_status(state, req, o),
         payment_method_label => method_label(state, req, o.payment_method.as_str()),
         orderer => context! { name => &o.orderer_name, mobile => format_mobile(&o.orderer_mobile), email => &o.orderer_email },
         recipient => context! { name => &o.recipient_name, mobile => format_mobile(&o.recipient_mobile), postcode => &o.postcode,

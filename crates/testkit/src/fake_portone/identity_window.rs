@@ -5,11 +5,11 @@
 //! is then `VERIFIED` or `FAILED` for the shop's server-to-server lookup.
 
 use super::identity::{FakePerson, failed, ready, verified};
-use super::window::{escape, refusal};
+use super::window::{escape, redirect, refusal};
 use super::{PORTONE_IDENTITY_CHANNEL_KEY, PORTONE_STORE_ID, State};
 use axum::Form;
 use axum::extract::{Path, Query, State as AxState};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Response};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -98,16 +98,9 @@ fn back_to_shop(s: &State, id: &str, pairs: &[(&str, &str)]) -> Response {
     let Some(base) = s.identity_redirects.lock().unwrap().remove(id) else {
         return refusal("본인인증 건이 존재하지 않습니다.");
     };
-    let url = match reqwest::Url::parse(&base) {
-        Ok(mut url) => {
-            url.query_pairs_mut()
-                .append_pair("identityVerificationId", id)
-                .extend_pairs(pairs);
-            url.to_string()
-        }
-        Err(_) => base,
-    };
-    Redirect::to(&url).into_response()
+    let mut query = vec![("identityVerificationId", id)];
+    query.extend_from_slice(pairs);
+    redirect(&base, &query)
 }
 
 /// `POST /identity-window/{id}/approve`: the carrier verified the person typed; back to the shop.

@@ -170,7 +170,8 @@ button{{width:100%;padding:14px;margin-top:10px;font-size:16px}}</style></head>
     Html(page).into_response()
 }
 
-fn redirect(base: &str, pairs: &[(&str, &str)]) -> Response {
+/// Back to the shop's `base` address with `pairs` added to its query.
+pub(super) fn redirect(base: &str, pairs: &[(&str, &str)]) -> Response {
     let url = match reqwest::Url::parse(base) {
         Ok(mut url) => {
             url.query_pairs_mut().extend_pairs(pairs);

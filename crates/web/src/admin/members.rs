@@ -176,7 +176,7 @@ async fn member_page(
         orders => detail.orders.iter().map(|o| context! {
             number => &o.number, url => admin.actor.can(Area::Orders, Access::Read).then(|| format!("/admin/orders/{}", o.number)),
             placed_at => o.placed_at.to_rfc3339(), total => o.total.get(),
-            status => o.status.as_str(), status_label => t(state, req, &format!("order.status.{}", jangteo_core::digital::shown_status_code(o.status, o.ships_goods()))),
+            status => o.status.as_str(), status_label => crate::order_views::shown_status(state, req, o),
         }).collect::<Vec<_>>(),
         points => detail.points.iter().map(|p| context! {
             at => p.created_at.to_rfc3339(), amount => p.amount, balance => p.balance_after,

@@ -84,7 +84,7 @@ pub async fn list(office: BackOffice, Query(q): Query<OrdersQuery>) -> Result<Re
             context! {
                 number => &o.number, url => format!("/admin/orders/{}", o.number),
                 placed_at => o.placed_at.to_rfc3339(), status => o.status.as_str(),
-                status_label => status_label(state, req, jangteo_core::digital::shown_status_code(o.status, o.ships_goods())),
+                status_label => crate::order_views::shown_status(state, req, o),
                 method_label => method_label(state, req, o.payment_method.as_str()),
                 orderer => mask_name(&o.orderer_name), mobile => mask_mobile(&o.orderer_mobile),
                 total => o.total.get(), guest => o.member_id.is_none(),
@@ -171,7 +171,7 @@ async fn detail_view(
     Ok(context! {
         refund_account => refund_account,
         cash_receipt => cash_receipt.map(|r| crate::order_views::cash_receipt_view(state, req, &r)),
-        number => &order.number, status => order.status.as_str(), status_label => crate::order_views::shown_status(state, req, status, codes),
+        number => &order.number, status => order.status.as_str(), status_label => crate::order_views::shown_status(state, req, order),
         codes => (codes.issued > 0).then(|| context! { issued => codes.issued, seen => codes.seen }),
         placed_at => order.placed_at.to_rfc3339(), paid_at => order.paid_at.map(|d| d.to_rfc3339()),
         method_label => method_label(state, req, order.payment_method.as_str()),

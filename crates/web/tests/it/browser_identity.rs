@@ -192,7 +192,7 @@ async fn a_demo_visitor_verifies_from_my_page() {
     crate::gift_checkout::gift_card(&t, tshirt).await;
     crate::checkout::add(&member, tshirt, 1).await;
     let card = [("payment_method", "card")];
-    let placed = crate::gift_limits::place_codes(&member, &card).await;
+    let placed = crate::gift_checkout::place_codes(&member, &card).await;
     let number = crate::checkout::pay(&member, &placed).await;
     let Some(browser) = Browser::phone().await else {
         return;

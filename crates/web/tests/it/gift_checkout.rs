@@ -9,7 +9,7 @@ use jangteo_app::auth::StaffActor;
 use jangteo_app::orders::Actor;
 use jangteo_core::Won;
 use jangteo_db::catalog::stock;
-use jangteo_testkit::shopper::Shopper;
+use jangteo_testkit::shopper::{Page, Shopper};
 use jangteo_testkit::{Backend, TestApp, on_both_backends};
 
 const PINS: &str = "1111-2222-3333-4444,,\n5555-6666-7777-8888,,\n9999-0000-1111-2222,,\n";
@@ -35,6 +35,41 @@ pub(crate) async fn gift_card(t: &TestApp, sku: i64) {
     assert!(upload.stored);
 }
 
+/// The gift-card checkout's token (the form must show).
+pub(crate) async fn checkout_token(buyer: &Shopper) -> String {
+    let form = buyer.get("/checkout?guest=1").await;
+    assert_eq!(form.status, 200, "{:?}", form.location);
+    form.input_value("checkout_token").unwrap()
+}
+
+/// Posts the gift-card checkout of `token` for the orderer at `email` with `extra` (the
+/// method, a depositor); the guest's fields are there too (a member's checkout ignores them).
+pub(crate) async fn post_codes(
+    buyer: &Shopper,
+    token: &str,
+    email: &str,
+    extra: &[(&str, &str)],
+) -> Page {
+    let mut fields = vec![
+        ("checkout_token", token),
+        ("orderer_name", "김장터"),
+        ("orderer_mobile", "010-1234-5678"),
+        ("orderer_email", email),
+        ("agree", "true"),
+        ("agree_guest_privacy", "true"),
+        ("guest_password", "guest1234"),
+        ("guest_password_confirm", "guest1234"),
+    ];
+    fields.extend_from_slice(extra);
+    buyer.post("/checkout", &fields).await
+}
+
+/// Opens and posts the gift-card checkout with `extra` (the method, a depositor).
+pub(crate) async fn place_codes(buyer: &Shopper, extra: &[(&str, &str)]) -> Page {
+    let token = checkout_token(buyer).await;
+    post_codes(buyer, &token, "limits@example.com", extra).await
+}
+
 /// Checkout with the orderer's details only (no recipient, no address), by card.
 async fn check_out_codes(buyer: &Shopper) -> String {
     let form = buyer.get("/checkout").await;
@@ -52,20 +87,8 @@ async fn check_out_codes(buyer: &Shopper) -> String {
         "no address and no escrow for codes"
     );
     let token = form.input_value("checkout_token").unwrap();
-    let placed = buyer
-        .post(
-            "/checkout",
-            &[
-                ("checkout_token", token.as_str()),
-                ("orderer_name", "김장터"),
-                ("orderer_mobile", "010-1234-5678"),
-                ("orderer_email", "gift@example.com"),
-                ("payment_method", "card"),
-                ("escrow", "on"),
-                ("agree", "true"),
-            ],
-        )
-        .await;
+    let card = [("payment_method", "card"), ("escrow", "on")];
+    let placed = post_codes(buyer, &token, "gift@example.com", &card).await;
     pay(buyer, &placed).await
 }
 

@@ -4,38 +4,9 @@
 //! listed for staff with its reason.
 
 use crate::checkout::{add, pay, shop, sign_up};
-use crate::gift_checkout::gift_card;
-use jangteo_testkit::shopper::{Page, Shopper, staff_session};
+use crate::gift_checkout::{checkout_token, gift_card, place_codes, post_codes};
+use jangteo_testkit::shopper::{Shopper, staff_session};
 use jangteo_testkit::{Backend, on_both_backends};
-
-/// The gift-card checkout's token (the form must show).
-async fn checkout_token(buyer: &Shopper) -> String {
-    let form = buyer.get("/checkout?guest=1").await;
-    assert_eq!(form.status, 200, "{:?}", form.location);
-    form.input_value("checkout_token").unwrap()
-}
-
-/// Posts the gift-card checkout of `token` with `extra` (the method, a depositor).
-async fn post_codes(buyer: &Shopper, token: &str, extra: &[(&str, &str)]) -> Page {
-    let mut fields = vec![
-        ("checkout_token", token),
-        ("orderer_name", "김장터"),
-        ("orderer_mobile", "010-1234-5678"),
-        ("orderer_email", "limits@example.com"),
-        ("agree", "true"),
-        ("agree_guest_privacy", "true"),
-        ("guest_password", "guest1234"),
-        ("guest_password_confirm", "guest1234"),
-    ];
-    fields.extend_from_slice(extra);
-    buyer.post("/checkout", &fields).await
-}
-
-/// Opens and posts the gift-card checkout with `extra` (the method, a depositor).
-pub(crate) async fn place_codes(buyer: &Shopper, extra: &[(&str, &str)]) -> Page {
-    let token = checkout_token(buyer).await;
-    post_codes(buyer, &token, extra).await
-}
 
 async fn limits_refuse_and_staff_see_why(backend: Backend) {
     let Some((t, tshirt)) = shop(backend).await else {
@@ -159,8 +130,8 @@ async fn parallel_checkouts_share_one_cap(backend: Backend) {
     // Two tabs show the checkout, then both are submitted at once.
     let (first, second) = (checkout_token(&member).await, checkout_token(&member).await);
     let (a, b) = tokio::join!(
-        post_codes(&member, &first, &deposit),
-        post_codes(&member, &second, &deposit)
+        post_codes(&member, &first, "limits@example.com", &deposit),
+        post_codes(&member, &second, "limits@example.com", &deposit)
     );
     // The other is refused by the cap (409) or, when the first already took the cart's lines,
     // finds the cart empty: never a second order.

@@ -15,21 +15,9 @@ use std::time::Duration;
 /// One gift card bought by card through Toss; its order number (delivered with its PIN).
 async fn bought_by_card(t: &TestApp, fake: &FakeToss, buyer: &Shopper, sku: i64) -> String {
     add(buyer, sku, 1).await;
-    let form = buyer.get("/checkout").await;
-    let token = form.input_value("checkout_token").unwrap();
-    let placed = buyer
-        .post(
-            "/checkout",
-            &[
-                ("checkout_token", token.as_str()),
-                ("orderer_name", "김장터"),
-                ("orderer_mobile", "010-1234-5678"),
-                ("orderer_email", "hold@example.com"),
-                ("payment_method", "card"),
-                ("agree", "true"),
-            ],
-        )
-        .await;
+    let token = crate::gift_checkout::checkout_token(buyer).await;
+    let card = [("payment_method", "card")];
+    let placed = crate::gift_checkout::post_codes(buyer, &token, "hold@example.com", &card).await;
     let (number, attempt, amount) = payment_page(buyer, &placed).await;
     let key = fake.authenticate(&attempt, "상품권", amount, "카드");
     let done = buyer

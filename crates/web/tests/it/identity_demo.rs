@@ -5,7 +5,7 @@
 //! A fresh 본인인증 of the orderer's mobile shows a gift-card order's PINs instead of the password.
 
 use crate::checkout::{add, pay, shop, sign_up};
-use crate::gift_limits::place_codes;
+use crate::gift_checkout::place_codes;
 use crate::identity_gate::make_adult_only;
 use jangteo_testkit::server::TestOptions;
 use jangteo_testkit::shopper::{Shopper, staff_session};
