@@ -38,6 +38,7 @@ pub mod order_chores;
 pub mod order_export;
 pub mod orders;
 pub mod pins;
+pub(crate) mod pins_message;
 pub mod pins_notice;
 pub mod pins_reveal;
 pub mod portone_settings;

@@ -1,8 +1,9 @@
 //! Telling the buyer their gift card is issued (issue 16): by e-mail and by AlimTalk (SMS when
-//! no approved template) as the owner chooses. The message carries the order link, never a PIN:
-//! PINs leave sealed storage only on the order page, to the buyer who re-authenticated, so the
-//! message log, the providers and a forwarded text hold nothing to steal. The buyer may ask for
-//! the notice again a few times per order. Staff hear when a sale leaves a pool low.
+//! no approved template) as the owner chooses. By default the message carries the order link,
+//! and PINs leave sealed storage only on the order page, to the buyer who re-authenticated. The
+//! owner may have the PINs go in the message too: the stored message then holds a placeholder
+//! that is filled at sending (`pins_message`), so the message log never holds a PIN. The buyer
+//! may ask for the notice again a few times per order. Staff hear when a sale leaves a pool low.
 
 use crate::auth::StaffActor;
 use crate::notify::{Channel, Notification};
@@ -14,7 +15,8 @@ use jangteo_db::audit::{self, NewAudit};
 use jangteo_db::orders::OrderRow;
 use jangteo_db::settings;
 
-/// Settings key: the channels of the notice (`email`, `text`, comma-separated; empty: none).
+/// Settings key: the channels of the notice (`email`, `text`, comma-separated; empty: none),
+/// and `pins` when the PINs go in the message.
 const CHANNELS_KEY: &str = "pins.notice_channels";
 
 /// The message event (template) of the notice.
@@ -30,6 +32,9 @@ pub struct NoticeChannels {
     pub email: bool,
     /// AlimTalk (SMS fallback) to the orderer's mobile.
     pub text: bool,
+    /// The PINs themselves go in the message (sending them provides them: the buyer's right
+    /// to cancel ends as if they had looked).
+    pub pins: bool,
 }
 
 impl NoticeChannels {
@@ -38,26 +43,37 @@ impl NoticeChannels {
         Self {
             email: on("email"),
             text: on("text"),
+            pins: on("pins"),
         }
     }
 
     fn stored(self) -> String {
-        [("email", self.email), ("text", self.text)]
-            .iter()
-            .filter(|(_, on)| *on)
-            .map(|(name, _)| *name)
-            .collect::<Vec<_>>()
-            .join(",")
+        [
+            ("email", self.email),
+            ("text", self.text),
+            ("pins", self.pins),
+        ]
+        .iter()
+        .filter(|(_, on)| *on)
+        .map(|(name, _)| *name)
+        .collect::<Vec<_>>()
+        .join(",")
+    }
+
+    /// Whether paid PINs leave in a message (the setting is on and a channel is).
+    pub fn sends_pins(self) -> bool {
+        self.pins && (self.email || self.text)
     }
 }
 
 impl App {
-    /// The notice's channels: both until the owner chooses.
+    /// The notice's channels: both, with the link only, until the owner chooses.
     pub async fn gift_card_notice(&self) -> AppResult<NoticeChannels> {
         Ok(settings::get(&self.db, CHANNELS_KEY).await?.map_or(
             NoticeChannels {
                 email: true,
                 text: true,
+                pins: false,
             },
             |s| NoticeChannels::parse(&s),
         ))
@@ -93,17 +109,24 @@ impl App {
         channels: NoticeChannels,
         round: u32,
     ) -> AppResult<bool> {
+        let mut context = self.order_message_context(tx, order, EVENT, None).await?;
+        if channels.pins {
+            // The placeholder is filled when the message leaves (pins_message), never stored.
+            context["pins_in_message"] = true.into();
+            context["pins_list"] = crate::pins_message::PINS_PLACEHOLDER.into();
+        }
         let mut queued = false;
         let number = &order.number;
         if channels.email {
             let key = format!("{EVENT}:{number}:email:{round}");
             let email = (EVENT, Channel::Email);
-            queued |= self.notify_order_keyed(tx, order, email, None, key).await?;
+            let context = context.clone();
+            queued |= self.notify_orderer(tx, order, email, context, key).await?;
         }
         if channels.text && !order.orderer_mobile.is_empty() {
             let key = format!("{EVENT}:{number}:text:{round}");
             let text = (EVENT, Channel::AlimTalk);
-            queued |= self.notify_order_keyed(tx, order, text, None, key).await?;
+            queued |= self.notify_orderer(tx, order, text, context, key).await?;
         }
         Ok(queued)
     }

@@ -41,7 +41,7 @@ pub struct RevealedPin {
 
 impl App {
     /// The sold PINs opened and grouped like their patterns, with their products.
-    async fn open_pins(
+    pub(crate) async fn open_pins(
         &self,
         sold: &[pins::PinRow],
         lines: &[orders::OrderLineRow],

@@ -60,6 +60,8 @@ pub struct MessageRow {
     pub send_after: DateTime<Utc>,
     /// Recorded at.
     pub created_at: DateTime<Utc>,
+    /// At most one message per key (e.g. `order_placed:20261122-8F3K2Q:email`).
+    pub dedupe_key: Option<String>,
 }
 
 /// Records a message (`queued`); `None` when its de-duplication key was already used.
@@ -92,7 +94,7 @@ pub async fn find(db: &Db, id: i64) -> DbResult<Option<MessageRow>> {
         db,
         MessageRow,
         "SELECT id, event, channel, recipient, subject, body_html, body_text, is_advertising, state, provider,
-             provider_id, provider_reply, last_error, send_after, created_at FROM messages WHERE id = $1",
+             provider_id, provider_reply, last_error, send_after, created_at, dedupe_key FROM messages WHERE id = $1",
         id
     )
     .context("loading a message")
@@ -104,7 +106,7 @@ pub async fn recent(db: &Db, limit: i64) -> DbResult<Vec<MessageRow>> {
         db,
         MessageRow,
         "SELECT id, event, channel, recipient, subject, body_html, body_text, is_advertising, state, provider,
-             provider_id, provider_reply, last_error, send_after, created_at FROM messages
+             provider_id, provider_reply, last_error, send_after, created_at, dedupe_key FROM messages
          ORDER BY id DESC LIMIT $1",
         limit
     )

@@ -35,6 +35,35 @@ pub struct TestOptions {
     pub portone_base: Option<String>,
     /// NICE 본인확인's API and window host (a fake's address): buyers verify through NICE.
     pub nice_base: Option<String>,
+    /// Mail leaves by SMTP to this port on 127.0.0.1 (a [`crate::smtp_sink::SmtpSink`]).
+    pub smtp_port: Option<u16>,
+    /// Texts (SMS; AlimTalk falls back to SMS) leave through this Solapi fake's address.
+    pub solapi_base: Option<String>,
+}
+
+/// Points mail and texts at the fakes `options` names.
+fn configure_messaging(config: &mut Config, options: &TestOptions) {
+    use jangteo_app::config::ProviderChoice;
+    use jangteo_providers::messaging::{SmtpConfig, SmtpSecurity, SolapiConfig};
+    if let Some(port) = options.smtp_port {
+        config.notifications.email = ProviderChoice::Smtp;
+        config.notifications.smtp = Some(SmtpConfig {
+            host: "127.0.0.1".into(),
+            port,
+            username: None,
+            password: None,
+            security: SmtpSecurity::None,
+        });
+    }
+    if let Some(base) = &options.solapi_base {
+        config.notifications.alimtalk = ProviderChoice::Solapi;
+        config.notifications.sms = ProviderChoice::Solapi;
+        config.notifications.solapi = Some(SolapiConfig {
+            base_url: base.clone(),
+            api_key: crate::fakes::SOLAPI_KEY.into(),
+            api_secret: crate::fakes::SOLAPI_SECRET.into(),
+        });
+    }
 }
 
 /// An HTTP client for tests: no redirects followed, no proxies, short timeouts.
@@ -114,6 +143,7 @@ impl TestApp {
         if let Some(base) = &options.kakaopay_base {
             config.checkout.kakaopay.api_base = base.clone();
         }
+        configure_messaging(&mut config, &options);
         if let Some(configure) = options.configure {
             configure(&mut config);
         }

@@ -213,6 +213,7 @@ async fn checkout_page(
             points => points_view(state, quote.points_balance),
             payment_methods => method_views(state, req, &enabled),
             ships => ships,
+            pins_sent_to => if ships { None } else { crate::shop::pins_sent_to(state, req).await? },
             escrow => escrow_view(state, form, ships).await?,
             bank_account => val(&state.app.config.checkout.bank_account),
             checkout_token => token,

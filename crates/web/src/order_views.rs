@@ -354,6 +354,7 @@ mod tests {
             "everything_returned",
             "pins_revealed",
             "pins_viewed",
+            "pins_sent",
         ]
         .iter()
         .map(|event| format!("order.event.{event}"))

@@ -1,6 +1,7 @@
 //! Storefront pages: home, category listing, product, search, CMS page, language switch.
 
 use crate::context::{PageMeta, Req, render};
+use crate::forms::t;
 use crate::i18n::Locale;
 use crate::state::AppState;
 use crate::views::{
@@ -293,7 +294,12 @@ pub async fn show_product(
             notice => detail.notice.iter().map(|(label, value)| context! { label => *label, value => value }).collect::<Vec<_>>(),
             trade_terms => val(state.app.trade_terms().await?),
             max_per_order => detail.max_per_order,
-            gift_card => detail.gift_card.map(|face| context! { face_value => face.get() }),
+            gift_card => match detail.gift_card {
+                Some(face) => Some(context! {
+                    face_value => face.get(), sent_to => pins_sent_to(&state, &req).await?,
+                }),
+                None => None,
+            },
         },
     )
     .await
@@ -395,6 +401,21 @@ pub async fn switch_locale(
         response.headers_mut().insert(header::SET_COOKIE, value);
     }
     Ok(response)
+}
+
+/// How paid PINs reach the buyer when the owner sends them in the notice ("이메일·알림톡(또는
+/// 문자)"); `None` when they are shown on the order page only.
+pub(crate) async fn pins_sent_to(state: &AppState, req: &Req) -> Result<Option<String>, WebError> {
+    let notice = state.app.gift_card_notice().await?;
+    if !notice.sends_pins() {
+        return Ok(None);
+    }
+    let channels: Vec<String> = [(notice.email, "email"), (notice.text, "text")]
+        .iter()
+        .filter(|(on, _)| *on)
+        .map(|(_, by)| t(state, req, &format!("product.gift_card.by_{by}")))
+        .collect();
+    Ok(Some(channels.join("·")))
 }
 
 #[cfg(test)]

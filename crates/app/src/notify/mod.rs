@@ -124,6 +124,21 @@ impl Messenger {
     }
 }
 
+/// Which provider takes a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Route {
+    Smtp,
+    Mailgun,
+    AligoSms,
+    SolapiSms,
+    /// Solapi's AlimTalk with the event's approved template.
+    AlimTalk(String),
+    Slack,
+    /// The `test` adapter: the message log is the outbox, nothing leaves.
+    Outbox,
+    Unknown,
+}
+
 /// What the `test` adapter answers: the message log is its outbox.
 fn recorded_in_outbox() -> Result<Accepted, SendError> {
     Ok(Accepted {
@@ -203,81 +218,121 @@ impl App {
         Ok(Some(id))
     }
 
-    async fn dispatch(
-        &self,
-        m: &messages::MessageRow,
-    ) -> (&'static str, Result<Accepted, SendError>) {
+    /// Where `m` goes with the configured providers.
+    fn route(&self, m: &messages::MessageRow) -> Route {
         let config = &self.config.notifications;
         let messenger = &self.messenger;
-        let sms = || Sms {
-            from: config.sms_sender.clone(),
-            to: m.recipient.clone(),
-            title: None,
-            text: m.body_text.clone(),
+        let sms = match (config.sms, &messenger.aligo, &messenger.solapi) {
+            (ProviderChoice::Aligo, Some(_), _) => Route::AligoSms,
+            (ProviderChoice::Solapi, _, Some(_)) => Route::SolapiSms,
+            _ => Route::Outbox,
         };
         match m.channel.as_str() {
-            "email" => {
-                let email = Email {
-                    from: config.from_email.clone(),
-                    to: m.recipient.clone(),
-                    subject: m.subject.clone(),
-                    html: m.body_html.clone(),
-                    text: m.body_text.clone(),
-                };
-                match (&messenger.smtp, &messenger.mailgun, config.email) {
-                    (Some(smtp), _, ProviderChoice::Smtp) => ("smtp", smtp.send(&email).await),
-                    (_, Some(mailgun), ProviderChoice::Mailgun) => {
-                        ("mailgun", mailgun.send(&email).await)
-                    }
-                    _ => ("test", recorded_in_outbox()),
-                }
-            }
-            "sms" => self.send_sms(&sms(), config.sms).await,
+            "email" => match (&messenger.smtp, &messenger.mailgun, config.email) {
+                (Some(_), _, ProviderChoice::Smtp) => Route::Smtp,
+                (_, Some(_), ProviderChoice::Mailgun) => Route::Mailgun,
+                _ => Route::Outbox,
+            },
+            "sms" => sms,
             "alimtalk" => match (
                 &messenger.solapi,
                 config.alimtalk,
                 config.alimtalk_templates.get(&m.event),
             ) {
-                (Some(solapi), ProviderChoice::Solapi, Some(template)) => {
-                    let message = AlimTalk {
-                        from: config.sms_sender.clone(),
-                        to: m.recipient.clone(),
-                        channel_id: config.kakao_channel_id.clone(),
-                        template_id: template.clone(),
-                        variables: Vec::new(),
-                        text: m.body_text.clone(),
-                    };
-                    ("solapi", solapi.send_alimtalk(&message, true).await)
+                (Some(_), ProviderChoice::Solapi, Some(template)) => {
+                    Route::AlimTalk(template.clone())
                 }
                 // No approved template for this event (or AlimTalk off): the same text by SMS.
-                (_, ProviderChoice::Solapi, None) => self.send_sms(&sms(), config.sms).await,
-                _ => ("test", recorded_in_outbox()),
+                (_, ProviderChoice::Solapi, None) => sms,
+                _ => Route::Outbox,
             },
             "slack" => match (&messenger.slack, config.slack) {
-                (Some(slack), ProviderChoice::Webhook) => {
-                    ("slack", slack.post(&m.body_text, None).await)
-                }
-                _ => ("test", recorded_in_outbox()),
+                (Some(_), ProviderChoice::Webhook) => Route::Slack,
+                _ => Route::Outbox,
             },
-            other => (
+            _ => Route::Unknown,
+        }
+    }
+
+    /// Hands `m` to the provider of `route`.
+    async fn dispatch(
+        &self,
+        route: Route,
+        m: &messages::MessageRow,
+    ) -> (&'static str, Result<Accepted, SendError>) {
+        let config = &self.config.notifications;
+        let messenger: &Messenger = &self.messenger;
+        let sms = Sms {
+            from: config.sms_sender.clone(),
+            to: m.recipient.clone(),
+            title: None,
+            text: m.body_text.clone(),
+        };
+        let email = || Email {
+            from: config.from_email.clone(),
+            to: m.recipient.clone(),
+            subject: m.subject.clone(),
+            html: m.body_html.clone(),
+            text: m.body_text.clone(),
+        };
+        match (route, messenger) {
+            (
+                Route::Smtp,
+                Messenger {
+                    smtp: Some(smtp), ..
+                },
+            ) => ("smtp", smtp.send(&email()).await),
+            (
+                Route::Mailgun,
+                Messenger {
+                    mailgun: Some(mailgun),
+                    ..
+                },
+            ) => ("mailgun", mailgun.send(&email()).await),
+            (
+                Route::AligoSms,
+                Messenger {
+                    aligo: Some(aligo), ..
+                },
+            ) => ("aligo", aligo.send(&sms).await),
+            (
+                Route::SolapiSms,
+                Messenger {
+                    solapi: Some(solapi),
+                    ..
+                },
+            ) => ("solapi", solapi.send_sms(&sms).await),
+            (
+                Route::AlimTalk(template_id),
+                Messenger {
+                    solapi: Some(solapi),
+                    ..
+                },
+            ) => {
+                let message = AlimTalk {
+                    from: config.sms_sender.clone(),
+                    to: m.recipient.clone(),
+                    channel_id: config.kakao_channel_id.clone(),
+                    template_id,
+                    variables: Vec::new(),
+                    text: m.body_text.clone(),
+                };
+                ("solapi", solapi.send_alimtalk(&message, true).await)
+            }
+            (
+                Route::Slack,
+                Messenger {
+                    slack: Some(slack), ..
+                },
+            ) => ("slack", slack.post(&m.body_text, None).await),
+            (Route::Unknown, _) => (
                 "none",
                 Err(SendError::Rejected {
                     provider: "none",
                     code: "channel".into(),
-                    message: format!("unknown channel {other}"),
+                    message: format!("unknown channel {}", m.channel),
                 }),
             ),
-        }
-    }
-
-    async fn send_sms(
-        &self,
-        sms: &Sms,
-        choice: ProviderChoice,
-    ) -> (&'static str, Result<Accepted, SendError>) {
-        match (choice, &self.messenger.aligo, &self.messenger.solapi) {
-            (ProviderChoice::Aligo, Some(aligo), _) => ("aligo", aligo.send(sms).await),
-            (ProviderChoice::Solapi, _, Some(solapi)) => ("solapi", solapi.send_sms(sms).await),
             _ => ("test", recorded_in_outbox()),
         }
     }
@@ -295,7 +350,15 @@ impl App {
         if message.state != "queued" {
             return Ok(()); // Already delivered or given up: a replayed job changes nothing.
         }
-        let (provider, result) = self.dispatch(&message).await;
+        let route = self.route(&message);
+        // Only a message that really leaves may carry the gift card's PINs.
+        let filled = match route {
+            Route::Outbox | Route::Unknown => None,
+            _ => self.with_pins(&message).await.map_err(|e| e.to_string())?,
+        };
+        let (provider, result) = self
+            .dispatch(route, filled.as_ref().unwrap_or(&message))
+            .await;
         let now = self.now();
         match result {
             Ok(accepted) => {

@@ -34,6 +34,7 @@ pub fn sample_context() -> serde_json::Value {
         "member": {"name": "김구매", "email": "buyer@example.com"},
         "login_url": "https://shop.example.com/account/login", "reset_url": "https://shop.example.com/account/password-reset/abc",
         "expires_minutes": 30,
+        "pins_in_message": false, "pins_list": "- 문화상품권 1만원권: 1234-5678-9012-3456",
         "shipment": {"carrier_name": "CJ대한통운", "waybill": "123456789012", "tracking_url": "https://trace.cjlogistics.com/next/tracking.html?wblNo=123456789012"},
         "review_url": "https://shop.example.com/orders/20261122-8F3K2Q", "confirm_days": 7,
         "pool": {"product": "문화상품권 1만원권", "available": 3, "sold": 97, "url": "https://shop.example.com/admin/products/7/pins"},

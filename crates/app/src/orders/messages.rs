@@ -74,6 +74,20 @@ impl App {
         refund: Option<Won>,
         dedupe_key: String,
     ) -> AppResult<bool> {
+        let context = self.order_message_context(tx, order, event, refund).await?;
+        self.notify_orderer(tx, order, (event, channel), context, dedupe_key)
+            .await
+    }
+
+    /// The figures an order message about `event` shows (the order, its shipment, its virtual
+    /// account, the refund).
+    pub(crate) async fn order_message_context(
+        &self,
+        tx: &mut Tx,
+        order: &OrderRow,
+        event: &str,
+        refund: Option<Won>,
+    ) -> AppResult<serde_json::Value> {
         let lines = orders::lines(&mut *tx, order.id).await?;
         let payment = payment_rows::latest_for_order(&mut *tx, order.id).await?;
         let discount = order.grade_discount + order.coupon_discount + Won(order.points_used);
@@ -129,6 +143,19 @@ impl App {
                 "expected": order.payment_method.refund_expectation(),
             });
         }
+        Ok(context)
+    }
+
+    /// Queues `event` to the orderer on `channel` (e-mail to their address, a text to their
+    /// mobile) with `context`; false when a message with `dedupe_key` exists.
+    pub(crate) async fn notify_orderer(
+        &self,
+        tx: &mut Tx,
+        order: &OrderRow,
+        (event, channel): (&str, Channel),
+        context: serde_json::Value,
+        dedupe_key: String,
+    ) -> AppResult<bool> {
         let queued = self
             .notify(
                 tx,

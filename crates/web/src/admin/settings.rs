@@ -134,7 +134,7 @@ async fn settings_page(
             can_write => admin.actor.can(Area::Settings, Access::Write),
             stock_form => stock_form.unwrap_or_else(|| context! { low_stock_threshold => low_stock }),
             stock_errors => stock_errors,
-            gift_notice => context! { email => notice.email, text => notice.text },
+            gift_notice => context! { email => notice.email, text => notice.text, pins => notice.pins },
             gift_identity => identity,
             gift_limits => limits_form.unwrap_or_else(|| limits_view(&limits)),
             gift_limit_errors => limit_errors,
@@ -207,7 +207,7 @@ pub async fn save_payment_methods(
     Ok(see_other("/admin/settings"))
 }
 
-/// POST /admin/settings/gift-card-notice: checkboxes `email` and `text`.
+/// POST /admin/settings/gift-card-notice: checkboxes `email`, `text` and `pins`.
 pub async fn save_gift_card_notice(
     office: BackOffice,
     Form(form): Form<HashMap<String, String>>,
@@ -221,6 +221,7 @@ pub async fn save_gift_card_notice(
     let channels = jangteo_app::pins_notice::NoticeChannels {
         email: form.contains_key("email"),
         text: form.contains_key("text"),
+        pins: form.contains_key("pins"),
     };
     state
         .app

@@ -98,13 +98,33 @@ async fn the_owner_registers_gift_card_pins() {
             .unwrap()
             .contains("재고 = 판매 가능한 핀번호 수")
     );
-    // The issue notice goes by e-mail only from now on (shop settings, from the menu).
+    // The issue notice goes by e-mail only from now on, with the PINs in it (shop settings,
+    // from the menu); the product page tells buyers before they pay.
     click(d, "nav.admin-nav a[href='/admin/settings']").await;
     click(d, "#gift-card-notice input[name=text]").await;
+    click(d, "#gift-card-notice input[name=pins]").await;
     click(d, "#gift-card-notice button[type=submit]").await;
     d.find(By::Css(".flash")).await.unwrap();
     let notice = t.app.gift_card_notice().await.unwrap();
-    assert!(notice.email && !notice.text);
+    assert!(notice.email && !notice.text && notice.pins);
+    d.goto(t.url("/admin/settings#gift-card-notice"))
+        .await
+        .unwrap();
+    let pins_box = d.find(By::Css("#gift-card-notice input[name=pins]")).await;
+    assert!(
+        pins_box.unwrap().is_selected().await.unwrap(),
+        "shown as saved"
+    );
+    browser.screenshot("admin-gift-card-notice").await;
+    d.goto(t.url("/products/tshirt")).await.unwrap();
+    let note = d.find(By::Css("#gift-card-note")).await.unwrap();
+    assert!(
+        note.text()
+            .await
+            .unwrap()
+            .contains("핀번호를 바로 보내 드립니다(이메일)")
+    );
+    browser.screenshot("product-gift-card-sent").await;
     browser.quit().await;
 }
 

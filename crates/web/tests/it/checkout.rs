@@ -18,6 +18,16 @@ pub(crate) async fn shop(backend: Backend) -> Option<(TestApp, i64)> {
     Some((t, tshirt))
 }
 
+/// The events on order `number`'s timeline, oldest first.
+pub(crate) async fn timeline_of(t: &TestApp, number: &str) -> Vec<String> {
+    let order = jangteo_db::orders::find_by_number(&t.app.db, number)
+        .await
+        .unwrap()
+        .expect("the order");
+    let events = jangteo_db::orders::events(&t.app.db, order.id).await;
+    events.unwrap().into_iter().map(|e| e.event).collect()
+}
+
 pub(crate) async fn stock_of(t: &TestApp, sku: i64) -> i64 {
     stock::stock_of(&t.app.db, sku).await.unwrap().unwrap()
 }

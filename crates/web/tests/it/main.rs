@@ -52,6 +52,7 @@ mod open_for_business;
 mod outage;
 mod pages;
 mod pins;
+mod pins_message;
 mod portone_payments;
 mod product_facts;
 mod reconciliation;

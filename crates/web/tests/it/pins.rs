@@ -224,14 +224,8 @@ async fn the_buyer_sees_them_once_sure(t: &TestApp, buyer: &Shopper, number: &st
         .await;
     assert_eq!(shown.status, 200, "{}", shown.body);
     assert!(shown.body.contains("1111-2222-3333-4444") && shown.body.contains("A-001"));
-    let order = jangteo_db::orders::find_by_number(&t.app.db, number)
-        .await
-        .unwrap()
-        .unwrap();
-    let timeline = jangteo_db::orders::events(&t.app.db, order.id)
-        .await
-        .unwrap();
-    assert!(timeline.iter().any(|e| e.event == "pins_revealed"));
+    let timeline = crate::checkout::timeline_of(t, number).await;
+    assert!(timeline.contains(&"pins_revealed".to_owned()));
     let page = buyer.get(&format!("/orders/{number}")).await.body;
     assert!(!page.contains("1111-2222-3333-4444"), "hidden again");
     assert!(
