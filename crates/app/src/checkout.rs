@@ -67,13 +67,17 @@ pub struct GiftLine {
     pub option_label: String,
 }
 
-/// Converts a stored coupon for pricing.
-pub(crate) fn coupon_for_pricing(c: &CouponRow, uses: i64) -> Coupon {
-    let ids: Vec<i64> = c
-        .scope_ids
+/// The ids of a stored comma-separated list.
+pub(crate) fn ids_in(stored: &str) -> Vec<i64> {
+    stored
         .split(',')
         .filter_map(|s| s.trim().parse().ok())
-        .collect();
+        .collect()
+}
+
+/// Converts a stored coupon for pricing.
+pub(crate) fn coupon_for_pricing(c: &CouponRow, uses: i64) -> Coupon {
+    let ids = ids_in(&c.scope_ids);
     Coupon {
         value: if c.kind == "percent" {
             CouponValue::Percent {
@@ -92,6 +96,11 @@ pub(crate) fn coupon_for_pricing(c: &CouponRow, uses: i64) -> Coupon {
         valid_from: c.valid_from,
         valid_until: c.valid_until,
         uses_left: u32::try_from((c.per_member_limit - uses).max(0)).unwrap_or(0),
+        excluded_products: ids_in(&c.excluded_product_ids)
+            .into_iter()
+            .map(ProductId)
+            .collect(),
+        combines_with_grade: c.combines_with_grade,
     }
 }
 

@@ -59,11 +59,6 @@ impl NoticeChannels {
         .collect::<Vec<_>>()
         .join(",")
     }
-
-    /// Whether paid PINs leave in a message (the setting is on and a channel is).
-    pub fn sends_pins(self) -> bool {
-        self.pins && (self.email || self.text)
-    }
 }
 
 impl App {
@@ -77,6 +72,24 @@ impl App {
             },
             |s| NoticeChannels::parse(&s),
         ))
+    }
+
+    /// The channels that carry paid PINs to the buyer: none unless the owner sends PINs in
+    /// the notice, and only those a provider is configured for (the outbox sends nothing).
+    pub async fn pins_sent_by(&self) -> AppResult<Vec<Channel>> {
+        let notice = self.gift_card_notice().await?;
+        if !notice.pins {
+            return Ok(Vec::new());
+        }
+        let chosen = [
+            (notice.email, Channel::Email),
+            (notice.text, Channel::AlimTalk),
+        ];
+        Ok(chosen
+            .into_iter()
+            .filter(|(on, channel)| *on && self.really_sends(*channel, EVENT))
+            .map(|(_, channel)| channel)
+            .collect())
     }
 
     /// Sets the notice's channels (shop settings, write); audited.

@@ -16,6 +16,7 @@ pub mod cash_receipts;
 pub mod catalog;
 pub mod claims;
 pub mod content;
+pub mod coupon_admin;
 mod error;
 pub mod gift_limits;
 pub mod identity;

@@ -100,6 +100,21 @@ pub async fn find(db: &Db, id: i64) -> DbResult<Option<MessageRow>> {
     .context("loading a message")
 }
 
+/// The messages a real provider took (not the `test` outbox) whose de-duplication key starts
+/// with `key_prefix`.
+pub async fn sent_by_provider(db: &Db, key_prefix: &str) -> DbResult<Vec<MessageRow>> {
+    read_all!(
+        db,
+        MessageRow,
+        "SELECT id, event, channel, recipient, subject, body_html, body_text, is_advertising, state, provider,
+             provider_id, provider_reply, last_error, send_after, created_at, dedupe_key FROM messages
+         WHERE state = 'sent' AND provider <> 'test'
+           AND substr(dedupe_key, 1, length($1)) = $1",
+        key_prefix
+    )
+    .context("listing sent messages by key")
+}
+
 /// The latest messages, newest first (the outbox page).
 pub async fn recent(db: &Db, limit: i64) -> DbResult<Vec<MessageRow>> {
     read_all!(

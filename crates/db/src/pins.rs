@@ -305,6 +305,18 @@ pub async fn reveal(tx: &mut Tx, order_id: i64, now: DateTime<Utc>) -> DbResult<
     .context("revealing PINs")
 }
 
+/// Marks an order's PINs unseen again (a notice carrying them failed for good); how many.
+pub async fn unreveal(tx: &mut Tx, order_id: i64) -> DbResult<u64> {
+    tx_execute!(
+        tx,
+        "UPDATE pins SET status = 'allocated', revealed_at = NULL
+         WHERE status = 'revealed'
+           AND order_line_id IN (SELECT id FROM order_lines WHERE order_id = $1)",
+        order_id
+    )
+    .context("marking PINs unseen")
+}
+
 /// Puts an order's unseen PINs back in their pools (the order is cancelled); per line, the
 /// PINs the buyer has seen, which stay sold: (line id, seen).
 pub async fn release_unseen(

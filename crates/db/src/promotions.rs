@@ -37,10 +37,17 @@ pub struct CouponRow {
     pub per_member_limit: i64,
     /// Switched on.
     pub is_active: bool,
+    /// Comma-separated ids of products it never applies to.
+    pub excluded_product_ids: String,
+    /// Adds to the grade discount (otherwise replaces it).
+    pub combines_with_grade: bool,
+    /// Issued to every new member at sign-up.
+    pub issue_on_signup: bool,
 }
 
-const COUPON_COLUMNS: &str = "c.id, c.code, c.name, c.kind, c.amount, c.rate_bp, c.max_discount, \
-     c.min_order, c.scope, c.scope_ids, c.valid_from, c.valid_until, c.per_member_limit, c.is_active";
+pub(crate) const COUPON_COLUMNS: &str = "c.id, c.code, c.name, c.kind, c.amount, c.rate_bp, \
+     c.max_discount, c.min_order, c.scope, c.scope_ids, c.valid_from, c.valid_until, \
+     c.per_member_limit, c.is_active, c.excluded_product_ids, c.combines_with_grade, c.issue_on_signup";
 
 /// A coupon to create.
 #[derive(Debug, Clone)]

@@ -125,6 +125,7 @@ fn notice_key(n: Notice) -> &'static str {
         Notice::CouponUsedUp => "checkout.notice.coupon_used_up",
         Notice::CouponNotApplicable => "checkout.notice.coupon_not_applicable",
         Notice::CouponBelowMinimum => "checkout.notice.coupon_below_minimum",
+        Notice::CouponReplacesGrade => "checkout.notice.coupon_replaces_grade",
         Notice::PointsBalanceTooLow => "checkout.notice.points_balance_too_low",
         Notice::PointsReduced => "checkout.notice.points_reduced",
         Notice::PointsBelowMinimum => "checkout.notice.points_below_minimum",

@@ -13,6 +13,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jangteo_app::catalog::ProductDetail;
+use jangteo_app::notify::Channel;
 use jangteo_core::catalog::ProductSort;
 use jangteo_media::ThumbSize;
 use minijinja::context;
@@ -403,19 +404,24 @@ pub async fn switch_locale(
     Ok(response)
 }
 
-/// How paid PINs reach the buyer when the owner sends them in the notice ("이메일·알림톡(또는
-/// 문자)"); `None` when they are shown on the order page only.
+/// How paid PINs reach the buyer when the owner sends them in the notice ("이메일·알림톡·문자");
+/// `None` when they are shown on the order page only.
 pub(crate) async fn pins_sent_to(state: &AppState, req: &Req) -> Result<Option<String>, WebError> {
-    let notice = state.app.gift_card_notice().await?;
-    if !notice.sends_pins() {
-        return Ok(None);
-    }
-    let channels: Vec<String> = [(notice.email, "email"), (notice.text, "text")]
-        .iter()
-        .filter(|(on, _)| *on)
-        .map(|(_, by)| t(state, req, &format!("product.gift_card.by_{by}")))
+    let channels: Vec<String> = state
+        .app
+        .pins_sent_by()
+        .await?
+        .into_iter()
+        .map(|channel| {
+            let by = if channel == Channel::Email {
+                "email"
+            } else {
+                "text"
+            };
+            t(state, req, &format!("product.gift_card.by_{by}"))
+        })
         .collect();
-    Ok(Some(channels.join("·")))
+    Ok((!channels.is_empty()).then(|| channels.join("·")))
 }
 
 #[cfg(test)]

@@ -124,6 +124,18 @@ impl Messenger {
     }
 }
 
+/// A message as it may leave (a gift card's notice may carry PINs, see `pins_message`).
+pub(crate) enum Outgoing {
+    /// As stored (it carries no PIN).
+    AsStored,
+    /// With its order's PINs in place of the placeholder.
+    Filled(Box<messages::MessageRow>),
+    /// Not to be sent (why, for the message log).
+    Withheld(&'static str),
+    /// Not yet: the order's withdrawal is being refunded.
+    NotYet,
+}
+
 /// Which provider takes a message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Route {
@@ -218,8 +230,17 @@ impl App {
         Ok(Some(id))
     }
 
-    /// Where `m` goes with the configured providers.
-    fn route(&self, m: &messages::MessageRow) -> Route {
+    /// Whether a message of `event` on `channel` leaves the shop (a provider is configured for
+    /// it), rather than staying in the outbox.
+    pub(crate) fn really_sends(&self, channel: Channel, event: &str) -> bool {
+        !matches!(
+            self.route(channel.as_str(), event),
+            Route::Outbox | Route::Unknown
+        )
+    }
+
+    /// Where a message of `event` on `channel` goes with the configured providers.
+    fn route(&self, channel: &str, event: &str) -> Route {
         let config = &self.config.notifications;
         let messenger = &self.messenger;
         let sms = match (config.sms, &messenger.aligo, &messenger.solapi) {
@@ -227,7 +248,7 @@ impl App {
             (ProviderChoice::Solapi, _, Some(_)) => Route::SolapiSms,
             _ => Route::Outbox,
         };
-        match m.channel.as_str() {
+        match channel {
             "email" => match (&messenger.smtp, &messenger.mailgun, config.email) {
                 (Some(_), _, ProviderChoice::Smtp) => Route::Smtp,
                 (_, Some(_), ProviderChoice::Mailgun) => Route::Mailgun,
@@ -237,7 +258,7 @@ impl App {
             "alimtalk" => match (
                 &messenger.solapi,
                 config.alimtalk,
-                config.alimtalk_templates.get(&m.event),
+                config.alimtalk_templates.get(event),
             ) {
                 (Some(_), ProviderChoice::Solapi, Some(template)) => {
                     Route::AlimTalk(template.clone())
@@ -337,6 +358,57 @@ impl App {
         }
     }
 
+    /// Sends `message` by `route`, filling in a gift card's PINs when it carries them; also
+    /// whether PINs were provided for it (a failure for good gives them back).
+    async fn send_routed(
+        &self,
+        route: Route,
+        message: &messages::MessageRow,
+    ) -> (&'static str, Result<Accepted, SendError>, bool) {
+        // Only a message that really leaves may carry the gift card's PINs.
+        let outgoing = match route {
+            Route::Outbox | Route::Unknown => Ok(Outgoing::AsStored),
+            _ => self.with_pins(message).await,
+        };
+        let provided = matches!(outgoing, Ok(Outgoing::Filled(_)) | Err(_));
+        let (provider, result) = match outgoing {
+            Ok(Outgoing::AsStored) => self.dispatch(route, message).await,
+            Ok(Outgoing::Filled(filled)) => self.dispatch(route, &filled).await,
+            Ok(Outgoing::Withheld(why)) => {
+                let (code, message) = ("withheld".to_owned(), why.to_owned());
+                (
+                    "none",
+                    Err(SendError::Rejected {
+                        provider: "none",
+                        code,
+                        message,
+                    }),
+                )
+            }
+            Ok(Outgoing::NotYet) => {
+                let message = "the order's withdrawal is being refunded".to_owned();
+                (
+                    "none",
+                    Err(SendError::Unavailable {
+                        provider: "none",
+                        message,
+                    }),
+                )
+            }
+            Err(e) => {
+                let message = format!("preparing the message: {e}");
+                (
+                    "none",
+                    Err(SendError::Unavailable {
+                        provider: "none",
+                        message,
+                    }),
+                )
+            }
+        };
+        (provider, result, provided)
+    }
+
     /// Delivers a recorded message (the `message.send` job). A refusal is final; unavailability
     /// is returned as an error so the job retries with backoff, unless `last_attempt`, when the
     /// message is marked failed too.
@@ -350,53 +422,39 @@ impl App {
         if message.state != "queued" {
             return Ok(()); // Already delivered or given up: a replayed job changes nothing.
         }
-        let route = self.route(&message);
-        // Only a message that really leaves may carry the gift card's PINs.
-        let filled = match route {
-            Route::Outbox | Route::Unknown => None,
-            _ => self.with_pins(&message).await.map_err(|e| e.to_string())?,
-        };
-        let (provider, result) = self
-            .dispatch(route, filled.as_ref().unwrap_or(&message))
-            .await;
+        let route = self.route(&message.channel, &message.event);
+        let (provider, result, provided) = self.send_routed(route, &message).await;
         let now = self.now();
-        match result {
+        let e = match result {
             Ok(accepted) => {
-                messages::mark_sent(
-                    &self.db,
-                    id,
-                    accepted.provider,
-                    accepted.provider_id.as_deref(),
-                    &accepted.raw,
-                    now,
-                )
-                .await
-                .map_err(|e| e.to_string())?;
-                self.redact_kept_message(&message)
+                let reply = (accepted.provider_id.as_deref(), accepted.raw.as_str());
+                messages::mark_sent(&self.db, id, accepted.provider, reply.0, reply.1, now)
                     .await
-                    .map_err(|e| e.to_string())
+                    .map_err(|e| e.to_string())?;
+                return self
+                    .redact_kept_message(&message)
+                    .await
+                    .map_err(|e| e.to_string());
             }
-            Err(e) => {
-                let retry = e.is_retryable();
-                let given_up = !retry || last_attempt;
-                messages::mark_attempt_failed(
-                    &self.db,
-                    id,
-                    provider,
-                    &e.to_string(),
-                    given_up,
-                    now,
-                )
+            Err(e) => e,
+        };
+        let retry = e.is_retryable();
+        let given_up = !retry || last_attempt;
+        let error = e.to_string();
+        messages::mark_attempt_failed(&self.db, id, provider, &error, given_up, now)
+            .await
+            .map_err(|e| e.to_string())?;
+        if given_up {
+            if provided {
+                self.pins_not_delivered(&message)
+                    .await
+                    .map_err(|e| e.to_string())?;
+            }
+            self.redact_kept_message(&message)
                 .await
                 .map_err(|e| e.to_string())?;
-                if given_up {
-                    self.redact_kept_message(&message)
-                        .await
-                        .map_err(|e| e.to_string())?;
-                }
-                if retry { Err(e.to_string()) } else { Ok(()) }
-            }
         }
+        if retry { Err(error) } else { Ok(()) }
     }
 
     /// Once a message has left the queue, the record keeps no live sign-in link (staff read the

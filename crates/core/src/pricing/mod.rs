@@ -12,8 +12,10 @@ use crate::ids::{CategoryId, ProductId, SkuId};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+mod coupon;
 mod shipping;
 
+pub use coupon::{Coupon, CouponScope, CouponValue};
 use shipping::remote_surcharge;
 pub use shipping::{
     Parcel, RemoteArea, ShippingPolicy, ShippingProfileRule, ShippingRule, parcels,
@@ -59,58 +61,6 @@ pub struct GradeBenefits {
     pub discount: Rate,
     /// Points earned on what is paid for items.
     pub point_rate: Rate,
-}
-
-/// What a coupon takes off.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CouponValue {
-    /// A fixed amount (never more than the eligible amount).
-    Fixed(Won),
-    /// A percentage, optionally capped.
-    Percent {
-        /// The rate.
-        rate: Rate,
-        /// The largest discount.
-        cap: Option<Won>,
-    },
-}
-
-/// Which lines a coupon applies to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CouponScope {
-    /// Every line.
-    All,
-    /// Lines of these products.
-    Products(Vec<ProductId>),
-    /// Lines in these categories (or below them).
-    Categories(Vec<CategoryId>),
-}
-
-impl CouponScope {
-    fn covers(&self, line: &PricingLine) -> bool {
-        match self {
-            CouponScope::All => true,
-            CouponScope::Products(ids) => ids.contains(&line.product_id),
-            CouponScope::Categories(ids) => line.category_ids.iter().any(|c| ids.contains(c)),
-        }
-    }
-}
-
-/// A coupon the shopper chose, with what the rules need to know about it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Coupon {
-    /// The value.
-    pub value: CouponValue,
-    /// Eligible lines must add up to at least this (after the grade discount).
-    pub min_order: Won,
-    /// Which lines it applies to.
-    pub scope: CouponScope,
-    /// Usable from.
-    pub valid_from: DateTime<Utc>,
-    /// Usable until (exclusive).
-    pub valid_until: DateTime<Utc>,
-    /// How many more times this member may use it (0: used up).
-    pub uses_left: u32,
 }
 
 /// Points (적립금) rules of the shop.
@@ -201,6 +151,8 @@ pub enum Notice {
     CouponNotApplicable,
     /// The eligible lines do not reach the coupon's minimum.
     CouponBelowMinimum,
+    /// The coupon does not combine with the grade discount, so it replaced it.
+    CouponReplacesGrade,
     /// The balance is below the minimum for using points.
     PointsBalanceTooLow,
     /// Fewer points than requested were used (balance, share limit or step).
@@ -301,6 +253,15 @@ pub fn allocate(amount: Won, weights: &[Won]) -> Vec<Won> {
         .collect()
 }
 
+/// `amounts` less `discounts`, line by line.
+fn less(amounts: &[Won], discounts: &[Won]) -> Vec<Won> {
+    amounts
+        .iter()
+        .zip(discounts)
+        .map(|(a, d)| *a - *d)
+        .collect()
+}
+
 fn sum(values: impl IntoIterator<Item = Won>) -> Result<Won, PricingError> {
     values
         .into_iter()
@@ -327,53 +288,33 @@ pub fn price(input: &PricingInput<'_>) -> Result<Breakdown, PricingError> {
                 .ok_or(PricingError::Overflow)?,
         );
     }
-    let grade_discounts: Vec<Won> = subtotals.iter().map(|s| grade.discount.of(*s)).collect();
-    let after_grade: Vec<Won> = subtotals
-        .iter()
-        .zip(&grade_discounts)
-        .map(|(s, g)| *s - *g)
-        .collect();
-
-    // The coupon: one per order, on the lines in its scope.
-    let mut coupon_discounts = vec![Won::ZERO; input.lines.len()];
-    if let Some(coupon) = input.coupon {
-        let eligible: Vec<Won> = input
-            .lines
-            .iter()
-            .zip(&after_grade)
-            .map(|(l, a)| {
-                if coupon.scope.covers(l) {
-                    *a
-                } else {
-                    Won::ZERO
-                }
-            })
-            .collect();
-        let base = sum(eligible.iter().copied())?;
-        if input.now < coupon.valid_from || input.now >= coupon.valid_until {
-            notices.push(Notice::CouponExpired);
-        } else if coupon.uses_left == 0 {
-            notices.push(Notice::CouponUsedUp);
-        } else if base == Won::ZERO {
-            notices.push(Notice::CouponNotApplicable);
-        } else if base < coupon.min_order {
-            notices.push(Notice::CouponBelowMinimum);
-        } else {
-            let discount = match coupon.value {
-                CouponValue::Fixed(amount) => amount.max(Won::ZERO).min(base),
-                CouponValue::Percent { rate, cap } => {
-                    let d = rate.of(base);
-                    cap.map_or(d, |c| d.min(c.max(Won::ZERO)))
-                }
+    // The grade discount on every line, then one coupon on the lines in its scope; a coupon
+    // that does not combine with the grade discount replaces it when it applies.
+    let plain_grade: Vec<Won> = subtotals.iter().map(|s| grade.discount.of(*s)).collect();
+    let no_discount = vec![Won::ZERO; input.lines.len()];
+    let (grade_discounts, coupon_discounts) = match input.coupon {
+        None => (plain_grade, no_discount),
+        Some(coupon) => {
+            let (grade_kept, base) = if coupon.combines_with_grade {
+                (plain_grade.clone(), less(&subtotals, &plain_grade))
+            } else {
+                (no_discount.clone(), subtotals.clone())
             };
-            coupon_discounts = allocate(discount, &eligible);
+            match coupon.discounts(input.lines, &base, input.now) {
+                Ok(discounts) => {
+                    if !coupon.combines_with_grade && plain_grade.iter().any(|g| *g > Won::ZERO) {
+                        notices.push(Notice::CouponReplacesGrade);
+                    }
+                    (grade_kept, discounts)
+                }
+                Err(notice) => {
+                    notices.push(notice);
+                    (plain_grade, no_discount)
+                }
+            }
         }
-    }
-    let after_discounts: Vec<Won> = after_grade
-        .iter()
-        .zip(&coupon_discounts)
-        .map(|(a, c)| *a - *c)
-        .collect();
+    };
+    let after_discounts = less(&less(&subtotals, &grade_discounts), &coupon_discounts);
     let items_after_discounts = sum(after_discounts.iter().copied())?;
 
     // Shipping: one parcel group per profile, each with its fee; the remote-area surcharge per

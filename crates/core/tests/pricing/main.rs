@@ -94,6 +94,8 @@ pub(crate) fn coupon(value: CouponValue, min_order: i64, scope: CouponScope) -> 
         valid_from: now() - Duration::days(1),
         valid_until: now() + Duration::days(1),
         uses_left: 1,
+        excluded_products: Vec::new(),
+        combines_with_grade: true,
     }
 }
 
@@ -129,6 +131,61 @@ fn grade_discount_is_floored_per_line_and_points_are_earned_on_what_is_paid() {
     assert_eq!(b.lines[1].grade_discount, Won(999));
     assert_eq!(b.grade_discount, Won(1_598));
     assert_eq!(b.points_to_earn, Won((19_990 + 33_333 - 1_598) / 100));
+}
+
+#[test]
+fn a_coupon_skips_excluded_products_and_may_replace_the_grade_discount() {
+    let policy = shipping();
+    let lines = [line(1, 10, 2, 30_000, 1), line(2, 11, 2, 20_000, 1)];
+    let mut i = input(&lines, &policy);
+    i.grade = Some(GradeBenefits {
+        discount: Rate(500),
+        point_rate: Rate(0),
+    });
+    let mut ten_percent = coupon(
+        CouponValue::Percent {
+            rate: Rate(1_000),
+            cap: None,
+        },
+        0,
+        CouponScope::All,
+    );
+    ten_percent.excluded_products = vec![ProductId(11)];
+    i.coupon = Some(&ten_percent);
+    let b = price(&i).unwrap();
+    // The grade's 5 % on both, then 10 % of 28,500 on the first only.
+    assert_eq!(b.grade_discount, Won(1_500 + 1_000));
+    assert_eq!(
+        (b.lines[0].coupon_discount, b.lines[1].coupon_discount),
+        (Won(2_850), Won::ZERO)
+    );
+    assert!(b.notices.is_empty());
+
+    // Not with the grade discount: 10 % of the full 30,000, and no grade discount at all.
+    let alone = Coupon {
+        combines_with_grade: false,
+        ..ten_percent.clone()
+    };
+    i.coupon = Some(&alone);
+    let b = price(&i).unwrap();
+    assert_eq!(
+        (b.grade_discount, b.coupon_discount),
+        (Won::ZERO, Won(3_000))
+    );
+    assert_eq!(b.notices, [Notice::CouponReplacesGrade]);
+
+    // A coupon that does not apply leaves the grade discount alone.
+    let nothing_left = Coupon {
+        excluded_products: vec![ProductId(10), ProductId(11)],
+        ..alone.clone()
+    };
+    i.coupon = Some(&nothing_left);
+    let b = price(&i).unwrap();
+    assert_eq!(
+        (b.grade_discount, b.coupon_discount),
+        (Won(2_500), Won::ZERO)
+    );
+    assert_eq!(b.notices, [Notice::CouponNotApplicable]);
 }
 
 #[test]

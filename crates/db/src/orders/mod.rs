@@ -314,9 +314,12 @@ pub async fn lines(conn: impl Into<Reader<'_>>, order_id: OrderId) -> DbResult<V
 }
 
 /// An order's timeline, oldest first.
-pub async fn events(db: &Db, order_id: OrderId) -> DbResult<Vec<OrderEventRow>> {
-    read_all!(
-        db,
+pub async fn events(
+    conn: impl Into<Reader<'_>>,
+    order_id: OrderId,
+) -> DbResult<Vec<OrderEventRow>> {
+    reader_all!(
+        conn,
         OrderEventRow,
         "SELECT event, to_status, actor, note, created_at FROM order_events WHERE order_id = $1 ORDER BY id",
         order_id.get()

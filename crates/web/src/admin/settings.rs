@@ -134,7 +134,10 @@ async fn settings_page(
             can_write => admin.actor.can(Area::Settings, Access::Write),
             stock_form => stock_form.unwrap_or_else(|| context! { low_stock_threshold => low_stock }),
             stock_errors => stock_errors,
-            gift_notice => context! { email => notice.email, text => notice.text, pins => notice.pins },
+            gift_notice => context! {
+                email => notice.email, text => notice.text, pins => notice.pins,
+                unsent => notice.pins && state.app.pins_sent_by().await?.is_empty(),
+            },
             gift_identity => identity,
             gift_limits => limits_form.unwrap_or_else(|| limits_view(&limits)),
             gift_limit_errors => limit_errors,

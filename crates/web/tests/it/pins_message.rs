@@ -1,8 +1,9 @@
 //! Gift-card PINs in the issue notice (issue 16), on SQLite and PostgreSQL: with the owner's
 //! setting on, the PINs reach the buyer by e-mail (SMTP) and by text (Solapi's SMS, no AlimTalk
 //! template) as the messages leave, the message log never holds one, and sending ends the
-//! buyer's right to cancel; an order withdrawn before its notice leaves sends none; with the
-//! setting off the notice carries the link only.
+//! buyer's right to cancel; an order withdrawn before its notice leaves sends none; a notice
+//! that fails for good gives the PINs back; with the setting off the notice carries the link
+//! only.
 
 use crate::checkout::{add, pay, sign_up, status_of, timeline_of};
 use crate::escrow_payments::run_jobs;
@@ -135,13 +136,15 @@ async fn the_pins_leave_in_the_notice_and_are_never_kept(backend: Backend) {
     assert_eq!(status_of(&t, &number).await, "cancelled");
     run_jobs(&t).await;
     let withdrawn = texts_and_mails_of(&sink, &solapi, &number);
-    let notices: Vec<_> = withdrawn
-        .iter()
-        .filter(|b| b.contains("핀번호를 보내"))
-        .collect();
-    assert_eq!(notices.len(), 2, "{withdrawn:#?}");
-    for body in notices {
-        assert!(pins_in(body).is_empty() && body.contains("주문 상세에서 확인해 주세요"));
+    assert!(
+        withdrawn
+            .iter()
+            .all(|b| !b.contains("핀번호를 보내") && pins_in(b).is_empty()),
+        "only the cancellation left: {withdrawn:#?}"
+    );
+    for m in stored_notices(&t, &number).await {
+        assert_eq!(m.state, "failed");
+        assert!(m.last_error.unwrap_or_default().contains("withdrawn"));
     }
 
     // Off: the link only, and the buyer may still cancel.
@@ -157,6 +160,36 @@ async fn the_pins_leave_in_the_notice_and_are_never_kept(backend: Backend) {
     );
     linked.post(&format!("/orders/{number}/cancel"), &[]).await;
     assert_eq!(status_of(&t, &number).await, "cancelled");
+    a_failed_notice_gives_the_pins_back(&t, sku, &solapi).await;
+}
+
+/// A notice carrying PINs that fails for good (its only channel) leaves them unseen: the buyer
+/// may still cancel.
+async fn a_failed_notice_gives_the_pins_back(t: &TestApp, sku: i64, solapi: &fakes::Fake) {
+    let text_only = NoticeChannels {
+        email: false,
+        text: true,
+        pins: true,
+    };
+    let owner = StaffActor::system("pins-message-test");
+    t.app.set_gift_card_notice(&owner, text_only).await.unwrap();
+    let (buyer, number) = buy_one(t, sku, "failed@example.com").await;
+    let notice = stored_notices(t, &number).await.remove(0);
+    solapi.fail_next(1);
+    let last_attempt = t.app.deliver_message(notice.id, true).await;
+    assert!(last_attempt.is_err(), "the provider was down");
+    assert!(
+        timeline_of(t, &number)
+            .await
+            .contains(&"pins_send_failed".to_owned())
+    );
+    let counts = jangteo_db::pins::counts(&t.app.db, sku).await.unwrap();
+    assert!(
+        counts.contains(&("revealed".to_owned(), 1)),
+        "the first order's only: {counts:?}"
+    );
+    buyer.post(&format!("/orders/{number}/cancel"), &[]).await;
+    assert_eq!(status_of(t, &number).await, "cancelled");
 }
 
 /// What left for order `number`: the decoded mails and the texts.
