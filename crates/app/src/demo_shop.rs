@@ -5,7 +5,7 @@ use crate::auth::tokens::random_token;
 use crate::{App, AppResult};
 use chrono::{DateTime, Duration, Utc};
 use jangteo_db::catalog::stock;
-use jangteo_db::promotions::{self, NewCoupon};
+use jangteo_db::promotions::{self, CouponInput};
 use jangteo_db::{members, settings};
 
 const PROMOTIONS_MARKER: &str = "demo.promotions.v1";
@@ -14,9 +14,9 @@ const PROMOTIONS_MARKER: &str = "demo.promotions.v1";
 pub const DEMO_MEMBER_EMAIL: &str = "member@jangteo.example";
 
 /// The demo's coupons: two codes anyone may type and one given at sign-up.
-fn demo_coupons(now: DateTime<Utc>) -> Vec<NewCoupon<'static>> {
+fn demo_coupons(now: DateTime<Utc>) -> Vec<CouponInput<'static>> {
     let year = now + Duration::days(365);
-    let coupon = |code, name, kind, amount, rate_bp, max_discount, min_order, signup| NewCoupon {
+    let coupon = |code, name, kind, amount, rate_bp, max_discount, min_order, signup| CouponInput {
         code,
         name,
         kind,
@@ -26,10 +26,12 @@ fn demo_coupons(now: DateTime<Utc>) -> Vec<NewCoupon<'static>> {
         min_order,
         scope: "all",
         scope_ids: "",
+        excluded_product_ids: "",
         valid_from: now - Duration::days(1),
         valid_until: year,
         per_member_limit: 1,
         issue_on_signup: signup,
+        combines_with_grade: true,
     };
     vec![
         coupon(

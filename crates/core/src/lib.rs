@@ -4,6 +4,7 @@ pub mod carrier;
 pub mod cash_receipt;
 pub mod catalog;
 pub mod claims;
+pub mod coupons;
 pub mod digital;
 pub mod gateway;
 pub mod gift_limits;

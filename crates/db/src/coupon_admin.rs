@@ -131,32 +131,20 @@ pub async fn code_taken(db: &Db, code: &str, except: Option<i64>) -> DbResult<bo
 
 /// Creates a coupon (switched on); its id.
 pub async fn insert(tx: &mut Tx, c: &CouponInput<'_>, now: DateTime<Utc>) -> DbResult<i64> {
-    tx_scalar!(
+    let id = tx_scalar!(
         tx,
         i64,
-        "INSERT INTO coupons (code, name, kind, amount, rate_bp, max_discount, min_order, scope,
-             scope_ids, excluded_product_ids, valid_from, valid_until, per_member_limit,
-             issue_on_signup, combines_with_grade, is_active, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, TRUE, $16, $16)
-         RETURNING id",
-        c.code,
+        "INSERT INTO coupons (name, kind, valid_from, valid_until, is_active, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, TRUE, $5, $5) RETURNING id",
         c.name,
         c.kind,
-        c.amount,
-        c.rate_bp,
-        c.max_discount,
-        c.min_order,
-        c.scope,
-        c.scope_ids,
-        c.excluded_product_ids,
         c.valid_from,
         c.valid_until,
-        c.per_member_limit,
-        c.issue_on_signup,
-        c.combines_with_grade,
         now
     )
-    .context("creating coupon")
+    .context("creating coupon")?;
+    update(tx, id, c, now).await?;
+    Ok(id)
 }
 
 /// Changes coupon `id`; false when there is none.

@@ -6,6 +6,8 @@ use chrono::{DateTime, Utc};
 use jangteo_core::Won;
 use jangteo_core::ids::OrderId;
 
+pub use crate::coupon_admin::CouponInput;
+
 /// A coupon definition.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct CouponRow {
@@ -49,39 +51,8 @@ pub(crate) const COUPON_COLUMNS: &str = "c.id, c.code, c.name, c.kind, c.amount,
      c.max_discount, c.min_order, c.scope, c.scope_ids, c.valid_from, c.valid_until, \
      c.per_member_limit, c.is_active, c.excluded_product_ids, c.combines_with_grade, c.issue_on_signup";
 
-/// A coupon to create.
-#[derive(Debug, Clone)]
-pub struct NewCoupon<'a> {
-    /// Code, if shoppers type one.
-    pub code: Option<&'a str>,
-    /// Name.
-    pub name: &'a str,
-    /// `fixed` or `percent`.
-    pub kind: &'a str,
-    /// Fixed amount.
-    pub amount: i64,
-    /// Rate in basis points.
-    pub rate_bp: i64,
-    /// Cap.
-    pub max_discount: Option<i64>,
-    /// Minimum.
-    pub min_order: i64,
-    /// Scope.
-    pub scope: &'a str,
-    /// Scope ids, comma-separated.
-    pub scope_ids: &'a str,
-    /// From.
-    pub valid_from: DateTime<Utc>,
-    /// Until.
-    pub valid_until: DateTime<Utc>,
-    /// Uses per member.
-    pub per_member_limit: i64,
-    /// Issued to every new member.
-    pub issue_on_signup: bool,
-}
-
-/// Creates a coupon (or returns the one with the same code).
-pub async fn upsert_coupon(tx: &mut Tx, c: &NewCoupon<'_>, now: DateTime<Utc>) -> DbResult<i64> {
+/// Creates a coupon (or returns the one with the same code): the demo loader's and tests' way.
+pub async fn upsert_coupon(tx: &mut Tx, c: &CouponInput<'_>, now: DateTime<Utc>) -> DbResult<i64> {
     if let Some(code) = c.code
         && let Some(id) =
             tx_scalar_optional!(tx, i64, "SELECT id FROM coupons WHERE code = $1", code)
@@ -89,37 +60,16 @@ pub async fn upsert_coupon(tx: &mut Tx, c: &NewCoupon<'_>, now: DateTime<Utc>) -
     {
         return Ok(id);
     }
-    tx_scalar!(
-        tx,
-        i64,
-        "INSERT INTO coupons (code, name, kind, amount, rate_bp, max_discount, min_order, scope, scope_ids,
-             valid_from, valid_until, per_member_limit, issue_on_signup, is_active, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $14, TRUE, $13, $13) RETURNING id",
-        c.code,
-        c.name,
-        c.kind,
-        c.amount,
-        c.rate_bp,
-        c.max_discount,
-        c.min_order,
-        c.scope,
-        c.scope_ids,
-        c.valid_from,
-        c.valid_until,
-        c.per_member_limit,
-        now,
-        c.issue_on_signup
-    )
-    .context("creating coupon")
+    crate::coupon_admin::insert(tx, c, now).await
 }
 
-/// Issues a coupon to a member (once).
+/// Issues a coupon to a member (once); false when they had it.
 pub async fn issue(
     tx: &mut Tx,
     member_id: i64,
     coupon_id: i64,
     now: DateTime<Utc>,
-) -> DbResult<()> {
+) -> DbResult<bool> {
     tx_execute!(
         tx,
         "INSERT INTO member_coupons (member_id, coupon_id, issued_at) VALUES ($1, $2, $3)
@@ -129,7 +79,7 @@ pub async fn issue(
         now
     )
     .context("issuing coupon")
-    .map(|_| ())
+    .map(|n| n == 1)
 }
 
 /// Issues every switched-on sign-up coupon to a new member.

@@ -2,6 +2,7 @@
 //! against the acting staff member's role and audited.
 
 pub mod content;
+pub mod coupons;
 pub mod members;
 pub mod order_files;
 pub mod orders;

@@ -160,7 +160,7 @@ async fn redeem_coupon_on_order(tx: &mut Tx, id: i64, now: DateTime<Utc>) -> (Or
     .unwrap();
     let coupon = promotions::upsert_coupon(
         tx,
-        &promotions::NewCoupon {
+        &promotions::CouponInput {
             code: Some("C1"),
             name: "c",
             kind: "fixed",
@@ -170,10 +170,12 @@ async fn redeem_coupon_on_order(tx: &mut Tx, id: i64, now: DateTime<Utc>) -> (Or
             min_order: 0,
             scope: "all",
             scope_ids: "",
+            excluded_product_ids: "",
             valid_from: now - Duration::days(1),
             valid_until: now + Duration::days(1),
             per_member_limit: 1,
             issue_on_signup: false,
+            combines_with_grade: true,
         },
         now,
     )

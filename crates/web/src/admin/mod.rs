@@ -7,6 +7,7 @@ mod banners;
 mod categories;
 mod claims;
 mod content;
+mod coupons;
 mod gateway;
 mod login;
 mod members;
@@ -253,11 +254,12 @@ const fn entry(url: &'static str, key: &'static str, area: Area) -> MenuEntry {
 }
 
 /// The back-office menu.
-const MENU: [MenuEntry; 18] = [
+const MENU: [MenuEntry; 19] = [
     entry("/admin", "admin.nav.dashboard", Area::Dashboard),
     entry("/admin/orders", "admin.nav.orders", Area::Orders),
     entry("/admin/claims", "admin.nav.claims", Area::Orders),
     entry("/admin/members", "admin.nav.members", Area::Members),
+    entry("/admin/coupons", "admin.nav.coupons", Area::Marketing),
     entry("/admin/products", "admin.nav.products", Area::Catalog),
     // Creating a product is the owner's everyday task: one click from the menu.
     MenuEntry {

@@ -252,7 +252,7 @@ async fn welcome10_coupon_is_on_offer(t: &TestApp) {
     let mut tx = t.app.db.begin().await.unwrap();
     jangteo_db::promotions::upsert_coupon(
         &mut tx,
-        &jangteo_db::promotions::NewCoupon {
+        &jangteo_db::promotions::CouponInput {
             code: Some("WELCOME10"),
             name: "10% 할인",
             kind: "percent",
@@ -262,10 +262,12 @@ async fn welcome10_coupon_is_on_offer(t: &TestApp) {
             min_order: 10_000,
             scope: "all",
             scope_ids: "",
+            excluded_product_ids: "",
             valid_from: now - Duration::days(1),
             valid_until: now + Duration::days(30),
             per_member_limit: 1,
             issue_on_signup: false,
+            combines_with_grade: true,
         },
         now,
     )

@@ -1,0 +1,90 @@
+//! The owner makes a coupon in headless Chromium, from the menu: a refused form keeps what was
+//! typed, the saved coupon is used by a member at checkout, and its page shows the use
+//! (screenshots `admin-coupon.png` and `admin-coupon-used.png` are looked at).
+
+use crate::browser_catalog::{accept_the_confirmation, click};
+use crate::browser_checkout::fill;
+use crate::checkout::{add, pay, place, sign_up};
+use jangteo_core::Won;
+use jangteo_testkit::shopper::Shopper;
+use thirtyfour::prelude::*;
+
+#[tokio::test]
+async fn the_owner_makes_a_coupon_a_member_uses() {
+    let Some((t, browser)) = crate::browser_admin::owner_on_the_dashboard().await else {
+        return;
+    };
+    let d = &browser.driver;
+    click(d, "nav.admin-nav a[href='/admin/coupons']").await;
+    d.find(By::Css(".admin-card .muted")).await.unwrap();
+    click(d, "#coupon-new").await;
+    fill(d, "name", "겨울 세일 3,000원").await;
+    fill(d, "code", "winter-26").await;
+    fill(d, "amount", "3,000").await;
+    fill(d, "min_order", "5,000").await;
+    click(d, "#coupon-scope input[value=products]").await;
+    click(d, "#coupon-form button[type=submit]").await;
+    // No product named: refused, and what was typed is still there.
+    let error = d
+        .find(By::Css("#coupon-scope .field__error"))
+        .await
+        .unwrap();
+    assert!(error.text().await.unwrap().contains("하나 이상"));
+    let name = d.find(By::Name("name")).await.unwrap();
+    assert_eq!(
+        name.value().await.unwrap().as_deref(),
+        Some("겨울 세일 3,000원")
+    );
+    fill(d, "products", "tshirt").await;
+    click(d, "#coupon-form button[type=submit]").await;
+    d.find(By::Css(".flash")).await.unwrap();
+    d.find(By::Id("coupon-usage")).await.unwrap();
+    browser.screenshot("admin-coupon").await;
+    let coupon = jangteo_db::promotions::by_code(&t.app.db, "WINTER-26")
+        .await
+        .unwrap()
+        .expect("saved in capitals");
+    assert_eq!(
+        (coupon.amount, coupon.min_order, coupon.scope.as_str()),
+        (3_000, 5_000, "products")
+    );
+
+    // A member types the code at checkout.
+    let buyer = Shopper::new(&t.url(""));
+    sign_up(&buyer, "coupon@example.com").await;
+    let tshirt = jangteo_db::catalog::stock::sku_id_by_code(&t.app.db, "TSHIRT")
+        .await
+        .unwrap()
+        .unwrap();
+    add(&buyer, tshirt, 1).await;
+    let placed = place(
+        &buyer,
+        &[("payment_method", "card"), ("coupon_code", "winter-26")],
+    )
+    .await;
+    let number = pay(&buyer, &placed).await;
+    let order = jangteo_db::orders::find_by_number(&t.app.db, &number)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(order.coupon_discount, Won(3_000));
+
+    // Its page shows the use; the owner stops it.
+    d.refresh().await.unwrap();
+    let used = d.find(By::Css("#coupon-redemptions")).await.unwrap();
+    assert!(used.text().await.unwrap().contains(&number));
+    browser.screenshot("admin-coupon-used").await;
+    click(d, "#coupon-switch button").await;
+    accept_the_confirmation(d).await;
+    d.find(By::Css(".flash")).await.unwrap();
+    assert!(
+        jangteo_db::promotions::by_code(&t.app.db, "WINTER-26")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    click(d, "a[href='/admin/coupons']").await;
+    let row = d.find(By::Css("#coupons tr[data-coupon]")).await.unwrap();
+    assert!(row.text().await.unwrap().contains("중지됨"));
+    browser.quit().await;
+}

@@ -1,0 +1,122 @@
+//! Coupons made in the back office (issue 17), on SQLite and PostgreSQL: only a role with
+//! marketing rights makes them; a refused form names every problem; a saved coupon applies at
+//! checkout to its scope less its excluded products; stopping it ends its use; every change is
+//! in the audit log.
+
+use crate::checkout::{add, pay, place, shop, sign_up};
+use jangteo_app::AppError;
+use jangteo_app::admin::coupons::CouponForm;
+use jangteo_app::auth::StaffActor;
+use jangteo_core::Won;
+use jangteo_core::staff::Role;
+use jangteo_testkit::shopper::Shopper;
+use jangteo_testkit::{Backend, on_both_backends};
+
+fn ten_percent_off() -> CouponForm {
+    let today = jangteo_core::time::business_date(chrono::Utc::now());
+    CouponForm {
+        code: "tenoff".into(),
+        name: "10% 할인".into(),
+        kind: "percent".into(),
+        percent: "10".into(),
+        max_discount: "5,000".into(),
+        scope: "all".into(),
+        excluded: "jeans".into(),
+        starts_on: Some(today),
+        ends_on: Some(today),
+        per_member_limit: "1".into(),
+        combines_with_grade: true,
+        ..CouponForm::default()
+    }
+}
+
+async fn coupons_are_made_checked_applied_and_stopped(backend: Backend) {
+    let Some((t, tshirt)) = shop(backend).await else {
+        return;
+    };
+    let owner = StaffActor::system("coupon-test");
+    let warehouse = StaffActor {
+        role: Role::Warehouse,
+        ..StaffActor::system("warehouse-test")
+    };
+    let denied = t
+        .app
+        .save_coupon(&warehouse, None, &ten_percent_off())
+        .await;
+    assert!(matches!(denied, Err(AppError::Forbidden)), "{denied:?}");
+
+    let wrong = CouponForm {
+        percent: "0".into(),
+        scope: "products".into(),
+        excluded: "no-such-product".into(),
+        per_member_limit: "".into(),
+        ..ten_percent_off()
+    };
+    let Err(AppError::Form(problems)) = t.app.save_coupon(&owner, None, &wrong).await else {
+        panic!("refused");
+    };
+    for expected in [
+        ("excluded", "coupon_unknown_product"),
+        ("percent", "coupon_percent"),
+        ("per_member_limit", "coupon_uses"),
+        ("scope", "coupon_scope_empty"),
+    ] {
+        assert!(problems.contains(&expected), "{expected:?} in {problems:?}");
+    }
+
+    let id = t
+        .app
+        .save_coupon(&owner, None, &ten_percent_off())
+        .await
+        .unwrap();
+    let again = t.app.save_coupon(&owner, None, &ten_percent_off()).await;
+    assert!(matches!(again, Err(AppError::Form(p)) if p.contains(&("code", "coupon_code_taken"))));
+
+    // A member buys the T-shirt and the jeans with the code: only the T-shirt is discounted.
+    let buyer = Shopper::new(&t.url(""));
+    sign_up(&buyer, "tenoff@example.com").await;
+    let jeans = jangteo_db::catalog::stock::sku_id_by_code(&t.app.db, "JEANS")
+        .await
+        .unwrap()
+        .unwrap();
+    add(&buyer, tshirt, 1).await;
+    add(&buyer, jeans, 1).await;
+    let code = [("payment_method", "card"), ("coupon_code", "TENOFF")];
+    let number = pay(&buyer, &place(&buyer, &code).await).await;
+    let order = jangteo_db::orders::find_by_number(&t.app.db, &number)
+        .await
+        .unwrap()
+        .unwrap();
+    let lines = jangteo_db::orders::lines(&t.app.db, order.id)
+        .await
+        .unwrap();
+    let shirt_total = lines
+        .iter()
+        .find(|l| l.product_slug == "tshirt")
+        .unwrap()
+        .subtotal;
+    assert_eq!(order.coupon_discount, Won(shirt_total.get() / 10));
+    let detail = t.app.admin_coupon(&owner, id).await.unwrap();
+    assert_eq!(
+        (detail.usage.used, detail.usage.discount),
+        (1, order.coupon_discount.get())
+    );
+    assert_eq!(detail.redemptions[0].order_number, number);
+    assert_eq!(detail.product_refs.1, "jeans");
+
+    // Stopped: the code is unknown from now on.
+    t.app.set_coupon_active(&owner, id, false).await.unwrap();
+    assert!(
+        jangteo_db::promotions::by_code(&t.app.db, "TENOFF")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let (entries, _) = jangteo_db::audit::search(&t.app.db, &Default::default(), 50, 0)
+        .await
+        .unwrap();
+    let actions: Vec<&str> = entries.iter().map(|e| e.action.as_str()).collect();
+    assert!(actions.contains(&"coupons.save") && actions.contains(&"coupons.stop"));
+}
+
+on_both_backends!(coupons_are_made_checked_applied_and_stopped);
