@@ -32,6 +32,7 @@ fn demo_coupons(now: DateTime<Utc>) -> Vec<CouponInput<'static>> {
         per_member_limit: 1,
         issue_on_signup: signup,
         combines_with_grade: true,
+        issue_after_first_purchase: false,
     };
     vec![
         coupon(

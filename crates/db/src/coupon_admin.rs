@@ -37,6 +37,8 @@ pub struct CouponInput<'a> {
     pub per_member_limit: i64,
     /// Issued to every new member at sign-up.
     pub issue_on_signup: bool,
+    /// Issued to a member when their first order is paid.
+    pub issue_after_first_purchase: bool,
     /// Adds to the grade discount.
     pub combines_with_grade: bool,
 }
@@ -160,7 +162,7 @@ pub async fn update(
              max_discount = $7, min_order = $8, scope = $9, scope_ids = $10,
              excluded_product_ids = $11, valid_from = $12, valid_until = $13,
              per_member_limit = $14, issue_on_signup = $15, combines_with_grade = $16,
-             updated_at = $17
+             updated_at = $17, issue_after_first_purchase = $18
          WHERE id = $1",
         id,
         c.code,
@@ -178,7 +180,8 @@ pub async fn update(
         c.per_member_limit,
         c.issue_on_signup,
         c.combines_with_grade,
-        now
+        now,
+        c.issue_after_first_purchase
     )
     .context("updating coupon")
     .map(|n| n == 1)

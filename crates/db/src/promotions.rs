@@ -45,11 +45,14 @@ pub struct CouponRow {
     pub combines_with_grade: bool,
     /// Issued to every new member at sign-up.
     pub issue_on_signup: bool,
+    /// Issued to a member when their first order is paid.
+    pub issue_after_first_purchase: bool,
 }
 
 pub(crate) const COUPON_COLUMNS: &str = "c.id, c.code, c.name, c.kind, c.amount, c.rate_bp, \
      c.max_discount, c.min_order, c.scope, c.scope_ids, c.valid_from, c.valid_until, \
-     c.per_member_limit, c.is_active, c.excluded_product_ids, c.combines_with_grade, c.issue_on_signup";
+     c.per_member_limit, c.is_active, c.excluded_product_ids, c.combines_with_grade, c.issue_on_signup, \
+     c.issue_after_first_purchase";
 
 /// Creates a coupon (or returns the one with the same code): the demo loader's and tests' way.
 pub async fn upsert_coupon(tx: &mut Tx, c: &CouponInput<'_>, now: DateTime<Utc>) -> DbResult<i64> {
@@ -88,15 +91,76 @@ pub async fn issue_signup_coupons(
     member_id: i64,
     now: DateTime<Utc>,
 ) -> DbResult<u64> {
+    issue_automatic(tx, member_id, "issue_on_signup", now).await
+}
+
+/// Issues every switched-on first-purchase coupon to a member whose first order was paid.
+pub async fn issue_first_purchase_coupons(
+    tx: &mut Tx,
+    member_id: i64,
+    now: DateTime<Utc>,
+) -> DbResult<u64> {
+    issue_automatic(tx, member_id, "issue_after_first_purchase", now).await
+}
+
+/// Issues the coupons whose `trigger` column is set (a column name, never user input).
+async fn issue_automatic(
+    tx: &mut Tx,
+    member_id: i64,
+    trigger: &'static str,
+    now: DateTime<Utc>,
+) -> DbResult<u64> {
     tx_execute!(
         tx,
-        "INSERT INTO member_coupons (member_id, coupon_id, issued_at)
-         SELECT $1, id, $2 FROM coupons WHERE issue_on_signup = TRUE AND is_active = TRUE AND valid_until > $2
-         ON CONFLICT (member_id, coupon_id) DO NOTHING",
+        sqlx::AssertSqlSafe(format!(
+            "INSERT INTO member_coupons (member_id, coupon_id, issued_at)
+             SELECT $1, id, $2 FROM coupons WHERE {trigger} = TRUE AND is_active = TRUE AND valid_until > $2
+             ON CONFLICT (member_id, coupon_id) DO NOTHING"
+        )),
         member_id,
         now
     )
-    .context("issuing sign-up coupons")
+    .context("issuing automatic coupons")
+}
+
+/// Which members a coupon is issued to at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Segment {
+    /// Every active member.
+    All,
+    /// Active members who agreed to marketing.
+    MarketingAgreed,
+    /// Active members of a grade.
+    Grade(i64),
+}
+
+/// Issues coupon `coupon_id` to every active (not dormant) member of `segment` who does not
+/// have it yet; how many got it.
+pub async fn issue_to_segment(
+    tx: &mut Tx,
+    coupon_id: i64,
+    segment: Segment,
+    now: DateTime<Utc>,
+) -> DbResult<u64> {
+    let (grade, marketing) = match segment {
+        Segment::All => (None, false),
+        Segment::MarketingAgreed => (None, true),
+        Segment::Grade(id) => (Some(id), false),
+    };
+    tx_execute!(
+        tx,
+        "INSERT INTO member_coupons (member_id, coupon_id, issued_at)
+         SELECT id, $1, $2 FROM members
+         WHERE status = 'active' AND dormant_at IS NULL
+           AND (CAST($3 AS BIGINT) IS NULL OR grade_id = $3)
+           AND (NOT $4 OR marketing_agreed_at IS NOT NULL)
+         ON CONFLICT (member_id, coupon_id) DO NOTHING",
+        coupon_id,
+        now,
+        grade,
+        marketing
+    )
+    .context("issuing a coupon to a segment")
 }
 
 /// Coupons issued to the member that are switched on (validity is checked by pricing).

@@ -12,6 +12,7 @@ use jangteo_core::staff::{Access, Area};
 use jangteo_core::time::start_of_business_day;
 use jangteo_db::audit::{self, NewAudit};
 use jangteo_db::coupon_admin::{self, CouponInput, CouponUsageRow, RedemptionRow};
+pub use jangteo_db::promotions::Segment;
 
 /// Coupons per back-office page.
 pub const COUPONS_PER_PAGE: u32 = 30;
@@ -49,6 +50,8 @@ pub struct CouponForm {
     pub per_member_limit: String,
     /// Issued to every new member at sign-up.
     pub issue_on_signup: bool,
+    /// Issued to a member when their first order is paid.
+    pub issue_after_first_purchase: bool,
     /// Adds to the grade discount (otherwise replaces it).
     pub combines_with_grade: bool,
 }
@@ -69,6 +72,7 @@ struct CheckedCoupon {
     valid_until: chrono::DateTime<chrono::Utc>,
     per_member_limit: i64,
     issue_on_signup: bool,
+    issue_after_first_purchase: bool,
     combines_with_grade: bool,
 }
 
@@ -221,6 +225,7 @@ impl App {
             valid_until: start_of_business_day(terms.ends_on + chrono::Duration::days(1)),
             per_member_limit: terms.per_member_limit,
             issue_on_signup: form.issue_on_signup,
+            issue_after_first_purchase: form.issue_after_first_purchase,
             combines_with_grade: form.combines_with_grade,
         })
     }
@@ -249,6 +254,7 @@ impl App {
             valid_until: c.valid_until,
             per_member_limit: c.per_member_limit,
             issue_on_signup: c.issue_on_signup,
+            issue_after_first_purchase: c.issue_after_first_purchase,
             combines_with_grade: c.combines_with_grade,
         };
         let now = self.now();
@@ -263,7 +269,8 @@ impl App {
             "rate_bp": input.rate_bp, "max_discount": input.max_discount, "min_order": input.min_order,
             "scope": input.scope, "scope_ids": input.scope_ids, "excluded": input.excluded_product_ids,
             "from": input.valid_from, "to": input.valid_until, "per_member": input.per_member_limit,
-            "signup": input.issue_on_signup, "with_grade": input.combines_with_grade,
+            "signup": input.issue_on_signup, "first_purchase": input.issue_after_first_purchase,
+            "with_grade": input.combines_with_grade,
         });
         let target = saved.to_string();
         let entry = NewAudit {
@@ -319,5 +326,41 @@ impl App {
             .filter(|m| m.status == "active")
             .ok_or(AppError::field("email", "member_not_found"))?;
         self.issue_coupon(actor, member.id, id).await
+    }
+
+    /// Issues coupon `id` at once to every active member of `segment` who does not have it
+    /// (marketing, write); audited with the count. How many got it.
+    pub async fn issue_coupon_to_segment(
+        &self,
+        actor: &StaffActor,
+        id: i64,
+        segment: Segment,
+    ) -> AppResult<u64> {
+        actor.require(Area::Marketing, Access::Write)?;
+        let coupon = coupon_admin::find(&self.db, id)
+            .await?
+            .ok_or(AppError::NotFound)?
+            .coupon;
+        let now = self.now();
+        if !coupon.is_active || coupon.valid_until <= now {
+            return Err(AppError::Conflict("coupon_not_usable"));
+        }
+        let mut tx = self.db.begin().await?;
+        let issued = jangteo_db::promotions::issue_to_segment(&mut tx, id, segment, now).await?;
+        let segment_name = match segment {
+            Segment::All => "all".to_owned(),
+            Segment::MarketingAgreed => "marketing".to_owned(),
+            Segment::Grade(grade) => format!("grade:{grade}"),
+        };
+        let target = id.to_string();
+        let entry = NewAudit {
+            after: Some(
+                serde_json::json!({ "segment": segment_name, "issued": issued }).to_string(),
+            ),
+            ..actor.entry("coupons.issue_segment", "coupon", &target)
+        };
+        audit::record(&mut tx, &entry, now).await?;
+        tx.commit().await?;
+        Ok(issued)
     }
 }

@@ -29,6 +29,12 @@ impl App {
         }
         if event == "payment_completed" {
             super::cash_receipts::queue_cash_receipt_sync(&mut tx, order.id).await?;
+            if let Some(member) = order.member_id
+                && orders::paid_count(&mut tx, member).await? == 1
+            {
+                let now = self.now();
+                jangteo_db::promotions::issue_first_purchase_coupons(&mut tx, member, now).await?;
+            }
         }
         tx.commit().await?;
         if codes_issued {

@@ -313,6 +313,17 @@ pub async fn lines(conn: impl Into<Reader<'_>>, order_id: OrderId) -> DbResult<V
     .context("loading order lines")
 }
 
+/// How many of a member's orders were paid (cancelled ones included).
+pub async fn paid_count(conn: impl Into<Reader<'_>>, member_id: i64) -> DbResult<i64> {
+    reader_scalar!(
+        conn,
+        i64,
+        "SELECT COUNT(*) FROM orders WHERE member_id = $1 AND paid_at IS NOT NULL",
+        member_id
+    )
+    .context("counting paid orders")
+}
+
 /// An order's timeline, oldest first.
 pub async fn events(
     conn: impl Into<Reader<'_>>,

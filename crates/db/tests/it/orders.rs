@@ -176,6 +176,7 @@ async fn redeem_coupon_on_order(tx: &mut Tx, id: i64, now: DateTime<Utc>) -> (Or
             per_member_limit: 1,
             issue_on_signup: false,
             combines_with_grade: true,
+            issue_after_first_purchase: false,
         },
         now,
     )

@@ -85,6 +85,7 @@ fn form_value(f: &CouponForm) -> Value {
         category_ids => &f.category_ids, products => &f.products, excluded => &f.excluded,
         starts_on => date(f.starts_on), ends_on => date(f.ends_on),
         per_member_limit => &f.per_member_limit, issue_on_signup => f.issue_on_signup,
+        issue_after_first_purchase => f.issue_after_first_purchase,
         combines_with_grade => f.combines_with_grade,
     }
 }
@@ -128,6 +129,7 @@ fn stored_form(d: &CouponDetail) -> CouponForm {
         )),
         per_member_limit: c.per_member_limit.to_string(),
         issue_on_signup: c.issue_on_signup,
+        issue_after_first_purchase: c.issue_after_first_purchase,
         combines_with_grade: c.combines_with_grade,
     }
 }
@@ -161,8 +163,16 @@ async fn editor(
             discount => d.usage.discount, redemptions => redemptions,
         }
     });
+    let grades: Vec<Value> = state
+        .app
+        .grades()
+        .await?
+        .iter()
+        .map(|g| context! { id => g.id, name => &g.name })
+        .collect();
     office.page("admin/coupon_edit.html", "admin.nav.coupons", context! {
         id => id, form => form_value(form), errors => errors, categories => categories, usage => usage,
+        grades => grades,
         action_url => id.map_or_else(|| "/admin/coupons".to_owned(), |id| format!("/admin/coupons/{id}")),
         can_write => admin.actor.can(Area::Marketing, Access::Write),
     })
@@ -225,6 +235,7 @@ fn parse_form(fields: &[(String, String)]) -> CouponForm {
         ends_on: date("ends_on"),
         per_member_limit: get("per_member_limit"),
         issue_on_signup: !get("issue_on_signup").is_empty(),
+        issue_after_first_purchase: !get("issue_after_first_purchase").is_empty(),
         combines_with_grade: !get("combines_with_grade").is_empty(),
     }
 }
@@ -329,6 +340,48 @@ pub async fn issue(
             flash(session, "error", "admin.coupon_issue_unknown").await
         }
         Err(e) => return Err(e.into()),
+    }
+    Ok(see_other(&format!("/admin/coupons/{id}#coupon-issue")))
+}
+
+/// The bulk issue form: `segment` = `all`, `marketing` or `grade:{id}`.
+#[derive(Debug, Deserialize)]
+pub struct SegmentFields {
+    #[serde(default)]
+    segment: String,
+}
+
+/// POST /admin/coupons/{id}/issue-segment
+pub async fn issue_segment(
+    office: BackOffice,
+    Path(id): Path<i64>,
+    Form(fields): Form<SegmentFields>,
+) -> Result<Response, WebError> {
+    use jangteo_app::admin::coupons::Segment;
+    let segment = match fields.segment.as_str() {
+        "all" => Segment::All,
+        "marketing" => Segment::MarketingAgreed,
+        other => match other.strip_prefix("grade:").and_then(|g| g.parse().ok()) {
+            Some(grade) => Segment::Grade(grade),
+            None => return Err(WebError::NotFound),
+        },
+    };
+    let BackOffice {
+        state,
+        req,
+        session,
+        admin,
+    } = &office;
+    let result = state
+        .app
+        .issue_coupon_to_segment(&admin.actor, id, segment)
+        .await;
+    if let Some(issued) = crate::forms::flash_conflict(session, result).await? {
+        let count = jangteo_core::money::group_thousands(i64::try_from(issued).unwrap_or(i64::MAX));
+        let detail =
+            crate::forms::t(state, req, "admin.coupon_issued_count").replace("{count}", &count);
+        let key = "admin.flash.coupon_issued_to";
+        crate::session::flash_with_detail(session, "success", key, Some(&detail)).await;
     }
     Ok(see_other(&format!("/admin/coupons/{id}#coupon-issue")))
 }

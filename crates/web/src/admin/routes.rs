@@ -97,6 +97,10 @@ fn members() -> Router<AppState> {
             get(coupons::edit_coupon).post(coupons::update),
         )
         .route("/admin/coupons/{id}/issue", post(coupons::issue))
+        .route(
+            "/admin/coupons/{id}/issue-segment",
+            post(coupons::issue_segment),
+        )
         .route("/admin/coupons/{id}/{to}", post(coupons::switch))
 }
 

@@ -1,6 +1,7 @@
 //! The owner makes a coupon in headless Chromium, from the menu: a refused form keeps what was
-//! typed, the saved coupon is used by a member at checkout, and its page shows the use
-//! (screenshots `admin-coupon.png` and `admin-coupon-used.png` are looked at).
+//! typed, the saved coupon is used by a member at checkout, its page shows the use, it is given
+//! to every member at once, and it is stopped (screenshots `admin-coupon.png` and
+//! `admin-coupon-used.png`, `admin-coupon-segment.png` are looked at).
 
 use crate::browser_catalog::{accept_the_confirmation, click};
 use crate::browser_checkout::fill;
@@ -74,6 +75,14 @@ async fn the_owner_makes_a_coupon_a_member_uses() {
     let used = d.find(By::Css("#coupon-redemptions")).await.unwrap();
     assert!(used.text().await.unwrap().contains(&number));
     browser.screenshot("admin-coupon-used").await;
+    // Given to every active member at once (the one member here).
+    click(d, "#coupon-issue-segment button").await;
+    accept_the_confirmation(d).await;
+    let flash = d.find(By::Css(".flash")).await.unwrap();
+    assert!(flash.text().await.unwrap().contains("새로 받은 회원 1명"));
+    let segment = d.find(By::Css("#coupon-issue-segment")).await.unwrap();
+    segment.scroll_into_view().await.unwrap();
+    browser.screenshot("admin-coupon-segment").await;
     click(d, "#coupon-switch button").await;
     accept_the_confirmation(d).await;
     d.find(By::Css(".flash")).await.unwrap();

@@ -268,6 +268,7 @@ async fn welcome10_coupon_is_on_offer(t: &TestApp) {
             per_member_limit: 1,
             issue_on_signup: false,
             combines_with_grade: true,
+            issue_after_first_purchase: false,
         },
         now,
     )

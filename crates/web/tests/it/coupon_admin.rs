@@ -119,4 +119,78 @@ async fn coupons_are_made_checked_applied_and_stopped(backend: Backend) {
     assert!(actions.contains(&"coupons.save") && actions.contains(&"coupons.stop"));
 }
 
+/// A coupon issued at a member's first paid order, and one issued to a segment at once.
+async fn coupons_reach_members_by_first_purchase_and_segment(backend: Backend) {
+    let Some((t, tshirt)) = shop(backend).await else {
+        return;
+    };
+    let owner = StaffActor::system("coupon-test");
+    let thanks = CouponForm {
+        code: String::new(),
+        name: "첫 구매 감사".into(),
+        issue_after_first_purchase: true,
+        ..ten_percent_off()
+    };
+    let thanks = t.app.save_coupon(&owner, None, &thanks).await.unwrap();
+    let buyer = Shopper::new(&t.url(""));
+    sign_up(&buyer, "first@example.com").await;
+    let member = jangteo_db::members::find_by_email(&t.app.db, "first@example.com")
+        .await
+        .unwrap()
+        .unwrap();
+    let holds =
+        |coupons: Vec<jangteo_db::promotions::CouponRow>, id| coupons.iter().any(|c| c.id == id);
+    let before = jangteo_db::promotions::issued_to(&t.app.db, member.id)
+        .await
+        .unwrap();
+    assert!(!holds(before, thanks), "not before paying");
+    add(&buyer, tshirt, 1).await;
+    pay(&buyer, &place(&buyer, &[("payment_method", "card")]).await).await;
+    let after = jangteo_db::promotions::issued_to(&t.app.db, member.id)
+        .await
+        .unwrap();
+    assert!(holds(after, thanks), "issued with the first paid order");
+
+    // To every active member at once; those who have it are skipped; audited with the count.
+    let winter = CouponForm {
+        code: String::new(),
+        name: "겨울 감사".into(),
+        ..ten_percent_off()
+    };
+    let winter = t.app.save_coupon(&owner, None, &winter).await.unwrap();
+    let all = jangteo_app::admin::coupons::Segment::All;
+    assert_eq!(
+        t.app
+            .issue_coupon_to_segment(&owner, winter, all)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        t.app
+            .issue_coupon_to_segment(&owner, winter, all)
+            .await
+            .unwrap(),
+        0
+    );
+    let marketing = jangteo_app::admin::coupons::Segment::MarketingAgreed;
+    assert_eq!(
+        t.app
+            .issue_coupon_to_segment(&owner, thanks, marketing)
+            .await
+            .unwrap(),
+        0
+    );
+    t.app
+        .set_coupon_active(&owner, winter, false)
+        .await
+        .unwrap();
+    let stopped = t.app.issue_coupon_to_segment(&owner, winter, all).await;
+    assert!(matches!(
+        stopped,
+        Err(AppError::Conflict("coupon_not_usable"))
+    ));
+}
+
 on_both_backends!(coupons_are_made_checked_applied_and_stopped);
+on_both_backends!(coupons_reach_members_by_first_purchase_and_segment);

@@ -1,0 +1,2 @@
+-- A coupon issued automatically to a member when their first order is paid (issue 17).
+ALTER TABLE coupons ADD COLUMN issue_after_first_purchase BOOLEAN NOT NULL DEFAULT FALSE;
