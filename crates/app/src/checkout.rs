@@ -201,7 +201,15 @@ impl App {
             .map(str::trim)
             .filter(|c| !c.is_empty())
         {
-            let found = promotions::by_code(&self.db, &code.to_uppercase()).await?;
+            let found = match promotions::by_code(&self.db, &code.to_uppercase()).await? {
+                Some(shared) => Some(shared),
+                // A unique code is registered to the member as it is used.
+                None => match self.register_coupon_code(member.id, code).await {
+                    Ok(registered) => registered,
+                    Err(AppError::Form(_)) => None,
+                    Err(e) => return Err(e),
+                },
+            };
             let unknown = found.is_none();
             return Ok((found, unknown));
         }
@@ -278,6 +286,7 @@ impl App {
                 grade: grade.as_ref().map(|g| GradeBenefits {
                     discount: Rate(u32::try_from(g.discount_bp).unwrap_or(0)),
                     point_rate: Rate(u32::try_from(g.point_bp).unwrap_or(0)),
+                    free_shipping: g.free_shipping,
                 }),
                 coupon: core_coupon.as_ref(),
                 points_requested: Won(if member.is_some() && benefits {

@@ -8,7 +8,6 @@ use crate::orders::Actor;
 use crate::{App, AppError, AppResult};
 use chrono::{DateTime, Datelike, Duration, Utc};
 use hmac::{Hmac, Mac};
-use jangteo_core::Won;
 use jangteo_db::{carts, members, orders, settings};
 use sha2::Sha256;
 
@@ -177,27 +176,25 @@ impl App {
         Ok(sent)
     }
 
-    /// Sets every member's grade from what they paid over the window of `members.grades`
-    /// (core `loyalty::GradeRules`) and tells those whose grade changed.
+    /// Evaluates grades when `now` is the owner's evaluation day (KST); the scheduler asks
+    /// every day at 03:00. `None` on other days.
+    pub async fn evaluate_grades_when_due(&self, now: DateTime<Utc>) -> AppResult<Option<usize>> {
+        let today = jangteo_core::time::business_date(now);
+        if !self.grade_schedule().await?.runs_on(today) {
+            return Ok(None);
+        }
+        self.evaluate_grades(now).await.map(Some)
+    }
+
+    /// Sets every member's grade from what they paid over the back office's window and
+    /// thresholds (admin::grades) and tells those whose grade changed.
     pub async fn evaluate_grades(&self, now: DateTime<Utc>) -> AppResult<usize> {
-        let rules = &self.config.members.grades;
-        let grades = members::grades(&self.db).await?;
         let mut changed = 0;
-        let since = now - Duration::days(rules.window_days());
-        for (member_id, grade_id, spent) in orders::member_spend_since(&self.db, since).await? {
-            let code = rules.grade_for(Won(spent));
-            let (Some(old), Some(new)) = (
-                grades.iter().find(|g| g.id == grade_id),
-                grades.iter().find(|g| g.code == code),
-            ) else {
-                continue;
-            };
-            if old.id == new.id {
-                continue;
-            }
+        for planned in self.planned_grade_moves(now).await? {
+            let (member_id, old, new) = (planned.member_id, planned.old, planned.new);
             let member = self.active_member(member_id).await?;
             let mut tx = self.db.begin().await?;
-            members::set_grade(&mut tx, member_id, code, "monthly", "", now).await?;
+            members::set_grade(&mut tx, member_id, &new.code, "monthly", "", now).await?;
             if let Some(email) = &member.email {
                 self.notify(
                     &mut tx,
@@ -213,9 +210,10 @@ impl App {
                         }}),
                         advertising: false,
                         dedupe_key: Some(format!(
-                            "grade_changed:{member_id}:{}-{:02}:{code}",
+                            "grade_changed:{member_id}:{}-{:02}:{}",
                             now.year(),
-                            now.month()
+                            now.month(),
+                            new.code
                         )),
                     },
                 )

@@ -121,9 +121,53 @@ impl CouponDraft<'_> {
     }
 }
 
+/// Letters and digits of unique codes: no 0/O or 1/I to mistake when typed from a card.
+const CODE_ALPHABET: &[u8; 32] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+
+/// The most unique codes made at once.
+pub const MAX_CODES_PER_BATCH: i64 = 10_000;
+
+/// Twelve code characters as `XXXX-XXXX-XXXX`.
+fn grouped(chars: impl Iterator<Item = u8>) -> String {
+    let mut code = String::with_capacity(14);
+    for (i, c) in chars.enumerate() {
+        if i > 0 && i % 4 == 0 {
+            code.push('-');
+        }
+        code.push(char::from(c));
+    }
+    code
+}
+
+/// A unique (one-member) coupon code from 12 random bytes: `XXXX-XXXX-XXXX`, 60 bits.
+pub fn unique_code(random: [u8; 12]) -> String {
+    grouped(random.iter().map(|b| CODE_ALPHABET[usize::from(b % 32)]))
+}
+
+/// A unique code as typed (any case, spaces or hyphens anywhere) in its stored form, or
+/// `None` when it cannot be one.
+pub fn typed_unique_code(typed: &str) -> Option<String> {
+    let chars: Vec<u8> = typed
+        .bytes()
+        .filter(|b| !matches!(b, b' ' | b'-'))
+        .map(|b| b.to_ascii_uppercase())
+        .collect();
+    let valid = chars.len() == 12 && chars.iter().all(|c| CODE_ALPHABET.contains(c));
+    valid.then(|| grouped(chars.into_iter()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unique_codes_read_back_however_typed() {
+        let code = unique_code([0, 1, 2, 3, 31, 32, 33, 200, 255, 7, 8, 9]);
+        assert_eq!(code, "ABCD-9ABJ-9HJK");
+        assert_eq!(typed_unique_code(" abcd 9abj9hjk "), Some(code.clone()));
+        assert_eq!(typed_unique_code("ABCD-9ABJ-9HJ"), None, "too short");
+        assert_eq!(typed_unique_code("ABCD-9ABJ-9HJ0"), None, "0 is never used");
+    }
 
     fn day(d: u32) -> Option<NaiveDate> {
         NaiveDate::from_ymd_opt(2026, 12, d)

@@ -8,6 +8,7 @@ pub mod coupons;
 pub mod digital;
 pub mod gateway;
 pub mod gift_limits;
+pub mod grades;
 pub mod identity;
 pub mod ids;
 pub mod legal;

@@ -105,6 +105,13 @@ impl GradeRules {
         })
     }
 
+    /// Each grade code with the least spent for it, highest first.
+    pub fn thresholds(&self) -> impl Iterator<Item = (&str, Won)> {
+        self.thresholds
+            .iter()
+            .map(|(code, least)| (code.as_str(), *least))
+    }
+
     /// Days of spending that count.
     pub fn window_days(&self) -> i64 {
         self.window_days

@@ -22,6 +22,10 @@ pub struct GradeRow {
     pub point_bp: i64,
     /// New members get the default grade.
     pub is_default: bool,
+    /// Every parcel ships free.
+    pub free_shipping: bool,
+    /// Won paid over the evaluation window that earns it.
+    pub min_spend: i64,
 }
 
 /// A member account.
@@ -72,7 +76,8 @@ pub async fn grades(db: &Db) -> DbResult<Vec<GradeRow>> {
     read_all!(
         db,
         GradeRow,
-        "SELECT id, code, name, discount_bp, point_bp, is_default FROM grades ORDER BY position, id"
+        "SELECT id, code, name, discount_bp, point_bp, is_default, free_shipping, min_spend
+         FROM grades ORDER BY position, id"
     )
     .context("listing grades")
 }

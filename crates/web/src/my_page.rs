@@ -19,12 +19,20 @@ use minijinja::context;
 use serde::Deserialize;
 use tower_sessions::Session;
 
+/// `?coupon_code=` keeps a refused code in the register form.
+#[derive(Debug, Default, Deserialize)]
+pub struct AccountQuery {
+    #[serde(default)]
+    coupon_code: String,
+}
+
 /// GET /account
 pub async fn show_account(
     State(state): State<AppState>,
     req: Req,
     RequireMember(m): RequireMember,
     session: Session,
+    Query(q): Query<AccountQuery>,
 ) -> Result<Response, WebError> {
     let row = state.app.active_member(m.id).await?;
     let proof = crate::session::identity_proof(&session).await;
@@ -50,13 +58,51 @@ pub async fn show_account(
             grade_name => grade.as_ref().map(|g| g.name.clone()).unwrap_or_default(),
             grade_discount_percent => grade.as_ref().map_or(0.0, |g| g.discount_bp as f64 / 100.0),
             grade_point_percent => grade.as_ref().map_or(0.0, |g| g.point_bp as f64 / 100.0),
+            grade_free_shipping => grade.as_ref().is_some_and(|g| g.free_shipping),
             points_balance => row.points_balance,
             joined_at => row.created_at.to_rfc3339(),
         },
         recent_orders => val(recent),
         coupons => val(coupons),
+        coupon_code => &q.coupon_code,
         identity => identity,
     }).await
+}
+
+/// The coupon register form: `code`.
+#[derive(Debug, Deserialize)]
+pub struct RegisterCouponFields {
+    #[serde(default)]
+    code: String,
+}
+
+/// POST /account/coupons: registers a unique coupon code (난수 쿠폰) to the member.
+pub async fn register_coupon(
+    State(state): State<AppState>,
+    RequireMember(m): RequireMember,
+    session: Session,
+    Form(f): Form<RegisterCouponFields>,
+) -> Result<Response, WebError> {
+    let code = match state.app.register_coupon_code(m.id, &f.code).await {
+        Ok(Some(_)) => {
+            flash(&session, "success", "account.flash.coupon_registered").await;
+            return Ok(see_other("/account#my-coupons"));
+        }
+        Ok(None) => "coupon_code_unknown",
+        Err(AppError::Form(fields)) => fields.first().map_or("coupon_code_unknown", |f| f.1),
+        Err(e) => return Err(e.into()),
+    };
+    flash(&session, "error", &format!("error.input.{code}")).await;
+    // Codes are letters, digits and hyphens: only those are kept (nothing to encode).
+    let kept: String = f
+        .code
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .take(40)
+        .collect();
+    Ok(see_other(&format!(
+        "/account?coupon_code={kept}#my-coupons"
+    )))
 }
 
 /// GET /account/orders

@@ -88,6 +88,7 @@ fn account_routes() -> Router<AppState> {
             get(account::edit_reset).post(account::update_reset),
         )
         .route("/account", get(my_page::show_account))
+        .route("/account/coupons", post(my_page::register_coupon))
         .route("/account/orders", get(my_page::list_orders))
         .route("/account/points", get(my_page::list_points))
         .route(

@@ -2,7 +2,9 @@
 //! against the acting staff member's role and audited.
 
 pub mod content;
+pub mod coupon_codes;
 pub mod coupons;
+pub mod grades;
 pub mod members;
 pub mod order_files;
 pub mod orders;

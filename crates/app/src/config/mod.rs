@@ -282,7 +282,8 @@ pub struct MembersConfig {
     pub dormancy_days: i64,
     /// Hours a cart must stay untouched before its one reminder (consenting members only).
     pub abandoned_cart_hours: i64,
-    /// How the monthly evaluation sets grades: the spending window and each grade's threshold.
+    /// The grade window and thresholds the back office starts from (stored once on first use;
+    /// 회원 등급 rules from then on).
     pub grades: jangteo_core::loyalty::GradeRules,
 }
 

@@ -47,8 +47,8 @@ chores! {
     DepositReminders = "orders.deposit_reminders" => send_deposit_reminders;
     /// Carts left for a day get one reminder (members who agreed to marketing).
     AbandonedCarts = "members.abandoned_carts" => send_abandoned_cart_reminders;
-    /// Members move to the grade their spending earns.
-    EvaluateGrades = "members.evaluate_grades" => evaluate_grades;
+    /// Members move to the grade their spending earns (on the owner's evaluation day).
+    EvaluateGrades = "members.evaluate_grades" => evaluate_grades_when_due;
     /// Yesterday's figures to the owner.
     DailyReport = "reports.daily" => send_daily_report;
     /// Members inactive for a year are noticed, then separated.

@@ -33,7 +33,8 @@ const DEFAULT_SCHEDULES: [(&str, &str, &str); 14] = [
         "0 3 * * *",
         chores::AutoConfirm::KIND,
     ),
-    ("evaluate-grades", "0 3 1 * *", chores::EvaluateGrades::KIND),
+    // Daily: the chore runs the evaluation on the owner's day (회원 등급 in the back office).
+    ("evaluate-grades", "0 3 * * *", chores::EvaluateGrades::KIND),
     (
         "deposit-reminders",
         "10 * * * *",

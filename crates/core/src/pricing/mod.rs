@@ -61,6 +61,8 @@ pub struct GradeBenefits {
     pub discount: Rate,
     /// Points earned on what is paid for items.
     pub point_rate: Rate,
+    /// Every parcel ships free (the remote-area surcharge still applies).
+    pub free_shipping: bool,
 }
 
 /// Points (적립금) rules of the shop.
@@ -319,7 +321,13 @@ pub fn price(input: &PricingInput<'_>) -> Result<Breakdown, PricingError> {
 
     // Shipping: one parcel group per profile, each with its fee; the remote-area surcharge per
     // box, free parcels included (a free-shipping promise never covers the island leg).
-    let parcels = parcels(input.shipping, input.lines, &after_discounts);
+    let mut parcels = parcels(input.shipping, input.lines, &after_discounts);
+    if grade.free_shipping {
+        for parcel in &mut parcels {
+            parcel.fee = Won::ZERO;
+            parcel.free_left = None;
+        }
+    }
     let shipping_fee = sum(parcels.iter().map(|p| p.fee))?;
     let boxes: i64 = parcels.iter().map(|p| i64::from(p.boxes)).sum();
     let remote = remote_surcharge(input.shipping, input.postcode)

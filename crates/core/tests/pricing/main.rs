@@ -124,6 +124,7 @@ fn grade_discount_is_floored_per_line_and_points_are_earned_on_what_is_paid() {
     i.grade = Some(GradeBenefits {
         discount: Rate(300),
         point_rate: Rate(100),
+        free_shipping: false,
     });
     let b = price(&i).unwrap();
     // 3 % of 19,990 = 599.7 → 599; of 33,333 = 999.99 → 999.
@@ -141,6 +142,7 @@ fn a_coupon_skips_excluded_products_and_may_replace_the_grade_discount() {
     i.grade = Some(GradeBenefits {
         discount: Rate(500),
         point_rate: Rate(0),
+        free_shipping: false,
     });
     let mut ten_percent = coupon(
         CouponValue::Percent {
@@ -324,6 +326,16 @@ fn shipping_profiles_make_parcels_and_remote_areas_charge_per_box() {
     assert_eq!(b.parcels.len(), 3, "lines of one profile ship together");
     assert_eq!(b.shipping_fee, Won(3_000 + 5_000));
     assert_eq!(b.remote_surcharge, Won(3 * 3_000), "제주, per parcel");
+    // A grade with free shipping ships every parcel free; the island leg is still charged.
+    let mut vip = i.clone();
+    vip.grade = Some(GradeBenefits {
+        free_shipping: true,
+        ..GradeBenefits::default()
+    });
+    let free_for_vip = price(&vip).unwrap();
+    assert_eq!(free_for_vip.shipping_fee, Won::ZERO);
+    assert_eq!(free_for_vip.remote_surcharge, Won(3 * 3_000));
+    assert!(free_for_vip.parcels.iter().all(|p| p.free_left.is_none()));
     assert_eq!(
         b.parcels
             .iter()

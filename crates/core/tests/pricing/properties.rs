@@ -74,7 +74,7 @@ proptest! {
     ) {
         let policy = shipping();
         let mut i = input(&lines, &policy);
-        i.grade = grade.map(|(d, p)| GradeBenefits { discount: Rate(d), point_rate: Rate(p) });
+        i.grade = grade.map(|(d, p)| GradeBenefits { discount: Rate(d), point_rate: Rate(p), free_shipping: false });
         i.coupon = coupon.as_ref();
         i.points_requested = Won(requested);
         i.points_balance = Won(balance);

@@ -170,9 +170,13 @@ async fn editor(
         .iter()
         .map(|g| context! { id => g.id, name => &g.name })
         .collect();
+    let codes = match id {
+        Some(id) => Some(state.app.coupon_code_counts(&admin.actor, id).await?),
+        None => None,
+    };
     office.page("admin/coupon_edit.html", "admin.nav.coupons", context! {
         id => id, form => form_value(form), errors => errors, categories => categories, usage => usage,
-        grades => grades,
+        grades => grades, codes => codes.map(|(total, claimed)| context! { total => total, claimed => claimed }),
         action_url => id.map_or_else(|| "/admin/coupons".to_owned(), |id| format!("/admin/coupons/{id}")),
         can_write => admin.actor.can(Area::Marketing, Access::Write),
     })

@@ -7,8 +7,10 @@ mod banners;
 mod categories;
 mod claims;
 mod content;
+mod coupon_codes;
 mod coupons;
 mod gateway;
+mod grades;
 mod login;
 mod members;
 mod orders;
@@ -254,11 +256,19 @@ const fn entry(url: &'static str, key: &'static str, area: Area) -> MenuEntry {
 }
 
 /// The back-office menu.
-const MENU: [MenuEntry; 19] = [
+const MENU: [MenuEntry; 20] = [
     entry("/admin", "admin.nav.dashboard", Area::Dashboard),
     entry("/admin/orders", "admin.nav.orders", Area::Orders),
     entry("/admin/claims", "admin.nav.claims", Area::Orders),
     entry("/admin/members", "admin.nav.members", Area::Members),
+    // Grades belong with the members they sort.
+    MenuEntry {
+        url: "/admin/grades",
+        key: "admin.nav.grades",
+        area: Area::Members,
+        access: Access::Read,
+        sub: true,
+    },
     entry("/admin/coupons", "admin.nav.coupons", Area::Marketing),
     entry("/admin/products", "admin.nav.products", Area::Catalog),
     // Creating a product is the owner's everyday task: one click from the menu.

@@ -1,9 +1,9 @@
 //! The back office's routes, by area (the session and login layers are added in `router`).
 
 use super::{
-    audit_log, banners, categories, claims, content, coupons, gateway, login, members, orders,
-    pages, pins, products, reconciliation, settings, shipping, staff_accounts, stats, stock,
-    stock_sheet, waybills,
+    audit_log, banners, categories, claims, content, coupon_codes, coupons, gateway, grades, login,
+    members, orders, pages, pins, products, reconciliation, settings, shipping, staff_accounts,
+    stats, stock, stock_sheet, waybills,
 };
 use crate::state::AppState;
 use axum::Router;
@@ -90,6 +90,14 @@ fn members() -> Router<AppState> {
         .route("/admin/members/{id}/grade", post(members::change_grade))
         .route("/admin/members/{id}/unlock", post(members::unlock_login))
         .route("/admin/members/{id}/coupons", post(members::issue_coupon))
+        .route("/admin/grades", get(grades::list).post(grades::create))
+        .route("/admin/grades/new", get(grades::new_grade))
+        .route("/admin/grades/schedule", post(grades::save_schedule))
+        .route(
+            "/admin/grades/{id}",
+            get(grades::edit_grade).post(grades::update),
+        )
+        .route("/admin/grades/{id}/delete", post(grades::delete))
         .route("/admin/coupons", get(coupons::list).post(coupons::create))
         .route("/admin/coupons/new", get(coupons::new_coupon))
         .route(
@@ -97,6 +105,8 @@ fn members() -> Router<AppState> {
             get(coupons::edit_coupon).post(coupons::update),
         )
         .route("/admin/coupons/{id}/issue", post(coupons::issue))
+        .route("/admin/coupons/{id}/codes", post(coupon_codes::generate))
+        .route("/admin/coupons/{id}/codes.csv", get(coupon_codes::sheet))
         .route(
             "/admin/coupons/{id}/issue-segment",
             post(coupons::issue_segment),

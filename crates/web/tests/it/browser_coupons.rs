@@ -1,7 +1,7 @@
 //! The owner makes a coupon in headless Chromium, from the menu: a refused form keeps what was
 //! typed, the saved coupon is used by a member at checkout, its page shows the use, it is given
 //! to every member at once, and it is stopped (screenshots `admin-coupon.png` and
-//! `admin-coupon-used.png`, `admin-coupon-segment.png` are looked at).
+//! `admin-coupon-used.png`, `admin-coupon-segment.png` are looked at); it makes unique codes.
 
 use crate::browser_catalog::{accept_the_confirmation, click};
 use crate::browser_checkout::fill;
@@ -80,6 +80,11 @@ async fn the_owner_makes_a_coupon_a_member_uses() {
     accept_the_confirmation(d).await;
     let flash = d.find(By::Css(".flash")).await.unwrap();
     assert!(flash.text().await.unwrap().contains("새로 받은 회원 1명"));
+    // A batch of unique codes, counted and ready to download.
+    click(d, "#coupon-codes-form button").await;
+    let count = d.find(By::Id("coupon-codes-count")).await.unwrap();
+    assert!(count.text().await.unwrap().contains("100개"));
+    d.find(By::Id("coupon-codes-download")).await.unwrap();
     let segment = d.find(By::Css("#coupon-issue-segment")).await.unwrap();
     segment.scroll_into_view().await.unwrap();
     browser.screenshot("admin-coupon-segment").await;
@@ -95,5 +100,69 @@ async fn the_owner_makes_a_coupon_a_member_uses() {
     click(d, "a[href='/admin/coupons']").await;
     let row = d.find(By::Css("#coupons tr[data-coupon]")).await.unwrap();
     assert!(row.text().await.unwrap().contains("중지됨"));
+    browser.quit().await;
+}
+
+/// A member registers a unique code from My page on a phone: a wrong code is refused and kept
+/// to correct, the right one puts the coupon in the box (screenshot
+/// `coupon-register-phone.png` is looked at).
+#[tokio::test]
+async fn a_member_registers_a_unique_code_on_a_phone() {
+    let Some(t) = jangteo_testkit::TestApp::spawn(jangteo_testkit::Backend::Sqlite).await else {
+        return;
+    };
+    let owner = jangteo_app::auth::StaffActor::system("coupon-test");
+    let today = jangteo_core::time::business_date(chrono::Utc::now());
+    let partner = jangteo_app::admin::coupons::CouponForm {
+        name: "제휴 5,000원".into(),
+        kind: "fixed".into(),
+        amount: "5,000".into(),
+        scope: "all".into(),
+        starts_on: Some(today),
+        ends_on: Some(today + chrono::Duration::days(30)),
+        per_member_limit: "1".into(),
+        combines_with_grade: true,
+        ..Default::default()
+    };
+    let id = t.app.save_coupon(&owner, None, &partner).await.unwrap();
+    t.app.generate_coupon_codes(&owner, id, "3").await.unwrap();
+    let sheet = t.app.coupon_codes_sheet(&owner, id).await.unwrap();
+    let sheet = String::from_utf8(sheet).unwrap();
+    let code = sheet
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .next()
+        .unwrap()
+        .to_owned();
+    let member = Shopper::new(&t.url(""));
+    sign_up(&member, "code-phone@example.com").await;
+    let Some(browser) = jangteo_testkit::browser::Browser::phone().await else {
+        return;
+    };
+    let d = &browser.driver;
+    crate::browser::as_shopper(d, &t, &member).await;
+    d.goto(t.url("/account")).await.unwrap();
+    fill(d, "code", "WRONG-CODE-1234").await;
+    click(d, "#coupon-register button").await;
+    let refused = d.find(By::Css(".flash")).await.unwrap();
+    assert!(refused.text().await.unwrap().contains("등록할 수 없는"));
+    let kept = d.find(By::Name("code")).await.unwrap();
+    assert_eq!(
+        kept.value().await.unwrap().as_deref(),
+        Some("WRONG-CODE-1234")
+    );
+    fill(d, "code", &code.to_lowercase()).await;
+    click(d, "#coupon-register button").await;
+    let coupons = d.find(By::Css("#my-coupons .coupon__name")).await.unwrap();
+    assert_eq!(coupons.text().await.unwrap(), "제휴 5,000원");
+    d.find(By::Id("coupon-register"))
+        .await
+        .unwrap()
+        .scroll_into_view()
+        .await
+        .unwrap();
+    browser.screenshot("coupon-register-phone").await;
     browser.quit().await;
 }

@@ -192,5 +192,97 @@ async fn coupons_reach_members_by_first_purchase_and_segment(backend: Backend) {
     ));
 }
 
+/// Unique codes (난수 쿠폰): made in a batch, each registered by one member on My page or at
+/// checkout, downloaded by staff with their state.
+async fn unique_codes_go_to_one_member_each(backend: Backend) {
+    let Some((t, tshirt)) = shop(backend).await else {
+        return;
+    };
+    let owner = StaffActor::system("coupon-test");
+    let partner = CouponForm {
+        code: String::new(),
+        name: "제휴 쿠폰".into(),
+        ..ten_percent_off()
+    };
+    let id = t.app.save_coupon(&owner, None, &partner).await.unwrap();
+    let zero = t.app.generate_coupon_codes(&owner, id, "0").await;
+    assert!(matches!(zero, Err(AppError::Form(_))), "{zero:?}");
+    assert_eq!(
+        t.app
+            .generate_coupon_codes(&owner, id, "1,000")
+            .await
+            .unwrap(),
+        1_000
+    );
+    let sheet = t.app.coupon_codes_sheet(&owner, id).await.unwrap();
+    let sheet = String::from_utf8(sheet).unwrap();
+    let codes: Vec<String> = sheet
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap().to_owned())
+        .collect();
+    let distinct: std::collections::HashSet<&String> = codes.iter().collect();
+    assert_eq!((codes.len(), distinct.len()), (1_000, 1_000));
+
+    // One member registers a code on My page, typed loosely; another cannot take it.
+    let first = Shopper::new(&t.url(""));
+    sign_up(&first, "first-code@example.com").await;
+    let typed = codes[0].replace('-', " ").to_lowercase();
+    let registered = first.post("/account/coupons", &[("code", &typed)]).await;
+    assert_eq!(registered.location.as_deref(), Some("/account#my-coupons"));
+    let second = Shopper::new(&t.url(""));
+    sign_up(&second, "second-code@example.com").await;
+    let taken = second
+        .post("/account/coupons", &[("code", &codes[0])])
+        .await;
+    assert!(
+        taken.location.unwrap().contains("coupon_code="),
+        "kept to type again"
+    );
+    let member = |email: &'static str| {
+        let db = t.app.db.clone();
+        async move {
+            let m = jangteo_db::members::find_by_email(&db, email)
+                .await
+                .unwrap();
+            m.unwrap().id
+        }
+    };
+    let (first_id, second_id) = (
+        member("first-code@example.com").await,
+        member("second-code@example.com").await,
+    );
+    let held = jangteo_db::promotions::issued_to(&t.app.db, second_id)
+        .await
+        .unwrap();
+    assert!(
+        held.iter().all(|c| c.id != id),
+        "the taken code gave nothing"
+    );
+    let again = t.app.register_coupon_code(first_id, &codes[2]).await;
+    assert!(
+        matches!(&again, Err(AppError::Form(p)) if p == &[("coupon_code", "coupon_code_held")]),
+        "{again:?}"
+    );
+
+    // The second member types another code at checkout and the order uses it.
+    add(&second, tshirt, 1).await;
+    let placed = place(
+        &second,
+        &[("payment_method", "card"), ("coupon_code", &codes[1])],
+    )
+    .await;
+    let number = pay(&second, &placed).await;
+    let order = jangteo_db::orders::find_by_number(&t.app.db, &number)
+        .await
+        .unwrap();
+    assert!(order.unwrap().coupon_discount > Won::ZERO);
+    assert_eq!(
+        t.app.coupon_code_counts(&owner, id).await.unwrap(),
+        (1_000, 2)
+    );
+}
+
 on_both_backends!(coupons_are_made_checked_applied_and_stopped);
+on_both_backends!(unique_codes_go_to_one_member_each);
 on_both_backends!(coupons_reach_members_by_first_purchase_and_segment);

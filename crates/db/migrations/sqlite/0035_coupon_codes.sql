@@ -1,0 +1,12 @@
+-- Unique coupon codes (난수 쿠폰, issue 17): made in batches for one coupon, each registered by
+-- one member, who then holds the coupon.
+CREATE TABLE coupon_codes (
+    id INTEGER PRIMARY KEY,
+    coupon_id INTEGER NOT NULL REFERENCES coupons (id) ON DELETE CASCADE,
+    code TEXT NOT NULL,
+    member_id INTEGER REFERENCES members (id) ON DELETE SET NULL,
+    claimed_at TEXT,
+    created_at TEXT NOT NULL
+);
+CREATE UNIQUE INDEX coupon_codes_code_key ON coupon_codes (code);
+CREATE INDEX coupon_codes_coupon_idx ON coupon_codes (coupon_id, id);

@@ -1,0 +1,73 @@
+//! The owner sets membership grades in headless Chromium, from the menu: a refused form keeps
+//! what was typed, 골드 gets a lower threshold and free shipping, the preview shows the member
+//! who would move, and the evaluation day is saved (screenshots `admin-grade-edit.png` and
+//! `admin-grades.png` are looked at).
+
+use crate::browser_catalog::click;
+use crate::browser_checkout::fill;
+use crate::checkout::{add, pay, place, sign_up};
+use jangteo_testkit::shopper::Shopper;
+use thirtyfour::prelude::*;
+
+#[tokio::test]
+async fn the_owner_sets_grades_and_previews_who_moves() {
+    let Some((t, browser)) = crate::browser_admin::owner_on_the_dashboard().await else {
+        return;
+    };
+    // A member who paid for one T-shirt: 일반 today.
+    let buyer = Shopper::new(&t.url(""));
+    sign_up(&buyer, "grades@example.com").await;
+    let tshirt = jangteo_db::catalog::stock::sku_id_by_code(&t.app.db, "TSHIRT")
+        .await
+        .unwrap()
+        .unwrap();
+    add(&buyer, tshirt, 1).await;
+    pay(&buyer, &place(&buyer, &[("payment_method", "card")]).await).await;
+
+    let d = &browser.driver;
+    click(d, "nav.admin-nav a[href='/admin/grades']").await;
+    let gold = d
+        .find(By::XPath("//table[@id='grades']//a[text()='골드']"))
+        .await
+        .unwrap();
+    gold.click().await.unwrap();
+    fill(d, "discount_percent", "세 퍼센트").await;
+    fill(d, "min_spend", "10,000").await;
+    click(d, "#grade-form input[name=free_shipping]").await;
+    click(d, "#grade-form button[type=submit]").await;
+    let error = d.find(By::Css(".field__error")).await.unwrap();
+    assert!(error.text().await.unwrap().contains("0~50%"));
+    let typed = d.find(By::Name("min_spend")).await.unwrap();
+    assert_eq!(typed.value().await.unwrap().as_deref(), Some("10,000"));
+    let free = d.find(By::Name("free_shipping")).await.unwrap();
+    assert!(free.is_selected().await.unwrap(), "the checkbox is kept");
+    browser.screenshot("admin-grade-edit").await;
+    fill(d, "discount_percent", "4").await;
+    click(d, "#grade-form button[type=submit]").await;
+    d.find(By::Css(".flash")).await.unwrap();
+    let row = d
+        .find(By::XPath("//table[@id='grades']//tr[.//a[text()='골드']]"))
+        .await
+        .unwrap();
+    let row = row.text().await.unwrap();
+    assert!(
+        row.contains("10,000") && row.contains("4%") && row.contains("무료배송"),
+        "{row}"
+    );
+
+    // The preview names the move; nothing changes until the evaluation day.
+    click(d, "#grade-preview-run").await;
+    let moves = d.find(By::Id("grade-moves")).await.unwrap();
+    let moves = moves.text().await.unwrap();
+    assert!(moves.contains("일반") && moves.contains("골드"), "{moves}");
+    fill(d, "window_months", "6").await;
+    fill(d, "evaluation_day", "15").await;
+    click(d, "#grade-schedule button[type=submit]").await;
+    d.find(By::Css(".flash")).await.unwrap();
+    let window = d.find(By::Name("window_months")).await.unwrap();
+    assert_eq!(window.value().await.unwrap().as_deref(), Some("6"));
+    click(d, "#grade-preview-run").await;
+    d.find(By::Id("grade-moves")).await.unwrap();
+    browser.screenshot("admin-grades").await;
+    browser.quit().await;
+}
