@@ -19,6 +19,7 @@ pub mod content;
 pub mod coupon_admin;
 pub mod coupon_codes;
 mod error;
+pub mod gift_admin;
 pub mod gift_limits;
 pub mod grade_admin;
 pub mod identity;

@@ -136,7 +136,7 @@ impl App {
 
     /// Products typed by number or address, comma-separated, as stored ids; `None` when one is
     /// not a product.
-    async fn typed_products(&self, typed: &str) -> AppResult<Option<Vec<i64>>> {
+    pub(crate) async fn typed_products(&self, typed: &str) -> AppResult<Option<Vec<i64>>> {
         let mut ids = Vec::new();
         for part in typed
             .split([',', '\n'])

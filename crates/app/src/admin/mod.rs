@@ -4,6 +4,7 @@
 pub mod content;
 pub mod coupon_codes;
 pub mod coupons;
+pub mod gift_rules;
 pub mod grades;
 pub mod members;
 pub mod order_files;

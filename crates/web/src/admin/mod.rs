@@ -10,6 +10,7 @@ mod content;
 mod coupon_codes;
 mod coupons;
 mod gateway;
+mod gifts;
 mod grades;
 mod login;
 mod members;
@@ -256,7 +257,7 @@ const fn entry(url: &'static str, key: &'static str, area: Area) -> MenuEntry {
 }
 
 /// The back-office menu.
-const MENU: [MenuEntry; 20] = [
+const MENU: [MenuEntry; 21] = [
     entry("/admin", "admin.nav.dashboard", Area::Dashboard),
     entry("/admin/orders", "admin.nav.orders", Area::Orders),
     entry("/admin/claims", "admin.nav.claims", Area::Orders),
@@ -270,6 +271,13 @@ const MENU: [MenuEntry; 20] = [
         sub: true,
     },
     entry("/admin/coupons", "admin.nav.coupons", Area::Marketing),
+    MenuEntry {
+        url: "/admin/gifts",
+        key: "admin.nav.gifts",
+        area: Area::Marketing,
+        access: Access::Read,
+        sub: true,
+    },
     entry("/admin/products", "admin.nav.products", Area::Catalog),
     // Creating a product is the owner's everyday task: one click from the menu.
     MenuEntry {

@@ -1,9 +1,9 @@
 //! The back office's routes, by area (the session and login layers are added in `router`).
 
 use super::{
-    audit_log, banners, categories, claims, content, coupon_codes, coupons, gateway, grades, login,
-    members, orders, pages, pins, products, reconciliation, settings, shipping, staff_accounts,
-    stats, stock, stock_sheet, waybills,
+    audit_log, banners, categories, claims, content, coupon_codes, coupons, gateway, gifts, grades,
+    login, members, orders, pages, pins, products, reconciliation, settings, shipping,
+    staff_accounts, stats, stock, stock_sheet, waybills,
 };
 use crate::state::AppState;
 use axum::Router;
@@ -98,6 +98,13 @@ fn members() -> Router<AppState> {
             get(grades::edit_grade).post(grades::update),
         )
         .route("/admin/grades/{id}/delete", post(grades::delete))
+        .route("/admin/gifts", get(gifts::list).post(gifts::create))
+        .route("/admin/gifts/new", get(gifts::new_rule))
+        .route(
+            "/admin/gifts/{id}",
+            get(gifts::edit_rule).post(gifts::update),
+        )
+        .route("/admin/gifts/{id}/{to}", post(gifts::switch))
         .route("/admin/coupons", get(coupons::list).post(coupons::create))
         .route("/admin/coupons/new", get(coupons::new_coupon))
         .route(

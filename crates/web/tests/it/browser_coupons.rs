@@ -166,3 +166,35 @@ async fn a_member_registers_a_unique_code_on_a_phone() {
     browser.screenshot("coupon-register-phone").await;
     browser.quit().await;
 }
+
+/// The owner adds a free-gift rule from the menu: a wrong SKU code is refused with what was
+/// typed kept, the saved rule is listed with its gift's stock, and it is stopped after a
+/// confirmation (screenshot `admin-gifts.png` is looked at).
+#[tokio::test]
+async fn the_owner_adds_and_stops_a_free_gift_rule() {
+    let Some((_t, browser)) = crate::browser_admin::owner_on_the_dashboard().await else {
+        return;
+    };
+    let d = &browser.driver;
+    click(d, "nav.admin-nav a[href='/admin/gifts']").await;
+    click(d, "#gift-new").await;
+    fill(d, "name", "1만원 이상 감귤 증정").await;
+    fill(d, "min_spend", "10,000").await;
+    fill(d, "gift_sku", "NO-SUCH").await;
+    click(d, "#gift-form button[type=submit]").await;
+    let error = d.find(By::Css(".field__error")).await.unwrap();
+    assert!(error.text().await.unwrap().contains("SKU"));
+    let kept = d.find(By::Name("min_spend")).await.unwrap();
+    assert_eq!(kept.value().await.unwrap().as_deref(), Some("10,000"));
+    fill(d, "gift_sku", "tangerines").await;
+    click(d, "#gift-form button[type=submit]").await;
+    let row = d.find(By::Css("#gift-rules tr[data-gift]")).await.unwrap();
+    assert!(row.text().await.unwrap().contains("10,000원 이상 구매"));
+    browser.screenshot("admin-gifts").await;
+    click(d, "#gift-rules tr[data-gift] form button").await;
+    accept_the_confirmation(d).await;
+    d.find(By::Css(".flash")).await.unwrap();
+    let row = d.find(By::Css("#gift-rules tr[data-gift]")).await.unwrap();
+    assert!(row.text().await.unwrap().contains("중지됨"));
+    browser.quit().await;
+}

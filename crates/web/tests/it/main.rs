@@ -37,6 +37,7 @@ mod claims;
 mod claims_full_return;
 mod coupon_admin;
 mod escrow_payments;
+mod gift_admin;
 mod gift_checkout;
 mod gift_limits;
 mod gift_withdrawal;
