@@ -33,6 +33,7 @@ fn demo_coupons(now: DateTime<Utc>) -> Vec<CouponInput<'static>> {
         issue_on_signup: signup,
         combines_with_grade: true,
         issue_after_first_purchase: false,
+        issue_on_birthday: false,
     };
     vec![
         coupon(

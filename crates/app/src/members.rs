@@ -8,6 +8,7 @@ use crate::field_errors::FieldErrors;
 use crate::notify::{Channel, Notification};
 use crate::{App, AppError, AppResult};
 use chrono::Duration;
+use jangteo_core::birthday::BirthDate;
 use jangteo_core::member::{Email, MobileKr, Password, required_text};
 use jangteo_db::members::{self, MemberRow, NewMember};
 
@@ -110,6 +111,7 @@ impl App {
             return Err(AppError::field("email", "email_taken"));
         }
         let hash = crate::auth::passwords::hash_password(password.expose().to_owned()).await?;
+        let bonus = self.points_terms().await?.signup_points;
         let now = self.now();
         let mut tx = self.db.begin().await?;
         let Some(id) = members::insert(
@@ -128,7 +130,6 @@ impl App {
             return Err(AppError::field("email", "email_taken"));
         };
         jangteo_db::promotions::issue_signup_coupons(&mut tx, id, now).await?;
-        let bonus = self.config.members.signup_points;
         if bonus > 0 {
             jangteo_db::promotions::add_points(&mut tx, id, bonus, "signup", None, None, now)
                 .await?;
@@ -316,31 +317,33 @@ impl App {
         tx.commit().await.map_err(AppError::from)
     }
 
-    /// Changes name, mobile and marketing consent.
+    /// Changes name, mobile, marketing consent and the optional birth date (birthday coupons).
     pub async fn update_profile(
         &self,
         member_id: i64,
         name: &str,
         mobile: &str,
         marketing: bool,
+        birth_date: &str,
     ) -> AppResult<()> {
         let mut errors = FieldErrors::default();
         let name = errors.check("name", required_text(name, 40));
         let mobile = errors.check("mobile", MobileKr::parse(mobile));
+        let today = jangteo_core::time::business_date(self.now());
+        let birth_date = errors.check("birth_date", BirthDate::parse(birth_date, today));
         errors.finish()?;
-        let (Some(name), Some(mobile)) = (name, mobile) else {
+        let (Some(name), Some(mobile), Some(birth_date)) = (name, mobile, birth_date) else {
             return Err(AppError::Other("validated profile went missing".into()));
         };
-        let mut tx = self.db.begin().await?;
-        members::update_profile(
-            &mut tx,
-            member_id,
-            &name,
-            mobile.digits(),
+        let birth_date = birth_date.map(BirthDate::stored);
+        let profile = members::ProfileUpdate {
+            name: &name,
+            mobile: mobile.digits(),
             marketing,
-            self.now(),
-        )
-        .await?;
+            birth_date: birth_date.as_deref(),
+        };
+        let mut tx = self.db.begin().await?;
+        members::update_profile(&mut tx, member_id, &profile, self.now()).await?;
         tx.commit().await.map_err(AppError::from)
     }
 

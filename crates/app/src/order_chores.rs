@@ -76,15 +76,13 @@ impl App {
             return Ok(false);
         };
         let mut tx = self.db.begin().await?;
-        members::update_profile(
-            &mut tx,
-            member_id,
-            &member.name,
-            member.mobile.as_deref().unwrap_or(""),
-            false,
-            self.now(),
-        )
-        .await?;
+        let profile = members::ProfileUpdate {
+            name: &member.name,
+            mobile: member.mobile.as_deref().unwrap_or(""),
+            marketing: false,
+            birth_date: member.birth_date.as_deref(),
+        };
+        members::update_profile(&mut tx, member_id, &profile, self.now()).await?;
         tx.commit().await?;
         tracing::info!(member.id = member_id, "marketing consent withdrawn by link");
         Ok(true)

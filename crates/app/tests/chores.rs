@@ -14,6 +14,8 @@ use jangteo_testkit::{Backend, TestDb, app_on, fixtures, on_both_backends};
 
 #[path = "chores/dormancy.rs"]
 mod dormancy;
+#[path = "chores/points.rs"]
+mod points;
 
 async fn events(app: &App, event: &str) -> Vec<messages::MessageRow> {
     app.recent_messages(100)
@@ -411,7 +413,18 @@ async fn dormant_accounts_are_noticed_separated_and_restored_at_login(backend: B
     dormancy::restore_at_login(&app, m).await;
 }
 
+async fn points_expire_after_a_notice(backend: Backend) {
+    let Some((_t, app, _)) = setup(backend).await else {
+        return;
+    };
+    points::the_owner_sets_the_rules(&app).await;
+    let signed_up = app.now();
+    let m = member(&app, "saver@example.com", false).await;
+    points::points_are_told_then_expire(&app, m, signed_up).await;
+}
+
 on_both_backends!(
     bulk_sends_resume_without_duplicates,
-    dormant_accounts_are_noticed_separated_and_restored_at_login
+    dormant_accounts_are_noticed_separated_and_restored_at_login,
+    points_expire_after_a_notice
 );

@@ -1,5 +1,6 @@
 //! Jangteo's domain core: types, rules and state machines, with no I/O, no async and no SQL.
 
+pub mod birthday;
 pub mod carrier;
 pub mod cash_receipt;
 pub mod catalog;
@@ -21,10 +22,12 @@ pub mod order;
 pub mod paging;
 pub mod payment;
 pub mod pins;
+pub mod points_expiry;
 pub mod pricing;
 pub mod product_notice;
 pub mod refund;
 pub mod refund_account;
+pub mod reviews;
 pub mod search;
 pub mod staff;
 pub mod stats;

@@ -25,6 +25,9 @@ pub enum InputError {
     /// Longer than allowed.
     #[error("too long")]
     TooLong,
+    /// Not a birth date between 1900 and today.
+    #[error("invalid birth date")]
+    InvalidBirthDate,
 }
 
 impl InputError {
@@ -37,6 +40,7 @@ impl InputError {
             InputError::InvalidPostcode => "invalid_postcode",
             InputError::WeakPassword => "weak_password",
             InputError::TooLong => "too_long",
+            InputError::InvalidBirthDate => "invalid_birth_date",
         }
     }
 }

@@ -1,5 +1,5 @@
 //! Coupons as the back office keeps them (issue 17): the list with how each is used, one
-//! coupon's redemptions, create, edit, stop and resume.
+//! coupon's redemptions, create, edit, stop and resume; the usage report over a period.
 
 use crate::error::Context;
 use crate::promotions::{COUPON_COLUMNS, CouponRow};
@@ -39,6 +39,8 @@ pub struct CouponInput<'a> {
     pub issue_on_signup: bool,
     /// Issued to a member when their first order is paid.
     pub issue_after_first_purchase: bool,
+    /// Issued every year on the member's birthday.
+    pub issue_on_birthday: bool,
     /// Adds to the grade discount.
     pub combines_with_grade: bool,
 }
@@ -162,7 +164,7 @@ pub async fn update(
              max_discount = $7, min_order = $8, scope = $9, scope_ids = $10,
              excluded_product_ids = $11, valid_from = $12, valid_until = $13,
              per_member_limit = $14, issue_on_signup = $15, combines_with_grade = $16,
-             updated_at = $17, issue_after_first_purchase = $18
+             updated_at = $17, issue_after_first_purchase = $18, issue_on_birthday = $19
          WHERE id = $1",
         id,
         c.code,
@@ -181,7 +183,8 @@ pub async fn update(
         c.issue_on_signup,
         c.combines_with_grade,
         now,
-        c.issue_after_first_purchase
+        c.issue_after_first_purchase,
+        c.issue_on_birthday
     )
     .context("updating coupon")
     .map(|n| n == 1)
@@ -198,4 +201,63 @@ pub async fn set_active(tx: &mut Tx, id: i64, active: bool, now: DateTime<Utc>) 
     )
     .context("switching coupon")
     .map(|n| n == 1)
+}
+
+/// How one coupon was used over a period.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct CouponReportRow {
+    /// Coupon id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// Code, when shoppers type one.
+    pub code: Option<String>,
+    /// Issues to members in the period.
+    pub issued: i64,
+    /// Orders that used it in the period (cancelled ones do not count).
+    pub used: i64,
+    /// Members who used it.
+    pub members: i64,
+    /// What it took off those orders.
+    pub discount: i64,
+    /// What those orders came to.
+    pub sales: i64,
+    /// Uses given back because the order was cancelled.
+    pub released: i64,
+}
+
+/// Every coupon issued or used in `[from, until)`, the largest discount first.
+pub async fn usage_report(
+    db: &Db,
+    from: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> DbResult<Vec<CouponReportRow>> {
+    read_all!(
+        db,
+        CouponReportRow,
+        "WITH used AS (
+             SELECT r.coupon_id,
+                 SUM(CASE WHEN r.released_at IS NULL THEN 1 ELSE 0 END) AS used,
+                 COUNT(DISTINCT CASE WHEN r.released_at IS NULL THEN r.member_id END) AS members,
+                 SUM(CASE WHEN r.released_at IS NULL THEN r.amount ELSE 0 END) AS discount,
+                 SUM(CASE WHEN r.released_at IS NULL THEN o.total ELSE 0 END) AS sales,
+                 SUM(CASE WHEN r.released_at IS NULL THEN 0 ELSE 1 END) AS released
+             FROM coupon_redemptions r JOIN orders o ON o.id = r.order_id
+             WHERE r.created_at >= $1 AND r.created_at < $2 GROUP BY r.coupon_id),
+         issued AS (
+             SELECT coupon_id, COUNT(*) AS issued FROM member_coupons
+             WHERE issued_at >= $1 AND issued_at < $2 GROUP BY coupon_id)
+         SELECT c.id, c.name, c.code, COALESCE(i.issued, 0) AS issued,
+             CAST(COALESCE(u.used, 0) AS BIGINT) AS used, COALESCE(u.members, 0) AS members,
+             CAST(COALESCE(u.discount, 0) AS BIGINT) AS discount,
+             CAST(COALESCE(u.sales, 0) AS BIGINT) AS sales,
+             CAST(COALESCE(u.released, 0) AS BIGINT) AS released
+         FROM coupons c LEFT JOIN used u ON u.coupon_id = c.id
+         LEFT JOIN issued i ON i.coupon_id = c.id
+         WHERE u.coupon_id IS NOT NULL OR i.coupon_id IS NOT NULL
+         ORDER BY COALESCE(u.discount, 0) DESC, c.id DESC",
+        from,
+        until
+    )
+    .context("reporting coupon usage")
 }

@@ -51,10 +51,12 @@ pub struct MemberRow {
     pub status: String,
     /// Joined.
     pub created_at: DateTime<Utc>,
+    /// Birth date (`YYYY-MM-DD`), when the member gave it.
+    pub birth_date: Option<String>,
 }
 
 const MEMBER_COLUMNS: &str = "id, email, password_hash, name, mobile, grade_id, points_balance, \
-     marketing_agreed_at, status, created_at";
+     marketing_agreed_at, status, created_at, birth_date";
 
 /// What sign-up stores.
 #[derive(Debug, Clone)]
@@ -150,25 +152,37 @@ pub async fn touch_login(db: &Db, id: i64, now: DateTime<Utc>) -> DbResult<()> {
 pub async fn update_profile(
     tx: &mut Tx,
     id: i64,
-    name: &str,
-    mobile: &str,
-    marketing: bool,
+    profile: &ProfileUpdate<'_>,
     now: DateTime<Utc>,
 ) -> DbResult<()> {
     tx_execute!(
         tx,
         "UPDATE members SET name = $2, mobile = $3,
              marketing_agreed_at = CASE WHEN $4 THEN COALESCE(marketing_agreed_at, $5) ELSE NULL END,
-             updated_at = $5
+             updated_at = $5, birth_date = $6
          WHERE id = $1 AND status = 'active'",
         id,
-        name,
-        mobile,
-        marketing,
-        now
+        profile.name,
+        profile.mobile,
+        profile.marketing,
+        now,
+        profile.birth_date
     )
     .context("updating profile")
     .map(|_| ())
+}
+
+/// What a member changes in their profile.
+#[derive(Debug, Clone, Copy)]
+pub struct ProfileUpdate<'a> {
+    /// Name.
+    pub name: &'a str,
+    /// Mobile number, digits only.
+    pub mobile: &'a str,
+    /// Agrees to marketing messages.
+    pub marketing: bool,
+    /// Birth date (`YYYY-MM-DD`), none to leave it out.
+    pub birth_date: Option<&'a str>,
 }
 
 /// Replaces the password hash.
@@ -225,6 +239,7 @@ pub async fn anonymise(tx: &mut Tx, id: i64, now: DateTime<Utc>) -> DbResult<()>
         tx,
         "UPDATE members SET email = NULL, password_hash = '', name = '', mobile = NULL,
              marketing_agreed_at = NULL, points_balance = 0, status = 'withdrawn', withdrawn_at = $2,
+             birth_date = NULL,
              updated_at = $2
          WHERE id = $1",
         id,
@@ -367,8 +382,8 @@ pub async fn inactive_since(
 pub async fn make_dormant(tx: &mut Tx, id: i64, now: DateTime<Utc>) -> DbResult<bool> {
     let moved = tx_execute!(
         tx,
-        "INSERT INTO dormant_members (member_id, email, name, mobile, marketing_agreed_at, dormant_at)
-         SELECT id, email, name, mobile, marketing_agreed_at, $2 FROM members
+        "INSERT INTO dormant_members (member_id, email, name, mobile, marketing_agreed_at, dormant_at, birth_date)
+         SELECT id, email, name, mobile, marketing_agreed_at, $2, birth_date FROM members
          WHERE id = $1 AND dormant_at IS NULL AND email IS NOT NULL AND status = 'active'",
         id,
         now
@@ -380,7 +395,7 @@ pub async fn make_dormant(tx: &mut Tx, id: i64, now: DateTime<Utc>) -> DbResult<
     tx_execute!(
         tx,
         "UPDATE members SET email = NULL, name = '', mobile = NULL, marketing_agreed_at = NULL,
-             dormant_at = $2, updated_at = $2 WHERE id = $1",
+             birth_date = NULL, dormant_at = $2, updated_at = $2 WHERE id = $1",
         id,
         now
     )
@@ -417,6 +432,7 @@ pub async fn restore_dormant(tx: &mut Tx, id: i64, now: DateTime<Utc>) -> DbResu
              name = (SELECT name FROM dormant_members WHERE member_id = $1),
              mobile = (SELECT mobile FROM dormant_members WHERE member_id = $1),
              marketing_agreed_at = (SELECT marketing_agreed_at FROM dormant_members WHERE member_id = $1),
+             birth_date = (SELECT birth_date FROM dormant_members WHERE member_id = $1),
              dormant_at = NULL, updated_at = $2
          WHERE id = $1 AND EXISTS (SELECT 1 FROM dormant_members WHERE member_id = $1)",
         id,

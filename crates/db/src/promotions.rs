@@ -47,12 +47,14 @@ pub struct CouponRow {
     pub issue_on_signup: bool,
     /// Issued to a member when their first order is paid.
     pub issue_after_first_purchase: bool,
+    /// Issued every year on the member's birthday.
+    pub issue_on_birthday: bool,
 }
 
 pub(crate) const COUPON_COLUMNS: &str = "c.id, c.code, c.name, c.kind, c.amount, c.rate_bp, \
      c.max_discount, c.min_order, c.scope, c.scope_ids, c.valid_from, c.valid_until, \
      c.per_member_limit, c.is_active, c.excluded_product_ids, c.combines_with_grade, c.issue_on_signup, \
-     c.issue_after_first_purchase";
+     c.issue_after_first_purchase, c.issue_on_birthday";
 
 /// Creates a coupon (or returns the one with the same code): the demo loader's and tests' way.
 pub async fn upsert_coupon(tx: &mut Tx, c: &CouponInput<'_>, now: DateTime<Utc>) -> DbResult<i64> {
@@ -121,6 +123,32 @@ async fn issue_automatic(
         now
     )
     .context("issuing automatic coupons")
+}
+
+/// Issues every switched-on birthday coupon, for `year`, to the active members born on
+/// `month_day` (`MM-DD`) who did not get it for that year; re-issuing starts their uses afresh.
+pub async fn issue_birthday_coupons(
+    tx: &mut Tx,
+    month_day: &str,
+    year: i32,
+    now: DateTime<Utc>,
+) -> DbResult<u64> {
+    tx_execute!(
+        tx,
+        "INSERT INTO member_coupons (member_id, coupon_id, issued_at, birthday_year)
+         SELECT m.id, c.id, $3, $2 FROM members m CROSS JOIN coupons c
+         WHERE m.birth_date IS NOT NULL AND substr(m.birth_date, 6, 5) = $1
+           AND m.status = 'active' AND m.dormant_at IS NULL
+           AND c.issue_on_birthday = TRUE AND c.is_active = TRUE AND c.valid_until > $3
+         ON CONFLICT (member_id, coupon_id) DO UPDATE
+           SET issued_at = excluded.issued_at, birthday_year = excluded.birthday_year
+           WHERE member_coupons.birthday_year IS NULL
+              OR member_coupons.birthday_year < excluded.birthday_year",
+        month_day,
+        year,
+        now
+    )
+    .context("issuing birthday coupons")
 }
 
 /// Which members a coupon is issued to at once.
@@ -203,12 +231,16 @@ pub async fn by_id(db: &Db, id: i64) -> DbResult<Option<CouponRow>> {
     .context("loading coupon")
 }
 
-/// Times the member used the coupon (uses of cancelled orders do not count).
+/// Times the member used the coupon (uses of cancelled orders do not count, nor uses before a
+/// birthday coupon was issued to them again).
 pub async fn uses(db: &Db, coupon_id: i64, member_id: i64) -> DbResult<i64> {
     read_scalar!(
         db,
         i64,
-        "SELECT COUNT(*) FROM coupon_redemptions WHERE coupon_id = $1 AND member_id = $2 AND released_at IS NULL",
+        "SELECT COUNT(*) FROM coupon_redemptions WHERE coupon_id = $1 AND member_id = $2 AND released_at IS NULL
+           AND NOT EXISTS (SELECT 1 FROM member_coupons mc WHERE mc.coupon_id = $1
+               AND mc.member_id = $2 AND mc.birthday_year IS NOT NULL
+               AND mc.issued_at > coupon_redemptions.created_at)",
         coupon_id,
         member_id
     )
@@ -231,7 +263,10 @@ pub async fn redeem(
         "INSERT INTO coupon_redemptions (coupon_id, member_id, order_id, amount, created_at)
          SELECT $1, $2, $3, $4, $5 WHERE
            (SELECT COUNT(*) FROM coupon_redemptions
-            WHERE coupon_id = $1 AND member_id = $2 AND released_at IS NULL) < $6",
+            WHERE coupon_id = $1 AND member_id = $2 AND released_at IS NULL
+           AND NOT EXISTS (SELECT 1 FROM member_coupons mc WHERE mc.coupon_id = $1
+               AND mc.member_id = $2 AND mc.birthday_year IS NOT NULL
+               AND mc.issued_at > coupon_redemptions.created_at)) < $6",
         coupon_id,
         member_id,
         order_id.get(),

@@ -146,6 +146,9 @@ pub async fn list_points(
         "account.points_title",
         context! {
             balance => balance, entries => entries, pagination => val(pages),
+            expiring => state.app.expiring_points(m.id).await?.iter().map(|x| context! {
+                on => x.on.to_string(), amount => x.amount, noticed => x.noticed,
+            }).collect::<Vec<_>>(),
         },
     )
     .await
@@ -158,6 +161,8 @@ pub struct ProfileForm {
     name: String,
     #[serde(default)]
     mobile: String,
+    #[serde(default)]
+    birth_date: String,
     agree_marketing: Option<String>,
 }
 
@@ -176,7 +181,7 @@ pub async fn edit_profile(
         context! {
             form => context! { name => &row.name, email => row.email.as_deref().unwrap_or(""),
                 mobile => row.mobile.as_deref().map(format_mobile).unwrap_or_default(),
-                agree_marketing => row.marketing_agreed_at.is_some() },
+                agree_marketing => row.marketing_agreed_at.is_some(), birth_date => &row.birth_date },
             errors => context! {},
         },
     )
@@ -191,14 +196,16 @@ pub async fn update_profile(
     RequireMember(m): RequireMember,
     Form(form): Form<ProfileForm>,
 ) -> Result<Response, WebError> {
-    match state.app.update_profile(m.id, &form.name, &form.mobile, checked(&form.agree_marketing)).await {
+    let marketing = checked(&form.agree_marketing);
+    match state.app.update_profile(m.id, &form.name, &form.mobile, marketing, &form.birth_date).await {
         Ok(()) => {
             flash(&session, "success", "flash.profile_saved").await;
             Ok(see_other("/account/profile"))
         }
         Err(e) => match form_errors(&state, &req, &e) {
             Some(errors) => Ok(with_status(page(&state, &req, "account/profile.html", "account.profile_title", context! {
-                form => context! { name => &form.name, email => &m.email, mobile => &form.mobile, agree_marketing => checked(&form.agree_marketing) },
+                form => context! { name => &form.name, email => &m.email, mobile => &form.mobile,
+                    agree_marketing => marketing, birth_date => &form.birth_date },
                 errors => val(errors),
             }).await?, refused_status(&e))),
             None => Err(e.into()),

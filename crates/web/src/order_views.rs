@@ -263,6 +263,9 @@ pub async fn order_detail(
         shipment => shipment,
         can_cancel => can_cancel, can_confirm => can_confirm,
         can_claim => can_claim, claim_url => format!("/orders/{}/claims/new", o.number),
+        review_url => (o.member_id.is_some()
+            && matches!(o.status, jangteo_core::order::OrderStatus::Delivered | jangteo_core::order::OrderStatus::Completed))
+            .then(|| format!("/orders/{}/review", o.number)),
         claims => claims.iter().map(|(c, refund)| context! {
             refund => refund.as_ref().map(|r| settled_view(r, None)), ..claim_view(state, req, c)
         }).collect::<Vec<_>>(),
@@ -426,6 +429,9 @@ mod tests {
             "order_refund",
             "purchase_confirmed",
             "manual",
+            "expired",
+            "review_reward",
+            "review_reward_back",
         ]
         .iter()
         .map(|reason| format!("points.reason.{reason}"))

@@ -6,8 +6,8 @@ use crate::session::DbSessionStore;
 use crate::state::AppState;
 use crate::{
     account, addresses, admin, cart_pages, checkout, claims, errors, identity_pages, input_guard,
-    inquiries, limits, media, my_page, ops, orders, outage, page_cache, posts, privacy, seo, shop,
-    staff_api, webhooks,
+    inquiries, limits, media, my_page, ops, orders, outage, page_cache, posts, privacy, reviews,
+    seo, shop, staff_api, webhooks,
 };
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -37,6 +37,7 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(shop::show_home))
         .route("/categories/{slug}", get(shop::list_category))
         .route("/products/{slug}", get(shop::show_product))
+        .route("/products/{slug}/reviews", get(reviews::product_reviews))
         .route("/pages/{slug}", get(shop::show_page))
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
@@ -173,6 +174,11 @@ fn shopping_routes() -> Router<AppState> {
             post(orders::resend_pin_notice),
         )
         .route("/orders/{number}/claims", post(claims::create_claim))
+        .route("/orders/{number}/review", get(reviews::review_form))
+        .route(
+            "/orders/{number}/review/{line}",
+            post(reviews::write_review),
+        )
         .route(
             "/payments/test/deposit/{number}",
             post(orders::simulate_deposit),

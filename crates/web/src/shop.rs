@@ -229,6 +229,12 @@ fn product_json_ld(d: &ProductDetail, base_url: &str, media: &str) -> String {
     if let Some(brand) = &d.summary.brand {
         ld["brand"] = serde_json::json!({ "@type": "Brand", "name": brand });
     }
+    if d.summary.rating.count > 0 {
+        ld["aggregateRating"] = serde_json::json!({
+            "@type": "AggregateRating", "ratingValue": d.summary.rating.average_label(),
+            "reviewCount": d.summary.rating.count,
+        });
+    }
     json_for_script(&ld)
 }
 
@@ -252,6 +258,10 @@ pub async fn show_product(
             return Ok(gate);
         }
     }
+    let reviews = state
+        .app
+        .product_reviews(detail.summary.id.get(), 1)
+        .await?;
     let config = &state.app.config;
     let media = config.media_url();
     let base_url = config.base_url();
@@ -292,6 +302,8 @@ pub async fn show_product(
             breadcrumb => val(breadcrumb),
             related_products => val(ProductCardView::list(&detail.related, &media)),
             questions_url => format!("{}/questions", product_path(&detail.summary.slug)),
+            reviews => crate::reviews::reviews_view(&state, &reviews, &format!("{}/reviews", product_path(&detail.summary.slug))),
+            rules => crate::reviews::rules_view(&state.app.review_policy().await?),
             notice => detail.notice.iter().map(|(label, value)| context! { label => *label, value => value }).collect::<Vec<_>>(),
             trade_terms => val(state.app.trade_terms().await?),
             max_per_order => detail.max_per_order,

@@ -115,7 +115,8 @@ pub struct ProductCardView {
     is_sold_out: bool,
     is_new: bool,
     adult_only: bool,
-    review_count: u32,
+    review_count: i64,
+    review_average: String,
 }
 
 impl ProductCardView {
@@ -138,7 +139,8 @@ impl ProductCardView {
             is_sold_out: p.is_sold_out,
             is_new: p.is_new,
             adult_only: p.adult_only,
-            review_count: 0,
+            review_count: p.rating.count,
+            review_average: p.rating.average_label(),
         }
     }
 

@@ -52,6 +52,8 @@ pub struct CouponForm {
     pub issue_on_signup: bool,
     /// Issued to a member when their first order is paid.
     pub issue_after_first_purchase: bool,
+    /// Issued every year on the member's birthday.
+    pub issue_on_birthday: bool,
     /// Adds to the grade discount (otherwise replaces it).
     pub combines_with_grade: bool,
 }
@@ -73,6 +75,7 @@ struct CheckedCoupon {
     per_member_limit: i64,
     issue_on_signup: bool,
     issue_after_first_purchase: bool,
+    issue_on_birthday: bool,
     combines_with_grade: bool,
 }
 
@@ -226,6 +229,7 @@ impl App {
             per_member_limit: terms.per_member_limit,
             issue_on_signup: form.issue_on_signup,
             issue_after_first_purchase: form.issue_after_first_purchase,
+            issue_on_birthday: form.issue_on_birthday,
             combines_with_grade: form.combines_with_grade,
         })
     }
@@ -255,6 +259,7 @@ impl App {
             per_member_limit: c.per_member_limit,
             issue_on_signup: c.issue_on_signup,
             issue_after_first_purchase: c.issue_after_first_purchase,
+            issue_on_birthday: c.issue_on_birthday,
             combines_with_grade: c.combines_with_grade,
         };
         let now = self.now();
@@ -270,7 +275,7 @@ impl App {
             "scope": input.scope, "scope_ids": input.scope_ids, "excluded": input.excluded_product_ids,
             "from": input.valid_from, "to": input.valid_until, "per_member": input.per_member_limit,
             "signup": input.issue_on_signup, "first_purchase": input.issue_after_first_purchase,
-            "with_grade": input.combines_with_grade,
+            "birthday": input.issue_on_birthday,            "with_grade": input.combines_with_grade,
         });
         let target = saved.to_string();
         let entry = NewAudit {

@@ -133,6 +133,10 @@ impl App {
                 is_new: now - row.created_at < Duration::days(NEW_FOR_DAYS),
                 image_hash: images.first().map(|i| i.content_hash.clone()),
                 adult_only: row.adult_only,
+                rating: {
+                    let (count, stars) = jangteo_db::reviews::rating(&self.db, id.get()).await?;
+                    jangteo_core::reviews::Rating::new(count, stars)
+                },
             },
             tagline: row.summary.clone(),
             description_html: row.description_html.clone(),

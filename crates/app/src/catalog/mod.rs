@@ -47,6 +47,8 @@ pub struct ProductSummary {
     pub image_hash: Option<String>,
     /// Sold to verified adults only (19세 이상): marked, its image hidden in lists.
     pub adult_only: bool,
+    /// Its reviews' count and average.
+    pub rating: jangteo_core::reviews::Rating,
 }
 
 impl ProductSummary {
@@ -62,6 +64,7 @@ impl ProductSummary {
             brand: row.brand,
             image_hash: row.image_hash,
             adult_only: row.adult_only,
+            rating: jangteo_core::reviews::Rating::new(row.review_count, row.review_star_sum),
         })
     }
 }

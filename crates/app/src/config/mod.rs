@@ -275,8 +275,10 @@ pub struct MembersConfig {
     pub session_days: i64,
     /// Proxies in front of the shop whose `X-Forwarded-For` is trusted (0: use the peer address).
     pub trusted_proxies: usize,
-    /// Points granted on sign-up.
+    /// Points granted on sign-up (seeds 적립금 설정 once; the back office rules from then on).
     pub signup_points: i64,
+    /// Months earned points last, 0 for ever (seeds 적립금 설정 once).
+    pub points_expiry_months: u32,
     /// Days without a login after which a member's personal data moves to the dormant store
     /// (notice 30 days before; 0 turns dormancy off).
     pub dormancy_days: i64,
@@ -297,6 +299,7 @@ impl Default for MembersConfig {
             session_days: 14,
             trusted_proxies: 0,
             signup_points: 2_000,
+            points_expiry_months: 0,
             dormancy_days: 365,
             abandoned_cart_hours: 24,
             grades: jangteo_core::loyalty::GradeRules::default(),

@@ -65,6 +65,12 @@ chores! {
     SalePeriods = "catalog.sale_periods" => apply_sale_periods;
     /// Orders whose payment window closed give back their stock, coupon and points.
     ExpirePayments = "orders.expire_payments" => expire_abandoned_payments;
+    /// Members whose birthday it is get the birthday coupons.
+    BirthdayCoupons = "members.birthday_coupons" => issue_birthday_coupons;
+    /// Points are told 30 days before they expire, then expire.
+    ExpirePoints = "members.expire_points" => expire_points;
+    /// Review rewards are granted after their hold.
+    ReviewRewards = "reviews.grant_rewards" => grant_review_rewards;
 }
 
 /// Deletes finished jobs past their retention so the table never bloats.

@@ -13,7 +13,7 @@ pub const PRUNE_JOBS: &str = "jobs.prune";
 
 /// Default cron expressions (Asia/Seoul) by schedule name; `schedules.NAME` in the configuration
 /// overrides them.
-const DEFAULT_SCHEDULES: [(&str, &str, &str); 14] = [
+const DEFAULT_SCHEDULES: [(&str, &str, &str); 17] = [
     // Orders whose payment window closed give back their stock, coupon and points.
     ("expire-payments", "* * * * *", chores::ExpirePayments::KIND),
     // Timed sales start and end on the minute they were set for.
@@ -35,6 +35,15 @@ const DEFAULT_SCHEDULES: [(&str, &str, &str); 14] = [
     ),
     // Daily: the chore runs the evaluation on the owner's day (회원 등급 in the back office).
     ("evaluate-grades", "0 3 * * *", chores::EvaluateGrades::KIND),
+    // Points expire at the start of their day; the notices go with the same run.
+    ("expire-points", "30 0 * * *", chores::ExpirePoints::KIND),
+    ("review-rewards", "45 * * * *", chores::ReviewRewards::KIND),
+    // Birthday coupons in the morning (days the worker missed are caught up).
+    (
+        "birthday-coupons",
+        "0 9 * * *",
+        chores::BirthdayCoupons::KIND,
+    ),
     (
         "deposit-reminders",
         "10 * * * *",

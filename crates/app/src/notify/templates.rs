@@ -42,6 +42,7 @@ pub fn sample_context() -> serde_json::Value {
         "inquiry": {"title": "배송 문의", "answer_excerpt": "내일 출고됩니다.", "url": "https://shop.example.com/inquiries/1"},
         "grade": {"old": "실버", "new": "골드", "discount_percent": 3, "point_percent": 3},
         "dormant_on": "2026-12-23T00:00:00Z", "consent": {"given_on": "2024-11-23T00:00:00Z"},
+        "points": {"amount": 1_500, "expires_on": "2026-12-23", "balance": 4_200, "url": "https://shop.example.com/account/points"},
         "manage_url": "https://shop.example.com/unsubscribe?m=1&t=x", "cart_url": "https://shop.example.com/cart",
         "unsubscribe_url": "https://shop.example.com/unsubscribe?m=1&t=x",
         "items": [{"name": "제주 감귤 5kg", "price": 15_900}],

@@ -134,9 +134,14 @@ impl App {
             });
         }
         if matches!(event, "delivered" | "review_request") {
-            // Reviews come later: the order page is where the buyer confirms and will review.
+            // Straight to the review form (a guest's order has none: its page instead).
+            let review_path = if order.member_id.is_some() {
+                "/review"
+            } else {
+                ""
+            };
             context["review_url"] = serde_json::json!(format!(
-                "{}/orders/{}",
+                "{}/orders/{}{review_path}",
                 self.config.base_url(),
                 order.number
             ));

@@ -139,8 +139,8 @@ impl App {
 
 /// Moves the points when goods leave an order (core `loyalty::points_when_goods_leave`): the
 /// points spent on them come back, the points the order earns shrink, and points already
-/// granted are taken back as far as the member's balance goes. `key` makes each movement
-/// happen once.
+/// granted are taken back as far as the member's balance goes, with the review rewards of lines
+/// no unit is left of. `key` makes each movement happen once.
 pub(crate) async fn points_follow_goods(
     tx: &mut jangteo_db::Tx,
     order: &jangteo_db::orders::OrderRow,
@@ -169,6 +169,8 @@ pub(crate) async fn points_follow_goods(
         )
         .await?;
     }
+    // A review reward of a line no unit is left of goes too.
+    crate::reviews::take_back_review_rewards(tx, order.id.get(), now).await?;
     take_back_points(tx, order, moves.take_back, key, now).await
 }
 

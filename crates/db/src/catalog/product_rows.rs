@@ -33,6 +33,10 @@ pub struct ProductCardRow {
     pub image_hash: Option<String>,
     /// Sold to verified adults only (19세 이상).
     pub adult_only: bool,
+    /// Visible reviews.
+    pub review_count: i64,
+    /// Their stars added up.
+    pub review_star_sum: i64,
 }
 
 impl ProductCardRow {

@@ -16,7 +16,7 @@ use jangteo_core::search::SearchKeys;
 macro_rules! card_columns {
     () => {
         "p.id, p.slug, p.name, p.brand, p.price, p.sale_price, p.display_state, p.created_at,
-         p.adult_only,
+         p.adult_only, p.review_count, p.review_star_sum,
          EXISTS (SELECT 1 FROM skus s WHERE s.product_id = p.id AND s.is_active AND s.stock > 0) AS has_stock,
          (SELECT m.content_hash FROM product_images pi JOIN media_files m ON m.id = pi.media_id
           WHERE pi.product_id = p.id ORDER BY pi.position, pi.id LIMIT 1) AS image_hash"

@@ -177,6 +177,7 @@ async fn redeem_coupon_on_order(tx: &mut Tx, id: i64, now: DateTime<Utc>) -> (Or
             issue_on_signup: false,
             combines_with_grade: true,
             issue_after_first_purchase: false,
+            issue_on_birthday: false,
         },
         now,
     )

@@ -86,6 +86,7 @@ fn form_value(f: &CouponForm) -> Value {
         starts_on => date(f.starts_on), ends_on => date(f.ends_on),
         per_member_limit => &f.per_member_limit, issue_on_signup => f.issue_on_signup,
         issue_after_first_purchase => f.issue_after_first_purchase,
+        issue_on_birthday => f.issue_on_birthday,
         combines_with_grade => f.combines_with_grade,
     }
 }
@@ -130,6 +131,7 @@ fn stored_form(d: &CouponDetail) -> CouponForm {
         per_member_limit: c.per_member_limit.to_string(),
         issue_on_signup: c.issue_on_signup,
         issue_after_first_purchase: c.issue_after_first_purchase,
+        issue_on_birthday: c.issue_on_birthday,
         combines_with_grade: c.combines_with_grade,
     }
 }
@@ -240,6 +242,7 @@ fn parse_form(fields: &[(String, String)]) -> CouponForm {
         per_member_limit: get("per_member_limit"),
         issue_on_signup: !get("issue_on_signup").is_empty(),
         issue_after_first_purchase: !get("issue_after_first_purchase").is_empty(),
+        issue_on_birthday: !get("issue_on_birthday").is_empty(),
         combines_with_grade: !get("combines_with_grade").is_empty(),
     }
 }

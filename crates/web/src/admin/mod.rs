@@ -8,6 +8,7 @@ mod categories;
 mod claims;
 mod content;
 mod coupon_codes;
+mod coupon_report;
 mod coupons;
 mod gateway;
 mod gifts;
@@ -17,6 +18,7 @@ mod members;
 mod orders;
 mod pages;
 mod pins;
+mod points;
 mod products;
 mod reconciliation;
 mod routes;
@@ -257,7 +259,7 @@ const fn entry(url: &'static str, key: &'static str, area: Area) -> MenuEntry {
 }
 
 /// The back-office menu.
-const MENU: [MenuEntry; 21] = [
+const MENU: [MenuEntry; 23] = [
     entry("/admin", "admin.nav.dashboard", Area::Dashboard),
     entry("/admin/orders", "admin.nav.orders", Area::Orders),
     entry("/admin/claims", "admin.nav.claims", Area::Orders),
@@ -270,10 +272,24 @@ const MENU: [MenuEntry; 21] = [
         access: Access::Read,
         sub: true,
     },
+    MenuEntry {
+        url: "/admin/points",
+        key: "admin.nav.points",
+        area: Area::Members,
+        access: Access::Read,
+        sub: true,
+    },
     entry("/admin/coupons", "admin.nav.coupons", Area::Marketing),
     MenuEntry {
         url: "/admin/gifts",
         key: "admin.nav.gifts",
+        area: Area::Marketing,
+        access: Access::Read,
+        sub: true,
+    },
+    MenuEntry {
+        url: "/admin/coupons/report",
+        key: "admin.nav.coupon_report",
         area: Area::Marketing,
         access: Access::Read,
         sub: true,

@@ -1,9 +1,9 @@
 //! The back office's routes, by area (the session and login layers are added in `router`).
 
 use super::{
-    audit_log, banners, categories, claims, content, coupon_codes, coupons, gateway, gifts, grades,
-    login, members, orders, pages, pins, products, reconciliation, settings, shipping,
-    staff_accounts, stats, stock, stock_sheet, waybills,
+    audit_log, banners, categories, claims, content, coupon_codes, coupon_report, coupons, gateway,
+    gifts, grades, login, members, orders, pages, pins, points, products, reconciliation, settings,
+    shipping, staff_accounts, stats, stock, stock_sheet, waybills,
 };
 use crate::state::AppState;
 use axum::Router;
@@ -105,8 +105,11 @@ fn members() -> Router<AppState> {
             get(gifts::edit_rule).post(gifts::update),
         )
         .route("/admin/gifts/{id}/{to}", post(gifts::switch))
+        .route("/admin/points", get(points::show).post(points::save))
         .route("/admin/coupons", get(coupons::list).post(coupons::create))
         .route("/admin/coupons/new", get(coupons::new_coupon))
+        .route("/admin/coupons/report", get(coupon_report::report))
+        .route("/admin/coupons/report.csv", get(coupon_report::sheet))
         .route(
             "/admin/coupons/{id}",
             get(coupons::edit_coupon).post(coupons::update),

@@ -1,7 +1,8 @@
 //! The owner makes a coupon in headless Chromium, from the menu: a refused form keeps what was
 //! typed, the saved coupon is used by a member at checkout, its page shows the use, it is given
 //! to every member at once, and it is stopped (screenshots `admin-coupon.png` and
-//! `admin-coupon-used.png`, `admin-coupon-segment.png` are looked at); it makes unique codes.
+//! `admin-coupon-used.png`, `admin-coupon-segment.png`, `admin-coupon-report.png` are looked at);
+//! it makes unique codes; a member gives a birth date on a phone (`profile-birth-date-phone.png`).
 
 use crate::browser_catalog::{accept_the_confirmation, click};
 use crate::browser_checkout::fill;
@@ -100,6 +101,19 @@ async fn the_owner_makes_a_coupon_a_member_uses() {
     click(d, "a[href='/admin/coupons']").await;
     let row = d.find(By::Css("#coupons tr[data-coupon]")).await.unwrap();
     assert!(row.text().await.unwrap().contains("중지됨"));
+    // The usage report, from the menu: the use and its discount over the last 30 days.
+    click(d, "nav.admin-nav a[href='/admin/coupons/report']").await;
+    let row = d
+        .find(By::Css("#coupon-report tr[data-coupon]"))
+        .await
+        .unwrap();
+    let row = row.text().await.unwrap();
+    assert!(
+        row.contains("겨울 세일") && row.contains("3,000원"),
+        "{row}"
+    );
+    d.find(By::Id("coupon-report-csv")).await.unwrap();
+    browser.screenshot("admin-coupon-report").await;
     browser.quit().await;
 }
 
@@ -164,6 +178,22 @@ async fn a_member_registers_a_unique_code_on_a_phone() {
         .await
         .unwrap();
     browser.screenshot("coupon-register-phone").await;
+    // The birth date for birthday coupons, from the account menu; the date picker's value is
+    // set as the phone's picker would.
+    click(d, ".account-nav a[href='/account/profile']").await;
+    let birth = d.find(By::Name("birth_date")).await.unwrap();
+    d.execute(
+        "arguments[0].value = '1990-05-17';",
+        vec![birth.to_json().unwrap()],
+    )
+    .await
+    .unwrap();
+    click(d, "form[action='/account/profile'] button[type=submit]").await;
+    d.find(By::Css(".flash")).await.unwrap();
+    let kept = d.find(By::Name("birth_date")).await.unwrap();
+    assert_eq!(kept.value().await.unwrap().as_deref(), Some("1990-05-17"));
+    kept.scroll_into_view().await.unwrap();
+    browser.screenshot("profile-birth-date-phone").await;
     browser.quit().await;
 }
 

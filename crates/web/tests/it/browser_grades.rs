@@ -71,3 +71,30 @@ async fn the_owner_sets_grades_and_previews_who_moves() {
     browser.screenshot("admin-grades").await;
     browser.quit().await;
 }
+
+/// The owner sets points to last 12 months from the menu (적립금 설정): a wrong number is refused
+/// with what was typed kept, then saved (screenshot `admin-points.png` is looked at).
+#[tokio::test]
+async fn the_owner_sets_how_long_points_last() {
+    let Some((t, browser)) = crate::browser_admin::owner_on_the_dashboard().await else {
+        return;
+    };
+    let d = &browser.driver;
+    click(d, "nav.admin-nav a[href='/admin/points']").await;
+    let state = d.find(By::Id("points-expiry-state")).await.unwrap();
+    assert!(state.text().await.unwrap().contains("소멸하지 않습니다"));
+    fill(d, "expiry_months", "120").await;
+    click(d, "#points-form button[type=submit]").await;
+    let error = d.find(By::Css(".field__error")).await.unwrap();
+    assert!(error.text().await.unwrap().contains("0에서 60"));
+    let kept = d.find(By::Name("expiry_months")).await.unwrap();
+    assert_eq!(kept.value().await.unwrap().as_deref(), Some("120"));
+    fill(d, "expiry_months", "12").await;
+    click(d, "#points-form button[type=submit]").await;
+    d.find(By::Css(".flash")).await.unwrap();
+    let state = d.find(By::Id("points-expiry-state")).await.unwrap();
+    assert!(state.text().await.unwrap().contains("12개월"));
+    assert_eq!(t.app.points_terms().await.unwrap().expiry_months, 12);
+    browser.screenshot("admin-points").await;
+    browser.quit().await;
+}

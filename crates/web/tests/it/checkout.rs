@@ -269,6 +269,7 @@ async fn welcome10_coupon_is_on_offer(t: &TestApp) {
             issue_on_signup: false,
             combines_with_grade: true,
             issue_after_first_purchase: false,
+            issue_on_birthday: false,
         },
         now,
     )

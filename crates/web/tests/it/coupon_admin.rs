@@ -283,6 +283,109 @@ async fn unique_codes_go_to_one_member_each(backend: Backend) {
     );
 }
 
+/// A member who gives a birth date gets the birthday coupon on the day, once a year, their uses
+/// starting afresh each year; the usage report counts issues and uses over a period.
+async fn birthday_coupons_come_yearly_and_the_report_counts_them(backend: Backend) {
+    let Some((t, tshirt)) = shop(backend).await else {
+        return;
+    };
+    let owner = StaffActor::system("coupon-test");
+    let today = jangteo_core::time::business_date(chrono::Utc::now());
+    let birthday = CouponForm {
+        code: String::new(),
+        name: "생일 축하".into(),
+        ends_on: Some(today + chrono::Duration::days(800)),
+        issue_on_birthday: true,
+        ..ten_percent_off()
+    };
+    let id = t.app.save_coupon(&owner, None, &birthday).await.unwrap();
+    let buyer = Shopper::new(&t.url(""));
+    sign_up(&buyer, "birthday@example.com").await;
+    let profile = |birth: String| {
+        vec![
+            ("name".to_owned(), "생일자".to_owned()),
+            ("mobile".to_owned(), "010-1234-5678".to_owned()),
+            ("birth_date".to_owned(), birth),
+        ]
+    };
+    let post = |fields: Vec<(String, String)>| {
+        let buyer = &buyer;
+        async move {
+            let fields: Vec<(&str, &str)> = fields
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            buyer.post("/account/profile", &fields).await
+        }
+    };
+    // A date in the future is refused with what was typed kept.
+    let refused = post(profile("2999-01-01".into())).await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(refused.body.contains("생년월일을 확인해 주세요"));
+    assert!(refused.body.contains("2999-01-01"));
+    // Born on this day in 1992 (a leap year, should today be 29 February).
+    let born = format!("1992-{}", today.format("%m-%d"));
+    assert_eq!(post(profile(born.clone())).await.status, 303);
+    assert!(buyer.get("/account/profile").await.body.contains(&born));
+    let member = jangteo_db::members::find_by_email(&t.app.db, "birthday@example.com")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(member.birth_date.as_deref(), Some(born.as_str()));
+
+    let now = chrono::Utc::now();
+    assert_eq!(t.app.issue_birthday_coupons(now).await.unwrap(), 1);
+    assert_eq!(
+        t.app.issue_birthday_coupons(now).await.unwrap(),
+        0,
+        "once a year"
+    );
+    add(&buyer, tshirt, 1).await;
+    let coupon = id.to_string();
+    let fields = [("payment_method", "card"), ("coupon_id", coupon.as_str())];
+    let number = pay(&buyer, &place(&buyer, &fields).await).await;
+    let order = jangteo_db::orders::find_by_number(&t.app.db, &number)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(order.coupon_discount > Won::ZERO);
+    let uses = || jangteo_db::promotions::uses(&t.app.db, id, member.id);
+    assert_eq!(uses().await.unwrap(), 1);
+
+    // The report over the last 30 days: issued once, used once by one member.
+    let report = t.app.coupon_usage_report(&owner, None, None).await.unwrap();
+    let row = report.rows.iter().find(|r| r.id == id).unwrap();
+    assert_eq!(
+        (row.issued, row.used, row.members, row.discount, row.sales),
+        (1, 1, 1, order.coupon_discount.get(), order.total.get())
+    );
+    assert_eq!(report.totals.discount, order.coupon_discount.get());
+    let reversed = t
+        .app
+        .coupon_usage_report(&owner, Some("2026-12-31"), Some("2026-01-01"))
+        .await;
+    assert!(matches!(reversed, Err(AppError::Form(_))), "{reversed:?}");
+    let (_, sheet) = t.app.coupon_usage_sheet(&owner, None, None).await.unwrap();
+    let sheet = String::from_utf8(sheet).unwrap();
+    assert!(
+        sheet.contains("생일 축하") && sheet.contains("합계"),
+        "{sheet}"
+    );
+    let warehouse = StaffActor {
+        role: Role::Warehouse,
+        ..StaffActor::system("warehouse-test")
+    };
+    let refused = t.app.coupon_usage_report(&warehouse, None, None).await;
+    assert!(matches!(refused, Err(AppError::Forbidden)), "{refused:?}");
+
+    // A year on, the coupon comes again and the member may use it again.
+    let next_year = now + chrono::Duration::days(366);
+    assert_eq!(t.app.issue_birthday_coupons(next_year).await.unwrap(), 1);
+    assert_eq!(t.app.issue_birthday_coupons(next_year).await.unwrap(), 0);
+    assert_eq!(uses().await.unwrap(), 0);
+}
+
+on_both_backends!(birthday_coupons_come_yearly_and_the_report_counts_them);
 on_both_backends!(coupons_are_made_checked_applied_and_stopped);
 on_both_backends!(unique_codes_go_to_one_member_each);
 on_both_backends!(coupons_reach_members_by_first_purchase_and_segment);

@@ -62,6 +62,7 @@ mod portone_payments;
 mod product_facts;
 mod reconciliation;
 mod refund_accounts;
+mod reviews;
 mod secrets_at_rest;
 mod seo;
 mod shipping;
