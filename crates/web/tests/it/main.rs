@@ -25,6 +25,7 @@ mod browser_pins;
 mod browser_portone;
 mod browser_retry;
 mod browser_returns;
+mod browser_reviews;
 mod browser_settings;
 mod browser_toss;
 mod cache;
