@@ -169,6 +169,15 @@ impl App {
         })
     }
 
+    /// The content hashes of a review's photos, in order.
+    pub async fn review_photos(&self, id: i64) -> AppResult<Vec<String>> {
+        Ok(reviews::photos(&self.db, &[id])
+            .await?
+            .into_iter()
+            .map(|(_, hash)| hash)
+            .collect())
+    }
+
     /// Grants the held rewards whose day came (a line returned meanwhile voids its reward);
     /// how many were granted. Idempotent.
     pub async fn grant_review_rewards(&self, now: DateTime<Utc>) -> AppResult<usize> {

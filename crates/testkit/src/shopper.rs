@@ -205,11 +205,7 @@ pub async fn staff_session(app: &crate::TestApp, email: &str, role: &str) -> (Sh
         .unwrap()
         .unwrap()
         .id;
-    let code = app
-        .app
-        .current_totp_code(id, chrono::Utc::now())
-        .await
-        .unwrap();
+    let code = app.app.current_totp_code(id, app.app.now()).await.unwrap();
     let done = s.post("/admin/login/enrol", &[("code", &code)]).await;
     assert_eq!(done.status, 200, "{}", done.body);
     assert!(done.body.contains("recovery-codes"));

@@ -12,5 +12,6 @@ pub mod order_files;
 pub mod orders;
 pub mod points;
 pub mod products;
+pub mod reviews;
 pub mod staff;
 pub mod stock;

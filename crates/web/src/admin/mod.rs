@@ -21,6 +21,7 @@ mod pins;
 mod points;
 mod products;
 mod reconciliation;
+mod reviews;
 mod routes;
 mod settings;
 mod sheets;
@@ -259,7 +260,7 @@ const fn entry(url: &'static str, key: &'static str, area: Area) -> MenuEntry {
 }
 
 /// The back-office menu.
-const MENU: [MenuEntry; 23] = [
+const MENU: [MenuEntry; 24] = [
     entry("/admin", "admin.nav.dashboard", Area::Dashboard),
     entry("/admin/orders", "admin.nav.orders", Area::Orders),
     entry("/admin/claims", "admin.nav.claims", Area::Orders),
@@ -306,6 +307,13 @@ const MENU: [MenuEntry; 23] = [
     entry("/admin/categories", "admin.nav.categories", Area::Catalog),
     entry("/admin/stock", "admin.nav.stock", Area::Stock),
     entry("/admin/inquiries", "admin.nav.inquiries", Area::Inquiries),
+    MenuEntry {
+        url: "/admin/reviews",
+        key: "admin.nav.reviews",
+        area: Area::Inquiries,
+        access: Access::Read,
+        sub: true,
+    },
     entry("/admin/content", "admin.nav.content", Area::Content),
     entry("/admin/stats", "admin.nav.stats", Area::Statistics),
     entry(

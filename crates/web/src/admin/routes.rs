@@ -2,8 +2,8 @@
 
 use super::{
     audit_log, banners, categories, claims, content, coupon_codes, coupon_report, coupons, gateway,
-    gifts, grades, login, members, orders, pages, pins, points, products, reconciliation, settings,
-    shipping, staff_accounts, stats, stock, stock_sheet, waybills,
+    gifts, grades, login, members, orders, pages, pins, points, products, reconciliation, reviews,
+    settings, shipping, staff_accounts, stats, stock, stock_sheet, waybills,
 };
 use crate::state::AppState;
 use axum::Router;
@@ -106,6 +106,12 @@ fn members() -> Router<AppState> {
         )
         .route("/admin/gifts/{id}/{to}", post(gifts::switch))
         .route("/admin/points", get(points::show).post(points::save))
+        .route("/admin/reviews", get(reviews::list))
+        .route("/admin/reviews/policy", post(reviews::save_policy))
+        .route("/admin/reviews/{id}", get(reviews::detail))
+        .route("/admin/reviews/{id}/hide", post(reviews::hide))
+        .route("/admin/reviews/{id}/show", post(reviews::show))
+        .route("/admin/reviews/{id}/reply", post(reviews::reply))
         .route("/admin/coupons", get(coupons::list).post(coupons::create))
         .route("/admin/coupons/new", get(coupons::new_coupon))
         .route("/admin/coupons/report", get(coupon_report::report))

@@ -1,7 +1,7 @@
 //! A member writes a photo review on a phone from the delivered order's page, sees it on the
 //! product page with the rewarded-review badge, gets the points after the hold and loses them
 //! when the item is returned (screenshots `review-write-phone.png`, `product-reviews-phone.png`
-//! and `points-review-phone.png` are looked at).
+//! and `points-review-phone.png` are looked at); the owner replies to it and hides it.
 
 use crate::browser_catalog::click;
 use crate::browser_checkout::fill;
@@ -99,4 +99,43 @@ async fn a_member_writes_a_photo_review_and_loses_its_points_on_return() {
     browser.screenshot("points-review-phone").await;
     browser.quit().await;
     let _ = std::fs::remove_file(photo);
+    the_owner_replies_and_hides_it(&t).await;
+}
+
+/// The owner finds the review from the menu, replies, then hides it with a reason after a
+/// confirmation; the product page loses it (screenshot `admin-review.png` is looked at).
+async fn the_owner_replies_and_hides_it(t: &jangteo_testkit::TestApp) {
+    let Some(browser) = crate::browser_admin::owner_browser(t, 1280, 1000).await else {
+        return;
+    };
+    let d = &browser.driver;
+    d.goto(t.url("/admin")).await.unwrap();
+    click(d, "nav.admin-nav a[href='/admin/reviews']").await;
+    click(d, "#reviews tr[data-review] a").await;
+    fill(
+        d,
+        "reply",
+        "소중한 후기 감사합니다. 불편을 드려 죄송합니다.",
+    )
+    .await;
+    click(d, "#review-reply button[type=submit]").await;
+    d.find(By::Css(".flash")).await.unwrap();
+    let visitor = jangteo_testkit::shopper::Shopper::new(&t.url(""));
+    assert!(
+        visitor
+            .get("/products/tshirt")
+            .await
+            .body
+            .contains("불편을 드려 죄송합니다")
+    );
+    // Hiding needs a reason and a confirmation.
+    fill(d, "reason", "다른 상품 광고가 들어 있음").await;
+    click(d, "#review-visibility button[type=submit]").await;
+    crate::browser_catalog::accept_the_confirmation(d).await;
+    let note = d.find(By::Id("review-hidden-note")).await.unwrap();
+    assert!(note.text().await.unwrap().contains("다른 상품 광고"));
+    browser.screenshot("admin-review").await;
+    let page = visitor.get("/products/tshirt").await.body;
+    assert!(!page.contains("도톰하고 부드러워요") && page.contains("상품후기 (0)"));
+    browser.quit().await;
 }

@@ -116,3 +116,95 @@ async fn a_member_reviews_with_photos_and_the_reward_follows_the_goods(backend: 
 }
 
 on_both_backends!(a_member_reviews_with_photos_and_the_reward_follows_the_goods);
+
+/// Staff hide a review with a reason (the rating follows), show it again and reply; only the
+/// inquiries role may; the owner sets the rules with every problem told; all audited.
+async fn staff_moderate_reviews_and_set_the_rules(backend: Backend) {
+    let Some((t, tshirt)) = shop(backend).await else {
+        return;
+    };
+    let (buyer, number, _, line) = bought(&t, tshirt, "moderated@example.com", 1).await;
+    let (cs, _) = staff_session(&t, "cs@example.com", "cs").await;
+    deliver(&cs, &number).await;
+    let post_path = format!("/orders/{number}/review/{}", line.id);
+    let (status, _, _) = post_claim(
+        &t,
+        &buyer,
+        &post_path,
+        &[("stars", "4"), ("text", TEXT)],
+        &[],
+    )
+    .await;
+    assert_eq!(status, 303);
+    let product = jangteo_db::catalog::products::find_by_slug(&t.app.db, "tshirt")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let id = t.app.product_reviews(product, 1).await.unwrap().page.items[0]
+        .review
+        .id;
+    let owner = jangteo_app::auth::StaffActor::system("review-test");
+    let warehouse = jangteo_app::auth::StaffActor {
+        role: jangteo_core::staff::Role::Warehouse,
+        ..jangteo_app::auth::StaffActor::system("warehouse-test")
+    };
+    let refused = t.app.set_review_hidden(&warehouse, id, Some("광고")).await;
+    assert!(matches!(refused, Err(jangteo_app::AppError::Forbidden)));
+    let empty = t.app.set_review_hidden(&owner, id, Some("  ")).await;
+    assert!(
+        matches!(empty, Err(jangteo_app::AppError::Form(_))),
+        "{empty:?}"
+    );
+    t.app
+        .set_review_hidden(&owner, id, Some("광고 포함"))
+        .await
+        .unwrap();
+    let shown = t.app.product_reviews(product, 1).await.unwrap();
+    assert_eq!((shown.rating.count, shown.page.items.len()), (0, 0));
+    t.app.set_review_hidden(&owner, id, None).await.unwrap();
+    t.app
+        .reply_to_review(&owner, id, "감사합니다!")
+        .await
+        .unwrap();
+    let shown = t.app.product_reviews(product, 1).await.unwrap();
+    assert_eq!(shown.rating.average_label(), "4.0");
+    assert_eq!(
+        shown.page.items[0].review.reply.as_deref(),
+        Some("감사합니다!")
+    );
+
+    let wrong = jangteo_core::reviews::ReviewPolicyFields {
+        window_days: "0",
+        min_text_chars: "10",
+        reward_text: "abc",
+        reward_photo: "1,000",
+        reward_first_photo: "0",
+        hold_days: "7",
+    };
+    let refused = t.app.set_review_policy(&owner, &wrong).await;
+    assert!(
+        matches!(&refused, Err(jangteo_app::AppError::Form(p)) if p.len() == 2),
+        "{refused:?}"
+    );
+    let fields = jangteo_core::reviews::ReviewPolicyFields {
+        window_days: "14",
+        reward_text: "300",
+        ..wrong
+    };
+    t.app.set_review_policy(&owner, &fields).await.unwrap();
+    assert_eq!(t.app.review_policy().await.unwrap().window_days, 14);
+    let (audit, _) = jangteo_db::audit::search(&t.app.db, &Default::default(), 50, 0)
+        .await
+        .unwrap();
+    for action in [
+        "reviews.hide",
+        "reviews.show",
+        "reviews.reply",
+        "reviews.policy",
+    ] {
+        assert!(audit.iter().any(|a| a.action == action), "{action}");
+    }
+}
+
+on_both_backends!(staff_moderate_reviews_and_set_the_rules);
