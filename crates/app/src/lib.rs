@@ -56,6 +56,7 @@ pub mod shipping;
 pub mod shop_settings;
 pub mod staff;
 pub mod statistics;
+pub mod wishlist;
 
 pub use config::Config;
 pub use error::AppError;

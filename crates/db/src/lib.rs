@@ -53,6 +53,7 @@ pub mod staff;
 pub mod staff_tokens;
 pub mod stats;
 pub mod stock_ledger;
+pub mod wishlists;
 
 pub use dynamic::{Bind, SqlBuilder};
 pub use error::DbError;

@@ -43,6 +43,7 @@ mod templates;
 mod views;
 mod web_error;
 mod webhooks;
+mod wishlist;
 
 pub use router::router;
 pub use server::{serve, shutdown_signal};

@@ -66,6 +66,7 @@ pub async fn show_account(
         coupons => val(coupons),
         coupon_code => &q.coupon_code,
         identity => identity,
+        recently_viewed => val(crate::wishlist::recent_cards(&state, &session, None).await?),
     }).await
 }
 

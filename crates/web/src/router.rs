@@ -7,7 +7,7 @@ use crate::state::AppState;
 use crate::{
     account, addresses, admin, cart_pages, checkout, claims, errors, identity_pages, input_guard,
     inquiries, limits, media, my_page, ops, orders, outage, page_cache, posts, privacy, reviews,
-    seo, shop, staff_api, webhooks,
+    seo, shop, staff_api, webhooks, wishlist,
 };
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -92,6 +92,9 @@ fn account_routes() -> Router<AppState> {
         .route("/account/coupons", post(my_page::register_coupon))
         .route("/account/orders", get(my_page::list_orders))
         .route("/account/points", get(my_page::list_points))
+        .route("/account/wishlist", get(wishlist::list))
+        .route("/account/wishlist/{product}/remove", post(wishlist::remove))
+        .route("/wishlist", post(wishlist::keep))
         .route(
             "/account/profile",
             get(my_page::edit_profile).post(my_page::update_profile),

@@ -262,6 +262,7 @@ pub async fn show_product(
         .app
         .product_reviews(detail.summary.id.get(), 1)
         .await?;
+    crate::wishlist::remember(&session, detail.summary.id.get()).await;
     let config = &state.app.config;
     let media = config.media_url();
     let base_url = config.base_url();

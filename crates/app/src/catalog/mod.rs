@@ -322,6 +322,14 @@ impl App {
         Ok(Some(detail))
     }
 
+    /// The listed products among `ids`, in that order (hidden or deleted ones left out).
+    pub async fn product_cards(&self, ids: &[i64]) -> AppResult<Vec<ProductSummary>> {
+        let rows = products::cards_by_ids(&self.db, ids).await?;
+        let mut cards = summaries(rows, self.now())?;
+        cards.sort_by_key(|c| ids.iter().position(|id| *id == c.id.get()));
+        Ok(cards)
+    }
+
     /// Search results, best matches first (not cached: queries are too varied to pay off).
     pub async fn search(&self, raw_query: &str, page: u32) -> AppResult<Paged<ProductSummary>> {
         let query = SearchQuery::parse(raw_query);

@@ -168,3 +168,14 @@ pub async fn admin_list(
     .context("counting products for staff")?;
     Ok((rows, total))
 }
+
+/// The listed products among `ids` (any order; hidden or deleted ones left out).
+pub async fn cards_by_ids(db: &Db, ids: &[i64]) -> DbResult<Vec<ProductCardRow>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut q = SqlBuilder::new(concat!("SELECT ", card_columns!()));
+    push_filter(&mut q, &ProductFilter::default());
+    q.push(" AND p.id IN (").bind_int_list(ids).push(")");
+    read_dynamic!(db, ProductCardRow, &q, fetch_all).context("loading products by id")
+}

@@ -28,6 +28,7 @@ mod browser_returns;
 mod browser_reviews;
 mod browser_settings;
 mod browser_toss;
+mod browser_wishlist;
 mod cache;
 mod cash_receipts;
 mod checkout;
@@ -72,6 +73,7 @@ mod staff_api;
 mod staff_tokens;
 mod stock_display;
 mod toss_payments;
+mod wishlist;
 
 use jangteo_testkit::{Backend, TestApp, fixtures};
 

@@ -1,0 +1,8 @@
+-- Wishlists (찜, issue 17): the products a member keeps for later.
+CREATE TABLE wishlist_items (
+    member_id INTEGER NOT NULL REFERENCES members (id) ON DELETE CASCADE,
+    product_id INTEGER NOT NULL REFERENCES products (id) ON DELETE CASCADE,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (member_id, product_id)
+);
+CREATE INDEX wishlist_items_member_idx ON wishlist_items (member_id, created_at);
