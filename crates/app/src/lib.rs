@@ -48,6 +48,7 @@ pub mod privacy_policy;
 mod product_images;
 pub mod read_models;
 pub mod reconciliation;
+pub mod restock;
 pub mod reviews;
 pub mod rich_text;
 pub mod secret_box;

@@ -44,6 +44,7 @@ mod probe;
 pub mod promotions;
 pub mod refund_accounts;
 pub mod refunds;
+pub mod restock_alerts;
 pub mod review_admin;
 pub mod reviews;
 pub mod sessions;

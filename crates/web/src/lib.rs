@@ -30,6 +30,7 @@ mod payment_window;
 mod posts;
 mod privacy;
 mod refund_account_view;
+mod restock;
 mod reviews;
 mod router;
 mod seo;

@@ -6,8 +6,8 @@ use crate::session::DbSessionStore;
 use crate::state::AppState;
 use crate::{
     account, addresses, admin, cart_pages, checkout, claims, errors, identity_pages, input_guard,
-    inquiries, limits, media, my_page, ops, orders, outage, page_cache, posts, privacy, reviews,
-    seo, shop, staff_api, webhooks, wishlist,
+    inquiries, limits, media, my_page, ops, orders, outage, page_cache, posts, privacy, restock,
+    reviews, seo, shop, staff_api, webhooks, wishlist,
 };
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -95,6 +95,7 @@ fn account_routes() -> Router<AppState> {
         .route("/account/wishlist", get(wishlist::list))
         .route("/account/wishlist/{product}/remove", post(wishlist::remove))
         .route("/wishlist", post(wishlist::keep))
+        .route("/restock-alerts", post(restock::ask))
         .route(
             "/account/profile",
             get(my_page::edit_profile).post(my_page::update_profile),

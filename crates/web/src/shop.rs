@@ -305,6 +305,7 @@ pub async fn show_product(
             questions_url => format!("{}/questions", product_path(&detail.summary.slug)),
             reviews => crate::reviews::reviews_view(&state, &reviews, &format!("{}/reviews", product_path(&detail.summary.slug))),
             rules => crate::reviews::rules_view(&state.app.review_policy().await?),
+            restock_channels => state.app.restock_channels(),
             notice => detail.notice.iter().map(|(label, value)| context! { label => *label, value => value }).collect::<Vec<_>>(),
             trade_terms => val(state.app.trade_terms().await?),
             max_per_order => detail.max_per_order,

@@ -35,6 +35,20 @@ pub struct PageQuery {
     page: Option<u32>,
 }
 
+/// `next` when it is a product page of this shop, otherwise `fallback` (never elsewhere).
+pub(crate) fn product_page_or(next: &str, fallback: &str) -> String {
+    if next.starts_with("/products/") && !next.contains("//") {
+        next.to_owned()
+    } else {
+        fallback.to_owned()
+    }
+}
+
+/// The login page, coming back to `back` afterwards (a visitor's product-page form).
+pub(crate) fn log_in_then(back: &str) -> Response {
+    see_other(&format!("/account/login?next={}", encode_component(back)))
+}
+
 /// POST /wishlist
 pub async fn keep(
     State(state): State<AppState>,
@@ -42,17 +56,9 @@ pub async fn keep(
     session: Session,
     Form(form): Form<KeepForm>,
 ) -> Result<Response, WebError> {
-    // Only back to a product page of this shop.
-    let back = if form.next.starts_with("/products/") && !form.next.contains("//") {
-        form.next.clone()
-    } else {
-        "/account/wishlist".to_owned()
-    };
+    let back = product_page_or(&form.next, "/account/wishlist");
     let Some(member) = auth.user else {
-        return Ok(see_other(&format!(
-            "/account/login?next={}",
-            encode_component(&back)
-        )));
+        return Ok(log_in_then(&back));
     };
     let added = state
         .app

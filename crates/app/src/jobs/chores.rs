@@ -71,6 +71,8 @@ chores! {
     ExpirePoints = "members.expire_points" => expire_points;
     /// Review rewards are granted after their hold.
     ReviewRewards = "reviews.grant_rewards" => grant_review_rewards;
+    /// Members are told when the sold-out SKU they asked about is back.
+    RestockAlerts = "catalog.restock_alerts" => send_restock_alerts;
 }
 
 /// Deletes finished jobs past their retention so the table never bloats.

@@ -13,7 +13,7 @@ pub const PRUNE_JOBS: &str = "jobs.prune";
 
 /// Default cron expressions (Asia/Seoul) by schedule name; `schedules.NAME` in the configuration
 /// overrides them.
-const DEFAULT_SCHEDULES: [(&str, &str, &str); 17] = [
+const DEFAULT_SCHEDULES: [(&str, &str, &str); 18] = [
     // Orders whose payment window closed give back their stock, coupon and points.
     ("expire-payments", "* * * * *", chores::ExpirePayments::KIND),
     // Timed sales start and end on the minute they were set for.
@@ -38,6 +38,8 @@ const DEFAULT_SCHEDULES: [(&str, &str, &str); 17] = [
     // Points expire at the start of their day; the notices go with the same run.
     ("expire-points", "30 0 * * *", chores::ExpirePoints::KIND),
     ("review-rewards", "45 * * * *", chores::ReviewRewards::KIND),
+    // Restocked SKUs are told within five minutes.
+    ("restock-alerts", "*/5 * * * *", chores::RestockAlerts::KIND),
     // Birthday coupons in the morning (days the worker missed are caught up).
     (
         "birthday-coupons",

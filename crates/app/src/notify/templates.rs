@@ -43,6 +43,7 @@ pub fn sample_context() -> serde_json::Value {
         "grade": {"old": "실버", "new": "골드", "discount_percent": 3, "point_percent": 3},
         "dormant_on": "2026-12-23T00:00:00Z", "consent": {"given_on": "2024-11-23T00:00:00Z"},
         "points": {"amount": 1_500, "expires_on": "2026-12-23", "balance": 4_200, "url": "https://shop.example.com/account/points"},
+        "product": {"name": "반팔티셔츠 오버핏 코튼", "option": "블랙 / L", "url": "https://shop.example.com/products/tshirt"},
         "manage_url": "https://shop.example.com/unsubscribe?m=1&t=x", "cart_url": "https://shop.example.com/cart",
         "unsubscribe_url": "https://shop.example.com/unsubscribe?m=1&t=x",
         "items": [{"name": "제주 감귤 5kg", "price": 15_900}],

@@ -1,6 +1,6 @@
 //! A member keeps a product with 찜하기 on a phone, finds it under My page › 찜한 상품 and sees
-//! it among 최근 본 상품 (screenshots `wishlist-phone.png` and `recently-viewed-phone.png` are
-//! looked at).
+//! it among 최근 본 상품, and asks for a restock alert on a sold-out SKU (screenshots
+//! `wishlist-phone.png`, `recently-viewed-phone.png` and `restock-phone.png` are looked at).
 
 use crate::browser_catalog::click;
 use crate::checkout::{shop, sign_up};
@@ -43,5 +43,31 @@ async fn a_member_keeps_a_product_and_finds_it_again() {
     recent.scroll_into_view().await.unwrap();
     assert!(recent.text().await.unwrap().contains("티셔츠"));
     browser.screenshot("recently-viewed-phone").await;
+
+    // Sold out: the SKU's row takes a restock alert.
+    let tshirt = jangteo_db::catalog::stock::sku_id_by_code(&t.app.db, "TSHIRT")
+        .await
+        .unwrap()
+        .unwrap();
+    let staff = jangteo_app::auth::StaffActor::system("restock-test");
+    let stock = jangteo_db::catalog::stock::stock_of(&t.app.db, tshirt)
+        .await
+        .unwrap()
+        .unwrap();
+    t.app
+        .adjust_stock(&staff, tshirt, -stock, "품절")
+        .await
+        .unwrap();
+    d.goto(t.url("/products/tshirt")).await.unwrap();
+    click(d, "[data-restock] button").await;
+    let flash = d.find(By::Css(".flash")).await.unwrap();
+    assert!(
+        flash
+            .text()
+            .await
+            .unwrap()
+            .contains("재입고 알림을 신청했습니다")
+    );
+    browser.screenshot("restock-phone").await;
     browser.quit().await;
 }

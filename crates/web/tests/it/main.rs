@@ -64,6 +64,7 @@ mod portone_payments;
 mod product_facts;
 mod reconciliation;
 mod refund_accounts;
+mod restock;
 mod reviews;
 mod secrets_at_rest;
 mod seo;
