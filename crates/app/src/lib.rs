@@ -35,6 +35,7 @@ pub mod media;
 mod member_addresses;
 pub mod members;
 pub mod notify;
+pub mod notify_settings;
 pub mod order_chores;
 pub mod order_export;
 pub mod orders;

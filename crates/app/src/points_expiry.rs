@@ -3,6 +3,7 @@
 //! shows of it.
 
 use crate::notify::{Channel, Notification};
+use crate::notify_settings::channel_named;
 use crate::{App, AppResult};
 use chrono::{DateTime, Duration, Months, NaiveDate, Utc};
 use jangteo_core::points_expiry::{
@@ -95,21 +96,32 @@ impl App {
             point_expiry::schedule(&mut tx, member_id, *entry_id, &day.to_string(), now).await?;
         }
         let mut told = false;
-        if let (Some(expires_on), Some(email)) = (notice_expires_on, member.email.as_deref()) {
+        if let Some(expires_on) = notice_expires_on {
             let balance = promotions::points_balance(&mut tx, member_id).await?;
-            let notice = Notification {
-                event: "points_expiring".into(),
-                channel: Channel::Email,
-                to: email.to_owned(),
-                recipient_name: member.name.clone(),
-                context: serde_json::json!({ "points": {
-                    "amount": notice_amount, "expires_on": expires_on.to_string(), "balance": balance,
-                    "url": format!("{}/account/points", self.config.base_url()),
-                }}),
-                advertising: false,
-                dedupe_key: Some(format!("points_expiring:{member_id}:{today}")),
-            };
-            told = self.notify(&mut tx, &notice).await?.is_some();
+            let context = serde_json::json!({ "points": {
+                "amount": notice_amount, "expires_on": expires_on.to_string(), "balance": balance,
+                "url": format!("{}/account/points", self.config.base_url()),
+            }});
+            // By the channels the owner chose for the event.
+            let channels = self.event_channels(&mut tx).await?;
+            for name in channels.of("points_expiring") {
+                let channel = channel_named(name);
+                let to = match channel {
+                    Channel::Email => member.email.clone(),
+                    _ => member.mobile.clone(),
+                };
+                let Some(to) = to else { continue };
+                let notice = Notification {
+                    event: "points_expiring".into(),
+                    channel,
+                    to,
+                    recipient_name: member.name.clone(),
+                    context: context.clone(),
+                    advertising: false,
+                    dedupe_key: Some(format!("points_expiring:{member_id}:{today}:{name}")),
+                };
+                told |= self.notify(&mut tx, &notice).await?.is_some();
+            }
         }
         tx.commit().await?;
         Ok((told, if expired { expire } else { 0 }))

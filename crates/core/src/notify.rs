@@ -63,6 +63,57 @@ pub fn redact_secret_links(body: &str) -> Option<String> {
     changed.then_some(out)
 }
 
+/// Events the shop tells customers about, whose channels the owner picks (알림 설정).
+pub const CUSTOMER_EVENTS: [&str; 8] = [
+    "order_placed",
+    "payment_completed",
+    "deposit_reminder",
+    "shipped",
+    "delivered",
+    "cancelled",
+    "review_request",
+    "points_expiring",
+];
+
+/// Channels a customer message may go by: e-mail, KakaoTalk AlimTalk (SMS when KakaoTalk cannot
+/// deliver or the event has no approved template), SMS.
+pub const CUSTOMER_CHANNELS: [&str; 3] = ["email", "alimtalk", "sms"];
+
+/// The owner's channels per customer event; an event never set goes by e-mail.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct EventChannels(std::collections::BTreeMap<String, Vec<String>>);
+
+impl EventChannels {
+    /// The channels `event` goes by (e-mail until the owner chose).
+    pub fn of(&self, event: &str) -> Vec<&str> {
+        match self.0.get(event) {
+            Some(chosen) => CUSTOMER_CHANNELS
+                .into_iter()
+                .filter(|c| chosen.iter().any(|x| x == c))
+                .collect(),
+            None => vec!["email"],
+        }
+    }
+
+    /// The choice from the ticked `(event, channel)` pairs (unknown ones ignored); every
+    /// customer event is set, possibly to no channel.
+    pub fn ticked<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+        let mut chosen: std::collections::BTreeMap<String, Vec<String>> = CUSTOMER_EVENTS
+            .iter()
+            .map(|e| ((*e).to_owned(), Vec::new()))
+            .collect();
+        for (event, channel) in pairs {
+            if let Some(list) = chosen.get_mut(event)
+                && CUSTOMER_CHANNELS.contains(&channel)
+                && !list.iter().any(|c| c == channel)
+            {
+                list.push(channel.to_owned());
+            }
+        }
+        Self(chosen)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -113,5 +164,29 @@ mod tests {
         assert_eq!(advertising_send_time(kst(0, 10)), kst(8, 0));
         assert_eq!(advertising_send_time(kst(7, 59)), kst(8, 0));
         assert_eq!(advertising_send_time(kst(8, 0)), kst(8, 0));
+    }
+}
+
+#[cfg(test)]
+mod event_channel_tests {
+    use super::*;
+
+    #[test]
+    fn events_go_by_email_until_the_owner_chooses() {
+        let unset = EventChannels::default();
+        assert_eq!(unset.of("shipped"), vec!["email"]);
+        let chosen = EventChannels::ticked([
+            ("shipped", "alimtalk"),
+            ("shipped", "email"),
+            ("shipped", "fax"),
+            ("nonsense", "sms"),
+        ]);
+        assert_eq!(chosen.of("shipped"), vec!["email", "alimtalk"]);
+        assert!(chosen.of("delivered").is_empty(), "set to nothing");
+        assert_eq!(
+            chosen.of("restock"),
+            vec!["email"],
+            "not the owner's to choose"
+        );
     }
 }

@@ -63,10 +63,15 @@ impl App {
         event: &str,
         refund: Option<Won>,
     ) -> AppResult<()> {
-        let key = format!("{event}:{}:email", order.number);
-        self.notify_order_keyed(tx, order, (event, Channel::Email), refund, key)
-            .await
-            .map(|_| ())
+        // By the channels the owner chose for the event (e-mail until they chose).
+        let channels = self.event_channels(&mut *tx).await?;
+        for name in channels.of(event) {
+            let channel = crate::notify_settings::channel_named(name);
+            let key = format!("{event}:{}:{name}", order.number);
+            self.notify_order_keyed(tx, order, (event, channel), refund, key)
+                .await?;
+        }
+        Ok(())
     }
 
     /// [`App::notify_order`] on a channel (e-mail to the orderer's address, a text to their

@@ -15,6 +15,7 @@ mod gifts;
 mod grades;
 mod login;
 mod members;
+mod notify_settings;
 mod orders;
 mod pages;
 mod pins;
@@ -260,7 +261,7 @@ const fn entry(url: &'static str, key: &'static str, area: Area) -> MenuEntry {
 }
 
 /// The back-office menu.
-const MENU: [MenuEntry; 24] = [
+const MENU: [MenuEntry; 25] = [
     entry("/admin", "admin.nav.dashboard", Area::Dashboard),
     entry("/admin/orders", "admin.nav.orders", Area::Orders),
     entry("/admin/claims", "admin.nav.claims", Area::Orders),
@@ -321,6 +322,13 @@ const MENU: [MenuEntry; 24] = [
         "admin.nav.templates",
         Area::Notifications,
     ),
+    MenuEntry {
+        url: "/admin/notifications",
+        key: "admin.nav.notify_settings",
+        area: Area::Notifications,
+        access: Access::Read,
+        sub: true,
+    },
     entry("/admin/outbox", "admin.nav.outbox", Area::Notifications),
     entry("/admin/jobs", "admin.nav.jobs", Area::Jobs),
     entry("/admin/staff", "admin.nav.staff", Area::Staff),

@@ -2,8 +2,9 @@
 
 use super::{
     audit_log, banners, categories, claims, content, coupon_codes, coupon_report, coupons, gateway,
-    gifts, grades, login, members, orders, pages, pins, points, products, reconciliation, reviews,
-    settings, shipping, staff_accounts, stats, stock, stock_sheet, waybills,
+    gifts, grades, login, members, notify_settings, orders, pages, pins, points, products,
+    reconciliation, reviews, settings, shipping, staff_accounts, stats, stock, stock_sheet,
+    waybills,
 };
 use crate::state::AppState;
 use axum::Router;
@@ -217,6 +218,10 @@ fn operations() -> Router<AppState> {
         .route("/admin/inquiries/{id}", get(pages::inquiry))
         .route("/admin/inquiries/{id}/answer", post(pages::answer_inquiry))
         .route("/admin/templates", get(pages::templates))
+        .route(
+            "/admin/notifications",
+            get(notify_settings::show).post(notify_settings::save),
+        )
         .route(
             "/admin/templates/{event}",
             get(pages::edit_template).post(pages::update_template),

@@ -98,3 +98,36 @@ async fn the_owner_sets_how_long_points_last() {
     browser.screenshot("admin-points").await;
     browser.quit().await;
 }
+
+/// The owner opens 알림 설정 from the menu, ticks AlimTalk for shipping news and saves
+/// (screenshot `admin-notify-settings.png` is looked at).
+#[tokio::test]
+async fn the_owner_chooses_message_channels() {
+    let Some((t, browser)) = crate::browser_admin::owner_on_the_dashboard().await else {
+        return;
+    };
+    let d = &browser.driver;
+    click(d, "nav.admin-nav a[href='/admin/notifications']").await;
+    click(d, "input[value='shipped:alimtalk']").await;
+    click(d, "#notify-settings button[type=submit]").await;
+    d.find(By::Css(".flash")).await.unwrap();
+    let ticked = d
+        .find(By::Css("input[value='shipped:alimtalk']"))
+        .await
+        .unwrap();
+    assert!(ticked.is_selected().await.unwrap());
+    let rows = t
+        .app
+        .admin_event_channels(&jangteo_app::auth::StaffActor::system("check"))
+        .await
+        .unwrap();
+    let shipped = rows.iter().find(|r| r.event == "shipped").unwrap();
+    assert!(
+        shipped
+            .channels
+            .iter()
+            .any(|(c, on, _)| *c == "alimtalk" && *on)
+    );
+    browser.screenshot("admin-notify-settings").await;
+    browser.quit().await;
+}

@@ -55,6 +55,7 @@ mod lockout;
 mod loyalty;
 mod media;
 mod member_accounts;
+mod notify_settings;
 mod open_for_business;
 mod outage;
 mod pages;
