@@ -82,7 +82,7 @@ pub(super) fn count_sql(query: &SearchQuery) -> SqlBuilder {
 pub(super) fn page_sql(query: &SearchQuery, page: PageRequest) -> SqlBuilder {
     let mut b = SqlBuilder::new(
         "SELECT r.id, r.slug, r.name, r.brand, r.price, r.sale_price, r.display_state, r.created_at,
-         r.has_stock, r.image_hash, r.adult_only",
+         r.has_stock, r.image_hash, r.adult_only, r.review_count, r.review_star_sum",
     );
     ranked(&mut b, query);
     b.push(" ORDER BY r.search_rank, r.popularity DESC, r.id DESC LIMIT ")
