@@ -282,12 +282,7 @@ impl App {
         )
         .await?;
         if let (true, Some(email)) = (first, row.member_email.as_deref()) {
-            let excerpt: String = answer.chars().take(200).collect();
-            let excerpt = if excerpt.chars().count() < answer.chars().count() {
-                format!("{excerpt}…")
-            } else {
-                excerpt
-            };
+            let excerpt = jangteo_core::text::excerpt(&answer, 200);
             self.notify(
                 &mut tx,
                 &Notification {

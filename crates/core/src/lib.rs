@@ -31,6 +31,7 @@ pub mod reviews;
 pub mod search;
 pub mod staff;
 pub mod stats;
+pub mod text;
 pub mod time;
 
 pub use money::Won;

@@ -2,7 +2,7 @@
 //! the product's visible reviews (photo reviews first) and its rating, and the rewards' states.
 
 use crate::error::Context;
-use crate::{Db, DbResult, Reader, Tx};
+use crate::{Db, DbResult, Reader, SqlBuilder, Tx};
 use chrono::{DateTime, Utc};
 
 /// An order line of the member's as a review sees it.
@@ -217,18 +217,13 @@ pub async fn photos(db: &Db, ids: &[i64]) -> DbResult<Vec<(i64, String)>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
-    // The list is built from integers only.
-    read_all!(
-        db,
-        (i64, String),
-        sqlx::AssertSqlSafe(format!(
-            "SELECT p.review_id, m.content_hash FROM review_photos p
-             JOIN media_files m ON m.id = p.media_id
-             WHERE p.review_id IN ({list}) ORDER BY p.review_id, p.position"
-        ))
-    )
-    .context("loading review photos")
+    let mut q = SqlBuilder::new(
+        "SELECT p.review_id, m.content_hash FROM review_photos p
+         JOIN media_files m ON m.id = p.media_id WHERE p.review_id IN (",
+    );
+    q.bind_int_list(ids)
+        .push(") ORDER BY p.review_id, p.position");
+    read_dynamic!(db, (i64, String), &q, fetch_all).context("loading review photos")
 }
 
 /// Held rewards due at `now`: (review id, member id, points, units of the line kept).

@@ -291,11 +291,7 @@ pub(crate) fn claim_view(state: &AppState, req: &Req, c: &ClaimRow) -> Value {
         resolution_label => t(state, req, &format!("claim.resolution.{}", c.resolution)),
         status_label => t(state, req, &format!("claim.status.{}", c.status)),
         created_at => c.created_at.to_rfc3339(), reason => &c.reason,
-        reason_short => if c.reason.chars().count() > 40 {
-            format!("{}…", c.reason.chars().take(40).collect::<String>())
-        } else {
-            c.reason.clone()
-        },
+        reason_short => jangteo_core::text::excerpt(&c.reason, 40),
         reject_reason => &c.reject_reason, override_reason => &c.override_reason,
         buyer_pays_return => c.buyer_pays_return,
         admin_url => format!("/admin/claims/{}", c.id),

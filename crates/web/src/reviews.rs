@@ -180,8 +180,8 @@ pub async fn write_review(
     {
         Ok((_, reward)) => {
             let detail = (reward > 0).then(|| {
-                let policy_days = t(&state, &req, "review.reward_later");
-                policy_days.replace("{amount}", &jangteo_core::Won(reward).to_string())
+                t(&state, &req, "review.reward_later")
+                    .replace("{amount}", &jangteo_core::Won(reward).to_string())
             });
             flash_with_detail(
                 &session,

@@ -299,11 +299,7 @@ pub async fn switch(
     office: BackOffice,
     Path((id, to)): Path<(i64, String)>,
 ) -> Result<Response, WebError> {
-    let active = match to.as_str() {
-        "resume" => true,
-        "stop" => false,
-        _ => return Err(WebError::NotFound),
-    };
+    let active = super::resume_or_stop(&to)?;
     office
         .state
         .app

@@ -337,6 +337,15 @@ const MENU: [MenuEntry; 25] = [
     entry("/admin/shipping", "admin.nav.shipping", Area::Settings),
 ];
 
+/// The state a `/stop` or `/resume` address asks for (coupons, gift rules): active or not.
+fn resume_or_stop(to: &str) -> Result<bool, WebError> {
+    match to {
+        "resume" => Ok(true),
+        "stop" => Ok(false),
+        _ => Err(WebError::NotFound),
+    }
+}
+
 fn no_store(mut response: Response) -> Response {
     let headers = response.headers_mut();
     headers.insert(

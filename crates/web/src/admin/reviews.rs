@@ -48,15 +48,6 @@ pub struct PolicyFields {
     hold_days: String,
 }
 
-/// The first `chars` characters of `text`, with an ellipsis when cut.
-fn excerpt(text: &str, chars: usize) -> String {
-    let mut cut: String = text.chars().take(chars).collect();
-    if text.chars().nth(chars).is_some() {
-        cut.push('…');
-    }
-    cut
-}
-
 fn review_value(r: &AdminReviewRow) -> Value {
     let v = &r.review;
     context! {
@@ -64,7 +55,7 @@ fn review_value(r: &AdminReviewRow) -> Value {
         product_url => format!("/products/{}", r.product_slug), order => &r.order_number,
         order_url => format!("/admin/orders/{}", r.order_number), author => &v.author,
         option_label => &v.option_label, stars => v.stars, body => &v.body, photos => v.photo_count,
-        excerpt => excerpt(&v.body, 60),
+        excerpt => jangteo_core::text::excerpt(&v.body, 60),
         reward => v.reward, reward_state => &v.reward_state, hidden => v.hidden_at.is_some(),
         hidden_reason => &v.hidden_reason, reply => &v.reply, at => v.created_at.to_rfc3339(),
     }
