@@ -56,6 +56,7 @@ pub mod secret_box;
 pub mod sheets;
 pub mod shipping;
 pub mod shop_settings;
+pub mod social_login;
 pub mod staff;
 pub mod statistics;
 pub mod wishlist;

@@ -112,44 +112,17 @@ impl App {
         }
         let hash = crate::auth::passwords::hash_password(password.expose().to_owned()).await?;
         let bonus = self.points_terms().await?.signup_points;
-        let now = self.now();
         let mut tx = self.db.begin().await?;
-        let Some(id) = members::insert(
-            &mut tx,
-            &NewMember {
-                email: email.as_str(),
-                password_hash: &hash,
-                name: &name,
-                mobile: mobile.digits(),
-                marketing: input.agree_marketing,
-            },
-            now,
-        )
-        .await?
-        else {
+        let opening = NewMember {
+            email: email.as_str(),
+            password_hash: &hash,
+            name: &name,
+            mobile: mobile.digits(),
+            marketing: input.agree_marketing,
+        };
+        let Some(id) = self.open_account(&mut tx, &opening, bonus).await? else {
             return Err(AppError::field("email", "email_taken"));
         };
-        jangteo_db::promotions::issue_signup_coupons(&mut tx, id, now).await?;
-        if bonus > 0 {
-            jangteo_db::promotions::add_points(&mut tx, id, bonus, "signup", None, None, now)
-                .await?;
-        }
-        self.notify(
-            &mut tx,
-            &Notification {
-                event: "welcome".into(),
-                channel: Channel::Email,
-                to: email.as_str().to_owned(),
-                recipient_name: name.clone(),
-                context: serde_json::json!({
-                    "member": {"name": name, "email": email.as_str()},
-                    "login_url": format!("{}/account/login", self.config.base_url()),
-                }),
-                advertising: false,
-                dedupe_key: Some(format!("welcome:{id}")),
-            },
-        )
-        .await?;
         tx.commit().await?;
         members::find(&self.db, id).await?.ok_or(AppError::NotFound)
     }
@@ -302,7 +275,10 @@ impl App {
         confirm: &str,
     ) -> AppResult<()> {
         let member = self.active_member(member_id).await?;
-        if !verify_password(current.to_owned(), member.password_hash.clone()).await? {
+        // A social-login member without a password sets a first one.
+        if !member.password_hash.is_empty()
+            && !verify_password(current.to_owned(), member.password_hash.clone()).await?
+        {
             return Err(AppError::field("current_password", "wrong_password"));
         }
         let mut errors = FieldErrors::default();
@@ -351,14 +327,56 @@ impl App {
     /// their own delivery snapshots) for the statutory retention period.
     pub async fn withdraw(&self, member_id: i64, password: &str) -> AppResult<()> {
         let member = self.active_member(member_id).await?;
-        if !verify_password(password.to_owned(), member.password_hash.clone()).await? {
+        // A member who joined through Kakao or Naver and never set a password confirms with
+        // the logged-in session alone.
+        if !member.password_hash.is_empty()
+            && !verify_password(password.to_owned(), member.password_hash.clone()).await?
+        {
             return Err(AppError::field("password", "wrong_password"));
         }
         let mut tx = self.db.begin().await?;
+        let links = jangteo_db::social_links::remove_all(&mut tx, member_id).await?;
         members::anonymise(&mut tx, member_id, self.now()).await?;
         tx.commit().await?;
         tracing::info!(member.id = member_id, "member withdrew");
+        self.unlink_at_providers(links).await;
         Ok(())
+    }
+
+    /// Creates the member with what every new member gets (sign-up coupons, `bonus` points
+    /// read before the transaction, the welcome mail); `None` when the e-mail is taken. The
+    /// caller commits.
+    pub(crate) async fn open_account(
+        &self,
+        tx: &mut jangteo_db::Tx,
+        member: &NewMember<'_>,
+        bonus: i64,
+    ) -> AppResult<Option<i64>> {
+        let now = self.now();
+        let Some(id) = members::insert(tx, member, now).await? else {
+            return Ok(None);
+        };
+        jangteo_db::promotions::issue_signup_coupons(tx, id, now).await?;
+        if bonus > 0 {
+            jangteo_db::promotions::add_points(tx, id, bonus, "signup", None, None, now).await?;
+        }
+        self.notify(
+            tx,
+            &Notification {
+                event: "welcome".into(),
+                channel: Channel::Email,
+                to: member.email.to_owned(),
+                recipient_name: member.name.to_owned(),
+                context: serde_json::json!({
+                    "member": {"name": member.name, "email": member.email},
+                    "login_url": format!("{}/account/login", self.config.base_url()),
+                }),
+                advertising: false,
+                dedupe_key: Some(format!("welcome:{id}")),
+            },
+        )
+        .await?;
+        Ok(Some(id))
     }
 
     /// An active member, or `NotFound`.

@@ -154,6 +154,29 @@ fn handling_sections() -> Vec<PolicySection> {
 }
 
 impl App {
+    /// What each social login offered brings in (section 2).
+    fn social_login_rows(&self) -> Vec<(String, String)> {
+        use jangteo_core::social::SocialProvider;
+        let sync = self.config.members.social.kakao.sync;
+        self.social_providers()
+            .into_iter()
+            .map(|p| match p {
+                SocialProvider::Kakao => row(
+                    "카카오 로그인 (회원가입·로그인)",
+                    if sync {
+                        "카카오 회원번호, 이메일, 이름, 휴대폰 번호, 연령대, 카카오싱크 약관 동의 내역, 배송지"
+                    } else {
+                        "카카오 회원번호, 이메일, 이름, 휴대폰 번호, 연령대"
+                    },
+                ),
+                SocialProvider::Naver => row(
+                    "네이버 로그인 (회원가입·로그인)",
+                    "네이버 회원 식별값, 이메일, 이름, 휴대폰 번호, 연령대",
+                ),
+            })
+            .collect()
+    }
+
     /// Who processes personal data for the shop, as configured (위탁).
     fn processors(&self) -> Vec<(String, String)> {
         let c = &self.config;
@@ -242,6 +265,9 @@ impl App {
             }
         );
         let mut sections = collection_sections();
+        if let Some(collected) = sections.get_mut(1) {
+            collected.rows.extend(self.social_login_rows());
+        }
         sections.push(retention_section(dormancy));
         sections.push(section(
                 "4. 개인정보의 제3자 제공",

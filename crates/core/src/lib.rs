@@ -29,6 +29,7 @@ pub mod refund;
 pub mod refund_account;
 pub mod reviews;
 pub mod search;
+pub mod social;
 pub mod staff;
 pub mod stats;
 pub mod text;

@@ -50,6 +50,7 @@ pub mod reviews;
 pub mod sessions;
 pub mod settings;
 pub mod shipping;
+pub mod social_links;
 pub mod staff;
 pub mod staff_tokens;
 pub mod stats;

@@ -6,6 +6,7 @@ pub mod identity;
 pub mod logistics;
 pub mod messaging;
 pub mod payments;
+pub mod social;
 pub mod storage;
 
 /// `base` with these path segments appended, each escaped as a path segment; why not, when the

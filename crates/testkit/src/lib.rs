@@ -6,8 +6,11 @@
 pub mod browser;
 pub mod db;
 mod delay;
+pub mod fake_kakao_login;
 pub mod fake_kakaopay;
+pub mod fake_naver_login;
 pub mod fake_nice;
+mod fake_oauth;
 pub mod fake_portone;
 pub mod fake_toss;
 pub mod fakes;

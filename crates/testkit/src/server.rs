@@ -39,6 +39,32 @@ pub struct TestOptions {
     pub smtp_port: Option<u16>,
     /// Texts (SMS; AlimTalk falls back to SMS) leave through this Solapi fake's address.
     pub solapi_base: Option<String>,
+    /// Kakao Login (both hosts) at this fake's address, with 카카오싱크 when `kakao_sync`.
+    pub kakao_login_base: Option<String>,
+    /// Read 카카오싱크's terms and shipping address.
+    pub kakao_sync: bool,
+    /// Naver Login (both hosts) at this fake's address.
+    pub naver_login_base: Option<String>,
+}
+
+/// Points Kakao and Naver login at the fakes `options` names.
+fn configure_social(config: &mut Config, options: &TestOptions) {
+    use jangteo_app::config::Secret;
+    if let Some(base) = &options.kakao_login_base {
+        let kakao = &mut config.members.social.kakao;
+        kakao.rest_api_key = crate::fake_kakao_login::KAKAO_REST_KEY.into();
+        kakao.client_secret = Secret(crate::fake_kakao_login::KAKAO_CLIENT_SECRET.into());
+        kakao.auth_base = base.clone();
+        kakao.api_base = base.clone();
+        kakao.sync = options.kakao_sync;
+    }
+    if let Some(base) = &options.naver_login_base {
+        let naver = &mut config.members.social.naver;
+        naver.client_id = crate::fake_naver_login::NAVER_CLIENT_ID.into();
+        naver.client_secret = Secret(crate::fake_naver_login::NAVER_CLIENT_SECRET.into());
+        naver.auth_base = base.clone();
+        naver.api_base = base.clone();
+    }
 }
 
 /// Points mail and texts at the fakes `options` names.
@@ -144,6 +170,7 @@ impl TestApp {
             config.checkout.kakaopay.api_base = base.clone();
         }
         configure_messaging(&mut config, &options);
+        configure_social(&mut config, &options);
         if let Some(configure) = options.configure {
             configure(&mut config);
         }

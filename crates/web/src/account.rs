@@ -76,6 +76,7 @@ async fn signup_page(
             // Generated from the shop's configuration: always there.
             privacy_url => "/pages/privacy",
             next => form.next.as_deref().unwrap_or(""),
+            social => social_slugs(state),
         },
     )
     .await
@@ -137,6 +138,16 @@ pub async fn create_signup(
     }
 }
 
+/// The social logins offered (their URL names).
+fn social_slugs(state: &AppState) -> Vec<&'static str> {
+    state
+        .app
+        .social_providers()
+        .into_iter()
+        .map(|p| p.slug())
+        .collect()
+}
+
 /// Logs the member into this session (a new session id: no fixation) and merges the guest cart.
 pub(crate) async fn log_in_member(
     state: &AppState,
@@ -178,7 +189,8 @@ async fn login_page(
         req,
         "account/login.html",
         "account.login_title",
-        context! { form => context! { email => email }, errors => errors, next => next, guest_checkout_url => guest_checkout },
+        context! { form => context! { email => email }, errors => errors, next => next,
+        guest_checkout_url => guest_checkout, social => social_slugs(state) },
     )
     .await
 }

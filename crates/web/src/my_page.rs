@@ -229,14 +229,15 @@ pub struct ChangePasswordForm {
 pub async fn edit_password(
     State(state): State<AppState>,
     req: Req,
-    RequireMember(_): RequireMember,
+    RequireMember(m): RequireMember,
 ) -> Result<Response, WebError> {
+    let has_password = state.app.member_has_password(m.id).await?;
     page(
         &state,
         &req,
         "account/password.html",
         "account.password_title",
-        context! { errors => context! {} },
+        context! { errors => context! {}, has_password => has_password },
     )
     .await
 }
@@ -275,7 +276,8 @@ pub async fn update_password(
                     &req,
                     "account/password.html",
                     "account.password_title",
-                    context! { errors => val(errors) },
+                    context! { errors => val(errors),
+                    has_password => state.app.member_has_password(m.id).await? },
                 )
                 .await?,
                 refused_status(&e),
@@ -308,14 +310,15 @@ fn withdraw_notes(state: &AppState, req: &Req) -> Vec<String> {
 pub async fn new_withdraw(
     State(state): State<AppState>,
     req: Req,
-    RequireMember(_): RequireMember,
+    RequireMember(m): RequireMember,
 ) -> Result<Response, WebError> {
+    let has_password = state.app.member_has_password(m.id).await?;
     page(
         &state,
         &req,
         "account/withdraw.html",
         "account.withdraw_title",
-        context! { errors => context! {}, notes => withdraw_notes(&state, &req) },
+        context! { errors => context! {}, notes => withdraw_notes(&state, &req), has_password => has_password },
     )
     .await
 }
@@ -347,7 +350,8 @@ pub async fn create_withdraw(
                     &req,
                     "account/withdraw.html",
                     "account.withdraw_title",
-                    context! { errors => val(errors), notes => withdraw_notes(&state, &req) },
+                    context! { errors => val(errors), notes => withdraw_notes(&state, &req),
+                    has_password => state.app.member_has_password(m.id).await? },
                 )
                 .await?,
                 refused_status(&e),

@@ -7,7 +7,7 @@ use crate::state::AppState;
 use crate::{
     account, addresses, admin, cart_pages, checkout, claims, errors, identity_pages, input_guard,
     inquiries, limits, media, my_page, ops, orders, outage, page_cache, posts, privacy, restock,
-    reviews, seo, shop, staff_api, webhooks, wishlist,
+    reviews, seo, shop, social_login, staff_api, webhooks, wishlist,
 };
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -56,6 +56,7 @@ pub fn router(state: AppState) -> Router {
         .merge(cached_pages)
         .merge(storefront_routes())
         .merge(account_routes())
+        .merge(social_routes())
         .merge(shopping_routes())
         .fallback(errors::not_found)
         .layer(middleware::from_fn_with_state(state.clone(), load_viewer))
@@ -66,6 +67,33 @@ pub fn router(state: AppState) -> Router {
         .merge(machine_routes());
 
     with_middleware(routes, &state).with_state(state)
+}
+
+/// Kakao and Naver login, the first-login steps and My page › SNS 연결.
+fn social_routes() -> Router<AppState> {
+    Router::new()
+        .route("/account/login/{provider}", get(social_login::start_login))
+        .route(
+            "/account/login/{provider}/callback",
+            get(social_login::callback),
+        )
+        .route(
+            "/account/social/join",
+            get(social_login::new_join).post(social_login::create_join),
+        )
+        .route(
+            "/account/social/connect",
+            get(social_login::new_connect).post(social_login::create_connect),
+        )
+        .route("/account/social", get(social_login::list))
+        .route(
+            "/account/social/{provider}/link",
+            post(social_login::start_link),
+        )
+        .route(
+            "/account/social/{provider}/unlink",
+            post(social_login::unlink),
+        )
 }
 
 /// Sign-up, login, password reset and the member's own pages.

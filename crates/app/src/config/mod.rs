@@ -3,9 +3,11 @@
 
 pub(crate) mod checkout;
 pub(crate) mod shop;
+pub(crate) mod social;
 pub use checkout::{BankAccountConfig, CheckoutConfig, NiceSettings, RemoteAreaConfig};
 use serde::Deserialize;
 pub use shop::{BusinessInfo, ShopConfig, TradeTermsConfig};
+pub use social::{KakaoSettings, NaverSettings, SocialConfig};
 use std::path::PathBuf;
 
 /// The whole configuration.
@@ -175,7 +177,7 @@ impl Default for LogConfig {
 }
 
 /// A secret string: `Debug` never shows it.
-#[derive(Clone, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Default, Deserialize, PartialEq, Eq)]
 #[serde(transparent)]
 pub struct Secret(pub String);
 
@@ -287,6 +289,8 @@ pub struct MembersConfig {
     /// The grade window and thresholds the back office starts from (stored once on first use;
     /// 회원 등급 rules from then on).
     pub grades: jangteo_core::loyalty::GradeRules,
+    /// Kakao and Naver login.
+    pub social: SocialConfig,
 }
 
 impl Default for MembersConfig {
@@ -303,6 +307,7 @@ impl Default for MembersConfig {
             dormancy_days: 365,
             abandoned_cart_hours: 24,
             grades: jangteo_core::loyalty::GradeRules::default(),
+            social: SocialConfig::default(),
         }
     }
 }
