@@ -42,7 +42,11 @@ async fn a_visitor_joins_with_kakao_on_a_phone() {
     click(d, "input[name='agree_terms']").await;
     click(d, "input[name='agree_privacy']").await;
     browser.screenshot("social-join-phone").await;
-    click(d, "form[action='/account/social/join'] button[type='submit']").await;
+    click(
+        d,
+        "form[action='/account/social/join'] button[type='submit']",
+    )
+    .await;
     let flash = d.find(By::Css(".flash")).await.unwrap();
     assert!(flash.text().await.unwrap().contains("회원가입이 완료"));
 

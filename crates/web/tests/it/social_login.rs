@@ -68,7 +68,10 @@ async fn first_kakao_login_joins_after_the_consents(backend: Backend) {
     );
     assert!(login.body.contains("href=\"/account/login/naver\""));
     let policy = s.get("/pages/privacy").await.body;
-    assert!(policy.contains("카카오 로그인") && policy.contains("네이버 로그인"), "{policy}");
+    assert!(
+        policy.contains("카카오 로그인") && policy.contains("네이버 로그인"),
+        "{policy}"
+    );
 
     let (back, _) = through(&s, "/account/login/kakao?next=/cart").await;
     assert_eq!(back.location.as_deref(), Some("/account/social/join"));
