@@ -281,28 +281,49 @@ impl App {
             now,
         )
         .await?;
-        if let (true, Some(email)) = (first, row.member_email.as_deref()) {
-            let excerpt = jangteo_core::text::excerpt(&answer, 200);
-            self.notify(
-                &mut tx,
-                &Notification {
-                    event: "inquiry_answered".into(),
-                    channel: Channel::Email,
-                    to: email.to_owned(),
-                    recipient_name: row.member_name.clone().unwrap_or_default(),
-                    context: serde_json::json!({ "inquiry": {
-                        "title": row.title,
-                        "answer_excerpt": excerpt,
-                        "url": format!("{}/account/inquiries/{id}", self.config.base_url()),
-                    }}),
-                    advertising: false,
-                    dedupe_key: Some(format!("inquiry_answered:{id}")),
-                },
-            )
-            .await?;
+        if first {
+            self.tell_inquiry_answered(&mut tx, &row, &answer).await?;
         }
         tx.commit().await?;
         tracing::info!(inquiry.id = id, staff = %actor.email, first, "inquiry answered");
         Ok(first)
+    }
+}
+
+impl App {
+    /// Tells the member their inquiry was answered, by the channels the owner chose
+    /// (`inquiry_answered`; e-mail to their address, a text to their mobile).
+    async fn tell_inquiry_answered(
+        &self,
+        tx: &mut jangteo_db::Tx,
+        row: &inquiries::InquiryRow,
+        answer: &str,
+    ) -> AppResult<()> {
+        let excerpt = jangteo_core::text::excerpt(answer, 200);
+        let context = serde_json::json!({ "inquiry": {
+            "title": row.title,
+            "answer_excerpt": excerpt,
+            "url": format!("{}/account/inquiries/{}", self.config.base_url(), row.id),
+        }});
+        let channels = self.event_channels(&mut *tx).await?;
+        for name in channels.of("inquiry_answered") {
+            let channel = crate::notify_settings::channel_named(name);
+            let to = match channel {
+                Channel::Email => row.member_email.clone(),
+                _ => row.member_mobile.clone(),
+            };
+            let Some(to) = to else { continue };
+            let notice = Notification {
+                event: "inquiry_answered".into(),
+                channel,
+                to,
+                recipient_name: row.member_name.clone().unwrap_or_default(),
+                context: context.clone(),
+                advertising: false,
+                dedupe_key: Some(format!("inquiry_answered:{}:{name}", row.id)),
+            };
+            self.notify(tx, &notice).await?;
+        }
+        Ok(())
     }
 }

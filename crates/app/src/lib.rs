@@ -2,6 +2,7 @@
 //! webhooks, Slack and jobs alike. Holds the application context ([`App`]) and its caches.
 
 pub mod admin;
+pub mod alimtalk_templates;
 pub mod audit;
 pub mod auth;
 mod availability;

@@ -45,12 +45,14 @@ pub struct InquiryRow {
     pub member_name: Option<String>,
     /// The member's e-mail (none once withdrawn or dormant).
     pub member_email: Option<String>,
+    /// The member's mobile (none once withdrawn or dormant).
+    pub member_mobile: Option<String>,
 }
 
 const SELECT: &str = "SELECT i.id, i.kind, i.member_id, i.product_id, i.order_id, i.category, i.title, \
      i.body, i.is_secret, i.status, i.answer, i.answered_by, i.answered_at, i.created_at, \
      p.name AS product_name, p.slug AS product_slug, o.number AS order_number, \
-     m.name AS member_name, m.email AS member_email \
+     m.name AS member_name, m.email AS member_email, m.mobile AS member_mobile \
      FROM inquiries i LEFT JOIN products p ON p.id = i.product_id \
      LEFT JOIN orders o ON o.id = i.order_id LEFT JOIN members m ON m.id = i.member_id";
 

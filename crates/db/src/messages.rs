@@ -25,6 +25,10 @@ pub struct NewMessage<'a> {
     pub dedupe_key: Option<&'a str>,
     /// Not before.
     pub send_after: DateTime<Utc>,
+    /// AlimTalk: the approved template's code.
+    pub template_code: Option<&'a str>,
+    /// AlimTalk: the variables it was filled with (JSON object).
+    pub template_variables: Option<&'a str>,
 }
 
 /// A stored message.
@@ -62,6 +66,10 @@ pub struct MessageRow {
     pub created_at: DateTime<Utc>,
     /// At most one message per key (e.g. `order_placed:20261122-8F3K2Q:email`).
     pub dedupe_key: Option<String>,
+    /// AlimTalk: the approved template's code (none: the configured one, or SMS).
+    pub template_code: Option<String>,
+    /// AlimTalk: the variables it was filled with (JSON object).
+    pub template_variables: Option<String>,
 }
 
 /// Records a message (`queued`); `None` when its de-duplication key was already used.
@@ -70,8 +78,8 @@ pub async fn insert(tx: &mut Tx, m: &NewMessage<'_>, now: DateTime<Utc>) -> DbRe
         tx,
         i64,
         "INSERT INTO messages (event, channel, recipient, subject, body_html, body_text, is_advertising,
-             state, dedupe_key, send_after, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued', $8, $9, $10, $10)
+             state, dedupe_key, send_after, created_at, updated_at, template_code, template_variables)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued', $8, $9, $10, $10, $11, $12)
          ON CONFLICT (dedupe_key) DO NOTHING
          RETURNING id",
         m.event,
@@ -83,7 +91,9 @@ pub async fn insert(tx: &mut Tx, m: &NewMessage<'_>, now: DateTime<Utc>) -> DbRe
         m.is_advertising,
         m.dedupe_key,
         m.send_after,
-        now
+        now,
+        m.template_code,
+        m.template_variables
     )
     .context("recording a message")
 }
@@ -94,7 +104,8 @@ pub async fn find(db: &Db, id: i64) -> DbResult<Option<MessageRow>> {
         db,
         MessageRow,
         "SELECT id, event, channel, recipient, subject, body_html, body_text, is_advertising, state, provider,
-             provider_id, provider_reply, last_error, send_after, created_at, dedupe_key FROM messages WHERE id = $1",
+             provider_id, provider_reply, last_error, send_after, created_at, dedupe_key,
+             template_code, template_variables FROM messages WHERE id = $1",
         id
     )
     .context("loading a message")
@@ -107,7 +118,8 @@ pub async fn sent_by_provider(db: &Db, key_prefix: &str) -> DbResult<Vec<Message
         db,
         MessageRow,
         "SELECT id, event, channel, recipient, subject, body_html, body_text, is_advertising, state, provider,
-             provider_id, provider_reply, last_error, send_after, created_at, dedupe_key FROM messages
+             provider_id, provider_reply, last_error, send_after, created_at, dedupe_key,
+             template_code, template_variables FROM messages
          WHERE state = 'sent' AND provider <> 'test'
            AND substr(dedupe_key, 1, length($1)) = $1",
         key_prefix
@@ -121,7 +133,8 @@ pub async fn recent(db: &Db, limit: i64) -> DbResult<Vec<MessageRow>> {
         db,
         MessageRow,
         "SELECT id, event, channel, recipient, subject, body_html, body_text, is_advertising, state, provider,
-             provider_id, provider_reply, last_error, send_after, created_at, dedupe_key FROM messages
+             provider_id, provider_reply, last_error, send_after, created_at, dedupe_key,
+             template_code, template_variables FROM messages
          ORDER BY id DESC LIMIT $1",
         limit
     )

@@ -22,6 +22,23 @@ use jangteo_db::claims::ClaimFacts;
 use jangteo_db::orders::{self, OrderRow};
 use jangteo_db::refunds;
 
+/// What a claim's message tells the orderer.
+pub(crate) struct ClaimNews<'a> {
+    pub(crate) resolution: jangteo_core::claims::ClaimResolution,
+    pub(crate) status: ClaimStatus,
+    pub(crate) reason: Option<&'a str>,
+    pub(crate) refund: Option<Won>,
+}
+
+/// What the order's timeline says of a claim step: the rejection's reason, or the refund.
+fn timeline_note(action: &ClaimAction, refund: Option<Won>) -> String {
+    match (action, refund) {
+        (ClaimAction::Reject(reason), _) => reason.trim().to_owned(),
+        (_, Some(amount)) => format!("{}원", amount.grouped()),
+        _ => String::new(),
+    }
+}
+
 /// What staff do with a claim.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ClaimAction {
@@ -157,11 +174,7 @@ impl App {
             restocked: action.takes_goods_back().then(|| action.restocks()),
         };
         move_claim(&mut tx, id, from, to, facts, now).await?;
-        let note = match (action, &refund) {
-            (ClaimAction::Reject(reason), _) => reason.trim().to_owned(),
-            (_, Some(refund)) => format!("{}원", refund.amount.grouped()),
-            _ => String::new(),
-        };
+        let note = timeline_note(action, refund.as_ref().map(|r| r.amount));
         let event = format!("claim_{}", to.as_str());
         record_event(
             &mut tx,
@@ -173,6 +186,13 @@ impl App {
             now,
         )
         .await?;
+        let claim_news = ClaimNews {
+            resolution: detail.claim.resolution,
+            status: to,
+            reason: reject_reason,
+            refund: refund.as_ref().map(|r| r.amount),
+        };
+        self.notify_claim(&mut tx, &locked, id, &claim_news).await?;
         // The last units refunded: the order is over (반품완료).
         if refund.is_some() && units_left(&orders::lines(&mut tx, locked.id).await?) == 0 {
             let last = OrderEvent::EverythingReturned;

@@ -196,6 +196,7 @@ impl App {
             }
             rendered => rendered?,
         };
+        let kakao = self.as_alimtalk(tx, n).await?;
         let text_channel = matches!(n.channel, Channel::Sms | Channel::AlimTalk);
         let at = not_before.max(now);
         let send_after = if n.advertising && text_channel {
@@ -207,14 +208,16 @@ impl App {
             tx,
             &messages::NewMessage {
                 event: &n.event,
-                channel: n.channel.as_str(),
+                channel: kakao.channel,
                 recipient: &n.to,
                 subject: &rendered.subject,
                 body_html: &rendered.html,
-                body_text: &rendered.text,
+                body_text: kakao.text.as_deref().unwrap_or(&rendered.text),
                 is_advertising: n.advertising,
                 dedupe_key: n.dedupe_key.as_deref(),
                 send_after,
+                template_code: kakao.code.as_deref(),
+                template_variables: kakao.variables.as_deref(),
             },
             now,
         )
@@ -237,6 +240,17 @@ impl App {
             self.route(channel.as_str(), event),
             Route::Outbox | Route::Unknown
         )
+    }
+
+    /// Where a recorded message goes: an AlimTalk filled from an approved template by that
+    /// template when AlimTalk is on, else as its channel and event say.
+    fn route_of(&self, m: &messages::MessageRow) -> Route {
+        let alimtalk_on = self.messenger.solapi.is_some()
+            && self.config.notifications.alimtalk == ProviderChoice::Solapi;
+        match &m.template_code {
+            Some(code) if m.channel == "alimtalk" && alimtalk_on => Route::AlimTalk(code.clone()),
+            _ => self.route(&m.channel, &m.event),
+        }
     }
 
     /// Where a message of `event` on `channel` goes with the configured providers.
@@ -335,7 +349,7 @@ impl App {
                     to: m.recipient.clone(),
                     channel_id: config.kakao_channel_id.clone(),
                     template_id,
-                    variables: Vec::new(),
+                    variables: crate::alimtalk_templates::recorded_variables(m),
                     text: m.body_text.clone(),
                 };
                 ("solapi", solapi.send_alimtalk(&message, true).await)
@@ -422,7 +436,7 @@ impl App {
         if message.state != "queued" {
             return Ok(()); // Already delivered or given up: a replayed job changes nothing.
         }
-        let route = self.route(&message.channel, &message.event);
+        let route = self.route_of(&message);
         let (provider, result, provided) = self.send_routed(route, &message).await;
         let now = self.now();
         let e = match result {

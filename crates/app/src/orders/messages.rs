@@ -162,6 +162,34 @@ impl App {
         Ok(context)
     }
 
+    /// Tells the orderer where their return or exchange stands (`claim_status`), by the
+    /// channels the owner chose.
+    pub(crate) async fn notify_claim(
+        &self,
+        tx: &mut Tx,
+        order: &OrderRow,
+        claim_id: i64,
+        news: &crate::claims::action::ClaimNews<'_>,
+    ) -> AppResult<()> {
+        let event = "claim_status";
+        let mut context = self
+            .order_message_context(tx, order, event, news.refund)
+            .await?;
+        context["claim"] = serde_json::json!({
+            "kind_label": news.resolution.korean_name(),
+            "status_label": news.status.korean_name(),
+            "reason": news.reason.unwrap_or_default(),
+        });
+        let channels = self.event_channels(&mut *tx).await?;
+        for name in channels.of(event) {
+            let channel = crate::notify_settings::channel_named(name);
+            let key = format!("{event}:{claim_id}:{}:{name}", news.status.as_str());
+            self.notify_orderer(tx, order, (event, channel), context.clone(), key)
+                .await?;
+        }
+        Ok(())
+    }
+
     /// Queues `event` to the orderer on `channel` (e-mail to their address, a text to their
     /// mobile) with `context`; false when a message with `dedupe_key` exists.
     pub(crate) async fn notify_orderer(

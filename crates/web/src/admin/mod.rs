@@ -2,6 +2,7 @@
 //! with TOTP 2FA (axum-login over staff accounts), a layout whose menu follows the role's
 //! permissions, and the pages.
 
+mod alimtalk;
 mod audit_log;
 mod banners;
 mod categories;

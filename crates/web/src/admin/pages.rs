@@ -305,10 +305,20 @@ async fn editor(
     edited: bool,
     preview: Option<jangteo_app::notify::TemplatePreview>,
     error: Option<String>,
+    alimtalk: Option<Value>,
 ) -> Result<Response, WebError> {
-    let BackOffice { admin, .. } = office;
+    let BackOffice { state, admin, .. } = office;
+    // Texted events also take an approved AlimTalk template.
+    let alimtalk = match alimtalk {
+        Some(typed) => Some(typed),
+        None if source.contains("block sms") => {
+            let registered = state.app.alimtalk_for_editing(&admin.actor, event).await?;
+            Some(super::alimtalk::view(&registered, context! {}))
+        }
+        None => None,
+    };
     office.page("admin/template_edit.html", "staff.templates_title", context! {
-        event => event, source => source, edited => edited, error => error,
+        event => event, source => source, edited => edited, error => error, alimtalk => alimtalk,
         can_edit => admin.actor.can(Area::Notifications, Access::Write),
         action_url => format!("/admin/templates/{event}"),
         preview => preview.map(|p| context! { subject => p.subject, html => p.html, text => p.text, sms => p.sms }),
@@ -321,9 +331,18 @@ pub async fn edit_template(
     office: BackOffice,
     Path(event): Path<String>,
 ) -> Result<Response, WebError> {
-    let BackOffice { state, admin, .. } = &office;
-    let (source, edited, preview) = state.app.template_for_editing(&admin.actor, &event).await?;
-    editor(&office, &event, &source, edited, preview, None).await
+    template_page(&office, &event, None).await
+}
+
+/// The template page as stored, with `alimtalk` (what was typed there) when given.
+pub(super) async fn template_page(
+    office: &BackOffice,
+    event: &str,
+    alimtalk: Option<Value>,
+) -> Result<Response, WebError> {
+    let BackOffice { state, admin, .. } = office;
+    let (source, edited, preview) = state.app.template_for_editing(&admin.actor, event).await?;
+    editor(office, event, &source, edited, preview, None, alimtalk).await
 }
 
 /// POST /admin/templates/{event}: `action` = `preview`, `save` or `reset`.
@@ -355,7 +374,16 @@ pub async fn update_template(
     match result {
         Ok(None) => Ok(see_other(&format!("/admin/templates/{event}"))),
         Ok(Some(preview)) => {
-            editor(&office, &event, &form.source, edited, Some(preview), None).await
+            editor(
+                &office,
+                &event,
+                &form.source,
+                edited,
+                Some(preview),
+                None,
+                None,
+            )
+            .await
         }
         Err(error @ (AppError::Invalid(_) | AppError::Form(_))) => Ok(with_status(
             editor(
@@ -370,6 +398,7 @@ pub async fn update_template(
                         .and_then(|errors| errors.into_values().next())
                         .unwrap_or_default(),
                 }),
+                None,
             )
             .await?,
             StatusCode::UNPROCESSABLE_ENTITY,

@@ -1,10 +1,10 @@
 //! The back office's routes, by area (the session and login layers are added in `router`).
 
 use super::{
-    audit_log, banners, categories, claims, content, coupon_codes, coupon_report, coupons, gateway,
-    gifts, grades, login, members, notify_settings, orders, pages, pins, points, products,
-    reconciliation, reviews, settings, shipping, staff_accounts, stats, stock, stock_sheet,
-    waybills,
+    alimtalk, audit_log, banners, categories, claims, content, coupon_codes, coupon_report,
+    coupons, gateway, gifts, grades, login, members, notify_settings, orders, pages, pins, points,
+    products, reconciliation, reviews, settings, shipping, staff_accounts, stats, stock,
+    stock_sheet, waybills,
 };
 use crate::state::AppState;
 use axum::Router;
@@ -226,6 +226,7 @@ fn operations() -> Router<AppState> {
             "/admin/templates/{event}",
             get(pages::edit_template).post(pages::update_template),
         )
+        .route("/admin/templates/{event}/alimtalk", post(alimtalk::save))
         .route("/admin/outbox", get(pages::outbox))
         .route("/admin/jobs", get(pages::jobs))
         .route("/admin/jobs/{id}/retry", post(pages::retry_job))

@@ -129,5 +129,50 @@ async fn the_owner_chooses_message_channels() {
             .any(|(c, on, _)| *c == "alimtalk" && *on)
     );
     browser.screenshot("admin-notify-settings").await;
+
+    // The shipping message's template page takes the approved AlimTalk template.
+    click(d, "a[href='/admin/templates/shipped']").await;
+    fill(d, "alimtalk_code", "SHIPPED_01").await;
+    fill(
+        d,
+        "alimtalk_text",
+        "#{고객명}님, 주문 #{주문번호}이 출발했습니다. #{쿠폰}",
+    )
+    .await;
+    click(d, "#alimtalk button[value=save]").await;
+    let refused = d.find(By::Id("alimtalk-error")).await.unwrap();
+    assert!(refused.text().await.unwrap().contains("채울 수 없는 변수"));
+    let typed = d.find(By::Name("alimtalk_code")).await.unwrap();
+    assert_eq!(typed.value().await.unwrap().as_deref(), Some("SHIPPED_01"));
+    fill(
+        d,
+        "alimtalk_text",
+        "#{고객명}님, 주문 #{주문번호}이 출발했습니다.\n#{택배사} #{송장번호}",
+    )
+    .await;
+    click(d, "#alimtalk button[value=preview]").await;
+    let preview = d.find(By::Id("alimtalk-preview")).await.unwrap();
+    assert!(
+        preview
+            .text()
+            .await
+            .unwrap()
+            .contains("CJ대한통운 123456789012")
+    );
+    click(d, "#alimtalk button[value=save]").await;
+    d.find(By::Css(".flash")).await.unwrap();
+    let saved = t
+        .app
+        .alimtalk_for_editing(&jangteo_app::auth::StaffActor::system("check"), "shipped")
+        .await
+        .unwrap();
+    assert_eq!(saved.code, "SHIPPED_01");
+    d.find(By::Id("alimtalk"))
+        .await
+        .unwrap()
+        .scroll_into_view()
+        .await
+        .unwrap();
+    browser.screenshot("admin-alimtalk-template").await;
     browser.quit().await;
 }

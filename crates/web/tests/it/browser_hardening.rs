@@ -29,6 +29,8 @@ async fn script_in_mails_and_templates_never_runs_for_the_owner() {
             is_advertising: false,
             dedupe_key: None,
             send_after: Utc::now(),
+            template_code: None,
+            template_variables: None,
         },
         Utc::now(),
     )
