@@ -98,14 +98,6 @@ impl ClaimResolution {
         }
     }
 
-    /// The name in customer messages.
-    pub fn korean_name(self) -> &'static str {
-        match self {
-            ClaimResolution::Return => "반품",
-            ClaimResolution::Exchange => "교환",
-        }
-    }
-
     /// Whether a claim asking for this may end in `to`: a refund only for a return, a
     /// replacement only for an exchange.
     pub fn allows(self, to: ClaimStatus) -> bool {
@@ -282,18 +274,6 @@ impl ClaimStatus {
             ClaimStatus::Refunded => "refunded",
             ClaimStatus::Exchanged => "exchanged",
             ClaimStatus::Rejected => "rejected",
-        }
-    }
-
-    /// The step as customer messages name it.
-    pub fn korean_name(self) -> &'static str {
-        match self {
-            ClaimStatus::Requested => "접수",
-            ClaimStatus::Approved => "승인",
-            ClaimStatus::Collected => "회수 완료",
-            ClaimStatus::Refunded => "환불 완료",
-            ClaimStatus::Exchanged => "교환 상품 발송",
-            ClaimStatus::Rejected => "거절",
         }
     }
 

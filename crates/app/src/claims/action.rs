@@ -6,7 +6,7 @@ use super::handling::ClaimDetail;
 use crate::auth::StaffActor;
 use crate::orders::lifecycle::{move_claim, move_order};
 use crate::orders::refunds::{GatewayRefund, points_follow_goods, record_gateway_refund};
-use crate::orders::{Actor, record_event, units_left};
+use crate::orders::{Actor, ClaimNews, record_event, units_left};
 use crate::{App, AppError, AppResult};
 use chrono::{DateTime, Utc};
 use jangteo_core::Won;
@@ -21,14 +21,6 @@ use jangteo_db::catalog::stock;
 use jangteo_db::claims::ClaimFacts;
 use jangteo_db::orders::{self, OrderRow};
 use jangteo_db::refunds;
-
-/// What a claim's message tells the orderer.
-pub(crate) struct ClaimNews<'a> {
-    pub(crate) resolution: jangteo_core::claims::ClaimResolution,
-    pub(crate) status: ClaimStatus,
-    pub(crate) reason: Option<&'a str>,
-    pub(crate) refund: Option<Won>,
-}
 
 /// What the order's timeline says of a claim step: the rejection's reason, or the refund.
 fn timeline_note(action: &ClaimAction, refund: Option<Won>) -> String {

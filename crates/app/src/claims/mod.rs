@@ -5,7 +5,7 @@
 //! send a replacement. Staff may file a claim outside its window with a recorded reason. Every
 //! step writes the order's timeline and, for staff, the audit log.
 
-pub(crate) mod action;
+mod action;
 mod form;
 pub(crate) mod handling;
 use crate::auth::StaffActor;

@@ -2,6 +2,7 @@
 //! send it through a job with the configured provider (the `test` adapter only records it).
 //! Advertising SMS/AlimTalk wait for the morning (정보통신망법 50조: not 21:00–08:00 KST).
 
+pub(crate) mod alimtalk;
 pub(crate) mod render;
 pub(crate) mod templates;
 use crate::config::ProviderChoice;
@@ -349,7 +350,7 @@ impl App {
                     to: m.recipient.clone(),
                     channel_id: config.kakao_channel_id.clone(),
                     template_id,
-                    variables: crate::alimtalk_templates::recorded_variables(m),
+                    variables: alimtalk::recorded_variables(m),
                     text: m.body_text.clone(),
                 };
                 ("solapi", solapi.send_alimtalk(&message, true).await)

@@ -4,10 +4,35 @@
 use crate::notify::{Channel, Notification};
 use crate::{App, AppError, AppResult};
 use jangteo_core::Won;
+use jangteo_core::claims::{ClaimResolution, ClaimStatus};
 use jangteo_core::order::OrderStatus;
 use jangteo_db::Tx;
 use jangteo_db::orders::{self, OrderRow};
 use jangteo_db::payments as payment_rows;
+
+/// What a claim's message tells the orderer.
+pub(crate) struct ClaimNews<'a> {
+    /// Return or exchange.
+    pub(crate) resolution: ClaimResolution,
+    /// The step it reached.
+    pub(crate) status: ClaimStatus,
+    /// A rejection's reason.
+    pub(crate) reason: Option<&'a str>,
+    /// The amount refunded.
+    pub(crate) refund: Option<Won>,
+}
+
+/// A claim step as customer messages name it.
+fn claim_step_name(status: ClaimStatus) -> &'static str {
+    match status {
+        ClaimStatus::Requested => "접수",
+        ClaimStatus::Approved => "승인",
+        ClaimStatus::Collected => "회수 완료",
+        ClaimStatus::Refunded => "환불 완료",
+        ClaimStatus::Exchanged => "교환 상품 발송",
+        ClaimStatus::Rejected => "거절",
+    }
+}
 
 impl App {
     /// After payment or deposit request: message the buyer, take the lines out of a member's cart.
@@ -169,15 +194,18 @@ impl App {
         tx: &mut Tx,
         order: &OrderRow,
         claim_id: i64,
-        news: &crate::claims::action::ClaimNews<'_>,
+        news: &ClaimNews<'_>,
     ) -> AppResult<()> {
         let event = "claim_status";
         let mut context = self
             .order_message_context(tx, order, event, news.refund)
             .await?;
         context["claim"] = serde_json::json!({
-            "kind_label": news.resolution.korean_name(),
-            "status_label": news.status.korean_name(),
+            "kind_label": match news.resolution {
+                ClaimResolution::Return => "반품",
+                ClaimResolution::Exchange => "교환",
+            },
+            "status_label": claim_step_name(news.status),
             "reason": news.reason.unwrap_or_default(),
         });
         let channels = self.event_channels(&mut *tx).await?;

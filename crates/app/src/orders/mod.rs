@@ -21,6 +21,7 @@ mod test_gateway_aids;
 
 pub use checkout_form::{PAYMENT_METHODS, PlaceOrderInput, escrow_applies};
 pub(crate) use lifecycle::record_event;
+pub(crate) use messages::ClaimNews;
 pub use refund_accounts::{RefundAccountInput, RefundAccountView};
 
 use crate::auth::tokens::random_bytes;
