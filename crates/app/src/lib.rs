@@ -12,6 +12,7 @@ pub mod bulk;
 pub mod cache;
 pub mod cart;
 pub mod catalog;
+pub mod chatops;
 pub mod checkout;
 pub mod claims;
 pub mod clock;

@@ -5,6 +5,7 @@ pub mod birthday;
 pub mod carrier;
 pub mod cash_receipt;
 pub mod catalog;
+pub mod chatops;
 pub mod claims;
 pub mod coupons;
 pub mod digital;

@@ -240,3 +240,52 @@ pub async fn active_owner_count(tx: &mut Tx) -> DbResult<i64> {
     )
     .context("counting owners")
 }
+
+/// The active staff account linked to a Slack user.
+pub async fn find_by_slack_user(db: &Db, slack_user_id: &str) -> DbResult<Option<StaffRow>> {
+    read_optional!(
+        db,
+        StaffRow,
+        sqlx::AssertSqlSafe(format!(
+            "SELECT {STAFF_COLUMNS} FROM staff_users WHERE slack_user_id = $1 AND is_active = TRUE"
+        )),
+        slack_user_id
+    )
+    .context("loading staff account by Slack user")
+}
+
+/// Every staff account's Slack user, by staff id.
+pub async fn slack_users(db: &Db) -> DbResult<Vec<(i64, String)>> {
+    read_all!(
+        db,
+        (i64, String),
+        "SELECT id, slack_user_id FROM staff_users WHERE slack_user_id IS NOT NULL"
+    )
+    .context("listing Slack links")
+}
+
+/// Links (or with `None` unlinks) a staff account's Slack user; false when another account
+/// has that Slack user.
+pub async fn set_slack_user(tx: &mut Tx, id: i64, slack_user_id: Option<&str>) -> DbResult<bool> {
+    if let Some(slack) = slack_user_id {
+        let taken = tx_scalar_optional!(
+            tx,
+            i64,
+            "SELECT id FROM staff_users WHERE slack_user_id = $1 AND id <> $2",
+            slack,
+            id
+        )
+        .context("checking a Slack link")?;
+        if taken.is_some() {
+            return Ok(false);
+        }
+    }
+    tx_execute!(
+        tx,
+        "UPDATE staff_users SET slack_user_id = $2 WHERE id = $1",
+        id,
+        slack_user_id
+    )
+    .context("linking a Slack user")
+    .map(|_| true)
+}

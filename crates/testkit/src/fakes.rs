@@ -154,7 +154,38 @@ pub async fn slack() -> Fake {
         }
         (StatusCode::OK, "ok").into_response()
     }
-    spawn(Router::new().route("/services/{*rest}", post(hook))).await
+    // A slash command's `response_url` (`/commands/T…/…/…`) takes the same JSON messages.
+    async fn respond(
+        State(s): State<Arc<Shared>>,
+        Path(rest): Path<String>,
+        headers: HeaderMap,
+        body: Bytes,
+    ) -> Response {
+        if let Some(r) = record(&s, &format!("/commands/{rest}"), &headers, &body) {
+            return r;
+        }
+        match serde_json::from_slice::<Value>(&body) {
+            Ok(value) if value["text"].as_str().is_some_and(|t| !t.is_empty()) => {
+                (StatusCode::OK, "ok").into_response()
+            }
+            _ => (StatusCode::BAD_REQUEST, "invalid_payload").into_response(),
+        }
+    }
+    spawn(
+        Router::new()
+            .route("/services/{*rest}", post(hook))
+            .route("/commands/{*rest}", post(respond)),
+    )
+    .await
+}
+
+/// Signs a request to the shop's Slack endpoint as Slack does (PROVIDERS.md §9.2):
+/// `v0=` + hex HMAC-SHA256 of `v0:{timestamp}:{body}` under the signing secret.
+pub fn slack_signature(signing_secret: &str, timestamp: i64, body: &str) -> String {
+    let mut mac =
+        Hmac::<Sha256>::new_from_slice(signing_secret.as_bytes()).expect("HMAC takes any key");
+    mac.update(format!("v0:{timestamp}:{body}").as_bytes());
+    format!("v0={}", hex::encode(mac.finalize().into_bytes()))
 }
 
 /// The Slack webhook URL of a [`slack`] fake.

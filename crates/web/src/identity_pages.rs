@@ -39,16 +39,6 @@ fn returned<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
         .map(|(_, v)| v.as_str())
 }
 
-/// The name as shown back: the first and last characters (김*터).
-fn masked(name: &str) -> String {
-    let chars: Vec<char> = name.chars().collect();
-    match chars.len() {
-        0 | 1 => name.to_owned(),
-        2 => format!("{}*", chars[0]),
-        n => format!("{}{}{}", chars[0], "*".repeat(n - 2), chars[n - 1]),
-    }
-}
-
 /// GET /identity: this session's 본인인증, or the button to verify.
 pub async fn show(
     State(state): State<AppState>,
@@ -65,7 +55,7 @@ pub async fn show(
         .await?
         .map(|v| {
             context! {
-                name => masked(&v.name),
+                name => jangteo_core::member::mask_name(&v.name),
                 birth_year => v.birth_date.map(|b| b.format("%Y").to_string()),
                 at => jangteo_core::time::format_kst(v.verified_at),
             }

@@ -37,6 +37,7 @@ mod seo;
 mod server;
 mod session;
 mod shop;
+mod slack;
 mod social_login;
 mod staff;
 mod staff_api;

@@ -7,7 +7,7 @@ use crate::state::AppState;
 use crate::{
     account, addresses, admin, cart_pages, checkout, claims, errors, identity_pages, input_guard,
     inquiries, limits, media, my_page, ops, orders, outage, page_cache, posts, privacy, restock,
-    reviews, seo, shop, social_login, staff_api, webhooks, wishlist,
+    reviews, seo, shop, slack, social_login, staff_api, webhooks, wishlist,
 };
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -258,6 +258,7 @@ fn storefront_routes() -> Router<AppState> {
 fn machine_routes() -> Router<AppState> {
     Router::new()
         .route("/webhooks/{provider}", post(webhooks::payment_webhook))
+        .route("/slack/commands", post(slack::command))
         .route(
             "/api/v1/staff/orders/{number}/{action}",
             post(staff_api::staff_order_action),

@@ -1,9 +1,11 @@
 //! Configuration: defaults, then `jangteo.toml`, then `JANGTEO_*` environment variables, then
 //! command-line flags (the binary does the layering; this is the typed result).
 
+pub(crate) mod chatops;
 pub(crate) mod checkout;
 pub(crate) mod shop;
 pub(crate) mod social;
+pub use chatops::SlackAppConfig;
 pub use checkout::{BankAccountConfig, CheckoutConfig, NiceSettings, RemoteAreaConfig};
 use serde::Deserialize;
 pub use shop::{BusinessInfo, ShopConfig, TradeTermsConfig};
@@ -53,6 +55,8 @@ pub struct Config {
     pub members: MembersConfig,
     /// The back office: staff sessions, 2FA, lockout, IP allow-list.
     pub admin: AdminConfig,
+    /// The Slack app (`/장터` commands).
+    pub slack: SlackAppConfig,
 }
 
 impl Default for Config {
@@ -76,6 +80,7 @@ impl Default for Config {
             checkout: CheckoutConfig::default(),
             members: MembersConfig::default(),
             admin: AdminConfig::default(),
+            slack: SlackAppConfig::default(),
         }
     }
 }

@@ -10,7 +10,7 @@ mod solapi;
 
 pub use aligo::{Aligo, AligoConfig};
 pub use mailgun::{Mailgun, MailgunConfig};
-pub use slack::SlackWebhook;
+pub use slack::{SLACK_TOLERANCE_SECONDS, SlackRequestRefused, SlackWebhook, verify_slack_request};
 pub use smtp::{Smtp, SmtpConfig, SmtpSecurity, inline_css};
 pub use solapi::{Solapi, SolapiConfig};
 

@@ -253,6 +253,7 @@ fn settings() -> Router<AppState> {
             post(staff_accounts::reset_2fa),
         )
         .route("/admin/staff/{id}/unlock", post(staff_accounts::unlock))
+        .route("/admin/staff/{id}/slack", post(staff_accounts::link_slack))
         .route("/admin/settings", get(settings::show))
         .route("/admin/shipping", get(shipping::show))
         .route("/admin/shipping/profiles", post(shipping::create))

@@ -42,6 +42,7 @@ async fn staff_page(
     } = office;
     let accounts = state.app.staff_accounts(&admin.actor).await?;
     let locked = state.app.locked_staff_ids(&admin.actor).await?;
+    let slack = state.app.staff_slack_users(&admin.actor).await?;
     let mut tokens = Vec::new();
     for a in &accounts {
         for tk in state.app.staff_api_tokens(&admin.actor, a.id).await? {
@@ -75,9 +76,11 @@ async fn staff_page(
             active => a.is_active, enrolled => a.totp_enabled_at.is_some(),
             last_login_at => a.last_login_at.map(|d| d.to_rfc3339()), last_login_ip => &a.last_login_ip,
             is_me => a.id == admin.row.id, locked => locked.contains(&a.id),
+            slack_user_id => slack.get(&a.id),
         }).collect::<Vec<_>>(),
         roles => roles,
         can_write => admin.actor.can(Area::Staff, Access::Write),
+        chatops_on => state.app.chatops_on(),
         form => form, errors => errors,
         created => created.map(|(email, password)| context! { email => email, password => password }),
         tokens => tokens,
@@ -125,34 +128,60 @@ pub async fn add(office: BackOffice, Form(form): Form<AddForm>) -> Result<Respon
     }
 }
 
+/// A change to an account: back to the list with a notice, or the list with the refusal.
+async fn changed(
+    office: &BackOffice,
+    result: Result<(), jangteo_app::AppError>,
+) -> Result<Response, WebError> {
+    match result {
+        Ok(()) => {
+            flash(&office.session, "success", "admin.flash.staff_changed").await;
+            Ok(see_other("/admin/staff"))
+        }
+        Err(e) => {
+            refuse(&office.state, &office.req, e, |errors| {
+                staff_page(office, context! {}, errors, None)
+            })
+            .await
+        }
+    }
+}
+
 /// POST /admin/staff/{id}
 pub async fn change(
     office: BackOffice,
     Path(id): Path<i64>,
     Form(form): Form<ChangeForm>,
 ) -> Result<Response, WebError> {
-    let BackOffice {
-        state,
-        req,
-        session,
-        admin,
-    } = &office;
-    match state
+    let actor = &office.admin.actor;
+    let result = office
+        .state
         .app
-        .update_staff_account(&admin.actor, id, &form.role, checked(&form.active))
-        .await
-    {
-        Ok(()) => {
-            flash(session, "success", "admin.flash.staff_changed").await;
-            Ok(see_other("/admin/staff"))
-        }
-        Err(e) => {
-            refuse(state, req, e, |errors| {
-                staff_page(&office, context! {}, errors, None)
-            })
-            .await
-        }
-    }
+        .update_staff_account(actor, id, &form.role, checked(&form.active))
+        .await;
+    changed(&office, result).await
+}
+
+/// The Slack link form.
+#[derive(Debug, Default, Deserialize)]
+pub struct SlackForm {
+    #[serde(default)]
+    slack_user_id: String,
+}
+
+/// POST /admin/staff/{id}/slack: the Slack user whose `/장터` commands act as this account.
+pub async fn link_slack(
+    office: BackOffice,
+    Path(id): Path<i64>,
+    Form(form): Form<SlackForm>,
+) -> Result<Response, WebError> {
+    let actor = &office.admin.actor;
+    let result = office
+        .state
+        .app
+        .link_staff_slack(actor, id, &form.slack_user_id)
+        .await;
+    changed(&office, result).await
 }
 
 /// POST /admin/staff/{id}/reset-2fa

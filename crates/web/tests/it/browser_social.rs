@@ -1,7 +1,8 @@
 //! A visitor on a phone logs in with Kakao through the fake's consent screen, gives the consents
 //! Kakao did not collect, and finds the link under My page › SNS 연결 (screenshots
 //! `social-login-phone.png`, `kakao-consent-phone.png`, `social-join-phone.png` and
-//! `social-links-phone.png` are looked at).
+//! `social-links-phone.png` are looked at). The owner links a Slack user to a staff account on
+//! 직원 계정 for `/장터` (`admin-staff-slack.png`).
 
 use crate::browser_catalog::click;
 use jangteo_testkit::fake_kakao_login::FakeKakaoLogin;
@@ -62,5 +63,33 @@ async fn a_visitor_joins_with_kakao_on_a_phone() {
         .unwrap();
     assert!(naver_row.text().await.unwrap().contains("연결하기"));
     browser.screenshot("social-links-phone").await;
+    browser.quit().await;
+}
+
+#[tokio::test]
+async fn the_owner_links_a_slack_user_to_a_staff_account() {
+    let Some((t, browser)) = crate::browser_admin::owner_on_the_dashboard().await else {
+        return;
+    };
+    let d = &browser.driver;
+    click(d, "nav.admin-nav a[href='/admin/staff']").await;
+    d.find(By::Id("slack-help")).await.unwrap();
+    let form = d.find(By::Css("form[data-slack-link]")).await.unwrap();
+    let input = form.find(By::Name("slack_user_id")).await.unwrap();
+    input.send_keys("u0owner01").await.unwrap();
+    form.find(By::Css("button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    d.find(By::Css(".flash")).await.unwrap();
+    let linked = t
+        .app
+        .staff_slack_users(&jangteo_app::auth::StaffActor::system("check"))
+        .await
+        .unwrap();
+    assert!(linked.values().any(|s| s == "U0OWNER01"), "{linked:?}");
+    browser.screenshot("admin-staff-slack").await;
     browser.quit().await;
 }

@@ -32,6 +32,7 @@ mod browser_toss;
 mod browser_wishlist;
 mod cache;
 mod cash_receipts;
+mod chatops;
 mod checkout;
 mod checkout_retry;
 mod checkout_safety;
