@@ -112,6 +112,7 @@ impl App {
             member.id = member.id,
             "1:1 inquiry received"
         );
+        self.alert_inquiry(id, &title).await;
         Ok(id)
     }
 
@@ -154,6 +155,7 @@ impl App {
             product.id = product.summary.id.0,
             "product question received"
         );
+        self.alert_inquiry(id, &title).await;
         Ok(id)
     }
 

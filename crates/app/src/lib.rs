@@ -60,6 +60,7 @@ pub mod shipping;
 pub mod shop_settings;
 pub mod social_login;
 pub mod staff;
+pub mod staff_alerts;
 pub mod statistics;
 pub mod wishlist;
 
@@ -82,6 +83,29 @@ fn instance_id() -> String {
 }
 
 /// The built-in test gateway, signing with the configured secret (random per process if unset).
+/// The configured parcel tracker: tracker.delivery once its credentials are set, else the
+/// `test` tracker.
+fn tracker(
+    config: &Config,
+    test: &jangteo_providers::logistics::TestTracker,
+) -> Arc<dyn jangteo_providers::logistics::Tracker> {
+    use jangteo_providers::logistics::tracker_delivery::{TrackerDelivery, TrackerDeliveryConfig};
+    let t = &config.tracking;
+    let configured = !t.client_id.trim().is_empty() && !t.client_secret.0.is_empty();
+    if t.provider == config::TrackingProvider::TrackerDelivery && configured {
+        let http = jangteo_providers::payments::http_client(std::time::Duration::from_secs(15));
+        return Arc::new(TrackerDelivery::new(
+            http,
+            TrackerDeliveryConfig {
+                api_url: t.api_url.clone(),
+                client_id: t.client_id.clone(),
+                client_secret: t.client_secret.0.clone(),
+            },
+        ));
+    }
+    Arc::new(test.clone())
+}
+
 fn test_gateway(config: &Config) -> AppResult<TestGateway> {
     match config.checkout.gateway.as_str() {
         "test" => {
@@ -146,6 +170,7 @@ impl App {
             config.checkout.gateway_timeout_seconds,
         ));
         let test_tracker = jangteo_providers::logistics::TestTracker::default();
+        let tracker = tracker(&config, &test_tracker);
         let secrets = Arc::new(secret_box::SecretBox::load(
             config.admin.secret_key.as_deref(),
             &config.data_dir,
@@ -154,7 +179,7 @@ impl App {
         Ok(Self {
             secrets,
             gateways,
-            tracker: Arc::new(test_tracker.clone()),
+            tracker,
             test_tracker,
             db,
             storage,

@@ -277,6 +277,8 @@ impl App {
             .await?;
         }
         tx.commit().await?;
+        self.alert_reconciliation(day, reconciled.differences.len())
+            .await;
         Ok(())
     }
 

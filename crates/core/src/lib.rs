@@ -1,5 +1,6 @@
 //! Jangteo's domain core: types, rules and state machines, with no I/O, no async and no SQL.
 
+pub mod alerts;
 pub mod alimtalk;
 pub mod birthday;
 pub mod carrier;

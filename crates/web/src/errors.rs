@@ -71,8 +71,20 @@ pub async fn render_error_pages(
             .and_then(|v| v.to_str().ok())
             .is_some_and(|a| a.contains("application/json") && !a.contains("text/html"));
     let head_only = request.method() == axum::http::Method::HEAD;
+    let route = request
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map_or_else(|| "(no route)".to_owned(), |m| m.as_str().to_owned());
     let response = next.run(request).await;
     let status = response.status();
+    if status == axum::http::StatusCode::INTERNAL_SERVER_ERROR {
+        // Staff hear of it (the route and the request id only: no personal data).
+        let (app, id) = (
+            state.app.clone(),
+            req.request_id.clone().unwrap_or_default(),
+        );
+        tokio::spawn(async move { app.alert_server_error(&route, &id).await });
+    }
     let is_error = status.is_client_error() || status.is_server_error();
     if !is_error || !(response.extensions().get::<ErrorPage>().is_some() || is_bare(&response)) {
         return response;

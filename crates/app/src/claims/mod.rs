@@ -266,6 +266,7 @@ impl App {
         }
         tx.commit().await?;
         tracing::info!(order.number = %number, claim = id, kind = kind.as_str(), "claim filed");
+        self.alert_claim_filed(number, id, reason).await;
         Ok(id)
     }
 }

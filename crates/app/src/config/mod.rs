@@ -5,11 +5,13 @@ pub(crate) mod chatops;
 pub(crate) mod checkout;
 pub(crate) mod shop;
 pub(crate) mod social;
+pub(crate) mod tracking;
 pub use chatops::SlackAppConfig;
 pub use checkout::{BankAccountConfig, CheckoutConfig, NiceSettings, RemoteAreaConfig};
 use serde::Deserialize;
 pub use shop::{BusinessInfo, ShopConfig, TradeTermsConfig};
 pub use social::{KakaoSettings, NaverSettings, SocialConfig};
+pub use tracking::{TrackingConfig, TrackingProvider};
 use std::path::PathBuf;
 
 /// The whole configuration.
@@ -57,6 +59,8 @@ pub struct Config {
     pub admin: AdminConfig,
     /// The Slack app (`/장터` commands).
     pub slack: SlackAppConfig,
+    /// Parcel tracking.
+    pub tracking: TrackingConfig,
 }
 
 impl Default for Config {
@@ -81,6 +85,7 @@ impl Default for Config {
             members: MembersConfig::default(),
             admin: AdminConfig::default(),
             slack: SlackAppConfig::default(),
+            tracking: TrackingConfig::default(),
         }
     }
 }

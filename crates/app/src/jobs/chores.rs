@@ -73,6 +73,8 @@ chores! {
     ReviewRewards = "reviews.grant_rewards" => grant_review_rewards;
     /// Members are told when the sold-out SKU they asked about is back.
     RestockAlerts = "catalog.restock_alerts" => send_restock_alerts;
+    /// Staff hear of SKUs running low and of jobs that gave up.
+    StaffAlertSweep = "alerts.sweep" => send_staff_alert_sweep;
 }
 
 /// Deletes finished jobs past their retention so the table never bloats.

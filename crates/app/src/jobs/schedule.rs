@@ -13,7 +13,7 @@ pub const PRUNE_JOBS: &str = "jobs.prune";
 
 /// Default cron expressions (Asia/Seoul) by schedule name; `schedules.NAME` in the configuration
 /// overrides them.
-const DEFAULT_SCHEDULES: [(&str, &str, &str); 18] = [
+const DEFAULT_SCHEDULES: [(&str, &str, &str); 19] = [
     // Orders whose payment window closed give back their stock, coupon and points.
     ("expire-payments", "* * * * *", chores::ExpirePayments::KIND),
     // Timed sales start and end on the minute they were set for.
@@ -40,6 +40,12 @@ const DEFAULT_SCHEDULES: [(&str, &str, &str); 18] = [
     ("review-rewards", "45 * * * *", chores::ReviewRewards::KIND),
     // Restocked SKUs are told within five minutes.
     ("restock-alerts", "*/5 * * * *", chores::RestockAlerts::KIND),
+    // Staff hear of low stock and dead jobs within ten minutes.
+    (
+        "staff-alerts",
+        "*/10 * * * *",
+        chores::StaffAlertSweep::KIND,
+    ),
     // Birthday coupons in the morning (days the worker missed are caught up).
     (
         "birthday-coupons",

@@ -33,6 +33,12 @@ pub(crate) fn environment() -> Environment<'static> {
     env.set_fuel(Some(RENDER_FUEL));
     env.add_filter("won", |v: i64| jangteo_core::Won(v).to_string());
     env.add_filter("number", |v: i64| jangteo_core::money::group_thousands(v));
+    // Slack mrkdwn's control characters (`<!channel>` in an inquiry title must stay text).
+    env.add_filter("slack", |v: &str| {
+        v.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    });
     let instant = |v: &str| {
         DateTime::parse_from_rfc3339(v)
             .map(|d| d.with_timezone(&Utc))

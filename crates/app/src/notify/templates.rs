@@ -39,6 +39,7 @@ pub fn sample_context() -> serde_json::Value {
         "review_url": "https://shop.example.com/orders/20261122-8F3K2Q", "confirm_days": 7,
         "pool": {"product": "문화상품권 1만원권", "available": 3, "sold": 97, "url": "https://shop.example.com/admin/products/7/pins"},
         "refund": {"amount": 42_800, "method": "가상계좌 환불", "expected": "영업일 기준 1~2일"},
+        "alert": {"kind": "paid_order", "title": "새 결제 주문 20261122-8F3K2Q (42,800원)", "lines": ["카드 · 상품 2개"], "url": "https://shop.example.com/admin/orders/20261122-8F3K2Q"},
         "claim": {"kind_label": "반품", "status_label": "환불 완료", "reason": ""},
         "inquiry": {"title": "배송 문의", "answer_excerpt": "내일 출고됩니다.", "url": "https://shop.example.com/inquiries/1"},
         "grade": {"old": "실버", "new": "골드", "discount_percent": 3, "point_percent": 3},

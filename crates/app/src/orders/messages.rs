@@ -62,6 +62,9 @@ impl App {
             }
         }
         tx.commit().await?;
+        if event == "payment_completed" {
+            self.alert_paid_order(&order).await;
+        }
         if codes_issued {
             // A staff alert that cannot be queued must not fail the buyer's paid order.
             if let Err(e) = self.alert_low_pools(&order).await {

@@ -29,6 +29,7 @@ mod settings;
 mod sheets;
 mod shipping;
 mod staff_accounts;
+mod staff_alerts;
 mod stats;
 mod stock;
 mod stock_sheet;
@@ -262,7 +263,7 @@ const fn entry(url: &'static str, key: &'static str, area: Area) -> MenuEntry {
 }
 
 /// The back-office menu.
-const MENU: [MenuEntry; 25] = [
+const MENU: [MenuEntry; 26] = [
     entry("/admin", "admin.nav.dashboard", Area::Dashboard),
     entry("/admin/orders", "admin.nav.orders", Area::Orders),
     entry("/admin/claims", "admin.nav.claims", Area::Orders),
@@ -326,6 +327,13 @@ const MENU: [MenuEntry; 25] = [
     MenuEntry {
         url: "/admin/notifications",
         key: "admin.nav.notify_settings",
+        area: Area::Notifications,
+        access: Access::Read,
+        sub: true,
+    },
+    MenuEntry {
+        url: "/admin/alerts",
+        key: "admin.nav.staff_alerts",
         area: Area::Notifications,
         access: Access::Read,
         sub: true,

@@ -3,8 +3,8 @@
 use super::{
     alimtalk, audit_log, banners, categories, claims, content, coupon_codes, coupon_report,
     coupons, gateway, gifts, grades, login, members, notify_settings, orders, pages, pins, points,
-    products, reconciliation, reviews, settings, shipping, staff_accounts, stats, stock,
-    stock_sheet, waybills,
+    products, reconciliation, reviews, settings, shipping, staff_accounts, staff_alerts, stats,
+    stock, stock_sheet, waybills,
 };
 use crate::state::AppState;
 use axum::Router;
@@ -221,6 +221,10 @@ fn operations() -> Router<AppState> {
         .route(
             "/admin/notifications",
             get(notify_settings::show).post(notify_settings::save),
+        )
+        .route(
+            "/admin/alerts",
+            get(staff_alerts::show).post(staff_alerts::save),
         )
         .route(
             "/admin/templates/{event}",

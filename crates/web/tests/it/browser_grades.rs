@@ -176,3 +176,26 @@ async fn the_owner_chooses_message_channels() {
     browser.screenshot("admin-alimtalk-template").await;
     browser.quit().await;
 }
+
+/// The owner opens 직원 알림 from the menu, sends paid orders over 50,000원 by e-mail too and
+/// saves (screenshot `admin-staff-alerts.png` is looked at).
+#[tokio::test]
+async fn the_owner_routes_staff_alerts() {
+    let Some((t, browser)) = crate::browser_admin::owner_on_the_dashboard().await else {
+        return;
+    };
+    let d = &browser.driver;
+    click(d, "nav.admin-nav a[href='/admin/alerts']").await;
+    click(d, "input[value='paid_order:email']").await;
+    fill(d, "paid_order_min", "50,000").await;
+    click(d, "#staff-alerts button[type=submit]").await;
+    d.find(By::Css(".flash")).await.unwrap();
+    let rules = t
+        .app
+        .admin_alert_rules(&jangteo_app::auth::StaffActor::system("check"))
+        .await
+        .unwrap();
+    assert!(rules.route("paid_order").email && rules.paid_order_min == 50_000);
+    browser.screenshot("admin-staff-alerts").await;
+    browser.quit().await;
+}

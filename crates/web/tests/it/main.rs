@@ -74,6 +74,7 @@ mod seo;
 mod shipping;
 mod social_login;
 mod staff;
+mod staff_alerts;
 mod staff_api;
 mod staff_tokens;
 mod stock_display;

@@ -1,5 +1,8 @@
-//! Parcel tracking behind one trait (tracker.delivery and carriers' APIs later, docs/PROVIDERS.md §5),
-//! with the built-in `test` tracker whose parcels are delivered when told so (demo and tests).
+//! Parcel tracking behind one trait (docs/PROVIDERS.md §5): tracker.delivery's API
+//! ([`tracker_delivery`]), and the built-in `test` tracker whose parcels are delivered when told
+//! so (demo and tests).
+
+pub mod tracker_delivery;
 
 use futures::FutureExt;
 use futures::future::BoxFuture;

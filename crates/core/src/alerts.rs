@@ -1,0 +1,138 @@
+//! Staff alerts (issue 18): what the shop tells its staff as it happens — a paid order (above an
+//! amount the owner sets), a deposit, a return or exchange filed, an inquiry, a SKU running low,
+//! a job that gave up, payments that do not reconcile, a server error — each by Slack and/or
+//! e-mail as the owner chose.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Every alert, in the order the settings page lists them.
+pub const STAFF_ALERTS: [&str; 8] = [
+    "paid_order",
+    "deposit_received",
+    "claim_filed",
+    "inquiry_received",
+    "low_stock",
+    "job_dead",
+    "reconciliation",
+    "server_error",
+];
+
+/// Where one alert goes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlertRoute {
+    /// To the staff Slack channel.
+    pub slack: bool,
+    /// To the alert e-mail addresses.
+    pub email: bool,
+}
+
+/// The owner's alert rules.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlertRules {
+    /// Route per alert; an alert never set goes by [`AlertRules::default_route`].
+    #[serde(default)]
+    pub routes: BTreeMap<String, AlertRoute>,
+    /// Paid orders below this many won raise no alert (0: every order).
+    #[serde(default)]
+    pub paid_order_min: i64,
+    /// Addresses alert e-mails go to (none: the shop's business address).
+    #[serde(default)]
+    pub emails: Vec<String>,
+}
+
+impl AlertRules {
+    /// Until the owner chooses: everything to Slack (the outbox while no webhook is set); by
+    /// e-mail only what needs a person soon (claims, inquiries, failures), not every order.
+    pub fn default_route(kind: &str) -> AlertRoute {
+        AlertRoute {
+            slack: true,
+            email: matches!(
+                kind,
+                "claim_filed" | "inquiry_received" | "job_dead" | "reconciliation" | "server_error"
+            ),
+        }
+    }
+
+    /// Where `kind` goes.
+    pub fn route(&self, kind: &str) -> AlertRoute {
+        self.routes
+            .get(kind)
+            .copied()
+            .unwrap_or_else(|| Self::default_route(kind))
+    }
+
+    /// Whether a paid order of `total` won raises an alert.
+    pub fn alerts_order(&self, total: i64) -> bool {
+        total >= self.paid_order_min
+    }
+
+    /// Rules from the ticked `(alert, channel)` pairs of the settings form; unknown names are
+    /// dropped.
+    pub fn ticked<'a>(
+        pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+        paid_order_min: i64,
+        emails: Vec<String>,
+    ) -> AlertRules {
+        let mut routes: BTreeMap<String, AlertRoute> = STAFF_ALERTS
+            .iter()
+            .map(|k| ((*k).to_owned(), AlertRoute::default()))
+            .collect();
+        for (kind, channel) in pairs {
+            if let Some(route) = routes.get_mut(kind) {
+                match channel {
+                    "slack" => route.slack = true,
+                    "email" => route.email = true,
+                    _ => {}
+                }
+            }
+        }
+        AlertRules {
+            routes,
+            paid_order_min: paid_order_min.max(0),
+            emails,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_keep_every_order_out_of_the_inbox() {
+        let rules = AlertRules::default();
+        assert_eq!(
+            rules.route("paid_order"),
+            AlertRoute {
+                slack: true,
+                email: false
+            }
+        );
+        assert!(rules.route("server_error").email);
+        assert!(rules.alerts_order(0));
+    }
+
+    #[test]
+    fn the_owners_ticks_replace_the_defaults() {
+        let rules = AlertRules::ticked(
+            [
+                ("paid_order", "email"),
+                ("nonsense", "slack"),
+                ("low_stock", "fax"),
+            ],
+            100_000,
+            vec!["ops@example.com".into()],
+        );
+        assert_eq!(
+            rules.route("paid_order"),
+            AlertRoute {
+                slack: false,
+                email: true
+            }
+        );
+        assert_eq!(rules.route("low_stock"), AlertRoute::default());
+        assert!(!rules.alerts_order(99_999) && rules.alerts_order(100_000));
+        assert!(!rules.routes.contains_key("nonsense"));
+    }
+}
