@@ -13,6 +13,7 @@ pub mod fake_nice;
 mod fake_oauth;
 pub mod fake_portone;
 pub mod fake_toss;
+pub mod fake_tracker;
 pub mod fakes;
 pub mod fixtures;
 pub mod sales;

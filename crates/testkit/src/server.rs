@@ -45,6 +45,8 @@ pub struct TestOptions {
     pub kakao_sync: bool,
     /// Naver Login (both hosts) at this fake's address.
     pub naver_login_base: Option<String>,
+    /// Parcels tracked through this tracker.delivery fake's GraphQL address.
+    pub tracker_url: Option<String>,
 }
 
 /// Points Kakao and Naver login at the fakes `options` names.
@@ -171,6 +173,13 @@ impl TestApp {
         }
         configure_messaging(&mut config, &options);
         configure_social(&mut config, &options);
+        if let Some(url) = &options.tracker_url {
+            config.tracking.provider = jangteo_app::config::TrackingProvider::TrackerDelivery;
+            config.tracking.api_url = url.clone();
+            config.tracking.client_id = crate::fake_tracker::TRACKER_CLIENT_ID.into();
+            config.tracking.client_secret =
+                jangteo_app::config::Secret(crate::fake_tracker::TRACKER_CLIENT_SECRET.into());
+        }
         if let Some(configure) = options.configure {
             configure(&mut config);
         }

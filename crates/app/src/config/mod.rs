@@ -11,8 +11,8 @@ pub use checkout::{BankAccountConfig, CheckoutConfig, NiceSettings, RemoteAreaCo
 use serde::Deserialize;
 pub use shop::{BusinessInfo, ShopConfig, TradeTermsConfig};
 pub use social::{KakaoSettings, NaverSettings, SocialConfig};
-pub use tracking::{TrackingConfig, TrackingProvider};
 use std::path::PathBuf;
+pub use tracking::{TrackingConfig, TrackingProvider};
 
 /// The whole configuration.
 #[derive(Debug, Clone, Deserialize)]

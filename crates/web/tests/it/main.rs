@@ -79,6 +79,7 @@ mod staff_api;
 mod staff_tokens;
 mod stock_display;
 mod toss_payments;
+mod tracking;
 mod wishlist;
 
 use jangteo_testkit::{Backend, TestApp, fixtures};
