@@ -291,3 +291,44 @@ mod tests {
         assert_eq!(normalise_waybill("1234abcd5678"), None);
     }
 }
+
+/// What marking several orders delivered did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BulkDelivered {
+    /// Orders now delivered.
+    pub done: usize,
+    /// Orders that could not be (not shipped, or unknown).
+    pub refused: Vec<String>,
+}
+
+/// Orders marked delivered at once at most.
+pub const BULK_DELIVER_MAX: usize = 100;
+
+impl App {
+    /// Marks the shipped orders `numbers` delivered, each through [`App::staff_order_action`]
+    /// (the same role check and audit entry as one by one); the others are named back.
+    pub async fn staff_bulk_deliver(
+        &self,
+        actor: &StaffActor,
+        numbers: &[String],
+    ) -> AppResult<BulkDelivered> {
+        actor.require(Area::Orders, Access::Write)?;
+        if numbers.len() > BULK_DELIVER_MAX {
+            return Err(AppError::field("number", "bulk_too_many"));
+        }
+        let mut outcome = BulkDelivered::default();
+        for number in numbers {
+            match self
+                .staff_order_action(actor, number, StaffOrderAction::Deliver)
+                .await
+            {
+                Ok(()) => outcome.done += 1,
+                Err(AppError::NotFound | AppError::Conflict(_) | AppError::Refused { .. }) => {
+                    outcome.refused.push(number.clone());
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(outcome)
+    }
+}

@@ -17,6 +17,7 @@ mod grades;
 mod login;
 mod members;
 mod notify_settings;
+mod order_bulk;
 mod orders;
 mod pages;
 mod pins;

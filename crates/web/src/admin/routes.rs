@@ -2,9 +2,9 @@
 
 use super::{
     alimtalk, audit_log, banners, categories, claims, content, coupon_codes, coupon_report,
-    coupons, gateway, gifts, grades, login, members, notify_settings, orders, pages, pins, points,
-    products, reconciliation, reviews, settings, shipping, staff_accounts, staff_alerts, stats,
-    stock, stock_sheet, waybills,
+    coupons, gateway, gifts, grades, login, members, notify_settings, order_bulk, orders, pages,
+    pins, points, products, reconciliation, reviews, settings, shipping, staff_accounts,
+    staff_alerts, stats, stock, stock_sheet, waybills,
 };
 use crate::state::AppState;
 use axum::Router;
@@ -55,6 +55,7 @@ fn orders() -> Router<AppState> {
             "/admin/orders/waybills/apply",
             post(waybills::apply_waybills),
         )
+        .route("/admin/orders/bulk-deliver", post(order_bulk::deliver))
         .route("/admin/orders/{number}", get(orders::show))
         .route("/admin/orders/{number}/action", post(orders::act))
         .route(
