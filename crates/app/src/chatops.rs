@@ -12,6 +12,7 @@ use jangteo_core::chatops::{ChatCommand, ChatMistake, parse_command};
 use jangteo_core::member::{mask_mobile, mask_name};
 use jangteo_core::staff::{Access, Area, Role};
 use jangteo_core::stats::{Granularity, Period};
+use jangteo_core::text::slack_escaped as escaped;
 
 /// An answer for chat: a title (also the notification text), lines of Slack mrkdwn, and a
 /// link into the back office.
@@ -38,13 +39,6 @@ impl ChatAnswer {
         self.link = Some((label.to_owned(), url));
         self
     }
-}
-
-/// Slack mrkdwn's three control characters, escaped in text that came from people.
-fn escaped(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
 
 const HELP: [&str; 7] = [

@@ -3,7 +3,6 @@
 
 use crate::auth::StaffActor;
 use crate::field_errors::FieldErrors;
-use crate::notify::{Channel, Notification};
 use crate::orders::Actor;
 use crate::{App, AppError, AppResult};
 use jangteo_core::ids::OrderId;
@@ -307,25 +306,14 @@ impl App {
             "answer_excerpt": excerpt,
             "url": format!("{}/account/inquiries/{}", self.config.base_url(), row.id),
         }});
-        let channels = self.event_channels(&mut *tx).await?;
-        for name in channels.of("inquiry_answered") {
-            let channel = crate::notify_settings::channel_named(name);
-            let to = match channel {
-                Channel::Email => row.member_email.clone(),
-                _ => row.member_mobile.clone(),
-            };
-            let Some(to) = to else { continue };
-            let notice = Notification {
-                event: "inquiry_answered".into(),
-                channel,
-                to,
-                recipient_name: row.member_name.clone().unwrap_or_default(),
-                context: context.clone(),
-                advertising: false,
-                dedupe_key: Some(format!("inquiry_answered:{}:{name}", row.id)),
-            };
-            self.notify(tx, &notice).await?;
-        }
+        let to = crate::notify_settings::Addressee {
+            email: row.member_email.as_deref(),
+            mobile: row.member_mobile.as_deref(),
+            name: row.member_name.as_deref().unwrap_or_default(),
+        };
+        let key = format!("inquiry_answered:{}", row.id);
+        self.notify_by_chosen_channels(tx, "inquiry_answered", &to, &context, &key)
+            .await?;
         Ok(())
     }
 }

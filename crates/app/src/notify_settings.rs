@@ -30,7 +30,48 @@ pub(crate) fn channel_named(name: &str) -> Channel {
     }
 }
 
+/// Who a customer message is for: the e-mail address and mobile it may go to, and the name.
+pub(crate) struct Addressee<'a> {
+    pub(crate) email: Option<&'a str>,
+    pub(crate) mobile: Option<&'a str>,
+    pub(crate) name: &'a str,
+}
+
 impl App {
+    /// Queues `event` to `to` by every channel the owner chose for it (e-mail to the address, a
+    /// text to the mobile; a channel without one is skipped), each under `{key}:{channel}`;
+    /// whether any was queued.
+    pub(crate) async fn notify_by_chosen_channels(
+        &self,
+        tx: &mut jangteo_db::Tx,
+        event: &str,
+        to: &Addressee<'_>,
+        context: &serde_json::Value,
+        key: &str,
+    ) -> AppResult<bool> {
+        let channels = self.event_channels(&mut *tx).await?;
+        let mut queued = false;
+        for name in channels.of(event) {
+            let channel = channel_named(name);
+            let address = match channel {
+                Channel::Email => to.email,
+                _ => to.mobile,
+            };
+            let Some(address) = address else { continue };
+            let notice = crate::notify::Notification {
+                event: event.to_owned(),
+                channel,
+                to: address.to_owned(),
+                recipient_name: to.name.to_owned(),
+                context: context.clone(),
+                advertising: false,
+                dedupe_key: Some(format!("{key}:{name}")),
+            };
+            queued |= self.notify(tx, &notice).await?.is_some();
+        }
+        Ok(queued)
+    }
+
     /// The owner's channels per customer event, read in `conn` (a transaction or the pool).
     pub(crate) async fn event_channels(
         &self,

@@ -2,8 +2,7 @@
 //! away the points whose day has come (core::points_expiry plans, oldest first), and what My page
 //! shows of it.
 
-use crate::notify::{Channel, Notification};
-use crate::notify_settings::channel_named;
+use crate::notify_settings::Addressee;
 use crate::{App, AppResult};
 use chrono::{DateTime, Duration, Months, NaiveDate, Utc};
 use jangteo_core::points_expiry::{
@@ -102,26 +101,15 @@ impl App {
                 "amount": notice_amount, "expires_on": expires_on.to_string(), "balance": balance,
                 "url": format!("{}/account/points", self.config.base_url()),
             }});
-            // By the channels the owner chose for the event.
-            let channels = self.event_channels(&mut tx).await?;
-            for name in channels.of("points_expiring") {
-                let channel = channel_named(name);
-                let to = match channel {
-                    Channel::Email => member.email.clone(),
-                    _ => member.mobile.clone(),
-                };
-                let Some(to) = to else { continue };
-                let notice = Notification {
-                    event: "points_expiring".into(),
-                    channel,
-                    to,
-                    recipient_name: member.name.clone(),
-                    context: context.clone(),
-                    advertising: false,
-                    dedupe_key: Some(format!("points_expiring:{member_id}:{today}:{name}")),
-                };
-                told |= self.notify(&mut tx, &notice).await?.is_some();
-            }
+            let to = Addressee {
+                email: member.email.as_deref(),
+                mobile: member.mobile.as_deref(),
+                name: &member.name,
+            };
+            let key = format!("points_expiring:{member_id}:{today}");
+            told = self
+                .notify_by_chosen_channels(&mut tx, "points_expiring", &to, &context, &key)
+                .await?;
         }
         tx.commit().await?;
         Ok((told, if expired { expire } else { 0 }))

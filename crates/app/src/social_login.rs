@@ -77,48 +77,60 @@ pub struct SocialLinkView {
 }
 
 impl App {
-    fn social_client(&self, provider: SocialProvider) -> Option<SocialLogin> {
-        let http = jangteo_providers::payments::http_client(std::time::Duration::from_secs(10));
+    /// Whether the provider's client is configured (a Naver app needs its secret too).
+    fn social_configured(&self, provider: SocialProvider) -> bool {
         let social = &self.config.members.social;
         match provider {
+            SocialProvider::Kakao => !social.kakao.rest_api_key.trim().is_empty(),
+            SocialProvider::Naver => {
+                !social.naver.client_id.trim().is_empty()
+                    && !social.naver.client_secret.0.is_empty()
+            }
+        }
+    }
+
+    fn social_client(&self, provider: SocialProvider) -> Option<SocialLogin> {
+        if !self.social_configured(provider) {
+            return None;
+        }
+        let http = jangteo_providers::payments::http_client(std::time::Duration::from_secs(10));
+        let social = &self.config.members.social;
+        Some(match provider {
             SocialProvider::Kakao => {
                 let k = &social.kakao;
-                (!k.rest_api_key.trim().is_empty()).then(|| {
-                    SocialLogin::Kakao(KakaoLogin::new(
-                        http,
-                        KakaoLoginConfig {
-                            client: SocialClientConfig {
-                                client_id: k.rest_api_key.clone(),
-                                client_secret: k.client_secret.0.clone(),
-                                auth_base: k.auth_base.trim_end_matches('/').to_owned(),
-                                api_base: k.api_base.trim_end_matches('/').to_owned(),
-                            },
-                            issuer: k.auth_base.trim_end_matches('/').to_owned(),
-                            sync: k.sync,
-                            terms_tags: [
-                                k.terms_tag.clone(),
-                                k.privacy_tag.clone(),
-                                k.age_tag.clone(),
-                            ],
+                let auth_base = k.auth_base.trim_end_matches('/').to_owned();
+                SocialLogin::Kakao(KakaoLogin::new(
+                    http,
+                    KakaoLoginConfig {
+                        client: SocialClientConfig {
+                            client_id: k.rest_api_key.clone(),
+                            client_secret: k.client_secret.0.clone(),
+                            auth_base: auth_base.clone(),
+                            api_base: k.api_base.trim_end_matches('/').to_owned(),
                         },
-                    ))
-                })
+                        issuer: auth_base,
+                        sync: k.sync,
+                        terms_tags: [
+                            k.terms_tag.clone(),
+                            k.privacy_tag.clone(),
+                            k.age_tag.clone(),
+                        ],
+                    },
+                ))
             }
             SocialProvider::Naver => {
                 let n = &social.naver;
-                (!n.client_id.trim().is_empty() && !n.client_secret.0.is_empty()).then(|| {
-                    SocialLogin::Naver(NaverLogin::new(
-                        http,
-                        SocialClientConfig {
-                            client_id: n.client_id.clone(),
-                            client_secret: n.client_secret.0.clone(),
-                            auth_base: n.auth_base.trim_end_matches('/').to_owned(),
-                            api_base: n.api_base.trim_end_matches('/').to_owned(),
-                        },
-                    ))
-                })
+                SocialLogin::Naver(NaverLogin::new(
+                    http,
+                    SocialClientConfig {
+                        client_id: n.client_id.clone(),
+                        client_secret: n.client_secret.0.clone(),
+                        auth_base: n.auth_base.trim_end_matches('/').to_owned(),
+                        api_base: n.api_base.trim_end_matches('/').to_owned(),
+                    },
+                ))
             }
-        }
+        })
     }
 
     /// Whether the member has a password (one who joined through Kakao or Naver has none until
@@ -131,11 +143,12 @@ impl App {
             .is_empty())
     }
 
-    /// The providers this shop offers (configured ones).
+    /// The providers this shop offers (configured ones; checked on every login page, so no
+    /// HTTP client is built for it).
     pub fn social_providers(&self) -> Vec<SocialProvider> {
         SocialProvider::ALL
             .into_iter()
-            .filter(|p| self.social_client(*p).is_some())
+            .filter(|p| self.social_configured(*p))
             .collect()
     }
 

@@ -5,7 +5,7 @@
 use crate::auth::StaffActor;
 use crate::notify::{Channel, Notification};
 use crate::{App, AppError, AppResult};
-use jangteo_core::alerts::{AlertRules, STAFF_ALERTS};
+use jangteo_core::alerts::AlertRules;
 use jangteo_core::member::Email;
 use jangteo_core::staff::{Access, Area};
 use jangteo_db::audit::{self, NewAudit};
@@ -17,12 +17,14 @@ const RULES_KEY: &str = "alerts.staff";
 /// One alert.
 #[derive(Debug, Clone)]
 pub struct StaffAlert {
-    /// Which (one of [`STAFF_ALERTS`]).
+    /// Which (one of `core::alerts::STAFF_ALERTS`).
     pub kind: &'static str,
     /// What happened, in a line.
     pub title: String,
     /// Details.
     pub lines: Vec<String>,
+    /// The amount it is about (a paid order's total: the owner's minimum applies).
+    pub amount: Option<i64>,
     /// Where to look in the back office (a path under the shop's address).
     pub path: String,
     /// At most one alert per key.
@@ -41,7 +43,7 @@ impl App {
     /// Queues `alert` inside `tx` by the channels its rule names.
     pub(crate) async fn alert_staff(&self, tx: &mut Tx, alert: &StaffAlert) -> AppResult<()> {
         let rules = self.alert_rules(&mut *tx).await?;
-        let route = rules.route(alert.kind);
+        let route = rules.route_for(alert.kind, alert.amount);
         let mut to: Vec<(Channel, String)> = Vec::new();
         if route.slack {
             to.push((Channel::Slack, "staff".into()));
@@ -147,11 +149,6 @@ impl App {
         audit::record(&mut tx, &entry, now).await?;
         tx.commit().await.map_err(AppError::from)
     }
-
-    /// Every alert with its route, for the settings page.
-    pub fn alert_kinds(&self) -> [&'static str; STAFF_ALERTS.len()] {
-        STAFF_ALERTS
-    }
 }
 
 /// How long a text from a person may be in an alert.
@@ -165,16 +162,6 @@ impl App {
             order.payment_method,
             PaymentMethod::VirtualAccount | PaymentMethod::BankDeposit
         );
-        if !deposit {
-            match self.alert_rules(&self.db).await {
-                Ok(rules) if rules.alerts_order(order.total.get()) => {}
-                Ok(_) => return,
-                Err(e) => {
-                    tracing::error!(error = %e, "alert rules unreadable");
-                    return;
-                }
-            }
-        }
         let (kind, what) = if deposit {
             ("deposit_received", "입금 확인")
         } else {
@@ -185,6 +172,7 @@ impl App {
             kind,
             title: format!("{what} {number} ({})", order.total),
             lines: vec![order.payment_method.korean_name().to_owned()],
+            amount: Some(order.total.get()),
             path: format!("/admin/orders/{number}"),
             key: format!("{kind}:{number}"),
         })
@@ -197,6 +185,7 @@ impl App {
             kind: "claim_filed",
             title: format!("교환·반품 신청 {number}"),
             lines: vec![jangteo_core::text::excerpt(reason, EXCERPT)],
+            amount: None,
             path: format!("/admin/claims/{claim}"),
             key: format!("claim_filed:{claim}"),
         })
@@ -209,6 +198,7 @@ impl App {
             kind: "inquiry_received",
             title: "새 문의가 들어왔습니다".into(),
             lines: vec![jangteo_core::text::excerpt(title, EXCERPT)],
+            amount: None,
             path: format!("/admin/inquiries/{inquiry}"),
             key: format!("inquiry_received:{inquiry}"),
         })
@@ -223,6 +213,7 @@ impl App {
             kind: "server_error",
             title: format!("서버 오류: {route}"),
             lines: vec![format!("요청 ID {request_id}")],
+            amount: None,
             path: "/admin/jobs".into(),
             key: format!("server_error:{route}:{minute}"),
         })
@@ -238,6 +229,7 @@ impl App {
             kind: "reconciliation",
             title: format!("결제 대사 차이 {differences}건 ({day})"),
             lines: Vec::new(),
+            amount: None,
             path: format!("/admin/payments/reconciliation?date={day}"),
             key: format!("reconciliation:{day}"),
         })
@@ -264,6 +256,7 @@ impl App {
                 kind: "low_stock",
                 title: format!("품절 임박 {} ({}개 남음)", sku.product_name, sku.stock),
                 lines: vec![format!("SKU {}", sku.code)],
+                amount: None,
                 path: "/admin/stock?low=1".into(),
                 key: format!("low_stock:{}:{today}", sku.sku_id),
             })
@@ -279,6 +272,7 @@ impl App {
                 kind: "job_dead",
                 title: format!("작업이 실패해 멈췄습니다: {}", job.kind),
                 lines: vec![jangteo_core::text::excerpt(error, 120)],
+                amount: None,
                 path: "/admin/jobs?state=dead".into(),
                 key: format!("job_dead:{}", job.id),
             })

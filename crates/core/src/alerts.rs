@@ -67,6 +67,17 @@ impl AlertRules {
         total >= self.paid_order_min
     }
 
+    /// Where an alert about `amount` won (a paid order's total) goes: nowhere for a paid order
+    /// below the minimum, else as [`AlertRules::route`].
+    pub fn route_for(&self, kind: &str, amount: Option<i64>) -> AlertRoute {
+        match amount {
+            Some(total) if kind == "paid_order" && !self.alerts_order(total) => {
+                AlertRoute::default()
+            }
+            _ => self.route(kind),
+        }
+    }
+
     /// Rules from the ticked `(alert, channel)` pairs of the settings form; unknown names are
     /// dropped.
     pub fn ticked<'a>(
@@ -133,6 +144,11 @@ mod tests {
         );
         assert_eq!(rules.route("low_stock"), AlertRoute::default());
         assert!(!rules.alerts_order(99_999) && rules.alerts_order(100_000));
+        assert_eq!(
+            rules.route_for("paid_order", Some(99_999)),
+            AlertRoute::default()
+        );
+        assert!(rules.route_for("paid_order", Some(100_000)).email);
         assert!(!rules.routes.contains_key("nonsense"));
     }
 }

@@ -9,9 +9,25 @@ pub fn excerpt(text: &str, chars: usize) -> String {
     cut
 }
 
+/// Text as Slack mrkdwn shows it literally: its control characters `&`, `<` and `>` escaped
+/// (an inquiry title `<!channel>` must not call everyone).
+pub fn slack_escaped(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
 #[cfg(test)]
 mod tests {
-    use super::excerpt;
+    use super::{excerpt, slack_escaped};
+
+    #[test]
+    fn slack_control_characters_stay_text() {
+        assert_eq!(
+            slack_escaped("<!channel> & co"),
+            "&lt;!channel&gt; &amp; co"
+        );
+    }
 
     #[test]
     fn only_a_cut_text_gets_an_ellipsis() {

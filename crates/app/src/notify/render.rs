@@ -34,11 +34,7 @@ pub(crate) fn environment() -> Environment<'static> {
     env.add_filter("won", |v: i64| jangteo_core::Won(v).to_string());
     env.add_filter("number", |v: i64| jangteo_core::money::group_thousands(v));
     // Slack mrkdwn's control characters (`<!channel>` in an inquiry title must stay text).
-    env.add_filter("slack", |v: &str| {
-        v.replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-    });
+    env.add_filter("slack", jangteo_core::text::slack_escaped);
     let instant = |v: &str| {
         DateTime::parse_from_rfc3339(v)
             .map(|d| d.with_timezone(&Utc))

@@ -22,6 +22,15 @@ pub(crate) struct ClaimNews<'a> {
     pub(crate) refund: Option<Won>,
 }
 
+/// The orderer as a customer message addresses them.
+fn orderer(order: &OrderRow) -> crate::notify_settings::Addressee<'_> {
+    crate::notify_settings::Addressee {
+        email: Some(&order.orderer_email),
+        mobile: Some(&order.orderer_mobile),
+        name: &order.orderer_name,
+    }
+}
+
 /// A claim step as customer messages name it.
 fn claim_step_name(status: ClaimStatus) -> &'static str {
     match status {
@@ -92,30 +101,12 @@ impl App {
         refund: Option<Won>,
     ) -> AppResult<()> {
         // By the channels the owner chose for the event (e-mail until they chose).
-        let channels = self.event_channels(&mut *tx).await?;
-        for name in channels.of(event) {
-            let channel = crate::notify_settings::channel_named(name);
-            let key = format!("{event}:{}:{name}", order.number);
-            self.notify_order_keyed(tx, order, (event, channel), refund, key)
-                .await?;
-        }
-        Ok(())
-    }
-
-    /// [`App::notify_order`] on a channel (e-mail to the orderer's address, a text to their
-    /// mobile) under its own dedupe key (a message sent again); false when a message with that
-    /// key exists.
-    pub(crate) async fn notify_order_keyed(
-        &self,
-        tx: &mut Tx,
-        order: &OrderRow,
-        (event, channel): (&str, Channel),
-        refund: Option<Won>,
-        dedupe_key: String,
-    ) -> AppResult<bool> {
+        // The figures once, for every channel.
         let context = self.order_message_context(tx, order, event, refund).await?;
-        self.notify_orderer(tx, order, (event, channel), context, dedupe_key)
-            .await
+        let key = format!("{event}:{}", order.number);
+        self.notify_by_chosen_channels(tx, event, &orderer(order), &context, &key)
+            .await?;
+        Ok(())
     }
 
     /// The figures an order message about `event` shows (the order, its shipment, its virtual
@@ -211,13 +202,9 @@ impl App {
             "status_label": claim_step_name(news.status),
             "reason": news.reason.unwrap_or_default(),
         });
-        let channels = self.event_channels(&mut *tx).await?;
-        for name in channels.of(event) {
-            let channel = crate::notify_settings::channel_named(name);
-            let key = format!("{event}:{claim_id}:{}:{name}", news.status.as_str());
-            self.notify_orderer(tx, order, (event, channel), context.clone(), key)
-                .await?;
-        }
+        let key = format!("{event}:{claim_id}:{}", news.status.as_str());
+        self.notify_by_chosen_channels(tx, event, &orderer(order), &context, &key)
+            .await?;
         Ok(())
     }
 

@@ -144,22 +144,15 @@ impl KakaoLogin {
         )
     }
 
-    /// Code → tokens → checked id_token → profile (and 카카오싱크's terms and address).
-    pub async fn sign_in(
-        &self,
-        code: &str,
-        nonce: &str,
-        redirect_uri: &str,
-    ) -> Result<SocialSignIn, SocialError> {
+    /// `POST /oauth/token` with `params` and the app's client id and secret.
+    async fn token(&self, params: &[(&str, &str)]) -> Result<Tokens, SocialError> {
         let c = &self.config.client;
-        let form = [
-            ("grant_type", "authorization_code"),
+        let mut form = vec![
             ("client_id", c.client_id.as_str()),
-            ("redirect_uri", redirect_uri),
-            ("code", code),
             ("client_secret", c.client_secret.as_str()),
         ];
-        let tokens: Tokens = read_json(
+        form.extend_from_slice(params);
+        read_json(
             NAME,
             self.http
                 .post(format!("{}/oauth/token", c.auth_base))
@@ -167,7 +160,23 @@ impl KakaoLogin {
                 .send()
                 .await,
         )
-        .await?;
+        .await
+    }
+
+    /// Code → tokens → checked id_token → profile (and 카카오싱크's terms and address).
+    pub async fn sign_in(
+        &self,
+        code: &str,
+        nonce: &str,
+        redirect_uri: &str,
+    ) -> Result<SocialSignIn, SocialError> {
+        let tokens = self
+            .token(&[
+                ("grant_type", "authorization_code"),
+                ("redirect_uri", redirect_uri),
+                ("code", code),
+            ])
+            .await?;
         let id_token = tokens
             .id_token
             .as_deref()
@@ -270,26 +279,16 @@ impl KakaoLogin {
 
     /// Refreshes an access token from the kept refresh token, then unlinks.
     pub async fn unlink(&self, refresh_token: &str) -> Result<(), SocialError> {
-        let c = &self.config.client;
-        let form = [
-            ("grant_type", "refresh_token"),
-            ("client_id", c.client_id.as_str()),
-            ("refresh_token", refresh_token),
-            ("client_secret", c.client_secret.as_str()),
-        ];
-        let tokens: Tokens = read_json(
-            NAME,
-            self.http
-                .post(format!("{}/oauth/token", c.auth_base))
-                .form(&form)
-                .send()
-                .await,
-        )
-        .await?;
+        let tokens = self
+            .token(&[
+                ("grant_type", "refresh_token"),
+                ("refresh_token", refresh_token),
+            ])
+            .await?;
         let _: serde_json::Value = read_json(
             NAME,
             self.http
-                .post(format!("{}/v1/user/unlink", c.api_base))
+                .post(format!("{}/v1/user/unlink", self.config.client.api_base))
                 .bearer_auth(&tokens.access_token)
                 .send()
                 .await,

@@ -7,7 +7,7 @@ use crate::session::flash;
 use crate::web_error::WebError;
 use axum::Form;
 use axum::response::Response;
-use jangteo_core::alerts::AlertRules;
+use jangteo_core::alerts::{AlertRules, STAFF_ALERTS};
 use jangteo_core::staff::{Access, Area};
 use minijinja::{Value, context};
 
@@ -18,9 +18,7 @@ async fn alerts_page(
     errors: Value,
 ) -> Result<Response, WebError> {
     let BackOffice { state, admin, .. } = office;
-    let rows: Vec<Value> = state
-        .app
-        .alert_kinds()
+    let rows: Vec<Value> = STAFF_ALERTS
         .iter()
         .map(|kind| {
             let route = rules.route(kind);
