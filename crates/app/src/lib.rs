@@ -12,6 +12,7 @@ pub mod bulk;
 pub mod cache;
 pub mod cart;
 pub mod catalog;
+pub mod channels;
 pub mod chatops;
 pub mod checkout;
 pub mod claims;
@@ -38,6 +39,7 @@ mod member_addresses;
 pub mod members;
 pub mod notify;
 pub mod notify_settings;
+pub mod observability;
 pub mod order_chores;
 pub mod order_export;
 pub mod orders;
@@ -148,6 +150,8 @@ pub struct App {
     pub tracker: Arc<dyn jangteo_providers::logistics::Tracker>,
     /// The test tracker, to report deliveries in the demo and tests.
     pub test_tracker: jangteo_providers::logistics::TestTracker,
+    /// The marketplaces whose orders are imported (those configured).
+    pub(crate) sales_channels: Arc<Vec<Arc<dyn jangteo_providers::channels::SalesChannel>>>,
     /// Encrypts secrets at rest (staff TOTP seeds).
     pub(crate) secrets: Arc<secret_box::SecretBox>,
     /// The shipping tables are known to be seeded (checked once per process, not per quote).
@@ -181,6 +185,7 @@ impl App {
             gateways,
             tracker,
             test_tracker,
+            sales_channels: Arc::new(channels::configured(&config)),
             db,
             storage,
             caches: Arc::new(Caches::new(&config)),

@@ -8,6 +8,7 @@ pub use jangteo_db::bulk::BulkSendRow;
 pub use jangteo_db::catalog::ProductRow;
 pub use jangteo_db::catalog::categories::CategoryRow;
 pub use jangteo_db::catalog::product_admin::SalePlanRow;
+pub use jangteo_db::channel_orders::ChannelOrderRow;
 pub use jangteo_db::claims::ClaimRow;
 pub use jangteo_db::content::{BannerRow, PostRow};
 pub use jangteo_db::inquiries::InquiryRow;

@@ -6,6 +6,7 @@ pub mod birthday;
 pub mod carrier;
 pub mod cash_receipt;
 pub mod catalog;
+pub mod channels;
 pub mod chatops;
 pub mod claims;
 pub mod coupons;

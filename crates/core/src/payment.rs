@@ -25,6 +25,9 @@ pub enum PaymentMethod {
     VirtualAccount,
     /// A deposit to the shop's own bank account. 무통장입금
     BankDeposit,
+    /// Paid at a marketplace (SmartStore, Coupang, …) whose order the shop imported: the
+    /// marketplace holds the money and refunds its buyer. 판매 채널 결제
+    Marketplace,
 }
 
 impl PaymentMethod {
@@ -49,6 +52,7 @@ impl PaymentMethod {
             PaymentMethod::NaverPay => "naver_pay",
             PaymentMethod::VirtualAccount => "virtual_account",
             PaymentMethod::BankDeposit => "bank_deposit",
+            PaymentMethod::Marketplace => "marketplace",
         }
     }
 
@@ -62,6 +66,7 @@ impl PaymentMethod {
             PaymentMethod::NaverPay => "네이버페이",
             PaymentMethod::VirtualAccount => "가상계좌",
             PaymentMethod::BankDeposit => "무통장입금",
+            PaymentMethod::Marketplace => "판매 채널 결제",
         }
     }
 
@@ -112,8 +117,10 @@ impl TryFrom<String> for PaymentMethod {
 impl FromStr for PaymentMethod {
     type Err = UnknownState;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
+        // Checkout never offers a marketplace payment, so it is not among `ALL`.
         Self::ALL
             .into_iter()
+            .chain([PaymentMethod::Marketplace])
             .find(|v| v.as_str() == s)
             .ok_or_else(|| UnknownState(s.to_owned()))
     }

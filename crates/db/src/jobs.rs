@@ -287,6 +287,36 @@ pub async fn count_by_state(db: &Db) -> DbResult<Vec<(String, i64)>> {
     .context("counting jobs")
 }
 
+/// Jobs of one queue in one unfinished state, for monitoring.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct QueueDepth {
+    /// The queue.
+    pub queue: String,
+    /// `ready`, `running` or `dead`.
+    pub state: String,
+    /// How many.
+    pub jobs: i64,
+    /// Of the ready ones, those due now (the rest wait for a retry or a later time).
+    pub due: i64,
+    /// When the longest-waiting due job became due.
+    pub oldest_due_at: Option<DateTime<Utc>>,
+}
+
+/// Unfinished jobs per queue and state, with how long the oldest due job has waited.
+pub async fn queue_depths(db: &Db, now: DateTime<Utc>) -> DbResult<Vec<QueueDepth>> {
+    read_all!(
+        db,
+        QueueDepth,
+        "SELECT queue, state, COUNT(*) AS jobs,
+                SUM(CASE WHEN state = 'ready' AND run_at <= $1 THEN 1 ELSE 0 END) AS due,
+                MIN(CASE WHEN state = 'ready' AND run_at <= $1 THEN run_at END) AS oldest_due_at
+         FROM jobs WHERE state IN ('ready', 'running', 'dead')
+         GROUP BY queue, state ORDER BY queue, state",
+        now
+    )
+    .context("measuring the job queues")
+}
+
 /// A scheduler entry as staff see it.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct ScheduleRow {

@@ -14,6 +14,7 @@ pub mod bulk;
 pub mod carts;
 pub mod cash_receipts;
 pub mod catalog;
+pub mod channel_orders;
 pub mod claims;
 pub mod content;
 pub mod coupon_admin;

@@ -38,6 +38,17 @@ pub struct SqlitePools {
     pub read: SqlitePool,
 }
 
+/// How busy one connection pool is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolUsage {
+    /// The pool's name.
+    pub name: &'static str,
+    /// Connections open.
+    pub open: u64,
+    /// Of those, waiting for work.
+    pub idle: u64,
+}
+
 /// A handle on the shop's database, cheap to clone.
 #[derive(Debug, Clone)]
 pub enum Db {
@@ -228,6 +239,22 @@ impl Db {
         match self {
             Db::Sqlite(_) => Backend::Sqlite,
             Db::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Each pool's open and idle connections (`write`/`read` on SQLite, `main` on PostgreSQL).
+    pub fn pool_usage(&self) -> Vec<PoolUsage> {
+        let usage = |name, size: u32, idle: usize| PoolUsage {
+            name,
+            open: u64::from(size),
+            idle: idle as u64,
+        };
+        match self {
+            Db::Sqlite(s) => vec![
+                usage("write", s.write.size(), s.write.num_idle()),
+                usage("read", s.read.size(), s.read.num_idle()),
+            ],
+            Db::Postgres(p) => vec![usage("main", p.size(), p.num_idle())],
         }
     }
 

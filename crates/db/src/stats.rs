@@ -103,14 +103,18 @@ pub async fn recompute_day(tx: &mut Tx, day: NaiveDate) -> DbResult<()> {
          SELECT $1, channel, CAST(SUM(orders) AS BIGINT), CAST(SUM(gross) AS BIGINT),
              CAST(SUM(discounts) AS BIGINT), CAST(SUM(refunds) AS BIGINT)
          FROM (
-             SELECT channel, COUNT(*) AS orders,
-                 SUM(items_subtotal + shipping_fee + remote_surcharge) AS gross,
-                 SUM(grade_discount + coupon_discount + points_used) AS discounts, 0 AS refunds
-             FROM orders WHERE paid_at >= $2 AND paid_at < $3 GROUP BY channel
+             SELECT COALESCE(c.marketplace, o.channel) AS channel, COUNT(*) AS orders,
+                 SUM(o.items_subtotal + o.shipping_fee + o.remote_surcharge) AS gross,
+                 SUM(o.grade_discount + o.coupon_discount + o.points_used) AS discounts,
+                 0 AS refunds
+             FROM orders o LEFT JOIN channel_orders c ON c.order_id = o.id
+             WHERE o.paid_at >= $2 AND o.paid_at < $3 GROUP BY COALESCE(c.marketplace, o.channel)
              UNION ALL
-             SELECT o.channel, 0, 0, 0, SUM(r.amount)
+             SELECT COALESCE(c.marketplace, o.channel), 0, 0, 0, SUM(r.amount)
              FROM refunds r JOIN orders o ON o.id = r.order_id
-             WHERE r.created_at >= $2 AND r.created_at < $3 GROUP BY o.channel
+                 LEFT JOIN channel_orders c ON c.order_id = o.id
+             WHERE r.created_at >= $2 AND r.created_at < $3
+             GROUP BY COALESCE(c.marketplace, o.channel)
          ) t GROUP BY channel",
         &key,
         from,

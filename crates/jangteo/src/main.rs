@@ -71,6 +71,28 @@ async fn stop_worker(
     }
 }
 
+/// Serves `/metrics` on `[metrics] listen` when set (a private address, no token).
+async fn spawn_metrics_listener(app: &App) -> Result<Option<tokio::task::JoinHandle<()>>> {
+    let Some(addr) = app.config.metrics.listen.clone() else {
+        return Ok(None);
+    };
+    if jangteo_web::install_metrics().is_none() {
+        return Ok(None);
+    }
+    let state = AppState::new(app.clone(), WebOptions::default())
+        .map_err(|e| anyhow::anyhow!(e))
+        .context("loading templates")?;
+    let listener = tokio::net::TcpListener::bind(&addr)
+        .await
+        .with_context(|| format!("listening for metrics on {addr}"))?;
+    tracing::info!(metrics.addr = %listener.local_addr()?, "metrics: http://{addr}/metrics");
+    Ok(Some(tokio::spawn(async move {
+        if let Err(e) = jangteo_web::serve_metrics(listener, state).await {
+            tracing::error!(error = %e, "metrics listener stopped");
+        }
+    })))
+}
+
 async fn run_server(app: App, started: Instant, with_worker: bool) -> Result<()> {
     let config = app.config.clone();
     let (stop, tasks) = start_worker(&app, with_worker)?;
@@ -86,6 +108,7 @@ async fn run_server(app: App, started: Instant, with_worker: bool) -> Result<()>
     let _listener = app.spawn_cache_listener();
     // While PostgreSQL is away, pages say "try again shortly" at once instead of hanging.
     let _watch = app.spawn_database_watch();
+    let metrics = spawn_metrics_listener(&app).await?;
     let state = AppState::new(app.clone(), WebOptions::default())
         .map_err(|e| anyhow::anyhow!(e))
         .context("loading templates")?;
@@ -106,6 +129,7 @@ async fn run_server(app: App, started: Instant, with_worker: bool) -> Result<()>
     )
     .await
     .context("serving HTTP")?;
+    metrics.inspect(tokio::task::JoinHandle::abort);
     stop_worker(stop, tasks).await;
     app.db.close().await;
     tracing::info!("stopped");
@@ -180,6 +204,8 @@ async fn main() -> Result<()> {
         config.enter_demo_mode();
     }
     init_logging(&config);
+    // Kept until the process ends: dropping it sends what is still queued.
+    let _sentry = jangteo_web::init_sentry(&config);
 
     match &cli.command {
         Command::Migrate(_) => {
@@ -209,7 +235,9 @@ async fn main() -> Result<()> {
             let app = App::new(db, config)?;
             let (stop, tasks) = start_worker(&app, true)?;
             let _listener = app.spawn_cache_listener();
+            let metrics = spawn_metrics_listener(&app).await?;
             shutdown_signal().await;
+            metrics.inspect(tokio::task::JoinHandle::abort);
             stop_worker(stop, tasks).await;
             app.db.close().await;
             tracing::info!("stopped");

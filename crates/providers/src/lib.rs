@@ -2,6 +2,7 @@
 //! carriers, marketplaces and logistics join here as their issues land. Each has a built-in
 //! adapter for development and configurable base URLs so tests can point real adapters at fakes.
 
+pub mod channels;
 pub mod identity;
 pub mod logistics;
 pub mod messaging;

@@ -12,6 +12,8 @@ pub mod fake_naver_login;
 pub mod fake_nice;
 mod fake_oauth;
 pub mod fake_portone;
+pub mod fake_sentry;
+pub mod fake_smartstore;
 pub mod fake_toss;
 pub mod fake_tracker;
 pub mod fakes;

@@ -47,6 +47,8 @@ pub struct TestOptions {
     pub naver_login_base: Option<String>,
     /// Parcels tracked through this tracker.delivery fake's GraphQL address.
     pub tracker_url: Option<String>,
+    /// SmartStore orders imported from this fake's address.
+    pub smartstore_base: Option<String>,
 }
 
 /// Points Kakao and Naver login at the fakes `options` names.
@@ -179,6 +181,14 @@ impl TestApp {
             config.tracking.client_id = crate::fake_tracker::TRACKER_CLIENT_ID.into();
             config.tracking.client_secret =
                 jangteo_app::config::Secret(crate::fake_tracker::TRACKER_CLIENT_SECRET.into());
+        }
+        if let Some(base) = &options.smartstore_base {
+            let smartstore = &mut config.channels.smartstore;
+            smartstore.api_base = base.clone();
+            smartstore.client_id = crate::fake_smartstore::SMARTSTORE_CLIENT_ID.into();
+            smartstore.client_secret = jangteo_app::config::Secret(
+                crate::fake_smartstore::SMARTSTORE_CLIENT_SECRET.into(),
+            );
         }
         if let Some(configure) = options.configure {
             configure(&mut config);

@@ -75,8 +75,11 @@ pub async fn render_error_pages(
         .extensions()
         .get::<axum::extract::MatchedPath>()
         .map_or_else(|| "(no route)".to_owned(), |m| m.as_str().to_owned());
+    let method = request.method().clone();
     let response = next.run(request).await;
     let status = response.status();
+    let request_id = req.request_id.as_deref().unwrap_or_default();
+    crate::observability::report_server_error(status, method.as_str(), &route, request_id);
     if status == axum::http::StatusCode::INTERNAL_SERVER_ERROR {
         // Staff hear of it (the route and the request id only: no personal data).
         let (app, id) = (

@@ -20,6 +20,7 @@ mod inquiries;
 mod limits;
 mod media;
 mod my_page;
+mod observability;
 mod ops;
 mod order_views;
 mod orders;
@@ -48,6 +49,7 @@ mod web_error;
 mod webhooks;
 mod wishlist;
 
+pub use observability::{init_sentry, install_metrics, serve_metrics};
 pub use router::router;
 pub use server::{serve, shutdown_signal};
 pub use state::{AppState, WebOptions};

@@ -6,8 +6,8 @@ use crate::session::DbSessionStore;
 use crate::state::AppState;
 use crate::{
     account, addresses, admin, cart_pages, checkout, claims, errors, identity_pages, input_guard,
-    inquiries, limits, media, my_page, ops, orders, outage, page_cache, posts, privacy, restock,
-    reviews, seo, shop, slack, social_login, staff_api, webhooks, wishlist,
+    inquiries, limits, media, my_page, observability, ops, orders, outage, page_cache, posts,
+    privacy, restock, reviews, seo, shop, slack, social_login, staff_api, webhooks, wishlist,
 };
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -66,7 +66,15 @@ pub fn router(state: AppState) -> Router {
         .merge(admin::router(&state))
         .merge(machine_routes());
 
-    with_middleware(routes, &state).with_state(state)
+    let routes = with_middleware(routes, &state);
+    // Outside the error pages, so a request's time includes rendering its error page.
+    let routes = if state.app.config.metrics.enabled() && observability::install_metrics().is_some()
+    {
+        routes.layer(middleware::from_fn(observability::record_request))
+    } else {
+        routes
+    };
+    routes.with_state(state)
 }
 
 /// Kakao and Naver login, the first-login steps and My page › SNS 연결.
@@ -280,6 +288,7 @@ fn machine_routes() -> Router<AppState> {
         .route("/sitemap.xml", get(seo::show_sitemap))
         .route("/sitemaps/{file}", get(seo::show_sitemap_part))
         .route("/robots.txt", get(seo::show_robots))
+        .route("/metrics", get(observability::show_metrics))
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
 }

@@ -119,7 +119,7 @@ impl App {
 
     /// What the buyer (or staff) may claim on an order.
     pub async fn claim_choices(&self, number: &str, actor: &Actor) -> AppResult<ClaimChoices> {
-        let order = self.order_for(number, actor).await?;
+        let order = self.order_to_refund(number, actor).await?;
         let status: OrderStatus = order.status;
         let codes = self.pin_summary(&order).await?;
         if codes.issued > 0 {

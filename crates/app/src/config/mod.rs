@@ -1,13 +1,17 @@
 //! Configuration: defaults, then `jangteo.toml`, then `JANGTEO_*` environment variables, then
 //! command-line flags (the binary does the layering; this is the typed result).
 
+pub(crate) mod channels;
 pub(crate) mod chatops;
 pub(crate) mod checkout;
+pub(crate) mod observability;
 pub(crate) mod shop;
 pub(crate) mod social;
 pub(crate) mod tracking;
+pub use channels::{ChannelsConfig, SmartStoreChannelConfig};
 pub use chatops::SlackAppConfig;
 pub use checkout::{BankAccountConfig, CheckoutConfig, NiceSettings, RemoteAreaConfig};
+pub use observability::{MetricsConfig, SentryConfig};
 use serde::Deserialize;
 pub use shop::{BusinessInfo, ShopConfig, TradeTermsConfig};
 pub use social::{KakaoSettings, NaverSettings, SocialConfig};
@@ -61,6 +65,12 @@ pub struct Config {
     pub slack: SlackAppConfig,
     /// Parcel tracking.
     pub tracking: TrackingConfig,
+    /// Error reporting to Sentry.
+    pub sentry: SentryConfig,
+    /// The Prometheus endpoint.
+    pub metrics: MetricsConfig,
+    /// Marketplaces whose orders the shop imports.
+    pub channels: ChannelsConfig,
 }
 
 impl Default for Config {
@@ -86,6 +96,9 @@ impl Default for Config {
             admin: AdminConfig::default(),
             slack: SlackAppConfig::default(),
             tracking: TrackingConfig::default(),
+            sentry: SentryConfig::default(),
+            metrics: MetricsConfig::default(),
+            channels: ChannelsConfig::default(),
         }
     }
 }

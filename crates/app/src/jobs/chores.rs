@@ -75,6 +75,8 @@ chores! {
     RestockAlerts = "catalog.restock_alerts" => send_restock_alerts;
     /// Staff hear of SKUs running low and of jobs that gave up.
     StaffAlertSweep = "alerts.sweep" => send_staff_alert_sweep;
+    /// Paid orders of the other sales channels are imported.
+    ChannelOrders = "channels.import" => import_channel_orders;
 }
 
 /// Deletes finished jobs past their retention so the table never bloats.

@@ -5,6 +5,7 @@
 
 mod bulk_chunk;
 mod cash_receipt;
+mod channel_dispatch;
 pub(crate) mod chores;
 mod escrow;
 mod expire_deposit;
@@ -13,6 +14,7 @@ mod send_message;
 
 pub(crate) use bulk_chunk::BulkChunk;
 pub(crate) use cash_receipt::CashReceiptSync;
+pub(crate) use channel_dispatch::ChannelDispatch;
 pub(crate) use escrow::{EscrowJob, EscrowStep};
 pub(crate) use expire_deposit::ExpireDeposit;
 pub use schedule::{PRUNE_JOBS, PRUNE_SESSIONS};
@@ -64,6 +66,7 @@ impl App {
         register::<BulkChunk>(&mut handlers, self);
         register::<EscrowJob>(&mut handlers, self);
         register::<CashReceiptSync>(&mut handlers, self);
+        register::<ChannelDispatch>(&mut handlers, self);
         chores::register_all(&mut handlers, self);
         handlers
     }

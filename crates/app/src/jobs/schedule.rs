@@ -13,7 +13,7 @@ pub const PRUNE_JOBS: &str = "jobs.prune";
 
 /// Default cron expressions (Asia/Seoul) by schedule name; `schedules.NAME` in the configuration
 /// overrides them.
-const DEFAULT_SCHEDULES: [(&str, &str, &str); 19] = [
+const DEFAULT_SCHEDULES: [(&str, &str, &str); 20] = [
     // Orders whose payment window closed give back their stock, coupon and points.
     ("expire-payments", "* * * * *", chores::ExpirePayments::KIND),
     // Timed sales start and end on the minute they were set for.
@@ -38,6 +38,8 @@ const DEFAULT_SCHEDULES: [(&str, &str, &str); 19] = [
     // Points expire at the start of their day; the notices go with the same run.
     ("expire-points", "30 0 * * *", chores::ExpirePoints::KIND),
     ("review-rewards", "45 * * * *", chores::ReviewRewards::KIND),
+    // Marketplace orders reach the shop within five minutes (nothing runs without a channel).
+    ("channel-orders", "*/5 * * * *", chores::ChannelOrders::KIND),
     // Restocked SKUs are told within five minutes.
     ("restock-alerts", "*/5 * * * *", chores::RestockAlerts::KIND),
     // Staff hear of low stock and dead jobs within ten minutes.

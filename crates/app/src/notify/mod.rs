@@ -446,6 +446,7 @@ impl App {
                 messages::mark_sent(&self.db, id, accepted.provider, reply.0, reply.1, now)
                     .await
                     .map_err(|e| e.to_string())?;
+                crate::observability::count_message(&message.channel, "sent");
                 return self
                     .redact_kept_message(&message)
                     .await
@@ -460,6 +461,7 @@ impl App {
             .await
             .map_err(|e| e.to_string())?;
         if given_up {
+            crate::observability::count_message(&message.channel, "failed");
             if provided {
                 self.pins_not_delivered(&message)
                     .await

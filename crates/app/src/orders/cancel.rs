@@ -21,7 +21,7 @@ impl App {
     /// Cancels an order (buyer while awaiting deposit or paid; staff until shipped): refunds the
     /// payment through the gateway, releases stock, restores coupon and points.
     pub async fn cancel_order(&self, number: &str, actor: &Actor, reason: &str) -> AppResult<()> {
-        let order = self.order_for(number, actor).await?;
+        let order = self.order_to_refund(number, actor).await?;
         let by_staff = matches!(actor, Actor::Staff(_) | Actor::System);
         // Asked before any money moves: a refused cancellation refunds nothing. An order whose
         // gift-card codes were issued is withdrawn, by the buyer only before seeing a code.

@@ -100,6 +100,10 @@ impl App {
         event: &str,
         refund: Option<Won>,
     ) -> AppResult<()> {
+        // A marketplace tells its own buyer (the shop has no address of theirs to write to).
+        if order.payment_method == jangteo_core::payment::PaymentMethod::Marketplace {
+            return Ok(());
+        }
         // By the channels the owner chose for the event (e-mail until they chose).
         // The figures once, for every channel.
         let context = self.order_message_context(tx, order, event, refund).await?;

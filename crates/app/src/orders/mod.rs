@@ -156,6 +156,7 @@ impl App {
             orders::set_shipment(&mut tx, order.id, carrier, waybill).await?;
             self.queue_escrow_step(&mut tx, order.id, number, crate::jobs::EscrowStep::Shipment)
                 .await?;
+            self.queue_channel_dispatch(&mut tx, order.id.get()).await?;
         }
         if matches!(event, OrderEvent::Delivered) {
             self.notify_order(&mut tx, &order, "delivered", None)
@@ -211,6 +212,17 @@ impl App {
         }
         tx.commit().await?;
         Ok(granted)
+    }
+
+    /// The order, for a cancellation, a partial cancellation or a claim: as [`App::order_for`],
+    /// but a marketplace's order is refused (the marketplace holds the money, and cancels and
+    /// returns it there).
+    pub(crate) async fn order_to_refund(&self, number: &str, actor: &Actor) -> AppResult<OrderRow> {
+        let order = self.order_for(number, actor).await?;
+        if order.payment_method == jangteo_core::payment::PaymentMethod::Marketplace {
+            return Err(AppError::Conflict("marketplace_order"));
+        }
+        Ok(order)
     }
 
     /// The order, if `actor` may see it: its member, a guest who proved access (the caller checks

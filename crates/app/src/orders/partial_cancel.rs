@@ -54,7 +54,7 @@ impl App {
         reason: &str,
         picks: &[(i64, i64)],
     ) -> AppResult<PartialRefund> {
-        let order = self.order_for(number, actor).await?;
+        let order = self.order_to_refund(number, actor).await?;
         let status = order.status;
         let codes = self.pin_summary(&order).await?;
         if !jangteo_core::digital::may_cancel_partially(status, codes) {

@@ -75,8 +75,10 @@ fn pay_method(method: PaymentMethod) -> PayMethod {
         PaymentMethod::KakaoPay => PayMethod::KakaoPay,
         PaymentMethod::NaverPay => PayMethod::NaverPay,
         PaymentMethod::VirtualAccount => PayMethod::VirtualAccount,
-        // A bank deposit never reaches a gateway.
-        PaymentMethod::Card | PaymentMethod::BankDeposit => PayMethod::Card,
+        // A bank deposit or a marketplace's order never reaches a gateway.
+        PaymentMethod::Card | PaymentMethod::BankDeposit | PaymentMethod::Marketplace => {
+            PayMethod::Card
+        }
     }
 }
 
@@ -303,6 +305,7 @@ impl App {
         let confirmed = self.confirm_at_gateway(&order, &payment, &request).await?;
         if self.record_approval(&order, &payment, &confirmed).await? {
             tracing::info!(order.number = %order.number, "payment approved");
+            crate::observability::count_payment(&payment.provider, "approved");
             self.after_order_settled(&order.number, "payment_completed")
                 .await?;
         }
@@ -334,7 +337,10 @@ impl App {
                 self.fail_payment(attempt_id, &code, &message).await?;
                 return Err(AppError::Conflict("payment_failed"));
             }
-            Err(e) => return Err(AppError::gateway("confirming a payment")(e)),
+            Err(e) => {
+                crate::observability::count_payment(&payment.provider, "gateway_error");
+                return Err(AppError::gateway("confirming a payment")(e));
+            }
         };
         if confirmed.total_amount != order.total || confirmed.status != GatewayStatus::Done {
             // Approved for something else: give the money back and fail the order.
@@ -470,6 +476,7 @@ impl App {
         move_order(&mut tx, &order, &event, &Actor::Gateway, &note, now).await?;
         self.release_holds(&mut tx, &order, now).await?;
         tx.commit().await?;
+        crate::observability::count_payment(&payment.provider, "declined");
         tracing::info!(order.number = %order.number, payment.failure = code, "payment failed");
         Ok(order.number)
     }

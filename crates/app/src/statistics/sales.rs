@@ -6,8 +6,8 @@ use crate::auth::StaffActor;
 use crate::catalog::CategoryTree;
 use crate::{App, AppResult};
 use chrono::NaiveDate;
+use jangteo_core::channels::SALES_CHANNELS;
 use jangteo_core::ids::CategoryId;
-use jangteo_core::order::CHANNELS;
 use jangteo_core::staff::{Access, Area};
 use jangteo_core::stats::{Period, SalesFigures, sum_into_buckets};
 use jangteo_db::stats::{self, CategorySalesRow, ItemSalesRow, SalesDayRow};
@@ -82,7 +82,7 @@ fn channel_rows(days: &[SalesDayRow], period: Period, previous: Period) -> Vec<C
         m
     };
     let (cur_ch, prev_ch) = (by_channel(period), by_channel(previous));
-    CHANNELS
+    SALES_CHANNELS
         .iter()
         .map(|c| ChannelRow {
             channel: c,

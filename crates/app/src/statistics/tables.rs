@@ -189,7 +189,10 @@ pub fn channel_label(code: &str) -> &'static str {
     match code {
         "pc" => "PC 웹",
         "mobile" => "모바일 웹",
-        _ => "API·외부 채널",
+        _ => jangteo_core::channels::Marketplace::from_code(code).map_or(
+            "API·외부 채널",
+            jangteo_core::channels::Marketplace::korean_name,
+        ),
     }
 }
 

@@ -81,6 +81,8 @@ pub struct OrderRow {
     pub paid_at: Option<DateTime<Utc>>,
     /// `pc`, `mobile` or `api`.
     pub channel: String,
+    /// The marketplace it was imported from (`smartstore`, …), if it was.
+    pub marketplace: Option<String>,
 }
 
 impl OrderRow {
@@ -95,7 +97,8 @@ pub(super) const ORDER_COLUMNS: &str = "id, number, member_id, guest_password_ha
      orderer_name, orderer_mobile, orderer_email, recipient_name, recipient_mobile, postcode, address1, \
      address2, delivery_memo, depositor_name, items_subtotal, grade_discount, coupon_discount, shipping_fee, \
      remote_surcharge, points_used, total, points_to_earn, coupon_id, carrier, waybill, deposit_deadline, \
-     placed_at, paid_at, channel";
+     placed_at, paid_at, channel, \
+     (SELECT c.marketplace FROM channel_orders c WHERE c.order_id = orders.id) AS marketplace";
 
 /// An order to insert.
 #[derive(Debug, Clone)]

@@ -42,7 +42,11 @@ fn order_filter_sql(base: String, f: &OrderFilter) -> SqlBuilder {
             .bind_text(OrderStatus::Cancelled.as_str())
             .push(" AND paid_at IS NULL)");
     }
-    if !f.channel.is_empty() {
+    if jangteo_core::channels::Marketplace::from_code(&f.channel).is_some() {
+        q.push(" AND id IN (SELECT order_id FROM channel_orders WHERE marketplace = ")
+            .bind_text(&f.channel)
+            .push(")");
+    } else if !f.channel.is_empty() {
         q.push(" AND channel = ").bind_text(&f.channel);
     }
     if let Some(from) = f.from {

@@ -35,8 +35,13 @@ fn a_plain_serve_warns_about_test_payments_and_missing_seller_information() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     let port = free_port();
+    let metrics_port = free_port();
     let log = root.join("serve.log");
     let mut child = jangteo(root, &["serve", "--listen", &format!("127.0.0.1:{port}")])
+        .env(
+            "JANGTEO_METRICS__LISTEN",
+            format!("127.0.0.1:{metrics_port}"),
+        )
         .stdout(std::fs::File::create(&log).unwrap())
         .stderr(Stdio::null())
         .spawn()
@@ -44,6 +49,9 @@ fn a_plain_serve_warns_about_test_payments_and_missing_seller_information() {
     wait_healthy(port, &mut child);
     let outbox = raw_http::blocking_get(port, "/dev/outbox");
     let home = raw_http::blocking_get(port, "/");
+    // Metrics on their own address without a token; the shop's address has none without one.
+    let metrics = raw_http::blocking_get(metrics_port, "/metrics");
+    let public_metrics = raw_http::blocking_get(port, "/metrics");
     let _ = child.kill();
     let _ = child.wait();
     assert!(
@@ -52,6 +60,12 @@ fn a_plain_serve_warns_about_test_payments_and_missing_seller_information() {
         &outbox[..60.min(outbox.len())]
     );
     assert!(home.contains("테스트 결제 모드"));
+    assert!(metrics.starts_with("HTTP/1.1 200"), "{metrics}");
+    assert!(
+        metrics.contains(r#"jangteo_http_requests_total{method="GET",route="/",status="200"} 1"#),
+        "{metrics}"
+    );
+    assert!(public_metrics.starts_with("HTTP/1.1 404"));
     let said = std::fs::read_to_string(&log).unwrap();
     for warning in [
         "the built-in test gateway is live",

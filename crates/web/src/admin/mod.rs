@@ -6,6 +6,7 @@ mod alimtalk;
 mod audit_log;
 mod banners;
 mod categories;
+mod channels;
 mod claims;
 mod content;
 mod coupon_codes;
@@ -264,10 +265,18 @@ const fn entry(url: &'static str, key: &'static str, area: Area) -> MenuEntry {
 }
 
 /// The back-office menu.
-const MENU: [MenuEntry; 26] = [
+const MENU: [MenuEntry; 27] = [
     entry("/admin", "admin.nav.dashboard", Area::Dashboard),
     entry("/admin/orders", "admin.nav.orders", Area::Orders),
     entry("/admin/claims", "admin.nav.claims", Area::Orders),
+    // Marketplace orders land in the order list; their channels' state is one click away.
+    MenuEntry {
+        url: "/admin/channels",
+        key: "admin.nav.channels",
+        area: Area::Orders,
+        access: Access::Read,
+        sub: true,
+    },
     entry("/admin/members", "admin.nav.members", Area::Members),
     // Grades belong with the members they sort.
     MenuEntry {

@@ -14,6 +14,7 @@ use axum::response::Response;
 use chrono::NaiveDate;
 use jangteo_app::admin::orders::{OrderQuery, StaffOrderAction};
 use jangteo_app::read_models::OrderRow;
+use jangteo_core::channels::{SALES_CHANNELS, sales_channel};
 use jangteo_core::digital::{self, IssuedCodes};
 use jangteo_core::member::{format_mobile, mask_mobile, mask_name};
 use jangteo_core::order::{OrderEvent, OrderStatus};
@@ -88,7 +89,7 @@ pub async fn list(office: BackOffice, Query(q): Query<OrdersQuery>) -> Result<Re
                 method_label => method_label(state, req, o.payment_method.as_str()),
                 orderer => mask_name(&o.orderer_name), mobile => mask_mobile(&o.orderer_mobile),
                 total => o.total.get(), guest => o.member_id.is_none(),
-                channel_label => t(state, req, &format!("admin.channel.{}", o.channel)),
+                channel_label => t(state, req, &format!("admin.channel.{}", sales_channel(&o.channel, o.marketplace.as_deref()))),
             }
         })
         .collect();
@@ -98,7 +99,7 @@ pub async fn list(office: BackOffice, Query(q): Query<OrdersQuery>) -> Result<Re
             status => status, method => method, channel => &query.channel, from => &q.from, to => &q.to, q => &q.q,
             unpaid => query.with_unpaid_cancellations,
         },
-        channels => jangteo_core::order::CHANNELS.iter().map(|c| context! { code => *c, label => t(state, req, &format!("admin.channel.{c}")) }).collect::<Vec<_>>(),
+        channels => SALES_CHANNELS.iter().map(|c| context! { code => *c, label => t(state, req, &format!("admin.channel.{c}")) }).collect::<Vec<_>>(),
         export_url => format!("/admin/orders.xlsx?{params}"),
         export_csv_url => format!("/admin/orders.csv?{params}"),
         can_export => admin.actor.sees_order_personal_data(),
@@ -127,14 +128,33 @@ fn payment_view(state: &AppState, req: &Req, p: jangteo_app::read_models::Paymen
 /// delivered order instead of returning it).
 fn actions_view(order: &OrderRow, can_write: bool, codes: IssuedCodes) -> Value {
     let status: OrderStatus = order.status;
+    // A marketplace's order is cancelled and returned at the marketplace.
+    let at_shop = order.marketplace.is_none();
     context! {
         confirm_deposit => can_write && order.payment_method.is_manual() && allowed(status, &OrderEvent::DepositReceived),
         prepare => can_write && allowed(status, &OrderEvent::PreparationStarted),
         ship => can_write && status.can_ship(),
         deliver => can_write && allowed(status, &OrderEvent::Delivered),
-        cancel => can_write && digital::may_cancel(status, true, codes),
-        partial_cancel => can_write && digital::may_cancel_partially(status, codes),
+        cancel => can_write && at_shop && digital::may_cancel(status, true, codes),
+        partial_cancel => can_write && at_shop && digital::may_cancel_partially(status, codes),
     }
+}
+
+/// The marketplace an imported order came from, and its waybill's way back.
+async fn channel_view(
+    state: &AppState,
+    admin: &Admin,
+    order: &OrderRow,
+) -> Result<Option<Value>, WebError> {
+    let link = state
+        .app
+        .channel_order_of(&admin.actor, order.id.get())
+        .await?;
+    Ok(link.map(|c| context! {
+        name => jangteo_core::channels::Marketplace::from_code(&c.marketplace).map(|m| m.korean_name()),
+        external_id => c.external_id, stock_short => c.stock_short,
+        dispatched_at => c.dispatched_at.map(|d| d.to_rfc3339()), dispatch_error => c.dispatch_error,
+    }))
 }
 
 async fn detail_view(
@@ -166,10 +186,12 @@ async fn detail_view(
         false => None,
     };
     let cash_receipt = state.app.cash_receipt_of(order.id).await?;
+    let channel = channel_view(state, admin, order).await?;
     let (orderer_name, orderer_mobile) = person(&order.orderer_name, &order.orderer_mobile);
     let (recipient_name, recipient_mobile) = person(&order.recipient_name, &order.recipient_mobile);
     Ok(context! {
         refund_account => refund_account,
+        channel => channel,
         cash_receipt => cash_receipt.map(|r| crate::order_views::cash_receipt_view(state, req, &r)),
         number => &order.number, status => order.status.as_str(), status_label => crate::order_views::shown_status(state, req, order),
         codes => (codes.issued > 0).then(|| context! { issued => codes.issued, seen => codes.seen }),
@@ -209,7 +231,7 @@ async fn detail_view(
             reason => &r.reason, actor => &r.actor,
         }).collect::<Vec<_>>(),
         claims => claims.iter().map(|(c, _)| crate::order_views::claim_view(state, req, c)).collect::<Vec<_>>(),
-        claim_new_url => (can_write && digital::may_file_claim(status, codes))
+        claim_new_url => (can_write && order.marketplace.is_none() && digital::may_file_claim(status, codes))
             .then(|| format!("/admin/orders/{}/claims/new", order.number)),
         partial_cancel_url => format!("/admin/orders/{}/partial-cancel", order.number),
         action_url => format!("/admin/orders/{}/action", order.number),
@@ -428,7 +450,7 @@ fn order_query(q: &OrdersQuery) -> OrderQuery {
         } else {
             String::new()
         },
-        channel: if jangteo_core::order::CHANNELS.contains(&q.channel.as_str()) {
+        channel: if SALES_CHANNELS.contains(&q.channel.as_str()) {
             q.channel.clone()
         } else {
             String::new()

@@ -1,10 +1,10 @@
 //! The back office's routes, by area (the session and login layers are added in `router`).
 
 use super::{
-    alimtalk, audit_log, banners, categories, claims, content, coupon_codes, coupon_report,
-    coupons, gateway, gifts, grades, login, members, notify_settings, order_bulk, orders, pages,
-    pins, points, products, reconciliation, reviews, settings, shipping, staff_accounts,
-    staff_alerts, stats, stock, stock_sheet, waybills,
+    alimtalk, audit_log, banners, categories, channels, claims, content, coupon_codes,
+    coupon_report, coupons, gateway, gifts, grades, login, members, notify_settings, order_bulk,
+    orders, pages, pins, points, products, reconciliation, reviews, settings, shipping,
+    staff_accounts, staff_alerts, stats, stock, stock_sheet, waybills,
 };
 use crate::state::AppState;
 use axum::Router;
@@ -227,6 +227,8 @@ fn operations() -> Router<AppState> {
             "/admin/alerts",
             get(staff_alerts::show).post(staff_alerts::save),
         )
+        .route("/admin/channels", get(channels::show))
+        .route("/admin/channels/import", post(channels::import))
         .route(
             "/admin/templates/{event}",
             get(pages::edit_template).post(pages::update_template),

@@ -1,0 +1,217 @@
+//! Orders from other sales channels (issue 18): the configured marketplaces, the chore that
+//! imports their paid orders every few minutes (each once, its stock reserved from the shop's
+//! own), and the waybill sent back when staff ship one, by a retried job that never holds up the
+//! shipment itself.
+
+pub mod admin;
+mod import;
+
+use crate::{App, AppError, AppResult};
+use chrono::{DateTime, Duration, Utc};
+use jangteo_core::channels::{Marketplace, channel_carrier_code};
+use jangteo_db::{Tx, channel_orders, orders, settings};
+use jangteo_providers::channels::smartstore::{SmartStore, SmartStoreConfig};
+use jangteo_providers::channels::{ChannelError, Dispatch, SalesChannel};
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+
+pub use import::Imported;
+
+/// How far back the first import looks.
+const FIRST_LOOK_HOURS: i64 = 24;
+/// Windows one run may walk through (a worker that was off for a while catches up over runs).
+const MAX_WINDOWS: usize = 14;
+
+/// The marketplaces whose credentials are configured.
+pub(crate) fn configured(config: &crate::Config) -> Vec<Arc<dyn SalesChannel>> {
+    let mut channels: Vec<Arc<dyn SalesChannel>> = Vec::new();
+    let s = &config.channels.smartstore;
+    if s.enabled() {
+        let http = jangteo_providers::payments::http_client(std::time::Duration::from_secs(30));
+        channels.push(Arc::new(SmartStore::new(
+            http,
+            SmartStoreConfig {
+                api_base: s.api_base.trim_end_matches('/').to_owned(),
+                client_id: s.client_id.trim().to_owned(),
+                client_secret: s.client_secret.0.trim().to_owned(),
+            },
+        )));
+    }
+    channels
+}
+
+/// What the last import run of a channel did, for the channels page.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportRun {
+    /// When it ran.
+    pub at: Option<DateTime<Utc>>,
+    /// Orders imported.
+    pub imported: usize,
+    /// Orders refused (an unknown SKU code, …).
+    pub refused: usize,
+    /// Why it stopped early, if it did.
+    pub error: Option<String>,
+}
+
+/// A channel as the channels page shows it.
+#[derive(Debug, Clone)]
+pub struct ChannelStatus {
+    /// Which.
+    pub marketplace: Marketplace,
+    /// Whether its credentials are configured.
+    pub configured: bool,
+    /// Its last import run.
+    pub last_run: ImportRun,
+}
+
+fn cursor_key(m: Marketplace) -> String {
+    format!("channels.{}.cursor", m.code())
+}
+
+fn run_key(m: Marketplace) -> String {
+    format!("channels.{}.last_run", m.code())
+}
+
+impl App {
+    /// Imports the paid orders of every configured channel; the orders imported.
+    pub async fn import_channel_orders(&self, now: DateTime<Utc>) -> AppResult<usize> {
+        let mut imported = 0;
+        for channel in self.sales_channels.iter() {
+            let run = self.import_from(channel.as_ref(), now).await?;
+            imported += run.imported;
+        }
+        Ok(imported)
+    }
+
+    /// One channel's run: window after window from where the last run stopped, each order
+    /// imported and acknowledged; the cursor moves only past windows fully read.
+    async fn import_from(
+        &self,
+        channel: &dyn SalesChannel,
+        now: DateTime<Utc>,
+    ) -> AppResult<ImportRun> {
+        let m = channel.marketplace();
+        let mut since = match settings::get(&self.db, &cursor_key(m)).await? {
+            Some(raw) => DateTime::parse_from_rfc3339(&raw).map_or(now, |t| t.to_utc()),
+            None => now - Duration::hours(FIRST_LOOK_HOURS),
+        };
+        let mut run = ImportRun {
+            at: Some(now),
+            ..ImportRun::default()
+        };
+        for _ in 0..MAX_WINDOWS {
+            if since >= now {
+                break;
+            }
+            match self.import_window(channel, since, now, &mut run).await {
+                Ok(until) => since = until,
+                Err(e) => {
+                    tracing::warn!(channel = m.code(), error = %e, "channel import stopped");
+                    run.error = Some(e.to_string());
+                    break;
+                }
+            }
+        }
+        let mut tx = self.db.begin().await?;
+        settings::set(&mut tx, &cursor_key(m), &since.to_rfc3339(), now).await?;
+        let summary = serde_json::to_string(&run).map_err(|e| AppError::Other(e.to_string()))?;
+        settings::set(&mut tx, &run_key(m), &summary, now).await?;
+        tx.commit().await?;
+        Ok(run)
+    }
+
+    async fn import_window(
+        &self,
+        channel: &dyn SalesChannel,
+        since: DateTime<Utc>,
+        now: DateTime<Utc>,
+        run: &mut ImportRun,
+    ) -> Result<DateTime<Utc>, ChannelError> {
+        let found = channel.paid_orders(since, now).await?;
+        let mut taken = Vec::new();
+        for order in &found.orders {
+            match self.import_channel_order(order).await {
+                Ok(Imported::New { .. }) => {
+                    run.imported += 1;
+                    taken.extend(order.lines.iter().map(|l| l.line_id.clone()));
+                }
+                Ok(Imported::Known) => {}
+                Ok(Imported::Refused(_)) => run.refused += 1,
+                Err(e) => return Err(ChannelError::Unavailable(format!("storing an order: {e}"))),
+            }
+        }
+        if !taken.is_empty() {
+            channel.acknowledge(&taken).await?;
+        }
+        Ok(found.looked_until)
+    }
+
+    /// Every channel the shop knows, configured or not, with its last run.
+    pub async fn channel_statuses(&self) -> AppResult<Vec<ChannelStatus>> {
+        let mut statuses = Vec::new();
+        for m in [Marketplace::SmartStore] {
+            let last_run = settings::get(&self.db, &run_key(m))
+                .await?
+                .and_then(|raw| serde_json::from_str(&raw).ok())
+                .unwrap_or_default();
+            statuses.push(ChannelStatus {
+                marketplace: m,
+                configured: self.sales_channels.iter().any(|c| c.marketplace() == m),
+                last_run,
+            });
+        }
+        Ok(statuses)
+    }
+
+    /// Queues the waybill's way back when an imported order ships (in the shipment's
+    /// transaction; orders of the shop itself queue nothing).
+    pub(crate) async fn queue_channel_dispatch(&self, tx: &mut Tx, order_id: i64) -> AppResult<()> {
+        if channel_orders::find(&mut *tx, order_id).await?.is_some() {
+            let job = crate::jobs::ChannelDispatch { order_id };
+            jangteo_jobs::enqueue(tx, &crate::jobs::spec(&job)?.max_attempts(8)).await?;
+        }
+        Ok(())
+    }
+
+    /// Sends an imported order's waybill to its channel (the `channels.dispatch` job). The
+    /// channel being away is retried; its refusal is recorded for staff and not retried.
+    pub(crate) async fn dispatch_to_channel(&self, order_id: i64) -> AppResult<()> {
+        let Some(link) = channel_orders::find(&self.db, order_id).await? else {
+            return Ok(());
+        };
+        if link.dispatched_at.is_some() {
+            return Ok(());
+        }
+        let order = orders::find_by_id(&self.db, order_id.into())
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let marketplace = Marketplace::from_code(&link.marketplace);
+        let channel = self
+            .sales_channels
+            .iter()
+            .find(|c| Some(c.marketplace()) == marketplace);
+        let (Some(channel), Some(carrier), Some(waybill)) = (channel, order.carrier, order.waybill)
+        else {
+            let error = "판매 채널 연동이 설정되지 않았거나 송장 정보가 없습니다";
+            channel_orders::record_dispatch(&self.db, order_id, Some(error), self.now()).await?;
+            return Ok(());
+        };
+        let dispatch = Dispatch {
+            line_ids: channel_orders::line_ids(&self.db, order_id).await?,
+            carrier_code: channel_carrier_code(&carrier).unwrap_or("ETC").to_owned(),
+            waybill,
+            dispatched_at: self.now(),
+        };
+        match channel.dispatch(&dispatch).await {
+            Ok(()) => channel_orders::record_dispatch(&self.db, order_id, None, self.now()).await?,
+            Err(e) if e.is_retryable() => return Err(AppError::Other(e.to_string())),
+            Err(e) => {
+                tracing::warn!(order.number = %order.number, error = %e, "channel refused the waybill");
+                let error = e.to_string();
+                channel_orders::record_dispatch(&self.db, order_id, Some(&error), self.now())
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+}

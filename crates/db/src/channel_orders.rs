@@ -1,0 +1,216 @@
+//! Orders imported from other sales channels (issue 18): the shop order each became, the
+//! channel's line ids, the waybill's way back, and the orders that could not be imported.
+
+use crate::error::Context;
+use crate::{Db, DbResult, Reader, Tx};
+use chrono::{DateTime, Utc};
+
+/// An imported order's link to its channel.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ChannelOrderRow {
+    /// The shop order.
+    pub order_id: i64,
+    /// `smartstore`, `coupang` or `csv`.
+    pub marketplace: String,
+    /// The channel's order id.
+    pub external_id: String,
+    /// Imported.
+    pub imported_at: DateTime<Utc>,
+    /// The stock was short on import.
+    pub stock_short: bool,
+    /// The waybill reached the channel.
+    pub dispatched_at: Option<DateTime<Utc>>,
+    /// The channel's last refusal of the waybill.
+    pub dispatch_error: Option<String>,
+}
+
+/// Whether the channel's order was imported before.
+pub async fn exists(tx: &mut Tx, marketplace: &str, external_id: &str) -> DbResult<bool> {
+    tx_scalar_optional!(
+        tx,
+        i64,
+        "SELECT order_id FROM channel_orders WHERE marketplace = $1 AND external_id = $2",
+        marketplace,
+        external_id
+    )
+    .context("finding an imported order")
+    .map(|id| id.is_some())
+}
+
+/// Links a new shop order to the channel's order.
+pub async fn insert(
+    tx: &mut Tx,
+    order_id: i64,
+    marketplace: &str,
+    external_id: &str,
+    stock_short: bool,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
+    tx_execute!(
+        tx,
+        "INSERT INTO channel_orders (order_id, marketplace, external_id, imported_at, stock_short)
+         VALUES ($1, $2, $3, $4, $5)",
+        order_id,
+        marketplace,
+        external_id,
+        now,
+        stock_short
+    )
+    .context("linking an imported order")
+    .map(|_| ())
+}
+
+/// Records a line's id at the channel.
+pub async fn insert_line(
+    tx: &mut Tx,
+    order_id: i64,
+    external_line_id: &str,
+    sku_id: i64,
+    quantity: i64,
+) -> DbResult<()> {
+    tx_execute!(
+        tx,
+        "INSERT INTO channel_order_lines (order_id, external_line_id, sku_id, quantity)
+         VALUES ($1, $2, $3, $4)",
+        order_id,
+        external_line_id,
+        sku_id,
+        quantity
+    )
+    .context("recording an imported line")
+    .map(|_| ())
+}
+
+/// The order's link to its channel, if it was imported.
+pub async fn find<'a>(
+    reader: impl Into<Reader<'a>>,
+    order_id: i64,
+) -> DbResult<Option<ChannelOrderRow>> {
+    reader_optional!(
+        reader,
+        ChannelOrderRow,
+        "SELECT order_id, marketplace, external_id, imported_at, stock_short, dispatched_at,
+                dispatch_error
+         FROM channel_orders WHERE order_id = $1",
+        order_id
+    )
+    .context("reading an imported order")
+}
+
+/// The channel's ids of the order's lines.
+pub async fn line_ids(db: &Db, order_id: i64) -> DbResult<Vec<String>> {
+    read_all!(
+        db,
+        (String,),
+        "SELECT external_line_id FROM channel_order_lines WHERE order_id = $1
+         ORDER BY external_line_id",
+        order_id
+    )
+    .context("reading imported lines")
+    .map(|rows| rows.into_iter().map(|(id,)| id).collect())
+}
+
+/// The waybill reached the channel (or, with `error`, the channel refused it).
+pub async fn record_dispatch(
+    db: &Db,
+    order_id: i64,
+    error: Option<&str>,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
+    db_execute!(
+        db,
+        "UPDATE channel_orders SET dispatch_error = $1,
+             dispatched_at = CASE WHEN $1 IS NULL THEN $2 ELSE dispatched_at END
+         WHERE order_id = $3",
+        error,
+        now,
+        order_id
+    )
+    .context("recording a dispatch")
+    .map(|_| ())
+}
+
+/// An order a channel sent that could not be imported.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ImportProblemRow {
+    /// The channel.
+    pub marketplace: String,
+    /// The channel's order id.
+    pub external_id: String,
+    /// Why, for staff.
+    pub problem: String,
+    /// Last seen.
+    pub seen_at: DateTime<Utc>,
+}
+
+/// Remembers why an order could not be imported (the latest reason wins).
+pub async fn record_problem(
+    tx: &mut Tx,
+    marketplace: &str,
+    external_id: &str,
+    problem: &str,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
+    tx_execute!(
+        tx,
+        "INSERT INTO channel_import_problems (marketplace, external_id, problem, seen_at)
+         VALUES ($1, $2, $3, $4)
+         ON CONFLICT (marketplace, external_id) DO UPDATE SET problem = $3, seen_at = $4",
+        marketplace,
+        external_id,
+        problem,
+        now
+    )
+    .context("recording an import problem")
+    .map(|_| ())
+}
+
+/// The order was imported after all.
+pub async fn clear_problem(tx: &mut Tx, marketplace: &str, external_id: &str) -> DbResult<()> {
+    tx_execute!(
+        tx,
+        "DELETE FROM channel_import_problems WHERE marketplace = $1 AND external_id = $2",
+        marketplace,
+        external_id
+    )
+    .context("clearing an import problem")
+    .map(|_| ())
+}
+
+/// Orders not imported, newest first.
+pub async fn problems(db: &Db, limit: i64) -> DbResult<Vec<ImportProblemRow>> {
+    read_all!(
+        db,
+        ImportProblemRow,
+        "SELECT marketplace, external_id, problem, seen_at FROM channel_import_problems
+         ORDER BY seen_at DESC, external_id LIMIT $1",
+        limit
+    )
+    .context("listing import problems")
+}
+
+/// An imported order as the channels page lists it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ImportedOrderRow {
+    /// The shop's order number.
+    pub number: String,
+    /// Its status.
+    pub status: String,
+    /// Its link to the channel.
+    #[sqlx(flatten)]
+    pub link: ChannelOrderRow,
+}
+
+/// Imported orders, newest first.
+pub async fn recent(db: &Db, limit: i64) -> DbResult<Vec<ImportedOrderRow>> {
+    read_all!(
+        db,
+        ImportedOrderRow,
+        "SELECT o.number, o.status, c.order_id, c.marketplace, c.external_id, c.imported_at,
+                c.stock_short, c.dispatched_at, c.dispatch_error
+         FROM channel_orders c JOIN orders o ON o.id = c.order_id
+         ORDER BY c.imported_at DESC, o.id DESC LIMIT $1",
+        limit
+    )
+    .context("listing imported orders")
+}

@@ -1,0 +1,75 @@
+//! Marketplaces whose paid orders the shop imports and to which it sends the waybills back
+//! (docs/PROVIDERS.md §11): Naver SmartStore's 커머스API ([`smartstore`]).
+
+pub mod smartstore;
+
+use chrono::{DateTime, Utc};
+use futures::future::BoxFuture;
+use jangteo_core::channels::{ChannelOrder, Marketplace};
+
+/// Why a channel call failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ChannelError {
+    /// Unreachable, rate-limited or failing on its side: try again later.
+    #[error("channel unavailable: {0}")]
+    Unavailable(String),
+    /// The channel refused the request (credentials, a bad waybill, …).
+    #[error("channel refused: {code} {message}")]
+    Refused {
+        /// The channel's error code.
+        code: String,
+        /// Its message.
+        message: String,
+    },
+}
+
+impl ChannelError {
+    /// Whether trying again later may succeed.
+    pub fn is_retryable(&self) -> bool {
+        matches!(self, ChannelError::Unavailable(_))
+    }
+}
+
+/// Paid orders found in a window of time, and where the next look starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaidOrders {
+    /// The orders, each with every paid line.
+    pub orders: Vec<ChannelOrder>,
+    /// The end of the window looked at: the next look starts there.
+    pub looked_until: DateTime<Utc>,
+}
+
+/// A waybill to send back to the channel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dispatch {
+    /// The channel's ids of the lines shipped.
+    pub line_ids: Vec<String>,
+    /// The channel's carrier code (`CJGLS`, …).
+    pub carrier_code: String,
+    /// The waybill.
+    pub waybill: String,
+    /// When the parcel left.
+    pub dispatched_at: DateTime<Utc>,
+}
+
+/// A marketplace.
+pub trait SalesChannel: Send + Sync {
+    /// Which one.
+    fn marketplace(&self) -> Marketplace;
+
+    /// Orders paid (or changed to paid) from `since` on, up to now or the channel's longest
+    /// window.
+    fn paid_orders(
+        &self,
+        since: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> BoxFuture<'_, Result<PaidOrders, ChannelError>>;
+
+    /// Tells the channel the shop took these lines (발주확인), so the buyer can no longer
+    /// change the address or cancel without asking.
+    fn acknowledge<'a>(&'a self, line_ids: &'a [String])
+    -> BoxFuture<'a, Result<(), ChannelError>>;
+
+    /// Sends a waybill back: the lines are shipped (발송처리).
+    fn dispatch<'a>(&'a self, dispatch: &'a Dispatch) -> BoxFuture<'a, Result<(), ChannelError>>;
+}
