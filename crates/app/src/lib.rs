@@ -34,6 +34,7 @@ pub mod identity;
 pub mod identity_gate;
 pub mod inquiries;
 pub mod jobs;
+pub mod logistics;
 pub mod media;
 mod member_addresses;
 pub mod members;

@@ -23,6 +23,16 @@ impl SheetFormat {
             SheetFormat::Csv => "csv",
         }
     }
+
+    /// The media type a download is sent as.
+    pub fn content_type(self) -> &'static str {
+        match self {
+            SheetFormat::Xlsx => {
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+            SheetFormat::Csv => "text/csv; charset=utf-8",
+        }
+    }
 }
 
 /// One cell.

@@ -18,6 +18,7 @@ pub mod identity;
 pub mod ids;
 pub mod legal;
 pub mod login;
+pub mod logistics;
 pub mod loyalty;
 pub mod member;
 pub mod money;

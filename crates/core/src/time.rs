@@ -15,6 +15,11 @@ pub fn format_kst(at: DateTime<Utc>) -> String {
         .to_string()
 }
 
+/// `20261123-140512` in Korean time: a stamp for file and batch names.
+pub fn kst_stamp(at: DateTime<Utc>) -> String {
+    at.with_timezone(&Seoul).format("%Y%m%d-%H%M%S").to_string()
+}
+
 /// The instant a KST business day starts (00:00 Asia/Seoul), in UTC.
 pub fn start_of_business_day(date: NaiveDate) -> DateTime<Utc> {
     use chrono::TimeZone;

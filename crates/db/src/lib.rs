@@ -27,6 +27,7 @@ pub mod identity;
 pub mod inquiries;
 pub mod jobs;
 pub mod login_attempts;
+pub mod logistics;
 pub mod media;
 pub mod member_addresses;
 pub mod member_admin;

@@ -341,10 +341,10 @@ impl FakeSmartStore {
         Self { base_url, shared }
     }
 
-    /// A buyer pays for a product order now.
+    /// A buyer paid for a product order a moment ago.
     pub fn pay(&self, order: FakeProductOrder) {
         if let Ok(mut orders) = self.shared.orders.lock() {
-            orders.push((order, Utc::now(), "PAYED".into()));
+            orders.push((order, Utc::now() - Duration::seconds(1), "PAYED".into()));
         }
     }
 

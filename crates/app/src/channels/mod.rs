@@ -19,6 +19,9 @@ pub use import::Imported;
 
 /// How far back the first import looks.
 const FIRST_LOOK_HOURS: i64 = 24;
+/// Each run looks again at the last minutes before where the previous one stopped: a change
+/// the channel recorded late is not missed (an order found twice is imported once).
+const OVERLAP_MINUTES: i64 = 10;
 /// Windows one run may walk through (a worker that was off for a while catches up over runs).
 const MAX_WINDOWS: usize = 14;
 
@@ -92,7 +95,8 @@ impl App {
     ) -> AppResult<ImportRun> {
         let m = channel.marketplace();
         let mut since = match settings::get(&self.db, &cursor_key(m)).await? {
-            Some(raw) => DateTime::parse_from_rfc3339(&raw).map_or(now, |t| t.to_utc()),
+            Some(raw) => DateTime::parse_from_rfc3339(&raw)
+                .map_or(now, |t| t.to_utc() - Duration::minutes(OVERLAP_MINUTES)),
             None => now - Duration::hours(FIRST_LOOK_HOURS),
         };
         let mut run = ImportRun {

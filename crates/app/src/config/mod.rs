@@ -4,6 +4,7 @@
 pub(crate) mod channels;
 pub(crate) mod chatops;
 pub(crate) mod checkout;
+pub(crate) mod logistics;
 pub(crate) mod observability;
 pub(crate) mod shop;
 pub(crate) mod social;
@@ -11,6 +12,7 @@ pub(crate) mod tracking;
 pub use channels::{ChannelsConfig, SmartStoreChannelConfig};
 pub use chatops::SlackAppConfig;
 pub use checkout::{BankAccountConfig, CheckoutConfig, NiceSettings, RemoteAreaConfig};
+pub use logistics::{LogisticsConfig, PartnerConfig};
 pub use observability::{MetricsConfig, SentryConfig};
 use serde::Deserialize;
 pub use shop::{BusinessInfo, ShopConfig, TradeTermsConfig};
@@ -71,6 +73,8 @@ pub struct Config {
     pub metrics: MetricsConfig,
     /// Marketplaces whose orders the shop imports.
     pub channels: ChannelsConfig,
+    /// Logistics partners (3PL).
+    pub logistics: LogisticsConfig,
 }
 
 impl Default for Config {
@@ -99,6 +103,7 @@ impl Default for Config {
             sentry: SentryConfig::default(),
             metrics: MetricsConfig::default(),
             channels: ChannelsConfig::default(),
+            logistics: LogisticsConfig::default(),
         }
     }
 }

@@ -77,6 +77,8 @@ chores! {
     StaffAlertSweep = "alerts.sweep" => send_staff_alert_sweep;
     /// Paid orders of the other sales channels are imported.
     ChannelOrders = "channels.import" => import_channel_orders;
+    /// Waybill files logistics partners dropped are applied.
+    PartnerWaybills = "logistics.pull_waybills" => pull_partner_waybills;
 }
 
 /// Deletes finished jobs past their retention so the table never bloats.

@@ -16,6 +16,7 @@ mod gateway;
 mod gifts;
 mod grades;
 mod login;
+mod logistics;
 mod members;
 mod notify_settings;
 mod order_bulk;
@@ -265,10 +266,9 @@ const fn entry(url: &'static str, key: &'static str, area: Area) -> MenuEntry {
 }
 
 /// The back-office menu.
-const MENU: [MenuEntry; 27] = [
+const MENU: [MenuEntry; 28] = [
     entry("/admin", "admin.nav.dashboard", Area::Dashboard),
     entry("/admin/orders", "admin.nav.orders", Area::Orders),
-    entry("/admin/claims", "admin.nav.claims", Area::Orders),
     // Marketplace orders land in the order list; their channels' state is one click away.
     MenuEntry {
         url: "/admin/channels",
@@ -277,6 +277,14 @@ const MENU: [MenuEntry; 27] = [
         access: Access::Read,
         sub: true,
     },
+    MenuEntry {
+        url: "/admin/logistics",
+        key: "admin.nav.logistics",
+        area: Area::Orders,
+        access: Access::Read,
+        sub: true,
+    },
+    entry("/admin/claims", "admin.nav.claims", Area::Orders),
     entry("/admin/members", "admin.nav.members", Area::Members),
     // Grades belong with the members they sort.
     MenuEntry {

@@ -2,8 +2,8 @@
 
 use super::{
     alimtalk, audit_log, banners, categories, channels, claims, content, coupon_codes,
-    coupon_report, coupons, gateway, gifts, grades, login, members, notify_settings, order_bulk,
-    orders, pages, pins, points, products, reconciliation, reviews, settings, shipping,
+    coupon_report, coupons, gateway, gifts, grades, login, logistics, members, notify_settings,
+    order_bulk, orders, pages, pins, points, products, reconciliation, reviews, settings, shipping,
     staff_accounts, staff_alerts, stats, stock, stock_sheet, waybills,
 };
 use crate::state::AppState;
@@ -229,6 +229,12 @@ fn operations() -> Router<AppState> {
         )
         .route("/admin/channels", get(channels::show))
         .route("/admin/channels/import", post(channels::import))
+        .route("/admin/logistics", get(logistics::show))
+        .route("/admin/logistics/{code}/handoff", post(logistics::hand_off))
+        .route(
+            "/admin/logistics/{code}/batches/{batch}",
+            get(logistics::batch),
+        )
         .route(
             "/admin/templates/{event}",
             get(pages::edit_template).post(pages::update_template),
