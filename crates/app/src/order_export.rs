@@ -15,11 +15,12 @@ use std::collections::HashMap;
 /// Orders an export holds at most.
 const MAX_EXPORT_ORDERS: u32 = 100_000;
 
-const HEADERS: [&str; 24] = [
+const HEADERS: [&str; 25] = [
     "주문번호",
     "주문일시",
     "주문상태",
     "결제수단",
+    "판매처",
     "주문자",
     "주문자 휴대폰",
     "받는 분",
@@ -64,6 +65,9 @@ fn line_row(o: &OrderRow, l: &ExportLineRow) -> Vec<Cell> {
         Cell::Text(jangteo_core::time::format_kst(o.placed_at)),
         text(status),
         text(o.payment_method.korean_name()),
+        text(jangteo_core::channels::sales_channel_name(
+            jangteo_core::channels::sales_channel(&o.channel, o.marketplace.as_deref()),
+        )),
         text(&o.orderer_name),
         Cell::Text(jangteo_core::member::format_mobile(&o.orderer_mobile)),
         text(&o.recipient_name),

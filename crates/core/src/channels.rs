@@ -14,6 +14,15 @@ pub fn sales_channel<'a>(channel: &'a str, marketplace: Option<&'a str>) -> &'a 
     marketplace.unwrap_or(channel)
 }
 
+/// The name staff know a sales channel by (a report's row, an export's column).
+pub fn sales_channel_name(code: &str) -> &'static str {
+    match code {
+        "pc" => "PC 웹",
+        "mobile" => "모바일 웹",
+        _ => Marketplace::from_code(code).map_or("API·외부 채널", Marketplace::korean_name),
+    }
+}
+
 /// A sales channel whose orders the shop imports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Marketplace {
@@ -284,6 +293,8 @@ mod tests {
         assert_eq!(SALES_CHANNELS.to_vec(), expected);
         assert_eq!(sales_channel("api", Some("smartstore")), "smartstore");
         assert_eq!(sales_channel("pc", None), "pc");
+        assert_eq!(sales_channel_name("coupang"), "쿠팡");
+        assert_eq!(sales_channel_name("mobile"), "모바일 웹");
     }
 
     #[test]

@@ -6,6 +6,7 @@
 pub mod browser;
 pub mod db;
 mod delay;
+pub mod fake_coupang;
 pub mod fake_kakao_login;
 pub mod fake_kakaopay;
 pub mod fake_naver_login;

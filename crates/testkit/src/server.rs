@@ -49,6 +49,8 @@ pub struct TestOptions {
     pub tracker_url: Option<String>,
     /// SmartStore orders imported from this fake's address.
     pub smartstore_base: Option<String>,
+    /// Coupang orders imported from this fake's address.
+    pub coupang_base: Option<String>,
 }
 
 /// Points Kakao and Naver login at the fakes `options` names.
@@ -189,6 +191,14 @@ impl TestApp {
             smartstore.client_secret = jangteo_app::config::Secret(
                 crate::fake_smartstore::SMARTSTORE_CLIENT_SECRET.into(),
             );
+        }
+        if let Some(base) = &options.coupang_base {
+            use crate::fake_coupang::{COUPANG_ACCESS_KEY, COUPANG_SECRET_KEY, COUPANG_VENDOR_ID};
+            let coupang = &mut config.channels.coupang;
+            coupang.api_base = base.clone();
+            coupang.vendor_id = COUPANG_VENDOR_ID.into();
+            coupang.access_key = COUPANG_ACCESS_KEY.into();
+            coupang.secret_key = jangteo_app::config::Secret(COUPANG_SECRET_KEY.into());
         }
         if let Some(configure) = options.configure {
             configure(&mut config);

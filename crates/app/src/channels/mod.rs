@@ -10,6 +10,7 @@ use crate::{App, AppError, AppResult};
 use chrono::{DateTime, Duration, Utc};
 use jangteo_core::channels::{Marketplace, channel_carrier_code};
 use jangteo_db::{Tx, channel_orders, orders, settings};
+use jangteo_providers::channels::coupang::{Coupang, CoupangConfig};
 use jangteo_providers::channels::smartstore::{SmartStore, SmartStoreConfig};
 use jangteo_providers::channels::{ChannelError, Dispatch, SalesChannel};
 use serde::{Deserialize, Serialize};
@@ -28,15 +29,28 @@ const MAX_WINDOWS: usize = 14;
 /// The marketplaces whose credentials are configured.
 pub(crate) fn configured(config: &crate::Config) -> Vec<Arc<dyn SalesChannel>> {
     let mut channels: Vec<Arc<dyn SalesChannel>> = Vec::new();
+    // Order lists can be slow on large volumes (Coupang's docs warn of it).
+    let http = || jangteo_providers::payments::http_client(std::time::Duration::from_secs(60));
     let s = &config.channels.smartstore;
     if s.enabled() {
-        let http = jangteo_providers::payments::http_client(std::time::Duration::from_secs(30));
         channels.push(Arc::new(SmartStore::new(
-            http,
+            http(),
             SmartStoreConfig {
                 api_base: s.api_base.trim_end_matches('/').to_owned(),
                 client_id: s.client_id.trim().to_owned(),
                 client_secret: s.client_secret.0.trim().to_owned(),
+            },
+        )));
+    }
+    let c = &config.channels.coupang;
+    if c.enabled() {
+        channels.push(Arc::new(Coupang::new(
+            http(),
+            CoupangConfig {
+                api_base: c.api_base.trim_end_matches('/').to_owned(),
+                vendor_id: c.vendor_id.trim().to_owned(),
+                access_key: c.access_key.trim().to_owned(),
+                secret_key: c.secret_key.0.trim().to_owned(),
             },
         )));
     }
@@ -137,7 +151,7 @@ impl App {
             match self.import_channel_order(order).await {
                 Ok(Imported::New { .. }) => {
                     run.imported += 1;
-                    taken.extend(order.lines.iter().map(|l| l.line_id.clone()));
+                    taken.push(order);
                 }
                 Ok(Imported::Known) => {}
                 Ok(Imported::Refused(_)) => run.refused += 1,
@@ -153,7 +167,7 @@ impl App {
     /// Every channel the shop knows, configured or not, with its last run.
     pub async fn channel_statuses(&self) -> AppResult<Vec<ChannelStatus>> {
         let mut statuses = Vec::new();
-        for m in [Marketplace::SmartStore] {
+        for m in [Marketplace::SmartStore, Marketplace::Coupang] {
             let last_run = settings::get(&self.db, &run_key(m))
                 .await?
                 .and_then(|raw| serde_json::from_str(&raw).ok())
@@ -201,6 +215,7 @@ impl App {
             return Ok(());
         };
         let dispatch = Dispatch {
+            order_id: link.external_id.clone(),
             line_ids: channel_orders::line_ids(&self.db, order_id).await?,
             carrier_code: channel_carrier_code(&carrier).unwrap_or("ETC").to_owned(),
             waybill,

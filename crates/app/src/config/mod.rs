@@ -9,7 +9,7 @@ pub(crate) mod observability;
 pub(crate) mod shop;
 pub(crate) mod social;
 pub(crate) mod tracking;
-pub use channels::{ChannelsConfig, SmartStoreChannelConfig};
+pub use channels::{ChannelsConfig, CoupangChannelConfig, SmartStoreChannelConfig};
 pub use chatops::SlackAppConfig;
 pub use checkout::{BankAccountConfig, CheckoutConfig, NiceSettings, RemoteAreaConfig};
 pub use logistics::{LogisticsConfig, PartnerConfig};

@@ -186,14 +186,7 @@ fn item_headers(first: &[&str]) -> Vec<String> {
 
 /// Channel names in exports.
 pub fn channel_label(code: &str) -> &'static str {
-    match code {
-        "pc" => "PC 웹",
-        "mobile" => "모바일 웹",
-        _ => jangteo_core::channels::Marketplace::from_code(code).map_or(
-            "API·외부 채널",
-            jangteo_core::channels::Marketplace::korean_name,
-        ),
-    }
+    jangteo_core::channels::sales_channel_name(code)
 }
 
 impl SalesReport {

@@ -1,6 +1,8 @@
 //! Marketplaces whose paid orders the shop imports and to which it sends the waybills back
-//! (docs/PROVIDERS.md §11): Naver SmartStore's 커머스API ([`smartstore`]).
+//! (docs/PROVIDERS.md §11): Naver SmartStore's 커머스API ([`smartstore`]) and Coupang's Wing
+//! Open API ([`coupang`]).
 
+pub mod coupang;
 pub mod smartstore;
 
 use chrono::{DateTime, Utc};
@@ -42,6 +44,8 @@ pub struct PaidOrders {
 /// A waybill to send back to the channel.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Dispatch {
+    /// The channel's id of the order.
+    pub order_id: String,
     /// The channel's ids of the lines shipped.
     pub line_ids: Vec<String>,
     /// The channel's carrier code (`CJGLS`, …).
@@ -65,10 +69,12 @@ pub trait SalesChannel: Send + Sync {
         now: DateTime<Utc>,
     ) -> BoxFuture<'_, Result<PaidOrders, ChannelError>>;
 
-    /// Tells the channel the shop took these lines (발주확인), so the buyer can no longer
+    /// Tells the channel the shop took these orders (발주확인), so the buyer can no longer
     /// change the address or cancel without asking.
-    fn acknowledge<'a>(&'a self, line_ids: &'a [String])
-    -> BoxFuture<'a, Result<(), ChannelError>>;
+    fn acknowledge<'a>(
+        &'a self,
+        orders: &'a [&'a ChannelOrder],
+    ) -> BoxFuture<'a, Result<(), ChannelError>>;
 
     /// Sends a waybill back: the lines are shipped (발송처리).
     fn dispatch<'a>(&'a self, dispatch: &'a Dispatch) -> BoxFuture<'a, Result<(), ChannelError>>;

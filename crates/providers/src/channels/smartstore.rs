@@ -328,10 +328,13 @@ impl SalesChannel for SmartStore {
 
     fn acknowledge<'a>(
         &'a self,
-        line_ids: &'a [String],
+        orders: &'a [&'a ChannelOrder],
     ) -> BoxFuture<'a, Result<(), ChannelError>> {
         async move {
-            let ids: Vec<Value> = line_ids.iter().map(|id| json!(id)).collect();
+            let ids: Vec<Value> = orders
+                .iter()
+                .flat_map(|o| o.lines.iter().map(|l| json!(l.line_id)))
+                .collect();
             let path = "/v1/pay-order/seller/product-orders/confirm";
             self.write(path, "productOrderIds", ids).await
         }

@@ -160,8 +160,18 @@ async fn a_member_registers_a_unique_code_on_a_phone() {
     d.goto(t.url("/account")).await.unwrap();
     fill(d, "code", "WRONG-CODE-1234").await;
     click(d, "#coupon-register button").await;
-    let refused = d.find(By::Css(".flash")).await.unwrap();
-    assert!(refused.text().await.unwrap().contains("등록할 수 없는"));
+    // The page before the click may show a flash of its own: wait for the refusal's.
+    let mut refused = String::new();
+    for _ in 0..100 {
+        if let Ok(flash) = d.find(By::Css(".flash")).await {
+            refused = flash.text().await.unwrap_or_default();
+            if refused.contains("등록할 수 없는") {
+                break;
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(refused.contains("등록할 수 없는"), "{refused}");
     let kept = d.find(By::Name("code")).await.unwrap();
     assert_eq!(
         kept.value().await.unwrap().as_deref(),

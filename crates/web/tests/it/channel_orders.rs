@@ -162,6 +162,11 @@ async fn smartstore_orders_are_imported_once_and_their_waybills_go_back(backend:
         "the page says the waybill went"
     );
 
+    // Exported with its channel.
+    let csv = owner.get("/admin/orders.csv?channel=smartstore").await.body;
+    let row = csv.lines().find(|l| l.contains(&number)).expect("exported");
+    assert!(row.contains("판매 채널 결제,스마트스토어"), "{row}");
+
     // Its sales are reported under SmartStore.
     let stats = owner.get("/admin/stats").await;
     assert_eq!(stats.status, 200);
@@ -198,5 +203,66 @@ async fn importing_on_demand_is_for_order_writers_and_audited() {
     assert_eq!(
         marketer.post("/admin/channels/import", &[]).await.status,
         403
+    );
+}
+
+/// Coupang: a paid shipment box imported (signed calls), acknowledged to 상품준비중, and its
+/// invoice uploaded when staff ship it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn coupang_orders_are_imported_acknowledged_and_get_their_invoice() {
+    use jangteo_testkit::fake_coupang::{FakeCoupang, FakeInvoice, FakeOrderSheet};
+    let wing = FakeCoupang::start().await;
+    let options = TestOptions {
+        coupang_base: Some(wing.base_url.clone()),
+        ..TestOptions::default()
+    };
+    let Some(t) = TestApp::spawn_with(Backend::Sqlite, options).await else {
+        return;
+    };
+    fixtures::catalog(&t.app).await;
+    wing.pay(FakeOrderSheet {
+        shipment_box_id: 642_538_970_006_401_429,
+        order_id: 500_004_398,
+        vendor_item_id: 3_000_000_000,
+        external_vendor_sku: "TSHIRT".into(),
+        count: 1,
+        order_price: 19_000,
+    });
+    assert_eq!(t.app.import_channel_orders(t.app.now()).await.unwrap(), 1);
+    assert_eq!(
+        wing.status(642_538_970_006_401_429).as_deref(),
+        Some("INSTRUCT")
+    );
+    let imported = jangteo_db::channel_orders::recent(&t.app.db, 1)
+        .await
+        .unwrap();
+    let number = imported[0].number.clone();
+    assert_eq!(imported[0].link.marketplace, "coupang");
+    let (owner, _) = staff_session(&t, "owner@example.com", "owner").await;
+    let list = owner.get("/admin/orders?channel=coupang").await;
+    assert!(list.body.contains(&number) && list.body.contains("쿠팡"));
+    let action = format!("/admin/orders/{number}/action");
+    assert_eq!(
+        owner.post(&action, &[("action", "prepare")]).await.status,
+        303
+    );
+    let ship = [
+        ("action", "ship"),
+        ("carrier", "hanjin"),
+        ("waybill", "420012345678"),
+    ];
+    assert_eq!(owner.post(&action, &ship).await.status, 303);
+    run_jobs(&t).await;
+    let invoice = FakeInvoice {
+        shipment_box_id: 642_538_970_006_401_429,
+        order_id: 500_004_398,
+        vendor_item_id: 3_000_000_000,
+        carrier: "HANJIN".into(),
+        waybill: "420012345678".into(),
+    };
+    assert_eq!(wing.invoices(), [invoice]);
+    assert_eq!(
+        wing.status(642_538_970_006_401_429).as_deref(),
+        Some("DEPARTURE")
     );
 }
