@@ -100,6 +100,33 @@ impl App {
             .map_err(|e| AppError::Other(format!("answering Slack: {e}")))
     }
 
+    /// Posts an answer to an app mention in the mention's thread with the bot token.
+    pub async fn answer_slack_mention(
+        &self,
+        channel: &str,
+        thread_ts: &str,
+        text: &str,
+        blocks: serde_json::Value,
+    ) -> AppResult<()> {
+        let slack = &self.config.slack;
+        if slack.bot_token.0.is_empty() {
+            tracing::warn!("a Slack mention is not answered: [slack] bot_token is not set");
+            return Ok(());
+        }
+        let message = serde_json::json!({
+            "channel": channel, "thread_ts": thread_ts, "text": text, "blocks": blocks,
+        });
+        let http = jangteo_providers::messaging::http_client();
+        jangteo_providers::messaging::post_chat_message(
+            &http,
+            &slack.api_base,
+            &slack.bot_token.0,
+            message,
+        )
+        .await
+        .map_err(|e| AppError::Other(format!("answering a Slack mention: {e}")))
+    }
+
     /// Answers `text` typed by Slack user `slack_user`.
     pub async fn slack_command(&self, slack_user: &str, text: &str) -> AppResult<ChatAnswer> {
         let Some(staff) = jangteo_db::staff::find_by_slack_user(&self.db, slack_user).await? else {

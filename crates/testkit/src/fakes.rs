@@ -171,13 +171,43 @@ pub async fn slack() -> Fake {
             _ => (StatusCode::BAD_REQUEST, "invalid_payload").into_response(),
         }
     }
+    // The Web API's chat.postMessage: a Bearer bot token, a channel and a text.
+    async fn post_message(
+        State(s): State<Arc<Shared>>,
+        headers: HeaderMap,
+        body: Bytes,
+    ) -> Response {
+        if let Some(r) = record(&s, "/api/chat.postMessage", &headers, &body) {
+            return r;
+        }
+        let auth = headers.get("authorization").and_then(|v| v.to_str().ok());
+        let value = serde_json::from_slice::<Value>(&body).unwrap_or_default();
+        let error = if auth != Some(&format!("Bearer {SLACK_BOT_TOKEN}")) {
+            Some("invalid_auth")
+        } else if value["channel"].as_str().is_none_or(str::is_empty) {
+            Some("channel_not_found")
+        } else if value["text"].as_str().is_none_or(str::is_empty) {
+            Some("no_text")
+        } else {
+            None
+        };
+        let answer = match error {
+            Some(error) => json!({"ok": false, "error": error}),
+            None => json!({"ok": true, "channel": value["channel"], "ts": "1700000000.000100"}),
+        };
+        (StatusCode::OK, axum::Json(answer)).into_response()
+    }
     spawn(
         Router::new()
             .route("/services/{*rest}", post(hook))
-            .route("/commands/{*rest}", post(respond)),
+            .route("/commands/{*rest}", post(respond))
+            .route("/api/chat.postMessage", post(post_message)),
     )
     .await
 }
+
+/// The bot token the [`slack`] fake's Web API accepts.
+pub const SLACK_BOT_TOKEN: &str = "xoxb-test-bot-token";
 
 /// Signs a request to the shop's Slack endpoint as Slack does (PROVIDERS.md §9.2):
 /// `v0=` + hex HMAC-SHA256 of `v0:{timestamp}:{body}` under the signing secret.

@@ -51,6 +51,8 @@ pub struct TestOptions {
     pub smartstore_base: Option<String>,
     /// Coupang orders imported from this fake's address.
     pub coupang_base: Option<String>,
+    /// Slack's Web API at this fake's address (`fakes::slack`), with its bot token.
+    pub slack_base: Option<String>,
 }
 
 /// Points Kakao and Naver login at the fakes `options` names.
@@ -191,6 +193,11 @@ impl TestApp {
             smartstore.client_secret = jangteo_app::config::Secret(
                 crate::fake_smartstore::SMARTSTORE_CLIENT_SECRET.into(),
             );
+        }
+        if let Some(base) = &options.slack_base {
+            config.slack.api_base = format!("{base}/api");
+            config.slack.bot_token =
+                jangteo_app::config::Secret(crate::fakes::SLACK_BOT_TOKEN.into());
         }
         if let Some(base) = &options.coupang_base {
             use crate::fake_coupang::{COUPANG_ACCESS_KEY, COUPANG_SECRET_KEY, COUPANG_VENDOR_ID};

@@ -267,6 +267,7 @@ fn machine_routes() -> Router<AppState> {
     Router::new()
         .route("/webhooks/{provider}", post(webhooks::payment_webhook))
         .route("/slack/commands", post(slack::command))
+        .route("/slack/events", post(slack::events))
         .route(
             "/api/v1/staff/orders/{number}/{action}",
             post(staff_api::staff_order_action),

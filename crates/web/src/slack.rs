@@ -59,17 +59,69 @@ fn failed() -> ChatAnswer {
     }
 }
 
-/// POST /slack/commands
-pub async fn command(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+/// The refusal of a request Slack did not sign for this app, recently (404 while ChatOps is off).
+fn refused(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Option<Response> {
     let header_value = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     match state.app.verify_slack_request(
         header_value("x-slack-request-timestamp"),
         header_value("x-slack-signature"),
-        &body,
+        body,
     ) {
-        Ok(()) => {}
-        Err(AppError::NotFound) => return StatusCode::NOT_FOUND.into_response(),
-        Err(_) => return (StatusCode::UNAUTHORIZED, "invalid signature").into_response(),
+        Ok(()) => None,
+        Err(AppError::NotFound) => Some(StatusCode::NOT_FOUND.into_response()),
+        Err(_) => Some((StatusCode::UNAUTHORIZED, "invalid signature").into_response()),
+    }
+}
+
+/// POST /slack/events: the Events API. Its URL check is echoed; an `@장터` mention is answered
+/// like the slash command (the same use case, as the linked staff member) in the mention's
+/// thread, after Slack has had its 200 at once; a retried delivery is not answered twice.
+pub async fn events(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    if let Some(refusal) = refused(&state, &headers, &body) {
+        return refusal;
+    }
+    let Ok(payload) = serde_json::from_slice::<Value>(&body) else {
+        return (StatusCode::BAD_REQUEST, "unreadable event").into_response();
+    };
+    if payload["type"] == "url_verification" {
+        return Json(json!({ "challenge": payload["challenge"] })).into_response();
+    }
+    let event = &payload["event"];
+    let mention = event["type"] == "app_mention" && event["bot_id"].is_null();
+    if payload["type"] != "event_callback" || !mention || headers.contains_key("x-slack-retry-num")
+    {
+        return StatusCode::OK.into_response();
+    }
+    let field = |name: &str| event[name].as_str().unwrap_or_default().to_owned();
+    let (user, text, channel) = (field("user"), field("text"), field("channel"));
+    let thread = event["thread_ts"]
+        .as_str()
+        .map_or_else(|| field("ts"), str::to_owned);
+    let app = state.app.clone();
+    tokio::spawn(async move {
+        let answer = settled(Ok(app.slack_command(&user, &without_mentions(&text)).await));
+        let sent = app
+            .answer_slack_mention(&channel, &thread, &answer.title, blocks(&answer))
+            .await;
+        if let Err(e) = sent {
+            tracing::warn!(error = %e, "Slack mention not answered");
+        }
+    });
+    StatusCode::OK.into_response()
+}
+
+/// The text of a mention without the `<@U…>` mentions in it.
+fn without_mentions(text: &str) -> String {
+    text.split_whitespace()
+        .filter(|word| !(word.starts_with("<@") && word.ends_with('>')))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// POST /slack/commands
+pub async fn command(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    if let Some(refusal) = refused(&state, &headers, &body) {
+        return refusal;
     }
     // The form is read from the body only for a POST (axum reads a GET's query string).
     let request = axum::http::Request::builder()

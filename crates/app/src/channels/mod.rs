@@ -5,6 +5,7 @@
 
 pub mod admin;
 mod import;
+pub mod sheet;
 
 use crate::{App, AppError, AppResult};
 use chrono::{DateTime, Duration, Utc};
@@ -184,7 +185,9 @@ impl App {
     /// Queues the waybill's way back when an imported order ships (in the shipment's
     /// transaction; orders of the shop itself queue nothing).
     pub(crate) async fn queue_channel_dispatch(&self, tx: &mut Tx, order_id: i64) -> AppResult<()> {
-        if channel_orders::find(&mut *tx, order_id).await?.is_some() {
+        let link = channel_orders::find(&mut *tx, order_id).await?;
+        // A sheet's channel has no address to send a waybill to.
+        if link.is_some_and(|l| l.marketplace != Marketplace::Csv.code()) {
             let job = crate::jobs::ChannelDispatch { order_id };
             jangteo_jobs::enqueue(tx, &crate::jobs::spec(&job)?.max_attempts(8)).await?;
         }

@@ -11,6 +11,11 @@ pub struct SlackAppConfig {
     pub signing_secret: Secret,
     /// Where Slack's `response_url`s point; answers go only there.
     pub response_url_prefix: String,
+    /// Bot User OAuth Token (`xoxb-…`, scope `chat:write`): answers to `@장터` mentions; empty:
+    /// mentions are not answered.
+    pub bot_token: Secret,
+    /// Slack's Web API address.
+    pub api_base: String,
 }
 
 impl Default for SlackAppConfig {
@@ -18,6 +23,8 @@ impl Default for SlackAppConfig {
         Self {
             signing_secret: Secret::default(),
             response_url_prefix: "https://hooks.slack.com/".into(),
+            bot_token: Secret::default(),
+            api_base: "https://slack.com/api".into(),
         }
     }
 }

@@ -10,7 +10,10 @@ mod solapi;
 
 pub use aligo::{Aligo, AligoConfig};
 pub use mailgun::{Mailgun, MailgunConfig};
-pub use slack::{SLACK_TOLERANCE_SECONDS, SlackRequestRefused, SlackWebhook, verify_slack_request};
+pub use slack::{
+    SLACK_TOLERANCE_SECONDS, SlackRequestRefused, SlackWebhook, post_chat_message,
+    verify_slack_request,
+};
 pub use smtp::{Smtp, SmtpConfig, SmtpSecurity, inline_css};
 pub use solapi::{Solapi, SolapiConfig};
 

@@ -61,6 +61,38 @@ impl SlackWebhook {
     }
 }
 
+/// Slack's Web API `chat.postMessage` with the app's bot token: answers to app mentions, in
+/// the mention's thread. Slack answers HTTP 200 with `{"ok": false, "error": …}` on refusal.
+pub async fn post_chat_message(
+    client: &reqwest::Client,
+    api_base: &str,
+    bot_token: &str,
+    message: serde_json::Value,
+) -> Result<(), SendError> {
+    let url = format!("{}/chat.postMessage", api_base.trim_end_matches('/'));
+    let response = client
+        .post(url)
+        .bearer_auth(bot_token)
+        .json(&message)
+        .send()
+        .await
+        .map_err(|e| unavailable("slack", &e))?;
+    let status = response.status();
+    let reply = response.text().await.unwrap_or_default();
+    let answer: serde_json::Value = serde_json::from_str(&reply).unwrap_or_default();
+    if status.is_success() && answer["ok"] == true {
+        return Ok(());
+    }
+    let error = answer["error"].as_str().unwrap_or("unreadable").to_owned();
+    Err(classify(
+        "slack",
+        status,
+        &reply,
+        error,
+        format!("HTTP {status}"),
+    ))
+}
+
 /// Seconds a Slack request may be away from now (PROVIDERS.md §9.2: replays are refused).
 pub const SLACK_TOLERANCE_SECONDS: i64 = 300;
 

@@ -4,9 +4,10 @@
 
 use super::BackOffice;
 use crate::forms::{see_other, t};
-use crate::session::flash_with_detail;
+use crate::session::{flash, flash_with_detail};
 use crate::web_error::WebError;
 use axum::response::Response;
+use jangteo_app::AppError;
 use jangteo_core::channels::Marketplace;
 use jangteo_core::staff::{Access, Area};
 use minijinja::{Value, context};
@@ -66,9 +67,39 @@ pub async fn show(office: BackOffice) -> Result<Response, WebError> {
                 channels => channels, recent => recent, problems => problems,
                 can_import => admin.actor.can(Area::Orders, Access::Write)
                     && overview.channels.iter().any(|c| c.configured),
+                can_upload => admin.actor.can(Area::Orders, Access::Write),
+                sheet_columns => jangteo_app::channels::sheet::COLUMNS.join(", "),
             },
         )
         .await
+}
+
+/// POST /admin/channels/sheet (multipart `file`): another channel's orders from a sheet.
+pub async fn import_sheet(
+    office: BackOffice,
+    mut multipart: axum::extract::Multipart,
+) -> Result<Response, WebError> {
+    let Some((name, bytes)) = crate::forms::uploaded_file(&mut multipart).await? else {
+        flash(&office.session, "error", "error.input.required").await;
+        return Ok(see_other("/admin/channels"));
+    };
+    let app = &office.state.app;
+    match app
+        .staff_import_channel_sheet(&office.admin.actor, &name, &bytes)
+        .await
+    {
+        Ok(done) => {
+            let detail = format!("{} / {} / {}", done.imported, done.known, done.refused);
+            let key = "admin.flash.channel_sheet_imported";
+            flash_with_detail(&office.session, "success", key, Some(&detail)).await;
+        }
+        Err(AppError::Form(errors)) => {
+            let code = errors.first().map_or("invalid", |(_, code)| *code);
+            flash(&office.session, "error", &format!("error.input.{code}")).await;
+        }
+        Err(e) => return Err(e.into()),
+    }
+    Ok(see_other("/admin/channels"))
 }
 
 /// POST /admin/channels/import

@@ -229,6 +229,7 @@ fn operations() -> Router<AppState> {
         )
         .route("/admin/channels", get(channels::show))
         .route("/admin/channels/import", post(channels::import))
+        .route("/admin/channels/sheet", post(channels::import_sheet))
         .route("/admin/logistics", get(logistics::show))
         .route("/admin/logistics/{code}/handoff", post(logistics::hand_off))
         .route(

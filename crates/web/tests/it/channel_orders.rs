@@ -266,3 +266,49 @@ async fn coupang_orders_are_imported_acknowledged_and_get_their_invoice() {
         Some("DEPARTURE")
     );
 }
+
+/// Another channel's orders from a sheet (CSV, rows of one order grouped): imported once with
+/// their stock, an unknown code kept aside, nothing sent back on shipping.
+async fn another_channels_orders_come_from_a_sheet(backend: Backend) {
+    let Some(t) = TestApp::spawn(backend).await else {
+        return;
+    };
+    fixtures::catalog(&t.app).await;
+    let tshirt = jangteo_db::catalog::stock::sku_id_by_code(&t.app.db, "TSHIRT")
+        .await
+        .unwrap()
+        .unwrap();
+    let before = stock_of(&t, tshirt).await;
+    let (owner, _) = staff_session(&t, "owner@example.com", "owner").await;
+    let page = owner.get("/admin/channels").await;
+    assert!(
+        page.body.contains("id=\"channel-sheet\""),
+        "the upload form"
+    );
+    let sheet = "채널 주문번호,주문자,주문자 연락처,수취인,수취인 연락처,우편번호,주소,상세주소,배송메모,SKU 코드,수량,결제금액,배송비\n\
+        ETC-1,홍길동,010-1111-2222,홍길동,010-1111-2222,04524,서울특별시 중구 세종대로 110,3층,,TSHIRT,2,\"38,000\",3000\n\
+        ETC-1,홍길동,010-1111-2222,홍길동,010-1111-2222,04524,서울특별시 중구 세종대로 110,3층,,SS-BK-M,1,25000,0\n\
+        ETC-2,김철수,010-3333-4444,김철수,010-3333-4444,04524,서울특별시 중구 세종대로 110,,,NOPE,1,1000,0\n";
+    let path = "/admin/channels/sheet";
+    let (status, _) = crate::upload_as(&t, &owner, path, "orders.csv", sheet.as_bytes()).await;
+    assert_eq!(status, 303);
+    let (again, _) = crate::upload_as(&t, &owner, path, "orders.csv", sheet.as_bytes()).await;
+    assert_eq!(again, 303);
+    let imported = jangteo_db::channel_orders::recent(&t.app.db, 10)
+        .await
+        .unwrap();
+    assert_eq!(imported.len(), 1, "ETC-1 once; ETC-2 kept aside");
+    assert_eq!(imported[0].link.marketplace, "csv");
+    assert_eq!(stock_of(&t, tshirt).await, before - 2);
+    let order = jangteo_db::orders::find_by_number(&t.app.db, &imported[0].number)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(order.total.get(), 38_000 + 25_000 + 3_000);
+    let page = owner.get("/admin/channels").await;
+    assert!(page.body.contains("data-problem=\"ETC-2\""));
+    let audit = owner.get("/admin/audit").await;
+    assert!(audit.body.contains("channels.import_sheet"));
+}
+
+on_both_backends!(another_channels_orders_come_from_a_sheet);

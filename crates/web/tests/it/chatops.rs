@@ -211,3 +211,107 @@ on_both_backends!(
     requests_must_be_slacks_and_recent,
     linked_staff_answer_and_act_with_their_role,
 );
+
+/// Posts an Events API payload as Slack would, signed now.
+async fn event(t: &TestApp, payload: &Value, retry: bool) -> (u16, String) {
+    let body = payload.to_string();
+    let at = now();
+    let mut request = t
+        .client
+        .post(t.url("/slack/events"))
+        .header("content-type", "application/json")
+        .header("x-slack-request-timestamp", at.to_string())
+        .header("x-slack-signature", slack_signature(SECRET, at, &body));
+    if retry {
+        request = request.header("x-slack-retry-num", "1");
+    }
+    let response = request.body(body).send().await.unwrap();
+    (response.status().as_u16(), response.text().await.unwrap())
+}
+
+/// `@장터 재고 티셔츠` in a channel: Slack's URL check is echoed, the mention answered in its
+/// thread through chat.postMessage with the bot token as the linked owner, a retried delivery not
+/// answered twice, an unlinked user told only that.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mentions_are_answered_in_their_thread() {
+    let slack = jangteo_testkit::fakes::slack().await;
+    let options = TestOptions {
+        configure: Some(with_chatops),
+        slack_base: Some(slack.base_url.clone()),
+        ..TestOptions::default()
+    };
+    let Some(t) = TestApp::spawn_with(Backend::Sqlite, options).await else {
+        return;
+    };
+    fixtures::catalog(&t.app).await;
+    let check = serde_json::json!({"type": "url_verification", "token": "x", "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"});
+    let (status, echoed) = event(&t, &check, false).await;
+    assert_eq!(status, 200);
+    assert!(echoed.contains("3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"));
+    let (owner, _) = staff_session(&t, "owner@example.com", "owner").await;
+    let id = jangteo_db::staff::find_by_email(&t.app.db, "owner@example.com")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let linked = owner
+        .post(
+            &format!("/admin/staff/{id}/slack"),
+            &[("slack_user_id", "U0OWNER01")],
+        )
+        .await;
+    assert_eq!(linked.status, 303);
+    let mention = |user: &str, ts: &str| {
+        serde_json::json!({"type": "event_callback", "team_id": "T1", "event_id": format!("Ev{ts}"),
+            "event": {"type": "app_mention", "user": user, "text": "<@U0JANGTEO> 재고 티셔츠",
+                      "channel": "C0OPS", "ts": ts, "event_ts": ts}})
+    };
+    assert_eq!(
+        event(&t, &mention("U0OWNER01", "1700000001.000200"), false)
+            .await
+            .0,
+        200
+    );
+    assert_eq!(
+        event(&t, &mention("U0OWNER01", "1700000001.000200"), true)
+            .await
+            .0,
+        200
+    );
+    assert_eq!(
+        event(&t, &mention("U0NOBODY1", "1700000002.000300"), false)
+            .await
+            .0,
+        200
+    );
+    for _ in 0..100 {
+        if slack.received().len() >= 2 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    // An answer to the retried delivery would have arrived by now.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let posted = slack.received();
+    assert_eq!(posted.len(), 2, "the retry is not answered again");
+    let answer = posted
+        .iter()
+        .map(|r| r.json())
+        .find(|m| m["thread_ts"] == "1700000001.000200")
+        .unwrap();
+    assert_eq!(answer["channel"], "C0OPS");
+    assert!(said(&answer).contains("TSHIRT"), "{answer}");
+    assert_eq!(
+        posted[0].headers["authorization"],
+        "Bearer xoxb-test-bot-token"
+    );
+    let refusal = posted
+        .iter()
+        .map(|r| r.json())
+        .find(|m| m["thread_ts"] == "1700000002.000300")
+        .unwrap();
+    assert!(
+        said(&refusal).contains("연결된 직원 계정이 없습니다"),
+        "{refusal}"
+    );
+}
