@@ -124,6 +124,7 @@ impl App {
             message,
         )
         .await
+        .map(|_| ())
         .map_err(|e| AppError::Other(format!("answering a Slack mention: {e}")))
     }
 

@@ -5,7 +5,7 @@
 use crate::auth::StaffActor;
 use crate::notify::{Channel, Notification};
 use crate::{App, AppError, AppResult};
-use jangteo_core::alerts::AlertRules;
+use jangteo_core::alerts::{AlertRules, STAFF_ALERTS};
 use jangteo_core::member::Email;
 use jangteo_core::staff::{Access, Area};
 use jangteo_db::audit::{self, NewAudit};
@@ -46,7 +46,8 @@ impl App {
         let route = rules.route_for(alert.kind, alert.amount);
         let mut to: Vec<(Channel, String)> = Vec::new();
         if route.slack {
-            to.push((Channel::Slack, "staff".into()));
+            let channel = rules.slack_channel(alert.kind).unwrap_or("staff");
+            to.push((Channel::Slack, channel.to_owned()));
         }
         if route.email {
             let business = self.config.shop.business.email.trim().to_owned();
@@ -101,14 +102,15 @@ impl App {
         self.alert_rules(&self.db).await
     }
 
-    /// Sets the rules from the ticked `(alert, channel)` pairs, the paid-order minimum and the
-    /// e-mail addresses (comma or line separated) (notifications, write); audited.
+    /// Sets the rules from the ticked `(alert, channel)` pairs, the paid-order minimum, the
+    /// e-mail addresses (comma or line separated) and the `(alert, Slack channel)` pairs
+    /// (notifications, write); audited.
     pub async fn set_alert_rules(
         &self,
         actor: &StaffActor,
         ticked: &[(String, String)],
-        paid_order_min: &str,
-        emails: &str,
+        (paid_order_min, emails): (&str, &str),
+        slack_channels: &[(String, String)],
     ) -> AppResult<()> {
         actor.require(Area::Notifications, Access::Write)?;
         let mut errors = crate::field_errors::FieldErrors::default();
@@ -130,12 +132,23 @@ impl App {
                 Err(_) => errors.add("emails", "invalid_email"),
             }
         }
+        let mut channels = std::collections::BTreeMap::new();
+        for (kind, raw) in slack_channels {
+            match jangteo_core::alerts::slack_channel(raw) {
+                Ok(Some(channel)) if STAFF_ALERTS.contains(&kind.as_str()) => {
+                    channels.insert(kind.clone(), channel);
+                }
+                Ok(_) => {}
+                Err(_) => errors.add("slack_channels", "invalid_slack_channel"),
+            }
+        }
         errors.finish()?;
-        let rules = AlertRules::ticked(
+        let mut rules = AlertRules::ticked(
             ticked.iter().map(|(k, c)| (k.as_str(), c.as_str())),
             min,
             addresses,
         );
+        rules.slack_channels = channels;
         let before = self.alert_rules(&self.db).await?;
         let json = serde_json::to_string(&rules).map_err(|e| AppError::Other(e.to_string()))?;
         let now = self.now();

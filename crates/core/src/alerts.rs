@@ -39,6 +39,39 @@ pub struct AlertRules {
     /// Addresses alert e-mails go to (none: the shop's business address).
     #[serde(default)]
     pub emails: Vec<String>,
+    /// The Slack channel of an alert (`#주문알림`, `C0123ABCD`), posted by the app's bot; an
+    /// alert without one goes to the incoming webhook's channel.
+    #[serde(default)]
+    pub slack_channels: BTreeMap<String, String>,
+}
+
+/// Text that names no Slack channel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotASlackChannel;
+
+/// A Slack channel as staff write it: `#name` (letters, digits, `-`, `_`; Korean too) or a
+/// channel id (`C0123ABCD`). `Ok(None)`: left empty.
+pub fn slack_channel(raw: &str) -> Result<Option<String>, NotASlackChannel> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    let named = raw.strip_prefix('#').is_some_and(|name| {
+        (1..=80).contains(&name.chars().count())
+            && name
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+    });
+    let id = raw.len() >= 9
+        && raw.starts_with(['C', 'G'])
+        && raw
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+    if named || id {
+        Ok(Some(raw.to_owned()))
+    } else {
+        Err(NotASlackChannel)
+    }
 }
 
 impl AlertRules {
@@ -52,6 +85,11 @@ impl AlertRules {
                 "claim_filed" | "inquiry_received" | "job_dead" | "reconciliation" | "server_error"
             ),
         }
+    }
+
+    /// The Slack channel `kind` is posted to, if the owner chose one.
+    pub fn slack_channel(&self, kind: &str) -> Option<&str> {
+        self.slack_channels.get(kind).map(String::as_str)
     }
 
     /// Where `kind` goes.
@@ -102,6 +140,7 @@ impl AlertRules {
             routes,
             paid_order_min: paid_order_min.max(0),
             emails,
+            slack_channels: BTreeMap::new(),
         }
     }
 }
@@ -109,6 +148,16 @@ impl AlertRules {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn slack_channels_are_names_or_ids() {
+        assert_eq!(slack_channel(" #주문-알림 "), Ok(Some("#주문-알림".into())));
+        assert_eq!(slack_channel("C0123ABCD"), Ok(Some("C0123ABCD".into())));
+        assert_eq!(slack_channel(""), Ok(None));
+        for wrong in ["orders", "#", "#two words", "c0123abcd", "#a<b>"] {
+            assert_eq!(slack_channel(wrong), Err(NotASlackChannel), "{wrong}");
+        }
+    }
 
     #[test]
     fn defaults_keep_every_order_out_of_the_inbox() {

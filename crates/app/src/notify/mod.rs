@@ -3,6 +3,7 @@
 //! Advertising SMS/AlimTalk wait for the morning (정보통신망법 50조: not 21:00–08:00 KST).
 
 pub(crate) mod alimtalk;
+mod dispatch;
 pub(crate) mod render;
 pub(crate) mod templates;
 use crate::config::ProviderChoice;
@@ -11,8 +12,7 @@ use chrono::{DateTime, Utc};
 use jangteo_core::notify::{advertising_send_time, redact_secret_links};
 use jangteo_db::{Tx, messages};
 use jangteo_providers::messaging::{
-    Accepted, Aligo, AlimTalk, Email, Mailgun, SendError, SlackWebhook, Sms, Smtp, Solapi,
-    http_client,
+    Accepted, Aligo, Mailgun, SendError, SlackWebhook, Smtp, Solapi, http_client,
 };
 use minijinja::Environment;
 use std::sync::Arc;
@@ -147,6 +147,8 @@ enum Route {
     /// Solapi's AlimTalk with the event's approved template.
     AlimTalk(String),
     Slack,
+    /// A staff alert to a channel of its own, posted by the app's bot.
+    SlackChannel(String),
     /// The `test` adapter: the message log is the outbox, nothing leaves.
     Outbox,
     Unknown,
@@ -248,8 +250,13 @@ impl App {
     fn route_of(&self, m: &messages::MessageRow) -> Route {
         let alimtalk_on = self.messenger.solapi.is_some()
             && self.config.notifications.alimtalk == ProviderChoice::Solapi;
+        let bot = !self.config.slack.bot_token.0.is_empty();
         match &m.template_code {
             Some(code) if m.channel == "alimtalk" && alimtalk_on => Route::AlimTalk(code.clone()),
+            // "staff" is the webhook's own channel; any other names one the bot posts to.
+            None if m.channel == "slack" && m.recipient != "staff" && bot => {
+                Route::SlackChannel(m.recipient.clone())
+            }
             _ => self.route(&m.channel, &m.event),
         }
     }
@@ -287,89 +294,6 @@ impl App {
                 _ => Route::Outbox,
             },
             _ => Route::Unknown,
-        }
-    }
-
-    /// Hands `m` to the provider of `route`.
-    async fn dispatch(
-        &self,
-        route: Route,
-        m: &messages::MessageRow,
-    ) -> (&'static str, Result<Accepted, SendError>) {
-        let config = &self.config.notifications;
-        let messenger: &Messenger = &self.messenger;
-        let sms = Sms {
-            from: config.sms_sender.clone(),
-            to: m.recipient.clone(),
-            title: None,
-            text: m.body_text.clone(),
-        };
-        let email = || Email {
-            from: config.from_email.clone(),
-            to: m.recipient.clone(),
-            subject: m.subject.clone(),
-            html: m.body_html.clone(),
-            text: m.body_text.clone(),
-        };
-        match (route, messenger) {
-            (
-                Route::Smtp,
-                Messenger {
-                    smtp: Some(smtp), ..
-                },
-            ) => ("smtp", smtp.send(&email()).await),
-            (
-                Route::Mailgun,
-                Messenger {
-                    mailgun: Some(mailgun),
-                    ..
-                },
-            ) => ("mailgun", mailgun.send(&email()).await),
-            (
-                Route::AligoSms,
-                Messenger {
-                    aligo: Some(aligo), ..
-                },
-            ) => ("aligo", aligo.send(&sms).await),
-            (
-                Route::SolapiSms,
-                Messenger {
-                    solapi: Some(solapi),
-                    ..
-                },
-            ) => ("solapi", solapi.send_sms(&sms).await),
-            (
-                Route::AlimTalk(template_id),
-                Messenger {
-                    solapi: Some(solapi),
-                    ..
-                },
-            ) => {
-                let message = AlimTalk {
-                    from: config.sms_sender.clone(),
-                    to: m.recipient.clone(),
-                    channel_id: config.kakao_channel_id.clone(),
-                    template_id,
-                    variables: alimtalk::recorded_variables(m),
-                    text: m.body_text.clone(),
-                };
-                ("solapi", solapi.send_alimtalk(&message, true).await)
-            }
-            (
-                Route::Slack,
-                Messenger {
-                    slack: Some(slack), ..
-                },
-            ) => ("slack", slack.post(&m.body_text, None).await),
-            (Route::Unknown, _) => (
-                "none",
-                Err(SendError::Rejected {
-                    provider: "none",
-                    code: "channel".into(),
-                    message: format!("unknown channel {}", m.channel),
-                }),
-            ),
-            _ => ("test", recorded_in_outbox()),
         }
     }
 

@@ -68,7 +68,7 @@ pub async fn post_chat_message(
     api_base: &str,
     bot_token: &str,
     message: serde_json::Value,
-) -> Result<(), SendError> {
+) -> Result<Accepted, SendError> {
     let url = format!("{}/chat.postMessage", api_base.trim_end_matches('/'));
     let response = client
         .post(url)
@@ -81,7 +81,11 @@ pub async fn post_chat_message(
     let reply = response.text().await.unwrap_or_default();
     let answer: serde_json::Value = serde_json::from_str(&reply).unwrap_or_default();
     if status.is_success() && answer["ok"] == true {
-        return Ok(());
+        return Ok(Accepted {
+            provider: "slack",
+            provider_id: answer["ts"].as_str().map(str::to_owned),
+            raw: reply,
+        });
     }
     let error = answer["error"].as_str().unwrap_or("unreadable").to_owned();
     Err(classify(

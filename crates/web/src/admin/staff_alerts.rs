@@ -22,7 +22,10 @@ async fn alerts_page(
         .iter()
         .map(|kind| {
             let route = rules.route(kind);
-            context! { kind => *kind, slack => route.slack, email => route.email }
+            context! {
+                kind => *kind, slack => route.slack, email => route.email,
+                channel => rules.slack_channel(kind),
+            }
         })
         .collect();
     let (min, emails) = match typed {
@@ -37,6 +40,7 @@ async fn alerts_page(
                 rows => rows, paid_order_min => min, emails => emails, errors => errors,
                 business_email => &state.app.config.shop.business.email,
                 slack_live => state.app.config.notifications.slack_webhook_url.is_some(),
+                slack_bot => !state.app.config.slack.bot_token.0.is_empty(),
                 can_write => admin.actor.can(Area::Notifications, Access::Write),
             },
         )
@@ -70,13 +74,17 @@ pub async fn save(
         .filter_map(|(_, v)| v.split_once(':'))
         .map(|(k, c)| (k.to_owned(), c.to_owned()))
         .collect();
+    let channels: Vec<(String, String)> = fields
+        .iter()
+        .filter_map(|(k, v)| Some((k.strip_prefix("channel.")?.to_owned(), v.clone())))
+        .collect();
     let (min, emails) = (value("paid_order_min"), value("emails"));
     let BackOffice {
         state, req, admin, ..
     } = &office;
     match state
         .app
-        .set_alert_rules(&admin.actor, &ticked, min, emails)
+        .set_alert_rules(&admin.actor, &ticked, (min, emails), &channels)
         .await
     {
         Ok(()) => {
@@ -84,11 +92,12 @@ pub async fn save(
             Ok(see_other("/admin/alerts"))
         }
         Err(e) => {
-            let typed = AlertRules::ticked(
+            let mut typed = AlertRules::ticked(
                 ticked.iter().map(|(k, c)| (k.as_str(), c.as_str())),
                 0,
                 Vec::new(),
             );
+            typed.slack_channels = channels.into_iter().collect();
             refuse(state, req, e, |errors| {
                 alerts_page(&office, &typed, Some((min, emails)), errors)
             })

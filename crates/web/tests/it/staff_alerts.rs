@@ -72,7 +72,7 @@ async fn alerts_reach_staff_as_the_owner_chose(backend: Backend) {
     ]
     .map(|(k, c)| (k.to_owned(), c.to_owned()));
     t.app
-        .set_alert_rules(&owner_actor, &every, "0", "ops@example.com")
+        .set_alert_rules(&owner_actor, &every, ("0", "ops@example.com"), &[])
         .await
         .unwrap();
     add(&buyer, tshirt, 1).await;
@@ -143,3 +143,62 @@ async fn alerts_reach_staff_as_the_owner_chose(backend: Backend) {
 }
 
 on_both_backends!(alerts_reach_staff_as_the_owner_chose);
+
+/// With the app's bot token, an alert goes to the Slack channel the owner gave it (a channel
+/// that is no channel is refused with what was typed kept), posted by chat.postMessage.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn alerts_go_to_the_slack_channel_given_them() {
+    let slack = jangteo_testkit::fakes::slack().await;
+    let options = jangteo_testkit::server::TestOptions {
+        slack_base: Some(slack.base_url.clone()),
+        ..Default::default()
+    };
+    let Some(t) = jangteo_testkit::TestApp::spawn_with(Backend::Sqlite, options).await else {
+        return;
+    };
+    jangteo_testkit::fixtures::catalog(&t.app).await;
+    let tshirt = jangteo_db::catalog::stock::sku_id_by_code(&t.app.db, "TSHIRT")
+        .await
+        .unwrap()
+        .unwrap();
+    let (owner, _) = staff_session(&t, "owner@example.com", "owner").await;
+    let form = |channel: &'static str| {
+        vec![
+            ("on", "paid_order:slack"),
+            ("channel.paid_order", channel),
+            ("paid_order_min", "0"),
+            ("emails", ""),
+        ]
+    };
+    let refused = owner.post("/admin/alerts", &form("orders channel")).await;
+    assert_eq!(refused.status, 422);
+    assert_eq!(
+        refused.input_value("channel.paid_order").as_deref(),
+        Some("orders channel")
+    );
+    assert_eq!(
+        owner.post("/admin/alerts", &form("#주문알림")).await.status,
+        303
+    );
+
+    let buyer = Shopper::new(&t.url(""));
+    sign_up(&buyer, "channel-alert@example.com").await;
+    add(&buyer, tshirt, 1).await;
+    let number = pay(&buyer, &place(&buyer, &[("payment_method", "card")]).await).await;
+    let queued = alerts(&t).await;
+    assert!(
+        queued
+            .iter()
+            .any(|(c, to, _)| c == "slack" && to == "#주문알림"),
+        "{queued:?}"
+    );
+    crate::escrow_payments::run_jobs(&t).await;
+    let posted: Vec<_> = slack
+        .received()
+        .into_iter()
+        .filter(|r| r.path == "/api/chat.postMessage")
+        .collect();
+    assert_eq!(posted.len(), 1, "{posted:?}");
+    assert_eq!(posted[0].json()["channel"], "#주문알림");
+    assert!(posted[0].json()["text"].as_str().unwrap().contains(&number));
+}
