@@ -69,6 +69,10 @@ pub struct ClaimRow {
     pub created_at: DateTime<Utc>,
     /// Last change.
     pub updated_at: DateTime<Utc>,
+    /// The carrier an exchange's replacement went with.
+    pub reship_carrier: Option<String>,
+    /// The replacement's waybill.
+    pub reship_waybill: Option<String>,
 }
 
 /// `SELECT` of every claim column followed by `$rest` (one column list, static SQL).
@@ -77,7 +81,7 @@ macro_rules! select_claims {
         concat!(
             "SELECT id, order_id, kind, resolution, status, reason, discovered_at, deadline_at,
                  buyer_pays_return, override_reason, reject_reason, refund_id, restocked, filed_by,
-                 created_at, updated_at FROM claims ",
+                 created_at, updated_at, reship_carrier, reship_waybill FROM claims ",
             $rest
         )
     };
@@ -214,6 +218,8 @@ pub struct ClaimFacts<'a> {
     pub refund_id: Option<i64>,
     /// Whether the returned units went back on sale.
     pub restocked: Option<bool>,
+    /// The replacement's (carrier, waybill), for an exchange.
+    pub reship: Option<(&'a str, &'a str)>,
 }
 
 /// Moves a claim from `from` to `to` (refused by the state machine: false; already moved by
@@ -232,7 +238,8 @@ pub async fn transition(
         tx,
         "UPDATE claims SET status = $3, updated_at = $4,
              reject_reason = COALESCE($5, reject_reason), refund_id = COALESCE($6, refund_id),
-             restocked = COALESCE($7, restocked)
+             restocked = COALESCE($7, restocked), reship_carrier = COALESCE($8, reship_carrier),
+             reship_waybill = COALESCE($9, reship_waybill)
          WHERE id = $1 AND status = $2",
         id,
         from.as_str(),
@@ -240,7 +247,9 @@ pub async fn transition(
         now,
         facts.reject_reason,
         facts.refund_id,
-        facts.restocked
+        facts.restocked,
+        facts.reship.map(|(carrier, _)| carrier),
+        facts.reship.map(|(_, waybill)| waybill)
     )
     .context("moving claim")
     .map(|n| n == 1)

@@ -295,6 +295,10 @@ pub(crate) fn claim_view(state: &AppState, req: &Req, c: &ClaimRow) -> Value {
         reject_reason => &c.reject_reason, override_reason => &c.override_reason,
         buyer_pays_return => c.buyer_pays_return,
         admin_url => format!("/admin/claims/{}", c.id),
+        reship => c.reship_carrier.as_deref().zip(c.reship_waybill.as_deref()).map(|(carrier, waybill)| context! {
+            carrier => carrier_label(state, req, carrier), waybill => waybill,
+            tracking_url => jangteo_core::carrier::tracking_url(carrier, waybill),
+        }),
     }
 }
 

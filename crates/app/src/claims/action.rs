@@ -3,6 +3,7 @@
 //! through the gateway first: if it is refused, nothing changes.
 
 use super::handling::ClaimDetail;
+use crate::admin::orders::normalise_waybill;
 use crate::auth::StaffActor;
 use crate::orders::lifecycle::{move_claim, move_order};
 use crate::orders::refunds::{GatewayRefund, points_follow_goods, record_gateway_refund};
@@ -22,10 +23,20 @@ use jangteo_db::claims::ClaimFacts;
 use jangteo_db::orders::{self, OrderRow};
 use jangteo_db::refunds;
 
-/// What the order's timeline says of a claim step: the rejection's reason, or the refund.
+/// What the order's timeline says of a claim step: the rejection's reason, the refund, or the
+/// replacement's waybill.
 fn timeline_note(action: &ClaimAction, refund: Option<Won>) -> String {
     match (action, refund) {
         (ClaimAction::Reject(reason), _) => reason.trim().to_owned(),
+        (
+            ClaimAction::Exchange {
+                carrier, waybill, ..
+            },
+            _,
+        ) => {
+            let name = jangteo_core::carrier::carrier(carrier).map_or("", |c| c.name);
+            format!("{name} {waybill}")
+        }
         (_, Some(amount)) => format!("{}원", amount.grouped()),
         _ => String::new(),
     }
@@ -48,10 +59,15 @@ pub enum ClaimAction {
         /// Returned units go back on sale.
         restock: bool,
     },
-    /// Send the same SKUs again (taken from stock); `restock` as for a refund.
+    /// Send the same SKUs again (taken from stock) with its own carrier and waybill; `restock`
+    /// as for a refund.
     Exchange {
         /// Returned units go back on sale.
         restock: bool,
+        /// The replacement's carrier code.
+        carrier: String,
+        /// Its waybill.
+        waybill: String,
     },
 }
 
@@ -77,8 +93,18 @@ impl ClaimAction {
     /// Whether returned units go back on sale.
     fn restocks(&self) -> bool {
         match self {
-            ClaimAction::Refund { restock, .. } | ClaimAction::Exchange { restock } => *restock,
+            ClaimAction::Refund { restock, .. } | ClaimAction::Exchange { restock, .. } => *restock,
             _ => false,
+        }
+    }
+
+    /// An exchange's replacement: (carrier, waybill).
+    fn reship(&self) -> Option<(&str, &str)> {
+        match self {
+            ClaimAction::Exchange {
+                carrier, waybill, ..
+            } => Some((carrier, waybill)),
+            _ => None,
         }
     }
 
@@ -100,6 +126,17 @@ impl ClaimAction {
         }
         if self.reject_reason().is_some_and(str::is_empty) {
             return Err(AppError::field("reject_reason", "required"));
+        }
+        if let ClaimAction::Exchange {
+            carrier, waybill, ..
+        } = self
+        {
+            if jangteo_core::carrier::carrier(carrier).is_none() {
+                return Err(AppError::field("carrier", "required"));
+            }
+            if normalise_waybill(waybill).as_deref() != Some(waybill.as_str()) {
+                return Err(AppError::field("waybill", "invalid_waybill"));
+            }
         }
         if !detail.claim.resolution.allows(to) {
             return Err(AppError::Conflict("claim_state"));
@@ -164,6 +201,7 @@ impl App {
             reject_reason,
             refund_id,
             restocked: action.takes_goods_back().then(|| action.restocks()),
+            reship: action.reship(),
         };
         move_claim(&mut tx, id, from, to, facts, now).await?;
         let note = timeline_note(action, refund.as_ref().map(|r| r.amount));
@@ -183,6 +221,7 @@ impl App {
             status: to,
             reason: reject_reason,
             refund: refund.as_ref().map(|r| r.amount),
+            reship: action.reship(),
         };
         self.notify_claim(&mut tx, &locked, id, &claim_news).await?;
         // The last units refunded: the order is over (반품완료).

@@ -20,6 +20,8 @@ pub(crate) struct ClaimNews<'a> {
     pub(crate) reason: Option<&'a str>,
     /// The amount refunded.
     pub(crate) refund: Option<Won>,
+    /// An exchange's replacement: (carrier code, waybill).
+    pub(crate) reship: Option<(&'a str, &'a str)>,
 }
 
 /// The orderer as a customer message addresses them.
@@ -205,6 +207,11 @@ impl App {
             },
             "status_label": claim_step_name(news.status),
             "reason": news.reason.unwrap_or_default(),
+            "reship": news.reship.map(|(carrier, waybill)| serde_json::json!({
+                "carrier": jangteo_core::carrier::carrier(carrier).map_or(carrier, |c| c.name),
+                "waybill": waybill,
+                "tracking_url": jangteo_core::carrier::tracking_url(carrier, waybill),
+            })),
         });
         let key = format!("{event}:{claim_id}:{}", news.status.as_str());
         self.notify_by_chosen_channels(tx, event, &orderer(order), &context, &key)

@@ -91,6 +91,9 @@ async fn detail_page(office: &BackOffice, id: i64, errors: Value) -> Result<Resp
         },
         can_write => admin.actor.can(Area::Orders, Access::Write),
         action_url => format!("/admin/claims/{id}"),
+        carriers => jangteo_core::carrier::CARRIERS.iter().map(|c| context! {
+            code => c.code, name => crate::order_views::carrier_label(state, req, c.code),
+        }).collect::<Vec<_>>(),
         errors => errors,
     })
     .await
@@ -111,6 +114,10 @@ pub struct ActionFields {
     #[serde(default)]
     deduction: String,
     restock: Option<String>,
+    #[serde(default)]
+    carrier: String,
+    #[serde(default)]
+    waybill: String,
 }
 
 /// POST /admin/claims/{id}
@@ -140,7 +147,12 @@ pub async fn act(
                 return refuse(state, req, e, |errors| detail_page(&office, id, errors)).await;
             }
         },
-        "exchange" => ClaimAction::Exchange { restock },
+        "exchange" => ClaimAction::Exchange {
+            restock,
+            carrier: f.carrier.clone(),
+            waybill: jangteo_app::admin::orders::normalise_waybill(&f.waybill)
+                .unwrap_or_else(|| f.waybill.clone()),
+        },
         _ => return Err(WebError::NotFound),
     };
     let done = state.app.claim_action(&admin.actor, id, &action).await;

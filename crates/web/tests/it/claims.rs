@@ -14,30 +14,30 @@ use jangteo_testkit::shopper::{Shopper, staff_session};
 use jangteo_testkit::{Backend, TestApp, on_both_backends};
 
 /// What the steps share: the app, the T-shirt, its buyer with their order and T-shirt line.
-struct Case {
-    t: TestApp,
-    tshirt: i64,
-    buyer: Shopper,
-    number: String,
-    order: OrderRow,
-    line: OrderLineRow,
+pub(crate) struct Case {
+    pub(crate) t: TestApp,
+    pub(crate) tshirt: i64,
+    pub(crate) buyer: Shopper,
+    pub(crate) number: String,
+    pub(crate) order: OrderRow,
+    pub(crate) line: OrderLineRow,
     /// The form field holding the units claimed from the T-shirt line.
-    units: String,
+    pub(crate) units: String,
 }
 
 impl Case {
     /// The buyer's claim form.
-    fn new_path(&self) -> String {
+    pub(crate) fn new_path(&self) -> String {
         format!("/orders/{}/claims/new", self.number)
     }
 
     /// The staff form that files a claim for the order.
-    fn admin_path(&self) -> String {
+    pub(crate) fn admin_path(&self) -> String {
         format!("/admin/orders/{}/claims", self.number)
     }
 
     /// A defect return of `n` units discovered on `date`.
-    fn defect_return(&self, n: &str, date: &str) -> Vec<(String, String)> {
+    pub(crate) fn defect_return(&self, n: &str, date: &str) -> Vec<(String, String)> {
         vec![
             ("kind".into(), "defect".into()),
             ("resolution".into(), "return".into()),
@@ -63,7 +63,7 @@ impl Case {
     }
 
     /// The buyer's order page.
-    async fn order_page(&self) -> String {
+    pub(crate) async fn order_page(&self) -> String {
         self.buyer
             .get(&format!("/orders/{}", self.number))
             .await
@@ -71,7 +71,7 @@ impl Case {
     }
 
     /// The buyer's points balance.
-    async fn points(&self) -> i64 {
+    pub(crate) async fn points(&self) -> i64 {
         jangteo_db::members::find_by_email(&self.t.app.db, "buyer@example.com")
             .await
             .unwrap()
@@ -80,7 +80,7 @@ impl Case {
     }
 
     /// The newest claim on the order.
-    async fn newest_claim(&self) -> jangteo_db::claims::ClaimRow {
+    pub(crate) async fn newest_claim(&self) -> jangteo_db::claims::ClaimRow {
         jangteo_db::claims::for_order(&self.t.app.db, self.order.id)
             .await
             .unwrap()[0]
@@ -88,7 +88,7 @@ impl Case {
     }
 
     /// The T-shirt's stock.
-    async fn stock(&self) -> i64 {
+    pub(crate) async fn stock(&self) -> i64 {
         stock::stock_of(&self.t.app.db, self.tshirt)
             .await
             .unwrap()
@@ -125,7 +125,7 @@ async fn buyers_return_goods_and_staff_refund_them(backend: Backend) {
     let earns = refund_adjusts_points_and_lines_once(&c, &cs, claim, share).await;
     let balance_confirmed = buyer_confirms_purchase(&c).await;
     let late = late_change_of_mind_refused_to_buyer(&c).await;
-    staff_exchange_with_recorded_exception(&c, &cs, &late).await;
+    crate::claims_exchange::staff_exchange_with_recorded_exception(&c, &cs, &late).await;
     confirmed_return_keeps_shipping_and_takes_points(&c, &cs, balance_confirmed, earns).await;
     crate::claim_steps::claims_audited_and_on_the_timeline(&c.t, c.order.id).await;
 }
@@ -368,59 +368,6 @@ async fn late_change_of_mind_refused_to_buyer(c: &Case) -> Vec<(String, String)>
     assert_eq!(status, 422);
     assert!(body.contains("신청 기간이 지났습니다"));
     late
-}
-
-/// …and staff accept it only with a recorded exception, then exchange it from stock.
-async fn staff_exchange_with_recorded_exception(c: &Case, cs: &Shopper, late: &[(String, String)]) {
-    let refs: Vec<(&str, &str)> = late.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let admin_path = c.admin_path();
-    let (content_type, body) = claim_body(&refs, &[]);
-    let (status, _) = crate::post_multipart(&c.t, cs, &admin_path, &content_type, body).await;
-    assert_eq!(status, 422);
-    let mut with_reason = refs.clone();
-    with_reason.push(("override_reason", "VIP 고객 요청, 팀장 승인"));
-    let (content_type, body) = claim_body(&with_reason, &[]);
-    let (status, body) = crate::post_multipart(&c.t, cs, &admin_path, &content_type, body).await;
-    assert_eq!(status, 303, "{body}");
-    let exchange = c.newest_claim().await;
-    assert_eq!(
-        exchange.override_reason.as_deref(),
-        Some("VIP 고객 요청, 팀장 승인")
-    );
-    assert!(exchange.buyer_pays_return);
-    let path = format!("/admin/claims/{}", exchange.id);
-    let stock_now = c.stock().await;
-    for step in ["approve", "collected", "exchange"] {
-        assert_eq!(
-            cs.post(&path, &[("action", step)]).await.status,
-            303,
-            "{step}"
-        );
-    }
-    assert_eq!(
-        jangteo_db::claims::find(&c.t.app.db, exchange.id)
-            .await
-            .unwrap()
-            .unwrap()
-            .status
-            .as_str(),
-        "exchanged"
-    );
-    assert_eq!(
-        c.stock().await,
-        stock_now - 1,
-        "the replacement leaves stock; the returned unit was not put back"
-    );
-    let line = jangteo_db::orders::lines(&c.t.app.db, c.order.id)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|l| l.id == c.line.id)
-        .unwrap();
-    assert_eq!(
-        line.quantity_returned, 2,
-        "the replacement is the buyer's: open to a later claim, not counted as returned"
-    );
 }
 
 /// A return after the purchase was confirmed: return shipping kept, earned points taken back.

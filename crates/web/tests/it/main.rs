@@ -41,6 +41,7 @@ mod checkout_retry;
 mod checkout_safety;
 mod claim_steps;
 mod claims;
+mod claims_exchange;
 mod claims_full_return;
 mod coupon_admin;
 mod escrow_payments;
