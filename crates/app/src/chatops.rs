@@ -108,24 +108,17 @@ impl App {
         text: &str,
         blocks: serde_json::Value,
     ) -> AppResult<()> {
-        let slack = &self.config.slack;
-        if slack.bot_token.0.is_empty() {
+        if self.config.slack.bot_token.0.is_empty() {
             tracing::warn!("a Slack mention is not answered: [slack] bot_token is not set");
             return Ok(());
         }
         let message = serde_json::json!({
             "channel": channel, "thread_ts": thread_ts, "text": text, "blocks": blocks,
         });
-        let http = jangteo_providers::messaging::http_client();
-        jangteo_providers::messaging::post_chat_message(
-            &http,
-            &slack.api_base,
-            &slack.bot_token.0,
-            message,
-        )
-        .await
-        .map(|_| ())
-        .map_err(|e| AppError::Other(format!("answering a Slack mention: {e}")))
+        self.post_as_slack_bot(message)
+            .await
+            .map(|_| ())
+            .map_err(|e| AppError::Other(format!("answering a Slack mention: {e}")))
     }
 
     /// Answers `text` typed by Slack user `slack_user`.

@@ -98,8 +98,16 @@ impl App {
         channel: &str,
         m: &messages::MessageRow,
     ) -> Result<Accepted, SendError> {
-        let slack = &self.config.slack;
         let message = serde_json::json!({ "channel": channel, "text": m.body_text });
+        self.post_as_slack_bot(message).await
+    }
+
+    /// Posts `message` (chat.postMessage's JSON) with the app's bot token.
+    pub(crate) async fn post_as_slack_bot(
+        &self,
+        message: serde_json::Value,
+    ) -> Result<Accepted, SendError> {
+        let slack = &self.config.slack;
         let http = jangteo_providers::messaging::http_client();
         jangteo_providers::messaging::post_chat_message(
             &http,

@@ -5,7 +5,7 @@
 //! Coupang order id with the vendor item (`{orderId}-{vendorItemId}`), as the upload needs both.
 
 use super::{ChannelError, Dispatch, PaidOrders, SalesChannel};
-use chrono::{DateTime, Duration, FixedOffset, Offset, Utc};
+use chrono::{DateTime, FixedOffset, Offset, Utc};
 use futures::FutureExt;
 use futures::future::BoxFuture;
 use hmac::{Hmac, Mac};
@@ -256,7 +256,7 @@ impl SalesChannel for Coupang {
         now: DateTime<Utc>,
     ) -> BoxFuture<'_, Result<PaidOrders, ChannelError>> {
         async move {
-            let until = now.min(since + Duration::hours(24));
+            let until = super::window_end(since, now);
             Ok(PaidOrders {
                 orders: self.accepted(since, until).await?,
                 looked_until: until,

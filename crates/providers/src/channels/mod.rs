@@ -56,6 +56,12 @@ pub struct Dispatch {
     pub dispatched_at: DateTime<Utc>,
 }
 
+/// Where one look at a channel's orders ends: now, or a day after it starts (the longest
+/// window either marketplace takes); the next look starts there.
+pub fn window_end(since: DateTime<Utc>, now: DateTime<Utc>) -> DateTime<Utc> {
+    now.min(since + chrono::Duration::hours(24))
+}
+
 /// A marketplace.
 pub trait SalesChannel: Send + Sync {
     /// Which one.

@@ -34,8 +34,6 @@ impl std::fmt::Debug for SmartStoreConfig {
     }
 }
 
-/// The longest window the change list takes (§11.1: `lastChangedTo` defaults to from + 24 h).
-const WINDOW_HOURS: i64 = 24;
 /// Ids per query, confirm or dispatch call.
 const QUERY_BATCH: usize = 300;
 const WRITE_BATCH: usize = 30;
@@ -311,7 +309,8 @@ impl SalesChannel for SmartStore {
         now: DateTime<Utc>,
     ) -> BoxFuture<'_, Result<PaidOrders, ChannelError>> {
         async move {
-            let until = now.min(since + Duration::hours(WINDOW_HOURS));
+            // The change list takes at most 24 hours (`lastChangedTo` defaults to from + 24 h).
+            let until = super::window_end(since, now);
             let ids = self.changed_to_paid(since, until).await?;
             let orders = if ids.is_empty() {
                 Vec::new()
