@@ -214,3 +214,84 @@ pub async fn recent(db: &Db, limit: i64) -> DbResult<Vec<ImportedOrderRow>> {
     )
     .context("listing imported orders")
 }
+
+/// Remembers which shop SKU a marketplace listing sells.
+pub async fn remember_item(
+    tx: &mut Tx,
+    marketplace: &str,
+    item_id: &str,
+    sku_id: i64,
+) -> DbResult<()> {
+    tx_execute!(
+        tx,
+        "INSERT INTO channel_items (marketplace, item_id, sku_id) VALUES ($1, $2, $3)
+         ON CONFLICT (marketplace, item_id) DO UPDATE SET sku_id = $3",
+        marketplace,
+        item_id,
+        sku_id
+    )
+    .context("remembering a channel item")
+    .map(|_| ())
+}
+
+/// Listings whose stock at the marketplace is not the shop's: (marketplace, item id, stock).
+pub async fn stock_to_push(db: &Db, limit: i64) -> DbResult<Vec<(String, String, i64)>> {
+    read_all!(
+        db,
+        (String, String, i64),
+        "SELECT ci.marketplace, ci.item_id, s.stock FROM channel_items ci JOIN skus s ON s.id = ci.sku_id
+         WHERE ci.pushed_stock IS NULL OR ci.pushed_stock <> s.stock
+         ORDER BY ci.pushed_at IS NOT NULL, ci.pushed_at, ci.item_id LIMIT $1",
+        limit
+    )
+    .context("listing stock to push")
+}
+
+/// The marketplace took `stock` for the listing (or, with `error`, refused or was away).
+pub async fn record_push(
+    db: &Db,
+    (marketplace, item_id): (&str, &str),
+    stock: i64,
+    error: Option<&str>,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
+    db_execute!(
+        db,
+        "UPDATE channel_items SET push_error = $1, pushed_at = $2,
+             pushed_stock = CASE WHEN $1 IS NULL THEN $3 ELSE pushed_stock END
+         WHERE marketplace = $4 AND item_id = $5",
+        error,
+        now,
+        stock,
+        marketplace,
+        item_id
+    )
+    .context("recording a stock push")
+    .map(|_| ())
+}
+
+/// A listing whose last stock push failed.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct PushProblemRow {
+    /// The channel.
+    pub marketplace: String,
+    /// The listing.
+    pub item_id: String,
+    /// The shop's SKU code.
+    pub sku_code: String,
+    /// What the channel said.
+    pub push_error: String,
+}
+
+/// Listings whose last stock push failed.
+pub async fn push_problems(db: &Db, limit: i64) -> DbResult<Vec<PushProblemRow>> {
+    read_all!(
+        db,
+        PushProblemRow,
+        "SELECT ci.marketplace, ci.item_id, s.code AS sku_code, ci.push_error
+         FROM channel_items ci JOIN skus s ON s.id = ci.sku_id
+         WHERE ci.push_error IS NOT NULL ORDER BY ci.pushed_at DESC, ci.item_id LIMIT $1",
+        limit
+    )
+    .context("listing stock push problems")
+}

@@ -59,6 +59,35 @@ pub struct FakeInvoice {
 struct Shared {
     sheets: Mutex<Vec<(FakeOrderSheet, String)>>,
     invoices: Mutex<Vec<FakeInvoice>>,
+    /// vendorItemId → quantity, as the shop last set it.
+    quantities: Mutex<std::collections::HashMap<i64, i64>>,
+}
+
+async fn quantity(
+    State(s): Wing,
+    Path((item, count)): Path<(i64, i64)>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    if let Some(refused) = verify(&method, &uri, &headers) {
+        return refused;
+    }
+    if count < 0 {
+        return refuse(StatusCode::BAD_REQUEST, "quantity must be 0 or more");
+    }
+    let known = s
+        .sheets
+        .lock()
+        .is_ok_and(|sheets| sheets.iter().any(|(o, _)| o.vendor_item_id == item));
+    if !known {
+        return refuse(StatusCode::BAD_REQUEST, "존재하지 않는 옵션ID입니다.");
+    }
+    if let Ok(mut q) = s.quantities.lock() {
+        q.insert(item, count);
+    }
+    Json(json!({"code": "SUCCESS", "message": "재고수량이 변경되었습니다.", "data": null}))
+        .into_response()
 }
 
 type Wing = State<Arc<Shared>>;
@@ -337,6 +366,10 @@ impl FakeCoupang {
                 put(acknowledge),
             )
             .route(&format!("{base}/orders/invoices"), post(invoices))
+            .route(
+                "/v2/providers/seller_api/apis/api/v1/marketplace/vendor-items/{item}/quantities/{count}",
+                put(quantity),
+            )
             .with_state(shared.clone());
         tokio::spawn(async move {
             let _ = axum::serve(listener, router).await;
@@ -358,6 +391,16 @@ impl FakeCoupang {
             .iter()
             .find(|(o, _)| o.shipment_box_id == shipment_box_id)
             .map(|(_, s)| s.clone())
+    }
+
+    /// The quantity the shop last set for a vendor item.
+    pub fn quantity(&self, vendor_item_id: i64) -> Option<i64> {
+        self.shared
+            .quantities
+            .lock()
+            .ok()?
+            .get(&vendor_item_id)
+            .copied()
     }
 
     /// Invoices uploaded.

@@ -7,7 +7,7 @@ use crate::auth::StaffActor;
 use crate::{App, AppError, AppResult};
 use jangteo_core::staff::{Access, Area};
 use jangteo_db::audit::{self, NewAudit};
-use jangteo_db::channel_orders::{self, ImportProblemRow, ImportedOrderRow};
+use jangteo_db::channel_orders::{self, ImportProblemRow, ImportedOrderRow, PushProblemRow};
 
 /// How many imported orders and problems the page lists.
 const LISTED: i64 = 50;
@@ -21,6 +21,8 @@ pub struct ChannelsOverview {
     pub recent: Vec<ImportedOrderRow>,
     /// Orders not imported, newest first.
     pub problems: Vec<ImportProblemRow>,
+    /// Listings whose stock could not be sent.
+    pub stock_problems: Vec<PushProblemRow>,
 }
 
 impl App {
@@ -31,6 +33,7 @@ impl App {
             channels: self.channel_statuses().await?,
             recent: channel_orders::recent(&self.db, LISTED).await?,
             problems: channel_orders::problems(&self.db, LISTED).await?,
+            stock_problems: channel_orders::push_problems(&self.db, LISTED).await?,
         })
     }
 

@@ -83,6 +83,7 @@ impl App {
         orders::add_event(&mut tx, order_id, &placed, now).await?;
         let lines = (snapshots.as_slice(), &labels);
         let stock_short = store_lines(&mut tx, order, order_id, &matched, lines).await?;
+        self.remember_listings(&mut tx, order, &matched).await?;
         self.settle_imported(&mut tx, order, (order_id, &number), stock_short)
             .await?;
         tx.commit().await?;
@@ -92,6 +93,25 @@ impl App {
             number,
             stock_short,
         })
+    }
+
+    /// Which listing at the marketplace sells which SKU, for sending stock back.
+    async fn remember_listings(
+        &self,
+        tx: &mut Tx,
+        order: &ChannelOrder,
+        matched: &[i64],
+    ) -> AppResult<()> {
+        let Some(channel) = self.sales_channel(order.marketplace) else {
+            return Ok(());
+        };
+        let code = order.marketplace.code();
+        for (line, sku_id) in order.lines.iter().zip(matched) {
+            if let Some(listing) = channel.listing_of(line) {
+                channel_orders::remember_item(tx, code, &listing, *sku_id).await?;
+            }
+        }
+        Ok(())
     }
 
     /// The marketplace has the money: the order is paid, linked to its channel, its problem

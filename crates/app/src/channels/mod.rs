@@ -165,6 +165,35 @@ impl App {
         Ok(found.looked_until)
     }
 
+    /// The configured adapter of a marketplace.
+    pub(crate) fn sales_channel(&self, m: Marketplace) -> Option<&Arc<dyn SalesChannel>> {
+        self.sales_channels.iter().find(|c| c.marketplace() == m)
+    }
+
+    /// Sends the marketplaces the stock of every listing whose SKU's stock changed since it was
+    /// last sent (the `channels.push_stock` chore); a failure is kept and tried again at the next
+    /// run, never in the way of a sale. The listings updated.
+    pub async fn push_channel_stock(&self, now: DateTime<Utc>) -> AppResult<usize> {
+        let mut pushed = 0;
+        for (code, listing, stock) in channel_orders::stock_to_push(&self.db, 200).await? {
+            let Some(channel) = Marketplace::from_code(&code).and_then(|m| self.sales_channel(m))
+            else {
+                continue;
+            };
+            let error = match channel.push_stock(&listing, stock).await {
+                Ok(()) => None,
+                Err(e) => {
+                    tracing::warn!(channel = %code, listing = %listing, error = %e, "stock not sent");
+                    Some(e.to_string())
+                }
+            };
+            pushed += usize::from(error.is_none());
+            let at = (code.as_str(), listing.as_str());
+            channel_orders::record_push(&self.db, at, stock, error.as_deref(), now).await?;
+        }
+        Ok(pushed)
+    }
+
     /// Every channel the shop knows, configured or not, with its last run.
     pub async fn channel_statuses(&self) -> AppResult<Vec<ChannelStatus>> {
         let mut statuses = Vec::new();
@@ -175,7 +204,7 @@ impl App {
                 .unwrap_or_default();
             statuses.push(ChannelStatus {
                 marketplace: m,
-                configured: self.sales_channels.iter().any(|c| c.marketplace() == m),
+                configured: self.sales_channel(m).is_some(),
                 last_run,
             });
         }
@@ -206,11 +235,7 @@ impl App {
         let order = orders::find_by_id(&self.db, order_id.into())
             .await?
             .ok_or(AppError::NotFound)?;
-        let marketplace = Marketplace::from_code(&link.marketplace);
-        let channel = self
-            .sales_channels
-            .iter()
-            .find(|c| Some(c.marketplace()) == marketplace);
+        let channel = Marketplace::from_code(&link.marketplace).and_then(|m| self.sales_channel(m));
         let (Some(channel), Some(carrier), Some(waybill)) = (channel, order.carrier, order.waybill)
         else {
             let error = "판매 채널 연동이 설정되지 않았거나 송장 정보가 없습니다";

@@ -77,6 +77,8 @@ chores! {
     StaffAlertSweep = "alerts.sweep" => send_staff_alert_sweep;
     /// Paid orders of the other sales channels are imported.
     ChannelOrders = "channels.import" => import_channel_orders;
+    /// Stock changed in the shop is sent to the marketplaces' listings.
+    ChannelStock = "channels.push_stock" => push_channel_stock;
     /// Waybill files logistics partners dropped are applied.
     PartnerWaybills = "logistics.pull_waybills" => pull_partner_waybills;
 }

@@ -13,7 +13,7 @@ pub const PRUNE_JOBS: &str = "jobs.prune";
 
 /// Default cron expressions (Asia/Seoul) by schedule name; `schedules.NAME` in the configuration
 /// overrides them.
-const DEFAULT_SCHEDULES: [(&str, &str, &str); 21] = [
+const DEFAULT_SCHEDULES: [(&str, &str, &str); 22] = [
     // Orders whose payment window closed give back their stock, coupon and points.
     ("expire-payments", "* * * * *", chores::ExpirePayments::KIND),
     // Timed sales start and end on the minute they were set for.
@@ -40,6 +40,8 @@ const DEFAULT_SCHEDULES: [(&str, &str, &str); 21] = [
     ("review-rewards", "45 * * * *", chores::ReviewRewards::KIND),
     // Marketplace orders reach the shop within five minutes (nothing runs without a channel).
     ("channel-orders", "*/5 * * * *", chores::ChannelOrders::KIND),
+    // The marketplaces hear of stock changes within ten minutes.
+    ("channel-stock", "*/10 * * * *", chores::ChannelStock::KIND),
     // Waybills partners drop are picked up within ten minutes.
     (
         "partner-waybills",

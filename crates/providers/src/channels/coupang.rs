@@ -293,6 +293,35 @@ impl SalesChannel for Coupang {
         .boxed()
     }
 
+    fn listing_of(&self, line: &ChannelLine) -> Option<String> {
+        line.line_id
+            .split_once('-')
+            .map(|(_, item)| item.to_owned())
+    }
+
+    /// 재고수량 변경 [INF: the path client libraries call; the answer's `code` is `SUCCESS`].
+    fn push_stock<'a>(
+        &'a self,
+        listing: &'a str,
+        stock: i64,
+    ) -> BoxFuture<'a, Result<(), ChannelError>> {
+        async move {
+            let path = format!(
+                "/v2/providers/seller_api/apis/api/v1/marketplace/vendor-items/{listing}/quantities/{}",
+                stock.max(0)
+            );
+            let answer = self.call(reqwest::Method::PUT, &path, &[], None).await?;
+            match answer["code"].as_str() {
+                Some("SUCCESS") | None => Ok(()),
+                Some(code) => Err(ChannelError::Refused {
+                    code: code.to_owned(),
+                    message: answer["message"].as_str().unwrap_or_default().to_owned(),
+                }),
+            }
+        }
+        .boxed()
+    }
+
     fn dispatch<'a>(&'a self, dispatch: &'a Dispatch) -> BoxFuture<'a, Result<(), ChannelError>> {
         async move {
             let number = |s: &str| s.parse::<i64>().map_or_else(|_| json!(s), |n| json!(n));

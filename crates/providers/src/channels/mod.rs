@@ -6,8 +6,9 @@ pub mod coupang;
 pub mod smartstore;
 
 use chrono::{DateTime, Utc};
+use futures::FutureExt;
 use futures::future::BoxFuture;
-use jangteo_core::channels::{ChannelOrder, Marketplace};
+use jangteo_core::channels::{ChannelLine, ChannelOrder, Marketplace};
 
 /// Why a channel call failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -84,4 +85,24 @@ pub trait SalesChannel: Send + Sync {
 
     /// Sends a waybill back: the lines are shipped (발송처리).
     fn dispatch<'a>(&'a self, dispatch: &'a Dispatch) -> BoxFuture<'a, Result<(), ChannelError>>;
+
+    /// The marketplace's listing a line sold, when the shop can send that listing its stock.
+    fn listing_of(&self, _line: &ChannelLine) -> Option<String> {
+        None
+    }
+
+    /// Sets a listing's stock at the marketplace.
+    fn push_stock<'a>(
+        &'a self,
+        _listing: &'a str,
+        _stock: i64,
+    ) -> BoxFuture<'a, Result<(), ChannelError>> {
+        async {
+            Err(ChannelError::Refused {
+                code: "UNSUPPORTED".into(),
+                message: "stock cannot be sent to this channel".into(),
+            })
+        }
+        .boxed()
+    }
 }

@@ -59,12 +59,23 @@ pub async fn show(office: BackOffice) -> Result<Response, WebError> {
             }
         })
         .collect();
+    let stock_problems: Vec<Value> = overview
+        .stock_problems
+        .iter()
+        .map(|p| {
+            context! {
+                channel => channel_name(&p.marketplace), listing => &p.item_id,
+                sku_code => &p.sku_code, error => &p.push_error,
+            }
+        })
+        .collect();
     office
         .page(
             "admin/channels.html",
             "admin.nav.channels",
             context! {
                 channels => channels, recent => recent, problems => problems,
+                stock_problems => stock_problems,
                 can_import => admin.actor.can(Area::Orders, Access::Write)
                     && overview.channels.iter().any(|c| c.configured),
                 can_upload => admin.actor.can(Area::Orders, Access::Write),

@@ -265,6 +265,33 @@ async fn coupang_orders_are_imported_acknowledged_and_get_their_invoice() {
         wing.status(642_538_970_006_401_429).as_deref(),
         Some("DEPARTURE")
     );
+
+    // The shop's stock goes back to the listing the order sold, again only when it changes.
+    let tshirt = jangteo_db::catalog::stock::sku_id_by_code(&t.app.db, "TSHIRT")
+        .await
+        .unwrap()
+        .unwrap();
+    let now = t.app.now();
+    assert_eq!(t.app.push_channel_stock(now).await.unwrap(), 1);
+    assert_eq!(
+        wing.quantity(3_000_000_000),
+        Some(stock_of(&t, tshirt).await)
+    );
+    assert_eq!(t.app.push_channel_stock(now).await.unwrap(), 0, "unchanged");
+    crate::checkout::set_stock(&t, tshirt, 42).await;
+    assert_eq!(t.app.push_channel_stock(now).await.unwrap(), 1);
+    assert_eq!(wing.quantity(3_000_000_000), Some(42));
+    // A listing Coupang does not know: refused, kept, and shown on the channels page.
+    let mut tx = t.app.db.begin().await.unwrap();
+    jangteo_db::channel_orders::remember_item(&mut tx, "coupang", "999", tshirt)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(t.app.push_channel_stock(now).await.unwrap(), 0);
+    let page = owner.get("/admin/channels").await;
+    assert!(
+        page.body.contains("id=\"stock-problems\"") && page.body.contains("존재하지 않는 옵션ID")
+    );
 }
 
 /// Another channel's orders from a sheet (CSV, rows of one order grouped): imported once with
