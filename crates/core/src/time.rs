@@ -15,9 +15,14 @@ pub fn format_kst(at: DateTime<Utc>) -> String {
         .to_string()
 }
 
+/// `at` in Korean time as `format` (chrono's `strftime` syntax) writes it.
+pub fn format_kst_as(at: DateTime<Utc>, format: &str) -> String {
+    at.with_timezone(&Seoul).format(format).to_string()
+}
+
 /// `20261123-140512` in Korean time: a stamp for file and batch names.
 pub fn kst_stamp(at: DateTime<Utc>) -> String {
-    at.with_timezone(&Seoul).format("%Y%m%d-%H%M%S").to_string()
+    format_kst_as(at, "%Y%m%d-%H%M%S")
 }
 
 /// The instant a KST business day starts (00:00 Asia/Seoul), in UTC.

@@ -5,7 +5,7 @@
 //! Coupang order id with the vendor item (`{orderId}-{vendorItemId}`), as the upload needs both.
 
 use super::{ChannelError, Dispatch, PaidOrders, SalesChannel};
-use chrono::{DateTime, FixedOffset, Offset, Utc};
+use chrono::{DateTime, Utc};
 use futures::FutureExt;
 use futures::future::BoxFuture;
 use hmac::{Hmac, Mac};
@@ -67,8 +67,7 @@ pub struct Coupang {
 }
 
 fn kst_date(at: DateTime<Utc>) -> String {
-    let seoul = FixedOffset::east_opt(9 * 3600).unwrap_or_else(|| Utc.fix());
-    at.with_timezone(&seoul).format("%Y-%m-%d").to_string()
+    jangteo_core::time::format_kst_as(at, "%Y-%m-%d")
 }
 
 impl Coupang {
@@ -125,22 +124,7 @@ impl Coupang {
             .send()
             .await
             .map_err(|e| ChannelError::Unavailable(e.to_string()))?;
-        let status = response.status();
-        let body: Value = response
-            .json()
-            .await
-            .map_err(|e| ChannelError::Unavailable(format!("HTTP {status}, unreadable: {e}")))?;
-        let message = body["message"].as_str().unwrap_or_default().to_owned();
-        if status.as_u16() == 429 || status.is_server_error() {
-            return Err(ChannelError::Unavailable(format!(
-                "HTTP {status} {message}"
-            )));
-        }
-        if !status.is_success() {
-            let code = body["code"].to_string().trim_matches('"').to_owned();
-            return Err(ChannelError::Refused { code, message });
-        }
-        Ok(body)
+        super::read_answer(response).await
     }
 
     /// Paid (`ACCEPT`) order sheets created in the days of the window, every page.

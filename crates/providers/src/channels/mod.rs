@@ -57,6 +57,32 @@ pub struct Dispatch {
     pub dispatched_at: DateTime<Utc>,
 }
 
+/// A marketplace's JSON answer, or the error it carries (`{code, message}`, the code a string
+/// or a number): throttling (429) and the marketplace's own failures (5xx) may pass, anything
+/// else is a refusal.
+async fn read_answer(response: reqwest::Response) -> Result<serde_json::Value, ChannelError> {
+    let status = response.status();
+    let body: serde_json::Value = response
+        .json()
+        .await
+        .map_err(|e| ChannelError::Unavailable(format!("HTTP {status}, unreadable: {e}")))?;
+    if status.is_success() {
+        return Ok(body);
+    }
+    let message = body["message"].as_str().unwrap_or_default().to_owned();
+    if status.as_u16() == 429 || status.is_server_error() {
+        return Err(ChannelError::Unavailable(format!(
+            "HTTP {status} {message}"
+        )));
+    }
+    let code = match &body["code"] {
+        serde_json::Value::String(code) => code.clone(),
+        serde_json::Value::Number(code) => code.to_string(),
+        _ => status.as_str().to_owned(),
+    };
+    Err(ChannelError::Refused { code, message })
+}
+
 /// Where one look at a channel's orders ends: now, or a day after it starts (the longest
 /// window either marketplace takes); the next look starts there.
 pub fn window_end(since: DateTime<Utc>, now: DateTime<Utc>) -> DateTime<Utc> {

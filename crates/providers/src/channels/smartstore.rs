@@ -4,7 +4,7 @@
 
 use super::{ChannelError, Dispatch, PaidOrders, SalesChannel};
 use base64::Engine;
-use chrono::{DateTime, Duration, FixedOffset, Offset, Utc};
+use chrono::{DateTime, Duration, Utc};
 use futures::FutureExt;
 use futures::future::BoxFuture;
 use jangteo_core::Won;
@@ -68,11 +68,7 @@ pub fn client_secret_sign(
 
 /// The time format of the change list: `2022-04-11T15:21:44.000+09:00`.
 fn kst(at: DateTime<Utc>) -> String {
-    // Korea keeps no daylight saving time: +09:00 all year.
-    let seoul = FixedOffset::east_opt(9 * 3600).unwrap_or_else(|| Utc.fix());
-    at.with_timezone(&seoul)
-        .format("%Y-%m-%dT%H:%M:%S%.3f%:z")
-        .to_string()
+    jangteo_core::time::format_kst_as(at, "%Y-%m-%dT%H:%M:%S%.3f%:z")
 }
 
 /// The adapter.
@@ -277,25 +273,7 @@ fn add_product_order(orders: &mut Vec<ChannelOrder>, item: &Value) {
 /// The body of an answer, or the error it carries (`{code, message, traceId}`): throttling and
 /// the channel's own failures may pass, anything else is a refusal.
 async fn read(response: reqwest::Result<reqwest::Response>) -> Result<Value, ChannelError> {
-    let response = response.map_err(|e| ChannelError::Unavailable(e.to_string()))?;
-    let status = response.status();
-    let body: Value = response
-        .json()
-        .await
-        .map_err(|e| ChannelError::Unavailable(format!("HTTP {status}, unreadable: {e}")))?;
-    if status.is_success() {
-        return Ok(body);
-    }
-    let message = body["message"].as_str().unwrap_or_default().to_owned();
-    if status.as_u16() == 429 || status.is_server_error() {
-        return Err(ChannelError::Unavailable(format!(
-            "HTTP {status} {message}"
-        )));
-    }
-    Err(ChannelError::Refused {
-        code: body["code"].as_str().unwrap_or(status.as_str()).to_owned(),
-        message,
-    })
+    super::read_answer(response.map_err(|e| ChannelError::Unavailable(e.to_string()))?).await
 }
 
 impl SalesChannel for SmartStore {

@@ -297,14 +297,9 @@ async fn coupang_orders_are_imported_acknowledged_and_get_their_invoice() {
 /// Another channel's orders from a sheet (CSV, rows of one order grouped): imported once with
 /// their stock, an unknown code kept aside, nothing sent back on shipping.
 async fn another_channels_orders_come_from_a_sheet(backend: Backend) {
-    let Some(t) = TestApp::spawn(backend).await else {
+    let Some((t, tshirt)) = crate::checkout::shop(backend).await else {
         return;
     };
-    fixtures::catalog(&t.app).await;
-    let tshirt = jangteo_db::catalog::stock::sku_id_by_code(&t.app.db, "TSHIRT")
-        .await
-        .unwrap()
-        .unwrap();
     let before = stock_of(&t, tshirt).await;
     let (owner, _) = staff_session(&t, "owner@example.com", "owner").await;
     let page = owner.get("/admin/channels").await;

@@ -10,7 +10,7 @@ use jangteo_testkit::fake_smartstore::{FakeDispatch, FakeProductOrder, FakeSmart
 use jangteo_testkit::fake_tracker::FakeTracker;
 use jangteo_testkit::server::TestOptions;
 use jangteo_testkit::shopper::staff_session;
-use jangteo_testkit::{Backend, TestApp, fixtures, on_both_backends};
+use jangteo_testkit::{Backend, TestApp, on_both_backends};
 
 /// One partner taking CSV with its own columns, its waybills dropped under the data folder.
 pub(crate) fn with_a_3pl(config: &mut jangteo_app::Config) {
@@ -47,15 +47,10 @@ async fn a_smartstore_order_goes_through_the_3pl_back_to_smartstore_and_is_deliv
         configure: Some(with_a_3pl),
         ..TestOptions::default()
     };
-    let Some(t) = TestApp::spawn_with(backend, options).await else {
+    let Some((t, tshirt)) = crate::checkout::shop_with(backend, options).await else {
         return;
     };
-    fixtures::catalog(&t.app).await;
     let db = &t.app.db;
-    let tshirt = jangteo_db::catalog::stock::sku_id_by_code(db, "TSHIRT")
-        .await
-        .unwrap()
-        .unwrap();
     let before = stock_of(&t, tshirt).await;
     store.pay(FakeProductOrder {
         product_order_id: "PO-77".into(),

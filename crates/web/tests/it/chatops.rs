@@ -103,14 +103,9 @@ async fn linked_staff_answer_and_act_with_their_role(backend: Backend) {
         configure: Some(with_chatops),
         ..TestOptions::default()
     };
-    let Some(t) = TestApp::spawn_with(backend, options).await else {
+    let Some((t, tshirt)) = crate::checkout::shop_with(backend, options).await else {
         return;
     };
-    fixtures::catalog(&t.app).await;
-    let tshirt = jangteo_db::catalog::stock::sku_id_by_code(&t.app.db, "TSHIRT")
-        .await
-        .unwrap()
-        .unwrap();
     let (owner, _) = staff_session(&t, "owner@example.com", "owner").await;
     staff_session(&t, "mkt@example.com", "marketing").await;
     let staff_id = |email: &'static str| {

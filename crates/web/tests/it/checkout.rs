@@ -9,7 +9,15 @@ use jangteo_testkit::{Backend, TestApp, fixtures, on_both_backends};
 pub(crate) const PASSWORD: &str = "secret1234";
 
 pub(crate) async fn shop(backend: Backend) -> Option<(TestApp, i64)> {
-    let t = TestApp::spawn(backend).await?;
+    shop_with(backend, jangteo_testkit::server::TestOptions::default()).await
+}
+
+/// The fixture shop started with `options` (fakes, configuration), and its T-shirt SKU.
+pub(crate) async fn shop_with(
+    backend: Backend,
+    options: jangteo_testkit::server::TestOptions,
+) -> Option<(TestApp, i64)> {
+    let t = TestApp::spawn_with(backend, options).await?;
     fixtures::catalog(&t.app).await;
     let tshirt = stock::sku_id_by_code(&t.app.db, "TSHIRT")
         .await

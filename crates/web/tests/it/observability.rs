@@ -7,7 +7,7 @@ use crate::escrow_payments::run_jobs;
 use jangteo_testkit::fake_sentry::FakeSentry;
 use jangteo_testkit::server::TestOptions;
 use jangteo_testkit::shopper::Shopper;
-use jangteo_testkit::{Backend, TestApp, fixtures, on_both_backends};
+use jangteo_testkit::{Backend, TestApp, on_both_backends};
 use std::time::{Duration, Instant};
 
 const TOKEN: &str = "scrape-me-7c1d";
@@ -33,14 +33,9 @@ async fn metrics_count_requests_payments_messages_and_jobs(backend: Backend) {
         configure: Some(|c| c.metrics.token = jangteo_app::config::Secret(TOKEN.into())),
         ..TestOptions::default()
     };
-    let Some(t) = TestApp::spawn_with(backend, options).await else {
+    let Some((t, tshirt)) = crate::checkout::shop_with(backend, options).await else {
         return;
     };
-    fixtures::catalog(&t.app).await;
-    let tshirt = jangteo_db::catalog::stock::sku_id_by_code(&t.app.db, "TSHIRT")
-        .await
-        .unwrap()
-        .unwrap();
     assert_eq!(scrape(&t, None).await.0, 401, "no token, no metrics");
     assert_eq!(scrape(&t, Some("Bearer guess")).await.0, 401);
     assert_eq!(scrape(&t, Some(TOKEN)).await.0, 401, "a bearer token only");

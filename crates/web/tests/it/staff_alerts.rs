@@ -153,14 +153,9 @@ async fn alerts_go_to_the_slack_channel_given_them() {
         slack_base: Some(slack.base_url.clone()),
         ..Default::default()
     };
-    let Some(t) = jangteo_testkit::TestApp::spawn_with(Backend::Sqlite, options).await else {
+    let Some((t, tshirt)) = crate::checkout::shop_with(Backend::Sqlite, options).await else {
         return;
     };
-    jangteo_testkit::fixtures::catalog(&t.app).await;
-    let tshirt = jangteo_db::catalog::stock::sku_id_by_code(&t.app.db, "TSHIRT")
-        .await
-        .unwrap()
-        .unwrap();
     let (owner, _) = staff_session(&t, "owner@example.com", "owner").await;
     let form = |channel: &'static str| {
         vec![

@@ -8,7 +8,7 @@ use jangteo_core::order::OrderStatus;
 use jangteo_testkit::fake_tracker::FakeTracker;
 use jangteo_testkit::server::TestOptions;
 use jangteo_testkit::shopper::{Shopper, staff_session};
-use jangteo_testkit::{Backend, TestApp, fixtures, on_both_backends};
+use jangteo_testkit::{Backend, TestApp, on_both_backends};
 
 async fn status_of(t: &TestApp, number: &str) -> OrderStatus {
     jangteo_db::orders::find_by_number(&t.app.db, number)
@@ -24,14 +24,9 @@ async fn shipped_orders_become_delivered_by_the_tracker(backend: Backend) {
         tracker_url: Some(tracker.api_url()),
         ..TestOptions::default()
     };
-    let Some(t) = TestApp::spawn_with(backend, options).await else {
+    let Some((t, tshirt)) = crate::checkout::shop_with(backend, options).await else {
         return;
     };
-    fixtures::catalog(&t.app).await;
-    let tshirt = jangteo_db::catalog::stock::sku_id_by_code(&t.app.db, "TSHIRT")
-        .await
-        .unwrap()
-        .unwrap();
     let (staff, _) = staff_session(&t, "owner@example.com", "owner").await;
     let buyer = Shopper::new(&t.url(""));
     sign_up(&buyer, "tracked@example.com").await;
