@@ -309,6 +309,7 @@ impl App {
         let action = StaffOrderAction::Ship {
             carrier: carrier.code.to_owned(),
             waybill: waybill.to_owned(),
+            lines: None,
         };
         let url = format!("{}/admin/orders/{number}", self.config.base_url());
         match self.staff_order_action(actor, &number, action).await {

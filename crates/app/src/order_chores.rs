@@ -337,7 +337,7 @@ impl App {
     }
 
     /// Asks the tracker about every parcel in transit and marks delivered ones `delivered`.
-    pub async fn pull_tracking(&self, _now: DateTime<Utc>) -> AppResult<usize> {
+    pub async fn pull_tracking(&self, now: DateTime<Utc>) -> AppResult<usize> {
         let mut delivered = 0;
         for (number, carrier, waybill) in orders::in_transit(&self.db).await? {
             match self.tracker.status(&carrier, &waybill).await {
@@ -361,7 +361,7 @@ impl App {
                 }
             }
         }
-        Ok(delivered)
+        Ok(delivered + self.pull_part_tracking(now).await?)
     }
 
     /// Shop dormancy policy (`members.dormancy_days`, default 365): members inactive 30 days short

@@ -14,7 +14,7 @@ pub use jangteo_db::content::{BannerRow, PostRow};
 pub use jangteo_db::inquiries::InquiryRow;
 pub use jangteo_db::member_admin::{MemberAdminRow, MemberFilter};
 pub use jangteo_db::members::{AddressRow, MemberRow};
-pub use jangteo_db::orders::OrderRow;
+pub use jangteo_db::orders::{OrderLineRow, OrderRow};
 pub use jangteo_db::payments::PaymentRow;
 pub use jangteo_db::promotions::CouponRow;
 pub use jangteo_db::refunds::RefundRow;

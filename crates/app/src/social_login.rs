@@ -220,6 +220,13 @@ impl App {
                     now,
                 )
                 .await?;
+                // The provider vouched for them like a password would: a dormant account comes
+                // back (its data returns from the store).
+                let mut tx = self.db.begin().await?;
+                if members::restore_dormant(&mut tx, id, now).await? {
+                    tracing::info!(member.id = id, "dormant account restored at social login");
+                }
+                tx.commit().await?;
                 members::touch_login(&self.db, id, now).await?;
                 Ok(SocialOutcome::LoggedIn(self.active_member(id).await?))
             }

@@ -34,6 +34,7 @@ pub mod refund;
 pub mod refund_account;
 pub mod reviews;
 pub mod search;
+pub mod shipments;
 pub mod social;
 pub mod staff;
 pub mod stats;

@@ -64,13 +64,14 @@ pub fn redact_secret_links(body: &str) -> Option<String> {
 }
 
 /// Events the shop tells customers about, whose channels the owner picks (알림 설정).
-pub const CUSTOMER_EVENTS: [&str; 10] = [
+pub const CUSTOMER_EVENTS: [&str; 11] = [
     "order_placed",
     "payment_completed",
     "deposit_reminder",
     "shipped",
     "delivered",
     "cancelled",
+    "refunded",
     "claim_status",
     "inquiry_answered",
     "review_request",

@@ -97,17 +97,16 @@ pub async fn find<'a>(
     .context("reading an imported order")
 }
 
-/// The channel's ids of the order's lines.
-pub async fn line_ids(db: &Db, order_id: i64) -> DbResult<Vec<String>> {
+/// The channel's ids of the order's lines, with the SKU each became.
+pub async fn line_skus(db: &Db, order_id: i64) -> DbResult<Vec<(String, Option<i64>)>> {
     read_all!(
         db,
-        (String,),
-        "SELECT external_line_id FROM channel_order_lines WHERE order_id = $1
+        (String, Option<i64>),
+        "SELECT external_line_id, sku_id FROM channel_order_lines WHERE order_id = $1
          ORDER BY external_line_id",
         order_id
     )
     .context("reading imported lines")
-    .map(|rows| rows.into_iter().map(|(id,)| id).collect())
 }
 
 /// The waybill reached the channel (or, with `error`, the channel refused it).

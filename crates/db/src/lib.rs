@@ -51,6 +51,7 @@ pub mod review_admin;
 pub mod reviews;
 pub mod sessions;
 pub mod settings;
+pub mod shipments;
 pub mod shipping;
 pub mod social_links;
 pub mod staff;

@@ -109,6 +109,7 @@ struct Shared {
     forged_nonce: Mutex<Option<String>>,
     auto_approve: AtomicBool,
     token_requests: AtomicUsize,
+    key_requests: AtomicUsize,
 }
 
 /// A running fake Kakao Login.
@@ -349,7 +350,8 @@ async fn openid_configuration(State(s): State<Arc<Shared>>) -> Json<Value> {
     }))
 }
 
-async fn jwks() -> Json<Value> {
+async fn jwks(State(s): State<Arc<Shared>>) -> Json<Value> {
+    s.key_requests.fetch_add(1, Ordering::SeqCst);
     Json(fake_oauth::jwks())
 }
 
@@ -371,6 +373,7 @@ impl FakeKakaoLogin {
             forged_nonce: Mutex::default(),
             auto_approve: AtomicBool::new(false),
             token_requests: AtomicUsize::new(0),
+            key_requests: AtomicUsize::new(0),
         });
         let router = Router::new()
             .route("/oauth/authorize", get(authorize))
@@ -410,6 +413,11 @@ impl FakeKakaoLogin {
     /// Makes the next ID token issued carry `nonce` instead of the one of its authorize request.
     pub fn forge_id_token_nonce(&self, nonce: &str) {
         *self.shared.forged_nonce.lock().unwrap() = Some(nonce.to_owned());
+    }
+
+    /// How many times the public keys were fetched.
+    pub fn key_requests(&self) -> usize {
+        self.shared.key_requests.load(Ordering::SeqCst)
     }
 
     /// The member ids unlinked so far, in order.

@@ -22,6 +22,7 @@ mod media;
 mod my_page;
 mod observability;
 mod ops;
+mod order_shipments;
 mod order_views;
 mod orders;
 mod outage;

@@ -24,13 +24,7 @@ pub fn method_label(state: &AppState, req: &Req, code: &str) -> String {
     t(state, req, &format!("payment.method.{code}"))
 }
 
-/// A carrier's name in the page's language; an unknown code as stored.
-pub fn carrier_label(state: &AppState, req: &Req, code: &str) -> String {
-    match carrier::carrier(code) {
-        Some(c) => t(state, req, &format!("carrier.{}", c.code)),
-        None => code.to_owned(),
-    }
-}
+pub use crate::order_shipments::carrier_label;
 
 /// Translated order status.
 pub fn status_label(state: &AppState, req: &Req, status: &str) -> String {
@@ -233,8 +227,10 @@ pub async fn order_detail(
     )
     .await?;
     let cash_receipt = state.app.cash_receipt_of(o.id).await?;
+    let shipments = crate::order_shipments::shipments_view(state, req, o, &lines).await?;
     Ok(context! {
         refund_account => refund_account,
+        shipments => shipments,
         cash_receipt => cash_receipt.map(|r| cash_receipt_view(state, req, &r)),
         number => &o.number, url => format!("/orders/{}", o.number), placed_at => o.placed_at.to_rfc3339(),
         status => o.status.as_str(), status_label => shown_status(state, req, o),

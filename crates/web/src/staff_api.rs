@@ -93,6 +93,8 @@ pub struct StaffActionJson {
     bank: String,
     number: String,
     holder: String,
+    /// `ship`: the order lines in the parcel (none: every line left to ship).
+    lines: Option<Vec<i64>>,
 }
 
 /// POST /api/v1/staff/orders/{number}/{action}: `confirm-deposit`, `prepare`, `ship`, `deliver`,
@@ -115,6 +117,7 @@ pub async fn staff_order_action(
         "ship" => StaffOrderAction::Ship {
             carrier: body.carrier,
             waybill: body.waybill,
+            lines: body.lines,
         },
         "deliver" => StaffOrderAction::Deliver,
         "cancel" => StaffOrderAction::Cancel {

@@ -1,6 +1,8 @@
 //! Order spreadsheets in: bulk waybill registration from .xlsx or CSV (order number, carrier,
-//! waybill) with a dry run that checks every row before anything is written and a per-row result
-//! after (`sheets` reads and writes the files).
+//! waybill, and optionally the SKU code of the goods in that parcel) with a dry run that checks
+//! every row before anything is written and a per-row result after (`sheets` reads and writes
+//! the files). Rows naming SKU codes ship those lines only, the rows of one order and waybill
+//! together as one parcel: an order split over several waybills ships in parts.
 
 use crate::admin::orders::{StaffOrderAction, normalise_waybill};
 use crate::auth::StaffActor;
@@ -22,6 +24,9 @@ pub struct WaybillRow {
     pub carrier: String,
     /// Waybill as typed.
     pub waybill: String,
+    /// The SKU code of the goods in this parcel, as typed (empty: the whole order).
+    #[serde(default)]
+    pub sku: String,
 }
 
 /// What happened (or would happen) to a row.
@@ -33,7 +38,7 @@ pub struct WaybillResult {
     pub error: Option<&'static str>,
 }
 
-/// Reads (number, carrier, waybill) rows from a sheet ([`read_rows`]). A first row that is not
+/// Reads (number, carrier, waybill, SKU code) rows from a sheet ([`read_rows`]). A first row that is not
 /// an order number is a header.
 pub fn read_waybill_sheet(file_name: &str, bytes: &[u8]) -> AppResult<Vec<WaybillRow>> {
     read_rows(
@@ -45,11 +50,50 @@ pub fn read_waybill_sheet(file_name: &str, bytes: &[u8]) -> AppResult<Vec<Waybil
             number: cell(cells, 0),
             carrier: cell(cells, 1),
             waybill: cell(cells, 2),
+            sku: cell(cells, 3),
         },
     )
 }
 
 impl App {
+    /// Ships one parcel of a waybill sheet: the lines its rows name (none: the whole order).
+    async fn ship_parcel(
+        &self,
+        actor: &StaffActor,
+        number: &str,
+        checked: &[WaybillResult],
+        rows: &[usize],
+    ) -> AppResult<Option<&'static str>> {
+        let first = &checked[rows[0]].row;
+        let carrier = jangteo_core::carrier::carrier_named(&first.carrier)
+            .map(|c| c.code.to_owned())
+            .unwrap_or_default();
+        let mut lines = None;
+        if rows.iter().any(|i| !checked[*i].row.sku.trim().is_empty()) {
+            let order = self.order_for(number, &Actor::System).await?;
+            let mut named = Vec::new();
+            for i in rows {
+                let sku = checked[*i].row.sku.trim();
+                named.extend(self.lines_of_sku(&order, sku).await?);
+            }
+            if named.is_empty() {
+                return Ok(Some("unknown_line"));
+            }
+            lines = Some(named);
+        }
+        let action = StaffOrderAction::Ship {
+            carrier,
+            waybill: first.waybill.clone(),
+            lines,
+        };
+        Ok(match self.staff_order_action(actor, number, action).await {
+            Ok(()) => None,
+            Err(e) if e.conflict_code().is_some() => Some("not_shippable"),
+            Err(AppError::Form(_)) => Some("invalid_waybill"),
+            Err(e) => return Err(e),
+        })
+    }
+
     /// Checks every row of a waybill sheet without writing anything.
     pub async fn check_waybills(
         &self,
@@ -75,7 +119,8 @@ impl App {
         seen: &mut std::collections::HashSet<String>,
     ) -> AppResult<Option<&'static str>> {
         let number = row.number.trim().to_uppercase();
-        if !seen.insert(number.clone()) {
+        let sku = row.sku.trim().to_owned();
+        if !seen.insert(format!("{number}\t{sku}")) {
             return Ok(Some("duplicate_row"));
         }
         if jangteo_core::carrier::carrier_named(&row.carrier).is_none() {
@@ -90,7 +135,33 @@ impl App {
             Err(e) => return Err(e),
         };
         let status: OrderStatus = order.status;
-        Ok((!status.can_ship()).then_some("not_shippable"))
+        if !status.can_ship() {
+            return Ok(Some("not_shippable"));
+        }
+        if !sku.is_empty() && self.lines_of_sku(&order, &sku).await?.is_empty() {
+            return Ok(Some("unknown_line"));
+        }
+        Ok(None)
+    }
+
+    /// The order's lines of SKU `code` still to ship.
+    async fn lines_of_sku(
+        &self,
+        order: &jangteo_db::orders::OrderRow,
+        code: &str,
+    ) -> AppResult<Vec<i64>> {
+        let Some(sku) = jangteo_db::catalog::stock::sku_id_by_code(&self.db, code).await? else {
+            return Ok(Vec::new());
+        };
+        let lines = jangteo_db::orders::lines(&self.db, order.id).await?;
+        let to_ship =
+            crate::orders::shipments::lines_to_ship(&self.db, &lines, order.id.get()).await?;
+        let waiting = jangteo_core::shipments::lines_to_ship(&to_ship);
+        Ok(lines
+            .iter()
+            .filter(|l| l.sku_id == Some(sku) && waiting.contains(&l.id))
+            .map(|l| l.id)
+            .collect())
     }
 
     /// Ships every row that checks out, each order on its own (one bad row stops nothing else);
@@ -101,36 +172,37 @@ impl App {
         rows: &[WaybillRow],
     ) -> AppResult<Vec<WaybillResult>> {
         let checked = self.check_waybills(actor, rows).await?;
-        let mut results = Vec::with_capacity(checked.len());
-        for result in checked {
+        // One parcel per order and waybill: the rows naming its goods, or the whole order.
+        let mut parcels: Vec<(String, String, Vec<usize>)> = Vec::new();
+        for (i, result) in checked.iter().enumerate() {
             if result.error.is_some() {
-                results.push(result);
                 continue;
             }
-            let carrier = jangteo_core::carrier::carrier_named(&result.row.carrier)
-                .map(|c| c.code.to_owned())
-                .unwrap_or_default();
-            let outcome = self
-                .staff_order_action(
-                    actor,
-                    &result.row.number.trim().to_uppercase(),
-                    StaffOrderAction::Ship {
-                        carrier,
-                        waybill: result.row.waybill.clone(),
-                    },
-                )
-                .await;
-            let error = match outcome {
-                Ok(()) => None,
-                Err(e) if e.conflict_code().is_some() => Some("not_shippable"),
-                Err(AppError::Form(_)) => Some("invalid_waybill"),
-                Err(e) => return Err(e),
-            };
-            results.push(WaybillResult {
+            let number = result.row.number.trim().to_uppercase();
+            let waybill = normalise_waybill(&result.row.waybill).unwrap_or_default();
+            match parcels
+                .iter_mut()
+                .find(|(n, w, _)| *n == number && *w == waybill)
+            {
+                Some((_, _, members)) => members.push(i),
+                None => parcels.push((number, waybill, vec![i])),
+            }
+        }
+        let mut outcomes: Vec<Option<&'static str>> = checked.iter().map(|r| r.error).collect();
+        for (number, _, members) in &parcels {
+            let error = self.ship_parcel(actor, number, &checked, members).await?;
+            for i in members {
+                outcomes[*i] = error;
+            }
+        }
+        let results: Vec<WaybillResult> = checked
+            .into_iter()
+            .zip(outcomes)
+            .map(|(result, error)| WaybillResult {
                 row: result.row,
                 error,
-            });
-        }
+            })
+            .collect();
         let shipped = results.iter().filter(|r| r.error.is_none()).count();
         self.audit_event(
             actor,

@@ -45,6 +45,8 @@ pub enum StaffOrderAction {
         carrier: String,
         /// Waybill number.
         waybill: String,
+        /// The order lines in this parcel; `None`: every line left to ship.
+        lines: Option<Vec<i64>>,
     },
     /// The carrier delivered it.
     Deliver,
@@ -195,6 +197,10 @@ impl App {
                             StaffOrderAction::PartialCancel { picks, .. } => picks.clone(),
                             _ => Vec::new(),
                         },
+                        "shipped_lines": match &action {
+                            StaffOrderAction::Ship { lines, .. } => lines.clone().unwrap_or_default(),
+                            _ => Vec::new(),
+                        },
                     })
                     .to_string(),
                 ),
@@ -228,22 +234,30 @@ impl App {
                 self.advance_order(number, OrderEvent::PreparationStarted, &by)
                     .await?;
             }
-            StaffOrderAction::Ship { carrier, waybill } => {
+            StaffOrderAction::Ship {
+                carrier,
+                waybill,
+                lines,
+            } => {
                 if jangteo_core::carrier::carrier(carrier).is_none() {
                     return Err(AppError::field("carrier", "required"));
                 }
                 let Some(waybill) = normalise_waybill(waybill) else {
                     return Err(AppError::field("waybill", "invalid_waybill"));
                 };
-                self.advance_order(
-                    number,
-                    OrderEvent::Shipped {
-                        carrier: carrier.clone(),
-                        waybill,
-                    },
-                    &by,
-                )
-                .await?;
+                match lines {
+                    None => {
+                        let event = OrderEvent::Shipped {
+                            carrier: carrier.clone(),
+                            waybill,
+                        };
+                        self.advance_order(number, event, &by).await?;
+                    }
+                    Some(lines) => {
+                        self.ship_lines(number, &by, (carrier, &waybill), lines)
+                            .await?;
+                    }
+                }
             }
             StaffOrderAction::Deliver => {
                 self.advance_order(number, OrderEvent::Delivered, &by)

@@ -4,16 +4,17 @@
 //! shipment itself.
 
 pub mod admin;
+mod dispatch;
 mod import;
 pub mod sheet;
 
 use crate::{App, AppError, AppResult};
 use chrono::{DateTime, Duration, Utc};
-use jangteo_core::channels::{Marketplace, channel_carrier_code};
-use jangteo_db::{Tx, channel_orders, orders, settings};
+use jangteo_core::channels::Marketplace;
+use jangteo_db::{channel_orders, settings};
 use jangteo_providers::channels::coupang::{Coupang, CoupangConfig};
 use jangteo_providers::channels::smartstore::{SmartStore, SmartStoreConfig};
-use jangteo_providers::channels::{ChannelError, Dispatch, SalesChannel};
+use jangteo_providers::channels::{ChannelError, SalesChannel};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
@@ -209,56 +210,5 @@ impl App {
             });
         }
         Ok(statuses)
-    }
-
-    /// Queues the waybill's way back when an imported order ships (in the shipment's
-    /// transaction; orders of the shop itself queue nothing).
-    pub(crate) async fn queue_channel_dispatch(&self, tx: &mut Tx, order_id: i64) -> AppResult<()> {
-        let link = channel_orders::find(&mut *tx, order_id).await?;
-        // A sheet's channel has no address to send a waybill to.
-        if link.is_some_and(|l| l.marketplace != Marketplace::Csv.code()) {
-            let job = crate::jobs::ChannelDispatch { order_id };
-            jangteo_jobs::enqueue(tx, &crate::jobs::spec(&job)?.max_attempts(8)).await?;
-        }
-        Ok(())
-    }
-
-    /// Sends an imported order's waybill to its channel (the `channels.dispatch` job). The
-    /// channel being away is retried; its refusal is recorded for staff and not retried.
-    pub(crate) async fn dispatch_to_channel(&self, order_id: i64) -> AppResult<()> {
-        let Some(link) = channel_orders::find(&self.db, order_id).await? else {
-            return Ok(());
-        };
-        if link.dispatched_at.is_some() {
-            return Ok(());
-        }
-        let order = orders::find_by_id(&self.db, order_id.into())
-            .await?
-            .ok_or(AppError::NotFound)?;
-        let channel = Marketplace::from_code(&link.marketplace).and_then(|m| self.sales_channel(m));
-        let (Some(channel), Some(carrier), Some(waybill)) = (channel, order.carrier, order.waybill)
-        else {
-            let error = "판매 채널 연동이 설정되지 않았거나 송장 정보가 없습니다";
-            channel_orders::record_dispatch(&self.db, order_id, Some(error), self.now()).await?;
-            return Ok(());
-        };
-        let dispatch = Dispatch {
-            order_id: link.external_id.clone(),
-            line_ids: channel_orders::line_ids(&self.db, order_id).await?,
-            carrier_code: channel_carrier_code(&carrier).unwrap_or("ETC").to_owned(),
-            waybill,
-            dispatched_at: self.now(),
-        };
-        match channel.dispatch(&dispatch).await {
-            Ok(()) => channel_orders::record_dispatch(&self.db, order_id, None, self.now()).await?,
-            Err(e) if e.is_retryable() => return Err(AppError::Other(e.to_string())),
-            Err(e) => {
-                tracing::warn!(order.number = %order.number, error = %e, "channel refused the waybill");
-                let error = e.to_string();
-                channel_orders::record_dispatch(&self.db, order_id, Some(&error), self.now())
-                    .await?;
-            }
-        }
-        Ok(())
     }
 }

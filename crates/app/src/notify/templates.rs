@@ -23,7 +23,7 @@ pub struct TemplatePreview {
 
 /// Sample values for every variable the event templates use (previews and the save check).
 pub fn sample_context() -> serde_json::Value {
-    serde_json::json!({
+    let mut sample = serde_json::json!({
         "order": {
             "number": "20261122-8F3K2Q", "url": "https://shop.example.com/orders/20261122-8F3K2Q",
             "placed_at": "2026-11-22T05:00:00Z",
@@ -38,7 +38,7 @@ pub fn sample_context() -> serde_json::Value {
         "shipment": {"carrier_name": "CJ대한통운", "waybill": "123456789012", "tracking_url": "https://trace.cjlogistics.com/next/tracking.html?wblNo=123456789012"},
         "review_url": "https://shop.example.com/orders/20261122-8F3K2Q", "confirm_days": 7,
         "pool": {"product": "문화상품권 1만원권", "available": 3, "sold": 97, "url": "https://shop.example.com/admin/products/7/pins"},
-        "refund": {"amount": 42_800, "method": "가상계좌 환불", "expected": "영업일 기준 1~2일"},
+        "refund": {"amount": 42_800, "method": "가상계좌 환불", "expected": "영업일 기준 1~2일", "points": 1_000},
         "alert": {"kind": "paid_order", "title": "새 결제 주문 20261122-8F3K2Q (42,800원)", "lines": ["카드 · 상품 2개"], "url": "https://shop.example.com/admin/orders/20261122-8F3K2Q"},
         "claim": {"kind_label": "반품", "status_label": "환불 완료", "reason": ""},
         "inquiry": {"title": "배송 문의", "answer_excerpt": "내일 출고됩니다.", "url": "https://shop.example.com/inquiries/1"},
@@ -54,7 +54,12 @@ pub fn sample_context() -> serde_json::Value {
             "sales_prev_day": 1_000_000, "sales_same_weekday_last_week": 1_500_000, "orders_prev_day": 25,
             "reconciliation": {"checked": 30, "differences": 1, "url": "https://shop.example.com/admin/payments/reconciliation?date=2026-11-22"},
             "top_products": [{"name": "제주 감귤 5kg", "quantity": 12, "sales": 190_800}]}
-    })
+    });
+    // Apart: one literal that large runs past the json! macro's recursion limit.
+    sample["cancelled_items"] = serde_json::json!([
+        {"name": "반팔티셔츠 오버핏 코튼", "option": "블랙 / L", "quantity": 1, "total": 19_900}
+    ]);
+    sample
 }
 
 impl App {

@@ -22,6 +22,13 @@ impl App {
     /// payment through the gateway, releases stock, restores coupon and points.
     pub async fn cancel_order(&self, number: &str, actor: &Actor, reason: &str) -> AppResult<()> {
         let order = self.order_to_refund(number, actor).await?;
+        // Goods already on their way cannot be cancelled: the rest can, in part.
+        if !jangteo_db::shipments::shipped_lines(&self.db, order.id.get())
+            .await?
+            .is_empty()
+        {
+            return Err(AppError::Conflict("partly_shipped"));
+        }
         let by_staff = matches!(actor, Actor::Staff(_) | Actor::System);
         // Asked before any money moves: a refused cancellation refunds nothing. An order whose
         // gift-card codes were issued is withdrawn, by the buyer only before seeing a code.

@@ -25,7 +25,7 @@ pub(crate) struct ClaimNews<'a> {
 }
 
 /// The orderer as a customer message addresses them.
-fn orderer(order: &OrderRow) -> crate::notify_settings::Addressee<'_> {
+pub(super) fn orderer(order: &OrderRow) -> crate::notify_settings::Addressee<'_> {
     crate::notify_settings::Addressee {
         email: Some(&order.orderer_email),
         mobile: Some(&order.orderer_mobile),
@@ -110,6 +110,41 @@ impl App {
         // The figures once, for every channel.
         let context = self.order_message_context(tx, order, event, refund).await?;
         let key = format!("{event}:{}", order.number);
+        self.notify_by_chosen_channels(tx, event, &orderer(order), &context, &key)
+            .await?;
+        Ok(())
+    }
+
+    /// Tells the orderer that some units of their order were cancelled and refunded
+    /// (`refunded`), once per partial cancellation (`key` is its refund's key).
+    pub(crate) async fn notify_partial_refund(
+        &self,
+        tx: &mut Tx,
+        order: &OrderRow,
+        lines: &[orders::OrderLineRow],
+        chosen: &[jangteo_core::refund::UnitsRefund],
+        key: &str,
+    ) -> AppResult<()> {
+        if order.payment_method == jangteo_core::payment::PaymentMethod::Marketplace {
+            return Ok(());
+        }
+        let (amount, points) = jangteo_core::refund::total_of(chosen);
+        let event = "refunded";
+        let mut context = self
+            .order_message_context(tx, order, event, Some(amount))
+            .await?;
+        context["refund"]["points"] = serde_json::json!(points);
+        context["cancelled_items"] = chosen
+            .iter()
+            .filter_map(|r| {
+                let line = lines.iter().find(|l| l.id == r.line_id)?;
+                Some(serde_json::json!({
+                    "name": line.product_name, "option": line.option_label,
+                    "quantity": r.units, "total": r.amount,
+                }))
+            })
+            .collect();
+        let key = format!("{event}:{key}");
         self.notify_by_chosen_channels(tx, event, &orderer(order), &context, &key)
             .await?;
         Ok(())

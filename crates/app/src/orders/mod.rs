@@ -17,6 +17,7 @@ pub mod pending_payments;
 mod place;
 mod refund_accounts;
 pub(crate) mod refunds;
+pub mod shipments;
 mod test_gateway_aids;
 
 pub use checkout_form::{PAYMENT_METHODS, PlaceOrderInput, escrow_applies};
@@ -154,18 +155,31 @@ impl App {
         lifecycle::move_order(&mut tx, &order, &event, actor, "", now).await?;
         if let OrderEvent::Shipped { carrier, waybill } = &event {
             orders::set_shipment(&mut tx, order.id, carrier, waybill).await?;
+            let last = self
+                .record_last_shipment(&mut tx, &order, (carrier, waybill), now)
+                .await?;
             self.queue_escrow_step(&mut tx, order.id, number, crate::jobs::EscrowStep::Shipment)
                 .await?;
-            self.queue_channel_dispatch(&mut tx, order.id.get()).await?;
+            self.queue_channel_dispatch(&mut tx, order.id.get(), last)
+                .await?;
+            if let Some(shipped) = orders::lock_by_number(&mut tx, number).await? {
+                match last {
+                    // Parts left before: the buyer hears of what leaves now.
+                    Some(id) => {
+                        let lines = orders::lines(&mut tx, order.id).await?;
+                        self.notify_shipment(&mut tx, &shipped, &lines, (id, false))
+                            .await?;
+                    }
+                    None => {
+                        self.notify_order(&mut tx, &shipped, "shipped", None)
+                            .await?
+                    }
+                }
+            }
         }
         if matches!(event, OrderEvent::Delivered) {
+            jangteo_db::shipments::mark_delivered(&mut tx, order.id.get(), None, now).await?;
             self.notify_order(&mut tx, &order, "delivered", None)
-                .await?;
-        }
-        if matches!(event, OrderEvent::Shipped { .. })
-            && let Some(shipped) = orders::lock_by_number(&mut tx, number).await?
-        {
-            self.notify_order(&mut tx, &shipped, "shipped", None)
                 .await?;
         }
         tx.commit().await?;

@@ -16,7 +16,7 @@ use jangteo_core::pins::PinStatus;
 use jangteo_core::refund::{UnitsRefund, kept_goods, pick_units, total_of, units_left_after};
 use jangteo_db::Tx;
 use jangteo_db::catalog::stock;
-use jangteo_db::orders::{self, OrderLineRow};
+use jangteo_db::orders::{self, OrderLineRow, OrderRow};
 use jangteo_db::pins::PinRow;
 use jangteo_db::refunds;
 
@@ -62,7 +62,7 @@ impl App {
         }
         let lines = orders::lines(&self.db, order.id).await?;
         let units = orders::line_units(&lines);
-        let chosen = pick_units(&units, picks).map_err(|e| AppError::field("units", e.code()))?;
+        let chosen = self.units_to_cancel(&order, &units, picks).await?;
         if units_left_after(&units, &chosen) == 0 {
             return self
                 .cancel_everything_left(number, actor, reason, order.id)
@@ -111,23 +111,12 @@ impl App {
         };
         points_follow_goods(&mut tx, &locked, status, &goods, &key, now).await?;
         record_gateway_refund(&mut tx, &refund, now).await?;
-        let refund_lines: Vec<(i64, i64, Won)> = chosen
-            .iter()
-            .map(|r| (r.line_id, r.units, r.amount))
-            .collect();
-        let new = refunds::NewRefund {
-            order_id: locked.id,
-            amount,
-            shipping_amount: Won::ZERO,
-            points_restored: points,
-            reason,
-            actor: &actor.label(),
-            lines: &refund_lines,
-        };
-        refunds::insert(&mut tx, &new, now).await?;
+        record_units_refund(&mut tx, &locked, &chosen, (reason, actor), now).await?;
         let note = format!("{reason} ({}원)", amount.grouped());
         let event = "partially_cancelled";
         record_event(&mut tx, &locked, event, status, actor, &note, now).await?;
+        self.notify_partial_refund(&mut tx, &locked, &lines, &chosen, &key)
+            .await?;
         jangteo_db::pin_holds::release(&mut tx, locked.id.get()).await?;
         tx.commit().await?;
         tracing::info!(order.number = %number, refund = amount.get(), "order partially cancelled");
@@ -136,6 +125,24 @@ impl App {
             points,
             whole_order: false,
         })
+    }
+
+    /// The units picked, refused when any left in a parcel already.
+    async fn units_to_cancel(
+        &self,
+        order: &OrderRow,
+        units: &[jangteo_core::refund::LineUnits],
+        picks: &[(i64, i64)],
+    ) -> AppResult<Vec<UnitsRefund>> {
+        let chosen = pick_units(units, picks).map_err(|e| AppError::field("units", e.code()))?;
+        let shipped = jangteo_db::shipments::shipped_lines(&self.db, order.id.get()).await?;
+        if chosen
+            .iter()
+            .any(|c| shipped.iter().any(|(line, _)| *line == c.line_id))
+        {
+            return Err(AppError::field("units", "line_shipped"));
+        }
+        Ok(chosen)
     }
 
     /// Cancels the whole rest of an order (its last units chosen): a full cancellation, whose
@@ -178,6 +185,32 @@ fn enough_unseen(sold: &[PinRow], chosen: &[UnitsRefund]) -> AppResult<()> {
 }
 
 /// Takes the chosen units off their lines and puts them back in stock.
+/// The refund of the chosen units, with its lines.
+async fn record_units_refund(
+    tx: &mut Tx,
+    order: &OrderRow,
+    chosen: &[UnitsRefund],
+    (reason, actor): (&str, &Actor),
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let (amount, points) = total_of(chosen);
+    let refund_lines: Vec<(i64, i64, Won)> = chosen
+        .iter()
+        .map(|r| (r.line_id, r.units, r.amount))
+        .collect();
+    let new = refunds::NewRefund {
+        order_id: order.id,
+        amount,
+        shipping_amount: Won::ZERO,
+        points_restored: points,
+        reason,
+        actor: &actor.label(),
+        lines: &refund_lines,
+    };
+    refunds::insert(tx, &new, now).await?;
+    Ok(())
+}
+
 async fn cancel_units(
     tx: &mut Tx,
     lines: &[OrderLineRow],

@@ -8,11 +8,25 @@ use super::{SocialClientConfig, SocialError, SocialSignIn, read_json};
 use jangteo_core::social::{
     SharedAddress, SocialConsents, SocialProfile, SocialProvider, age_range_over_14, local_mobile,
 };
-use jsonwebtoken::jwk::JwkSet;
+use jsonwebtoken::jwk::{Jwk, JwkSet};
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde::Deserialize;
+use std::collections::HashMap;
+use std::sync::{LazyLock, Mutex};
+use std::time::{Duration, Instant};
 
 const NAME: &str = "kakao";
+
+/// How long fetched public keys are used before asking again.
+const KEYS_KEPT_FOR: Duration = Duration::from_secs(3600);
+
+/// Public keys per key address, with when they were fetched.
+static KEYS: LazyLock<Mutex<HashMap<String, (Instant, JwkSet)>>> = LazyLock::new(Mutex::default);
+
+fn keys_kept() -> std::sync::MutexGuard<'static, HashMap<String, (Instant, JwkSet)>> {
+    KEYS.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
 
 /// Kakao Login settings beyond the client.
 #[derive(Debug, Clone)]
@@ -204,30 +218,37 @@ impl KakaoLogin {
     async fn verified_claims(&self, id_token: &str) -> Result<IdClaims, SocialError> {
         let header = jsonwebtoken::decode_header(id_token)
             .map_err(|e| untrusted(format!("unreadable id_token: {e}")))?;
-        let keys: JwkSet = read_json(
-            NAME,
-            self.http
-                .get(format!(
-                    "{}/.well-known/jwks.json",
-                    self.config.client.auth_base
-                ))
-                .send()
-                .await,
-        )
-        .await?;
-        let jwk = header
-            .kid
-            .as_deref()
-            .and_then(|kid| keys.find(kid))
+        let kid = header.kid.unwrap_or_default();
+        let jwk = self
+            .signing_key(&kid)
+            .await?
             .ok_or_else(|| untrusted("the id_token's key is not Kakao's"))?;
         let key =
-            DecodingKey::from_jwk(jwk).map_err(|e| untrusted(format!("unusable key: {e}")))?;
+            DecodingKey::from_jwk(&jwk).map_err(|e| untrusted(format!("unusable key: {e}")))?;
         let mut validation = Validation::new(Algorithm::RS256);
         validation.set_audience(&[&self.config.client.client_id]);
         validation.set_issuer(&[&self.config.issuer]);
         jsonwebtoken::decode::<IdClaims>(id_token, &key, &validation)
             .map(|data| data.claims)
             .map_err(|e| untrusted(format!("id_token refused: {e}")))
+    }
+
+    /// Kakao's public key `kid`: Kakao asks clients to keep its keys rather than fetch them per
+    /// login (it may block frequent callers), so they are kept an hour per key address, and a
+    /// key id not among them (a rotation) fetches them again.
+    async fn signing_key(&self, kid: &str) -> Result<Option<Jwk>, SocialError> {
+        let url = format!("{}/.well-known/jwks.json", self.config.client.auth_base);
+        let fresh = |at: &Instant| at.elapsed() < KEYS_KEPT_FOR;
+        if let Some((at, keys)) = keys_kept().get(&url)
+            && fresh(at)
+            && let Some(jwk) = keys.find(kid)
+        {
+            return Ok(Some(jwk.clone()));
+        }
+        let keys: JwkSet = read_json(NAME, self.http.get(&url).send().await).await?;
+        let found = keys.find(kid).cloned();
+        keys_kept().insert(url, (Instant::now(), keys));
+        Ok(found)
     }
 
     async fn add_sync_data(

@@ -20,6 +20,7 @@ mod logistics;
 mod members;
 mod notify_settings;
 mod order_bulk;
+mod order_parts;
 mod orders;
 mod pages;
 mod pins;

@@ -185,14 +185,13 @@ async fn detail_view(
         }
         false => None,
     };
-    let cash_receipt = state.app.cash_receipt_of(order.id).await?;
-    let channel = channel_view(state, admin, order).await?;
     let (orderer_name, orderer_mobile) = person(&order.orderer_name, &order.orderer_mobile);
     let (recipient_name, recipient_mobile) = person(&order.recipient_name, &order.recipient_mobile);
     Ok(context! {
         refund_account => refund_account,
-        channel => channel,
-        cash_receipt => cash_receipt.map(|r| crate::order_views::cash_receipt_view(state, req, &r)),
+        channel => channel_view(state, admin, order).await?,
+        shipments => crate::order_shipments::shipments_view(state, req, order, &lines).await?,
+        cash_receipt => state.app.cash_receipt_of(order.id).await?.map(|r| crate::order_views::cash_receipt_view(state, req, &r)),
         number => &order.number, status => order.status.as_str(), status_label => crate::order_views::shown_status(state, req, order),
         codes => (codes.issued > 0).then(|| context! { issued => codes.issued, seen => codes.seen }),
         placed_at => order.placed_at.to_rfc3339(), paid_at => order.paid_at.map(|d| d.to_rfc3339()),
@@ -235,6 +234,7 @@ async fn detail_view(
             .then(|| format!("/admin/orders/{}/claims/new", order.number)),
         partial_cancel_url => format!("/admin/orders/{}/partial-cancel", order.number),
         action_url => format!("/admin/orders/{}/action", order.number),
+        ship_url => format!("/admin/orders/{}/ship", order.number),
         memo_url => format!("/admin/orders/{}/memos", order.number),
         slip_url => format!("/admin/orders/{}/slip", order.number),
         carriers => jangteo_core::carrier::CARRIERS.iter().map(|c| context! {
@@ -243,7 +243,7 @@ async fn detail_view(
     })
 }
 
-async fn detail_page(
+pub(super) async fn detail_page(
     office: &BackOffice,
     number: &str,
     form: Value,
@@ -301,6 +301,7 @@ pub async fn act(
         "ship" => StaffOrderAction::Ship {
             carrier: form.carrier.clone(),
             waybill: form.waybill.clone(),
+            lines: None,
         },
         "deliver" => StaffOrderAction::Deliver,
         "cancel" => StaffOrderAction::Cancel {
@@ -329,62 +330,6 @@ pub async fn act(
                         refund_holder => &form.refund.refund_holder },
                     errors,
                 )).await,
-    }
-}
-
-/// POST /admin/orders/{number}/partial-cancel: `reason` and `units.{line id}` fields.
-pub async fn partial_cancel(
-    office: BackOffice,
-    Path(number): Path<String>,
-    Form(fields): Form<Vec<(String, String)>>,
-) -> Result<Response, WebError> {
-    let BackOffice {
-        state,
-        req,
-        session,
-        admin,
-    } = &office;
-    let mut reason = String::new();
-    let mut picks = Vec::new();
-    for (name, value) in &fields {
-        if name == "reason" {
-            reason = value.clone();
-        } else if let Some(id) = name
-            .strip_prefix("units.")
-            .and_then(|i| i.parse::<i64>().ok())
-        {
-            let units = value.trim();
-            if units.is_empty() {
-                continue;
-            }
-            // An unreadable count is refused like an impossible one.
-            picks.push((id, units.parse::<i64>().unwrap_or(-1)));
-        }
-    }
-    let action = StaffOrderAction::PartialCancel {
-        reason: reason.clone(),
-        picks,
-    };
-    match state
-        .app
-        .staff_order_action(&admin.actor, &number, action)
-        .await
-    {
-        Ok(()) => {
-            flash(session, "success", "admin.flash.order_partial_cancel").await;
-            Ok(see_other(&format!("/admin/orders/{number}")))
-        }
-        Err(e) => {
-            refuse(state, req, e, |errors| {
-                detail_page(
-                    &office,
-                    &number,
-                    context! { partial_reason => &reason },
-                    errors,
-                )
-            })
-            .await
-        }
     }
 }
 

@@ -3,8 +3,8 @@
 use super::{
     alimtalk, audit_log, banners, categories, channels, claims, content, coupon_codes,
     coupon_report, coupons, gateway, gifts, grades, login, logistics, members, notify_settings,
-    order_bulk, orders, pages, pins, points, products, reconciliation, reviews, settings, shipping,
-    staff_accounts, staff_alerts, stats, stock, stock_sheet, waybills,
+    order_bulk, order_parts, orders, pages, pins, points, products, reconciliation, reviews,
+    settings, shipping, staff_accounts, staff_alerts, stats, stock, stock_sheet, waybills,
 };
 use crate::state::AppState;
 use axum::Router;
@@ -60,8 +60,9 @@ fn orders() -> Router<AppState> {
         .route("/admin/orders/{number}/action", post(orders::act))
         .route(
             "/admin/orders/{number}/partial-cancel",
-            post(orders::partial_cancel),
+            post(order_parts::partial_cancel),
         )
+        .route("/admin/orders/{number}/ship", post(order_parts::ship))
         .route("/admin/orders/{number}/memos", post(orders::add_memo))
         .route("/admin/orders/{number}/slip", get(orders::packing_slip))
         .route("/admin/claims", get(claims::list))

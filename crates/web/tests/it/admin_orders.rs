@@ -250,7 +250,7 @@ async fn waybill_dry_run_writes_nothing(
     for message in [
         "송장번호는 숫자 8~20자리여야 합니다.",
         "없는 주문번호입니다.",
-        "같은 주문번호가 위에 이미 있습니다.",
+        "같은 주문번호(와 옵션 코드)가 위에 이미 있습니다.",
         "알 수 없는 택배사입니다.",
     ] {
         assert!(page.contains(message), "{message}");
@@ -431,6 +431,11 @@ async fn cancel_one_unit(
     assert!(detail.contains("id=\"order-refunds\"") && detail.contains("부분 취소"));
     let audit = audited(t, "order.partial_cancel", number).await;
     assert_eq!(audit[0].reason, "불량");
+    let mut told = jangteo_db::messages::recent(&t.app.db, 50).await.unwrap();
+    told.retain(|m| m.event == "refunded");
+    assert_eq!(told.len(), 1, "the buyer is told of the refund once");
+    let share = format!("환불 금액: {share}");
+    assert!(told[0].body_text.contains(&share) && told[0].subject.contains(number));
 }
 
 /// The two units left: a full cancellation; everything paid has come back.

@@ -66,6 +66,7 @@ mod observability;
 mod open_for_business;
 mod outage;
 mod pages;
+mod partial_shipments;
 mod pins;
 mod pins_message;
 mod portone_payments;

@@ -132,6 +132,29 @@ async fn first_kakao_login_joins_after_the_consents(backend: Backend) {
     assert_eq!(back.status, 303, "{}", back.body);
     assert_eq!(back.location.as_deref(), Some("/account"));
 
+    // An account left dormant comes back at a Kakao login, as at a password login.
+    let db = &shop.t.app.db;
+    let email = "kakao.member@example.com";
+    let member = jangteo_db::members::find_by_email(db, email).await.unwrap();
+    let mut tx = db.begin().await.unwrap();
+    let now = chrono::Utc::now();
+    assert!(
+        jangteo_db::members::make_dormant(&mut tx, member.unwrap().id, now)
+            .await
+            .unwrap()
+    );
+    tx.commit().await.unwrap();
+    let again = Shopper::new(&shop.t.base_url);
+    let (back, _) = through(&again, "/account/login/kakao").await;
+    assert_eq!(back.location.as_deref(), Some("/account"));
+    let profile = again.get("/account/profile").await;
+    assert_eq!(profile.input_value("name").as_deref(), Some("김카카오"));
+    assert_eq!(
+        shop.kakao.key_requests(),
+        1,
+        "Kakao's keys are kept, not fetched per login"
+    );
+
     // Withdrawal without a password unlinks the account at Kakao.
     let withdrawn = again
         .post("/account/withdraw", &[("confirm", "true")])

@@ -138,6 +138,7 @@ async fn staff_mark_orders_delivered_from_the_list_in_a_browser() {
     let ship = StaffOrderAction::Ship {
         carrier: "cj".into(),
         waybill: "123412341234".into(),
+        lines: None,
     };
     for action in [StaffOrderAction::Prepare, ship] {
         t.app
