@@ -22,6 +22,7 @@ mod browser_grades;
 mod browser_hardening;
 mod browser_identity;
 mod browser_legal;
+mod browser_parcels;
 mod browser_pins;
 mod browser_portone;
 mod browser_retry;
