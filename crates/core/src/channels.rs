@@ -79,6 +79,9 @@ pub struct ChannelLine {
     pub quantity: i64,
     /// What the buyer paid for the line, discounts taken.
     pub total: Won,
+    /// The channel's listing that sold it, where the shop can send that listing its stock
+    /// (SmartStore: `{originalProductId}/{option code}`; Coupang: the vendorItemId).
+    pub listing: Option<String>,
 }
 
 /// An order as the channel sent it, paid.
@@ -227,6 +230,7 @@ mod tests {
             name: "티셔츠".into(),
             quantity,
             total: Won(total),
+            listing: None,
         }
     }
 

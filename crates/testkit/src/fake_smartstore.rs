@@ -9,13 +9,16 @@
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::{Form, Json, Router};
 use base64::Engine;
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+
+use crate::fake_smartstore_products as products;
+pub use crate::fake_smartstore_products::{FakeOption, FakeOriginProduct};
 
 /// The application id the fake accepts.
 pub const SMARTSTORE_CLIENT_ID: &str = "smartstore-app-id";
@@ -54,22 +57,24 @@ pub struct FakeDispatch {
 }
 
 #[derive(Default)]
-struct Shared {
+pub(crate) struct Shared {
     orders: Mutex<Vec<(FakeProductOrder, DateTime<Utc>, String)>>,
     confirmed: Mutex<Vec<String>>,
     dispatched: Mutex<Vec<FakeDispatch>>,
     unavailable: Mutex<usize>,
+    pub(crate) products: Mutex<Vec<FakeOriginProduct>>,
+    pub(crate) stock_changes: std::sync::atomic::AtomicUsize,
 }
 
 type Shop = State<Arc<Shared>>;
 
-fn error(status: StatusCode, code: &str, message: &str) -> Response {
+pub(crate) fn error(status: StatusCode, code: &str, message: &str) -> Response {
     let body = json!({"code": code, "message": message, "timestamp": Utc::now().to_rfc3339(), "traceId": "fake-trace"});
     (status, Json(body)).into_response()
 }
 
 /// Throttling while the test asks for it, then the Bearer token.
-fn guard(s: &Shared, headers: &HeaderMap) -> Option<Response> {
+pub(crate) fn guard(s: &Shared, headers: &HeaderMap) -> Option<Response> {
     if let Ok(mut left) = s.unavailable.lock()
         && *left > 0
     {
@@ -196,7 +201,10 @@ async fn changed(
         .into_response()
 }
 
-fn product_order(o: &FakeProductOrder, status: &str) -> Value {
+fn product_order(s: &Shared, o: &FakeProductOrder, status: &str) -> Value {
+    let original = products::product_of(s, &o.option_manage_code)
+        .map(|n| n.to_string())
+        .unwrap_or_default();
     json!({
         "order": {"orderId": o.order_id, "ordererName": "네이버구매자", "ordererTel": "05011112222",
                   "paymentDate": Utc::now().to_rfc3339()},
@@ -205,6 +213,7 @@ fn product_order(o: &FakeProductOrder, status: &str) -> Value {
             "productName": "스마트스토어 상품", "quantity": o.quantity,
             "totalPaymentAmount": o.total, "deliveryFeeAmount": o.delivery_fee,
             "sellerProductCode": "", "optionManageCode": o.option_manage_code,
+            "originalProductId": original, "productId": original,
             "shippingMemo": "문 앞에 놓아 주세요",
             "shippingAddress": {"name": "박받는", "tel1": "05033334444", "zipCode": "06236",
                                 "baseAddress": "서울특별시 강남구 테헤란로 152", "detailedAddress": "12층"}
@@ -237,7 +246,7 @@ async fn query(State(s): Shop, headers: HeaderMap, Json(body): Json<Value>) -> R
     let data: Vec<Value> = orders
         .iter()
         .filter(|(o, _, _)| ids.iter().any(|id| id == o.product_order_id.as_str()))
-        .map(|(o, _, status)| product_order(o, status))
+        .map(|(o, _, status)| product_order(&s, o, status))
         .collect();
     Json(json!({"timestamp": Utc::now().to_rfc3339(), "traceId": "fake-trace", "data": data}))
         .into_response()
@@ -334,6 +343,14 @@ impl FakeSmartStore {
             .route(&format!("{base}/query"), post(query))
             .route(&format!("{base}/confirm"), post(confirm))
             .route(&format!("{base}/dispatch"), post(dispatch))
+            .route(
+                "/v2/products/origin-products/{number}",
+                get(products::origin_product),
+            )
+            .route(
+                "/v1/products/origin-products/{number}/option-stock",
+                put(products::option_stock),
+            )
             .with_state(shared.clone());
         tokio::spawn(async move {
             let _ = axum::serve(listener, router).await;
@@ -346,6 +363,31 @@ impl FakeSmartStore {
         if let Ok(mut orders) = self.shared.orders.lock() {
             orders.push((order, Utc::now() - Duration::seconds(1), "PAYED".into()));
         }
+    }
+
+    /// The seller lists `product` (its options' codes are the shop's SKU codes); orders of those
+    /// options name it as their origin product.
+    pub fn list_product(&self, product: FakeOriginProduct) {
+        if let Ok(mut products) = self.shared.products.lock() {
+            products.push(product);
+        }
+    }
+
+    /// The stock SmartStore holds for option `code`.
+    pub fn stock_of(&self, code: &str) -> Option<i64> {
+        let products = self.shared.products.lock().ok()?;
+        products
+            .iter()
+            .flat_map(|p| p.options.iter())
+            .find(|o| o.code == code)
+            .map(|o| o.stock)
+    }
+
+    /// How many stock changes SmartStore took.
+    pub fn stock_changes(&self) -> usize {
+        self.shared
+            .stock_changes
+            .load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// The next `calls` authenticated calls answer 429.

@@ -15,6 +15,7 @@ mod fake_oauth;
 pub mod fake_portone;
 pub mod fake_sentry;
 pub mod fake_smartstore;
+mod fake_smartstore_products;
 pub mod fake_toss;
 pub mod fake_tracker;
 pub mod fakes;

@@ -102,13 +102,10 @@ impl App {
         order: &ChannelOrder,
         matched: &[i64],
     ) -> AppResult<()> {
-        let Some(channel) = self.sales_channel(order.marketplace) else {
-            return Ok(());
-        };
         let code = order.marketplace.code();
         for (line, sku_id) in order.lines.iter().zip(matched) {
-            if let Some(listing) = channel.listing_of(line) {
-                channel_orders::remember_item(tx, code, &listing, *sku_id).await?;
+            if let Some(listing) = &line.listing {
+                channel_orders::remember_item(tx, code, listing, *sku_id).await?;
             }
         }
         Ok(())

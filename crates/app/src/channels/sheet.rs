@@ -68,6 +68,7 @@ pub fn read_channel_sheet(file_name: &str, bytes: &[u8]) -> AppResult<Vec<Channe
             name: String::new(),
             quantity: amount(&c(10)),
             total: Won(amount(&c(11))),
+            listing: None,
         };
         let fee = Won(amount(&c(12)).max(0));
         if let Some(order) = orders.iter_mut().find(|o| o.order_id == id) {

@@ -197,6 +197,7 @@ fn order_of(sheet: &Value) -> ChannelOrder {
             name: text(&item["vendorItemName"]),
             quantity: item["shippingCount"].as_i64().unwrap_or(0),
             total: Won(item["orderPrice"].as_i64().unwrap_or(-1)),
+            listing: Some(id_text(&item["vendorItemId"])).filter(|id| !id.is_empty()),
         })
         .collect();
     let (orderer, receiver) = (&sheet["orderer"], &sheet["receiver"]);
@@ -275,12 +276,6 @@ impl SalesChannel for Coupang {
             Ok(())
         }
         .boxed()
-    }
-
-    fn listing_of(&self, line: &ChannelLine) -> Option<String> {
-        line.line_id
-            .split_once('-')
-            .map(|(_, item)| item.to_owned())
     }
 
     /// 재고수량 변경 [INF: the path client libraries call; the answer's `code` is `SUCCESS`].

@@ -4,11 +4,12 @@
 
 pub mod coupang;
 pub mod smartstore;
+mod smartstore_stock;
 
 use chrono::{DateTime, Utc};
 use futures::FutureExt;
 use futures::future::BoxFuture;
-use jangteo_core::channels::{ChannelLine, ChannelOrder, Marketplace};
+use jangteo_core::channels::{ChannelOrder, Marketplace};
 
 /// Why a channel call failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -111,11 +112,6 @@ pub trait SalesChannel: Send + Sync {
 
     /// Sends a waybill back: the lines are shipped (발송처리).
     fn dispatch<'a>(&'a self, dispatch: &'a Dispatch) -> BoxFuture<'a, Result<(), ChannelError>>;
-
-    /// The marketplace's listing a line sold, when the shop can send that listing its stock.
-    fn listing_of(&self, _line: &ChannelLine) -> Option<String> {
-        None
-    }
 
     /// Sets a listing's stock at the marketplace.
     fn push_stock<'a>(

@@ -132,7 +132,11 @@ impl SmartStore {
         Ok(answer.access_token)
     }
 
-    async fn get(&self, path: &str, query: &[(&str, String)]) -> Result<Value, ChannelError> {
+    pub(super) async fn get(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+    ) -> Result<Value, ChannelError> {
         let token = self.token().await?;
         let url = format!("{}{path}", self.config.api_base);
         read(
@@ -158,6 +162,24 @@ impl SmartStore {
                 .await,
         )
         .await
+    }
+
+    /// A PUT whose success answer is not read (only a refusal's is).
+    pub(super) async fn put(&self, path: &str, body: &Value) -> Result<(), ChannelError> {
+        let token = self.token().await?;
+        let url = format!("{}{path}", self.config.api_base);
+        let response = self
+            .http
+            .put(url)
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .map_err(|e| ChannelError::Unavailable(e.to_string()))?;
+        if response.status().is_success() {
+            return Ok(());
+        }
+        super::read_answer(response).await.map(drop)
     }
 
     /// The product orders that became paid in the window, following `more` pages.
@@ -240,12 +262,17 @@ fn add_product_order(orders: &mut Vec<ChannelOrder>, item: &Value) {
     let sku_code = Some(text(&line["optionManageCode"]))
         .filter(|c| !c.is_empty())
         .unwrap_or_else(|| text(&line["sellerProductCode"]));
+    // The origin product and the option's code, by which its stock is sent back.
+    let listing = Some(text(&line["originalProductId"]))
+        .filter(|p| !p.is_empty() && !sku_code.is_empty())
+        .map(|p| format!("{p}/{sku_code}"));
     let channel_line = ChannelLine {
         line_id: text(&line["productOrderId"]),
         sku_code,
         name: text(&line["productName"]),
         quantity: line["quantity"].as_i64().unwrap_or(0),
         total: Won(line["totalPaymentAmount"].as_i64().unwrap_or(-1)),
+        listing,
     };
     let fee = Won(line["deliveryFeeAmount"].as_i64().unwrap_or(0));
     if let Some(existing) = orders.iter_mut().find(|o| o.order_id == order_id) {
@@ -337,6 +364,14 @@ impl SalesChannel for SmartStore {
             self.write(path, "dispatchProductOrders", items).await
         }
         .boxed()
+    }
+
+    fn push_stock<'a>(
+        &'a self,
+        listing: &'a str,
+        stock: i64,
+    ) -> BoxFuture<'a, Result<(), ChannelError>> {
+        async move { self.send_stock(listing, stock).await }.boxed()
     }
 }
 

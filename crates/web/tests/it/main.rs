@@ -36,6 +36,7 @@ mod cache;
 mod cash_receipts;
 mod channel_orders;
 mod channel_scenario;
+mod channel_stock;
 mod chatops;
 mod checkout;
 mod checkout_retry;
