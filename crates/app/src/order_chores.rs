@@ -361,7 +361,8 @@ impl App {
                 }
             }
         }
-        Ok(delivered + self.pull_part_tracking(now).await?)
+        let parts = self.pull_part_tracking(now).await?;
+        Ok(delivered + parts + self.pull_replacement_tracking(now).await?)
     }
 
     /// Shop dormancy policy (`members.dormancy_days`, default 365): members inactive 30 days short

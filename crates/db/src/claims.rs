@@ -73,6 +73,8 @@ pub struct ClaimRow {
     pub reship_carrier: Option<String>,
     /// The replacement's waybill.
     pub reship_waybill: Option<String>,
+    /// When the carrier delivered the replacement.
+    pub reship_delivered_at: Option<DateTime<Utc>>,
 }
 
 /// `SELECT` of every claim column followed by `$rest` (one column list, static SQL).
@@ -81,7 +83,8 @@ macro_rules! select_claims {
         concat!(
             "SELECT id, order_id, kind, resolution, status, reason, discovered_at, deadline_at,
                  buyer_pays_return, override_reason, reject_reason, refund_id, restocked, filed_by,
-                 created_at, updated_at, reship_carrier, reship_waybill FROM claims ",
+                 created_at, updated_at, reship_carrier, reship_waybill, reship_delivered_at
+             FROM claims ",
             $rest
         )
     };
@@ -294,4 +297,37 @@ pub async fn evidence(db: &Db, claim: i64) -> DbResult<Vec<String>> {
     )
     .context("loading claim evidence")
     .map(|rows| rows.into_iter().map(|(h,)| h).collect())
+}
+
+/// Exchanges whose replacement is on its way: (claim id, order id, carrier, waybill).
+pub async fn replacements_in_transit(
+    db: &Db,
+    limit: i64,
+) -> DbResult<Vec<(i64, i64, String, String)>> {
+    read_all!(
+        db,
+        (i64, i64, String, String),
+        "SELECT id, order_id, reship_carrier, reship_waybill FROM claims
+         WHERE status = 'exchanged' AND reship_carrier IS NOT NULL AND reship_waybill IS NOT NULL
+           AND reship_delivered_at IS NULL
+         ORDER BY updated_at, id LIMIT $1",
+        limit
+    )
+    .context("listing replacements in transit")
+}
+
+/// The carrier delivered an exchange's replacement; false when it was recorded before.
+pub async fn mark_replacement_delivered(
+    tx: &mut Tx,
+    claim_id: i64,
+    now: DateTime<Utc>,
+) -> DbResult<bool> {
+    tx_execute!(
+        tx,
+        "UPDATE claims SET reship_delivered_at = $1 WHERE id = $2 AND reship_delivered_at IS NULL",
+        now,
+        claim_id
+    )
+    .context("recording a replacement delivered")
+    .map(|n| n == 1)
 }

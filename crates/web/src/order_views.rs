@@ -294,6 +294,7 @@ pub(crate) fn claim_view(state: &AppState, req: &Req, c: &ClaimRow) -> Value {
         reship => c.reship_carrier.as_deref().zip(c.reship_waybill.as_deref()).map(|(carrier, waybill)| context! {
             carrier => carrier_label(state, req, carrier), waybill => waybill,
             tracking_url => jangteo_core::carrier::tracking_url(carrier, waybill),
+            delivered_at => c.reship_delivered_at.map(|d| d.to_rfc3339()),
         }),
     }
 }

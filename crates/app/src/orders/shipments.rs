@@ -209,6 +209,44 @@ impl App {
         Ok(delivered)
     }
 
+    /// Asks the tracker about exchanges' replacements on their way and records those delivered
+    /// (on the claim and the order's timeline); how many were.
+    pub(crate) async fn pull_replacement_tracking(&self, now: DateTime<Utc>) -> AppResult<usize> {
+        let mut delivered = 0;
+        for (claim, order_id, carrier, waybill) in
+            jangteo_db::claims::replacements_in_transit(&self.db, 500).await?
+        {
+            match self.tracker.status(&carrier, &waybill).await {
+                Ok(jangteo_providers::logistics::ParcelStatus::Delivered) => {
+                    let Some(order) = orders::find_by_id(&self.db, order_id.into()).await? else {
+                        continue;
+                    };
+                    let mut tx = self.db.begin().await?;
+                    if jangteo_db::claims::mark_replacement_delivered(&mut tx, claim, now).await? {
+                        let name = jangteo_core::carrier::carrier(&carrier).map_or("", |c| c.name);
+                        let note = format!("{name} {waybill}");
+                        let event = "replacement_delivered";
+                        record_event(
+                            &mut tx,
+                            &order,
+                            event,
+                            order.status,
+                            &Actor::System,
+                            &note,
+                            now,
+                        )
+                        .await?;
+                        delivered += 1;
+                    }
+                    tx.commit().await?;
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!(claim, error = %e, "tracking unavailable"),
+            }
+        }
+        Ok(delivered)
+    }
+
     /// Tells the orderer a shipment left, naming its lines (`part`: the rest follows later).
     pub(crate) async fn notify_shipment(
         &self,

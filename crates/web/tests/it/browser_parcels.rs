@@ -6,10 +6,9 @@
 use crate::browser::as_shopper;
 use crate::browser_admin::owner_browser;
 use crate::browser_checkout::fill;
-use crate::checkout::{add, pay, place, shop, sign_up};
+use crate::checkout::shop;
 use jangteo_db::catalog::stock::sku_id_by_code;
 use jangteo_testkit::browser::Browser;
-use jangteo_testkit::shopper::Shopper;
 use jangteo_testkit::{Backend, TestApp};
 use thirtyfour::prelude::*;
 
@@ -78,20 +77,11 @@ async fn an_order_leaves_in_two_parcels_in_a_browser() {
     let Some((t, tshirt)) = shop(Backend::Sqlite).await else {
         return;
     };
+    let (buyer, number) =
+        crate::partial_shipments::tshirt_and_jeans_paid(&t, tshirt, "two-parcels@example.com")
+            .await;
     let jeans = sku_id_by_code(&t.app.db, "JEANS").await.unwrap().unwrap();
-    let buyer = Shopper::new(&t.url(""));
-    sign_up(&buyer, "two-parcels@example.com").await;
-    add(&buyer, tshirt, 1).await;
-    add(&buyer, jeans, 1).await;
-    let number = pay(&buyer, &place(&buyer, &[("payment_method", "card")]).await).await;
-    let order = jangteo_db::orders::find_by_number(&t.app.db, &number)
-        .await
-        .unwrap()
-        .unwrap();
-    let lines = jangteo_db::orders::lines(&t.app.db, order.id)
-        .await
-        .unwrap();
-    let jeans_line = lines.iter().find(|l| l.sku_id == Some(jeans)).unwrap().id;
+    let jeans_line = crate::partial_shipments::line_of(&t, &number, jeans).await;
 
     let Some(browser) = owner_browser(&t, 1280, 1000).await else {
         return;

@@ -84,4 +84,17 @@ pub(crate) async fn staff_exchange_with_recorded_exception(
         line.quantity_returned, 2,
         "the replacement is the buyer's: open to a later claim, not counted as returned"
     );
+    // The replacement is tracked like any parcel: delivered, it says so on the order.
+    let now = c.t.app.now();
+    assert_eq!(c.t.app.pull_tracking(now).await.unwrap(), 0);
+    c.t.app.test_tracker.deliver("hanjin", "420012345678");
+    assert_eq!(c.t.app.pull_tracking(now).await.unwrap(), 1);
+    assert_eq!(c.t.app.pull_tracking(now).await.unwrap(), 0, "once");
+    let claim = jangteo_db::claims::find(&c.t.app.db, exchange.id).await;
+    assert!(claim.unwrap().unwrap().reship_delivered_at.is_some());
+    let events = crate::checkout::timeline_of(&c.t, &c.number).await;
+    assert!(
+        events.contains(&"replacement_delivered".to_owned()),
+        "{events:?}"
+    );
 }

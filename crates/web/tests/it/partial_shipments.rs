@@ -22,7 +22,7 @@ async fn status_of(t: &TestApp, number: &str) -> OrderStatus {
 }
 
 /// The order's line of SKU `sku`.
-async fn line_of(t: &TestApp, number: &str, sku: i64) -> i64 {
+pub(crate) async fn line_of(t: &TestApp, number: &str, sku: i64) -> i64 {
     let order = jangteo_db::orders::find_by_number(&t.app.db, number)
         .await
         .unwrap()
@@ -144,6 +144,21 @@ async fn the_jeans_follow_by_sheet(t: &TestApp, owner: &Shopper, number: &str) {
     );
 }
 
+/// A member who paid for a T-shirt and jeans by card: (the buyer, the order number).
+pub(crate) async fn tshirt_and_jeans_paid(
+    t: &TestApp,
+    tshirt: i64,
+    email: &str,
+) -> (Shopper, String) {
+    let jeans = sku_id_by_code(&t.app.db, "JEANS").await.unwrap().unwrap();
+    let buyer = Shopper::new(&t.url(""));
+    sign_up(&buyer, email).await;
+    add(&buyer, tshirt, 1).await;
+    add(&buyer, jeans, 1).await;
+    let number = pay(&buyer, &place(&buyer, &[("payment_method", "card")]).await).await;
+    (buyer, number)
+}
+
 async fn an_order_ships_in_two_parcels(backend: Backend) {
     let tracker = FakeTracker::start().await;
     let options = TestOptions {
@@ -153,13 +168,8 @@ async fn an_order_ships_in_two_parcels(backend: Backend) {
     let Some((t, tshirt)) = crate::checkout::shop_with(backend, options).await else {
         return;
     };
-    let jeans = sku_id_by_code(&t.app.db, "JEANS").await.unwrap().unwrap();
     let (owner, _) = staff_session(&t, "owner@example.com", "owner").await;
-    let buyer = Shopper::new(&t.url(""));
-    sign_up(&buyer, "parcels@example.com").await;
-    add(&buyer, tshirt, 1).await;
-    add(&buyer, jeans, 1).await;
-    let number = pay(&buyer, &place(&buyer, &[("payment_method", "card")]).await).await;
+    let (buyer, number) = tshirt_and_jeans_paid(&t, tshirt, "parcels@example.com").await;
 
     the_tshirt_leaves_first(&t, &owner, &buyer, &number).await;
     the_jeans_follow_by_sheet(&t, &owner, &number).await;
