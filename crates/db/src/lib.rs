@@ -10,6 +10,7 @@ mod macros;
 mod dynamic;
 
 pub mod audit;
+pub mod backup;
 pub mod bulk;
 pub mod carts;
 pub mod cash_receipts;

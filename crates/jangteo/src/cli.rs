@@ -30,6 +30,33 @@ pub enum Command {
     Demo(DemoArgs),
     /// Back-office accounts.
     Admin(AdminArgs),
+    /// Copy the database and the local media into a new folder (safe while the shop runs).
+    Backup(BackupArgs),
+    /// Replace the database and media with a backup's (stop the shop first), then migrate.
+    Restore(RestoreArgs),
+}
+
+/// Options of `backup`.
+#[derive(Debug, Args, Clone)]
+pub struct BackupArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// The folder to write (must not exist or be empty).
+    #[arg(long, value_name = "DIR")]
+    pub to: PathBuf,
+}
+
+/// Options of `restore`.
+#[derive(Debug, Args, Clone)]
+pub struct RestoreArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// The backup folder (written by `jangteo backup`).
+    #[arg(long, value_name = "DIR")]
+    pub from: PathBuf,
+    /// Replace a database that already holds a shop.
+    #[arg(long)]
+    pub yes: bool,
 }
 
 /// Options of `admin`.
@@ -126,6 +153,8 @@ impl Command {
             Command::Worker(a) | Command::Migrate(a) => a,
             Command::Demo(a) => &a.common,
             Command::Admin(a) => &a.common,
+            Command::Backup(a) => &a.common,
+            Command::Restore(a) => &a.common,
         }
     }
 
@@ -133,7 +162,11 @@ impl Command {
         match self {
             Command::Serve(a) => a.listen.as_deref(),
             Command::Demo(a) => a.listen.as_deref(),
-            Command::Worker(_) | Command::Migrate(_) | Command::Admin(_) => None,
+            Command::Worker(_)
+            | Command::Migrate(_)
+            | Command::Admin(_)
+            | Command::Backup(_)
+            | Command::Restore(_) => None,
         }
     }
 }

@@ -1,5 +1,6 @@
 //! `jangteo`: the whole shop in one binary.
 
+mod backup;
 mod cli;
 
 use anyhow::{Context, Result};
@@ -241,6 +242,16 @@ async fn main() -> Result<()> {
             stop_worker(stop, tasks).await;
             app.db.close().await;
             tracing::info!("stopped");
+            Ok(())
+        }
+        Command::Backup(args) => {
+            let made = backup::backup(&config, &args.to).await?;
+            println!("{made}");
+            Ok(())
+        }
+        Command::Restore(args) => {
+            let restored = backup::restore(&config, &args.from, args.yes).await?;
+            println!("{restored}");
             Ok(())
         }
         Command::Demo(demo) => {

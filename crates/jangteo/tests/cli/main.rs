@@ -1,5 +1,6 @@
 //! The `jangteo` binary as an operator uses it.
 
+mod backup;
 mod serve;
 
 use jangteo_testkit::{Backend, TestDb};
@@ -61,7 +62,9 @@ fn help_lists_exactly_the_working_commands() {
         .collect();
     assert_eq!(
         commands,
-        ["serve", "worker", "migrate", "demo", "admin", "help"]
+        [
+            "serve", "worker", "migrate", "demo", "admin", "backup", "restore", "help"
+        ]
     );
     let serve = text(&run(
         jangteo(dir.path(), &["serve", "--help"]).stdout(Stdio::piped())
