@@ -65,6 +65,7 @@ pub mod social_login;
 pub mod staff;
 pub mod staff_alerts;
 pub mod statistics;
+pub mod webhooks;
 pub mod wishlist;
 
 pub use config::Config;

@@ -274,6 +274,9 @@ impl App {
                 key: format!("low_stock:{}:{today}", sku.sku_id),
             })
             .await;
+            let data = serde_json::json!({"sku": {"code": sku.code, "product": sku.product_name, "stock": sku.stock}});
+            let key = format!("{}_{}", sku.sku_id, today.format("%Y%m%d"));
+            self.emit_webhook_now("stock.low", &key, data).await;
             raised += 1;
         }
         for job in jangteo_db::jobs::list(&self.db, Some("dead"), 50, 0).await? {

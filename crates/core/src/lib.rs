@@ -40,5 +40,6 @@ pub mod staff;
 pub mod stats;
 pub mod text;
 pub mod time;
+pub mod webhooks;
 
 pub use money::Won;

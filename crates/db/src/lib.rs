@@ -59,6 +59,7 @@ pub mod staff;
 pub mod staff_tokens;
 pub mod stats;
 pub mod stock_ledger;
+pub mod webhooks;
 pub mod wishlists;
 
 pub use dynamic::{Bind, SqlBuilder};

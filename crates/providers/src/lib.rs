@@ -9,6 +9,7 @@ pub mod messaging;
 pub mod payments;
 pub mod social;
 pub mod storage;
+pub mod webhooks;
 
 /// `base` with these path segments appended, each escaped as a path segment; why not, when the
 /// configured base cannot take a path.

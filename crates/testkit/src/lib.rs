@@ -18,6 +18,7 @@ pub mod fake_smartstore;
 mod fake_smartstore_products;
 pub mod fake_toss;
 pub mod fake_tracker;
+pub mod fake_webhook_receiver;
 pub mod fakes;
 pub mod fixtures;
 pub mod sales;

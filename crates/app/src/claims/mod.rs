@@ -264,6 +264,10 @@ impl App {
             };
             audit::record(&mut tx, &entry, now).await?;
         }
+        let data =
+            serde_json::json!({"claim": {"id": id, "order_number": number, "kind": kind.as_str()}});
+        self.emit_webhook(&mut tx, "claim.created", &id.to_string(), data)
+            .await?;
         tx.commit().await?;
         tracing::info!(order.number = %number, claim = id, kind = kind.as_str(), "claim filed");
         self.alert_claim_filed(number, id, reason).await;

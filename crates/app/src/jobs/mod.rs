@@ -11,6 +11,7 @@ mod escrow;
 mod expire_deposit;
 mod schedule;
 mod send_message;
+mod webhook_delivery;
 
 pub(crate) use bulk_chunk::BulkChunk;
 pub(crate) use cash_receipt::CashReceiptSync;
@@ -19,6 +20,7 @@ pub(crate) use escrow::{EscrowJob, EscrowStep};
 pub(crate) use expire_deposit::ExpireDeposit;
 pub use schedule::{PRUNE_JOBS, PRUNE_SESSIONS};
 pub(crate) use send_message::SendMessage;
+pub(crate) use webhook_delivery::WebhookDelivery;
 
 use crate::{App, AppError, AppResult};
 use jangteo_jobs::{Handlers, JobSpec};
@@ -67,6 +69,7 @@ impl App {
         register::<EscrowJob>(&mut handlers, self);
         register::<CashReceiptSync>(&mut handlers, self);
         register::<ChannelDispatch>(&mut handlers, self);
+        register::<WebhookDelivery>(&mut handlers, self);
         chores::register_all(&mut handlers, self);
         handlers
     }

@@ -62,6 +62,9 @@ impl App {
             return Err(AppError::Conflict("cannot_cancel"));
         }
         move_order(&mut tx, &locked, &event, actor, reason, now).await?;
+        let data = crate::webhooks::order_data(&locked, "cancelled");
+        self.emit_webhook(&mut tx, "order.cancelled", &locked.number, data)
+            .await?;
         let refunded = match (&refund, &payment) {
             (Some(refund), _) => {
                 record_gateway_refund(&mut tx, refund, now).await?;

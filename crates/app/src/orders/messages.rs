@@ -64,6 +64,9 @@ impl App {
             self.notify_order(&mut tx, &order, event, None).await?;
         }
         if event == "payment_completed" {
+            let data = crate::webhooks::order_data(&order, "paid");
+            self.emit_webhook(&mut tx, "order.paid", &order.number, data)
+                .await?;
             super::cash_receipts::queue_cash_receipt_sync(&mut tx, order.id).await?;
             if let Some(member) = order.member_id
                 && orders::paid_count(&mut tx, member).await? == 1

@@ -163,6 +163,9 @@ impl App {
             self.queue_channel_dispatch(&mut tx, order.id.get(), last)
                 .await?;
             if let Some(shipped) = orders::lock_by_number(&mut tx, number).await? {
+                let data = crate::webhooks::order_data(&shipped, "shipped");
+                self.emit_webhook(&mut tx, "order.shipped", number, data)
+                    .await?;
                 match last {
                     // Parts left before: the buyer hears of what leaves now.
                     Some(id) => {
@@ -179,6 +182,9 @@ impl App {
         }
         if matches!(event, OrderEvent::Delivered) {
             jangteo_db::shipments::mark_delivered(&mut tx, order.id.get(), None, now).await?;
+            let data = crate::webhooks::order_data(&order, "delivered");
+            self.emit_webhook(&mut tx, "order.delivered", number, data)
+                .await?;
             self.notify_order(&mut tx, &order, "delivered", None)
                 .await?;
         }

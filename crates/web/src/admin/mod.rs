@@ -38,6 +38,7 @@ mod stats;
 mod stock;
 mod stock_sheet;
 mod waybills;
+mod webhooks;
 
 use crate::auth::ClientIp;
 use crate::context::{Req, render_to_string};
@@ -267,7 +268,7 @@ const fn entry(url: &'static str, key: &'static str, area: Area) -> MenuEntry {
 }
 
 /// The back-office menu.
-const MENU: [MenuEntry; 28] = [
+const MENU: [MenuEntry; 29] = [
     entry("/admin", "admin.nav.dashboard", Area::Dashboard),
     entry("/admin/orders", "admin.nav.orders", Area::Orders),
     // Marketplace orders land in the order list; their channels' state is one click away.
@@ -362,6 +363,14 @@ const MENU: [MenuEntry; 28] = [
     entry("/admin/staff", "admin.nav.staff", Area::Staff),
     entry("/admin/audit", "admin.nav.audit", Area::Audit),
     entry("/admin/settings", "admin.nav.settings", Area::Settings),
+    // Integrations are part of the shop's settings.
+    MenuEntry {
+        url: "/admin/webhooks",
+        key: "admin.nav.webhooks",
+        area: Area::Settings,
+        access: Access::Read,
+        sub: true,
+    },
     entry("/admin/shipping", "admin.nav.shipping", Area::Settings),
 ];
 

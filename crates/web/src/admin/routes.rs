@@ -5,6 +5,7 @@ use super::{
     coupon_report, coupons, gateway, gifts, grades, login, logistics, members, notify_settings,
     order_bulk, order_parts, orders, pages, pins, points, products, reconciliation, reviews,
     settings, shipping, staff_accounts, staff_alerts, stats, stock, stock_sheet, waybills,
+    webhooks,
 };
 use crate::state::AppState;
 use axum::Router;
@@ -56,6 +57,12 @@ fn orders() -> Router<AppState> {
             post(waybills::apply_waybills),
         )
         .route("/admin/orders/bulk-deliver", post(order_bulk::deliver))
+        .route("/admin/webhooks", get(webhooks::show).post(webhooks::add))
+        .route("/admin/webhooks/{id}/{to}", post(webhooks::switch))
+        .route(
+            "/admin/webhooks/deliveries/{id}/redeliver",
+            post(webhooks::redeliver),
+        )
         .route("/admin/orders/{number}", get(orders::show))
         .route("/admin/orders/{number}/action", post(orders::act))
         .route(

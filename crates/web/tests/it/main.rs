@@ -31,6 +31,7 @@ mod browser_reviews;
 mod browser_settings;
 mod browser_social;
 mod browser_toss;
+mod browser_webhooks;
 mod browser_wishlist;
 mod cache;
 mod cash_receipts;
@@ -88,6 +89,7 @@ mod staff_tokens;
 mod stock_display;
 mod toss_payments;
 mod tracking;
+mod webhooks;
 mod wishlist;
 
 use jangteo_testkit::{Backend, TestApp, fixtures};
