@@ -162,13 +162,25 @@ async fn every_event_reaches_an_endpoint_that_takes_it(backend: Backend) {
         .post(&action, &[("action", "cancel"), ("reason", "품절")])
         .await;
     assert_eq!(cancel.status, 303, "{}", cancel.body);
-    let deliveries = jangteo_db::webhooks::recent_deliveries(&t.app.db, 20)
+    // Another order delivered, then a return filed.
+    let (_, other, _, line) = crate::claim_steps::bought(&t, tshirt, "claims@example.com", 1).await;
+    crate::claim_steps::deliver(&owner, &other).await;
+    crate::claim_steps::staff_files_a_defect(&t, &other, line.id, 1).await;
+    let deliveries = jangteo_db::webhooks::recent_deliveries(&t.app.db, 50)
         .await
         .unwrap();
     let mut events: Vec<&str> = deliveries.iter().map(|d| d.event.as_str()).collect();
     events.retain(|e| *e != "stock.low");
     events.sort_unstable();
-    assert_eq!(events, ["order.cancelled", "order.paid"]);
+    let expected = [
+        "claim.created",
+        "order.cancelled",
+        "order.delivered",
+        "order.paid",
+        "order.paid",
+        "order.shipped",
+    ];
+    assert_eq!(events, expected);
 }
 
 on_both_backends!(
