@@ -184,6 +184,10 @@ impl App {
         let lines = orders::lines(&mut *tx, order.id).await?;
         let shipping = lines_to_ship(&mut *tx, &lines, order.id.get()).await?;
         let rest = jangteo_core::shipments::lines_to_ship(&shipping);
+        if rest.is_empty() {
+            // Everything left was cancelled after the parts went: no parcel of its own.
+            return Ok(None);
+        }
         let id = shipments::insert(tx, order.id.get(), (carrier, waybill), &rest, now).await?;
         Ok(Some(id))
     }

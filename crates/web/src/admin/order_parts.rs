@@ -41,7 +41,8 @@ pub async fn ship(
     let action = StaffOrderAction::Ship {
         carrier: carrier.clone(),
         waybill: waybill.clone(),
-        lines: Some(lines.clone()),
+        // Nothing left to choose (the rest was cancelled): the order itself ships.
+        lines: (!fields.iter().any(|(n, _)| n == "whole")).then(|| lines.clone()),
     };
     match state
         .app

@@ -186,6 +186,46 @@ async fn an_order_ships_in_two_parcels(backend: Backend) {
     assert_eq!(status_of(&t, &number).await, OrderStatus::Delivered);
 }
 
+/// The T-shirt leaves, the jeans are cancelled: nothing is left to choose and the order ships
+/// with the form's waybill alone.
+async fn an_order_whose_rest_was_cancelled_still_ships(backend: Backend) {
+    let Some((t, tshirt)) = crate::checkout::shop(backend).await else {
+        return;
+    };
+    let (owner, _) = staff_session(&t, "owner@example.com", "owner").await;
+    let (_, number) = tshirt_and_jeans_paid(&t, tshirt, "cancelled-rest@example.com").await;
+    let jeans = sku_id_by_code(&t.app.db, "JEANS").await.unwrap().unwrap();
+    let (tshirt_line, jeans_line) = (
+        line_of(&t, &number, tshirt).await,
+        line_of(&t, &number, jeans).await,
+    );
+    let ship = format!("/admin/orders/{number}/ship");
+    let line = format!("line.{tshirt_line}");
+    let part = [
+        ("carrier", "cj"),
+        ("waybill", "777788889999"),
+        (line.as_str(), "1"),
+    ];
+    assert_eq!(owner.post(&ship, &part).await.status, 303);
+    let units = format!("units.{jeans_line}");
+    let cancel = owner
+        .post(
+            &format!("/admin/orders/{number}/partial-cancel"),
+            &[(units.as_str(), "1"), ("reason", "품절")],
+        )
+        .await;
+    assert_eq!(cancel.status, 303, "{}", cancel.body);
+    let page = owner.get(&format!("/admin/orders/{number}")).await.body;
+    assert!(page.contains("name=\"whole\""), "{page}");
+    let whole = [
+        ("carrier", "cj"),
+        ("waybill", "777788889999"),
+        ("whole", "1"),
+    ];
+    assert_eq!(owner.post(&ship, &whole).await.status, 303);
+    assert_eq!(status_of(&t, &number).await, OrderStatus::Shipped);
+}
+
 /// Two SmartStore product orders of one order, split by the 3PL over two waybills: each
 /// waybill goes back with its own product order.
 async fn a_marketplace_order_in_two_parcels_sends_two_waybills(backend: Backend) {
@@ -245,5 +285,6 @@ async fn a_marketplace_order_in_two_parcels_sends_two_waybills(backend: Backend)
 
 on_both_backends!(
     an_order_ships_in_two_parcels,
+    an_order_whose_rest_was_cancelled_still_ships,
     a_marketplace_order_in_two_parcels_sends_two_waybills
 );
