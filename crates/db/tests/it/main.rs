@@ -9,3 +9,4 @@ mod orders;
 mod pins_race;
 mod search;
 mod upgrade;
+mod upgrade_steps;
