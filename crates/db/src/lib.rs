@@ -65,7 +65,8 @@ pub mod wishlists;
 pub use dynamic::{Bind, SqlBuilder};
 pub use error::DbError;
 pub use pool::{
-    ACQUIRE_TIMEOUT, Backend, Db, MigrationStatus, Reader, SqlitePools, Tx, redact_url,
+    ACQUIRE_TIMEOUT, Backend, Db, MigrationStatus, Reader, SqlitePools, Tx, is_postgres_url,
+    redact_url, sqlite_path,
 };
 pub use probe::Probe;
 

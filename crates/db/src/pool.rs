@@ -165,17 +165,26 @@ fn keep_private(path: &Path) -> DbResult<()> {
     Ok(())
 }
 
+/// Whether `url` names PostgreSQL (`postgres://…` or `postgresql://…`).
+pub fn is_postgres_url(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
+}
+
+/// The file a `sqlite:PATH` (or `sqlite://PATH`) URL names; `None` for other URLs.
+pub fn sqlite_path(url: &str) -> Option<&Path> {
+    url.strip_prefix("sqlite://")
+        .or(url.strip_prefix("sqlite:"))
+        .map(Path::new)
+}
+
 impl Db {
     /// Connects to `url`: `postgres://…`/`postgresql://…` selects PostgreSQL, `sqlite:…` a SQLite
     /// file (created when missing).
     pub async fn connect(url: &str) -> DbResult<Db> {
-        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        if is_postgres_url(url) {
             Self::connect_postgres(url, 16).await
-        } else if let Some(path) = url
-            .strip_prefix("sqlite://")
-            .or(url.strip_prefix("sqlite:"))
-        {
-            Self::open_sqlite(Path::new(path)).await
+        } else if let Some(path) = sqlite_path(url) {
+            Self::open_sqlite(path).await
         } else {
             Err(DbError::InvalidUrl(format!(
                 "{} (expected postgres://… or sqlite:PATH)",

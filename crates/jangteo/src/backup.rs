@@ -6,17 +6,13 @@
 
 use anyhow::{Context, Result, bail};
 use jangteo_app::Config;
-use jangteo_db::{Db, redact_url};
+use jangteo_db::{Backend, Db, is_postgres_url, redact_url, sqlite_path};
 use serde_json::json;
 use std::path::{Path, PathBuf};
 
 const MANIFEST: &str = "manifest.json";
 const SQLITE_FILE: &str = "database.sqlite";
 const PG_FILE: &str = "database.pgdump";
-
-fn is_postgres(url: &str) -> bool {
-    url.starts_with("postgres://") || url.starts_with("postgresql://")
-}
 
 /// Makes a backup of the configured shop in `to`; what was written, for the operator.
 pub async fn backup(config: &Config, to: &Path) -> Result<String> {
@@ -35,7 +31,7 @@ pub async fn backup(config: &Config, to: &Path) -> Result<String> {
         .await
         .with_context(|| format!("opening {}", redact_url(&url)))?;
     let status = db.migration_status().await?;
-    let backend = if is_postgres(&url) {
+    let backend = if db.backend() == Backend::Postgres {
         db.close().await;
         pg_tool("pg_dump", &url)?
             .args(["--format=custom", "--no-owner", "--no-privileges", "--file"])
@@ -70,7 +66,7 @@ pub async fn restore(config: &Config, from: &Path, yes: bool) -> Result<String> 
         serde_json::from_slice(&raw).context("reading the manifest")?;
     let url = config.database_url();
     let backend = manifest["backend"].as_str().unwrap_or_default();
-    let target = if is_postgres(&url) {
+    let target = if is_postgres_url(&url) {
         "postgres"
     } else {
         "sqlite"
@@ -127,10 +123,7 @@ async fn restore_sqlite(url: &str, copy: &Path) -> Result<()> {
     jangteo_db::backup::check_sqlite_copy(copy)
         .await
         .context("the backup's database does not read whole")?;
-    let path = PathBuf::from(
-        url.trim_start_matches("sqlite://")
-            .trim_start_matches("sqlite:"),
-    );
+    let path = sqlite_path(url).context("not a sqlite: URL")?;
     let staged = path.with_extension("restoring");
     std::fs::copy(copy, &staged).with_context(|| format!("copying to {}", staged.display()))?;
     for suffix in ["-wal", "-shm"] {
@@ -139,7 +132,7 @@ async fn restore_sqlite(url: &str, copy: &Path) -> Result<()> {
             std::fs::remove_file(&journal)?;
         }
     }
-    std::fs::rename(&staged, &path).with_context(|| format!("replacing {}", path.display()))?;
+    std::fs::rename(&staged, path).with_context(|| format!("replacing {}", path.display()))?;
     Ok(())
 }
 

@@ -23,11 +23,7 @@ pub(crate) async fn shipments_view(
 ) -> Result<Value, jangteo_app::AppError> {
     let shipments = state.app.order_shipments(order.id).await?;
     let shipped: Vec<i64> = shipments.iter().flat_map(|s| s.line_ids.clone()).collect();
-    let waiting: Vec<i64> = lines
-        .iter()
-        .filter(|l| l.quantity > l.quantity_cancelled && !shipped.contains(&l.id))
-        .map(|l| l.id)
-        .collect();
+    let waiting = state.app.lines_waiting(order.id, lines).await?;
     let items = |ids: &[i64]| -> Vec<String> {
         lines
             .iter()

@@ -154,9 +154,7 @@ impl App {
             return Ok(Vec::new());
         };
         let lines = jangteo_db::orders::lines(&self.db, order.id).await?;
-        let to_ship =
-            crate::orders::shipments::lines_to_ship(&self.db, &lines, order.id.get()).await?;
-        let waiting = jangteo_core::shipments::lines_to_ship(&to_ship);
+        let waiting = self.lines_waiting(order.id, &lines).await?;
         Ok(lines
             .iter()
             .filter(|l| l.sku_id == Some(sku) && waiting.contains(&l.id))

@@ -50,6 +50,16 @@ pub(crate) async fn lines_to_ship(
 }
 
 impl App {
+    /// The lines of an order (its `lines`) still to ship, by the rule the ship form follows.
+    pub async fn lines_waiting(
+        &self,
+        order_id: OrderId,
+        lines: &[OrderLineRow],
+    ) -> AppResult<Vec<i64>> {
+        let shipping = lines_to_ship(&self.db, lines, order_id.get()).await?;
+        Ok(jangteo_core::shipments::lines_to_ship(&shipping))
+    }
+
     /// An order's shipments, first first; empty unless it was shipped in parts.
     pub async fn order_shipments(&self, order_id: OrderId) -> AppResult<Vec<OrderShipment>> {
         let shipped = shipments::shipped_lines(&self.db, order_id.get()).await?;
